@@ -1,0 +1,77 @@
+"""Settings, declared once with help text.
+
+Precedence: command-line flag > ``SUCAI_*`` environment variable > ``sucai.toml`` in the
+current folder > default. A bad value fails at start-up with an error naming the key.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from sucai.errors import ConfigError
+
+__all__ = ["SETTINGS", "Setting", "Settings", "default_db_path", "load_settings"]
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One setting: its name, default and what it does."""
+
+    name: str
+    default: str
+    help: str
+
+
+def default_db_path() -> Path:
+    """``$XDG_DATA_HOME/sucai/library.db`` (``~/.local/share/sucai/library.db``)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "sucai" / "library.db"
+
+
+SETTINGS: Final = (
+    Setting(
+        "db",
+        "",
+        "Library file (SQLite). Empty means the per-user default, $XDG_DATA_HOME/sucai/library.db.",
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Resolved settings."""
+
+    db: Path
+    db_is_default: bool
+
+
+def load_settings(*, db: str | None = None, config_file: Path | None = None) -> Settings:
+    """Resolve settings from flags, environment, ``sucai.toml`` and defaults.
+
+    Raises:
+        ConfigError: ``sucai.toml`` is unreadable or has an unknown key.
+    """
+    file_values: dict[str, object] = {}
+    path = config_file or Path("sucai.toml")
+    if path.is_file():
+        try:
+            file_values = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: not valid TOML ({exc}). Fix or remove the file.") from None
+        known = {s.name for s in SETTINGS}
+        unknown = sorted(set(file_values) - known)
+        if unknown:
+            raise ConfigError(
+                f"{path}: unknown setting {', '.join(unknown)}; known settings: "
+                f"{', '.join(sorted(known))}."
+            )
+    value = db or os.environ.get("SUCAI_DB") or file_values.get("db") or ""
+    if not isinstance(value, str):
+        raise ConfigError(f"{path}: setting 'db' must be a string (a file path).")
+    if value:
+        return Settings(Path(value).expanduser(), False)
+    return Settings(default_db_path(), True)

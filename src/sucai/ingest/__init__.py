@@ -1,0 +1,1 @@
+"""Ingest: files → clean, structured articles (sources → parsers → normalize → structure)."""

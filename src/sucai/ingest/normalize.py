@@ -1,0 +1,234 @@
+"""Cleaning: ParsedText → ParsedText with advertising, page chrome and paywall markers removed.
+
+Rules (each removal is listed in :attr:`ParsedText.removed` with a reason, so nothing is lost
+silently):
+
+* ``##paidbegin##`` / ``##paidend##`` are removed; blocks between them get ``paid=True``.
+* advertising of material shops (``【…素材库】``, ``【…代笔】``), contact lines (客服, 微信, QQ …),
+  web-page chrome (``下载 打印 【字号：加大 还原 减小】``, ``[查看原文](…)``), 北大法宝 headers
+  (``【法宝引证码】``, ``原文链接：``) and a title line repeated right below itself.
+* paragraphs run together on one line (separated by full-width indents or runs of spaces) are
+  split; hard-wrapped lines (fixed-width text, PDF) are joined back into paragraphs.
+
+The stored characters are never rewritten: only whole lines are removed, leading and trailing
+whitespace is trimmed, and line breaks are moved.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import replace
+from itertools import pairwise
+from typing import Final
+
+from sucai.models import Block, ParsedText, RemovedLine
+
+__all__ = [
+    "PAID_BEGIN",
+    "PAID_END",
+    "is_structural",
+    "normalize",
+    "removal_reason",
+]
+
+PAID_BEGIN: Final = "##paidbegin##"
+PAID_END: Final = "##paidend##"
+
+_SPACE: Final = " \t\u3000\u00a0\u2002\u2003\u200b\ufeff"
+
+_ADVERT: Final = re.compile(
+    r"^【[^】]{0,20}(素材|代笔|文库|范文|写作|材料库|公文库)[^】]{0,10}】"
+    r"|(每天更新|每日更新).{0,20}(材料|素材)|svip|VIP会员|会员群|网盘群",
+    re.I,
+)
+_CONTACT: Final = re.compile(
+    r"(添加|联系)(客服|微信|QQ|vx)|客服(微信|QQ|电话)?[：:]|微信号?[：:]|vx[：:]|QQ群?[：:]"
+    r"|扫码(加|关注|添加|进群|入群)|关注公众号"
+    r"|(电话|手机)[：:]\s*1[3-9]\d{9}",
+    re.I,
+)
+_CHROME_LINES: Final = frozenset(
+    {
+        "下载",
+        "打印",
+        "全屏",
+        "收藏",
+        "【字号：",
+        "【字号:",
+        "加大",
+        "还原",
+        "减小",
+        "】",
+        "字号：",
+        "大",
+        "中",
+        "小",
+        "分享到：",
+        "分享到:",
+        "关闭窗口",
+        "关闭",
+        "返回顶部",
+        "打印本页",
+        "【打印】",
+        "【关闭】",
+        "【收藏】",
+        "相关报道：",
+        "相关新闻：",
+        "相关链接：",
+    }
+)
+_CHROME: Final = re.compile(
+    r"^(下载\s*打印\s*)?【?\s*字号[：:]?\s*(加大|大)\s*(还原|中)\s*(减小|小)\s*】?"
+    r"|^\[[^\]]{0,20}\]\((https?://|/)[^)]*\)$"
+    r"|^(责任编辑|编辑|来源链接)[：:].{0,30}$"
+)
+_PKULAW: Final = re.compile(r"^【法宝引证码】|^原文链接[：:]\s*https?://")
+
+_TITLE_ZONE: Final = 10  # a title repeated below itself happens at the top of a file
+_MIN_CONTENT_FOR_AD: Final = 160  # an advert line is short; a long line with "会员" is content
+
+_CLOSING: Final = "。，、；：！？”’」』）》】…"
+_TERMINAL: Final = frozenset("。！？；：…”’」』）)】!?;:")
+_MARKER: Final = re.compile(
+    r"^(第[一二三四五六七八九十百千零〇两\d]+[编章节条部分]|[一二三四五六七八九十]+、"
+    r"|（[一二三四五六七八九十]+）|\(\s*[一二三四五六七八九十]+\s*\)|\d+[.．、]\D|（\d+）|\(\d+\))"
+)
+_RUN_TOGETHER: Final = re.compile(r"\u3000{2,}|(?<=[。！？；”」』])[ \t\u00a0\u3000]{2,}")
+
+
+def removal_reason(text: str) -> str | None:
+    """Return why a (stripped) line is advertising or chrome, or ``None`` if it is content."""
+    if text in _CHROME_LINES or _CHROME.search(text):
+        return "web-chrome"
+    if _PKULAW.search(text):
+        return "pkulaw-header"
+    if len(text) < _MIN_CONTENT_FOR_AD:
+        if _ADVERT.search(text):
+            return "advert"
+        if _CONTACT.search(text):
+            return "contact"
+    return None
+
+
+def is_structural(text: str) -> bool:
+    """True for lines that legitimately repeat across files: outline markers, salutations."""
+    return bool(_MARKER.match(text)) or text.endswith(("：", ":"))
+
+
+def _strip(text: str) -> str:
+    return text.strip(_SPACE + "\r\n")
+
+
+def normalize(parsed: ParsedText) -> ParsedText:
+    """Clean a parsed file (see the module docstring for the rules)."""
+    removed: list[RemovedLine] = list(parsed.removed)
+    out: list[Block] = []
+    paid = False
+    last_text = ""
+    for block in parsed.blocks:
+        text = block.text
+        pieces: list[tuple[str, bool]] = []
+        # Paywall markers may sit at the start of a line or alone; the text around them stays.
+        while True:
+            begin = text.find(PAID_BEGIN)
+            end = text.find(PAID_END)
+            if begin < 0 and end < 0:
+                pieces.append((text, paid))
+                break
+            cut = min(i for i in (begin, end) if i >= 0)
+            pieces.append((text[:cut], paid))
+            if cut == begin:
+                paid = True
+                text = text[cut + len(PAID_BEGIN) :]
+            else:
+                paid = False
+                text = text[cut + len(PAID_END) :]
+        for piece, piece_paid in pieces:
+            stripped = _strip(piece)
+            if not stripped:
+                if len(pieces) == 1:
+                    out.append(replace(block, text="", paid=piece_paid))
+                continue
+            reason = removal_reason(stripped)
+            if reason is None and block.kind != "text" and stripped == last_text:
+                reason = None  # a heading may legitimately repeat the title
+            elif reason is None and stripped == last_text and block.line <= _TITLE_ZONE:
+                reason = "duplicate-line"
+            if reason is not None:
+                removed.append(RemovedLine(block.line, stripped, reason))
+                continue
+            last_text = stripped
+            parts = _RUN_TOGETHER.split(stripped) if block.kind == "text" else [stripped]
+            for part in parts:
+                out.append(replace(block, text=_strip(part), paid=piece_paid))
+    blocks = _join_wrapped(out)
+    return replace(parsed, blocks=tuple(blocks), removed=tuple(removed))
+
+
+def _ends_paragraph(text: str) -> bool:
+    return not text or text[-1] in _TERMINAL
+
+
+def _ends_sentence(text: str) -> bool:
+    return text[-1] in "。！？!?"
+
+
+def _wrap_width(blocks: list[Block]) -> int | None:
+    """The fixed line width of hard-wrapped text, if the file has one."""
+    lengths = [len(b.text) for b in blocks if b.kind == "text" and len(b.text) >= 20]
+    if len(lengths) < 10:
+        return None
+    common, _ = Counter(lengths).most_common(1)[0]
+    width = max(n for n in lengths if n <= common + 2)
+    near = sum(1 for n in lengths if width - 2 <= n <= width)
+    return width if near >= 0.3 * len(lengths) else None
+
+
+def _join_wrapped(blocks: list[Block]) -> list[Block]:
+    """Join lines that a fixed width, a web scrape or a PDF broke inside a paragraph."""
+    width = _wrap_width(blocks)
+    # Paragraphs separated by blank lines: a single line break inside one is a wrap. The
+    # evidence is where sentence-final lines go: to a blank line, or straight to the next one.
+    ends = [
+        b for a, b in pairwise(blocks) if a.kind == "text" and a.text and _ends_sentence(a.text)
+    ]
+    blank_separated = len(ends) >= 5 and sum(1 for b in ends if not b.text) >= 0.8 * len(ends)
+    out: list[Block] = []
+    for block in blocks:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.text
+            and block.text
+            and prev.kind == block.kind == "text"
+            and not block.text.strip(_CLOSING)
+        ):
+            # A line holding only closing punctuation was broken off the line before it.
+            out[-1] = replace(prev, text=prev.text + block.text)
+            continue
+        if (
+            prev is not None
+            and prev.kind == block.kind == "text"
+            and prev.text
+            and block.text
+            and prev.paid == block.paid
+            and not _ends_paragraph(prev.text)
+            and not _MARKER.match(block.text)
+            and (
+                (width is not None and len(prev.text) >= width - 2)
+                or (width is None and len(prev.text) >= 60)
+                or (blank_separated and not _MARKER.match(prev.text))
+            )
+        ):
+            out[-1] = replace(prev, text=prev.text + _joiner(prev.text, block.text) + block.text)
+            continue
+        out.append(block)
+    return out
+
+
+def _joiner(left: str, right: str) -> str:
+    """Latin words joined across a line break need a space; Chinese text does not."""
+    if left[-1].isascii() and left[-1].isalnum() and right[0].isascii() and right[0].isalnum():
+        return " "
+    return ""

@@ -1,0 +1,249 @@
+"""PDF parser: the text layer page by page, running headers removed, paragraphs rebuilt."""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+from pypdf import PasswordType, PdfReader
+from pypdf.errors import DependencyError
+
+from sucai.errors import IngestError
+from sucai.models import Block, ParsedText, RemovedLine
+
+if TYPE_CHECKING:
+    from sucai.models import SourceFile
+
+__all__ = ["PdfParser", "join_wrapped"]
+
+_PAGE_NUMBER: Final = (
+    re.compile(r"^[-—–]?\s*\d+\s*[-—–]?$"),  # 3, - 3 -, — 3 —
+    re.compile(r"^第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?$"),  # 第 3 页, 第3页 共9页
+    re.compile(r"^\d+\s*/\s*\d+$"),  # 3 / 9
+    re.compile(r"^page\s*\d+(?:\s*of\s*\d+)?$", re.IGNORECASE),
+)
+#: Lines at the top and at the bottom of a page that may be running headers or footers.
+_EDGE_LINES: Final = 2
+#: A line is a running header/footer when it repeats at the page edge on this share of pages.
+_REPEAT_SHARE: Final = 0.5
+#: A line this share of the typical full line width (or wider) was wrapped by the layout.
+_FULL_SHARE: Final = 0.85
+#: The typical full line width is this percentile of the document's line widths.
+_FULL_PERCENTILE: Final = 0.8
+
+_SENTENCE_END: Final = frozenset("。！？；：…!?")
+# A closing quote or bracket after 。 still ends the sentence; after other text it does not
+# (a wrapped line may end in the middle of 坚持“两个确立” and go on).
+_CLOSERS: Final = "”’』」）)》"
+_OUTLINE: Final = re.compile(
+    r"^(?:[一二三四五六七八九十百零〇]+、"
+    r"|[（(][一二三四五六七八九十百零〇]+[）)]"
+    r"|[（(]\d{1,3}[）)]"
+    r"|\d{1,3}[.．、](?!\d)"
+    r"|第[一二三四五六七八九十百千零〇\d]+[编章节条](?:\s|$))"
+)
+_LATIN_BEFORE: Final = frozenset(",.;:!?)]%'\"")
+_LATIN_AFTER: Final = frozenset("([\"'")
+_DIGITS: Final = re.compile(r"\d+")
+_SPACES: Final = re.compile(r"\s+")
+_WORD_EXPORT: Final = re.compile(r"^Microsoft Word - |\.(?:docx?|wps)$", re.IGNORECASE)
+_PLACEHOLDER_TITLES: Final = frozenset({"untitled", "无标题", "(anonymous)", "anonymous"})
+
+
+def join_wrapped(left: str, right: str) -> str:
+    """Join two pieces of one line that layout wrapped.
+
+    CJK text joins without a space; two Latin words (or a Latin word after punctuation such as
+    a comma) join with one space.
+    """
+    if not left or not right:
+        return left + right
+    before, after = left[-1], right[0]
+    latin_before = before.isascii() and (before.isalnum() or before in _LATIN_BEFORE)
+    latin_after = after.isascii() and (after.isalnum() or after in _LATIN_AFTER)
+    return f"{left} {right}" if latin_before and latin_after else left + right
+
+
+def _width(line: str) -> float:
+    """Visual width in ems: CJK (and ambiguous-width, e.g. “”) characters 1, others ½."""
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WFA" else 0.5 for c in line)
+
+
+def _ends_sentence(line: str) -> bool:
+    stripped = line.rstrip(_CLOSERS)
+    return bool(stripped) and stripped[-1] in _SENTENCE_END
+
+
+def _is_page_number(line: str) -> bool:
+    return any(pattern.match(line) for pattern in _PAGE_NUMBER)
+
+
+def _chrome_key(line: str) -> str:
+    """What a running header or footer keeps from page to page: its text, digits aside."""
+    return _DIGITS.sub("#", _SPACES.sub("", line))
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    text: str
+    number: int  # 1-based, over the extracted text of all pages
+    page: int  # 1-based
+
+
+def _page_lines(pages: list[str]) -> list[list[_Line]]:
+    numbered: list[list[_Line]] = []
+    number = 0
+    for page, text in enumerate(pages, 1):
+        lines = []
+        for raw in text.splitlines():
+            number += 1
+            lines.append(_Line(raw.strip(), number, page))
+        numbered.append(lines)
+    return numbered
+
+
+def _edges(lines: list[_Line]) -> list[_Line]:
+    filled = [line for line in lines if line.text]
+    if len(filled) <= 2 * _EDGE_LINES:
+        return filled
+    return filled[:_EDGE_LINES] + filled[-_EDGE_LINES:]
+
+
+def _remove_chrome(pages: list[list[_Line]]) -> tuple[list[_Line], list[RemovedLine]]:
+    """Drop running headers/footers and page numbers from the page edges.
+
+    Returns:
+        The remaining lines in reading order, and the removed ones for the report.
+    """
+    seen: Counter[str] = Counter()
+    for lines in pages:
+        seen.update({_chrome_key(line.text) for line in _edges(lines)})
+    needed = max(2, math.ceil(len(pages) * _REPEAT_SHARE))
+    repeated = {key for key, count in seen.items() if count >= needed}
+    kept: list[_Line] = []
+    removed: list[RemovedLine] = []
+    for lines in pages:
+        edges = _edges(lines)
+        edge_numbers = {line.number for line in edges}
+        top_numbers = {line.number for line in edges[:_EDGE_LINES]}
+        for line in lines:
+            if line.number in edge_numbers and _is_page_number(line.text):
+                removed.append(RemovedLine(line.number, line.text, "page-number"))
+            elif line.number in edge_numbers and _chrome_key(line.text) in repeated:
+                reason = "page-header" if line.number in top_numbers else "page-footer"
+                removed.append(RemovedLine(line.number, line.text, reason))
+            else:
+                kept.append(line)
+    return kept, removed
+
+
+def _paragraphs(lines: list[_Line]) -> list[Block]:
+    """Rebuild paragraphs from hard-wrapped lines (across page breaks too).
+
+    A line continues into the next one when it is full (close to the typical full line width)
+    and does not end a sentence; an outline marker (一、 （一） 1. 第X条 …) always starts a new
+    paragraph, and so does a blank line.
+    """
+    widths = sorted(_width(line.text) for line in lines if line.text)
+    if not widths:
+        return []
+    full = widths[max(0, math.ceil(len(widths) * _FULL_PERCENTILE) - 1)]
+    blocks: list[Block] = []
+    text, first, continues = "", 0, False
+    for line in lines:
+        if not line.text:
+            continues = False
+            continue
+        if continues and not _OUTLINE.match(line.text):
+            text = join_wrapped(text, line.text)
+        else:
+            if text:
+                blocks.append(Block(text, line=first))
+            text, first = line.text, line.number
+        continues = _width(line.text) >= full * _FULL_SHARE and not _ends_sentence(line.text)
+    blocks.append(Block(text, line=first))
+    return blocks
+
+
+def _title_hint(title: str | None) -> str | None:
+    cleaned = _WORD_EXPORT.sub("", (title or "").strip()).strip()
+    return None if cleaned.lower() in _PLACEHOLDER_TITLES else cleaned or None
+
+
+def _unlock(reader: PdfReader, source: SourceFile) -> None:
+    """Open an encrypted PDF with the empty user password, as viewers do, or raise."""
+    try:
+        result = reader.decrypt("")
+    except DependencyError:
+        raise IngestError(
+            "encrypted",
+            f"{source.path}: this PDF is encrypted with AES, which needs the 'cryptography' "
+            "package: pip install cryptography, then import it again.",
+        ) from None
+    if result == PasswordType.NOT_DECRYPTED:
+        raise IngestError(
+            "encrypted",
+            f"{source.path}: this PDF is protected by a password. Open it with the password, "
+            "save an unprotected copy (print to PDF) and import that.",
+        )
+
+
+def _damaged(source: SourceFile, reason: str) -> IngestError:
+    return IngestError(
+        "damaged",
+        f"{source.path}: this PDF is damaged or truncated ({reason}). Re-export or download it "
+        "again and import it again.",
+    )
+
+
+class PdfParser:
+    """PDF files with a text layer, through pypdf.
+
+    Running headers and footers (lines repeating at the page edges on half the pages or more)
+    and page numbers are removed and listed in :attr:`ParsedText.removed`; hard-wrapped lines
+    are joined back into paragraphs, also across page breaks. Every block is ``"text"``: PDF
+    does not mark titles. ``line`` numbers count lines of the extracted text over all pages.
+    """
+
+    name = "pdf"
+    suffixes = frozenset({".pdf"})
+
+    def parse(self, source: SourceFile, encoding: str | None = None) -> ParsedText:
+        """Extract and rebuild the text; ``encoding`` is ignored (fonts state it)."""
+        if not source.data.strip():
+            raise IngestError("empty", f"{source.path}: the file is empty. Nothing to import.")
+        if b"%PDF-" not in source.data[:1024]:
+            raise _damaged(source, "no %PDF header: not a PDF file")
+        try:
+            reader = PdfReader(io.BytesIO(source.data))
+            if reader.is_encrypted:
+                _unlock(reader, source)
+            texts = [page.extract_text() or "" for page in reader.pages]
+            title_hint = _title_hint(reader.metadata.title if reader.metadata else None)
+        except IngestError:
+            raise
+        except Exception as exc:
+            # pypdf raises PdfReadError, but damaged files also surface as ValueError,
+            # KeyError, zlib.error, struct.error …: each means the file cannot be read.
+            raise _damaged(source, f"{type(exc).__name__}: {exc}") from exc
+        lines, removed = _remove_chrome(_page_lines(texts))
+        blocks = _paragraphs(lines)
+        if not blocks:
+            raise IngestError(
+                "no-text",
+                f"{source.path}: this PDF has no text layer (scanned images?); run OCR first "
+                "(e.g. ocrmypdf --language chi_sim in.pdf out.pdf) and import the result.",
+            )
+        notes: tuple[str, ...] = ()
+        blank = [str(page) for page, text in enumerate(texts, 1) if not text.strip()]
+        if blank:
+            notes = (
+                f"page(s) {', '.join(blank)} have no text layer (scanned images?); their content "
+                "is missing. Run OCR on the PDF to include it.",
+            )
+        return ParsedText(tuple(blocks), None, notes, tuple(removed), title_hint)

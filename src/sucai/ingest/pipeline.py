@@ -1,0 +1,206 @@
+"""Per-file import: read → duplicate check (SHA-256) → parse → clean → structure → store.
+
+Failures stay per file: each becomes a failed :class:`~sucai.models.FileReport` with a machine
+code and a message, and the batch goes on. Each file is stored in its own transaction, so an
+interrupted import leaves a consistent library and running it again completes it.
+
+Files are handled in chunks; within a chunk, short lines at the top or bottom of many files
+(site footers, licence lines) are removed as boilerplate.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Final
+
+from sucai.errors import IngestError
+from sucai.ingest.normalize import is_structural, normalize
+from sucai.ingest.parsers import get_parser, supported_suffixes
+from sucai.ingest.sources import iter_candidates, load_file
+from sucai.ingest.structure import structure
+from sucai.models import FileReport, IngestReport, ParsedText, RemovedLine
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from sucai.models import SourceFile
+    from sucai.store import Store
+
+__all__ = ["CHUNK_FILES", "ingest"]
+
+#: Files parsed before their boilerplate is compared and they are stored.
+CHUNK_FILES: Final = 256
+#: A line is boilerplate when it sits at the edge of at least this share of a chunk's files…
+_REPEAT_SHARE: Final = 0.1
+#: …and of at least this many files.
+_REPEAT_MIN_FILES: Final = 3
+#: How many non-empty lines at the top and bottom of a file count as its edges.
+_EDGE_LINES: Final = 8
+_SALUTATION_MAX: Final = 12
+_DATE: Final = re.compile(r"\d{4}年\d{1,2}月")
+
+
+@dataclass(slots=True)
+class _Parsed:
+    source: SourceFile
+    parsed: ParsedText
+    slot: int
+
+
+def _edge_lines(parsed: ParsedText) -> set[str]:
+    lines = [b.text for b in parsed.blocks if b.text and b.kind == "text"]
+    edges = lines[:_EDGE_LINES] + lines[-_EDGE_LINES:]
+    return {
+        t
+        for t in edges
+        if not is_structural(t)
+        and not (len(t) <= _SALUTATION_MAX and t[-1] in "！!：:")
+        # "2020年12月23日 …会议通过" repeats across laws, but it is each law's own date.
+        and not _DATE.search(t)
+    }
+
+
+def _drop_boilerplate(items: list[_Parsed]) -> None:
+    """Remove edge lines repeated across many files of the chunk (in place)."""
+    if len(items) < _REPEAT_MIN_FILES:
+        return
+    counts = Counter(line for item in items for line in _edge_lines(item.parsed))
+    need = max(_REPEAT_MIN_FILES, int(_REPEAT_SHARE * len(items) + 0.999))
+    boiler = {line for line, n in counts.items() if n >= need}
+    if not boiler:
+        return
+    for item in items:
+        edges = _edge_lines(item.parsed) & boiler
+        if not edges:
+            continue
+        blocks = item.parsed.blocks
+        texts = [i for i, b in enumerate(blocks) if b.text and b.kind == "text"]
+        edge_idx = set(texts[:_EDGE_LINES] + texts[-_EDGE_LINES:])
+        drop = {i for i in edge_idx if blocks[i].text in edges}
+        removed = [RemovedLine(blocks[i].line, blocks[i].text, "repeated") for i in sorted(drop)]
+        item.parsed = replace(
+            item.parsed,
+            blocks=tuple(b for i, b in enumerate(blocks) if i not in drop),
+            removed=item.parsed.removed + tuple(removed),
+        )
+
+
+def ingest(
+    store: Store,
+    paths: list[Path],
+    *,
+    encoding: str | None = None,
+    on_file: Callable[[FileReport], None] | None = None,
+) -> IngestReport:
+    """Import files, folders (recursive) and .zip archives into ``store``.
+
+    Args:
+        store: the library.
+        paths: what the user named.
+        encoding: force this encoding for text files instead of detecting it.
+        on_file: called with each file's report as soon as it is known (progress).
+
+    Returns:
+        One report per file found, in the order they were found.
+    """
+    # Stored files are reported when their chunk is stored; the report keeps discovery order.
+    slots: list[FileReport | None] = []
+
+    def done(report: FileReport, slot: int | None = None) -> None:
+        slots[len(slots) - 1 if slot is None else slot] = report
+        if on_file is not None:
+            on_file(report)
+
+    chunk: list[_Parsed] = []
+    seen: set[str] = set()
+    for candidate in iter_candidates(paths, supported_suffixes()):
+        slots.append(None)
+        if candidate.skip:
+            done(FileReport(candidate.path, "skipped", "other-type", candidate.skip))
+            continue
+        if candidate.error is not None:
+            done(_failed(candidate.path, candidate.error))
+            continue
+        try:
+            source = load_file(candidate)
+            if source.sha256 in seen or store.has_file(source.sha256):
+                ids = store.file_articles(source.sha256)
+                done(
+                    FileReport(
+                        source.path,
+                        "duplicate",
+                        "duplicate",
+                        "already in the library (same bytes); nothing to do.",
+                        articles=len(ids),
+                        existing_articles=len(ids),
+                        article_ids=ids,
+                    )
+                )
+                continue
+            parser = get_parser(source.suffix, source.path)
+            parsed = normalize(parser.parse(source, encoding))
+        except IngestError as exc:
+            done(_failed(candidate.path, exc))
+            continue
+        seen.add(source.sha256)
+        chunk.append(_Parsed(source, parsed, len(slots) - 1))
+        if len(chunk) >= CHUNK_FILES:
+            _store_chunk(store, chunk, done)
+            chunk = []
+    _store_chunk(store, chunk, done)
+    return IngestReport(tuple(r for r in slots if r is not None))
+
+
+def _failed(path: str, error: IngestError) -> FileReport:
+    return FileReport(path, "failed", error.code, error.message)
+
+
+def _store_chunk(
+    store: Store, chunk: list[_Parsed], done: Callable[[FileReport, int], None]
+) -> None:
+    _drop_boilerplate(chunk)
+    for item in chunk:
+        source, parsed = item.source, item.parsed
+        compilation = structure(parsed, source.path)
+        if not compilation.articles:
+            done(
+                FileReport(
+                    source.path,
+                    "failed",
+                    "no-text",
+                    f"{source.path}: no text is left after cleaning (only advertising or page "
+                    "chrome). Check that this is the document you meant to import.",
+                    encoding=parsed.encoding,
+                    removed=parsed.removed,
+                ),
+                item.slot,
+            )
+            continue
+        notes = parsed.notes + compilation.notes
+        ids, new = store.add_file(
+            path=source.path,
+            sha256=source.sha256,
+            size=source.size,
+            encoding=parsed.encoding,
+            compilation=compilation,
+            removed=parsed.removed,
+            notes=notes,
+        )
+        done(
+            FileReport(
+                source.path,
+                "imported",
+                encoding=parsed.encoding,
+                articles=len(ids),
+                new_articles=new,
+                existing_articles=len(ids) - new,
+                article_ids=ids,
+                declared_count=compilation.declared_count,
+                removed=parsed.removed,
+                notes=notes,
+            ),
+            item.slot,
+        )

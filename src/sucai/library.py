@@ -1,0 +1,79 @@
+"""The Library facade: what the CLI, the web app and Python callers use."""
+
+from __future__ import annotations
+
+import builtins
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sucai.ingest.pipeline import ingest
+from sucai.store import open_store
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from sucai.models import Article, FileReport, IngestReport
+    from sucai.store import ArticleSummary, Store, StoredFile
+
+__all__ = ["Library", "open_library"]
+
+
+class Library:
+    """A library of articles.
+
+    Args:
+        store: the storage backend (see :func:`sucai.store.open_store`).
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the library."""
+        self.store.close()
+
+    def ingest(
+        self,
+        paths: list[Path] | list[str],
+        *,
+        encoding: str | None = None,
+        on_file: Callable[[FileReport], None] | None = None,
+    ) -> IngestReport:
+        """Import files, folders (recursive) and .zip archives.
+
+        Bad files are reported, never raised: see :class:`~sucai.models.IngestReport`.
+        """
+        return ingest(self.store, [Path(p) for p in paths], encoding=encoding, on_file=on_file)
+
+    def get(self, article_id: int) -> Article:
+        """One article. Raises :class:`~sucai.errors.NotFoundError`."""
+        return self.store.get_article(article_id)
+
+    def list(
+        self, *, limit: int | None = None, offset: int = 0, genre: str | None = None
+    ) -> builtins.list[ArticleSummary]:
+        """Articles in id order."""
+        return self.store.list_articles(limit=limit, offset=offset, genre=genre)
+
+    def count(self) -> int:
+        """Number of articles."""
+        return self.store.count_articles()
+
+    def articles(self) -> Iterator[Article]:
+        """Every article, streamed in id order."""
+        return self.store.iter_articles()
+
+    def files(self) -> builtins.list[StoredFile]:
+        """Every imported file."""
+        return self.store.files()
+
+
+def open_library(db: str | Path) -> Library:
+    """Open (creating if needed) the library at ``db``."""
+    return Library(open_store(db))

@@ -1,0 +1,308 @@
+"""Frozen records passed between the stages of sucai.
+
+files → :class:`SourceFile` → parser → :class:`ParsedText` → normalize → :class:`ParsedText`
+(cleaned, paid flags set) → structure → :class:`Compilation` of :class:`ArticleDraft` → store →
+:class:`Article` (with its id and sources).
+
+All offsets and lengths are in characters (Python ``str`` indices), never bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = [
+    "Article",
+    "ArticleDraft",
+    "ArticleSource",
+    "Block",
+    "BlockKind",
+    "Compilation",
+    "FileReport",
+    "IngestReport",
+    "OutlineEntry",
+    "Paragraph",
+    "ParsedText",
+    "RemovedLine",
+    "SourceFile",
+]
+
+BlockKind = Literal["text", "title", "heading"]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """One input file's bytes and identity.
+
+    Attributes:
+        path: the name shown to people; members of archives read ``archive.zip!dir/name.txt``.
+        data: the raw bytes.
+        sha256: hex SHA-256 of ``data``; the library's duplicate key.
+        suffix: lower-case suffix including the dot, e.g. ``".txt"``.
+    """
+
+    path: str
+    data: bytes
+    sha256: str
+    suffix: str
+
+    @property
+    def size(self) -> int:
+        """Size in bytes."""
+        return len(self.data)
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One line or paragraph of text as a parser found it.
+
+    Attributes:
+        text: the text, without the line break.
+        kind: ``"title"`` (document title: Markdown ``#``, a centred bold first line in .docx,
+            ``<h1>``), ``"heading"`` (a heading the format marks as such) or ``"text"``.
+        level: heading level for ``kind == "heading"`` (1 = highest), else 0.
+        paid: set by normalisation: the block lies between ``##paidbegin##`` and ``##paidend##``.
+        line: 1-based line (or paragraph) number in the input, for reports.
+    """
+
+    text: str
+    kind: BlockKind = "text"
+    level: int = 0
+    paid: bool = False
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedLine:
+    """A line dropped as advertising or page chrome, listed in the import report.
+
+    Attributes:
+        line: 1-based line number in the input (0 when unknown).
+        text: the removed text, exactly.
+        reason: short machine reason, e.g. ``"advert"``, ``"contact"``, ``"web-chrome"``.
+    """
+
+    line: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedText:
+    """A file's text as blocks, with what the parser and cleaner noted about it.
+
+    Attributes:
+        blocks: the blocks in reading order (blank lines are empty-text blocks).
+        encoding: the encoding used to decode a text file, or ``None`` for binary formats.
+        notes: remarks for the import report (a lossy character, a markup quirk).
+        removed: lines removed by cleaning.
+        title_hint: a title the container states (HTML ``<title>``, .docx core properties).
+    """
+
+    blocks: tuple[Block, ...]
+    encoding: str | None = None
+    notes: tuple[str, ...] = ()
+    removed: tuple[RemovedLine, ...] = ()
+    title_hint: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One paragraph of an article.
+
+    Attributes:
+        index: 0-based position in the article.
+        text: the text as stored: original characters and punctuation.
+        paid: ``True`` when the paragraph is in the paid part, ``False`` in the free preview.
+        heading: the outline level when the whole paragraph is a heading line, else 0.
+        section: index into :attr:`Article.outline` of the innermost outline entry this
+            paragraph belongs to (its own entry for a heading), or ``None`` before the first.
+    """
+
+    index: int
+    text: str
+    paid: bool = False
+    heading: int = 0
+    section: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutlineEntry:
+    """One node of an article's outline (提纲).
+
+    Attributes:
+        index: 0-based position in the outline, in reading order.
+        level: depth in the tree, 1 = top.
+        text: the heading as a writer would copy it (a heading line, or a paragraph's lead
+            sentence when the paragraph is written as a heading).
+        paragraph: index of the paragraph the entry stands on.
+        parent: index of the parent entry, ``None`` at the top.
+        kind: where it came from: ``"marker"`` (一、/（一）/1./第X章/第X条 …),
+            ``"line"`` (a short stand-alone heading line), ``"lead"`` (lead sentence),
+            ``"enum"`` (一要/一是/第一 …).
+    """
+
+    index: int
+    level: int
+    text: str
+    paragraph: int
+    parent: int | None
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleDraft:
+    """An article found in a file, before it is stored.
+
+    Attributes:
+        title: the title without the speaker role.
+        role: the speaker role, e.g. ``"市委副书记、市长"``, or ``None``.
+        genre: 文种, e.g. ``"讲话"``, ``"报告"``, ``"法规"``, ``"新闻"``, ``"通知"``, ``"文章"``.
+        issued_on: ``YYYY-MM-DD`` when the text states a full date, else ``None``.
+        year: the year the text states or implies, else ``None``.
+        paragraphs: the article's paragraphs (the title line itself is not one of them).
+        outline: the article's outline.
+        position: 0-based position of the article in its file.
+    """
+
+    title: str
+    role: str | None
+    genre: str
+    issued_on: str | None
+    year: int | None
+    paragraphs: tuple[Paragraph, ...]
+    outline: tuple[OutlineEntry, ...]
+    position: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Compilation:
+    """What the structure step made of one file.
+
+    Attributes:
+        title: the file's own title (the compilation's title, or the single article's).
+        header: lines before the first article (the compilation's own header and table of
+            contents), kept so that no character of the input is lost.
+        declared_count: the number of articles the header claims (``（8篇）``), if any.
+        articles: the articles found, in order.
+        notes: remarks for the import report.
+    """
+
+    title: str
+    header: tuple[str, ...]
+    declared_count: int | None
+    articles: tuple[ArticleDraft, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSource:
+    """Where an article was found: a file, and its position in that file."""
+
+    file_id: int
+    path: str
+    sha256: str
+    position: int
+    compilation_title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A stored article, as ``sucai show`` prints it."""
+
+    id: int
+    title: str
+    role: str | None
+    genre: str
+    issued_on: str | None
+    year: int | None
+    paragraphs: tuple[Paragraph, ...]
+    outline: tuple[OutlineEntry, ...]
+    sources: tuple[ArticleSource, ...]
+    added_at: str
+    chars: int
+
+    def outline_path(self, paragraph: int) -> tuple[str, ...]:
+        """Headings from the top of the outline down to the given paragraph's section."""
+        node = self.paragraphs[paragraph].section
+        path: list[str] = []
+        while node is not None:
+            entry = self.outline[node]
+            path.append(entry.text)
+            node = entry.parent
+        return tuple(reversed(path))
+
+
+@dataclass(frozen=True, slots=True)
+class FileReport:
+    """What happened to one input file.
+
+    Attributes:
+        path: the file as shown to people.
+        status: ``"imported"``, ``"duplicate"`` (same bytes already stored), ``"failed"`` or
+            ``"skipped"`` (a type sucai does not read, found inside a folder or archive).
+        code: machine reason for ``failed``/``skipped``/``duplicate``.
+        message: what is wrong and what to do next (empty when imported).
+        encoding: the encoding used for a text file.
+        articles: number of articles found in the file.
+        new_articles: articles stored for the first time.
+        existing_articles: articles already in the library (found in another file).
+        article_ids: ids of the file's articles, in order.
+        declared_count: the count the compilation header claims, if any.
+        removed: lines removed as advertising or chrome.
+        notes: other remarks (a lossy character, a count mismatch).
+    """
+
+    path: str
+    status: str
+    code: str = ""
+    message: str = ""
+    encoding: str | None = None
+    articles: int = 0
+    new_articles: int = 0
+    existing_articles: int = 0
+    article_ids: tuple[int, ...] = ()
+    declared_count: int | None = None
+    removed: tuple[RemovedLine, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    """The outcome of one ``import``: one :class:`FileReport` per input file."""
+
+    files: tuple[FileReport, ...] = field(default_factory=tuple)
+
+    def _count(self, status: str) -> int:
+        return sum(1 for f in self.files if f.status == status)
+
+    @property
+    def imported(self) -> int:
+        """Files imported."""
+        return self._count("imported")
+
+    @property
+    def duplicates(self) -> int:
+        """Files skipped because their bytes were already stored."""
+        return self._count("duplicate")
+
+    @property
+    def failed(self) -> tuple[FileReport, ...]:
+        """Files that could not be imported."""
+        return tuple(f for f in self.files if f.status == "failed")
+
+    @property
+    def skipped(self) -> int:
+        """Files of other types inside folders or archives, left alone."""
+        return self._count("skipped")
+
+    @property
+    def articles(self) -> int:
+        """Articles found in the imported files."""
+        return sum(f.articles for f in self.files)
+
+    @property
+    def new_articles(self) -> int:
+        """Articles stored for the first time."""
+        return sum(f.new_articles for f in self.files)

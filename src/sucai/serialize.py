@@ -1,0 +1,62 @@
+"""JSON shapes of sucai's records, shared by the CLI (and later the web API).
+
+Every object is plain JSON; write it with ``ensure_ascii=False`` so Chinese stays readable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sucai.models import Article, FileReport, IngestReport
+    from sucai.store import ArticleSummary
+
+__all__ = ["article_to_dict", "file_report_to_dict", "report_to_dict", "summary_to_dict"]
+
+
+def article_to_dict(article: Article) -> dict[str, Any]:
+    """``sucai show --json`` / one line of ``sucai dump``."""
+    return {
+        "id": article.id,
+        "title": article.title,
+        "role": article.role,
+        "genre": article.genre,
+        "issued_on": article.issued_on,
+        "year": article.year,
+        "chars": article.chars,
+        "added_at": article.added_at,
+        "sources": [asdict(s) for s in article.sources],
+        "outline": [asdict(e) for e in article.outline],
+        "paragraphs": [asdict(p) for p in article.paragraphs],
+    }
+
+
+def summary_to_dict(summary: ArticleSummary) -> dict[str, Any]:
+    """One row of ``sucai list --json``."""
+    return asdict(summary)
+
+
+def file_report_to_dict(report: FileReport) -> dict[str, Any]:
+    """One file of an import report."""
+    data = asdict(report)
+    data["article_ids"] = list(report.article_ids)
+    data["removed"] = [asdict(r) for r in report.removed]
+    data["notes"] = list(report.notes)
+    return data
+
+
+def report_to_dict(report: IngestReport) -> dict[str, Any]:
+    """``sucai import --json``: totals and one entry per file."""
+    return {
+        "ok": not report.failed,
+        "files": len(report.files),
+        "imported": report.imported,
+        "duplicates": report.duplicates,
+        "skipped": report.skipped,
+        "failed": len(report.failed),
+        "articles": report.articles,
+        "new_articles": report.new_articles,
+        "removed_lines": sum(len(f.removed) for f in report.files),
+        "details": [file_report_to_dict(f) for f in report.files],
+    }

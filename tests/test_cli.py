@@ -1,0 +1,188 @@
+"""The command line, driven through CliRunner against real library files."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from typing import TYPE_CHECKING
+
+import pytest
+from click.testing import CliRunner
+from tests.conftest import SEED
+
+from sucai import open_library
+from sucai.cli import cli
+from sucai.errors import IngestError
+from sucai.ingest.sources import Candidate, load_file
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def _run(*args: str, db: Path) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, [*args, "--db", str(db)])
+    return result.exit_code, result.output
+
+
+def test_import_list_show_and_dump_the_seed(tmp_path: Path, shared: Path) -> None:
+    db = tmp_path / "lib.db"
+    code, out = _run("import", str(SEED), db=db)
+    assert code == 0, out
+    assert out.splitlines()[0] == f"ok    {SEED}: 7 articles, utf-8, 4 lines removed"
+    assert "note: the header declares 8 articles but 7 were found" in out
+    assert out.splitlines()[-1] == (
+        "1 files: 1 imported, 0 duplicates, 0 skipped, 0 failed · 7 articles (7 new) · "
+        "4 advertising/chrome lines removed"
+    )
+    code, out = _run("list", "--json", db=db)
+    rows = json.loads(out)
+    assert [r["role"] for r in rows] == [
+        "县长",
+        "县长",
+        "范文",
+        "范文",
+        "市长",
+        "副市长",
+        "市委副书记、市长",
+    ]
+    code, out = _run("show", "2", "--json", db=db)
+    article = json.loads(out)
+    assert article["title"] == "聚焦精准招商再掀招商热潮"
+    assert article["sources"][0]["position"] == 1
+    assert all(
+        {"index", "text", "paid", "heading", "section"} <= set(p) for p in article["paragraphs"]
+    )
+    assert "\\u" not in out  # Chinese stays readable
+    code, out = _run("dump", db=db)
+    lines = out.splitlines()
+    assert len(lines) == 7
+    assert [json.loads(line)["id"] for line in lines] == [1, 2, 3, 4, 5, 6, 7]
+    assert json.loads(lines[1]) == article
+
+
+def test_show_prints_outline_and_marks_the_paid_part(tmp_path: Path, shared: Path) -> None:
+    db = tmp_path / "lib.db"
+    _run("import", str(SEED), db=db)
+    code, out = _run("show", "1", db=db)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "勇争高质量发展排头兵（县长）"
+    assert "提纲:" in lines
+    assert "  在对外开放上再发力，打造“融沈对接”先导区。" in lines
+    first_paid = next(
+        i for i, line in enumerate(lines) if line.startswith("　　在对外开放上再发力")
+    )
+    assert lines[first_paid - 1] == "—— 以下为会员内容 ——"
+    assert lines.count("—— 以下为会员内容 ——") == 1
+
+
+def test_reimporting_the_same_file_is_a_no_op(tmp_path: Path, shared: Path) -> None:
+    db = tmp_path / "lib.db"
+    _run("import", str(SEED), db=db)
+    code, out = _run("import", "--json", str(SEED), db=db)
+    assert code == 0
+    report = json.loads(out)
+    assert (report["imported"], report["duplicates"], report["new_articles"]) == (0, 1, 0)
+    with open_library(db) as lib:
+        assert lib.count() == 7
+
+
+def test_show_of_a_missing_article_says_how_to_find_ids(tmp_path: Path) -> None:
+    code, out = _run("show", "99", db=tmp_path / "lib.db")
+    assert code == 1
+    assert out == f"Error: no article 99 in {tmp_path / 'lib.db'}. `sucai list` shows the ids.\n"
+
+
+def test_a_non_library_file_is_refused_without_a_traceback(tmp_path: Path) -> None:
+    junk = tmp_path / "notes.db"
+    junk.write_text("this is not sqlite" * 100)
+    code, out = _run("list", db=junk)
+    assert code == 1
+    assert out.startswith(f"Error: {junk} is not a sucai library (")
+    assert "Traceback" not in out
+
+
+def test_bad_inputs_fail_one_by_one_and_leave_the_library_intact(
+    tmp_path: Path, shared: Path
+) -> None:
+    db = tmp_path / "lib.db"
+    _run("import", str(SEED), db=db)
+    with open_library(db) as lib:
+        before = [json.dumps(a.paragraphs, default=str) for a in lib.articles()]
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "empty.txt").write_bytes(b"")
+    (bad / "junk.txt").write_bytes(bytes(range(256)) * 64)
+    (bad / "truncated.docx").write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    (bad / "huge.txt").write_bytes(b"")  # replaced below by a sparse 200 MB file
+    with (bad / "huge.txt").open("wb") as f:
+        f.truncate(200 * 1024 * 1024)
+    (bad / "good.txt").write_text("新的讲话稿\n同志们：\n今天我们召开会议。\n", encoding="utf-8")
+    code, out = _run("import", "--json", str(bad), db=db)
+    assert code == 1
+    report = json.loads(out)
+    by_name = {d["path"].rsplit("/", 1)[-1]: d for d in report["details"]}
+    assert by_name["good.txt"]["status"] == "imported"
+    assert by_name["empty.txt"]["code"] == "empty"
+    assert by_name["junk.txt"]["code"] == "decode"
+    assert by_name["truncated.docx"]["status"] == "failed"
+    assert by_name["huge.txt"]["code"] == "too-large"
+    for name in ("empty.txt", "junk.txt", "truncated.docx", "huge.txt"):
+        message = by_name[name]["message"]
+        assert message.startswith(str(bad / name) + ": "), message
+        assert "\n" not in message
+    with open_library(db) as lib:
+        after = [json.dumps(a.paragraphs, default=str) for a in lib.articles()]
+        assert after[:7] == before
+        assert lib.count() == 8
+
+
+def test_a_file_that_vanishes_mid_import_is_reported(tmp_path: Path) -> None:
+
+    gone = tmp_path / "gone.txt"
+    with pytest.raises(IngestError) as info:
+        load_file(Candidate(str(gone), fs_path=gone))
+    assert info.value.code == "missing"
+    assert "disappeared" in info.value.message
+
+
+def test_interrupted_import_leaves_a_consistent_library_and_rerun_completes(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(5):
+        (folder / f"{i}.txt").write_text(f"第{i}号讲话\n同志们：\n内容{i}。\n", encoding="utf-8")
+    db = tmp_path / "lib.db"
+    seen = []
+
+    def stop_after_two(report: object) -> None:
+        seen.append(report)
+        if len(seen) == 2:
+            raise KeyboardInterrupt
+
+    with open_library(db) as lib:
+        with contextlib.suppress(KeyboardInterrupt):
+            lib.ingest([folder], on_file=stop_after_two)
+        assert lib.count() == 2
+    code, out = _run("import", "--json", str(folder), db=db)
+    assert code == 0
+    report = json.loads(out)
+    assert (report["imported"], report["duplicates"]) == (3, 2)
+    with open_library(db) as lib:
+        assert lib.count() == 5
+
+
+def test_unsupported_file_named_directly_exits_non_zero(tmp_path: Path) -> None:
+    picture = tmp_path / "a.png"
+    picture.write_bytes(b"\x89PNG")
+    code, out = _run("import", str(picture), db=tmp_path / "lib.db")
+    assert code == 1
+    assert out.startswith(f"FAIL  {picture}: sucai cannot read '.png' files; it reads ")
+
+
+def test_default_library_location_is_announced(tmp_path: Path) -> None:
+    runner = CliRunner(env={"XDG_DATA_HOME": str(tmp_path), "SUCAI_DB": None})
+    result = runner.invoke(cli, ["list"])
+    assert result.exit_code == 0
+    assert f"Library: {tmp_path / 'sucai' / 'library.db'} (the default" in result.output
