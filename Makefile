@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/sucai import --db $(SAMPLE_DB) samples/
+	$(BIN)/sucai import --db $(SAMPLE_DB) samples/reports samples/laws
 	$(BIN)/sucai info --db $(SAMPLE_DB)
 
 test: lint pytest

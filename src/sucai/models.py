@@ -164,6 +164,8 @@ class ArticleDraft:
         paragraphs: the article's paragraphs (the title line itself is not one of them).
         outline: the article's outline.
         position: 0-based position of the article in its file.
+        doc_number: 发文字号 such as ``国办发〔2026〕15号``, when the text has one.
+        issuer: 发文机关 named in a 公文 header (版头), when there is one.
     """
 
     title: str
@@ -174,6 +176,8 @@ class ArticleDraft:
     paragraphs: tuple[Paragraph, ...]
     outline: tuple[OutlineEntry, ...]
     position: int = 0
+    doc_number: str | None = None
+    issuer: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +226,8 @@ class Article:
     sources: tuple[ArticleSource, ...]
     added_at: str
     chars: int
+    doc_number: str | None = None
+    issuer: str | None = None
 
     def outline_path(self, paragraph: int) -> tuple[str, ...]:
         """Headings from the top of the outline down to the given paragraph's section."""

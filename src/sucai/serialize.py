@@ -24,6 +24,8 @@ def article_to_dict(article: Article) -> dict[str, Any]:
         "genre": article.genre,
         "issued_on": article.issued_on,
         "year": article.year,
+        "doc_number": article.doc_number,
+        "issuer": article.issuer,
         "chars": article.chars,
         "added_at": article.added_at,
         "sources": [asdict(s) for s in article.sources],

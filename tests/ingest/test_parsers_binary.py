@@ -209,6 +209,15 @@ def test_truncated_docx_is_reported_as_damaged(tmp_path: Path) -> None:
     )
 
 
+def test_docx_with_corrupted_contents_is_reported_as_damaged() -> None:
+    data = notice_docx()
+    middle = len(data) // 3
+    corrupted = data[:middle] + bytes(64) + data[middle + 64 :]
+    error = fail(DocxParser(), "corrupted.docx", corrupted)
+    assert error.code == "damaged"
+    assert error.message.startswith("corrupted.docx: this .docx is damaged or truncated (")
+
+
 def test_zip_that_is_not_a_word_document_is_reported_as_damaged() -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -515,6 +524,17 @@ def test_outline_marker_starts_a_paragraph_even_after_a_full_line() -> None:
     ]
 
 
+def test_closing_quote_ends_a_paragraph_only_after_sentence_final_punctuation() -> None:
+    lines = [
+        "这是一段足够长的正文内容用来确定整行宽度，要深刻领会“两个确立”",
+        "的决定性意义，这一行也写得足够长以便成为整行宽度。他说：“好。”",
+        "下一段从这里开始，这一行同样写得足够长以便成为整行宽度的文字，",
+        "结尾。",
+    ]
+    parsed = PdfParser().parse(make_source("quotes.pdf", draw_pdf([lines])))
+    assert [b.text for b in parsed.blocks] == [lines[0] + lines[1], lines[2] + lines[3]]
+
+
 def test_latin_words_across_a_line_break_are_joined_with_one_space() -> None:
     lines = [
         "The State Council issued the plan on digital government,",
@@ -640,3 +660,16 @@ def test_site_name_as_page_title_does_not_make_the_logo_a_title() -> None:
     parsed = HtmlParser().parse(make_source("site.html", page.encode("utf-8")))
     assert [b.kind for b in parsed.blocks] == ["text"]
     assert parsed.blocks[0].text.startswith("这是一段正文内容")
+
+
+def test_related_links_line_is_dropped_but_prose_with_a_link_is_kept() -> None:
+    page = (
+        "<body><div class='text'>"
+        "<p>更多市民将在<a href='/map'>全市便民服务地图</a>上找到就近的办事网点和服务窗口。</p>"
+        "<p>相关新闻：<a href='/n1'>我市便民服务网点实现全覆盖</a></p>"
+        "</div></body>"
+    )
+    parsed = HtmlParser().parse(make_source("related.html", page.encode("utf-8")))
+    assert [b.text for b in parsed.blocks] == [
+        "更多市民将在全市便民服务地图上找到就近的办事网点和服务窗口。"
+    ]

@@ -28,6 +28,7 @@ __all__ = [
     "PAID_BEGIN",
     "PAID_END",
     "is_structural",
+    "join_wrapped",
     "normalize",
     "removal_reason",
 ]
@@ -88,6 +89,8 @@ _PKULAW: Final = re.compile(r"^【法宝引证码】|^原文链接[：:]\s*https
 _TITLE_ZONE: Final = 10  # a title repeated below itself happens at the top of a file
 _MIN_CONTENT_FOR_AD: Final = 160  # an advert line is short; a long line with "会员" is content
 
+_LATIN_BEFORE: Final = frozenset(",.;:!?)]%'\"")
+_LATIN_AFTER: Final = frozenset("([\"'")
 _CLOSING: Final = "。，、；：！？”’」』）》】…"
 _TERMINAL: Final = frozenset("。！？；：…”’」』）)】!?;:")
 _MARKER: Final = re.compile(
@@ -221,14 +224,21 @@ def _join_wrapped(blocks: list[Block]) -> list[Block]:
                 or (blank_separated and not _MARKER.match(prev.text))
             )
         ):
-            out[-1] = replace(prev, text=prev.text + _joiner(prev.text, block.text) + block.text)
+            out[-1] = replace(prev, text=join_wrapped(prev.text, block.text))
             continue
         out.append(block)
     return out
 
 
-def _joiner(left: str, right: str) -> str:
-    """Latin words joined across a line break need a space; Chinese text does not."""
-    if left[-1].isascii() and left[-1].isalnum() and right[0].isascii() and right[0].isalnum():
-        return " "
-    return ""
+def join_wrapped(left: str, right: str) -> str:
+    """Join two pieces of one line that layout wrapped.
+
+    CJK text joins without a space; two Latin words (or a Latin word after punctuation such as
+    a comma) join with one space.
+    """
+    if not left or not right:
+        return left + right
+    before, after = left[-1], right[0]
+    latin_before = before.isascii() and (before.isalnum() or before in _LATIN_BEFORE)
+    latin_after = after.isascii() and (after.isalnum() or after in _LATIN_AFTER)
+    return f"{left} {right}" if latin_before and latin_after else left + right

@@ -17,7 +17,7 @@ sentences of parallel paragraphs (``在对外开放上再发力，打造“融�
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Final
@@ -63,6 +63,10 @@ _MARKERS: Final = (
     (re.compile(r"^(?:第[一二三四五六七八九十]+|首先|其次|再次|最后)[，、,：:]"), 90, "enum"),
 )
 _OFFICIAL_GENRE: Final = re.compile(r"(意见|决议|决定|批复|通报|公告|通告|方案|规划|纲要)$")
+_DOC_NUMBER: Final = re.compile(
+    r"^[（(]?(?P<n>[\u4e00-\u9fff]{1,16}[〔\[［]\d{4}[〕\]］]\s*第?\d+\s*号)[）)]?$"
+)
+_VIDEO_TAG: Final = re.compile(r"^[\[【](视频|图文|音频)[\]】]\s*")
 _TITLE_BREAKERS: Final = re.compile(r"[，,。；;：:！？!?、]$|[。；;！？!?，,：:]")
 _LINE_RANK: Final = 45
 _LEAD_RANK: Final = 95
@@ -176,9 +180,35 @@ def structure(parsed: ParsedText, path: str) -> Compilation:
         if len(starts) >= 2:
             return _split(lines, starts, head_title, declared, parsed)
 
+    header, issuer, doc_number, lines = _gongwen_header(lines)
     title, role, rest, body = _single_title(lines, parsed, stem)
     article = _article(title, role, rest, body, 0, head_title if is_compilation else "")
-    return Compilation(title, (), declared, (article,), _count_note(declared, 1))
+    if doc_number is None:
+        doc_number = next(
+            (m.group("n") for ln in body[:3] if (m := _DOC_NUMBER.match(ln.text))), None
+        )
+    article = replace(article, doc_number=doc_number, issuer=issuer)
+    return Compilation(title, header, declared, (article,), _count_note(declared, 1))
+
+
+def _gongwen_header(
+    lines: list[_Line],
+) -> tuple[tuple[str, ...], str | None, str | None, list[_Line]]:
+    """Take a 公文 版头 (issuer) and 文号 (document number) off the top of a document.
+
+    Returns the header lines, the issuer, the document number and the remaining lines. When
+    the number follows the title instead (as 北大法宝 exports have it), nothing is taken.
+    """
+    for k, line in enumerate(lines[:4]):
+        match = _DOC_NUMBER.match(line.text)
+        if match is None:
+            continue
+        if k == 0 or k + 1 >= len(lines) or not _is_title_like(lines[k + 1].text):
+            return (), None, None, lines
+        issuer = lines[0].text.removesuffix("文件").strip()
+        header = tuple(ln.text for ln in lines[: k + 1])
+        return header, issuer, match.group("n"), lines[k + 1 :]
+    return (), None, None, lines
 
 
 def _role_title_starts(lines: list[_Line]) -> list[int]:
@@ -239,7 +269,7 @@ def _single_title(
 ) -> tuple[str, str | None, str, list[_Line]]:
     first = lines[0]
     if first.kind == "title" or (first.kind == "text" and _is_title_like(first.text)):
-        title, role, rest = split_role(first.text)
+        title, role, rest = split_role(_VIDEO_TAG.sub("", first.text))
         return title, role, rest, lines[1:]
     if parsed.title_hint:
         return parsed.title_hint, None, "", lines
@@ -271,6 +301,14 @@ def _marker(text: str) -> tuple[int, str, str] | None:
         if match is not None:
             return rank, kind, match.group(0)
     return None
+
+
+def _introduces_body(paragraphs: list[str], i: int) -> bool:
+    """A heading line is followed by a longer paragraph of sentences (not by a 落款 line)."""
+    if i + 1 >= len(paragraphs):
+        return False
+    following = paragraphs[i + 1]
+    return len(following) > len(paragraphs[i]) and following[-1] in _TERMINAL | {"”", "）"}
 
 
 def _lead(text: str) -> str | None:
@@ -354,7 +392,12 @@ def _outline(
             else:
                 lead = _lead(text) or _first_clause(text)[:_LEAD_MAX]
                 found[i] = (rank, mkind, lead, False)
-        elif whole and i + 1 < len(paragraphs) and not _FULL_DATE.search(text):
+        elif (
+            whole
+            and _introduces_body(paragraphs, i)
+            and not _FULL_DATE.search(text)
+            and not (text[0] in "（(" and text[-1] in "）)")
+        ):
             found[i] = (_LINE_RANK, "line", text, True)
         else:
             candidates.add(i)
@@ -421,6 +464,8 @@ def guess_genre(title: str, role: str | None, paragraphs: list[str], context: st
         return "讲话"
     if "各位代表" in opening:
         return "报告"
+    if re.search(r"央视网消息|新华社[^，。]{0,12}电|新闻联播", opening + title + context):
+        return "新闻"
     if re.search(r"(法|条例|规定|办法|细则)$", title):
         return "法规"
     return "文章"

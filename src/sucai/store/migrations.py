@@ -65,6 +65,8 @@ def m001_initial(db: sqlite3.Connection) -> None:
             genre TEXT NOT NULL,
             issued_on TEXT,
             year INTEGER,
+            doc_number TEXT,
+            issuer TEXT,
             chars INTEGER NOT NULL,
             added_at TEXT NOT NULL
         );

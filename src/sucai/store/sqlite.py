@@ -210,9 +210,20 @@ class SqliteStore:
     def _insert_article(self, draft: ArticleDraft, key: str, now: str) -> int:
         chars = sum(len(p.text) for p in draft.paragraphs)
         cur = self.db.execute(
-            "INSERT INTO articles (content_hash, title, role, genre, issued_on, year, chars, "
-            "added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (key, draft.title, draft.role, draft.genre, draft.issued_on, draft.year, chars, now),
+            "INSERT INTO articles (content_hash, title, role, genre, issued_on, year, doc_number, "
+            "issuer, chars, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                key,
+                draft.title,
+                draft.role,
+                draft.genre,
+                draft.issued_on,
+                draft.year,
+                draft.doc_number,
+                draft.issuer,
+                chars,
+                now,
+            ),
         )
         article_id = cur.lastrowid
         assert article_id is not None
@@ -282,7 +293,8 @@ class SqliteStore:
             NotFoundError: no article has this id.
         """
         row = self.db.execute(
-            "SELECT id, title, role, genre, issued_on, year, chars, added_at FROM articles "
+            "SELECT id, title, role, genre, issued_on, year, chars, added_at, doc_number, issuer "
+            "FROM articles "
             "WHERE id = ?",
             (article_id,),
         ).fetchone()
@@ -295,7 +307,8 @@ class SqliteStore:
     def iter_articles(self) -> Iterator[Article]:
         """Every article in id order, one at a time."""
         cursor = self.db.execute(
-            "SELECT id, title, role, genre, issued_on, year, chars, added_at FROM articles "
+            "SELECT id, title, role, genre, issued_on, year, chars, added_at, doc_number, issuer "
+            "FROM articles "
             "ORDER BY id"
         )
         while rows := cursor.fetchmany(256):
@@ -340,6 +353,8 @@ class SqliteStore:
             sources=sources,
             added_at=row[7],
             chars=row[6],
+            doc_number=row[8],
+            issuer=row[9],
         )
 
     def removed_lines(self, file_id: int) -> list[tuple[int, str, str]]:

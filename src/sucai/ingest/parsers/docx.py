@@ -16,7 +16,7 @@ from docx.styles.style import CharacterStyle, ParagraphStyle
 from docx.text.paragraph import Paragraph
 
 from sucai.errors import IngestError, UnsupportedFormatError
-from sucai.ingest.parsers.pdf import join_wrapped
+from sucai.ingest.normalize import join_wrapped
 from sucai.models import Block, ParsedText
 
 if TYPE_CHECKING:

@@ -35,8 +35,11 @@ _NEVER_TEXT: Final = (
     "script", "style", "noscript", "template", "iframe", "object", "embed", "video", "audio",
     "canvas", "svg", "select", "button", "input", "textarea",
 )  # fmt: skip
-#: Page chrome; a ``<form>`` wrapping a whole page (as ASP.NET sites do) is kept, see _is_chrome.
-_CHROME: Final = ("nav", "header", "footer", "aside", "form")
+#: Page chrome.
+_CHROME: Final = ("nav", "header", "footer", "aside")
+#: Login and search boxes; but ASP.NET pages wrap the whole page in one ``<form>``.
+_FORM: Final = "form"
+#: Video players (``<div class="flash" id="_video">``); by class or id, which may be broad.
 _PLAYER: Final = re.compile(r"(?:^|[\s_-])(?:player|flash)(?:$|[\s_-])", re.I)
 
 #: Article containers of known sites, best first: CCTV (央视网) news pages use
@@ -69,9 +72,14 @@ _LIST_TAGS: Final = (
 )  # fmt: skip
 #: Share of an element's characters inside ``<a>`` above which it is a list of links.
 _LINK_DENSITY: Final = 0.5
-_RELATED_LABEL: Final = re.compile(
-    r"^(?:相关(?:链接|新闻|阅读|稿件|推荐|文章|报道|专题)|延伸阅读|推荐阅读|热点推荐|热门推荐|更多(?:新闻|阅读)?)"
+_RELATED: Final = (
+    r"(?:相关(?:链接|新闻|阅读|稿件|推荐|文章|报道|专题)|延伸阅读|推荐阅读|热点推荐|热门推荐"
+    r"|更多(?:新闻|阅读|内容))"
 )
+#: The label above a list of related links, e.g. ``<p>相关链接：</p>``.
+_RELATED_LABEL: Final = re.compile(rf"^{_RELATED}[：:]?$")
+#: A line of related links, e.g. ``<p>相关新闻：<a>…</a></p>``.
+_RELATED_LINE: Final = re.compile(rf"^{_RELATED}[：:]")
 #: A paragraph shorter than this (in characters) does not vote for its container.
 _MIN_PARAGRAPH: Final = 10
 #: A container needs this many characters of paragraph text to count as the article.
@@ -221,13 +229,9 @@ def _title_element(body: _Element, title: str) -> _Element | None:
     return next((h for h in body.iter("h1") if _squeeze(_text(h))), None)
 
 
-def _is_chrome(element: _Element) -> bool:
-    if element.tag == "form":
-        # ASP.NET pages wrap everything in one <form>; only a form without prose is chrome.
-        return not any(
-            _chars(_own_text(p)) >= _MIN_ARTICLE for p in element.iter(*_PARAGRAPH_TAGS, "div")
-        )
-    return True
+def _has_prose(element: _Element) -> bool:
+    """Whether a paragraph or box inside has an article's worth of text of its own."""
+    return any(_chars(_own_text(e)) >= _MIN_ARTICLE for e in element.iter(*_PARAGRAPH_TAGS, "div"))
 
 
 def _remove_never_text(root: _Element) -> None:
@@ -237,11 +241,10 @@ def _remove_never_text(root: _Element) -> None:
 
 def _remove_chrome(root: _Element) -> None:
     for element in list(root.iter(*_CHROME)):
-        if _is_chrome(element):
-            _drop(element)
+        _drop(element)
     for element in list(root.iter()):
         names = f"{element.get('class', '')} {element.get('id', '')}"
-        if _PLAYER.search(names):
+        if (element.tag == _FORM or _PLAYER.search(names)) and not _has_prose(element):
             _drop(element)
 
 
@@ -315,7 +318,7 @@ def _remove_link_lists(container: _Element, keep: _Element | None) -> None:
         if not total or not links:
             continue
         dense = len(links) >= 2 and _link_chars(element) / total > _LINK_DENSITY
-        if not dense and not _RELATED_LABEL.match(_squeeze(_text(element))):
+        if not dense and not _RELATED_LINE.match(_squeeze(_text(element))):
             continue
         label = element.getprevious()
         if (

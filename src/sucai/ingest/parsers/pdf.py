@@ -14,12 +14,13 @@ from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError
 
 from sucai.errors import IngestError
+from sucai.ingest.normalize import join_wrapped
 from sucai.models import Block, ParsedText, RemovedLine
 
 if TYPE_CHECKING:
     from sucai.models import SourceFile
 
-__all__ = ["PdfParser", "join_wrapped"]
+__all__ = ["PdfParser"]
 
 _PAGE_NUMBER: Final = (
     re.compile(r"^[-—–]?\s*\d+\s*[-—–]?$"),  # 3, - 3 -, — 3 —
@@ -47,26 +48,10 @@ _OUTLINE: Final = re.compile(
     r"|\d{1,3}[.．、](?!\d)"
     r"|第[一二三四五六七八九十百千零〇\d]+[编章节条](?:\s|$))"
 )
-_LATIN_BEFORE: Final = frozenset(",.;:!?)]%'\"")
-_LATIN_AFTER: Final = frozenset("([\"'")
 _DIGITS: Final = re.compile(r"\d+")
 _SPACES: Final = re.compile(r"\s+")
 _WORD_EXPORT: Final = re.compile(r"^Microsoft Word - |\.(?:docx?|wps)$", re.IGNORECASE)
 _PLACEHOLDER_TITLES: Final = frozenset({"untitled", "无标题", "(anonymous)", "anonymous"})
-
-
-def join_wrapped(left: str, right: str) -> str:
-    """Join two pieces of one line that layout wrapped.
-
-    CJK text joins without a space; two Latin words (or a Latin word after punctuation such as
-    a comma) join with one space.
-    """
-    if not left or not right:
-        return left + right
-    before, after = left[-1], right[0]
-    latin_before = before.isascii() and (before.isalnum() or before in _LATIN_BEFORE)
-    latin_after = after.isascii() and (after.isalnum() or after in _LATIN_AFTER)
-    return f"{left} {right}" if latin_before and latin_after else left + right
 
 
 def _width(line: str) -> float:
@@ -92,17 +77,16 @@ def _chrome_key(line: str) -> str:
 class _Line:
     text: str
     number: int  # 1-based, over the extracted text of all pages
-    page: int  # 1-based
 
 
 def _page_lines(pages: list[str]) -> list[list[_Line]]:
     numbered: list[list[_Line]] = []
     number = 0
-    for page, text in enumerate(pages, 1):
+    for text in pages:
         lines = []
         for raw in text.splitlines():
             number += 1
-            lines.append(_Line(raw.strip(), number, page))
+            lines.append(_Line(raw.strip(), number))
         numbered.append(lines)
     return numbered
 
