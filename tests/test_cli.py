@@ -186,3 +186,15 @@ def test_default_library_location_is_announced(tmp_path: Path) -> None:
     result = runner.invoke(cli, ["list"])
     assert result.exit_code == 0
     assert f"Library: {tmp_path / 'sucai' / 'library.db'} (the default" in result.output
+
+
+@pytest.mark.slow
+def test_the_whole_shared_corpus_imports_without_a_failure(tmp_path: Path, shared: Path) -> None:
+    code, out = _run(
+        "import", "--json", str(shared / "corpus"), str(shared / "seed"), db=tmp_path / "all.db"
+    )
+    report = json.loads(out)
+    assert code == 0, [d for d in report["details"] if d["status"] == "failed"]
+    assert report["failed"] == 0
+    assert report["imported"] >= 5000
+    assert report["articles"] >= 24000

@@ -75,28 +75,31 @@ def cli() -> None:
 
 
 class _Progress:
-    """One status line on a terminal while an import runs."""
+    """A progress bar on the terminal while an import runs (nothing when not a terminal)."""
 
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.files = self.articles = self.failed = 0
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.bar = (
+            click.progressbar(
+                length=total,
+                label="导入",
+                file=sys.stderr,
+                show_pos=True,
+                item_show_func=lambda name: name,
+            )
+            if enabled
+            else None
+        )
+        if self.bar is not None:
+            self.bar.__enter__()
 
     def __call__(self, report: FileReport) -> None:
-        self.files += 1
-        self.articles += report.articles
-        self.failed += report.status == "failed"
-        if self.enabled and (self.files % 20 == 0 or report.status == "failed"):
-            name = report.path if len(report.path) <= 50 else "…" + report.path[-49:]
-            click.echo(
-                f"\r\033[K{self.files} files · {self.articles} articles · "
-                f"{self.failed} failed · {name}",
-                err=True,
-                nl=False,
-            )
+        if self.bar is not None:
+            name = report.path if len(report.path) <= 40 else "…" + report.path[-39:]
+            self.bar.update(1, name)
 
     def close(self) -> None:
-        if self.enabled:
-            click.echo("\r\033[K", err=True, nl=False)
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
 
 
 def _describe(f: FileReport) -> str:
@@ -150,7 +153,8 @@ def import_(
     are split into articles; advertising and page chrome are removed and reported. Exit
     status is 1 when any file failed; the others are imported all the same.
     """
-    progress = _Progress(sys.stderr.isatty() and not as_json)
+    show = sys.stderr.isatty() and not as_json
+    progress = _Progress(library.count_inputs(list(paths)) if show else 0, show)
     try:
         report = library.ingest(list(paths), encoding=encoding, on_file=progress)
     finally:

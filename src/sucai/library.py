@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sucai.ingest.pipeline import ingest
+from sucai.ingest.sources import count_inputs
 from sucai.store import open_store
 
 if TYPE_CHECKING:
@@ -50,6 +51,10 @@ class Library:
         Bad files are reported, never raised: see :class:`~sucai.models.IngestReport`.
         """
         return ingest(self.store, [Path(p) for p in paths], encoding=encoding, on_file=on_file)
+
+    def count_inputs(self, paths: list[Path] | list[str]) -> int:
+        """How many files :meth:`ingest` would look at (for a progress bar)."""
+        return count_inputs([Path(p) for p in paths])
 
     def get(self, article_id: int) -> Article:
         """One article. Raises :class:`~sucai.errors.NotFoundError`."""

@@ -151,7 +151,7 @@ def normalize(parsed: ParsedText) -> ParsedText:
             stripped = _strip(piece)
             if not stripped:
                 if len(pieces) == 1:
-                    out.append(replace(block, text="", paid=piece_paid))
+                    out.append(Block("", block.kind, block.level, piece_paid, block.line))
                 continue
             reason = removal_reason(stripped)
             if reason is None and block.kind != "text" and stripped == last_text:
@@ -164,7 +164,7 @@ def normalize(parsed: ParsedText) -> ParsedText:
             last_text = stripped
             parts = _RUN_TOGETHER.split(stripped) if block.kind == "text" else [stripped]
             for part in parts:
-                out.append(replace(block, text=_strip(part), paid=piece_paid))
+                out.append(Block(_strip(part), block.kind, block.level, piece_paid, block.line))
     blocks = _join_wrapped(out)
     return replace(parsed, blocks=tuple(blocks), removed=tuple(removed))
 

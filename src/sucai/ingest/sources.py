@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_FILE_BYTES",
     "Candidate",
+    "count_inputs",
     "decode_text",
     "iter_candidates",
     "load_file",
@@ -77,6 +78,27 @@ def iter_candidates(paths: list[Path], suffixes: frozenset[str]) -> Iterator[Can
                     "missing", f"{path}: no such file or folder. Check the path and try again."
                 ),
             )
+
+
+def count_inputs(paths: list[Path]) -> int:
+    """How many files :func:`iter_candidates` will yield, without reading them (for progress)."""
+    total = 0
+    for path in paths:
+        files = (
+            [Path(root, n) for root, _, names in os.walk(path) for n in names]
+            if path.is_dir()
+            else [path]
+        )
+        for file in files:
+            if file.suffix.lower() != ".zip":
+                total += 1
+                continue
+            try:
+                with zipfile.ZipFile(file) as archive:
+                    total += sum(1 for info in archive.infolist() if not info.is_dir())
+            except (zipfile.BadZipFile, OSError):
+                total += 1
+    return total
 
 
 def _candidate(path: Path, suffixes: frozenset[str], *, named: bool) -> Iterator[Candidate]:

@@ -76,7 +76,11 @@ def _markdown(text: str, used: str, notes: list[str]) -> ParsedText:
     blocks: list[Block] = []
     have_title = False
     for block in text_blocks(text):
-        line = _EMPHASIS.sub(r"\2", block.text)
+        line = (
+            _EMPHASIS.sub(r"\2", block.text)
+            if "*" in block.text or "__" in block.text
+            else block.text
+        )
         if _RULE.match(line):
             # A thematic break (---) separates parts like a blank line does.
             blocks.append(Block("", line=block.line))
