@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
 from typing import TYPE_CHECKING
 
 import pytest
@@ -198,3 +203,34 @@ def test_the_whole_shared_corpus_imports_without_a_failure(tmp_path: Path, share
     assert report["failed"] == 0
     assert report["imported"] >= 5000
     assert report["articles"] >= 24000
+
+
+@pytest.mark.slow
+def test_a_killed_import_leaves_a_sound_library_and_rerunning_completes_it(
+    tmp_path: Path, shared: Path
+) -> None:
+    laws = shared / "corpus" / "laws"
+    db = tmp_path / "lib.db"
+    command = [sys.executable, "-m", "sucai", "import", "--db", str(db), str(laws)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(4)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    with sqlite3.connect(db) as con:
+        assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        partial = con.execute("SELECT count(*) FROM files").fetchone()[0]
+        orphans = con.execute(
+            "SELECT count(*) FROM articles a WHERE NOT EXISTS "
+            "(SELECT 1 FROM article_sources s WHERE s.article_id = a.id)"
+        ).fetchone()[0]
+    assert 0 < partial < 3400
+    assert orphans == 0
+    code, out = _run("import", "--json", str(laws), db=db)
+    assert code == 0
+    report = json.loads(out)
+    assert report["duplicates"] >= partial
+    fresh = tmp_path / "fresh.db"
+    _run("import", str(laws), db=fresh)
+    with open_library(db) as resumed, open_library(fresh) as clean:
+        assert resumed.count() == clean.count()
+        assert len(resumed.files()) == len(clean.files())

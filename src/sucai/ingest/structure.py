@@ -456,10 +456,10 @@ def guess_genre(title: str, role: str | None, paragraphs: list[str], context: st
         return "心得体会"
     if re.search(r"主持词", title + (role or "")):
         return "主持词"
-    if re.search(r"致辞|讲话|动员|报告会", title) or "同志们" in opening:
-        return "讲话"
     if re.search(r"发言", title + (role or "") + context):
         return "发言"
+    if re.search(r"致辞|讲话|动员|报告会", title) or "同志们" in opening:
+        return "讲话"
     if role is not None:
         return "讲话"
     if "各位代表" in opening:
