@@ -13,12 +13,15 @@ import click
 from sucai.config import load_settings
 from sucai.errors import DecodeError, SucaiError
 from sucai.library import Library, open_library
-from sucai.serialize import article_to_dict, report_to_dict, summary_to_dict
+from sucai.search.query import parse_years
+from sucai.serialize import article_to_dict, browse_to_dict, report_to_dict, summary_to_dict
+from sucai.store import ArticleFilter
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from sucai.models import Article, FileReport, IngestReport
+    from sucai.store import ArticleSummary
 
 F = TypeVar("F", bound="Callable[..., Any]")
 
@@ -167,24 +170,72 @@ def import_(
         sys.exit(1)
 
 
+def filter_options(fn: F) -> F:
+    """Add ``--genre``, ``--role`` and ``--year`` and hand the command an ``ArticleFilter``."""
+
+    @click.option("--genre", help="Only this genre (讲话, 报告, 法规, 新闻 …).")
+    @click.option("--role", help="Only this speaker role (县长, 市委书记 …).")
+    @click.option("--year", metavar="RANGE", help="Only these years: 2020, 2020..2025, ..2019.")
+    @wraps(fn)
+    def wrapper(
+        *args: Any, genre: str | None, role: str | None, year: str | None, **kw: Any
+    ) -> Any:
+        try:
+            start, end = parse_years(year) if year else (None, None)
+        except SucaiError as exc:
+            raise _fail(exc) from None
+        where = ArticleFilter(genre, role, start, end)
+        return fn(*args, where=where, **kw)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _summary_line(r: ArticleSummary) -> str:
+    role = f"（{r.role}）" if r.role else ""
+    date = r.issued_on or (str(r.year) if r.year else "")
+    return f"{r.id:>6}  {r.genre:<4}  {date:<10}  {r.title}{role}  [{r.paragraphs}段]"
+
+
 @cli.command(name="list")
-@click.option("--genre", help="Only articles of this genre (讲话, 报告, 法规, 新闻 …).")
+@filter_options
 @click.option("--limit", type=click.IntRange(min=0), default=0, help="At most N (0 = all).")
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip the first N.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @db_option
-def list_(genre: str | None, limit: int, offset: int, as_json: bool, library: Library) -> None:
-    """List the articles in the library."""
-    rows = library.list(limit=limit or None, offset=offset, genre=genre)
+def list_(where: ArticleFilter, limit: int, offset: int, as_json: bool, library: Library) -> None:
+    """List the articles in the library, in the order they were added."""
+    rows = library.list(where, limit=limit or None, offset=offset)
     if as_json:
         click.echo(_dumps([summary_to_dict(r) for r in rows]))
         return
     for r in rows:
-        role = f"（{r.role}）" if r.role else ""
-        year = r.year or ""
-        click.echo(f"{r.id:>6}  {r.genre:<4}  {year!s:<4}  {r.title}{role}  [{r.paragraphs}段]")
+        click.echo(_summary_line(r))
     if not rows:
-        click.echo("The library is empty. Add material with: sucai import PATH …")
+        click.echo("No articles. Add material with: sucai import PATH …")
+
+
+@cli.command()
+@filter_options
+@click.option("--limit", type=click.IntRange(min=0), default=20, help="At most N (0 = all).")
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip the first N.")
+@click.option("--json", "as_json", is_flag=True, help="Print {total, articles, facets} as JSON.")
+@db_option
+def browse(where: ArticleFilter, limit: int, offset: int, as_json: bool, library: Library) -> None:
+    """Look things up without a query: newest first, with counts per genre, role and year."""
+    page = library.browse(where, limit=limit or None, offset=offset)
+    if as_json:
+        click.echo(_dumps(browse_to_dict(page)))
+        return
+    for name, label in (("genre", "文种"), ("role", "角色"), ("year", "年份")):
+        counts = page.facets[name][:12]
+        if counts:
+            click.echo(f"{label}: " + "  ".join(f"{value} {n}" for value, n in counts))
+    click.echo(
+        f"\n{page.total} articles"
+        + (f", {offset + 1}–{offset + len(page.articles)} shown:" if page.articles else ".")
+    )
+    for r in page.articles:
+        click.echo(_summary_line(r))
 
 
 def _print_article(article: Article) -> None:
@@ -236,11 +287,9 @@ def info(library: Library) -> None:
     store_path = getattr(library.store, "path", "")
     click.echo(f"Library: {store_path}")
     click.echo(f"{library.count()} articles from {len(files)} files.")
-    genres: dict[str, int] = {}
-    for row in library.list():
-        genres[row.genre] = genres.get(row.genre, 0) + 1
+    genres = library.browse(limit=0).facets["genre"]
     if genres:
-        click.echo("By genre: " + ", ".join(f"{g} {n}" for g, n in sorted(genres.items())))
+        click.echo("By genre: " + ", ".join(f"{g} {n}" for g, n in genres))
     click.echo(
         f"\nTry:\n  sucai list --db {store_path}\n  sucai show 1 --db {store_path}\n"
         f"  sucai import --db {store_path} ~/素材/"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,9 +15,18 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from sucai.models import Article, FileReport, IngestReport
-    from sucai.store import ArticleSummary, Store, StoredFile
+    from sucai.store import ArticleFilter, ArticleSummary, Store, StoredFile
 
 __all__ = ["Library", "open_library"]
+
+
+@dataclass(frozen=True, slots=True)
+class Browse:
+    """A browse page: how many articles match, this page of them, and counts per facet."""
+
+    total: int
+    articles: tuple[ArticleSummary, ...]
+    facets: dict[str, builtins.list[tuple[str, int]]]
 
 
 class Library:
@@ -61,10 +71,29 @@ class Library:
         return self.store.get_article(article_id)
 
     def list(
-        self, *, limit: int | None = None, offset: int = 0, genre: str | None = None
+        self,
+        where: ArticleFilter | None = None,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        newest_first: bool = False,
     ) -> builtins.list[ArticleSummary]:
-        """Articles in id order."""
-        return self.store.list_articles(limit=limit, offset=offset, genre=genre)
+        """Articles matching ``where`` (all when ``None``), in id order or newest first."""
+        return self.store.list_articles(
+            where, limit=limit, offset=offset, newest_first=newest_first
+        )
+
+    def browse(
+        self, where: ArticleFilter | None = None, *, limit: int | None = 20, offset: int = 0
+    ) -> Browse:
+        """Quick lookup without a query: matching articles newest first, and facet counts."""
+        return Browse(
+            total=self.store.count_matching(where),
+            articles=tuple(
+                self.store.list_articles(where, limit=limit, offset=offset, newest_first=True)
+            ),
+            facets=self.store.facets(where),
+        )
 
     def count(self) -> int:
         """Number of articles."""

@@ -9,10 +9,17 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from sucai.library import Browse
     from sucai.models import Article, FileReport, IngestReport
     from sucai.store import ArticleSummary
 
-__all__ = ["article_to_dict", "file_report_to_dict", "report_to_dict", "summary_to_dict"]
+__all__ = [
+    "article_to_dict",
+    "browse_to_dict",
+    "file_report_to_dict",
+    "report_to_dict",
+    "summary_to_dict",
+]
 
 
 def article_to_dict(article: Article) -> dict[str, Any]:
@@ -37,6 +44,15 @@ def article_to_dict(article: Article) -> dict[str, Any]:
 def summary_to_dict(summary: ArticleSummary) -> dict[str, Any]:
     """One row of ``sucai list --json``."""
     return asdict(summary)
+
+
+def browse_to_dict(page: Browse) -> dict[str, Any]:
+    """``sucai browse --json``: total, this page of articles, counts per facet."""
+    return {
+        "total": page.total,
+        "articles": [summary_to_dict(a) for a in page.articles],
+        "facets": {name: [[v, n] for v, n in counts] for name, counts in page.facets.items()},
+    }
 
 
 def file_report_to_dict(report: FileReport) -> dict[str, Any]:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from sucai.models import Article, Compilation, RemovedLine
 
-__all__ = ["ArticleSummary", "Store", "StoredFile", "open_store"]
+__all__ = ["ArticleFilter", "ArticleSummary", "Store", "StoredFile", "open_store"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,16 @@ class ArticleSummary:
     added_at: str
     paragraphs: int
     sources: int
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFilter:
+    """Which articles: exact genre and role, inclusive year range (``None`` = any)."""
+
+    genre: str | None = None
+    role: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +105,22 @@ class Store(Protocol):
         ...
 
     def list_articles(
-        self, *, limit: int | None = None, offset: int = 0, genre: str | None = None
+        self,
+        where: ArticleFilter | None = None,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        newest_first: bool = False,
     ) -> list[ArticleSummary]:
-        """Articles in id order."""
+        """Articles matching ``where``, in id order or newest first."""
+        ...
+
+    def count_matching(self, where: ArticleFilter | None = None) -> int:
+        """Number of articles matching ``where``."""
+        ...
+
+    def facets(self, where: ArticleFilter | None = None) -> dict[str, list[tuple[str, int]]]:
+        """Counts per genre, role and year among matching articles."""
         ...
 
     def get_article(self, article_id: int) -> Article:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from sucai.models import ArticleDraft, Compilation, RemovedLine
-    from sucai.store import ArticleSummary, StoredFile
+    from sucai.store import ArticleFilter, ArticleSummary, StoredFile
 
 __all__ = ["SqliteStore", "content_hash"]
 
@@ -30,6 +30,25 @@ def content_hash(draft: ArticleDraft) -> str:
         digest.update(b"\n")
         digest.update(paragraph.text.encode())
     return digest.hexdigest()
+
+
+def _where(where: ArticleFilter | None) -> tuple[str, list[Any]]:
+    """``(" WHERE …", params)`` for an article filter on table alias ``a``."""
+    if where is None:
+        return "", []
+    parts: list[str] = []
+    params: list[Any] = []
+    for column, value in (("a.genre", where.genre), ("a.role", where.role)):
+        if value is not None:
+            parts.append(f"{column} = ?")
+            params.append(value)
+    if where.year_from is not None:
+        parts.append("a.year >= ?")
+        params.append(where.year_from)
+    if where.year_to is not None:
+        parts.append("a.year <= ?")
+        params.append(where.year_to)
+    return (" WHERE " + " AND ".join(parts), params) if parts else ("", [])
 
 
 def _now() -> str:
@@ -267,24 +286,49 @@ class SqliteStore:
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
     def list_articles(
-        self, *, limit: int | None = None, offset: int = 0, genre: str | None = None
+        self,
+        where: ArticleFilter | None = None,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        newest_first: bool = False,
     ) -> list[ArticleSummary]:
-        """Articles in id order, optionally of one genre."""
+        """Articles matching ``where``, in id order or newest first (by date, then id)."""
         from sucai.store import ArticleSummary
 
+        clause, params = _where(where)
+        order = (
+            "coalesce(a.issued_on, a.year || '-00-00') DESC, a.id DESC" if newest_first else "a.id"
+        )
         sql = (
             "SELECT a.id, a.title, a.role, a.genre, a.issued_on, a.year, a.chars, a.added_at, "
             "(SELECT count(*) FROM paragraphs p WHERE p.article_id = a.id), "
             "(SELECT count(*) FROM article_sources s WHERE s.article_id = a.id) "
-            "FROM articles a"
+            f"FROM articles a{clause} ORDER BY {order} LIMIT ? OFFSET ?"
         )
-        params: list[Any] = []
-        if genre is not None:
-            sql += " WHERE a.genre = ?"
-            params.append(genre)
-        sql += " ORDER BY a.id LIMIT ? OFFSET ?"
         params += [-1 if limit is None else limit, offset]
         return [ArticleSummary(*row) for row in self.db.execute(sql, params)]
+
+    def count_matching(self, where: ArticleFilter | None = None) -> int:
+        """Number of articles matching ``where``."""
+        clause, params = _where(where)
+        return int(
+            self.db.execute(f"SELECT count(*) FROM articles a{clause}", params).fetchone()[0]
+        )
+
+    def facets(self, where: ArticleFilter | None = None) -> dict[str, list[tuple[str, int]]]:
+        """Counts per genre, role and year among the articles matching ``where``."""
+        clause, params = _where(where)
+        out: dict[str, list[tuple[str, int]]] = {}
+        for name, column in (("genre", "a.genre"), ("role", "a.role"), ("year", "a.year")):
+            rows = self.db.execute(
+                f"SELECT {column}, count(*) FROM articles a{clause} "
+                f"{'AND' if clause else 'WHERE'} {column} IS NOT NULL "
+                f"GROUP BY {column} ORDER BY count(*) DESC, {column} DESC",
+                params,
+            )
+            out[name] = [(str(value), count) for value, count in rows]
+        return out
 
     def get_article(self, article_id: int) -> Article:
         """One article with its paragraphs, outline and sources.

@@ -1,0 +1,41 @@
+"""Folding for matching: full/half width, case and traditional → simplified, one char to one.
+
+Search compares folded text with folded queries; the stored text is never rewritten. Every
+folding step maps exactly one character to one character, so a character offset in folded text
+is the same offset in the original — highlights computed on folded text apply to the original.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+
+__all__ = ["fold"]
+
+_FULLWIDTH_START = 0xFF01  # ！ … ～ map to ! … ~
+_FULLWIDTH_END = 0xFF5E
+
+
+@cache
+def _table() -> dict[int, int]:
+    table: dict[int, int] = {}
+    data = files("opencc").joinpath("dictionary", "TSCharacters.txt").read_text(encoding="utf-8")
+    for line in data.splitlines():
+        source, _, targets = line.partition("\t")
+        target = targets.split(" ")[0] if targets else ""
+        if len(source) == 1 and len(target) == 1 and source != target:
+            table[ord(source)] = ord(target)
+    for code in range(_FULLWIDTH_START, _FULLWIDTH_END + 1):
+        table[code] = code - 0xFEE0
+    table[0x3000] = 0x20  # ideographic space
+    for code in range(ord("A"), ord("Z") + 1):
+        table[code] = code + 32
+    # Full-width capitals fold to lower-case ASCII in one step.
+    for code in range(0xFF21, 0xFF3B):
+        table[code] = code - 0xFEE0 + 32
+    return table
+
+
+def fold(text: str) -> str:
+    """Fold ``text`` for matching; ``len(fold(t)) == len(t)`` always holds."""
+    return text.translate(_table())
