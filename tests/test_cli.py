@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
-from tests.conftest import SEED
 
 from sucai import open_library
 from sucai.cli import cli
 from sucai.errors import IngestError
 from sucai.ingest.sources import Candidate, load_file
+from tests.conftest import SEED
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from tests.conftest import ROOT
-
 import sucai
 from sucai.cli import cli
+from tests.conftest import ROOT
 
 
 def test_all_public_names_are_exported_and_sorted() -> None:

@@ -13,14 +13,22 @@ import click
 from sucai.config import load_settings
 from sucai.errors import DecodeError, SucaiError
 from sucai.library import Library, open_library
-from sucai.search.query import parse_years
-from sucai.serialize import article_to_dict, browse_to_dict, report_to_dict, summary_to_dict
+from sucai.search.highlight import mark, snippet
+from sucai.search.query import parse_query, parse_years
+from sucai.serialize import (
+    article_to_dict,
+    browse_to_dict,
+    page_to_dict,
+    report_to_dict,
+    summary_to_dict,
+)
 from sucai.store import ArticleFilter
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from sucai.models import Article, FileReport, IngestReport
+    from sucai.search.engine import SearchHit
     from sucai.store import ArticleSummary
 
 F = TypeVar("F", bound="Callable[..., Any]")
@@ -80,11 +88,11 @@ def cli() -> None:
 class _Progress:
     """A progress bar on the terminal while an import runs (nothing when not a terminal)."""
 
-    def __init__(self, total: int, enabled: bool) -> None:
+    def __init__(self, total: int, enabled: bool, label: str = "导入") -> None:
         self.bar = (
             click.progressbar(
                 length=total,
-                label="导入",
+                label=label,
                 file=sys.stderr,
                 show_pos=True,
                 item_show_func=lambda name: name,
@@ -99,6 +107,28 @@ class _Progress:
         if self.bar is not None:
             name = report.path if len(report.path) <= 40 else "…" + report.path[-39:]
             self.bar.update(1, name)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+class _IndexProgress:
+    """A second bar for the search index, shown once indexing reports its total."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: Any = None
+        self.done = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="索引", file=sys.stderr, show_pos=True)
+            self.bar.__enter__()
+        self.bar.update(done - self.done)
+        self.done = done
 
     def close(self) -> None:
         if self.bar is not None:
@@ -158,10 +188,12 @@ def import_(
     """
     show = sys.stderr.isatty() and not as_json
     progress = _Progress(library.count_inputs(list(paths)) if show else 0, show)
+    indexing = _IndexProgress(show)
     try:
-        report = library.ingest(list(paths), encoding=encoding, on_file=progress)
+        report = library.ingest(list(paths), encoding=encoding, on_file=progress, on_index=indexing)
     finally:
         progress.close()
+        indexing.close()
     if as_json:
         click.echo(_dumps(report_to_dict(report)))
     else:
@@ -269,6 +301,119 @@ def show(article_id: int, as_json: bool, library: Library) -> None:
         click.echo(_dumps(article_to_dict(article)))
     else:
         _print_article(article)
+
+
+def _hit_lines(hit: SearchHit, color: bool) -> list[str]:
+    text, spans = snippet(hit.text, list(hit.highlights))
+    marked = mark(text, spans, "\x1b[1;31m", "\x1b[0m") if color else text
+    where = " › ".join(hit.outline_path)
+    head = f"  ¶{hit.paragraph_index + 1}" if hit.paragraph_index is not None else "  标题"
+    lines = [head + (f"  {where}" if where else "") + ("  [会员]" if hit.paid else "")]
+    lines.append("     " + marked)
+    return lines
+
+
+@cli.command(name="search", context_settings={"ignore_unknown_options": True})
+@click.argument("words", nargs=-1, required=True, type=click.UNPROCESSED)
+@filter_options
+@click.option(
+    "--in",
+    "scope",
+    type=click.Choice(["all", "title", "outline"]),
+    default="all",
+    show_default=True,
+    help="Search paragraphs, article titles only, or outline headings only (提纲检索).",
+)
+@click.option("--limit", type=click.IntRange(min=0), default=20, help="At most N hits (0 = all).")
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip the first N hits.")
+@click.option("--json", "as_json", is_flag=True, help="Print {ok, total, hits:[…]} as JSON.")
+@db_option
+def search_(
+    words: tuple[str, ...],
+    where: ArticleFilter,
+    scope: str,
+    limit: int,
+    offset: int,
+    as_json: bool,
+    library: Library,
+) -> None:
+    """Search paragraphs: every word must occur; "quoted phrases", -excluded words.
+
+    \b
+      sucai search 营商环境
+      sucai search '"优化营商环境" 民营'
+      sucai search 乡村振兴 -脱贫 --genre 讲话 --year 2020..2025
+      sucai search 招商 --in title
+    Hits are ranked (titles and headings above body text, words written together above
+    scattered ones) and grouped by article.
+    """
+    try:
+        query = parse_query(
+            " ".join(words),
+            genre=where.genre,
+            role=where.role,
+            years=(where.year_from, where.year_to),
+            scope=scope,
+            limit=limit or None,
+            offset=offset,
+        )
+        page = library.search(query)
+    except SucaiError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        click.echo(_dumps(page_to_dict(page)))
+        return
+    if not page.total:
+        click.echo(f"No matches for “{' '.join(words)}”. Try fewer words, or check the filters.")
+        return
+    shown = f"{offset + 1}–{offset + len(page.hits)}" if page.hits else "none"
+    click.echo(
+        f"{page.total} matching {'paragraphs' if scope == 'all' else scope + 's'} ({shown} shown)"
+    )
+    color = sys.stdout.isatty()
+    last_article = None
+    for hit in page.hits:
+        if hit.article_id != last_article:
+            role = f"（{hit.role}）" if hit.role else ""
+            year = f" · {hit.year}" if hit.year else ""
+            click.echo(
+                click.style(f"\n[{hit.article_id}] {hit.title}{role}", bold=True)
+                + f" · {hit.genre}{year}"
+            )
+            last_article = hit.article_id
+        for line in _hit_lines(hit, color):
+            click.echo(line)
+
+
+@cli.command()
+@click.argument("article_id", type=int)
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@db_option
+def similar(article_id: int, limit: int, as_json: bool, library: Library) -> None:
+    """Articles most like ARTICLE_ID (by their most distinctive shared words)."""
+    found = library.similar(article_id, limit=limit)
+    if as_json:
+        click.echo(
+            _dumps([{**summary_to_dict(s.article), "score": round(s.score, 3)} for s in found])
+        )
+        return
+    for s in found:
+        click.echo(f"{s.score:7.1f}  " + _summary_line(s.article).lstrip())
+    if not found:
+        click.echo("No similar articles found.")
+
+
+@cli.command()
+@db_option
+def reindex(library: Library) -> None:
+    """Rebuild the search index from the library (it is rebuilt automatically when stale)."""
+    progress = _IndexProgress(sys.stderr.isatty())
+    try:
+        count = library.reindex(on_progress=progress)
+    finally:
+        progress.close()
+    click.echo(f"Indexed {count} articles.")
 
 
 @cli.command()

@@ -9,12 +9,17 @@ from typing import TYPE_CHECKING
 
 from sucai.ingest.pipeline import ingest
 from sucai.ingest.sources import count_inputs
+from sucai.search.engine import Similar, search, similar
+from sucai.search.index import SearchIndex
+from sucai.search.query import parse_query
 from sucai.store import open_store
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from sucai.models import Article, FileReport, IngestReport
+    from sucai.search.engine import SearchPage
+    from sucai.search.query import Query
     from sucai.store import ArticleFilter, ArticleSummary, Store, StoredFile
 
 __all__ = ["Library", "open_library"]
@@ -36,8 +41,9 @@ class Library:
         store: the storage backend (see :func:`sucai.store.open_store`).
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, index: SearchIndex) -> None:
         self.store = store
+        self.index = index
 
     def __enter__(self) -> Library:
         return self
@@ -55,12 +61,41 @@ class Library:
         *,
         encoding: str | None = None,
         on_file: Callable[[FileReport], None] | None = None,
+        on_index: Callable[[int, int], None] | None = None,
     ) -> IngestReport:
-        """Import files, folders (recursive) and .zip archives.
+        """Import files, folders (recursive) and .zip archives, then update the search index.
 
         Bad files are reported, never raised: see :class:`~sucai.models.IngestReport`.
         """
-        return ingest(self.store, [Path(p) for p in paths], encoding=encoding, on_file=on_file)
+        report = ingest(self.store, [Path(p) for p in paths], encoding=encoding, on_file=on_file)
+        if report.new_articles:
+            self.index.sync(self.store, on_progress=on_index)
+        return report
+
+    def search(self, query: Query | str) -> SearchPage:
+        """Search paragraphs (or titles, or outlines): exact matches, best first.
+
+        Args:
+            query: a :class:`~sucai.search.query.Query`, or a query string with the default
+                options (see :func:`~sucai.search.query.parse_query`).
+
+        Raises:
+            QueryError: the query string cannot be understood.
+        """
+        if isinstance(query, str):
+            query = parse_query(query)
+        self.index.sync(self.store)
+        return search(self.store, self.index, query)
+
+    def similar(self, article_id: int, *, limit: int = 10) -> builtins.list[Similar]:
+        """Articles most like ``article_id``, most similar first."""
+        self.index.sync(self.store)
+        return similar(self.store, self.index, article_id, limit=limit)
+
+    def reindex(self, on_progress: Callable[[int, int], None] | None = None) -> int:
+        """Rebuild the search index from the library; return the number of articles."""
+        self.index.clear()
+        return self.index.sync(self.store, on_progress=on_progress)
 
     def count_inputs(self, paths: list[Path] | list[str]) -> int:
         """How many files :meth:`ingest` would look at (for a progress bar)."""
@@ -109,5 +144,5 @@ class Library:
 
 
 def open_library(db: str | Path) -> Library:
-    """Open (creating if needed) the library at ``db``."""
-    return Library(open_store(db))
+    """Open (creating if needed) the library at ``db``; its search index is ``<db>-search/``."""
+    return Library(open_store(db), SearchIndex(Path(f"{db}-search")))

@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sucai.library import Browse
     from sucai.models import Article, FileReport, IngestReport
+    from sucai.search.engine import SearchPage
     from sucai.store import ArticleSummary
 
 __all__ = [
     "article_to_dict",
     "browse_to_dict",
     "file_report_to_dict",
+    "page_to_dict",
     "report_to_dict",
     "summary_to_dict",
 ]
@@ -44,6 +46,32 @@ def article_to_dict(article: Article) -> dict[str, Any]:
 def summary_to_dict(summary: ArticleSummary) -> dict[str, Any]:
     """One row of ``sucai list --json``."""
     return asdict(summary)
+
+
+def page_to_dict(page: SearchPage) -> dict[str, Any]:
+    """``sucai search --json``: the exact total and this page of hits (character offsets)."""
+    return {
+        "ok": True,
+        "total": page.total,
+        "offset": page.query.offset,
+        "limit": page.query.limit,
+        "hits": [
+            {
+                "article_id": h.article_id,
+                "title": h.title,
+                "role": h.role,
+                "genre": h.genre,
+                "year": h.year,
+                "paragraph_index": h.paragraph_index,
+                "text": h.text,
+                "highlights": [list(span) for span in h.highlights],
+                "outline_path": list(h.outline_path),
+                "paid": h.paid,
+                "score": round(h.score, 4),
+            }
+            for h in page.hits
+        ],
+    }
 
 
 def browse_to_dict(page: Browse) -> dict[str, Any]:

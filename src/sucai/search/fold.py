@@ -27,7 +27,10 @@ def _table() -> dict[int, int]:
             table[ord(source)] = ord(target)
     for code in range(_FULLWIDTH_START, _FULLWIDTH_END + 1):
         table[code] = code - 0xFEE0
-    table[0x3000] = 0x20  # ideographic space
+    for space in "\t\n\r\x0b\x0c\xa0\u1680\u202f\u205f\u3000" + "".join(
+        map(chr, range(0x2000, 0x200B))
+    ):
+        table[ord(space)] = 0x20  # every kind of space is one space
     for code in range(ord("A"), ord("Z") + 1):
         table[code] = code + 32
     # Full-width capitals fold to lower-case ASCII in one step.

@@ -119,8 +119,17 @@ def _tokens(text: str) -> list[tuple[str, bool, bool]]:
     return tokens
 
 
-def parse_query(text: str, **options: object) -> Query:
-    """Parse a query string; keyword options (``genre=…``, ``scope=…`` …) override filters.
+def parse_query(
+    text: str,
+    *,
+    genre: str | None = None,
+    role: str | None = None,
+    years: tuple[int | None, int | None] = (None, None),
+    scope: str = "all",
+    limit: int | None = 20,
+    offset: int = 0,
+) -> Query:
+    """Parse a query string; the keyword options add to (and override) inline filters.
 
     Raises:
         QueryError: unbalanced quotes, a lone ``-``, a bad year, nothing to search for.
@@ -148,9 +157,15 @@ def parse_query(text: str, **options: object) -> Query:
     if "year" in filters:
         year_from, year_to = parse_years(filters["year"])
         query = replace(query, year_from=year_from, year_to=year_to)
-    query = replace(query, **{k: v for k, v in options.items() if v is not None})  # type: ignore[arg-type]
-    if query.scope not in SCOPES:
-        raise QueryError(f"--in {query.scope}: choose one of {', '.join(SCOPES)}.")
+    if genre is not None:
+        query = replace(query, genre=genre)
+    if role is not None:
+        query = replace(query, role=role)
+    if years != (None, None):
+        query = replace(query, year_from=years[0], year_to=years[1])
+    if scope not in SCOPES:
+        raise QueryError(f"--in {scope}: choose one of {', '.join(SCOPES)}.")
+    query = replace(query, scope=scope, limit=limit, offset=offset)  # type: ignore[arg-type]
     if not query.terms:
         raise QueryError(
             "nothing to search for: give at least one word (exclusions with '-' and filters "

@@ -18,7 +18,15 @@ if TYPE_CHECKING:
 
     from sucai.models import Article, Compilation, RemovedLine
 
-__all__ = ["ArticleFilter", "ArticleSummary", "Store", "StoredFile", "open_store"]
+__all__ = [
+    "ArticleFilter",
+    "ArticleSummary",
+    "IndexArticle",
+    "ParagraphRow",
+    "Store",
+    "StoredFile",
+    "open_store",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +53,36 @@ class ArticleFilter:
     role: str | None = None
     year_from: int | None = None
     year_to: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IndexArticle:
+    """What the search index needs of one article.
+
+    Attributes:
+        paragraphs: ``(rowid, index, text, heading, paid)`` per paragraph.
+        outline: ``(index, text, paragraph)`` per outline entry.
+    """
+
+    id: int
+    title: str
+    role: str | None
+    genre: str
+    year: int | None
+    paragraphs: tuple[tuple[int, int, str, int, bool], ...]
+    outline: tuple[tuple[int, str, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ParagraphRow:
+    """One paragraph found by a search, with what a hit shows of its article."""
+
+    rowid: int
+    article_id: int
+    index: int
+    text: str
+    paid: bool
+    section: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +163,26 @@ class Store(Protocol):
 
     def get_article(self, article_id: int) -> Article:
         """One article; raises NotFoundError."""
+        ...
+
+    def max_article_id(self) -> int:
+        """The highest article id (0 for an empty library)."""
+        ...
+
+    def iter_index_articles(self, after: int, batch: int = 1000) -> Iterator[list[IndexArticle]]:
+        """Articles with ids above ``after``, in id order, in batches."""
+        ...
+
+    def paragraphs_by_rowid(self, rowids: list[int]) -> dict[int, ParagraphRow]:
+        """Paragraphs by their rowid."""
+        ...
+
+    def summaries(self, article_ids: list[int]) -> dict[int, ArticleSummary]:
+        """Article summaries by id."""
+        ...
+
+    def outlines(self, article_ids: list[int]) -> dict[int, list[tuple[str, int | None]]]:
+        """``(text, parent)`` of each outline entry, by article id."""
         ...
 
     def iter_articles(self) -> Iterator[Article]:

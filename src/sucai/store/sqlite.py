@@ -18,7 +18,13 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from sucai.models import ArticleDraft, Compilation, RemovedLine
-    from sucai.store import ArticleFilter, ArticleSummary, StoredFile
+    from sucai.store import (
+        ArticleFilter,
+        ArticleSummary,
+        IndexArticle,
+        ParagraphRow,
+        StoredFile,
+    )
 
 __all__ = ["SqliteStore", "content_hash"]
 
@@ -400,6 +406,99 @@ class SqliteStore:
             doc_number=row[8],
             issuer=row[9],
         )
+
+    def max_article_id(self) -> int:
+        """The highest article id (0 for an empty library)."""
+        return int(self.db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0])
+
+    def iter_index_articles(self, after: int, batch: int = 1000) -> Iterator[list[IndexArticle]]:
+        """Articles with ids above ``after``, in id order, in batches (for the search index)."""
+        from sucai.store import IndexArticle
+
+        while True:
+            heads = self.db.execute(
+                "SELECT id, title, role, genre, year FROM articles WHERE id > ? "
+                "ORDER BY id LIMIT ?",
+                (after, batch),
+            ).fetchall()
+            if not heads:
+                return
+            low, high = heads[0][0], heads[-1][0]
+            paragraphs: dict[int, list[tuple[int, int, str, int, bool]]] = {}
+            for rowid, aid, idx, text, heading, paid in self.db.execute(
+                "SELECT rowid, article_id, idx, text, heading, paid FROM paragraphs "
+                "WHERE article_id BETWEEN ? AND ? ORDER BY article_id, idx",
+                (low, high),
+            ):
+                paragraphs.setdefault(aid, []).append((rowid, idx, text, heading, bool(paid)))
+            outline: dict[int, list[tuple[int, str, int]]] = {}
+            for aid, idx, text, paragraph in self.db.execute(
+                "SELECT article_id, idx, text, paragraph FROM outline "
+                "WHERE article_id BETWEEN ? AND ? ORDER BY article_id, idx",
+                (low, high),
+            ):
+                outline.setdefault(aid, []).append((idx, text, paragraph))
+            yield [
+                IndexArticle(
+                    aid,
+                    title,
+                    role,
+                    genre,
+                    year,
+                    tuple(paragraphs.get(aid, ())),
+                    tuple(outline.get(aid, ())),
+                )
+                for aid, title, role, genre, year in heads
+            ]
+            after = high
+
+    def paragraphs_by_rowid(self, rowids: list[int]) -> dict[int, ParagraphRow]:
+        """Paragraphs by their rowid."""
+        from sucai.store import ParagraphRow
+
+        out: dict[int, ParagraphRow] = {}
+        for start in range(0, len(rowids), 500):
+            chunk = rowids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(
+                "SELECT rowid, article_id, idx, text, paid, section FROM paragraphs "
+                f"WHERE rowid IN ({marks})",
+                chunk,
+            ):
+                out[row[0]] = ParagraphRow(row[0], row[1], row[2], row[3], bool(row[4]), row[5])
+        return out
+
+    def summaries(self, article_ids: list[int]) -> dict[int, ArticleSummary]:
+        """Article summaries by id."""
+        from sucai.store import ArticleSummary
+
+        out: dict[int, ArticleSummary] = {}
+        for start in range(0, len(article_ids), 500):
+            chunk = article_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(
+                "SELECT a.id, a.title, a.role, a.genre, a.issued_on, a.year, a.chars, a.added_at, "
+                "(SELECT count(*) FROM paragraphs p WHERE p.article_id = a.id), "
+                "(SELECT count(*) FROM article_sources s WHERE s.article_id = a.id) "
+                f"FROM articles a WHERE a.id IN ({marks})",
+                chunk,
+            ):
+                out[row[0]] = ArticleSummary(*row)
+        return out
+
+    def outlines(self, article_ids: list[int]) -> dict[int, list[tuple[str, int | None]]]:
+        """``(text, parent)`` of each outline entry in order, by article id."""
+        out: dict[int, list[tuple[str, int | None]]] = {a: [] for a in article_ids}
+        for start in range(0, len(article_ids), 500):
+            chunk = article_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for aid, text, parent in self.db.execute(
+                f"SELECT article_id, text, parent FROM outline WHERE article_id IN ({marks}) "
+                "ORDER BY article_id, idx",
+                chunk,
+            ):
+                out[aid].append((text, parent))
+        return out
 
     def removed_lines(self, file_id: int) -> list[tuple[int, str, str]]:
         """``(line, text, reason)`` of what cleaning removed from a file."""

@@ -1,0 +1,256 @@
+"""search(store, index, Query) -> SearchPage: exact matching, BM25-class ranking, highlights.
+
+Matching is exact: every term must occur as a substring of the folded paragraph (a phrase of
+consecutive character bigrams; one-character terms use the character field), no excluded term
+may occur, and the filters must hold. Ranking adds, on top of the bigram BM25 of the terms:
+
+* the segmenter words of the query (提法 count as one word) — BM25 over words;
+* the terms in the article title or the paragraph's heading, weighted above body matches;
+* the terms written next to each other, in query order, above scattered terms.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+import tantivy
+
+from sucai.search.fold import fold
+from sucai.search.highlight import find_spans
+from sucai.search.index import KIND_OUTLINE, KIND_PARAGRAPH, KIND_TITLE
+from sucai.search.tokenize import SPACE, index_text, word_tokens
+
+if TYPE_CHECKING:
+    from sucai.search.index import SearchIndex
+    from sucai.search.query import Query
+    from sucai.store import ArticleSummary, Store
+
+__all__ = ["SearchHit", "SearchPage", "Similar", "build_query", "search", "similar"]
+
+_CONTEXT_BOOST: Final = 2.0
+_ADJACENT_BOOST: Final = 1.5
+_WORD_BOOST: Final = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One matching paragraph (or title, or outline entry).
+
+    Attributes:
+        article_id, title, role, genre, year: the article.
+        paragraph_index: the paragraph's position in the article (``None`` for a title hit).
+        text: the paragraph text as stored (the title for a title hit, the heading for an
+            outline hit).
+        highlights: ``[start, end)`` character offsets of the matched terms in ``text``.
+        outline_path: the headings above the paragraph, top first.
+        paid: whether the paragraph lies in the paid part.
+        score: the ranking score (higher is better).
+    """
+
+    article_id: int
+    title: str
+    role: str | None
+    genre: str
+    year: int | None
+    paragraph_index: int | None
+    text: str
+    highlights: tuple[tuple[int, int], ...]
+    outline_path: tuple[str, ...]
+    paid: bool
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    """``total`` matches, of which ``hits`` (after ``offset``, at most ``limit``)."""
+
+    total: int
+    hits: tuple[SearchHit, ...]
+    query: Query
+
+
+def _prepare(term: str) -> str:
+    return fold(term).replace(" ", SPACE)
+
+
+def _exact(schema: tantivy.Schema, term: str, bigrams: str, chars: str) -> tantivy.Query:
+    """Documents whose field contains ``term`` (prepared) as a substring."""
+    if len(term) == 1:
+        return tantivy.Query.term_query(schema, chars, term, index_option="freq")
+    if len(term) == 2:
+        return tantivy.Query.term_query(schema, bigrams, term)
+    # Non-overlapping bigrams at their offsets, plus the last one for an odd length: a phrase
+    # of these is the whole substring and nothing else.
+    offsets = list(range(0, len(term) - 1, 2))
+    if offsets[-1] != len(term) - 2:
+        offsets.append(len(term) - 2)
+    return tantivy.Query.phrase_query(schema, bigrams, [(o, term[o : o + 2]) for o in offsets])
+
+
+def build_query(schema: tantivy.Schema, query: Query) -> tantivy.Query:
+    """The tantivy query for a parsed :class:`Query` (matching clauses plus ranking clauses)."""
+    must, should, must_not = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
+    terms = [_prepare(t) for t in query.terms]
+    terms = [t for t in terms if t.strip(SPACE)]
+    kind = {"all": KIND_PARAGRAPH, "title": KIND_TITLE, "outline": KIND_OUTLINE}[query.scope]
+    clauses: list[tuple[tantivy.Occur, tantivy.Query]] = [
+        (must, tantivy.Query.term_query(schema, "kind", kind)),
+        *((must, _exact(schema, t, "bi", "uni")) for t in terms),
+        *((must_not, _exact(schema, _prepare(t), "bi", "uni")) for t in query.excluded if t),
+    ]
+    if query.genre is not None:
+        clauses.append((must, tantivy.Query.term_query(schema, "genre", query.genre)))
+    if query.role is not None:
+        clauses.append((must, tantivy.Query.term_query(schema, "role", query.role)))
+    if query.year_from is not None or query.year_to is not None:
+        clauses.append(
+            (
+                must,
+                tantivy.Query.range_query(
+                    schema,
+                    "year",
+                    tantivy.FieldType.Unsigned,
+                    query.year_from if query.year_from is not None else 1,
+                    query.year_to,
+                ),
+            )
+        )
+    if query.scope == "all":
+        for t in terms:
+            context = _exact(schema, t, "ctx", "ctxu")
+            clauses.append((should, tantivy.Query.boost_query(context, _CONTEXT_BOOST)))
+    if len(terms) > 1:
+        adjacent = _exact(schema, "".join(terms), "bi", "uni")
+        clauses.append((should, tantivy.Query.boost_query(adjacent, _ADJACENT_BOOST)))
+    words = {w for t in terms for w in word_tokens(t).split()}
+    for word in sorted(words):
+        term = tantivy.Query.term_query(schema, "words", word, index_option="freq")
+        clauses.append((should, tantivy.Query.boost_query(term, _WORD_BOOST)))
+    return tantivy.Query.boolean_query(clauses)
+
+
+def _count(result: tantivy.SearchResult) -> int:
+    # SearchResult.count exists at run time; tantivy's type stub leaves it out.
+    return int(getattr(result, "count", 0) or 0)
+
+
+def search(store: Store, index: SearchIndex, query: Query) -> SearchPage:
+    """Run a query: exact total, the requested page of hits, best first, with highlights."""
+    searcher = index.searcher()
+    built = build_query(index.schema, query)
+    limit = query.limit
+    if limit is None:
+        # "All hits": count first, since tantivy sizes its top-k heap by the limit.
+        limit = _count(searcher.search(built, 1, count=True))
+    result = searcher.search(built, max(limit, 1), count=True, offset=query.offset)
+    total = _count(result)
+    addresses = [address for _, address in result.hits][:limit]
+    if not addresses:
+        return SearchPage(total, (), query)
+    scores = [score for score, _ in result.hits][:limit]
+    rids, aids, positions = (
+        [int(v or 0) for v in searcher.fast_field_values(name, addresses)]
+        for name in ("rid", "aid", "pos")
+    )
+    paragraphs = store.paragraphs_by_rowid([r for r in rids if r])
+    summaries = store.summaries(sorted(set(aids)))
+    outlines = store.outlines(sorted(set(aids)))
+    folded_terms = tuple(fold(t) for t in query.terms)
+    hits = []
+    for score, rid, aid, pos in zip(scores, rids, aids, positions, strict=True):
+        summary = summaries[aid]
+        outline = outlines[aid]
+        section: int | None
+        if query.scope == "title":
+            text, index_in_article, paid, section = summary.title, None, False, None
+        elif query.scope == "outline":
+            row = paragraphs.get(rid)
+            text = outline[pos][0]
+            index_in_article = row.index if row else None
+            paid = row.paid if row else False
+            section = pos
+        else:
+            row = paragraphs[rid]
+            text, index_in_article, paid, section = row.text, row.index, row.paid, row.section
+        path: list[str] = []
+        while section is not None:
+            path.append(outline[section][0])
+            section = outline[section][1]
+        hits.append(
+            SearchHit(
+                article_id=aid,
+                title=summary.title,
+                role=summary.role,
+                genre=summary.genre,
+                year=summary.year,
+                paragraph_index=index_in_article,
+                text=text,
+                highlights=tuple(find_spans(text, folded_terms)),
+                outline_path=tuple(reversed(path)),
+                paid=paid,
+                score=float(score),
+            )
+        )
+    return SearchPage(total, tuple(hits), query)
+
+
+@dataclass(frozen=True, slots=True)
+class Similar:
+    """An article like another one, and how alike (a relative score)."""
+
+    article: ArticleSummary
+    score: float
+
+
+_SIMILAR_WORDS: Final = 24
+_SIMILAR_POOL: Final = 400
+
+
+def similar(store: Store, index: SearchIndex, article_id: int, *, limit: int = 10) -> list[Similar]:
+    """Articles most like ``article_id``: BM25 over its most distinctive words, per article.
+
+    The words are the article's segmenter words weighted by tf·idf; paragraphs matching them
+    are scored by the index and their best three scores summed per article.
+
+    Raises:
+        NotFoundError: no article has this id.
+    """
+    article = store.get_article(article_id)
+    text = index_text(article.title + "\n" + "\n".join(p.text for p in article.paragraphs))
+    counts = Counter(word_tokens(text).split())
+    searcher = index.searcher()
+    documents = max(1, searcher.num_docs)
+    weights: dict[str, float] = {}
+    for word, tf in counts.items():
+        df = searcher.doc_freq("words", word)
+        if df > 1:
+            weights[word] = tf * math.log(documents / df)
+    chosen = sorted(weights, key=lambda w: -weights[w])[:_SIMILAR_WORDS]
+    if not chosen:
+        return []
+    should, must, must_not = tantivy.Occur.Should, tantivy.Occur.Must, tantivy.Occur.MustNot
+    words = tantivy.Query.boolean_query(
+        [
+            (should, tantivy.Query.term_query(index.schema, "words", w, index_option="freq"))
+            for w in chosen
+        ]
+    )
+    query = tantivy.Query.boolean_query(
+        [
+            (must, tantivy.Query.term_query(index.schema, "kind", KIND_PARAGRAPH)),
+            (must, words),
+            (must_not, tantivy.Query.term_query(index.schema, "aid", article_id)),
+        ]
+    )
+    result = searcher.search(query, _SIMILAR_POOL, count=False)
+    addresses = [address for _, address in result.hits]
+    aids = [int(v or 0) for v in searcher.fast_field_values("aid", addresses)]
+    best: dict[int, list[float]] = {}
+    for (score, _), aid in zip(result.hits, aids, strict=True):
+        best.setdefault(aid, []).append(float(score))
+    ranked = sorted(best, key=lambda a: -sum(sorted(best[a], reverse=True)[:3]))[:limit]
+    summaries = store.summaries(ranked)
+    return [Similar(summaries[a], sum(sorted(best[a], reverse=True)[:3])) for a in ranked]

@@ -1,0 +1,230 @@
+"""The search index: a tantivy index in a folder beside the library file.
+
+The SQLite library stays the truth; the index can always be rebuilt from it. A small
+``sucai-index.json`` in the folder records the index schema version, the tokenizer id and the
+highest article id indexed; :meth:`SearchIndex.sync` adds what the library has beyond that and
+rebuilds from scratch when the schema or tokenizer changed or the library was replaced.
+
+Each document is one of three kinds:
+
+* a **paragraph** (kind 0) — the body of search;
+* an article **title** (kind 1) — ``--in title``;
+* an **outline** entry (kind 2) — ``--in outline`` (提纲检索).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+from typing import TYPE_CHECKING, Final
+
+import tantivy
+
+from sucai.errors import StoreError
+from sucai.search.tokenize import (
+    TOKENIZER_ID,
+    bigram_tokens,
+    index_text,
+    word_tokens,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from sucai.store import IndexArticle, Store
+
+__all__ = ["INDEX_SCHEMA_VERSION", "KIND_OUTLINE", "KIND_PARAGRAPH", "KIND_TITLE", "SearchIndex"]
+
+INDEX_SCHEMA_VERSION: Final = 1
+KIND_PARAGRAPH: Final = 0
+KIND_TITLE: Final = 1
+KIND_OUTLINE: Final = 2
+_META: Final = "sucai-index.json"
+_CHARS: Final = "chars"  # tokenizer name: every character is a token
+_WRITER_HEAP: Final = 256_000_000
+_SEPARATOR: Final = "\ue001"  # between a title and a heading in the context field
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_unsigned_field("kind", indexed=True, fast=True)
+    builder.add_unsigned_field("rid", fast=True)  # paragraph rowid (0 for a title)
+    builder.add_unsigned_field("aid", indexed=True, fast=True)  # article id
+    builder.add_unsigned_field("pos", fast=True)  # paragraph index (outline: entry index)
+    builder.add_unsigned_field("year", indexed=True, fast=True)  # 0 when unknown
+    builder.add_unsigned_field("paid", indexed=True, fast=True)
+    builder.add_text_field("genre", tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("role", tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("bi", tokenizer_name="whitespace", index_option="position")
+    builder.add_text_field("uni", tokenizer_name=_CHARS, index_option="freq")
+    builder.add_text_field("ctx", tokenizer_name="whitespace", index_option="position")
+    builder.add_text_field("ctxu", tokenizer_name=_CHARS, index_option="freq")
+    builder.add_text_field("words", tokenizer_name="whitespace", index_option="freq")
+    return builder.build()
+
+
+class SearchIndex:
+    """The tantivy index of one library.
+
+    Args:
+        path: the index folder (created when missing).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.schema = _schema()
+        self._index: tantivy.Index | None = None
+
+    # --- state -------------------------------------------------------------------------------
+
+    def _meta(self) -> dict[str, object]:
+        try:
+            data = json.loads((self.path / _META).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _write_meta(self, last_article: int) -> None:
+        meta = {"schema": INDEX_SCHEMA_VERSION, "tokenizer": TOKENIZER_ID, "last": last_article}
+        tmp = self.path / (_META + ".tmp")
+        tmp.write_text(json.dumps(meta), encoding="utf-8")
+        tmp.replace(self.path / _META)
+
+    def indexed_up_to(self) -> int | None:
+        """Highest article id in the index, or ``None`` when it must be rebuilt."""
+        meta = self._meta()
+        if meta.get("schema") != INDEX_SCHEMA_VERSION or meta.get("tokenizer") != TOKENIZER_ID:
+            return None
+        last = meta.get("last")
+        return last if isinstance(last, int) else None
+
+    def index(self) -> tantivy.Index:
+        """The open tantivy index (opened on first use)."""
+        if self._index is None:
+            try:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
+            except ValueError as exc:
+                raise StoreError(
+                    f"the search index {self.path} cannot be opened ({exc}); delete the folder "
+                    "and run `sucai reindex`."
+                ) from None
+            # Tokenizers are not stored in the index: register them on every open.
+            self._index.register_tokenizer(
+                _CHARS, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(r"\S")).build()
+            )
+        return self._index
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def sync(self, store: Store, *, on_progress: Callable[[int, int], None] | None = None) -> int:
+        """Bring the index up to date with the library; return the number of articles added.
+
+        Rebuilds from scratch when the index is missing, from an older schema or tokenizer,
+        or ahead of the library (the library file was replaced).
+
+        Args:
+            store: the library.
+            on_progress: called with ``(done, total)`` articles while indexing.
+        """
+        newest = store.max_article_id()
+        last = self.indexed_up_to()
+        if last is not None and last == newest:
+            return 0
+        if last is None or last > newest:
+            self.clear()
+            last = 0
+        total = store.count_matching(None) if last == 0 else max(0, newest - last)
+        index = self.index()
+        try:
+            writer = index.writer(_WRITER_HEAP, 2)
+        except ValueError as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            # Another process is writing the index; it will bring it up to date.
+            return 0
+        try:
+            # Documents of articles past the recorded mark may exist from an interrupted
+            # sync whose commit landed but whose mark did not: drop them before re-adding.
+            writer.delete_documents_by_query(
+                tantivy.Query.range_query(
+                    self.schema, "aid", tantivy.FieldType.Unsigned, last + 1, None
+                )
+            )
+            done = 0
+            for batch in store.iter_index_articles(last):
+                for article in batch:
+                    self._add(writer, article)
+                done += len(batch)
+                if on_progress is not None:
+                    on_progress(done, total)
+            writer.commit()
+            writer.wait_merging_threads()
+        except BaseException:
+            with contextlib.suppress(Exception):
+                writer.rollback()
+            raise
+        self._write_meta(newest)
+        index.reload()
+        return done
+
+    def clear(self) -> None:
+        """Remove the index folder (the next sync rebuilds it)."""
+        self._index = None
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    def _add(self, writer: tantivy.IndexWriter, article: IndexArticle) -> None:
+        title = index_text(article.title)
+        title_bigrams = bigram_tokens(title)
+        base = {"aid": article.id, "year": article.year or 0}
+
+        def document(kind: int, rid: int, pos: int, paid: bool) -> tantivy.Document:
+            doc = tantivy.Document()
+            doc.add_unsigned("kind", kind)
+            doc.add_unsigned("rid", rid)
+            doc.add_unsigned("aid", base["aid"])
+            doc.add_unsigned("pos", pos)
+            doc.add_unsigned("year", base["year"])
+            doc.add_unsigned("paid", int(paid))
+            doc.add_text("genre", article.genre)
+            if article.role:
+                doc.add_text("role", article.role)
+            return doc
+
+        doc = document(KIND_TITLE, 0, 0, False)
+        doc.add_text("bi", title_bigrams)
+        doc.add_text("uni", title)
+        doc.add_text("words", word_tokens(title))
+        writer.add_document(doc)
+        for rowid, idx, text, heading, paid in article.paragraphs:
+            prepared = index_text(text)
+            doc = document(KIND_PARAGRAPH, rowid, idx, paid)
+            doc.add_text("bi", bigram_tokens(prepared))
+            doc.add_text("uni", prepared)
+            doc.add_text("words", word_tokens(prepared))
+            # Title (and, for a heading, the heading itself) lift a paragraph's rank.
+            context = title + _SEPARATOR + prepared if heading else title
+            doc.add_text("ctx", bigram_tokens(context) if heading else title_bigrams)
+            doc.add_text("ctxu", context)
+            writer.add_document(doc)
+        rowids = {idx: rowid for rowid, idx, _, _, _ in article.paragraphs}
+        paid_at = {idx: paid for _, idx, _, _, paid in article.paragraphs}
+        for idx, text, paragraph in article.outline:
+            prepared = index_text(text)
+            doc = document(
+                KIND_OUTLINE, rowids.get(paragraph, 0), idx, paid_at.get(paragraph, False)
+            )
+            doc.add_text("bi", bigram_tokens(prepared))
+            doc.add_text("uni", prepared)
+            doc.add_text("words", word_tokens(prepared))
+            writer.add_document(doc)
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def searcher(self) -> tantivy.Searcher:
+        """A searcher over the latest commit."""
+        index = self.index()
+        index.reload()
+        return index.searcher()

@@ -1,0 +1,219 @@
+"""Search against brute force on a real slice of the shared corpus, ranking, highlights."""
+
+from __future__ import annotations
+
+import json
+import random
+from typing import TYPE_CHECKING
+
+import pytest
+from click.testing import CliRunner
+
+from bench.queries import all_queries
+from sucai import open_library
+from sucai.cli import cli
+from sucai.search.fold import fold
+from sucai.search.query import parse_query
+from tests.conftest import CORPUS, SEED
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from sucai import Library
+
+
+@pytest.fixture(scope="module")
+def sliced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
+    """Reports, a month of news, the constitution folder and the seed, imported once."""
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not beside the project")
+    db = tmp_path_factory.mktemp("slice") / "lib.db"
+    news = sorted((CORPUS / "xinwenlianbo").glob("202403*.md"))
+    with open_library(db) as lib:
+        report = lib.ingest(
+            [CORPUS / "reports" / "state_council", CORPUS / "laws" / "宪法", SEED, *news]
+        )
+        assert not report.failed
+        yield lib
+
+
+def _paragraphs(lib: Library) -> list[tuple[int, int, str]]:
+    return [(a.id, p.index, fold(p.text)) for a in lib.articles() for p in a.paragraphs]
+
+
+def _brute(rows: list[tuple[int, int, str]], query: str) -> set[tuple[int, int]]:
+    parsed = parse_query(query)
+    must = [fold(t) for t in parsed.terms]
+    excluded = [fold(t) for t in parsed.excluded]
+    return {
+        (aid, idx)
+        for aid, idx, text in rows
+        if all(t in text for t in must) and not any(t in text for t in excluded)
+    }
+
+
+def _found(lib: Library, query: str) -> tuple[int, set[tuple[int, int]]]:
+    page = lib.search(parse_query(query, limit=None))
+    hits = {(h.article_id, h.paragraph_index) for h in page.hits}
+    assert len(hits) == len(page.hits)
+    return page.total, hits  # type: ignore[return-value]
+
+
+def test_every_query_class_matches_brute_force_exactly(sliced: Library) -> None:
+    rows = _paragraphs(sliced)
+    rng = random.Random(20261127)
+    samples = []
+    while len(samples) < 300:
+        _, _, text = rng.choice(rows)
+        length = rng.choice([1, 2, 2, 3, 4, 5, 8, 12])
+        start = rng.randrange(0, max(1, len(text) - length))
+        piece = text[start : start + length]
+        if piece.strip() and not set(piece) & set('"“”「」-－ '):
+            samples.append(("random", f'"{piece}"'))
+    checked = 0
+    for kind, query in all_queries() + samples:
+        expected = _brute(rows, query)
+        total, hits = _found(sliced, query)
+        assert (total, hits) == (len(expected), expected), (kind, query)
+        checked += 1
+    assert checked == 542
+
+
+def test_every_hit_contains_each_term_and_highlights_mark_them(sliced: Library) -> None:
+    page = sliced.search(parse_query("“双碳” 目标", limit=None))
+    assert page.total > 0
+    for hit in page.hits:
+        marked = {fold(hit.text[s:e]) for s, e in hit.highlights}
+        assert marked <= {"双碳", "目标", "双碳目标"}
+        assert "双碳" in fold(hit.text)
+        assert "目标" in fold(hit.text)
+
+
+def test_phrase_is_exact_and_punctuation_inside_it_counts(sliced: Library) -> None:
+    page = sliced.search(parse_query('"不忘初心、牢记使命"', limit=None))
+    assert page.total > 0
+    for hit in page.hits:
+        assert "不忘初心、牢记使命" in hit.text
+        (start, end), *_ = hit.highlights
+        assert hit.text[start:end] == "不忘初心、牢记使命"
+
+
+def test_traditional_and_fullwidth_queries_find_simplified_text(sliced: Library) -> None:
+    simplified = sliced.search(parse_query("营商环境", limit=None))
+    traditional = sliced.search(parse_query("營商環境", limit=None))
+    assert simplified.total == traditional.total > 0
+    assert sliced.search(parse_query("２０３５年")).total == sliced.search("2035年").total > 0
+
+
+def test_title_matches_rank_above_body_matches(sliced: Library) -> None:
+    page = sliced.search("招商")
+    top = page.hits[0]
+    assert top.title == "聚焦精准招商再掀招商热潮"
+
+
+def test_words_written_together_rank_above_scattered_words(sliced: Library) -> None:
+    page = sliced.search(parse_query("营商 环境", limit=5))
+    assert all("营商环境" in hit.text for hit in page.hits)
+
+
+def test_filters_restrict_hits_to_matching_articles(sliced: Library) -> None:
+    page = sliced.search(parse_query("发展", genre="新闻", years=(2024, 2024), limit=None))
+    assert page.total > 0
+    assert {h.genre for h in page.hits} == {"新闻"}
+    assert {h.year for h in page.hits} == {2024}
+    by_role = sliced.search(parse_query("发展", role="县长", limit=None))
+    assert {h.role for h in by_role.hits} == {"县长"}
+
+
+def test_title_and_outline_scopes(sliced: Library) -> None:
+    titles = sliced.search(parse_query("招商", scope="title", limit=None))
+    assert [h.text for h in titles.hits] == ["聚焦精准招商再掀招商热潮"]
+    outline = sliced.search(parse_query("招商方式", scope="outline", limit=None))
+    assert [h.text for h in outline.hits] == ["聚焦精准招商，在“招商方式”上探索创新。"]
+
+
+def test_seed_search_finds_zhaoshang_in_the_second_speech_with_its_outline_path(
+    sliced: Library, tmp_path: Path
+) -> None:
+    db = tmp_path / "seed.db"
+    runner = CliRunner()
+    runner.invoke(cli, ["import", str(SEED), "--db", str(db)])
+    result = runner.invoke(cli, ["search", "招商", "--json", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["ok"] is True
+    assert data["total"] == 8
+    top = data["hits"][0]
+    assert top["title"] == "聚焦精准招商再掀招商热潮"
+    assert top["outline_path"] == ["聚焦精准招商，在“招商方式”上探索创新。"]
+    for start, end in top["highlights"]:
+        assert top["text"][start:end] == "招商"
+    text = runner.invoke(cli, ["search", "招商", "--limit", "1", "--db", str(db)]).output
+    assert text.splitlines()[:3] == [
+        "8 matching paragraphs (1–1 shown)",
+        "",
+        "[2] 聚焦精准招商再掀招商热潮（县长） · 发言",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ('"未闭合', 'the quote " before “未闭合” is not closed'),
+        ("-", "a lone '-' excludes nothing"),
+        ("-脱贫", "nothing to search for"),
+    ],
+)
+def test_query_errors_are_explained_without_a_traceback(
+    tmp_path: Path, query: str, message: str
+) -> None:
+    result = CliRunner().invoke(cli, ["search", query, "--db", str(tmp_path / "x.db")])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: " + message)
+    assert "Traceback" not in result.output
+
+
+def test_backwards_year_range_is_refused(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["search", "改革", "--year", "2025..2020", "--db", str(tmp_path / "x.db")]
+    )
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: year range 2025..2020 runs backwards; write the earlier year first (2020..2025).\n"
+    )
+
+
+def test_mixed_latin_queries_work(tmp_path: Path) -> None:
+    draft = tmp_path / "note.txt"
+    draft.write_text(
+        "关于推进5G和C#开发的通知\n加快5G基站建设，推广C#与Java开发，落实“双碳”目标。\n",
+        encoding="utf-8",
+    )
+    with open_library(tmp_path / "x.db") as lib:
+        lib.ingest([draft])
+        for query in ("5G", "c#", "C#", "“双碳”", "5G基站", "java开发"):
+            assert lib.search(query).total == 1, query
+
+
+def test_the_index_is_rebuilt_when_missing_or_stale(tmp_path: Path) -> None:
+    draft = tmp_path / "a.txt"
+    draft.write_text("关于优化营商环境的通知\n持续优化营商环境。\n", encoding="utf-8")
+    db = tmp_path / "x.db"
+    with open_library(db) as lib:
+        lib.ingest([draft])
+        assert lib.search("营商").total == 1
+        index_dir = lib.index.path
+    # Deleted: rebuilt on the next search.
+    import shutil
+
+    shutil.rmtree(index_dir)
+    with open_library(db) as lib:
+        assert lib.search("营商").total == 1
+    # From another tokenizer: rebuilt.
+    meta = index_dir / "sucai-index.json"
+    meta.write_text(meta.read_text().replace('"tokenizer": "', '"tokenizer": "old-'))
+    with open_library(db) as lib:
+        assert lib.index.indexed_up_to() is None
+        assert lib.search("营商").total == 1
+        assert lib.index.indexed_up_to() == 1
