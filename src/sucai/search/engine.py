@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Final
 
 import tantivy
@@ -33,6 +33,7 @@ __all__ = ["SearchHit", "SearchPage", "Similar", "build_query", "search", "simil
 _CONTEXT_BOOST: Final = 2.0
 _ADJACENT_BOOST: Final = 1.5
 _WORD_BOOST: Final = 1.0
+_TITLE_POOL: Final = 2000  # articles whose title matches get the title boost (the best ones)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +91,17 @@ def _exact(schema: tantivy.Schema, term: str, bigrams: str, chars: str) -> tanti
     return tantivy.Query.phrase_query(schema, bigrams, [(o, term[o : o + 2]) for o in offsets])
 
 
-def build_query(schema: tantivy.Schema, query: Query) -> tantivy.Query:
-    """The tantivy query for a parsed :class:`Query` (matching clauses plus ranking clauses)."""
+def build_query(
+    schema: tantivy.Schema, query: Query, title_hits: list[int] | None = None
+) -> tantivy.Query:
+    """The tantivy query for a parsed :class:`Query` (matching clauses plus ranking clauses).
+
+    Args:
+        schema: the index schema.
+        query: the parsed query.
+        title_hits: ids of articles whose titles contain the terms; their paragraphs rank
+            higher.
+    """
     must, should, must_not = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
     terms = [_prepare(t) for t in query.terms]
     terms = [t for t in terms if t.strip(SPACE)]
@@ -119,9 +129,11 @@ def build_query(schema: tantivy.Schema, query: Query) -> tantivy.Query:
             )
         )
     if query.scope == "all":
-        for t in terms:
-            context = _exact(schema, t, "ctx", "ctxu")
-            clauses.append((should, tantivy.Query.boost_query(context, _CONTEXT_BOOST)))
+        heading = tantivy.Query.term_query(schema, "heading", 1)
+        clauses.append((should, tantivy.Query.boost_query(heading, _CONTEXT_BOOST)))
+        if title_hits:
+            in_title = tantivy.Query.term_set_query(schema, "aid", title_hits)
+            clauses.append((should, tantivy.Query.boost_query(in_title, _CONTEXT_BOOST)))
     if len(terms) > 1:
         adjacent = _exact(schema, "".join(terms), "bi", "uni")
         clauses.append((should, tantivy.Query.boost_query(adjacent, _ADJACENT_BOOST)))
@@ -140,7 +152,16 @@ def _count(result: tantivy.SearchResult) -> int:
 def search(store: Store, index: SearchIndex, query: Query) -> SearchPage:
     """Run a query: exact total, the requested page of hits, best first, with highlights."""
     searcher = index.searcher()
-    built = build_query(index.schema, query)
+    title_hits: list[int] = []
+    if query.scope == "all":
+        titles = searcher.search(
+            build_query(index.schema, replace(query, scope="title", excluded=())),
+            _TITLE_POOL,
+            count=False,
+        )
+        addresses = [address for _, address in titles.hits]
+        title_hits = [int(v or 0) for v in searcher.fast_field_values("aid", addresses)]
+    built = build_query(index.schema, query, title_hits)
     limit = query.limit
     if limit is None:
         # "All hits": count first, since tantivy sizes its top-k heap by the limit.

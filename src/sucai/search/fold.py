@@ -10,14 +10,15 @@ from __future__ import annotations
 from functools import cache
 from importlib.resources import files
 
-__all__ = ["fold"]
+__all__ = ["fold", "fold_table"]
 
 _FULLWIDTH_START = 0xFF01  # ！ … ～ map to ! … ~
 _FULLWIDTH_END = 0xFF5E
 
 
 @cache
-def _table() -> dict[int, int]:
+def fold_table() -> dict[int, int]:
+    """The folding as a ``str.translate`` table (code point → code point)."""
     table: dict[int, int] = {}
     data = files("opencc").joinpath("dictionary", "TSCharacters.txt").read_text(encoding="utf-8")
     for line in data.splitlines():
@@ -41,4 +42,4 @@ def _table() -> dict[int, int]:
 
 def fold(text: str) -> str:
     """Fold ``text`` for matching; ``len(fold(t)) == len(t)`` always holds."""
-    return text.translate(_table())
+    return text.translate(fold_table())

@@ -22,12 +22,7 @@ from typing import TYPE_CHECKING, Final
 import tantivy
 
 from sucai.errors import StoreError
-from sucai.search.tokenize import (
-    TOKENIZER_ID,
-    bigram_tokens,
-    index_text,
-    word_tokens,
-)
+from sucai.search.tokenize import TOKENIZER_ID, prepare_batch
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -37,14 +32,13 @@ if TYPE_CHECKING:
 
 __all__ = ["INDEX_SCHEMA_VERSION", "KIND_OUTLINE", "KIND_PARAGRAPH", "KIND_TITLE", "SearchIndex"]
 
-INDEX_SCHEMA_VERSION: Final = 1
+INDEX_SCHEMA_VERSION: Final = 2
 KIND_PARAGRAPH: Final = 0
 KIND_TITLE: Final = 1
 KIND_OUTLINE: Final = 2
 _META: Final = "sucai-index.json"
 _CHARS: Final = "chars"  # tokenizer name: every character is a token
 _WRITER_HEAP: Final = 256_000_000
-_SEPARATOR: Final = "\ue001"  # between a title and a heading in the context field
 
 
 def _schema() -> tantivy.Schema:
@@ -55,12 +49,11 @@ def _schema() -> tantivy.Schema:
     builder.add_unsigned_field("pos", fast=True)  # paragraph index (outline: entry index)
     builder.add_unsigned_field("year", indexed=True, fast=True)  # 0 when unknown
     builder.add_unsigned_field("paid", indexed=True, fast=True)
+    builder.add_unsigned_field("heading", indexed=True)  # the paragraph is a heading line
     builder.add_text_field("genre", tokenizer_name="raw", index_option="basic")
     builder.add_text_field("role", tokenizer_name="raw", index_option="basic")
     builder.add_text_field("bi", tokenizer_name="whitespace", index_option="position")
-    builder.add_text_field("uni", tokenizer_name=_CHARS, index_option="freq")
-    builder.add_text_field("ctx", tokenizer_name="whitespace", index_option="position")
-    builder.add_text_field("ctxu", tokenizer_name=_CHARS, index_option="freq")
+    builder.add_text_field("uni", tokenizer_name=_CHARS, index_option="basic")
     builder.add_text_field("words", tokenizer_name="whitespace", index_option="freq")
     return builder.build()
 
@@ -155,8 +148,7 @@ class SearchIndex:
             )
             done = 0
             for batch in store.iter_index_articles(last):
-                for article in batch:
-                    self._add(writer, article)
+                self._add_batch(writer, batch)
                 done += len(batch)
                 if on_progress is not None:
                     on_progress(done, total)
@@ -175,51 +167,58 @@ class SearchIndex:
         self._index = None
         shutil.rmtree(self.path, ignore_errors=True)
 
-    def _add(self, writer: tantivy.IndexWriter, article: IndexArticle) -> None:
-        title = index_text(article.title)
-        title_bigrams = bigram_tokens(title)
-        base = {"aid": article.id, "year": article.year or 0}
+    def _add_batch(self, writer: tantivy.IndexWriter, articles: list[IndexArticle]) -> None:
+        texts: list[str] = []
+        for article in articles:
+            texts.append(article.title)
+            texts.extend(text for _, _, text, _, _ in article.paragraphs)
+            texts.extend(text for _, text, _ in article.outline)
+        prepared, bigrams, words = prepare_batch(texts)
+        at = 0
+        for article in articles:
+            at = self._add_article(writer, article, prepared, bigrams, words, at)
 
-        def document(kind: int, rid: int, pos: int, paid: bool) -> tantivy.Document:
+    def _add_article(
+        self,
+        writer: tantivy.IndexWriter,
+        article: IndexArticle,
+        prepared: list[str],
+        bigrams: list[str],
+        words: list[str],
+        at: int,
+    ) -> int:
+        """Add one article's documents; its texts start at ``at`` in the batch lists."""
+
+        def document(kind: int, rid: int, pos: int, paid: bool, i: int) -> tantivy.Document:
             doc = tantivy.Document()
             doc.add_unsigned("kind", kind)
             doc.add_unsigned("rid", rid)
-            doc.add_unsigned("aid", base["aid"])
+            doc.add_unsigned("aid", article.id)
             doc.add_unsigned("pos", pos)
-            doc.add_unsigned("year", base["year"])
+            doc.add_unsigned("year", article.year or 0)
             doc.add_unsigned("paid", int(paid))
             doc.add_text("genre", article.genre)
             if article.role:
                 doc.add_text("role", article.role)
+            doc.add_text("bi", bigrams[i])
+            doc.add_text("uni", prepared[i])
+            doc.add_text("words", words[i])
             return doc
 
-        doc = document(KIND_TITLE, 0, 0, False)
-        doc.add_text("bi", title_bigrams)
-        doc.add_text("uni", title)
-        doc.add_text("words", word_tokens(title))
-        writer.add_document(doc)
-        for rowid, idx, text, heading, paid in article.paragraphs:
-            prepared = index_text(text)
-            doc = document(KIND_PARAGRAPH, rowid, idx, paid)
-            doc.add_text("bi", bigram_tokens(prepared))
-            doc.add_text("uni", prepared)
-            doc.add_text("words", word_tokens(prepared))
-            # Title (and, for a heading, the heading itself) lift a paragraph's rank.
-            context = title + _SEPARATOR + prepared if heading else title
-            doc.add_text("ctx", bigram_tokens(context) if heading else title_bigrams)
-            doc.add_text("ctxu", context)
+        writer.add_document(document(KIND_TITLE, 0, 0, False, at))
+        at += 1
+        for rowid, idx, _, heading, paid in article.paragraphs:
+            doc = document(KIND_PARAGRAPH, rowid, idx, paid, at)
+            doc.add_unsigned("heading", int(heading > 0))
             writer.add_document(doc)
+            at += 1
         rowids = {idx: rowid for rowid, idx, _, _, _ in article.paragraphs}
         paid_at = {idx: paid for _, idx, _, _, paid in article.paragraphs}
-        for idx, text, paragraph in article.outline:
-            prepared = index_text(text)
-            doc = document(
-                KIND_OUTLINE, rowids.get(paragraph, 0), idx, paid_at.get(paragraph, False)
-            )
-            doc.add_text("bi", bigram_tokens(prepared))
-            doc.add_text("uni", prepared)
-            doc.add_text("words", word_tokens(prepared))
-            writer.add_document(doc)
+        for idx, _, paragraph in article.outline:
+            paid = paid_at.get(paragraph, False)
+            writer.add_document(document(KIND_OUTLINE, rowids.get(paragraph, 0), idx, paid, at))
+            at += 1
+        return at
 
     # --- reading -----------------------------------------------------------------------------
 
