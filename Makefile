@@ -28,7 +28,8 @@ pytest: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
-	$(BIN)/python bench/import_bench.py
+	$(BIN)/python -m bench.import_bench
+	$(BIN)/python -m bench.search_bench
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
