@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SAMPLE_DB ?= data/sample.db
 
-.PHONY: run test lint pytest bench clean
+.PHONY: run test lint pytest browser bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/sucai import --db $(SAMPLE_DB) samples/reports samples/laws
 	$(BIN)/sucai info --db $(SAMPLE_DB)
+	$(BIN)/sucai serve --db $(SAMPLE_DB)
 
 test: lint pytest
 
@@ -24,8 +25,15 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# The browser test drives Debian's Chromium (with CJK fonts): install them when we can.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else echo "chromium is not installed: the browser test will be skipped"; fi; }
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.import_bench

@@ -60,17 +60,22 @@ def _fts_phrase(term: str) -> str:
 
 
 def _trigram(con: sqlite3.Connection, must: list[str], excluded: list[str], limit: int) -> set[int]:
+    """FTS5 trigram: MATCH for terms of 3+ characters, a scan with instr() for shorter ones.
+
+    (``LIKE`` of under 3 characters on a trigram table crashes SQLite 3.40.1 here.)
+    """
+    long_terms = [t for t in must if len(t) >= 3]
     clauses, params = [], []
+    if long_terms:
+        clauses.append("tri MATCH ?")
+        params.append(" AND ".join(_fts_phrase(t) for t in long_terms))
     for term in must:
-        if len(term) >= 3:
-            clauses.append("rowid IN (SELECT rowid FROM tri WHERE tri MATCH ?)")
-            params.append(_fts_phrase(term))
-        else:
-            clauses.append("text LIKE ?")
-            params.append(f"%{term}%")
+        if len(term) < 3:
+            clauses.append("instr(text, ?) > 0")
+            params.append(term)
     for term in excluded:
-        clauses.append("text NOT LIKE ?")
-        params.append(f"%{term}%")
+        clauses.append("instr(text, ?) = 0")
+        params.append(term)
     sql = f"SELECT rowid FROM tri WHERE {' AND '.join(clauses)} LIMIT ?"
     return {r[0] for r in con.execute(sql, [*params, limit])}
 

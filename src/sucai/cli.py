@@ -439,3 +439,120 @@ def info(library: Library) -> None:
         f"\nTry:\n  sucai list --db {store_path}\n  sucai show 1 --db {store_path}\n"
         f"  sucai import --db {store_path} ~/素材/"
     )
+
+
+# --- the web app and its accounts (issue 4) ------------------------------------------------
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option(
+    "--max-upload-mb",
+    type=click.IntRange(min=1),
+    default=200,
+    show_default=True,
+    help="Largest upload the import page accepts.",
+)
+@db_option
+def serve(host: str, port: int, max_upload_mb: int, library: Library) -> None:
+    """Serve the web app and JSON API (uvicorn, with request logging).
+
+    \b
+      sucai serve                        http://127.0.0.1:8000/
+      sucai serve --host 0.0.0.0 --port 8080
+    Create the first admin with: sucai user add NAME --admin
+    """
+    import uvicorn
+
+    from sucai.users import Accounts
+    from sucai.web import WebSettings, create_app
+
+    store_path = Path(str(getattr(library.store, "path", "")))
+    app = create_app(
+        library, WebSettings(db=store_path, max_upload_bytes=max_upload_mb * 1024 * 1024)
+    )
+    if not any(u.role == "admin" for u in Accounts(library.store).users()):
+        click.echo(
+            "No admin account yet: create one with "
+            f"`sucai user add NAME --admin --db {store_path}`.",
+            err=True,
+        )
+    click.echo(f"Serving {library.count()} articles at http://{host}:{port}/ (Ctrl-C stops)")
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=True,
+        proxy_headers=True,  # https behind a local reverse proxy → Secure cookies
+        server_header=False,
+    )
+
+
+@cli.group()
+def user() -> None:
+    """Manage the web app's accounts: sucai user add NAME [--admin], sucai user list."""
+
+
+@user.command(name="add")
+@click.argument("name")
+@click.option("--admin", is_flag=True, help="An administrator (manages accounts and imports).")
+@click.option("--tier", metavar="NAME", help="Member tier, e.g. 会员 or SVIP.")
+@click.option("--expires", metavar="YYYY-MM-DD", help="Last day the tier is valid.")
+@click.option("--quota", type=click.IntRange(min=0), help="Downloads per day (default: by tier).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@db_option
+def user_add(
+    name: str,
+    admin: bool,
+    tier: str | None,
+    expires: str | None,
+    quota: int | None,
+    password_stdin: bool,
+    library: Library,
+) -> None:
+    """Create an account; the password is asked for (or read with --password-stdin).
+
+    \b
+      sucai user add boss --admin
+      sucai user add 张三 --tier 会员 --expires 2027-01-01
+    """
+    from sucai.users import Accounts
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        created = Accounts(library.store).add(
+            name, password, admin=admin, tier=tier, expires_on=expires, daily_quota=quota
+        )
+    except SucaiError as exc:
+        raise _fail(exc) from None
+    role = "admin" if created.role == "admin" else f"member {created.tier or '(no tier)'}"
+    until = f" until {created.expires_on}" if created.expires_on else ""
+    click.echo(f"Created {created.name}: {role}{until}.")
+
+
+@user.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@db_option
+def user_list(as_json: bool, library: Library) -> None:
+    """List the accounts."""
+    from dataclasses import asdict
+
+    from sucai.users import Accounts
+
+    users = Accounts(library.store).users()
+    if as_json:
+        click.echo(_dumps([asdict(u) for u in users]))
+        return
+    for u in users:
+        tier = u.tier or "-"
+        click.echo(
+            f"{u.id:>4}  {u.name:<16} {u.role:<6} {tier:<6} {u.expires_on or '-':<10}"
+            + ("  disabled" if u.disabled else "")
+        )
+    if not users:
+        click.echo("No accounts. Create the first admin with: sucai user add NAME --admin")

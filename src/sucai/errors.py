@@ -7,7 +7,11 @@
                 │              └ DecodeError
                 ├ StoreError ──┬ SchemaVersionError
                 │              └ NotFoundError
-                └ UserError ─── QueryError    message is safe to show: CLI exit 1
+                └ UserError ──┬ QueryError    message is safe to show: CLI exit 1
+                              ├ AuthError ─── LoginThrottledError     sign in first (web 401)
+                              ├ AccessDeniedError                     not allowed (web 403)
+                              ├ QuotaExceededError                    daily downloads used up
+                              └ UploadError ─ UploadTooLargeError     bad upload (400 / 413)
 
 Every ingest error carries a machine ``code`` (stable, for reports and scripts) next to the
 human ``message`` that says what is wrong and what to do next.
@@ -16,15 +20,21 @@ human ``message`` that says what is wrong and what to do next.
 from __future__ import annotations
 
 __all__ = [
+    "AccessDeniedError",
+    "AuthError",
     "ConfigError",
     "DecodeError",
     "IngestError",
+    "LoginThrottledError",
     "NotFoundError",
     "QueryError",
+    "QuotaExceededError",
     "SchemaVersionError",
     "StoreError",
     "SucaiError",
     "UnsupportedFormatError",
+    "UploadError",
+    "UploadTooLargeError",
     "UserError",
 ]
 
@@ -83,3 +93,30 @@ class UserError(SucaiError):
 
 class QueryError(UserError):
     """A search query or filter that cannot be understood."""
+
+
+# --- accounts and the web app (issue 4) ----------------------------------------------------
+
+
+class AuthError(UserError):
+    """Not signed in, or a wrong name or password (HTTP 401)."""
+
+
+class LoginThrottledError(AuthError):
+    """Too many failed sign-ins for this name from this address; wait and retry (HTTP 429)."""
+
+
+class AccessDeniedError(UserError):
+    """Signed in, but the account may not do this (HTTP 403)."""
+
+
+class QuotaExceededError(UserError):
+    """The account's daily download quota is used up (HTTP 429)."""
+
+
+class UploadError(UserError):
+    """An uploaded file cannot be accepted: a bad name, an unsafe archive (HTTP 400)."""
+
+
+class UploadTooLargeError(UploadError):
+    """An upload is larger than the configured limit (HTTP 413)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 import tantivy
@@ -33,7 +33,6 @@ __all__ = ["SearchHit", "SearchPage", "Similar", "build_query", "search", "simil
 _CONTEXT_BOOST: Final = 2.0
 _ADJACENT_BOOST: Final = 1.5
 _WORD_BOOST: Final = 1.0
-_TITLE_POOL: Final = 2000  # articles whose title matches get the title boost (the best ones)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,17 +90,8 @@ def _exact(schema: tantivy.Schema, term: str, bigrams: str, chars: str) -> tanti
     return tantivy.Query.phrase_query(schema, bigrams, [(o, term[o : o + 2]) for o in offsets])
 
 
-def build_query(
-    schema: tantivy.Schema, query: Query, title_hits: list[int] | None = None
-) -> tantivy.Query:
-    """The tantivy query for a parsed :class:`Query` (matching clauses plus ranking clauses).
-
-    Args:
-        schema: the index schema.
-        query: the parsed query.
-        title_hits: ids of articles whose titles contain the terms; their paragraphs rank
-            higher.
-    """
+def build_query(schema: tantivy.Schema, query: Query) -> tantivy.Query:
+    """The tantivy query for a parsed :class:`Query` (matching clauses plus ranking clauses)."""
     must, should, must_not = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
     terms = [_prepare(t) for t in query.terms]
     terms = [t for t in terms if t.strip(SPACE)]
@@ -128,17 +118,17 @@ def build_query(
                 ),
             )
         )
+    words = sorted({w for t in terms for w in word_tokens(t).split()})
     if query.scope == "all":
         heading = tantivy.Query.term_query(schema, "heading", 1)
         clauses.append((should, tantivy.Query.boost_query(heading, _CONTEXT_BOOST)))
-        if title_hits:
-            in_title = tantivy.Query.term_set_query(schema, "aid", title_hits)
+        for word in words:
+            in_title = tantivy.Query.term_query(schema, "tw", word)
             clauses.append((should, tantivy.Query.boost_query(in_title, _CONTEXT_BOOST)))
     if len(terms) > 1:
         adjacent = _exact(schema, "".join(terms), "bi", "uni")
         clauses.append((should, tantivy.Query.boost_query(adjacent, _ADJACENT_BOOST)))
-    words = {w for t in terms for w in word_tokens(t).split()}
-    for word in sorted(words):
+    for word in words:
         term = tantivy.Query.term_query(schema, "words", word, index_option="freq")
         clauses.append((should, tantivy.Query.boost_query(term, _WORD_BOOST)))
     return tantivy.Query.boolean_query(clauses)
@@ -152,16 +142,7 @@ def _count(result: tantivy.SearchResult) -> int:
 def search(store: Store, index: SearchIndex, query: Query) -> SearchPage:
     """Run a query: exact total, the requested page of hits, best first, with highlights."""
     searcher = index.searcher()
-    title_hits: list[int] = []
-    if query.scope == "all":
-        titles = searcher.search(
-            build_query(index.schema, replace(query, scope="title", excluded=())),
-            _TITLE_POOL,
-            count=False,
-        )
-        addresses = [address for _, address in titles.hits]
-        title_hits = [int(v or 0) for v in searcher.fast_field_values("aid", addresses)]
-    built = build_query(index.schema, query, title_hits)
+    built = build_query(index.schema, query)
     limit = query.limit
     if limit is None:
         # "All hits": count first, since tantivy sizes its top-k heap by the limit.
@@ -177,40 +158,35 @@ def search(store: Store, index: SearchIndex, query: Query) -> SearchPage:
         for name in ("rid", "aid", "pos")
     )
     paragraphs = store.paragraphs_by_rowid([r for r in rids if r])
-    summaries = store.summaries(sorted(set(aids)))
-    outlines = store.outlines(sorted(set(aids)))
+    heads = store.article_heads(sorted(set(aids)))
     folded_terms = tuple(fold(t) for t in query.terms)
     hits = []
     for score, rid, aid, pos in zip(scores, rids, aids, positions, strict=True):
-        summary = summaries[aid]
-        outline = outlines[aid]
+        head = heads[aid]
         section: int | None
         if query.scope == "title":
-            text, index_in_article, paid, section = summary.title, None, False, None
+            text, index_in_article, paid, section = head.title, None, False, None
         elif query.scope == "outline":
             row = paragraphs.get(rid)
-            text = outline[pos][0]
+            path = store.outline_path(aid, pos)
+            text = path[-1]
             index_in_article = row.index if row else None
             paid = row.paid if row else False
             section = pos
         else:
             row = paragraphs[rid]
             text, index_in_article, paid, section = row.text, row.index, row.paid, row.section
-        path: list[str] = []
-        while section is not None:
-            path.append(outline[section][0])
-            section = outline[section][1]
         hits.append(
             SearchHit(
                 article_id=aid,
-                title=summary.title,
-                role=summary.role,
-                genre=summary.genre,
-                year=summary.year,
+                title=head.title,
+                role=head.role,
+                genre=head.genre,
+                year=head.year,
                 paragraph_index=index_in_article,
                 text=text,
                 highlights=tuple(find_spans(text, folded_terms)),
-                outline_path=tuple(reversed(path)),
+                outline_path=store.outline_path(aid, section) if section is not None else (),
                 paid=paid,
                 score=float(score),
             )

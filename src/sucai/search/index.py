@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = ["INDEX_SCHEMA_VERSION", "KIND_OUTLINE", "KIND_PARAGRAPH", "KIND_TITLE", "SearchIndex"]
 
-INDEX_SCHEMA_VERSION: Final = 2
+INDEX_SCHEMA_VERSION: Final = 3
 KIND_PARAGRAPH: Final = 0
 KIND_TITLE: Final = 1
 KIND_OUTLINE: Final = 2
@@ -55,6 +55,8 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("bi", tokenizer_name="whitespace", index_option="position")
     builder.add_text_field("uni", tokenizer_name=_CHARS, index_option="basic")
     builder.add_text_field("words", tokenizer_name="whitespace", index_option="freq")
+    # The article title's words on each paragraph: title matches lift a paragraph's rank.
+    builder.add_text_field("tw", tokenizer_name="whitespace", index_option="basic")
     return builder.build()
 
 
@@ -69,6 +71,7 @@ class SearchIndex:
         self.path = path
         self.schema = _schema()
         self._index: tantivy.Index | None = None
+        self._stamp = -1  # mtime of tantivy's meta.json when the reader was last reloaded
 
     # --- state -------------------------------------------------------------------------------
 
@@ -159,12 +162,13 @@ class SearchIndex:
                 writer.rollback()
             raise
         self._write_meta(newest)
-        index.reload()
+        self._stamp = -1
         return done
 
     def clear(self) -> None:
         """Remove the index folder (the next sync rebuilds it)."""
         self._index = None
+        self._stamp = -1
         shutil.rmtree(self.path, ignore_errors=True)
 
     def _add_batch(self, writer: tantivy.IndexWriter, articles: list[IndexArticle]) -> None:
@@ -205,11 +209,13 @@ class SearchIndex:
             doc.add_text("words", words[i])
             return doc
 
+        title_words = words[at]
         writer.add_document(document(KIND_TITLE, 0, 0, False, at))
         at += 1
         for rowid, idx, _, heading, paid in article.paragraphs:
             doc = document(KIND_PARAGRAPH, rowid, idx, paid, at)
             doc.add_unsigned("heading", int(heading > 0))
+            doc.add_text("tw", title_words)
             writer.add_document(doc)
             at += 1
         rowids = {idx: rowid for rowid, idx, _, _, _ in article.paragraphs}
@@ -223,7 +229,13 @@ class SearchIndex:
     # --- reading -----------------------------------------------------------------------------
 
     def searcher(self) -> tantivy.Searcher:
-        """A searcher over the latest commit."""
+        """A searcher over the latest commit (reloaded when another process committed)."""
         index = self.index()
-        index.reload()
+        try:
+            stamp = (self.path / "meta.json").stat().st_mtime_ns
+        except OSError:
+            stamp = 0
+        if stamp != self._stamp:
+            index.reload()
+            self._stamp = stamp
         return index.searcher()

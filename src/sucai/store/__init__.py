@@ -19,12 +19,16 @@ if TYPE_CHECKING:
     from sucai.models import Article, Compilation, RemovedLine
 
 __all__ = [
+    "ApiToken",
     "ArticleFilter",
+    "ArticleHead",
     "ArticleSummary",
+    "AuditEntry",
     "IndexArticle",
     "ParagraphRow",
     "Store",
     "StoredFile",
+    "User",
     "open_store",
 ]
 
@@ -53,6 +57,18 @@ class ArticleFilter:
     role: str | None = None
     year_from: int | None = None
     year_to: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleHead:
+    """What a search hit shows of its article."""
+
+    id: int
+    title: str
+    role: str | None
+    genre: str
+    issued_on: str | None
+    year: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +115,54 @@ class StoredFile:
     article_count: int
     notes: tuple[str, ...]
     imported_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """An account of the web app (issue 4); the password hash never leaves the store.
+
+    Attributes:
+        role: ``"member"`` or ``"admin"``.
+        tier: the member tier (会员, SVIP …), or ``None`` for none.
+        expires_on: ``YYYY-MM-DD``, the last day the tier is valid (``None``: no expiry).
+        daily_quota: downloads per day; ``None`` means the tier's default.
+        created_at: ISO 8601 UTC.
+        disabled: a disabled account cannot sign in.
+    """
+
+    id: int
+    name: str
+    role: str
+    tier: str | None
+    expires_on: str | None
+    daily_quota: int | None
+    created_at: str
+    disabled: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One line of the audit log: who did what, when, in which format, from where."""
+
+    id: int
+    at: str
+    user_id: int | None
+    user_name: str
+    action: str
+    target: str
+    format: str
+    ip: str
+
+
+@dataclass(frozen=True, slots=True)
+class ApiToken:
+    """An API token of a user (the token itself is shown once, then only its hash is kept)."""
+
+    id: int
+    user_id: int
+    label: str
+    created_at: str
+    revoked_at: str | None
 
 
 class Store(Protocol):
@@ -181,12 +245,131 @@ class Store(Protocol):
         """Article summaries by id."""
         ...
 
-    def outlines(self, article_ids: list[int]) -> dict[int, list[tuple[str, int | None]]]:
-        """``(text, parent)`` of each outline entry, by article id."""
+    def article_heads(self, article_ids: list[int]) -> dict[int, ArticleHead]:
+        """Title, role, genre and date of articles, by id."""
+        ...
+
+    def outline_path(self, article_id: int, entry: int) -> tuple[str, ...]:
+        """Texts of an outline entry and its ancestors, top first."""
         ...
 
     def iter_articles(self) -> Iterator[Article]:
         """Every article, streamed."""
+        ...
+
+    # --- accounts (issue 4); times are ISO 8601 UTC strings ----------------------------------
+
+    def add_user(
+        self,
+        *,
+        name: str,
+        password_hash: str,
+        role: str,
+        tier: str | None,
+        expires_on: str | None,
+        daily_quota: int | None,
+        now: str,
+    ) -> User:
+        """Store a new account (the name must be new)."""
+        ...
+
+    def get_user(self, user_id: int) -> User | None:
+        """The account with this id."""
+        ...
+
+    def get_user_by_name(self, name: str) -> User | None:
+        """The account with this name."""
+        ...
+
+    def list_users(self) -> list[User]:
+        """Every account, by name."""
+        ...
+
+    def password_hash(self, user_id: int) -> str:
+        """The stored password hash of an account."""
+        ...
+
+    def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        """Replace an account's password hash."""
+        ...
+
+    def update_user(
+        self,
+        user_id: int,
+        *,
+        role: str,
+        tier: str | None,
+        expires_on: str | None,
+        daily_quota: int | None,
+        disabled: bool,
+    ) -> None:
+        """Change an account's role, tier, expiry, quota and whether it is disabled."""
+        ...
+
+    def add_session(self, token_hash: str, user_id: int, now: str, expires_at: str) -> None:
+        """Store a sign-in session."""
+        ...
+
+    def session_user(self, token_hash: str, now: str) -> User | None:
+        """The enabled account of an unexpired session."""
+        ...
+
+    def delete_session(self, token_hash: str) -> None:
+        """End one session."""
+        ...
+
+    def delete_user_sessions(self, user_id: int, keep: str | None = None) -> None:
+        """End every session of an account except ``keep`` (a token hash)."""
+        ...
+
+    def add_api_token(self, token_hash: str, user_id: int, label: str, now: str) -> int:
+        """Store an API token; return its id."""
+        ...
+
+    def api_token_user(self, token_hash: str) -> User | None:
+        """The enabled account of an unrevoked API token."""
+        ...
+
+    def list_api_tokens(self, user_id: int) -> list[ApiToken]:
+        """An account's API tokens, newest first."""
+        ...
+
+    def revoke_api_token(self, user_id: int, token_id: int, now: str) -> bool:
+        """Revoke one of an account's tokens; ``False`` when there is no such live token."""
+        ...
+
+    def add_audit(
+        self,
+        *,
+        at: str,
+        user_id: int | None,
+        user_name: str,
+        action: str,
+        target: str,
+        format: str,
+        ip: str,
+    ) -> None:
+        """Append a line to the audit log."""
+        ...
+
+    def audit_entries(self, *, limit: int, user_id: int | None = None) -> list[AuditEntry]:
+        """The newest lines of the audit log (of one account when ``user_id`` is given)."""
+        ...
+
+    def count_audit(self, user_id: int, action: str, since: str) -> int:
+        """How many ``action`` lines an account has since ``since``."""
+        ...
+
+    def add_login_attempt(self, name: str, ip: str, at: str, ok: bool) -> None:
+        """Record a sign-in attempt."""
+        ...
+
+    def count_failed_logins(self, since: str, *, name: str | None, ip: str | None) -> int:
+        """Failed sign-ins since ``since`` for this name and/or address."""
+        ...
+
+    def clear_failed_logins(self, name: str, ip: str) -> None:
+        """Forget the failed sign-ins of a name from an address (after a success)."""
         ...
 
 

@@ -102,4 +102,62 @@ def m001_initial(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m002_users(db: sqlite3.Connection) -> None:
+    """Accounts for the web app (issue 4): users, sessions, API tokens, audit log, sign-ins.
+
+    Secrets are stored only as hashes: scrypt for passwords, SHA-256 for session and API
+    tokens (they are long random strings, so a fast hash is enough).
+    """
+    _run(
+        db,
+        """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            password_hash TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('member', 'admin')),
+            tier TEXT,
+            expires_on TEXT,
+            daily_quota INTEGER,
+            created_at TEXT NOT NULL,
+            disabled INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE sessions (
+            token_hash TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX sessions_user ON sessions(user_id);
+        CREATE TABLE api_tokens (
+            id INTEGER PRIMARY KEY,
+            token_hash TEXT NOT NULL UNIQUE,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            label TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            revoked_at TEXT
+        );
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            user_id INTEGER,
+            user_name TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT NOT NULL,
+            format TEXT NOT NULL,
+            ip TEXT NOT NULL
+        );
+        CREATE INDEX audit_log_user_action ON audit_log(user_id, action, at);
+        CREATE TABLE login_attempts (
+            name TEXT NOT NULL,
+            ip TEXT NOT NULL,
+            at TEXT NOT NULL,
+            ok INTEGER NOT NULL
+        );
+        CREATE INDEX login_attempts_name_ip ON login_attempts(name, ip, at);
+        """,
+    )
+
+
 SCHEMA_VERSION: Final = len(MIGRATIONS)

@@ -19,11 +19,15 @@ if TYPE_CHECKING:
 
     from sucai.models import ArticleDraft, Compilation, RemovedLine
     from sucai.store import (
+        ApiToken,
         ArticleFilter,
+        ArticleHead,
         ArticleSummary,
+        AuditEntry,
         IndexArticle,
         ParagraphRow,
         StoredFile,
+        User,
     )
 
 __all__ = ["SqliteStore", "content_hash"]
@@ -486,19 +490,34 @@ class SqliteStore:
                 out[row[0]] = ArticleSummary(*row)
         return out
 
-    def outlines(self, article_ids: list[int]) -> dict[int, list[tuple[str, int | None]]]:
-        """``(text, parent)`` of each outline entry in order, by article id."""
-        out: dict[int, list[tuple[str, int | None]]] = {a: [] for a in article_ids}
+    def article_heads(self, article_ids: list[int]) -> dict[int, ArticleHead]:
+        """Title, role, genre and date of articles, by id."""
+        from sucai.store import ArticleHead
+
+        out: dict[int, ArticleHead] = {}
         for start in range(0, len(article_ids), 500):
             chunk = article_ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            for aid, text, parent in self.db.execute(
-                f"SELECT article_id, text, parent FROM outline WHERE article_id IN ({marks}) "
-                "ORDER BY article_id, idx",
+            for row in self.db.execute(
+                "SELECT id, title, role, genre, issued_on, year FROM articles "
+                f"WHERE id IN ({marks})",
                 chunk,
             ):
-                out[aid].append((text, parent))
+                out[row[0]] = ArticleHead(*row)
         return out
+
+    def outline_path(self, article_id: int, entry: int) -> tuple[str, ...]:
+        """Texts of an outline entry and its ancestors, top first."""
+        rows = self.db.execute(
+            "WITH RECURSIVE up(idx, text, parent, depth) AS ("
+            " SELECT idx, text, parent, 0 FROM outline WHERE article_id = ? AND idx = ?"
+            " UNION ALL"
+            " SELECT o.idx, o.text, o.parent, up.depth + 1 FROM outline o JOIN up"
+            " ON o.article_id = ? AND o.idx = up.parent"
+            ") SELECT text FROM up ORDER BY depth DESC",
+            (article_id, entry, article_id),
+        )
+        return tuple(r[0] for r in rows)
 
     def removed_lines(self, file_id: int) -> list[tuple[int, str, str]]:
         """``(line, text, reason)`` of what cleaning removed from a file."""
@@ -508,3 +527,235 @@ class SqliteStore:
                 (file_id,),
             )
         )
+
+    # --- accounts (issue 4) ------------------------------------------------------------------
+
+    _USER_COLUMNS = "id, name, role, tier, expires_on, daily_quota, created_at, disabled"
+
+    @staticmethod
+    def _user(row: tuple[Any, ...] | None) -> User | None:
+        from sucai.store import User
+
+        if row is None:
+            return None
+        return User(row[0], row[1], row[2], row[3], row[4], row[5], row[6], bool(row[7]))
+
+    def add_user(
+        self,
+        *,
+        name: str,
+        password_hash: str,
+        role: str,
+        tier: str | None,
+        expires_on: str | None,
+        daily_quota: int | None,
+        now: str,
+    ) -> User:
+        """Store a new account (the name must be new)."""
+        with self.atomic():
+            cur = self.db.execute(
+                "INSERT INTO users (name, password_hash, role, tier, expires_on, daily_quota, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (name, password_hash, role, tier, expires_on, daily_quota, now),
+            )
+        user = self.get_user(int(cur.lastrowid or 0))
+        assert user is not None
+        return user
+
+    def get_user(self, user_id: int) -> User | None:
+        """The account with this id."""
+        return self._user(
+            self.db.execute(
+                f"SELECT {self._USER_COLUMNS} FROM users WHERE id = ?", (user_id,)
+            ).fetchone()
+        )
+
+    def get_user_by_name(self, name: str) -> User | None:
+        """The account with this name."""
+        return self._user(
+            self.db.execute(
+                f"SELECT {self._USER_COLUMNS} FROM users WHERE name = ?", (name,)
+            ).fetchone()
+        )
+
+    def list_users(self) -> list[User]:
+        """Every account, by name."""
+        rows = self.db.execute(f"SELECT {self._USER_COLUMNS} FROM users ORDER BY name")
+        return [u for u in (self._user(r) for r in rows) if u is not None]
+
+    def password_hash(self, user_id: int) -> str:
+        """The stored password hash of an account ("" when there is no such account)."""
+        row = self.db.execute("SELECT password_hash FROM users WHERE id = ?", (user_id,)).fetchone()
+        return str(row[0]) if row else ""
+
+    def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        """Replace an account's password hash."""
+        with self.atomic():
+            self.db.execute(
+                "UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id)
+            )
+
+    def update_user(
+        self,
+        user_id: int,
+        *,
+        role: str,
+        tier: str | None,
+        expires_on: str | None,
+        daily_quota: int | None,
+        disabled: bool,
+    ) -> None:
+        """Change an account's role, tier, expiry, quota and whether it is disabled."""
+        with self.atomic():
+            self.db.execute(
+                "UPDATE users SET role = ?, tier = ?, expires_on = ?, daily_quota = ?, "
+                "disabled = ? WHERE id = ?",
+                (role, tier, expires_on, daily_quota, int(disabled), user_id),
+            )
+
+    def add_session(self, token_hash: str, user_id: int, now: str, expires_at: str) -> None:
+        """Store a sign-in session (and drop expired ones, so the table stays small)."""
+        with self.atomic():
+            self.db.execute("DELETE FROM sessions WHERE expires_at < ?", (now,))
+            self.db.execute(
+                "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) "
+                "VALUES (?, ?, ?, ?)",
+                (token_hash, user_id, now, expires_at),
+            )
+
+    def session_user(self, token_hash: str, now: str) -> User | None:
+        """The enabled account of an unexpired session."""
+        return self._user(
+            self.db.execute(
+                f"SELECT {', '.join('u.' + c for c in self._USER_COLUMNS.split(', '))} "
+                "FROM sessions s JOIN users u ON u.id = s.user_id "
+                "WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0",
+                (token_hash, now),
+            ).fetchone()
+        )
+
+    def delete_session(self, token_hash: str) -> None:
+        """End one session."""
+        with self.atomic():
+            self.db.execute("DELETE FROM sessions WHERE token_hash = ?", (token_hash,))
+
+    def delete_user_sessions(self, user_id: int, keep: str | None = None) -> None:
+        """End every session of an account except ``keep`` (a token hash)."""
+        with self.atomic():
+            self.db.execute(
+                "DELETE FROM sessions WHERE user_id = ? AND token_hash != ?",
+                (user_id, keep or ""),
+            )
+
+    def add_api_token(self, token_hash: str, user_id: int, label: str, now: str) -> int:
+        """Store an API token; return its id."""
+        with self.atomic():
+            cur = self.db.execute(
+                "INSERT INTO api_tokens (token_hash, user_id, label, created_at) "
+                "VALUES (?, ?, ?, ?)",
+                (token_hash, user_id, label, now),
+            )
+        return int(cur.lastrowid or 0)
+
+    def api_token_user(self, token_hash: str) -> User | None:
+        """The enabled account of an unrevoked API token."""
+        return self._user(
+            self.db.execute(
+                f"SELECT {', '.join('u.' + c for c in self._USER_COLUMNS.split(', '))} "
+                "FROM api_tokens t JOIN users u ON u.id = t.user_id "
+                "WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled = 0",
+                (token_hash,),
+            ).fetchone()
+        )
+
+    def list_api_tokens(self, user_id: int) -> list[ApiToken]:
+        """An account's API tokens, newest first."""
+        from sucai.store import ApiToken
+
+        rows = self.db.execute(
+            "SELECT id, user_id, label, created_at, revoked_at FROM api_tokens "
+            "WHERE user_id = ? ORDER BY id DESC",
+            (user_id,),
+        )
+        return [ApiToken(*r) for r in rows]
+
+    def revoke_api_token(self, user_id: int, token_id: int, now: str) -> bool:
+        """Revoke one of an account's tokens; ``False`` when there is no such live token."""
+        with self.atomic():
+            cur = self.db.execute(
+                "UPDATE api_tokens SET revoked_at = ? "
+                "WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
+                (now, token_id, user_id),
+            )
+        return cur.rowcount > 0
+
+    def add_audit(
+        self,
+        *,
+        at: str,
+        user_id: int | None,
+        user_name: str,
+        action: str,
+        target: str,
+        format: str,
+        ip: str,
+    ) -> None:
+        """Append a line to the audit log."""
+        with self.atomic():
+            self.db.execute(
+                "INSERT INTO audit_log (at, user_id, user_name, action, target, format, ip) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (at, user_id, user_name, action, target, format, ip),
+            )
+
+    def audit_entries(self, *, limit: int, user_id: int | None = None) -> list[AuditEntry]:
+        """The newest lines of the audit log (of one account when ``user_id`` is given)."""
+        from sucai.store import AuditEntry
+
+        columns = "id, at, user_id, user_name, action, target, format, ip"
+        if user_id is None:
+            rows = self.db.execute(
+                f"SELECT {columns} FROM audit_log ORDER BY id DESC LIMIT ?", (limit,)
+            )
+        else:
+            rows = self.db.execute(
+                f"SELECT {columns} FROM audit_log WHERE user_id = ? ORDER BY id DESC LIMIT ?",
+                (user_id, limit),
+            )
+        return [AuditEntry(*r) for r in rows]
+
+    def count_audit(self, user_id: int, action: str, since: str) -> int:
+        """How many ``action`` lines an account has since ``since``."""
+        return int(
+            self.db.execute(
+                "SELECT count(*) FROM audit_log WHERE user_id = ? AND action = ? AND at >= ?",
+                (user_id, action, since),
+            ).fetchone()[0]
+        )
+
+    def add_login_attempt(self, name: str, ip: str, at: str, ok: bool) -> None:
+        """Record a sign-in attempt."""
+        with self.atomic():
+            self.db.execute(
+                "INSERT INTO login_attempts (name, ip, at, ok) VALUES (?, ?, ?, ?)",
+                (name, ip, at, int(ok)),
+            )
+
+    def count_failed_logins(self, since: str, *, name: str | None, ip: str | None) -> int:
+        """Failed sign-ins since ``since`` for this name and/or address."""
+        sql = "SELECT count(*) FROM login_attempts WHERE ok = 0 AND at >= ?"
+        params: list[Any] = [since]
+        if name is not None:
+            sql += " AND name = ?"
+            params.append(name)
+        if ip is not None:
+            sql += " AND ip = ?"
+            params.append(ip)
+        return int(self.db.execute(sql, params).fetchone()[0])
+
+    def clear_failed_logins(self, name: str, ip: str) -> None:
+        """Forget the failed sign-ins of a name from an address (after a success)."""
+        with self.atomic():
+            self.db.execute(
+                "DELETE FROM login_attempts WHERE name = ? AND ip = ? AND ok = 0", (name, ip)
+            )

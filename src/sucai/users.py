@@ -1,0 +1,407 @@
+"""Accounts of the web app (issue 4): members, admins, sessions, API tokens, quotas, audit.
+
+Roles: a *visitor* is not signed in; a *member* has a tier (会员, SVIP …) valid up to an
+expiry date; an *admin* manages the library and the accounts. Only an admin, or a member whose
+tier is valid today, may read the paid part of articles (:meth:`Account.reads_paid`).
+
+Passwords are hashed with scrypt (stdlib) and a per-user random salt; session and API tokens
+are long random strings of which only a SHA-256 is stored, so a copy of the library file does
+not let anyone sign in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Final
+
+from sucai.errors import (
+    AccessDeniedError,
+    AuthError,
+    LoginThrottledError,
+    QuotaExceededError,
+    UserError,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sucai.store import ApiToken, AuditEntry, Store, User
+
+__all__ = [
+    "DEFAULT_QUOTA",
+    "LOGIN_FAILURES",
+    "LOGIN_WINDOW",
+    "SESSION_DAYS",
+    "TIER_QUOTAS",
+    "Account",
+    "Accounts",
+    "hash_password",
+    "verify_password",
+]
+
+# Downloads per day for each tier, unless the account has its own quota.
+TIER_QUOTAS: Final[dict[str, int]] = {"会员": 20, "SVIP": 200}
+DEFAULT_QUOTA: Final = 10
+SESSION_DAYS: Final = 14
+LOGIN_FAILURES: Final = 5  # failed sign-ins of a name from one address within …
+LOGIN_WINDOW: Final = timedelta(minutes=15)  # … this long, then sign-in is refused
+MIN_PASSWORD: Final = 8
+ROLES: Final = ("member", "admin")
+
+# scrypt cost: n=2**14, r=8 needs 16 MiB and ~50 ms — slow for guessing, fine for sign-in.
+_SCRYPT_N: Final = 2**14
+_SCRYPT_R: Final = 8
+_SCRYPT_P: Final = 1
+_NAME: Final = re.compile(r"[\w.@\-\u4e00-\u9fff]{1,64}")
+_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def hash_password(password: str) -> str:
+    """``scrypt$n$r$p$salt$hash`` (hex) of a password, with a fresh random salt."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(
+        password.encode(), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P, dklen=32
+    )
+    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${salt.hex()}${digest.hex()}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """Whether ``password`` matches a hash made by :func:`hash_password` (constant time)."""
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        actual = hashlib.scrypt(
+            password.encode(),
+            salt=bytes.fromhex(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            dklen=len(digest) // 2,
+        )
+    except ValueError:
+        return False
+    return hmac.compare_digest(actual.hex(), digest)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """Who is asking: an account, or a visitor (``user is None``).
+
+    Attributes:
+        user: the signed-in account, ``None`` for a visitor.
+        today: the date the account's tier is judged on.
+        session: the session token hash when signed in with a cookie.
+    """
+
+    user: User | None
+    today: date
+    session: str | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        """An administrator."""
+        return self.user is not None and self.user.role == "admin"
+
+    @property
+    def member_valid(self) -> bool:
+        """A member whose tier is valid today (the expiry date itself included)."""
+        user = self.user
+        if user is None or user.tier is None:
+            return False
+        return user.expires_on is None or user.expires_on >= self.today.isoformat()
+
+    @property
+    def reads_paid(self) -> bool:
+        """May receive the paid part of articles."""
+        return self.is_admin or self.member_valid
+
+    @property
+    def name(self) -> str:
+        """The account name, or ``"visitor"``."""
+        return self.user.name if self.user is not None else "visitor"
+
+    @property
+    def daily_quota(self) -> int | None:
+        """Downloads per day (``None`` = unlimited, for admins; 0 for visitors)."""
+        user = self.user
+        if user is None:
+            return 0
+        if user.role == "admin":
+            return None
+        if user.daily_quota is not None:
+            return user.daily_quota
+        return TIER_QUOTAS.get(user.tier or "", DEFAULT_QUOTA)
+
+
+class Accounts:
+    """Account business rules over a :class:`~sucai.store.Store`.
+
+    Args:
+        store: the library's store (accounts live in the library file).
+        clock: the current time (UTC), replaceable for tests of expiry and throttling.
+    """
+
+    def __init__(self, store: Store, clock: Callable[[], datetime] | None = None) -> None:
+        self.store = store
+        self.clock = clock or (lambda: datetime.now(UTC))
+
+    def _now(self) -> str:
+        return _iso(self.clock())
+
+    def today(self) -> date:
+        """Today's date in local time (tiers expire at the end of their last local day)."""
+        return self.clock().astimezone().date()
+
+    def visitor(self) -> Account:
+        """The account of someone not signed in."""
+        return Account(None, self.today())
+
+    # --- accounts ----------------------------------------------------------------------------
+
+    def add(
+        self,
+        name: str,
+        password: str,
+        *,
+        admin: bool = False,
+        tier: str | None = None,
+        expires_on: str | None = None,
+        daily_quota: int | None = None,
+    ) -> User:
+        """Create an account.
+
+        Raises:
+            UserError: the name is taken or not allowed, the password too short, a bad date.
+        """
+        name = name.strip()
+        if not _NAME.fullmatch(name):
+            raise UserError(
+                f"user name '{name}' is not allowed: use 1–64 letters, digits, Chinese "
+                "characters, '.', '-', '_' or '@'."
+            )
+        if self.store.get_user_by_name(name) is not None:
+            raise UserError(f"user '{name}' already exists; choose another name.")
+        self._check_password(password)
+        expires_on = self._check_date(expires_on)
+        return self.store.add_user(
+            name=name,
+            password_hash=hash_password(password),
+            role="admin" if admin else "member",
+            tier=tier or None,
+            expires_on=expires_on,
+            daily_quota=daily_quota,
+            now=self._now(),
+        )
+
+    def users(self) -> list[User]:
+        """Every account, by name."""
+        return self.store.list_users()
+
+    def update(
+        self,
+        user_id: int,
+        *,
+        role: str,
+        tier: str | None,
+        expires_on: str | None,
+        daily_quota: int | None,
+        disabled: bool = False,
+    ) -> User:
+        """Change an account (an admin's action).
+
+        Raises:
+            UserError: unknown account, role or date, or a negative quota.
+        """
+        if role not in ROLES:
+            raise UserError(f"role '{role}' is unknown; choose member or admin.")
+        if daily_quota is not None and daily_quota < 0:
+            raise UserError("the daily quota cannot be negative; leave it empty for the default.")
+        if self.store.get_user(user_id) is None:
+            raise UserError(f"no user with id {user_id}.")
+        self.store.update_user(
+            user_id,
+            role=role,
+            tier=tier or None,
+            expires_on=self._check_date(expires_on),
+            daily_quota=daily_quota,
+            disabled=disabled,
+        )
+        if disabled:
+            self.store.delete_user_sessions(user_id)
+        user = self.store.get_user(user_id)
+        assert user is not None
+        return user
+
+    @staticmethod
+    def _check_password(password: str) -> None:
+        if len(password) < MIN_PASSWORD:
+            raise UserError(f"the password must have at least {MIN_PASSWORD} characters.")
+
+    @staticmethod
+    def _check_date(value: str | None) -> str | None:
+        if not value:
+            return None
+        value = value.strip()
+        try:
+            if not _DATE.fullmatch(value):
+                raise ValueError(value)
+            date.fromisoformat(value)
+        except ValueError:
+            raise UserError(
+                f"date '{value}' is not understood; write it as YYYY-MM-DD, e.g. 2027-01-01."
+            ) from None
+        return value
+
+    def change_password(self, account: Account, old: str, new: str) -> None:
+        """Change the signed-in account's password; other sessions are signed out.
+
+        Raises:
+            AuthError: not signed in, or ``old`` is wrong.
+            UserError: ``new`` is too short.
+        """
+        if account.user is None:
+            raise AuthError("请先登录。")
+        if not verify_password(old, self.store.password_hash(account.user.id)):
+            raise AuthError("当前密码不正确。")
+        self._check_password(new)
+        self.store.set_password_hash(account.user.id, hash_password(new))
+        self.store.delete_user_sessions(account.user.id, keep=account.session)
+
+    # --- signing in --------------------------------------------------------------------------
+
+    def sign_in(self, name: str, password: str, ip: str) -> tuple[User, str]:
+        """Check a name and password; return the account and a new session token.
+
+        Raises:
+            LoginThrottledError: :data:`LOGIN_FAILURES` failures of this name from this
+                address within :data:`LOGIN_WINDOW`.
+            AuthError: wrong name or password (the message does not say which).
+        """
+        now = self.clock()
+        since = _iso(now - LOGIN_WINDOW)
+        if self.store.count_failed_logins(since, name=name, ip=ip) >= LOGIN_FAILURES:
+            raise LoginThrottledError(
+                f"登录失败次数过多，请 {LOGIN_WINDOW.seconds // 60} 分钟后再试。"
+            )
+        user = self.store.get_user_by_name(name)
+        stored = self.store.password_hash(user.id) if user is not None else ""
+        # Hash even for an unknown name, so the response time does not tell names apart.
+        ok = verify_password(password, stored or hash_password("x" * MIN_PASSWORD))
+        ok = ok and user is not None and not user.disabled
+        self.store.add_login_attempt(name, ip, _iso(now), ok)
+        if not ok or user is None:
+            raise AuthError("用户名或密码不正确。")
+        self.store.clear_failed_logins(name, ip)
+        token = secrets.token_urlsafe(32)
+        self.store.add_session(
+            _token_hash(token), user.id, _iso(now), _iso(now + timedelta(days=SESSION_DAYS))
+        )
+        self.audit(Account(user, self.today()), "login", "", "", ip)
+        return user, token
+
+    def from_session(self, token: str) -> Account:
+        """The account of a session cookie (a visitor when unknown or expired)."""
+        hashed = _token_hash(token)
+        user = self.store.session_user(hashed, self._now())
+        return Account(user, self.today(), hashed if user else None)
+
+    def sign_out(self, token: str) -> None:
+        """End a session."""
+        self.store.delete_session(_token_hash(token))
+
+    # --- API tokens --------------------------------------------------------------------------
+
+    def create_token(self, account: Account, label: str) -> str:
+        """A new API token for the account; shown once, only its hash is kept.
+
+        Raises:
+            AuthError: not signed in.
+        """
+        if account.user is None:
+            raise AuthError("请先登录。")
+        token = "sc_" + secrets.token_urlsafe(32)
+        self.store.add_api_token(
+            _token_hash(token), account.user.id, label.strip()[:80] or "API", self._now()
+        )
+        return token
+
+    def tokens(self, account: Account) -> list[ApiToken]:
+        """The account's API tokens, newest first."""
+        return [] if account.user is None else self.store.list_api_tokens(account.user.id)
+
+    def revoke_token(self, account: Account, token_id: int) -> None:
+        """Revoke one of the account's API tokens.
+
+        Raises:
+            UserError: no such live token of this account.
+        """
+        if account.user is None or not self.store.revoke_api_token(
+            account.user.id, token_id, self._now()
+        ):
+            raise UserError(f"no live API token {token_id} of this account.")
+
+    def from_api_token(self, token: str) -> Account | None:
+        """The account of an ``Authorization: Bearer`` token, ``None`` when not valid."""
+        user = self.store.api_token_user(_token_hash(token))
+        return Account(user, self.today()) if user is not None else None
+
+    # --- downloads and the audit log ---------------------------------------------------------
+
+    def downloads_today(self, account: Account) -> int:
+        """Downloads the account made since local midnight."""
+        if account.user is None:
+            return 0
+        midnight = datetime.combine(self.today(), datetime.min.time()).astimezone()
+        return self.store.count_audit(account.user.id, "download", _iso(midnight))
+
+    def record_download(self, account: Account, target: str, fmt: str, ip: str) -> None:
+        """Check the daily quota and record a download in the audit log.
+
+        Raises:
+            AuthError: a visitor (downloads need an account).
+            QuotaExceededError: today's quota is used up.
+        """
+        if account.user is None:
+            raise AuthError("下载需要登录：请先登录或开通会员。")
+        quota = account.daily_quota
+        if quota is not None and self.downloads_today(account) >= quota:
+            raise QuotaExceededError(
+                f"今日下载次数已用完（每日 {quota} 次），请明天再试或联系管理员提高额度。"
+            )
+        self.audit(account, "download", target, fmt, ip)
+
+    def audit(self, account: Account, action: str, target: str, fmt: str, ip: str) -> None:
+        """Append a line to the audit log."""
+        self.store.add_audit(
+            at=self._now(),
+            user_id=account.user.id if account.user else None,
+            user_name=account.name,
+            action=action,
+            target=target,
+            format=fmt,
+            ip=ip,
+        )
+
+    def audit_log(self, account: Account, limit: int = 200) -> list[AuditEntry]:
+        """The newest audit lines (admins only).
+
+        Raises:
+            AccessDeniedError: not an admin.
+        """
+        if not account.is_admin:
+            raise AccessDeniedError("只有管理员可以查看审计日志。")
+        return self.store.audit_entries(limit=limit)

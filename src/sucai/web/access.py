@@ -1,0 +1,85 @@
+"""What a viewer may receive: the ONE place where paid text is withheld (issue 4).
+
+Every handler passes articles and search pages through :func:`redact_article` and
+:func:`redact_page` before rendering them as HTML, JSON or a download, so templates, JSON
+shapes and download formats never see the text of a paid paragraph unless the viewer may
+read it. Nothing else carries paragraph text: browse pages and "similar materials" hold
+article summaries only (title, role, genre, dates, counts), and error messages are written by
+the handlers without quoting articles.
+
+A viewer who may not read paid text (a visitor, a member whose tier has expired) gets:
+
+* articles with the text of paid paragraphs emptied (the paragraphs stay, so the page can say
+  how many there are) and outline entries standing on paid paragraphs replaced by
+  :data:`PAID_PLACEHOLDER`;
+* search hits in paid paragraphs with no text and no highlights (they are still counted, so
+  the total is the same for everyone), and paid headings in any hit's outline path replaced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sucai.models import Article
+    from sucai.search.engine import SearchHit, SearchPage
+    from sucai.users import Account
+
+__all__ = ["PAID_PLACEHOLDER", "paid_headings", "redact_article", "redact_page"]
+
+PAID_PLACEHOLDER: Final = "（会员内容）"
+
+
+def paid_headings(article: Article) -> frozenset[str]:
+    """Texts of the outline entries that stand on paid paragraphs."""
+    paid = {p.index for p in article.paragraphs if p.paid}
+    return frozenset(e.text for e in article.outline if e.paragraph in paid)
+
+
+def redact_article(article: Article, account: Account) -> Article:
+    """The article as ``account`` may receive it (unchanged for members and admins)."""
+    if account.reads_paid or not any(p.paid for p in article.paragraphs):
+        return article
+    paid = {p.index for p in article.paragraphs if p.paid}
+    return replace(
+        article,
+        paragraphs=tuple(replace(p, text="") if p.paid else p for p in article.paragraphs),
+        outline=tuple(
+            replace(e, text=PAID_PLACEHOLDER) if e.paragraph in paid else e for e in article.outline
+        ),
+    )
+
+
+def redact_page(
+    page: SearchPage, account: Account, get_article: Callable[[int], Article]
+) -> SearchPage:
+    """The search page as ``account`` may receive it (unchanged for members and admins).
+
+    Args:
+        page: the search result.
+        account: who asks.
+        get_article: loads an article, to learn which of its headings are paid (a free
+            paragraph after a ``##paidend##`` may sit under a paid heading).
+    """
+    if account.reads_paid:
+        return page
+    cache: dict[int, frozenset[str]] = {}
+
+    def hidden(article_id: int) -> frozenset[str]:
+        if article_id not in cache:
+            cache[article_id] = paid_headings(get_article(article_id))
+        return cache[article_id]
+
+    def redact(hit: SearchHit) -> SearchHit:
+        path = hit.outline_path
+        if path:
+            secret = hidden(hit.article_id)
+            path = tuple(PAID_PLACEHOLDER if h in secret else h for h in path)
+        if hit.paid:
+            return replace(hit, text="", highlights=(), outline_path=path)
+        return replace(hit, outline_path=path)
+
+    return replace(page, hits=tuple(redact(h) for h in page.hits))

@@ -1,0 +1,230 @@
+"""``create_app(library, settings) -> Starlette``: the route table and the error handlers."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from sucai.errors import (
+    AccessDeniedError,
+    AuthError,
+    LoginThrottledError,
+    NotFoundError,
+    QuotaExceededError,
+    SucaiError,
+    UploadTooLargeError,
+    UserError,
+)
+from sucai.users import Accounts
+from sucai.web import views
+from sucai.web.render import error_body, page, wants_json
+from sucai.web.uploads import ImportJobs
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+    from sucai.library import Library
+    from sucai.web.uploads import ImportJob
+
+__all__ = ["WebSettings", "create_app"]
+
+HERE: Final = Path(__file__).resolve().parent
+log = logging.getLogger("sucai.web")
+
+# Most specific first: the first class an error is an instance of gives the status.
+STATUS: Final[tuple[tuple[type[SucaiError], int], ...]] = (
+    (UploadTooLargeError, 413),
+    (LoginThrottledError, 429),
+    (QuotaExceededError, 429),
+    (AuthError, 401),
+    (AccessDeniedError, 403),
+    (NotFoundError, 404),
+    (UserError, 400),
+)
+TITLES: Final = {
+    400: "请求有误",
+    401: "请先登录",
+    403: "无权访问",
+    404: "找不到页面",
+    405: "方法不允许",
+    413: "上传内容过大",
+    429: "请稍后再试",
+    500: "服务器出错",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class WebSettings:
+    """Settings of the web app.
+
+    Attributes:
+        db: the library file, for the import thread's own connection (``None``: the path of
+            the library's SQLite store).
+        max_upload_bytes: the largest upload accepted, in bytes (larger: HTTP 413).
+        page_size: hits or articles per page.
+        upload_dir: where uploads are kept while they are imported (``None``: system temp).
+    """
+
+    db: Path | None = None
+    max_upload_bytes: int = 200 * 1024 * 1024
+    page_size: int = 20
+    upload_dir: Path | None = None
+
+
+class SecurityHeaders:
+    """Adds security headers to every response and keeps pages out of shared caches.
+
+    Pages differ per account (paid text), so no proxy may cache them (``private, no-store``).
+    """
+
+    HEADERS: Final = (
+        (b"x-content-type-options", b"nosniff"),
+        (b"x-frame-options", b"DENY"),
+        (b"referrer-policy", b"same-origin"),
+        (
+            b"content-security-policy",
+            b"default-src 'self'; img-src 'self' data:; object-src 'none'; "
+            b"frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        ),
+    )
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = str(scope.get("path", "")).startswith("/static/")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.extend(self.HEADERS)
+                if not static:
+                    headers.append((b"cache-control", b"private, no-store"))
+                    headers.append((b"vary", b"Cookie, Accept, Authorization"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _error(request: Request, messages: list[str], status: int) -> Response:
+    from starlette.responses import JSONResponse
+
+    if wants_json(request):
+        return JSONResponse(error_body(messages, status), status)
+    return page(
+        request,
+        "error.html",
+        {"status": status, "title": TITLES.get(status, "出错了"), "messages": messages},
+        status=status,
+    )
+
+
+async def _sucai_error(request: Request, exc: Exception) -> Response:
+    status = next((code for cls, code in STATUS if isinstance(exc, cls)), 500)
+    if status == 500:
+        log.exception("unexpected error", exc_info=exc)
+        return _error(request, ["服务器内部错误，请稍后重试或联系管理员。"], 500)
+    return _error(request, [str(exc)], status)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    message = {404: "找不到这个地址。", 405: "这个地址不接受该请求方法。"}.get(
+        exc.status_code, str(exc.detail)
+    )
+    return _error(request, [message], exc.status_code)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error", exc_info=exc)
+    return _error(request, ["服务器内部错误，请稍后重试或联系管理员。"], 500)
+
+
+def _templates() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["site"] = "素材库"
+    return env
+
+
+def create_app(library: Library, settings: WebSettings | None = None) -> Starlette:
+    """The web app over ``library``: pages, the JSON API, accounts and imports.
+
+    Args:
+        library: an open library; the app uses it from one thread at a time.
+        settings: see :class:`WebSettings`.
+    """
+    settings = settings or WebSettings()
+    db = settings.db or Path(str(getattr(library.store, "path", "")))
+    accounts = Accounts(library.store)
+
+    def on_import_done(job: ImportJob) -> None:
+        # Called on the import thread: the app's connection is shared, so take its lock.
+        report = job.report
+        summary = f"{len(job.names)} files, {report.new_articles if report else 0} new"
+        with app.state.lock:
+            accounts.audit(job.account, "import", summary, job.state, "-")
+
+    routes: list[Any] = [
+        Route("/", views.home),
+        Route("/search", views.search),
+        Route("/search.json", views.search),
+        Route("/article/{article_id:int}", views.article),
+        Route("/article/{article_id:int}.json", views.article),
+        Route("/article/{article_id:int}/download", views.download, methods=["POST"]),
+        Route("/browse", views.browse),
+        Route("/browse.json", views.browse),
+        Route("/login", views.login, methods=["GET", "POST"]),
+        Route("/logout", views.logout, methods=["POST"]),
+        Route("/account", views.account_page),
+        Route("/account.json", views.account_page),
+        Route("/account/password", views.change_password, methods=["POST"]),
+        Route("/account/tokens", views.create_token, methods=["POST"]),
+        Route("/account/tokens/{token_id:int}/revoke", views.revoke_token, methods=["POST"]),
+        Route("/admin", views.admin_page),
+        Route("/admin.json", views.admin_page),
+        Route("/admin/users", views.add_user, methods=["POST"]),
+        Route("/admin/users/{user_id:int}", views.update_user, methods=["POST"]),
+        Route("/import", views.import_page, methods=["GET"]),
+        Route("/import", views.upload, methods=["POST"]),
+        Route("/import/{job_id:str}.json", views.import_status),
+        Route("/import/{job_id:str}", views.import_status),
+        Route("/health", views.health),
+        Route("/openapi.json", views.openapi),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    app = Starlette(
+        routes=routes,
+        exception_handlers={
+            SucaiError: _sucai_error,
+            HTTPException: _http_error,
+            Exception: _server_error,
+        },
+    )
+    app.add_middleware(SecurityHeaders)
+    app.state.library = library
+    app.state.accounts = accounts
+    app.state.settings = settings
+    app.state.lock = threading.RLock()
+    app.state.templates = _templates()
+    app.state.imports = ImportJobs(db, settings.upload_dir, on_import_done)
+    return app

@@ -1,0 +1,148 @@
+"""Responses: one handler, two renderings (HTML page or JSON), the error envelope, CSRF.
+
+A request wants JSON when its path ends in ``.json`` or its ``Accept`` header asks for
+``application/json`` and not for HTML. Every JSON success carries ``"ok": true``; every JSON
+error is ``{"ok": false, "error": "a; b", "errors": ["a", "b"], "status": 400}``.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import TYPE_CHECKING, Any, Final
+
+from markupsafe import Markup, escape
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import HTMLResponse, JSONResponse, Response
+
+from sucai.errors import AccessDeniedError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from starlette.requests import Request
+
+__all__ = [
+    "CSRF_COOKIE",
+    "SESSION_COOKIE",
+    "blocking",
+    "check_csrf",
+    "csrf_token",
+    "error_body",
+    "marked",
+    "page",
+    "set_cookie",
+    "wants_json",
+]
+
+SESSION_COOKIE: Final = "sucai_session"
+CSRF_COOKIE: Final = "sucai_csrf"
+
+
+def wants_json(request: Request) -> bool:
+    """Whether to answer with JSON rather than an HTML page."""
+    if request.url.path.endswith(".json"):
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+async def blocking(request: Request, fn: Callable[[], Any]) -> Any:
+    """Run ``fn`` (which uses the library) in a worker thread, one call at a time.
+
+    The library holds one SQLite connection and its transactions are not thread-safe, so
+    calls are serialised by the app's lock; they run off the event loop so that uploads and
+    static files keep flowing while a search or a write waits for SQLite.
+    """
+    lock = request.app.state.lock
+
+    def locked() -> Any:
+        with lock:
+            return fn()
+
+    return await run_in_threadpool(locked)
+
+
+def set_cookie(request: Request, response: Response, name: str, value: str, max_age: int) -> None:
+    """Set a cookie HttpOnly, SameSite=Lax, and Secure when the request came over HTTPS."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
+
+
+def csrf_token(request: Request) -> str:
+    """The CSRF token for the forms of this page (double-submit: cookie and form field)."""
+    token = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf", "")
+    if not token:
+        token = secrets.token_urlsafe(24)
+        request.state.new_csrf = token
+    return token
+
+
+def check_csrf(request: Request, submitted: object) -> None:
+    """Refuse a form POST whose token does not match the cookie's.
+
+    Raises:
+        AccessDeniedError: the token is missing or wrong (HTTP 403).
+    """
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    if not (cookie and isinstance(submitted, str) and hmac.compare_digest(cookie, submitted)):
+        raise AccessDeniedError("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试。")
+
+
+def error_body(messages: list[str], status: int) -> dict[str, Any]:
+    """The one JSON error envelope."""
+    return {"ok": False, "error": "; ".join(messages), "errors": messages, "status": status}
+
+
+def page(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    data: dict[str, Any] | None = None,
+    *,
+    status: int = 200,
+) -> Response:
+    """Render ``template`` with ``context`` as HTML, or ``data`` as JSON when asked for.
+
+    Args:
+        request: the request (decides the rendering).
+        template: the Jinja2 template of the HTML page.
+        context: what the template needs.
+        data: the JSON body without ``ok`` (``context`` when ``None``).
+        status: the HTTP status.
+    """
+    if wants_json(request):
+        return JSONResponse({"ok": True, **(context if data is None else data)}, status)
+    templates = request.app.state.templates
+    account = getattr(request.state, "account", None)
+    html = templates.get_template(template).render(
+        {
+            "request": request,
+            "account": account,
+            "csrf": csrf_token(request),
+            **context,
+        }
+    )
+    response = HTMLResponse(html, status)
+    new = getattr(request.state, "new_csrf", "")
+    if new:
+        set_cookie(request, response, CSRF_COOKIE, new, 7 * 24 * 3600)
+    return response
+
+
+def marked(text: str, spans: list[tuple[int, int]]) -> Markup:
+    """``text`` HTML-escaped, with each ``[start, end)`` span in ``<mark>``."""
+    out: list[str] = []
+    last = 0
+    for start, end in spans:
+        out += [str(escape(text[last:start])), "<mark>", str(escape(text[start:end])), "</mark>"]
+        last = end
+    out.append(str(escape(text[last:])))
+    return Markup("".join(out))

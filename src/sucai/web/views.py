@@ -1,0 +1,731 @@
+"""One handler per page, rendered as HTML or JSON (``/search`` and ``/search.json``).
+
+Handlers validate input, call the :class:`~sucai.library.Library` (``request.app.state.library``)
+and the :class:`~sucai.users.Accounts` (``request.app.state.accounts``) inside
+:func:`~sucai.web.render.blocking`, pass what they got through :mod:`sucai.web.access`, and
+render. They hold no business rules and never open connections.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from dataclasses import asdict, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import quote, urlencode
+
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from sucai.errors import (
+    AccessDeniedError,
+    AuthError,
+    LoginThrottledError,
+    NotFoundError,
+    QueryError,
+    UploadError,
+    UserError,
+)
+from sucai.search.highlight import snippet
+from sucai.search.query import parse_query, parse_years
+from sucai.serialize import article_to_dict, page_to_dict, summary_to_dict
+from sucai.store import ArticleFilter
+from sucai.users import SESSION_DAYS
+from sucai.web.access import PAID_PLACEHOLDER, redact_article, redact_page
+from sucai.web.openapi import OPENAPI
+from sucai.web.render import (
+    SESSION_COOKIE,
+    blocking,
+    check_csrf,
+    marked,
+    page,
+    set_cookie,
+    wants_json,
+)
+from sucai.web.uploads import save_upload, too_large
+
+if TYPE_CHECKING:
+    from starlette.datastructures import FormData
+    from starlette.requests import Request
+
+    from sucai.library import Library
+    from sucai.models import Article
+    from sucai.search.engine import SearchHit
+    from sucai.store import ArticleSummary, User
+    from sucai.users import Account, Accounts
+
+FACET_POOL: Final = 200  # search facets count the articles of the best this-many hits
+MAX_PAGE: Final = 500
+SCOPES: Final = (("all", "全文"), ("title", "标题"), ("outline", "提纲"))
+FACET_LABELS: Final = (("genre", "文种"), ("role", "角色"), ("year", "年份"))
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _library(request: Request) -> Library:
+    library: Library = request.app.state.library
+    return library
+
+
+def _accounts(request: Request) -> Accounts:
+    accounts: Accounts = request.app.state.accounts
+    return accounts
+
+
+def _ip(request: Request) -> str:
+    return request.client.host if request.client else "-"
+
+
+def current_account(request: Request) -> Account:
+    """Who is asking: an API token, else the session cookie, else a visitor.
+
+    Call inside :func:`blocking` (it reads the store). The result is kept on the request.
+
+    Raises:
+        AuthError: an ``Authorization: Bearer`` token that is unknown or revoked.
+    """
+    cached: Account | None = getattr(request.state, "account", None)
+    if cached is not None:
+        return cached
+    accounts = _accounts(request)
+    header = request.headers.get("authorization", "")
+    if header[:7].lower() == "bearer ":
+        found = accounts.from_api_token(header[7:].strip())
+        if found is None:
+            raise AuthError("API 令牌无效或已撤销。")
+        account = found
+        request.state.via_token = True
+    elif token := request.cookies.get(SESSION_COOKIE):
+        account = accounts.from_session(token)
+    else:
+        account = accounts.visitor()
+    request.state.account = account
+    return account
+
+
+async def _form(request: Request) -> FormData:
+    """The POSTed form, after its CSRF token is checked (API-token requests need none)."""
+    form = await request.form()
+    await blocking(request, lambda: current_account(request))
+    if not getattr(request.state, "via_token", False):
+        check_csrf(request, form.get("csrf"))
+    return form
+
+
+def _after_post(request: Request, to: str, data: dict[str, Any]) -> Response:
+    """303 to the page that shows the result, or the JSON result."""
+    if wants_json(request):
+        return JSONResponse({"ok": True, **data})
+    return RedirectResponse(to, 303)
+
+
+def _int(value: str | None, default: int, low: int = 1, high: int = MAX_PAGE) -> int:
+    try:
+        number = int(value) if value is not None else default
+    except ValueError:
+        raise QueryError(f"'{value}' is not a number.") from None
+    return max(low, min(high, number))
+
+
+def _filters(request: Request) -> tuple[ArticleFilter, dict[str, str]]:
+    params = request.query_params
+    genre = params.get("genre") or None
+    role = params.get("role") or None
+    year = params.get("year") or None
+    start, end = parse_years(year) if year else (None, None)
+    kept = {k: v for k, v in (("genre", genre), ("role", role), ("year", year)) if v}
+    return ArticleFilter(genre, role, start, end), kept
+
+
+def _url(path: str, params: dict[str, Any]) -> str:
+    clean = {k: v for k, v in params.items() if v not in (None, "")}
+    return path + ("?" + urlencode(clean) if clean else "")
+
+
+def _require(request: Request, *, admin: bool = False) -> Account:
+    account = current_account(request)
+    if account.user is None:
+        raise AuthError("请先登录。")
+    if admin and not account.is_admin:
+        raise AccessDeniedError("只有管理员可以访问这个页面。")
+    return account
+
+
+def _added_today(library: Library, limit: int = 50) -> list[ArticleSummary]:
+    """Articles added today (local time), newest first: the tail of the import order."""
+    count = library.count()
+    recent = library.list(limit=limit, offset=max(0, count - limit))
+    today = datetime.now().astimezone().date()
+    return [
+        r
+        for r in reversed(recent)
+        if datetime.fromisoformat(r.added_at).astimezone().date() == today
+    ]
+
+
+def _facet_dict(facets: dict[str, list[tuple[str, int]]]) -> dict[str, list[list[Any]]]:
+    return {name: [[v, n] for v, n in counts] for name, counts in facets.items()}
+
+
+# --- search ----------------------------------------------------------------------------------
+
+
+def _hit_view(hit: SearchHit) -> dict[str, Any]:
+    text, spans = snippet(hit.text, list(hit.highlights)) if hit.text else ("", [])
+    return {
+        "hit": hit,
+        "html": marked(text, spans),
+        "anchor": f"p{hit.paragraph_index}" if hit.paragraph_index is not None else "",
+        "locked": hit.paid and not hit.text,
+    }
+
+
+def _groups(hits: tuple[SearchHit, ...]) -> list[dict[str, Any]]:
+    """Hits grouped by article, articles in the order of their best hit."""
+    groups: dict[int, dict[str, Any]] = {}
+    for hit in hits:
+        group = groups.setdefault(hit.article_id, {"first": hit, "hits": []})
+        group["hits"].append(_hit_view(hit))
+    return list(groups.values())
+
+
+async def search(request: Request) -> Response:
+    """``/search`` and ``/search.json``: paragraphs, titles or outlines matching ``q``."""
+    params = request.query_params
+    q = params.get("q", "").strip()
+    scope = params.get("in", "all")
+    size = request.app.state.settings.page_size
+    number = _int(params.get("page"), 1)
+
+    def work() -> dict[str, Any]:
+        account = current_account(request)
+        where, kept = _filters(request)
+        base: dict[str, Any] = {"q": q, "scope": scope, "filters": kept, "scopes": SCOPES}
+        if not q and not wants_json(request):
+            library = _library(request)
+            return {**base, "page": None, "today": _added_today(library, 10)}
+        query = parse_query(
+            q,
+            genre=where.genre,
+            role=where.role,
+            years=(where.year_from, where.year_to),
+            scope=scope,
+            limit=size,
+            offset=(number - 1) * size,
+        )
+        library = _library(request)
+        result = redact_page(library.search(query), account, library.get)
+        pool = result.hits
+        if result.total > len(result.hits) or number > 1:
+            pool = library.search(replace(query, limit=FACET_POOL, offset=0)).hits
+        facets: dict[str, list[tuple[str, int]]] = {}
+        seen: set[int] = set()
+        counters: dict[str, Counter[str]] = {name: Counter() for name, _ in FACET_LABELS}
+        for hit in pool:
+            if hit.article_id in seen:
+                continue
+            seen.add(hit.article_id)
+            for name, value in (("genre", hit.genre), ("role", hit.role), ("year", hit.year)):
+                if value is not None:
+                    counters[name][str(value)] += 1
+        facets = {name: counter.most_common(12) for name, counter in counters.items()}
+        return {**base, "page": result, "facets": facets, "pool": len(pool), "number": number}
+
+    context = await blocking(request, work)
+    result = context["page"]
+    if wants_json(request):
+        data = page_to_dict(result)
+        data["facets"] = _facet_dict(context["facets"])
+        data["facets_from_hits"] = context["pool"]
+        return JSONResponse({**data, "ok": True})
+    if result is not None:
+        pages = (result.total + size - 1) // size
+        link = {"q": q, "in": scope if scope != "all" else "", **context["filters"]}
+        context.update(
+            groups=_groups(result.hits),
+            pages=pages,
+            prev_url=_url("/search", {**link, "page": number - 1}) if number > 1 else "",
+            next_url=_url("/search", {**link, "page": number + 1})
+            if number < min(pages, MAX_PAGE)
+            else "",
+            scope_urls=[
+                (value, label, _url("/search", {**link, "in": value if value != "all" else ""}))
+                for value, label in SCOPES
+            ],
+            facet_urls=[
+                (
+                    label,
+                    name,
+                    [
+                        (
+                            value,
+                            count,
+                            _url("/search", {**link, name: value}),
+                            context["filters"].get(name) == value,
+                        )
+                        for value, count in context["facets"][name]
+                    ],
+                    _url("/search", {**link, name: ""}) if name in context["filters"] else "",
+                )
+                for name, label in FACET_LABELS
+            ],
+        )
+    return page(request, "search.html", context)
+
+
+# --- articles --------------------------------------------------------------------------------
+
+
+def _load(request: Request, article_id: int) -> tuple[Account, Article]:
+    account = current_account(request)
+    try:
+        article = _library(request).get(article_id)
+    except NotFoundError:
+        # The store's message names the library file; a web visitor gets a plain one.
+        raise NotFoundError(f"没有编号为 {article_id} 的文章。") from None
+    return account, redact_article(article, account)
+
+
+async def article(request: Request) -> Response:
+    """``/article/{id}`` and ``/article/{id}.json``: one article as the viewer may read it."""
+    article_id = int(request.path_params["article_id"])
+
+    def work() -> dict[str, Any]:
+        account, shown = _load(request, article_id)
+        similar = _library(request).similar(article_id, limit=8)
+        accounts = _accounts(request)
+        return {
+            "article": shown,
+            "similar": similar,
+            "locked": sum(1 for p in shown.paragraphs if p.paid and not p.text),
+            "downloads_today": accounts.downloads_today(account),
+        }
+
+    context = await blocking(request, work)
+    shown: Article = context["article"]
+    data = {
+        **article_to_dict(shown),
+        "locked_paragraphs": context["locked"],
+        "similar": [
+            {**summary_to_dict(s.article), "score": round(s.score, 3)} for s in context["similar"]
+        ],
+    }
+    first_locked = next((p.index for p in shown.paragraphs if p.paid and not p.text), None)
+    context.update(
+        first_locked=first_locked,
+        toc=[e for e in shown.outline if e.text != PAID_PLACEHOLDER],
+        sources=[s.path.replace("\\", "/").rsplit("/", 1)[-1] for s in shown.sources],
+    )
+    return page(request, "article.html", context, data)
+
+
+def _as_text(article: Article) -> str:
+    head = article.title + (f"（{article.role}）" if article.role else "")
+    lines = [head, ""]
+    locked = False
+    for p in article.paragraphs:
+        if p.paid and not p.text:
+            if not locked:
+                lines.append("（以下为会员内容，开通会员后可下载全文。）")
+                locked = True
+            continue
+        lines.append(p.text if p.heading else "　　" + p.text)
+    return "\n".join(lines) + "\n"
+
+
+def _as_markdown(article: Article) -> str:
+    head = article.title + (f"（{article.role}）" if article.role else "")
+    meta = " · ".join(x for x in (article.genre, article.issued_on or "", article.doc_number) if x)
+    lines = [f"# {head}", "", f"> {meta}", ""]
+    locked = False
+    for p in article.paragraphs:
+        if p.paid and not p.text:
+            if not locked:
+                lines += ["> 以下为会员内容，开通会员后可下载全文。", ""]
+                locked = True
+            continue
+        if p.heading:
+            lines += ["#" * min(6, p.heading + 1) + " " + p.text, ""]
+        else:
+            lines += [p.text, ""]
+    return "\n".join(lines)
+
+
+FORMATS: Final = {
+    "txt": ("text/plain; charset=utf-8", _as_text),
+    "md": ("text/markdown; charset=utf-8", _as_markdown),
+}
+
+
+async def download(request: Request) -> Response:
+    """``POST /article/{id}/download`` (``format=txt|md``): counts against the daily quota."""
+    article_id = int(request.path_params["article_id"])
+    form = await _form(request)
+    fmt = str(form.get("format", "txt"))
+    if fmt not in FORMATS:
+        raise UserError(f"format '{fmt}' is unknown; choose txt or md.")
+
+    def work() -> Article:
+        account, shown = _load(request, article_id)
+        _accounts(request).record_download(account, f"article:{article_id}", fmt, _ip(request))
+        return shown
+
+    shown = await blocking(request, work)
+    media, render = FORMATS[fmt]
+    name = quote(f"{shown.title[:60]}.{fmt}")
+    return Response(
+        render(shown),
+        media_type=media,
+        headers={
+            "Content-Disposition": f'attachment; filename="article-{article_id}.{fmt}"; '
+            f"filename*=UTF-8''{name}"
+        },
+    )
+
+
+# --- browse ----------------------------------------------------------------------------------
+
+
+async def browse(request: Request) -> Response:
+    """``/browse`` and ``/browse.json``: newest first, facet counts, what was added today."""
+    size = request.app.state.settings.page_size
+    number = _int(request.query_params.get("page"), 1)
+
+    def work() -> dict[str, Any]:
+        current_account(request)
+        where, kept = _filters(request)
+        library = _library(request)
+        result = library.browse(where, limit=size, offset=(number - 1) * size)
+        return {"result": result, "filters": kept, "today": _added_today(library)}
+
+    context = await blocking(request, work)
+    result = context["result"]
+    kept = context["filters"]
+    data = {
+        "total": result.total,
+        "offset": (number - 1) * size,
+        "articles": [summary_to_dict(a) for a in result.articles],
+        "facets": _facet_dict(result.facets),
+        "today": [summary_to_dict(a) for a in context["today"]],
+    }
+    pages = (result.total + size - 1) // size
+    context.update(
+        number=number,
+        pages=pages,
+        prev_url=_url("/browse", {**kept, "page": number - 1}) if number > 1 else "",
+        next_url=_url("/browse", {**kept, "page": number + 1}) if number < pages else "",
+        facet_urls=[
+            (
+                label,
+                name,
+                [
+                    (value, count, _url("/browse", {**kept, name: value}), kept.get(name) == value)
+                    for value, count in result.facets[name][:20]
+                ],
+                _url("/browse", {**kept, name: ""}) if name in kept else "",
+            )
+            for name, label in FACET_LABELS
+        ],
+    )
+    return page(request, "browse.html", context, data)
+
+
+# --- signing in and out ----------------------------------------------------------------------
+
+
+def _next(value: object) -> str:
+    """A local path to return to after signing in (never another site)."""
+    text = str(value or "/")
+    if not text.startswith("/") or text.startswith("//") or "\\" in text:
+        return "/"
+    return text
+
+
+async def login(request: Request) -> Response:
+    """``GET /login``: the sign-in form; ``POST /login``: sign in."""
+    if request.method == "GET":
+        await blocking(request, lambda: current_account(request))
+        nxt = _next(request.query_params.get("next"))
+        return page(request, "login.html", {"next": nxt, "error": "", "name": ""})
+    form = await _form(request)
+    name = str(form.get("name", "")).strip()
+    password = str(form.get("password", ""))
+    nxt = _next(form.get("next"))
+    try:
+        user, token = await blocking(
+            request, lambda: _accounts(request).sign_in(name, password, _ip(request))
+        )
+    except AuthError as exc:
+        if wants_json(request):
+            raise
+        status = 429 if isinstance(exc, LoginThrottledError) else 401
+        return page(
+            request, "login.html", {"next": nxt, "error": str(exc), "name": name}, status=status
+        )
+    response = _after_post(request, nxt, {"user": user.name, "role": user.role})
+    set_cookie(request, response, SESSION_COOKIE, token, SESSION_DAYS * 24 * 3600)
+    return response
+
+
+async def logout(request: Request) -> Response:
+    """``POST /logout``: end the session."""
+    await _form(request)
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        await blocking(request, lambda: _accounts(request).sign_out(token))
+    response = _after_post(request, "/", {})
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+# --- account ---------------------------------------------------------------------------------
+
+
+def _user_dict(user: User) -> dict[str, Any]:
+    return asdict(user)
+
+
+def _account_context(request: Request, new_token: str = "") -> dict[str, Any]:
+    account = _require(request)
+    accounts = _accounts(request)
+    assert account.user is not None
+    return {
+        "user": account.user,
+        "member_valid": account.member_valid,
+        "reads_paid": account.reads_paid,
+        "quota": account.daily_quota,
+        "downloads_today": accounts.downloads_today(account),
+        "tokens": accounts.tokens(account),
+        "new_token": new_token,
+        "message": "",
+    }
+
+
+def _account_data(context: dict[str, Any]) -> dict[str, Any]:
+    data = {
+        "user": _user_dict(context["user"]),
+        "member_valid": context["member_valid"],
+        "reads_paid": context["reads_paid"],
+        "daily_quota": context["quota"],
+        "downloads_today": context["downloads_today"],
+        "tokens": [asdict(t) for t in context["tokens"]],
+    }
+    if context["new_token"]:
+        data["token"] = context["new_token"]
+    return data
+
+
+async def account_page(request: Request) -> Response:
+    """``/account`` and ``/account.json``: tier, expiry, quota, API tokens."""
+    if not wants_json(request):
+        known = await blocking(request, lambda: current_account(request).user is not None)
+        if not known:
+            return RedirectResponse(_url("/login", {"next": "/account"}), 303)
+    context = await blocking(request, lambda: _account_context(request))
+    return page(request, "account.html", context, _account_data(context))
+
+
+async def change_password(request: Request) -> Response:
+    """``POST /account/password``: old and new password."""
+    form = await _form(request)
+
+    def work() -> None:
+        account = _require(request)
+        accounts = _accounts(request)
+        new = str(form.get("new", ""))
+        if new != str(form.get("confirm", new)):
+            raise UserError("两次输入的新密码不一致。")
+        accounts.change_password(account, str(form.get("old", "")), new)
+        accounts.audit(account, "password", "", "", _ip(request))
+
+    await blocking(request, work)
+    return _after_post(request, "/account", {})
+
+
+async def create_token(request: Request) -> Response:
+    """``POST /account/tokens``: a new API token, shown once."""
+    form = await _form(request)
+
+    def work() -> dict[str, Any]:
+        account = _require(request)
+        token = _accounts(request).create_token(account, str(form.get("label", "")))
+        _accounts(request).audit(
+            account, "token", str(form.get("label", ""))[:80], "", _ip(request)
+        )
+        return _account_context(request, token)
+
+    context = await blocking(request, work)
+    return page(request, "account.html", context, _account_data(context))
+
+
+async def revoke_token(request: Request) -> Response:
+    """``POST /account/tokens/{id}/revoke``."""
+    await _form(request)
+    token_id = int(request.path_params["token_id"])
+
+    def work() -> None:
+        account = _require(request)
+        _accounts(request).revoke_token(account, token_id)
+        _accounts(request).audit(account, "revoke", f"token:{token_id}", "", _ip(request))
+
+    await blocking(request, work)
+    return _after_post(request, "/account", {})
+
+
+# --- admin -----------------------------------------------------------------------------------
+
+
+async def admin_page(request: Request) -> Response:
+    """``/admin`` and ``/admin.json``: accounts and the audit log (admins only)."""
+
+    def work() -> dict[str, Any]:
+        account = _require(request, admin=True)
+        accounts = _accounts(request)
+        return {
+            "users": accounts.users(),
+            "audit": accounts.audit_log(account),
+            "today": accounts.today().isoformat(),
+        }
+
+    context = await blocking(request, work)
+    data = {
+        "users": [_user_dict(u) for u in context["users"]],
+        "audit": [asdict(e) for e in context["audit"]],
+    }
+    return page(request, "admin.html", context, data)
+
+
+def _quota(value: object) -> int | None:
+    text = str(value or "").strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise UserError(
+            f"quota '{text[:20]}' is not a whole number; leave it empty for the default."
+        )
+    return int(text)
+
+
+async def add_user(request: Request) -> Response:
+    """``POST /admin/users``: create an account."""
+    form = await _form(request)
+
+    def work() -> User:
+        account = _require(request, admin=True)
+        accounts = _accounts(request)
+        user = accounts.add(
+            str(form.get("name", "")),
+            str(form.get("password", "")),
+            admin=form.get("role") == "admin",
+            tier=str(form.get("tier", "")).strip() or None,
+            expires_on=str(form.get("expires_on", "")).strip() or None,
+            daily_quota=_quota(form.get("daily_quota")),
+        )
+        accounts.audit(account, "user-add", user.name, "", _ip(request))
+        return user
+
+    user = await blocking(request, work)
+    return _after_post(request, "/admin", {"user": _user_dict(user)})
+
+
+async def update_user(request: Request) -> Response:
+    """``POST /admin/users/{id}``: change role, tier, expiry, quota, disabled."""
+    form = await _form(request)
+    user_id = int(request.path_params["user_id"])
+
+    def work() -> User:
+        account = _require(request, admin=True)
+        accounts = _accounts(request)
+        user = accounts.update(
+            user_id,
+            role=str(form.get("role", "member")),
+            tier=str(form.get("tier", "")).strip() or None,
+            expires_on=str(form.get("expires_on", "")).strip() or None,
+            daily_quota=_quota(form.get("daily_quota")),
+            disabled=form.get("disabled") == "1",
+        )
+        accounts.audit(account, "user-update", user.name, "", _ip(request))
+        return user
+
+    user = await blocking(request, work)
+    return _after_post(request, "/admin", {"user": _user_dict(user)})
+
+
+# --- import ----------------------------------------------------------------------------------
+
+
+async def import_page(request: Request) -> Response:
+    """``GET /import``: the upload form and the jobs of this run (admins only)."""
+    await blocking(request, lambda: _require(request, admin=True))
+    jobs = list(request.app.state.imports.jobs.values())[::-1]
+    limit = request.app.state.settings.max_upload_bytes
+    return page(
+        request,
+        "import.html",
+        {"jobs": jobs, "limit_mb": max(1, limit // (1024 * 1024))},
+        {"jobs": [j.to_dict() for j in jobs]},
+    )
+
+
+async def upload(request: Request) -> Response:
+    """``POST /import``: files or .zip archives, streamed to disk, then imported in the background.
+
+    Refused before the body is read: visitors, members, a ``Content-Length`` over the limit.
+    """
+    account = await blocking(request, lambda: _require(request, admin=True))
+    limit: int = request.app.state.settings.max_upload_bytes
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit + 64 * 1024:
+        raise too_large(limit)
+    jobs = request.app.state.imports
+    folder = jobs.new_folder()
+    try:
+        form = await request.form(max_files=1000, max_fields=20)
+        try:
+            if not getattr(request.state, "via_token", False):
+                check_csrf(request, form.get("csrf"))
+            names: list[str] = []
+            used = 0
+            for item in form.getlist("files"):
+                if isinstance(item, str):
+                    continue
+                name, used = await save_upload(item, folder, limit, used)
+                names.append(name)
+        finally:
+            await form.close()
+        if not names:
+            raise UploadError("没有收到文件：请选择要导入的文件或 .zip 压缩包。")
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    job = jobs.start(folder, names, account)
+    return _after_post(request, f"/import/{job.id}", {"job": job.to_dict()})
+
+
+async def import_status(request: Request) -> Response:
+    """``/import/{job}`` and ``/import/{job}.json``: progress, then the report."""
+    await blocking(request, lambda: _require(request, admin=True))
+    job = request.app.state.imports.jobs.get(request.path_params["job_id"])
+    if job is None:
+        raise NotFoundError("没有这个导入任务（服务重启后任务列表会清空）。")
+    return page(request, "import_job.html", {"job": job}, {"job": job.to_dict()})
+
+
+# --- service ---------------------------------------------------------------------------------
+
+
+async def health(request: Request) -> Response:
+    """``/health``: the library answers."""
+    count = await blocking(request, lambda: _library(request).count())
+    return JSONResponse({"ok": True, "status": "ok", "articles": count})
+
+
+async def openapi(request: Request) -> Response:
+    """``/openapi.json``: the API description."""
+    return JSONResponse(OPENAPI)
+
+
+async def home(request: Request) -> Response:
+    """``/``: the search page."""
+    return await search(request)

@@ -1,0 +1,150 @@
+"""The paid part of the seed never reaches a visitor or an expired member, by any route.
+
+Paid-only sentences are taken from paragraphs with ``paid=True`` (and not found in any free
+text); the test walks every page and JSON endpoint, searches for words of those sentences in
+every scope, downloads, and provokes errors, then looks for each sentence in every response.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.web.conftest import csrf_of, sign_in
+
+if TYPE_CHECKING:
+    from starlette.testclient import TestClient
+
+    from sucai import Library
+
+_SENTENCE = re.compile(r"[^。！？；]+[。！？；]?")
+
+
+def paid_only_sentences(library: Library) -> list[str]:
+    """Sentences (≥ 8 characters) of paid paragraphs that free text does not also contain."""
+    free: list[str] = []
+    paid: list[str] = []
+    for article in library.articles():
+        free.append(article.title)
+        for p in article.paragraphs:
+            (paid if p.paid else free).append(p.text)
+    free_text = "\n".join(free)
+    found = {
+        s.strip()
+        for text in paid
+        for s in _SENTENCE.findall(text)
+        if len(s.strip()) >= 8 and s.strip() not in free_text
+    }
+    # Headings (a whole paragraph on its own) are short: keep paid headings of ≥ 6 too.
+    found |= {text for text in paid if 6 <= len(text) < 8 and text not in free_text}
+    return sorted(found)
+
+
+def probe_queries(sentences: list[str]) -> list[str]:
+    """Words taken from paid sentences: searching them must find (and hide) paid hits.
+
+    At most 5 characters, shorter than any sentence looked for, so that a page echoing the
+    query cannot count as a leak.
+    """
+    return sorted({s[:4] for s in sentences[::5]} | {s[2:7] for s in sentences[::7]})
+
+
+def walk(client: TestClient, library: Library, sentences: list[str]) -> list[tuple[str, str]]:
+    """Every route with the seed's content: ``(what, body)`` of each response."""
+    bodies: list[tuple[str, str]] = []
+
+    def get(path: str, **params: str) -> None:
+        response = client.get(path, params=params, follow_redirects=True)
+        bodies.append((f"GET {path} {params}", response.text))
+
+    for path in (
+        "/",
+        "/browse",
+        "/browse.json",
+        "/account",
+        "/account.json",
+        "/admin",
+        "/admin.json",
+        "/import",
+        "/openapi.json",
+        "/health",
+        "/login",
+        "/article/99999",
+        "/article/99999.json",
+    ):
+        get(path)
+    ids = [a.id for a in library.list()]
+    token = csrf_of(client, "/login")
+    for article_id in ids:
+        get(f"/article/{article_id}")
+        get(f"/article/{article_id}.json")
+        for fmt in ("txt", "md"):
+            response = client.post(
+                f"/article/{article_id}/download", data={"format": fmt, "csrf": token}
+            )
+            bodies.append((f"download {article_id}.{fmt}", response.text))
+    for query in probe_queries(sentences):
+        for scope in ("all", "title", "outline"):
+            for path in ("/search", "/search.json"):
+                get(path, q=query, **{"in": scope})
+        get("/search.json", q=query, page="2")
+        get("/search", q=f'"{query}')  # a query error echoes the query, nothing else
+    for sentence in sentences[:60]:
+        get("/search.json", q=sentence[-6:-1])
+        get("/search", q=sentence[1:6])
+    return bodies
+
+
+def leaks(bodies: list[tuple[str, str]], sentences: list[str]) -> list[tuple[str, str]]:
+    found = []
+    for what, body in bodies:
+        text = html.unescape(body)
+        for sentence in sentences:
+            if sentence in text:
+                found.append((what, sentence))
+    return found
+
+
+@pytest.mark.parametrize("role", ["visitor", "expired"])
+def test_paid_text_never_reaches_visitors_or_expired_members(
+    app_client: TestClient, library: Library, role: str
+) -> None:
+    sentences = paid_only_sentences(library)
+    assert len(sentences) > 50, "the seed has a paid part"
+    sign_in(app_client, role)
+    bodies = walk(app_client, library, sentences)
+    assert len(bodies) > 100
+    found = leaks(bodies, sentences)
+    assert not found, f"{len(found)} leaks, first: {found[:3]}"
+    # The walk really met paid hits and showed the prompt instead.
+    joined = "\n".join(body for _, body in bodies)
+    assert "会员内容" in joined
+    assert '"paid":true' in joined
+
+
+def test_members_receive_the_paid_text_the_walk_looks_for(
+    app_client: TestClient, library: Library
+) -> None:
+    # Guards the leak test against looking for sentences no route could ever show.
+    sentences = paid_only_sentences(library)
+    sign_in(app_client, "member")
+    bodies = walk(app_client, library, sentences)
+    shown = {sentence for _, sentence in leaks(bodies, sentences)}
+    assert len(shown) == len(sentences)
+
+
+def test_a_paid_search_hit_is_counted_but_has_no_text(
+    app_client: TestClient, library: Library
+) -> None:
+    sentence = paid_only_sentences(library)[0]
+    visitor = app_client.get("/search.json", params={"q": sentence[:8]}).json()
+    sign_in(app_client, "member")
+    member = app_client.get("/search.json", params={"q": sentence[:8]}).json()
+    assert visitor["total"] == member["total"] > 0
+    locked = [h for h in visitor["hits"] if h["paid"]]
+    assert locked
+    assert all(h["text"] == "" and h["highlights"] == [] for h in locked)
+    assert any(h["paid"] and h["text"] for h in member["hits"])

@@ -1,0 +1,133 @@
+"""The import page: uploads streamed to disk, unsafe names and archives refused, size limit,
+background import with progress, and searches that keep working while an import runs."""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+from typing import TYPE_CHECKING
+
+from tests.conftest import SEED
+from tests.web.conftest import csrf_of, sign_in
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from starlette.testclient import TestClient
+
+    from sucai import Library
+
+
+def _upload(client: TestClient, files: list[tuple[str, bytes]], json: bool = True) -> object:
+    token = csrf_of(client, "/login")
+    return client.post(
+        "/import",
+        data={"csrf": token},
+        files=[("files", (name, data, "application/octet-stream")) for name, data in files],
+        headers={"Accept": "application/json"} if json else {},
+        follow_redirects=False,
+    )
+
+
+def _wait(client: TestClient, job_id: str, timeout: float = 60) -> dict[str, object]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job: dict[str, object] = client.get(f"/import/{job_id}.json").json()["job"]
+        if job["state"] in ("done", "failed"):
+            return job
+        time.sleep(0.05)
+    raise AssertionError(f"import {job_id} did not finish")
+
+
+def _variant(i: int) -> bytes:
+    """The seed with its placeholders renamed: new articles, same shape."""
+    return SEED.read_text(encoding="utf-8").replace("xx", f"第{i}地").encode()
+
+
+def test_only_admins_may_upload(app_client: TestClient) -> None:
+    assert _upload(app_client, [("a.txt", b"x")]).status_code == 401  # type: ignore[attr-defined]
+    sign_in(app_client, "member")
+    assert _upload(app_client, [("a.txt", b"x")]).status_code == 403  # type: ignore[attr-defined]
+
+
+def test_upload_is_imported_in_the_background_with_a_report(
+    app_client: TestClient, library: Library, tmp_path: Path
+) -> None:
+    sign_in(app_client, "admin")
+    response = _upload(app_client, [("变体.txt", _variant(1)), ("重复.txt", SEED.read_bytes())])
+    job_id = response.json()["job"]["id"]  # type: ignore[attr-defined]
+    job = _wait(app_client, job_id)
+    assert job["state"] == "done", job
+    report = job["report"]
+    assert isinstance(report, dict)
+    assert (report["files"], report["imported"], report["duplicates"]) == (2, 1, 1)
+    assert report["new_articles"] > 0
+    assert library.count() == 7 + report["new_articles"]
+    page = app_client.get(f"/import/{job_id}").text
+    assert "已完成" in page and "变体.txt" in page
+    assert not any((tmp_path / "uploads").iterdir()), "the upload folder is removed"
+    assert any(e.action == "import" for e in library.store.audit_entries(limit=5))
+
+
+def test_html_upload_redirects_to_the_progress_page(app_client: TestClient) -> None:
+    sign_in(app_client, "admin")
+    response = _upload(app_client, [("v.txt", _variant(2))], json=False)
+    assert response.status_code == 303  # type: ignore[attr-defined]
+    location = response.headers["location"]  # type: ignore[attr-defined]
+    assert location.startswith("/import/")
+    _wait(app_client, location.rsplit("/", 1)[1])
+
+
+def test_a_file_name_with_a_path_is_refused(app_client: TestClient, tmp_path: Path) -> None:
+    sign_in(app_client, "admin")
+    for name in ("../../evil.txt", "..\\..\\evil.txt", "/etc/evil.txt", ".."):
+        response = _upload(app_client, [(name, b"evil")])
+        assert response.status_code == 400, name  # type: ignore[attr-defined]
+        assert "文件名" in response.json()["error"]  # type: ignore[attr-defined]
+    assert not list(tmp_path.rglob("evil*"))
+    assert not any((tmp_path / "uploads").iterdir())
+
+
+def test_a_zip_slip_archive_is_refused(app_client: TestClient, library: Library) -> None:
+    sign_in(app_client, "admin")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("ok.txt", _variant(3))
+        archive.writestr("../../evil.txt", b"evil")
+    response = _upload(app_client, [("材料.zip", buffer.getvalue())])
+    assert response.status_code == 400  # type: ignore[attr-defined]
+    assert "zip-slip" in response.json()["error"]  # type: ignore[attr-defined]
+    assert library.count() == 7
+
+
+def test_an_oversized_upload_gets_413_with_a_clear_message(app_client: TestClient) -> None:
+    sign_in(app_client, "admin")
+    big = b"x" * (300 * 1024)  # the test limit is 256 KiB
+    response = _upload(app_client, [("big.txt", big)])
+    assert response.status_code == 413  # type: ignore[attr-defined]
+    body = response.json()  # type: ignore[attr-defined]
+    assert body["status"] == 413 and "超过大小上限" in body["error"]
+    # Also when the total only passes the limit over several files.
+    parts = [(f"p{i}.txt", b"y" * (100 * 1024)) for i in range(3)]
+    assert _upload(app_client, parts).status_code == 413  # type: ignore[attr-defined]
+
+
+def test_searching_while_an_import_runs_returns_no_errors(
+    app_client: TestClient, library: Library
+) -> None:
+    sign_in(app_client, "admin")
+    files = [(f"批次{i}.txt", _variant(10 + i)) for i in range(4)]
+    job_id = _upload(app_client, files).json()["job"]["id"]  # type: ignore[attr-defined]
+    statuses: list[int] = []
+    while True:
+        for path in ("/search.json?q=招商", "/browse.json", "/article/1.json"):
+            statuses.append(app_client.get(path).status_code)
+        job = app_client.get(f"/import/{job_id}.json").json()["job"]
+        if job["state"] in ("done", "failed"):
+            break
+    assert job["state"] == "done"
+    assert set(statuses) == {200}
+    report = job["report"]
+    assert library.count() == 7 + report["new_articles"] > 7
+    assert app_client.get("/search.json?q=第13地").json()["total"] > 0  # indexed too
