@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from sucai.ingest.pipeline import ingest
 from sucai.ingest.sources import count_inputs
-from sucai.search.engine import Similar, search, similar
+from sucai.search.engine import Similar, facet_counts, search, similar
 from sucai.search.index import SearchIndex
 from sucai.search.query import parse_query
 from sucai.store import open_store
@@ -86,6 +86,12 @@ class Library:
             query = parse_query(query)
         self.index.sync(self.store)
         return search(self.store, self.index, query)
+
+    def facets(
+        self, query: Query, pool: int = 200
+    ) -> tuple[dict[str, builtins.list[tuple[str, int]]], int]:
+        """Articles per genre, role and year among the best ``pool`` hits (and how many hits)."""
+        return facet_counts(self.store, self.index, query, pool)
 
     def similar(self, article_id: int, *, limit: int = 10) -> builtins.list[Similar]:
         """Articles most like ``article_id``, most similar first."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Final
 
 import tantivy
@@ -28,7 +28,15 @@ if TYPE_CHECKING:
     from sucai.search.query import Query
     from sucai.store import ArticleSummary, Store
 
-__all__ = ["SearchHit", "SearchPage", "Similar", "build_query", "search", "similar"]
+__all__ = [
+    "SearchHit",
+    "SearchPage",
+    "Similar",
+    "build_query",
+    "facet_counts",
+    "search",
+    "similar",
+]
 
 _CONTEXT_BOOST: Final = 2.0
 _ADJACENT_BOOST: Final = 1.5
@@ -192,6 +200,28 @@ def search(store: Store, index: SearchIndex, query: Query) -> SearchPage:
             )
         )
     return SearchPage(total, tuple(hits), query)
+
+
+def facet_counts(
+    store: Store, index: SearchIndex, query: Query, pool: int = 200
+) -> tuple[dict[str, list[tuple[str, int]]], int]:
+    """Articles per genre, role and year among the best ``pool`` hits of ``query``.
+
+    Returns the counts (most frequent first) and how many hits they were taken from. Only
+    ids are read from the index and one row per article from the store: no paragraph text.
+    """
+    searcher = index.searcher()
+    result = searcher.search(build_query(index.schema, replace(query, offset=0)), pool, count=False)
+    addresses = [address for _, address in result.hits]
+    aids = list(dict.fromkeys(int(v or 0) for v in searcher.fast_field_values("aid", addresses)))
+    heads = store.article_heads(aids)
+    counters: dict[str, Counter[str]] = {"genre": Counter(), "role": Counter(), "year": Counter()}
+    for aid in aids:
+        head = heads[aid]
+        for name, value in (("genre", head.genre), ("role", head.role), ("year", head.year)):
+            if value is not None:
+                counters[name][str(value)] += 1
+    return {name: c.most_common(12) for name, c in counters.items()}, len(addresses)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,7 @@ render. They hold no business rules and never open connections.
 from __future__ import annotations
 
 import shutil
-from collections import Counter
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import quote, urlencode
@@ -216,21 +215,8 @@ async def search(request: Request) -> Response:
         )
         library = _library(request)
         result = redact_page(library.search(query), account, library.get)
-        pool = result.hits
-        if result.total > len(result.hits) or number > 1:
-            pool = library.search(replace(query, limit=FACET_POOL, offset=0)).hits
-        facets: dict[str, list[tuple[str, int]]] = {}
-        seen: set[int] = set()
-        counters: dict[str, Counter[str]] = {name: Counter() for name, _ in FACET_LABELS}
-        for hit in pool:
-            if hit.article_id in seen:
-                continue
-            seen.add(hit.article_id)
-            for name, value in (("genre", hit.genre), ("role", hit.role), ("year", hit.year)):
-                if value is not None:
-                    counters[name][str(value)] += 1
-        facets = {name: counter.most_common(12) for name, counter in counters.items()}
-        return {**base, "page": result, "facets": facets, "pool": len(pool), "number": number}
+        facets, pool = library.facets(query, FACET_POOL)
+        return {**base, "page": result, "facets": facets, "pool": pool, "number": number}
 
     context = await blocking(request, work)
     result = context["page"]

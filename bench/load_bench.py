@@ -1,0 +1,152 @@
+"""Load benchmark: searches per second and latency of ``sucai serve`` under concurrent clients.
+
+Run with ``.venv/bin/python -m bench.load_bench [--db LIB] [--clients 16] [--seconds 20]``.
+It starts ``sucai serve`` in its own process on loopback, then drives ``/search.json`` with
+the 242 queries of ``bench/queries.py`` from client threads with keep-alive connections, for a
+bounded time. With ``--import-while`` a real import (a copy of the shared corpus with every long
+line changed, so every article is new and gets indexed) runs into the same library at the same
+time; the clients count every non-200 answer and every connection error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+from bench.import_bench import CORPUS, _replicate
+from bench.queries import all_queries
+
+ROOT = Path(__file__).resolve().parents[1]
+SUCAI = [sys.executable, "-m", "sucai"]
+
+
+def _wait(port: int, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            con = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            con.request("GET", "/health")
+            if con.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    sys.exit("error: sucai serve did not answer /health in time")
+
+
+def _client(
+    port: int, queries: list[str], stop: float, latencies: list[float], errors: list[str]
+) -> None:
+    con = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    i = 0
+    while time.monotonic() < stop:
+        path = "/search.json?q=" + urllib.parse.quote(queries[i % len(queries)])
+        i += 1
+        started = time.perf_counter()
+        try:
+            con.request("GET", path)
+            response = con.getresponse()
+            response.read()
+            if response.status != 200:
+                errors.append(f"{response.status} {path}")
+        except OSError as exc:
+            errors.append(f"{type(exc).__name__} {path}")
+            con = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            continue
+        latencies.append((time.perf_counter() - started) * 1000)
+
+
+def _run(port: int, clients: int, seconds: float) -> tuple[float, float, float, int]:
+    queries = [q for _, q in all_queries()]
+    latencies: list[float] = []
+    errors: list[str] = []
+    stop = time.monotonic() + seconds
+    threads = [
+        threading.Thread(
+            target=_client, args=(port, queries[k:] + queries[:k], stop, latencies, errors)
+        )
+        for k in range(clients)
+    ]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - started
+    latencies.sort()
+    p50 = latencies[len(latencies) // 2] if latencies else 0.0
+    p95 = latencies[int(0.95 * len(latencies))] if latencies else 0.0
+    for e in errors[:5]:
+        print("  error:", e)
+    return len(latencies) / elapsed, p50, p95, len(errors)
+
+
+def main() -> None:
+    """Start the server, run the load (optionally during an import), print a Markdown table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
+    parser.add_argument("--db", type=Path, help="library to serve (default: import the corpus)")
+    parser.add_argument("--clients", type=int, nargs="+", default=[16])
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--import-while", action="store_true", help="import during the load")
+    args = parser.parse_args()
+    if not CORPUS.is_dir():
+        sys.exit(f"error: {CORPUS} is missing; the benchmark needs the shared corpus.")
+    tmp = Path(tempfile.mkdtemp(prefix="sucai-load-"))
+    db = args.db or tmp / "lib.db"
+    if args.db is None:
+        subprocess.run([*SUCAI, "import", "--db", str(db), str(CORPUS)], check=False, cwd=ROOT)
+    print(
+        f"machine: {platform.node()} · {os.cpu_count()} cores · Python "
+        f"{platform.python_version()} · {time.strftime('%Y-%m-%d')}"
+    )
+    server = subprocess.Popen(
+        [*SUCAI, "serve", "--db", str(db), "--port", str(args.port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+    )
+    rows = []
+    try:
+        _wait(args.port)
+        for clients in args.clients:
+            rows.append((f"{clients} clients", *_run(args.port, clients, args.seconds)))
+        if args.import_while:
+            copy = _replicate(tmp, 1)
+            importer = subprocess.Popen(
+                [*SUCAI, "import", "--db", str(db), str(copy)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                cwd=ROOT,
+            )
+            time.sleep(2)
+            for clients in args.clients:
+                rows.append(
+                    (f"{clients} clients, import running", *_run(args.port, clients, args.seconds))
+                )
+            running = importer.poll() is None
+            importer.wait()
+            print(
+                f"import {'was still running at the end' if running else 'ended during'} the load"
+            )
+    finally:
+        server.terminate()
+        server.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("\n| load | searches/s | p50 ms | p95 ms | errors |")
+    print("|---|---:|---:|---:|---:|")
+    for name, rate, p50, p95, errors in rows:
+        print(f"| {name} | {rate:.0f} | {p50:.1f} | {p95:.1f} | {errors} |")
+
+
+if __name__ == "__main__":
+    main()
