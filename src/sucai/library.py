@@ -44,6 +44,10 @@ class Library:
     def __init__(self, store: Store, index: SearchIndex) -> None:
         self.store = store
         self.index = index
+        #: Bring the search index up to date before each search (a safety net after an
+        #: interrupted import). A server turns it off: imports update the index themselves,
+        #: and a search request should not do an import's indexing.
+        self.auto_sync = True
 
     def __enter__(self) -> Library:
         return self
@@ -84,7 +88,8 @@ class Library:
         """
         if isinstance(query, str):
             query = parse_query(query)
-        self.index.sync(self.store)
+        if self.auto_sync:
+            self.index.sync(self.store)
         return search(self.store, self.index, query)
 
     def facets(
@@ -95,7 +100,8 @@ class Library:
 
     def similar(self, article_id: int, *, limit: int = 10) -> builtins.list[Similar]:
         """Articles most like ``article_id``, most similar first."""
-        self.index.sync(self.store)
+        if self.auto_sync:
+            self.index.sync(self.store)
         return similar(self.store, self.index, article_id, limit=limit)
 
     def reindex(self, on_progress: Callable[[int, int], None] | None = None) -> int:

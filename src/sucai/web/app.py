@@ -221,6 +221,9 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
         },
     )
     app.add_middleware(SecurityHeaders)
+    # Catch the index up once now; afterwards imports keep it current, not search requests.
+    library.index.sync(library.store)
+    library.auto_sync = False
     app.state.library = library
     app.state.accounts = accounts
     app.state.settings = settings
