@@ -456,55 +456,42 @@ class SqliteStore:
             ]
             after = high
 
+    def _rows_in(self, sql: str, ids: list[int]) -> Iterator[tuple[Any, ...]]:
+        """Rows of ``sql`` (ending in ``IN ({})``) for ``ids``, 500 bound values at a time."""
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            yield from self.db.execute(sql.format(",".join("?" * len(chunk))), chunk)
+
     def paragraphs_by_rowid(self, rowids: list[int]) -> dict[int, ParagraphRow]:
         """Paragraphs by their rowid."""
         from sucai.store import ParagraphRow
 
-        out: dict[int, ParagraphRow] = {}
-        for start in range(0, len(rowids), 500):
-            chunk = rowids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.db.execute(
-                "SELECT rowid, article_id, idx, text, paid, section FROM paragraphs "
-                f"WHERE rowid IN ({marks})",
-                chunk,
-            ):
-                out[row[0]] = ParagraphRow(row[0], row[1], row[2], row[3], bool(row[4]), row[5])
-        return out
+        sql = (
+            "SELECT rowid, article_id, idx, text, paid, section FROM paragraphs WHERE rowid IN ({})"
+        )
+        return {
+            r[0]: ParagraphRow(r[0], r[1], r[2], r[3], bool(r[4]), r[5])
+            for r in self._rows_in(sql, rowids)
+        }
 
     def summaries(self, article_ids: list[int]) -> dict[int, ArticleSummary]:
         """Article summaries by id."""
         from sucai.store import ArticleSummary
 
-        out: dict[int, ArticleSummary] = {}
-        for start in range(0, len(article_ids), 500):
-            chunk = article_ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.db.execute(
-                "SELECT a.id, a.title, a.role, a.genre, a.issued_on, a.year, a.chars, a.added_at, "
-                "(SELECT count(*) FROM paragraphs p WHERE p.article_id = a.id), "
-                "(SELECT count(*) FROM article_sources s WHERE s.article_id = a.id) "
-                f"FROM articles a WHERE a.id IN ({marks})",
-                chunk,
-            ):
-                out[row[0]] = ArticleSummary(*row)
-        return out
+        sql = (
+            "SELECT a.id, a.title, a.role, a.genre, a.issued_on, a.year, a.chars, a.added_at, "
+            "(SELECT count(*) FROM paragraphs p WHERE p.article_id = a.id), "
+            "(SELECT count(*) FROM article_sources s WHERE s.article_id = a.id) "
+            "FROM articles a WHERE a.id IN ({})"
+        )
+        return {r[0]: ArticleSummary(*r) for r in self._rows_in(sql, article_ids)}
 
     def article_heads(self, article_ids: list[int]) -> dict[int, ArticleHead]:
         """Title, role, genre and date of articles, by id."""
         from sucai.store import ArticleHead
 
-        out: dict[int, ArticleHead] = {}
-        for start in range(0, len(article_ids), 500):
-            chunk = article_ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.db.execute(
-                "SELECT id, title, role, genre, issued_on, year FROM articles "
-                f"WHERE id IN ({marks})",
-                chunk,
-            ):
-                out[row[0]] = ArticleHead(*row)
-        return out
+        sql = "SELECT id, title, role, genre, issued_on, year FROM articles WHERE id IN ({})"
+        return {r[0]: ArticleHead(*r) for r in self._rows_in(sql, article_ids)}
 
     def outline_path(self, article_id: int, entry: int) -> tuple[str, ...]:
         """Texts of an outline entry and its ancestors, top first."""
