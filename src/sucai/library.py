@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from sucai.ingest.pipeline import ingest
 from sucai.ingest.sources import count_inputs
-from sucai.search.engine import Similar, facet_counts, search, similar
+from sucai.search.engine import Similar, search, similar
 from sucai.search.index import SearchIndex
 from sucai.search.query import parse_query
 from sucai.store import open_store
@@ -76,12 +76,13 @@ class Library:
             self.index.sync(self.store, on_progress=on_index)
         return report
 
-    def search(self, query: Query | str) -> SearchPage:
+    def search(self, query: Query | str, *, facet_pool: int = 0) -> SearchPage:
         """Search paragraphs (or titles, or outlines): exact matches, best first.
 
         Args:
             query: a :class:`~sucai.search.query.Query`, or a query string with the default
                 options (see :func:`~sucai.search.query.parse_query`).
+            facet_pool: also count genres, roles and years among this many best hits.
 
         Raises:
             QueryError: the query string cannot be understood.
@@ -90,13 +91,7 @@ class Library:
             query = parse_query(query)
         if self.auto_sync:
             self.index.sync(self.store)
-        return search(self.store, self.index, query)
-
-    def facets(
-        self, query: Query, pool: int = 200
-    ) -> tuple[dict[str, builtins.list[tuple[str, int]]], int]:
-        """Articles per genre, role and year among the best ``pool`` hits (and how many hits)."""
-        return facet_counts(self.store, self.index, query, pool)
+        return search(self.store, self.index, query, facet_pool=facet_pool)
 
     def similar(self, article_id: int, *, limit: int = 10) -> builtins.list[Similar]:
         """Articles most like ``article_id``, most similar first."""

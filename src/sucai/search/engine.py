@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Final
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final
 
 import tantivy
 
@@ -33,7 +33,6 @@ __all__ = [
     "SearchPage",
     "Similar",
     "build_query",
-    "facet_counts",
     "search",
     "similar",
 ]
@@ -54,6 +53,8 @@ class SearchHit:
             outline hit).
         highlights: ``[start, end)`` character offsets of the matched terms in ``text``.
         outline_path: the headings above the paragraph, top first.
+        outline_paid: for each heading of ``outline_path``, whether it stands on a paid
+            paragraph.
         paid: whether the paragraph lies in the paid part.
         score: the ranking score (higher is better).
     """
@@ -67,17 +68,24 @@ class SearchHit:
     text: str
     highlights: tuple[tuple[int, int], ...]
     outline_path: tuple[str, ...]
+    outline_paid: tuple[bool, ...]
     paid: bool
     score: float
 
 
 @dataclass(frozen=True, slots=True)
 class SearchPage:
-    """``total`` matches, of which ``hits`` (after ``offset``, at most ``limit``)."""
+    """``total`` matches, of which ``hits`` (after ``offset``, at most ``limit``).
+
+    ``facets`` counts articles per genre, role and year among the best ``facet_hits`` hits,
+    when the search asked for them.
+    """
 
     total: int
     hits: tuple[SearchHit, ...]
     query: Query
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    facet_hits: int = 0
 
 
 def _prepare(term: str) -> str:
@@ -147,20 +155,31 @@ def _count(result: tantivy.SearchResult) -> int:
     return int(getattr(result, "count", 0) or 0)
 
 
-def search(store: Store, index: SearchIndex, query: Query) -> SearchPage:
-    """Run a query: exact total, the requested page of hits, best first, with highlights."""
+def search(store: Store, index: SearchIndex, query: Query, *, facet_pool: int = 0) -> SearchPage:
+    """Run a query: exact total, the requested page of hits, best first, with highlights.
+
+    Args:
+        store: the library.
+        index: its search index.
+        query: what to find.
+        facet_pool: also count genres, roles and years among this many best hits (one index
+            search serves both).
+    """
     searcher = index.searcher()
     built = build_query(index.schema, query)
     limit = query.limit
     if limit is None:
         # "All hits": count first, since tantivy sizes its top-k heap by the limit.
         limit = _count(searcher.search(built, 1, count=True))
-    result = searcher.search(built, max(limit, 1), count=True, offset=query.offset)
+    wanted = max(query.offset + limit, facet_pool, 1)
+    result = searcher.search(built, wanted, count=True)
     total = _count(result)
-    addresses = [address for _, address in result.hits][:limit]
+    facets, pooled = _facets(store, searcher, result.hits[:facet_pool]) if facet_pool else ({}, 0)
+    page = result.hits[query.offset : query.offset + limit]
+    addresses = [address for _, address in page]
     if not addresses:
-        return SearchPage(total, (), query)
-    scores = [score for score, _ in result.hits][:limit]
+        return SearchPage(total, (), query, facets, pooled)
+    scores = [score for score, _ in page]
     rids, aids, positions = (
         [int(v or 0) for v in searcher.fast_field_values(name, addresses)]
         for name in ("rid", "aid", "pos")
@@ -176,14 +195,14 @@ def search(store: Store, index: SearchIndex, query: Query) -> SearchPage:
             text, index_in_article, paid, section = head.title, None, False, None
         elif query.scope == "outline":
             row = paragraphs.get(rid)
-            path = store.outline_path(aid, pos)
-            text = path[-1]
+            text = store.outline_path(aid, pos)[-1][0]
             index_in_article = row.index if row else None
             paid = row.paid if row else False
             section = pos
         else:
             row = paragraphs[rid]
             text, index_in_article, paid, section = row.text, row.index, row.paid, row.section
+        path = store.outline_path(aid, section) if section is not None else ()
         hits.append(
             SearchHit(
                 article_id=aid,
@@ -194,25 +213,23 @@ def search(store: Store, index: SearchIndex, query: Query) -> SearchPage:
                 paragraph_index=index_in_article,
                 text=text,
                 highlights=tuple(find_spans(text, folded_terms)),
-                outline_path=store.outline_path(aid, section) if section is not None else (),
+                outline_path=tuple(text for text, _ in path),
+                outline_paid=tuple(paid for _, paid in path),
                 paid=paid,
                 score=float(score),
             )
         )
-    return SearchPage(total, tuple(hits), query)
+    return SearchPage(total, tuple(hits), query, facets, pooled)
 
 
-def facet_counts(
-    store: Store, index: SearchIndex, query: Query, pool: int = 200
+def _facets(
+    store: Store, searcher: tantivy.Searcher, hits: list[tuple[Any, tantivy.DocAddress]]
 ) -> tuple[dict[str, list[tuple[str, int]]], int]:
-    """Articles per genre, role and year among the best ``pool`` hits of ``query``.
+    """Articles per genre, role and year among ``hits`` (most frequent first), and how many hits.
 
-    Returns the counts (most frequent first) and how many hits they were taken from. Only
-    ids are read from the index and one row per article from the store: no paragraph text.
+    Only ids are read from the index and one row per article from the store: no paragraph text.
     """
-    searcher = index.searcher()
-    result = searcher.search(build_query(index.schema, replace(query, offset=0)), pool, count=False)
-    addresses = [address for _, address in result.hits]
+    addresses = [address for _, address in hits]
     aids = list(dict.fromkeys(int(v or 0) for v in searcher.fast_field_values("aid", addresses)))
     heads = store.article_heads(aids)
     counters: dict[str, Counter[str]] = {"genre": Counter(), "role": Counter(), "year": Counter()}

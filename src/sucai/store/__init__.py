@@ -249,8 +249,8 @@ class Store(Protocol):
         """Title, role, genre and date of articles, by id."""
         ...
 
-    def outline_path(self, article_id: int, entry: int) -> tuple[str, ...]:
-        """Texts of an outline entry and its ancestors, top first."""
+    def outline_path(self, article_id: int, entry: int) -> tuple[tuple[str, bool], ...]:
+        """An outline entry and its ancestors, top first, as ``(text, paid)``."""
         ...
 
     def iter_articles(self) -> Iterator[Article]:

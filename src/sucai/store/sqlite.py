@@ -493,18 +493,20 @@ class SqliteStore:
         sql = "SELECT id, title, role, genre, issued_on, year FROM articles WHERE id IN ({})"
         return {r[0]: ArticleHead(*r) for r in self._rows_in(sql, article_ids)}
 
-    def outline_path(self, article_id: int, entry: int) -> tuple[str, ...]:
-        """Texts of an outline entry and its ancestors, top first."""
+    def outline_path(self, article_id: int, entry: int) -> tuple[tuple[str, bool], ...]:
+        """An outline entry and its ancestors, top first: ``(text, paid)``, where ``paid``
+        says whether the paragraph the entry stands on is in the paid part."""
         rows = self.db.execute(
-            "WITH RECURSIVE up(idx, text, parent, depth) AS ("
-            " SELECT idx, text, parent, 0 FROM outline WHERE article_id = ? AND idx = ?"
+            "WITH RECURSIVE up(idx, text, parent, paragraph, depth) AS ("
+            " SELECT idx, text, parent, paragraph, 0 FROM outline WHERE article_id = ? AND idx = ?"
             " UNION ALL"
-            " SELECT o.idx, o.text, o.parent, up.depth + 1 FROM outline o JOIN up"
+            " SELECT o.idx, o.text, o.parent, o.paragraph, up.depth + 1 FROM outline o JOIN up"
             " ON o.article_id = ? AND o.idx = up.parent"
-            ") SELECT text FROM up ORDER BY depth DESC",
-            (article_id, entry, article_id),
+            ") SELECT up.text, coalesce(p.paid, 0) FROM up LEFT JOIN paragraphs p"
+            " ON p.article_id = ? AND p.idx = up.paragraph ORDER BY up.depth DESC",
+            (article_id, entry, article_id, article_id),
         )
-        return tuple(r[0] for r in rows)
+        return tuple((text, bool(paid)) for text, paid in rows)
 
     def removed_lines(self, file_id: int) -> list[tuple[int, str, str]]:
         """``(line, text, reason)`` of what cleaning removed from a file."""

@@ -22,21 +22,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from sucai.models import Article
     from sucai.search.engine import SearchHit, SearchPage
     from sucai.users import Account
 
-__all__ = ["PAID_PLACEHOLDER", "paid_headings", "redact_article", "redact_page"]
+__all__ = ["PAID_PLACEHOLDER", "redact_article", "redact_page"]
 
 PAID_PLACEHOLDER: Final = "（会员内容）"
-
-
-def paid_headings(article: Article) -> frozenset[str]:
-    """Texts of the outline entries that stand on paid paragraphs."""
-    paid = {p.index for p in article.paragraphs if p.paid}
-    return frozenset(e.text for e in article.outline if e.paragraph in paid)
 
 
 def redact_article(article: Article, account: Account) -> Article:
@@ -53,31 +45,20 @@ def redact_article(article: Article, account: Account) -> Article:
     )
 
 
-def redact_page(
-    page: SearchPage, account: Account, get_article: Callable[[int], Article]
-) -> SearchPage:
+def redact_page(page: SearchPage, account: Account) -> SearchPage:
     """The search page as ``account`` may receive it (unchanged for members and admins).
 
-    Args:
-        page: the search result.
-        account: who asks.
-        get_article: loads an article, to learn which of its headings are paid (a free
-            paragraph after a ``##paidend##`` may sit under a paid heading).
+    A free paragraph after a ``##paidend##`` may sit under a paid heading: each hit knows
+    which headings of its outline path stand on paid paragraphs (``outline_paid``).
     """
     if account.reads_paid:
         return page
-    cache: dict[int, frozenset[str]] = {}
-
-    def hidden(article_id: int) -> frozenset[str]:
-        if article_id not in cache:
-            cache[article_id] = paid_headings(get_article(article_id))
-        return cache[article_id]
 
     def redact(hit: SearchHit) -> SearchHit:
-        path = hit.outline_path
-        if path:
-            secret = hidden(hit.article_id)
-            path = tuple(PAID_PLACEHOLDER if h in secret else h for h in path)
+        path = tuple(
+            PAID_PLACEHOLDER if paid else text
+            for text, paid in zip(hit.outline_path, hit.outline_paid, strict=True)
+        )
         if hit.paid:
             return replace(hit, text="", highlights=(), outline_path=path)
         return replace(hit, outline_path=path)

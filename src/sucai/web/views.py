@@ -214,8 +214,8 @@ async def search(request: Request) -> Response:
             offset=(number - 1) * size,
         )
         library = _library(request)
-        result = redact_page(library.search(query), account, library.get)
-        facets, pool = library.facets(query, FACET_POOL)
+        result = redact_page(library.search(query, facet_pool=FACET_POOL), account)
+        facets, pool = result.facets, result.facet_hits
         return {**base, "page": result, "facets": facets, "pool": pool, "number": number}
 
     context = await blocking(request, work)
