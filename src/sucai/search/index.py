@@ -38,7 +38,7 @@ KIND_TITLE: Final = 1
 KIND_OUTLINE: Final = 2
 _META: Final = "sucai-index.json"
 _CHARS: Final = "chars"  # tokenizer name: every character is a token
-_WRITER_HEAP: Final = 256_000_000
+_WRITER_HEAP: Final = 100_000_000
 
 
 def _schema() -> tantivy.Schema:
@@ -150,7 +150,8 @@ class SearchIndex:
                 )
             )
             done = 0
-            for batch in store.iter_index_articles(last):
+            # Small batches bound memory: a batch of laws can hold millions of characters.
+            for batch in store.iter_index_articles(last, batch=200):
                 self._add_batch(writer, batch)
                 done += len(batch)
                 if on_progress is not None:
