@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SAMPLE_DB ?= data/sample.db
 
-.PHONY: run test lint pytest browser bench clean
+.PHONY: run test lint pytest browser office bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-pytest: $(STAMP) browser
+pytest: $(STAMP) browser office
 	$(BIN)/python -m pytest
 
 # The browser test drives Debian's Chromium (with CJK fonts): install them when we can.
@@ -35,9 +35,20 @@ browser:
 	  apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	else echo "chromium or CJK fonts missing: the browser test will be skipped"; fi
 
+# The Word-export test lays a .docx out with LibreOffice (and docs/export-sample.png is made
+# with poppler's pdftoppm): install them when we can, only when missing.
+office:
+	@if command -v libreoffice >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 \
+	  && fc-list :lang=zh 2>/dev/null | grep -q .; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends libreoffice-writer poppler-utils fonts-noto-cjk >/dev/null; \
+	else echo "libreoffice, pdftoppm or CJK fonts missing: the LibreOffice export test will be skipped"; fi
+
 bench: $(STAMP)
 	$(BIN)/python -m bench.import_bench
 	$(BIN)/python -m bench.search_bench
+	$(BIN)/python -m bench.export_bench
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

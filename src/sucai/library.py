@@ -3,10 +3,30 @@
 from __future__ import annotations
 
 import builtins
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sucai.basket import check_name, item_paragraphs, parse_ref, validate_item
+from sucai.check import (
+    DEFAULT_MIN_SPAN,
+    check_paragraphs,
+    draft_from_path,
+    load_stock_phrases,
+    split_paragraphs,
+)
+from sucai.errors import NotFoundError, UserError
+from sucai.export import (
+    ZipSink,
+    article_document,
+    basket_document,
+    check_format,
+    export_articles,
+    get_template,
+    render,
+)
+from sucai.hygiene import apply_originals, article_findings
 from sucai.ingest.pipeline import ingest
 from sucai.ingest.sources import count_inputs
 from sucai.search.engine import Similar, search, similar
@@ -15,12 +35,14 @@ from sucai.search.query import parse_query
 from sucai.store import open_store
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterable, Iterator, Sequence
 
-    from sucai.models import Article, FileReport, IngestReport
+    from sucai.check import OverlapReport, StockPhrases
+    from sucai.hygiene import ArticleHygiene
+    from sucai.models import Article, FileReport, IngestReport, Paragraph
     from sucai.search.engine import SearchPage
     from sucai.search.query import Query
-    from sucai.store import ArticleFilter, ArticleSummary, Store, StoredFile
+    from sucai.store import ArticleFilter, ArticleSummary, Basket, BasketItem, Store, StoredFile
 
 __all__ = ["Library", "open_library"]
 
@@ -99,6 +121,46 @@ class Library:
             self.index.sync(self.store)
         return similar(self.store, self.index, article_id, limit=limit)
 
+    def check(
+        self,
+        draft: str | Path | Sequence[str],
+        *,
+        min_span: int = DEFAULT_MIN_SPAN,
+        exclude: Path | Sequence[str] | StockPhrases | None = None,
+        encoding: str | None = None,
+        name: str = "",
+    ) -> OverlapReport:
+        """查重: how much of ``draft`` comes from the library, and from where (issue 6).
+
+        Args:
+            draft: a :class:`~pathlib.Path` of a .txt/.md/.docx file; a ``str`` of text (one
+                paragraph a line); or a sequence of paragraphs.
+            min_span: the shortest span counted, in counted characters (CJK, letters, digits).
+            exclude: stock phrases that never count: ``None`` for the shipped list, a file
+                of phrases, or the phrases themselves (see :class:`sucai.check.StockPhrases`).
+            encoding: for a text file, its encoding (``None``: detect).
+            name: what is checked, for the report (default: the file name).
+
+        Raises:
+            IngestError: the draft file is missing, unreadable or not a draft format.
+            UserError: the draft has no text, or a stock phrase is only punctuation.
+        """
+        if isinstance(draft, Path):
+            paragraphs = draft_from_path(draft, encoding)
+            name = name or draft.name
+        elif isinstance(draft, str):
+            paragraphs = split_paragraphs(draft)
+        else:
+            paragraphs = [p.strip() for p in draft if p.strip()]
+        if not paragraphs:
+            raise UserError("the draft is empty: give the text to check, or a .txt/.docx file.")
+        stock = load_stock_phrases(exclude)
+        if self.auto_sync:
+            self.index.sync(self.store)
+        return check_paragraphs(
+            self.store, self.index, paragraphs, stock=stock, min_span=min_span, name=name
+        )
+
     def reindex(self, on_progress: Callable[[int, int], None] | None = None) -> int:
         """Rebuild the search index from the library; return the number of articles."""
         self.index.clear()
@@ -148,6 +210,192 @@ class Library:
     def files(self) -> builtins.list[StoredFile]:
         """Every imported file."""
         return self.store.files()
+
+    # --- hygiene, export and baskets (issue 5) -------------------------------------------------
+
+    def hygiene(self, article_id: int) -> ArticleHygiene:
+        """Placeholders and likely removed names per paragraph, and the import's corrections."""
+        return article_findings(self.get(article_id), self.store.corrections(article_id))
+
+    def original(self, article_id: int) -> Article:
+        """The article with the text as imported (before hygiene restored sanitised words)."""
+        article = self.get(article_id)
+        fixes = self.store.corrections(article_id)
+        if not fixes:
+            return article
+
+        def undo(part: str, index: int, text: str) -> str:
+            return apply_originals(text, [c for c in fixes if c.part == part and c.index == index])
+
+        return replace(
+            article,
+            title=undo("title", 0, article.title),
+            role=undo("role", 0, article.role) if article.role is not None else None,
+            paragraphs=tuple(
+                replace(p, text=undo("paragraph", p.index, p.text)) for p in article.paragraphs
+            ),
+        )
+
+    def export(
+        self, article_id: int, fmt: str = "docx", template: str | None = None
+    ) -> tuple[str, bytes]:
+        """One article as a file: ``(file name, bytes)`` in ``docx``, ``txt`` or ``md``.
+
+        Raises:
+            UserError: an unknown format or template.
+            NotFoundError: no such article.
+        """
+        check_format(fmt)
+        layout = get_template(template)
+        doc = article_document(self.get(article_id))
+        return f"{doc.name}.{fmt}", render(doc, fmt, layout)
+
+    def export_many(
+        self,
+        article_ids: Iterable[int],
+        out: Path,
+        fmt: str = "docx",
+        template: str | None = None,
+        *,
+        on_article: Callable[[Article], None] | None = None,
+    ) -> int:
+        """Export articles into one .zip at ``out`` (one file each plus ``index.csv``).
+
+        Articles are read and written one at a time, so memory does not grow with the set;
+        on any error (or Ctrl-C) the partial .zip is removed. Returns the number exported.
+        """
+        check_format(fmt)
+        layout = get_template(template)
+        with ZipSink(out) as sink:
+            return export_articles(
+                (self.get(i) for i in article_ids), sink, fmt, layout, on_article=on_article
+            )
+
+    def search_article_ids(self, query: Query | str) -> builtins.list[int]:
+        """Ids of the articles with hits for ``query`` (all pages), best first."""
+        if isinstance(query, str):
+            query = parse_query(query, limit=None)
+        else:
+            query = replace(query, limit=None, offset=0)
+        seen: dict[int, None] = {}
+        for hit in self.search(query).hits:
+            seen.setdefault(hit.article_id, None)
+        return builtins.list(seen)
+
+    def baskets(self, owner: str) -> builtins.list[Basket]:
+        """The baskets of ``owner`` (a CLI ``--user`` or a web account name), by name."""
+        return self.store.baskets(owner)
+
+    def basket(self, owner: str, name: str) -> Basket:
+        """One basket; raises :class:`~sucai.errors.UserError` when there is none."""
+        found = self.store.basket(owner, check_name(name))
+        if found is None:
+            raise UserError(
+                f"{owner} has no basket '{name}'. Add material with: "
+                f"sucai basket add {name} ARTICLE[:PARA|#OUTLINE]"
+            )
+        return found
+
+    def basket_add(
+        self, owner: str, name: str, refs: Sequence[str | tuple[int, str, int | None]]
+    ) -> Basket:
+        """Append material to a basket (created when new).
+
+        Args:
+            owner: whose basket.
+            name: the basket's name.
+            refs: ``"12"``, ``"12:3"``, ``"12#2"`` (1-based, see :mod:`sucai.basket`) or
+                ``(article_id, kind, 0-based ref)``.
+
+        Raises:
+            UserError: a bad reference, or a paragraph/outline entry the article lacks.
+            NotFoundError: no such article.
+        """
+        name = check_name(name)
+        items = [parse_ref(r) if isinstance(r, str) else r for r in refs]
+        if not items:
+            raise UserError("name at least one piece of material to add.")
+        for article_id, kind, ref in items:
+            validate_item(self.get(article_id), kind, ref)
+        return self.store.add_basket_items(owner, name, items, _now())
+
+    def _position(self, basket: Basket, position: int) -> int:
+        if not 1 <= position <= len(basket.items):
+            raise UserError(
+                f"basket '{basket.name}' has items 1–{len(basket.items)}; "
+                f"there is no item {position}."
+            )
+        return position
+
+    def basket_move(self, owner: str, name: str, source: int, target: int) -> Basket:
+        """Move item ``source`` to position ``target`` (1-based)."""
+        basket = self.basket(owner, name)
+        self.store.move_basket_item(
+            basket.id, self._position(basket, source), self._position(basket, target)
+        )
+        return self.basket(owner, name)
+
+    def basket_remove(self, owner: str, name: str, position: int) -> Basket:
+        """Remove item ``position`` (1-based); later items move up."""
+        basket = self.basket(owner, name)
+        self.store.remove_basket_item(basket.id, self._position(basket, position))
+        return self.basket(owner, name)
+
+    def basket_delete(self, owner: str, name: str) -> None:
+        """Delete a basket and its items."""
+        self.store.delete_basket(self.basket(owner, name).id)
+
+    def basket_parts(
+        self, basket: Basket, view: Callable[[Article], Article] | None = None
+    ) -> builtins.list[tuple[Article, BasketItem, tuple[Paragraph, ...]]]:
+        """Each item with its article (passed through ``view``, e.g. paid redaction) and text.
+
+        Items whose article is gone are left out.
+        """
+        out = []
+        cache: dict[int, Article] = {}
+        for item in basket.items:
+            if item.article_id not in cache:
+                try:
+                    article = self.get(item.article_id)
+                except NotFoundError:
+                    continue
+                cache[item.article_id] = view(article) if view else article
+            article = cache[item.article_id]
+            out.append((article, item, item_paragraphs(article, item)))
+        return out
+
+    def basket_export(
+        self,
+        owner: str,
+        name: str,
+        fmt: str = "docx",
+        template: str | None = None,
+        *,
+        view: Callable[[Article], Article] | None = None,
+    ) -> tuple[str, bytes]:
+        """A basket as one document: material in order, each with its source, then 出处.
+
+        Args:
+            owner: whose basket.
+            name: the basket.
+            fmt: ``docx``, ``txt`` or ``md``.
+            template: the .docx layout (see ``sucai export --template list``).
+            view: applied to each article first (the web app passes paid redaction).
+
+        Returns:
+            ``(file name, bytes)``.
+        """
+        check_format(fmt)
+        layout = get_template(template)
+        basket = self.basket(owner, name)
+        parts = [(a, paragraphs) for a, _item, paragraphs in self.basket_parts(basket, view)]
+        doc = basket_document(basket.name, parts)
+        return f"{doc.name}.{fmt}", render(doc, fmt, layout)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def open_library(db: str | Path) -> Library:

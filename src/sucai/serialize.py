@@ -9,6 +9,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from sucai.check import OverlapReport
     from sucai.library import Browse
     from sucai.models import Article, FileReport, IngestReport
     from sucai.search.engine import SearchPage
@@ -18,6 +19,7 @@ __all__ = [
     "article_to_dict",
     "browse_to_dict",
     "file_report_to_dict",
+    "overlap_report_to_dict",
     "page_to_dict",
     "report_to_dict",
     "summary_to_dict",
@@ -105,4 +107,51 @@ def report_to_dict(report: IngestReport) -> dict[str, Any]:
         "new_articles": report.new_articles,
         "removed_lines": sum(len(f.removed) for f in report.files),
         "details": [file_report_to_dict(f) for f in report.files],
+    }
+
+
+def overlap_report_to_dict(report: OverlapReport) -> dict[str, Any]:
+    """``sucai check --json`` and ``/check.json``: ratios, sources, paragraphs with spans.
+
+    Ratios are fractions (0.0–1.0) rounded to 4 places; offsets are characters.
+    """
+    return {
+        "ok": True,
+        "name": report.name,
+        "ratio": round(report.ratio, 4),
+        "ratio_without_quotes": round(report.ratio_without_quotes, 4),
+        "top_source_ratio": round(report.top_source_ratio, 4),
+        "chars": report.chars,
+        "copied": report.copied,
+        "quoted": report.quoted,
+        "excluded": report.excluded,
+        "min_span": report.min_span,
+        "seconds": round(report.seconds, 3),
+        "sources": [
+            {
+                "article_id": s.article_id,
+                "title": s.title,
+                "role": s.role,
+                "genre": s.genre,
+                "year": s.year,
+                "chars": s.chars,
+                "ratio": round(s.ratio, 4),
+                "paragraphs": list(s.paragraphs),
+            }
+            for s in report.sources
+        ],
+        "paragraphs": [
+            {
+                "index": p.index,
+                "text": p.text,
+                "chars": p.chars,
+                "copied": p.copied,
+                "ratio": round(p.ratio, 4),
+                "level": p.level,
+                "excluded": [list(r) for r in p.excluded],
+                "quoted": [list(r) for r in p.quoted],
+                "spans": [asdict(span) for span in p.spans],
+            }
+            for p in report.paragraphs
+        ],
     }

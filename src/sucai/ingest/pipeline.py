@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Final
 
 from sucai.errors import IngestError
+from sucai.hygiene import restore_compilation
 from sucai.ingest.normalize import is_structural, normalize
 from sucai.ingest.parsers import get_parser, supported_suffixes
 from sucai.ingest.sources import iter_candidates, load_file
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
+    from sucai.hygiene import RestoredFile
     from sucai.models import SourceFile
     from sucai.store import Store
 
@@ -154,6 +156,19 @@ def ingest(
     return IngestReport(tuple(r for r in slots if r is not None))
 
 
+def _store_corrections(
+    store: Store, sha256: str, ids: tuple[int, ...], restored: RestoredFile
+) -> None:
+    """Record hygiene's changes for the file's articles and its own header (issue 5)."""
+    for article_id, corrections in zip(ids, restored.articles, strict=True):
+        if corrections:
+            store.add_corrections(article_id=article_id, file_id=None, corrections=corrections)
+    if restored.file:
+        store.add_corrections(
+            article_id=None, file_id=store.file_id(sha256), corrections=restored.file
+        )
+
+
 def _failed(path: str, error: IngestError) -> FileReport:
     return FileReport(path, "failed", error.code, error.message)
 
@@ -180,15 +195,22 @@ def _store_chunk(
             )
             continue
         notes = parsed.notes + compilation.notes
-        ids, new = store.add_file(
-            path=source.path,
-            sha256=source.sha256,
-            size=source.size,
-            encoding=parsed.encoding,
-            compilation=compilation,
-            removed=parsed.removed,
-            notes=notes,
-        )
+        # Hygiene (issue 5): put 党 back where material shops wrote ``D`` for it, after
+        # structure (the rules need whole paragraphs) and before store; the changes are
+        # stored in the same transaction, so the original text stays retrievable.
+        compilation, restored = restore_compilation(compilation)
+        with store.atomic():
+            ids, new = store.add_file(
+                path=source.path,
+                sha256=source.sha256,
+                size=source.size,
+                encoding=parsed.encoding,
+                compilation=compilation,
+                removed=parsed.removed,
+                notes=notes,
+            )
+            if restored.count:
+                _store_corrections(store, source.sha256, ids, restored)
         done(
             FileReport(
                 source.path,

@@ -24,6 +24,9 @@ __all__ = [
     "ArticleHead",
     "ArticleSummary",
     "AuditEntry",
+    "Basket",
+    "BasketItem",
+    "Correction",
     "IndexArticle",
     "ParagraphRow",
     "Store",
@@ -163,6 +166,59 @@ class ApiToken:
     label: str
     created_at: str
     revoked_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A change hygiene made to imported text (issue 5): the original stays retrievable.
+
+    Attributes:
+        part: what was changed: ``"paragraph"``, ``"title"`` or ``"role"`` of an article;
+            ``"header"`` or ``"file-title"`` of a compilation file.
+        index: the paragraph index (``"paragraph"``) or header line (``"header"``), else 0.
+        offset: character offset of the change in that text.
+        original: the characters as imported, e.g. ``"D"``.
+        replacement: what is stored instead, e.g. ``"党"``.
+        rule: the rule that matched, e.g. ``"D员"`` or ``"全D"``.
+    """
+
+    part: str
+    index: int
+    offset: int
+    original: str
+    replacement: str
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class BasketItem:
+    """One piece of material in a basket (素材篮, issue 5).
+
+    Attributes:
+        position: 1-based position in the basket.
+        article_id: the article it comes from.
+        kind: ``"article"`` (the whole article), ``"paragraph"`` or ``"section"`` (an outline
+            entry: its heading and the paragraphs under it).
+        ref: the paragraph index or outline entry index (``None`` for a whole article).
+        added_at: ISO 8601 UTC.
+    """
+
+    position: int
+    article_id: int
+    kind: str
+    ref: int | None
+    added_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Basket:
+    """A named basket of one owner, with its items in order."""
+
+    id: int
+    owner: str
+    name: str
+    created_at: str
+    items: tuple[BasketItem, ...]
 
 
 class Store(Protocol):
@@ -370,6 +426,56 @@ class Store(Protocol):
 
     def clear_failed_logins(self, name: str, ip: str) -> None:
         """Forget the failed sign-ins of a name from an address (after a success)."""
+        ...
+
+    # --- hygiene and baskets (issue 5) -------------------------------------------------------
+
+    def file_id(self, sha256: str) -> int | None:
+        """The id of the stored file with these bytes."""
+        ...
+
+    def add_corrections(
+        self, *, article_id: int | None, file_id: int | None, corrections: tuple[Correction, ...]
+    ) -> None:
+        """Record what hygiene changed in an article (or in a file's header); idempotent."""
+        ...
+
+    def corrections(self, article_id: int) -> list[Correction]:
+        """An article's corrections, by part, index and offset."""
+        ...
+
+    def file_corrections(self, file_id: int) -> list[Correction]:
+        """The corrections of a compilation file's own title and header."""
+        ...
+
+    def count_corrections(self) -> int:
+        """Number of corrections in the library (articles and file headers)."""
+        ...
+
+    def baskets(self, owner: str) -> list[Basket]:
+        """An owner's baskets, by name, with their items."""
+        ...
+
+    def basket(self, owner: str, name: str) -> Basket | None:
+        """One basket of an owner."""
+        ...
+
+    def add_basket_items(
+        self, owner: str, name: str, items: list[tuple[int, str, int | None]], now: str
+    ) -> Basket:
+        """Append ``(article_id, kind, ref)`` items to a basket, creating it when new."""
+        ...
+
+    def move_basket_item(self, basket_id: int, source: int, target: int) -> None:
+        """Move the item at 1-based ``source`` to ``target`` (others shift)."""
+        ...
+
+    def remove_basket_item(self, basket_id: int, position: int) -> None:
+        """Remove the item at 1-based ``position`` (later ones move up)."""
+        ...
+
+    def delete_basket(self, basket_id: int) -> None:
+        """Delete a basket and its items."""
         ...
 
 

@@ -160,4 +160,64 @@ def m002_users(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m003_baskets(db: sqlite3.Connection) -> None:
+    """Baskets of material (素材篮, issue 5): named per owner, items kept in order.
+
+    An item is a whole article (``ref`` NULL), a paragraph (``ref`` = its index) or an outline
+    section (``ref`` = the outline entry's index). ``owner`` is a name: the web account's, or
+    the CLI's ``--user``, so the same person sees the same baskets in both.
+    """
+    _run(
+        db,
+        """
+        CREATE TABLE baskets (
+            id INTEGER PRIMARY KEY,
+            owner TEXT NOT NULL,
+            name TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            UNIQUE (owner, name)
+        );
+        CREATE TABLE basket_items (
+            basket_id INTEGER NOT NULL REFERENCES baskets(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('article', 'paragraph', 'section')),
+            ref INTEGER,
+            added_at TEXT NOT NULL,
+            PRIMARY KEY (basket_id, position)
+        ) WITHOUT ROWID;
+        """,
+    )
+
+
+@migration
+def m004_corrections(db: sqlite3.Connection) -> None:
+    """What hygiene changed at import (issue 5), so that the original text stays retrievable.
+
+    A row belongs to an article (its title, role or a paragraph) or to a file (the
+    compilation's title and header lines); offsets are in characters.
+    """
+    _run(
+        db,
+        """
+        CREATE TABLE corrections (
+            article_id INTEGER REFERENCES articles(id) ON DELETE CASCADE,
+            file_id INTEGER REFERENCES files(id) ON DELETE CASCADE,
+            part TEXT NOT NULL,
+            idx INTEGER NOT NULL,
+            offset INTEGER NOT NULL,
+            original TEXT NOT NULL,
+            replacement TEXT NOT NULL,
+            rule TEXT NOT NULL,
+            CHECK ((article_id IS NULL) != (file_id IS NULL))
+        );
+        CREATE UNIQUE INDEX corrections_article
+            ON corrections(article_id, part, idx, offset) WHERE article_id IS NOT NULL;
+        CREATE UNIQUE INDEX corrections_file
+            ON corrections(file_id, part, idx, offset) WHERE file_id IS NOT NULL;
+        """,
+    )
+
+
 SCHEMA_VERSION: Final = len(MIGRATIONS)

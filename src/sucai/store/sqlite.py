@@ -24,6 +24,8 @@ if TYPE_CHECKING:
         ArticleHead,
         ArticleSummary,
         AuditEntry,
+        Basket,
+        Correction,
         IndexArticle,
         ParagraphRow,
         StoredFile,
@@ -748,3 +750,157 @@ class SqliteStore:
             self.db.execute(
                 "DELETE FROM login_attempts WHERE name = ? AND ip = ? AND ok = 0", (name, ip)
             )
+
+    # --- hygiene and baskets (issue 5) -------------------------------------------------------
+
+    def file_id(self, sha256: str) -> int | None:
+        """The id of the stored file with these bytes."""
+        row = self.db.execute("SELECT id FROM files WHERE sha256 = ?", (sha256,)).fetchone()
+        return int(row[0]) if row else None
+
+    def add_corrections(
+        self, *, article_id: int | None, file_id: int | None, corrections: tuple[Correction, ...]
+    ) -> None:
+        """Record what hygiene changed in an article (or a file's header); idempotent.
+
+        An article found again in another file has the same text and corrections, so the
+        rows are ignored when present.
+        """
+        with self.atomic():
+            self.db.executemany(
+                "INSERT OR IGNORE INTO corrections (article_id, file_id, part, idx, offset, "
+                "original, replacement, rule) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        article_id,
+                        file_id,
+                        c.part,
+                        c.index,
+                        c.offset,
+                        c.original,
+                        c.replacement,
+                        c.rule,
+                    )
+                    for c in corrections
+                ],
+            )
+
+    def _correction_rows(self, column: str, value: int) -> list[Correction]:
+        from sucai.store import Correction
+
+        rows = self.db.execute(
+            "SELECT part, idx, offset, original, replacement, rule FROM corrections "
+            f"WHERE {column} = ? ORDER BY part, idx, offset",
+            (value,),
+        )
+        return [Correction(*r) for r in rows]
+
+    def corrections(self, article_id: int) -> list[Correction]:
+        """An article's corrections, by part, index and offset."""
+        return self._correction_rows("article_id", article_id)
+
+    def file_corrections(self, file_id: int) -> list[Correction]:
+        """The corrections of a compilation file's own title and header."""
+        return self._correction_rows("file_id", file_id)
+
+    def count_corrections(self) -> int:
+        """Number of corrections in the library (articles and file headers)."""
+        return int(self.db.execute("SELECT count(*) FROM corrections").fetchone()[0])
+
+    def _basket_rows(self, where: str, params: tuple[Any, ...]) -> list[Basket]:
+        from sucai.store import Basket, BasketItem
+
+        heads = self.db.execute(
+            f"SELECT id, owner, name, created_at FROM baskets WHERE {where} ORDER BY name", params
+        ).fetchall()
+        out = []
+        for basket_id, owner, name, created_at in heads:
+            items = tuple(
+                BasketItem(*r)
+                for r in self.db.execute(
+                    "SELECT position, article_id, kind, ref, added_at FROM basket_items "
+                    "WHERE basket_id = ? ORDER BY position",
+                    (basket_id,),
+                )
+            )
+            out.append(Basket(basket_id, owner, name, created_at, items))
+        return out
+
+    def baskets(self, owner: str) -> list[Basket]:
+        """An owner's baskets, by name, with their items."""
+        return self._basket_rows("owner = ?", (owner,))
+
+    def basket(self, owner: str, name: str) -> Basket | None:
+        """One basket of an owner."""
+        found = self._basket_rows("owner = ? AND name = ?", (owner, name))
+        return found[0] if found else None
+
+    def add_basket_items(
+        self, owner: str, name: str, items: list[tuple[int, str, int | None]], now: str
+    ) -> Basket:
+        """Append ``(article_id, kind, ref)`` items to a basket, creating it when new."""
+        with self.atomic():
+            self.db.execute(
+                "INSERT OR IGNORE INTO baskets (owner, name, created_at) VALUES (?, ?, ?)",
+                (owner, name, now),
+            )
+            basket_id = self.db.execute(
+                "SELECT id FROM baskets WHERE owner = ? AND name = ?", (owner, name)
+            ).fetchone()[0]
+            last = self.db.execute(
+                "SELECT coalesce(max(position), 0) FROM basket_items WHERE basket_id = ?",
+                (basket_id,),
+            ).fetchone()[0]
+            self.db.executemany(
+                "INSERT INTO basket_items (basket_id, position, article_id, kind, ref, added_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (basket_id, last + n, article_id, kind, ref, now)
+                    for n, (article_id, kind, ref) in enumerate(items, 1)
+                ],
+            )
+        found = self.basket(owner, name)
+        assert found is not None
+        return found
+
+    def _renumber(self, basket_id: int, order: list[int]) -> None:
+        """Give the items at the 1-based positions ``order`` the positions 1, 2, 3 …"""
+        # Two passes through negative positions: the primary key forbids a transient clash.
+        for new, old in enumerate(order, 1):
+            self.db.execute(
+                "UPDATE basket_items SET position = ? WHERE basket_id = ? AND position = ?",
+                (-new, basket_id, old),
+            )
+        self.db.execute(
+            "UPDATE basket_items SET position = -position WHERE basket_id = ? AND position < 0",
+            (basket_id,),
+        )
+
+    def _positions(self, basket_id: int) -> list[int]:
+        rows = self.db.execute(
+            "SELECT position FROM basket_items WHERE basket_id = ? ORDER BY position",
+            (basket_id,),
+        )
+        return [r[0] for r in rows]
+
+    def move_basket_item(self, basket_id: int, source: int, target: int) -> None:
+        """Move the item at 1-based ``source`` to ``target`` (others shift)."""
+        with self.atomic():
+            order = self._positions(basket_id)
+            item = order.pop(source - 1)
+            order.insert(target - 1, item)
+            self._renumber(basket_id, order)
+
+    def remove_basket_item(self, basket_id: int, position: int) -> None:
+        """Remove the item at 1-based ``position`` (later ones move up)."""
+        with self.atomic():
+            self.db.execute(
+                "DELETE FROM basket_items WHERE basket_id = ? AND position = ?",
+                (basket_id, position),
+            )
+            self._renumber(basket_id, self._positions(basket_id))
+
+    def delete_basket(self, basket_id: int) -> None:
+        """Delete a basket and its items."""
+        with self.atomic():
+            self.db.execute("DELETE FROM baskets WHERE id = ?", (basket_id,))

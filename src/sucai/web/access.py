@@ -13,7 +13,9 @@ A viewer who may not read paid text (a visitor, a member whose tier has expired)
   how many there are) and outline entries standing on paid paragraphs replaced by
   :data:`PAID_PLACEHOLDER`;
 * search hits in paid paragraphs with no text and no highlights (they are still counted, so
-  the total is the same for everyone), and paid headings in any hit's outline path replaced.
+  the total is the same for everyone), and paid headings in any hit's outline path replaced;
+* 查重 reports whose spans in paid paragraphs keep the article, paragraph index and offsets
+  but not the source text (:func:`redact_report`; the draft is the viewer's own text).
 """
 
 from __future__ import annotations
@@ -22,11 +24,12 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
+    from sucai.check import OverlapReport
     from sucai.models import Article
     from sucai.search.engine import SearchHit, SearchPage
     from sucai.users import Account
 
-__all__ = ["PAID_PLACEHOLDER", "redact_article", "redact_page"]
+__all__ = ["PAID_PLACEHOLDER", "redact_article", "redact_page", "redact_report"]
 
 PAID_PLACEHOLDER: Final = "（会员内容）"
 
@@ -64,3 +67,26 @@ def redact_page(page: SearchPage, account: Account) -> SearchPage:
         return replace(hit, outline_path=path)
 
     return replace(page, hits=tuple(redact(h) for h in page.hits))
+
+
+def redact_report(report: OverlapReport, account: Account) -> OverlapReport:
+    """The overlap report as ``account`` may receive it (unchanged for members and admins).
+
+    Spans found in paid paragraphs keep where they are (article, paragraph index, offsets)
+    and how much they count, so the ratios are the same for everyone; their ``source_text``
+    is emptied and ``locked`` set.
+    """
+    if account.reads_paid or not any(s.paid for p in report.paragraphs for s in p.spans):
+        return report
+    return replace(
+        report,
+        paragraphs=tuple(
+            replace(
+                p,
+                spans=tuple(
+                    replace(s, source_text="", locked=True) if s.paid else s for s in p.spans
+                ),
+            )
+            for p in report.paragraphs
+        ),
+    )

@@ -166,6 +166,36 @@ OPENAPI: Final[dict[str, Any]] = {
                 "responses": {"200": _json("{ok, job}"), **_errors(401, 403, 404)},
             }
         },
+        "/check.json": {
+            "post": {
+                "summary": "查重: how much of a draft comes from which library material",
+                "requestBody": {
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "text": {"type": "string", "description": "pasted draft"},
+                                    "file": {
+                                        "type": "string",
+                                        "format": "binary",
+                                        "description": ".txt, .md or .docx draft",
+                                    },
+                                    "min_span": {"type": "integer", "default": 13},
+                                    "csrf": {"type": "string"},
+                                },
+                            }
+                        }
+                    }
+                },
+                "responses": {
+                    "200": _json(
+                        "{ok, ratio, ratio_without_quotes, top_source_ratio, paragraphs, sources}"
+                    ),
+                    **_errors(400, 403, 413),
+                },
+            }
+        },
         "/health": {"get": {"summary": "Liveness", "responses": {"200": _json("{ok, status}")}}},
     },
 }

@@ -16,21 +16,32 @@ from urllib.parse import quote, urlencode
 
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from sucai.check import DEFAULT_MIN_SPAN, draft_from_bytes, split_paragraphs
+from sucai.check.render import report_css, report_docx, report_html
 from sucai.errors import (
     AccessDeniedError,
     AuthError,
+    IngestError,
     LoginThrottledError,
     NotFoundError,
     QueryError,
     UploadError,
     UserError,
 )
+from sucai.export import MEDIA_TYPES, article_document
+from sucai.export import render as render_export
+from sucai.hygiene import article_findings
 from sucai.search.highlight import snippet
 from sucai.search.query import parse_query, parse_years
-from sucai.serialize import article_to_dict, page_to_dict, summary_to_dict
+from sucai.serialize import (
+    article_to_dict,
+    overlap_report_to_dict,
+    page_to_dict,
+    summary_to_dict,
+)
 from sucai.store import ArticleFilter
 from sucai.users import SESSION_DAYS
-from sucai.web.access import PAID_PLACEHOLDER, redact_article, redact_page
+from sucai.web.access import PAID_PLACEHOLDER, redact_article, redact_page, redact_report
 from sucai.web.openapi import OPENAPI
 from sucai.web.render import (
     SESSION_COOKIE,
@@ -44,9 +55,10 @@ from sucai.web.render import (
 from sucai.web.uploads import save_upload, too_large
 
 if TYPE_CHECKING:
-    from starlette.datastructures import FormData
+    from starlette.datastructures import FormData, UploadFile
     from starlette.requests import Request
 
+    from sucai.check import MatchSpan, OverlapReport, SourceShare
     from sucai.library import Library
     from sucai.models import Article
     from sucai.search.engine import SearchHit
@@ -298,7 +310,20 @@ async def article(request: Request) -> Response:
         ],
     }
     first_locked = next((p.index for p in shown.paragraphs if p.paid and not p.text), None)
+    # Hygiene (issue 5) runs on the article as shown, so it never reveals paid text.
+    hygiene = article_findings(shown)
+    data["hygiene"] = [
+        {"paragraph": para.index, **asdict(f)} for para in hygiene.paragraphs for f in para.findings
+    ]
     context.update(
+        hygiene={
+            para.index: marked(
+                shown.title if para.index < 0 else shown.paragraphs[para.index].text,
+                [(f.start, f.end) for f in para.findings],
+            )
+            for para in hygiene.paragraphs
+        },
+        hygiene_count=hygiene.count,
         first_locked=first_locked,
         toc=[e for e in shown.outline if e.text != PAID_PLACEHOLDER],
         sources=[s.path.replace("\\", "/").rsplit("/", 1)[-1] for s in shown.sources],
@@ -338,19 +363,25 @@ def _as_markdown(article: Article) -> str:
     return "\n".join(lines)
 
 
+def _as_docx(article: Article) -> bytes:
+    """GB/T 9704 Word file (issue 5) of the article as the viewer may read it."""
+    return render_export(article_document(article), "docx")
+
+
 FORMATS: Final = {
     "txt": ("text/plain; charset=utf-8", _as_text),
     "md": ("text/markdown; charset=utf-8", _as_markdown),
+    "docx": (MEDIA_TYPES["docx"], _as_docx),
 }
 
 
 async def download(request: Request) -> Response:
-    """``POST /article/{id}/download`` (``format=txt|md``): counts against the daily quota."""
+    """``POST /article/{id}/download`` (``format=txt|md|docx``): counts against the quota."""
     article_id = int(request.path_params["article_id"])
     form = await _form(request)
     fmt = str(form.get("format", "txt"))
     if fmt not in FORMATS:
-        raise UserError(f"format '{fmt}' is unknown; choose txt or md.")
+        raise UserError(f"format '{fmt}' is unknown; choose txt, md or docx.")
 
     def work() -> Article:
         account, shown = _load(request, article_id)
@@ -698,6 +729,111 @@ async def import_status(request: Request) -> Response:
     return page(request, "import_job.html", {"job": job}, {"job": job.to_dict()})
 
 
+# --- 查重 (issue 6) ---------------------------------------------------------------------------
+
+#: The largest draft the check page takes: pasted characters, and uploaded bytes.
+CHECK_MAX_CHARS: Final = 100_000
+CHECK_MAX_BYTES: Final = 10 * 1024 * 1024
+DOCX_TYPE: Final = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _check_context(report: OverlapReport | None, text: str, min_span: int) -> dict[str, Any]:
+    def link(span: MatchSpan) -> str:
+        return f"/article/{span.article_id}#p{span.paragraph_index}"
+
+    def source_link(source: SourceShare) -> str:
+        return f"/article/{source.article_id}"
+
+    return {
+        "report": report,
+        "report_html": report_html(report, link=link, source_link=source_link) if report else "",
+        "text": text,
+        "min_span": min_span,
+        "max_chars": CHECK_MAX_CHARS,
+        "max_mb": CHECK_MAX_BYTES // (1024 * 1024),
+    }
+
+
+async def check_page(request: Request) -> Response:
+    """``GET /check``: the 查重 form (paste text or choose a file); open to every viewer."""
+    await blocking(request, lambda: current_account(request))
+    return page(request, "check.html", _check_context(None, "", DEFAULT_MIN_SPAN))
+
+
+async def _draft(request: Request) -> tuple[list[str], str, str, int, str]:
+    """The posted draft: ``(paragraphs, name, pasted text, min_span, format)``."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > CHECK_MAX_BYTES + 64 * 1024:
+        raise too_large(CHECK_MAX_BYTES)
+    form = await request.form(max_files=1, max_fields=10)
+    try:
+        await blocking(request, lambda: current_account(request))
+        if not getattr(request.state, "via_token", False):
+            check_csrf(request, form.get("csrf"))
+        text = str(form.get("text") or "")
+        fmt = str(form.get("format") or "html")
+        min_span = _int(str(form.get("min_span") or DEFAULT_MIN_SPAN), DEFAULT_MIN_SPAN, 5, 200)
+        upload: UploadFile | str | None = form.get("file")
+        data, name = b"", ""
+        if upload is not None and not isinstance(upload, str) and upload.filename:
+            name = upload.filename.replace("\\", "/").rsplit("/", 1)[-1]
+            data = await upload.read(CHECK_MAX_BYTES + 1)
+            if len(data) > CHECK_MAX_BYTES:
+                raise too_large(CHECK_MAX_BYTES)
+    finally:
+        await form.close()
+    if fmt not in ("html", "docx"):
+        raise UserError(f"format '{fmt[:20]}' is unknown; choose html or docx.")
+    if data:
+        try:
+            return draft_from_bytes(name, data), name, "", min_span, fmt
+        except IngestError as exc:
+            # The parsers' messages are about files the user chose: safe to show, HTTP 400.
+            raise UploadError(str(exc)) from None
+    if len(text) > CHECK_MAX_CHARS:
+        raise UserError(
+            f"草稿过长（{len(text)} 字符，上限 {CHECK_MAX_CHARS}）：请分段查重，或上传文件。"
+        )
+    paragraphs = split_paragraphs(text)
+    if not paragraphs:
+        raise UserError("请粘贴要查重的文字，或选择一个 .txt、.md、.docx 文件。")
+    return paragraphs, "", text, min_span, fmt
+
+
+async def check(request: Request) -> Response:
+    """``POST /check`` and ``POST /check.json``: the overlap report of a pasted or uploaded draft.
+
+    Form fields: ``text`` (pasted) or ``file`` (.txt/.md/.docx), ``min_span``, and ``format``
+    (``html``, or ``docx`` for the report as a Word download). Source text of paid paragraphs
+    is withheld from viewers who may not read it (:func:`~sucai.web.access.redact_report`).
+    """
+    paragraphs, name, text, min_span, fmt = await _draft(request)
+
+    def work() -> OverlapReport:
+        account = current_account(request)
+        report = _library(request).check(paragraphs, min_span=min_span, name=name)
+        return redact_report(report, account)
+
+    report = await blocking(request, work)
+    if fmt == "docx" and not wants_json(request):
+        filename = quote(f"查重报告-{name or '草稿'}.docx")
+        return Response(
+            report_docx(report),
+            media_type=DOCX_TYPE,
+            headers={
+                "Content-Disposition": 'attachment; filename="check-report.docx"; '
+                f"filename*=UTF-8''{filename}"
+            },
+        )
+    context = _check_context(report, text, min_span)
+    return page(request, "check.html", context, overlap_report_to_dict(report))
+
+
+async def check_css(request: Request) -> Response:
+    """``/check.css``: the report's style sheet (one file for the page and ``--html``)."""
+    return Response(report_css(), media_type="text/css; charset=utf-8")
+
+
 # --- service ---------------------------------------------------------------------------------
 
 
@@ -715,3 +851,140 @@ async def openapi(request: Request) -> Response:
 async def home(request: Request) -> Response:
     """``/``: the search page."""
     return await search(request)
+
+
+# --- the 素材篮 (issue 5) ------------------------------------------------------------------
+
+
+def _basket_view(request: Request, account: Account, name: str | None) -> dict[str, Any]:
+    """An account's baskets with their items, as the account may read them."""
+    from sucai.basket import item_label
+
+    library = _library(request)
+    owner = account.name
+    baskets = library.baskets(owner)
+    chosen = next((b for b in baskets if b.name == name), baskets[0] if baskets else None)
+    items: list[dict[str, Any]] = []
+    if chosen is not None:
+        for article, item, paragraphs in library.basket_parts(
+            chosen, lambda a: redact_article(a, account)
+        ):
+            text = "\n".join(p.text for p in paragraphs if p.text)
+            items.append(
+                {
+                    "position": item.position,
+                    "article_id": article.id,
+                    "kind": item.kind,
+                    "ref": item.ref,
+                    "label": item_label(article, item),
+                    "text": text[:300],
+                    "locked": any(p.paid and not p.text for p in paragraphs),
+                }
+            )
+    return {"baskets": baskets, "basket": chosen, "items": items}
+
+
+async def basket_page(request: Request) -> Response:
+    """``/basket`` and ``/basket.json``: the signed-in account's baskets (``?name=``)."""
+    name = request.query_params.get("name")
+    if not wants_json(request):
+        known = await blocking(request, lambda: current_account(request).user is not None)
+        if not known:
+            return RedirectResponse(_url("/login", {"next": "/basket"}), 303)
+
+    def work() -> dict[str, Any]:
+        return _basket_view(request, _require(request), name)
+
+    context = await blocking(request, work)
+    chosen = context["basket"]
+    data = {
+        "baskets": [{"name": b.name, "items": len(b.items)} for b in context["baskets"]],
+        "basket": chosen.name if chosen else None,
+        "items": context["items"],
+    }
+    return page(request, "basket.html", context, data)
+
+
+async def basket_add(request: Request) -> Response:
+    """``POST /basket/add`` (``article_id``, ``kind``, ``ref``, ``name``): add material."""
+    form = await _form(request)
+    name = str(form.get("name") or "素材篮")
+    try:
+        article_id = int(str(form.get("article_id", "")))
+        ref_text = str(form.get("ref", "")).strip()
+        ref = int(ref_text) if ref_text else None
+    except ValueError:
+        raise UserError("article_id and ref must be whole numbers.") from None
+    kind = str(form.get("kind", "article"))
+
+    def work() -> int:
+        account = _require(request)
+        _load(request, article_id)  # 404 for a missing article, like the article page
+        found = _library(request).basket_add(account.name, name, [(article_id, kind, ref)])
+        return len(found.items)
+
+    count = await blocking(request, work)
+    return _after_post(request, _url("/basket", {"name": name}), {"basket": name, "items": count})
+
+
+def _position(form: FormData, key: str) -> int:
+    try:
+        return int(str(form.get(key, "")))
+    except ValueError:
+        raise UserError(f"{key} must be a position number (from 1).") from None
+
+
+async def basket_move(request: Request) -> Response:
+    """``POST /basket/{name}/move`` (``from``, ``to``): reorder."""
+    form = await _form(request)
+    name = request.path_params["name"]
+    source, target = _position(form, "from"), _position(form, "to")
+
+    def work() -> None:
+        account = _require(request)
+        _library(request).basket_move(account.name, name, source, target)
+
+    await blocking(request, work)
+    return _after_post(request, _url("/basket", {"name": name}), {"basket": name})
+
+
+async def basket_remove(request: Request) -> Response:
+    """``POST /basket/{name}/remove`` (``position``): take an item out."""
+    form = await _form(request)
+    name = request.path_params["name"]
+    position = _position(form, "position")
+
+    def work() -> None:
+        account = _require(request)
+        _library(request).basket_remove(account.name, name, position)
+
+    await blocking(request, work)
+    return _after_post(request, _url("/basket", {"name": name}), {"basket": name})
+
+
+async def basket_export(request: Request) -> Response:
+    """``POST /basket/{name}/export`` (``format``): one document; counts as a download."""
+    form = await _form(request)
+    name = request.path_params["name"]
+    fmt = str(form.get("format", "docx"))
+    if fmt not in FORMATS:
+        raise UserError(f"format '{fmt}' is unknown; choose txt, md or docx.")
+
+    def work() -> tuple[str, bytes]:
+        account = _require(request)
+        library = _library(request)
+        library.basket(account.name, name)  # a missing basket fails before the quota counts
+        _accounts(request).record_download(account, f"basket:{name}", fmt, _ip(request))
+        return library.basket_export(
+            account.name, name, fmt, view=lambda a: redact_article(a, account)
+        )
+
+    file_name, data = await blocking(request, work)
+    return Response(
+        data,
+        media_type=MEDIA_TYPES[fmt],
+        headers={
+            "Content-Disposition": f'attachment; filename="basket.{fmt}"; '
+            f"filename*=UTF-8''{quote(file_name)}"
+        },
+    )

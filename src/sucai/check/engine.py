@@ -1,0 +1,200 @@
+"""``check_paragraphs(store, index, paragraphs) -> OverlapReport``: find, align, attribute."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from typing import TYPE_CHECKING, Final
+
+import tantivy
+
+from sucai.check.align import DraftIndex, align
+from sucai.check.report import CheckedParagraph, MatchSpan, OverlapReport, SourceShare
+from sucai.check.text import compact, quoted_ranges, sentence_chunks
+from sucai.search.index import KIND_PARAGRAPH
+
+if TYPE_CHECKING:
+    from sucai.check.align import Chain
+    from sucai.check.text import Compact, StockPhrases
+    from sucai.search.index import SearchIndex
+    from sucai.store import ParagraphRow, Store
+
+__all__ = ["DEFAULT_MIN_SPAN", "check_paragraphs"]
+
+#: Spans shorter than this many counted characters are not counted (CNKI uses 13 too).
+DEFAULT_MIN_SPAN: Final = 13
+#: Bigrams per lookup: the rarest of a sentence say most about where it comes from.
+_RARE_BIGRAMS: Final = 16
+#: Library paragraphs taken per lookup (copies of one text in several compilations share it).
+_HITS_PER_CHUNK: Final = 8
+
+
+def _merge(ranges: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return tuple(out)
+
+
+def _candidates(index: SearchIndex, folded: list[str]) -> list[int]:
+    """Rowids of library paragraphs sharing rare bigrams with some sentence of the draft."""
+    searcher = index.searcher()
+    schema = index.schema
+    should = tantivy.Occur.Should
+    frequency: dict[str, int] = {}
+    addresses: list[tantivy.DocAddress] = []
+    for text in folded:
+        for chunk in sentence_chunks(text):
+            grams = {
+                chunk[k : k + 2]
+                for k in range(len(chunk) - 1)
+                if chunk[k].isalnum() and chunk[k + 1].isalnum()
+            }
+            for gram in grams:
+                if gram not in frequency:
+                    frequency[gram] = searcher.doc_freq("bi", gram)
+            rare = sorted((g for g in grams if frequency[g]), key=lambda g: (frequency[g], g))
+            if not rare:
+                continue
+            # No Must clause on ``kind``: intersecting with every paragraph costs 20× the
+            # lookup itself; titles and outline entries are dropped below instead.
+            query = tantivy.Query.boolean_query(
+                [(should, tantivy.Query.term_query(schema, "bi", g)) for g in rare[:_RARE_BIGRAMS]]
+            )
+            addresses.extend(a for _, a in searcher.search(query, _HITS_PER_CHUNK).hits)
+    if not addresses:
+        return []
+    kinds = searcher.fast_field_values("kind", addresses)
+    rids = searcher.fast_field_values("rid", addresses)
+    return sorted(
+        {int(r or 0) for k, r in zip(kinds, rids, strict=True) if k == KIND_PARAGRAPH and r}
+    )
+
+
+def check_paragraphs(
+    store: Store,
+    index: SearchIndex,
+    paragraphs: list[str],
+    *,
+    stock: StockPhrases,
+    min_span: int = DEFAULT_MIN_SPAN,
+    name: str = "",
+) -> OverlapReport:
+    """Check a draft's paragraphs against every paragraph of the library.
+
+    Args:
+        store: the library.
+        index: its search index (up to date).
+        paragraphs: the draft, one string per paragraph.
+        stock: stock phrases that never count as copied.
+        min_span: the shortest span counted, in counted characters (≥ 5).
+        name: what is checked, for the report.
+    """
+    started = time.perf_counter()
+    min_span = max(5, min_span)
+    drafts = [compact(p) for p in paragraphs]
+    excluded = [
+        d.compact_positions(stock.ranges(p)) for d, p in zip(drafts, paragraphs, strict=True)
+    ]
+    quoted = [
+        d.compact_positions(quoted_ranges(p)) for d, p in zip(drafts, paragraphs, strict=True)
+    ]
+    seeds = DraftIndex([d.text for d in drafts])
+    rows = store.paragraphs_by_rowid(_candidates(index, [d.folded for d in drafts]))
+
+    found: list[tuple[Chain, ParagraphRow, Compact]] = []
+    for row in rows.values():
+        source = compact(row.text)
+        found.extend((chain, row, source) for chain in align(seeds, source.text, min_span))
+    # Longest spans first; among equal ones the earliest article (copies of one speech in
+    # several compilations are attributed to the first imported).
+    found.sort(key=lambda f: (-(f[0].i_end - f[0].i), -f[0].matched, f[1].article_id, f[1].index))
+
+    claimed = bytearray(len(seeds.text))
+    spans: dict[int, list[MatchSpan]] = defaultdict(list)
+    for chain, row, source in found:
+        para = seeds.paragraph_of(chain.i)
+        base = seeds.starts[para]
+        start = chain.i
+        while start < chain.i_end:
+            if claimed[start]:
+                start += 1
+                continue
+            end = start
+            while end < chain.i_end and not claimed[end]:
+                end += 1
+            local = range(start - base, end - base)
+            copied = [p for p in local if p not in excluded[para]]
+            if len(copied) >= min_span:
+                claimed[start:end] = b"\x01" * (end - start)
+                j_start = chain.source_offset(start)
+                j_end = max(j_start + 1, chain.source_offset(end - 1) + 1)
+                s_start, s_end = source.original(j_start, min(j_end, len(source.text)))
+                d_start, d_end = drafts[para].original(start - base, end - base)
+                spans[para].append(
+                    MatchSpan(
+                        start=d_start,
+                        end=d_end,
+                        article_id=row.article_id,
+                        paragraph_index=row.index,
+                        source_start=s_start,
+                        source_end=s_end,
+                        chars=len(copied),
+                        quoted=sum(1 for p in copied if p in quoted[para]),
+                        source_text=row.text[s_start:s_end],
+                        paid=row.paid,
+                    )
+                )
+            start = end
+
+    checked: list[CheckedParagraph] = []
+    for n, text in enumerate(paragraphs):
+        own = sorted(spans.get(n, []), key=lambda s: s.start)
+        draft = drafts[n]
+        checked.append(
+            CheckedParagraph(
+                index=n,
+                text=text,
+                chars=len(draft.text),
+                copied=sum(s.chars for s in own),
+                spans=tuple(own),
+                excluded=_merge([draft.original(p, p + 1) for p in excluded[n]]),
+                quoted=_merge([draft.original(p, p + 1) for p in quoted[n]]),
+            )
+        )
+    total = sum(p.chars for p in checked)
+    per_article: dict[int, list[MatchSpan]] = defaultdict(list)
+    for p in checked:
+        for s in p.spans:
+            per_article[s.article_id].append(s)
+    heads = store.article_heads(sorted(per_article))
+    sources = sorted(
+        (
+            SourceShare(
+                article_id=aid,
+                title=heads[aid].title,
+                role=heads[aid].role,
+                genre=heads[aid].genre,
+                year=heads[aid].year,
+                chars=sum(s.chars for s in found_spans),
+                ratio=sum(s.chars for s in found_spans) / total if total else 0.0,
+                paragraphs=tuple(sorted({s.paragraph_index for s in found_spans})),
+            )
+            for aid, found_spans in per_article.items()
+        ),
+        key=lambda s: (-s.chars, s.article_id),
+    )
+    return OverlapReport(
+        name=name,
+        paragraphs=tuple(checked),
+        sources=tuple(sources),
+        chars=total,
+        copied=sum(p.copied for p in checked),
+        quoted=sum(s.quoted for p in checked for s in p.spans),
+        excluded=sum(len(e) for e in excluded),
+        min_span=min_span,
+        seconds=time.perf_counter() - started,
+    )

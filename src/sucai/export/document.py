@@ -1,0 +1,190 @@
+"""What every export format renders: a document as a list of typed paragraphs (issue 5).
+
+:func:`article_document` and :func:`basket_document` turn stored material into an
+:class:`ExportDoc`; the renderers (:mod:`.docx`, :mod:`.text`) only lay it out. Paid
+paragraphs arrive already emptied for viewers who may not read them
+(:func:`sucai.web.access.redact_article`); they become one note here, never text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final, Literal
+
+from sucai.hygiene import find_issues
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from sucai.models import Article, Paragraph
+
+__all__ = [
+    "LOCKED_NOTE",
+    "ExportDoc",
+    "Mark",
+    "Piece",
+    "PieceKind",
+    "article_document",
+    "basket_document",
+    "heading_level",
+    "source_line",
+]
+
+PieceKind = Literal["heading", "body", "source", "note", "sources-title"]
+LOCKED_NOTE: Final = "（以下为会员内容，开通会员后可下载全文。）"
+
+_LEVELS: Final = (
+    (re.compile(r"^[一二三四五六七八九十]+、"), 1),
+    (re.compile(r"^[（(][一二三四五六七八九十]+[）)]"), 2),
+    (re.compile(r"^\d{1,2}[.．](?!\d)"), 3),
+    (re.compile(r"^[（(]\d{1,2}[）)]"), 4),
+)
+_LEAD_END: Final = re.compile(r"[。！？]")
+_LEAD_MAX: Final = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A span to highlight: ``kind`` is a hygiene finding kind; offsets in characters."""
+
+    start: int
+    end: int
+    kind: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """One paragraph of an exported document.
+
+    Attributes:
+        kind: ``"heading"`` (a whole heading line), ``"body"``, ``"source"`` (where a basket
+            piece comes from), ``"note"`` (e.g. the paid-part notice), ``"sources-title"``.
+        text: the text.
+        level: heading level 1–4 (一、/（一）/1./（1）) for headings, or of the lead of a body
+            paragraph that opens with a heading marker.
+        lead: length of that lead sentence (0: none), which takes the heading's font.
+        marks: placeholders and likely removed names to highlight.
+    """
+
+    kind: PieceKind
+    text: str
+    level: int = 0
+    lead: int = 0
+    marks: tuple[Mark, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ExportDoc:
+    """A document to export.
+
+    Attributes:
+        title: the title (centred, 2号小标宋 in Word).
+        subtitle: the role/date line (题注) under the title, if any.
+        pieces: the paragraphs.
+        name: a file name stem (without suffix).
+    """
+
+    title: str
+    subtitle: str | None
+    pieces: tuple[Piece, ...]
+    name: str
+
+    def findings(self) -> int:
+        """Number of highlighted spans."""
+        return sum(len(p.marks) for p in self.pieces)
+
+
+def heading_level(text: str) -> int:
+    """The GB/T 9704 level of a heading marker at the start of ``text`` (0: none)."""
+    for pattern, level in _LEVELS:
+        if pattern.match(text):
+            return level
+    return 0
+
+
+def _marks(text: str) -> tuple[Mark, ...]:
+    return tuple(Mark(f.start, f.end, f.kind, f.message) for f in find_issues(text))
+
+
+def _piece(p: Paragraph) -> Piece:
+    marks = _marks(p.text)
+    level = heading_level(p.text)
+    if p.heading:
+        return Piece("heading", p.text, level or min(p.heading, 4), 0, marks)
+    if level:
+        end = _LEAD_END.search(p.text)
+        if end is not None and end.end() <= _LEAD_MAX and end.end() < len(p.text):
+            return Piece("body", p.text, level, end.end(), marks)
+    return Piece("body", p.text, 0, 0, marks)
+
+
+def _date(article: Article) -> str | None:
+    if article.issued_on:
+        year, month, day = (int(x) for x in article.issued_on.split("-"))
+        return f"{year}年{month}月{day}日"
+    return None
+
+
+def subtitle(article: Article) -> str | None:
+    """The 题注 of an article: ``（县长　2023年1月5日）``, or ``None``."""
+    parts = [x for x in (article.role, _date(article)) if x]
+    return f"（{'　'.join(parts)}）" if parts else None
+
+
+def source_line(article: Article) -> str:
+    """Where material comes from: ``《title》（role，date）``."""
+    extra = "，".join(x for x in (article.role, _date(article) or _year(article)) if x)
+    return f"《{article.title}》" + (f"（{extra}）" if extra else "")
+
+
+def _year(article: Article) -> str | None:
+    return f"{article.year}年" if article.year else None
+
+
+def _paragraph_pieces(paragraphs: Sequence[Paragraph]) -> list[Piece]:
+    pieces: list[Piece] = []
+    locked = False
+    for p in paragraphs:
+        if p.paid and not p.text:
+            if not locked:
+                pieces.append(Piece("note", LOCKED_NOTE))
+                locked = True
+            continue
+        pieces.append(_piece(p))
+    return pieces
+
+
+def _safe_name(text: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("._")[:60] or "untitled"
+
+
+def article_document(article: Article) -> ExportDoc:
+    """An article as a document: title, 题注, paragraphs (headings by their marker)."""
+    return ExportDoc(
+        title=article.title,
+        subtitle=subtitle(article),
+        pieces=tuple(_paragraph_pieces(article.paragraphs)),
+        name=f"{article.id}-{_safe_name(article.title)}",
+    )
+
+
+def basket_document(name: str, parts: Sequence[tuple[Article, Sequence[Paragraph]]]) -> ExportDoc:
+    """A basket as one document: each piece of material followed by its source, then 出处.
+
+    Args:
+        name: the basket's name (the document's title).
+        parts: per basket item, the article it comes from and the paragraphs chosen.
+    """
+    pieces: list[Piece] = []
+    seen: dict[int, str] = {}
+    for article, paragraphs in parts:
+        pieces += _paragraph_pieces(paragraphs)
+        line = source_line(article)
+        seen.setdefault(article.id, line)
+        pieces.append(Piece("source", f"——摘自{line}"))
+    if seen:
+        pieces.append(Piece("sources-title", "出处"))
+        pieces += [Piece("source", f"{n}. {line}") for n, line in enumerate(seen.values(), 1)]
+    return ExportDoc(title=name, subtitle=None, pieces=tuple(pieces), name=_safe_name(name))

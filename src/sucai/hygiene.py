@@ -1,0 +1,493 @@
+"""Hygiene (校对) of material before use (issue 5).
+
+Three checks, all on plain text with character offsets:
+
+* **Sanitised 党** — material shops write ``D`` for 党 (``D员``, ``D的二十大``, ``管D治D``) so
+  that platforms do not filter their pages. :func:`restore_text` puts 党 back, but only where
+  the letter stands for it: the ``D`` must have no ASCII letter or digit beside it (``3D``,
+  ``AD``, ``CAD``, ``D5``), must not close a lettered list (``A、B、C、D组``), and must sit in
+  one of the contexts of :data:`FOLLOWING` (``D`` + word) or :data:`PRECEDING` (word + ``D``).
+  Import applies it (every change is stored, so the original stays retrievable); a writer's
+  draft gets a finding instead.
+* **Placeholders** a writer must fill in: ``xx``, ``xxx``, ``xxxx年``, ``x月``, ``×××``,
+  ``某某``, ``XX县`` …
+* **Likely removed names**: ``的重要讲话`` opening a sentence, ``在…上的重要讲话`` with no
+  speaker before it, ``贯彻落实重要讲话`` with nothing between verb and speech. Flagged, never
+  guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Final, Literal
+
+from sucai.errors import UserError
+from sucai.ingest.sources import decode_text
+from sucai.store import Correction
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from pathlib import Path
+
+    from sucai.models import Article, Compilation
+
+__all__ = [
+    "FOLLOWING",
+    "PRECEDING",
+    "ArticleHygiene",
+    "Finding",
+    "FindingKind",
+    "LineFinding",
+    "ParagraphFindings",
+    "RestoredFile",
+    "apply_originals",
+    "article_findings",
+    "check_text",
+    "find_issues",
+    "read_draft",
+    "restore_compilation",
+    "restore_text",
+]
+
+FindingKind = Literal["sanitised", "placeholder", "missing-name"]
+
+# --- sanitised 党 ------------------------------------------------------------------------------
+
+#: Words that follow a ``D`` standing for 党 (党员, 党的, 党中央 …). Longer words first, so the
+#: rule that matched is the most specific one.
+FOLLOWING: Final[tuple[str, ...]] = (
+    "和国家",
+    "和人民",
+    "和政府",
+    "和军队",
+    "中央",
+    "组织",
+    "支部",
+    "总支",
+    "工委",
+    "代会",
+    "代表",
+    "领导",
+    "忠诚",
+    "小组",
+    "组书记",
+    "组成员",
+    "组会",
+    "组扩大",
+    "组（扩大）",
+    "组理论",
+    "组中心组",
+    "员",
+    "的",
+    "委",
+    "建",
+    "风",
+    "性",
+    "史",
+    "课",
+    "纪",
+    "政",
+    "校",
+    "章",
+    "内",
+    "外",
+    "旗",
+    "徽",
+    "龄",
+    "费",
+    "务",
+    "群",
+    "派",
+    "心",
+    "恩",
+    "规",
+    "管",
+    "对",
+)
+#: Words that precede a ``D`` standing for 党 (全党, 管党治党, 立党为公, 中国共产党 …).
+PRECEDING: Final[tuple[str, ...]] = (
+    "共产",
+    "执政",
+    "年大",
+    "我们",
+    "全",
+    "我",
+    "入",
+    "建",
+    "政",
+    "治",
+    "管",
+    "立",
+    "兴",
+    "爱",
+    "护",
+    "跟",
+    "听",
+    "强",
+)
+#: ``D`` + word pairs that are letters after all (D风格, D性能, 维生素D的 is handled below).
+_FOLLOWING_EXCEPTIONS: Final = (
+    "风格",
+    "性能",
+    "建筑",
+    "组合",
+    "外观",
+    "内存",
+    "管道",
+    "对应",
+    "对比",
+    "对照",
+)
+#: Characters before ``D的`` that make the ``D`` a letter: 维生素D的, 字母D的, 选项D的, D级 ….
+_LETTER_BEFORE: Final = frozenset("素母项案型号区栋幢座楼级档类盘点")
+_D: Final = re.compile(r"[DＤ]")
+_ASCII_ALNUM: Final = re.compile(r"[A-Za-z0-9Ａ-Ｚａ-ｚ０-９]")
+_LIST_SEPARATORS: Final = frozenset("、，,/和与及或~～-")
+_PARTY: Final = "党"
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
+
+
+def _d_rule(text: str, i: int) -> str | None:
+    """The rule by which ``text[i]`` (a ``D``) stands for 党, or ``None`` when it does not."""
+    before = text[i - 1] if i > 0 else ""
+    after = text[i + 1] if i + 1 < len(text) else ""
+    # The nearest characters across spaces: "Plan D的" is a letter in an English phrase.
+    near_before = text[:i].rstrip(" \t")[-1:]
+    near_after = text[i + 1 :].lstrip(" \t")[:1]
+    if _ASCII_ALNUM.fullmatch(near_before or "_") or _ASCII_ALNUM.fullmatch(near_after or "_"):
+        return None
+    # A, B, C, D组: the last item of a lettered list.
+    if before in _LIST_SEPARATORS and i >= 2 and _ASCII_ALNUM.fullmatch(text[i - 2]):
+        return None
+    rest = text[i + 1 : i + 7]
+    if after and _is_cjk(after) and not rest.startswith(_FOLLOWING_EXCEPTIONS):
+        for word in FOLLOWING:
+            if rest.startswith(word):
+                if word == "的" and before in _LETTER_BEFORE:
+                    return None
+                return f"D{word}"
+    if before and _is_cjk(before):
+        head = text[max(0, i - 4) : i]
+        for word in PRECEDING:
+            if head.endswith(word):
+                return f"{word}D"
+    return None
+
+
+def restore_text(text: str) -> tuple[str, list[tuple[int, str, str, str]]]:
+    """Put 党 back where a ``D`` stands for it.
+
+    Args:
+        text: one paragraph, title or line.
+
+    Returns:
+        ``(restored, changes)``; each change is ``(offset, original, replacement, rule)`` with
+        ``offset`` a character offset (the same in both texts: one character becomes one).
+    """
+    if "D" not in text and "Ｄ" not in text:
+        return text, []
+    chars = list(text)
+    changes: list[tuple[int, str, str, str]] = []
+    for match in _D.finditer(text):
+        i = match.start()
+        rule = _d_rule(text, i)
+        if rule is not None:
+            changes.append((i, text[i], _PARTY, rule))
+            chars[i] = _PARTY
+    return "".join(chars), changes
+
+
+def _corrections(
+    part: str, index: int, changes: list[tuple[int, str, str, str]]
+) -> list[Correction]:
+    return [Correction(part, index, off, old, new, rule) for off, old, new, rule in changes]
+
+
+@dataclass(frozen=True, slots=True)
+class RestoredFile:
+    """What :func:`restore_compilation` changed.
+
+    Attributes:
+        articles: per article (in compilation order), the corrections of its title
+            (``part="title"``), role and paragraphs.
+        file: corrections of the compilation's own title and header lines.
+    """
+
+    articles: tuple[tuple[Correction, ...], ...]
+    file: tuple[Correction, ...]
+
+    @property
+    def count(self) -> int:
+        """Number of corrections in the file."""
+        return len(self.file) + sum(len(a) for a in self.articles)
+
+
+def restore_compilation(compilation: Compilation) -> tuple[Compilation, RestoredFile]:
+    """Restore sanitised 党 in a structured file: titles, roles, paragraphs, outlines, header.
+
+    Outline entries are copies of paragraph text, so they are restored too but not recorded
+    (the paragraph's correction is the record). The compilation title is recorded only when
+    it is not one of the header lines (whose corrections already hold it).
+    """
+    articles = []
+    records: list[tuple[Correction, ...]] = []
+    for draft in compilation.articles:
+        found: list[Correction] = []
+        title, changes = restore_text(draft.title)
+        found += _corrections("title", 0, changes)
+        role = draft.role
+        if role is not None:
+            role, changes = restore_text(role)
+            found += _corrections("role", 0, changes)
+        paragraphs = []
+        for p in draft.paragraphs:
+            text, changes = restore_text(p.text)
+            found += _corrections("paragraph", p.index, changes)
+            paragraphs.append(replace(p, text=text) if changes else p)
+        outline = tuple(replace(e, text=restore_text(e.text)[0]) for e in draft.outline)
+        records.append(tuple(found))
+        articles.append(
+            replace(draft, title=title, role=role, paragraphs=tuple(paragraphs), outline=outline)
+        )
+    file: list[Correction] = []
+    header = []
+    for n, line in enumerate(compilation.header):
+        text, changes = restore_text(line)
+        file += _corrections("header", n, changes)
+        header.append(text)
+    title, changes = restore_text(compilation.title)
+    if compilation.title not in compilation.header:
+        file += _corrections("file-title", 0, changes)
+    restored = replace(compilation, title=title, header=tuple(header), articles=tuple(articles))
+    return restored, RestoredFile(tuple(records), tuple(file))
+
+
+def apply_originals(text: str, corrections: Iterable[Correction]) -> str:
+    """The text as it was imported, from its restored form and its corrections."""
+    out = text
+    for c in sorted(corrections, key=lambda c: c.offset, reverse=True):
+        if out[c.offset : c.offset + len(c.replacement)] == c.replacement:
+            out = out[: c.offset] + c.original + out[c.offset + len(c.replacement) :]
+    return out
+
+
+# --- placeholders and gaps ---------------------------------------------------------------------
+
+_X_RUN: Final = r"[xXｘＸ×]+(?:[.．][xXｘＸ×]+)?"
+_PLACEHOLDER: Final = re.compile(
+    rf"(?<![A-Za-z0-9])(?:{_X_RUN}(?P<unit>[年月日县市省区镇乡村])|{_X_RUN}(?![A-Za-z0-9])"
+    r"|某{2,}|[○〇]{2,}(?=[年月日]))"
+)
+#: ``X光``, ``X射线``: a single letter that is a word, not a blank.
+_SINGLE_X_WORDS: Final = ("光", "射线", "线", "型", "轴", "染色体", "因素", "战机")
+_DIGIT: Final = re.compile(r"[0-9０-９]")
+_SPEECH: Final = r"重要(?:讲话|指示|批示|论述)"
+_SENTENCE_START: Final = '。！？；!?;“"\n'
+_OPENING_GAP: Final = re.compile(rf"的{_SPEECH}")
+_AT_MEETING: Final = re.compile(rf"在[^。！？；\n]{{1,40}}?上的{_SPEECH}")
+_VERB_GAP: Final = re.compile(rf"(?:学习|贯彻|落实|领悟|领会|遵循|按照|根据)(?={_SPEECH})")
+#: ``以习近平同志为核心的党中央`` with the name cut out.
+_CORE_GAP: Final = re.compile(r"以同志为核心")
+#: What may stand before ``在…上的重要讲话`` when the speaker has been cut out.
+_UNNAMED_BEFORE: Final = re.compile(
+    r"(?:^|[，,。！？；;：:、“\"（(\s]|学习|贯彻|落实|领会|领悟|按照|根据|遵循|结合|对照|深入|认真|是|和|与|及|同|把|将|以|用)$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing a writer should look at in a text.
+
+    Attributes:
+        kind: ``"sanitised"`` (a ``D`` meaning 党), ``"placeholder"`` (a blank to fill in)
+            or ``"missing-name"`` (a speaker seems cut out).
+        start: character offset where it starts.
+        end: character offset after it.
+        text: the text found.
+        message: what it is and what to do, in Chinese for writers.
+    """
+
+    kind: FindingKind
+    start: int
+    end: int
+    text: str
+    message: str
+
+
+def _single_x_is_word(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    if _DIGIT.fullmatch(before or "_") or _DIGIT.fullmatch(after or "_"):
+        return True  # 3×4, 2x: arithmetic
+    if text[start:end] in "xXｘＸ" and text[end : end + 3].startswith(_SINGLE_X_WORDS):
+        return True
+    return not (_is_cjk(before) or _is_cjk(after) or before in '“‘"+＋' or after in '”’"+＋')
+
+
+def find_issues(text: str, *, sanitised: bool = False) -> list[Finding]:
+    """Placeholders and likely removed names in ``text`` (and sanitised 党 when asked).
+
+    Args:
+        text: one paragraph or line.
+        sanitised: also report each ``D`` that stands for 党 (for drafts; imported text has
+            them restored already).
+
+    Returns:
+        Findings in order of their start offset.
+    """
+    found: list[Finding] = []
+    if sanitised:
+        for off, old, _new, rule in restore_text(text)[1]:
+            found.append(
+                Finding("sanitised", off, off + 1, old, f"“{old}”应为“党”（{rule}），请改正。")
+            )
+    for m in _PLACEHOLDER.finditer(text):
+        token = m.group(0)
+        blank = token[:-1] if m.group("unit") else token
+        if len(blank) == 1 and _single_x_is_word(text, m.start(), m.start() + 1):
+            continue
+        found.append(
+            Finding("placeholder", m.start(), m.end(), token, f"“{token}”是待填写的占位符。")
+        )
+    for m in _OPENING_GAP.finditer(text):
+        if m.start() == 0 or text[m.start() - 1] in _SENTENCE_START:
+            found.append(
+                Finding(
+                    "missing-name",
+                    m.start(),
+                    m.end(),
+                    m.group(0),
+                    "句首“的重要讲话”前缺少讲话人，可能被删去，请核对补全。",
+                )
+            )
+    for m in _AT_MEETING.finditer(text):
+        if _UNNAMED_BEFORE.search(text[max(0, m.start() - 4) : m.start()]):
+            found.append(
+                Finding(
+                    "missing-name",
+                    m.start(),
+                    m.end(),
+                    m.group(0),
+                    "“在…上的重要讲话”前没有讲话人，可能被删去，请核对补全。",
+                )
+            )
+    for m in _VERB_GAP.finditer(text):
+        end = text.index("重要", m.end()) + 4
+        found.append(
+            Finding(
+                "missing-name",
+                m.start(),
+                end,
+                text[m.start() : end],
+                "“重要讲话”前没有讲话人，可能被删去，请核对补全。",
+            )
+        )
+    for m in _CORE_GAP.finditer(text):
+        found.append(
+            Finding(
+                "missing-name",
+                m.start(),
+                m.end(),
+                m.group(0),
+                "“以同志为核心”中缺少姓名，可能被删去，请核对补全。",
+            )
+        )
+    found.sort(key=lambda f: (f.start, f.end))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class ParagraphFindings:
+    """The findings of one paragraph of an article (``index == -1``: the title)."""
+
+    index: int
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleHygiene:
+    """What hygiene knows about a stored article.
+
+    Attributes:
+        article_id: the article.
+        paragraphs: findings per paragraph that has any (title first, as index -1).
+        corrections: the restorations made at import (with the original characters).
+    """
+
+    article_id: int
+    paragraphs: tuple[ParagraphFindings, ...]
+    corrections: tuple[Correction, ...]
+
+    @property
+    def count(self) -> int:
+        """Number of findings."""
+        return sum(len(p.findings) for p in self.paragraphs)
+
+    def of(self, index: int) -> tuple[Finding, ...]:
+        """The findings of paragraph ``index`` (empty when none)."""
+        return next((p.findings for p in self.paragraphs if p.index == index), ())
+
+
+def article_findings(article: Article, corrections: Sequence[Correction] = ()) -> ArticleHygiene:
+    """Placeholders and likely removed names of an article, per paragraph.
+
+    Computed from the stored text each time (cheap: regular expressions over the paragraphs),
+    so they follow the rules of the running version without a migration.
+    """
+    per: list[ParagraphFindings] = []
+    title = find_issues(article.title)
+    if title:
+        per.append(ParagraphFindings(-1, tuple(title)))
+    for p in article.paragraphs:
+        found = find_issues(p.text)
+        if found:
+            per.append(ParagraphFindings(p.index, tuple(found)))
+    return ArticleHygiene(article.id, tuple(per), tuple(corrections))
+
+
+@dataclass(frozen=True, slots=True)
+class LineFinding:
+    """A finding in a draft: 1-based line and column (characters)."""
+
+    line: int
+    column: int
+    finding: Finding
+
+
+def check_text(lines: Iterable[str]) -> list[LineFinding]:
+    """Run every check (sanitised 党 included) over a draft, line by line."""
+    out: list[LineFinding] = []
+    for number, line in enumerate(lines, 1):
+        for f in find_issues(line, sanitised=True):
+            out.append(LineFinding(number, f.start + 1, f))
+    return out
+
+
+def read_draft(path: Path, encoding: str | None = None) -> list[str]:
+    """The lines of a writer's draft: .txt/.md in any encoding sucai reads, or .docx paragraphs.
+
+    Raises:
+        UserError: the file is missing or of another type.
+        DecodeError: a text file in no detectable encoding.
+    """
+    if not path.is_file():
+        raise UserError(f"{path}: no such file. Give the path of a .txt, .md or .docx draft.")
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        import docx
+
+        try:
+            document = docx.Document(str(path))
+        except Exception as exc:  # python-docx raises several unrelated types for bad files
+            raise UserError(
+                f"{path}: not a readable .docx ({exc}). Save it again from Word."
+            ) from None
+        return [p.text for p in document.paragraphs]
+    if suffix not in (".txt", ".md", ".text"):
+        raise UserError(f"{path}: check-hygiene reads .txt, .md and .docx drafts, not {suffix}.")
+    text, _used, _notes = decode_text(path.read_bytes(), str(path), encoding)
+    return text.splitlines()
