@@ -97,7 +97,7 @@ OPENAPI: Final[dict[str, Any]] = {
         },
         "/article/{article_id}/download": {
             "post": {
-                "summary": "Download as .txt or .md (counts against the daily quota)",
+                "summary": "Download as .txt, .md or .docx (counts against the daily quota)",
                 "parameters": [_param("article_id", "article id", "path", type="integer")],
                 "requestBody": {
                     "content": {
@@ -105,7 +105,7 @@ OPENAPI: Final[dict[str, Any]] = {
                             "schema": {
                                 "type": "object",
                                 "properties": {
-                                    "format": {"enum": ["txt", "md"]},
+                                    "format": {"enum": ["txt", "md", "docx"]},
                                     "csrf": {"type": "string"},
                                 },
                             }
@@ -123,6 +123,12 @@ OPENAPI: Final[dict[str, Any]] = {
                 "summary": "Articles newest first with facet counts, and today's additions",
                 "parameters": _FILTERS,
                 "responses": {"200": _json("{ok, total, articles, facets, today}")},
+            }
+        },
+        "/basket.json": {
+            "get": {
+                "summary": "The caller's 素材篮 (baskets and their items, in order)",
+                "responses": {"200": _json("{ok, baskets}"), **_errors(401)},
             }
         },
         "/account.json": {
