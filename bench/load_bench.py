@@ -65,6 +65,39 @@ def _client(
         latencies.append((time.perf_counter() - started) * 1000)
 
 
+def _run_wrk(port: int, clients: int, seconds: float) -> tuple[float, float, float, int]:
+    """The same load from wrk (a C load generator), which leaves the CPU to the server."""
+    paths = ["/search.json?q=" + urllib.parse.quote(q) for _, q in all_queries()]
+    script = Path(tempfile.mkdtemp()) / "queries.lua"
+    script.write_text(
+        "paths = {" + ",".join(f'"{p}"' for p in paths) + "}\n"
+        "n = 0\n"
+        "request = function()\n"
+        "  n = n + 1\n"
+        "  return wrk.format('GET', paths[(n % #paths) + 1])\n"
+        "end\n"
+        "done = function(summary, latency, requests)\n"
+        "  local e = summary.errors\n"
+        "  io.write(string.format('RESULT %d %d %d %d\\n', summary.requests, summary.duration,\n"
+        "    latency:percentile(50), latency:percentile(95)))\n"
+        "  io.write(string.format('ERRORS %d\\n', e.connect + e.read + e.write + e.status"
+        " + e.timeout))\n"
+        "end\n",
+        encoding="utf-8",
+    )
+    command = ["wrk", "-t2", f"-c{clients}", f"-d{int(seconds)}s", "-s", str(script)]
+    out = subprocess.run(
+        [*command, f"http://127.0.0.1:{port}/"], capture_output=True, text=True, check=True
+    ).stdout
+    fields = {
+        line.split()[0]: line.split()[1:]
+        for line in out.splitlines()
+        if line.startswith(("RESULT ", "ERRORS "))
+    }
+    requests, micros, p50, p95 = (int(v) for v in fields["RESULT"])
+    return requests / (micros / 1e6), p50 / 1000, p95 / 1000, int(fields["ERRORS"][0])
+
+
 def _run(port: int, clients: int, seconds: float) -> tuple[float, float, float, int]:
     queries = [q for _, q in all_queries()]
     latencies: list[float] = []
@@ -98,6 +131,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--import-while", action="store_true", help="import during the load")
+    parser.add_argument("--wrk", action="store_true", help="drive the load with wrk")
     args = parser.parse_args()
     if not CORPUS.is_dir():
         sys.exit(f"error: {CORPUS} is missing; the benchmark needs the shared corpus.")
@@ -116,10 +150,11 @@ def main() -> None:
         cwd=ROOT,
     )
     rows = []
+    run = _run_wrk if args.wrk else _run
     try:
         _wait(args.port)
         for clients in args.clients:
-            rows.append((f"{clients} clients", *_run(args.port, clients, args.seconds)))
+            rows.append((f"{clients} clients", *run(args.port, clients, args.seconds)))
         if args.import_while:
             copy = _replicate(tmp, 1)
             importer = subprocess.Popen(
@@ -131,7 +166,7 @@ def main() -> None:
             time.sleep(2)
             for clients in args.clients:
                 rows.append(
-                    (f"{clients} clients, import running", *_run(args.port, clients, args.seconds))
+                    (f"{clients} clients, import running", *run(args.port, clients, args.seconds))
                 )
             running = importer.poll() is None
             importer.wait()
