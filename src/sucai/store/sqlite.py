@@ -35,6 +35,10 @@ if TYPE_CHECKING:
 __all__ = ["SqliteStore", "content_hash"]
 
 
+#: Entries kept in each of the caches of unchanging article data (heads, outline paths).
+_CACHE_LIMIT = 200_000
+
+
 def content_hash(draft: ArticleDraft) -> str:
     """The key under which an article is stored once: its title and paragraph texts."""
     digest = hashlib.sha256(draft.title.encode())
@@ -96,6 +100,8 @@ class SqliteStore:
                 "or move this one away."
             ) from None
         self._depth = 0
+        self._heads: dict[int, ArticleHead] = {}
+        self._paths: dict[tuple[int, int], tuple[tuple[str, bool], ...]] = {}
 
     def _migrate(self) -> None:
         self.db.execute(
@@ -492,12 +498,23 @@ class SqliteStore:
         """Title, role, genre and date of articles, by id."""
         from sucai.store import ArticleHead
 
-        sql = "SELECT id, title, role, genre, issued_on, year FROM articles WHERE id IN ({})"
-        return {r[0]: ArticleHead(*r) for r in self._rows_in(sql, article_ids)}
+        # Stored articles never change, so their heads are kept for the next search.
+        missing = [a for a in article_ids if a not in self._heads]
+        if missing:
+            if len(self._heads) > _CACHE_LIMIT:
+                self._heads.clear()
+            sql = "SELECT id, title, role, genre, issued_on, year FROM articles WHERE id IN ({})"
+            self._heads.update((r[0], ArticleHead(*r)) for r in self._rows_in(sql, missing))
+        return {a: self._heads[a] for a in article_ids if a in self._heads}
 
     def outline_path(self, article_id: int, entry: int) -> tuple[tuple[str, bool], ...]:
         """An outline entry and its ancestors, top first: ``(text, paid)``, where ``paid``
         says whether the paragraph the entry stands on is in the paid part."""
+        key = (article_id, entry)
+        if key in self._paths:
+            return self._paths[key]
+        if len(self._paths) > _CACHE_LIMIT:
+            self._paths.clear()
         rows = self.db.execute(
             "WITH RECURSIVE up(idx, text, parent, paragraph, depth) AS ("
             " SELECT idx, text, parent, paragraph, 0 FROM outline WHERE article_id = ? AND idx = ?"
@@ -508,7 +525,9 @@ class SqliteStore:
             " ON p.article_id = ? AND p.idx = up.paragraph ORDER BY up.depth DESC",
             (article_id, entry, article_id, article_id),
         )
-        return tuple((text, bool(paid)) for text, paid in rows)
+        path = tuple((text, bool(paid)) for text, paid in rows)
+        self._paths[key] = path
+        return path
 
     def removed_lines(self, file_id: int) -> list[tuple[int, str, str]]:
         """``(line, text, reason)`` of what cleaning removed from a file."""
