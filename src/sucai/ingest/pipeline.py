@@ -52,36 +52,42 @@ class _Parsed:
     slot: int
 
 
-def _edge_lines(parsed: ParsedText) -> set[str]:
-    lines = [b.text for b in parsed.blocks if b.text and b.kind == "text"]
-    edges = lines[:_EDGE_LINES] + lines[-_EDGE_LINES:]
-    return {
-        t
-        for t in edges
-        if not is_structural(t)
-        and not (len(t) <= _SALUTATION_MAX and t[-1] in "！!：:")
+def _is_candidate(text: str) -> bool:
+    """Could this edge line be boilerplate? (Not a heading, salutation or dated line.)"""
+    return (
+        not is_structural(text)
+        and not (len(text) <= _SALUTATION_MAX and text[-1] in "！!：:")
         # "2020年12月23日 …会议通过" repeats across laws, but it is each law's own date.
-        and not _DATE.search(t)
-    }
+        and not _DATE.search(text)
+    )
+
+
+def _edge_indices(parsed: ParsedText) -> list[int]:
+    """Indices of the first and last few non-empty text blocks."""
+    texts = [i for i, b in enumerate(parsed.blocks) if b.text and b.kind == "text"]
+    return sorted(set(texts[:_EDGE_LINES] + texts[-_EDGE_LINES:]))
 
 
 def _drop_boilerplate(items: list[_Parsed]) -> None:
     """Remove edge lines repeated across many files of the chunk (in place)."""
     if len(items) < _REPEAT_MIN_FILES:
         return
-    counts = Counter(line for item in items for line in _edge_lines(item.parsed))
+    edges = [_edge_indices(item.parsed) for item in items]
+    counts = Counter(
+        text
+        for item, indices in zip(items, edges, strict=True)
+        for text in {item.parsed.blocks[i].text for i in indices}
+        if _is_candidate(text)
+    )
     need = max(_REPEAT_MIN_FILES, int(_REPEAT_SHARE * len(items) + 0.999))
     boiler = {line for line, n in counts.items() if n >= need}
     if not boiler:
         return
-    for item in items:
-        edges = _edge_lines(item.parsed) & boiler
-        if not edges:
-            continue
+    for item, indices in zip(items, edges, strict=True):
         blocks = item.parsed.blocks
-        texts = [i for i, b in enumerate(blocks) if b.text and b.kind == "text"]
-        edge_idx = set(texts[:_EDGE_LINES] + texts[-_EDGE_LINES:])
-        drop = {i for i in edge_idx if blocks[i].text in edges}
+        drop = {i for i in indices if blocks[i].text in boiler}
+        if not drop:
+            continue
         removed = [RemovedLine(blocks[i].line, blocks[i].text, "repeated") for i in sorted(drop)]
         item.parsed = replace(
             item.parsed,
