@@ -81,6 +81,16 @@ class Library:
         """Close the library."""
         self.store.close()
 
+    def reader(self) -> Library:
+        """A read-only library for another thread: its own store connection, the same index.
+
+        Searches and reads in several threads each use their own reader and run side by side;
+        it never brings the index up to date (the writer's imports do).
+        """
+        reader = Library(self.store.reader(), self.index)
+        reader.auto_sync = False
+        return reader
+
     def ingest(
         self,
         paths: list[Path] | list[str],

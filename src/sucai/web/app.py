@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -26,20 +27,25 @@ from sucai.errors import (
 )
 from sucai.users import Accounts
 from sucai.web import views
-from sucai.web.render import error_body, page, wants_json
+from sucai.web.render import Readers, error_body, page, wants_json
 from sucai.web.uploads import ImportJobs
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
     from starlette.requests import Request
     from starlette.responses import Response
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
     from sucai.library import Library
-    from sucai.web.uploads import ImportJob
+    from sucai.web.uploads import FinishedJob
 
 __all__ = ["WebSettings", "create_app"]
 
 HERE: Final = Path(__file__).resolve().parent
+#: Read-only libraries that searches and page views use side by side (two cores, and a few
+#: more so that one slow read does not hold up the rest).
+READERS: Final = 4
 log = logging.getLogger("sucai.web")
 
 # Most specific first: the first class an error is an instance of gives the status.
@@ -177,10 +183,10 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
     db = settings.db or Path(str(getattr(library.store, "path", "")))
     accounts = Accounts(library.store)
 
-    def on_import_done(job: ImportJob) -> None:
+    def on_import_done(job: FinishedJob) -> None:
         # Called on the import thread: the app's connection is shared, so take its lock.
         report = job.report
-        summary = f"{len(job.names)} files, {report.new_articles if report else 0} new"
+        summary = f"{job.files} files, {report.new_articles if report else 0} new"
         with app.state.lock:
             accounts.audit(job.account, "import", summary, job.state, "-")
 
@@ -222,8 +228,15 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
         Route("/openapi.json", views.openapi),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        app.state.readers.close()
+
     app = Starlette(
         routes=routes,
+        lifespan=lifespan,
         exception_handlers={
             SucaiError: _sucai_error,
             HTTPException: _http_error,
@@ -238,6 +251,8 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
     app.state.accounts = accounts
     app.state.settings = settings
     app.state.lock = threading.RLock()
+    app.state.readers = Readers(library, READERS)
     app.state.templates = _templates()
     app.state.imports = ImportJobs(db, settings.upload_dir, on_import_done)
+    app.state.imports.mark_interrupted(library.store)
     return app
