@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import threading
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ from starlette.staticfiles import StaticFiles
 from sucai.errors import (
     AccessDeniedError,
     AuthError,
+    ConfigError,
     LoginThrottledError,
     NotFoundError,
     QuotaExceededError,
@@ -25,6 +28,7 @@ from sucai.errors import (
     UploadTooLargeError,
     UserError,
 )
+from sucai.library import open_library
 from sucai.users import Accounts
 from sucai.web import views
 from sucai.web.render import Readers, error_body, page, wants_json
@@ -40,7 +44,7 @@ if TYPE_CHECKING:
     from sucai.library import Library
     from sucai.web.uploads import FinishedJob
 
-__all__ = ["WebSettings", "create_app"]
+__all__ = ["WebSettings", "app_from_environment", "create_app", "settings_to_environment"]
 
 HERE: Final = Path(__file__).resolve().parent
 #: Read-only libraries that searches and page views use side by side (two cores, and a few
@@ -86,6 +90,42 @@ class WebSettings:
     max_upload_bytes: int = 200 * 1024 * 1024
     page_size: int = 20
     upload_dir: Path | None = None
+
+
+#: The environment variable that carries :class:`WebSettings` to each server worker process.
+SETTINGS_ENV: Final = "SUCAI_WEB_SETTINGS"
+
+
+def settings_to_environment(settings: WebSettings) -> dict[str, str]:
+    """``settings`` as environment variables for :func:`app_from_environment`."""
+    data = {
+        "db": str(settings.db) if settings.db else None,
+        "max_upload_bytes": settings.max_upload_bytes,
+        "page_size": settings.page_size,
+        "upload_dir": str(settings.upload_dir) if settings.upload_dir else None,
+    }
+    return {SETTINGS_ENV: json.dumps(data, ensure_ascii=False)}
+
+
+def app_from_environment() -> Starlette:
+    """The app of one ``sucai serve --workers N`` process (uvicorn calls it in each worker).
+
+    Raises:
+        ConfigError: the settings variable is missing (this is not a ``sucai serve`` worker).
+    """
+    raw = os.environ.get(SETTINGS_ENV)
+    if not raw:
+        raise ConfigError(f"${SETTINGS_ENV} is not set: start the server with `sucai serve`.")
+    data = json.loads(raw)
+    settings = WebSettings(
+        db=Path(data["db"]) if data["db"] else None,
+        max_upload_bytes=data["max_upload_bytes"],
+        page_size=data["page_size"],
+        upload_dir=Path(data["upload_dir"]) if data["upload_dir"] else None,
+    )
+    if settings.db is None:
+        raise ConfigError(f"${SETTINGS_ENV} names no library: start the server with `sucai serve`.")
+    return create_app(open_library(settings.db), settings)
 
 
 class SecurityHeaders:

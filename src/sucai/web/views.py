@@ -8,6 +8,7 @@ render. They hold no business rules and never open connections.
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import asdict
 from datetime import datetime
@@ -858,9 +859,9 @@ async def check_css(request: Request) -> Response:
 
 
 async def health(request: Request) -> Response:
-    """``/health``: the library answers."""
-    count = await blocking(request, lambda: _library(request).count())
-    return JSONResponse({"ok": True, "status": "ok", "articles": count})
+    """``/health``: the library answers (and which server process answered)."""
+    count = await reading(request, lambda reader: reader.count())
+    return JSONResponse({"ok": True, "status": "ok", "articles": count, "pid": os.getpid()})
 
 
 async def openapi(request: Request) -> Response:
