@@ -108,13 +108,13 @@ class Library:
             self.index.sync(self.store, on_progress=on_index)
         return report
 
-    def search(self, query: Query | str, *, facet_pool: int = 0) -> SearchPage:
+    def search(self, query: Query | str, *, facets: bool = False) -> SearchPage:
         """Search paragraphs (or titles, or outlines): exact matches, best first.
 
         Args:
             query: a :class:`~sucai.search.query.Query`, or a query string with the default
                 options (see :func:`~sucai.search.query.parse_query`).
-            facet_pool: also count genres, roles and years among this many best hits.
+            facets: also count all matches per genre, role and year.
 
         Raises:
             QueryError: the query string cannot be understood.
@@ -123,7 +123,7 @@ class Library:
             query = parse_query(query)
         if self.auto_sync:
             self.index.sync(self.store)
-        return search(self.store, self.index, query, facet_pool=facet_pool)
+        return search(self.store, self.index, query, facets=facets)
 
     def similar(self, article_id: int, *, limit: int = 10) -> builtins.list[Similar]:
         """Articles most like ``article_id``, most similar first."""

@@ -250,3 +250,18 @@ def test_the_segmenter_may_be_first_used_by_several_threads_at_once() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_facets_count_every_match_and_choosing_one_gives_that_many(sliced: Library) -> None:
+    for q in ("发展", "人民", "改革开放"):
+        page = sliced.search(parse_query(q, limit=5), facets=True)
+        assert page.total == sliced.search(parse_query(q, limit=5)).total
+        genres = page.facets["genre"]
+        assert genres, q
+        # Every match has one genre: the genre counts add up to all matches, not to a page.
+        assert sum(n for _, n in genres) == page.total > len(page.hits)
+        for value, n in genres:
+            assert sliced.search(parse_query(q, genre=value, limit=1)).total == n
+        for value, n in page.facets["year"][:3]:
+            year = int(value)
+            assert sliced.search(parse_query(q, years=(year, year), limit=1)).total == n

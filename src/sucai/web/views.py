@@ -67,7 +67,6 @@ if TYPE_CHECKING:
     from sucai.store import ArticleSummary, User
     from sucai.users import Account, Accounts
 
-FACET_POOL: Final = 200  # search facets count the articles of the best this-many hits
 MAX_PAGE: Final = 500
 RECENT_JOBS: Final = 30  # import jobs listed on the import page
 SCOPES: Final = (("all", "全文"), ("title", "标题"), ("outline", "提纲"))
@@ -237,16 +236,14 @@ async def search(request: Request) -> Response:
             limit=size,
             offset=(number - 1) * size,
         )
-        result = redact_page(library.search(query, facet_pool=FACET_POOL), account)
-        facets, pool = result.facets, result.facet_hits
-        return {**base, "page": result, "facets": facets, "pool": pool, "number": number}
+        result = redact_page(library.search(query, facets=True), account)
+        return {**base, "page": result, "facets": result.facets, "number": number}
 
     context = await reading(request, work)
     result = context["page"]
     if wants_json(request):
         data = page_to_dict(result)
         data["facets"] = _facet_dict(context["facets"])
-        data["facets_from_hits"] = context["pool"]
         return JSONResponse({**data, "ok": True})
     if result is not None:
         pages = (result.total + size - 1) // size
