@@ -1,10 +1,10 @@
 """Load benchmark: searches per second and latency of ``sucai serve`` under concurrent clients.
 
 Run with ``.venv/bin/python -m bench.load_bench [--db LIB] [--clients 16] [--seconds 20]
-[--workers 1 2] [--wrk]``. For each ``--workers`` count it starts ``sucai serve --workers N``
-in its own processes on loopback, then drives ``/search.json`` (20 hits and the facet counts
-the search page shows) with
-the 242 queries of ``bench/queries.py`` from client threads with keep-alive connections, for a
+[--workers 1 2] [--wrk] [--facets] [--import-while]``. For each ``--workers`` count it starts
+``sucai serve --workers N`` on loopback, then drives ``/search.json`` (20 hits; with
+``--facets`` the facet counts too, as the search page computes them) with the 242 queries of
+``bench/queries.py`` from keep-alive client connections (threads, or wrk with ``--wrk``), for a
 bounded time. With ``--import-while`` a real import (a copy of the shared corpus with every long
 line changed, so every article is new and gets indexed) runs into the same library at the same
 time; the clients count every non-200 answer and every connection error.
@@ -24,6 +24,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -65,12 +66,17 @@ def _wait(port: int, workers: int, seconds: float = 120) -> None:
 
 
 def _client(
-    port: int, queries: list[str], stop: float, latencies: list[float], errors: list[str]
+    port: int,
+    queries: list[str],
+    stop: float,
+    latencies: list[float],
+    errors: list[str],
+    suffix: str,
 ) -> None:
     con = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     i = 0
     while time.monotonic() < stop:
-        path = "/search.json?q=" + urllib.parse.quote(queries[i % len(queries)])
+        path = "/search.json?q=" + urllib.parse.quote(queries[i % len(queries)]) + suffix
         i += 1
         started = time.perf_counter()
         try:
@@ -86,9 +92,11 @@ def _client(
         latencies.append((time.perf_counter() - started) * 1000)
 
 
-def _run_wrk(port: int, clients: int, seconds: float) -> tuple[float, float, float, int]:
+def _run_wrk(
+    port: int, clients: int, seconds: float, suffix: str = ""
+) -> tuple[float, float, float, int]:
     """The same load from wrk (a C load generator), which leaves the CPU to the server."""
-    paths = ["/search.json?q=" + urllib.parse.quote(q) for _, q in all_queries()]
+    paths = ["/search.json?q=" + urllib.parse.quote(q) + suffix for _, q in all_queries()]
     script = Path(tempfile.mkdtemp()) / "queries.lua"
     script.write_text(
         "paths = {" + ",".join(f'"{p}"' for p in paths) + "}\n"
@@ -119,14 +127,16 @@ def _run_wrk(port: int, clients: int, seconds: float) -> tuple[float, float, flo
     return requests / (micros / 1e6), p50 / 1000, p95 / 1000, int(fields["ERRORS"][0])
 
 
-def _run(port: int, clients: int, seconds: float) -> tuple[float, float, float, int]:
+def _run(
+    port: int, clients: int, seconds: float, suffix: str = ""
+) -> tuple[float, float, float, int]:
     queries = [q for _, q in all_queries()]
     latencies: list[float] = []
     errors: list[str] = []
     stop = time.monotonic() + seconds
     threads = [
         threading.Thread(
-            target=_client, args=(port, queries[k:] + queries[:k], stop, latencies, errors)
+            target=_client, args=(port, queries[k:] + queries[:k], stop, latencies, errors, suffix)
         )
         for k in range(clients)
     ]
@@ -154,6 +164,11 @@ def main() -> None:
     parser.add_argument("--import-while", action="store_true", help="import during the load")
     parser.add_argument("--wrk", action="store_true", help="drive the load with wrk")
     parser.add_argument(
+        "--facets",
+        action="store_true",
+        help="ask for the facet counts too (facets=1), as the search page computes them",
+    )
+    parser.add_argument(
         "--workers", type=int, nargs="+", default=[1, 2], help="server processes to compare"
     )
     args = parser.parse_args()
@@ -168,7 +183,7 @@ def main() -> None:
         f"{platform.python_version()} · {time.strftime('%Y-%m-%d')}"
     )
     rows = []
-    run = _run_wrk if args.wrk else _run
+    run = partial(_run_wrk if args.wrk else _run, suffix="&facets=1" if args.facets else "")
     try:
         for workers in args.workers:
             server = subprocess.Popen(

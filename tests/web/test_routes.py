@@ -105,7 +105,10 @@ def test_search_page_groups_hits_by_article_with_highlights_facets_and_tabs(
     assert 'href="/search?q=%E6%8B%9B%E5%95%86&amp;in=title"' in page.text  # tab keeps q
     data = app_client.get("/search.json?q=招商").json()
     assert data["total"] >= len(data["hits"]) > 0
-    assert data["facets"]["genre"]
+    assert "facets" not in data  # the API counts facets when asked
+    counted = app_client.get("/search.json?q=招商&facets=1").json()
+    assert sum(n for _, n in counted["facets"]["genre"]) == counted["total"] == data["total"]
+    assert "来源" in page.text  # the source facet: the folder the seed came from
     hit = data["hits"][0]
     start, end = hit["highlights"][0]
     assert hit["text"][start:end] == "招商"

@@ -42,6 +42,7 @@ _FILTERS: Final = [
     _param("genre", "文种, e.g. 讲话"),
     _param("role", "speaker role, e.g. 县长"),
     _param("year", "2020, 2020..2025, 2020.. or ..2025"),
+    _param("source", "来源: the folder the material was imported from"),
     _param("page", "1-based page", type="integer", minimum=1),
 ]
 
@@ -81,9 +82,14 @@ OPENAPI: Final[dict[str, Any]] = {
                     _param("q", 'the query: words, "phrases", -excluded, 文种:讲话 …'),
                     _param("in", "scope", enum=["all", "title", "outline"]),
                     *_FILTERS,
+                    _param(
+                        "facets",
+                        "1: also count all matches per genre, role, year and source",
+                        enum=["1"],
+                    ),
                 ],
                 "responses": {
-                    "200": _json("{ok, total, offset, limit, hits:[…], facets}"),
+                    "200": _json("{ok, total, offset, limit, hits:[…], facets (facets=1)}"),
                     **_errors(400),
                 },
             }

@@ -239,14 +239,17 @@ async def search(request: Request) -> Response:
             limit=size,
             offset=(number - 1) * size,
         )
-        result = redact_page(library.search(query, facets=True), account)
+        # The page always shows facets; the JSON API counts them when asked (facets=1).
+        facets = not wants_json(request) or params.get("facets", "") in ("1", "true")
+        result = redact_page(library.search(query, facets=facets), account)
         return {**base, "page": result, "facets": result.facets, "number": number}
 
     context = await reading(request, work)
     result = context["page"]
     if wants_json(request):
         data = page_to_dict(result)
-        data["facets"] = _facet_dict(context["facets"])
+        if context["facets"]:
+            data["facets"] = _facet_dict(context["facets"])
         return JSONResponse({**data, "ok": True})
     if result is not None:
         pages = (result.total + size - 1) // size
