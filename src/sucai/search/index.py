@@ -25,7 +25,7 @@ from sucai.errors import StoreError
 from sucai.search.tokenize import TOKENIZER_ID, prepare_batch
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
     from sucai.store import IndexArticle, Store
@@ -60,6 +60,19 @@ def _schema() -> tantivy.Schema:
     # The article title's words on each paragraph: title matches lift a paragraph's rank.
     builder.add_text_field("tw", tokenizer_name="whitespace", index_option="basic")
     return builder.build()
+
+
+@contextlib.contextmanager
+def _committing(writer: tantivy.IndexWriter) -> Iterator[tantivy.IndexWriter]:
+    """Commit what the block wrote and wait for merges; roll back on any error (or Ctrl-C)."""
+    try:
+        yield writer
+        writer.commit()
+        writer.wait_merging_threads()
+    except BaseException:
+        with contextlib.suppress(Exception):
+            writer.rollback()
+        raise
 
 
 class SearchIndex:
@@ -143,7 +156,7 @@ class SearchIndex:
                 raise
             # Another process is writing the index; it will bring it up to date.
             return 0
-        try:
+        with _committing(writer):
             # Documents of articles past the recorded mark may exist from an interrupted
             # sync whose commit landed but whose mark did not: drop them before re-adding.
             writer.delete_documents_by_query(
@@ -158,12 +171,6 @@ class SearchIndex:
                 done += len(batch)
                 if on_progress is not None:
                     on_progress(done, total)
-            writer.commit()
-            writer.wait_merging_threads()
-        except BaseException:
-            with contextlib.suppress(Exception):
-                writer.rollback()
-            raise
         self._write_meta(newest)
         self._stamp = -1
         return done
@@ -185,7 +192,7 @@ class SearchIndex:
                 raise
             self._write_meta(None)
             return
-        try:
+        with _committing(writer):
             for article_id in ids:
                 writer.delete_documents_by_query(
                     tantivy.Query.range_query(
@@ -193,12 +200,6 @@ class SearchIndex:
                     )
                 )
             self._add_batch(writer, store.index_articles(ids))
-            writer.commit()
-            writer.wait_merging_threads()
-        except BaseException:
-            with contextlib.suppress(Exception):
-                writer.rollback()
-            raise
         self._stamp = -1
 
     def clear(self) -> None:
