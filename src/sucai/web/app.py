@@ -20,6 +20,7 @@ from sucai.errors import (
     LoginThrottledError,
     NotFoundError,
     QuotaExceededError,
+    StoreUnavailableError,
     SucaiError,
     UploadTooLargeError,
     UserError,
@@ -51,6 +52,7 @@ STATUS: Final[tuple[tuple[type[SucaiError], int], ...]] = (
     (AccessDeniedError, 403),
     (NotFoundError, 404),
     (UserError, 400),
+    (StoreUnavailableError, 503),
 )
 TITLES: Final = {
     400: "请求有误",
@@ -61,6 +63,7 @@ TITLES: Final = {
     413: "上传内容过大",
     429: "请稍后再试",
     500: "服务器出错",
+    503: "服务暂不可用",
 }
 
 
@@ -69,14 +72,14 @@ class WebSettings:
     """Settings of the web app.
 
     Attributes:
-        db: the library file, for the import thread's own connection (``None``: the path of
-            the library's SQLite store).
+        db: the library file or PostgreSQL URL, for the import thread's own connection
+            (``None``: the library's own).
         max_upload_bytes: the largest upload accepted, in bytes (larger: HTTP 413).
         page_size: hits or articles per page.
         upload_dir: where uploads are kept while they are imported (``None``: system temp).
     """
 
-    db: Path | None = None
+    db: Path | str | None = None
     max_upload_bytes: int = 200 * 1024 * 1024
     page_size: int = 20
     upload_dir: Path | None = None
@@ -139,6 +142,12 @@ async def _sucai_error(request: Request, exc: Exception) -> Response:
     if status == 500:
         log.exception("unexpected error", exc_info=exc)
         return _error(request, ["服务器内部错误，请稍后重试或联系管理员。"], 500)
+    if status == 503:
+        # The database went away (issue 7): say so briefly; the details are for the log.
+        log.warning("%s", exc)
+        response = _error(request, ["数据库暂时不可用，请稍后重试。"], 503)
+        response.headers["Retry-After"] = "5"
+        return response
     return _error(request, [str(exc)], status)
 
 
@@ -174,7 +183,12 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
         settings: see :class:`WebSettings`.
     """
     settings = settings or WebSettings()
-    db = settings.db or Path(str(getattr(library.store, "path", "")))
+    # A PostgreSQL store has a URL (issue 7), a SQLite store a file path.
+    db = (
+        settings.db
+        or getattr(library.store, "url", None)
+        or Path(str(getattr(library.store, "path", "")))
+    )
     accounts = Accounts(library.store)
 
     def on_import_done(job: ImportJob) -> None:

@@ -125,14 +125,14 @@ class ImportJobs:
     """Runs uploads through ``Library.ingest`` one at a time, in background threads.
 
     Args:
-        db: the library file; each job opens its own connection to it.
+        db: the library file or PostgreSQL URL; each job opens its own connection to it.
         root: where upload folders are made (the system temp folder when ``None``).
         on_done: called with each finished job (e.g. to write the audit log).
     """
 
     def __init__(
         self,
-        db: Path,
+        db: Path | str,
         root: Path | None = None,
         on_done: Callable[[ImportJob], None] | None = None,
     ) -> None:
