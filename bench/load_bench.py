@@ -1,7 +1,9 @@
 """Load benchmark: searches per second and latency of ``sucai serve`` under concurrent clients.
 
-Run with ``.venv/bin/python -m bench.load_bench [--db LIB] [--clients 16] [--seconds 20]``.
-It starts ``sucai serve`` in its own process on loopback, then drives ``/search.json`` with
+Run with ``.venv/bin/python -m bench.load_bench [--db LIB] [--clients 16] [--seconds 20]
+[--workers 1 2] [--wrk]``. For each ``--workers`` count it starts ``sucai serve --workers N``
+in its own processes on loopback, then drives ``/search.json`` (20 hits and the facet counts
+the search page shows) with
 the 242 queries of ``bench/queries.py`` from client threads with keep-alive connections, for a
 bounded time. With ``--import-while`` a real import (a copy of the shared corpus with every long
 line changed, so every article is new and gets indexed) runs into the same library at the same
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import platform
 import shutil
@@ -22,25 +25,43 @@ import threading
 import time
 import urllib.parse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bench.import_bench import CORPUS, _replicate
 from bench.queries import all_queries
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 SUCAI = [sys.executable, "-m", "sucai"]
 
 
-def _wait(port: int, seconds: float = 60) -> None:
+def _health(port: int) -> int | None:
+    """The pid of the worker that answered ``/health`` (``None``: no answer yet)."""
+    try:
+        con = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        con.request("GET", "/health")
+        response = con.getresponse()
+        data = json.loads(response.read())
+        con.close()
+    except (OSError, ValueError):
+        return None
+    return int(data["pid"]) if response.status == 200 else None
+
+
+def _wait(port: int, workers: int, seconds: float = 120) -> None:
+    """Wait until every worker process answers (each starts on its own)."""
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            con = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            con.request("GET", "/health")
-            if con.getresponse().status == 200:
-                return
-        except OSError:
+    seen: set[int] = set()
+    while time.monotonic() < deadline and len(seen) < workers:
+        pid = _health(port)
+        if pid is None:
             time.sleep(0.2)
-    sys.exit("error: sucai serve did not answer /health in time")
+        else:
+            seen.add(pid)
+    if len(seen) < workers:
+        sys.exit(f"error: only {len(seen)} of {workers} sucai serve workers answered in time")
 
 
 def _client(
@@ -132,6 +153,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--import-while", action="store_true", help="import during the load")
     parser.add_argument("--wrk", action="store_true", help="drive the load with wrk")
+    parser.add_argument(
+        "--workers", type=int, nargs="+", default=[1, 2], help="server processes to compare"
+    )
     args = parser.parse_args()
     if not CORPUS.is_dir():
         sys.exit(f"error: {CORPUS} is missing; the benchmark needs the shared corpus.")
@@ -143,44 +167,73 @@ def main() -> None:
         f"machine: {platform.node()} · {os.cpu_count()} cores · Python "
         f"{platform.python_version()} · {time.strftime('%Y-%m-%d')}"
     )
-    server = subprocess.Popen(
-        [*SUCAI, "serve", "--db", str(db), "--port", str(args.port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=ROOT,
-    )
     rows = []
     run = _run_wrk if args.wrk else _run
     try:
-        _wait(args.port)
-        for clients in args.clients:
-            rows.append((f"{clients} clients", *run(args.port, clients, args.seconds)))
-        if args.import_while:
-            copy = _replicate(tmp, 1)
-            importer = subprocess.Popen(
-                [*SUCAI, "import", "--db", str(db), str(copy)],
+        for workers in args.workers:
+            server = subprocess.Popen(
+                [
+                    *SUCAI,
+                    "serve",
+                    "--db",
+                    str(db),
+                    "--port",
+                    str(args.port),
+                    "--workers",
+                    str(workers),
+                ],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 cwd=ROOT,
             )
-            time.sleep(2)
-            for clients in args.clients:
-                rows.append(
-                    (f"{clients} clients, import running", *run(args.port, clients, args.seconds))
-                )
-            running = importer.poll() is None
-            importer.wait()
-            print(
-                f"import {'was still running at the end' if running else 'ended during'} the load"
-            )
+            try:
+                _wait(args.port, workers)
+                for clients in args.clients:
+                    rows.append(
+                        (workers, f"{clients} clients", *run(args.port, clients, args.seconds))
+                    )
+                if args.import_while:
+                    rows += _under_import(args, tmp, db, workers, run)
+            finally:
+                server.terminate()
+                server.wait()
     finally:
-        server.terminate()
-        server.wait()
         shutil.rmtree(tmp, ignore_errors=True)
-    print("\n| load | searches/s | p50 ms | p95 ms | errors |")
-    print("|---|---:|---:|---:|---:|")
-    for name, rate, p50, p95, errors in rows:
-        print(f"| {name} | {rate:.0f} | {p50:.1f} | {p95:.1f} | {errors} |")
+    print("\n| server processes | load | searches/s | p50 ms | p95 ms | errors |")
+    print("|---:|---|---:|---:|---:|---:|")
+    for workers, name, rate, p50, p95, errors in rows:
+        print(f"| {workers} | {name} | {rate:.0f} | {p50:.1f} | {p95:.1f} | {errors} |")
+
+
+Row = tuple[int, str, float, float, float, int]
+
+
+def _under_import(
+    args: argparse.Namespace,
+    tmp: Path,
+    db: Path,
+    workers: int,
+    run: Callable[[int, int, float], tuple[float, float, float, int]],
+) -> list[Row]:
+    """The same loads while a changed copy of the corpus is imported into the library."""
+    copy = tmp / f"replica{workers}"
+    if not copy.exists():
+        copy = _replicate(tmp, workers)
+    importer = subprocess.Popen(
+        [*SUCAI, "import", "--db", str(db), str(copy)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+    )
+    time.sleep(2)
+    rows: list[Row] = []
+    for clients in args.clients:
+        load = f"{clients} clients, import running"
+        rows.append((workers, load, *run(args.port, clients, args.seconds)))
+    running = importer.poll() is None
+    importer.wait()
+    print(f"import {'was still running at the end' if running else 'ended during'} the load")
+    return rows
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from functools import wraps
 from pathlib import Path
@@ -587,42 +588,60 @@ def info(library: Library) -> None:
     show_default=True,
     help="Largest upload the import page accepts.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Server processes, each searching on its own CPU core [default: one per core, at most 4].",
+)
 @db_option
-def serve(host: str, port: int, max_upload_mb: int, library: Library) -> None:
+def serve(host: str, port: int, max_upload_mb: int, workers: int | None, library: Library) -> None:
     """Serve the web app and JSON API (uvicorn, with request logging).
 
     \b
       sucai serve                        http://127.0.0.1:8000/
-      sucai serve --host 0.0.0.0 --port 8080
+      sucai serve --host 0.0.0.0 --port 8080 --workers 2
     Create the first admin with: sucai user add NAME --admin
     """
     import uvicorn
 
     from sucai.users import Accounts
     from sucai.web import WebSettings, create_app
+    from sucai.web.app import settings_to_environment
 
     store_path = getattr(library.store, "url", None) or Path(
         str(getattr(library.store, "path", ""))
     )
-    app = create_app(
-        library, WebSettings(db=store_path, max_upload_bytes=max_upload_mb * 1024 * 1024)
-    )
+    settings = WebSettings(db=store_path, max_upload_bytes=max_upload_mb * 1024 * 1024)
+    workers = workers or min(os.cpu_count() or 1, 4)
     if not any(u.role == "admin" for u in Accounts(library.store).users()):
         click.echo(
             "No admin account yet: create one with "
             f"`sucai user add NAME --admin --db {store_path}`.",
             err=True,
         )
-    click.echo(f"Serving {library.count()} articles at http://{host}:{port}/ (Ctrl-C stops)")
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_level="info",
-        access_log=True,
-        proxy_headers=True,  # https behind a local reverse proxy → Secure cookies
-        server_header=False,
+    processes = "1 process" if workers == 1 else f"{workers} processes"
+    click.echo(
+        f"Serving {library.count()} articles at http://{host}:{port}/ with {processes} "
+        "(Ctrl-C stops)"
     )
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": "info",
+        "access_log": True,
+        "proxy_headers": True,  # https behind a local reverse proxy → Secure cookies
+        "server_header": False,
+    }
+    if workers == 1:
+        uvicorn.run(create_app(library, settings), **options)
+        return
+    # Each worker process builds its own app from the environment; the index is brought up
+    # to date once here, so that the workers do not all start by indexing.
+    library.index.sync(library.store)
+    library.close()
+    os.environ.update(settings_to_environment(settings))
+    uvicorn.run("sucai.web.app:app_from_environment", factory=True, workers=workers, **options)
 
 
 @cli.group()

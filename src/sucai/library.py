@@ -87,6 +87,16 @@ class Library:
             self.index.close()
         self.store.close()
 
+    def reader(self) -> Library:
+        """A read-only library for another thread: its own store connection, the same index.
+
+        Searches and reads in several threads each use their own reader and run side by side;
+        it never brings the index up to date (the writer's imports do).
+        """
+        reader = Library(self.store.reader(), self.index)
+        reader.auto_sync = False
+        return reader
+
     def ingest(
         self,
         paths: list[Path] | list[str],
@@ -104,13 +114,13 @@ class Library:
             self.index.sync(self.store, on_progress=on_index)
         return report
 
-    def search(self, query: Query | str, *, facet_pool: int = 0) -> SearchPage:
+    def search(self, query: Query | str, *, facets: bool = False) -> SearchPage:
         """Search paragraphs (or titles, or outlines): exact matches, best first.
 
         Args:
             query: a :class:`~sucai.search.query.Query`, or a query string with the default
                 options (see :func:`~sucai.search.query.parse_query`).
-            facet_pool: also count genres, roles and years among this many best hits.
+            facets: also count all matches per genre, role and year.
 
         Raises:
             QueryError: the query string cannot be understood.
@@ -120,8 +130,8 @@ class Library:
         if self.auto_sync:
             self.index.sync(self.store)
         if not isinstance(self.index, SearchIndex):
-            return self.index.search(self.store, query, facet_pool=facet_pool)
-        return search(self.store, self.index, query, facet_pool=facet_pool)
+            return self.index.search(self.store, query, facets=facets)
+        return search(self.store, self.index, query, facets=facets)
 
     def similar(self, article_id: int, *, limit: int = 10) -> builtins.list[Similar]:
         """Articles most like ``article_id``, most similar first."""

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import random
+import subprocess
+import sys
+import textwrap
 from typing import TYPE_CHECKING
 
 import pytest
@@ -217,3 +220,48 @@ def test_the_index_is_rebuilt_when_missing_or_stale(tmp_path: Path) -> None:
         assert lib.index.indexed_up_to() is None
         assert lib.search("营商").total == 1
         assert lib.index.indexed_up_to() == 1
+
+
+def test_the_segmenter_may_be_first_used_by_several_threads_at_once() -> None:
+    # The web app searches in several threads; the first searches of a fresh process all
+    # reach the segmenter while its 提法 are being added. Run in a new process: in this one
+    # the segmenter is long set up.
+    code = textwrap.dedent(
+        """
+        import threading
+        from sucai.search.tokenize import word_tokens
+        start = threading.Barrier(8)
+        errors = []
+        def work():
+            start.wait()
+            try:
+                for _ in range(20):
+                    assert "全面从严治党" in word_tokens("全面从严治党永远在路上")
+            except Exception as exc:
+                errors.append(repr(exc))
+        threads = [threading.Thread(target=work) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        print(errors[:1])
+        raise SystemExit(1 if errors else 0)
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_facets_count_every_match_and_choosing_one_gives_that_many(sliced: Library) -> None:
+    for q in ("发展", "人民", "改革开放"):
+        page = sliced.search(parse_query(q, limit=5), facets=True)
+        assert page.total == sliced.search(parse_query(q, limit=5)).total
+        genres = page.facets["genre"]
+        assert genres, q
+        # Every match has one genre: the genre counts add up to all matches, not to a page.
+        assert sum(n for _, n in genres) == page.total > len(page.hits)
+        for value, n in genres:
+            assert sliced.search(parse_query(q, genre=value, limit=1)).total == n
+        for value, n in page.facets["year"][:3]:
+            year = int(value)
+            assert sliced.search(parse_query(q, years=(year, year), limit=1)).total == n

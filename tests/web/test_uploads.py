@@ -4,19 +4,23 @@ background import with progress, and searches that keep working while an import 
 from __future__ import annotations
 
 import io
+import socket
 import time
 import zipfile
 from typing import TYPE_CHECKING
 
+from starlette.testclient import TestClient
+
+from sucai import open_library
+from sucai.web import create_app
 from tests.conftest import SEED
 from tests.web.conftest import csrf_of, sign_in
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from starlette.testclient import TestClient
-
     from sucai import Library
+    from sucai.web import WebSettings
 
 
 def _upload(client: TestClient, files: list[tuple[str, bytes]], json: bool = True) -> object:
@@ -131,3 +135,38 @@ def test_searching_while_an_import_runs_returns_no_errors(
     report = job["report"]
     assert library.count() == 7 + report["new_articles"] > 7
     assert app_client.get("/search.json?q=第13地").json()["total"] > 0  # indexed too
+
+
+def test_jobs_live_in_the_library_so_every_server_process_sees_them(
+    app_client: TestClient, library: Library, settings: WebSettings
+) -> None:
+    sign_in(app_client, "admin")
+    job_id = _upload(app_client, [("变体.txt", _variant(2))]).json()["job"]["id"]  # type: ignore[attr-defined]
+    job = _wait(app_client, job_id)
+    assert job["state"] == "done"
+    # A second app over the same library file stands for another `sucai serve` worker.
+    with open_library(library.store.path) as other_library:  # type: ignore[attr-defined]
+        other = create_app(other_library, settings)
+        with TestClient(other) as client:
+            sign_in(client, "admin")
+            seen = client.get(f"/import/{job_id}.json").json()["job"]
+            assert seen["state"] == "done"
+            assert seen["done"] == 1
+            assert seen["files"][0]["status"] == "imported"
+            assert seen["report"]["new_articles"] == job["report"]["new_articles"] > 0  # type: ignore[index]
+            listed = client.get("/import", headers={"Accept": "application/json"}).json()
+            assert [j["id"] for j in listed["jobs"]][:1] == [job_id]
+
+
+def test_a_job_whose_process_died_is_shown_as_interrupted(
+    library: Library, settings: WebSettings
+) -> None:
+    pid = 2**22 + 7  # above Linux's largest pid (4194304): no such process
+    library.store.add_import_job(
+        "deadbeef0001", "admin", ["a.txt"], socket.gethostname(), pid, "2026-01-01T00:00:00"
+    )
+    create_app(library, settings)
+    job = library.store.import_job("deadbeef0001")
+    assert job is not None
+    assert job.state == "failed"
+    assert "服务进程已退出" in job.error

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from sucai.store import ArticleSummary, Store
 
 __all__ = [
+    "FACET_VALUES",
     "SearchHit",
     "SearchPage",
     "Similar",
@@ -77,15 +78,28 @@ class SearchHit:
 class SearchPage:
     """``total`` matches, of which ``hits`` (after ``offset``, at most ``limit``).
 
-    ``facets`` counts articles per genre, role and year among the best ``facet_hits`` hits,
-    when the search asked for them.
+    ``facets`` (when the search asked for them) counts the matches — all of them, not only
+    this page — per genre, role and year: ``{"genre": [(value, matches), …], …}``, most
+    first, at most :data:`FACET_VALUES` values each.
     """
 
     total: int
     hits: tuple[SearchHit, ...]
     query: Query
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
-    facet_hits: int = 0
+
+
+#: Values listed per facet.
+FACET_VALUES: Final = 12
+#: Facet name → index field. Counts are exact: each segment reports up to this many values.
+_FACET_FIELDS: Final = {"genre": "genre", "role": "role", "year": "year"}
+_FACET_AGGREGATIONS: Final = {
+    **{
+        name: {"terms": {"field": fast, "size": FACET_VALUES, "segment_size": 10_000}}
+        for name, fast in _FACET_FIELDS.items()
+    },
+    "total": {"value_count": {"field": "aid"}},
+}
 
 
 def _prepare(term: str) -> str:
@@ -155,30 +169,33 @@ def _count(result: tantivy.SearchResult) -> int:
     return int(getattr(result, "count", 0) or 0)
 
 
-def search(store: Store, index: SearchIndex, query: Query, *, facet_pool: int = 0) -> SearchPage:
+def search(store: Store, index: SearchIndex, query: Query, *, facets: bool = False) -> SearchPage:
     """Run a query: exact total, the requested page of hits, best first, with highlights.
 
     Args:
         store: the library.
         index: its search index.
         query: what to find.
-        facet_pool: also count genres, roles and years among this many best hits (one index
-            search serves both).
+        facets: also count all matches per genre, role and year (the same pass over the
+            matches gives the total, so the page of hits is found without counting again).
     """
     searcher = index.searcher()
     built = build_query(index.schema, query)
+    counts: dict[str, list[tuple[str, int]]] = {}
+    total = -1
+    if facets:
+        counts, total = _facets(searcher.aggregate(built, _FACET_AGGREGATIONS))
     limit = query.limit
     if limit is None:
         # "All hits": count first, since tantivy sizes its top-k heap by the limit.
-        limit = _count(searcher.search(built, 1, count=True))
-    wanted = max(query.offset + limit, facet_pool, 1)
-    result = searcher.search(built, wanted, count=True)
-    total = _count(result)
-    facets, pooled = _facets(store, searcher, result.hits[:facet_pool]) if facet_pool else ({}, 0)
+        limit = total if total >= 0 else _count(searcher.search(built, 1, count=True))
+    result = searcher.search(built, max(query.offset + limit, 1), count=total < 0)
+    if total < 0:
+        total = _count(result)
     page = result.hits[query.offset : query.offset + limit]
     addresses = [address for _, address in page]
     if not addresses:
-        return SearchPage(total, (), query, facets, pooled)
+        return SearchPage(total, (), query, counts)
     scores = [score for score, _ in page]
     rids, aids, positions = (
         [int(v or 0) for v in searcher.fast_field_values(name, addresses)]
@@ -219,26 +236,20 @@ def search(store: Store, index: SearchIndex, query: Query, *, facet_pool: int = 
                 score=float(score),
             )
         )
-    return SearchPage(total, tuple(hits), query, facets, pooled)
+    return SearchPage(total, tuple(hits), query, counts)
 
 
-def _facets(
-    store: Store, searcher: tantivy.Searcher, hits: list[tuple[Any, tantivy.DocAddress]]
-) -> tuple[dict[str, list[tuple[str, int]]], int]:
-    """Articles per genre, role and year among ``hits`` (most frequent first), and how many hits.
-
-    Only ids are read from the index and one row per article from the store: no paragraph text.
-    """
-    addresses = [address for _, address in hits]
-    aids = list(dict.fromkeys(int(v or 0) for v in searcher.fast_field_values("aid", addresses)))
-    heads = store.article_heads(aids)
-    counters: dict[str, Counter[str]] = {"genre": Counter(), "role": Counter(), "year": Counter()}
-    for aid in aids:
-        head = heads[aid]
-        for name, value in (("genre", head.genre), ("role", head.role), ("year", head.year)):
-            if value is not None:
-                counters[name][str(value)] += 1
-    return {name: c.most_common(12) for name, c in counters.items()}, len(addresses)
+def _facets(result: dict[str, Any]) -> tuple[dict[str, list[tuple[str, int]]], int]:
+    """Facet counts and the total from tantivy's aggregation result (unknown years left out)."""
+    counts = {
+        name: [
+            (str(bucket["key"]), int(bucket["doc_count"]))
+            for bucket in result[name]["buckets"]
+            if bucket["key"] not in (0, "")
+        ]
+        for name in _FACET_FIELDS
+    }
+    return counts, int(result["total"]["value"])
 
 
 @dataclass(frozen=True, slots=True)

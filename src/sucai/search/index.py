@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = ["INDEX_SCHEMA_VERSION", "KIND_OUTLINE", "KIND_PARAGRAPH", "KIND_TITLE", "SearchIndex"]
 
-INDEX_SCHEMA_VERSION: Final = 3
+INDEX_SCHEMA_VERSION: Final = 4  # 4: genre and role are fast fields (facets)
 KIND_PARAGRAPH: Final = 0
 KIND_TITLE: Final = 1
 KIND_OUTLINE: Final = 2
@@ -50,8 +50,9 @@ def _schema() -> tantivy.Schema:
     builder.add_unsigned_field("year", indexed=True, fast=True)  # 0 when unknown
     builder.add_unsigned_field("paid", indexed=True, fast=True)
     builder.add_unsigned_field("heading", indexed=True)  # the paragraph is a heading line
-    builder.add_text_field("genre", tokenizer_name="raw", index_option="basic")
-    builder.add_text_field("role", tokenizer_name="raw", index_option="basic")
+    # Fast fields too: search facets count them over all matches.
+    builder.add_text_field("genre", tokenizer_name="raw", index_option="basic", fast=True)
+    builder.add_text_field("role", tokenizer_name="raw", index_option="basic", fast=True)
     builder.add_text_field("bi", tokenizer_name="whitespace", index_option="position")
     builder.add_text_field("uni", tokenizer_name=_CHARS, index_option="basic")
     builder.add_text_field("words", tokenizer_name="whitespace", index_option="freq")

@@ -14,6 +14,7 @@ text is written as :data:`SPACE` (a private-use character that never occurs in r
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 from importlib.resources import files
 from operator import add
@@ -50,10 +51,20 @@ def tifa_terms() -> tuple[str, ...]:
     )
 
 
-@cache
+_SEGMENTER_READY = threading.Event()
+_SEGMENTER_LOCK = threading.Lock()
+
+
 def _segmenter() -> None:
-    for term in tifa_terms():
-        rjieba.add_word(fold(term), None, None)
+    """Teach the segmenter the 提法, once. Searches run in several threads, and a word added
+    while another thread segments fails ("Already borrowed"): hence the lock."""
+    if _SEGMENTER_READY.is_set():
+        return
+    with _SEGMENTER_LOCK:
+        if not _SEGMENTER_READY.is_set():
+            for term in tifa_terms():
+                rjieba.add_word(fold(term), None, None)
+            _SEGMENTER_READY.set()
 
 
 def index_text(text: str) -> str:

@@ -8,7 +8,7 @@ passes the same contract tests (``tests/contract/``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sucai.errors import ConfigError
 from sucai.store.sqlite import SqliteStore
@@ -29,6 +29,7 @@ __all__ = [
     "Basket",
     "BasketItem",
     "Correction",
+    "ImportJobRow",
     "IndexArticle",
     "ParagraphRow",
     "Store",
@@ -161,6 +162,29 @@ class AuditEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class ImportJobRow:
+    """A web import as stored: its files, state, progress and, when done, its report.
+
+    ``files`` and ``report`` are the JSON shapes of :mod:`sucai.serialize` (``files`` is
+    empty in job lists, where ``done`` says how many there are).
+    """
+
+    id: str
+    user_name: str
+    names: tuple[str, ...]
+    state: str
+    total: int
+    done: int
+    error: str
+    report: dict[str, Any] | None
+    files: tuple[dict[str, Any], ...]
+    host: str
+    pid: int
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True, slots=True)
 class ApiToken:
     """An API token of a user (the token itself is shown once, then only its hash is kept)."""
 
@@ -233,6 +257,10 @@ class Store(Protocol):
 
     def close(self) -> None:
         """Release connections."""
+        ...
+
+    def reader(self) -> Store:
+        """A read-only store over the same library that another thread may use."""
         ...
 
     def has_file(self, sha256: str) -> bool:
@@ -417,6 +445,37 @@ class Store(Protocol):
 
     def count_audit(self, user_id: int, action: str, since: str) -> int:
         """How many ``action`` lines an account has since ``since``."""
+        ...
+
+    def add_import_job(
+        self, job_id: str, user_name: str, names: list[str], host: str, pid: int, now: str
+    ) -> None:
+        """Record a new, queued web import, run by process ``pid`` on ``host``."""
+        ...
+
+    def update_import_job(
+        self,
+        job_id: str,
+        now: str,
+        *,
+        state: str | None = None,
+        total: int | None = None,
+        error: str | None = None,
+        report: dict[str, Any] | None = None,
+    ) -> None:
+        """Change what is given of a job (``None`` leaves a field as it is)."""
+        ...
+
+    def add_import_job_file(self, job_id: str, report: dict[str, Any], now: str) -> None:
+        """Append one file's report to a job."""
+        ...
+
+    def import_job(self, job_id: str) -> ImportJobRow | None:
+        """One job with every file's report, or ``None``."""
+        ...
+
+    def import_jobs(self, limit: int) -> list[ImportJobRow]:
+        """The newest jobs, newest first (without their files' reports)."""
         ...
 
     def add_login_attempt(self, name: str, ip: str, at: str, ok: bool) -> None:

@@ -220,4 +220,38 @@ def m004_corrections(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m005_import_jobs(db: sqlite3.Connection) -> None:
+    """Web imports (issue 4) in the library, not in a server's memory: every server process
+    sees every job and its progress, and a restart keeps the list.
+
+    ``host``/``pid`` name the process running the job, so that a job whose process died is
+    shown as interrupted. Each file's report is one JSON row as the file is done.
+    """
+    _run(
+        db,
+        """
+        CREATE TABLE import_jobs (
+            id TEXT PRIMARY KEY,
+            user_name TEXT NOT NULL,
+            names TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
+            total INTEGER NOT NULL DEFAULT 0,
+            error TEXT NOT NULL DEFAULT '',
+            report TEXT,
+            host TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE import_job_files (
+            job_id TEXT NOT NULL REFERENCES import_jobs(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            report TEXT NOT NULL,
+            PRIMARY KEY (job_id, seq)
+        ) WITHOUT ROWID;
+        """,
+    )
+
+
 SCHEMA_VERSION: Final = len(MIGRATIONS)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         AuditEntry,
         Basket,
         Correction,
+        ImportJobRow,
         IndexArticle,
         ParagraphRow,
         StoredFile,
@@ -76,9 +77,11 @@ class SqliteStore:
 
     Args:
         path: the library file; created (with its folder) when missing.
+        read_only: refuse writes on this connection (a reader beside the writer, see
+            :meth:`reader`).
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
         if self.path.exists() and self.path.is_dir():
             raise StoreError(f"{self.path} is a folder; give a file name such as library.db.")
@@ -94,6 +97,8 @@ class SqliteStore:
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
+            if read_only:
+                self.db.execute("PRAGMA query_only=ON")
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"{self.path} is not a sucai library ({exc}). Give another --db file, "
@@ -200,6 +205,17 @@ class SqliteStore:
         except (OSError, sqlite3.Error) as exc:
             partial.unlink(missing_ok=True)
             raise StoreError(f"cannot write the backup {target} ({exc}).") from None
+
+    def reader(self) -> SqliteStore:
+        """A read-only store over the same file with its own connection, for another thread.
+
+        WAL lets it read while this one writes; it sees each write once committed. The
+        caches of unchanging article data are shared (dict operations are atomic in Python).
+        """
+        reader = SqliteStore(self.path, read_only=True)
+        reader._heads = self._heads
+        reader._paths = self._paths
+        return reader
 
     # --- files -------------------------------------------------------------------------------
 
@@ -777,6 +793,105 @@ class SqliteStore:
                 (user_id, action, since),
             ).fetchone()[0]
         )
+
+    # --- web imports (issue 4) ----------------------------------------------------------------
+
+    def add_import_job(
+        self, job_id: str, user_name: str, names: list[str], host: str, pid: int, now: str
+    ) -> None:
+        """Record a new, queued web import, run by process ``pid`` on ``host``."""
+        with self.atomic():
+            self.db.execute(
+                "INSERT INTO import_jobs (id, user_name, names, state, host, pid, created_at, "
+                "updated_at) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?)",
+                (job_id, user_name, json.dumps(names, ensure_ascii=False), host, pid, now, now),
+            )
+
+    def update_import_job(
+        self,
+        job_id: str,
+        now: str,
+        *,
+        state: str | None = None,
+        total: int | None = None,
+        error: str | None = None,
+        report: dict[str, Any] | None = None,
+    ) -> None:
+        """Change what is given of a job (``None`` leaves a field as it is)."""
+        with self.atomic():
+            self.db.execute(
+                "UPDATE import_jobs SET state = coalesce(?, state), total = coalesce(?, total), "
+                "error = coalesce(?, error), report = coalesce(?, report), updated_at = ? "
+                "WHERE id = ?",
+                (
+                    state,
+                    total,
+                    error,
+                    json.dumps(report, ensure_ascii=False) if report is not None else None,
+                    now,
+                    job_id,
+                ),
+            )
+
+    def add_import_job_file(self, job_id: str, report: dict[str, Any], now: str) -> None:
+        """Append one file's report to a job."""
+        with self.atomic():
+            self.db.execute(
+                "INSERT INTO import_job_files (job_id, seq, report) VALUES (?, "
+                "(SELECT count(*) FROM import_job_files WHERE job_id = ?), ?)",
+                (job_id, job_id, json.dumps(report, ensure_ascii=False)),
+            )
+            self.db.execute("UPDATE import_jobs SET updated_at = ? WHERE id = ?", (now, job_id))
+
+    _JOB_COLUMNS = (
+        "j.id, j.user_name, j.names, j.state, j.total, "
+        "(SELECT count(*) FROM import_job_files f WHERE f.job_id = j.id), "
+        "j.error, j.report, j.host, j.pid, j.created_at, j.updated_at"
+    )
+
+    @staticmethod
+    def _job(row: tuple[Any, ...], files: tuple[dict[str, Any], ...] = ()) -> ImportJobRow:
+        from sucai.store import ImportJobRow
+
+        return ImportJobRow(
+            id=row[0],
+            user_name=row[1],
+            names=tuple(json.loads(row[2])),
+            state=row[3],
+            total=row[4],
+            done=row[5],
+            error=row[6],
+            report=json.loads(row[7]) if row[7] is not None else None,
+            files=files,
+            host=row[8],
+            pid=row[9],
+            created_at=row[10],
+            updated_at=row[11],
+        )
+
+    def import_job(self, job_id: str) -> ImportJobRow | None:
+        """One job with every file's report, or ``None``."""
+        row = self.db.execute(
+            f"SELECT {self._JOB_COLUMNS} FROM import_jobs j WHERE j.id = ?", (job_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        files = tuple(
+            json.loads(r[0])
+            for r in self.db.execute(
+                "SELECT report FROM import_job_files WHERE job_id = ? ORDER BY seq", (job_id,)
+            )
+        )
+        return self._job(row, files)
+
+    def import_jobs(self, limit: int) -> list[ImportJobRow]:
+        """The newest jobs, newest first (without their files' reports)."""
+        rows = self.db.execute(
+            f"SELECT {self._JOB_COLUMNS} FROM import_jobs j "
+            "ORDER BY j.created_at DESC, j.rowid DESC LIMIT ?",
+            (limit,),
+        )
+        return [self._job(row) for row in rows]
 
     def add_login_attempt(self, name: str, ip: str, at: str, ok: bool) -> None:
         """Record a sign-in attempt."""

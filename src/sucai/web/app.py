@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import threading
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -17,6 +20,7 @@ from starlette.staticfiles import StaticFiles
 from sucai.errors import (
     AccessDeniedError,
     AuthError,
+    ConfigError,
     LoginThrottledError,
     NotFoundError,
     QuotaExceededError,
@@ -25,22 +29,29 @@ from sucai.errors import (
     UploadTooLargeError,
     UserError,
 )
+from sucai.library import open_library
+from sucai.store import is_postgres_url
 from sucai.users import Accounts
 from sucai.web import views
-from sucai.web.render import error_body, page, wants_json
+from sucai.web.render import Readers, error_body, page, wants_json
 from sucai.web.uploads import ImportJobs
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
     from starlette.requests import Request
     from starlette.responses import Response
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
     from sucai.library import Library
-    from sucai.web.uploads import ImportJob
+    from sucai.web.uploads import FinishedJob
 
-__all__ = ["WebSettings", "create_app"]
+__all__ = ["WebSettings", "app_from_environment", "create_app", "settings_to_environment"]
 
 HERE: Final = Path(__file__).resolve().parent
+#: Read-only libraries that searches and page views use side by side (two cores, and a few
+#: more so that one slow read does not hold up the rest).
+READERS: Final = 4
 log = logging.getLogger("sucai.web")
 
 # Most specific first: the first class an error is an instance of gives the status.
@@ -83,6 +94,49 @@ class WebSettings:
     max_upload_bytes: int = 200 * 1024 * 1024
     page_size: int = 20
     upload_dir: Path | None = None
+
+
+#: The environment variable that carries :class:`WebSettings` to each server worker process.
+SETTINGS_ENV: Final = "SUCAI_WEB_SETTINGS"
+
+
+def settings_to_environment(settings: WebSettings) -> dict[str, str]:
+    """``settings`` as environment variables for :func:`app_from_environment`."""
+    data = {
+        "db": str(settings.db) if settings.db else None,
+        "max_upload_bytes": settings.max_upload_bytes,
+        "page_size": settings.page_size,
+        "upload_dir": str(settings.upload_dir) if settings.upload_dir else None,
+    }
+    return {SETTINGS_ENV: json.dumps(data, ensure_ascii=False)}
+
+
+def _library_location(value: str | None) -> Path | str | None:
+    """A PostgreSQL URL stays a string (as a path its ``//`` would collapse)."""
+    if not value:
+        return None
+    return value if is_postgres_url(value) else Path(value)
+
+
+def app_from_environment() -> Starlette:
+    """The app of one ``sucai serve --workers N`` process (uvicorn calls it in each worker).
+
+    Raises:
+        ConfigError: the settings variable is missing (this is not a ``sucai serve`` worker).
+    """
+    raw = os.environ.get(SETTINGS_ENV)
+    if not raw:
+        raise ConfigError(f"${SETTINGS_ENV} is not set: start the server with `sucai serve`.")
+    data = json.loads(raw)
+    settings = WebSettings(
+        db=_library_location(data["db"]),
+        max_upload_bytes=data["max_upload_bytes"],
+        page_size=data["page_size"],
+        upload_dir=Path(data["upload_dir"]) if data["upload_dir"] else None,
+    )
+    if settings.db is None:
+        raise ConfigError(f"${SETTINGS_ENV} names no library: start the server with `sucai serve`.")
+    return create_app(open_library(settings.db), settings)
 
 
 class SecurityHeaders:
@@ -191,10 +245,10 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
     )
     accounts = Accounts(library.store)
 
-    def on_import_done(job: ImportJob) -> None:
+    def on_import_done(job: FinishedJob) -> None:
         # Called on the import thread: the app's connection is shared, so take its lock.
         report = job.report
-        summary = f"{len(job.names)} files, {report.new_articles if report else 0} new"
+        summary = f"{job.files} files, {report.new_articles if report else 0} new"
         with app.state.lock:
             accounts.audit(job.account, "import", summary, job.state, "-")
 
@@ -236,8 +290,15 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
         Route("/openapi.json", views.openapi),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        app.state.readers.close()
+
     app = Starlette(
         routes=routes,
+        lifespan=lifespan,
         exception_handlers={
             SucaiError: _sucai_error,
             HTTPException: _http_error,
@@ -252,6 +313,8 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
     app.state.accounts = accounts
     app.state.settings = settings
     app.state.lock = threading.RLock()
+    app.state.readers = Readers(library, READERS)
     app.state.templates = _templates()
     app.state.imports = ImportJobs(db, settings.upload_dir, on_import_done)
+    app.state.imports.mark_interrupted(library.store)
     return app

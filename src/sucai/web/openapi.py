@@ -202,6 +202,11 @@ OPENAPI: Final[dict[str, Any]] = {
                 },
             }
         },
-        "/health": {"get": {"summary": "Liveness", "responses": {"200": _json("{ok, status}")}}},
+        "/health": {
+            "get": {
+                "summary": "Liveness, and which server process answered",
+                "responses": {"200": _json("{ok, status, articles, pid}")},
+            }
+        },
     },
 }

@@ -8,7 +8,9 @@ error is ``{"ok": false, "error": "a; b", "errors": ["a", "b"], "status": 400}``
 from __future__ import annotations
 
 import hmac
+import queue
 import secrets
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Final
 
 from markupsafe import Markup, escape
@@ -18,19 +20,23 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from sucai.errors import AccessDeniedError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from starlette.requests import Request
+
+    from sucai.library import Library
 
 __all__ = [
     "CSRF_COOKIE",
     "SESSION_COOKIE",
+    "Readers",
     "blocking",
     "check_csrf",
     "csrf_token",
     "error_body",
     "marked",
     "page",
+    "reading",
     "set_cookie",
     "wants_json",
 ]
@@ -61,6 +67,49 @@ async def blocking(request: Request, fn: Callable[[], Any]) -> Any:
             return fn()
 
     return await run_in_threadpool(locked)
+
+
+class Readers:
+    """A few read-only libraries (see :meth:`Library.reader`) for requests that only read.
+
+    Searches, articles and browse pages take one each and run side by side, on both cores
+    (tantivy searches without holding Python's GIL), instead of queueing on the app's lock.
+    """
+
+    def __init__(self, library: Library, size: int) -> None:
+        self._free: queue.SimpleQueue[Library] = queue.SimpleQueue()
+        self._all = [library.reader() for _ in range(size)]
+        for reader in self._all:
+            self._free.put(reader)
+
+    @contextmanager
+    def use(self) -> Iterator[Library]:
+        """A reader for the duration of the block (waits while all are busy)."""
+        reader = self._free.get()
+        try:
+            yield reader
+        finally:
+            self._free.put(reader)
+
+    def close(self) -> None:
+        """Close every reader's connection."""
+        for reader in self._all:
+            reader.close()
+
+
+async def reading(request: Request, fn: Callable[[Library], Any]) -> Any:
+    """Run ``fn(reader)`` in a worker thread with one of the app's :class:`Readers`.
+
+    For work that only reads: it does not take the app's lock, so it neither waits for nor
+    holds up the writes that :func:`blocking` serialises.
+    """
+    readers: Readers = request.app.state.readers
+
+    def run() -> Any:
+        with readers.use() as reader:
+            return fn(reader)
+
+    return await run_in_threadpool(run)
 
 
 def set_cookie(request: Request, response: Response, name: str, value: str, max_age: int) -> None:

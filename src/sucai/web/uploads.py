@@ -3,20 +3,25 @@
 An upload is streamed to a fresh folder on disk (never held in memory whole), checked — a
 size limit, plain file names only, no archive member that would escape a folder (zip-slip) —
 and imported by :meth:`Library.ingest` in a background thread with its **own** library
-connection, so that searches keep running on the web app's connection while the import
-writes (SQLite WAL: readers never wait for the writer). The job keeps going when the browser
-goes away; its progress and report are polled as JSON.
+connection, so that searches keep running while the import writes (SQLite WAL: readers never
+wait for the writer). The job keeps going when the browser goes away; its progress and report
+are stored in the library as it goes, and polled as JSON from any server process.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
 import re
 import shutil
+import socket
 import tempfile
 import threading
 import uuid
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any, Final
 
@@ -25,12 +30,13 @@ from sucai.library import open_library
 from sucai.serialize import file_report_to_dict, report_to_dict
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
-    from sucai.models import FileReport, IngestReport
+    from sucai.models import IngestReport
+    from sucai.store import ImportJobRow, Store
     from sucai.users import Account
 
-__all__ = ["ImportJob", "ImportJobs", "check_archive", "safe_name"]
+__all__ = ["FinishedJob", "ImportJobs", "check_archive", "job_to_dict", "safe_name"]
 
 _CHUNK: Final = 1024 * 1024
 _UNSAFE: Final = re.compile(r"[\x00-\x1f/\\:*?\"<>|]")
@@ -92,37 +98,39 @@ def too_large(limit: int) -> UploadTooLargeError:
     )
 
 
-@dataclass
-class ImportJob:
-    """One upload being imported: its files, progress and, when done, the report."""
+def job_to_dict(job: ImportJobRow) -> dict[str, Any]:
+    """A job as JSON (``GET /import/{id}.json``); ``files`` only when the row has them."""
+    return {
+        "id": job.id,
+        "state": job.state,
+        "user": job.user_name,
+        "names": list(job.names),
+        "total": job.total,
+        "done": job.done,
+        "files": list(job.files),
+        "report": job.report,
+        "error": job.error,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class FinishedJob:
+    """What :class:`ImportJobs` tells its ``on_done`` callback about a job that ended."""
 
     id: str
-    folder: Path
-    names: list[str]
     account: Account
-    state: str = "queued"  # queued → running → done | failed
-    total: int = 0
-    files: list[FileReport] = field(default_factory=list)
-    report: IngestReport | None = None
-    error: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        """The job as JSON (``GET /import/{id}.json``)."""
-        return {
-            "id": self.id,
-            "state": self.state,
-            "user": self.account.name,
-            "names": list(self.names),
-            "total": self.total,
-            "done": len(self.files),
-            "files": [file_report_to_dict(f) for f in self.files],
-            "report": report_to_dict(self.report) if self.report is not None else None,
-            "error": self.error,
-        }
+    files: int
+    state: str
+    report: IngestReport | None
 
 
 class ImportJobs:
-    """Runs uploads through ``Library.ingest`` one at a time, in background threads.
+    """Runs uploads through ``Library.ingest`` in background threads, one import at a time.
+
+    A job's state and progress are written to the library as it goes (see
+    :meth:`Store.add_import_job`), so every server process shows every job, and a restart
+    keeps the list. Imports queue on an ``flock`` beside the library, across processes: the
+    search index has one writer at a time.
 
     Args:
         db: the library file or PostgreSQL URL; each job opens its own connection to it.
@@ -134,13 +142,12 @@ class ImportJobs:
         self,
         db: Path | str,
         root: Path | None = None,
-        on_done: Callable[[ImportJob], None] | None = None,
+        on_done: Callable[[FinishedJob], None] | None = None,
     ) -> None:
         self.db = db
         self.root = root
         self.on_done = on_done
-        self.jobs: dict[str, ImportJob] = {}
-        self._run_lock = threading.Lock()  # one import at a time: they would queue on SQLite
+        self._run_lock = threading.Lock()
         self._threads: list[threading.Thread] = []
 
     def new_folder(self) -> Path:
@@ -149,37 +156,83 @@ class ImportJobs:
             self.root.mkdir(parents=True, exist_ok=True)
         return Path(tempfile.mkdtemp(prefix="sucai-upload-", dir=self.root))
 
-    def start(self, folder: Path, names: list[str], account: Account) -> ImportJob:
-        """Import the files of ``folder`` in the background; return the job at once."""
-        job = ImportJob(uuid.uuid4().hex[:12], folder, names, account)
-        self.jobs[job.id] = job
-        thread = threading.Thread(target=self._run, args=(job,), name=f"import-{job.id}")
+    def mark_interrupted(self, store: Store) -> None:
+        """Jobs of this machine whose process is gone did not finish: say so."""
+        host = socket.gethostname()
+        for job in store.import_jobs(_RECENT):
+            if job.state in ("queued", "running") and job.host == host and not _alive(job.pid):
+                store.update_import_job(job.id, _now(), state="failed", error=_INTERRUPTED)
+
+    def start(self, store: Store, folder: Path, names: list[str], account: Account) -> str:
+        """Record a job in ``store`` and import ``folder``'s files in the background."""
+        job_id = uuid.uuid4().hex[:12]
+        store.add_import_job(job_id, account.name, names, socket.gethostname(), os.getpid(), _now())
+        thread = threading.Thread(
+            target=self._run, args=(job_id, folder, names, account), name=f"import-{job_id}"
+        )
         thread.daemon = True  # an interrupted import is completed by importing again
         self._threads.append(thread)
         thread.start()
-        return job
+        return job_id
 
     def wait(self, timeout: float | None = None) -> None:
         """Wait for the started jobs to finish (tests, shutdown)."""
         for thread in list(self._threads):
             thread.join(timeout)
 
-    def _run(self, job: ImportJob) -> None:
-        with self._run_lock:
-            job.state = "running"
-            paths = [job.folder / name for name in job.names]
-            try:
-                with open_library(self.db) as library:
-                    job.total = library.count_inputs(paths)
-                    job.report = library.ingest(paths, on_file=job.files.append)
-                job.state = "done"
-            except Exception as exc:
-                job.error = f"导入中断：{exc}。再次上传同样的文件即可继续（已导入的不会重复）。"
-                job.state = "failed"
-            finally:
-                shutil.rmtree(job.folder, ignore_errors=True)
-            if self.on_done is not None:
-                self.on_done(job)
+    def _run(self, job_id: str, folder: Path, names: list[str], account: Account) -> None:
+        paths = [folder / name for name in names]
+        report: IngestReport | None = None
+        try:
+            with self._run_lock, _import_lock(self.db), open_library(self.db) as library:
+                store = library.store
+                total = library.count_inputs(paths)
+                store.update_import_job(job_id, _now(), state="running", total=total)
+                report = library.ingest(
+                    paths,
+                    on_file=lambda f: store.add_import_job_file(
+                        job_id, file_report_to_dict(f), _now()
+                    ),
+                )
+                store.update_import_job(job_id, _now(), state="done", report=report_to_dict(report))
+        except Exception as exc:
+            error = f"导入中断：{exc}。再次上传同样的文件即可继续（已导入的不会重复）。"
+            with contextlib.suppress(Exception), open_library(self.db) as library:
+                library.store.update_import_job(job_id, _now(), state="failed", error=error)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        if self.on_done is not None:
+            state = "done" if report is not None else "failed"
+            self.on_done(FinishedJob(job_id, account, len(names), state, report))
+
+
+_RECENT: Final = 50
+_INTERRUPTED: Final = "导入中断：服务进程已退出。再次上传同样的文件即可继续（已导入的不会重复）。"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def _import_lock(db: Path) -> Iterator[None]:
+    """One import at a time across the server's processes (``<db>-import.lock``)."""
+    with Path(f"{db}-import.lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 async def save_upload(upload: Any, folder: Path, limit: int, used: int) -> tuple[str, int]:

@@ -8,6 +8,7 @@ render. They hold no business rules and never open connections.
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import asdict
 from datetime import datetime
@@ -49,10 +50,11 @@ from sucai.web.render import (
     check_csrf,
     marked,
     page,
+    reading,
     set_cookie,
     wants_json,
 )
-from sucai.web.uploads import save_upload, too_large
+from sucai.web.uploads import job_to_dict, save_upload, too_large
 
 if TYPE_CHECKING:
     from starlette.datastructures import FormData, UploadFile
@@ -65,8 +67,8 @@ if TYPE_CHECKING:
     from sucai.store import ArticleSummary, User
     from sucai.users import Account, Accounts
 
-FACET_POOL: Final = 200  # search facets count the articles of the best this-many hits
 MAX_PAGE: Final = 500
+RECENT_JOBS: Final = 30  # import jobs listed on the import page
 SCOPES: Final = (("all", "全文"), ("title", "标题"), ("outline", "提纲"))
 FACET_LABELS: Final = (("genre", "文种"), ("role", "角色"), ("year", "年份"))
 
@@ -113,6 +115,15 @@ def current_account(request: Request) -> Account:
         account = accounts.visitor()
     request.state.account = account
     return account
+
+
+async def _who(request: Request) -> Account:
+    """:func:`current_account`, reading the store (under the app's lock) only when the request
+    carries a session cookie or an API token: a visitor's reads need no lock at all."""
+    if request.headers.get("authorization") or request.cookies.get(SESSION_COOKIE):
+        account: Account = await blocking(request, lambda: current_account(request))
+        return account
+    return current_account(request)
 
 
 async def _form(request: Request) -> FormData:
@@ -209,12 +220,12 @@ async def search(request: Request) -> Response:
     size = request.app.state.settings.page_size
     number = _int(params.get("page"), 1)
 
-    def work() -> dict[str, Any]:
-        account = current_account(request)
+    account = await _who(request)
+
+    def work(library: Library) -> dict[str, Any]:
         where, kept = _filters(request)
         base: dict[str, Any] = {"q": q, "scope": scope, "filters": kept, "scopes": SCOPES}
         if not q and not wants_json(request):
-            library = _library(request)
             return {**base, "page": None, "today": _added_today(library, 10)}
         query = parse_query(
             q,
@@ -225,17 +236,14 @@ async def search(request: Request) -> Response:
             limit=size,
             offset=(number - 1) * size,
         )
-        library = _library(request)
-        result = redact_page(library.search(query, facet_pool=FACET_POOL), account)
-        facets, pool = result.facets, result.facet_hits
-        return {**base, "page": result, "facets": facets, "pool": pool, "number": number}
+        result = redact_page(library.search(query, facets=True), account)
+        return {**base, "page": result, "facets": result.facets, "number": number}
 
-    context = await blocking(request, work)
+    context = await reading(request, work)
     result = context["page"]
     if wants_json(request):
         data = page_to_dict(result)
         data["facets"] = _facet_dict(context["facets"])
-        data["facets_from_hits"] = context["pool"]
         return JSONResponse({**data, "ok": True})
     if result is not None:
         pages = (result.total + size - 1) // size
@@ -275,32 +283,37 @@ async def search(request: Request) -> Response:
 # --- articles --------------------------------------------------------------------------------
 
 
-def _load(request: Request, article_id: int) -> tuple[Account, Article]:
-    account = current_account(request)
+def _load(library: Library, account: Account, article_id: int) -> Article:
+    """The article as ``account`` may read it."""
     try:
-        article = _library(request).get(article_id)
+        article = library.get(article_id)
     except NotFoundError:
         # The store's message names the library file; a web visitor gets a plain one.
         raise NotFoundError(f"没有编号为 {article_id} 的文章。") from None
-    return account, redact_article(article, account)
+    return redact_article(article, account)
 
 
 async def article(request: Request) -> Response:
     """``/article/{id}`` and ``/article/{id}.json``: one article as the viewer may read it."""
     article_id = int(request.path_params["article_id"])
 
-    def work() -> dict[str, Any]:
-        account, shown = _load(request, article_id)
-        similar = _library(request).similar(article_id, limit=8)
-        accounts = _accounts(request)
+    account = await _who(request)
+
+    def work(library: Library) -> dict[str, Any]:
+        shown = _load(library, account, article_id)
         return {
             "article": shown,
-            "similar": similar,
+            "similar": library.similar(article_id, limit=8),
             "locked": sum(1 for p in shown.paragraphs if p.paid and not p.text),
-            "downloads_today": accounts.downloads_today(account),
         }
 
-    context = await blocking(request, work)
+    context = await reading(request, work)
+    if account.user is not None:
+        context["downloads_today"] = await blocking(
+            request, lambda: _accounts(request).downloads_today(account)
+        )
+    else:
+        context["downloads_today"] = 0
     shown: Article = context["article"]
     data = {
         **article_to_dict(shown),
@@ -384,7 +397,8 @@ async def download(request: Request) -> Response:
         raise UserError(f"format '{fmt}' is unknown; choose txt, md or docx.")
 
     def work() -> Article:
-        account, shown = _load(request, article_id)
+        account = current_account(request)
+        shown = _load(_library(request), account, article_id)
         _accounts(request).record_download(account, f"article:{article_id}", fmt, _ip(request))
         return shown
 
@@ -409,14 +423,14 @@ async def browse(request: Request) -> Response:
     size = request.app.state.settings.page_size
     number = _int(request.query_params.get("page"), 1)
 
-    def work() -> dict[str, Any]:
-        current_account(request)
+    await _who(request)
+
+    def work(library: Library) -> dict[str, Any]:
         where, kept = _filters(request)
-        library = _library(request)
         result = library.browse(where, limit=size, offset=(number - 1) * size)
         return {"result": result, "filters": kept, "today": _added_today(library)}
 
-    context = await blocking(request, work)
+    context = await reading(request, work)
     result = context["result"]
     kept = context["filters"]
     data = {
@@ -675,13 +689,13 @@ async def update_user(request: Request) -> Response:
 async def import_page(request: Request) -> Response:
     """``GET /import``: the upload form and the jobs of this run (admins only)."""
     await blocking(request, lambda: _require(request, admin=True))
-    jobs = list(request.app.state.imports.jobs.values())[::-1]
+    jobs = await reading(request, lambda reader: reader.store.import_jobs(RECENT_JOBS))
     limit = request.app.state.settings.max_upload_bytes
     return page(
         request,
         "import.html",
         {"jobs": jobs, "limit_mb": max(1, limit // (1024 * 1024))},
-        {"jobs": [j.to_dict() for j in jobs]},
+        {"jobs": [job_to_dict(j) for j in jobs]},
     )
 
 
@@ -716,17 +730,21 @@ async def upload(request: Request) -> Response:
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    job = jobs.start(folder, names, account)
-    return _after_post(request, f"/import/{job.id}", {"job": job.to_dict()})
+    job_id = await blocking(
+        request, lambda: jobs.start(_library(request).store, folder, names, account)
+    )
+    job = await reading(request, lambda reader: reader.store.import_job(job_id))
+    return _after_post(request, f"/import/{job_id}", {"job": job_to_dict(job)})
 
 
 async def import_status(request: Request) -> Response:
     """``/import/{job}`` and ``/import/{job}.json``: progress, then the report."""
     await blocking(request, lambda: _require(request, admin=True))
-    job = request.app.state.imports.jobs.get(request.path_params["job_id"])
+    job_id = request.path_params["job_id"]
+    job = await reading(request, lambda reader: reader.store.import_job(job_id))
     if job is None:
-        raise NotFoundError("没有这个导入任务（服务重启后任务列表会清空）。")
-    return page(request, "import_job.html", {"job": job}, {"job": job.to_dict()})
+        raise NotFoundError("没有这个导入任务。")
+    return page(request, "import_job.html", {"job": job_to_dict(job)}, {"job": job_to_dict(job)})
 
 
 # --- 查重 (issue 6) ---------------------------------------------------------------------------
@@ -838,9 +856,9 @@ async def check_css(request: Request) -> Response:
 
 
 async def health(request: Request) -> Response:
-    """``/health``: the library answers."""
-    count = await blocking(request, lambda: _library(request).count())
-    return JSONResponse({"ok": True, "status": "ok", "articles": count})
+    """``/health``: the library answers (and which server process answered)."""
+    count = await reading(request, lambda reader: reader.count())
+    return JSONResponse({"ok": True, "status": "ok", "articles": count, "pid": os.getpid()})
 
 
 async def openapi(request: Request) -> Response:
@@ -919,7 +937,7 @@ async def basket_add(request: Request) -> Response:
 
     def work() -> int:
         account = _require(request)
-        _load(request, article_id)  # 404 for a missing article, like the article page
+        _load(_library(request), account, article_id)  # 404 for a missing article
         found = _library(request).basket_add(account.name, name, [(article_id, kind, ref)])
         return len(found.items)
 

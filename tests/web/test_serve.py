@@ -1,0 +1,117 @@
+"""``sucai serve --workers 2``: several server processes over one library behave as one server.
+
+Sessions, import jobs and the library live in the library file, not in a process: a sign-in
+made through one worker holds in the other, and both find the same material.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+from typing import TYPE_CHECKING
+
+from tests.web.conftest import PASSWORD
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from sucai import Library
+
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def workers(library: Library) -> Iterator[int]:
+    """``sucai serve --workers 2`` on the seed library, in its own process group."""
+    port = _free_port()
+    db = str(library.store.path)  # type: ignore[attr-defined]
+    library.close()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "sucai", "serve", "--db", db, "--port", str(port), "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if _get(port, "/health")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise AssertionError("sucai serve --workers 2 did not answer /health")
+        yield port
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(30)
+
+
+def _get(port: int, path: str, cookie: str = "") -> tuple[int, dict[str, object]]:
+    """One request on a new connection (so the kernel may hand it to either worker)."""
+    con = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    con.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+    response = con.getresponse()
+    body = response.read()
+    con.close()
+    return response.status, json.loads(body) if body.startswith(b"{") else {}
+
+
+def _sign_in(port: int) -> str:
+    con = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    con.request("GET", "/login")
+    page = con.getresponse()
+    html = page.read().decode()
+    csrf_cookie = page.getheader("set-cookie", "").split(";")[0]
+    token = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert token
+    form = urllib.parse.urlencode({"name": "会员甲", "password": PASSWORD, "csrf": token[1]})
+    con.request(
+        "POST",
+        "/login",
+        body=form,
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": csrf_cookie},
+    )
+    response = con.getresponse()
+    response.read()
+    con.close()
+    assert response.status == 303
+    session = [c for c in response.headers.get_all("set-cookie") or [] if "session" in c]
+    assert session, "no session cookie after signing in"
+    return session[0].split(";")[0]
+
+
+def test_two_workers_share_sessions_and_the_library(workers: int) -> None:
+    pids: set[object] = set()
+    deadline = time.monotonic() + 30  # the second worker may still be starting
+    while len(pids) < 2 and time.monotonic() < deadline:
+        pids.add(_get(workers, "/health")[1]["pid"])
+    assert len(pids) == 2, f"expected two worker processes to answer, got {pids}"
+    cookie = _sign_in(workers)
+    seen: set[object] = set()
+    for _ in range(40):
+        status, account = _get(workers, "/account.json", cookie)
+        assert status == 200
+        user = account["user"]
+        assert isinstance(user, dict)
+        assert user["name"] == "会员甲"  # the session holds whichever worker answers
+        seen.add(_get(workers, "/health")[1]["pid"])
+        status, found = _get(workers, "/search.json?q=" + urllib.parse.quote("高质量发展"), cookie)
+        assert status == 200
+        assert int(str(found["total"])) > 0
+    assert len(seen) == 2
