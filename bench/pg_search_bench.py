@@ -52,7 +52,8 @@ def _tantivy_rowids(library: object, query: Query) -> set[int]:
 
 def _pg_rowids(index: PgSearchIndex, query: Query) -> set[int]:
     statement, params = index.match_sql(query)
-    return {int(r[2]) for r in index.connection().execute(statement, params)}
+    with index.connection() as conn:
+        return {int(r[2]) for r in conn.execute(statement, params)}
 
 
 def main() -> None:
@@ -80,16 +81,13 @@ def main() -> None:
         for article in batch
         for rowid, _, text, _, _ in article.paragraphs
     ]
-    server = index.connection().execute("SHOW server_version").fetchone()
-    size = (
-        index.connection()
-        .execute(
+    with index.connection() as conn:
+        server = conn.execute("SHOW server_version").fetchone()
+        size = conn.execute(
             "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c "
             "WHERE c.relname IN ('search_docs_0', 'search_docs_1', 'search_docs_2', "
             "'search_terms')"
-        )
-        .fetchone()
-    )
+        ).fetchone()
     print(
         f"machine: {platform.node()} · Python {platform.python_version()} · "
         f"PostgreSQL {server[0] if server else '?'} · {time.strftime('%Y-%m-%d')} · "
@@ -103,7 +101,8 @@ def main() -> None:
     totals_differ = []
     latency: dict[tuple[str, str], list[float]] = defaultdict(list)
     # The first run of each query counts its matches afresh (no count kept from an earlier run).
-    index.connection().execute("TRUNCATE search_counts")
+    with index.connection() as conn:
+        conn.execute("TRUNCATE search_counts")
     for kind, text in queries:
         q = parse_query(text, limit=None)
         must = [fold(t) for t in q.terms]

@@ -67,7 +67,7 @@ def db_option(fn: F) -> F:
                     f"Library: {settings.db} (the default; choose another with --db or SUCAI_DB)",
                     err=True,
                 )
-            with open_library(settings.db) as library:
+            with open_library(settings.db, read_url=settings.db_read) as library:
                 return fn(*args, library=library, **kwargs)
         except SucaiError as exc:
             raise _fail(exc) from None
@@ -612,7 +612,11 @@ def serve(host: str, port: int, max_upload_mb: int, workers: int | None, library
     store_path = getattr(library.store, "url", None) or Path(
         str(getattr(library.store, "path", ""))
     )
-    settings = WebSettings(db=store_path, max_upload_bytes=max_upload_mb * 1024 * 1024)
+    settings = WebSettings(
+        db=store_path,
+        db_read=getattr(library.store, "read_url", None),
+        max_upload_bytes=max_upload_mb * 1024 * 1024,
+    )
     workers = workers or min(os.cpu_count() or 1, 4)
     if not any(u.role == "admin" for u in Accounts(library.store).users()):
         click.echo(

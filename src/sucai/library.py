@@ -74,6 +74,8 @@ class Library:
         #: interrupted import). A server turns it off: imports update the index themselves,
         #: and a search request should not do an import's indexing.
         self.auto_sync = True
+        #: A reader shares its library's index, which the library closes (see reader()).
+        self._owns_index = True
 
     def __enter__(self) -> Library:
         return self
@@ -83,7 +85,7 @@ class Library:
 
     def close(self) -> None:
         """Close the library."""
-        if not isinstance(self.index, SearchIndex):
+        if self._owns_index and not isinstance(self.index, SearchIndex):
             self.index.close()
         self.store.close()
 
@@ -95,6 +97,7 @@ class Library:
         """
         reader = Library(self.store.reader(), self.index)
         reader.auto_sync = False
+        reader._owns_index = False
         return reader
 
     def ingest(
@@ -423,15 +426,23 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def open_library(db: str | Path) -> Library:
+def open_library(db: str | Path, *, read_url: str | None = None) -> Library:
     """Open (creating if needed) the library at ``db``.
 
     A SQLite file's search index is the folder ``<db>-search/``; a ``postgresql://`` library's
     is a set of ``search_*`` tables in its own database, shared by every server.
+
+    Args:
+        db: a file path (SQLite), or a ``postgresql://`` URL.
+        read_url: PostgreSQL only: a streaming replica of ``db`` (``SUCAI_DB_READ``) that
+            serves the library's reads and its searches; imports and indexing go to ``db``.
+
+    Raises:
+        ConfigError: a bad URL, or a read URL for a SQLite library.
     """
-    store = open_store(db)
+    store = open_store(db, read_url=read_url)
     if is_postgres_url(db):
         from sucai.search.pg import PgSearchIndex
 
-        return Library(store, PgSearchIndex(str(db)))
+        return Library(store, PgSearchIndex(str(db), read_url=read_url))
     return Library(store, SearchIndex(Path(f"{db}-search")))

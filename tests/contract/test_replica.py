@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from sucai.errors import StoreUnavailableError
-from sucai.library import Library
+from sucai.library import Library, open_library
 from sucai.search.pg import PgSearchIndex
 from sucai.search.query import parse_query
 from sucai.store.postgres import PostgresStore
@@ -87,3 +87,45 @@ def test_material_imported_on_the_primary_is_read_from_the_replica(
         store.close()
         if not primary.running:
             primary.start()
+
+
+def test_a_library_opened_with_a_read_url_searches_on_the_replica(
+    clusters: tuple[PgCluster, PgCluster], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sucai.web import WebSettings
+    from sucai.web.app import app_from_environment, settings_to_environment
+    from sucai.web.render import Readers
+
+    primary, replica = clusters
+    query = parse_query("精准招商", limit=3)
+    with open_library(primary.url_of("lib"), read_url=replica.url_of("lib")) as library:
+        assert isinstance(library.index, PgSearchIndex)
+        assert library.index.read_url == replica.url_of("lib")
+        library.ingest([SEED])  # nothing new if the first test ran; the index is synced
+        _caught_up(primary, replica)
+        page = library.search(query, facets=True)
+        assert page.total > 0 and page.hits[0].article_id == 2
+        assert sum(n for _, n in page.facets["genre"]) == page.total
+        # ``sucai serve --workers N``: each worker opens its library with the read URL.
+        settings = WebSettings(db=primary.url_of("lib"), db_read=replica.url_of("lib"))
+        for name, value in settings_to_environment(settings).items():
+            monkeypatch.setenv(name, value)
+        app = app_from_environment()
+        worker = app.state.library
+        assert worker.store.read_url == replica.url_of("lib")
+        assert worker.index.read_url == replica.url_of("lib")
+        readers: Readers = app.state.readers
+        primary.stop()
+        try:
+            # Searches (the library's, and its readers' in other threads) need only the replica.
+            library.auto_sync = False
+            assert library.search(query, facets=True) == page
+            with readers.use() as reader:
+                assert reader.search(query, facets=True) == page
+            with pytest.raises(StoreUnavailableError, match=rf"127\.0\.0\.1:{primary.port}/lib"):
+                library.index.sync(library.store)
+        finally:
+            primary.start()
+        readers.close()  # the readers share the worker's pools and index: still open
+        assert worker.search(query) == library.search(query)
+        worker.close()

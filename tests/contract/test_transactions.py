@@ -49,3 +49,19 @@ def test_writes_in_a_block_are_visible_inside_it(store: Store) -> None:
         )
         assert store.get_user(user.id) == user
         assert store.list_users() == [user]
+
+
+def test_a_reader_in_another_thread_sees_commits_and_closes_alone(store: Store) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    reader = store.reader()
+    with ThreadPoolExecutor(1) as pool:
+        assert pool.submit(reader.count_articles).result() == 0
+        store.add_audit(
+            at=NOW, user_id=None, user_name="-", action="a", target="", format="", ip=""
+        )
+        entries = pool.submit(reader.audit_entries, limit=5).result()
+    assert [e.action for e in entries] == ["a"]
+    reader.close()
+    # Closing a reader leaves its store open (a PostgreSQL reader shares the store's pools).
+    assert store.audit_entries(limit=5) == entries

@@ -11,8 +11,8 @@ files to keep in step. The index is a few tables of its own (``search_*``, versi
   title words; ``search_meta`` — the schema and tokenizer ids, the article-id watermark and the
   corpus totals: the BM25 statistics;
 * ``search_pools`` — for each common lexeme, the addresses of its first :data:`POOL` documents
-  in table order; ``search_counts`` — exact totals of large result sets, with the watermark
-  they hold for.
+  in table order; ``search_counts`` and ``search_facets`` — exact totals and facet counts of
+  large result sets, with the watermark they hold for.
 
 Matching is exact, as in the tantivy engine: the GIN index finds documents holding every
 non-overlapping bigram of each term (a one-character term: the character), then ``strpos`` on
@@ -20,7 +20,12 @@ the folded text keeps those holding each whole term and none of the excluded one
 
 Totals are exact. One term of one or two characters without filters is counted by its document
 frequency; any other query by ``count(*)``, kept in ``search_counts`` when large and brought up
-to date later by counting only the articles added since (the index only ever grows).
+to date later by counting only the articles added since (the index only ever grows). Facets
+(``search(…, facets=True)``) count every match per genre, role and year in one ``GROUP BY``
+pass, which gives the total too, and are kept and brought up to date the same way.
+
+Searches run on pooled connections (to the replica, with ``read_url``); a lost connection is
+:class:`~sucai.errors.StoreUnavailableError`, and the next call connects afresh.
 
 Ranking mirrors the tantivy one term by term (see :mod:`sucai.search.engine`): BM25 of each
 term over bigrams (characters for one-character terms; a longer term scores like a phrase, its
@@ -38,29 +43,40 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import math
 import threading
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import psycopg
 from psycopg import sql
+from psycopg_pool import ConnectionPool, PoolTimeout
 
-from sucai.errors import StoreError
-from sucai.search.engine import SearchHit, SearchPage, Similar
+from sucai.errors import StoreUnavailableError
+from sucai.search.engine import FACET_VALUES, SearchHit, SearchPage, Similar
 from sucai.search.fold import fold
 from sucai.search.highlight import find_spans
 from sucai.search.index import KIND_OUTLINE, KIND_PARAGRAPH, KIND_TITLE
 from sucai.search.tokenize import SPACE, TOKENIZER_ID, index_text, prepare_batch, word_tokens
+from sucai.store.postgres import describe_url, first_line
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
 
     from sucai.search.query import Query
     from sucai.store import IndexArticle, Store
 
-__all__ = ["PG_INDEX_SCHEMA_VERSION", "POOL", "PgSearchIndex", "PgStats"]
+__all__ = ["CONNECTIONS", "PG_INDEX_SCHEMA_VERSION", "POOL", "PgSearchIndex", "PgStats"]
+
+_T = TypeVar("_T")
+
+#: Connections per pool of an index: the web app's reader threads search side by side.
+CONNECTIONS: Final = 6
+#: Seconds to wait for a connection (from the pool, or a new one) before answering 503.
+CONNECT_TIMEOUT: Final = 5
 
 #: Changes whenever the tables or what goes into them change; a mismatch rebuilds the index.
 PG_INDEX_SCHEMA_VERSION: Final = 1
@@ -82,10 +98,15 @@ _TOTALS: Final = (
     "paragraphs",
 )
 
+#: Facet counts of large result sets (every value, as JSON), with the watermark they hold for;
+#: created by the first one kept when an index built before it lacks it.
+_FACETS_TABLE: Final = """CREATE TABLE IF NOT EXISTS search_facets (
+        key text PRIMARY KEY, counts text NOT NULL, last integer NOT NULL)"""
 _SCHEMA: Final = (
     """CREATE TABLE IF NOT EXISTS search_meta (key text PRIMARY KEY, value text NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS search_counts (
         key text PRIMARY KEY, total integer NOT NULL, last integer NOT NULL)""",
+    _FACETS_TABLE,
     """CREATE TABLE IF NOT EXISTS search_pools (
         kind smallint NOT NULL, term text NOT NULL, tids tid[] NOT NULL,
         PRIMARY KEY (kind, term))""",
@@ -129,7 +150,8 @@ POOL: Final = 500
 #: GIN index, whose bitmap of a very common bigram alone costs more than that scan.
 _SCAN_SHARE: Final = 0.2
 _DROP: Final = (
-    "DROP TABLE IF EXISTS search_docs, search_terms, search_counts, search_pools, search_meta"
+    "DROP TABLE IF EXISTS search_docs, search_terms, search_counts, search_facets, search_pools, "
+    "search_meta"
 )
 _KEPT: Final = sql.SQL("")  # marks the part of top() read from a kept pool
 #: Lexemes in at least this many documents of a kind have their pool kept (search_pools).
@@ -156,6 +178,25 @@ _COLUMNS: Final = (
     "title",
     "grams",
 )
+
+
+def _unavailable(exc: BaseException, url: str) -> StoreUnavailableError:
+    return StoreUnavailableError(
+        f"the search index at {describe_url(url)} is unavailable ({first_line(exc)}). "
+        "Try again in a moment, and check that the PostgreSQL server is running."
+    )
+
+
+def _configure(conn: psycopg.Connection[Any]) -> None:
+    """Session settings of every search connection."""
+    # A plan of a few ms must not pay for JIT compilation; bitmaps of common terms need more
+    # than the default 4 MB to stay exact (a lossy one rechecks every row).
+    conn.execute("SET jit = off")
+    conn.execute("SET work_mem = '64MB'")
+    # Table order must be the scan order of a pooled query (see POOL): no parallel scan, and
+    # no sequential scan starting where another one has got to.
+    conn.execute("SET max_parallel_workers_per_gather = 0")
+    conn.execute("SET synchronize_seqscans = off")
 
 
 def _lexeme(text: str) -> str:
@@ -207,51 +248,120 @@ class PgStats:
 class PgSearchIndex:
     """The search index of a library, in PostgreSQL tables.
 
+    Connections come from small pools (psycopg_pool), so that several threads search side by
+    side. A step that finds its pooled connection dead (the server restarted) is run once more
+    on a fresh one; a server that cannot be reached, or a connection lost twice, is
+    :class:`~sucai.errors.StoreUnavailableError` (HTTP 503), and the next call connects afresh.
+
     Args:
-        url: a ``postgresql://`` URL (the library's database, or any other).
+        url: a ``postgresql://`` URL (the library's database, or any other): the index is
+            brought up to date there.
+        read_url: a streaming replica of ``url`` that serves the searches (``SUCAI_DB_READ``;
+            ``None``: ``url`` serves them too).
+        pool_size: at most this many connections per pool.
+        timeout: seconds to wait for a connection before giving up.
     """
 
-    def __init__(self, url: str) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        read_url: str | None = None,
+        pool_size: int = CONNECTIONS,
+        timeout: float = CONNECT_TIMEOUT,
+    ) -> None:
         self.url = url
-        self._conn: psycopg.Connection[Any] | None = None
+        self.read_url = read_url or url
+        self.timeout = timeout
+        self._pool_size = pool_size
+        self._pools: dict[str, ConnectionPool[psycopg.Connection[Any]]] = {}
+        self._pools_lock = threading.Lock()
+        # Serialises this process's writers (other servers wait on the advisory lock).
         self._lock = threading.RLock()
 
     # --- connection ----------------------------------------------------------------------------
 
-    def connection(self) -> psycopg.Connection[Any]:
-        """The open connection (opened on first use, autocommit; writes use transactions)."""
-        if self._conn is None or self._conn.closed:
+    def _pool(self, url: str) -> ConnectionPool[psycopg.Connection[Any]]:
+        """The pool of ``url``, opened on first use."""
+        with self._pools_lock:
+            pool = self._pools.get(url)
+            if pool is None:
+                pool = ConnectionPool(
+                    url,
+                    kwargs={
+                        "autocommit": True,
+                        "connect_timeout": max(1, round(self.timeout)),
+                        "application_name": "sucai-search",
+                    },
+                    configure=_configure,
+                    min_size=1,
+                    max_size=self._pool_size,
+                    timeout=self.timeout,
+                    max_idle=600,
+                    reconnect_timeout=60,
+                    num_workers=1,
+                    name="sucai-search",
+                    open=True,
+                )
+                self._pools[url] = pool
+            return pool
+
+    @contextmanager
+    def connection(self, *, primary: bool = True) -> Iterator[psycopg.Connection[Any]]:
+        """A pooled connection (autocommit; writes use transactions) for the block.
+
+        Args:
+            primary: the index's own database (``url``); ``False``: the one searches use.
+
+        Raises:
+            StoreUnavailableError: the server cannot be reached, or went away meanwhile.
+        """
+        url = self.url if primary else self.read_url
+        try:
+            with self._pool(url).connection() as conn:
+                yield conn
+        except (PoolTimeout, psycopg.OperationalError) as exc:
+            raise _unavailable(exc, url) from None
+
+    def _run(self, step: Callable[[psycopg.Connection[Any]], _T], *, primary: bool) -> _T:
+        """``step(connection)`` on a pooled connection, retried once on a fresh one.
+
+        After a server restart the pool's connections are dead: the first one fails, the
+        pool throws away the others (``check``), and the step runs again on a new one. A
+        step is one transaction (or reads only), so running it again is safe.
+
+        Raises:
+            StoreUnavailableError: the server cannot be reached, or went away meanwhile.
+        """
+        url = self.url if primary else self.read_url
+        pool = self._pool(url)
+        for attempt in (1, 2):
             try:
-                conn = psycopg.connect(self.url, autocommit=True)
+                with pool.connection() as conn:
+                    return step(conn)
+            except PoolTimeout as exc:
+                raise _unavailable(exc, url) from None
             except psycopg.OperationalError as exc:
-                raise StoreError(f"the search index database cannot be reached: {exc}") from None
-            # A plan of a few ms must not pay for JIT compilation; bitmaps of common terms
-            # need more than the default 4 MB to stay exact (a lossy one rechecks every row).
-            conn.execute("SET jit = off")
-            conn.execute("SET work_mem = '64MB'")
-            # Table order must be the scan order of a pooled query (see POOL): no parallel
-            # scan, and no sequential scan starting where another one has got to.
-            conn.execute("SET max_parallel_workers_per_gather = 0")
-            conn.execute("SET synchronize_seqscans = off")
-            self._conn = conn
-        return self._conn
+                if attempt == 2:
+                    raise _unavailable(exc, url) from None
+                pool.check()
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def close(self) -> None:
-        """Close the connection."""
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        """Close the connection pools (a later call opens them again)."""
+        with self._pools_lock:
+            pools, self._pools = list(self._pools.values()), {}
+        for pool in pools:
+            pool.close()
 
-    def _meta(self) -> dict[str, str]:
-        conn = self.connection()
+    def _meta(self, conn: psycopg.Connection[Any]) -> dict[str, str]:
         found = conn.execute("SELECT to_regclass('search_meta') IS NOT NULL").fetchone()
         if not found or not found[0]:
             return {}
         return dict(conn.execute("SELECT key, value FROM search_meta").fetchall())
 
-    def indexed_up_to(self) -> int | None:
-        """Highest article id in the index, or ``None`` when it must be rebuilt."""
-        meta = self._meta()
+    @staticmethod
+    def _up_to(meta: dict[str, str]) -> int | None:
         if meta.get("schema") != str(PG_INDEX_SCHEMA_VERSION) or meta.get("tokenizer") != (
             TOKENIZER_ID
         ):
@@ -259,32 +369,28 @@ class PgSearchIndex:
         last = meta.get("last")
         return int(last) if last is not None else None
 
+    def indexed_up_to(self) -> int | None:
+        """Highest article id in the index, or ``None`` when it must be rebuilt."""
+        return self._run(lambda conn: self._up_to(self._meta(conn)), primary=True)
+
     def stats(self, meta: dict[str, str] | None = None) -> PgStats:
         """The corpus totals of the index (from ``meta`` when already read)."""
-        meta = self._meta() if meta is None else meta
+        if meta is None:
+            meta = self._run(self._meta, primary=False)
         return PgStats(*(int(meta.get(name, 0)) for name in _TOTALS))
-
-    def term_rows(self, terms: Iterable[str]) -> dict[tuple[str, str], int]:
-        """Every ``(field, term) → df`` row of ``search_terms`` for ``terms``, in one query."""
-        rows = (
-            self.connection()
-            .execute(
-                # Both columns of the primary key: an index scan.
-                "SELECT field, term, df FROM search_terms "
-                "WHERE field = ANY('{0,1,2,w,t}'::\"char\"[]) AND term = ANY(%s)",
-                (list(dict.fromkeys(terms)),),
-            )
-            .fetchall()
-        )
-        return {(str(field), str(term)): int(df) for field, term, df in rows}
 
     # --- writing -------------------------------------------------------------------------------
 
     def clear(self) -> None:
         """Drop the index tables (the next sync rebuilds them)."""
-        with self._lock, self.connection().transaction() as tx:
-            tx.connection.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
-            tx.connection.execute(_DROP)
+
+        def drop(conn: psycopg.Connection[Any]) -> None:
+            with conn.transaction():
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+                conn.execute(_DROP)
+
+        with self._lock:
+            self._run(drop, primary=True)
 
     def sync(self, store: Store, *, on_progress: Callable[[int, int], None] | None = None) -> int:
         """Bring the index up to date with the library; return the number of articles added.
@@ -298,12 +404,25 @@ class PgSearchIndex:
         last = self.indexed_up_to()
         if last is not None and last == newest:
             return 0
-        with self._lock, self.connection().transaction() as tx:
-            conn = tx.connection
+        with self._lock:
+            done = self._run(
+                lambda conn: self._sync(conn, store, newest, on_progress), primary=True
+            )
+        return max(0, done)
+
+    def _sync(
+        self,
+        conn: psycopg.Connection[Any],
+        store: Store,
+        newest: int,
+        on_progress: Callable[[int, int], None] | None,
+    ) -> int:
+        """:meth:`sync` on one connection; -1 when another server did it meanwhile."""
+        with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
-            last = self.indexed_up_to()  # another server may have synced meanwhile
+            last = self._up_to(self._meta(conn))  # another server may have synced meanwhile
             if last is not None and last == newest:
-                return 0
+                return -1
             rebuild = last is None or last > newest
             if rebuild:
                 conn.execute(_DROP)
@@ -337,7 +456,7 @@ class PgSearchIndex:
                 conn.execute(_GIN)
             self._add_stats(conn, last, tw_df)
             self._add_pools(conn, last, rebuild)
-            old = self._meta()
+            old = self._meta(conn)
             meta = {name: str(int(old.get(name, 0)) + totals[name]) for name in _TOTALS}
             meta |= {
                 "schema": str(PG_INDEX_SCHEMA_VERSION),
@@ -351,7 +470,7 @@ class PgSearchIndex:
                     list(meta.items()),
                 )
         if rebuild:
-            self.connection().execute("VACUUM ANALYZE search_docs")
+            conn.execute("VACUUM ANALYZE search_docs")
         return done
 
     def _copy_batch(
@@ -500,40 +619,58 @@ class PgSearchIndex:
         """
         if not terms:
             return {}
-        rows = (
-            self.connection()
-            .execute(
+        rows = self._run(
+            lambda conn: conn.execute(
                 "SELECT term, sum(df) FROM search_terms "
                 "WHERE field = ANY(%s) AND term = ANY(%s) GROUP BY term",
                 (list(fields), list(terms)),
-            )
-            .fetchall()
+            ).fetchall(),
+            primary=False,
         )
         found = dict(rows)
         return {t: int(found.get(t, 0)) for t in terms}
 
-    def search(self, store: Store, query: Query, *, facet_pool: int = 0) -> SearchPage:
+    def search(self, store: Store, query: Query, *, facets: bool = False) -> SearchPage:
         """Run a query: exact total, the requested page of hits, best first, with highlights.
 
         The same contract as :func:`sucai.search.engine.search`.
+
+        Args:
+            store: the library.
+            query: what to find.
+            facets: also count all matches per genre, role and year (one pass over the
+                matches, which gives the total as well).
+
+        Raises:
+            StoreUnavailableError: the database cannot be reached.
         """
-        conn = self.connection()
-        with self._lock, conn.transaction():
-            # One snapshot for the statistics, the count and the page, even while a sync
-            # commits.
-            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            plan = _plan(self, query, self._meta())
-            total = plan.count(conn)
-            limit = total if query.limit is None else query.limit
-            wanted = max(query.offset + limit, facet_pool, 1)
-            ranked = plan.top(conn, min(wanted, total), total) if total else []
-        facets, pooled = _facets(store, ranked[:facet_pool]) if facet_pool else ({}, 0)
+
+        def run(
+            conn: psycopg.Connection[Any],
+        ) -> tuple[int, list[_Ranked], dict[str, list[tuple[str, int]]]]:
+            counts: dict[str, list[tuple[str, int]]] = {}
+            with conn.transaction():
+                # One snapshot for the statistics, the count and the page, even while a sync
+                # commits.
+                conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                plan = _plan(self, conn, query, self._meta(conn))
+                if facets:
+                    counts, total = plan.facets(conn)
+                else:
+                    total = plan.count(conn)
+                limit = total if query.limit is None else query.limit
+                wanted = max(query.offset + limit, 1)
+                ranked = plan.top(conn, min(wanted, total), total) if total else []
+            return total, ranked, counts
+
+        total, ranked, counts = self._run(run, primary=False)
+        limit = total if query.limit is None else query.limit
         page = ranked[query.offset : query.offset + limit]
-        return SearchPage(total, tuple(_hits(store, query, page)), query, facets, pooled)
+        return SearchPage(total, tuple(_hits(store, query, page)), query, counts)
 
     def match_sql(self, query: Query) -> tuple[sql.Composed, tuple[object, ...]]:
         """The SQL (and its parameters) selecting ``(article_id, pos, rid)`` of every match."""
-        plan = _plan(self, query, self._meta())
+        plan = self._run(lambda conn: _plan(self, conn, query, self._meta(conn)), primary=False)
         statement = sql.SQL("SELECT article_id, pos, rid FROM search_docs WHERE {}").format(
             plan.where
         )
@@ -593,8 +730,7 @@ class PgSearchIndex:
             "ON d.kind = {} AND d.article_id = m.article_id AND d.pos = m.pos "
             "ORDER BY score DESC, d.article_id, d.pos LIMIT {}"
         ).format(score, matches, sql.Literal(KIND_PARAGRAPH), sql.Literal(_SIMILAR_POOL))
-        with self._lock:
-            rows = self.connection().execute(statement).fetchall()
+        rows = self._run(lambda conn: conn.execute(statement).fetchall(), primary=False)
         best: dict[int, list[float]] = {}
         for aid, value in rows:
             best.setdefault(int(aid), []).append(float(value))
@@ -626,34 +762,112 @@ class _Plan:
         """
         if self.known_total is not None:
             return self.known_total
-        key = hashlib.sha256(
-            repr((self.kind, self.where.as_string(conn), self.params)).encode()
-        ).hexdigest()
+        key = self._key(conn)
         cached = conn.execute(
             "SELECT total, last FROM search_counts WHERE key = %s", (key,)
         ).fetchone()
         total, since = (int(cached[0]), int(cached[1])) if cached else (0, 0)
         if since == self.last:
             return total
+        where, params = self._since(since)
         row = conn.execute(
-            sql.SQL("SELECT count(*) FROM search_docs WHERE {} AND article_id > %s").format(
-                self.where
-            ),
-            (*self.params, since),
+            sql.SQL("SELECT count(*) FROM search_docs WHERE {}").format(where), params
         ).fetchone()
         total += int(row[0]) if row else 0
         if total >= _COUNT_CACHE_FROM:
-            try:
-                with conn.transaction():
-                    conn.execute(
-                        "INSERT INTO search_counts (key, total, last) VALUES (%s, %s, %s) "
-                        "ON CONFLICT (key) DO UPDATE SET total = excluded.total, "
-                        "last = excluded.last WHERE search_counts.last < excluded.last",
-                        (key, total, self.last),
-                    )
-            except psycopg.errors.ReadOnlySqlTransaction:
-                pass  # a read replica: count again next time
+            self._keep(conn, key, total)
         return total
+
+    def _since(self, since: int) -> tuple[sql.Composable, tuple[object, ...]]:
+        """The matches of articles above ``since`` (all of them for 0: a condition on
+        ``article_id`` there would lead the planner away from the GIN index)."""
+        if since == 0:
+            return self.where, self.params
+        return sql.SQL("{} AND article_id > %s").format(self.where), (*self.params, since)
+
+    def _key(self, conn: psycopg.Connection[Any]) -> str:
+        """What identifies the query's matches in ``search_counts`` and ``search_facets``."""
+        return hashlib.sha256(
+            repr((self.kind, self.where.as_string(conn), self.params)).encode()
+        ).hexdigest()
+
+    def _keep(
+        self, conn: psycopg.Connection[Any], key: str, total: int, counts: str | None = None
+    ) -> None:
+        """Keep a large count (and the facet counts, as JSON) for later searches."""
+        try:
+            with conn.transaction():
+                # A kept count is a cache: losing the last ones in a crash costs a recount,
+                # so the search does not wait for the WAL to reach the disk.
+                conn.execute("SET LOCAL synchronous_commit = off")
+                conn.execute(
+                    "INSERT INTO search_counts (key, total, last) VALUES (%s, %s, %s) "
+                    "ON CONFLICT (key) DO UPDATE SET total = excluded.total, "
+                    "last = excluded.last WHERE search_counts.last < excluded.last",
+                    (key, total, self.last),
+                )
+                if counts is not None:
+                    conn.execute(_FACETS_TABLE)
+                    conn.execute(
+                        "INSERT INTO search_facets (key, counts, last) VALUES (%s, %s, %s) "
+                        "ON CONFLICT (key) DO UPDATE SET counts = excluded.counts, "
+                        "last = excluded.last WHERE search_facets.last < excluded.last",
+                        (key, counts, self.last),
+                    )
+        except (psycopg.errors.ReadOnlySqlTransaction, psycopg.errors.UniqueViolation):
+            pass  # a read replica (count again next time), or another server kept it first
+
+    def facets(self, conn: psycopg.Connection[Any]) -> tuple[dict[str, list[tuple[str, int]]], int]:
+        """Matches per genre, role and year, and the total: one pass over every match.
+
+        Counts of more than :data:`_COUNT_CACHE_FROM` matches are kept in ``search_facets``
+        and brought up to date later from the articles added since, as :meth:`count` does.
+
+        As the tantivy engine reports them: most first (ties by value), at most
+        :data:`FACET_VALUES` per facet, then the unknown year (0) and an empty genre left
+        out; articles without a role have no role value.
+        """
+        key = self._key(conn)
+        sums: dict[str, Counter[str]] = {"genre": Counter(), "role": Counter(), "year": Counter()}
+        since = 0
+        kept = conn.execute("SELECT to_regclass('search_facets') IS NOT NULL").fetchone()
+        if kept and kept[0]:
+            row = conn.execute(
+                "SELECT counts, last FROM search_facets WHERE key = %s", (key,)
+            ).fetchone()
+            if row is not None:
+                sums = {name: Counter(values) for name, values in json.loads(row[0]).items()}
+                since = int(row[1])
+        if since != self.last:
+            # One hash aggregate over the matches (of the articles added since the kept
+            # counts); the few hundred combinations are then summed per facet here (cheaper
+            # than GROUPING SETS, which aggregates three times).
+            where, params = self._since(since)
+            rows = conn.execute(
+                sql.SQL(
+                    "SELECT genre, role, year, count(*) FROM search_docs WHERE {} "
+                    "GROUP BY genre, role, year"
+                ).format(where),
+                params,
+            ).fetchall()
+            for genre, role, year, n in rows:
+                sums["genre"][genre] += n
+                if role:
+                    sums["role"][role] += n
+                sums["year"][str(year)] += n
+            total = sum(sums["genre"].values())
+            if total >= _COUNT_CACHE_FROM:
+                self._keep(conn, key, total, json.dumps(sums, ensure_ascii=False))
+        found = {name: list(counter.items()) for name, counter in sums.items()}
+        total = sum(n for _, n in found["genre"])  # every document has a genre
+        return {
+            name: [
+                (value, n)
+                for value, n in sorted(pairs, key=lambda p: (-p[1], p[0]))[:FACET_VALUES]
+                if value != "" and (name != "year" or value != "0")
+            ]
+            for name, pairs in found.items()
+        }, total
 
     def top(self, conn: psycopg.Connection[Any], limit: int, total: int) -> list[_Ranked]:
         """The best ``limit`` matches (of ``total``), best first.
@@ -758,7 +972,20 @@ def _terms_of(rows: dict[tuple[str, str], int]) -> set[str]:
     return {term for _, term in rows}
 
 
-def _plan(index: PgSearchIndex, query: Query, meta: dict[str, str]) -> _Plan:
+def _term_rows(conn: psycopg.Connection[Any], terms: Iterable[str]) -> dict[tuple[str, str], int]:
+    """Every ``(field, term) → df`` row of ``search_terms`` for ``terms``, in one query."""
+    rows = conn.execute(
+        # Both columns of the primary key: an index scan.
+        "SELECT field, term, df FROM search_terms "
+        "WHERE field = ANY('{0,1,2,w,t}'::\"char\"[]) AND term = ANY(%s)",
+        (list(dict.fromkeys(terms)),),
+    ).fetchall()
+    return {(str(field), str(term)): int(df) for field, term, df in rows}
+
+
+def _plan(
+    index: PgSearchIndex, conn: psycopg.Connection[Any], query: Query, meta: dict[str, str]
+) -> _Plan:
     kind = _KINDS[query.scope]
     terms = [t for t in (_prepare(t) for t in query.terms) if t.strip(SPACE)]
     excluded = [_prepare(t) for t in query.excluded if t]
@@ -766,7 +993,7 @@ def _plan(index: PgSearchIndex, query: Query, meta: dict[str, str]) -> _Plan:
     words = sorted({w for t in terms for w in word_tokens(t).split()})
     stats = index.stats(meta)
     joined = "".join(terms)
-    rows = index.term_rows([*pieces, *(_pieces(joined) if len(terms) > 1 else ()), *words])
+    rows = _term_rows(conn, [*pieces, *(_pieces(joined) if len(terms) > 1 else ()), *words])
 
     def df(fields: str, term: str) -> int:
         return sum(rows.get((f, term), 0) for f in fields)
@@ -896,18 +1123,6 @@ def _plan(index: PgSearchIndex, query: Query, meta: dict[str, str]) -> _Plan:
         share,
         pool_lexeme,
     )
-
-
-def _facets(store: Store, ranked: list[_Ranked]) -> tuple[dict[str, list[tuple[str, int]]], int]:
-    aids = list(dict.fromkeys(r.article_id for r in ranked))
-    heads = store.article_heads(aids)
-    counters: dict[str, Counter[str]] = {"genre": Counter(), "role": Counter(), "year": Counter()}
-    for aid in aids:
-        head = heads[aid]
-        for name, value in (("genre", head.genre), ("role", head.role), ("year", head.year)):
-            if value is not None:
-                counters[name][str(value)] += 1
-    return {name: c.most_common(12) for name, c in counters.items()}, len(ranked)
 
 
 def _hits(store: Store, query: Query, page: list[_Ranked]) -> list[SearchHit]:

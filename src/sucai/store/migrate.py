@@ -48,6 +48,9 @@ TABLES: Final = (
     ("basket_items", ("basket_id", "position", "article_id", "kind", "ref", "added_at")),
     ("corrections", ("article_id", "file_id", "part", "idx", "offset", "original",
                      "replacement", "rule")),
+    ("import_jobs", ("rowid", "id", "user_name", "names", "state", "total", "error", "report",
+                     "host", "pid", "created_at", "updated_at")),
+    ("import_job_files", ("job_id", "seq", "report")),
 )  # fmt: skip
 
 #: How many leading columns of each table order its rows (its key; all for tables without).
@@ -55,6 +58,7 @@ _KEY: Final = {
     "meta": 1, "files": 1, "removed_lines": 1, "articles": 1, "article_sources": 3,
     "paragraphs": 1, "outline": 2, "users": 1, "sessions": 1, "api_tokens": 1, "audit_log": 1,
     "login_attempts": 4, "baskets": 1, "basket_items": 2, "corrections": 8,
+    "import_jobs": 1, "import_job_files": 2,
 }  # fmt: skip
 
 #: Tables that are not library data: the schema's own bookkeeping, and search indexes,
@@ -71,6 +75,7 @@ _IDENTITY: Final = (
     ("api_tokens", "id"),
     ("audit_log", "id"),
     ("baskets", "id"),
+    ("import_jobs", "rowid"),
 )
 
 

@@ -19,6 +19,7 @@ never leaves half a file behind.
 
 from __future__ import annotations
 
+import copy
 import json
 import threading
 from contextlib import contextmanager
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
         AuditEntry,
         Basket,
         Correction,
+        ImportJobRow,
         IndexArticle,
         ParagraphRow,
         StoredFile,
@@ -57,7 +59,7 @@ if TYPE_CHECKING:
 
     Connection = psycopg.Connection[TupleRow]
 
-__all__ = ["PostgresStore", "describe_url"]
+__all__ = ["PostgresStore", "describe_url", "first_line"]
 
 #: ``pg_advisory_xact_lock`` keys ("Sucai" in ASCII, then +1): one writer of files at a
 #: time across all servers (as SQLite's BEGIN IMMEDIATE), and one migrating server.
@@ -96,7 +98,7 @@ def describe_url(url: str) -> str:
         parts = conninfo_to_dict(url)
     except psycopg.ProgrammingError as exc:
         raise ConfigError(
-            f"db: not a valid PostgreSQL URL ({_first_line(exc)}). "
+            f"db: not a valid PostgreSQL URL ({first_line(exc)}). "
             "Write it as postgresql://USER@HOST[:PORT]/DATABASE."
         ) from None
     host = parts.get("host") or "localhost"
@@ -104,7 +106,8 @@ def describe_url(url: str) -> str:
     return f"{host}:{port}/{parts.get('dbname') or parts.get('user') or ''}"
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
+    """The first line of an error's message, for one-line messages."""
     text = str(exc).strip() or type(exc).__name__
     return text.splitlines()[0].removeprefix("connection failed: ")
 
@@ -157,7 +160,10 @@ class PostgresStore:
         timeout: float = CONNECT_TIMEOUT,
     ) -> None:
         self.url = url
+        self.read_url = read_url
         self.timeout = timeout
+        #: Whether close() closes the pools: a reader view (see reader()) shares them.
+        self._owner = True
         self.where = describe_url(url)
         self.read_where = describe_url(read_url) if read_url else self.where
         kwargs: dict[str, Any] = {
@@ -171,7 +177,7 @@ class PostgresStore:
                 self._migrate(conn)
         except psycopg.OperationalError as exc:
             raise StoreUnavailableError(
-                f"cannot connect to PostgreSQL at {self.where} ({_first_line(exc)}). Check that "
+                f"cannot connect to PostgreSQL at {self.where} ({first_line(exc)}). Check that "
                 "the server is running and that the URL's user, host, port and database are "
                 "right."
             ) from None
@@ -242,17 +248,30 @@ class PostgresStore:
                 )
 
     def close(self) -> None:
-        """Close the connection pools."""
+        """Close the connection pools (of a reader view: nothing, its store owns them)."""
+        if not self._owner:
+            return
         if self._read_pool is not self._pool:
             self._read_pool.close()
         self._pool.close()
+
+    def reader(self) -> PostgresStore:
+        """This store for another thread: a view sharing its pools and caches.
+
+        The pools are thread-safe and every call borrows its own connection (a thread's
+        ``atomic()`` block keeps one per thread), so the view needs no connection of its
+        own. Closing the view leaves the pools open: the store that opened them closes them.
+        """
+        view = copy.copy(self)
+        view._owner = False
+        return view
 
     # --- connections and errors --------------------------------------------------------------
 
     def _unavailable(self, exc: BaseException, where: str | None = None) -> StoreUnavailableError:
         return StoreUnavailableError(
             f"the PostgreSQL server at {where or self.where} is unavailable "
-            f"({_first_line(exc)}); nothing was changed by the failed step. Try again in a "
+            f"({first_line(exc)}); nothing was changed by the failed step. Try again in a "
             "moment, and check that the server is running."
         )
 
@@ -935,6 +954,111 @@ class PostgresStore:
             (user_id, action, since),
             primary=True,
         )
+
+    # --- web imports (issue 4) ----------------------------------------------------------------
+
+    def add_import_job(
+        self, job_id: str, user_name: str, names: list[str], host: str, pid: int, now: str
+    ) -> None:
+        """Record a new, queued web import, run by process ``pid`` on ``host``."""
+        with self.atomic():
+            self._execute(
+                "INSERT INTO import_jobs (id, user_name, names, state, host, pid, created_at, "
+                "updated_at) VALUES (%s, %s, %s, 'queued', %s, %s, %s, %s)",
+                (job_id, user_name, json.dumps(names, ensure_ascii=False), host, pid, now, now),
+            )
+
+    def update_import_job(
+        self,
+        job_id: str,
+        now: str,
+        *,
+        state: str | None = None,
+        total: int | None = None,
+        error: str | None = None,
+        report: dict[str, Any] | None = None,
+    ) -> None:
+        """Change what is given of a job (``None`` leaves a field as it is)."""
+        with self.atomic():
+            self._execute(
+                "UPDATE import_jobs SET state = coalesce(%s, state), "
+                "total = coalesce(%s::integer, total), error = coalesce(%s, error), "
+                "report = coalesce(%s, report), updated_at = %s WHERE id = %s",
+                (
+                    state,
+                    total,
+                    error,
+                    json.dumps(report, ensure_ascii=False) if report is not None else None,
+                    now,
+                    job_id,
+                ),
+            )
+
+    def add_import_job_file(self, job_id: str, report: dict[str, Any], now: str) -> None:
+        """Append one file's report to a job."""
+        with self.atomic():
+            self._execute(
+                "INSERT INTO import_job_files (job_id, seq, report) VALUES (%s, "
+                "(SELECT count(*) FROM import_job_files WHERE job_id = %s), %s)",
+                (job_id, job_id, json.dumps(report, ensure_ascii=False)),
+            )
+            self._execute("UPDATE import_jobs SET updated_at = %s WHERE id = %s", (now, job_id))
+
+    _JOB_COLUMNS: Final = (
+        "j.id, j.user_name, j.names, j.state, j.total, "
+        "(SELECT count(*) FROM import_job_files f WHERE f.job_id = j.id), "
+        "j.error, j.report, j.host, j.pid, j.created_at, j.updated_at"
+    )
+
+    @staticmethod
+    def _job(row: Sequence[Any], files: tuple[dict[str, Any], ...] = ()) -> ImportJobRow:
+        from sucai.store import ImportJobRow
+
+        return ImportJobRow(
+            id=row[0],
+            user_name=row[1],
+            names=tuple(json.loads(row[2])),
+            state=row[3],
+            total=row[4],
+            done=int(row[5]),
+            error=row[6],
+            report=json.loads(row[7]) if row[7] is not None else None,
+            files=files,
+            host=row[8],
+            pid=row[9],
+            created_at=row[10],
+            updated_at=row[11],
+        )
+
+    def import_job(self, job_id: str) -> ImportJobRow | None:
+        """One job with every file's report, or ``None`` (read from the primary: the job
+        is polled while it runs)."""
+        row = self._one(
+            f"SELECT {self._JOB_COLUMNS} FROM import_jobs j WHERE j.id = %s",
+            (job_id,),
+            primary=True,
+        )
+        if row is None:
+            return None
+        files = tuple(
+            json.loads(r[0])
+            for r in self._fetch(
+                "SELECT report FROM import_job_files WHERE job_id = %s ORDER BY seq",
+                (job_id,),
+                primary=True,
+            )
+        )
+        return self._job(row, files)
+
+    def import_jobs(self, limit: int) -> list[ImportJobRow]:
+        """The newest jobs, newest first (without their files' reports)."""
+        rows = self._fetch(
+            f"SELECT {self._JOB_COLUMNS} FROM import_jobs j "
+            "ORDER BY j.created_at DESC, j.rowid DESC LIMIT %s",
+            (limit,),
+            primary=True,
+        )
+        return [self._job(row) for row in rows]
 
     def add_login_attempt(self, name: str, ip: str, at: str, ok: bool) -> None:
         """Record a sign-in attempt."""

@@ -85,12 +85,15 @@ class WebSettings:
     Attributes:
         db: the library file or PostgreSQL URL, for the import thread's own connection
             (``None``: the library's own).
+        db_read: a streaming replica of a PostgreSQL ``db`` for reads and searches
+            (``SUCAI_DB_READ``); each ``--workers`` process opens its library with it.
         max_upload_bytes: the largest upload accepted, in bytes (larger: HTTP 413).
         page_size: hits or articles per page.
         upload_dir: where uploads are kept while they are imported (``None``: system temp).
     """
 
     db: Path | str | None = None
+    db_read: str | None = None
     max_upload_bytes: int = 200 * 1024 * 1024
     page_size: int = 20
     upload_dir: Path | None = None
@@ -104,6 +107,7 @@ def settings_to_environment(settings: WebSettings) -> dict[str, str]:
     """``settings`` as environment variables for :func:`app_from_environment`."""
     data = {
         "db": str(settings.db) if settings.db else None,
+        "db_read": settings.db_read,
         "max_upload_bytes": settings.max_upload_bytes,
         "page_size": settings.page_size,
         "upload_dir": str(settings.upload_dir) if settings.upload_dir else None,
@@ -130,13 +134,14 @@ def app_from_environment() -> Starlette:
     data = json.loads(raw)
     settings = WebSettings(
         db=_library_location(data["db"]),
+        db_read=data.get("db_read") or None,
         max_upload_bytes=data["max_upload_bytes"],
         page_size=data["page_size"],
         upload_dir=Path(data["upload_dir"]) if data["upload_dir"] else None,
     )
     if settings.db is None:
         raise ConfigError(f"${SETTINGS_ENV} names no library: start the server with `sucai serve`.")
-    return create_app(open_library(settings.db), settings)
+    return create_app(open_library(settings.db, read_url=settings.db_read), settings)
 
 
 class SecurityHeaders:

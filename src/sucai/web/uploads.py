@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Final
 from sucai.errors import UploadError, UploadTooLargeError
 from sucai.library import open_library
 from sucai.serialize import file_report_to_dict, report_to_dict
+from sucai.store import is_postgres_url
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -225,8 +226,16 @@ def _alive(pid: int) -> bool:
 
 
 @contextlib.contextmanager
-def _import_lock(db: Path) -> Iterator[None]:
-    """One import at a time across the server's processes (``<db>-import.lock``)."""
+def _import_lock(db: Path | str) -> Iterator[None]:
+    """One import at a time across the server's processes (``<db>-import.lock``).
+
+    A PostgreSQL library (a URL, which names no file to lock beside) needs no lock here:
+    its store writes one file at a time across all servers (an advisory lock), and its
+    search index syncs under a lock of its own, so concurrent imports are already safe.
+    """
+    if is_postgres_url(db):
+        yield
+        return
     with Path(f"{db}-import.lock").open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
