@@ -13,12 +13,14 @@ import click
 
 from sucai.config import load_settings
 from sucai.errors import DecodeError, SucaiError
+from sucai.ingest.neardup import DEFAULT_SIMILARITY
 from sucai.library import Library, open_library
 from sucai.search.highlight import mark, snippet
 from sucai.search.query import parse_query, parse_years
 from sucai.serialize import (
     article_to_dict,
     browse_to_dict,
+    duplicates_to_dict,
     page_to_dict,
     report_to_dict,
     summary_to_dict,
@@ -26,7 +28,7 @@ from sucai.serialize import (
 from sucai.store import ArticleFilter
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from sucai.hygiene import ArticleHygiene
     from sucai.models import Article, FileReport, IngestReport
@@ -143,6 +145,10 @@ def _describe(f: FileReport) -> str:
         parts = [f"{f.articles} article{'s' if f.articles != 1 else ''}"]
         if f.existing_articles:
             parts.append(f"{f.existing_articles} already stored")
+        if f.merged:
+            parts.append(
+                f"{len(f.merged)} merged as near-duplicate{'s' if len(f.merged) != 1 else ''}"
+            )
         if f.encoding:
             parts.append(f.encoding)
         if f.removed:
@@ -161,6 +167,11 @@ def _print_report(report: IngestReport, verbose: bool) -> None:
         if show_each or f.status == "failed":
             click.echo(_describe(f))
         if show_each and f.status == "imported":
+            for m in f.merged:
+                click.echo(
+                    f"      ≈ #{m.article_id} 《{m.canonical_title}》 {m.similarity:.2f}"
+                    f"  (第{m.position + 1}篇《{m.title}》)"
+                )
             for note in f.notes:
                 click.echo(f"      note: {note}")
             if verbose:
@@ -169,7 +180,9 @@ def _print_report(report: IngestReport, verbose: bool) -> None:
     click.echo(
         f"{len(report.files)} files: {report.imported} imported, {report.duplicates} duplicates, "
         f"{report.skipped} skipped, {len(report.failed)} failed · {report.articles} articles "
-        f"({report.new_articles} new) · "
+        f"({report.new_articles} new"
+        + (f", {report.merged} merged as near-duplicates" if report.merged else "")
+        + ") · "
         f"{sum(len(f.removed) for f in report.files)} advertising/chrome lines removed"
     )
 
@@ -179,21 +192,49 @@ def _print_report(report: IngestReport, verbose: bool) -> None:
 @click.option("--encoding", metavar="NAME", help="Decode text files with this encoding.")
 @click.option("--json", "as_json", is_flag=True, help="Print the import report as JSON.")
 @click.option("-v", "--verbose", is_flag=True, help="List every file and every removed line.")
+@click.option(
+    "--no-merge",
+    "no_merge",
+    is_flag=True,
+    help="Store near-duplicates of stored material as articles of their own.",
+)
+@click.option(
+    "--similarity",
+    type=click.FloatRange(0, 1, min_open=True),
+    default=DEFAULT_SIMILARITY,
+    show_default=True,
+    help="Merge texts whose 5-character shingles overlap this much (Jaccard).",
+)
 @db_option
 def import_(
-    paths: tuple[Path, ...], encoding: str | None, as_json: bool, verbose: bool, library: Library
+    paths: tuple[Path, ...],
+    encoding: str | None,
+    as_json: bool,
+    verbose: bool,
+    no_merge: bool,
+    similarity: float,
+    library: Library,
 ) -> None:
     """Import files, folders (recursively) and .zip archives.
 
     Reads .txt/.md (UTF-8, GBK/GB18030, UTF-16), .docx, .html/.shtml and .pdf. Compilations
-    are split into articles; advertising and page chrome are removed and reported. Exit
+    are split into articles; advertising and page chrome are removed and reported. An article
+    that is a near-duplicate of stored material (another title, a changed opening, edited
+    sentences) is stored as a source of that article; `sucai duplicates` lists them. Exit
     status is 1 when any file failed; the others are imported all the same.
     """
     show = sys.stderr.isatty() and not as_json
     progress = _Progress(library.count_inputs(list(paths)) if show else 0, show)
     indexing = _IndexProgress(show)
     try:
-        report = library.ingest(list(paths), encoding=encoding, on_file=progress, on_index=indexing)
+        report = library.ingest(
+            list(paths),
+            encoding=encoding,
+            on_file=progress,
+            on_index=indexing,
+            merge=not no_merge,
+            similarity=similarity,
+        )
     finally:
         progress.close()
         indexing.close()
@@ -206,20 +247,26 @@ def import_(
 
 
 def filter_options(fn: F) -> F:
-    """Add ``--genre``, ``--role`` and ``--year`` and hand the command an ``ArticleFilter``."""
+    """Add ``--genre``, ``--role``, ``--year`` and ``--source``; hand over an ``ArticleFilter``."""
 
     @click.option("--genre", help="Only this genre (讲话, 报告, 法规, 新闻 …).")
     @click.option("--role", help="Only this speaker role (县长, 市委书记 …).")
     @click.option("--year", metavar="RANGE", help="Only these years: 2020, 2020..2025, ..2019.")
+    @click.option("--source", help="Only material imported from this folder (来源).")
     @wraps(fn)
     def wrapper(
-        *args: Any, genre: str | None, role: str | None, year: str | None, **kw: Any
+        *args: Any,
+        genre: str | None,
+        role: str | None,
+        year: str | None,
+        source: str | None,
+        **kw: Any,
     ) -> Any:
         try:
             start, end = parse_years(year) if year else (None, None)
         except SucaiError as exc:
             raise _fail(exc) from None
-        where = ArticleFilter(genre, role, start, end)
+        where = ArticleFilter(genre, role, start, end, source)
         return fn(*args, where=where, **kw)
 
     return wrapper  # type: ignore[return-value]
@@ -261,7 +308,7 @@ def browse(where: ArticleFilter, limit: int, offset: int, as_json: bool, library
     if as_json:
         click.echo(_dumps(browse_to_dict(page)))
         return
-    for name, label in (("genre", "文种"), ("role", "角色"), ("year", "年份")):
+    for name, label in (("genre", "文种"), ("role", "角色"), ("year", "年份"), ("source", "来源")):
         counts = page.facets[name][:12]
         if counts:
             click.echo(f"{label}: " + "  ".join(f"{value} {n}" for value, n in counts))
@@ -279,7 +326,8 @@ def _print_article(article: Article, hygiene: ArticleHygiene | None = None) -> N
     date = article.issued_on or (str(article.year) if article.year else "")
     click.echo(f"#{article.id} · {article.genre}" + (f" · {date}" if date else ""))
     for s in article.sources:
-        click.echo(f"来源: {s.path} (第{s.position + 1}篇)")
+        copy = f" ≈ {s.similarity:.2f}, copy {s.copy_id}" if s.copy_id is not None else ""
+        click.echo(f"来源: {s.path} (第{s.position + 1}篇){copy}")
     if article.outline:
         click.echo("\n提纲:")
         for e in article.outline:
@@ -556,6 +604,75 @@ def dump(library: Library) -> None:
     """Print every article as one JSON object per line (as `show --json` prints it)."""
     for article in library.articles():
         click.echo(_dumps(article_to_dict(article)))
+
+
+def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]], numeric: int) -> None:
+    """Columns padded to their widest cell, the first ``numeric`` ones right-aligned (the
+    last column, a title, is not padded)."""
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
+    for row in [header, tuple("-" * len(h) for h in header), *rows]:
+        cells = [
+            cell.rjust(width) if i < numeric else cell.ljust(width)
+            for i, (cell, width) in enumerate(zip(row[:-1], widths, strict=True))
+        ]
+        click.echo("  ".join([*cells, row[-1]]).rstrip())
+
+
+@cli.command()
+@click.option("--keep", type=int, metavar="COPY", help="Make this copy the canonical text.")
+@click.option("--split", type=int, metavar="COPY", help="Turn this copy into its own article.")
+@click.option("--json", "as_json", is_flag=True, help="Print {ok, clusters, versions} as JSON.")
+@db_option
+def duplicates(keep: int | None, split: int | None, as_json: bool, library: Library) -> None:
+    """List near-duplicate material merged at import, and law versions; resolve by hand.
+
+    Each cluster is a canonical article and the copies merged into it (title, file,
+    similarity). --keep COPY makes a copy the canonical text of its cluster; --split COPY
+    turns a copy back into an article of its own.
+    """
+    if keep is not None and split is not None:
+        raise click.UsageError("give --keep or --split, not both.")
+    if keep is not None:
+        article_id = library.keep_copy(keep)
+        click.echo(
+            f"#{article_id} 《{library.get(article_id).title}》 now has the text of copy {keep}; "
+            "its previous text is kept as a copy."
+        )
+        return
+    if split is not None:
+        article_id = library.split_copy(split)
+        click.echo(
+            f"copy {split} is now article #{article_id} 《{library.get(article_id).title}》."
+        )
+        return
+    found = library.duplicates()
+    if as_json:
+        click.echo(_dumps(duplicates_to_dict(found)))
+        return
+    rows: list[tuple[str, ...]] = []
+    for cluster in found.clusters:
+        a = cluster.article
+        rows.append((str(a.id), "", "", f"{a.sources} sources", a.title))
+        for c in cluster.copies:
+            where = c.path.replace("\\", "/").rsplit("/", 1)[-1] + f" (第{c.position + 1}篇)"
+            rows.append(("", str(c.id), f"{c.similarity:.2f}", where, c.title))
+    if rows:
+        _table(("article", "copy", "similarity", "source", "title"), rows, numeric=3)
+    versions = [
+        (str(v.article_id), v.version or "?", v.issued_on or "", v.title)
+        for group in found.versions
+        for v in group
+    ]
+    if versions:
+        click.echo("" if not rows else "\n" + "法规版本 (law versions):")
+        _table(("article", "version", "issued_on", "title"), versions, numeric=1)
+    if not rows and not versions:
+        click.echo("No near-duplicates merged and no law versions linked.")
+    else:
+        click.echo(
+            f"\n{len(found.clusters)} clusters, {sum(len(c.copies) for c in found.clusters)} "
+            f"copies · {len(found.versions)} laws in several versions"
+        )
 
 
 @cli.command()

@@ -27,6 +27,7 @@ from sucai.export import (
     render,
 )
 from sucai.hygiene import apply_originals, article_findings
+from sucai.ingest.neardup import DEFAULT_SIMILARITY, jaccard, read_article, register
 from sucai.ingest.pipeline import ingest
 from sucai.ingest.sources import count_inputs
 from sucai.search.engine import Similar, search, similar
@@ -43,9 +44,18 @@ if TYPE_CHECKING:
     from sucai.search.engine import SearchPage
     from sucai.search.pg import PgSearchIndex
     from sucai.search.query import Query
-    from sucai.store import ArticleFilter, ArticleSummary, Basket, BasketItem, Store, StoredFile
+    from sucai.store import (
+        ArticleFilter,
+        ArticleSummary,
+        Basket,
+        BasketItem,
+        LawVersion,
+        MergedCopy,
+        Store,
+        StoredFile,
+    )
 
-__all__ = ["Library", "open_library"]
+__all__ = ["DuplicateCluster", "Duplicates", "Library", "open_library"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +65,23 @@ class Browse:
     total: int
     articles: tuple[ArticleSummary, ...]
     facets: dict[str, builtins.list[tuple[str, int]]]
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateCluster:
+    """One piece of material found several times (issue 6): the canonical article and the
+    near-duplicates merged into it."""
+
+    article: ArticleSummary
+    copies: tuple[MergedCopy, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Duplicates:
+    """What ``sucai duplicates`` lists: merged clusters, and groups of law versions."""
+
+    clusters: tuple[DuplicateCluster, ...]
+    versions: tuple[tuple[LawVersion, ...], ...]
 
 
 class Library:
@@ -107,12 +134,37 @@ class Library:
         encoding: str | None = None,
         on_file: Callable[[FileReport], None] | None = None,
         on_index: Callable[[int, int], None] | None = None,
+        merge: bool = True,
+        similarity: float = DEFAULT_SIMILARITY,
     ) -> IngestReport:
         """Import files, folders (recursive) and .zip archives, then update the search index.
 
         Bad files are reported, never raised: see :class:`~sucai.models.IngestReport`.
+
+        Args:
+            paths: files, folders and archives.
+            encoding: force this encoding for text files.
+            on_file: called with each file's report (progress).
+            on_index: called with ``(done, total)`` while indexing.
+            merge: store near-duplicates of stored material as its copies (issue 6).
+            similarity: the Jaccard similarity of 5-character shingles from which two texts
+                are the same material (0 < similarity ≤ 1).
+
+        Raises:
+            UserError: ``similarity`` is out of range.
         """
-        report = ingest(self.store, [Path(p) for p in paths], encoding=encoding, on_file=on_file)
+        if not 0 < similarity <= 1:
+            raise UserError(
+                f"the similarity must be above 0 and at most 1 (e.g. 0.8), not {similarity}."
+            )
+        report = ingest(
+            self.store,
+            [Path(p) for p in paths],
+            encoding=encoding,
+            on_file=on_file,
+            merge=merge,
+            similarity=similarity,
+        )
         if report.new_articles:
             self.index.sync(self.store, on_progress=on_index)
         return report
@@ -238,6 +290,61 @@ class Library:
     def files(self) -> builtins.list[StoredFile]:
         """Every imported file."""
         return self.store.files()
+
+    # --- near-duplicates and law versions (issue 6) ------------------------------------------
+
+    def duplicates(self) -> Duplicates:
+        """Clusters of merged near-duplicates and groups of law versions, for review."""
+        by_article: dict[int, builtins.list[MergedCopy]] = {}
+        for copy in self.store.merged_copies():
+            by_article.setdefault(copy.article_id, []).append(copy)
+        summaries = self.store.summaries(builtins.list(by_article))
+        return Duplicates(
+            clusters=tuple(
+                DuplicateCluster(summaries[article_id], tuple(copies))
+                for article_id, copies in by_article.items()
+            ),
+            versions=tuple(tuple(group) for group in self.store.law_versions()),
+        )
+
+    def versions(self, article_id: int) -> builtins.list[LawVersion]:
+        """The other versions of a law (oldest first); empty for other articles."""
+        groups = self.store.law_versions(article_id)
+        return [v for group in groups for v in group if v.article_id != article_id]
+
+    def keep_copy(self, copy_id: int) -> int:
+        """Make a merged copy the canonical text of its cluster; return the article id.
+
+        The article keeps its id, sources and basket items; its old text becomes a copy, and
+        every copy's similarity is measured again against the new text. The search index is
+        updated.
+
+        Raises:
+            NotFoundError: no copy has this id.
+            UserError: the copy's title and text are already another article.
+        """
+        with self.store.atomic():
+            article_id = self.store.keep_copy(copy_id)
+            canonical = read_article(self.store.article_text(article_id))
+            register(self.store, article_id, canonical)
+            for copy in self.store.merged_copies(article_id):
+                other = read_article(self.store.copy_text(copy.id))
+                self.store.set_copy_similarity(copy.id, jaccard(canonical, other))
+        self.index.refresh(self.store, [article_id])
+        return article_id
+
+    def split_copy(self, copy_id: int) -> int:
+        """Turn a merged copy back into an article of its own; return its new id.
+
+        Raises:
+            NotFoundError: no copy has this id.
+            UserError: the copy's title and text are already another article.
+        """
+        with self.store.atomic():
+            article_id = self.store.split_copy(copy_id)
+            register(self.store, article_id, read_article(self.store.article_text(article_id)))
+        self.index.sync(self.store)
+        return article_id
 
     # --- hygiene, export and baskets (issue 5) -------------------------------------------------
 

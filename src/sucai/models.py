@@ -9,8 +9,10 @@ All offsets and lengths are in characters (Python ``str`` indices), never bytes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Literal
+from pathlib import PurePosixPath
+from typing import Final, Literal
 
 __all__ = [
     "Article",
@@ -21,6 +23,7 @@ __all__ = [
     "Compilation",
     "FileReport",
     "IngestReport",
+    "NearDuplicate",
     "OutlineEntry",
     "Paragraph",
     "ParsedText",
@@ -202,13 +205,20 @@ class Compilation:
 
 @dataclass(frozen=True, slots=True)
 class ArticleSource:
-    """Where an article was found: a file, and its position in that file."""
+    """Where an article was found: a file, and its position in that file.
+
+    Attributes:
+        copy_id: when the file held a near-duplicate rather than this very text (issue 6),
+            the id of that merged copy; ``similarity`` is how close it is (0–1).
+    """
 
     file_id: int
     path: str
     sha256: str
     position: int
     compilation_title: str
+    copy_id: int | None = None
+    similarity: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,6 +251,25 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
+class NearDuplicate:
+    """An article of an imported file stored as a copy of another article (issue 6).
+
+    Attributes:
+        position: the article's 0-based position in its file.
+        title: its title as found in the file.
+        article_id: the canonical article it was merged into.
+        canonical_title: that article's title.
+        similarity: Jaccard similarity of their 5-character shingles (0–1).
+    """
+
+    position: int
+    title: str
+    article_id: int
+    canonical_title: str
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
 class FileReport:
     """What happened to one input file.
 
@@ -254,10 +283,12 @@ class FileReport:
         articles: number of articles found in the file.
         new_articles: articles stored for the first time.
         existing_articles: articles already in the library (found in another file).
-        article_ids: ids of the file's articles, in order.
+        article_ids: ids of the file's articles, in order (a merged copy: its canonical
+            article).
         declared_count: the count the compilation header claims, if any.
         removed: lines removed as advertising or chrome.
         notes: other remarks (a lossy character, a count mismatch).
+        merged: articles stored as copies of near-duplicate material (issue 6).
     """
 
     path: str
@@ -272,6 +303,7 @@ class FileReport:
     declared_count: int | None = None
     removed: tuple[RemovedLine, ...] = ()
     notes: tuple[str, ...] = ()
+    merged: tuple[NearDuplicate, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,3 +344,29 @@ class IngestReport:
     def new_articles(self) -> int:
         """Articles stored for the first time."""
         return sum(f.new_articles for f in self.files)
+
+    @property
+    def merged(self) -> int:
+        """Articles stored as copies of near-duplicate material."""
+        return sum(len(f.merged) for f in self.files)
+
+
+_ZIP_MEMBER: Final = re.compile(r"^(.*\.zip)!(.+)$", re.IGNORECASE)
+#: Folders the web import page makes for an upload: no one chose their names.
+UPLOAD_FOLDER_PREFIX: Final = "sucai-upload-"
+
+
+def source_folder(path: str) -> str:
+    """An imported file's 来源 (source): the folder it came from, ``""`` when there is none.
+
+    ``…/reports/state_council/1954.md`` → ``state_council``; a .zip member
+    ``…/每日更新.zip!讲话/a.docx`` → ``讲话``, ``…/每日更新.zip!a.docx`` → ``每日更新``. A file
+    named alone (``seed.txt``) or uploaded on its own through the web has none.
+    """
+    path = path.replace("\\", "/")
+    member = _ZIP_MEMBER.match(path)
+    if member:
+        parent = PurePosixPath(member.group(2)).parent.name
+        return parent or PurePosixPath(member.group(1)).stem
+    parent = PurePosixPath(path).parent.name
+    return "" if parent.startswith(UPLOAD_FOLDER_PREFIX) else parent

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sucai.check import OverlapReport
-    from sucai.library import Browse
+    from sucai.library import Browse, Duplicates
     from sucai.models import Article, FileReport, IngestReport
     from sucai.search.engine import SearchPage
     from sucai.store import ArticleSummary
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 __all__ = [
     "article_to_dict",
     "browse_to_dict",
+    "duplicates_to_dict",
     "file_report_to_dict",
     "overlap_report_to_dict",
     "page_to_dict",
@@ -91,6 +92,7 @@ def file_report_to_dict(report: FileReport) -> dict[str, Any]:
     data["article_ids"] = list(report.article_ids)
     data["removed"] = [asdict(r) for r in report.removed]
     data["notes"] = list(report.notes)
+    data["merged"] = [asdict(m) for m in report.merged]
     return data
 
 
@@ -105,8 +107,24 @@ def report_to_dict(report: IngestReport) -> dict[str, Any]:
         "failed": len(report.failed),
         "articles": report.articles,
         "new_articles": report.new_articles,
+        "merged_articles": report.merged,
         "removed_lines": sum(len(f.removed) for f in report.files),
         "details": [file_report_to_dict(f) for f in report.files],
+    }
+
+
+def duplicates_to_dict(found: Duplicates) -> dict[str, Any]:
+    """``sucai duplicates --json``: merged clusters and groups of law versions."""
+    return {
+        "ok": True,
+        "clusters": [
+            {
+                "article": summary_to_dict(c.article),
+                "copies": [asdict(copy) for copy in c.copies],
+            }
+            for c in found.clusters
+        ],
+        "versions": [[asdict(v) for v in group] for group in found.versions],
     }
 
 

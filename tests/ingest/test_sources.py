@@ -9,6 +9,7 @@ import pytest
 
 from sucai.errors import DecodeError
 from sucai.ingest.sources import decode_text
+from sucai.models import source_folder
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -181,3 +182,14 @@ def test_unreadable_type_named_on_the_command_line_is_an_error(
     (bad,) = report.failed
     assert bad.code == "unsupported"
     assert "cannot read '.png' files" in bad.message
+
+
+def test_the_source_of_a_file_is_the_folder_it_was_imported_from() -> None:
+    assert source_folder("../shared/corpus/reports/state_council/1954.md") == "state_council"
+    assert source_folder("D:\\素材\\讲话\\县长讲话.docx") == "讲话"
+    assert source_folder("/srv/每日更新.zip!讲话/a.docx") == "讲话"
+    assert source_folder("/srv/每日更新.zip!a.docx") == "每日更新"
+    assert source_folder("seed.txt") == ""
+    # A web upload's temporary folder is no source; an uploaded .zip names one.
+    assert source_folder("/tmp/sucai-upload-x1y2/a.txt") == ""
+    assert source_folder("/tmp/sucai-upload-x1y2/汇编.zip!a.txt") == "汇编"

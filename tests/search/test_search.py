@@ -17,6 +17,7 @@ from sucai import open_library
 from sucai.cli import cli
 from sucai.search.fold import fold
 from sucai.search.query import parse_query
+from sucai.store import ArticleFilter
 from tests.conftest import CORPUS, SEED
 
 if TYPE_CHECKING:
@@ -265,3 +266,19 @@ def test_facets_count_every_match_and_choosing_one_gives_that_many(sliced: Libra
         for value, n in page.facets["year"][:3]:
             year = int(value)
             assert sliced.search(parse_query(q, years=(year, year), limit=1)).total == n
+
+
+def test_the_source_facet_counts_and_filters_by_the_folder_material_came_from(
+    sliced: Library,
+) -> None:
+    page = sliced.search(parse_query("发展", limit=5), facets=True)
+    sources = dict(page.facets["source"])
+    # The slice was imported from these folders (the seed from ../shared/seed/).
+    assert set(sources) == {"state_council", "宪法", "xinwenlianbo", "seed"}
+    assert sum(sources.values()) == page.total
+    for value, n in sources.items():
+        assert sliced.search(parse_query(f"发展 来源:{value}", limit=1)).total == n
+    browse = sliced.browse()
+    assert {v for v, _ in browse.facets["source"]} == set(sources)
+    (reports,) = [n for v, n in browse.facets["source"] if v == "state_council"]
+    assert sliced.browse(ArticleFilter(source="state_council")).total == reports > 0

@@ -6,6 +6,11 @@ interrupted import leaves a consistent library and running it again completes it
 
 Files are handled in chunks; within a chunk, short lines at the top or bottom of many files
 (site footers, licence lines) are removed as boilerplate.
+
+Near-duplicate material (issue 6): unless merging is off, each new article is compared with
+the library and with the earlier articles of the import (:mod:`sucai.ingest.neardup`); a
+copy is stored as a source of the article it matches, and the report names that article
+and the similarity. Law versions are linked, never merged.
 """
 
 from __future__ import annotations
@@ -17,19 +22,21 @@ from typing import TYPE_CHECKING, Final
 
 from sucai.errors import IngestError
 from sucai.hygiene import restore_compilation
+from sucai.ingest.neardup import DEFAULT_SIMILARITY, Matcher
 from sucai.ingest.normalize import is_structural, normalize
 from sucai.ingest.parsers import get_parser, supported_suffixes
 from sucai.ingest.sources import iter_candidates, load_file
 from sucai.ingest.structure import structure
-from sucai.models import FileReport, IngestReport, ParsedText, RemovedLine
+from sucai.models import FileReport, IngestReport, NearDuplicate, ParsedText, RemovedLine
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
     from sucai.hygiene import RestoredFile
-    from sucai.models import SourceFile
-    from sucai.store import Store
+    from sucai.ingest.neardup import Fingerprint
+    from sucai.models import ArticleDraft, SourceFile
+    from sucai.store import AddedArticles, Store
 
 __all__ = ["CHUNK_FILES", "ingest"]
 
@@ -102,6 +109,8 @@ def ingest(
     *,
     encoding: str | None = None,
     on_file: Callable[[FileReport], None] | None = None,
+    merge: bool = True,
+    similarity: float = DEFAULT_SIMILARITY,
 ) -> IngestReport:
     """Import files, folders (recursive) and .zip archives into ``store``.
 
@@ -110,10 +119,15 @@ def ingest(
         paths: what the user named.
         encoding: force this encoding for text files instead of detecting it.
         on_file: called with each file's report as soon as it is known (progress).
+        merge: store near-duplicates of stored material as its copies and link law
+            versions (off: every new text is an article of its own; the next import with
+            merging on sketches them).
+        similarity: the Jaccard similarity (0–1) from which texts are merged.
 
     Returns:
         One report per file found, in the order they were found.
     """
+    matcher = Matcher(store, similarity) if merge else None
     # Stored files are reported when their chunk is stored; the report keeps discovery order.
     slots: list[FileReport | None] = []
 
@@ -156,18 +170,23 @@ def ingest(
         seen.add(source.sha256)
         chunk.append(_Parsed(source, parsed, len(slots) - 1))
         if len(chunk) >= CHUNK_FILES:
-            _store_chunk(store, chunk, done)
+            _store_chunk(store, chunk, done, matcher)
             chunk = []
-    _store_chunk(store, chunk, done)
+    _store_chunk(store, chunk, done, matcher)
     return IngestReport(tuple(r for r in slots if r is not None))
 
 
 def _store_corrections(
-    store: Store, sha256: str, ids: tuple[int, ...], restored: RestoredFile
+    store: Store, sha256: str, added: AddedArticles, restored: RestoredFile
 ) -> None:
-    """Record hygiene's changes for the file's articles and its own header (issue 5)."""
-    for article_id, corrections in zip(ids, restored.articles, strict=True):
-        if corrections:
+    """Record hygiene's changes for the file's articles and its own header (issue 5).
+
+    A merged copy keeps its corrections with itself (see :class:`~sucai.store.Merge`).
+    """
+    for article_id, kind, corrections in zip(
+        added.ids, added.kinds, restored.articles, strict=True
+    ):
+        if corrections and kind != "merged":
             store.add_corrections(article_id=article_id, file_id=None, corrections=corrections)
     if restored.file:
         store.add_corrections(
@@ -179,8 +198,39 @@ def _failed(path: str, error: IngestError) -> FileReport:
     return FileReport(path, "failed", error.code, error.message)
 
 
+def _near_duplicates(
+    store: Store,
+    drafts: tuple[ArticleDraft, ...],
+    added: AddedArticles,
+    merges: dict[int, float],
+) -> tuple[NearDuplicate, ...]:
+    """What the report says of the file's merged copies."""
+    merged = [i for i, kind in enumerate(added.kinds) if kind == "merged"]
+    heads = store.article_heads([added.ids[i] for i in merged])
+    return tuple(
+        NearDuplicate(
+            drafts[i].position,
+            drafts[i].title,
+            added.ids[i],
+            heads[added.ids[i]].title,
+            merges[i],
+        )
+        for i in merged
+    )
+
+
+def _register(matcher: Matcher, added: AddedArticles, fingerprints: list[Fingerprint]) -> None:
+    """Sketch the file's new articles so that later ones can match them."""
+    for article_id, kind, fp in zip(added.ids, added.kinds, fingerprints, strict=True):
+        if kind == "new":
+            matcher.register(article_id, fp)
+
+
 def _store_chunk(
-    store: Store, chunk: list[_Parsed], done: Callable[[FileReport, int], None]
+    store: Store,
+    chunk: list[_Parsed],
+    done: Callable[[FileReport, int], None],
+    matcher: Matcher | None,
 ) -> None:
     _drop_boilerplate(chunk)
     for item in chunk:
@@ -205,8 +255,11 @@ def _store_chunk(
         # structure (the rules need whole paragraphs) and before store; the changes are
         # stored in the same transaction, so the original text stays retrievable.
         compilation, restored = restore_compilation(compilation)
+        fingerprints, merges = (
+            matcher.decide(compilation.articles, restored.articles) if matcher else ([], {})
+        )
         with store.atomic():
-            ids, new = store.add_file(
+            added = store.add_file(
                 path=source.path,
                 sha256=source.sha256,
                 size=source.size,
@@ -214,21 +267,31 @@ def _store_chunk(
                 compilation=compilation,
                 removed=parsed.removed,
                 notes=notes,
+                merges=merges,
             )
             if restored.count:
-                _store_corrections(store, source.sha256, ids, restored)
+                _store_corrections(store, source.sha256, added, restored)
+            if matcher is not None:
+                _register(matcher, added, fingerprints)
+        merged = _near_duplicates(
+            store,
+            compilation.articles,
+            added,
+            {i: m.similarity for i, m in merges.items()},
+        )
         done(
             FileReport(
                 source.path,
                 "imported",
                 encoding=parsed.encoding,
-                articles=len(ids),
-                new_articles=new,
-                existing_articles=len(ids) - new,
-                article_ids=ids,
+                articles=len(added.ids),
+                new_articles=added.new,
+                existing_articles=len(added.ids) - added.new - len(merged),
+                article_ids=added.ids,
                 declared_count=compilation.declared_count,
                 removed=parsed.removed,
                 notes=notes,
+                merged=merged,
             ),
             item.slot,
         )

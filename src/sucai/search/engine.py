@@ -79,7 +79,7 @@ class SearchPage:
     """``total`` matches, of which ``hits`` (after ``offset``, at most ``limit``).
 
     ``facets`` (when the search asked for them) counts the matches — all of them, not only
-    this page — per genre, role and year: ``{"genre": [(value, matches), …], …}``, most
+    this page — per genre, role, year and source: ``{"genre": [(value, matches), …], …}``, most
     first, at most :data:`FACET_VALUES` values each.
     """
 
@@ -92,7 +92,7 @@ class SearchPage:
 #: Values listed per facet.
 FACET_VALUES: Final = 12
 #: Facet name → index field. Counts are exact: each segment reports up to this many values.
-_FACET_FIELDS: Final = {"genre": "genre", "role": "role", "year": "year"}
+_FACET_FIELDS: Final = {"genre": "genre", "role": "role", "year": "year", "source": "src"}
 _FACET_AGGREGATIONS: Final = {
     **{
         name: {"terms": {"field": fast, "size": FACET_VALUES, "segment_size": 10_000}}
@@ -135,6 +135,8 @@ def build_query(schema: tantivy.Schema, query: Query) -> tantivy.Query:
         clauses.append((must, tantivy.Query.term_query(schema, "genre", query.genre)))
     if query.role is not None:
         clauses.append((must, tantivy.Query.term_query(schema, "role", query.role)))
+    if query.source is not None:
+        clauses.append((must, tantivy.Query.term_query(schema, "src", query.source)))
     if query.year_from is not None or query.year_to is not None:
         clauses.append(
             (
@@ -176,7 +178,7 @@ def search(store: Store, index: SearchIndex, query: Query, *, facets: bool = Fal
         store: the library.
         index: its search index.
         query: what to find.
-        facets: also count all matches per genre, role and year (the same pass over the
+        facets: also count all matches per genre, role, year and source (the same pass over the
             matches gives the total, so the page of hits is found without counting again).
     """
     searcher = index.searcher()

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = ["INDEX_SCHEMA_VERSION", "KIND_OUTLINE", "KIND_PARAGRAPH", "KIND_TITLE", "SearchIndex"]
 
-INDEX_SCHEMA_VERSION: Final = 4  # 4: genre and role are fast fields (facets)
+INDEX_SCHEMA_VERSION: Final = 5  # 4: genre and role fast (facets); 5: source
 KIND_PARAGRAPH: Final = 0
 KIND_TITLE: Final = 1
 KIND_OUTLINE: Final = 2
@@ -53,6 +53,7 @@ def _schema() -> tantivy.Schema:
     # Fast fields too: search facets count them over all matches.
     builder.add_text_field("genre", tokenizer_name="raw", index_option="basic", fast=True)
     builder.add_text_field("role", tokenizer_name="raw", index_option="basic", fast=True)
+    builder.add_text_field("src", tokenizer_name="raw", index_option="basic", fast=True)
     builder.add_text_field("bi", tokenizer_name="whitespace", index_option="position")
     builder.add_text_field("uni", tokenizer_name=_CHARS, index_option="basic")
     builder.add_text_field("words", tokenizer_name="whitespace", index_option="freq")
@@ -83,7 +84,7 @@ class SearchIndex:
             return {}
         return data if isinstance(data, dict) else {}
 
-    def _write_meta(self, last_article: int) -> None:
+    def _write_meta(self, last_article: int | None) -> None:
         meta = {"schema": INDEX_SCHEMA_VERSION, "tokenizer": TOKENIZER_ID, "last": last_article}
         tmp = self.path / (_META + ".tmp")
         tmp.write_text(json.dumps(meta), encoding="utf-8")
@@ -167,6 +168,39 @@ class SearchIndex:
         self._stamp = -1
         return done
 
+    def refresh(self, store: Store, article_ids: list[int]) -> None:
+        """Re-index articles whose text changed or that are gone (``sucai duplicates``).
+
+        Articles the index has not reached yet are left to :meth:`sync`. When another process
+        holds the index, the index is marked stale instead: the next sync rebuilds it.
+        """
+        last = self.indexed_up_to()
+        ids = [i for i in article_ids if last is not None and i <= last]
+        if not ids:
+            return
+        try:
+            writer = self.index().writer(_WRITER_HEAP, 2)
+        except ValueError as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            self._write_meta(None)
+            return
+        try:
+            for article_id in ids:
+                writer.delete_documents_by_query(
+                    tantivy.Query.range_query(
+                        self.schema, "aid", tantivy.FieldType.Unsigned, article_id, article_id
+                    )
+                )
+            self._add_batch(writer, store.index_articles(ids))
+            writer.commit()
+            writer.wait_merging_threads()
+        except BaseException:
+            with contextlib.suppress(Exception):
+                writer.rollback()
+            raise
+        self._stamp = -1
+
     def clear(self) -> None:
         """Remove the index folder (the next sync rebuilds it)."""
         self._index = None
@@ -206,6 +240,8 @@ class SearchIndex:
             doc.add_text("genre", article.genre)
             if article.role:
                 doc.add_text("role", article.role)
+            if article.source:
+                doc.add_text("src", article.source)
             doc.add_text("bi", bigrams[i])
             doc.add_text("uni", prepared[i])
             doc.add_text("words", words[i])

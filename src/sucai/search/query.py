@@ -5,8 +5,8 @@ Syntax:
 * words separated by spaces must all occur (AND); each word matches as an exact substring;
 * ``"…"`` or ``“…”`` is one phrase, spaces and punctuation included;
 * ``-word`` or ``-"phrase"`` excludes paragraphs containing it;
-* filters ``文种:``/``genre:``, ``角色:``/``role:``, ``年份:``/``year:`` (``2020``, ``2020..2025``,
-  ``2020..``, ``..2025``).
+* filters ``文种:``/``genre:``, ``角色:``/``role:``, ``来源:``/``source:``, ``年份:``/``year:``
+  (``2020``, ``2020..2025``, ``2020..``, ``..2025``).
 
 Errors raise :class:`~sucai.errors.QueryError` with a message that says how to fix the query.
 """
@@ -29,6 +29,8 @@ _FILTERS: Final = {
     "genre": "genre",
     "角色": "role",
     "role": "role",
+    "来源": "source",
+    "source": "source",
     "年份": "year",
     "year": "year",
     "年": "year",
@@ -45,7 +47,8 @@ class Query:
         terms: what every hit must contain, as written (not folded).
         phrases: which of ``terms`` were quoted.
         excluded: what no hit may contain.
-        genre, role: exact filters on the article.
+        genre, role, source: exact filters on the article (source: the folder it was
+            imported from, see :func:`sucai.models.source_folder`).
         year_from, year_to: inclusive year range; ``None`` for open.
         scope: ``"all"`` paragraphs, ``"title"`` (article titles) or ``"outline"`` (headings).
         limit: hits to return, ``None`` for all; offset: hits to skip.
@@ -58,6 +61,7 @@ class Query:
     role: str | None = None
     year_from: int | None = None
     year_to: int | None = None
+    source: str | None = None
     scope: Scope = "all"
     limit: int | None = 20
     offset: int = 0
@@ -125,6 +129,7 @@ def parse_query(
     genre: str | None = None,
     role: str | None = None,
     years: tuple[int | None, int | None] = (None, None),
+    source: str | None = None,
     scope: str = "all",
     limit: int | None = 20,
     offset: int = 0,
@@ -154,6 +159,8 @@ def parse_query(
         query = replace(query, genre=filters["genre"])
     if "role" in filters:
         query = replace(query, role=filters["role"])
+    if "source" in filters:
+        query = replace(query, source=filters["source"])
     if "year" in filters:
         year_from, year_to = parse_years(filters["year"])
         query = replace(query, year_from=year_from, year_to=year_to)
@@ -161,6 +168,8 @@ def parse_query(
         query = replace(query, genre=genre)
     if role is not None:
         query = replace(query, role=role)
+    if source is not None:
+        query = replace(query, source=source)
     if years != (None, None):
         query = replace(query, year_from=years[0], year_to=years[1])
     if scope not in SCOPES:

@@ -14,23 +14,28 @@ from sucai.errors import ConfigError
 from sucai.store.sqlite import SqliteStore
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Mapping
     from contextlib import AbstractContextManager
     from pathlib import Path
 
     from sucai.models import Article, Compilation, RemovedLine
 
 __all__ = [
+    "AddedArticles",
     "ApiToken",
     "ArticleFilter",
     "ArticleHead",
     "ArticleSummary",
+    "ArticleText",
     "AuditEntry",
     "Basket",
     "BasketItem",
     "Correction",
     "ImportJobRow",
     "IndexArticle",
+    "LawVersion",
+    "Merge",
+    "MergedCopy",
     "ParagraphRow",
     "Store",
     "StoredFile",
@@ -58,12 +63,13 @@ class ArticleSummary:
 
 @dataclass(frozen=True, slots=True)
 class ArticleFilter:
-    """Which articles: exact genre and role, inclusive year range (``None`` = any)."""
+    """Which articles: exact genre, role and source, inclusive year range (``None`` = any)."""
 
     genre: str | None = None
     role: str | None = None
     year_from: int | None = None
     year_to: int | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +98,7 @@ class IndexArticle:
     role: str | None
     genre: str
     year: int | None
+    source: str
     paragraphs: tuple[tuple[int, int, str, int, bool], ...]
     outline: tuple[tuple[int, str, int], ...]
 
@@ -248,6 +255,92 @@ class Basket:
     items: tuple[BasketItem, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class ArticleText:
+    """An article (or a merged copy) as near-duplicate detection reads it (issue 6)."""
+
+    id: int
+    title: str
+    genre: str
+    issued_on: str | None
+    year: int | None
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    """Store an article of a file as a copy of another (near-duplicate material, issue 6).
+
+    Exactly one of ``article_id`` and ``draft`` is set.
+
+    Attributes:
+        similarity: Jaccard similarity of the two texts' shingles (0–1).
+        article_id: the stored article it is a copy of.
+        draft: or the index of an earlier article of the same file.
+        corrections: what hygiene changed in the copy (kept with it).
+    """
+
+    similarity: float
+    article_id: int | None = None
+    draft: int | None = None
+    corrections: tuple[Correction, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AddedArticles:
+    """What :meth:`Store.add_file` did with each article of a file, in file order.
+
+    Attributes:
+        ids: the article each one is stored as (for a copy: the canonical article).
+        kinds: ``"new"``, ``"existing"`` (the same title and text was stored before) or
+            ``"merged"`` (stored as a copy, see :class:`Merge`).
+    """
+
+    ids: tuple[int, ...]
+    kinds: tuple[str, ...]
+
+    @property
+    def new(self) -> int:
+        """Articles stored for the first time."""
+        return self.kinds.count("new")
+
+
+@dataclass(frozen=True, slots=True)
+class MergedCopy:
+    """An article stored as a copy of a canonical article (issue 6).
+
+    Attributes:
+        id: the copy's id (``sucai duplicates --keep/--split`` take it).
+        article_id: the canonical article.
+        title: the copy's own title.
+        similarity: Jaccard similarity to the canonical text when merged (0–1).
+        path: the file it was found in; ``position`` is its 0-based place there.
+        merged_at: ISO 8601 UTC.
+    """
+
+    id: int
+    article_id: int
+    title: str
+    similarity: float
+    path: str
+    position: int
+    merged_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class LawVersion:
+    """One version of a law: an article linked to others with the same title (issue 6).
+
+    Attributes:
+        version: the latest 通过/修正/修订 date of its header (``YYYY-MM-DD``), if stated.
+    """
+
+    article_id: int
+    title: str
+    version: str | None
+    issued_on: str | None
+
+
 class Store(Protocol):
     """What the pipeline and the library need from a storage backend."""
 
@@ -281,8 +374,10 @@ class Store(Protocol):
         compilation: Compilation,
         removed: tuple[RemovedLine, ...],
         notes: tuple[str, ...],
-    ) -> tuple[tuple[int, ...], int]:
-        """Store one file and its articles atomically; return article ids and new count."""
+        merges: Mapping[int, Merge] | None = None,
+    ) -> AddedArticles:
+        """Store one file and its articles atomically; ``merges`` (by article index) are
+        stored as copies unless the same title and text is already an article."""
         ...
 
     def files(self) -> list[StoredFile]:
@@ -538,6 +633,67 @@ class Store(Protocol):
 
     def delete_basket(self, basket_id: int) -> None:
         """Delete a basket and its items."""
+        ...
+
+    # --- near-duplicates and law versions (issue 6) ------------------------------------------
+
+    def iter_sketches(self) -> Iterator[tuple[int, bytes]]:
+        """``(article_id, sketch)`` of every sketched article (128 little-endian uint32)."""
+        ...
+
+    def iter_unsketched(self, batch: int = 200) -> Iterator[list[ArticleText]]:
+        """The articles without a sketch, in batches."""
+        ...
+
+    def set_sketch(
+        self, article_id: int, sketch: bytes | None, title_key: str, version: str | None
+    ) -> None:
+        """Store (or replace) an article's sketch, normalised title and law version."""
+        ...
+
+    def same_title(self, title_key: str, genre: str) -> list[tuple[int, str | None]]:
+        """``(article_id, version)`` of the sketched articles of a genre with this title."""
+        ...
+
+    def link_articles(self, article_id: int, other_id: int, kind: str) -> None:
+        """Relate two distinct articles (``kind="version"``); idempotent."""
+        ...
+
+    def article_text(self, article_id: int) -> ArticleText:
+        """An article's title, genre, date and paragraph texts; raises NotFoundError."""
+        ...
+
+    def merged_copies(self, article_id: int | None = None) -> list[MergedCopy]:
+        """The copies of one canonical article (of all when ``None``), by article and id."""
+        ...
+
+    def merged_copy(self, copy_id: int) -> MergedCopy:
+        """One copy; raises NotFoundError."""
+        ...
+
+    def set_copy_similarity(self, copy_id: int, similarity: float) -> None:
+        """Record a copy's similarity to its (new) canonical text."""
+        ...
+
+    def copy_text(self, copy_id: int) -> ArticleText:
+        """A merged copy's title, genre, date and paragraph texts; raises NotFoundError."""
+        ...
+
+    def keep_copy(self, copy_id: int) -> int:
+        """Make a copy the canonical text of its article (the old text becomes a copy);
+        return the article id."""
+        ...
+
+    def split_copy(self, copy_id: int) -> int:
+        """Turn a copy into an article of its own; return the new article's id."""
+        ...
+
+    def law_versions(self, article_id: int | None = None) -> list[list[LawVersion]]:
+        """Groups of linked law versions (the one of ``article_id``, or all), oldest first."""
+        ...
+
+    def index_articles(self, article_ids: list[int]) -> list[IndexArticle]:
+        """What the search index needs of these articles (missing ids are left out)."""
         ...
 
 

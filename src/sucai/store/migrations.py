@@ -254,4 +254,73 @@ def m005_import_jobs(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m006_near_duplicates(db: sqlite3.Connection) -> None:
+    """Near-duplicate material merged at import, and law versions (issue 6).
+
+    ``article_sketches`` holds the MinHash sketch of each canonical article (``NULL`` for a
+    text too short to sketch), its normalised title and, for a law, its version date; an
+    article without a row has not been sketched yet (the next import does it).
+    ``merged_copies`` remembers each article found as a near-duplicate of a stored one: where
+    it was found, its title, how similar it was, and the whole article (zlib-compressed
+    JSON), so that it can become the canonical text or an article of its own again.
+    ``article_links`` relates distinct articles, e.g. two versions of a law
+    (``article_id < other_id``).
+    """
+    _run(
+        db,
+        """
+        CREATE TABLE article_sketches (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            sketch BLOB,
+            title_key TEXT NOT NULL,
+            version TEXT
+        );
+        CREATE INDEX article_sketches_title ON article_sketches(title_key);
+        CREATE TABLE merged_copies (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            title TEXT NOT NULL,
+            similarity REAL NOT NULL,
+            content_hash TEXT NOT NULL,
+            article BLOB NOT NULL,
+            merged_at TEXT NOT NULL,
+            UNIQUE (file_id, position)
+        );
+        CREATE INDEX merged_copies_article ON merged_copies(article_id);
+        CREATE TABLE article_links (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            other_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('version')),
+            PRIMARY KEY (article_id, other_id, kind),
+            CHECK (article_id < other_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX article_links_other ON article_links(other_id);
+        """,
+    )
+
+
+@migration
+def m007_article_source(db: sqlite3.Connection) -> None:
+    """Each article's 来源 (issue 4's source facet): the folder of the file that first brought
+    it (:func:`sucai.models.source_folder`), filled in for articles already stored."""
+    from sucai.models import source_folder
+
+    db.create_function(
+        "source_folder", 1, lambda path: source_folder(path or ""), deterministic=True
+    )
+    _run(
+        db,
+        """
+        ALTER TABLE articles ADD COLUMN source TEXT NOT NULL DEFAULT '';
+        UPDATE articles SET source = source_folder((
+            SELECT f.path FROM article_sources s JOIN files f ON f.id = s.file_id
+            WHERE s.article_id = articles.id ORDER BY s.file_id, s.position LIMIT 1
+        ));
+        """,
+    )
+
+
 SCHEMA_VERSION: Final = len(MIGRATIONS)

@@ -5,29 +5,43 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import zlib
 from contextlib import closing, contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
-from sucai.errors import NotFoundError, SchemaVersionError, StoreError
-from sucai.models import Article, ArticleSource, OutlineEntry, Paragraph
+from sucai.errors import NotFoundError, SchemaVersionError, StoreError, UserError
+from sucai.models import (
+    Article,
+    ArticleDraft,
+    ArticleSource,
+    OutlineEntry,
+    Paragraph,
+    source_folder,
+)
 from sucai.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterable, Iterator, Mapping
 
-    from sucai.models import ArticleDraft, Compilation, RemovedLine
+    from sucai.models import Compilation, RemovedLine
     from sucai.store import (
+        AddedArticles,
         ApiToken,
         ArticleFilter,
         ArticleHead,
         ArticleSummary,
+        ArticleText,
         AuditEntry,
         Basket,
         Correction,
         ImportJobRow,
         IndexArticle,
+        LawVersion,
+        Merge,
+        MergedCopy,
         ParagraphRow,
         StoredFile,
         User,
@@ -49,13 +63,68 @@ def content_hash(draft: ArticleDraft) -> str:
     return digest.hexdigest()
 
 
+def _pack(draft: ArticleDraft, corrections: Iterable[Correction]) -> bytes:
+    """A whole article and its hygiene corrections as zlib-compressed JSON (a merged copy)."""
+    data = {
+        "title": draft.title,
+        "role": draft.role,
+        "genre": draft.genre,
+        "issued_on": draft.issued_on,
+        "year": draft.year,
+        "doc_number": draft.doc_number,
+        "issuer": draft.issuer,
+        "position": draft.position,
+        "paragraphs": [[p.index, p.text, p.paid, p.heading, p.section] for p in draft.paragraphs],
+        "outline": [
+            [e.index, e.level, e.text, e.paragraph, e.parent, e.kind] for e in draft.outline
+        ],
+        "corrections": [
+            [c.part, c.index, c.offset, c.original, c.replacement, c.rule] for c in corrections
+        ],
+    }
+    return zlib.compress(json.dumps(data, ensure_ascii=False).encode(), 6)
+
+
+def _unpack(blob: bytes) -> tuple[ArticleDraft, list[Correction]]:
+    """The inverse of :func:`_pack`."""
+    from sucai.store import Correction
+
+    data = json.loads(zlib.decompress(blob))
+    draft = ArticleDraft(
+        title=data["title"],
+        role=data["role"],
+        genre=data["genre"],
+        issued_on=data["issued_on"],
+        year=data["year"],
+        paragraphs=tuple(Paragraph(*p) for p in data["paragraphs"]),
+        outline=tuple(OutlineEntry(*e) for e in data["outline"]),
+        position=data["position"],
+        doc_number=data["doc_number"],
+        issuer=data["issuer"],
+    )
+    return draft, [Correction(*c) for c in data["corrections"]]
+
+
+#: Facet name → column of ``articles a``, for browse counts.
+FACET_COLUMNS: Final = (
+    ("genre", "a.genre"),
+    ("role", "a.role"),
+    ("year", "a.year"),
+    ("source", "a.source"),
+)
+
+
 def _where(where: ArticleFilter | None) -> tuple[str, list[Any]]:
     """``(" WHERE …", params)`` for an article filter on table alias ``a``."""
     if where is None:
         return "", []
     parts: list[str] = []
     params: list[Any] = []
-    for column, value in (("a.genre", where.genre), ("a.role", where.role)):
+    for column, value in (
+        ("a.genre", where.genre),
+        ("a.role", where.role),
+        ("a.source", where.source),
+    ):
         if value is not None:
             parts.append(f"{column} = ?")
             params.append(value)
@@ -243,16 +312,20 @@ class SqliteStore:
         compilation: Compilation,
         removed: tuple[RemovedLine, ...],
         notes: tuple[str, ...],
-    ) -> tuple[tuple[int, ...], int]:
+        merges: Mapping[int, Merge] | None = None,
+    ) -> AddedArticles:
         """Store one file and its articles in one transaction.
 
         Articles already stored (same title and text, from another file) are not stored
-        again; the file is added to their sources.
-
-        Returns:
-            ``(article_ids, new_count)``.
+        again; the file is added to their sources. Articles in ``merges`` (by index) are
+        stored as copies of their canonical article (issue 6), which gets the file as a
+        source too.
         """
+        from sucai.store import AddedArticles
+
+        merges = merges or {}
         now = _now()
+        source = source_folder(path)
         with self.atomic():
             cur = self.db.execute(
                 "INSERT INTO files (path, sha256, size, encoding, title, header, declared_count, "
@@ -271,35 +344,60 @@ class SqliteStore:
                 ),
             )
             file_id = cur.lastrowid
+            assert file_id is not None
             self.db.executemany(
                 "INSERT INTO removed_lines (file_id, line, text, reason) VALUES (?, ?, ?, ?)",
                 [(file_id, r.line, r.text, r.reason) for r in removed],
             )
             ids: list[int] = []
-            new = 0
-            for draft in compilation.articles:
+            kinds: list[str] = []
+            for index, draft in enumerate(compilation.articles):
                 key = content_hash(draft)
                 row = self.db.execute(
                     "SELECT id FROM articles WHERE content_hash = ?", (key,)
                 ).fetchone()
-                if row is None:
-                    article_id = self._insert_article(draft, key, now)
-                    new += 1
+                merge = merges.get(index)
+                if row is not None:
+                    article_id, kind = row[0], "existing"
+                elif merge is not None:
+                    article_id = merge.article_id if merge.draft is None else ids[merge.draft]
+                    assert article_id is not None
+                    self._insert_copy(article_id, file_id, draft, key, merge, now)
+                    kind = "merged"
                 else:
-                    article_id = row[0]
+                    article_id, kind = self._insert_article(draft, key, now, source), "new"
                 ids.append(article_id)
+                kinds.append(kind)
                 self.db.execute(
                     "INSERT OR IGNORE INTO article_sources (article_id, file_id, position) "
                     "VALUES (?, ?, ?)",
                     (article_id, file_id, draft.position),
                 )
-        return tuple(ids), new
+        return AddedArticles(tuple(ids), tuple(kinds))
 
-    def _insert_article(self, draft: ArticleDraft, key: str, now: str) -> int:
+    def _insert_copy(
+        self, article_id: int, file_id: int, draft: ArticleDraft, key: str, merge: Merge, now: str
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO merged_copies (article_id, file_id, position, title, similarity, "
+            "content_hash, article, merged_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                article_id,
+                file_id,
+                draft.position,
+                draft.title,
+                merge.similarity,
+                key,
+                _pack(draft, merge.corrections),
+                now,
+            ),
+        )
+
+    def _insert_article(self, draft: ArticleDraft, key: str, now: str, source: str) -> int:
         chars = sum(len(p.text) for p in draft.paragraphs)
         cur = self.db.execute(
             "INSERT INTO articles (content_hash, title, role, genre, issued_on, year, doc_number, "
-            "issuer, chars, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "issuer, chars, added_at, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 key,
                 draft.title,
@@ -311,10 +409,16 @@ class SqliteStore:
                 draft.issuer,
                 chars,
                 now,
+                source,
             ),
         )
         article_id = cur.lastrowid
         assert article_id is not None
+        self._insert_text(article_id, draft)
+        return article_id
+
+    def _insert_text(self, article_id: int, draft: ArticleDraft) -> None:
+        """Store an article's paragraphs and outline."""
         self.db.executemany(
             "INSERT INTO paragraphs (article_id, idx, text, paid, heading, section) "
             "VALUES (?, ?, ?, ?, ?, ?)",
@@ -331,7 +435,6 @@ class SqliteStore:
                 for e in draft.outline
             ],
         )
-        return article_id
 
     def files(self) -> list[StoredFile]:
         """Every stored file, oldest first."""
@@ -386,13 +489,13 @@ class SqliteStore:
         )
 
     def facets(self, where: ArticleFilter | None = None) -> dict[str, list[tuple[str, int]]]:
-        """Counts per genre, role and year among the articles matching ``where``."""
+        """Counts per genre, role, year and source among the articles matching ``where``."""
         clause, params = _where(where)
         out: dict[str, list[tuple[str, int]]] = {}
-        for name, column in (("genre", "a.genre"), ("role", "a.role"), ("year", "a.year")):
+        for name, column in FACET_COLUMNS:
             rows = self.db.execute(
                 f"SELECT {column}, count(*) FROM articles a{clause} "
-                f"{'AND' if clause else 'WHERE'} {column} IS NOT NULL "
+                f"{'AND' if clause else 'WHERE'} {column} IS NOT NULL AND {column} != '' "
                 f"GROUP BY {column} ORDER BY count(*) DESC, {column} DESC",
                 params,
             )
@@ -449,8 +552,11 @@ class SqliteStore:
         sources = tuple(
             ArticleSource(*r)
             for r in self.db.execute(
-                "SELECT f.id, f.path, f.sha256, s.position, f.title FROM article_sources s "
-                "JOIN files f ON f.id = s.file_id WHERE s.article_id = ? ORDER BY f.id, s.position",
+                "SELECT f.id, f.path, f.sha256, s.position, f.title, m.id, m.similarity "
+                "FROM article_sources s JOIN files f ON f.id = s.file_id "
+                "LEFT JOIN merged_copies m ON m.article_id = s.article_id "
+                "AND m.file_id = s.file_id AND m.position = s.position "
+                "WHERE s.article_id = ? ORDER BY f.id, s.position",
                 (article_id,),
             )
         )
@@ -476,44 +582,63 @@ class SqliteStore:
 
     def iter_index_articles(self, after: int, batch: int = 1000) -> Iterator[list[IndexArticle]]:
         """Articles with ids above ``after``, in id order, in batches (for the search index)."""
-        from sucai.store import IndexArticle
-
         while True:
             heads = self.db.execute(
-                "SELECT id, title, role, genre, year FROM articles WHERE id > ? "
+                "SELECT id, title, role, genre, year, source FROM articles WHERE id > ? "
                 "ORDER BY id LIMIT ?",
                 (after, batch),
             ).fetchall()
             if not heads:
                 return
             low, high = heads[0][0], heads[-1][0]
-            paragraphs: dict[int, list[tuple[int, int, str, int, bool]]] = {}
-            for rowid, aid, idx, text, heading, paid in self.db.execute(
-                "SELECT rowid, article_id, idx, text, heading, paid FROM paragraphs "
-                "WHERE article_id BETWEEN ? AND ? ORDER BY article_id, idx",
-                (low, high),
-            ):
-                paragraphs.setdefault(aid, []).append((rowid, idx, text, heading, bool(paid)))
-            outline: dict[int, list[tuple[int, str, int]]] = {}
-            for aid, idx, text, paragraph in self.db.execute(
-                "SELECT article_id, idx, text, paragraph FROM outline "
-                "WHERE article_id BETWEEN ? AND ? ORDER BY article_id, idx",
-                (low, high),
-            ):
-                outline.setdefault(aid, []).append((idx, text, paragraph))
-            yield [
-                IndexArticle(
-                    aid,
-                    title,
-                    role,
-                    genre,
-                    year,
-                    tuple(paragraphs.get(aid, ())),
-                    tuple(outline.get(aid, ())),
-                )
-                for aid, title, role, genre, year in heads
-            ]
+            yield self._index_batch(heads, "article_id BETWEEN ? AND ?", [low, high])
             after = high
+
+    def index_articles(self, article_ids: list[int]) -> list[IndexArticle]:
+        """What the search index needs of these articles (missing ids are left out)."""
+        out: list[IndexArticle] = []
+        for article_id in article_ids:
+            heads = self.db.execute(
+                "SELECT id, title, role, genre, year, source FROM articles WHERE id = ?",
+                (article_id,),
+            ).fetchall()
+            if heads:
+                out += self._index_batch(heads, "article_id = ?", [article_id])
+        return out
+
+    def _index_batch(
+        self, heads: list[tuple[Any, ...]], clause: str, params: list[Any]
+    ) -> list[IndexArticle]:
+        """:class:`IndexArticle` records of ``heads``; ``clause`` selects their rows."""
+        from sucai.store import IndexArticle
+
+        paragraphs: dict[int, list[tuple[int, int, str, int, bool]]] = {}
+        for rowid, aid, idx, text, heading, paid in self.db.execute(
+            "SELECT rowid, article_id, idx, text, heading, paid FROM paragraphs "
+            f"WHERE {clause} ORDER BY article_id, idx",
+            params,
+        ):
+            paragraphs.setdefault(aid, []).append((rowid, idx, text, heading, bool(paid)))
+        outline: dict[int, list[tuple[int, str, int]]] = {}
+        for aid, idx, text, paragraph in self.db.execute(
+            f"SELECT article_id, idx, text, paragraph FROM outline WHERE {clause} "
+            "ORDER BY article_id, idx",
+            params,
+        ):
+            outline.setdefault(aid, []).append((idx, text, paragraph))
+        return [
+            IndexArticle(
+                aid,
+                title,
+                role,
+                genre,
+                year,
+                source,
+                tuple(paragraphs.get(aid, ())),
+                tuple(outline.get(aid, ())),
+            )
+            for aid, title, role, genre, year, source in heads
+        ]
 
     def _rows_in(self, sql: str, ids: list[int]) -> Iterator[tuple[Any, ...]]:
         """Rows of ``sql`` (ending in ``IN ({})``) for ``ids``, 500 bound values at a time."""
@@ -1073,3 +1198,304 @@ class SqliteStore:
         """Delete a basket and its items."""
         with self.atomic():
             self.db.execute("DELETE FROM baskets WHERE id = ?", (basket_id,))
+
+    # --- near-duplicates and law versions (issue 6) ------------------------------------------
+
+    def iter_sketches(self) -> Iterator[tuple[int, bytes]]:
+        """``(article_id, sketch)`` of every sketched article (128 little-endian uint32)."""
+        cursor = self.db.execute(
+            "SELECT article_id, sketch FROM article_sketches WHERE sketch IS NOT NULL"
+        )
+        while rows := cursor.fetchmany(4096):
+            yield from rows
+
+    def iter_unsketched(self, batch: int = 200) -> Iterator[list[ArticleText]]:
+        """The articles without a sketch, in id order, in batches.
+
+        Each batch is read afresh, so sketching a batch before asking for the next is fine.
+        """
+        from sucai.store import ArticleText
+
+        after = 0
+        while True:
+            heads = self.db.execute(
+                "SELECT a.id, a.title, a.genre, a.issued_on, a.year FROM articles a "
+                "LEFT JOIN article_sketches k ON k.article_id = a.id "
+                "WHERE k.article_id IS NULL AND a.id > ? ORDER BY a.id LIMIT ?",
+                (after, batch),
+            ).fetchall()
+            if not heads:
+                return
+            texts: dict[int, list[str]] = {}
+            for aid, text in self.db.execute(
+                "SELECT article_id, text FROM paragraphs WHERE article_id BETWEEN ? AND ? "
+                "ORDER BY article_id, idx",
+                (heads[0][0], heads[-1][0]),
+            ):
+                texts.setdefault(aid, []).append(text)
+            yield [
+                ArticleText(aid, title, genre, issued_on, year, tuple(texts.get(aid, ())))
+                for aid, title, genre, issued_on, year in heads
+            ]
+            after = heads[-1][0]
+
+    def set_sketch(
+        self, article_id: int, sketch: bytes | None, title_key: str, version: str | None
+    ) -> None:
+        """Store (or replace) an article's sketch, normalised title and law version."""
+        with self.atomic():
+            self.db.execute(
+                "INSERT OR REPLACE INTO article_sketches (article_id, sketch, title_key, version) "
+                "VALUES (?, ?, ?, ?)",
+                (article_id, sketch, title_key, version),
+            )
+
+    def same_title(self, title_key: str, genre: str) -> list[tuple[int, str | None]]:
+        """``(article_id, version)`` of the sketched articles of a genre with this title."""
+        rows = self.db.execute(
+            "SELECT k.article_id, k.version FROM article_sketches k "
+            "JOIN articles a ON a.id = k.article_id WHERE k.title_key = ? AND a.genre = ? "
+            "ORDER BY k.article_id",
+            (title_key, genre),
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def link_articles(self, article_id: int, other_id: int, kind: str) -> None:
+        """Relate two distinct articles (``kind="version"``); idempotent."""
+        low, high = sorted((article_id, other_id))
+        with self.atomic():
+            self.db.execute(
+                "INSERT OR IGNORE INTO article_links (article_id, other_id, kind) VALUES (?, ?, ?)",
+                (low, high, kind),
+            )
+
+    def article_text(self, article_id: int) -> ArticleText:
+        """An article's title, genre, date and paragraph texts.
+
+        Raises:
+            NotFoundError: no article has this id.
+        """
+        from sucai.store import ArticleText
+
+        row = self.db.execute(
+            "SELECT id, title, genre, issued_on, year FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(
+                f"no article {article_id} in {self.path}. `sucai list` shows the ids."
+            )
+        texts = self.db.execute(
+            "SELECT text FROM paragraphs WHERE article_id = ? ORDER BY idx", (article_id,)
+        )
+        return ArticleText(row[0], row[1], row[2], row[3], row[4], tuple(r[0] for r in texts))
+
+    _COPY_SELECT = (
+        "SELECT m.id, m.article_id, m.title, m.similarity, f.path, m.position, m.merged_at "
+        "FROM merged_copies m JOIN files f ON f.id = m.file_id"
+    )
+
+    def merged_copies(self, article_id: int | None = None) -> list[MergedCopy]:
+        """The copies of one canonical article (of all when ``None``), by article and id."""
+        from sucai.store import MergedCopy
+
+        where, params = (
+            ("", ()) if article_id is None else (" WHERE m.article_id = ?", (article_id,))
+        )
+        rows = self.db.execute(f"{self._COPY_SELECT}{where} ORDER BY m.article_id, m.id", params)
+        return [MergedCopy(*r) for r in rows]
+
+    def merged_copy(self, copy_id: int) -> MergedCopy:
+        """One copy.
+
+        Raises:
+            NotFoundError: no copy has this id.
+        """
+        from sucai.store import MergedCopy
+
+        row = self.db.execute(f"{self._COPY_SELECT} WHERE m.id = ?", (copy_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(
+                f"no merged copy {copy_id} in {self.path}. `sucai duplicates` lists the copies."
+            )
+        return MergedCopy(*row)
+
+    def set_copy_similarity(self, copy_id: int, similarity: float) -> None:
+        """Record a copy's similarity to its (new) canonical text."""
+        with self.atomic():
+            self.db.execute(
+                "UPDATE merged_copies SET similarity = ? WHERE id = ?", (similarity, copy_id)
+            )
+
+    def _copy_row(self, copy_id: int) -> tuple[int, int, int, bytes]:
+        """``(article_id, file_id, position, packed article)`` of a copy."""
+        self.merged_copy(copy_id)  # NotFoundError with the message
+        row = self.db.execute(
+            "SELECT article_id, file_id, position, article FROM merged_copies WHERE id = ?",
+            (copy_id,),
+        ).fetchone()
+        return row[0], row[1], row[2], row[3]
+
+    def copy_text(self, copy_id: int) -> ArticleText:
+        """A merged copy's title, genre, date and paragraph texts; raises NotFoundError."""
+        from sucai.store import ArticleText
+
+        draft, _ = _unpack(self._copy_row(copy_id)[3])
+        return ArticleText(
+            copy_id,
+            draft.title,
+            draft.genre,
+            draft.issued_on,
+            draft.year,
+            tuple(p.text for p in draft.paragraphs),
+        )
+
+    def _check_new_text(self, key: str, copy_id: int) -> None:
+        row = self.db.execute("SELECT id FROM articles WHERE content_hash = ?", (key,)).fetchone()
+        if row is not None:
+            raise UserError(
+                f"copy {copy_id} has the same title and text as article {row[0]}; "
+                f"nothing to do (see `sucai show {row[0]}`)."
+            )
+
+    def _replace_text(
+        self, article_id: int, draft: ArticleDraft, key: str, corrections: list[Correction]
+    ) -> None:
+        """Give an article another title and text (its id, sources and baskets stay)."""
+        self.db.execute("DELETE FROM paragraphs WHERE article_id = ?", (article_id,))
+        self.db.execute("DELETE FROM outline WHERE article_id = ?", (article_id,))
+        self.db.execute("DELETE FROM corrections WHERE article_id = ?", (article_id,))
+        self.db.execute(
+            "UPDATE articles SET content_hash = ?, title = ?, role = ?, genre = ?, issued_on = ?, "
+            "year = ?, doc_number = ?, issuer = ?, chars = ? WHERE id = ?",
+            (
+                key,
+                draft.title,
+                draft.role,
+                draft.genre,
+                draft.issued_on,
+                draft.year,
+                draft.doc_number,
+                draft.issuer,
+                sum(len(p.text) for p in draft.paragraphs),
+                article_id,
+            ),
+        )
+        self._insert_text(article_id, draft)
+        self.add_corrections(article_id=article_id, file_id=None, corrections=tuple(corrections))
+        self._heads.pop(article_id, None)
+        self._paths.clear()
+
+    def keep_copy(self, copy_id: int) -> int:
+        """Make a copy the canonical text of its article; return the article id.
+
+        The article keeps its id, sources and basket items. Its old text becomes a copy, once
+        for each source that had exactly that text.
+
+        Raises:
+            NotFoundError: no copy has this id.
+            UserError: the copy's text is already another article.
+        """
+        from sucai.store import Merge
+
+        with self.atomic():
+            article_id, _file, _position, blob = self._copy_row(copy_id)
+            draft, corrections = _unpack(blob)
+            key = content_hash(draft)
+            self._check_new_text(key, copy_id)
+            article = self.get_article(article_id)
+            old = ArticleDraft(
+                title=article.title,
+                role=article.role,
+                genre=article.genre,
+                issued_on=article.issued_on,
+                year=article.year,
+                paragraphs=article.paragraphs,
+                outline=article.outline,
+                doc_number=article.doc_number,
+                issuer=article.issuer,
+            )
+            old_key = self.db.execute(
+                "SELECT content_hash FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()[0]
+            kept_as = Merge(
+                self.merged_copy(copy_id).similarity,
+                corrections=tuple(self.corrections(article_id)),
+            )
+            now = _now()
+            self.db.execute("DELETE FROM merged_copies WHERE id = ?", (copy_id,))
+            self._replace_text(article_id, draft, key, corrections)
+            for source in article.sources:
+                if source.copy_id is None:
+                    old_here = replace(old, position=source.position)
+                    self._insert_copy(article_id, source.file_id, old_here, old_key, kept_as, now)
+        return article_id
+
+    def split_copy(self, copy_id: int) -> int:
+        """Turn a copy into an article of its own; return the new article's id.
+
+        Raises:
+            NotFoundError: no copy has this id.
+            UserError: the copy's text is already another article.
+        """
+        with self.atomic():
+            article_id, file_id, position, blob = self._copy_row(copy_id)
+            draft, corrections = _unpack(blob)
+            key = content_hash(draft)
+            self._check_new_text(key, copy_id)
+            self.db.execute("DELETE FROM merged_copies WHERE id = ?", (copy_id,))
+            (path,) = self.db.execute("SELECT path FROM files WHERE id = ?", (file_id,)).fetchone()
+            new_id = self._insert_article(draft, key, _now(), source_folder(path))
+            self.db.execute(
+                "UPDATE article_sources SET article_id = ? "
+                "WHERE article_id = ? AND file_id = ? AND position = ?",
+                (new_id, article_id, file_id, position),
+            )
+            self.add_corrections(article_id=new_id, file_id=None, corrections=tuple(corrections))
+        return new_id
+
+    def law_versions(self, article_id: int | None = None) -> list[list[LawVersion]]:
+        """Groups of linked law versions (the one of ``article_id``, or all).
+
+        Each group is ordered by version date (undated last), then id; groups by their
+        first article.
+        """
+        from sucai.store import LawVersion
+
+        if article_id is None:
+            links = self.db.execute(
+                "SELECT article_id, other_id FROM article_links WHERE kind = 'version'"
+            ).fetchall()
+        else:
+            links = self.db.execute(
+                "WITH RECURSIVE g(id) AS (SELECT ? UNION SELECT CASE WHEN l.article_id = g.id "
+                "THEN l.other_id ELSE l.article_id END FROM article_links l JOIN g "
+                "ON (l.article_id = g.id OR l.other_id = g.id) AND l.kind = 'version') "
+                "SELECT l.article_id, l.other_id FROM article_links l "
+                "WHERE l.kind = 'version' AND l.article_id IN (SELECT id FROM g)",
+                (article_id,),
+            ).fetchall()
+        parent: dict[int, int] = {}
+
+        def root(node: int) -> int:
+            while parent.setdefault(node, node) != node:
+                node = parent[node]
+            return node
+
+        for low, high in links:
+            parent[root(high)] = root(low)
+        groups: dict[int, list[int]] = {}
+        for node in parent:
+            groups.setdefault(root(node), []).append(node)
+        sql = (
+            "SELECT a.id, a.title, k.version, a.issued_on FROM articles a "
+            "LEFT JOIN article_sketches k ON k.article_id = a.id WHERE a.id IN ({})"
+        )
+        rows = {r[0]: LawVersion(*r) for r in self._rows_in(sql, list(parent))}
+        out = [
+            sorted(
+                (rows[i] for i in members if i in rows),
+                key=lambda v: (v.version is None, v.version or "", v.article_id),
+            )
+            for members in groups.values()
+        ]
+        return sorted((g for g in out if len(g) > 1), key=lambda g: min(v.article_id for v in g))

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from sucai.errors import UploadError, UploadTooLargeError
 from sucai.library import open_library
+from sucai.models import UPLOAD_FOLDER_PREFIX
 from sucai.serialize import file_report_to_dict, report_to_dict
 from sucai.store import is_postgres_url
 
@@ -155,7 +156,7 @@ class ImportJobs:
         """A fresh folder for one upload."""
         if self.root is not None:
             self.root.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix="sucai-upload-", dir=self.root))
+        return Path(tempfile.mkdtemp(prefix=UPLOAD_FOLDER_PREFIX, dir=self.root))
 
     def mark_interrupted(self, store: Store) -> None:
         """Jobs of this machine whose process is gone did not finish: say so."""

@@ -70,7 +70,7 @@ if TYPE_CHECKING:
 MAX_PAGE: Final = 500
 RECENT_JOBS: Final = 30  # import jobs listed on the import page
 SCOPES: Final = (("all", "全文"), ("title", "标题"), ("outline", "提纲"))
-FACET_LABELS: Final = (("genre", "文种"), ("role", "角色"), ("year", "年份"))
+FACET_LABELS: Final = (("genre", "文种"), ("role", "角色"), ("year", "年份"), ("source", "来源"))
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -155,9 +155,11 @@ def _filters(request: Request) -> tuple[ArticleFilter, dict[str, str]]:
     genre = params.get("genre") or None
     role = params.get("role") or None
     year = params.get("year") or None
+    source = params.get("source") or None
     start, end = parse_years(year) if year else (None, None)
-    kept = {k: v for k, v in (("genre", genre), ("role", role), ("year", year)) if v}
-    return ArticleFilter(genre, role, start, end), kept
+    pairs = (("genre", genre), ("role", role), ("year", year), ("source", source))
+    kept = {k: v for k, v in pairs if v}
+    return ArticleFilter(genre, role, start, end, source), kept
 
 
 def _url(path: str, params: dict[str, Any]) -> str:
@@ -232,6 +234,7 @@ async def search(request: Request) -> Response:
             genre=where.genre,
             role=where.role,
             years=(where.year_from, where.year_to),
+            source=where.source,
             scope=scope,
             limit=size,
             offset=(number - 1) * size,
@@ -305,6 +308,7 @@ async def article(request: Request) -> Response:
             "article": shown,
             "similar": library.similar(article_id, limit=8),
             "locked": sum(1 for p in shown.paragraphs if p.paid and not p.text),
+            "versions": library.versions(article_id),
         }
 
     context = await reading(request, work)
@@ -321,6 +325,8 @@ async def article(request: Request) -> Response:
         "similar": [
             {**summary_to_dict(s.article), "score": round(s.score, 3)} for s in context["similar"]
         ],
+        # Other versions of a law (issue 6).
+        "versions": [asdict(v) for v in context["versions"]],
     }
     first_locked = next((p.index for p in shown.paragraphs if p.paid and not p.text), None)
     # Hygiene (issue 5) runs on the article as shown, so it never reveals paid text.
@@ -339,7 +345,12 @@ async def article(request: Request) -> Response:
         hygiene_count=hygiene.count,
         first_locked=first_locked,
         toc=[e for e in shown.outline if e.text != PAID_PLACEHOLDER],
-        sources=[s.path.replace("\\", "/").rsplit("/", 1)[-1] for s in shown.sources],
+        # A source that held a near-duplicate (issue 6) says how close it was.
+        sources=[
+            s.path.replace("\\", "/").rsplit("/", 1)[-1]
+            + (f"（近似 {s.similarity:.2f}）" if s.similarity is not None else "")
+            for s in shown.sources
+        ],
     )
     return page(request, "article.html", context, data)
 
