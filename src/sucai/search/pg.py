@@ -21,7 +21,7 @@ the folded text keeps those holding each whole term and none of the excluded one
 Totals are exact. One term of one or two characters without filters is counted by its document
 frequency; any other query by ``count(*)``, kept in ``search_counts`` when large and brought up
 to date later by counting only the articles added since (the index only ever grows). Facets
-(``search(…, facets=True)``) count every match per genre, role and year in one ``GROUP BY``
+(``search(…, facets=True)``) count every match per genre, role, year and source in one ``GROUP BY``
 pass, which gives the total too, and are kept and brought up to date the same way.
 
 Searches run on pooled connections (to the replica, with ``read_url``); a lost connection is
@@ -79,7 +79,7 @@ CONNECTIONS: Final = 6
 CONNECT_TIMEOUT: Final = 5
 
 #: Changes whenever the tables or what goes into them change; a mismatch rebuilds the index.
-PG_INDEX_SCHEMA_VERSION: Final = 1
+PG_INDEX_SCHEMA_VERSION: Final = 2  # 2: source (来源) per row
 _K1: Final = 1.2
 _B: Final = 0.75
 _CONTEXT_BOOST: Final = 2.0
@@ -121,6 +121,7 @@ _SCHEMA: Final = (
         year smallint NOT NULL,
         genre text NOT NULL,
         role text,
+        source text NOT NULL,
         heading boolean NOT NULL,
         paid boolean NOT NULL,
         wl integer NOT NULL,
@@ -169,6 +170,7 @@ _COLUMNS: Final = (
     "year",
     "genre",
     "role",
+    "source",
     "heading",
     "paid",
     "wl",
@@ -410,20 +412,40 @@ class PgSearchIndex:
             )
         return max(0, done)
 
+    def refresh(self, store: Store, article_ids: list[int]) -> None:
+        """Re-index articles whose text changed or that are gone (``sucai duplicates``).
+
+        Articles the index has not reached yet are left to :meth:`sync`. Otherwise the index
+        is rebuilt in one transaction (other servers search the previous state until it
+        commits): the corpus statistics, the kept pools and the kept counts all change with
+        an article's text, and a rebuild gives exactly what a fresh index of the library has.
+        """
+        last = self.indexed_up_to()
+        if last is None or not any(i <= last for i in article_ids):
+            return
+        newest = store.max_article_id()
+        with self._lock:
+            self._run(lambda conn: self._sync(conn, store, newest, None, force=True), primary=True)
+
     def _sync(
         self,
         conn: psycopg.Connection[Any],
         store: Store,
         newest: int,
         on_progress: Callable[[int, int], None] | None,
+        *,
+        force: bool = False,
     ) -> int:
-        """:meth:`sync` on one connection; -1 when another server did it meanwhile."""
+        """:meth:`sync` on one connection; -1 when another server did it meanwhile.
+
+        ``force``: rebuild the whole index even when it is up to date (:meth:`refresh`).
+        """
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
             last = self._up_to(self._meta(conn))  # another server may have synced meanwhile
-            if last is not None and last == newest:
+            if last is not None and last == newest and not force:
                 return -1
-            rebuild = last is None or last > newest
+            rebuild = force or last is None or last > newest
             if rebuild:
                 conn.execute(_DROP)
                 for statement in _SCHEMA:
@@ -513,6 +535,7 @@ class PgSearchIndex:
                 article.year or 0,
                 article.genre,
                 article.role,
+                article.source,
                 heading,
                 paid,
                 len(split),
@@ -638,7 +661,7 @@ class PgSearchIndex:
         Args:
             store: the library.
             query: what to find.
-            facets: also count all matches per genre, role and year (one pass over the
+            facets: also count all matches per genre, role, year and source (one pass over the
                 matches, which gives the total as well).
 
         Raises:
@@ -818,7 +841,7 @@ class _Plan:
             pass  # a read replica (count again next time), or another server kept it first
 
     def facets(self, conn: psycopg.Connection[Any]) -> tuple[dict[str, list[tuple[str, int]]], int]:
-        """Matches per genre, role and year, and the total: one pass over every match.
+        """Matches per genre, role, year and source, and the total: one pass over every match.
 
         Counts of more than :data:`_COUNT_CACHE_FROM` matches are kept in ``search_facets``
         and brought up to date later from the articles added since, as :meth:`count` does.
@@ -828,7 +851,9 @@ class _Plan:
         out; articles without a role have no role value.
         """
         key = self._key(conn)
-        sums: dict[str, Counter[str]] = {"genre": Counter(), "role": Counter(), "year": Counter()}
+        sums: dict[str, Counter[str]] = {
+            name: Counter() for name in ("genre", "role", "year", "source")
+        }
         since = 0
         kept = conn.execute("SELECT to_regclass('search_facets') IS NOT NULL").fetchone()
         if kept and kept[0]:
@@ -845,16 +870,18 @@ class _Plan:
             where, params = self._since(since)
             rows = conn.execute(
                 sql.SQL(
-                    "SELECT genre, role, year, count(*) FROM search_docs WHERE {} "
-                    "GROUP BY genre, role, year"
+                    "SELECT genre, role, year, source, count(*) FROM search_docs WHERE {} "
+                    "GROUP BY genre, role, year, source"
                 ).format(where),
                 params,
             ).fetchall()
-            for genre, role, year, n in rows:
+            for genre, role, year, source, n in rows:
                 sums["genre"][genre] += n
                 if role:
                     sums["role"][role] += n
                 sums["year"][str(year)] += n
+                if source:
+                    sums["source"][source] += n
             total = sum(sums["genre"].values())
             if total >= _COUNT_CACHE_FROM:
                 self._keep(conn, key, total, json.dumps(sums, ensure_ascii=False))
@@ -1022,6 +1049,10 @@ def _plan(
     if query.role is not None:
         conditions.append(sql.SQL("role = %s"))
         params.append(query.role)
+        filtered = True
+    if query.source is not None:
+        conditions.append(sql.SQL("source = %s"))
+        params.append(query.source)
         filtered = True
     if query.year_from is not None:
         conditions.append(sql.SQL("year >= %s"))

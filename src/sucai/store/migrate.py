@@ -34,7 +34,7 @@ TABLES: Final = (
                "declared_count", "article_count", "notes", "imported_at")),
     ("removed_lines", ("rowid", "file_id", "line", "text", "reason")),
     ("articles", ("id", "content_hash", "title", "role", "genre", "issued_on", "year",
-                  "doc_number", "issuer", "chars", "added_at")),
+                  "doc_number", "issuer", "chars", "added_at", "source")),
     ("article_sources", ("article_id", "file_id", "position")),
     ("paragraphs", ("rowid", "article_id", "idx", "text", "paid", "heading", "section")),
     ("outline", ("article_id", "idx", "level", "text", "paragraph", "parent", "kind")),
@@ -51,6 +51,10 @@ TABLES: Final = (
     ("import_jobs", ("rowid", "id", "user_name", "names", "state", "total", "error", "report",
                      "host", "pid", "created_at", "updated_at")),
     ("import_job_files", ("job_id", "seq", "report")),
+    ("article_sketches", ("article_id", "sketch", "title_key", "version")),
+    ("merged_copies", ("id", "article_id", "file_id", "position", "title", "similarity",
+                       "content_hash", "article", "merged_at")),
+    ("article_links", ("article_id", "other_id", "kind")),
 )  # fmt: skip
 
 #: How many leading columns of each table order its rows (its key; all for tables without).
@@ -58,7 +62,8 @@ _KEY: Final = {
     "meta": 1, "files": 1, "removed_lines": 1, "articles": 1, "article_sources": 3,
     "paragraphs": 1, "outline": 2, "users": 1, "sessions": 1, "api_tokens": 1, "audit_log": 1,
     "login_attempts": 4, "baskets": 1, "basket_items": 2, "corrections": 8,
-    "import_jobs": 1, "import_job_files": 2,
+    "import_jobs": 1, "import_job_files": 2, "article_sketches": 1, "merged_copies": 1,
+    "article_links": 3,
 }  # fmt: skip
 
 #: Tables that are not library data: the schema's own bookkeeping, and search indexes,
@@ -76,6 +81,7 @@ _IDENTITY: Final = (
     ("audit_log", "id"),
     ("baskets", "id"),
     ("import_jobs", "rowid"),
+    ("merged_copies", "id"),
 )
 
 

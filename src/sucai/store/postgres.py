@@ -23,6 +23,7 @@ import copy
 import json
 import threading
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
@@ -30,28 +31,46 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from sucai.errors import ConfigError, NotFoundError, SchemaVersionError, StoreUnavailableError
-from sucai.models import Article, ArticleSource, OutlineEntry, Paragraph
+from sucai.errors import (
+    ConfigError,
+    NotFoundError,
+    SchemaVersionError,
+    StoreUnavailableError,
+    UserError,
+)
+from sucai.models import (
+    Article,
+    ArticleDraft,
+    ArticleSource,
+    OutlineEntry,
+    Paragraph,
+    source_folder,
+)
 from sucai.store.migrations import SCHEMA_VERSION
-from sucai.store.pg_migrations import PG_MIGRATIONS
-from sucai.store.sqlite import content_hash
+from sucai.store.pg_migrations import PG_BACKFILLS, PG_MIGRATIONS
+from sucai.store.sqlite import FACET_COLUMNS, _pack, _unpack, content_hash
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Iterator, Mapping, Sequence
 
     from psycopg.rows import TupleRow
 
-    from sucai.models import ArticleDraft, Compilation, RemovedLine
+    from sucai.models import Compilation, RemovedLine
     from sucai.store import (
+        AddedArticles,
         ApiToken,
         ArticleFilter,
         ArticleHead,
         ArticleSummary,
+        ArticleText,
         AuditEntry,
         Basket,
         Correction,
         ImportJobRow,
         IndexArticle,
+        LawVersion,
+        Merge,
+        MergedCopy,
         ParagraphRow,
         StoredFile,
         User,
@@ -122,7 +141,11 @@ def _where(where: ArticleFilter | None) -> tuple[str, list[Any]]:
         return "", []
     parts: list[str] = []
     params: list[Any] = []
-    for column, value in (("a.genre", where.genre), ("a.role", where.role)):
+    for column, value in (
+        ("a.genre", where.genre),
+        ("a.role", where.role),
+        ("a.source", where.source),
+    ):
         if value is not None:
             parts.append(f"{column} = %s")
             params.append(value)
@@ -237,6 +260,9 @@ class PostgresStore:
                 if name in done:
                     continue
                 conn.execute(ddl.encode())
+                backfill = PG_BACKFILLS.get(name)
+                if backfill is not None:
+                    backfill(conn)
                 conn.execute(
                     "INSERT INTO _sucai_migrations (id, name, applied_at) VALUES (%s, %s, %s)",
                     (number, name, _now()),
@@ -406,22 +432,27 @@ class PostgresStore:
         compilation: Compilation,
         removed: tuple[RemovedLine, ...],
         notes: tuple[str, ...],
-    ) -> tuple[tuple[int, ...], int]:
+        merges: Mapping[int, Merge] | None = None,
+    ) -> AddedArticles:
         """Store one file and its articles in one transaction.
 
         Articles already stored (same title and text, from another file) are not stored
-        again; the file is added to their sources. Files are written one at a time across
-        all servers (an advisory lock), so concurrent imports of overlapping files never
-        store an article twice; a file another server stored meanwhile is not stored again.
-
-        Returns:
-            ``(article_ids, new_count)``.
+        again; the file is added to their sources. Articles in ``merges`` (by index) are
+        stored as copies of their canonical article (issue 6), which gets the file as a
+        source too. Files are written one at a time across all servers (an advisory lock),
+        so concurrent imports of overlapping files never store an article twice; a file
+        another server stored meanwhile is not stored again (its articles are "existing").
         """
+        from sucai.store import AddedArticles
+
+        merges = merges or {}
         now = _now()
+        source = source_folder(path)
         with self.atomic():
             self._execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
             if self._one("SELECT 1 FROM files WHERE sha256 = %s", (sha256,)) is not None:
-                return self.file_articles(sha256), 0
+                stored = self.file_articles(sha256)
+                return AddedArticles(stored, ("existing",) * len(stored))
             inserted = self._execute(
                 "INSERT INTO files (path, sha256, size, encoding, title, header, declared_count, "
                 "article_count, notes, imported_at) "
@@ -446,29 +477,57 @@ class PostgresStore:
                 [(file_id, r.line, r.text, r.reason) for r in removed],
             )
             ids: list[int] = []
-            new = 0
-            for draft in compilation.articles:
+            kinds: list[str] = []
+            for index, draft in enumerate(compilation.articles):
                 key = content_hash(draft)
                 row = self._one("SELECT id FROM articles WHERE content_hash = %s", (key,))
-                if row is None:
-                    article_id = self._insert_article(draft, key, now)
-                    new += 1
+                merge = merges.get(index)
+                if row is not None:
+                    article_id, kind = int(row[0]), "existing"
+                elif merge is not None:
+                    canonical = merge.article_id if merge.draft is None else ids[merge.draft]
+                    assert canonical is not None
+                    article_id = canonical
+                    self._insert_copy(article_id, file_id, draft, key, merge, now)
+                    kind = "merged"
                 else:
-                    article_id = row[0]
+                    article_id, kind = self._insert_article(draft, key, now, source), "new"
                 ids.append(article_id)
+                kinds.append(kind)
                 self._execute(
                     "INSERT INTO article_sources (article_id, file_id, position) "
                     "VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
                     (article_id, file_id, draft.position),
                 )
-        return tuple(ids), new
+        return AddedArticles(tuple(ids), tuple(kinds))
 
-    def _insert_article(self, draft: ArticleDraft, key: str, now: str) -> int:
+    def _insert_copy(
+        self, article_id: int, file_id: int, draft: ArticleDraft, key: str, merge: Merge, now: str
+    ) -> None:
+        # The id SQLite gives (its highest + 1, reused after the highest copy was kept or
+        # split); callers hold the write lock, so no other writer takes it meanwhile.
+        self._execute(
+            "INSERT INTO merged_copies (id, article_id, file_id, position, title, similarity, "
+            "content_hash, article, merged_at) VALUES ((SELECT coalesce(max(id), 0) + 1 "
+            "FROM merged_copies), %s, %s, %s, %s, %s, %s, %s, %s)",
+            (
+                article_id,
+                file_id,
+                draft.position,
+                draft.title,
+                merge.similarity,
+                key,
+                _pack(draft, merge.corrections),
+                now,
+            ),
+        )
+
+    def _insert_article(self, draft: ArticleDraft, key: str, now: str, source: str) -> int:
         chars = sum(len(p.text) for p in draft.paragraphs)
         row = self._execute(
             "INSERT INTO articles (content_hash, title, role, genre, issued_on, year, doc_number, "
-            "issuer, chars, added_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
-            "RETURNING id",
+            "issuer, chars, added_at, source) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
             (
                 key,
                 draft.title,
@@ -480,10 +539,16 @@ class PostgresStore:
                 draft.issuer,
                 chars,
                 now,
+                source,
             ),
         ).fetchone()
         assert row is not None
         article_id = int(row[0])
+        self._insert_text(article_id, draft)
+        return article_id
+
+    def _insert_text(self, article_id: int, draft: ArticleDraft) -> None:
+        """Store an article's paragraphs and outline."""
         self._executemany(
             "INSERT INTO paragraphs (article_id, idx, text, paid, heading, section) "
             "VALUES (%s, %s, %s, %s, %s, %s)",
@@ -500,7 +565,6 @@ class PostgresStore:
                 for e in draft.outline
             ],
         )
-        return article_id
 
     def files(self) -> list[StoredFile]:
         """Every stored file, oldest first."""
@@ -559,13 +623,15 @@ class PostgresStore:
         return self._count(f"SELECT count(*) FROM articles a{clause}", params)
 
     def facets(self, where: ArticleFilter | None = None) -> dict[str, list[tuple[str, int]]]:
-        """Counts per genre, role and year among the articles matching ``where``."""
+        """Counts per genre, role, year and source among the articles matching ``where``."""
         clause, params = _where(where)
         out: dict[str, list[tuple[str, int]]] = {}
-        for name, column in (("genre", "a.genre"), ("role", "a.role"), ("year", "a.year")):
+        for name, column in FACET_COLUMNS:
+            # ``::text``: year is an integer, and SQLite's ``year != ''`` holds for every one.
             rows = self._fetch(
                 f"SELECT {column}, count(*) FROM articles a{clause} "
                 f"{'AND' if clause else 'WHERE'} {column} IS NOT NULL "
+                f"AND {column}::text <> '' "
                 f"GROUP BY {column} ORDER BY count(*) DESC, {column} DESC",
                 params,
             )
@@ -617,8 +683,10 @@ class PostgresStore:
             outline[aid].append(OutlineEntry(*rest))
         sources: dict[int, list[ArticleSource]] = {i: [] for i in ids}
         for aid, *rest in self._fetch(
-            "SELECT s.article_id, f.id, f.path, f.sha256, s.position, f.title "
-            "FROM article_sources s JOIN files f ON f.id = s.file_id "
+            "SELECT s.article_id, f.id, f.path, f.sha256, s.position, f.title, m.id, "
+            "m.similarity FROM article_sources s JOIN files f ON f.id = s.file_id "
+            "LEFT JOIN merged_copies m ON m.article_id = s.article_id "
+            "AND m.file_id = s.file_id AND m.position = s.position "
             "WHERE s.article_id = ANY(%s::bigint[]) ORDER BY s.article_id, f.id, s.position",
             (ids,),
         ):
@@ -652,11 +720,9 @@ class PostgresStore:
 
     def iter_index_articles(self, after: int, batch: int = 1000) -> Iterator[list[IndexArticle]]:
         """Articles with ids above ``after``, in id order, in batches (for the search index)."""
-        from sucai.store import IndexArticle
-
         while True:
             heads = self._fetch(
-                "SELECT id, title, role, genre, year FROM articles WHERE id > %s "
+                "SELECT id, title, role, genre, year, source FROM articles WHERE id > %s "
                 "ORDER BY id LIMIT %s",
                 (after, batch),
                 primary=True,
@@ -664,35 +730,57 @@ class PostgresStore:
             if not heads:
                 return
             low, high = heads[0][0], heads[-1][0]
-            paragraphs: dict[int, list[tuple[int, int, str, int, bool]]] = {}
-            for rowid, aid, idx, text, heading, paid in self._fetch(
-                "SELECT rowid, article_id, idx, text, heading, paid FROM paragraphs "
-                "WHERE article_id BETWEEN %s AND %s ORDER BY article_id, idx",
-                (low, high),
-                primary=True,
-            ):
-                paragraphs.setdefault(aid, []).append((rowid, idx, text, heading, bool(paid)))
-            outline: dict[int, list[tuple[int, str, int]]] = {}
-            for aid, idx, text, paragraph in self._fetch(
-                "SELECT article_id, idx, text, paragraph FROM outline "
-                "WHERE article_id BETWEEN %s AND %s ORDER BY article_id, idx",
-                (low, high),
-                primary=True,
-            ):
-                outline.setdefault(aid, []).append((idx, text, paragraph))
-            yield [
-                IndexArticle(
-                    aid,
-                    title,
-                    role,
-                    genre,
-                    year,
-                    tuple(paragraphs.get(aid, ())),
-                    tuple(outline.get(aid, ())),
-                )
-                for aid, title, role, genre, year in heads
-            ]
+            yield self._index_batch(heads, "article_id BETWEEN %s AND %s", [low, high])
             after = high
+
+    def index_articles(self, article_ids: list[int]) -> list[IndexArticle]:
+        """What the search index needs of these articles (missing ids are left out)."""
+        out: list[IndexArticle] = []
+        for article_id in article_ids:
+            heads = self._fetch(
+                "SELECT id, title, role, genre, year, source FROM articles WHERE id = %s",
+                (article_id,),
+                primary=True,
+            )
+            if heads:
+                out += self._index_batch(heads, "article_id = %s", [article_id])
+        return out
+
+    def _index_batch(
+        self, heads: list[tuple[Any, ...]], clause: str, params: list[Any]
+    ) -> list[IndexArticle]:
+        """:class:`IndexArticle` records of ``heads``; ``clause`` selects their rows."""
+        from sucai.store import IndexArticle
+
+        paragraphs: dict[int, list[tuple[int, int, str, int, bool]]] = {}
+        for rowid, aid, idx, text, heading, paid in self._fetch(
+            "SELECT rowid, article_id, idx, text, heading, paid FROM paragraphs "
+            f"WHERE {clause} ORDER BY article_id, idx",
+            params,
+            primary=True,
+        ):
+            paragraphs.setdefault(aid, []).append((rowid, idx, text, heading, bool(paid)))
+        outline: dict[int, list[tuple[int, str, int]]] = {}
+        for aid, idx, text, paragraph in self._fetch(
+            f"SELECT article_id, idx, text, paragraph FROM outline WHERE {clause} "
+            "ORDER BY article_id, idx",
+            params,
+            primary=True,
+        ):
+            outline.setdefault(aid, []).append((idx, text, paragraph))
+        return [
+            IndexArticle(
+                aid,
+                title,
+                role,
+                genre,
+                year,
+                source,
+                tuple(paragraphs.get(aid, ())),
+                tuple(outline.get(aid, ())),
+            )
+            for aid, title, role, genre, year, source in heads
+        ]
 
     def paragraphs_by_rowid(self, rowids: list[int]) -> dict[int, ParagraphRow]:
         """Paragraphs by their rowid."""
@@ -1245,3 +1333,335 @@ class PostgresStore:
         """Delete a basket and its items."""
         with self.atomic():
             self._execute("DELETE FROM baskets WHERE id = %s", (basket_id,))
+
+    # --- near-duplicates and law versions (issue 6): read from the primary, as an import ---
+
+    def iter_sketches(self) -> Iterator[tuple[int, bytes]]:
+        """``(article_id, sketch)`` of every sketched article (128 little-endian uint32)."""
+        after = 0
+        while True:
+            rows = self._fetch(
+                "SELECT article_id, sketch FROM article_sketches "
+                "WHERE sketch IS NOT NULL AND article_id > %s ORDER BY article_id LIMIT 4096",
+                (after,),
+                primary=True,
+            )
+            if not rows:
+                return
+            for article_id, sketch in rows:
+                yield int(article_id), bytes(sketch)
+            after = rows[-1][0]
+
+    def iter_unsketched(self, batch: int = 200) -> Iterator[list[ArticleText]]:
+        """The articles without a sketch, in id order, in batches.
+
+        Each batch is read afresh, so sketching a batch before asking for the next is fine.
+        """
+        from sucai.store import ArticleText
+
+        after = 0
+        while True:
+            heads = self._fetch(
+                "SELECT a.id, a.title, a.genre, a.issued_on, a.year FROM articles a "
+                "LEFT JOIN article_sketches k ON k.article_id = a.id "
+                "WHERE k.article_id IS NULL AND a.id > %s ORDER BY a.id LIMIT %s",
+                (after, batch),
+                primary=True,
+            )
+            if not heads:
+                return
+            texts: dict[int, list[str]] = {}
+            for aid, text in self._fetch(
+                "SELECT article_id, text FROM paragraphs WHERE article_id BETWEEN %s AND %s "
+                "ORDER BY article_id, idx",
+                (heads[0][0], heads[-1][0]),
+                primary=True,
+            ):
+                texts.setdefault(aid, []).append(text)
+            yield [
+                ArticleText(aid, title, genre, issued_on, year, tuple(texts.get(aid, ())))
+                for aid, title, genre, issued_on, year in heads
+            ]
+            after = heads[-1][0]
+
+    def set_sketch(
+        self, article_id: int, sketch: bytes | None, title_key: str, version: str | None
+    ) -> None:
+        """Store (or replace) an article's sketch, normalised title and law version."""
+        with self.atomic():
+            self._execute(
+                "INSERT INTO article_sketches (article_id, sketch, title_key, version) "
+                "VALUES (%s, %s, %s, %s) ON CONFLICT (article_id) DO UPDATE SET "
+                "sketch = excluded.sketch, title_key = excluded.title_key, "
+                "version = excluded.version",
+                (article_id, sketch, title_key, version),
+            )
+
+    def same_title(self, title_key: str, genre: str) -> list[tuple[int, str | None]]:
+        """``(article_id, version)`` of the sketched articles of a genre with this title."""
+        rows = self._fetch(
+            "SELECT k.article_id, k.version FROM article_sketches k "
+            "JOIN articles a ON a.id = k.article_id WHERE k.title_key = %s AND a.genre = %s "
+            "ORDER BY k.article_id",
+            (title_key, genre),
+            primary=True,
+        )
+        return [(int(r[0]), r[1]) for r in rows]
+
+    def link_articles(self, article_id: int, other_id: int, kind: str) -> None:
+        """Relate two distinct articles (``kind="version"``); idempotent."""
+        low, high = sorted((article_id, other_id))
+        with self.atomic():
+            self._execute(
+                "INSERT INTO article_links (article_id, other_id, kind) VALUES (%s, %s, %s) "
+                "ON CONFLICT DO NOTHING",
+                (low, high, kind),
+            )
+
+    def article_text(self, article_id: int) -> ArticleText:
+        """An article's title, genre, date and paragraph texts.
+
+        Raises:
+            NotFoundError: no article has this id.
+        """
+        from sucai.store import ArticleText
+
+        row = self._one(
+            "SELECT id, title, genre, issued_on, year FROM articles WHERE id = %s",
+            (article_id,),
+            primary=True,
+        )
+        if row is None:
+            raise NotFoundError(
+                f"no article {article_id} in {self.where}. `sucai list` shows the ids."
+            )
+        texts = self._fetch(
+            "SELECT text FROM paragraphs WHERE article_id = %s ORDER BY idx",
+            (article_id,),
+            primary=True,
+        )
+        return ArticleText(row[0], row[1], row[2], row[3], row[4], tuple(r[0] for r in texts))
+
+    _COPY_SELECT = (
+        "SELECT m.id, m.article_id, m.title, m.similarity, f.path, m.position, m.merged_at "
+        "FROM merged_copies m JOIN files f ON f.id = m.file_id"
+    )
+
+    def merged_copies(self, article_id: int | None = None) -> list[MergedCopy]:
+        """The copies of one canonical article (of all when ``None``), by article and id."""
+        from sucai.store import MergedCopy
+
+        where, params = (
+            ("", ()) if article_id is None else (" WHERE m.article_id = %s", (article_id,))
+        )
+        rows = self._fetch(
+            f"{self._COPY_SELECT}{where} ORDER BY m.article_id, m.id", params, primary=True
+        )
+        return [MergedCopy(*r) for r in rows]
+
+    def merged_copy(self, copy_id: int) -> MergedCopy:
+        """One copy.
+
+        Raises:
+            NotFoundError: no copy has this id.
+        """
+        from sucai.store import MergedCopy
+
+        row = self._one(f"{self._COPY_SELECT} WHERE m.id = %s", (copy_id,), primary=True)
+        if row is None:
+            raise NotFoundError(
+                f"no merged copy {copy_id} in {self.where}. `sucai duplicates` lists the copies."
+            )
+        return MergedCopy(*row)
+
+    def set_copy_similarity(self, copy_id: int, similarity: float) -> None:
+        """Record a copy's similarity to its (new) canonical text."""
+        with self.atomic():
+            self._execute(
+                "UPDATE merged_copies SET similarity = %s WHERE id = %s", (similarity, copy_id)
+            )
+
+    def _copy_row(self, copy_id: int) -> tuple[int, int, int, bytes]:
+        """``(article_id, file_id, position, packed article)`` of a copy."""
+        self.merged_copy(copy_id)  # NotFoundError with the message
+        row = self._one(
+            "SELECT article_id, file_id, position, article FROM merged_copies WHERE id = %s",
+            (copy_id,),
+            primary=True,
+        )
+        return int(row[0]), int(row[1]), int(row[2]), bytes(row[3])
+
+    def copy_text(self, copy_id: int) -> ArticleText:
+        """A merged copy's title, genre, date and paragraph texts; raises NotFoundError."""
+        from sucai.store import ArticleText
+
+        draft, _ = _unpack(self._copy_row(copy_id)[3])
+        return ArticleText(
+            copy_id,
+            draft.title,
+            draft.genre,
+            draft.issued_on,
+            draft.year,
+            tuple(p.text for p in draft.paragraphs),
+        )
+
+    def _check_new_text(self, key: str, copy_id: int) -> None:
+        row = self._one("SELECT id FROM articles WHERE content_hash = %s", (key,), primary=True)
+        if row is not None:
+            raise UserError(
+                f"copy {copy_id} has the same title and text as article {row[0]}; "
+                f"nothing to do (see `sucai show {row[0]}`)."
+            )
+
+    def _replace_text(
+        self, article_id: int, draft: ArticleDraft, key: str, corrections: list[Correction]
+    ) -> None:
+        """Give an article another title and text (its id, sources and baskets stay)."""
+        self._execute("DELETE FROM paragraphs WHERE article_id = %s", (article_id,))
+        self._execute("DELETE FROM outline WHERE article_id = %s", (article_id,))
+        self._execute("DELETE FROM corrections WHERE article_id = %s", (article_id,))
+        self._execute(
+            "UPDATE articles SET content_hash = %s, title = %s, role = %s, genre = %s, "
+            "issued_on = %s, year = %s, doc_number = %s, issuer = %s, chars = %s WHERE id = %s",
+            (
+                key,
+                draft.title,
+                draft.role,
+                draft.genre,
+                draft.issued_on,
+                draft.year,
+                draft.doc_number,
+                draft.issuer,
+                sum(len(p.text) for p in draft.paragraphs),
+                article_id,
+            ),
+        )
+        self._insert_text(article_id, draft)
+        self.add_corrections(article_id=article_id, file_id=None, corrections=tuple(corrections))
+        self._heads.pop(article_id, None)
+        self._paths.clear()
+
+    def keep_copy(self, copy_id: int) -> int:
+        """Make a copy the canonical text of its article; return the article id.
+
+        The article keeps its id, sources and basket items. Its old text becomes a copy, once
+        for each source that had exactly that text.
+
+        Raises:
+            NotFoundError: no copy has this id.
+            UserError: the copy's text is already another article.
+        """
+        from sucai.store import Merge
+
+        with self.atomic():
+            self._execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
+            article_id, _file, _position, blob = self._copy_row(copy_id)
+            draft, corrections = _unpack(blob)
+            key = content_hash(draft)
+            self._check_new_text(key, copy_id)
+            article = self.get_article(article_id)
+            old = ArticleDraft(
+                title=article.title,
+                role=article.role,
+                genre=article.genre,
+                issued_on=article.issued_on,
+                year=article.year,
+                paragraphs=article.paragraphs,
+                outline=article.outline,
+                doc_number=article.doc_number,
+                issuer=article.issuer,
+            )
+            old_key = self._one(
+                "SELECT content_hash FROM articles WHERE id = %s", (article_id,), primary=True
+            )[0]
+            kept_as = Merge(
+                self.merged_copy(copy_id).similarity,
+                corrections=tuple(self.corrections(article_id)),
+            )
+            now = _now()
+            self._execute("DELETE FROM merged_copies WHERE id = %s", (copy_id,))
+            self._replace_text(article_id, draft, key, corrections)
+            for source in article.sources:
+                if source.copy_id is None:
+                    old_here = replace(old, position=source.position)
+                    self._insert_copy(article_id, source.file_id, old_here, old_key, kept_as, now)
+        return article_id
+
+    def split_copy(self, copy_id: int) -> int:
+        """Turn a copy into an article of its own; return the new article's id.
+
+        Raises:
+            NotFoundError: no copy has this id.
+            UserError: the copy's text is already another article.
+        """
+        with self.atomic():
+            self._execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
+            article_id, file_id, position, blob = self._copy_row(copy_id)
+            draft, corrections = _unpack(blob)
+            key = content_hash(draft)
+            self._check_new_text(key, copy_id)
+            self._execute("DELETE FROM merged_copies WHERE id = %s", (copy_id,))
+            (path,) = self._one("SELECT path FROM files WHERE id = %s", (file_id,), primary=True)
+            new_id = self._insert_article(draft, key, _now(), source_folder(path))
+            self._execute(
+                "UPDATE article_sources SET article_id = %s "
+                "WHERE article_id = %s AND file_id = %s AND position = %s",
+                (new_id, article_id, file_id, position),
+            )
+            self.add_corrections(article_id=new_id, file_id=None, corrections=tuple(corrections))
+        return new_id
+
+    def law_versions(self, article_id: int | None = None) -> list[list[LawVersion]]:
+        """Groups of linked law versions (the one of ``article_id``, or all).
+
+        Each group is ordered by version date (undated last), then id; groups by their
+        first article.
+        """
+        from sucai.store import LawVersion
+
+        if article_id is None:
+            links = self._fetch(
+                "SELECT article_id, other_id FROM article_links WHERE kind = 'version' "
+                "ORDER BY article_id, other_id",
+                primary=True,
+            )
+        else:
+            links = self._fetch(
+                "WITH RECURSIVE g(id) AS (SELECT %s::bigint UNION SELECT CASE "
+                "WHEN l.article_id = g.id THEN l.other_id ELSE l.article_id END "
+                "FROM article_links l JOIN g "
+                "ON (l.article_id = g.id OR l.other_id = g.id) AND l.kind = 'version') "
+                "SELECT l.article_id, l.other_id FROM article_links l "
+                "WHERE l.kind = 'version' AND l.article_id IN (SELECT id FROM g) "
+                "ORDER BY l.article_id, l.other_id",
+                (article_id,),
+                primary=True,
+            )
+        parent: dict[int, int] = {}
+
+        def root(node: int) -> int:
+            while parent.setdefault(node, node) != node:
+                node = parent[node]
+            return node
+
+        for low, high in links:
+            parent[root(int(high))] = root(int(low))
+        groups: dict[int, list[int]] = {}
+        for node in parent:
+            groups.setdefault(root(node), []).append(node)
+        found = self._fetch(
+            "SELECT a.id, a.title, k.version, a.issued_on FROM articles a "
+            "LEFT JOIN article_sketches k ON k.article_id = a.id "
+            "WHERE a.id = ANY(%s::bigint[])",
+            (list(parent),),
+            primary=True,
+        )
+        rows = {r[0]: LawVersion(*r) for r in found}
+        out = [
+            sorted(
+                (rows[i] for i in members if i in rows),
+                key=lambda v: (v.version is None, v.version or "", v.article_id),
+            )
+            for members in groups.values()
+        ]
+        return sorted((g for g in out if len(g) > 1), key=lambda g: min(v.article_id for v in g))
