@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SAMPLE_DB ?= data/sample.db
 
-.PHONY: run test lint pytest browser office bench clean
+.PHONY: run test lint pytest browser office postgres bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-pytest: $(STAMP) browser office
+pytest: $(STAMP) browser office postgres
 	$(BIN)/python -m pytest
 
 # The browser test drives Debian's Chromium (with CJK fonts): install them when we can.
@@ -44,6 +44,15 @@ office:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    --no-install-recommends libreoffice-writer poppler-utils fonts-noto-cjk >/dev/null; \
 	else echo "libreoffice, pdftoppm or CJK fonts missing: the LibreOffice export test will be skipped"; fi
+
+# The PostgreSQL store's tests (issue 7) start a throw-away server from Debian's binaries:
+# install them when we can, only when missing (tests/pgserver.py runs them as user postgres).
+postgres:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends postgresql >/dev/null; \
+	else echo "PostgreSQL server binaries missing: the PostgreSQL store tests will be skipped"; fi
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.import_bench

@@ -107,6 +107,15 @@ def test_a_non_library_file_is_refused_without_a_traceback(tmp_path: Path) -> No
     assert "Traceback" not in out
 
 
+def test_a_read_replica_is_passed_to_the_library_and_refused_for_sqlite(tmp_path: Path) -> None:
+    runner = CliRunner(env={"SUCAI_DB_READ": "postgresql://sucai@replica1/sucai"})
+    result = runner.invoke(cli, ["list", "--db", str(tmp_path / "lib.db")])
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        "Error: db_read: a read replica needs a PostgreSQL library (--db postgresql://…)"
+    )
+
+
 def test_bad_inputs_fail_one_by_one_and_leave_the_library_intact(
     tmp_path: Path, shared: Path
 ) -> None:

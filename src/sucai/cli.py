@@ -57,7 +57,8 @@ def db_option(fn: F) -> F:
         "db",
         metavar="PATH",
         envvar="SUCAI_DB",
-        help="Library file (SQLite). Default: $SUCAI_DB, else ~/.local/share/sucai/library.db.",
+        help="Library file (SQLite) or postgresql:// URL. Default: $SUCAI_DB, else "
+        "~/.local/share/sucai/library.db.",
     )
     @wraps(fn)
     def wrapper(*args: Any, db: str | None, **kwargs: Any) -> Any:
@@ -68,7 +69,7 @@ def db_option(fn: F) -> F:
                     f"Library: {settings.db} (the default; choose another with --db or SUCAI_DB)",
                     err=True,
                 )
-            with open_library(settings.db) as library:
+            with open_library(settings.db, read_url=settings.db_read) as library:
                 return fn(*args, library=library, **kwargs)
         except SucaiError as exc:
             raise _fail(exc) from None
@@ -679,7 +680,7 @@ def duplicates(keep: int | None, split: int | None, as_json: bool, library: Libr
 def info(library: Library) -> None:
     """Say where the library is, what it holds, and what to do next."""
     files = library.files()
-    store_path = getattr(library.store, "path", "")
+    store_path = getattr(library.store, "url", None) or getattr(library.store, "path", "")
     click.echo(f"Library: {store_path}")
     click.echo(f"{library.count()} articles from {len(files)} files.")
     genres = library.browse(limit=0).facets["genre"]
@@ -725,8 +726,14 @@ def serve(host: str, port: int, max_upload_mb: int, workers: int | None, library
     from sucai.web import WebSettings, create_app
     from sucai.web.app import settings_to_environment
 
-    store_path = Path(str(getattr(library.store, "path", "")))
-    settings = WebSettings(db=store_path, max_upload_bytes=max_upload_mb * 1024 * 1024)
+    store_path = getattr(library.store, "url", None) or Path(
+        str(getattr(library.store, "path", ""))
+    )
+    settings = WebSettings(
+        db=store_path,
+        db_read=getattr(library.store, "read_url", None),
+        max_upload_bytes=max_upload_mb * 1024 * 1024,
+    )
     workers = workers or min(os.cpu_count() or 1, 4)
     if not any(u.role == "admin" for u in Accounts(library.store).users()):
         click.echo(
@@ -1143,3 +1150,86 @@ def check_hygiene(path: Path, encoding: str | None, as_json: bool) -> None:
         click.echo(f"{len(findings)} findings in {path}." if findings else f"{path}: clean.")
     if findings:
         sys.exit(1)
+
+
+# --- moving and keeping libraries (issue 7) ------------------------------------------------
+
+
+@cli.command()
+@click.option("--from", "source", required=True, metavar="DB", help="The library to copy.")
+@click.option("--to", "target", required=True, metavar="DB", help="An empty library to fill.")
+def migrate(source: str, target: str) -> None:
+    """Copy a whole library between SQLite and PostgreSQL, ids and all, then index it.
+
+    \b
+      sucai migrate --from library.db --to postgresql://sucai@db1/sucai
+      sucai migrate --from postgresql://sucai@db1/sucai --to library.db
+    The target must be empty (a new file, or a new database); the source is not changed.
+    """
+    import time
+
+    from sucai.store.migrate import migrate as copy_library
+
+    began = time.monotonic()
+    bar: Any = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if not sys.stderr.isatty():
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="复制", file=sys.stderr, show_pos=True)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        try:
+            report = copy_library(source, target, on_progress=progress)
+        finally:
+            if bar is not None:
+                bar.__exit__(None, None, None)
+        click.echo(
+            f"Copied {report.articles} articles ({report.total} rows) in "
+            f"{time.monotonic() - began:.1f} s; building the search index …",
+            err=True,
+        )
+        indexing = _IndexProgress(sys.stderr.isatty())
+        try:
+            # The search index is not copied: the target's own one is built from its rows.
+            with open_library(target) as library:
+                indexed = library.reindex(on_progress=indexing)
+        finally:
+            indexing.close()
+    except SucaiError as exc:
+        raise _fail(exc) from None
+    click.echo(
+        f"Migrated {report.articles} articles to {target} and indexed {indexed} "
+        f"in {time.monotonic() - began:.1f} s."
+    )
+
+
+@cli.command()
+@click.option(
+    "--to", "target", required=True, type=click.Path(path_type=Path), help="The new backup file."
+)
+@db_option
+def backup(target: Path, library: Library) -> None:
+    """Copy a SQLite library into a new file while it is in use (imports may go on).
+
+    \b
+      sucai backup --to /backups/library-$(date +%F).db
+    The search index is not copied; it is rebuilt when the copy is first used.
+    For a PostgreSQL library use pg_dump (see docs/deploy.md).
+    """
+    from sucai.store.sqlite import SqliteStore
+
+    if not isinstance(library.store, SqliteStore):
+        raise click.ClickException(
+            "backup copies SQLite libraries; back a PostgreSQL library up with pg_dump "
+            "(see docs/deploy.md)."
+        )
+    try:
+        library.store.backup(target)
+    except SucaiError as exc:
+        raise _fail(exc) from None
+    click.echo(f"Backed up {library.count()} articles to {target}.")

@@ -36,7 +36,14 @@ SETTINGS: Final = (
     Setting(
         "db",
         "",
-        "Library file (SQLite). Empty means the per-user default, $XDG_DATA_HOME/sucai/library.db.",
+        "Library file (SQLite), or postgresql://USER@HOST/DATABASE. Empty means the per-user "
+        "default, $XDG_DATA_HOME/sucai/library.db.",
+    ),
+    Setting(
+        "db_read",
+        "",
+        "A streaming replica of a PostgreSQL library (postgresql://…) for reads and searches; "
+        "writes still go to db. Empty: db serves everything.",
     ),
 )
 
@@ -45,8 +52,9 @@ SETTINGS: Final = (
 class Settings:
     """Resolved settings."""
 
-    db: Path
+    db: Path | str
     db_is_default: bool
+    db_read: str | None = None
 
 
 def load_settings(*, db: str | None = None, config_file: Path | None = None) -> Settings:
@@ -72,6 +80,12 @@ def load_settings(*, db: str | None = None, config_file: Path | None = None) -> 
     value = db or os.environ.get("SUCAI_DB") or file_values.get("db") or ""
     if not isinstance(value, str):
         raise ConfigError(f"{path}: setting 'db' must be a string (a file path).")
+    read = os.environ.get("SUCAI_DB_READ") or file_values.get("db_read") or None
+    if read is not None and not isinstance(read, str):
+        raise ConfigError(f"{path}: setting 'db_read' must be a string (a postgresql:// URL).")
+    if value.startswith(("postgresql://", "postgres://")):
+        # A URL stays a string: as a Path its "//" would collapse.
+        return Settings(value, False, read)
     if value:
-        return Settings(Path(value).expanduser(), False)
-    return Settings(default_db_path(), True)
+        return Settings(Path(value).expanduser(), False, read)
+    return Settings(default_db_path(), True, read)

@@ -6,7 +6,8 @@
                 ├ IngestError ─┬ UnsupportedFormatError
                 │              └ DecodeError
                 ├ StoreError ──┬ SchemaVersionError
-                │              └ NotFoundError
+                │              ├ NotFoundError
+                │              └ StoreUnavailableError  database server unreachable (web 503)
                 └ UserError ──┬ QueryError    message is safe to show: CLI exit 1
                               ├ AuthError ─── LoginThrottledError     sign in first (web 401)
                               ├ AccessDeniedError                     not allowed (web 403)
@@ -31,6 +32,7 @@ __all__ = [
     "QuotaExceededError",
     "SchemaVersionError",
     "StoreError",
+    "StoreUnavailableError",
     "SucaiError",
     "UnsupportedFormatError",
     "UploadError",
@@ -85,6 +87,13 @@ class SchemaVersionError(StoreError):
 
 class NotFoundError(StoreError):
     """No article or file with the requested id."""
+
+
+class StoreUnavailableError(StoreError):
+    """The database server cannot be reached or went away (issue 7); retry later (HTTP 503).
+
+    A transaction cut off this way did not commit: nothing was half-written.
+    """
 
 
 class UserError(SucaiError):

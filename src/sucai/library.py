@@ -33,7 +33,7 @@ from sucai.ingest.sources import count_inputs
 from sucai.search.engine import Similar, search, similar
 from sucai.search.index import SearchIndex
 from sucai.search.query import parse_query
-from sucai.store import open_store
+from sucai.store import is_postgres_url, open_store
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from sucai.hygiene import ArticleHygiene
     from sucai.models import Article, FileReport, IngestReport, Paragraph
     from sucai.search.engine import SearchPage
+    from sucai.search.pg import PgSearchIndex
     from sucai.search.query import Query
     from sucai.store import (
         ArticleFilter,
@@ -88,15 +89,20 @@ class Library:
 
     Args:
         store: the storage backend (see :func:`sucai.store.open_store`).
+        index: the search index: tantivy files beside a SQLite library, or tables in the
+            PostgreSQL database of a PostgreSQL library (:class:`~sucai.search.pg.PgSearchIndex`,
+            the same search contract).
     """
 
-    def __init__(self, store: Store, index: SearchIndex) -> None:
+    def __init__(self, store: Store, index: SearchIndex | PgSearchIndex) -> None:
         self.store = store
         self.index = index
         #: Bring the search index up to date before each search (a safety net after an
         #: interrupted import). A server turns it off: imports update the index themselves,
         #: and a search request should not do an import's indexing.
         self.auto_sync = True
+        #: A reader shares its library's index, which the library closes (see reader()).
+        self._owns_index = True
 
     def __enter__(self) -> Library:
         return self
@@ -106,6 +112,8 @@ class Library:
 
     def close(self) -> None:
         """Close the library."""
+        if self._owns_index and not isinstance(self.index, SearchIndex):
+            self.index.close()
         self.store.close()
 
     def reader(self) -> Library:
@@ -116,6 +124,7 @@ class Library:
         """
         reader = Library(self.store.reader(), self.index)
         reader.auto_sync = False
+        reader._owns_index = False
         return reader
 
     def ingest(
@@ -175,12 +184,16 @@ class Library:
             query = parse_query(query)
         if self.auto_sync:
             self.index.sync(self.store)
+        if not isinstance(self.index, SearchIndex):
+            return self.index.search(self.store, query, facets=facets)
         return search(self.store, self.index, query, facets=facets)
 
     def similar(self, article_id: int, *, limit: int = 10) -> builtins.list[Similar]:
         """Articles most like ``article_id``, most similar first."""
         if self.auto_sync:
             self.index.sync(self.store)
+        if not isinstance(self.index, SearchIndex):
+            return self.index.similar(self.store, article_id, limit=limit)
         return similar(self.store, self.index, article_id, limit=limit)
 
     def check(
@@ -207,6 +220,11 @@ class Library:
             IngestError: the draft file is missing, unreadable or not a draft format.
             UserError: the draft has no text, or a stock phrase is only punctuation.
         """
+        if not isinstance(self.index, SearchIndex):
+            raise UserError(
+                "查重 (check) does not run on a PostgreSQL library yet: export the library to "
+                "a SQLite file (or import the same files into one) and check against that."
+            )
         if isinstance(draft, Path):
             paragraphs = draft_from_path(draft, encoding)
             name = name or draft.name
@@ -515,6 +533,23 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def open_library(db: str | Path) -> Library:
-    """Open (creating if needed) the library at ``db``; its search index is ``<db>-search/``."""
-    return Library(open_store(db), SearchIndex(Path(f"{db}-search")))
+def open_library(db: str | Path, *, read_url: str | None = None) -> Library:
+    """Open (creating if needed) the library at ``db``.
+
+    A SQLite file's search index is the folder ``<db>-search/``; a ``postgresql://`` library's
+    is a set of ``search_*`` tables in its own database, shared by every server.
+
+    Args:
+        db: a file path (SQLite), or a ``postgresql://`` URL.
+        read_url: PostgreSQL only: a streaming replica of ``db`` (``SUCAI_DB_READ``) that
+            serves the library's reads and its searches; imports and indexing go to ``db``.
+
+    Raises:
+        ConfigError: a bad URL, or a read URL for a SQLite library.
+    """
+    store = open_store(db, read_url=read_url)
+    if is_postgres_url(db):
+        from sucai.search.pg import PgSearchIndex
+
+        return Library(store, PgSearchIndex(str(db), read_url=read_url))
+    return Library(store, SearchIndex(Path(f"{db}-search")))

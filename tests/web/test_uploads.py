@@ -170,3 +170,32 @@ def test_a_job_whose_process_died_is_shown_as_interrupted(
     assert job is not None
     assert job.state == "failed"
     assert "服务进程已退出" in job.error
+
+
+def test_an_upload_into_a_postgresql_library_is_imported_and_searchable(
+    pg_url: str, tmp_path: Path
+) -> None:
+    from sucai.users import Accounts
+    from sucai.web import WebSettings
+    from tests.web.conftest import PASSWORD
+
+    # No lock file is made from the URL: the store and the index serialise imports.
+    with open_library(pg_url) as library:
+        Accounts(library.store).add("admin", PASSWORD, admin=True)
+        app = create_app(library, WebSettings(upload_dir=tmp_path / "uploads"))
+        with TestClient(app) as client:
+            sign_in(client, "admin")
+            response = _upload(client, [("变体.txt", _variant(1)), ("种子.txt", SEED.read_bytes())])
+            job_id = response.json()["job"]["id"]  # type: ignore[attr-defined]
+            job = _wait(client, job_id)
+            assert job["state"] == "done", job
+            report = job["report"]
+            assert isinstance(report, dict)
+            assert library.count() == report["new_articles"] > 7
+            jobs = library.store.import_jobs(5)
+            assert [(j.id, j.state, j.done) for j in jobs] == [(job_id, "done", 2)]
+            found = client.get("/search.json", params={"q": "第1地"}).json()
+            assert found["total"] > 0 and found["facets"]["genre"]
+        # The app's readers were closed with it; the library they shared stays open.
+        assert library.search("第1地").total == found["total"]
+    assert not list(tmp_path.glob("*.lock"))

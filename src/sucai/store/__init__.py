@@ -1,6 +1,8 @@
 """The library's storage. ``open_store(url)`` returns a :class:`Store`.
 
-Only SQLite exists today (a file path); a PostgreSQL store will implement the same Protocol.
+A file path opens a :class:`~sucai.store.sqlite.SqliteStore`; a ``postgresql://`` URL opens a
+:class:`~sucai.store.postgres.PostgresStore` (issue 7), which implements the same Protocol and
+passes the same contract tests (``tests/contract/``).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ __all__ = [
     "Store",
     "StoredFile",
     "User",
+    "is_postgres_url",
     "open_store",
 ]
 
@@ -694,17 +697,41 @@ class Store(Protocol):
         ...
 
 
-def open_store(url: str | Path) -> Store:
-    """Open (creating if needed) the library at ``url``: a file path for SQLite.
+def is_postgres_url(url: str | Path) -> bool:
+    """True for a ``postgresql://`` (or ``postgres://``) URL, False for a file path."""
+    return str(url).startswith(("postgresql://", "postgres://"))
+
+
+def open_store(url: str | Path, *, read_url: str | None = None) -> Store:
+    """Open (creating if needed) the library at ``url``.
+
+    Args:
+        url: a file path (SQLite), or ``postgresql://USER@HOST[:PORT]/DATABASE``.
+        read_url: PostgreSQL only: a streaming replica of ``url`` that serves the
+            library's reads and searches (``SUCAI_DB_READ``); writes go to ``url``.
 
     Raises:
-        ConfigError: the URL names a backend this version does not have.
+        ConfigError: a bad URL, a read URL for SQLite, or psycopg is not installed.
+        StoreUnavailableError: the PostgreSQL server cannot be reached.
         StoreError: the file cannot be opened as a library.
     """
     text = str(url)
-    if text.startswith(("postgresql://", "postgres://")):
+    if read_url and not is_postgres_url(read_url):
         raise ConfigError(
-            f"db: {text.split('@')[-1]} is a PostgreSQL URL, but this version of sucai stores "
-            "libraries in SQLite files only. Give a file path such as library.db."
+            f"db_read: '{read_url}' is not a postgresql:// URL. A read replica needs a "
+            "PostgreSQL library; leave SUCAI_DB_READ empty for SQLite."
         )
-    return SqliteStore(text)
+    if not is_postgres_url(text):
+        if read_url:
+            raise ConfigError(
+                "db_read: a read replica needs a PostgreSQL library (--db postgresql://…); "
+                "a SQLite file serves its own reads. Leave SUCAI_DB_READ empty."
+            )
+        return SqliteStore(text)
+    try:
+        from sucai.store.postgres import PostgresStore
+    except ImportError:
+        raise ConfigError(
+            "db: PostgreSQL libraries need psycopg. Install it with: pip install 'sucai[postgres]'"
+        ) from None
+    return PostgresStore(text, read_url=read_url)

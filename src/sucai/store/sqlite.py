@@ -6,7 +6,7 @@ import hashlib
 import json
 import sqlite3
 import zlib
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,7 +24,7 @@ from sucai.models import (
 from sucai.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping
+    from collections.abc import Callable, Iterable, Iterator, Mapping
 
     from sucai.models import Compilation, RemovedLine
     from sucai.store import (
@@ -239,6 +239,41 @@ class SqliteStore:
     def close(self) -> None:
         """Close the connection (the WAL is checkpointed by SQLite)."""
         self.db.close()
+
+    def backup(self, target: Path, on_progress: Callable[[int, int], None] | None = None) -> None:
+        """Copy the library, while it is in use, into the new file ``target``.
+
+        SQLite's online backup API copies a consistent snapshot page by page (imports and
+        the web app carry on meanwhile). The copy is written beside ``target`` and renamed
+        into place only when complete. The search index is not copied: it is rebuilt on
+        first use.
+
+        Args:
+            target: the backup file; it must not exist.
+            on_progress: called with ``(pages copied, pages in all)``.
+
+        Raises:
+            StoreError: ``target`` exists, or cannot be written.
+        """
+        if target.exists():
+            raise StoreError(f"{target} exists; give a new file name for the backup.")
+        partial = target.with_name(target.name + ".partial")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with closing(sqlite3.connect(partial)) as copy:
+                self.db.backup(
+                    copy,
+                    pages=1024,
+                    progress=(
+                        None
+                        if on_progress is None
+                        else lambda _status, remaining, total: on_progress(total - remaining, total)
+                    ),
+                )
+            partial.replace(target)
+        except (OSError, sqlite3.Error) as exc:
+            partial.unlink(missing_ok=True)
+            raise StoreError(f"cannot write the backup {target} ({exc}).") from None
 
     def reader(self) -> SqliteStore:
         """A read-only store over the same file with its own connection, for another thread.

@@ -24,11 +24,13 @@ from sucai.errors import (
     LoginThrottledError,
     NotFoundError,
     QuotaExceededError,
+    StoreUnavailableError,
     SucaiError,
     UploadTooLargeError,
     UserError,
 )
 from sucai.library import open_library
+from sucai.store import is_postgres_url
 from sucai.users import Accounts
 from sucai.web import views
 from sucai.web.render import Readers, error_body, page, wants_json
@@ -61,6 +63,7 @@ STATUS: Final[tuple[tuple[type[SucaiError], int], ...]] = (
     (AccessDeniedError, 403),
     (NotFoundError, 404),
     (UserError, 400),
+    (StoreUnavailableError, 503),
 )
 TITLES: Final = {
     400: "请求有误",
@@ -71,6 +74,7 @@ TITLES: Final = {
     413: "上传内容过大",
     429: "请稍后再试",
     500: "服务器出错",
+    503: "服务暂不可用",
 }
 
 
@@ -79,14 +83,17 @@ class WebSettings:
     """Settings of the web app.
 
     Attributes:
-        db: the library file, for the import thread's own connection (``None``: the path of
-            the library's SQLite store).
+        db: the library file or PostgreSQL URL, for the import thread's own connection
+            (``None``: the library's own).
+        db_read: a streaming replica of a PostgreSQL ``db`` for reads and searches
+            (``SUCAI_DB_READ``); each ``--workers`` process opens its library with it.
         max_upload_bytes: the largest upload accepted, in bytes (larger: HTTP 413).
         page_size: hits or articles per page.
         upload_dir: where uploads are kept while they are imported (``None``: system temp).
     """
 
-    db: Path | None = None
+    db: Path | str | None = None
+    db_read: str | None = None
     max_upload_bytes: int = 200 * 1024 * 1024
     page_size: int = 20
     upload_dir: Path | None = None
@@ -100,11 +107,19 @@ def settings_to_environment(settings: WebSettings) -> dict[str, str]:
     """``settings`` as environment variables for :func:`app_from_environment`."""
     data = {
         "db": str(settings.db) if settings.db else None,
+        "db_read": settings.db_read,
         "max_upload_bytes": settings.max_upload_bytes,
         "page_size": settings.page_size,
         "upload_dir": str(settings.upload_dir) if settings.upload_dir else None,
     }
     return {SETTINGS_ENV: json.dumps(data, ensure_ascii=False)}
+
+
+def _library_location(value: str | None) -> Path | str | None:
+    """A PostgreSQL URL stays a string (as a path its ``//`` would collapse)."""
+    if not value:
+        return None
+    return value if is_postgres_url(value) else Path(value)
 
 
 def app_from_environment() -> Starlette:
@@ -118,14 +133,15 @@ def app_from_environment() -> Starlette:
         raise ConfigError(f"${SETTINGS_ENV} is not set: start the server with `sucai serve`.")
     data = json.loads(raw)
     settings = WebSettings(
-        db=Path(data["db"]) if data["db"] else None,
+        db=_library_location(data["db"]),
+        db_read=data.get("db_read") or None,
         max_upload_bytes=data["max_upload_bytes"],
         page_size=data["page_size"],
         upload_dir=Path(data["upload_dir"]) if data["upload_dir"] else None,
     )
     if settings.db is None:
         raise ConfigError(f"${SETTINGS_ENV} names no library: start the server with `sucai serve`.")
-    return create_app(open_library(settings.db), settings)
+    return create_app(open_library(settings.db, read_url=settings.db_read), settings)
 
 
 class SecurityHeaders:
@@ -185,6 +201,12 @@ async def _sucai_error(request: Request, exc: Exception) -> Response:
     if status == 500:
         log.exception("unexpected error", exc_info=exc)
         return _error(request, ["服务器内部错误，请稍后重试或联系管理员。"], 500)
+    if status == 503:
+        # The database went away (issue 7): say so briefly; the details are for the log.
+        log.warning("%s", exc)
+        response = _error(request, ["数据库暂时不可用，请稍后重试。"], 503)
+        response.headers["Retry-After"] = "5"
+        return response
     return _error(request, [str(exc)], status)
 
 
@@ -220,7 +242,12 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
         settings: see :class:`WebSettings`.
     """
     settings = settings or WebSettings()
-    db = settings.db or Path(str(getattr(library.store, "path", "")))
+    # A PostgreSQL store has a URL (issue 7), a SQLite store a file path.
+    db = (
+        settings.db
+        or getattr(library.store, "url", None)
+        or Path(str(getattr(library.store, "path", "")))
+    )
     accounts = Accounts(library.store)
 
     def on_import_done(job: FinishedJob) -> None:

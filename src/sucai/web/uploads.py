@@ -29,6 +29,7 @@ from sucai.errors import UploadError, UploadTooLargeError
 from sucai.library import open_library
 from sucai.models import UPLOAD_FOLDER_PREFIX
 from sucai.serialize import file_report_to_dict, report_to_dict
+from sucai.store import is_postgres_url
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -134,14 +135,14 @@ class ImportJobs:
     search index has one writer at a time.
 
     Args:
-        db: the library file; each job opens its own connection to it.
+        db: the library file or PostgreSQL URL; each job opens its own connection to it.
         root: where upload folders are made (the system temp folder when ``None``).
         on_done: called with each finished job (e.g. to write the audit log).
     """
 
     def __init__(
         self,
-        db: Path,
+        db: Path | str,
         root: Path | None = None,
         on_done: Callable[[FinishedJob], None] | None = None,
     ) -> None:
@@ -226,8 +227,16 @@ def _alive(pid: int) -> bool:
 
 
 @contextlib.contextmanager
-def _import_lock(db: Path) -> Iterator[None]:
-    """One import at a time across the server's processes (``<db>-import.lock``)."""
+def _import_lock(db: Path | str) -> Iterator[None]:
+    """One import at a time across the server's processes (``<db>-import.lock``).
+
+    A PostgreSQL library (a URL, which names no file to lock beside) needs no lock here:
+    its store writes one file at a time across all servers (an advisory lock), and its
+    search index syncs under a lock of its own, so concurrent imports are already safe.
+    """
+    if is_postgres_url(db):
+        yield
+        return
     with Path(f"{db}-import.lock").open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:

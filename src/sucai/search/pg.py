@@ -1,0 +1,1197 @@
+"""Search inside PostgreSQL (issue 7): the same contract as :mod:`sucai.search.engine`.
+
+Every server that shares a PostgreSQL library sees one index, in the same database, with no
+files to keep in step. The index is a few tables of its own (``search_*``, versioned):
+
+* ``search_docs`` — one row per paragraph, article title and outline entry (list-partitioned by
+  ``kind`` like the tantivy index), with the folded text (``body``), its segmenter words, the
+  article title's words, the filters, and ``grams``: a ``tsvector`` of the text's character
+  bigrams and single characters (no positions) under a GIN index;
+* ``search_terms`` — document frequencies of bigrams and characters per kind, of words and of
+  title words; ``search_meta`` — the schema and tokenizer ids, the article-id watermark and the
+  corpus totals: the BM25 statistics;
+* ``search_pools`` — for each common lexeme, the addresses of its first :data:`POOL` documents
+  in table order; ``search_counts`` and ``search_facets`` — exact totals and facet counts of
+  large result sets, with the watermark they hold for.
+
+Matching is exact, as in the tantivy engine: the GIN index finds documents holding every
+non-overlapping bigram of each term (a one-character term: the character), then ``strpos`` on
+the folded text keeps those holding each whole term and none of the excluded ones.
+
+Totals are exact. One term of one or two characters without filters is counted by its document
+frequency; any other query by ``count(*)``, kept in ``search_counts`` when large and brought up
+to date later by counting only the articles added since (the index only ever grows). Facets
+(``search(…, facets=True)``) count every match per genre, role, year and source in one ``GROUP BY``
+pass, which gives the total too, and are kept and brought up to date the same way.
+
+Searches run on pooled connections (to the replica, with ``read_url``); a lost connection is
+:class:`~sucai.errors.StoreUnavailableError`, and the next call connects afresh.
+
+Ranking mirrors the tantivy one term by term (see :mod:`sucai.search.engine`): BM25 of each
+term over bigrams (characters for one-character terms; a longer term scores like a phrase, its
+idf the sum of its bigrams'), BM25 of the query's segmenter words, title words and headings
+weighted ×2, and the terms written together ×1.5, from the same statistics; term frequencies
+are substring counts in SQL. Up to :data:`POOL` matches are all scored. Scoring a very common
+term's hundreds of thousands of matches row by row would take seconds, so a larger result set
+is ranked in two parts, each best first: a pool of likely best matches, then the others. A
+rebuild stores documents headings first, then shortest first (what every ranking clause
+favours), and the pool is the matches among the first documents in that order (see
+:meth:`_Plan.top`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import math
+import threading
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final, TypeVar
+
+import psycopg
+from psycopg import sql
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from sucai.errors import StoreUnavailableError
+from sucai.search.engine import FACET_VALUES, SearchHit, SearchPage, Similar
+from sucai.search.fold import fold
+from sucai.search.highlight import find_spans
+from sucai.search.index import KIND_OUTLINE, KIND_PARAGRAPH, KIND_TITLE
+from sucai.search.tokenize import SPACE, TOKENIZER_ID, index_text, prepare_batch, word_tokens
+from sucai.store.postgres import describe_url, first_line
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator, Sequence
+
+    from sucai.search.query import Query
+    from sucai.store import IndexArticle, Store
+
+__all__ = ["CONNECTIONS", "PG_INDEX_SCHEMA_VERSION", "POOL", "PgSearchIndex", "PgStats"]
+
+_T = TypeVar("_T")
+
+#: Connections per pool of an index: the web app's reader threads search side by side.
+CONNECTIONS: Final = 6
+#: Seconds to wait for a connection (from the pool, or a new one) before answering 503.
+CONNECT_TIMEOUT: Final = 5
+
+#: Changes whenever the tables or what goes into them change; a mismatch rebuilds the index.
+PG_INDEX_SCHEMA_VERSION: Final = 2  # 2: source (来源) per row
+_K1: Final = 1.2
+_B: Final = 0.75
+_CONTEXT_BOOST: Final = 2.0
+_ADJACENT_BOOST: Final = 1.5
+_WORD_BOOST: Final = 1.0
+#: Serialises index writers across servers (an arbitrary constant: "sucai" in ASCII).
+_LOCK_KEY: Final = 0x7375636169
+_KINDS: Final = {"all": KIND_PARAGRAPH, "title": KIND_TITLE, "outline": KIND_OUTLINE}
+_TOTALS: Final = (
+    "docs",
+    "bi_tokens",
+    "uni_tokens",
+    "word_tokens",
+    "tw_tokens",
+    "headings",
+    "paragraphs",
+)
+
+#: Facet counts of large result sets (every value, as JSON), with the watermark they hold for;
+#: created by the first one kept when an index built before it lacks it.
+_FACETS_TABLE: Final = """CREATE TABLE IF NOT EXISTS search_facets (
+        key text PRIMARY KEY, counts text NOT NULL, last integer NOT NULL)"""
+_SCHEMA: Final = (
+    """CREATE TABLE IF NOT EXISTS search_meta (key text PRIMARY KEY, value text NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS search_counts (
+        key text PRIMARY KEY, total integer NOT NULL, last integer NOT NULL)""",
+    _FACETS_TABLE,
+    """CREATE TABLE IF NOT EXISTS search_pools (
+        kind smallint NOT NULL, term text NOT NULL, tids tid[] NOT NULL,
+        PRIMARY KEY (kind, term))""",
+    """CREATE TABLE IF NOT EXISTS search_terms (
+        field "char" NOT NULL, term text NOT NULL, df integer NOT NULL,
+        PRIMARY KEY (field, term))""",
+    """CREATE TABLE IF NOT EXISTS search_docs (
+        kind smallint NOT NULL,
+        article_id integer NOT NULL,
+        pos integer NOT NULL,
+        rid bigint NOT NULL,
+        year smallint NOT NULL,
+        genre text NOT NULL,
+        role text,
+        source text NOT NULL,
+        heading boolean NOT NULL,
+        paid boolean NOT NULL,
+        wl integer NOT NULL,
+        tl integer NOT NULL,
+        body text NOT NULL,
+        words text NOT NULL,
+        title text NOT NULL,
+        grams tsvector NOT NULL,
+        PRIMARY KEY (kind, article_id, pos)
+    ) PARTITION BY LIST (kind)""",
+    *(
+        f"CREATE TABLE IF NOT EXISTS search_docs_{kind} PARTITION OF search_docs "
+        f"FOR VALUES IN ({kind})"
+        for kind in (KIND_PARAGRAPH, KIND_TITLE, KIND_OUTLINE)
+    ),
+)
+#: The order a rebuild stores documents in: headings first, then shorter texts first. Every
+#: ranking clause favours them (the heading boost, BM25's length normalisation), so a common
+#: term's first matches in table order hold its best-ranked ones (see :data:`POOL`).
+_PRIOR: Final = "kind, heading DESC, length(body), article_id, pos"
+#: A query with more matches than this ranks the first ``POOL`` of them in table order (prior
+#: order) and lists the rest after them: scoring hundreds of thousands of rows in SQL takes
+#: seconds. Fewer matches are all scored, exactly as tantivy scores them.
+POOL: Final = 500
+#: A pool of matches more common than this (estimated share of the documents) is read by a
+#: sequential scan in table order, which stops after ``POOL`` matches; rarer ones through the
+#: GIN index, whose bitmap of a very common bigram alone costs more than that scan.
+_SCAN_SHARE: Final = 0.2
+_DROP: Final = (
+    "DROP TABLE IF EXISTS search_docs, search_terms, search_counts, search_facets, search_pools, "
+    "search_meta"
+)
+_KEPT: Final = sql.SQL("")  # marks the part of top() read from a kept pool
+#: Lexemes in at least this many documents of a kind have their pool kept (search_pools).
+_POOL_FROM: Final = 4 * POOL
+#: Counts of at least this many matches are kept (see :meth:`_Plan.count`).
+_COUNT_CACHE_FROM: Final = 1000
+_SIMILAR_WORDS: Final = 24
+_SIMILAR_POOL: Final = 400
+_GIN: Final = "CREATE INDEX IF NOT EXISTS search_docs_grams ON search_docs USING gin (grams)"
+_COLUMNS: Final = (
+    "kind",
+    "article_id",
+    "pos",
+    "rid",
+    "year",
+    "genre",
+    "role",
+    "source",
+    "heading",
+    "paid",
+    "wl",
+    "tl",
+    "body",
+    "words",
+    "title",
+    "grams",
+)
+
+
+def _unavailable(exc: BaseException, url: str) -> StoreUnavailableError:
+    return StoreUnavailableError(
+        f"the search index at {describe_url(url)} is unavailable ({first_line(exc)}). "
+        "Try again in a moment, and check that the PostgreSQL server is running."
+    )
+
+
+def _configure(conn: psycopg.Connection[Any]) -> None:
+    """Session settings of every search connection."""
+    # A plan of a few ms must not pay for JIT compilation; bitmaps of common terms need more
+    # than the default 4 MB to stay exact (a lossy one rechecks every row).
+    conn.execute("SET jit = off")
+    conn.execute("SET work_mem = '64MB'")
+    # Table order must be the scan order of a pooled query (see POOL): no parallel scan, and
+    # no sequential scan starting where another one has got to.
+    conn.execute("SET max_parallel_workers_per_gather = 0")
+    conn.execute("SET synchronize_seqscans = off")
+
+
+def _lexeme(text: str) -> str:
+    """``text`` as a quoted tsvector/tsquery lexeme."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _tsvector(lexemes: Iterable[str]) -> str:
+    return " ".join(_lexeme(x) for x in lexemes)
+
+
+def _pieces(term: str) -> list[str]:
+    """The lexemes that every paragraph containing ``term`` (prepared) holds.
+
+    A one-character term is its character; a longer one its non-overlapping bigrams plus the
+    last one for an odd length (as the tantivy engine's phrase).
+    """
+    if len(term) == 1:
+        return [term]
+    offsets = list(range(0, len(term) - 1, 2))
+    if offsets[-1] != len(term) - 2:
+        offsets.append(len(term) - 2)
+    return [term[o : o + 2] for o in offsets]
+
+
+def _wrap(words: Iterable[str]) -> str:
+    """Words as ``' w1  w2 '``: each one in its own spaces, so ``' w '`` counts it exactly."""
+    return "".join(f" {w} " for w in words)
+
+
+@dataclass(frozen=True, slots=True)
+class PgStats:
+    """Corpus totals for BM25 (over all documents, as tantivy computes them)."""
+
+    docs: int
+    bi_tokens: int
+    uni_tokens: int
+    word_tokens: int
+    tw_tokens: int
+    headings: int
+    paragraphs: int
+
+    def idf(self, df: int) -> float:
+        """tantivy's (Lucene's) BM25 idf."""
+        n = max(1, self.docs)
+        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+
+class PgSearchIndex:
+    """The search index of a library, in PostgreSQL tables.
+
+    Connections come from small pools (psycopg_pool), so that several threads search side by
+    side. A step that finds its pooled connection dead (the server restarted) is run once more
+    on a fresh one; a server that cannot be reached, or a connection lost twice, is
+    :class:`~sucai.errors.StoreUnavailableError` (HTTP 503), and the next call connects afresh.
+
+    Args:
+        url: a ``postgresql://`` URL (the library's database, or any other): the index is
+            brought up to date there.
+        read_url: a streaming replica of ``url`` that serves the searches (``SUCAI_DB_READ``;
+            ``None``: ``url`` serves them too).
+        pool_size: at most this many connections per pool.
+        timeout: seconds to wait for a connection before giving up.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        read_url: str | None = None,
+        pool_size: int = CONNECTIONS,
+        timeout: float = CONNECT_TIMEOUT,
+    ) -> None:
+        self.url = url
+        self.read_url = read_url or url
+        self.timeout = timeout
+        self._pool_size = pool_size
+        self._pools: dict[str, ConnectionPool[psycopg.Connection[Any]]] = {}
+        self._pools_lock = threading.Lock()
+        # Serialises this process's writers (other servers wait on the advisory lock).
+        self._lock = threading.RLock()
+
+    # --- connection ----------------------------------------------------------------------------
+
+    def _pool(self, url: str) -> ConnectionPool[psycopg.Connection[Any]]:
+        """The pool of ``url``, opened on first use."""
+        with self._pools_lock:
+            pool = self._pools.get(url)
+            if pool is None:
+                pool = ConnectionPool(
+                    url,
+                    kwargs={
+                        "autocommit": True,
+                        "connect_timeout": max(1, round(self.timeout)),
+                        "application_name": "sucai-search",
+                    },
+                    configure=_configure,
+                    min_size=1,
+                    max_size=self._pool_size,
+                    timeout=self.timeout,
+                    max_idle=600,
+                    reconnect_timeout=60,
+                    num_workers=1,
+                    name="sucai-search",
+                    open=True,
+                )
+                self._pools[url] = pool
+            return pool
+
+    @contextmanager
+    def connection(self, *, primary: bool = True) -> Iterator[psycopg.Connection[Any]]:
+        """A pooled connection (autocommit; writes use transactions) for the block.
+
+        Args:
+            primary: the index's own database (``url``); ``False``: the one searches use.
+
+        Raises:
+            StoreUnavailableError: the server cannot be reached, or went away meanwhile.
+        """
+        url = self.url if primary else self.read_url
+        try:
+            with self._pool(url).connection() as conn:
+                yield conn
+        except (PoolTimeout, psycopg.OperationalError) as exc:
+            raise _unavailable(exc, url) from None
+
+    def _run(self, step: Callable[[psycopg.Connection[Any]], _T], *, primary: bool) -> _T:
+        """``step(connection)`` on a pooled connection, retried once on a fresh one.
+
+        After a server restart the pool's connections are dead: the first one fails, the
+        pool throws away the others (``check``), and the step runs again on a new one. A
+        step is one transaction (or reads only), so running it again is safe.
+
+        Raises:
+            StoreUnavailableError: the server cannot be reached, or went away meanwhile.
+        """
+        url = self.url if primary else self.read_url
+        pool = self._pool(url)
+        for attempt in (1, 2):
+            try:
+                with pool.connection() as conn:
+                    return step(conn)
+            except PoolTimeout as exc:
+                raise _unavailable(exc, url) from None
+            except psycopg.OperationalError as exc:
+                if attempt == 2:
+                    raise _unavailable(exc, url) from None
+                pool.check()
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def close(self) -> None:
+        """Close the connection pools (a later call opens them again)."""
+        with self._pools_lock:
+            pools, self._pools = list(self._pools.values()), {}
+        for pool in pools:
+            pool.close()
+
+    def _meta(self, conn: psycopg.Connection[Any]) -> dict[str, str]:
+        found = conn.execute("SELECT to_regclass('search_meta') IS NOT NULL").fetchone()
+        if not found or not found[0]:
+            return {}
+        return dict(conn.execute("SELECT key, value FROM search_meta").fetchall())
+
+    @staticmethod
+    def _up_to(meta: dict[str, str]) -> int | None:
+        if meta.get("schema") != str(PG_INDEX_SCHEMA_VERSION) or meta.get("tokenizer") != (
+            TOKENIZER_ID
+        ):
+            return None
+        last = meta.get("last")
+        return int(last) if last is not None else None
+
+    def indexed_up_to(self) -> int | None:
+        """Highest article id in the index, or ``None`` when it must be rebuilt."""
+        return self._run(lambda conn: self._up_to(self._meta(conn)), primary=True)
+
+    def stats(self, meta: dict[str, str] | None = None) -> PgStats:
+        """The corpus totals of the index (from ``meta`` when already read)."""
+        if meta is None:
+            meta = self._run(self._meta, primary=False)
+        return PgStats(*(int(meta.get(name, 0)) for name in _TOTALS))
+
+    # --- writing -------------------------------------------------------------------------------
+
+    def clear(self) -> None:
+        """Drop the index tables (the next sync rebuilds them)."""
+
+        def drop(conn: psycopg.Connection[Any]) -> None:
+            with conn.transaction():
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+                conn.execute(_DROP)
+
+        with self._lock:
+            self._run(drop, primary=True)
+
+    def sync(self, store: Store, *, on_progress: Callable[[int, int], None] | None = None) -> int:
+        """Bring the index up to date with the library; return the number of articles added.
+
+        One transaction: other servers search the previous state until it commits, and a
+        concurrent sync waits for it (an advisory lock), then finds nothing left to do.
+        Rebuilds from scratch when the tables are missing, from another schema or tokenizer,
+        or ahead of the library.
+        """
+        newest = store.max_article_id()
+        last = self.indexed_up_to()
+        if last is not None and last == newest:
+            return 0
+        with self._lock:
+            done = self._run(
+                lambda conn: self._sync(conn, store, newest, on_progress), primary=True
+            )
+        return max(0, done)
+
+    def refresh(self, store: Store, article_ids: list[int]) -> None:
+        """Re-index articles whose text changed or that are gone (``sucai duplicates``).
+
+        Articles the index has not reached yet are left to :meth:`sync`. Otherwise the index
+        is rebuilt in one transaction (other servers search the previous state until it
+        commits): the corpus statistics, the kept pools and the kept counts all change with
+        an article's text, and a rebuild gives exactly what a fresh index of the library has.
+        """
+        last = self.indexed_up_to()
+        if last is None or not any(i <= last for i in article_ids):
+            return
+        newest = store.max_article_id()
+        with self._lock:
+            self._run(lambda conn: self._sync(conn, store, newest, None, force=True), primary=True)
+
+    def _sync(
+        self,
+        conn: psycopg.Connection[Any],
+        store: Store,
+        newest: int,
+        on_progress: Callable[[int, int], None] | None,
+        *,
+        force: bool = False,
+    ) -> int:
+        """:meth:`sync` on one connection; -1 when another server did it meanwhile.
+
+        ``force``: rebuild the whole index even when it is up to date (:meth:`refresh`).
+        """
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+            last = self._up_to(self._meta(conn))  # another server may have synced meanwhile
+            if last is not None and last == newest and not force:
+                return -1
+            rebuild = force or last is None or last > newest
+            if rebuild:
+                conn.execute(_DROP)
+                for statement in _SCHEMA:
+                    conn.execute(statement)
+                last = 0
+            else:
+                conn.execute("DELETE FROM search_docs WHERE article_id > %s", (last,))
+            assert last is not None
+            total = store.count_matching(None) if last == 0 else max(0, newest - last)
+            totals: Counter[str] = Counter()
+            tw_df: Counter[str] = Counter()
+            done = 0
+            target = "search_docs"
+            if rebuild:
+                target = "search_load"
+                conn.execute("CREATE UNLOGGED TABLE search_load (LIKE search_docs)")
+            for batch in store.iter_index_articles(last, batch=200):
+                self._copy_batch(conn, target, batch, totals, tw_df)
+                done += len(batch)
+                if on_progress is not None:
+                    on_progress(done, total)
+            if rebuild:
+                # Stored in prior order (see _PRIOR): a common term's first matches in table
+                # order are then its likely best ones.
+                conn.execute(f"INSERT INTO search_docs SELECT * FROM search_load ORDER BY {_PRIOR}")
+                conn.execute("DROP TABLE search_load")
+                # One GIN build after the load is many times faster than growing it row by row,
+                # and much faster again with room to sort in (the default is 64 MB).
+                conn.execute("SET LOCAL maintenance_work_mem = '1GB'")
+                conn.execute(_GIN)
+            self._add_stats(conn, last, tw_df)
+            self._add_pools(conn, last, rebuild)
+            old = self._meta(conn)
+            meta = {name: str(int(old.get(name, 0)) + totals[name]) for name in _TOTALS}
+            meta |= {
+                "schema": str(PG_INDEX_SCHEMA_VERSION),
+                "tokenizer": TOKENIZER_ID,
+                "last": str(newest),
+            }
+            with conn.cursor() as cur:
+                cur.executemany(
+                    "INSERT INTO search_meta (key, value) VALUES (%s, %s) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    list(meta.items()),
+                )
+        if rebuild:
+            conn.execute("VACUUM ANALYZE search_docs")
+        return done
+
+    def _copy_batch(
+        self,
+        conn: psycopg.Connection[Any],
+        target: str,
+        articles: list[IndexArticle],
+        totals: Counter[str],
+        tw_df: Counter[str],
+    ) -> None:
+        texts: list[str] = []
+        for article in articles:
+            texts.append(article.title)
+            texts.extend(text for _, _, text, _, _ in article.paragraphs)
+            texts.extend(text for _, text, _ in article.outline)
+        prepared, _, words = prepare_batch(texts)
+        rows: list[tuple[object, ...]] = []
+        at = 0
+
+        def row(
+            kind: int, article: IndexArticle, pos: int, rid: int, heading: bool, paid: bool
+        ) -> tuple[object, ...]:
+            body = prepared[at]
+            split = words[at].split()
+            title = title_words if kind == KIND_PARAGRAPH else []
+            grams = set(map("".join, itertools.pairwise(body)))
+            grams.update(body)
+            totals["docs"] += 1
+            totals["bi_tokens"] += max(0, len(body) - 1)
+            totals["uni_tokens"] += len(body)
+            totals["word_tokens"] += len(split)
+            totals["tw_tokens"] += len(title)
+            totals["headings"] += heading
+            totals["paragraphs"] += kind == KIND_PARAGRAPH
+            return (
+                kind,
+                article.id,
+                pos,
+                rid,
+                article.year or 0,
+                article.genre,
+                article.role,
+                article.source,
+                heading,
+                paid,
+                len(split),
+                len(title),
+                body,
+                _wrap(split),
+                _wrap(title),
+                _tsvector(grams),
+            )
+
+        for article in articles:
+            title_words = words[at].split()
+            rows.append(row(KIND_TITLE, article, 0, 0, False, False))
+            at += 1
+            tw_df.update({w: len(article.paragraphs) for w in set(title_words)})
+            for rowid, idx, _, heading, paid in article.paragraphs:
+                rows.append(row(KIND_PARAGRAPH, article, idx, rowid, heading > 0, paid))
+                at += 1
+            rowids = {idx: rowid for rowid, idx, _, _, _ in article.paragraphs}
+            paid_at = {idx: paid for _, idx, _, _, paid in article.paragraphs}
+            for idx, _, paragraph in article.outline:
+                rid = rowids.get(paragraph, 0)
+                rows.append(
+                    row(KIND_OUTLINE, article, idx, rid, False, paid_at.get(paragraph, False))
+                )
+                at += 1
+        with conn.cursor().copy(
+            sql.SQL("COPY {} ({}) FROM STDIN").format(
+                sql.Identifier(target), sql.SQL(", ").join(map(sql.Identifier, _COLUMNS))
+            )
+        ) as copy:
+            for r in rows:
+                copy.write_row(r)
+
+    def _add_stats(
+        self,
+        conn: psycopg.Connection[Any],
+        last: int,
+        tw_df: Counter[str],
+    ) -> None:
+        """Add the new documents' term frequencies to ``search_terms``."""
+        conn.execute(
+            'CREATE TEMP TABLE search_new (field "char", term text, df integer) ON COMMIT DROP'
+        )
+        new = f"FROM search_docs WHERE article_id > {int(last)}"
+        for kind in (KIND_PARAGRAPH, KIND_TITLE, KIND_OUTLINE):
+            # Per kind: the document frequency in paragraphs is the total of a one-term query.
+            conn.execute(
+                "INSERT INTO search_new SELECT %s, word, ndoc FROM ts_stat(%s)",
+                (str(kind), f"SELECT grams {new} AND kind = {kind}"),
+            )
+        conn.execute(
+            "INSERT INTO search_new SELECT 'w', word, ndoc FROM ts_stat(%s)",
+            ("SELECT array_to_tsvector(array_remove(string_to_array(words, ' '), '')) " + new,),
+        )
+        with conn.cursor().copy("COPY search_new (field, term, df) FROM STDIN") as copy:
+            for word, df in tw_df.items():
+                copy.write_row(("t", word, df))
+        conn.execute(
+            "INSERT INTO search_terms SELECT field, term, sum(df) FROM search_new "
+            "GROUP BY field, term "
+            "ON CONFLICT (field, term) DO UPDATE SET df = search_terms.df + excluded.df"
+        )
+        conn.execute("DROP TABLE search_new")
+
+    def _add_pools(self, conn: psycopg.Connection[Any], last: int, rebuild: bool) -> None:
+        """Keep the pool (first :data:`POOL` matches in table order) of every common lexeme.
+
+        New documents go after the old ones in table order, so a kept pool stays valid; when
+        they did not (space reused in the middle of the table), that kind's pools are made
+        afresh.
+        """
+        for kind in (KIND_PARAGRAPH, KIND_TITLE, KIND_OUTLINE):
+            table = sql.Identifier(f"search_docs_{kind}")
+            if not rebuild:
+                row = conn.execute(
+                    sql.SQL(
+                        "SELECT (SELECT min(ctid) FROM {} WHERE article_id > %s) < "
+                        "(SELECT max(t) FROM search_pools, unnest(tids) t WHERE kind = %s)"
+                    ).format(table),
+                    (last, kind),
+                ).fetchone()
+                if row and row[0]:
+                    conn.execute("DELETE FROM search_pools WHERE kind = %s", (kind,))
+            terms = conn.execute(
+                "SELECT term FROM search_terms WHERE field = %s AND df >= %s "
+                "AND term NOT IN (SELECT term FROM search_pools WHERE kind = %s)",
+                (str(kind), _POOL_FROM, kind),
+            ).fetchall()
+            statement = sql.SQL(
+                "INSERT INTO search_pools SELECT %s, %s, array_agg(ctid) "
+                "FROM (SELECT ctid FROM {} WHERE grams @@ %s::tsquery LIMIT {}) s"
+            ).format(table, sql.Literal(POOL))
+            for (term,) in terms:
+                conn.execute(statement, (kind, term, _lexeme(term)))
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def doc_freqs(self, fields: str, terms: Sequence[str]) -> dict[str, int]:
+        """Document frequencies of ``terms`` summed over ``fields``; 0 when absent.
+
+        Fields: ``0``/``1``/``2`` bigrams and characters in paragraphs, titles, outline
+        entries; ``w`` segmenter words; ``t`` title words of paragraphs.
+        """
+        if not terms:
+            return {}
+        rows = self._run(
+            lambda conn: conn.execute(
+                "SELECT term, sum(df) FROM search_terms "
+                "WHERE field = ANY(%s) AND term = ANY(%s) GROUP BY term",
+                (list(fields), list(terms)),
+            ).fetchall(),
+            primary=False,
+        )
+        found = dict(rows)
+        return {t: int(found.get(t, 0)) for t in terms}
+
+    def search(self, store: Store, query: Query, *, facets: bool = False) -> SearchPage:
+        """Run a query: exact total, the requested page of hits, best first, with highlights.
+
+        The same contract as :func:`sucai.search.engine.search`.
+
+        Args:
+            store: the library.
+            query: what to find.
+            facets: also count all matches per genre, role, year and source (one pass over the
+                matches, which gives the total as well).
+
+        Raises:
+            StoreUnavailableError: the database cannot be reached.
+        """
+
+        def run(
+            conn: psycopg.Connection[Any],
+        ) -> tuple[int, list[_Ranked], dict[str, list[tuple[str, int]]]]:
+            counts: dict[str, list[tuple[str, int]]] = {}
+            with conn.transaction():
+                # One snapshot for the statistics, the count and the page, even while a sync
+                # commits.
+                conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                plan = _plan(self, conn, query, self._meta(conn))
+                if facets:
+                    counts, total = plan.facets(conn)
+                else:
+                    total = plan.count(conn)
+                limit = total if query.limit is None else query.limit
+                wanted = max(query.offset + limit, 1)
+                ranked = plan.top(conn, min(wanted, total), total) if total else []
+            return total, ranked, counts
+
+        total, ranked, counts = self._run(run, primary=False)
+        limit = total if query.limit is None else query.limit
+        page = ranked[query.offset : query.offset + limit]
+        return SearchPage(total, tuple(_hits(store, query, page)), query, counts)
+
+    def match_sql(self, query: Query) -> tuple[sql.Composed, tuple[object, ...]]:
+        """The SQL (and its parameters) selecting ``(article_id, pos, rid)`` of every match."""
+        plan = self._run(lambda conn: _plan(self, conn, query, self._meta(conn)), primary=False)
+        statement = sql.SQL("SELECT article_id, pos, rid FROM search_docs WHERE {}").format(
+            plan.where
+        )
+        return statement, plan.params
+
+    def similar(self, store: Store, article_id: int, *, limit: int = 10) -> list[Similar]:
+        """Articles most like ``article_id`` (see :func:`sucai.search.engine.similar`).
+
+        The article's most distinctive segmenter words (tf·idf over ``search_terms``); the
+        paragraphs holding any of them are scored by BM25 over those words, and each article's
+        best three paragraph scores are summed. Of a word shared by very many paragraphs only
+        the first :data:`POOL` in table order count (as in a pooled search).
+
+        Raises:
+            NotFoundError: no article has this id.
+        """
+        article = store.get_article(article_id)
+        text = index_text(article.title + "\n" + "\n".join(p.text for p in article.paragraphs))
+        counts = Counter(word_tokens(text).split())
+        stats = self.stats()
+        frequencies = self.doc_freqs("w", list(counts))
+        weights = {
+            w: tf * math.log(max(1, stats.docs) / frequencies[w])
+            for w, tf in counts.items()
+            if frequencies[w] > 1
+        }
+        chosen = sorted(weights, key=lambda w: -weights[w])[:_SIMILAR_WORDS]
+        if not chosen:
+            return []
+        avg_words = stats.word_tokens / max(1, stats.docs)
+        score = sql.SQL(" + ").join(
+            _bm25(
+                _count_in("words", f" {w} "),
+                sql.SQL("wl"),
+                stats.idf(frequencies[w]),
+                avg_words,
+                1.0,
+            )
+            for w in chosen
+        )
+        matches = sql.SQL(" UNION ").join(
+            sql.SQL(
+                "(SELECT article_id, pos FROM search_docs WHERE kind = {k} "
+                "AND grams @@ {q}::tsquery AND strpos(words, {w}) > 0 AND article_id <> {a} "
+                "LIMIT {n})"
+            ).format(
+                k=sql.Literal(KIND_PARAGRAPH),
+                q=sql.Literal(" & ".join(_lexeme(p) for p in dict.fromkeys(_pieces(w)))),
+                w=sql.Literal(f" {w} "),
+                a=sql.Literal(article_id),
+                n=sql.Literal(POOL),
+            )
+            for w in chosen
+        )
+        statement = sql.SQL(
+            "SELECT d.article_id, {} AS score FROM ({}) m JOIN search_docs d "
+            "ON d.kind = {} AND d.article_id = m.article_id AND d.pos = m.pos "
+            "ORDER BY score DESC, d.article_id, d.pos LIMIT {}"
+        ).format(score, matches, sql.Literal(KIND_PARAGRAPH), sql.Literal(_SIMILAR_POOL))
+        rows = self._run(lambda conn: conn.execute(statement).fetchall(), primary=False)
+        best: dict[int, list[float]] = {}
+        for aid, value in rows:
+            best.setdefault(int(aid), []).append(float(value))
+        ranked = sorted(best, key=lambda a: -sum(sorted(best[a], reverse=True)[:3]))[:limit]
+        summaries = store.summaries(ranked)
+        return [Similar(summaries[a], sum(sorted(best[a], reverse=True)[:3])) for a in ranked]
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """The SQL of one query: conditions, score and how to count."""
+
+    kind: int
+    where: sql.Composed
+    params: tuple[object, ...]
+    features: sql.Composed
+    score: sql.Composed
+    known_total: int | None
+    last: int
+    share: float
+    pool_lexeme: str | None
+
+    def count(self, conn: psycopg.Connection[Any]) -> int:
+        """The exact number of matches.
+
+        A count of more than :data:`_COUNT_CACHE_FROM` matches is kept in ``search_counts``
+        with the watermark it holds for; later it is brought up to date by counting only the
+        articles added since (documents are only ever added, so the sum is exact).
+        """
+        if self.known_total is not None:
+            return self.known_total
+        key = self._key(conn)
+        cached = conn.execute(
+            "SELECT total, last FROM search_counts WHERE key = %s", (key,)
+        ).fetchone()
+        total, since = (int(cached[0]), int(cached[1])) if cached else (0, 0)
+        if since == self.last:
+            return total
+        where, params = self._since(since)
+        row = conn.execute(
+            sql.SQL("SELECT count(*) FROM search_docs WHERE {}").format(where), params
+        ).fetchone()
+        total += int(row[0]) if row else 0
+        if total >= _COUNT_CACHE_FROM:
+            self._keep(conn, key, total)
+        return total
+
+    def _since(self, since: int) -> tuple[sql.Composable, tuple[object, ...]]:
+        """The matches of articles above ``since`` (all of them for 0: a condition on
+        ``article_id`` there would lead the planner away from the GIN index)."""
+        if since == 0:
+            return self.where, self.params
+        return sql.SQL("{} AND article_id > %s").format(self.where), (*self.params, since)
+
+    def _key(self, conn: psycopg.Connection[Any]) -> str:
+        """What identifies the query's matches in ``search_counts`` and ``search_facets``."""
+        return hashlib.sha256(
+            repr((self.kind, self.where.as_string(conn), self.params)).encode()
+        ).hexdigest()
+
+    def _keep(
+        self, conn: psycopg.Connection[Any], key: str, total: int, counts: str | None = None
+    ) -> None:
+        """Keep a large count (and the facet counts, as JSON) for later searches."""
+        try:
+            with conn.transaction():
+                # A kept count is a cache: losing the last ones in a crash costs a recount,
+                # so the search does not wait for the WAL to reach the disk.
+                conn.execute("SET LOCAL synchronous_commit = off")
+                conn.execute(
+                    "INSERT INTO search_counts (key, total, last) VALUES (%s, %s, %s) "
+                    "ON CONFLICT (key) DO UPDATE SET total = excluded.total, "
+                    "last = excluded.last WHERE search_counts.last < excluded.last",
+                    (key, total, self.last),
+                )
+                if counts is not None:
+                    conn.execute(_FACETS_TABLE)
+                    conn.execute(
+                        "INSERT INTO search_facets (key, counts, last) VALUES (%s, %s, %s) "
+                        "ON CONFLICT (key) DO UPDATE SET counts = excluded.counts, "
+                        "last = excluded.last WHERE search_facets.last < excluded.last",
+                        (key, counts, self.last),
+                    )
+        except (psycopg.errors.ReadOnlySqlTransaction, psycopg.errors.UniqueViolation):
+            pass  # a read replica (count again next time), or another server kept it first
+
+    def facets(self, conn: psycopg.Connection[Any]) -> tuple[dict[str, list[tuple[str, int]]], int]:
+        """Matches per genre, role, year and source, and the total: one pass over every match.
+
+        Counts of more than :data:`_COUNT_CACHE_FROM` matches are kept in ``search_facets``
+        and brought up to date later from the articles added since, as :meth:`count` does.
+
+        As the tantivy engine reports them: most first (ties by value), at most
+        :data:`FACET_VALUES` per facet, then the unknown year (0) and an empty genre left
+        out; articles without a role have no role value.
+        """
+        key = self._key(conn)
+        sums: dict[str, Counter[str]] = {
+            name: Counter() for name in ("genre", "role", "year", "source")
+        }
+        since = 0
+        kept = conn.execute("SELECT to_regclass('search_facets') IS NOT NULL").fetchone()
+        if kept and kept[0]:
+            row = conn.execute(
+                "SELECT counts, last FROM search_facets WHERE key = %s", (key,)
+            ).fetchone()
+            if row is not None:
+                sums = {name: Counter(values) for name, values in json.loads(row[0]).items()}
+                since = int(row[1])
+        if since != self.last:
+            # One hash aggregate over the matches (of the articles added since the kept
+            # counts); the few hundred combinations are then summed per facet here (cheaper
+            # than GROUPING SETS, which aggregates three times).
+            where, params = self._since(since)
+            rows = conn.execute(
+                sql.SQL(
+                    "SELECT genre, role, year, source, count(*) FROM search_docs WHERE {} "
+                    "GROUP BY genre, role, year, source"
+                ).format(where),
+                params,
+            ).fetchall()
+            for genre, role, year, source, n in rows:
+                sums["genre"][genre] += n
+                if role:
+                    sums["role"][role] += n
+                sums["year"][str(year)] += n
+                if source:
+                    sums["source"][source] += n
+            total = sum(sums["genre"].values())
+            if total >= _COUNT_CACHE_FROM:
+                self._keep(conn, key, total, json.dumps(sums, ensure_ascii=False))
+        found = {name: list(counter.items()) for name, counter in sums.items()}
+        total = sum(n for _, n in found["genre"])  # every document has a genre
+        return {
+            name: [
+                (value, n)
+                for value, n in sorted(pairs, key=lambda p: (-p[1], p[0]))[:FACET_VALUES]
+                if value != "" and (name != "year" or value != "0")
+            ]
+            for name, pairs in found.items()
+        }, total
+
+    def top(self, conn: psycopg.Connection[Any], limit: int, total: int) -> list[_Ranked]:
+        """The best ``limit`` matches (of ``total``), best first.
+
+        Up to :data:`POOL` matches, all are scored, as tantivy scores them. Beyond, the pool
+        comes first, then the other matches, each part best first. The pool is the query's
+        matches among the kept pool of its rarest lexeme (``search_pools``: that lexeme's
+        first ``POOL`` documents in table order) when every lexeme of the query is common
+        enough to have one, followed (when that gives too few) by the query's own first
+        ``POOL`` other matches in table order; otherwise just the latter.
+        """
+        inner = sql.SQL("SELECT article_id, pos, rid, heading, wl, tl, {} FROM {} WHERE {}")
+        ranked = sql.SQL(
+            "SELECT article_id, pos, rid, {} AS score FROM ({} {}) m "
+            "ORDER BY score DESC, article_id, pos LIMIT %s"
+        )
+        table = sql.Identifier(f"search_docs_{self.kind}")
+        # (extra condition, its parameters, cut of the inner query, rows wanted)
+        parts: list[tuple[sql.Composable, tuple[object, ...], sql.Composable, int]] = []
+        kept = None
+        if total > POOL and self.pool_lexeme is not None:
+            kept = conn.execute(
+                "SELECT tids::text FROM search_pools WHERE kind = %s AND term = %s",
+                (self.kind, self.pool_lexeme),
+            ).fetchone()
+        if total <= POOL:
+            # OFFSET 0 keeps the inner query whole: each feature computed once a row.
+            parts.append((sql.SQL(""), (), sql.SQL("OFFSET 0"), limit))
+        elif kept is not None:
+            # The rows of the kept pool are fetched by address: a TID scan, which the CTE
+            # forces (the planner would rather scan the GIN bitmap of every match).
+            parts.append((_KEPT, (kept[0],), sql.SQL(""), limit))
+            # Too few there (the other terms are rare in that pool): the query's own first
+            # POOL other matches in table order, then the rest.
+            others = sql.SQL("AND NOT ctid = ANY(%s::tid[])")
+            parts.append((others, (kept[0],), sql.SQL("LIMIT {}").format(POOL), POOL))
+            parts.append((others, (kept[0],), sql.SQL("OFFSET {}").format(POOL), limit))
+        else:
+            if self.share >= _SCAN_SHARE:
+                # Most documents match: a sequential scan finds the first POOL soonest.
+                conn.execute("SET LOCAL enable_bitmapscan = off")
+            parts.append((sql.SQL(""), (), sql.SQL("LIMIT {}").format(POOL), min(limit, POOL)))
+            parts.append((sql.SQL(""), (), sql.SQL("OFFSET {}").format(POOL), limit - POOL))
+        out: list[_Ranked] = []
+        for extra, extra_params, cut, wanted in parts:
+            wanted = min(wanted, limit - len(out))
+            if wanted <= 0:
+                break
+            if extra is _KEPT:
+                source = sql.SQL(
+                    "WITH pool AS MATERIALIZED (SELECT * FROM {} WHERE ctid = ANY(%s::tid[])) "
+                    "SELECT article_id, pos, rid, heading, wl, tl, {} FROM pool WHERE {}"
+                ).format(table, self.features, self.where)
+                params = (*extra_params, *self.params, wanted)
+            else:
+                where = sql.SQL("{} {}").format(self.where, extra)
+                source = inner.format(self.features, table, where)
+                params = (*self.params, *extra_params, wanted)
+            statement = ranked.format(self.score, source, cut)
+            rows = conn.execute(statement, params).fetchall()
+            out.extend(_Ranked(int(a), int(p), int(r), float(s)) for a, p, r, s in rows)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Ranked:
+    article_id: int
+    pos: int
+    rid: int
+    score: float
+
+
+def _prepare(term: str) -> str:
+    return index_text(term)
+
+
+def _bm25(
+    tf: sql.Composable, length: sql.Composable, idf: float, avgdl: float, boost: float
+) -> sql.Composed:
+    """``boost·idf·tf·(k1+1) / (tf + k1·(1 − b + b·dl/avgdl))`` as SQL."""
+    avg = max(avgdl, 1e-9)
+    return sql.SQL("({} * {} / ({} + {} + {} * {}))").format(
+        sql.Literal(boost * idf * (_K1 + 1)),
+        tf,
+        tf,
+        sql.Literal(_K1 * (1 - _B)),
+        sql.Literal(_K1 * _B / avg),
+        length,
+    )
+
+
+def _count_in(column: str, needle: str) -> sql.Composed:
+    """Non-overlapping occurrences of ``needle`` in ``column``, as a float (byte lengths:
+    no character counting)."""
+    return sql.SQL(
+        "((octet_length({c}) - octet_length(replace({c}, {n}, '')))::float8 / {k})"
+    ).format(c=sql.Identifier(column), n=sql.Literal(needle), k=sql.Literal(len(needle.encode())))
+
+
+def _terms_of(rows: dict[tuple[str, str], int]) -> set[str]:
+    """The terms of ``term_rows`` output."""
+    return {term for _, term in rows}
+
+
+def _term_rows(conn: psycopg.Connection[Any], terms: Iterable[str]) -> dict[tuple[str, str], int]:
+    """Every ``(field, term) → df`` row of ``search_terms`` for ``terms``, in one query."""
+    rows = conn.execute(
+        # Both columns of the primary key: an index scan.
+        "SELECT field, term, df FROM search_terms "
+        "WHERE field = ANY('{0,1,2,w,t}'::\"char\"[]) AND term = ANY(%s)",
+        (list(dict.fromkeys(terms)),),
+    ).fetchall()
+    return {(str(field), str(term)): int(df) for field, term, df in rows}
+
+
+def _plan(
+    index: PgSearchIndex, conn: psycopg.Connection[Any], query: Query, meta: dict[str, str]
+) -> _Plan:
+    kind = _KINDS[query.scope]
+    terms = [t for t in (_prepare(t) for t in query.terms) if t.strip(SPACE)]
+    excluded = [_prepare(t) for t in query.excluded if t]
+    pieces = {p: None for t in terms for p in _pieces(t)}
+    words = sorted({w for t in terms for w in word_tokens(t).split()})
+    stats = index.stats(meta)
+    joined = "".join(terms)
+    rows = _term_rows(conn, [*pieces, *(_pieces(joined) if len(terms) > 1 else ()), *words])
+
+    def df(fields: str, term: str) -> int:
+        return sum(rows.get((f, term), 0) for f in fields)
+
+    grams_df = {p: df("012", p) for p in _terms_of(rows) if len(p) <= 2}
+    words_df = {w: df("w", w) for w in words}
+    title_df = {w: df("t", w) for w in words} if query.scope == "all" else {}
+
+    conditions: list[sql.Composable] = [sql.SQL("kind = {}").format(sql.Literal(kind))]
+    params: list[object] = []
+    if pieces:
+        conditions.append(sql.SQL("grams @@ %s::tsquery"))
+        params.append(" & ".join(_lexeme(p) for p in pieces))
+    for term in terms:
+        if len(term) > 2:
+            conditions.append(sql.SQL("strpos(body, %s) > 0"))
+            params.append(term)
+    for term in excluded:
+        conditions.append(sql.SQL("strpos(body, %s) = 0"))
+        params.append(term)
+    filtered = False
+    if query.genre is not None:
+        conditions.append(sql.SQL("genre = %s"))
+        params.append(query.genre)
+        filtered = True
+    if query.role is not None:
+        conditions.append(sql.SQL("role = %s"))
+        params.append(query.role)
+        filtered = True
+    if query.source is not None:
+        conditions.append(sql.SQL("source = %s"))
+        params.append(query.source)
+        filtered = True
+    if query.year_from is not None:
+        conditions.append(sql.SQL("year >= %s"))
+        params.append(query.year_from)
+        filtered = True
+    if query.year_to is not None:
+        conditions.append(sql.SQL("year BETWEEN 1 AND %s"))
+        params.append(query.year_to)
+        filtered = True
+
+    # The share of this kind's documents that match, were the pieces independent.
+    kind_docs = stats.paragraphs if kind == KIND_PARAGRAPH else stats.docs - stats.paragraphs
+    share = 1.0
+    in_kind = {p: df(str(kind), p) for p in pieces}
+    for count in in_kind.values():
+        share *= count / max(1, kind_docs)
+    # Every lexeme common enough to have a kept pool: the rarest one's pool serves.
+    pool_lexeme = None
+    if in_kind and min(in_kind.values()) >= _POOL_FROM and not filtered:
+        pool_lexeme = min(in_kind, key=lambda p: (in_kind[p], p))
+    single = len(terms) == 1 and len(terms[0]) <= 2 and not excluded and not filtered
+    known: int | None = None
+    if not terms:
+        known = 0
+    elif single:
+        # One bigram or character: its document frequency in this kind is the total.
+        known = in_kind[terms[0]]
+
+    docs = max(1, stats.docs)
+    avg_bi = stats.bi_tokens / docs
+    avg_uni = stats.uni_tokens / docs
+    avg_words = stats.word_tokens / docs
+    avg_tw = stats.tw_tokens / docs
+    parts: list[sql.Composable] = []
+    # Per-row values the score uses more than once are computed once, in the inner query.
+    features: list[sql.Composable] = [sql.SQL("length(body)")]
+
+    def feature(expression: sql.Composable) -> sql.Identifier:
+        features.append(expression)
+        return sql.Identifier(f"f{len(features) - 1}")
+
+    def term_score(tf: sql.Identifier, term: str, boost: float) -> sql.Composed:
+        if len(term) == 1:
+            idf = stats.idf(grams_df.get(term, 0))
+            return _bm25(tf, sql.SQL("f0"), idf, avg_uni, boost)
+        idf = sum(stats.idf(grams_df.get(p, 0)) for p in _pieces(term))
+        return _bm25(tf, sql.SQL("(f0 - 1)"), idf, avg_bi, boost)
+
+    for term in terms:
+        parts.append(term_score(feature(_count_in("body", term)), term, 1.0))
+    if len(terms) > 1:
+        tf = feature(_count_in("body", joined))
+        parts.append(
+            sql.SQL("CASE WHEN {} > 0 THEN {} ELSE 0 END").format(
+                tf, term_score(tf, joined, _ADJACENT_BOOST)
+            )
+        )
+    for word in words:
+        tf = feature(_count_in("words", f" {word} "))
+        parts.append(
+            _bm25(tf, sql.SQL("wl"), stats.idf(words_df.get(word, 0)), avg_words, _WORD_BOOST)
+        )
+    if query.scope == "all":
+        # tantivy scores the one-token ``heading`` field of every paragraph: dl 1, avgdl the
+        # share of paragraphs among all documents.
+        avg_heading = max(stats.paragraphs / docs, 1e-9)
+        heading = (
+            _CONTEXT_BOOST
+            * stats.idf(stats.headings)
+            * (_K1 + 1)
+            / (1 + _K1 * (1 - _B + _B / avg_heading))
+        )
+        parts.append(sql.SQL("CASE WHEN heading THEN {} ELSE 0 END").format(sql.Literal(heading)))
+        for word in words:
+            if title_df.get(word):
+                parts.append(
+                    sql.SQL("CASE WHEN {} THEN {} ELSE 0 END").format(
+                        feature(sql.SQL("strpos(title, {}) > 0").format(sql.Literal(f" {word} "))),
+                        _bm25(
+                            sql.SQL("1.0"),
+                            sql.SQL("tl"),
+                            stats.idf(title_df[word]),
+                            avg_tw,
+                            _CONTEXT_BOOST,
+                        ),
+                    )
+                )
+    score = sql.SQL(" + ").join(parts) if parts else sql.SQL("0")
+    return _Plan(
+        kind,
+        sql.SQL(" AND ").join(conditions),
+        tuple(params),
+        sql.SQL(", ").join(
+            sql.SQL("{} AS {}").format(f, sql.Identifier(f"f{i}")) for i, f in enumerate(features)
+        ),
+        sql.Composed([score]),
+        known,
+        int(meta.get("last", 0)),
+        share,
+        pool_lexeme,
+    )
+
+
+def _hits(store: Store, query: Query, page: list[_Ranked]) -> list[SearchHit]:
+    if not page:
+        return []
+    paragraphs = store.paragraphs_by_rowid([r.rid for r in page if r.rid])
+    heads = store.article_heads(sorted({r.article_id for r in page}))
+    folded_terms = tuple(fold(t) for t in query.terms)
+    hits = []
+    for r in page:
+        head = heads[r.article_id]
+        section: int | None
+        if query.scope == "title":
+            text, index_in_article, paid, section = head.title, None, False, None
+        elif query.scope == "outline":
+            row = paragraphs.get(r.rid)
+            text = store.outline_path(r.article_id, r.pos)[-1][0]
+            index_in_article = row.index if row else None
+            paid = row.paid if row else False
+            section = r.pos
+        else:
+            row = paragraphs[r.rid]
+            text, index_in_article, paid, section = row.text, row.index, row.paid, row.section
+        path = store.outline_path(r.article_id, section) if section is not None else ()
+        hits.append(
+            SearchHit(
+                article_id=r.article_id,
+                title=head.title,
+                role=head.role,
+                genre=head.genre,
+                year=head.year,
+                paragraph_index=index_in_article,
+                text=text,
+                highlights=tuple(find_spans(text, folded_terms)),
+                outline_path=tuple(t for t, _ in path),
+                outline_paid=tuple(p for _, p in path),
+                paid=paid,
+                score=r.score,
+            )
+        )
+    return hits

@@ -1,0 +1,335 @@
+"""``sucai migrate``: copy a whole library between SQLite and PostgreSQL (issue 7).
+
+Every table is copied row by row with its ids (and the paragraphs' rowids, which the search
+index refers to), in batches, inside one transaction of the destination: an interrupted
+migration leaves the destination as empty as it was. The destination must be an empty
+library; its schema is created (or upgraded) by opening it, and the source is upgraded the
+same way first, so both sides have the same tables.
+
+The search index is not copied: the caller rebuilds the destination's (``Library.reindex``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, Protocol
+
+from sucai.errors import StoreError, UserError
+from sucai.store import is_postgres_url, open_store
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from contextlib import AbstractContextManager
+
+__all__ = ["TABLES", "MigrateReport", "migrate"]
+
+#: The library's tables in an order that satisfies their foreign keys. ``rowid`` is the
+#: implicit key of SQLite that PostgreSQL stores as a column (see ``pg_migrations.py``).
+TABLES: Final = (
+    ("meta", ("key", "value")),
+    ("files", ("id", "path", "sha256", "size", "encoding", "title", "header",
+               "declared_count", "article_count", "notes", "imported_at")),
+    ("removed_lines", ("rowid", "file_id", "line", "text", "reason")),
+    ("articles", ("id", "content_hash", "title", "role", "genre", "issued_on", "year",
+                  "doc_number", "issuer", "chars", "added_at", "source")),
+    ("article_sources", ("article_id", "file_id", "position")),
+    ("paragraphs", ("rowid", "article_id", "idx", "text", "paid", "heading", "section")),
+    ("outline", ("article_id", "idx", "level", "text", "paragraph", "parent", "kind")),
+    ("users", ("id", "name", "password_hash", "role", "tier", "expires_on", "daily_quota",
+               "created_at", "disabled")),
+    ("sessions", ("token_hash", "user_id", "created_at", "expires_at")),
+    ("api_tokens", ("id", "token_hash", "user_id", "label", "created_at", "revoked_at")),
+    ("audit_log", ("id", "at", "user_id", "user_name", "action", "target", "format", "ip")),
+    ("login_attempts", ("name", "ip", "at", "ok")),
+    ("baskets", ("id", "owner", "name", "created_at")),
+    ("basket_items", ("basket_id", "position", "article_id", "kind", "ref", "added_at")),
+    ("corrections", ("article_id", "file_id", "part", "idx", "offset", "original",
+                     "replacement", "rule")),
+    ("import_jobs", ("rowid", "id", "user_name", "names", "state", "total", "error", "report",
+                     "host", "pid", "created_at", "updated_at")),
+    ("import_job_files", ("job_id", "seq", "report")),
+    ("article_sketches", ("article_id", "sketch", "title_key", "version")),
+    ("merged_copies", ("id", "article_id", "file_id", "position", "title", "similarity",
+                       "content_hash", "article", "merged_at")),
+    ("article_links", ("article_id", "other_id", "kind")),
+)  # fmt: skip
+
+#: How many leading columns of each table order its rows (its key; all for tables without).
+_KEY: Final = {
+    "meta": 1, "files": 1, "removed_lines": 1, "articles": 1, "article_sources": 3,
+    "paragraphs": 1, "outline": 2, "users": 1, "sessions": 1, "api_tokens": 1, "audit_log": 1,
+    "login_attempts": 4, "baskets": 1, "basket_items": 2, "corrections": 8,
+    "import_jobs": 1, "import_job_files": 2, "article_sketches": 1, "merged_copies": 1,
+    "article_links": 3,
+}  # fmt: skip
+
+#: Tables that are not library data: the schema's own bookkeeping, and search indexes,
+#: which are rebuilt from the data.
+_NOT_DATA: Final = ("_sucai_migrations", "sqlite_", "search_")
+
+#: Rows the tables with an identity column continue from after a copy into PostgreSQL.
+_IDENTITY: Final = (
+    ("files", "id"),
+    ("removed_lines", "rowid"),
+    ("articles", "id"),
+    ("paragraphs", "rowid"),
+    ("users", "id"),
+    ("api_tokens", "id"),
+    ("audit_log", "id"),
+    ("baskets", "id"),
+    ("import_jobs", "rowid"),
+    ("merged_copies", "id"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MigrateReport:
+    """What was copied: rows per table, in copy order."""
+
+    rows: tuple[tuple[str, int], ...]
+
+    @property
+    def articles(self) -> int:
+        """Articles copied."""
+        return dict(self.rows).get("articles", 0)
+
+    @property
+    def total(self) -> int:
+        """Rows copied in all."""
+        return sum(n for _, n in self.rows)
+
+
+def _q(name: str) -> str:
+    """A quoted identifier (``offset`` is a keyword of PostgreSQL)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+class _Side(Protocol):
+    def tables(self) -> set[str]: ...
+    def count(self, table: str) -> int: ...
+    def rows(self, table: str, columns: tuple[str, ...], batch: int) -> Iterator[list[Any]]: ...
+    def transaction(self) -> AbstractContextManager[None]: ...
+    def write(self, table: str, columns: tuple[str, ...], rows: list[Any]) -> None: ...
+    def finish(self) -> None: ...
+    def close(self) -> None: ...
+
+
+class _SqliteSide:
+    def __init__(self, path: str) -> None:
+        # isolation_level=None: the one transaction is explicit (a snapshot, or the copy).
+        self.db = sqlite3.connect(path, isolation_level=None)
+
+    def tables(self) -> set[str]:
+        rows = self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        return {r[0] for r in rows}
+
+    def count(self, table: str) -> int:
+        return int(self.db.execute(f"SELECT count(*) FROM {_q(table)}").fetchone()[0])
+
+    def rows(self, table: str, columns: tuple[str, ...], batch: int) -> Iterator[list[Any]]:
+        # ``rowid`` unquoted: quoted, SQLite would look for a real column of that name.
+        names = ", ".join(c if c == "rowid" else _q(c) for c in columns)
+        key = ", ".join(_q(c) if c != "rowid" else c for c in columns[: _KEY[table]])
+        cursor = self.db.execute(f"SELECT {names} FROM {_q(table)} ORDER BY {key}")
+        while rows := cursor.fetchmany(batch):
+            yield rows
+
+    def snapshot(self) -> None:
+        # One read transaction: every table is read as of the same moment (WAL snapshot).
+        self.db.execute("BEGIN")
+        self.db.execute("SELECT count(*) FROM meta").fetchone()
+
+    def transaction(self) -> AbstractContextManager[None]:
+        @contextmanager
+        def tx() -> Iterator[None]:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+
+        return tx()
+
+    def write(self, table: str, columns: tuple[str, ...], rows: list[Any]) -> None:
+        names = ", ".join(c if c == "rowid" else _q(c) for c in columns)
+        marks = ", ".join("?" * len(columns))
+        self.db.executemany(f"INSERT INTO {_q(table)} ({names}) VALUES ({marks})", rows)
+
+    def finish(self) -> None:
+        """Nothing to do: SQLite continues ids from the largest one."""
+
+    def close(self) -> None:
+        self.db.close()
+
+
+class _PostgresSide:
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        self.psycopg = psycopg
+        try:
+            self.db = psycopg.connect(
+                url, autocommit=True, application_name="sucai-migrate", connect_timeout=10
+            )
+        except psycopg.OperationalError as exc:
+            from sucai.errors import StoreUnavailableError
+
+            raise StoreUnavailableError(f"cannot connect to PostgreSQL ({exc})") from None
+
+    def tables(self) -> set[str]:
+        rows = self.db.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+        )
+        return {r[0] for r in rows}
+
+    def count(self, table: str) -> int:
+        row = self.db.execute(f"SELECT count(*) FROM {_q(table)}").fetchone()
+        return int(row[0]) if row else 0
+
+    def rows(self, table: str, columns: tuple[str, ...], batch: int) -> Iterator[list[Any]]:
+        key = ", ".join(_q(c) for c in columns[: _KEY[table]])
+        names = ", ".join(_q(c) for c in columns)
+        # A server-side cursor: the table is streamed, not loaded into memory.
+        with self.db.cursor(name=f"migrate_{table}") as cursor:
+            cursor.itersize = batch
+            cursor.execute(f"SELECT {names} FROM {_q(table)} ORDER BY {key}")
+            while rows := cursor.fetchmany(batch):
+                yield rows
+
+    def snapshot(self) -> None:
+        # REPEATABLE READ: every table is read as of the same moment (and server-side
+        # cursors need a transaction); it is never committed, only closed.
+        self.db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+
+    def transaction(self) -> AbstractContextManager[None]:
+        @contextmanager
+        def tx() -> Iterator[None]:
+            with self.db.transaction():
+                yield
+
+        return tx()
+
+    def write(self, table: str, columns: tuple[str, ...], rows: list[Any]) -> None:
+        names = ", ".join(_q(c) for c in columns)
+        with (
+            self.db.cursor() as cursor,
+            cursor.copy(f"COPY {_q(table)} ({names}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+
+    def finish(self) -> None:
+        # Ids were copied, not drawn: continue each identity after the largest copied one.
+        for table, column in _IDENTITY:
+            self.db.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "
+                f"coalesce(max({_q(column)}), 0) + 1, false) FROM {_q(table)}"
+            )
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _describe(location: str | Path) -> str:
+    if is_postgres_url(location):
+        from sucai.store.postgres import describe_url
+
+        return describe_url(str(location))
+    return str(location)
+
+
+def _side(location: str | Path) -> _SqliteSide | _PostgresSide:
+    if is_postgres_url(location):
+        return _PostgresSide(str(location))
+    return _SqliteSide(str(location))
+
+
+def migrate(
+    source: str | Path,
+    target: str | Path,
+    *,
+    batch: int = 5000,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> MigrateReport:
+    """Copy the library at ``source`` into the empty library at ``target``, ids and all.
+
+    Args:
+        source: a SQLite file or a ``postgresql://`` URL (upgraded to this sucai's schema).
+        target: the same, created when missing; it must hold no data.
+        batch: rows read and written at a time.
+        on_progress: called with ``(rows copied, rows in all)`` after each batch.
+
+    Raises:
+        UserError: the target holds data, or names the source, or the source is missing.
+        StoreError: a table differs between the two sides, or a count after the copy.
+        StoreUnavailableError: a PostgreSQL server cannot be reached.
+    """
+    if str(source) == str(target):
+        raise UserError("migrate: --from and --to name the same library; give two libraries.")
+    if not is_postgres_url(source) and not Path(source).is_file():
+        raise UserError(f"migrate: {source} does not exist; give the library file to copy.")
+    # Opening each side as a library creates or upgrades its schema: same tables both sides.
+    open_store(source).close()
+    open_store(target).close()
+    src, dst = _side(source), _side(target)
+    try:
+        return _copy(src, dst, _describe(target), batch, on_progress)
+    finally:
+        src.close()
+        dst.close()
+
+
+def _copy(
+    src: _SqliteSide | _PostgresSide,
+    dst: _SqliteSide | _PostgresSide,
+    target: str,
+    batch: int,
+    on_progress: Callable[[int, int], None] | None,
+) -> MigrateReport:
+    known = {name for name, _ in TABLES}
+    unknown = sorted(t for t in src.tables() if not t.startswith(_NOT_DATA) and t not in known)
+    if unknown:
+        raise StoreError(
+            f"migrate: the source has tables this sucai cannot copy ({', '.join(unknown)}). "
+            "Use the sucai version that wrote it."
+        )
+    held = [(t, n) for t, _ in TABLES if t != "meta" and (n := dst.count(t))]
+    if held:
+        raise UserError(
+            f"migrate: {target} is not empty ("
+            + ", ".join(f"{n} {t}" for t, n in held[:3])
+            + (", …" if len(held) > 3 else "")
+            + "). Give a new file or an empty database: migrate copies a whole library, "
+            "ids and all, into an empty one."
+        )
+    src.snapshot()
+    counts = [(t, src.count(t)) for t, _ in TABLES]
+    total = sum(n for t, n in counts if t != "meta")
+    done = 0
+    with dst.transaction():
+        for table, columns in TABLES:
+            if table == "meta":
+                # The target's own schema_version stands; copy any other settings.
+                rows = [r for b in src.rows(table, columns, batch) for r in b]
+                dst.write(table, columns, [r for r in rows if r[0] != "schema_version"])
+                continue
+            for rows in src.rows(table, columns, batch):
+                dst.write(table, columns, rows)
+                done += len(rows)
+                if on_progress is not None:
+                    on_progress(done, total)
+        dst.finish()
+        copied = [(t, dst.count(t)) for t, _ in TABLES if t != "meta"]
+        expected = [(t, n) for t, n in counts if t != "meta"]
+        if copied != expected:
+            raise StoreError(
+                f"migrate: the copy does not match the source ({copied} != {expected}); "
+                "nothing was written."
+            )
+    return MigrateReport(tuple(expected))

@@ -1,0 +1,131 @@
+"""A primary and a streaming replica on loopback (issue 7): imports go to the primary,
+reads and searches come from the replica."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+import pytest
+
+from sucai.errors import StoreUnavailableError
+from sucai.library import Library, open_library
+from sucai.search.pg import PgSearchIndex
+from sucai.search.query import parse_query
+from sucai.store.postgres import PostgresStore
+from tests.conftest import SEED
+from tests.pgserver import PgCluster, cluster_folder, find_bindir
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def clusters() -> Iterator[tuple[PgCluster, PgCluster]]:
+    bindir = find_bindir()
+    if bindir is None:
+        pytest.skip("PostgreSQL server binaries not found: apt-get install postgresql")
+    primary = PgCluster(bindir, cluster_folder("primary"))
+    replica = PgCluster(bindir, cluster_folder("replica"))
+    try:
+        primary.init()
+        primary.start()
+        primary.psql("CREATE DATABASE lib")
+        replica.follow(primary)
+        replica.start()
+        yield primary, replica
+    finally:
+        replica.remove()
+        primary.remove()
+
+
+def _caught_up(primary: PgCluster, replica: PgCluster, seconds: float = 30) -> None:
+    """Wait until the replica has replayed everything the primary has written so far."""
+    lsn = primary.psql("SELECT pg_current_wal_lsn()")
+    deadline = time.monotonic() + seconds
+    while replica.psql(f"SELECT pg_last_wal_replay_lsn() >= '{lsn}'::pg_lsn") != "t":
+        if time.monotonic() > deadline:
+            raise AssertionError("the replica did not catch up")
+        time.sleep(0.05)
+
+
+def test_material_imported_on_the_primary_is_read_from_the_replica(
+    clusters: tuple[PgCluster, PgCluster],
+) -> None:
+    primary, replica = clusters
+    assert replica.psql("SELECT pg_is_in_recovery()") == "t"
+    store = PostgresStore(primary.url_of("lib"), read_url=replica.url_of("lib"), timeout=1)
+    primary_index = PgSearchIndex(primary.url_of("lib"))
+    replica_index = PgSearchIndex(replica.url_of("lib"))
+    try:
+        _caught_up(primary, replica)  # the schema the store just created
+        # The library imports and indexes on the primary; the index's tables replicate too.
+        report = Library(store, primary_index).ingest([SEED])
+        assert report.new_articles == 7
+        _caught_up(primary, replica)
+        assert store.count_articles() == 7
+        article = store.get_article(2)
+        assert article.title == "聚焦精准招商再掀招商热潮"
+        assert store.facets()["genre"]
+        # The reads really come from the replica: they go on while the primary is down,
+        # and writes (and what must see the latest writes) fail with a clear error.
+        primary.stop()
+        assert store.count_articles() == 7
+        assert [a.id for a in store.list_articles()] == list(range(1, 8))
+        assert store.get_article(2) == article
+        page = replica_index.search(store, parse_query("精准招商"))
+        assert page.total > 0 and page.hits[0].article_id == 2
+        with pytest.raises(StoreUnavailableError, match=rf"127\.0\.0\.1:{primary.port}/lib"):
+            store.add_login_attempt("甲", "1", "2026", False)
+        with pytest.raises(StoreUnavailableError):
+            store.list_users()
+    finally:
+        primary_index.close()
+        replica_index.close()
+        store.close()
+        if not primary.running:
+            primary.start()
+
+
+def test_a_library_opened_with_a_read_url_searches_on_the_replica(
+    clusters: tuple[PgCluster, PgCluster], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sucai.web import WebSettings
+    from sucai.web.app import app_from_environment, settings_to_environment
+    from sucai.web.render import Readers
+
+    primary, replica = clusters
+    query = parse_query("精准招商", limit=3)
+    with open_library(primary.url_of("lib"), read_url=replica.url_of("lib")) as library:
+        assert isinstance(library.index, PgSearchIndex)
+        assert library.index.read_url == replica.url_of("lib")
+        library.ingest([SEED])  # nothing new if the first test ran; the index is synced
+        _caught_up(primary, replica)
+        page = library.search(query, facets=True)
+        assert page.total > 0 and page.hits[0].article_id == 2
+        assert sum(n for _, n in page.facets["genre"]) == page.total
+        # ``sucai serve --workers N``: each worker opens its library with the read URL.
+        settings = WebSettings(db=primary.url_of("lib"), db_read=replica.url_of("lib"))
+        for name, value in settings_to_environment(settings).items():
+            monkeypatch.setenv(name, value)
+        app = app_from_environment()
+        worker = app.state.library
+        assert worker.store.read_url == replica.url_of("lib")
+        assert worker.index.read_url == replica.url_of("lib")
+        readers: Readers = app.state.readers
+        primary.stop()
+        try:
+            # Searches (the library's, and its readers' in other threads) need only the replica.
+            library.auto_sync = False
+            assert library.search(query, facets=True) == page
+            with readers.use() as reader:
+                assert reader.search(query, facets=True) == page
+            with pytest.raises(StoreUnavailableError, match=rf"127\.0\.0\.1:{primary.port}/lib"):
+                library.index.sync(library.store)
+        finally:
+            primary.start()
+        readers.close()  # the readers share the worker's pools and index: still open
+        assert worker.search(query) == library.search(query)
+        worker.close()
