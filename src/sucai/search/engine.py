@@ -33,6 +33,7 @@ __all__ = [
     "SearchHit",
     "SearchPage",
     "Similar",
+    "build_hits",
     "build_query",
     "search",
     "similar",
@@ -198,16 +199,28 @@ def search(store: Store, index: SearchIndex, query: Query, *, facets: bool = Fal
     addresses = [address for _, address in page]
     if not addresses:
         return SearchPage(total, (), query, counts)
-    scores = [score for score, _ in page]
     rids, aids, positions = (
         [int(v or 0) for v in searcher.fast_field_values(name, addresses)]
         for name in ("rid", "aid", "pos")
     )
-    paragraphs = store.paragraphs_by_rowid([r for r in rids if r])
-    heads = store.article_heads(sorted(set(aids)))
+    ranked = [
+        (float(score), rid, aid, pos)
+        for (score, _), rid, aid, pos in zip(page, rids, aids, positions, strict=True)
+    ]
+    return SearchPage(total, tuple(build_hits(store, query, ranked)), query, counts)
+
+
+def build_hits(
+    store: Store, query: Query, ranked: list[tuple[float, int, int, int]]
+) -> list[SearchHit]:
+    """The hits of ``ranked`` ``(score, paragraph rowid, article id, position)`` rows, in
+    order: their text (the paragraph, the title, or the outline heading by ``query.scope``),
+    highlights and outline paths — what every search backend shows the same way."""
+    paragraphs = store.paragraphs_by_rowid([rid for _, rid, _, _ in ranked if rid])
+    heads = store.article_heads(sorted({aid for _, _, aid, _ in ranked}))
     folded_terms = tuple(fold(t) for t in query.terms)
     hits = []
-    for score, rid, aid, pos in zip(scores, rids, aids, positions, strict=True):
+    for score, rid, aid, pos in ranked:
         head = heads[aid]
         section: int | None
         if query.scope == "title":
@@ -235,10 +248,10 @@ def search(store: Store, index: SearchIndex, query: Query, *, facets: bool = Fal
                 outline_path=tuple(text for text, _ in path),
                 outline_paid=tuple(paid for _, paid in path),
                 paid=paid,
-                score=float(score),
+                score=score,
             )
         )
-    return SearchPage(total, tuple(hits), query, counts)
+    return hits
 
 
 def _facets(result: dict[str, Any]) -> tuple[dict[str, list[tuple[str, int]]], int]:

@@ -56,9 +56,7 @@ from psycopg import sql
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from sucai.errors import StoreUnavailableError
-from sucai.search.engine import FACET_VALUES, SearchHit, SearchPage, Similar
-from sucai.search.fold import fold
-from sucai.search.highlight import find_spans
+from sucai.search.engine import FACET_VALUES, SearchHit, SearchPage, Similar, build_hits
 from sucai.search.index import KIND_OUTLINE, KIND_PARAGRAPH, KIND_TITLE
 from sucai.search.tokenize import SPACE, TOKENIZER_ID, index_text, prepare_batch, word_tokens
 from sucai.store.postgres import describe_url, first_line
@@ -1157,41 +1155,4 @@ def _plan(
 
 
 def _hits(store: Store, query: Query, page: list[_Ranked]) -> list[SearchHit]:
-    if not page:
-        return []
-    paragraphs = store.paragraphs_by_rowid([r.rid for r in page if r.rid])
-    heads = store.article_heads(sorted({r.article_id for r in page}))
-    folded_terms = tuple(fold(t) for t in query.terms)
-    hits = []
-    for r in page:
-        head = heads[r.article_id]
-        section: int | None
-        if query.scope == "title":
-            text, index_in_article, paid, section = head.title, None, False, None
-        elif query.scope == "outline":
-            row = paragraphs.get(r.rid)
-            text = store.outline_path(r.article_id, r.pos)[-1][0]
-            index_in_article = row.index if row else None
-            paid = row.paid if row else False
-            section = r.pos
-        else:
-            row = paragraphs[r.rid]
-            text, index_in_article, paid, section = row.text, row.index, row.paid, row.section
-        path = store.outline_path(r.article_id, section) if section is not None else ()
-        hits.append(
-            SearchHit(
-                article_id=r.article_id,
-                title=head.title,
-                role=head.role,
-                genre=head.genre,
-                year=head.year,
-                paragraph_index=index_in_article,
-                text=text,
-                highlights=tuple(find_spans(text, folded_terms)),
-                outline_path=tuple(t for t, _ in path),
-                outline_paid=tuple(p for _, p in path),
-                paid=paid,
-                score=r.score,
-            )
-        )
-    return hits
+    return build_hits(store, query, [(r.score, r.rid, r.article_id, r.pos) for r in page])
