@@ -24,7 +24,6 @@ import json
 import threading
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
 import psycopg
@@ -48,6 +47,14 @@ from sucai.models import (
 )
 from sucai.store.migrations import SCHEMA_VERSION
 from sucai.store.pg_migrations import PG_BACKFILLS, PG_MIGRATIONS
+from sucai.store.rows import (
+    JOB_COLUMNS,
+    USER_COLUMNS,
+    job_from_row,
+    user_from_row,
+    utc_now,
+    where_sql,
+)
 from sucai.store.sqlite import FACET_COLUMNS, _pack, _unpack, content_hash
 
 if TYPE_CHECKING:
@@ -103,8 +110,7 @@ _SUMMARY_SQL: Final = (
     "(SELECT count(*) FROM paragraphs p WHERE p.article_id = a.id), "
     "(SELECT count(*) FROM article_sources s WHERE s.article_id = a.id) FROM articles a"
 )
-_USER_COLUMNS: Final = "id, name, role, tier, expires_on, daily_quota, created_at, disabled"
-_U_USER_COLUMNS: Final = ", ".join("u." + c for c in _USER_COLUMNS.split(", "))
+_U_USER_COLUMNS: Final = ", ".join("u." + c for c in USER_COLUMNS.split(", "))
 
 
 def describe_url(url: str) -> str:
@@ -129,33 +135,6 @@ def first_line(exc: BaseException) -> str:
     """The first line of an error's message, for one-line messages."""
     text = str(exc).strip() or type(exc).__name__
     return text.splitlines()[0].removeprefix("connection failed: ")
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _where(where: ArticleFilter | None) -> tuple[str, list[Any]]:
-    """``(" WHERE …", params)`` for an article filter on table alias ``a``."""
-    if where is None:
-        return "", []
-    parts: list[str] = []
-    params: list[Any] = []
-    for column, value in (
-        ("a.genre", where.genre),
-        ("a.role", where.role),
-        ("a.source", where.source),
-    ):
-        if value is not None:
-            parts.append(f"{column} = %s")
-            params.append(value)
-    if where.year_from is not None:
-        parts.append("a.year >= %s")
-        params.append(where.year_from)
-    if where.year_to is not None:
-        parts.append("a.year <= %s")
-        params.append(where.year_to)
-    return (" WHERE " + " AND ".join(parts), params) if parts else ("", [])
 
 
 class PostgresStore:
@@ -265,7 +244,7 @@ class PostgresStore:
                     backfill(conn)
                 conn.execute(
                     "INSERT INTO _sucai_migrations (id, name, applied_at) VALUES (%s, %s, %s)",
-                    (number, name, _now()),
+                    (number, name, utc_now()),
                 )
                 conn.execute(
                     "INSERT INTO meta (key, value) VALUES ('schema_version', %s) "
@@ -446,7 +425,7 @@ class PostgresStore:
         from sucai.store import AddedArticles
 
         merges = merges or {}
-        now = _now()
+        now = utc_now()
         source = source_folder(path)
         with self.atomic():
             self._execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
@@ -606,7 +585,7 @@ class PostgresStore:
         """Articles matching ``where``, in id order or newest first (by date, then id)."""
         from sucai.store import ArticleSummary
 
-        clause, params = _where(where)
+        clause, params = where_sql(where, "%s")
         # NULLS LAST: SQLite sorts NULL lowest, so undated articles come last when descending.
         order = (
             "coalesce(a.issued_on, a.year || '-00-00') DESC NULLS LAST, a.id DESC"
@@ -619,12 +598,12 @@ class PostgresStore:
 
     def count_matching(self, where: ArticleFilter | None = None) -> int:
         """Number of articles matching ``where``."""
-        clause, params = _where(where)
+        clause, params = where_sql(where, "%s")
         return self._count(f"SELECT count(*) FROM articles a{clause}", params)
 
     def facets(self, where: ArticleFilter | None = None) -> dict[str, list[tuple[str, int]]]:
         """Counts per genre, role, year and source among the articles matching ``where``."""
-        clause, params = _where(where)
+        clause, params = where_sql(where, "%s")
         out: dict[str, list[tuple[str, int]]] = {}
         for name, column in FACET_COLUMNS:
             # ``::text``: year is an integer, and SQLite's ``year != ''`` holds for every one.
@@ -842,14 +821,6 @@ class PostgresStore:
 
     # --- accounts (issue 4): read from the primary, which has the latest sign-ins ------------
 
-    @staticmethod
-    def _user(row: tuple[Any, ...] | None) -> User | None:
-        from sucai.store import User
-
-        if row is None:
-            return None
-        return User(row[0], row[1], row[2], row[3], row[4], row[5], row[6], bool(row[7]))
-
     def add_user(
         self,
         *,
@@ -865,29 +836,29 @@ class PostgresStore:
         with self.atomic():
             row = self._execute(
                 "INSERT INTO users (name, password_hash, role, tier, expires_on, daily_quota, "
-                f"created_at) VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING {_USER_COLUMNS}",
+                f"created_at) VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING {USER_COLUMNS}",
                 (name, password_hash, role, tier, expires_on, daily_quota, now),
             ).fetchone()
-        user = self._user(row)
+        user = user_from_row(row)
         assert user is not None
         return user
 
     def get_user(self, user_id: int) -> User | None:
         """The account with this id."""
-        return self._user(
-            self._one(f"SELECT {_USER_COLUMNS} FROM users WHERE id = %s", (user_id,), primary=True)
+        return user_from_row(
+            self._one(f"SELECT {USER_COLUMNS} FROM users WHERE id = %s", (user_id,), primary=True)
         )
 
     def get_user_by_name(self, name: str) -> User | None:
         """The account with this name."""
-        return self._user(
-            self._one(f"SELECT {_USER_COLUMNS} FROM users WHERE name = %s", (name,), primary=True)
+        return user_from_row(
+            self._one(f"SELECT {USER_COLUMNS} FROM users WHERE name = %s", (name,), primary=True)
         )
 
     def list_users(self) -> list[User]:
         """Every account, by name."""
-        rows = self._fetch(f"SELECT {_USER_COLUMNS} FROM users ORDER BY name", primary=True)
-        return [u for u in (self._user(r) for r in rows) if u is not None]
+        rows = self._fetch(f"SELECT {USER_COLUMNS} FROM users ORDER BY name", primary=True)
+        return [u for u in (user_from_row(r) for r in rows) if u is not None]
 
     def password_hash(self, user_id: int) -> str:
         """The stored password hash of an account ("" when there is no such account)."""
@@ -931,7 +902,7 @@ class PostgresStore:
 
     def session_user(self, token_hash: str, now: str) -> User | None:
         """The enabled account of an unexpired session."""
-        return self._user(
+        return user_from_row(
             self._one(
                 f"SELECT {_U_USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id "
                 "WHERE s.token_hash = %s AND s.expires_at > %s AND u.disabled = 0",
@@ -966,7 +937,7 @@ class PostgresStore:
 
     def api_token_user(self, token_hash: str) -> User | None:
         """The enabled account of an unrevoked API token."""
-        return self._user(
+        return user_from_row(
             self._one(
                 f"SELECT {_U_USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id "
                 "WHERE t.token_hash = %s AND t.revoked_at IS NULL AND u.disabled = 0",
@@ -1092,37 +1063,11 @@ class PostgresStore:
             )
             self._execute("UPDATE import_jobs SET updated_at = %s WHERE id = %s", (now, job_id))
 
-    _JOB_COLUMNS: Final = (
-        "j.id, j.user_name, j.names, j.state, j.total, "
-        "(SELECT count(*) FROM import_job_files f WHERE f.job_id = j.id), "
-        "j.error, j.report, j.host, j.pid, j.created_at, j.updated_at"
-    )
-
-    @staticmethod
-    def _job(row: Sequence[Any], files: tuple[dict[str, Any], ...] = ()) -> ImportJobRow:
-        from sucai.store import ImportJobRow
-
-        return ImportJobRow(
-            id=row[0],
-            user_name=row[1],
-            names=tuple(json.loads(row[2])),
-            state=row[3],
-            total=row[4],
-            done=int(row[5]),
-            error=row[6],
-            report=json.loads(row[7]) if row[7] is not None else None,
-            files=files,
-            host=row[8],
-            pid=row[9],
-            created_at=row[10],
-            updated_at=row[11],
-        )
-
     def import_job(self, job_id: str) -> ImportJobRow | None:
         """One job with every file's report, or ``None`` (read from the primary: the job
         is polled while it runs)."""
         row = self._one(
-            f"SELECT {self._JOB_COLUMNS} FROM import_jobs j WHERE j.id = %s",
+            f"SELECT {JOB_COLUMNS} FROM import_jobs j WHERE j.id = %s",
             (job_id,),
             primary=True,
         )
@@ -1136,17 +1081,17 @@ class PostgresStore:
                 primary=True,
             )
         )
-        return self._job(row, files)
+        return job_from_row(row, files)
 
     def import_jobs(self, limit: int) -> list[ImportJobRow]:
         """The newest jobs, newest first (without their files' reports)."""
         rows = self._fetch(
-            f"SELECT {self._JOB_COLUMNS} FROM import_jobs j "
+            f"SELECT {JOB_COLUMNS} FROM import_jobs j "
             "ORDER BY j.created_at DESC, j.rowid DESC LIMIT %s",
             (limit,),
             primary=True,
         )
-        return [self._job(row) for row in rows]
+        return [job_from_row(row) for row in rows]
 
     def add_login_attempt(self, name: str, ip: str, at: str, ok: bool) -> None:
         """Record a sign-in attempt."""
@@ -1578,7 +1523,7 @@ class PostgresStore:
                 self.merged_copy(copy_id).similarity,
                 corrections=tuple(self.corrections(article_id)),
             )
-            now = _now()
+            now = utc_now()
             self._execute("DELETE FROM merged_copies WHERE id = %s", (copy_id,))
             self._replace_text(article_id, draft, key, corrections)
             for source in article.sources:
@@ -1602,7 +1547,7 @@ class PostgresStore:
             self._check_new_text(key, copy_id)
             self._execute("DELETE FROM merged_copies WHERE id = %s", (copy_id,))
             (path,) = self._one("SELECT path FROM files WHERE id = %s", (file_id,), primary=True)
-            new_id = self._insert_article(draft, key, _now(), source_folder(path))
+            new_id = self._insert_article(draft, key, utc_now(), source_folder(path))
             self._execute(
                 "UPDATE article_sources SET article_id = %s "
                 "WHERE article_id = %s AND file_id = %s AND position = %s",

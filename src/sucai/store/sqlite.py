@@ -8,7 +8,6 @@ import sqlite3
 import zlib
 from contextlib import closing, contextmanager
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -22,6 +21,14 @@ from sucai.models import (
     source_folder,
 )
 from sucai.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from sucai.store.rows import (
+    JOB_COLUMNS,
+    USER_COLUMNS,
+    job_from_row,
+    user_from_row,
+    utc_now,
+    where_sql,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -114,33 +121,6 @@ FACET_COLUMNS: Final = (
 )
 
 
-def _where(where: ArticleFilter | None) -> tuple[str, list[Any]]:
-    """``(" WHERE …", params)`` for an article filter on table alias ``a``."""
-    if where is None:
-        return "", []
-    parts: list[str] = []
-    params: list[Any] = []
-    for column, value in (
-        ("a.genre", where.genre),
-        ("a.role", where.role),
-        ("a.source", where.source),
-    ):
-        if value is not None:
-            parts.append(f"{column} = ?")
-            params.append(value)
-    if where.year_from is not None:
-        parts.append("a.year >= ?")
-        params.append(where.year_from)
-    if where.year_to is not None:
-        parts.append("a.year <= ?")
-        params.append(where.year_to)
-    return (" WHERE " + " AND ".join(parts), params) if parts else ("", [])
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 class SqliteStore:
     """A library in one SQLite file (WAL mode).
 
@@ -197,7 +177,7 @@ class SqliteStore:
                 fn(self.db)
                 self.db.execute(
                     "INSERT INTO _sucai_migrations (id, name, applied_at) VALUES (?, ?, ?)",
-                    (number, name, _now()),
+                    (number, name, utc_now()),
                 )
                 self.db.execute(
                     "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
@@ -324,7 +304,7 @@ class SqliteStore:
         from sucai.store import AddedArticles
 
         merges = merges or {}
-        now = _now()
+        now = utc_now()
         source = source_folder(path)
         with self.atomic():
             cur = self.db.execute(
@@ -468,7 +448,7 @@ class SqliteStore:
         """Articles matching ``where``, in id order or newest first (by date, then id)."""
         from sucai.store import ArticleSummary
 
-        clause, params = _where(where)
+        clause, params = where_sql(where, "?")
         order = (
             "coalesce(a.issued_on, a.year || '-00-00') DESC, a.id DESC" if newest_first else "a.id"
         )
@@ -483,14 +463,14 @@ class SqliteStore:
 
     def count_matching(self, where: ArticleFilter | None = None) -> int:
         """Number of articles matching ``where``."""
-        clause, params = _where(where)
+        clause, params = where_sql(where, "?")
         return int(
             self.db.execute(f"SELECT count(*) FROM articles a{clause}", params).fetchone()[0]
         )
 
     def facets(self, where: ArticleFilter | None = None) -> dict[str, list[tuple[str, int]]]:
         """Counts per genre, role, year and source among the articles matching ``where``."""
-        clause, params = _where(where)
+        clause, params = where_sql(where, "?")
         out: dict[str, list[tuple[str, int]]] = {}
         for name, column in FACET_COLUMNS:
             rows = self.db.execute(
@@ -716,16 +696,6 @@ class SqliteStore:
 
     # --- accounts (issue 4) ------------------------------------------------------------------
 
-    _USER_COLUMNS = "id, name, role, tier, expires_on, daily_quota, created_at, disabled"
-
-    @staticmethod
-    def _user(row: tuple[Any, ...] | None) -> User | None:
-        from sucai.store import User
-
-        if row is None:
-            return None
-        return User(row[0], row[1], row[2], row[3], row[4], row[5], row[6], bool(row[7]))
-
     def add_user(
         self,
         *,
@@ -750,24 +720,20 @@ class SqliteStore:
 
     def get_user(self, user_id: int) -> User | None:
         """The account with this id."""
-        return self._user(
-            self.db.execute(
-                f"SELECT {self._USER_COLUMNS} FROM users WHERE id = ?", (user_id,)
-            ).fetchone()
+        return user_from_row(
+            self.db.execute(f"SELECT {USER_COLUMNS} FROM users WHERE id = ?", (user_id,)).fetchone()
         )
 
     def get_user_by_name(self, name: str) -> User | None:
         """The account with this name."""
-        return self._user(
-            self.db.execute(
-                f"SELECT {self._USER_COLUMNS} FROM users WHERE name = ?", (name,)
-            ).fetchone()
+        return user_from_row(
+            self.db.execute(f"SELECT {USER_COLUMNS} FROM users WHERE name = ?", (name,)).fetchone()
         )
 
     def list_users(self) -> list[User]:
         """Every account, by name."""
-        rows = self.db.execute(f"SELECT {self._USER_COLUMNS} FROM users ORDER BY name")
-        return [u for u in (self._user(r) for r in rows) if u is not None]
+        rows = self.db.execute(f"SELECT {USER_COLUMNS} FROM users ORDER BY name")
+        return [u for u in (user_from_row(r) for r in rows) if u is not None]
 
     def password_hash(self, user_id: int) -> str:
         """The stored password hash of an account ("" when there is no such account)."""
@@ -811,9 +777,9 @@ class SqliteStore:
 
     def session_user(self, token_hash: str, now: str) -> User | None:
         """The enabled account of an unexpired session."""
-        return self._user(
+        return user_from_row(
             self.db.execute(
-                f"SELECT {', '.join('u.' + c for c in self._USER_COLUMNS.split(', '))} "
+                f"SELECT {', '.join('u.' + c for c in USER_COLUMNS.split(', '))} "
                 "FROM sessions s JOIN users u ON u.id = s.user_id "
                 "WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0",
                 (token_hash, now),
@@ -845,9 +811,9 @@ class SqliteStore:
 
     def api_token_user(self, token_hash: str) -> User | None:
         """The enabled account of an unrevoked API token."""
-        return self._user(
+        return user_from_row(
             self.db.execute(
-                f"SELECT {', '.join('u.' + c for c in self._USER_COLUMNS.split(', '))} "
+                f"SELECT {', '.join('u.' + c for c in USER_COLUMNS.split(', '))} "
                 "FROM api_tokens t JOIN users u ON u.id = t.user_id "
                 "WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled = 0",
                 (token_hash,),
@@ -968,36 +934,10 @@ class SqliteStore:
             )
             self.db.execute("UPDATE import_jobs SET updated_at = ? WHERE id = ?", (now, job_id))
 
-    _JOB_COLUMNS = (
-        "j.id, j.user_name, j.names, j.state, j.total, "
-        "(SELECT count(*) FROM import_job_files f WHERE f.job_id = j.id), "
-        "j.error, j.report, j.host, j.pid, j.created_at, j.updated_at"
-    )
-
-    @staticmethod
-    def _job(row: tuple[Any, ...], files: tuple[dict[str, Any], ...] = ()) -> ImportJobRow:
-        from sucai.store import ImportJobRow
-
-        return ImportJobRow(
-            id=row[0],
-            user_name=row[1],
-            names=tuple(json.loads(row[2])),
-            state=row[3],
-            total=row[4],
-            done=row[5],
-            error=row[6],
-            report=json.loads(row[7]) if row[7] is not None else None,
-            files=files,
-            host=row[8],
-            pid=row[9],
-            created_at=row[10],
-            updated_at=row[11],
-        )
-
     def import_job(self, job_id: str) -> ImportJobRow | None:
         """One job with every file's report, or ``None``."""
         row = self.db.execute(
-            f"SELECT {self._JOB_COLUMNS} FROM import_jobs j WHERE j.id = ?", (job_id,)
+            f"SELECT {JOB_COLUMNS} FROM import_jobs j WHERE j.id = ?", (job_id,)
         ).fetchone()
         if row is None:
             return None
@@ -1007,16 +947,16 @@ class SqliteStore:
                 "SELECT report FROM import_job_files WHERE job_id = ? ORDER BY seq", (job_id,)
             )
         )
-        return self._job(row, files)
+        return job_from_row(row, files)
 
     def import_jobs(self, limit: int) -> list[ImportJobRow]:
         """The newest jobs, newest first (without their files' reports)."""
         rows = self.db.execute(
-            f"SELECT {self._JOB_COLUMNS} FROM import_jobs j "
+            f"SELECT {JOB_COLUMNS} FROM import_jobs j "
             "ORDER BY j.created_at DESC, j.rowid DESC LIMIT ?",
             (limit,),
         )
-        return [self._job(row) for row in rows]
+        return [job_from_row(row) for row in rows]
 
     def add_login_attempt(self, name: str, ip: str, at: str, ok: bool) -> None:
         """Record a sign-in attempt."""
@@ -1421,7 +1361,7 @@ class SqliteStore:
                 self.merged_copy(copy_id).similarity,
                 corrections=tuple(self.corrections(article_id)),
             )
-            now = _now()
+            now = utc_now()
             self.db.execute("DELETE FROM merged_copies WHERE id = ?", (copy_id,))
             self._replace_text(article_id, draft, key, corrections)
             for source in article.sources:
@@ -1444,7 +1384,7 @@ class SqliteStore:
             self._check_new_text(key, copy_id)
             self.db.execute("DELETE FROM merged_copies WHERE id = ?", (copy_id,))
             (path,) = self.db.execute("SELECT path FROM files WHERE id = ?", (file_id,)).fetchone()
-            new_id = self._insert_article(draft, key, _now(), source_folder(path))
+            new_id = self._insert_article(draft, key, utc_now(), source_folder(path))
             self.db.execute(
                 "UPDATE article_sources SET article_id = ? "
                 "WHERE article_id = ? AND file_id = ? AND position = ?",
