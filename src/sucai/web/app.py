@@ -33,7 +33,7 @@ from sucai.library import open_library
 from sucai.store import is_postgres_url
 from sucai.users import Accounts
 from sucai.web import views
-from sucai.web.render import Readers, error_body, page, wants_json
+from sucai.web.render import JSON, Readers, error_body, page, wants_json
 from sucai.web.uploads import ImportJobs
 
 if TYPE_CHECKING:
@@ -184,10 +184,8 @@ class SecurityHeaders:
 
 
 def _error(request: Request, messages: list[str], status: int) -> Response:
-    from starlette.responses import JSONResponse
-
     if wants_json(request):
-        return JSONResponse(error_body(messages, status), status)
+        return JSON(error_body(messages, status), status)
     return page(
         request,
         "error.html",

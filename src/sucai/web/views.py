@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import quote, urlencode
 
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from sucai.check import DEFAULT_MIN_SPAN, draft_from_bytes, split_paragraphs
 from sucai.check.render import report_css, report_docx, report_html
@@ -45,6 +45,7 @@ from sucai.users import SESSION_DAYS
 from sucai.web.access import PAID_PLACEHOLDER, redact_article, redact_page, redact_report
 from sucai.web.openapi import OPENAPI
 from sucai.web.render import (
+    JSON,
     SESSION_COOKIE,
     blocking,
     check_csrf,
@@ -138,7 +139,7 @@ async def _form(request: Request) -> FormData:
 def _after_post(request: Request, to: str, data: dict[str, Any]) -> Response:
     """303 to the page that shows the result, or the JSON result."""
     if wants_json(request):
-        return JSONResponse({"ok": True, **data})
+        return JSON({"ok": True, **data})
     return RedirectResponse(to, 303)
 
 
@@ -250,7 +251,7 @@ async def search(request: Request) -> Response:
         data = page_to_dict(result)
         if context["facets"]:
             data["facets"] = _facet_dict(context["facets"])
-        return JSONResponse({**data, "ok": True})
+        return JSON({**data, "ok": True})
     if result is not None:
         pages = (result.total + size - 1) // size
         link = {"q": q, "in": scope if scope != "all" else "", **context["filters"]}
@@ -872,12 +873,12 @@ async def check_css(request: Request) -> Response:
 async def health(request: Request) -> Response:
     """``/health``: the library answers (and which server process answered)."""
     count = await reading(request, lambda reader: reader.count())
-    return JSONResponse({"ok": True, "status": "ok", "articles": count, "pid": os.getpid()})
+    return JSON({"ok": True, "status": "ok", "articles": count, "pid": os.getpid()})
 
 
 async def openapi(request: Request) -> Response:
     """``/openapi.json``: the API description."""
-    return JSONResponse(OPENAPI)
+    return JSON(OPENAPI)
 
 
 async def home(request: Request) -> Response:
