@@ -127,8 +127,17 @@ def build_query(schema: tantivy.Schema, query: Query) -> tantivy.Query:
     terms = [_prepare(t) for t in query.terms]
     terms = [t for t in terms if t.strip(SPACE)]
     kind = {"all": KIND_PARAGRAPH, "title": KIND_TITLE, "outline": KIND_OUTLINE}[query.scope]
+    kinds = [(must, tantivy.Query.term_query(schema, "kind", kind))]
+    if kind == KIND_PARAGRAPH and terms:
+        # Paragraphs are most documents: leaving out the few titles and outline entries costs
+        # a fraction of intersecting the terms with every paragraph, and scores nothing (the
+        # kind clause added the same to every score).
+        kinds = [
+            (must_not, tantivy.Query.term_query(schema, "kind", k))
+            for k in (KIND_TITLE, KIND_OUTLINE)
+        ]
     clauses: list[tuple[tantivy.Occur, tantivy.Query]] = [
-        (must, tantivy.Query.term_query(schema, "kind", kind)),
+        *kinds,
         *((must, _exact(schema, t, "bi", "uni")) for t in terms),
         *((must_not, _exact(schema, _prepare(t), "bi", "uni")) for t in query.excluded if t),
     ]
