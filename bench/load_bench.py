@@ -1,8 +1,11 @@
 """Load benchmark: searches per second and latency of ``sucai serve`` under concurrent clients.
 
 Run with ``.venv/bin/python -m bench.load_bench [--db LIB] [--clients 16] [--seconds 20]
-[--workers 1 2] [--wrk] [--facets] [--import-while]``. For each ``--workers`` count it starts
-``sucai serve --workers N`` on loopback, then drives ``/search.json`` (20 hits; with
+[--workers 1 2] [--servers 1] [--wrk] [--facets] [--import-while]``. For each ``--workers``
+count it starts ``sucai serve --workers N`` on loopback (``--servers 2``: two separate
+``sucai serve`` processes on consecutive ports, the clients split between them as a load
+balancer would — with a PostgreSQL ``--db`` URL, several servers sharing one library), then
+drives ``/search.json`` (20 hits; with
 ``--facets`` the facet counts too, as the search page computes them) with the 242 queries of
 ``bench/queries.py`` from keep-alive client connections (threads, or wrk with ``--wrk``), for a
 bounded time. With ``--import-while`` a real import (a copy of the shared corpus with every long
@@ -26,7 +29,7 @@ import time
 import urllib.parse
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from bench.import_bench import CORPUS, _replicate
 from bench.queries import all_queries
@@ -92,10 +95,28 @@ def _client(
         latencies.append((time.perf_counter() - started) * 1000)
 
 
+_HOST: Final = "http://127.0.0.1"
+_PERCENTILES: Final = [*range(1, 90), *(k / 10 for k in range(900, 1000))]
+
+
+def _combined(runs: list[tuple[int, dict[float, float]]], share: float) -> float:
+    """The ``share`` quantile of several runs' latencies, from each run's percentile table."""
+    total = sum(n for n, _ in runs)
+    for value in sorted({v for _, table in runs for v in table.values()}):
+        below = sum(
+            n * max((p for p, v in table.items() if v <= value), default=0) / 100
+            for n, table in runs
+        )
+        if below >= share * total:
+            return value
+    return max(v for _, table in runs for v in table.values())
+
+
 def _run_wrk(
-    port: int, clients: int, seconds: float, suffix: str = ""
+    ports: list[int], clients: int, seconds: float, suffix: str = ""
 ) -> tuple[float, float, float, int]:
-    """The same load from wrk (a C load generator), which leaves the CPU to the server."""
+    """The same load from wrk (a C load generator), which leaves the CPU to the server; one
+    wrk per server, the clients split evenly, their latencies combined."""
     paths = ["/search.json?q=" + urllib.parse.quote(q) + suffix for _, q in all_queries()]
     script = Path(tempfile.mkdtemp()) / "queries.lua"
     script.write_text(
@@ -107,28 +128,45 @@ def _run_wrk(
         "end\n"
         "done = function(summary, latency, requests)\n"
         "  local e = summary.errors\n"
-        "  io.write(string.format('RESULT %d %d %d %d\\n', summary.requests, summary.duration,\n"
-        "    latency:percentile(50), latency:percentile(95)))\n"
+        "  io.write(string.format('RESULT %d %d\\n', summary.requests, summary.duration))\n"
+        f"  for _, p in ipairs({{{','.join(str(p) for p in _PERCENTILES)}}}) do\n"
+        "    io.write(string.format('PCT %s %d\\n', p, latency:percentile(p)))\n"
+        "  end\n"
         "  io.write(string.format('ERRORS %d\\n', e.connect + e.read + e.write + e.status"
         " + e.timeout))\n"
         "end\n",
         encoding="utf-8",
     )
-    command = ["wrk", "-t2", f"-c{clients}", f"-d{int(seconds)}s", "-s", str(script)]
-    out = subprocess.run(
-        [*command, f"http://127.0.0.1:{port}/"], capture_output=True, text=True, check=True
-    ).stdout
-    fields = {
-        line.split()[0]: line.split()[1:]
-        for line in out.splitlines()
-        if line.startswith(("RESULT ", "ERRORS "))
-    }
-    requests, micros, p50, p95 = (int(v) for v in fields["RESULT"])
-    return requests / (micros / 1e6), p50 / 1000, p95 / 1000, int(fields["ERRORS"][0])
+    share = [clients // len(ports) + (k < clients % len(ports)) for k in range(len(ports))]
+    wrks = [
+        subprocess.Popen(
+            ["wrk", "-t2", f"-c{c}", f"-d{int(seconds)}s", "-s", str(script), f"{_HOST}:{port}/"],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for port, c in zip(ports, share, strict=True)
+    ]
+    runs: list[tuple[int, dict[float, float]]] = []
+    rate = 0.0
+    errors = 0
+    for wrk in wrks:
+        out, _ = wrk.communicate()
+        table: dict[float, float] = {}
+        for line in out.splitlines():
+            word, *values = line.split()
+            if word == "RESULT":
+                requests, micros = int(values[0]), int(values[1])
+                rate += requests / (micros / 1e6)
+            elif word == "PCT":
+                table[float(values[0])] = int(values[1]) / 1000
+            elif word == "ERRORS":
+                errors += int(values[0])
+        runs.append((requests, table))
+    return rate, _combined(runs, 0.5), _combined(runs, 0.95), errors
 
 
 def _run(
-    port: int, clients: int, seconds: float, suffix: str = ""
+    ports: list[int], clients: int, seconds: float, suffix: str = ""
 ) -> tuple[float, float, float, int]:
     queries = [q for _, q in all_queries()]
     latencies: list[float] = []
@@ -136,7 +174,15 @@ def _run(
     stop = time.monotonic() + seconds
     threads = [
         threading.Thread(
-            target=_client, args=(port, queries[k:] + queries[:k], stop, latencies, errors, suffix)
+            target=_client,
+            args=(
+                ports[k % len(ports)],
+                queries[k:] + queries[:k],
+                stop,
+                latencies,
+                errors,
+                suffix,
+            ),
         )
         for k in range(clients)
     ]
@@ -157,7 +203,9 @@ def _run(
 def main() -> None:
     """Start the server, run the load (optionally during an import), print a Markdown table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
-    parser.add_argument("--db", type=Path, help="library to serve (default: import the corpus)")
+    parser.add_argument(
+        "--db", help="library file or postgresql:// URL to serve (default: import the corpus)"
+    )
     parser.add_argument("--clients", type=int, nargs="+", default=[16])
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--port", type=int, default=8765)
@@ -169,73 +217,78 @@ def main() -> None:
         help="ask for the facet counts too (facets=1), as the search page computes them",
     )
     parser.add_argument(
-        "--workers", type=int, nargs="+", default=[1, 2], help="server processes to compare"
+        "--workers", type=int, nargs="+", default=[1, 2], help="processes per server to compare"
+    )
+    parser.add_argument(
+        "--servers",
+        type=int,
+        default=1,
+        help="separate `sucai serve` commands on consecutive ports, the clients split evenly",
     )
     args = parser.parse_args()
     if not CORPUS.is_dir():
         sys.exit(f"error: {CORPUS} is missing; the benchmark needs the shared corpus.")
     tmp = Path(tempfile.mkdtemp(prefix="sucai-load-"))
-    db = args.db or tmp / "lib.db"
+    db = args.db or str(tmp / "lib.db")
     if args.db is None:
-        subprocess.run([*SUCAI, "import", "--db", str(db), str(CORPUS)], check=False, cwd=ROOT)
+        subprocess.run([*SUCAI, "import", "--db", db, str(CORPUS)], check=False, cwd=ROOT)
     print(
         f"machine: {platform.node()} · {os.cpu_count()} cores · Python "
         f"{platform.python_version()} · {time.strftime('%Y-%m-%d')}"
     )
+    store = "PostgreSQL" if db.startswith("postgresql") else "SQLite"
+    ports = [args.port + k for k in range(args.servers)]
     rows = []
     run = partial(_run_wrk if args.wrk else _run, suffix="&facets=1" if args.facets else "")
     try:
         for workers in args.workers:
-            server = subprocess.Popen(
-                [
-                    *SUCAI,
-                    "serve",
-                    "--db",
-                    str(db),
-                    "--port",
-                    str(args.port),
-                    "--workers",
-                    str(workers),
-                ],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                cwd=ROOT,
-            )
+            servers = [
+                subprocess.Popen(
+                    [*SUCAI, "serve", "--db", db, "--port", str(port), "--workers", str(workers)],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    cwd=ROOT,
+                )
+                for port in ports
+            ]
+            label = f"{store}: {args.servers} × {workers}"
             try:
-                _wait(args.port, workers)
+                for port in ports:
+                    _wait(port, workers)
                 for clients in args.clients:
-                    rows.append(
-                        (workers, f"{clients} clients", *run(args.port, clients, args.seconds))
-                    )
+                    rows.append((label, f"{clients} clients", *run(ports, clients, args.seconds)))
                 if args.import_while:
-                    rows += _under_import(args, tmp, db, workers, run)
+                    rows += _under_import(args, tmp, db, workers, partial(run, ports), label)
             finally:
-                server.terminate()
-                server.wait()
+                for server in servers:
+                    server.terminate()
+                for server in servers:
+                    server.wait()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print("\n| server processes | load | searches/s | p50 ms | p95 ms | errors |")
-    print("|---:|---|---:|---:|---:|---:|")
-    for workers, name, rate, p50, p95, errors in rows:
-        print(f"| {workers} | {name} | {rate:.0f} | {p50:.1f} | {p95:.1f} | {errors} |")
+    print("\n| library: servers × processes | load | searches/s | p50 ms | p95 ms | errors |")
+    print("|---|---|---:|---:|---:|---:|")
+    for label, name, rate, p50, p95, errors in rows:
+        print(f"| {label} | {name} | {rate:.0f} | {p50:.1f} | {p95:.1f} | {errors} |")
 
 
-Row = tuple[int, str, float, float, float, int]
+Row = tuple[str, str, float, float, float, int]
 
 
 def _under_import(
     args: argparse.Namespace,
     tmp: Path,
-    db: Path,
+    db: str,
     workers: int,
-    run: Callable[[int, int, float], tuple[float, float, float, int]],
+    run: Callable[[int, float], tuple[float, float, float, int]],
+    label: str,
 ) -> list[Row]:
     """The same loads while a changed copy of the corpus is imported into the library."""
     copy = tmp / f"replica{workers}"
     if not copy.exists():
         copy = _replicate(tmp, workers)
     importer = subprocess.Popen(
-        [*SUCAI, "import", "--db", str(db), str(copy)],
+        [*SUCAI, "import", "--db", db, str(copy)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         cwd=ROOT,
@@ -244,7 +297,7 @@ def _under_import(
     rows: list[Row] = []
     for clients in args.clients:
         load = f"{clients} clients, import running"
-        rows.append((workers, load, *run(args.port, clients, args.seconds)))
+        rows.append((label, load, *run(clients, args.seconds)))
     running = importer.poll() is None
     importer.wait()
     print(f"import {'was still running at the end' if running else 'ended during'} the load")
