@@ -552,4 +552,8 @@ def open_library(db: str | Path, *, read_url: str | None = None) -> Library:
         from sucai.search.pg import PgSearchIndex
 
         return Library(store, PgSearchIndex(str(db), read_url=read_url))
-    return Library(store, SearchIndex(Path(f"{db}-search")))
+    index = SearchIndex(Path(f"{db}-search"))
+    # Another process may change stored articles (``sucai duplicates --keep``) and refresh the
+    # index: when the index reloads, cached article heads and outline paths may be stale.
+    index.on_reload(store.forget_cached)
+    return Library(store, index)

@@ -244,6 +244,25 @@ def test_keep_and_split_round_trip_and_search_follows(tmp_path: Path) -> None:
         assert [s.path.rsplit("/", 1)[-1] for s in library.get(article_id).sources] == ["b.txt"]
 
 
+def test_a_running_server_shows_the_kept_title_without_a_restart(tmp_path: Path) -> None:
+    """A server's library keeps article heads for its searches; ``--keep`` in another process
+    changes the title, and the server's next search must show the new one."""
+    db = tmp_path / "lib.db"
+    first, second, _ = _speech_variants(tmp_path)
+    with open_library(db) as library:
+        _ingest_each(library, [first, second])
+        (copy,) = library.duplicates().clusters[0].copies
+    with open_library(db) as server:
+        server.auto_sync = False
+        reader = server.reader()
+        (before,) = {hit.title for hit in reader.search("稳中求进工作总基调").hits}
+        assert before == "在全县经济工作会议上的讲话"
+        result = CliRunner().invoke(cli, ["duplicates", "--keep", str(copy.id), "--db", str(db)])
+        assert result.exit_code == 0, result.output
+        (after,) = {hit.title for hit in reader.search("稳中求进工作总基调").hits}
+        assert after == "坚定信心真抓实干奋力推动县域经济高质量发展"
+
+
 def test_unknown_copy_ids_are_one_line_errors(tmp_path: Path) -> None:
     db = tmp_path / "lib.db"
     for flag in ("--keep", "--split"):

@@ -87,6 +87,7 @@ class SearchIndex:
         self.schema = _schema()
         self._index: tantivy.Index | None = None
         self._stamp = -1  # mtime of tantivy's meta.json when the reader was last reloaded
+        self._on_reload: list[Callable[[], None]] = []
 
     # --- state -------------------------------------------------------------------------------
 
@@ -277,4 +278,10 @@ class SearchIndex:
         if stamp != self._stamp:
             index.reload()
             self._stamp = stamp
+            for fn in self._on_reload:
+                fn()
         return index.searcher()
+
+    def on_reload(self, fn: Callable[[], None]) -> None:
+        """Call ``fn`` whenever the searcher reloads a newer commit (this or another process's)."""
+        self._on_reload.append(fn)

@@ -431,6 +431,10 @@ class Store(Protocol):
         """Title, role, genre and date of articles, by id."""
         ...
 
+    def forget_cached(self) -> None:
+        """Drop the article heads and outline paths kept for searches (and its readers')."""
+        ...
+
     def outline_path(self, article_id: int, entry: int) -> tuple[tuple[str, bool], ...]:
         """An outline entry and its ancestors, top first, as ``(text, paid)``."""
         ...

@@ -796,6 +796,11 @@ class PostgresStore:
             self._heads.update((r[0], ArticleHead(*r)) for r in rows)
         return {a: self._heads[a] for a in article_ids if a in self._heads}
 
+    def forget_cached(self) -> None:
+        """Drop the article heads and outline paths kept for searches (and its readers')."""
+        self._heads.clear()
+        self._paths.clear()
+
     def outline_path(self, article_id: int, entry: int) -> tuple[tuple[str, bool], ...]:
         """An outline entry and its ancestors, top first: ``(text, paid)``, where ``paid``
         says whether the paragraph the entry stands on is in the paid part."""
