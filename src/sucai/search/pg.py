@@ -157,6 +157,8 @@ _KEPT: Final = sql.SQL("")  # marks the part of top() read from a kept pool
 _POOL_FROM: Final = 4 * POOL
 #: Counts of at least this many matches are kept (see :meth:`_Plan.count`).
 _COUNT_CACHE_FROM: Final = 1000
+#: 查重 reads at most about this many documents per lookup (see match_bigrams).
+_MATCH_ROWS: Final = 300
 _SIMILAR_WORDS: Final = 24
 _SIMILAR_POOL: Final = 400
 _GIN: Final = "CREATE INDEX IF NOT EXISTS search_docs_grams ON search_docs USING gin (grams)"
@@ -758,6 +760,66 @@ class PgSearchIndex:
         ranked = sorted(best, key=lambda a: -sum(sorted(best[a], reverse=True)[:3]))[:limit]
         summaries = store.summaries(ranked)
         return [Similar(summaries[a], sum(sorted(best[a], reverse=True)[:3])) for a in ranked]
+
+    # --- 查重 (see sucai.check.engine.CandidateIndex) -------------------------------------------
+
+    def bigram_doc_freqs(self, grams: Sequence[str]) -> dict[str, int]:
+        """How many documents (every kind) hold each folded bigram; 0 when none. One query."""
+        return self.doc_freqs("012", grams)
+
+    def match_bigrams(self, lookups: Sequence[Sequence[tuple[str, int]]], limit: int) -> list[int]:
+        """Rowids of the library paragraphs among the best ``limit`` documents of each lookup,
+        ascending and each once: all lookups in one statement (one round trip, one plan).
+
+        Ranked as the tantivy engine ranks them, BM25 over the ``bi`` field of every bigram of
+        the lookup from the index's statistics, but with a term frequency of 1 for a bigram a
+        document holds (a rare bigram seldom occurs twice in a paragraph; counting them costs
+        more than the lookup). The GIN index finds the documents holding the rarest bigrams,
+        as many of them as keep the lookup under :data:`_MATCH_ROWS` documents (at least one):
+        every document found is read and scored, and one holding only the common bigrams
+        would rank below them anyway.
+        """
+        if not lookups:
+            return []
+        stats = self.stats()
+        avg_bi = max(stats.bi_tokens / max(1, stats.docs), 1e-9)
+        queries: list[str] = []
+        grams: list[str] = []
+        weights: list[str] = []
+        for lookup in lookups:
+            found: list[str] = []
+            reads = 0
+            for gram, df in lookup:
+                if found and reads + df > _MATCH_ROWS:
+                    break
+                found.append(_lexeme(gram))
+                reads += df
+            queries.append(" | ".join(found))
+            # Bigrams are two letters or digits: no spaces to split them apart wrongly.
+            grams.append(" ".join(g for g, _ in lookup))
+            weights.append(" ".join(repr(stats.idf(df) * (_K1 + 1)) for _, df in lookup))
+        statement = """
+            WITH lookup AS MATERIALIZED (
+                SELECT q::tsquery AS q, string_to_array(g, ' ') AS grams,
+                    string_to_array(w, ' ')::float8[] AS weights
+                FROM unnest(%(q)s::text[], %(g)s::text[], %(w)s::text[]) AS l(q, g, w))
+            SELECT m.kind, m.rid FROM lookup l CROSS JOIN LATERAL (
+                SELECT d.kind, d.rid FROM search_docs d WHERE d.grams @@ l.q
+                ORDER BY (SELECT sum(x.weight) FROM unnest(l.grams, l.weights) AS x(gram, weight)
+                    WHERE strpos(d.body, x.gram) > 0)
+                    / (%(k)s + %(kb)s * (length(d.body) - 1)) DESC,
+                    d.article_id, d.kind, d.pos
+                LIMIT %(limit)s) m"""
+        params = {
+            "q": queries,
+            "g": grams,
+            "w": weights,
+            "k": 1 + _K1 * (1 - _B),
+            "kb": _K1 * _B / avg_bi,
+            "limit": limit,
+        }
+        hits = self._run(lambda conn: conn.execute(statement, params).fetchall(), primary=False)
+        return sorted({int(rid) for kind, rid in hits if kind == KIND_PARAGRAPH and rid})
 
 
 @dataclass(frozen=True, slots=True)
