@@ -871,8 +871,21 @@ class PgSearchIndex:
     # --- 查重 (see sucai.check.engine.CandidateIndex) -------------------------------------------
 
     def bigram_doc_freqs(self, grams: Sequence[str]) -> dict[str, int]:
-        """How many documents (every kind) hold each folded bigram; 0 when none. One query."""
-        return self.doc_freqs("012", grams)
+        """How many documents (every kind) hold each folded bigram; 0 when none. One query.
+
+        The thousands of bigrams of a long draft are looked up one by one in the primary key
+        (as ``term = ANY(…)`` the planner would rather read all of ``search_terms``).
+        """
+        rows = self._run(
+            lambda conn: conn.execute(
+                "SELECT q.term, (SELECT coalesce(sum(t.df), 0) FROM search_terms t "
+                "WHERE t.field IN ('0', '1', '2') AND t.term = q.term) "
+                "FROM unnest(%s::text[]) AS q(term)",
+                (list(grams),),
+            ).fetchall(),
+            primary=False,
+        )
+        return {str(term): int(df) for term, df in rows}
 
     def match_bigrams(self, lookups: Sequence[Sequence[tuple[str, int]]], limit: int) -> list[int]:
         """Rowids of the library paragraphs among the best ``limit`` documents of each lookup,
