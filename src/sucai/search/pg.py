@@ -157,6 +157,22 @@ _KEPT: Final = sql.SQL("")  # marks the part of top() read from a kept pool
 _POOL_FROM: Final = 4 * POOL
 #: Counts of at least this many matches are kept (see :meth:`_Plan.count`).
 _COUNT_CACHE_FROM: Final = 1000
+
+
+def _field_norms() -> list[int]:
+    """The document lengths tantivy can store (its ``FIELD_NORMS_TABLE``, as Lucene's): a
+    length is stored as the largest of them not above it. Exact up to 39, then groups of 8
+    whose step doubles from 2."""
+    norms = list(range(40))
+    start, step = 40, 2
+    while len(norms) < 256:
+        norms.extend(start + step * i for i in range(8))
+        start, step = start + 8 * step, 2 * step
+    return norms
+
+
+#: See :func:`_field_norms`.
+_FIELD_NORMS: Final = _field_norms()
 #: 查重 reads at most about this many documents per lookup (see match_bigrams).
 _MATCH_ROWS: Final = 100
 _SIMILAR_WORDS: Final = 24
@@ -891,13 +907,15 @@ class PgSearchIndex:
         """Rowids of the library paragraphs among the best ``limit`` documents of each lookup,
         ascending and each once: all lookups in one statement (one round trip, one plan).
 
-        Ranked as the tantivy engine ranks them, BM25 over the ``bi`` field of every bigram of
-        the lookup from the index's statistics, but with a term frequency of 1 for a bigram a
-        document holds (a rare bigram seldom occurs twice in a paragraph; counting them costs
-        more than the lookup). The GIN index finds the documents holding the rarest bigrams,
-        as many of them as keep the lookup under :data:`_MATCH_ROWS` documents (at least one):
-        every document found is read and scored, and one holding only the common bigrams
-        would rank below them anyway.
+        Ranked as the tantivy engine ranks them: BM25 over the ``bi`` field of every bigram
+        of the lookup, from the index's statistics, with document lengths rounded as tantivy
+        stores them (:data:`_FIELD_NORMS`; near copies of one text then tie, and the first
+        article wins in both). Term frequencies are substring counts (tantivy counts a
+        bigram again where it overlaps itself, as 哈哈 in 哈哈哈: seldom in a rare bigram).
+
+        The GIN index finds the documents holding the rarest bigrams, as many of them as keep
+        the lookup under :data:`_MATCH_ROWS` documents (at least one): every document found
+        is read and scored, and one holding only the common bigrams would rank below them.
         """
         if not lookups:
             return []
@@ -924,18 +942,24 @@ class PgSearchIndex:
                     string_to_array(w, ' ')::float8[] AS weights
                 FROM unnest(%(q)s::text[], %(g)s::text[], %(w)s::text[]) AS l(q, g, w))
             SELECT m.kind, m.rid FROM lookup l CROSS JOIN LATERAL (
-                SELECT d.kind, d.rid FROM search_docs d WHERE d.grams @@ l.q
-                ORDER BY (SELECT sum(x.weight) FROM unnest(l.grams, l.weights) AS x(gram, weight)
-                    WHERE strpos(d.body, x.gram) > 0)
-                    / (%(k)s + %(kb)s * (length(d.body) - 1)) DESC,
-                    d.article_id, d.kind, d.pos
+                SELECT d.kind, d.rid FROM search_docs d CROSS JOIN LATERAL (
+                    -- The text read once a row, not once a bigram (a long one is compressed).
+                    SELECT d.body || '' AS body, %(k)s + %(kb)s * (%(norms)s::int[])[width_bucket(
+                        greatest(length(d.body) - 1, 0), %(norms)s::int[])] AS norm OFFSET 0) n
+                WHERE d.grams @@ l.q
+                ORDER BY (SELECT sum(x.weight * t.tf / (t.tf + n.norm))
+                    FROM unnest(l.grams, l.weights) AS x(gram, weight) CROSS JOIN LATERAL (
+                        SELECT (octet_length(n.body) - octet_length(replace(n.body, x.gram, '')))
+                            ::float8 / octet_length(x.gram) AS tf) t
+                    WHERE strpos(n.body, x.gram) > 0) DESC, d.article_id, d.kind, d.pos
                 LIMIT %(limit)s) m"""
         params = {
             "q": queries,
             "g": grams,
             "w": weights,
-            "k": 1 + _K1 * (1 - _B),
+            "k": _K1 * (1 - _B),
             "kb": _K1 * _B / avg_bi,
+            "norms": _FIELD_NORMS,
             "limit": limit,
         }
         hits = self._run(lambda conn: conn.execute(statement, params).fetchall(), primary=False)
