@@ -39,6 +39,40 @@ def library(tmp_path: Path) -> Iterator[Library]:
         yield lib
 
 
+# --- 查重 (issue 6) on both stores (issue 7) ----------------------------------------------------
+
+#: The state-council reports of the 查重 libraries (tests/check, tests/contract/test_check.py).
+REPORTS = (
+    "000_2025_2025年中华人民共和国国务院政府工作报告.txt",
+    "004_2023_2023年中华人民共和国国务院政府工作报告.txt",
+    "013_2018_2018年中华人民共和国国务院政府工作报告.txt",
+)
+
+
+def _import_reports(library: Library) -> Library:
+    folder = CORPUS / "reports" / "state_council"
+    if not folder.is_dir():
+        pytest.skip("../shared/corpus is not beside the project")
+    report = library.ingest([folder / name for name in REPORTS])
+    assert not report.failed and report.new_articles >= 3
+    return library
+
+
+@pytest.fixture(scope="session")
+def sqlite_reports(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
+    """Three government work reports (2025, 2023, 2018) in a SQLite library of their own."""
+    with open_library(tmp_path_factory.mktemp("check") / "lib.db") as library:
+        yield _import_reports(library)
+
+
+@pytest.fixture(scope="session")
+def postgres_reports(pg_cluster: PgCluster) -> Iterator[Library]:
+    """The same three reports in a PostgreSQL library (search index in PostgreSQL too)."""
+    pg_cluster.psql("CREATE DATABASE check_reports TEMPLATE sucai_template")
+    with open_library(pg_cluster.url_of("check_reports")) as library:
+        yield _import_reports(library)
+
+
 # --- PostgreSQL (issue 7): one throw-away cluster per session, a fresh database per test ------
 
 

@@ -220,11 +220,6 @@ class Library:
             IngestError: the draft file is missing, unreadable or not a draft format.
             UserError: the draft has no text, or a stock phrase is only punctuation.
         """
-        if not isinstance(self.index, SearchIndex):
-            raise UserError(
-                "查重 (check) does not run on a PostgreSQL library yet: export the library to "
-                "a SQLite file (or import the same files into one) and check against that."
-            )
         if isinstance(draft, Path):
             paragraphs = draft_from_path(draft, encoding)
             name = name or draft.name

@@ -166,6 +166,10 @@ class Accounts:
         """Today's date in local time (tiers expire at the end of their last local day)."""
         return self.clock().astimezone().date()
 
+    def _midnight(self) -> str:
+        """Local midnight as stored: where today's downloads start."""
+        return _iso(datetime.combine(self.today(), datetime.min.time()).astimezone())
+
     def visitor(self) -> Account:
         """The account of someone not signed in."""
         return Account(None, self.today())
@@ -365,11 +369,11 @@ class Accounts:
         """Downloads the account made since local midnight."""
         if account.user is None:
             return 0
-        midnight = datetime.combine(self.today(), datetime.min.time()).astimezone()
-        return self.store.count_audit(account.user.id, "download", _iso(midnight))
+        return self.store.count_audit(account.user.id, "download", self._midnight())
 
     def record_download(self, account: Account, target: str, fmt: str, ip: str) -> None:
-        """Check the daily quota and record a download in the audit log.
+        """Check the daily quota and record a download in the audit log, as one step in the
+        store: concurrent downloads of an account (threads, servers) never exceed its quota.
 
         Raises:
             AuthError: a visitor (downloads need an account).
@@ -378,11 +382,22 @@ class Accounts:
         if account.user is None:
             raise AuthError("下载需要登录：请先登录或开通会员。")
         quota = account.daily_quota
-        if quota is not None and self.downloads_today(account) >= quota:
+        if quota is None:
+            self.audit(account, "download", target, fmt, ip)
+            return
+        if not self.store.add_download(
+            at=self._now(),
+            user_id=account.user.id,
+            user_name=account.name,
+            target=target,
+            format=fmt,
+            ip=ip,
+            since=self._midnight(),
+            quota=quota,
+        ):
             raise QuotaExceededError(
                 f"今日下载次数已用完（每日 {quota} 次），请明天再试或联系管理员提高额度。"
             )
-        self.audit(account, "download", target, fmt, ip)
 
     def audit(self, account: Account, action: str, target: str, fmt: str, ip: str) -> None:
         """Append a line to the audit log."""

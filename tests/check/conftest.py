@@ -1,4 +1,5 @@
-"""Fixtures of the 查重 tests: a few state-council reports imported once, and edited drafts."""
+"""Fixtures of the 查重 tests: a few state-council reports imported once per store, and edited
+drafts."""
 
 from __future__ import annotations
 
@@ -8,21 +9,13 @@ from typing import TYPE_CHECKING
 import pytest
 from opencc import OpenCC
 
-from sucai import open_library
 from sucai.check import counted
-from tests.conftest import CORPUS
+from sucai.store.sqlite import SqliteStore
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from pathlib import Path
 
     from sucai import Library
-
-REPORTS = (
-    "000_2025_2025年中华人民共和国国务院政府工作报告.txt",
-    "004_2023_2023年中华人民共和国国务院政府工作报告.txt",
-    "013_2018_2018年中华人民共和国国务院政府工作报告.txt",
-)
 
 #: Text written for these tests: found nowhere in the corpus.
 NEW_TEXT = (
@@ -33,17 +26,19 @@ NEW_TEXT = (
 )
 
 
-@pytest.fixture(scope="session")
-def reports_library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
-    """Three government work reports (2025, 2023, 2018) in a library of their own."""
-    folder = CORPUS / "reports" / "state_council"
-    if not folder.is_dir():
-        pytest.skip("../shared/corpus is not beside the project")
-    db = tmp_path_factory.mktemp("check") / "lib.db"
-    with open_library(db) as library:
-        report = library.ingest([folder / name for name in REPORTS])
-        assert not report.failed and report.new_articles >= 3
-        yield library
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def reports_library(request: pytest.FixtureRequest) -> Library:
+    """The three reports, on SQLite and then on PostgreSQL (issue 7: 查重 on both stores)."""
+    # sqlite_reports and postgres_reports live in tests/conftest.py: the contract tests use
+    # them too.
+    library: Library = request.getfixturevalue(f"{request.param}_reports")
+    return library
+
+
+def library_db(library: Library) -> str:
+    """What ``--db`` names a library by: its file, or its ``postgresql://`` URL."""
+    store = library.store
+    return str(store.path if isinstance(store, SqliteStore) else store.url)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)

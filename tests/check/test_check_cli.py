@@ -9,7 +9,7 @@ import docx
 from click.testing import CliRunner
 
 from sucai.cli import cli
-from tests.check.conftest import build_draft, write_draft
+from tests.check.conftest import build_draft, library_db, write_draft
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -17,14 +17,12 @@ if TYPE_CHECKING:
     from sucai import Library
 
 
-def _db(library: Library) -> str:
-    return str(library.store.path)  # type: ignore[attr-defined]
-
-
 def test_check_json_prints_the_whole_report(reports_library: Library, tmp_path: Path) -> None:
     pieces = build_draft(reports_library)
     draft = write_draft(tmp_path / "草稿.txt", pieces)
-    result = CliRunner().invoke(cli, ["check", str(draft), "--json", "--db", _db(reports_library)])
+    result = CliRunner().invoke(
+        cli, ["check", str(draft), "--json", "--db", library_db(reports_library)]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     expected = reports_library.check(draft)
@@ -61,7 +59,7 @@ def test_check_writes_html_and_docx_reports(reports_library: Library, tmp_path: 
             "--docx",
             str(word),
             "--db",
-            _db(reports_library),
+            library_db(reports_library),
         ],
     )
     assert result.exit_code == 0, result.output
@@ -83,11 +81,15 @@ def test_check_of_a_missing_or_unsupported_file_fails_clearly(
     reports_library: Library, tmp_path: Path
 ) -> None:
     runner = CliRunner()
-    result = runner.invoke(cli, ["check", str(tmp_path / "无.txt"), "--db", _db(reports_library)])
+    result = runner.invoke(
+        cli, ["check", str(tmp_path / "无.txt"), "--db", library_db(reports_library)]
+    )
     assert result.exit_code == 1
     assert f"Error: {tmp_path / '无.txt'}: no such file." in result.output
     (tmp_path / "x.pdf").write_bytes(b"%PDF")
-    result = runner.invoke(cli, ["check", str(tmp_path / "x.pdf"), "--db", _db(reports_library)])
+    result = runner.invoke(
+        cli, ["check", str(tmp_path / "x.pdf"), "--db", library_db(reports_library)]
+    )
     assert result.exit_code == 1
     assert "a draft to check must be one of .docx, .markdown, .md, .text, .txt" in result.output
 
@@ -97,7 +99,7 @@ def test_check_of_new_text_says_nothing_was_found(reports_library: Library, tmp_
     draft.write_text(
         "今天的风很大，树叶在院子里打着旋儿，谁也说不清它们最后会落到哪里去。", "utf-8"
     )
-    result = CliRunner().invoke(cli, ["check", str(draft), "--db", _db(reports_library)])
+    result = CliRunner().invoke(cli, ["check", str(draft), "--db", library_db(reports_library)])
     assert result.exit_code == 0
     assert "总文字复制比 0.0%" in result.output
     assert "没有找到相似的库内材料（0%）。" in result.output

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.check.conftest import build_draft, draft_text
 from tests.web.conftest import (  # the seed library, its accounts and a client
     app_client,
     csrf_of,
@@ -17,6 +18,8 @@ from tests.web.conftest import (  # the seed library, its accounts and a client
 from tests.web.test_leaks import paid_only_sentences
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from starlette.testclient import TestClient
 
     from sucai import Library
@@ -101,3 +104,23 @@ def test_check_errors_use_the_json_envelope(app_client: TestClient) -> None:
         assert response.status_code == status, body
         assert body["ok"] is False and body["status"] == status
         assert body["errors"] and body["error"] == "; ".join(body["errors"])
+
+
+def test_check_json_gives_the_library_report_on_both_stores(
+    reports_library: Library, tmp_path: Path
+) -> None:
+    from starlette.testclient import TestClient
+
+    from sucai.web import WebSettings, create_app
+
+    text = draft_text(build_draft(reports_library))
+    expected = reports_library.check(text)
+    app = create_app(reports_library, WebSettings(upload_dir=tmp_path / "uploads"))
+    with TestClient(app) as client:
+        token = csrf_of(client, "/check")
+        body = client.post("/check.json", data={"text": text, "csrf": token}).json()
+        page = client.post("/check", data={"text": text, "csrf": token})
+    assert body["ok"] is True, body
+    assert body["ratio"] == round(expected.ratio, 4) and body["copied"] == expected.copied
+    assert [s["article_id"] for s in body["sources"]] == [s.article_id for s in expected.sources]
+    assert page.status_code == 200 and 'class="ck-para ck-high"' in page.text

@@ -5,9 +5,15 @@ Each test runs on SQLite and on PostgreSQL and asserts exact values, ids include
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
-from sucai.store import ApiToken, AuditEntry, User
+import pytest
+
+from sucai.errors import QuotaExceededError
+from sucai.store import ApiToken, AuditEntry, User, open_store
+from sucai.store.sqlite import SqliteStore
 from sucai.users import Accounts
 
 if TYPE_CHECKING:
@@ -142,3 +148,51 @@ def test_the_accounts_service_signs_in_and_enforces_quota(store: Store) -> None:
     assert account.user == user
     accounts.record_download(account, "12", "docx", "127.0.0.1")
     assert accounts.downloads_today(account) == 1
+
+
+def test_the_store_records_a_download_only_below_the_quota(store: Store) -> None:
+    user = _add(store, "甲")
+    other = _add(store, "乙")
+    download = {"user_name": "甲", "target": "12", "format": "docx", "ip": "127.0.0.1"}
+    assert store.add_download(at=T0, user_id=user.id, since=T0, quota=2, **download)
+    assert store.add_download(at=T1, user_id=user.id, since=T0, quota=2, **download)
+    assert not store.add_download(at=T1, user_id=user.id, since=T0, quota=2, **download)
+    # Another account, another day, or a larger quota: recorded.
+    assert store.add_download(at=T1, user_id=other.id, since=T0, quota=2, **download)
+    assert store.add_download(at=T2, user_id=user.id, since=T2, quota=2, **download)
+    assert store.add_download(at=T2, user_id=user.id, since=T0, quota=4, **download)
+    assert store.count_audit(user.id, "download", T0) == 4
+    assert [e.at for e in store.audit_entries(limit=10, user_id=user.id)] == [T2, T2, T1, T0]
+
+
+def test_concurrent_downloads_from_several_servers_stop_at_the_quota(store: Store) -> None:
+    quota, clients = 3, 12
+    accounts = Accounts(store)
+    accounts.add("会员甲", "correct-horse-1", tier="会员", expires_on="2099-12-31", daily_quota=3)
+    _, token = accounts.sign_in("会员甲", "correct-horse-1", "127.0.0.1")
+    where = store.path if isinstance(store, SqliteStore) else store.url  # type: ignore[attr-defined]
+    # Each client is a server of its own (its own store and connections); all start together.
+    stores = [open_store(where) for _ in range(clients)]
+    start = threading.Barrier(clients)
+
+    def download(client: int) -> bool:
+        service = Accounts(stores[client])
+        account = service.from_session(token)
+        start.wait()
+        try:
+            service.record_download(account, f"article:{client}", "docx", "127.0.0.1")
+        except QuotaExceededError:
+            return False
+        return True
+
+    try:
+        with ThreadPoolExecutor(clients) as pool:
+            done = list(pool.map(download, range(clients)))
+    finally:
+        for opened in stores:
+            opened.close()
+    assert done.count(True) == quota
+    account = accounts.from_session(token)
+    assert accounts.downloads_today(account) == quota
+    with pytest.raises(QuotaExceededError, match="每日 3 次"):
+        accounts.record_download(account, "article:99", "docx", "127.0.0.1")

@@ -245,3 +245,107 @@ def test_migrate_copies_merged_copies_sketches_and_links_both_ways(
     migrate(pg_url, tmp_path / "back.db")
     with open_library(tmp_path / "back.db") as back:
         assert plain(_everything(back)) == plain(_everything(sqlite))
+
+
+def _index_tables(url: str) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows of a PostgreSQL library's search index that a search reads (not their order
+    on disk, nor the kept caches)."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return {
+            "docs": conn.execute(
+                "SELECT kind, article_id, pos, rid, year, genre, role, source, heading, paid, "
+                "wl, tl, body, words, title, grams::text FROM search_docs "
+                "ORDER BY kind, article_id, pos"
+            ).fetchall(),
+            "terms": conn.execute(
+                "SELECT field::text, term, df FROM search_terms WHERE df > 0 ORDER BY 1, 2"
+            ).fetchall(),
+            "meta": conn.execute("SELECT key, value FROM search_meta ORDER BY key").fetchall(),
+        }
+
+
+def test_keep_updates_the_postgresql_index_as_a_rebuild_would(
+    tmp_path: Path, both: tuple[Library, Library], pg_url: str
+) -> None:
+    first, second, third = _speech_variants(tmp_path)
+    notice = _write(tmp_path / "notice.txt", "关于进一步加强安全生产工作的通知", OTHER)
+    same(both, lambda lib: _ingest_each(lib, [first, second, third, notice]))
+    postgres = both[1]
+    before = _index_tables(pg_url)
+    copy = postgres.store.merged_copies()[0]
+    same(both, lambda lib: lib.keep_copy(copy.id))
+    kept = _index_tables(pg_url)
+    assert kept["docs"] != before["docs"] and kept["terms"] != before["terms"]
+    postgres.reindex()
+    assert _index_tables(pg_url) == kept
+    for text in ("三十二个", "三十五个", "同志们", "安全生产", "来源:" + tmp_path.name + " 经济"):
+        same(both, lambda lib, text=text: _search(lib, text))
+
+
+def _posts(count: int, changed: set[int]) -> list[str]:
+    """``count`` paragraphs on work safety; those in ``changed`` on fire checks instead."""
+    return [
+        f"{n}号岗位的{'消防检查' if n in changed else '安全生产'}责任要落实到人，确保万无一失。"
+        for n in range(1, count + 1)
+    ]
+
+
+def _stale_pools(url: str) -> list[tuple[int, str]]:
+    """Kept pools (search_pools) that are not their lexeme's first documents in table order."""
+    import psycopg
+
+    from sucai.search.pg import POOL
+
+    with psycopg.connect(url) as conn:
+        conn.execute("SET synchronize_seqscans = off")
+        pools = conn.execute("SELECT kind, term, tids::text FROM search_pools").fetchall()
+        stale = []
+        for kind, term, tids in pools:
+            (first,) = conn.execute(
+                f"SELECT array_agg(ctid)::text FROM (SELECT ctid FROM search_docs_{kind} "
+                "WHERE grams @@ array_to_tsvector(ARRAY[%s])::text::tsquery LIMIT %s) s",
+                (term, POOL),
+            ).fetchone()
+            if first != tids:
+                stale.append((kind, term))
+        return stale
+
+
+def test_kept_totals_facets_and_pools_follow_keeps_and_splits(
+    tmp_path: Path, both: tuple[Library, Library], pg_url: str
+) -> None:
+    # More than 1,000 matches: PostgreSQL keeps the total and the facet counts; more than
+    # 2,000 documents of a lexeme: it keeps its pool.
+    title = "在全县安全生产工作会议上的讲话"
+    first = _write(tmp_path / "a.txt", title, _posts(1100, set()))
+    second = _write(tmp_path / "b.txt", title, _posts(1100, set(range(1, 1100, 14))))
+    same(both, lambda lib: _ingest_each(lib, [first, second]))
+    (copy,) = same(both, lambda lib: lib.store.merged_copies())
+
+    def found(lib: Library) -> Any:
+        query = "安全生产 责任"
+        page = _search(lib, query)
+        return lib.search(query).total, page[0], page[2]["genre"], _search(lib, "消防")[0]
+
+    assert same(both, found) == [1100, 1100, [["讲话", 1100]], 0]
+    same(both, lambda lib: lib.keep_copy(copy["id"]))
+    assert same(both, found) == [1021, 1021, [["讲话", 1021]], 79]
+    # The old text is a copy now: an article again, the index grows past 2,000 documents.
+    (old,) = same(both, lambda lib: lib.store.merged_copies())
+    same(both, lambda lib: lib.split_copy(old["id"]))
+    assert same(both, found) == [2121, 2121, [["讲话", 2121]], 79]
+    third = _write(tmp_path / "c.txt", title, _posts(1100, set(range(5, 1100, 20))))
+    same(both, lambda lib: _ingest_each(lib, [third]))
+    (copy,) = same(both, lambda lib: lib.store.merged_copies())
+    import psycopg
+
+    with psycopg.connect(pg_url) as conn:
+        (pools,) = conn.execute("SELECT count(*) FROM search_pools").fetchone()  # type: ignore[misc]
+    assert pools > 0
+    same(both, lambda lib: lib.keep_copy(copy["id"]))
+    assert same(both, found) == [2145, 2145, [["讲话", 2145]], 55]  # merged into article 1
+    assert _stale_pools(pg_url) == []
+    for text in ("100号岗位", "消防检查", "确保万无一失 -消防"):
+        same(both, lambda lib, text=text: _search(lib, text)[0::2])

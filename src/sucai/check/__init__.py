@@ -12,11 +12,14 @@ Method
    simplified with :func:`sucai.search.fold.fold`, then keep only *counted characters* (CJK,
    letters, digits), each with its offset in the original text. Changed punctuation and
    whitespace disappear here; ratios count these characters only.
-2. **Find candidates** in the existing tantivy search index (no side index, so nothing to keep
-   in sync): every sentence of the draft (short ones merged, long ones cut at 60 characters)
+2. **Find candidates** in the library's search index (no side index, so nothing to keep in
+   sync): every sentence of the draft (short ones merged, long ones cut at 60 characters)
    becomes one OR-query of its 16 rarest character bigrams (document frequency from the
-   index) on the ``bi`` field; the best 8 paragraphs of each query are candidates. A copied
+   index), ranked by BM25; the best 8 paragraphs of each query are candidates. A copied
    sentence keeps most of its rare bigrams through light edits, so its source ranks first.
+   Both indexes answer this (:class:`~sucai.check.engine.CandidateIndex`): tantivy's ``bi``
+   field, and PostgreSQL's ``search_terms`` and ``grams`` (all lookups in one statement),
+   so a SQLite and a PostgreSQL library of the same files give the same report.
 3. **Align** (:mod:`sucai.check.align`): 4-character seeds shared by the draft and a candidate
    are merged along diagonals into exact runs, and runs are chained when the gaps between
    them are at most 6 characters in both texts — one inserted, deleted or changed character,

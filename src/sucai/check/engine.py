@@ -4,22 +4,20 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from typing import TYPE_CHECKING, Final
-
-import tantivy
+from typing import TYPE_CHECKING, Final, Protocol
 
 from sucai.check.align import DraftIndex, align
 from sucai.check.report import CheckedParagraph, MatchSpan, OverlapReport, SourceShare
 from sucai.check.text import compact, quoted_ranges, sentence_chunks
-from sucai.search.index import KIND_PARAGRAPH
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from sucai.check.align import Chain
     from sucai.check.text import Compact, StockPhrases
-    from sucai.search.index import SearchIndex
     from sucai.store import ParagraphRow, Store
 
-__all__ = ["DEFAULT_MIN_SPAN", "check_paragraphs"]
+__all__ = ["DEFAULT_MIN_SPAN", "CandidateIndex", "check_paragraphs"]
 
 #: Spans shorter than this many counted characters are not counted (CNKI uses 13 too).
 DEFAULT_MIN_SPAN: Final = 13
@@ -27,6 +25,27 @@ DEFAULT_MIN_SPAN: Final = 13
 _RARE_BIGRAMS: Final = 16
 #: Library paragraphs taken per lookup (copies of one text in several compilations share it).
 _HITS_PER_CHUNK: Final = 8
+
+
+class CandidateIndex(Protocol):
+    """What 查重 asks of a search index: the tantivy one
+    (:class:`~sucai.search.index.SearchIndex`) and the PostgreSQL one
+    (:class:`~sucai.search.pg.PgSearchIndex`) both answer it, from the same statistics."""
+
+    def bigram_doc_freqs(self, grams: Sequence[str]) -> dict[str, int]:
+        """How many documents (paragraphs, titles, outline entries) hold each folded
+        character bigram; 0 when none. One lookup for all of them."""
+        ...
+
+    def match_bigrams(self, lookups: Sequence[Sequence[tuple[str, int]]], limit: int) -> list[int]:
+        """Rowids of the library paragraphs among the best ``limit`` documents of each lookup.
+
+        A lookup is an OR-query of bigrams, given with their document frequencies, rarest
+        first; documents rank by BM25 over the bigrams they hold. Titles and outline entries
+        take their places in a lookup's best ``limit`` but are left out of the answer.
+        Returns ascending rowids, each once.
+        """
+        ...
 
 
 def _merge(ranges: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
@@ -39,44 +58,29 @@ def _merge(ranges: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
-def _candidates(index: SearchIndex, folded: list[str]) -> list[int]:
+def _candidates(index: CandidateIndex, folded: list[str]) -> list[int]:
     """Rowids of library paragraphs sharing rare bigrams with some sentence of the draft."""
-    searcher = index.searcher()
-    schema = index.schema
-    should = tantivy.Occur.Should
-    frequency: dict[str, int] = {}
-    addresses: list[tantivy.DocAddress] = []
-    for text in folded:
-        for chunk in sentence_chunks(text):
-            grams = {
-                chunk[k : k + 2]
-                for k in range(len(chunk) - 1)
-                if chunk[k].isalnum() and chunk[k + 1].isalnum()
-            }
-            for gram in grams:
-                if gram not in frequency:
-                    frequency[gram] = searcher.doc_freq("bi", gram)
-            rare = sorted((g for g in grams if frequency[g]), key=lambda g: (frequency[g], g))
-            if not rare:
-                continue
-            # No Must clause on ``kind``: intersecting with every paragraph costs 20× the
-            # lookup itself; titles and outline entries are dropped below instead.
-            query = tantivy.Query.boolean_query(
-                [(should, tantivy.Query.term_query(schema, "bi", g)) for g in rare[:_RARE_BIGRAMS]]
-            )
-            addresses.extend(a for _, a in searcher.search(query, _HITS_PER_CHUNK).hits)
-    if not addresses:
-        return []
-    kinds = searcher.fast_field_values("kind", addresses)
-    rids = searcher.fast_field_values("rid", addresses)
-    return sorted(
-        {int(r or 0) for k, r in zip(kinds, rids, strict=True) if k == KIND_PARAGRAPH and r}
-    )
+    chunks = [
+        {
+            chunk[k : k + 2]
+            for k in range(len(chunk) - 1)
+            if chunk[k].isalnum() and chunk[k + 1].isalnum()
+        }
+        for text in folded
+        for chunk in sentence_chunks(text)
+    ]
+    frequency = index.bigram_doc_freqs(sorted(set().union(*chunks)))
+    lookups: list[list[tuple[str, int]]] = []
+    for grams in chunks:
+        rare = sorted((g for g in grams if frequency[g]), key=lambda g: (frequency[g], g))
+        if rare:
+            lookups.append([(g, frequency[g]) for g in rare[:_RARE_BIGRAMS]])
+    return index.match_bigrams(lookups, _HITS_PER_CHUNK) if lookups else []
 
 
 def check_paragraphs(
     store: Store,
-    index: SearchIndex,
+    index: CandidateIndex,
     paragraphs: list[str],
     *,
     stock: StockPhrases,
@@ -87,7 +91,7 @@ def check_paragraphs(
 
     Args:
         store: the library.
-        index: its search index (up to date).
+        index: its search index (up to date): tantivy's or PostgreSQL's.
         paragraphs: the draft, one string per paragraph.
         stock: stock phrases that never count as copied.
         min_span: the shortest span counted, in counted characters (≥ 5).

@@ -25,7 +25,7 @@ from sucai.errors import StoreError
 from sucai.search.tokenize import TOKENIZER_ID, prepare_batch
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterator, Sequence
     from pathlib import Path
 
     from sucai.store import IndexArticle, Store
@@ -285,3 +285,31 @@ class SearchIndex:
     def on_reload(self, fn: Callable[[], None]) -> None:
         """Call ``fn`` whenever the searcher reloads a newer commit (this or another process's)."""
         self._on_reload.append(fn)
+
+    # --- 查重 (see sucai.check.engine.CandidateIndex) -------------------------------------------
+
+    def bigram_doc_freqs(self, grams: Sequence[str]) -> dict[str, int]:
+        """How many documents (every kind) hold each folded bigram; 0 when none."""
+        searcher = self.searcher()
+        return {g: searcher.doc_freq("bi", g) for g in grams}
+
+    def match_bigrams(self, lookups: Sequence[Sequence[tuple[str, int]]], limit: int) -> list[int]:
+        """Rowids of the library paragraphs among the best ``limit`` documents of each lookup
+        (an OR-query of its bigrams, ranked by BM25), ascending and each once."""
+        searcher = self.searcher()
+        should = tantivy.Occur.Should
+        addresses: list[tantivy.DocAddress] = []
+        for grams in lookups:
+            # No Must clause on ``kind``: intersecting with every paragraph costs 20× the
+            # lookup itself; titles and outline entries are dropped below instead.
+            query = tantivy.Query.boolean_query(
+                [(should, tantivy.Query.term_query(self.schema, "bi", g)) for g, _ in grams]
+            )
+            addresses.extend(a for _, a in searcher.search(query, limit).hits)
+        if not addresses:
+            return []
+        kinds = searcher.fast_field_values("kind", addresses)
+        rids = searcher.fast_field_values("rid", addresses)
+        return sorted(
+            {int(r or 0) for k, r in zip(kinds, rids, strict=True) if k == KIND_PARAGRAPH and r}
+        )

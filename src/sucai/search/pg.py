@@ -157,8 +157,29 @@ _KEPT: Final = sql.SQL("")  # marks the part of top() read from a kept pool
 _POOL_FROM: Final = 4 * POOL
 #: Counts of at least this many matches are kept (see :meth:`_Plan.count`).
 _COUNT_CACHE_FROM: Final = 1000
+
+
+def _field_norms() -> list[int]:
+    """The document lengths tantivy can store (its ``FIELD_NORMS_TABLE``, as Lucene's): a
+    length is stored as the largest of them not above it. Exact up to 39, then groups of 8
+    whose step doubles from 2."""
+    norms = list(range(40))
+    start, step = 40, 2
+    while len(norms) < 256:
+        norms.extend(start + step * i for i in range(8))
+        start, step = start + 8 * step, 2 * step
+    return norms
+
+
+#: See :func:`_field_norms`.
+_FIELD_NORMS: Final = _field_norms()
+#: 查重 reads at most about this many documents per lookup (see match_bigrams).
+_MATCH_ROWS: Final = 100
 _SIMILAR_WORDS: Final = 24
 _SIMILAR_POOL: Final = 400
+#: The documents of some articles (``%s``: their ids): every kind named, so that the primary
+#: key (kind, article_id, pos) finds them.
+_OF_ARTICLES: Final = "kind IN (0, 1, 2) AND article_id = ANY(%s)"
 _GIN: Final = "CREATE INDEX IF NOT EXISTS search_docs_grams ON search_docs USING gin (grams)"
 _COLUMNS: Final = (
     "kind",
@@ -413,17 +434,19 @@ class PgSearchIndex:
     def refresh(self, store: Store, article_ids: list[int]) -> None:
         """Re-index articles whose text changed or that are gone (``sucai duplicates``).
 
-        Articles the index has not reached yet are left to :meth:`sync`. Otherwise the index
-        is rebuilt in one transaction (other servers search the previous state until it
-        commits): the corpus statistics, the kept pools and the kept counts all change with
-        an article's text, and a rebuild gives exactly what a fresh index of the library has.
+        Articles the index has not reached yet are left to :meth:`sync`. The others'
+        documents are replaced in one transaction (other servers search the previous state
+        until it commits), and what was derived from them follows: their term frequencies in
+        ``search_terms`` and the corpus totals in ``search_meta`` (the same numbers a rebuild
+        would find), the kept pools they enter or leave (made afresh), and every kept count
+        and facet count (counted again by the next search that needs them).
         """
         last = self.indexed_up_to()
-        if last is None or not any(i <= last for i in article_ids):
+        ids = sorted({i for i in article_ids if last is not None and i <= last})
+        if not ids:
             return
-        newest = store.max_article_id()
         with self._lock:
-            self._run(lambda conn: self._sync(conn, store, newest, None, force=True), primary=True)
+            self._run(lambda conn: self._refresh(conn, store, ids), primary=True)
 
     def _sync(
         self,
@@ -431,19 +454,14 @@ class PgSearchIndex:
         store: Store,
         newest: int,
         on_progress: Callable[[int, int], None] | None,
-        *,
-        force: bool = False,
     ) -> int:
-        """:meth:`sync` on one connection; -1 when another server did it meanwhile.
-
-        ``force``: rebuild the whole index even when it is up to date (:meth:`refresh`).
-        """
+        """:meth:`sync` on one connection; -1 when another server did it meanwhile."""
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
             last = self._up_to(self._meta(conn))  # another server may have synced meanwhile
-            if last is not None and last == newest and not force:
+            if last is not None and last == newest:
                 return -1
-            rebuild = force or last is None or last > newest
+            rebuild = last is None or last > newest
             if rebuild:
                 conn.execute(_DROP)
                 for statement in _SCHEMA:
@@ -630,6 +648,113 @@ class PgSearchIndex:
             for (term,) in terms:
                 conn.execute(statement, (kind, term, _lexeme(term)))
 
+    def _refresh(self, conn: psycopg.Connection[Any], store: Store, ids: list[int]) -> None:
+        """:meth:`refresh` on one connection."""
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+            # A new version of the watermark row, first: a search that counted the old
+            # documents can no longer keep its count (see _Plan._keep).
+            found = conn.execute(
+                "UPDATE search_meta SET value = value WHERE key = 'last' RETURNING value"
+            ).fetchone()
+            meta = self._meta(conn)
+            if found is None or self._up_to(meta) is None:
+                return  # the next sync rebuilds the index anyway
+            last = int(found[0])
+            ids = [i for i in ids if i <= last]
+            conn.execute(
+                'CREATE TEMP TABLE search_delta (field "char", term text, df integer) '
+                "ON COMMIT DROP"
+            )
+            old = self._count_documents(conn, ids, -1)
+            self._drop_pools_of(conn, ids)
+            conn.execute(f"DELETE FROM search_docs WHERE {_OF_ARTICLES}", (ids,))
+            articles = store.index_articles(ids)  # an article that is gone has no documents
+            if articles:
+                self._copy_batch(conn, "search_docs", articles, Counter(), Counter())
+            new = self._count_documents(conn, ids, 1)
+            self._drop_pools_of(conn, ids)
+            conn.execute(
+                "INSERT INTO search_terms SELECT field, term, sum(df) FROM search_delta "
+                "GROUP BY field, term HAVING sum(df) <> 0 "
+                "ON CONFLICT (field, term) DO UPDATE SET df = search_terms.df + excluded.df"
+            )
+            conn.execute(
+                "DELETE FROM search_terms t USING search_delta d "
+                "WHERE t.field = d.field AND t.term = d.term AND t.df <= 0"
+            )
+            conn.execute("DROP TABLE search_delta")
+            self._add_pools(conn, last, False)
+            conn.execute("DELETE FROM search_counts")
+            conn.execute(_FACETS_TABLE)
+            conn.execute("DELETE FROM search_facets")
+            with conn.cursor() as cur:
+                cur.executemany(
+                    "UPDATE search_meta SET value = %s WHERE key = %s",
+                    [
+                        (str(int(meta.get(name, 0)) + new[name] - old[name]), name)
+                        for name in _TOTALS
+                    ],
+                )
+
+    def _count_documents(
+        self, conn: psycopg.Connection[Any], ids: list[int], sign: int
+    ) -> Counter[str]:
+        """Add ``sign`` × the term frequencies of the articles' documents to ``search_delta``
+        (as :meth:`_add_stats` counts them) and return their totals (see :data:`_TOTALS`)."""
+        # ts_stat takes the text of a query: the ids (integers) are written into it.
+        listed = ",".join(str(int(i)) for i in ids)
+        docs = f"FROM search_docs WHERE kind IN (0, 1, 2) AND article_id = ANY('{{{listed}}}')"
+        views = [
+            (str(kind), f"SELECT grams {docs} AND kind = {kind}")
+            for kind in (KIND_PARAGRAPH, KIND_TITLE, KIND_OUTLINE)
+        ]
+        views.append(
+            ("w", f"SELECT array_to_tsvector(array_remove(string_to_array(words, ' '), '')) {docs}")
+        )
+        views.append(
+            (
+                "t",
+                "SELECT array_to_tsvector(array_remove(string_to_array(title, ' '), '')) "
+                f"{docs} AND kind = {KIND_PARAGRAPH}",
+            )
+        )
+        for field, view in views:
+            conn.execute(
+                "INSERT INTO search_delta SELECT %s, word, %s * ndoc FROM ts_stat(%s)",
+                (field, sign, view),
+            )
+        row = conn.execute(
+            "SELECT count(*), sum(greatest(length(body) - 1, 0)), sum(length(body)), sum(wl), "
+            "sum(tl), count(*) FILTER (WHERE heading), count(*) FILTER (WHERE kind = %s) "
+            f"FROM search_docs WHERE {_OF_ARTICLES}",
+            (KIND_PARAGRAPH, ids),
+        ).fetchone()
+        assert row is not None
+        return Counter({name: int(value or 0) for name, value in zip(_TOTALS, row, strict=True)})
+
+    def _drop_pools_of(self, conn: psycopg.Connection[Any], ids: list[int]) -> None:
+        """Drop the kept pools that the articles' documents belong in.
+
+        A pool is the first :data:`POOL` documents of its lexeme in table order; a document
+        of that lexeme at or before its last one is in it, or must now be (space reused in
+        the middle of the table). :meth:`_add_pools` makes the dropped ones afresh.
+        """
+        # Only documents up to the last pooled one of their kind can be in a pool (replaced
+        # documents usually go at the end of the table); the lexemes of those are matched
+        # against the pools once each.
+        conn.execute(
+            "WITH ends AS (SELECT kind, max(tids[cardinality(tids)]) AS last FROM search_pools "
+            "GROUP BY kind), "
+            "held AS (SELECT d.kind, x.term, min(d.ctid) AS first "
+            "FROM search_docs d JOIN ends e ON e.kind = d.kind AND d.ctid <= e.last, "
+            "unnest(tsvector_to_array(d.grams)) AS x(term) "
+            "WHERE d.kind IN (0, 1, 2) AND d.article_id = ANY(%s) GROUP BY d.kind, x.term) "
+            "DELETE FROM search_pools p USING held h WHERE p.kind = h.kind AND p.term = h.term "
+            "AND h.first <= p.tids[cardinality(p.tids)]",
+            (ids,),
+        )
+
     # --- reading -------------------------------------------------------------------------------
 
     def doc_freqs(self, fields: str, terms: Sequence[str]) -> dict[str, int]:
@@ -759,6 +884,87 @@ class PgSearchIndex:
         summaries = store.summaries(ranked)
         return [Similar(summaries[a], sum(sorted(best[a], reverse=True)[:3])) for a in ranked]
 
+    # --- 查重 (see sucai.check.engine.CandidateIndex) -------------------------------------------
+
+    def bigram_doc_freqs(self, grams: Sequence[str]) -> dict[str, int]:
+        """How many documents (every kind) hold each folded bigram; 0 when none. One query.
+
+        The thousands of bigrams of a long draft are looked up one by one in the primary key
+        (as ``term = ANY(…)`` the planner would rather read all of ``search_terms``).
+        """
+        rows = self._run(
+            lambda conn: conn.execute(
+                "SELECT q.term, (SELECT coalesce(sum(t.df), 0) FROM search_terms t "
+                "WHERE t.field IN ('0', '1', '2') AND t.term = q.term) "
+                "FROM unnest(%s::text[]) AS q(term)",
+                (list(grams),),
+            ).fetchall(),
+            primary=False,
+        )
+        return {str(term): int(df) for term, df in rows}
+
+    def match_bigrams(self, lookups: Sequence[Sequence[tuple[str, int]]], limit: int) -> list[int]:
+        """Rowids of the library paragraphs among the best ``limit`` documents of each lookup,
+        ascending and each once: all lookups in one statement (one round trip, one plan).
+
+        Ranked as the tantivy engine ranks them: BM25 over the ``bi`` field of every bigram
+        of the lookup, from the index's statistics, with document lengths rounded as tantivy
+        stores them (:data:`_FIELD_NORMS`; near copies of one text then tie, and the first
+        article wins in both). Term frequencies are substring counts (tantivy counts a
+        bigram again where it overlaps itself, as 哈哈 in 哈哈哈: seldom in a rare bigram).
+
+        The GIN index finds the documents holding the rarest bigrams, as many of them as keep
+        the lookup under :data:`_MATCH_ROWS` documents (at least one): every document found
+        is read and scored, and one holding only the common bigrams would rank below them.
+        """
+        if not lookups:
+            return []
+        stats = self.stats()
+        avg_bi = max(stats.bi_tokens / max(1, stats.docs), 1e-9)
+        queries: list[str] = []
+        grams: list[str] = []
+        weights: list[str] = []
+        for lookup in lookups:
+            found: list[str] = []
+            reads = 0
+            for gram, df in lookup:
+                if found and reads + df > _MATCH_ROWS:
+                    break
+                found.append(_lexeme(gram))
+                reads += df
+            queries.append(" | ".join(found))
+            # Bigrams are two letters or digits: no spaces to split them apart wrongly.
+            grams.append(" ".join(g for g, _ in lookup))
+            weights.append(" ".join(repr(stats.idf(df) * (_K1 + 1)) for _, df in lookup))
+        statement = """
+            WITH lookup AS MATERIALIZED (
+                SELECT q::tsquery AS q, string_to_array(g, ' ') AS grams,
+                    string_to_array(w, ' ')::float8[] AS weights
+                FROM unnest(%(q)s::text[], %(g)s::text[], %(w)s::text[]) AS l(q, g, w))
+            SELECT m.kind, m.rid FROM lookup l CROSS JOIN LATERAL (
+                SELECT d.kind, d.rid FROM search_docs d CROSS JOIN LATERAL (
+                    -- The text read once a row, not once a bigram (a long one is compressed).
+                    SELECT d.body || '' AS body, %(k)s + %(kb)s * (%(norms)s::int[])[width_bucket(
+                        greatest(length(d.body) - 1, 0), %(norms)s::int[])] AS norm OFFSET 0) n
+                WHERE d.grams @@ l.q
+                ORDER BY (SELECT sum(x.weight * t.tf / (t.tf + n.norm))
+                    FROM unnest(l.grams, l.weights) AS x(gram, weight) CROSS JOIN LATERAL (
+                        SELECT (octet_length(n.body) - octet_length(replace(n.body, x.gram, '')))
+                            ::float8 / octet_length(x.gram) AS tf) t
+                    WHERE strpos(n.body, x.gram) > 0) DESC, d.article_id, d.kind, d.pos
+                LIMIT %(limit)s) m"""
+        params = {
+            "q": queries,
+            "g": grams,
+            "w": weights,
+            "k": _K1 * (1 - _B),
+            "kb": _K1 * _B / avg_bi,
+            "norms": _FIELD_NORMS,
+            "limit": limit,
+        }
+        hits = self._run(lambda conn: conn.execute(statement, params).fetchall(), primary=False)
+        return sorted({int(rid) for kind, rid in hits if kind == KIND_PARAGRAPH and rid})
+
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
@@ -821,6 +1027,10 @@ class _Plan:
                 # A kept count is a cache: losing the last ones in a crash costs a recount,
                 # so the search does not wait for the WAL to reach the disk.
                 conn.execute("SET LOCAL synchronous_commit = off")
+                # Not a count of documents a refresh has replaced since this snapshot: it
+                # rewrites this row first, so the lock waits for one under way and fails
+                # (serialization) once one has committed.
+                conn.execute("SELECT 1 FROM search_meta WHERE key = 'last' FOR SHARE")
                 conn.execute(
                     "INSERT INTO search_counts (key, total, last) VALUES (%s, %s, %s) "
                     "ON CONFLICT (key) DO UPDATE SET total = excluded.total, "
@@ -835,8 +1045,14 @@ class _Plan:
                         "last = excluded.last WHERE search_facets.last < excluded.last",
                         (key, counts, self.last),
                     )
-        except (psycopg.errors.ReadOnlySqlTransaction, psycopg.errors.UniqueViolation):
-            pass  # a read replica (count again next time), or another server kept it first
+        except (
+            psycopg.errors.ReadOnlySqlTransaction,
+            psycopg.errors.UniqueViolation,
+            psycopg.errors.SerializationFailure,
+        ):
+            # A read replica (count again next time), another server kept it first, or the
+            # index changed meanwhile.
+            pass
 
     def facets(self, conn: psycopg.Connection[Any]) -> tuple[dict[str, list[tuple[str, int]]], int]:
         """Matches per genre, role, year and source, and the total: one pass over every match.

@@ -546,6 +546,30 @@ class Store(Protocol):
         """How many ``action`` lines an account has since ``since``."""
         ...
 
+    def add_download(
+        self,
+        *,
+        at: str,
+        user_id: int,
+        user_name: str,
+        target: str,
+        format: str,
+        ip: str,
+        since: str,
+        quota: int,
+    ) -> bool:
+        """Record a download in the audit log unless the account's quota is used up.
+
+        Counting the account's downloads since ``since`` and adding this one are one step:
+        concurrent downloads of an account (other threads, other servers) never get past
+        ``quota`` together.
+
+        Returns:
+            ``True`` when recorded; ``False`` when the account has ``quota`` downloads since
+            ``since`` already (nothing is written).
+        """
+        ...
+
     def add_import_job(
         self, job_id: str, user_name: str, names: list[str], host: str, pid: int, now: str
     ) -> None:

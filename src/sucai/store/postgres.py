@@ -50,6 +50,7 @@ from sucai.store.pg_migrations import PG_BACKFILLS, PG_MIGRATIONS
 from sucai.store.rows import (
     JOB_COLUMNS,
     USER_COLUMNS,
+    download_sql,
     job_from_row,
     user_from_row,
     utc_now,
@@ -1018,6 +1019,34 @@ class PostgresStore:
             (user_id, action, since),
             primary=True,
         )
+
+    def add_download(
+        self,
+        *,
+        at: str,
+        user_id: int,
+        user_name: str,
+        target: str,
+        format: str,
+        ip: str,
+        since: str,
+        quota: int,
+    ) -> bool:
+        """Record a download in the audit log unless the account's quota is used up.
+
+        The account's row is locked first, so the downloads of one account (from any
+        server) take turns and each one's count sees the ones before it; other accounts do
+        not wait. Returns whether it was recorded.
+        """
+        with self.atomic():
+            # NO KEY UPDATE: foreign-key checks on the account (sessions, tokens) go on.
+            self._execute("SELECT 1 FROM users WHERE id = %s FOR NO KEY UPDATE", (user_id,))
+            # A new statement, a new snapshot (READ COMMITTED): the earlier downloads count.
+            cur = self._execute(
+                download_sql("%s"),
+                (at, user_id, user_name, target, format, ip, user_id, since, quota),
+            )
+        return cur.rowcount == 1
 
     # --- web imports (issue 4) ----------------------------------------------------------------
 

@@ -12,7 +12,15 @@ if TYPE_CHECKING:
 
     from sucai.store import ArticleFilter, ImportJobRow, User
 
-__all__ = ["JOB_COLUMNS", "USER_COLUMNS", "job_from_row", "user_from_row", "utc_now", "where_sql"]
+__all__ = [
+    "JOB_COLUMNS",
+    "USER_COLUMNS",
+    "download_sql",
+    "job_from_row",
+    "user_from_row",
+    "utc_now",
+    "where_sql",
+]
 
 #: The columns :func:`user_from_row` reads, in order.
 USER_COLUMNS: Final = "id, name, role, tier, expires_on, daily_quota, created_at, disabled"
@@ -27,6 +35,21 @@ JOB_COLUMNS: Final = (
 def utc_now() -> str:
     """The time stored with rows: UTC, ISO 8601, to the second."""
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def download_sql(mark: str) -> str:
+    """The INSERT of a ``download`` line of the audit log that inserts nothing when the account
+    already has ``quota`` downloads since ``since``; ``mark`` is the store's placeholder.
+
+    Parameters, in order: ``at, user_id, user_name, target, format, ip, user_id, since, quota``.
+    The store runs it where no other download of the account can commit meanwhile.
+    """
+    values = ", ".join([mark] * 3 + ["'download'"] + [mark] * 3)
+    return (
+        "INSERT INTO audit_log (at, user_id, user_name, action, target, format, ip) "
+        f"SELECT {values} WHERE (SELECT count(*) FROM audit_log WHERE user_id = {mark} "
+        f"AND action = 'download' AND at >= {mark}) < {mark}"
+    )
 
 
 def where_sql(where: ArticleFilter | None, mark: str) -> tuple[str, list[Any]]:

@@ -24,6 +24,7 @@ from sucai.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from sucai.store.rows import (
     JOB_COLUMNS,
     USER_COLUMNS,
+    download_sql,
     job_from_row,
     user_from_row,
     utc_now,
@@ -889,6 +890,30 @@ class SqliteStore:
                 (user_id, action, since),
             ).fetchone()[0]
         )
+
+    def add_download(
+        self,
+        *,
+        at: str,
+        user_id: int,
+        user_name: str,
+        target: str,
+        format: str,
+        ip: str,
+        since: str,
+        quota: int,
+    ) -> bool:
+        """Record a download in the audit log unless the account's quota is used up.
+
+        One ``INSERT … SELECT`` in a ``BEGIN IMMEDIATE`` transaction: no other writer (thread
+        or process) commits between the count and the insert. Returns whether it was recorded.
+        """
+        with self.atomic():
+            cur = self.db.execute(
+                download_sql("?"),
+                (at, user_id, user_name, target, format, ip, user_id, since, quota),
+            )
+        return cur.rowcount == 1
 
     # --- web imports (issue 4) ----------------------------------------------------------------
 
