@@ -349,3 +349,25 @@ def test_kept_totals_facets_and_pools_follow_keeps_and_splits(
     assert _stale_pools(pg_url) == []
     for text in ("100号岗位", "消防检查", "确保万无一失 -消防"):
         same(both, lambda lib, text=text: _search(lib, text)[0::2])
+
+
+def test_a_count_made_before_a_keep_is_not_kept_after_it(tmp_path: Path, pg_url: str) -> None:
+    from sucai.search.pg import PgSearchIndex, _plan
+
+    title = "在全县安全生产工作会议上的讲话"
+    first = _write(tmp_path / "a.txt", title, _posts(1100, set()))
+    second = _write(tmp_path / "b.txt", title, _posts(1100, set(range(1, 1100, 14))))
+    query = parse_query("安全生产 责任")
+    with open_library(pg_url) as library:
+        _ingest_each(library, [first, second])
+        (copy,) = library.store.merged_copies()
+        index = library.index
+        assert isinstance(index, PgSearchIndex)
+        # A search whose snapshot is taken before the keep, and counts after it commits.
+        with index.connection(primary=False) as conn, conn.transaction():
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            plan = _plan(index, conn, query, index._meta(conn))
+            library.keep_copy(copy.id)
+            assert plan.count(conn) == 1100  # what its snapshot holds, not kept
+        assert library.search(query).total == 1100 - 79
+        assert library.search(query, facets=True).facets["genre"] == [("讲话", 1100 - 79)]

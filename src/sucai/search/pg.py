@@ -936,7 +936,18 @@ class PgSearchIndex:
             # Bigrams are two letters or digits: no spaces to split them apart wrongly.
             grams.append(" ".join(g for g, _ in lookup))
             weights.append(" ".join(repr(stats.idf(df) * (_K1 + 1)) for _, df in lookup))
-        statement = """
+        # Each bigram's BM25, w·tf/(tf + norm) = w − w·norm/(tf + norm), written out for
+        # every place of a lookup (a missing one is NULL, and adds 0): an expression a row,
+        # cheaper than a subquery over the lookup's bigrams.
+        score = sql.SQL(" + ").join(
+            sql.SQL(
+                "CASE WHEN strpos(n.body, l.grams[{i}]) > 0 THEN l.weights[{i}] - l.weights[{i}] "
+                "* n.norm / ((octet_length(n.body) - octet_length(replace(n.body, "
+                "l.grams[{i}], '')))::float8 / octet_length(l.grams[{i}]) + n.norm) ELSE 0 END"
+            ).format(i=sql.Literal(i))
+            for i in range(1, max(map(len, lookups)) + 1)
+        )
+        statement = sql.SQL("""
             WITH lookup AS MATERIALIZED (
                 SELECT q::tsquery AS q, string_to_array(g, ' ') AS grams,
                     string_to_array(w, ' ')::float8[] AS weights
@@ -947,12 +958,8 @@ class PgSearchIndex:
                     SELECT d.body || '' AS body, %(k)s + %(kb)s * (%(norms)s::int[])[width_bucket(
                         greatest(length(d.body) - 1, 0), %(norms)s::int[])] AS norm OFFSET 0) n
                 WHERE d.grams @@ l.q
-                ORDER BY (SELECT sum(x.weight * t.tf / (t.tf + n.norm))
-                    FROM unnest(l.grams, l.weights) AS x(gram, weight) CROSS JOIN LATERAL (
-                        SELECT (octet_length(n.body) - octet_length(replace(n.body, x.gram, '')))
-                            ::float8 / octet_length(x.gram) AS tf) t
-                    WHERE strpos(n.body, x.gram) > 0) DESC, d.article_id, d.kind, d.pos
-                LIMIT %(limit)s) m"""
+                ORDER BY {} DESC, d.article_id, d.kind, d.pos
+                LIMIT %(limit)s) m""").format(score)
         params = {
             "q": queries,
             "g": grams,

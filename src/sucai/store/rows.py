@@ -1,5 +1,6 @@
-"""What both stores share that does not depend on the SQL dialect: filters, column lists and
-rows turned into records. Each store passes its own placeholder (``?`` or ``%s``)."""
+"""What both stores share that does not depend on the SQL dialect: filters, column lists, the
+quota-checked download insert and rows turned into records. Each store passes its own
+placeholder (``?`` or ``%s``)."""
 
 from __future__ import annotations
 
