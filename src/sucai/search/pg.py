@@ -1,7 +1,9 @@
 """Search inside PostgreSQL (issue 7): the same contract as :mod:`sucai.search.engine`.
 
 Every server that shares a PostgreSQL library sees one index, in the same database, with no
-files to keep in step. The index is a few tables of its own (``search_*``, versioned):
+files to keep in step. The index is a few tables of its own (``search_*``, versioned), in a
+schema of their own: each complete build is a *generation*, schema ``search_g<N>``, and the
+highest ``N`` is the index (see :meth:`PgSearchIndex.rebuild`):
 
 * ``search_docs`` — one row per paragraph, article title and outline entry (list-partitioned by
   ``kind`` like the tantivy index), with the folded text (``body``), its segmenter words, the
@@ -25,7 +27,18 @@ to date later by counting only the articles added since (the index only ever gro
 pass, which gives the total too, and are kept and brought up to date the same way.
 
 Searches run on pooled connections (to the replica, with ``read_url``); a lost connection is
-:class:`~sucai.errors.StoreUnavailableError`, and the next call connects afresh.
+:class:`~sucai.errors.StoreUnavailableError`, and the next call connects afresh. Each search
+first points its connection at the current generation (``search_path``; the query that does it
+replaces a table-existence check, so it costs no extra round trip) and reads everything else
+in the same snapshot.
+
+A rebuild (another schema or tokenizer, ``sucai reindex``, :meth:`PgSearchIndex.refresh`) never
+blocks or breaks searches: it fills schema ``search_next`` while searches go on reading the
+current generation, then renames it to the next ``search_g<N>`` in one short transaction — new
+searches use it from then on — and drops the previous generation once the searches still
+reading it are done (one that finds its tables gone runs again, on the new generation).
+Writers of all servers take turns on an advisory lock; a search never waits for it while there
+is an index to read.
 
 Ranking mirrors the tantivy one term by term (see :mod:`sucai.search.engine`): BM25 of each
 term over bigrams (characters for one-character terms; a longer term scores like a phrase, its
@@ -41,6 +54,7 @@ favours), and the pool is the matches among the first documents in that order (s
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
@@ -148,10 +162,23 @@ POOL: Final = 500
 #: sequential scan in table order, which stops after ``POOL`` matches; rarer ones through the
 #: GIN index, whose bitmap of a very common bigram alone costs more than that scan.
 _SCAN_SHARE: Final = 0.2
+#: The tables of an index built before generations (schema version 2 and older), in the
+#: connection's own schema: dropped when the first generation replaces them.
 _DROP: Final = (
     "DROP TABLE IF EXISTS search_docs, search_terms, search_counts, search_facets, search_pools, "
     "search_meta"
 )
+#: The schema of a generation is this prefix and its number.
+_GENERATION: Final = "search_g"
+#: The schema a rebuild fills before it becomes the next generation.
+_NEXT: Final = "search_next"
+#: The connection's own ``search_path`` (without a generation put in front of it).
+_BASE_PATH: Final = "regexp_replace(current_setting('search_path'), '^search_(g[0-9]+|next), ', '')"
+#: Points the session at the newest generation (no row: there is no index).
+_ENTER: Final = f"""SELECT set_config('search_path',
+        quote_ident(nspname) || ', ' || {_BASE_PATH}, false)
+    FROM pg_namespace WHERE nspname ~ '^{_GENERATION}[0-9]+$'
+    ORDER BY substr(nspname, {len(_GENERATION) + 1})::integer DESC LIMIT 1"""
 _KEPT: Final = sql.SQL("")  # marks the part of top() read from a kept pool
 #: Lexemes in at least this many documents of a kind have their pool kept (search_pools).
 _POOL_FROM: Final = 4 * POOL
@@ -308,7 +335,8 @@ class PgSearchIndex:
 
     @contextmanager
     def connection(self, *, primary: bool = True) -> Iterator[psycopg.Connection[Any]]:
-        """A pooled connection (autocommit; writes use transactions) for the block.
+        """A pooled connection (autocommit; writes use transactions) for the block, pointed at
+        the index's current generation (its tables are found by their plain names).
 
         Args:
             primary: the index's own database (``url``); ``False``: the one searches use.
@@ -319,6 +347,7 @@ class PgSearchIndex:
         url = self.url if primary else self.read_url
         try:
             with self._pool(url).connection() as conn:
+                self._meta(conn)
                 yield conn
         except (PoolTimeout, psycopg.OperationalError) as exc:
             raise _unavailable(exc, url) from None
@@ -328,7 +357,10 @@ class PgSearchIndex:
 
         After a server restart the pool's connections are dead: the first one fails, the
         pool throws away the others (``check``), and the step runs again on a new one. A
-        step is one transaction (or reads only), so running it again is safe.
+        step that finds the tables of its generation gone (a rebuild dropped them after the
+        step read which generation is current), or that a replica cancelled while replaying
+        that drop, runs again too, on the new generation. A step is one transaction (or reads
+        only), so running it again is safe.
 
         Raises:
             StoreUnavailableError: the server cannot be reached, or went away meanwhile.
@@ -341,6 +373,9 @@ class PgSearchIndex:
                     return step(conn)
             except PoolTimeout as exc:
                 raise _unavailable(exc, url) from None
+            except (psycopg.errors.UndefinedTable, psycopg.errors.SerializationFailure):
+                if attempt == 2:
+                    raise
             except psycopg.OperationalError as exc:
                 if attempt == 2:
                     raise _unavailable(exc, url) from None
@@ -355,8 +390,12 @@ class PgSearchIndex:
             pool.close()
 
     def _meta(self, conn: psycopg.Connection[Any]) -> dict[str, str]:
-        found = conn.execute("SELECT to_regclass('search_meta') IS NOT NULL").fetchone()
-        if not found or not found[0]:
+        """Point ``conn`` at the current generation; its ``search_meta`` ({} without one).
+
+        The session's ``search_path`` stays so until the next call: every use of a pooled
+        connection starts here.
+        """
+        if conn.execute(_ENTER).fetchone() is None:
             return {}
         return dict(conn.execute("SELECT key, value FROM search_meta").fetchall())
 
@@ -382,12 +421,12 @@ class PgSearchIndex:
     # --- writing -------------------------------------------------------------------------------
 
     def clear(self) -> None:
-        """Drop the index tables (the next sync rebuilds them)."""
+        """Drop the index, every generation of it (the next sync rebuilds it)."""
 
         def drop(conn: psycopg.Connection[Any]) -> None:
             with conn.transaction():
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
-                conn.execute(_DROP)
+                _drop_generations(conn, keep=None)
 
         with self._lock:
             self._run(drop, primary=True)
@@ -395,18 +434,56 @@ class PgSearchIndex:
     def sync(self, store: Store, *, on_progress: Callable[[int, int], None] | None = None) -> int:
         """Bring the index up to date with the library; return the number of articles added.
 
-        One transaction: other servers search the previous state until it commits, and a
-        concurrent sync waits for it (an advisory lock), then finds nothing left to do.
-        Rebuilds from scratch when the tables are missing, from another schema or tokenizer,
-        or ahead of the library.
+        New articles are added in one transaction: other servers search the previous state
+        until it commits. While another writer is busy (a thread of this process, or another
+        server: an advisory lock) and there is an index to search, this returns 0 at once
+        instead of waiting: that writer or the next sync adds them. Rebuilds (see
+        :meth:`rebuild`) when the index is missing, from another schema or tokenizer, or ahead
+        of the library; with no index to search meanwhile, that waits for a rebuild already
+        running elsewhere, then finds it done.
+
+        Args:
+            store: the library.
+            on_progress: called with ``(done, total)`` articles while indexing.
         """
         newest = store.max_article_id()
         last = self.indexed_up_to()
         if last is not None and last == newest:
             return 0
+        if last is None or last > newest:
+            with self._lock:
+                done = self._run(
+                    lambda conn: self._rebuild(conn, store, on_progress, force=False), primary=True
+                )
+            return max(0, done)
+        if not self._lock.acquire(blocking=False):
+            return 0
+        try:
+            done = self._run(
+                lambda conn: self._append(conn, store, newest, on_progress), primary=True
+            )
+        finally:
+            self._lock.release()
+        return max(0, done)
+
+    def rebuild(
+        self, store: Store, *, on_progress: Callable[[int, int], None] | None = None
+    ) -> int:
+        """Index the whole library afresh, then switch to it; return the number of articles.
+
+        Searches go on reading the current generation meanwhile: the new one is filled in
+        schema ``search_next`` (one transaction) and analysed, then renamed to the next
+        ``search_g<N>`` in one short transaction, and the previous generation is dropped once
+        the searches reading it are done. A rebuild on another server at the same time waits
+        for this one (an advisory lock), then builds its own.
+
+        Args:
+            store: the library.
+            on_progress: called with ``(done, total)`` articles while indexing.
+        """
         with self._lock:
             done = self._run(
-                lambda conn: self._sync(conn, store, newest, on_progress), primary=True
+                lambda conn: self._rebuild(conn, store, on_progress, force=True), primary=True
             )
         return max(0, done)
 
@@ -414,58 +491,74 @@ class PgSearchIndex:
         """Re-index articles whose text changed or that are gone (``sucai duplicates``).
 
         Articles the index has not reached yet are left to :meth:`sync`. Otherwise the index
-        is rebuilt in one transaction (other servers search the previous state until it
-        commits): the corpus statistics, the kept pools and the kept counts all change with
-        an article's text, and a rebuild gives exactly what a fresh index of the library has.
+        is rebuilt (:meth:`rebuild`: searches go on meanwhile): the corpus statistics, the
+        kept pools and the kept counts all change with an article's text, and a rebuild gives
+        exactly what a fresh index of the library has.
         """
         last = self.indexed_up_to()
         if last is None or not any(i <= last for i in article_ids):
             return
-        newest = store.max_article_id()
-        with self._lock:
-            self._run(lambda conn: self._sync(conn, store, newest, None, force=True), primary=True)
+        self.rebuild(store)
 
-    def _sync(
+    def _append(
         self,
         conn: psycopg.Connection[Any],
         store: Store,
         newest: int,
         on_progress: Callable[[int, int], None] | None,
-        *,
-        force: bool = False,
     ) -> int:
-        """:meth:`sync` on one connection; -1 when another server did it meanwhile.
-
-        ``force``: rebuild the whole index even when it is up to date (:meth:`refresh`).
-        """
+        """Add the articles up to ``newest`` that the index lacks, in one transaction; -1 when
+        another writer holds the lock, or did it (or made the index stale) meanwhile."""
         with conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
-            last = self._up_to(self._meta(conn))  # another server may have synced meanwhile
-            if last is not None and last == newest and not force:
+            locked = conn.execute("SELECT pg_try_advisory_xact_lock(%s)", (_LOCK_KEY,)).fetchone()
+            if not locked or not locked[0]:
                 return -1
-            rebuild = force or last is None or last > newest
-            if rebuild:
-                conn.execute(_DROP)
-                for statement in _SCHEMA:
-                    conn.execute(statement)
-                last = 0
-            else:
-                conn.execute("DELETE FROM search_docs WHERE article_id > %s", (last,))
-            assert last is not None
-            total = store.count_matching(None) if last == 0 else max(0, newest - last)
+            old = self._meta(conn)
+            last = self._up_to(old)
+            if last is None or last >= newest:
+                return -1
+            conn.execute("DELETE FROM search_docs WHERE article_id > %s", (last,))
             totals: Counter[str] = Counter()
             tw_df: Counter[str] = Counter()
-            done = 0
-            target = "search_docs"
-            if rebuild:
-                target = "search_load"
+            done = self._load(conn, "search_docs", store, last, newest, on_progress, totals, tw_df)
+            self._add_stats(conn, last, tw_df)
+            self._add_pools(conn, last, False)
+            _write_meta(conn, old, totals, newest)
+        return done
+
+    def _rebuild(
+        self,
+        conn: psycopg.Connection[Any],
+        store: Store,
+        on_progress: Callable[[int, int], None] | None,
+        *,
+        force: bool,
+    ) -> int:
+        """:meth:`rebuild` on one connection; -1 when not ``force`` and another server rebuilt
+        the index while this one waited for the lock."""
+        conn.execute("SELECT pg_advisory_lock(%s)", (_LOCK_KEY,))
+        try:
+            if not force and self._up_to(self._meta(conn)) is not None:
+                return -1
+            newest = store.max_article_id()
+            row = conn.execute(
+                f"SELECT coalesce(max(substr(nspname, {len(_GENERATION) + 1})::integer), 0) "
+                f"FROM pg_namespace WHERE nspname ~ '^{_GENERATION}[0-9]+$'"
+            ).fetchone()
+            generation = f"{_GENERATION}{(int(row[0]) if row else 0) + 1}"
+            # A rebuild cut short (its transaction rolled back, but not a crash in between).
+            conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(_NEXT)))
+            totals: Counter[str] = Counter()
+            tw_df: Counter[str] = Counter()
+            with conn.transaction():
+                conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(_NEXT)))
+                conn.execute(
+                    f"SELECT set_config('search_path', '{_NEXT}, ' || {_BASE_PATH}, false)"
+                )
+                for statement in _SCHEMA:
+                    conn.execute(statement)
                 conn.execute("CREATE UNLOGGED TABLE search_load (LIKE search_docs)")
-            for batch in store.iter_index_articles(last, batch=200):
-                self._copy_batch(conn, target, batch, totals, tw_df)
-                done += len(batch)
-                if on_progress is not None:
-                    on_progress(done, total)
-            if rebuild:
+                done = self._load(conn, "search_load", store, 0, newest, on_progress, totals, tw_df)
                 # Stored in prior order (see _PRIOR): a common term's first matches in table
                 # order are then its likely best ones.
                 conn.execute(f"INSERT INTO search_docs SELECT * FROM search_load ORDER BY {_PRIOR}")
@@ -474,23 +567,52 @@ class PgSearchIndex:
                 # and much faster again with room to sort in (the default is 64 MB).
                 conn.execute("SET LOCAL maintenance_work_mem = '1GB'")
                 conn.execute(_GIN)
-            self._add_stats(conn, last, tw_df)
-            self._add_pools(conn, last, rebuild)
-            old = self._meta(conn)
-            meta = {name: str(int(old.get(name, 0)) + totals[name]) for name in _TOTALS}
-            meta |= {
-                "schema": str(PG_INDEX_SCHEMA_VERSION),
-                "tokenizer": TOKENIZER_ID,
-                "last": str(newest),
-            }
-            with conn.cursor() as cur:
-                cur.executemany(
-                    "INSERT INTO search_meta (key, value) VALUES (%s, %s) "
-                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    list(meta.items()),
+                self._add_stats(conn, 0, tw_df)
+                self._add_pools(conn, 0, True)
+                _write_meta(conn, {}, totals, newest)
+            # Statistics for the planner before the first search reads the tables.
+            conn.execute(sql.SQL("VACUUM ANALYZE {}").format(sql.Identifier(_NEXT, "search_docs")))
+            with conn.transaction():
+                # The switch: every search from now on reads the new generation.
+                conn.execute(
+                    sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(
+                        sql.Identifier(_NEXT), sql.Identifier(generation)
+                    )
                 )
-        if rebuild:
-            conn.execute("VACUUM ANALYZE search_docs")
+            _drop_generations(conn, keep=generation)
+            return done
+        finally:
+            # Not connected any more: the server has released the lock already.
+            with contextlib.suppress(psycopg.OperationalError):
+                conn.execute("SELECT pg_advisory_unlock(%s)", (_LOCK_KEY,))
+
+    def _load(
+        self,
+        conn: psycopg.Connection[Any],
+        target: str,
+        store: Store,
+        last: int,
+        newest: int,
+        on_progress: Callable[[int, int], None] | None,
+        totals: Counter[str],
+        tw_df: Counter[str],
+    ) -> int:
+        """Copy the articles above ``last`` up to ``newest`` into ``target``; how many.
+
+        Articles added meanwhile (above ``newest``) are left to the next sync: the watermark
+        written with these says ``newest``.
+        """
+        total = store.count_matching(None) if last == 0 else max(0, newest - last)
+        done = 0
+        for batch in store.iter_index_articles(last, batch=200):
+            articles = [a for a in batch if a.id <= newest]
+            if articles:
+                self._copy_batch(conn, target, articles, totals, tw_df)
+            done += len(articles)
+            if on_progress is not None:
+                on_progress(done, total)
+            if len(articles) < len(batch):
+                break
         return done
 
     def _copy_batch(
@@ -640,15 +762,16 @@ class PgSearchIndex:
         """
         if not terms:
             return {}
-        rows = self._run(
-            lambda conn: conn.execute(
+
+        def read(conn: psycopg.Connection[Any]) -> list[tuple[str, int]]:
+            self._meta(conn)
+            return conn.execute(
                 "SELECT term, sum(df) FROM search_terms "
                 "WHERE field = ANY(%s) AND term = ANY(%s) GROUP BY term",
                 (list(fields), list(terms)),
-            ).fetchall(),
-            primary=False,
-        )
-        found = dict(rows)
+            ).fetchall()
+
+        found = dict(self._run(read, primary=False))
         return {t: int(found.get(t, 0)) for t in terms}
 
     def search(self, store: Store, query: Query, *, facets: bool = False) -> SearchPage:
@@ -751,7 +874,12 @@ class PgSearchIndex:
             "ON d.kind = {} AND d.article_id = m.article_id AND d.pos = m.pos "
             "ORDER BY score DESC, d.article_id, d.pos LIMIT {}"
         ).format(score, matches, sql.Literal(KIND_PARAGRAPH), sql.Literal(_SIMILAR_POOL))
-        rows = self._run(lambda conn: conn.execute(statement).fetchall(), primary=False)
+
+        def read(conn: psycopg.Connection[Any]) -> list[tuple[int, float]]:
+            self._meta(conn)
+            return conn.execute(statement).fetchall()
+
+        rows = self._run(read, primary=False)
         best: dict[int, list[float]] = {}
         for aid, value in rows:
             best.setdefault(int(aid), []).append(float(value))
@@ -955,6 +1083,38 @@ class _Plan:
             rows = conn.execute(statement, params).fetchall()
             out.extend(_Ranked(int(a), int(p), int(r), float(s)) for a, p, r, s in rows)
         return out
+
+
+def _write_meta(
+    conn: psycopg.Connection[Any], old: dict[str, str], totals: Counter[str], newest: int
+) -> None:
+    """Add ``totals`` to the corpus totals of ``old`` and record the ids and the watermark."""
+    meta = {name: str(int(old.get(name, 0)) + totals[name]) for name in _TOTALS}
+    meta |= {
+        "schema": str(PG_INDEX_SCHEMA_VERSION),
+        "tokenizer": TOKENIZER_ID,
+        "last": str(newest),
+    }
+    with conn.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO search_meta (key, value) VALUES (%s, %s) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            list(meta.items()),
+        )
+
+
+def _drop_generations(conn: psycopg.Connection[Any], *, keep: str | None) -> None:
+    """Drop every generation but ``keep``, a rebuild cut short, and the tables of an index
+    built before generations; point the session back at its own schema."""
+    names = conn.execute(
+        f"SELECT nspname FROM pg_namespace WHERE nspname ~ '^({_GENERATION}[0-9]+|{_NEXT})$'"
+    ).fetchall()
+    for (name,) in names:
+        if name != keep:
+            # Waits for the searches still reading it (they hold locks on its tables).
+            conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(name)))
+    conn.execute(f"SELECT set_config('search_path', {_BASE_PATH}, false)")
+    conn.execute(_DROP)
 
 
 @dataclass(frozen=True, slots=True)
