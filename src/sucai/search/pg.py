@@ -1129,11 +1129,35 @@ def _prepare(term: str) -> str:
     return index_text(term)
 
 
+def _fieldnorms() -> list[int]:
+    """The 256 lengths tantivy stores a field's length as (one byte, its ``fieldnorm``).
+
+    Exact up to 40; above, 24 plus the top four bits of the rest (tantivy's
+    ``fieldnorm/code.rs``). BM25 uses the largest of them not above the real length.
+    """
+
+    def decode(code: int) -> int:
+        if code < 24:
+            return code
+        bits, shift = (code - 24) & 7, (code - 24) >> 3
+        return 24 + (bits if shift == 0 else (bits | 8) << (shift - 1))
+
+    return [decode(code) for code in range(256)]
+
+
+#: :func:`_fieldnorms` as an SQL array: ``t[width_bucket(dl, t)]`` is what tantivy uses for dl.
+_FIELDNORMS: Final = sql.SQL("'{{{}}}'::integer[]").format(
+    sql.SQL(",".join(map(str, _fieldnorms())))
+)
+
+
 def _bm25(
     tf: sql.Composable, length: sql.Composable, idf: float, avgdl: float, boost: float
 ) -> sql.Composed:
-    """``boost·idf·tf·(k1+1) / (tf + k1·(1 − b + b·dl/avgdl))`` as SQL."""
+    """``boost·idf·tf·(k1+1) / (tf + k1·(1 − b + b·dl/avgdl))`` as SQL, with ``length`` as
+    tantivy stores it (:func:`_fieldnorms`) for dl."""
     avg = max(avgdl, 1e-9)
+    length = sql.SQL("({t})[width_bucket(greatest({n}, 0), {t})]").format(t=_FIELDNORMS, n=length)
     return sql.SQL("({} * {} / ({} + {} + {} * {}))").format(
         sql.Literal(boost * idf * (_K1 + 1)),
         tf,
@@ -1252,7 +1276,7 @@ def _plan(
         features.append(expression)
         return sql.Identifier(f"f{len(features) - 1}")
 
-    def term_score(tf: sql.Identifier, term: str, boost: float) -> sql.Composed:
+    def term_score(tf: sql.Composable, term: str, boost: float) -> sql.Composed:
         if len(term) == 1:
             idf = stats.idf(grams_df.get(term, 0))
             return _bm25(tf, sql.SQL("f0"), idf, avg_uni, boost)
@@ -1260,7 +1284,9 @@ def _plan(
         return _bm25(tf, sql.SQL("(f0 - 1)"), idf, avg_bi, boost)
 
     for term in terms:
-        parts.append(term_score(feature(_count_in("body", term)), term, 1.0))
+        # tantivy indexes characters without their frequencies: a character's tf is 1.
+        tf = sql.SQL("1.0") if len(term) == 1 else feature(_count_in("body", term))
+        parts.append(term_score(tf, term, 1.0))
     if len(terms) > 1:
         tf = feature(_count_in("body", joined))
         parts.append(
