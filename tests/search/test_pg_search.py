@@ -126,6 +126,26 @@ def test_every_query_has_the_hits_and_total_of_tantivy(
     assert sum(overlaps) / len(overlaps) >= 0.9
 
 
+def test_counts_of_common_lexemes_come_exact_from_their_bitmaps(
+    sliced: Library, pg_index: PgSearchIndex
+) -> None:
+    with pg_index.connection() as conn:
+        rows = conn.execute(
+            "SELECT term FROM search_bitmaps WHERE kind = 0 ORDER BY length(term) DESC, term"
+        ).fetchall()
+    common = [term for (term,) in rows if term.strip()]
+    assert len(common) >= 3  # the slice's commonest characters and bigrams have bitmaps
+    a, b, c = common[:3]
+    rare = "营商"  # in far fewer paragraphs: no bitmap
+    assert rare not in common
+    queries = [f"{a} {b}", f"{a} -{b}", f"{a} {b} -{c}", f"{a} -{rare}", f"{a} {b} -{rare} -{c}"]
+    queries += [f"{rare} {a}", f"{rare} -{a}", f"{a} {b}", f"{a} -{b}"]
+    for query in queries:
+        want = sliced.search(parse_query(query, limit=3))
+        got = _pg(pg_index, sliced, query, limit=3)
+        assert got.total == want.total == len(_brute(sliced, query)), query
+
+
 def test_hits_agree_with_brute_force_for_every_query_class(
     sliced: Library, pg_index: PgSearchIndex
 ) -> None:

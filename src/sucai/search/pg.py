@@ -14,15 +14,23 @@ highest ``N`` is the index (see :meth:`PgSearchIndex.rebuild`):
   corpus totals: the BM25 statistics;
 * ``search_pools`` — for each common lexeme, the addresses of its first :data:`POOL` documents
   in table order; ``search_counts`` and ``search_facets`` — exact totals and facet counts of
-  large result sets, with the watermark they hold for.
+  large result sets, with the watermark they hold for;
+* ``search_bitmaps`` — for each lexeme in at least :data:`_BITMAP_FROM` documents of a kind,
+  the set of those documents as a bitmap over their ordinals ``n`` (table order of the
+  rebuild), which counts the matches of terms of one or two characters without reading them.
 
 Matching is exact, as in the tantivy engine: the GIN index finds documents holding every
 non-overlapping bigram of each term (a one-character term: the character), then ``strpos`` on
 the folded text keeps those holding each whole term and none of the excluded ones.
 
 Totals are exact. One term of one or two characters without filters is counted by its document
-frequency; any other query by ``count(*)``, kept in ``search_counts`` when large and brought up
-to date later by counting only the articles added since (the index only ever grows). Facets
+frequency. Terms and excluded terms of one or two characters without filters (``发展 -经济``,
+``改革 开放 创新``) are counted from the bitmaps of their lexemes — a document holds such a term
+exactly when it holds the lexeme — when every term has one (a rarer one is counted by
+``count(*)``, which then reads few rows), plus ``count(*)`` of the articles added since the
+bitmaps were made. Any other query is counted by ``count(*)``, kept in ``search_counts`` when
+large and brought up to date later by counting only the articles added since (the index only
+ever grows). Facets
 (``search(…, facets=True)``) count every match per genre, role, year and source in one ``GROUP BY``
 pass, which gives the total too, and are kept and brought up to date the same way.
 
@@ -60,11 +68,13 @@ import itertools
 import json
 import math
 import threading
+import zlib
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
+import numpy as np
 import psycopg
 from psycopg import sql
 from psycopg_pool import ConnectionPool, PoolTimeout
@@ -91,7 +101,7 @@ CONNECTIONS: Final = 6
 CONNECT_TIMEOUT: Final = 5
 
 #: Changes whenever the tables or what goes into them change; a mismatch rebuilds the index.
-PG_INDEX_SCHEMA_VERSION: Final = 2  # 2: source (来源) per row
+PG_INDEX_SCHEMA_VERSION: Final = 3  # 2: source (来源) per row; 3: ordinals and bitmaps
 _K1: Final = 1.2
 _B: Final = 0.75
 _CONTEXT_BOOST: Final = 2.0
@@ -122,6 +132,9 @@ _SCHEMA: Final = (
     """CREATE TABLE IF NOT EXISTS search_pools (
         kind smallint NOT NULL, term text NOT NULL, tids tid[] NOT NULL,
         PRIMARY KEY (kind, term))""",
+    """CREATE TABLE IF NOT EXISTS search_bitmaps (
+        kind smallint NOT NULL, term text NOT NULL, bits bytea NOT NULL,
+        PRIMARY KEY (kind, term))""",
     """CREATE TABLE IF NOT EXISTS search_terms (
         field "char" NOT NULL, term text NOT NULL, df integer NOT NULL,
         PRIMARY KEY (field, term))""",
@@ -142,6 +155,7 @@ _SCHEMA: Final = (
         words text NOT NULL,
         title text NOT NULL,
         grams tsvector NOT NULL,
+        n integer,
         PRIMARY KEY (kind, article_id, pos)
     ) PARTITION BY LIST (kind)""",
     *(
@@ -182,6 +196,9 @@ _ENTER: Final = f"""SELECT set_config('search_path',
 _KEPT: Final = sql.SQL("")  # marks the part of top() read from a kept pool
 #: Lexemes in at least this many documents of a kind have their pool kept (search_pools).
 _POOL_FROM: Final = 4 * POOL
+#: Lexemes in at least this many documents of a kind have a bitmap (``search_bitmaps``): a
+#: count of rarer ones reads at most this many rows.
+_BITMAP_FROM: Final = 2000
 #: Counts of at least this many matches are kept (see :meth:`_Plan.count`).
 _COUNT_CACHE_FROM: Final = 1000
 _SIMILAR_WORDS: Final = 24
@@ -561,7 +578,13 @@ class PgSearchIndex:
                 done = self._load(conn, "search_load", store, 0, newest, on_progress, totals, tw_df)
                 # Stored in prior order (see _PRIOR): a common term's first matches in table
                 # order are then its likely best ones.
-                conn.execute(f"INSERT INTO search_docs SELECT * FROM search_load ORDER BY {_PRIOR}")
+                # Each document's ordinal n in that order (per kind) is its bit in the bitmaps.
+                columns = ", ".join(_COLUMNS)
+                conn.execute(
+                    f"INSERT INTO search_docs ({columns}, n) SELECT {columns}, "
+                    f"row_number() OVER (PARTITION BY kind ORDER BY {_PRIOR}) - 1 "
+                    f"FROM search_load ORDER BY {_PRIOR}"
+                )
                 conn.execute("DROP TABLE search_load")
                 # One GIN build after the load is many times faster than growing it row by row,
                 # and much faster again with room to sort in (the default is 64 MB).
@@ -569,6 +592,7 @@ class PgSearchIndex:
                 conn.execute(_GIN)
                 self._add_stats(conn, 0, tw_df)
                 self._add_pools(conn, 0, True)
+                _add_bitmaps(conn, newest)
                 _write_meta(conn, {}, totals, newest)
             # Statistics for the planner before the first search reads the tables.
             conn.execute(sql.SQL("VACUUM ANALYZE {}").format(sql.Identifier(_NEXT, "search_docs")))
@@ -901,6 +925,10 @@ class _Plan:
     last: int
     share: float
     pool_lexeme: str | None
+    #: The terms and excluded terms when all are lexemes (one or two characters, no filters).
+    lexemes: tuple[tuple[str, ...], tuple[str, ...]] | None
+    #: The watermark the bitmaps hold for (``None``: the index has none).
+    bitmaps_last: int | None
 
     def count(self, conn: psycopg.Connection[Any]) -> int:
         """The exact number of matches.
@@ -911,6 +939,10 @@ class _Plan:
         """
         if self.known_total is not None:
             return self.known_total
+        if self.lexemes is not None and self.bitmaps_last is not None:
+            total = self._count_bitmaps(conn, *self.lexemes, self.bitmaps_last)
+            if total is not None:
+                return total
         key = self._key(conn)
         cached = conn.execute(
             "SELECT total, last FROM search_counts WHERE key = %s", (key,)
@@ -925,6 +957,51 @@ class _Plan:
         total += int(row[0]) if row else 0
         if total >= _COUNT_CACHE_FROM:
             self._keep(conn, key, total)
+        return total
+
+    def _count_bitmaps(
+        self,
+        conn: psycopg.Connection[Any],
+        terms: tuple[str, ...],
+        excluded: tuple[str, ...],
+        since: int,
+    ) -> int | None:
+        """The exact count from the bitmaps of the lexemes; ``None`` when a term has none.
+
+        An excluded lexeme without a bitmap is in fewer than :data:`_BITMAP_FROM` documents:
+        those of them that hold the terms are read and taken off. The articles added after
+        the bitmaps were made (above ``since``) are counted by ``count(*)``.
+        """
+        rows = conn.execute(
+            "SELECT term, bits FROM search_bitmaps WHERE kind = %s AND term = ANY(%s)",
+            (self.kind, list({*terms, *excluded})),
+        ).fetchall()
+        bitmaps = {term: int.from_bytes(zlib.decompress(bits), "little") for term, bits in rows}
+        if any(term not in bitmaps for term in terms):
+            return None
+        found = bitmaps[terms[0]]
+        for term in terms[1:]:
+            found &= bitmaps[term]
+        for term in excluded:
+            if term in bitmaps:
+                found &= ~bitmaps[term]
+        total = found.bit_count()
+        rare = [term for term in excluded if term not in bitmaps]
+        if rare:
+            held = " & ".join(_lexeme(t) for t in terms)
+            ordinals = conn.execute(
+                "SELECT n FROM search_docs WHERE kind = %s AND grams @@ %s::tsquery "
+                "AND n IS NOT NULL",
+                (self.kind, f"{held} & ({' | '.join(_lexeme(t) for t in rare)})"),
+            ).fetchall()
+            flags = found.to_bytes((found.bit_length() + 7) // 8, "little")
+            total -= sum(flags[n >> 3] >> (n & 7) & 1 for (n,) in ordinals if n >> 3 < len(flags))
+        if since != self.last:
+            where, params = self._since(since)
+            row = conn.execute(
+                sql.SQL("SELECT count(*) FROM search_docs WHERE {}").format(where), params
+            ).fetchone()
+            total += int(row[0]) if row else 0
         return total
 
     def _since(self, since: int) -> tuple[sql.Composable, tuple[object, ...]]:
@@ -1103,6 +1180,46 @@ def _write_meta(
         )
 
 
+def _add_bitmaps(conn: psycopg.Connection[Any], newest: int) -> None:
+    """Make the bitmap of every lexeme in at least :data:`_BITMAP_FROM` documents of a kind.
+
+    Bit ``n`` (little-endian within each byte) stands for the document of ordinal ``n``;
+    the bitmaps, zlib-compressed, hold for the articles up to ``newest`` (meta ``bitmaps``).
+    """
+    for kind in (KIND_PARAGRAPH, KIND_TITLE, KIND_OUTLINE):
+        table = sql.Identifier(f"search_docs_{kind}")
+        row = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(table)).fetchone()
+        size = int(row[0]) if row else 0
+        terms = [
+            term
+            for (term,) in conn.execute(
+                "SELECT term FROM search_terms WHERE field = %s AND df >= %s",
+                (str(kind), _BITMAP_FROM),
+            )
+        ]
+        if not terms:
+            continue
+        # Each lexeme's ordinals as big-endian 4-byte integers, read by NumPy at once.
+        rows = conn.execute(
+            sql.SQL(
+                "SELECT lexeme, string_agg(int4send(n), ''::bytea) FROM {}, "
+                "unnest(tsvector_to_array(grams)) lexeme WHERE lexeme = ANY(%s) GROUP BY lexeme"
+            ).format(table),
+            (terms,),
+        )
+        with conn.cursor().copy("COPY search_bitmaps (kind, term, bits) FROM STDIN") as copy:
+            for term, ordinals in rows:
+                bits = np.zeros(size, dtype=bool)
+                bits[np.frombuffer(ordinals, dtype=">i4")] = True
+                packed = np.packbits(bits, bitorder="little").tobytes()
+                copy.write_row((kind, term, zlib.compress(packed, 1)))
+    conn.execute(
+        "INSERT INTO search_meta (key, value) VALUES ('bitmaps', %s) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (str(newest),),
+    )
+
+
 def _drop_generations(conn: psycopg.Connection[Any], *, keep: str | None) -> None:
     """Drop every generation but ``keep``, a rebuild cut short, and the tables of an index
     built before generations; point the session back at its own schema."""
@@ -1256,6 +1373,9 @@ def _plan(
     if in_kind and min(in_kind.values()) >= _POOL_FROM and not filtered:
         pool_lexeme = min(in_kind, key=lambda p: (in_kind[p], p))
     single = len(terms) == 1 and len(terms[0]) <= 2 and not excluded and not filtered
+    lexemes = None
+    if terms and not filtered and all(len(t) <= 2 for t in (*terms, *excluded)):
+        lexemes = (tuple(terms), tuple(excluded))
     known: int | None = None
     if not terms:
         known = 0
@@ -1337,6 +1457,8 @@ def _plan(
         int(meta.get("last", 0)),
         share,
         pool_lexeme,
+        lexemes,
+        int(meta["bitmaps"]) if "bitmaps" in meta else None,
     )
 
 
