@@ -52,7 +52,11 @@ Ranking mirrors the tantivy one term by term (see :mod:`sucai.search.engine`): B
 term over bigrams (characters for one-character terms; a longer term scores like a phrase, its
 idf the sum of its bigrams'), BM25 of the query's segmenter words, title words and headings
 weighted ×2, and the terms written together ×1.5, from the same statistics; term frequencies
-are substring counts in SQL. Up to :data:`POOL` matches are all scored. Scoring a very common
+are substring counts in SQL (1 for a one-character term: tantivy indexes characters without
+frequencies), and document lengths are taken as tantivy stores them (one byte, see
+:func:`_fieldnorms`). tantivy also scores the ``kind`` clause, a constant; it breaks ties of
+equal scores by its segments' order, which PostgreSQL cannot know (ties go by article and
+position here). Up to :data:`POOL` matches are all scored. Scoring a very common
 term's hundreds of thousands of matches row by row would take seconds, so a larger result set
 is ranked in two parts, each best first: a pool of likely best matches, then the others. A
 rebuild stores documents headings first, then shortest first (what every ranking clause
