@@ -13,7 +13,8 @@ reports the time). Then, for the 242 queries of ``bench/queries.py``:
   hits with text, highlights and outline paths; the library's rows come from SQLite for both);
   ``postgres, first run`` is each query's first search, before its count was kept (see
   ``search_counts`` in :mod:`sucai.search.pg`);
-* the top-10 overlap between the two rankings is reported per class.
+* the top-10 overlap between the two rankings, the share of identical top-10 lists (same hits,
+  same order) and the slowest first runs are reported per class.
 """
 
 from __future__ import annotations
@@ -82,10 +83,19 @@ def main() -> None:
     ]
     with index.connection() as conn:
         server = conn.execute("SHOW server_version").fetchone()
+        # The current generation's tables (the connection's search_path leads to them).
         size = conn.execute(
-            "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c "
-            "WHERE c.relname IN ('search_docs_0', 'search_docs_1', 'search_docs_2', "
-            "'search_terms')"
+            "SELECT sum(pg_total_relation_size(to_regclass(t))) FROM unnest(%s::text[]) t",
+            (
+                [
+                    "search_docs_0",
+                    "search_docs_1",
+                    "search_docs_2",
+                    "search_terms",
+                    "search_pools",
+                    "search_bitmaps",
+                ],
+            ),
         ).fetchone()
     print(
         f"machine: {platform.node()} · Python {platform.python_version()} · "
@@ -97,6 +107,8 @@ def main() -> None:
     recall: dict[tuple[str, str], list[float]] = defaultdict(list)
     precision: dict[tuple[str, str], list[float]] = defaultdict(list)
     overlap: dict[str, list[float]] = defaultdict(list)
+    identical: dict[str, list[bool]] = defaultdict(list)
+    first_runs: list[tuple[float, str]] = []
     totals_differ = []
     latency: dict[tuple[str, str], list[float]] = defaultdict(list)
     # The first run of each query counts its matches afresh (no count kept from an earlier run).
@@ -120,10 +132,13 @@ def main() -> None:
         started = time.perf_counter()
         b = index.search(store, top)
         latency[("postgres, first run", kind)].append((time.perf_counter() - started) * 1000)
+        first_runs.append((latency[("postgres, first run", kind)][-1], text))
         if a.total != b.total:
             totals_differ.append((text, a.total, b.total))
-        want = {(h.article_id, h.paragraph_index) for h in a.hits}
-        have = {(h.article_id, h.paragraph_index) for h in b.hits}
+        ranking = [(h.article_id, h.paragraph_index) for h in a.hits]
+        found = [(h.article_id, h.paragraph_index) for h in b.hits]
+        identical[kind].append(ranking == found)
+        want, have = set(ranking), set(found)
         overlap[kind].append(len(want & have) / len(want) if want else 1.0)
     for _ in range(args.rounds):
         for kind, text in queries:
@@ -171,6 +186,19 @@ def main() -> None:
         "| "
         + " | ".join(f"{100 * statistics.mean(overlap[k]):.1f}" for k in kinds)
         + f" | {100 * statistics.mean(every):.1f} |"
+    )
+    print("\nIdentical top-10 order (the same hits in the same order), share per class (%)\n")
+    print("| " + " | ".join(kinds) + " | all |")
+    print("|" + "---:|" * (len(kinds) + 1))
+    alike = [v for vs in identical.values() for v in vs]
+    print(
+        "| "
+        + " | ".join(f"{100 * statistics.mean(identical[k]):.1f}" for k in kinds)
+        + f" | {100 * statistics.mean(alike):.1f} |"
+    )
+    print(
+        "\nSlowest first runs (ms): "
+        + ", ".join(f"{text} {ms:.0f}" for ms, text in sorted(first_runs, reverse=True)[:15])
     )
     print(f"\nexact totals equal on {len(queries) - len(totals_differ)} of {len(queries)} queries")
     for text, want_total, got_total in totals_differ:
