@@ -1189,6 +1189,9 @@ def _add_bitmaps(conn: psycopg.Connection[Any], newest: int) -> None:
 
     Bit ``n`` (little-endian within each byte) stands for the document of ordinal ``n``;
     the bitmaps, zlib-compressed, hold for the articles up to ``newest`` (meta ``bitmaps``).
+    Appended articles leave them valid (their documents have no ordinal and are counted by
+    ``count(*)``); any other change of the documents must delete meta ``bitmaps`` (counts
+    then come from ``count(*)`` again) or rebuild.
     """
     for kind in (KIND_PARAGRAPH, KIND_TITLE, KIND_OUTLINE):
         table = sql.Identifier(f"search_docs_{kind}")
