@@ -567,7 +567,7 @@ class PgSearchIndex:
                 f"FROM pg_namespace WHERE nspname ~ '^{_GENERATION}[0-9]+$'"
             ).fetchone()
             generation = f"{_GENERATION}{(int(row[0]) if row else 0) + 1}"
-            # A rebuild cut short (its transaction rolled back, but not a crash in between).
+            # Left by a rebuild that stopped between its build's commit and its switch.
             conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(_NEXT)))
             totals: Counter[str] = Counter()
             tw_df: Counter[str] = Counter()
