@@ -3,8 +3,8 @@
 ``.venv/bin/python -m bench.pg_search_bench --db LIBRARY.db --pg postgresql://…/DATABASE``
 
 The SQLite library ``--db`` (with its tantivy index) is the source: :class:`PgSearchIndex`
-syncs it into the PostgreSQL database ``--pg`` (``--rebuild`` drops the index tables first and
-reports the sync time). Then, for the 242 queries of ``bench/queries.py``:
+syncs it into the PostgreSQL database ``--pg`` (``--rebuild`` builds the index afresh and
+reports the time). Then, for the 242 queries of ``bench/queries.py``:
 
 * every query's complete match set on both engines is compared with brute-force substring
   search over the folded paragraphs (recall and precision), and the exact totals with each
@@ -13,7 +13,8 @@ reports the sync time). Then, for the 242 queries of ``bench/queries.py``:
   hits with text, highlights and outline paths; the library's rows come from SQLite for both);
   ``postgres, first run`` is each query's first search, before its count was kept (see
   ``search_counts`` in :mod:`sucai.search.pg`);
-* the top-10 overlap between the two rankings is reported per class.
+* the top-10 overlap between the two rankings, the share of identical top-10 lists (same hits,
+  same order) and the slowest first runs are reported per class.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from pathlib import Path
 
 from bench.queries import all_queries
 from sucai import open_library
-from sucai.search.engine import build_query, search
+from sucai.search.engine import SearchHit, build_query, search
 from sucai.search.fold import fold
 from sucai.search.pg import PgSearchIndex
 from sucai.search.query import Query, parse_query
@@ -56,12 +57,19 @@ def _pg_rowids(index: PgSearchIndex, query: Query) -> set[int]:
         return {int(r[2]) for r in conn.execute(statement, params)}
 
 
+def _untied(hits: tuple[SearchHit, ...]) -> list[tuple[int, int | None]]:
+    """A ranking with the hits of equal score (to 1e-4) in one order: tantivy breaks such ties
+    by its segments' order, which another engine cannot follow."""
+    ordered = sorted((-round(h.score, 4), h.article_id, h.paragraph_index or 0) for h in hits)
+    return [(article, position) for _, article, position in ordered]
+
+
 def main() -> None:
     """Sync, check every query's matches, time the top 10 of both engines, print tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
     parser.add_argument("--db", type=Path, required=True, help="the SQLite library (source)")
     parser.add_argument("--pg", default=DEV_URL, help="the PostgreSQL database for the index")
-    parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the PG index")
+    parser.add_argument("--rebuild", action="store_true", help="build the PG index afresh")
     parser.add_argument("--rounds", type=int, default=5, help="timed runs of the query set")
     args = parser.parse_args()
     if not args.db.is_file():
@@ -69,11 +77,10 @@ def main() -> None:
     library = open_library(args.db)
     store = library.store
     index = PgSearchIndex(args.pg)
-    if args.rebuild:
-        index.clear()
     started = time.perf_counter()
-    added = index.sync(store)
-    print(f"PostgreSQL index: {added} articles synced in {time.perf_counter() - started:.0f} s")
+    added = index.rebuild(store) if args.rebuild else index.sync(store)
+    done = "rebuilt" if args.rebuild else "synced"
+    print(f"PostgreSQL index: {added} articles {done} in {time.perf_counter() - started:.0f} s")
     library.index.sync(store)
     rows = [
         (rowid, fold(text))
@@ -83,10 +90,19 @@ def main() -> None:
     ]
     with index.connection() as conn:
         server = conn.execute("SHOW server_version").fetchone()
+        # The current generation's tables (the connection's search_path leads to them).
         size = conn.execute(
-            "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c "
-            "WHERE c.relname IN ('search_docs_0', 'search_docs_1', 'search_docs_2', "
-            "'search_terms')"
+            "SELECT sum(pg_total_relation_size(to_regclass(t))) FROM unnest(%s::text[]) t",
+            (
+                [
+                    "search_docs_0",
+                    "search_docs_1",
+                    "search_docs_2",
+                    "search_terms",
+                    "search_pools",
+                    "search_bitmaps",
+                ],
+            ),
         ).fetchone()
     print(
         f"machine: {platform.node()} · Python {platform.python_version()} · "
@@ -98,6 +114,9 @@ def main() -> None:
     recall: dict[tuple[str, str], list[float]] = defaultdict(list)
     precision: dict[tuple[str, str], list[float]] = defaultdict(list)
     overlap: dict[str, list[float]] = defaultdict(list)
+    identical: dict[str, list[bool]] = defaultdict(list)
+    tied: dict[str, list[bool]] = defaultdict(list)
+    first_runs: list[tuple[float, str]] = []
     totals_differ = []
     latency: dict[tuple[str, str], list[float]] = defaultdict(list)
     # The first run of each query counts its matches afresh (no count kept from an earlier run).
@@ -121,10 +140,14 @@ def main() -> None:
         started = time.perf_counter()
         b = index.search(store, top)
         latency[("postgres, first run", kind)].append((time.perf_counter() - started) * 1000)
+        first_runs.append((latency[("postgres, first run", kind)][-1], text))
         if a.total != b.total:
             totals_differ.append((text, a.total, b.total))
-        want = {(h.article_id, h.paragraph_index) for h in a.hits}
-        have = {(h.article_id, h.paragraph_index) for h in b.hits}
+        ranking = [(h.article_id, h.paragraph_index) for h in a.hits]
+        found = [(h.article_id, h.paragraph_index) for h in b.hits]
+        identical[kind].append(ranking == found)
+        tied[kind].append(_untied(a.hits) == _untied(b.hits))
+        want, have = set(ranking), set(found)
         overlap[kind].append(len(want & have) / len(want) if want else 1.0)
     for _ in range(args.rounds):
         for kind, text in queries:
@@ -172,6 +195,20 @@ def main() -> None:
         "| "
         + " | ".join(f"{100 * statistics.mean(overlap[k]):.1f}" for k in kinds)
         + f" | {100 * statistics.mean(every):.1f} |"
+    )
+    print("\nIdentical top-10 lists (the same hits in the same order), share per class (%)\n")
+    print("| order | " + " | ".join(kinds) + " | all |")
+    print("|---|" + "---:|" * (len(kinds) + 1))
+    for name, shares in (("exactly", identical), ("hits of equal score in any order", tied)):
+        alike = [v for vs in shares.values() for v in vs]
+        print(
+            f"| {name} | "
+            + " | ".join(f"{100 * statistics.mean(shares[k]):.1f}" for k in kinds)
+            + f" | {100 * statistics.mean(alike):.1f} |"
+        )
+    print(
+        "\nSlowest first runs (ms): "
+        + ", ".join(f"{text} {ms:.0f}" for ms, text in sorted(first_runs, reverse=True)[:15])
     )
     print(f"\nexact totals equal on {len(queries) - len(totals_differ)} of {len(queries)} queries")
     for text, want_total, got_total in totals_differ:

@@ -238,8 +238,7 @@ class Library:
 
     def reindex(self, on_progress: Callable[[int, int], None] | None = None) -> int:
         """Rebuild the search index from the library; return the number of articles."""
-        self.index.clear()
-        return self.index.sync(self.store, on_progress=on_progress)
+        return self.index.rebuild(self.store, on_progress=on_progress)
 
     def count_inputs(self, paths: list[Path] | list[str]) -> int:
         """How many files :meth:`ingest` would look at (for a progress bar)."""

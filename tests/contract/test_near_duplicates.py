@@ -8,6 +8,7 @@ compared (import times aside).
 from __future__ import annotations
 
 import dataclasses
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -247,12 +248,26 @@ def test_migrate_copies_merged_copies_sketches_and_links_both_ways(
         assert plain(_everything(back)) == plain(_everything(sqlite))
 
 
-def _index_tables(url: str) -> dict[str, list[tuple[Any, ...]]]:
-    """The rows of a PostgreSQL library's search index that a search reads (not their order
-    on disk, nor the kept caches)."""
+@contextmanager
+def _index(url: str) -> Iterator[Any]:
+    """A connection to a PostgreSQL library whose search path starts with the search index's
+    current generation (see :mod:`sucai.search.pg`)."""
     import psycopg
 
     with psycopg.connect(url) as conn:
+        row = conn.execute(
+            "SELECT nspname FROM pg_namespace WHERE nspname ~ '^search_g[0-9]+$' "
+            "ORDER BY substr(nspname, 9)::integer DESC LIMIT 1"
+        ).fetchone()
+        assert row is not None
+        conn.execute(f"SET search_path = {row[0]}, public")
+        yield conn
+
+
+def _index_tables(url: str) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows of a PostgreSQL library's search index that a search reads (not their order
+    on disk, nor the kept caches)."""
+    with _index(url) as conn:
         return {
             "docs": conn.execute(
                 "SELECT kind, article_id, pos, rid, year, genre, role, source, heading, paid, "
@@ -262,7 +277,10 @@ def _index_tables(url: str) -> dict[str, list[tuple[Any, ...]]]:
             "terms": conn.execute(
                 "SELECT field::text, term, df FROM search_terms WHERE df > 0 ORDER BY 1, 2"
             ).fetchall(),
-            "meta": conn.execute("SELECT key, value FROM search_meta ORDER BY key").fetchall(),
+            # Not the count bitmaps: a rebuild makes them, a keep drops them.
+            "meta": conn.execute(
+                "SELECT key, value FROM search_meta WHERE key <> 'bitmaps' ORDER BY key"
+            ).fetchall(),
         }
 
 
@@ -294,11 +312,9 @@ def _posts(count: int, changed: set[int]) -> list[str]:
 
 def _stale_pools(url: str) -> list[tuple[int, str]]:
     """Kept pools (search_pools) that are not their lexeme's first documents in table order."""
-    import psycopg
-
     from sucai.search.pg import POOL
 
-    with psycopg.connect(url) as conn:
+    with _index(url) as conn:
         conn.execute("SET synchronize_seqscans = off")
         pools = conn.execute("SELECT kind, term, tids::text FROM search_pools").fetchall()
         stale = []
@@ -339,10 +355,8 @@ def test_kept_totals_facets_and_pools_follow_keeps_and_splits(
     third = _write(tmp_path / "c.txt", title, _posts(1100, set(range(5, 1100, 20))))
     same(both, lambda lib: _ingest_each(lib, [third]))
     (copy,) = same(both, lambda lib: lib.store.merged_copies())
-    import psycopg
-
-    with psycopg.connect(pg_url) as conn:
-        (pools,) = conn.execute("SELECT count(*) FROM search_pools").fetchone()  # type: ignore[misc]
+    with _index(pg_url) as conn:
+        (pools,) = conn.execute("SELECT count(*) FROM search_pools").fetchone()
     assert pools > 0
     same(both, lambda lib: lib.keep_copy(copy["id"]))
     assert same(both, found) == [2145, 2145, [["讲话", 2145]], 55]  # merged into article 1

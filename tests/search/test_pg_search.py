@@ -8,6 +8,7 @@ same library into a database of the throw-away PostgreSQL server of the test ses
 from __future__ import annotations
 
 import random
+import threading
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -123,6 +124,26 @@ def test_every_query_has_the_hits_and_total_of_tantivy(
         overlaps.append(len(want & have) / len(want) if want else 1.0)
     # Ranking: the same formula on the same statistics, computed in SQL.
     assert sum(overlaps) / len(overlaps) >= 0.9
+
+
+def test_counts_of_common_lexemes_come_exact_from_their_bitmaps(
+    sliced: Library, pg_index: PgSearchIndex
+) -> None:
+    with pg_index.connection() as conn:
+        rows = conn.execute(
+            "SELECT term FROM search_bitmaps WHERE kind = 0 ORDER BY length(term) DESC, term"
+        ).fetchall()
+    common = [term for (term,) in rows if term.strip()]
+    assert len(common) >= 3  # the slice's commonest characters and bigrams have bitmaps
+    a, b, c = common[:3]
+    rare = "营商"  # in far fewer paragraphs: no bitmap
+    assert rare not in common
+    queries = [f"{a} {b}", f"{a} -{b}", f"{a} {b} -{c}", f"{a} -{rare}", f"{a} {b} -{rare} -{c}"]
+    queries += [f"{rare} {a}", f"{rare} -{a}", f"{a} {b}", f"{a} -{b}"]
+    for query in queries:
+        want = sliced.search(parse_query(query, limit=3))
+        got = _pg(pg_index, sliced, query, limit=3)
+        assert got.total == want.total == len(_brute(sliced, query)), query
 
 
 def test_hits_agree_with_brute_force_for_every_query_class(
@@ -285,6 +306,77 @@ def test_sync_adds_new_articles_and_rebuilds_when_stale(
         index.clear()
         assert index.indexed_up_to() is None
     index.close()
+
+
+def test_searches_go_on_while_the_index_is_rebuilt(
+    tmp_path: Path, pg_url: str, shared: Path
+) -> None:
+    from sucai.search.pg import PgSearchIndex
+
+    del shared
+    queries = ("营商", "发展 -经济", '"高质量发展"', "的", "招商 -环境")
+    index, other = PgSearchIndex(pg_url), PgSearchIndex(pg_url)  # two servers
+
+    def answers(server: PgSearchIndex) -> list[tuple[int, list[tuple[int, int | None]]]]:
+        pages = [server.search(lib.store, parse_query(q, limit=10)) for q in queries]
+        return [(p.total, [(h.article_id, h.paragraph_index) for h in p.hits]) for p in pages]
+
+    def generations() -> list[str]:
+        with index.connection() as conn:
+            rows = conn.execute(
+                "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'search\\_%' ORDER BY 1"
+            ).fetchall()
+        return [name for (name,) in rows]
+
+    with open_library(tmp_path / "x.db") as lib:
+        lib.ingest([SEED, ROOT / "samples" / "reports"])
+        assert index.sync(lib.store) == lib.count()
+        expected = answers(index)
+        assert all(total for total, _ in expected)
+        seen: list[list[tuple[int, list[tuple[int, int | None]]]]] = []
+        errors: list[BaseException] = []
+        stop = threading.Event()
+
+        def search_all_along() -> None:
+            while not stop.is_set():
+                try:
+                    seen.append(answers(other))
+                except BaseException as exc:
+                    errors.append(exc)
+                    return
+
+        during: list[list[tuple[int, list[tuple[int, int | None]]]]] = []
+
+        def search_midway(done: int, total: int) -> None:
+            # Inside the build's transaction: another server's search answers at once.
+            del done, total
+            search = threading.Thread(target=lambda: during.append(answers(other)))
+            search.start()
+            search.join(timeout=30)
+            assert not search.is_alive(), "a search waited for the rebuild"
+
+        searching = threading.Thread(target=search_all_along)
+        searching.start()
+        try:
+            assert index.rebuild(lib.store, on_progress=search_midway) == lib.count()
+            # Two servers rebuilding at once take turns (the advisory lock).
+            both = [threading.Thread(target=s.rebuild, args=(lib.store,)) for s in (index, other)]
+            for thread in both:
+                thread.start()
+            for thread in both:
+                thread.join()
+        finally:
+            stop.set()
+            searching.join()
+        assert not errors
+        assert during and all(found == expected for found in during)
+        assert len(seen) > 10 and all(found == expected for found in seen)
+        assert answers(index) == answers(other) == expected
+        # Four generations were built: the last one is left, and no build in progress.
+        assert generations() == ["search_g4"]
+        assert index.indexed_up_to() == lib.store.max_article_id()
+    index.close()
+    other.close()
 
 
 def test_similar_articles_agree_with_tantivy(sliced: Library, pg_index: PgSearchIndex) -> None:

@@ -176,6 +176,13 @@ class SearchIndex:
         self._stamp = -1
         return done
 
+    def rebuild(
+        self, store: Store, *, on_progress: Callable[[int, int], None] | None = None
+    ) -> int:
+        """Index the whole library afresh; return the number of articles (see :meth:`sync`)."""
+        self.clear()
+        return self.sync(store, on_progress=on_progress)
+
     def refresh(self, store: Store, article_ids: list[int]) -> None:
         """Re-index articles whose text changed or that are gone (``sucai duplicates``).
 

@@ -1,7 +1,9 @@
 """Search inside PostgreSQL (issue 7): the same contract as :mod:`sucai.search.engine`.
 
 Every server that shares a PostgreSQL library sees one index, in the same database, with no
-files to keep in step. The index is a few tables of its own (``search_*``, versioned):
+files to keep in step. The index is a few tables of its own (``search_*``, versioned), in a
+schema of their own: each complete build is a *generation*, schema ``search_g<N>``, and the
+highest ``N`` is the index (see :meth:`PgSearchIndex.rebuild`):
 
 * ``search_docs`` — one row per paragraph, article title and outline entry (list-partitioned by
   ``kind`` like the tantivy index), with the folded text (``body``), its segmenter words, the
@@ -12,26 +14,49 @@ files to keep in step. The index is a few tables of its own (``search_*``, versi
   corpus totals: the BM25 statistics;
 * ``search_pools`` — for each common lexeme, the addresses of its first :data:`POOL` documents
   in table order; ``search_counts`` and ``search_facets`` — exact totals and facet counts of
-  large result sets, with the watermark they hold for.
+  large result sets, with the watermark they hold for;
+* ``search_bitmaps`` — for each lexeme in at least :data:`_BITMAP_FROM` documents of a kind,
+  the set of those documents as a bitmap over their ordinals ``n`` (table order of the
+  rebuild), which counts the matches of terms of one or two characters without reading them.
 
 Matching is exact, as in the tantivy engine: the GIN index finds documents holding every
 non-overlapping bigram of each term (a one-character term: the character), then ``strpos`` on
 the folded text keeps those holding each whole term and none of the excluded ones.
 
 Totals are exact. One term of one or two characters without filters is counted by its document
-frequency; any other query by ``count(*)``, kept in ``search_counts`` when large and brought up
-to date later by counting only the articles added since (the index only ever grows). Facets
+frequency. Terms and excluded terms of one or two characters without filters (``发展 -经济``,
+``改革 开放 创新``) are counted from the bitmaps of their lexemes — a document holds such a term
+exactly when it holds the lexeme — when every term has one (a rarer one is counted by
+``count(*)``, which then reads few rows), plus ``count(*)`` of the articles added since the
+bitmaps were made. Any other query is counted by ``count(*)``, kept in ``search_counts`` when
+large and brought up to date later by counting only the articles added since (the index only
+ever grows). Facets
 (``search(…, facets=True)``) count every match per genre, role, year and source in one ``GROUP BY``
 pass, which gives the total too, and are kept and brought up to date the same way.
 
 Searches run on pooled connections (to the replica, with ``read_url``); a lost connection is
-:class:`~sucai.errors.StoreUnavailableError`, and the next call connects afresh.
+:class:`~sucai.errors.StoreUnavailableError`, and the next call connects afresh. Each search
+first points its connection at the current generation (``search_path``; the query that does it
+replaces a table-existence check, so it costs no extra round trip) and reads everything else
+in the same snapshot.
+
+A rebuild (another schema or tokenizer, ``sucai reindex``, :meth:`PgSearchIndex.refresh`) never
+blocks or breaks searches: it fills schema ``search_next`` while searches go on reading the
+current generation, then renames it to the next ``search_g<N>`` in one short transaction — new
+searches use it from then on — and drops the previous generation once the searches still
+reading it are done (one that finds its tables gone runs again, on the new generation).
+Writers of all servers take turns on an advisory lock; a search never waits for it while there
+is an index to read.
 
 Ranking mirrors the tantivy one term by term (see :mod:`sucai.search.engine`): BM25 of each
 term over bigrams (characters for one-character terms; a longer term scores like a phrase, its
 idf the sum of its bigrams'), BM25 of the query's segmenter words, title words and headings
 weighted ×2, and the terms written together ×1.5, from the same statistics; term frequencies
-are substring counts in SQL. Up to :data:`POOL` matches are all scored. Scoring a very common
+are substring counts in SQL (1 for a one-character term: tantivy indexes characters without
+frequencies), and document lengths are taken as tantivy stores them (one byte, see
+:func:`_fieldnorms`). tantivy also scores the ``kind`` clause, a constant; it breaks ties of
+equal scores by its segments' order, which PostgreSQL cannot know (ties go by article and
+position here). Up to :data:`POOL` matches are all scored. Scoring a very common
 term's hundreds of thousands of matches row by row would take seconds, so a larger result set
 is ranked in two parts, each best first: a pool of likely best matches, then the others. A
 rebuild stores documents headings first, then shortest first (what every ranking clause
@@ -41,16 +66,19 @@ favours), and the pool is the matches among the first documents in that order (s
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
 import math
 import threading
+import zlib
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
+import numpy as np
 import psycopg
 from psycopg import sql
 from psycopg_pool import ConnectionPool, PoolTimeout
@@ -77,7 +105,7 @@ CONNECTIONS: Final = 6
 CONNECT_TIMEOUT: Final = 5
 
 #: Changes whenever the tables or what goes into them change; a mismatch rebuilds the index.
-PG_INDEX_SCHEMA_VERSION: Final = 2  # 2: source (来源) per row
+PG_INDEX_SCHEMA_VERSION: Final = 3  # 2: source (来源) per row; 3: ordinals and bitmaps
 _K1: Final = 1.2
 _B: Final = 0.75
 _CONTEXT_BOOST: Final = 2.0
@@ -108,6 +136,9 @@ _SCHEMA: Final = (
     """CREATE TABLE IF NOT EXISTS search_pools (
         kind smallint NOT NULL, term text NOT NULL, tids tid[] NOT NULL,
         PRIMARY KEY (kind, term))""",
+    """CREATE TABLE IF NOT EXISTS search_bitmaps (
+        kind smallint NOT NULL, term text NOT NULL, bits bytea NOT NULL,
+        PRIMARY KEY (kind, term))""",
     """CREATE TABLE IF NOT EXISTS search_terms (
         field "char" NOT NULL, term text NOT NULL, df integer NOT NULL,
         PRIMARY KEY (field, term))""",
@@ -128,6 +159,7 @@ _SCHEMA: Final = (
         words text NOT NULL,
         title text NOT NULL,
         grams tsvector NOT NULL,
+        n integer,
         PRIMARY KEY (kind, article_id, pos)
     ) PARTITION BY LIST (kind)""",
     *(
@@ -148,13 +180,29 @@ POOL: Final = 500
 #: sequential scan in table order, which stops after ``POOL`` matches; rarer ones through the
 #: GIN index, whose bitmap of a very common bigram alone costs more than that scan.
 _SCAN_SHARE: Final = 0.2
+#: The tables of an index built before generations (schema version 2 and older), in the
+#: connection's own schema: dropped when the first generation replaces them.
 _DROP: Final = (
     "DROP TABLE IF EXISTS search_docs, search_terms, search_counts, search_facets, search_pools, "
     "search_meta"
 )
+#: The schema of a generation is this prefix and its number.
+_GENERATION: Final = "search_g"
+#: The schema a rebuild fills before it becomes the next generation.
+_NEXT: Final = "search_next"
+#: The connection's own ``search_path`` (without a generation put in front of it).
+_BASE_PATH: Final = "regexp_replace(current_setting('search_path'), '^search_(g[0-9]+|next), ', '')"
+#: Points the session at the newest generation (no row: there is no index).
+_ENTER: Final = f"""SELECT set_config('search_path',
+        quote_ident(nspname) || ', ' || {_BASE_PATH}, false)
+    FROM pg_namespace WHERE nspname ~ '^{_GENERATION}[0-9]+$'
+    ORDER BY substr(nspname, {len(_GENERATION) + 1})::integer DESC LIMIT 1"""
 _KEPT: Final = sql.SQL("")  # marks the part of top() read from a kept pool
 #: Lexemes in at least this many documents of a kind have their pool kept (search_pools).
 _POOL_FROM: Final = 4 * POOL
+#: Lexemes in at least this many documents of a kind have a bitmap (``search_bitmaps``): a
+#: count of rarer ones reads at most this many rows.
+_BITMAP_FROM: Final = 2000
 #: Counts of at least this many matches are kept (see :meth:`_Plan.count`).
 _COUNT_CACHE_FROM: Final = 1000
 
@@ -329,7 +377,8 @@ class PgSearchIndex:
 
     @contextmanager
     def connection(self, *, primary: bool = True) -> Iterator[psycopg.Connection[Any]]:
-        """A pooled connection (autocommit; writes use transactions) for the block.
+        """A pooled connection (autocommit; writes use transactions) for the block, pointed at
+        the index's current generation (its tables are found by their plain names).
 
         Args:
             primary: the index's own database (``url``); ``False``: the one searches use.
@@ -340,6 +389,7 @@ class PgSearchIndex:
         url = self.url if primary else self.read_url
         try:
             with self._pool(url).connection() as conn:
+                self._meta(conn)
                 yield conn
         except (PoolTimeout, psycopg.OperationalError) as exc:
             raise _unavailable(exc, url) from None
@@ -349,7 +399,10 @@ class PgSearchIndex:
 
         After a server restart the pool's connections are dead: the first one fails, the
         pool throws away the others (``check``), and the step runs again on a new one. A
-        step is one transaction (or reads only), so running it again is safe.
+        step that finds the tables of its generation gone (a rebuild dropped them after the
+        step read which generation is current), or that a replica cancelled while replaying
+        that drop, runs again too, on the new generation. A step is one transaction (or reads
+        only), so running it again is safe.
 
         Raises:
             StoreUnavailableError: the server cannot be reached, or went away meanwhile.
@@ -362,6 +415,9 @@ class PgSearchIndex:
                     return step(conn)
             except PoolTimeout as exc:
                 raise _unavailable(exc, url) from None
+            except (psycopg.errors.UndefinedTable, psycopg.errors.SerializationFailure):
+                if attempt == 2:
+                    raise
             except psycopg.OperationalError as exc:
                 if attempt == 2:
                     raise _unavailable(exc, url) from None
@@ -376,8 +432,12 @@ class PgSearchIndex:
             pool.close()
 
     def _meta(self, conn: psycopg.Connection[Any]) -> dict[str, str]:
-        found = conn.execute("SELECT to_regclass('search_meta') IS NOT NULL").fetchone()
-        if not found or not found[0]:
+        """Point ``conn`` at the current generation; its ``search_meta`` ({} without one).
+
+        The session's ``search_path`` stays so until the next call: every use of a pooled
+        connection starts here.
+        """
+        if conn.execute(_ENTER).fetchone() is None:
             return {}
         return dict(conn.execute("SELECT key, value FROM search_meta").fetchall())
 
@@ -403,12 +463,12 @@ class PgSearchIndex:
     # --- writing -------------------------------------------------------------------------------
 
     def clear(self) -> None:
-        """Drop the index tables (the next sync rebuilds them)."""
+        """Drop the index, every generation of it (the next sync rebuilds it)."""
 
         def drop(conn: psycopg.Connection[Any]) -> None:
             with conn.transaction():
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
-                conn.execute(_DROP)
+                _drop_generations(conn, keep=None)
 
         with self._lock:
             self._run(drop, primary=True)
@@ -416,18 +476,56 @@ class PgSearchIndex:
     def sync(self, store: Store, *, on_progress: Callable[[int, int], None] | None = None) -> int:
         """Bring the index up to date with the library; return the number of articles added.
 
-        One transaction: other servers search the previous state until it commits, and a
-        concurrent sync waits for it (an advisory lock), then finds nothing left to do.
-        Rebuilds from scratch when the tables are missing, from another schema or tokenizer,
-        or ahead of the library.
+        New articles are added in one transaction: other servers search the previous state
+        until it commits. While another writer is busy (a thread of this process, or another
+        server: an advisory lock) and there is an index to search, this returns 0 at once
+        instead of waiting: that writer or the next sync adds them. Rebuilds (see
+        :meth:`rebuild`) when the index is missing, from another schema or tokenizer, or ahead
+        of the library; with no index to search meanwhile, that waits for a rebuild already
+        running elsewhere, then finds it done.
+
+        Args:
+            store: the library.
+            on_progress: called with ``(done, total)`` articles while indexing.
         """
         newest = store.max_article_id()
         last = self.indexed_up_to()
         if last is not None and last == newest:
             return 0
+        if last is None or last > newest:
+            with self._lock:
+                done = self._run(
+                    lambda conn: self._rebuild(conn, store, on_progress, force=False), primary=True
+                )
+            return max(0, done)
+        if not self._lock.acquire(blocking=False):
+            return 0
+        try:
+            done = self._run(
+                lambda conn: self._append(conn, store, newest, on_progress), primary=True
+            )
+        finally:
+            self._lock.release()
+        return max(0, done)
+
+    def rebuild(
+        self, store: Store, *, on_progress: Callable[[int, int], None] | None = None
+    ) -> int:
+        """Index the whole library afresh, then switch to it; return the number of articles.
+
+        Searches go on reading the current generation meanwhile: the new one is filled in
+        schema ``search_next`` (one transaction) and analysed, then renamed to the next
+        ``search_g<N>`` in one short transaction, and the previous generation is dropped once
+        the searches reading it are done. A rebuild on another server at the same time waits
+        for this one (an advisory lock), then builds its own.
+
+        Args:
+            store: the library.
+            on_progress: called with ``(done, total)`` articles while indexing.
+        """
         with self._lock:
             done = self._run(
-                lambda conn: self._sync(conn, store, newest, on_progress), primary=True
+                lambda conn: self._rebuild(conn, store, on_progress, force=True), primary=True
             )
         return max(0, done)
 
@@ -448,67 +546,126 @@ class PgSearchIndex:
         with self._lock:
             self._run(lambda conn: self._refresh(conn, store, ids), primary=True)
 
-    def _sync(
+    def _append(
         self,
         conn: psycopg.Connection[Any],
         store: Store,
         newest: int,
         on_progress: Callable[[int, int], None] | None,
     ) -> int:
-        """:meth:`sync` on one connection; -1 when another server did it meanwhile."""
+        """Add the articles up to ``newest`` that the index lacks, in one transaction; -1 when
+        another writer holds the lock, or did it (or made the index stale) meanwhile."""
         with conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
-            last = self._up_to(self._meta(conn))  # another server may have synced meanwhile
-            if last is not None and last == newest:
+            locked = conn.execute("SELECT pg_try_advisory_xact_lock(%s)", (_LOCK_KEY,)).fetchone()
+            if not locked or not locked[0]:
                 return -1
-            rebuild = last is None or last > newest
-            if rebuild:
-                conn.execute(_DROP)
-                for statement in _SCHEMA:
-                    conn.execute(statement)
-                last = 0
-            else:
-                conn.execute("DELETE FROM search_docs WHERE article_id > %s", (last,))
-            assert last is not None
-            total = store.count_matching(None) if last == 0 else max(0, newest - last)
+            old = self._meta(conn)
+            last = self._up_to(old)
+            if last is None or last >= newest:
+                return -1
+            conn.execute("DELETE FROM search_docs WHERE article_id > %s", (last,))
             totals: Counter[str] = Counter()
             tw_df: Counter[str] = Counter()
-            done = 0
-            target = "search_docs"
-            if rebuild:
-                target = "search_load"
+            done = self._load(conn, "search_docs", store, last, newest, on_progress, totals, tw_df)
+            self._add_stats(conn, last, tw_df)
+            self._add_pools(conn, last, False)
+            _write_meta(conn, old, totals, newest)
+        return done
+
+    def _rebuild(
+        self,
+        conn: psycopg.Connection[Any],
+        store: Store,
+        on_progress: Callable[[int, int], None] | None,
+        *,
+        force: bool,
+    ) -> int:
+        """:meth:`rebuild` on one connection; -1 when not ``force`` and another server rebuilt
+        the index while this one waited for the lock."""
+        conn.execute("SELECT pg_advisory_lock(%s)", (_LOCK_KEY,))
+        try:
+            if not force and self._up_to(self._meta(conn)) is not None:
+                return -1
+            newest = store.max_article_id()
+            row = conn.execute(
+                f"SELECT coalesce(max(substr(nspname, {len(_GENERATION) + 1})::integer), 0) "
+                f"FROM pg_namespace WHERE nspname ~ '^{_GENERATION}[0-9]+$'"
+            ).fetchone()
+            generation = f"{_GENERATION}{(int(row[0]) if row else 0) + 1}"
+            # Left by a rebuild that stopped between its build's commit and its switch.
+            conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(_NEXT)))
+            totals: Counter[str] = Counter()
+            tw_df: Counter[str] = Counter()
+            with conn.transaction():
+                conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(_NEXT)))
+                conn.execute(
+                    f"SELECT set_config('search_path', '{_NEXT}, ' || {_BASE_PATH}, false)"
+                )
+                for statement in _SCHEMA:
+                    conn.execute(statement)
                 conn.execute("CREATE UNLOGGED TABLE search_load (LIKE search_docs)")
-            for batch in store.iter_index_articles(last, batch=200):
-                self._copy_batch(conn, target, batch, totals, tw_df)
-                done += len(batch)
-                if on_progress is not None:
-                    on_progress(done, total)
-            if rebuild:
+                done = self._load(conn, "search_load", store, 0, newest, on_progress, totals, tw_df)
                 # Stored in prior order (see _PRIOR): a common term's first matches in table
                 # order are then its likely best ones.
-                conn.execute(f"INSERT INTO search_docs SELECT * FROM search_load ORDER BY {_PRIOR}")
+                # Each document's ordinal n in that order (per kind) is its bit in the bitmaps.
+                columns = ", ".join(_COLUMNS)
+                conn.execute(
+                    f"INSERT INTO search_docs ({columns}, n) SELECT {columns}, "
+                    f"row_number() OVER (PARTITION BY kind ORDER BY {_PRIOR}) - 1 "
+                    f"FROM search_load ORDER BY {_PRIOR}"
+                )
                 conn.execute("DROP TABLE search_load")
                 # One GIN build after the load is many times faster than growing it row by row,
                 # and much faster again with room to sort in (the default is 64 MB).
                 conn.execute("SET LOCAL maintenance_work_mem = '1GB'")
                 conn.execute(_GIN)
-            self._add_stats(conn, last, tw_df)
-            self._add_pools(conn, last, rebuild)
-            old = self._meta(conn)
-            meta = {name: str(int(old.get(name, 0)) + totals[name]) for name in _TOTALS}
-            meta |= {
-                "schema": str(PG_INDEX_SCHEMA_VERSION),
-                "tokenizer": TOKENIZER_ID,
-                "last": str(newest),
-            }
-            with conn.cursor() as cur:
-                cur.executemany(
-                    "INSERT INTO search_meta (key, value) VALUES (%s, %s) "
-                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    list(meta.items()),
+                self._add_stats(conn, 0, tw_df)
+                self._add_pools(conn, 0, True)
+                _add_bitmaps(conn, newest)
+                _write_meta(conn, {}, totals, newest)
+            # Statistics for the planner before the first search reads the tables.
+            conn.execute(sql.SQL("VACUUM ANALYZE {}").format(sql.Identifier(_NEXT, "search_docs")))
+            with conn.transaction():
+                # The switch: every search from now on reads the new generation.
+                conn.execute(
+                    sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(
+                        sql.Identifier(_NEXT), sql.Identifier(generation)
+                    )
                 )
-        if rebuild:
-            conn.execute("VACUUM ANALYZE search_docs")
+            _drop_generations(conn, keep=generation)
+            return done
+        finally:
+            # Not connected any more: the server has released the lock already.
+            with contextlib.suppress(psycopg.OperationalError):
+                conn.execute("SELECT pg_advisory_unlock(%s)", (_LOCK_KEY,))
+
+    def _load(
+        self,
+        conn: psycopg.Connection[Any],
+        target: str,
+        store: Store,
+        last: int,
+        newest: int,
+        on_progress: Callable[[int, int], None] | None,
+        totals: Counter[str],
+        tw_df: Counter[str],
+    ) -> int:
+        """Copy the articles above ``last`` up to ``newest`` into ``target``; how many.
+
+        Articles added meanwhile (above ``newest``) are left to the next sync: the watermark
+        written with these says ``newest``.
+        """
+        total = store.count_matching(None) if last == 0 else max(0, newest - last)
+        done = 0
+        for batch in store.iter_index_articles(last, batch=200):
+            articles = [a for a in batch if a.id <= newest]
+            if articles:
+                self._copy_batch(conn, target, articles, totals, tw_df)
+            done += len(articles)
+            if on_progress is not None:
+                on_progress(done, total)
+            if len(articles) < len(batch):
+                break
         return done
 
     def _copy_batch(
@@ -654,12 +811,15 @@ class PgSearchIndex:
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
             # A new version of the watermark row, first: a search that counted the old
             # documents can no longer keep its count (see _Plan._keep).
+            meta = self._meta(conn)  # also points the connection at the current generation
             found = conn.execute(
                 "UPDATE search_meta SET value = value WHERE key = 'last' RETURNING value"
             ).fetchone()
-            meta = self._meta(conn)
             if found is None or self._up_to(meta) is None:
                 return  # the next sync rebuilds the index anyway
+            # The replaced documents leave the bitmaps (see _add_bitmaps): counts come from
+            # count(*) again until the next rebuild.
+            conn.execute("DELETE FROM search_meta WHERE key = 'bitmaps'")
             last = int(found[0])
             ids = [i for i in ids if i <= last]
             conn.execute(
@@ -765,15 +925,16 @@ class PgSearchIndex:
         """
         if not terms:
             return {}
-        rows = self._run(
-            lambda conn: conn.execute(
+
+        def read(conn: psycopg.Connection[Any]) -> list[tuple[str, int]]:
+            self._meta(conn)
+            return conn.execute(
                 "SELECT term, sum(df) FROM search_terms "
                 "WHERE field = ANY(%s) AND term = ANY(%s) GROUP BY term",
                 (list(fields), list(terms)),
-            ).fetchall(),
-            primary=False,
-        )
-        found = dict(rows)
+            ).fetchall()
+
+        found = dict(self._run(read, primary=False))
         return {t: int(found.get(t, 0)) for t in terms}
 
     def search(self, store: Store, query: Query, *, facets: bool = False) -> SearchPage:
@@ -876,7 +1037,12 @@ class PgSearchIndex:
             "ON d.kind = {} AND d.article_id = m.article_id AND d.pos = m.pos "
             "ORDER BY score DESC, d.article_id, d.pos LIMIT {}"
         ).format(score, matches, sql.Literal(KIND_PARAGRAPH), sql.Literal(_SIMILAR_POOL))
-        rows = self._run(lambda conn: conn.execute(statement).fetchall(), primary=False)
+
+        def read(conn: psycopg.Connection[Any]) -> list[tuple[int, float]]:
+            self._meta(conn)
+            return conn.execute(statement).fetchall()
+
+        rows = self._run(read, primary=False)
         best: dict[int, list[float]] = {}
         for aid, value in rows:
             best.setdefault(int(aid), []).append(float(value))
@@ -986,6 +1152,10 @@ class _Plan:
     last: int
     share: float
     pool_lexeme: str | None
+    #: The terms and excluded terms when all are lexemes (one or two characters, no filters).
+    lexemes: tuple[tuple[str, ...], tuple[str, ...]] | None
+    #: The watermark the bitmaps hold for (``None``: the index has none).
+    bitmaps_last: int | None
 
     def count(self, conn: psycopg.Connection[Any]) -> int:
         """The exact number of matches.
@@ -996,6 +1166,10 @@ class _Plan:
         """
         if self.known_total is not None:
             return self.known_total
+        if self.lexemes is not None and self.bitmaps_last is not None:
+            total = self._count_bitmaps(conn, *self.lexemes, self.bitmaps_last)
+            if total is not None:
+                return total
         key = self._key(conn)
         cached = conn.execute(
             "SELECT total, last FROM search_counts WHERE key = %s", (key,)
@@ -1010,6 +1184,51 @@ class _Plan:
         total += int(row[0]) if row else 0
         if total >= _COUNT_CACHE_FROM:
             self._keep(conn, key, total)
+        return total
+
+    def _count_bitmaps(
+        self,
+        conn: psycopg.Connection[Any],
+        terms: tuple[str, ...],
+        excluded: tuple[str, ...],
+        since: int,
+    ) -> int | None:
+        """The exact count from the bitmaps of the lexemes; ``None`` when a term has none.
+
+        An excluded lexeme without a bitmap is in fewer than :data:`_BITMAP_FROM` documents:
+        those of them that hold the terms are read and taken off. The articles added after
+        the bitmaps were made (above ``since``) are counted by ``count(*)``.
+        """
+        rows = conn.execute(
+            "SELECT term, bits FROM search_bitmaps WHERE kind = %s AND term = ANY(%s)",
+            (self.kind, list({*terms, *excluded})),
+        ).fetchall()
+        bitmaps = {term: int.from_bytes(zlib.decompress(bits), "little") for term, bits in rows}
+        if any(term not in bitmaps for term in terms):
+            return None
+        found = bitmaps[terms[0]]
+        for term in terms[1:]:
+            found &= bitmaps[term]
+        for term in excluded:
+            if term in bitmaps:
+                found &= ~bitmaps[term]
+        total = found.bit_count()
+        rare = [term for term in excluded if term not in bitmaps]
+        if rare:
+            held = " & ".join(_lexeme(t) for t in terms)
+            ordinals = conn.execute(
+                "SELECT n FROM search_docs WHERE kind = %s AND grams @@ %s::tsquery "
+                "AND n IS NOT NULL",
+                (self.kind, f"{held} & ({' | '.join(_lexeme(t) for t in rare)})"),
+            ).fetchall()
+            flags = found.to_bytes((found.bit_length() + 7) // 8, "little")
+            total -= sum(flags[n >> 3] >> (n & 7) & 1 for (n,) in ordinals if n >> 3 < len(flags))
+        if since != self.last:
+            where, params = self._since(since)
+            row = conn.execute(
+                sql.SQL("SELECT count(*) FROM search_docs WHERE {}").format(where), params
+            ).fetchone()
+            total += int(row[0]) if row else 0
         return total
 
     def _since(self, since: int) -> tuple[sql.Composable, tuple[object, ...]]:
@@ -1180,6 +1399,81 @@ class _Plan:
         return out
 
 
+def _write_meta(
+    conn: psycopg.Connection[Any], old: dict[str, str], totals: Counter[str], newest: int
+) -> None:
+    """Add ``totals`` to the corpus totals of ``old`` and record the ids and the watermark."""
+    meta = {name: str(int(old.get(name, 0)) + totals[name]) for name in _TOTALS}
+    meta |= {
+        "schema": str(PG_INDEX_SCHEMA_VERSION),
+        "tokenizer": TOKENIZER_ID,
+        "last": str(newest),
+    }
+    with conn.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO search_meta (key, value) VALUES (%s, %s) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            list(meta.items()),
+        )
+
+
+def _add_bitmaps(conn: psycopg.Connection[Any], newest: int) -> None:
+    """Make the bitmap of every lexeme in at least :data:`_BITMAP_FROM` documents of a kind.
+
+    Bit ``n`` (little-endian within each byte) stands for the document of ordinal ``n``;
+    the bitmaps, zlib-compressed, hold for the articles up to ``newest`` (meta ``bitmaps``).
+    Appended articles leave them valid (their documents have no ordinal and are counted by
+    ``count(*)``); any other change of the documents must delete meta ``bitmaps`` (counts
+    then come from ``count(*)`` again) or rebuild.
+    """
+    for kind in (KIND_PARAGRAPH, KIND_TITLE, KIND_OUTLINE):
+        table = sql.Identifier(f"search_docs_{kind}")
+        row = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(table)).fetchone()
+        size = int(row[0]) if row else 0
+        terms = [
+            term
+            for (term,) in conn.execute(
+                "SELECT term FROM search_terms WHERE field = %s AND df >= %s",
+                (str(kind), _BITMAP_FROM),
+            )
+        ]
+        if not terms:
+            continue
+        # Each lexeme's ordinals as big-endian 4-byte integers, read by NumPy at once.
+        rows = conn.execute(
+            sql.SQL(
+                "SELECT lexeme, string_agg(int4send(n), ''::bytea) FROM {}, "
+                "unnest(tsvector_to_array(grams)) lexeme WHERE lexeme = ANY(%s) GROUP BY lexeme"
+            ).format(table),
+            (terms,),
+        )
+        with conn.cursor().copy("COPY search_bitmaps (kind, term, bits) FROM STDIN") as copy:
+            for term, ordinals in rows:
+                bits = np.zeros(size, dtype=bool)
+                bits[np.frombuffer(ordinals, dtype=">i4")] = True
+                packed = np.packbits(bits, bitorder="little").tobytes()
+                copy.write_row((kind, term, zlib.compress(packed, 1)))
+    conn.execute(
+        "INSERT INTO search_meta (key, value) VALUES ('bitmaps', %s) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (str(newest),),
+    )
+
+
+def _drop_generations(conn: psycopg.Connection[Any], *, keep: str | None) -> None:
+    """Drop every generation but ``keep``, a rebuild cut short, and the tables of an index
+    built before generations; point the session back at its own schema."""
+    names = conn.execute(
+        f"SELECT nspname FROM pg_namespace WHERE nspname ~ '^({_GENERATION}[0-9]+|{_NEXT})$'"
+    ).fetchall()
+    for (name,) in names:
+        if name != keep:
+            # Waits for the searches still reading it (they hold locks on its tables).
+            conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(name)))
+    conn.execute(f"SELECT set_config('search_path', {_BASE_PATH}, false)")
+    conn.execute(_DROP)
+
+
 @dataclass(frozen=True, slots=True)
 class _Ranked:
     article_id: int
@@ -1192,11 +1486,35 @@ def _prepare(term: str) -> str:
     return index_text(term)
 
 
+def _fieldnorms() -> list[int]:
+    """The 256 lengths tantivy stores a field's length as (one byte, its ``fieldnorm``).
+
+    Exact up to 40; above, 24 plus the top four bits of the rest (tantivy's
+    ``fieldnorm/code.rs``). BM25 uses the largest of them not above the real length.
+    """
+
+    def decode(code: int) -> int:
+        if code < 24:
+            return code
+        bits, shift = (code - 24) & 7, (code - 24) >> 3
+        return 24 + (bits if shift == 0 else (bits | 8) << (shift - 1))
+
+    return [decode(code) for code in range(256)]
+
+
+#: :func:`_fieldnorms` as an SQL array: ``t[width_bucket(dl, t)]`` is what tantivy uses for dl.
+_FIELDNORMS: Final = sql.SQL("'{{{}}}'::integer[]").format(
+    sql.SQL(",".join(map(str, _fieldnorms())))
+)
+
+
 def _bm25(
     tf: sql.Composable, length: sql.Composable, idf: float, avgdl: float, boost: float
 ) -> sql.Composed:
-    """``boost·idf·tf·(k1+1) / (tf + k1·(1 − b + b·dl/avgdl))`` as SQL."""
+    """``boost·idf·tf·(k1+1) / (tf + k1·(1 − b + b·dl/avgdl))`` as SQL, with ``length`` as
+    tantivy stores it (:func:`_fieldnorms`) for dl."""
     avg = max(avgdl, 1e-9)
+    length = sql.SQL("({t})[width_bucket(greatest({n}, 0), {t})]").format(t=_FIELDNORMS, n=length)
     return sql.SQL("({} * {} / ({} + {} + {} * {}))").format(
         sql.Literal(boost * idf * (_K1 + 1)),
         tf,
@@ -1295,6 +1613,9 @@ def _plan(
     if in_kind and min(in_kind.values()) >= _POOL_FROM and not filtered:
         pool_lexeme = min(in_kind, key=lambda p: (in_kind[p], p))
     single = len(terms) == 1 and len(terms[0]) <= 2 and not excluded and not filtered
+    lexemes = None
+    if terms and not filtered and all(len(t) <= 2 for t in (*terms, *excluded)):
+        lexemes = (tuple(terms), tuple(excluded))
     known: int | None = None
     if not terms:
         known = 0
@@ -1315,7 +1636,7 @@ def _plan(
         features.append(expression)
         return sql.Identifier(f"f{len(features) - 1}")
 
-    def term_score(tf: sql.Identifier, term: str, boost: float) -> sql.Composed:
+    def term_score(tf: sql.Composable, term: str, boost: float) -> sql.Composed:
         if len(term) == 1:
             idf = stats.idf(grams_df.get(term, 0))
             return _bm25(tf, sql.SQL("f0"), idf, avg_uni, boost)
@@ -1323,7 +1644,9 @@ def _plan(
         return _bm25(tf, sql.SQL("(f0 - 1)"), idf, avg_bi, boost)
 
     for term in terms:
-        parts.append(term_score(feature(_count_in("body", term)), term, 1.0))
+        # tantivy indexes characters without their frequencies: a character's tf is 1.
+        tf = sql.SQL("1.0") if len(term) == 1 else feature(_count_in("body", term))
+        parts.append(term_score(tf, term, 1.0))
     if len(terms) > 1:
         tf = feature(_count_in("body", joined))
         parts.append(
@@ -1374,6 +1697,8 @@ def _plan(
         int(meta.get("last", 0)),
         share,
         pool_lexeme,
+        lexemes,
+        int(meta["bitmaps"]) if "bitmaps" in meta else None,
     )
 
 
