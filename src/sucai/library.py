@@ -545,9 +545,12 @@ def open_library(db: str | Path, *, read_url: str | None = None) -> Library:
     if is_postgres_url(db):
         from sucai.search.pg import PgSearchIndex
 
-        return Library(store, PgSearchIndex(str(db), read_url=read_url))
+        pg_index = PgSearchIndex(str(db), read_url=read_url)
+        pg_index.on_reload(store.forget_cached)
+        return Library(store, pg_index)
     index = SearchIndex(Path(f"{db}-search"))
     # Another process may change stored articles (``sucai duplicates --keep``) and refresh the
-    # index: when the index reloads, cached article heads and outline paths may be stale.
+    # index: when the index reloads, cached article heads and outline paths may be stale (the
+    # PostgreSQL index above tells the same).
     index.on_reload(store.forget_cached)
     return Library(store, index)

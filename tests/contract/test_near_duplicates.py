@@ -277,9 +277,11 @@ def _index_tables(url: str) -> dict[str, list[tuple[Any, ...]]]:
             "terms": conn.execute(
                 "SELECT field::text, term, df FROM search_terms WHERE df > 0 ORDER BY 1, 2"
             ).fetchall(),
-            # Not the count bitmaps: a rebuild makes them, a keep drops them.
+            # Not the count bitmaps (a rebuild makes them, a keep drops them), nor the count of
+            # keeps and splits (which tells other servers).
             "meta": conn.execute(
-                "SELECT key, value FROM search_meta WHERE key <> 'bitmaps' ORDER BY key"
+                "SELECT key, value FROM search_meta WHERE key NOT IN ('bitmaps', 'refreshed') "
+                "ORDER BY key"
             ).fetchall(),
         }
 
@@ -385,3 +387,17 @@ def test_a_count_made_before_a_keep_is_not_kept_after_it(tmp_path: Path, pg_url:
             assert plan.count(conn) == 1100  # what its snapshot holds, not kept
         assert library.search(query).total == 1100 - 79
         assert library.search(query, facets=True).facets["genre"] == [("讲话", 1100 - 79)]
+
+
+def test_other_servers_show_the_kept_title_without_a_restart(tmp_path: Path, pg_url: str) -> None:
+    """Each server keeps article heads for its searches; a keep through one server changes
+    a title, and the next search through another server must show the new one."""
+    first, second, _ = _speech_variants(tmp_path)
+    with open_library(pg_url) as one, open_library(pg_url) as two:
+        _ingest_each(one, [first, second])
+        reader = two.reader()
+        (before,) = {hit.title for hit in reader.search("稳中求进工作总基调").hits}
+        assert before == "在全县经济工作会议上的讲话"
+        one.keep_copy(one.store.merged_copies()[0].id)
+        (after,) = {hit.title for hit in reader.search("稳中求进工作总基调").hits}
+        assert after == "坚定信心真抓实干奋力推动县域经济高质量发展"

@@ -347,6 +347,22 @@ class PgSearchIndex:
         self._pools_lock = threading.Lock()
         # Serialises this process's writers (other servers wait on the advisory lock).
         self._lock = threading.RLock()
+        # What the last search saw of the index: its watermark and its keep/split count.
+        self._seen: tuple[str | None, str | None] | None = None
+        self._on_reload: list[Callable[[], None]] = []
+
+    def on_reload(self, fn: Callable[[], None]) -> None:
+        """Call ``fn`` when a search finds the index changed since the one before (articles
+        added, or replaced by ``sucai duplicates`` — through any server)."""
+        self._on_reload.append(fn)
+
+    def _observe(self, meta: dict[str, str]) -> None:
+        seen = (meta.get("last"), meta.get("refreshed"))
+        if seen != self._seen:
+            if self._seen is not None:
+                for fn in self._on_reload:
+                    fn()
+            self._seen = seen
 
     # --- connection ----------------------------------------------------------------------------
 
@@ -856,6 +872,11 @@ class PgSearchIndex:
                         for name in _TOTALS
                     ],
                 )
+            # Tells every server's next search that stored articles changed (see _observe).
+            conn.execute(
+                "INSERT INTO search_meta (key, value) VALUES ('refreshed', '1') "
+                "ON CONFLICT (key) DO UPDATE SET value = (search_meta.value::integer + 1)::text"
+            )
 
     def _count_documents(
         self, conn: psycopg.Connection[Any], ids: list[int], sign: int
@@ -960,7 +981,9 @@ class PgSearchIndex:
                 # One snapshot for the statistics, the count and the page, even while a sync
                 # commits.
                 conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-                plan = _plan(self, conn, query, self._meta(conn))
+                meta = self._meta(conn)
+                self._observe(meta)
+                plan = _plan(self, conn, query, meta)
                 if facets:
                     counts, total = plan.facets(conn)
                 else:
