@@ -1183,16 +1183,14 @@ class _Plan:
     def count(self, conn: psycopg.Connection[Any]) -> int:
         """The exact number of matches.
 
-        A count of more than :data:`_COUNT_CACHE_FROM` matches is kept in ``search_counts``
-        with the watermark it holds for; later it is brought up to date by counting only the
-        articles added since (documents are only ever added, so the sum is exact).
+        Counted from the bitmaps when the query's terms have them (:meth:`_count_bitmaps`),
+        else by ``count(*)``. A count of more than :data:`_COUNT_CACHE_FROM` matches is kept
+        in ``search_counts`` with the watermark it holds for (reading it is cheaper than
+        either); later it is brought up to date by counting only the articles added since
+        (documents are only ever added, so the sum is exact).
         """
         if self.known_total is not None:
             return self.known_total
-        if self.lexemes is not None and self.bitmaps_last is not None:
-            total = self._count_bitmaps(conn, *self.lexemes, self.bitmaps_last)
-            if total is not None:
-                return total
         key = self._key(conn)
         cached = conn.execute(
             "SELECT total, last FROM search_counts WHERE key = %s", (key,)
@@ -1200,6 +1198,12 @@ class _Plan:
         total, since = (int(cached[0]), int(cached[1])) if cached else (0, 0)
         if since == self.last:
             return total
+        if self.lexemes is not None and self.bitmaps_last is not None:
+            counted = self._count_bitmaps(conn, *self.lexemes, self.bitmaps_last)
+            if counted is not None:
+                if counted >= _COUNT_CACHE_FROM:
+                    self._keep(conn, key, counted)
+                return counted
         where, params = self._since(since)
         row = conn.execute(
             sql.SQL("SELECT count(*) FROM search_docs WHERE {}").format(where), params
