@@ -1,16 +1,17 @@
 """Load benchmark: searches per second and latency of ``sucai serve`` under concurrent clients.
 
 Run with ``.venv/bin/python -m bench.load_bench [--db LIB] [--clients 16] [--seconds 20]
-[--workers 1 2] [--servers 1] [--wrk] [--facets] [--import-while]``. For each ``--workers``
-count it starts ``sucai serve --workers N`` on loopback (``--servers 2``: two separate
-``sucai serve`` processes on consecutive ports, the clients split between them as a load
-balancer would — with a PostgreSQL ``--db`` URL, several servers sharing one library), then
-drives ``/search.json`` (20 hits; with
-``--facets`` the facet counts too, as the search page computes them) with the 242 queries of
-``bench/queries.py`` from keep-alive client connections (threads, or wrk with ``--wrk``), for a
-bounded time. With ``--import-while`` a real import (a copy of the shared corpus with every long
-line changed, so every article is new and gets indexed) runs into the same library at the same
-time; the clients count every non-200 answer and every connection error.
+[--workers 1 2] [--servers 1] [--warmup 10] [--wrk] [--facets] [--import-while]``.
+
+For each ``--workers`` count it starts ``sucai serve --workers N`` on loopback (``--servers
+2``: two separate ``sucai serve`` commands on consecutive ports, the clients split between
+them as a load balancer would; with a PostgreSQL ``--db`` URL, several servers sharing one
+library). After ``--warmup`` seconds of unmeasured load it drives ``/search.json`` (20 hits;
+with ``--facets`` the facet counts too, as the search page computes them) with the 242 queries
+of ``bench/queries.py`` from keep-alive client connections (threads, or wrk with ``--wrk``),
+for a bounded time. With ``--import-while`` a real import (a copy of the shared corpus with
+every long line changed, so every article is new and gets indexed) runs into the same library
+at the same time; the clients count every non-200 answer and every connection error.
 """
 
 from __future__ import annotations
@@ -220,6 +221,12 @@ def main() -> None:
         "--workers", type=int, nargs="+", default=[1, 2], help="processes per server to compare"
     )
     parser.add_argument(
+        "--warmup",
+        type=float,
+        default=10,
+        help="seconds of the same load, not measured, before the measured runs (default 10)",
+    )
+    parser.add_argument(
         "--servers",
         type=int,
         default=1,
@@ -255,6 +262,10 @@ def main() -> None:
             try:
                 for port in ports:
                     _wait(port, workers)
+                if args.warmup:
+                    # A server that has run a while has its caches filled (article heads,
+                    # outline paths, index pages): the first searches are not the steady state.
+                    run(ports, max(args.clients), args.warmup)
                 for clients in args.clients:
                     rows.append((label, f"{clients} clients", *run(ports, clients, args.seconds)))
                 if args.import_while:
