@@ -13,10 +13,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from sucai import open_library
 from sucai.check import counted
 from tests.check.conftest import NEW_TEXT, build_draft, draft_text
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from sucai import Library
     from sucai.check import OverlapReport
 
@@ -58,3 +61,20 @@ def test_a_whole_library_paragraph_is_found_on_both_stores(
     one, other = (lib.check(paragraphs) for lib in (sqlite_reports, postgres_reports))
     assert one.ratio > 0.9 and {s.article_id for s in one.sources} == {article.id}
     assert _timeless(other) == _timeless(one)
+
+
+def test_a_check_right_after_a_rebuild_reads_the_new_index(tmp_path: Path, pg_url: str) -> None:
+    """A rebuild leaves its pooled connection pointed at a schema it renamed: the check's
+    lookups must point theirs at the current generation (a traceback once, from the CLI)."""
+    paragraph = (
+        "全县上下坚持稳中求进工作总基调，统筹推进稳增长、促改革、调结构、惠民生、防风险各项工作，"
+        "经济运行总体平稳、稳中有进，主要指标增幅位居全市前列。"
+    )
+    source = tmp_path / "讲话.txt"
+    source.write_text(f"在全县经济工作会议上的讲话\n\n{paragraph}\n", encoding="utf-8")
+    with open_library(pg_url) as library:
+        library.ingest([source])
+        library.reindex()
+        library.auto_sync = False  # as in a server: nothing else reads the index first
+        report = library.check(paragraph, exclude=[])
+    assert report.ratio > 0.9

@@ -1081,16 +1081,17 @@ class PgSearchIndex:
         The thousands of bigrams of a long draft are looked up one by one in the primary key
         (as ``term = ANY(…)`` the planner would rather read all of ``search_terms``).
         """
-        rows = self._run(
-            lambda conn: conn.execute(
+
+        def lookup(conn: psycopg.Connection[Any]) -> list[tuple[Any, ...]]:
+            self._meta(conn)  # the current generation's tables
+            return conn.execute(
                 "SELECT q.term, (SELECT coalesce(sum(t.df), 0) FROM search_terms t "
                 "WHERE t.field IN ('0', '1', '2') AND t.term = q.term) "
                 "FROM unnest(%s::text[]) AS q(term)",
                 (list(grams),),
-            ).fetchall(),
-            primary=False,
-        )
-        return {str(term): int(df) for term, df in rows}
+            ).fetchall()
+
+        return {str(term): int(df) for term, df in self._run(lookup, primary=False)}
 
     def match_bigrams(self, lookups: Sequence[Sequence[tuple[str, int]]], limit: int) -> list[int]:
         """Rowids of the library paragraphs among the best ``limit`` documents of each lookup,
@@ -1158,7 +1159,12 @@ class PgSearchIndex:
             "norms": _FIELD_NORMS,
             "limit": limit,
         }
-        hits = self._run(lambda conn: conn.execute(statement, params).fetchall(), primary=False)
+
+        def match(conn: psycopg.Connection[Any]) -> list[tuple[Any, ...]]:
+            self._meta(conn)  # the current generation's tables
+            return conn.execute(statement, params).fetchall()
+
+        hits = self._run(match, primary=False)
         return sorted({int(rid) for kind, rid in hits if kind == KIND_PARAGRAPH and rid})
 
 
