@@ -24,12 +24,15 @@ from sucai.search.index import KIND_OUTLINE, KIND_PARAGRAPH, KIND_TITLE
 from sucai.search.tokenize import SPACE, index_text, word_tokens
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
     from sucai.search.index import SearchIndex
     from sucai.search.query import Query
     from sucai.store import ArticleSummary, Store
 
 __all__ = [
     "FACET_VALUES",
+    "SIMILAR_POOL",
     "SearchHit",
     "SearchPage",
     "Similar",
@@ -37,6 +40,8 @@ __all__ = [
     "build_query",
     "search",
     "similar",
+    "similar_articles",
+    "similar_words",
 ]
 
 _CONTEXT_BOOST: Final = 2.0
@@ -296,7 +301,49 @@ class Similar:
 
 
 _SIMILAR_WORDS: Final = 24
-_SIMILAR_POOL: Final = 400
+#: Paragraphs scored for "similar materials" (the best of them, by BM25 over the words).
+SIMILAR_POOL: Final = 400
+
+
+def similar_words(
+    store: Store,
+    article_id: int,
+    doc_freqs: Callable[[list[str]], dict[str, int]],
+    documents: int,
+) -> dict[str, int]:
+    """The most distinctive segmenter words of an article, best first, with their document
+    frequencies: tf·idf over ``documents``, words found in one document or none left out.
+
+    Both search backends choose "similar materials" by these words; ``doc_freqs`` is a
+    backend's lookup of many words at once.
+
+    Raises:
+        NotFoundError: no article has this id.
+    """
+    article = store.get_article(article_id)
+    text = index_text(article.title + "\n" + "\n".join(p.text for p in article.paragraphs))
+    counts = Counter(word_tokens(text).split())
+    frequencies = doc_freqs(list(counts))
+    weights = {
+        w: tf * math.log(max(1, documents) / frequencies[w])
+        for w, tf in counts.items()
+        if frequencies[w] > 1
+    }
+    return {w: frequencies[w] for w in sorted(weights, key=lambda w: -weights[w])[:_SIMILAR_WORDS]}
+
+
+def similar_articles(
+    store: Store, scored: Iterable[tuple[int, float]], limit: int
+) -> list[Similar]:
+    """Articles of scored ``(article id, paragraph score)`` pairs, by their best three
+    paragraph scores summed, at most ``limit``."""
+    best: dict[int, list[float]] = {}
+    for aid, score in scored:
+        best.setdefault(aid, []).append(score)
+    totals = {a: sum(sorted(scores, reverse=True)[:3]) for a, scores in best.items()}
+    ranked = sorted(totals, key=lambda a: -totals[a])[:limit]
+    summaries = store.summaries(ranked)
+    return [Similar(summaries[a], totals[a]) for a in ranked]
 
 
 def similar(store: Store, index: SearchIndex, article_id: int, *, limit: int = 10) -> list[Similar]:
@@ -308,17 +355,13 @@ def similar(store: Store, index: SearchIndex, article_id: int, *, limit: int = 1
     Raises:
         NotFoundError: no article has this id.
     """
-    article = store.get_article(article_id)
-    text = index_text(article.title + "\n" + "\n".join(p.text for p in article.paragraphs))
-    counts = Counter(word_tokens(text).split())
     searcher = index.searcher()
-    documents = max(1, searcher.num_docs)
-    weights: dict[str, float] = {}
-    for word, tf in counts.items():
-        df = searcher.doc_freq("words", word)
-        if df > 1:
-            weights[word] = tf * math.log(documents / df)
-    chosen = sorted(weights, key=lambda w: -weights[w])[:_SIMILAR_WORDS]
+    chosen = similar_words(
+        store,
+        article_id,
+        lambda words: {w: searcher.doc_freq("words", w) for w in words},
+        searcher.num_docs,
+    )
     if not chosen:
         return []
     should, must, must_not = tantivy.Occur.Should, tantivy.Occur.Must, tantivy.Occur.MustNot
@@ -335,12 +378,8 @@ def similar(store: Store, index: SearchIndex, article_id: int, *, limit: int = 1
             (must_not, tantivy.Query.term_query(index.schema, "aid", article_id)),
         ]
     )
-    result = searcher.search(query, _SIMILAR_POOL, count=False)
+    result = searcher.search(query, SIMILAR_POOL, count=False)
     addresses = [address for _, address in result.hits]
     aids = [int(v or 0) for v in searcher.fast_field_values("aid", addresses)]
-    best: dict[int, list[float]] = {}
-    for (score, _), aid in zip(result.hits, aids, strict=True):
-        best.setdefault(aid, []).append(float(score))
-    ranked = sorted(best, key=lambda a: -sum(sorted(best[a], reverse=True)[:3]))[:limit]
-    summaries = store.summaries(ranked)
-    return [Similar(summaries[a], sum(sorted(best[a], reverse=True)[:3])) for a in ranked]
+    scores = [float(score) for score, _ in result.hits]
+    return similar_articles(store, zip(aids, scores, strict=True), limit)

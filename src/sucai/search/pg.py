@@ -84,7 +84,16 @@ from psycopg import sql
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from sucai.errors import StoreUnavailableError
-from sucai.search.engine import FACET_VALUES, SearchHit, SearchPage, Similar, build_hits
+from sucai.search.engine import (
+    FACET_VALUES,
+    SIMILAR_POOL,
+    SearchHit,
+    SearchPage,
+    Similar,
+    build_hits,
+    similar_articles,
+    similar_words,
+)
 from sucai.search.index import KIND_OUTLINE, KIND_PARAGRAPH, KIND_TITLE
 from sucai.search.tokenize import SPACE, TOKENIZER_ID, index_text, prepare_batch, word_tokens
 from sucai.store.postgres import describe_url, first_line
@@ -223,8 +232,6 @@ def _field_norms() -> list[int]:
 _FIELD_NORMS: Final = _field_norms()
 #: 查重 reads at most about this many documents per lookup (see match_bigrams).
 _MATCH_ROWS: Final = 100
-_SIMILAR_WORDS: Final = 24
-_SIMILAR_POOL: Final = 400
 #: The documents of some articles (``%s``: their ids): every kind named, so that the primary
 #: key (kind, article_id, pos) finds them.
 _OF_ARTICLES: Final = "kind IN (0, 1, 2) AND article_id = ANY(%s)"
@@ -1017,17 +1024,11 @@ class PgSearchIndex:
         Raises:
             NotFoundError: no article has this id.
         """
-        article = store.get_article(article_id)
-        text = index_text(article.title + "\n" + "\n".join(p.text for p in article.paragraphs))
-        counts = Counter(word_tokens(text).split())
         stats = self.stats()
-        frequencies = self.doc_freqs("w", list(counts))
-        weights = {
-            w: tf * math.log(max(1, stats.docs) / frequencies[w])
-            for w, tf in counts.items()
-            if frequencies[w] > 1
-        }
-        chosen = sorted(weights, key=lambda w: -weights[w])[:_SIMILAR_WORDS]
+        frequencies = similar_words(
+            store, article_id, lambda words: self.doc_freqs("w", words), stats.docs
+        )
+        chosen = list(frequencies)
         if not chosen:
             return []
         avg_words = stats.word_tokens / max(1, stats.docs)
@@ -1059,19 +1060,14 @@ class PgSearchIndex:
             "SELECT d.article_id, {} AS score FROM ({}) m JOIN search_docs d "
             "ON d.kind = {} AND d.article_id = m.article_id AND d.pos = m.pos "
             "ORDER BY score DESC, d.article_id, d.pos LIMIT {}"
-        ).format(score, matches, sql.Literal(KIND_PARAGRAPH), sql.Literal(_SIMILAR_POOL))
+        ).format(score, matches, sql.Literal(KIND_PARAGRAPH), sql.Literal(SIMILAR_POOL))
 
         def read(conn: psycopg.Connection[Any]) -> list[tuple[int, float]]:
             self._meta(conn)
             return conn.execute(statement).fetchall()
 
         rows = self._run(read, primary=False)
-        best: dict[int, list[float]] = {}
-        for aid, value in rows:
-            best.setdefault(int(aid), []).append(float(value))
-        ranked = sorted(best, key=lambda a: -sum(sorted(best[a], reverse=True)[:3]))[:limit]
-        summaries = store.summaries(ranked)
-        return [Similar(summaries[a], sum(sorted(best[a], reverse=True)[:3])) for a in ranked]
+        return similar_articles(store, ((int(a), float(v)) for a, v in rows), limit)
 
     # --- 查重 (see sucai.check.engine.CandidateIndex) -------------------------------------------
 
