@@ -6,7 +6,6 @@ of the Store Protocol is asked of both and the answers compared (import times as
 
 from __future__ import annotations
 
-import dataclasses
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -15,28 +14,11 @@ from sucai.errors import NotFoundError
 from sucai.ingest.pipeline import ingest
 from sucai.store import ArticleFilter
 from tests.conftest import SEED
+from tests.contract.conftest import plain
 
 if TYPE_CHECKING:
     from sucai.store import Store
     from tests.contract.conftest import Pair
-
-#: Fields that hold the time of the import, which differs between the two imports.
-_TIMES = frozenset({"added_at", "imported_at"})
-
-
-def plain(value: Any) -> Any:
-    """``value`` as nested lists and dicts, without import times, for comparison."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            f.name: plain(getattr(value, f.name))
-            for f in dataclasses.fields(value)
-            if f.name not in _TIMES
-        }
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    return value
 
 
 def same(pair: Pair, read: Any) -> Any:

@@ -15,8 +15,7 @@ from sucai.ingest.pipeline import ingest
 from sucai.store import open_store
 from sucai.store.migrate import TABLES, migrate
 from sucai.users import Accounts
-from tests.contract.conftest import SOURCES
-from tests.contract.test_articles import plain
+from tests.contract.conftest import SOURCES, plain
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -7,7 +7,6 @@ compared (import times aside).
 
 from __future__ import annotations
 
-import dataclasses
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -16,34 +15,23 @@ import pytest
 from sucai import open_library
 from sucai.errors import NotFoundError, UserError
 from sucai.ingest.neardup import DEFAULT_SIMILARITY
-from sucai.models import IngestReport
 from sucai.search.query import parse_query
 from sucai.store import ArticleFilter
-from tests.ingest.test_neardup import BODY, OPENING, OTHER, _speech_variants, _write
+from tests.contract.conftest import plain
+from tests.ingest.test_neardup import (
+    BODY,
+    OPENING,
+    OTHER,
+    _ingest_each,
+    _speech_variants,
+    _write,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from pathlib import Path
 
     from sucai import Library
-
-#: Fields that hold the time of an import or merge, which differs between the two libraries.
-_TIMES = frozenset({"added_at", "imported_at", "merged_at"})
-
-
-def plain(value: Any) -> Any:
-    """``value`` as nested lists and dicts, without times, for comparison."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            f.name: plain(getattr(value, f.name))
-            for f in dataclasses.fields(value)
-            if f.name not in _TIMES
-        }
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    return value
 
 
 @pytest.fixture
@@ -65,10 +53,6 @@ def same(both: tuple[Library, Library], read: Callable[[Library], Any]) -> Any:
             assert one == other, f"part {part} differs"
     assert left == right
     return left
-
-
-def _ingest_each(library: Library, paths: list[Path]) -> IngestReport:
-    return IngestReport(tuple(f for path in paths for f in library.ingest([path]).files))
 
 
 def _everything(library: Library) -> Any:
