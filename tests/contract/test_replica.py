@@ -3,6 +3,7 @@ reads and searches come from the replica."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import TYPE_CHECKING
 
@@ -120,8 +121,8 @@ def test_a_library_opened_with_a_read_url_searches_on_the_replica(
             # Searches (the library's, and its readers' in other threads) need only the replica.
             library.auto_sync = False
             assert library.search(query, facets=True) == page
-            with readers.use() as reader:
-                assert reader.search(query, facets=True) == page
+            found = asyncio.run(readers.run(lambda reader: reader.search(query, facets=True)))
+            assert found == page
             with pytest.raises(StoreUnavailableError, match=rf"127\.0\.0\.1:{primary.port}/lib"):
                 library.index.sync(library.store)
         finally:

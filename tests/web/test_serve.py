@@ -115,3 +115,44 @@ def test_two_workers_share_sessions_and_the_library(workers: int) -> None:
         assert status == 200
         assert int(str(found["total"])) > 0
     assert len(seen) == 2
+
+
+def test_reads_run_at_most_readers_at_a_time_each_with_its_own_reader(library: Library) -> None:
+    """Page views and searches queue for the app's few read threads (first come, first
+    served) instead of all dividing the GIL, and no two at once share a reader."""
+    import asyncio
+    import threading
+
+    from sucai.search.query import parse_query
+    from sucai.web.render import Readers
+
+    readers = Readers(library, 2)
+    guard = threading.Lock()
+    busy: set[int] = set()
+    threads: set[int] = set()
+    most = 0
+
+    def read(reader: Library) -> int:
+        nonlocal most
+        with guard:
+            assert id(reader) not in busy
+            busy.add(id(reader))
+            threads.add(threading.get_ident())
+            most = max(most, len(busy))
+        time.sleep(0.05)
+        total = reader.search(parse_query("发展")).total
+        with guard:
+            busy.discard(id(reader))
+        return total
+
+    async def many() -> list[int]:
+        return await asyncio.gather(*(readers.run(read) for _ in range(8)))
+
+    try:
+        totals = asyncio.run(many())
+    finally:
+        readers.close()
+    assert most == 2
+    assert len(threads) == 2  # not one thread per waiting request
+    assert totals == [library.search(parse_query("发展")).total] * 8
+    assert totals[0] > 0

@@ -49,9 +49,9 @@ if TYPE_CHECKING:
 __all__ = ["WebSettings", "app_from_environment", "create_app", "settings_to_environment"]
 
 HERE: Final = Path(__file__).resolve().parent
-#: Read-only libraries that searches and page views use side by side (two cores, and a few
-#: more so that one slow read does not hold up the rest).
-READERS: Final = 4
+#: Threads (each with a read-only library) that run searches and page views side by side in
+#: each server process: two, for two cores; more only divide the GIL (see ``Readers``).
+READERS: Final = 2
 log = logging.getLogger("sucai.web")
 
 # Most specific first: the first class an error is an instance of gives the status.
