@@ -282,3 +282,33 @@ def test_the_source_facet_counts_and_filters_by_the_folder_material_came_from(
     assert {v for v, _ in browse.facets["source"]} == set(sources)
     (reports,) = [n for v, n in browse.facets["source"] if v == "state_council"]
     assert sliced.browse(ArticleFilter(source="state_council")).total == reports > 0
+
+
+def test_hits_of_equal_score_come_in_library_order_on_every_page(tmp_path: Path) -> None:
+    """Equal scores are ordered by the paragraphs' place in the library, not by tantivy's
+    segments: re-indexing the first article (as ``duplicates --keep`` does) moves its
+    documents into the newest segment, yet it still comes first, and pages tile the order."""
+    files = []
+    for i, city in enumerate("甲乙丙丁戊己庚辛"):
+        draft = tmp_path / f"{i}.txt"
+        draft.write_text(
+            f"{city}市第{i + 1}号工作通知\n推进乡村振兴。\n{city}市的其他安排第{i}项。\n",
+            encoding="utf-8",
+        )
+        files.append(draft)
+    with open_library(tmp_path / "x.db") as lib:
+        for draft in files:  # one commit, so one segment, each
+            lib.ingest([draft])
+        lib.index.refresh(lib.store, [1, 2])
+        every = lib.search(parse_query("乡村振兴", limit=None))
+        assert every.total == 8
+        assert len({h.score for h in every.hits}) == 1
+        order = [h.article_id for h in every.hits]
+        assert order == sorted(order)
+        for size in (1, 3):
+            tiled = [
+                h.article_id
+                for offset in range(0, 8, size)
+                for h in lib.search(parse_query("乡村振兴", limit=size, offset=offset)).hits
+            ]
+            assert tiled == order, size

@@ -7,6 +7,10 @@ may occur, and the filters must hold. Ranking adds, on top of the bigram BM25 of
 * the segmenter words of the query (提法 count as one word) — BM25 over words;
 * the terms in the article title or the paragraph's heading, weighted above body matches;
 * the terms written next to each other, in query order, above scattered terms.
+
+Hits of equal score come in the order of their place in the library, on every search backend:
+paragraphs by row id (the order they were stored in), titles and outline entries by article
+id and position. (tantivy alone orders them by its segments, which merges reshuffle.)
 """
 
 from __future__ import annotations
@@ -47,6 +51,11 @@ __all__ = [
 _CONTEXT_BOOST: Final = 2.0
 _ADJACENT_BOOST: Final = 1.5
 _WORD_BOOST: Final = 1.0
+#: Hits beyond the requested ones fetched too, so that hits of equal score straddling the end
+#: of the page are all seen (fetching more when they go on further) and put in one order.
+_TIE_SLACK: Final = 8
+#: ... but at most this many beyond them (a query of filters alone scores every match the same).
+_TIE_MOST: Final = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,25 +215,35 @@ def search(store: Store, index: SearchIndex, query: Query, *, facets: bool = Fal
     if limit is None:
         # "All hits": count first, since tantivy sizes its top-k heap by the limit.
         limit = total if total >= 0 else _count(searcher.search(built, 1, count=True))
-    result = searcher.search(built, max(query.offset + limit, 1), count=total < 0)
+    wanted = max(query.offset + limit, 1)
+    fetched = wanted + _TIE_SLACK
+    result = searcher.search(built, fetched, count=total < 0)
     if total < 0:
         total = _count(result)
-    page = result.hits[query.offset : query.offset + limit]
-    addresses = [address for _, address in page]
-    if not addresses:
+    hits = result.hits
+    while len(hits) == fetched < wanted + _TIE_MOST and hits[-1][0] == hits[wanted - 1][0]:
+        # Hits of the page's last score go on beyond those fetched: fetch all of them.
+        fetched = min(4 * fetched, wanted + _TIE_MOST)
+        hits = searcher.search(built, fetched, count=False).hits
+    addresses = [address for _, address in hits]
+    if not addresses or query.offset >= len(addresses):
         return SearchPage(total, (), query, counts)
     rids = [int(v or 0) for v in searcher.fast_field_values("rid", addresses)]
     if query.scope == "all":
         # A paragraph hit's row names its article: one fast-field read instead of three.
         aids = positions = [0] * len(rids)
+        keys: list[tuple[int, ...]] = [(rid,) for rid in rids]
     else:
         aids, positions = (
             [int(v or 0) for v in searcher.fast_field_values(name, addresses)]
             for name in ("aid", "pos")
         )
+        keys = list(zip(aids, positions, strict=True))
+    # Hits of equal score in the order of their place in the library (module docstring).
+    order = sorted(range(len(hits)), key=lambda i: (-hits[i][0], keys[i]))
     ranked = [
-        (float(score), rid, aid, pos)
-        for (score, _), rid, aid, pos in zip(page, rids, aids, positions, strict=True)
+        (float(hits[i][0]), rids[i], aids[i], positions[i])
+        for i in order[query.offset : query.offset + limit]
     ]
     return SearchPage(total, tuple(build_hits(store, query, ranked)), query, counts)
 
