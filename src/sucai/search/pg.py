@@ -54,14 +54,16 @@ idf the sum of its bigrams'), BM25 of the query's segmenter words, title words a
 weighted ×2, and the terms written together ×1.5, from the same statistics; term frequencies
 are substring counts in SQL (1 for a one-character term: tantivy indexes characters without
 frequencies), and document lengths are taken as tantivy stores them (one byte, see
-:func:`_fieldnorms`). tantivy also scores the ``kind`` clause, a constant; it breaks ties of
-equal scores by its segments' order, which PostgreSQL cannot know (ties go by article and
-position here). Up to :data:`POOL` matches are all scored. Scoring a very common
+:func:`_fieldnorms`). (tantivy also scores a title or outline search's ``kind`` clause, the
+same constant for every hit.) Equal scores go by the documents' place in the library in both
+engines: paragraphs by row id, titles and outline entries by article and position. Up to
+:data:`POOL` matches are all scored. Scoring a very common
 term's hundreds of thousands of matches row by row would take seconds, so a larger result set
 is ranked in two parts, each best first: a pool of likely best matches, then the others. A
 rebuild stores documents headings first, then shortest first (what every ranking clause
-favours), and the pool is the matches among the first documents in that order (see
-:meth:`_Plan.top`).
+favours), and the pool is the matches among the first documents in that order and among
+the first of the articles whose title holds a word of the query (the title clause lifts all
+their paragraphs; see :meth:`_Plan.top`).
 """
 
 from __future__ import annotations
@@ -71,6 +73,7 @@ import hashlib
 import itertools
 import json
 import math
+import re
 import threading
 import zlib
 from collections import Counter
@@ -114,7 +117,8 @@ CONNECTIONS: Final = 6
 CONNECT_TIMEOUT: Final = 5
 
 #: Changes whenever the tables or what goes into them change; a mismatch rebuilds the index.
-PG_INDEX_SCHEMA_VERSION: Final = 3  # 2: source (来源) per row; 3: ordinals and bitmaps
+#: 2: source (来源) per row; 3: ordinals and bitmaps; 4: title words indexed (_TITLES)
+PG_INDEX_SCHEMA_VERSION: Final = 4
 _K1: Final = 1.2
 _B: Final = 0.75
 _CONTEXT_BOOST: Final = 2.0
@@ -212,6 +216,10 @@ _POOL_FROM: Final = 4 * POOL
 #: Lexemes in at least this many documents of a kind have a bitmap (``search_bitmaps``): a
 #: count of rarer ones reads at most this many rows.
 _BITMAP_FROM: Final = 2000
+#: A large result set's pool takes in the matches of at most this many articles whose title
+#: holds a word of the query, the shortest titles first (see :meth:`_Plan.top`): more cost
+#: more than they change.
+_TITLED: Final = 50
 #: Counts of at least this many matches are kept (see :meth:`_Plan.count`).
 _COUNT_CACHE_FROM: Final = 1000
 
@@ -236,6 +244,18 @@ _MATCH_ROWS: Final = 100
 #: key (kind, article_id, pos) finds them.
 _OF_ARTICLES: Final = "kind IN (0, 1, 2) AND article_id = ANY(%s)"
 _GIN: Final = "CREATE INDEX IF NOT EXISTS search_docs_grams ON search_docs USING gin (grams)"
+#: The words of each article title (``words`` of a title document, each word between two
+#: spaces) under a GIN index: the titles holding a word of the query (see
+#: :meth:`_Plan._titled`) without reading every title.
+_TITLE_WORDS: Final = "string_to_array(btrim(words), '  ')"
+_TITLES: Final = (
+    f"CREATE INDEX IF NOT EXISTS search_docs_title_words ON search_docs_{KIND_TITLE} "
+    f"USING gin (({_TITLE_WORDS}))"
+)
+#: Title words in the titles of articles with more paragraphs than this (together) add no
+#: title candidates: reading those titles costs more than such a common word's small title
+#: score changes.
+_COMMON_TITLE: Final = 5000
 _COLUMNS: Final = (
     "kind",
     "article_id",
@@ -278,6 +298,16 @@ def _configure(conn: psycopg.Connection[Any]) -> None:
 def _lexeme(text: str) -> str:
     """``text`` as a quoted tsvector/tsquery lexeme."""
     return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _text(value: str) -> sql.Composable:
+    """``value`` as an SQL string literal that holds no ``%``: psycopg would read one as a
+    placeholder in a statement with parameters (``5%`` is a fine query), so each ``%`` is
+    ``chr(37)``, folded back into a constant when the statement is planned."""
+    if "%" not in value:
+        return sql.Literal(value)
+    parts = sql.SQL(" || chr(37) || ").join(sql.Literal(part) for part in value.split("%"))
+    return sql.SQL("({})").format(parts)
 
 
 def _tsvector(lexemes: Iterable[str]) -> str:
@@ -642,6 +672,7 @@ class PgSearchIndex:
                 # and much faster again with room to sort in (the default is 64 MB).
                 conn.execute("SET LOCAL maintenance_work_mem = '1GB'")
                 conn.execute(_GIN)
+                conn.execute(_TITLES)
                 self._add_stats(conn, 0, tw_df)
                 self._add_pools(conn, 0, True)
                 _add_bitmaps(conn, newest)
@@ -1049,8 +1080,8 @@ class PgSearchIndex:
                 "LIMIT {n})"
             ).format(
                 k=sql.Literal(KIND_PARAGRAPH),
-                q=sql.Literal(" & ".join(_lexeme(p) for p in dict.fromkeys(_pieces(w)))),
-                w=sql.Literal(f" {w} "),
+                q=_text(" & ".join(_lexeme(p) for p in dict.fromkeys(_pieces(w)))),
+                w=_text(f" {w} "),
                 a=sql.Literal(article_id),
                 n=sql.Literal(POOL),
             )
@@ -1181,6 +1212,15 @@ class _Plan:
     lexemes: tuple[tuple[str, ...], tuple[str, ...]] | None
     #: The watermark the bitmaps hold for (``None``: the index has none).
     bitmaps_last: int | None
+    #: The query's segmenter words found in some article title (paragraph searches only):
+    #: they give every paragraph of those articles the title clause's score.
+    title_words: tuple[str, ...]
+    #: How many paragraphs their articles' titles give them to (the sum of their document
+    #: frequencies in the title field).
+    title_paragraphs: int
+    #: ``where`` without ``kind`` and with no condition the GIN index could serve (same
+    #: parameters, less the tsquery's): for a few articles' rows, found by primary key.
+    scan_where: sql.Composed
 
     def count(self, conn: psycopg.Connection[Any]) -> int:
         """The exact number of matches.
@@ -1373,12 +1413,18 @@ class _Plan:
         matches among the kept pool of its rarest lexeme (``search_pools``: that lexeme's
         first ``POOL`` documents in table order) when every lexeme of the query is common
         enough to have one, followed (when that gives too few) by the query's own first
-        ``POOL`` other matches in table order; otherwise just the latter.
+        ``POOL`` other matches in table order; otherwise just the latter. The title clause
+        lifts every paragraph of an article whose title holds a word of the query, long ones
+        too: the pool also takes in the first ``POOL`` matches in the :data:`_TITLED` such
+        articles with the shortest titles (:meth:`_titled`).
         """
         inner = sql.SQL("SELECT article_id, pos, rid, heading, wl, tl, {} FROM {} WHERE {}")
+        # Equal scores in the tantivy engine's order (see sucai.search.engine), equal as
+        # tantivy's 32-bit floats are (its sums round where float8's do not).
+        tie = sql.SQL("rid" if self.kind == KIND_PARAGRAPH else "article_id, pos")
         ranked = sql.SQL(
-            "SELECT article_id, pos, rid, {} AS score FROM ({} {}) m "
-            "ORDER BY score DESC, article_id, pos LIMIT %s"
+            "SELECT article_id, pos, rid, ({})::float4 AS score FROM ({} {}) m "
+            "ORDER BY score DESC, {} LIMIT %s"
         )
         table = sql.Identifier(f"search_docs_{self.kind}")
         # (extra condition, its parameters, cut of the inner query, rows wanted)
@@ -1407,7 +1453,9 @@ class _Plan:
                 conn.execute("SET LOCAL enable_bitmapscan = off")
             parts.append((sql.SQL(""), (), sql.SQL("LIMIT {}").format(POOL), min(limit, POOL)))
             parts.append((sql.SQL(""), (), sql.SQL("OFFSET {}").format(POOL), limit - POOL))
+        titled = self._titled(conn) if total > POOL else None
         out: list[_Ranked] = []
+        seen: set[tuple[int, int]] = set()
         for extra, extra_params, cut, wanted in parts:
             wanted = min(wanted, limit - len(out))
             if wanted <= 0:
@@ -1417,15 +1465,54 @@ class _Plan:
                     "WITH pool AS MATERIALIZED (SELECT * FROM {} WHERE ctid = ANY(%s::tid[])) "
                     "SELECT article_id, pos, rid, heading, wl, tl, {} FROM pool WHERE {}"
                 ).format(table, self.features, self.where)
-                params = (*extra_params, *self.params, wanted)
+                params = (*extra_params, *self.params)
             else:
                 where = sql.SQL("{} {}").format(self.where, extra)
                 source = inner.format(self.features, table, where)
-                params = (*self.params, *extra_params, wanted)
-            statement = ranked.format(self.score, source, cut)
-            rows = conn.execute(statement, params).fetchall()
-            out.extend(_Ranked(int(a), int(p), int(r), float(s)) for a, p, r, s in rows)
-        return out
+                params = (*self.params, *extra_params)
+            if titled:
+                # The matches in the articles whose title holds a word of the query come in
+                # every part (the title clause lifts all their paragraphs): the first POOL of
+                # them are scored with the pool, and are left out when they come again.
+                wanted += POOL
+                if not out:
+                    # Found by primary key: the GIN bitmap of every match costs more.
+                    titles = inner.format(
+                        self.features,
+                        table,
+                        sql.SQL("kind = {} AND article_id = ANY(%s) AND {}").format(
+                            sql.Literal(self.kind), self.scan_where
+                        ),
+                    )
+                    source = sql.SQL("({} {}) UNION ({} LIMIT {})").format(
+                        source, cut, titles, sql.Literal(POOL)
+                    )
+                    cut = sql.SQL("")
+                    params = (*params, titled, *self.params[1:])  # less the tsquery
+            rows = conn.execute(ranked.format(self.score, source, cut, tie), (*params, wanted))
+            for a, p, r, score in rows.fetchall():
+                if (int(a), int(p)) not in seen:
+                    seen.add((int(a), int(p)))
+                    out.append(_Ranked(int(a), int(p), int(r), float(score)))
+        return out[:limit]
+
+    def _titled(self, conn: psycopg.Connection[Any]) -> list[int] | None:
+        """The :data:`_TITLED` articles with the shortest titles (the title clause gives them
+        the most) among those whose title holds a word of the query; ``None``: none, or too
+        common (:data:`_COMMON_TITLE`)."""
+        if not self.title_words or self.title_paragraphs > _COMMON_TITLE:
+            return None
+        rows = conn.execute(
+            sql.SQL(
+                "SELECT article_id FROM {} WHERE {} && %s::text[] ORDER BY wl, article_id LIMIT {}"
+            ).format(
+                sql.Identifier(f"search_docs_{KIND_TITLE}"),
+                sql.SQL(_TITLE_WORDS),
+                sql.Literal(_TITLED),
+            ),
+            (list(self.title_words),),
+        ).fetchall()
+        return [int(a) for (a,) in rows] or None
 
 
 def _write_meta(
@@ -1555,11 +1642,18 @@ def _bm25(
 
 
 def _count_in(column: str, needle: str) -> sql.Composed:
-    """Non-overlapping occurrences of ``needle`` in ``column``, as a float (byte lengths:
-    no character counting)."""
+    """Occurrences of ``needle`` in ``column``, as a float, counted as tantivy counts a term's
+    positions: overlapping ones too (``——`` is in ``————`` three times). A term of ``body``
+    that can overlap itself is counted by a regular expression that matches before each
+    occurrence; anything else by lengths (bytes: no character counting)."""
+    if column == "body" and any(needle[:k] == needle[-k:] for k in range(1, len(needle))):
+        pattern = "(?=" + re.sub(r"([\\^$.|?*+()\[\]{}])", r"\\\1", needle) + ")"
+        return sql.SQL("regexp_count({c}, {p})::float8").format(
+            c=sql.Identifier(column), p=_text(pattern)
+        )
     return sql.SQL(
         "((octet_length({c}) - octet_length(replace({c}, {n}, '')))::float8 / {k})"
-    ).format(c=sql.Identifier(column), n=sql.Literal(needle), k=sql.Literal(len(needle.encode())))
+    ).format(c=sql.Identifier(column), n=_text(needle), k=sql.Literal(len(needle.encode())))
 
 
 def _terms_of(rows: dict[tuple[str, str], int]) -> set[str]:
@@ -1606,6 +1700,9 @@ def _plan(
         if len(term) > 2:
             conditions.append(sql.SQL("strpos(body, %s) > 0"))
             params.append(term)
+    # The same matches without the GIN index, for rows found another way (the paragraphs of a
+    # few articles): a lexeme is in ``grams`` exactly when its text is in ``body``.
+    scan = [sql.SQL("strpos(body, {}) > 0").format(_text(t)) for t in terms if len(t) <= 2]
     for term in excluded:
         conditions.append(sql.SQL("strpos(body, %s) = 0"))
         params.append(term)
@@ -1703,7 +1800,7 @@ def _plan(
             if title_df.get(word):
                 parts.append(
                     sql.SQL("CASE WHEN {} THEN {} ELSE 0 END").format(
-                        feature(sql.SQL("strpos(title, {}) > 0").format(sql.Literal(f" {word} "))),
+                        feature(sql.SQL("strpos(title, {}) > 0").format(_text(f" {word} "))),
                         _bm25(
                             sql.SQL("1.0"),
                             sql.SQL("tl"),
@@ -1728,6 +1825,9 @@ def _plan(
         pool_lexeme,
         lexemes,
         int(meta["bitmaps"]) if "bitmaps" in meta else None,
+        tuple(w for w in words if title_df.get(w)),
+        sum(title_df.values()),
+        sql.SQL(" AND ").join([sql.SQL("TRUE"), *conditions[1 + bool(pieces) :], *scan]),
     )
 
 
