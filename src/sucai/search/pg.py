@@ -1474,8 +1474,10 @@ class _Plan:
                 # The matches in the articles whose title holds a word of the query come in
                 # every part (the title clause lifts all their paragraphs): the first POOL of
                 # them are scored with the pool, and are left out when they come again.
-                wanted += POOL
-                if not out:
+                if out:
+                    wanted += POOL
+                else:
+                    wanted = limit  # all of the pool and the title matches, if need be
                     # Found by primary key: the GIN bitmap of every match costs more.
                     titles = inner.format(
                         self.features,
