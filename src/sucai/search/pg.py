@@ -246,7 +246,7 @@ _OF_ARTICLES: Final = "kind IN (0, 1, 2) AND article_id = ANY(%s)"
 _GIN: Final = "CREATE INDEX IF NOT EXISTS search_docs_grams ON search_docs USING gin (grams)"
 #: The words of each article title (``words`` of a title document, each word between two
 #: spaces) under a GIN index: the titles holding a word of the query (see
-#: :meth:`_Plan._titled`) without reading every title.
+#: :data:`_TITLED_ARTICLES`) without reading every title.
 _TITLE_WORDS: Final = "string_to_array(btrim(words), '  ')"
 _TITLES: Final = (
     f"CREATE INDEX IF NOT EXISTS search_docs_title_words ON search_docs_{KIND_TITLE} "
@@ -256,6 +256,12 @@ _TITLES: Final = (
 #: title candidates: reading those titles costs more than such a common word's small title
 #: score changes.
 _COMMON_TITLE: Final = 5000
+#: The :data:`_TITLED` articles with the shortest titles (the title clause gives them the
+#: most) among those whose title holds a word of the query (``%s``: the words).
+_TITLED_ARTICLES: Final = sql.SQL(
+    f"SELECT article_id FROM search_docs_{KIND_TITLE} WHERE {_TITLE_WORDS} && %s::text[] "
+    f"ORDER BY wl, article_id LIMIT {_TITLED}"
+)
 _COLUMNS: Final = (
     "kind",
     "article_id",
@@ -1416,7 +1422,7 @@ class _Plan:
         ``POOL`` other matches in table order; otherwise just the latter. The title clause
         lifts every paragraph of an article whose title holds a word of the query, long ones
         too: the pool also takes in the first ``POOL`` matches in the :data:`_TITLED` such
-        articles with the shortest titles (:meth:`_titled`).
+        articles with the shortest titles (:data:`_TITLED_ARTICLES`).
         """
         inner = sql.SQL("SELECT article_id, pos, rid, heading, wl, tl, {} FROM {} WHERE {}")
         # Equal scores in the tantivy engine's order (see sucai.search.engine), equal as
@@ -1453,7 +1459,7 @@ class _Plan:
                 conn.execute("SET LOCAL enable_bitmapscan = off")
             parts.append((sql.SQL(""), (), sql.SQL("LIMIT {}").format(POOL), min(limit, POOL)))
             parts.append((sql.SQL(""), (), sql.SQL("OFFSET {}").format(POOL), limit - POOL))
-        titled = self._titled(conn) if total > POOL else None
+        titled = total > POOL and bool(self.title_words) and self.title_paragraphs <= _COMMON_TITLE
         out: list[_Ranked] = []
         seen: set[tuple[int, int]] = set()
         for extra, extra_params, cut, wanted in parts:
@@ -1482,39 +1488,22 @@ class _Plan:
                     titles = inner.format(
                         self.features,
                         table,
-                        sql.SQL("kind = {} AND article_id = ANY(%s) AND {}").format(
-                            sql.Literal(self.kind), self.scan_where
+                        sql.SQL("kind = {} AND article_id = ANY(ARRAY({})) AND {}").format(
+                            sql.Literal(self.kind), _TITLED_ARTICLES, self.scan_where
                         ),
                     )
                     source = sql.SQL("({} {}) UNION ({} LIMIT {})").format(
                         source, cut, titles, sql.Literal(POOL)
                     )
                     cut = sql.SQL("")
-                    params = (*params, titled, *self.params[1:])  # less the tsquery
+                    # (less the tsquery)
+                    params = (*params, list(self.title_words), *self.params[1:])
             rows = conn.execute(ranked.format(self.score, source, cut, tie), (*params, wanted))
             for a, p, r, score in rows.fetchall():
                 if (int(a), int(p)) not in seen:
                     seen.add((int(a), int(p)))
                     out.append(_Ranked(int(a), int(p), int(r), float(score)))
         return out[:limit]
-
-    def _titled(self, conn: psycopg.Connection[Any]) -> list[int] | None:
-        """The :data:`_TITLED` articles with the shortest titles (the title clause gives them
-        the most) among those whose title holds a word of the query; ``None``: none, or too
-        common (:data:`_COMMON_TITLE`)."""
-        if not self.title_words or self.title_paragraphs > _COMMON_TITLE:
-            return None
-        rows = conn.execute(
-            sql.SQL(
-                "SELECT article_id FROM {} WHERE {} && %s::text[] ORDER BY wl, article_id LIMIT {}"
-            ).format(
-                sql.Identifier(f"search_docs_{KIND_TITLE}"),
-                sql.SQL(_TITLE_WORDS),
-                sql.Literal(_TITLED),
-            ),
-            (list(self.title_words),),
-        ).fetchall()
-        return [int(a) for (a,) in rows] or None
 
 
 def _write_meta(
