@@ -1224,9 +1224,10 @@ class _Plan:
     #: How many paragraphs their articles' titles give them to (the sum of their document
     #: frequencies in the title field).
     title_paragraphs: int
-    #: ``where`` without ``kind`` and with no condition the GIN index could serve (same
-    #: parameters, less the tsquery's): for a few articles' rows, found by primary key.
+    #: ``where`` without ``kind`` and with no condition the GIN index could serve, and its
+    #: parameters: for a few articles' rows, found by primary key.
     scan_where: sql.Composed
+    scan_params: tuple[object, ...]
 
     def count(self, conn: psycopg.Connection[Any]) -> int:
         """The exact number of matches.
@@ -1496,8 +1497,7 @@ class _Plan:
                         source, cut, titles, sql.Literal(POOL)
                     )
                     cut = sql.SQL("")
-                    # (less the tsquery)
-                    params = (*params, list(self.title_words), *self.params[1:])
+                    params = (*params, list(self.title_words), *self.scan_params)
             rows = conn.execute(ranked.format(self.score, source, cut, tie), (*params, wanted))
             for a, p, r, score in rows.fetchall():
                 if (int(a), int(p)) not in seen:
@@ -1682,18 +1682,13 @@ def _plan(
     words_df = {w: df("w", w) for w in words}
     title_df = {w: df("t", w) for w in words} if query.scope == "all" else {}
 
-    conditions: list[sql.Composable] = [sql.SQL("kind = {}").format(sql.Literal(kind))]
+    # The conditions beyond the kind and the GIN index's tsquery (which ``where`` puts first).
+    conditions: list[sql.Composable] = []
     params: list[object] = []
-    if pieces:
-        conditions.append(sql.SQL("grams @@ %s::tsquery"))
-        params.append(" & ".join(_lexeme(p) for p in pieces))
     for term in terms:
         if len(term) > 2:
             conditions.append(sql.SQL("strpos(body, %s) > 0"))
             params.append(term)
-    # The same matches without the GIN index, for rows found another way (the paragraphs of a
-    # few articles): a lexeme is in ``grams`` exactly when its text is in ``body``.
-    scan = [sql.SQL("strpos(body, {}) > 0").format(_text(t)) for t in terms if len(t) <= 2]
     for term in excluded:
         conditions.append(sql.SQL("strpos(body, %s) = 0"))
         params.append(term)
@@ -1718,6 +1713,15 @@ def _plan(
         conditions.append(sql.SQL("year BETWEEN 1 AND %s"))
         params.append(query.year_to)
         filtered = True
+
+    where: list[sql.Composable] = [sql.SQL("kind = {}").format(sql.Literal(kind))]
+    where_params: list[object] = []
+    if pieces:
+        where.append(sql.SQL("grams @@ %s::tsquery"))
+        where_params.append(" & ".join(_lexeme(p) for p in pieces))
+    # The same matches without the GIN index, for rows found another way (the paragraphs of a
+    # few articles): a lexeme is in ``grams`` exactly when its text is in ``body``.
+    scan = [sql.SQL("strpos(body, {}) > 0").format(_text(t)) for t in terms if len(t) <= 2]
 
     # The share of this kind's documents that match, were the pieces independent.
     kind_docs = stats.paragraphs if kind == KIND_PARAGRAPH else stats.docs - stats.paragraphs
@@ -1804,8 +1808,8 @@ def _plan(
     score = sql.SQL(" + ").join(parts) if parts else sql.SQL("0")
     return _Plan(
         kind,
-        sql.SQL(" AND ").join(conditions),
-        tuple(params),
+        sql.SQL(" AND ").join([*where, *conditions]),
+        (*where_params, *params),
         sql.SQL(", ").join(
             sql.SQL("{} AS {}").format(f, sql.Identifier(f"f{i}")) for i, f in enumerate(features)
         ),
@@ -1818,7 +1822,8 @@ def _plan(
         int(meta["bitmaps"]) if "bitmaps" in meta else None,
         tuple(w for w in words if title_df.get(w)),
         sum(title_df.values()),
-        sql.SQL(" AND ").join([sql.SQL("TRUE"), *conditions[1 + bool(pieces) :], *scan]),
+        sql.SQL(" AND ").join([sql.SQL("TRUE"), *conditions, *scan]),
+        tuple(params),
     )
 
 
