@@ -368,9 +368,49 @@ def test_a_count_made_before_a_keep_is_not_kept_after_it(tmp_path: Path, pg_url:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             plan = _plan(index, conn, query, index._meta(conn))
             library.keep_copy(copy.id)
-            assert plan.count(conn) == 1100  # what its snapshot holds, not kept
+            assert plan.count(conn, 10)[0] == 1100  # what its snapshot holds, not kept
         assert library.search(query).total == 1100 - 79
         assert library.search(query, facets=True).facets["genre"] == [("讲话", 1100 - 79)]
+
+
+def test_a_search_counts_and_ranks_in_one_snapshot(
+    tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A keep that commits between a search's count and its ranking changes neither (one
+    snapshot); the paragraphs it replaced are gone when the hits are read, and are left out
+    (they were a traceback)."""
+    from sucai.search.pg import EXACT, _Plan
+
+    title = "在全县安全生产工作会议上的讲话"
+    first = _write(tmp_path / "a.txt", title, _posts(1100, set()))
+    second = _write(tmp_path / "b.txt", title, _posts(1100, set(range(1, 1100, 14))))
+    # One bigram: counted by its document frequency, which takes no lock a keep waits for.
+    query = parse_query("安全", limit=None)
+    with open_library(pg_url) as library:
+        _ingest_each(library, [first, second])
+        (copy,) = library.store.merged_copies()
+        count, top = _Plan.count, _Plan.top
+        ranked: list[int] = []
+
+        def count_then_keep(plan: _Plan, *args: Any) -> Any:
+            counted = count(plan, *args)
+            library.keep_copy(copy.id)
+            return counted
+
+        def top_seen(plan: _Plan, *args: Any) -> Any:
+            found = top(plan, *args)
+            ranked.append(len(found))
+            return found
+
+        monkeypatch.setattr(_Plan, "count", count_then_keep)
+        monkeypatch.setattr(_Plan, "top", top_seen)
+        found = library.search(query)
+        assert found.total == ranked[0] == 1100 > EXACT  # counted and ranked before the keep
+        assert found.hits == ()  # every paragraph replaced by the kept text's
+        monkeypatch.undo()
+        after = library.search(query)
+        assert after.total == len(after.hits) == 1100 - 79
+        assert library.search(parse_query("安全", limit=5)).hits[0].article_id == copy.article_id
 
 
 def test_other_servers_show_the_kept_title_without_a_restart(tmp_path: Path, pg_url: str) -> None:

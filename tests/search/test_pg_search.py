@@ -101,7 +101,7 @@ def _brute(lib: Library, query: str) -> set[tuple[int, int]]:
 def test_every_query_has_the_hits_and_total_of_tantivy(
     sliced: Library, pg_index: PgSearchIndex
 ) -> None:
-    from sucai.search.pg import POOL
+    from sucai.search.pg import EXACT
 
     rows = [(a.id, p.index, fold(p.text)) for a in sliced.articles() for p in a.paragraphs]
     rng = random.Random(20261127)
@@ -127,9 +127,9 @@ def test_every_query_has_the_hits_and_total_of_tantivy(
         overlaps.append(len(want & have) / len(want) if want else 1.0)
         ranking = [(h.article_id, h.paragraph_index) for h in top.hits]
         identical.append(ranking == [(h.article_id, h.paragraph_index) for h in expected.hits[:10]])
-        # Up to POOL matches, all are scored: the same top 10 in the same order, ties and all.
-        assert identical[-1] or expected.total > POOL, (kind, query)
-    # Ranking: the same formula on the same statistics, computed in SQL; above POOL matches,
+        # Up to EXACT matches, all are scored: the same top 10 in the same order, ties and all.
+        assert identical[-1] or expected.total > EXACT, (kind, query)
+    # Ranking: the same formula on the same statistics, computed in SQL; above EXACT matches,
     # the pool holds the best ones but for a few.
     assert sum(overlaps) / len(overlaps) >= 0.95
     assert sum(identical) / len(identical) >= 0.9

@@ -255,28 +255,39 @@ def build_hits(
     order: their text (the paragraph, the title, or the outline heading by ``query.scope``),
     highlights and outline paths — what every search backend shows the same way.
 
-    A paragraph hit (scope ``all``) may give article id 0: its row names the article.
+    A paragraph hit (scope ``all``) may give article id 0: its row names the article. A hit
+    whose paragraph, heading or article is gone from the library since the index was read
+    (another server kept a copy's text or deleted the article meanwhile) is left out.
     """
     paragraphs = store.paragraphs_by_rowid([rid for _, rid, _, _ in ranked if rid])
     ranked = [
-        (score, rid, aid or paragraphs[rid].article_id, pos) for score, rid, aid, pos in ranked
+        (score, rid, aid or paragraphs[rid].article_id, pos)
+        for score, rid, aid, pos in ranked
+        if aid or rid in paragraphs
     ]
     heads = store.article_heads(sorted({aid for _, _, aid, _ in ranked}))
     folded_terms = tuple(fold(t) for t in query.terms)
     hits = []
     for score, rid, aid, pos in ranked:
-        head = heads[aid]
+        head = heads.get(aid)
+        if head is None:
+            continue
         section: int | None
         if query.scope == "title":
             text, index_in_article, paid, section = head.title, None, False, None
         elif query.scope == "outline":
+            heading = store.outline_path(aid, pos)
+            if not heading:
+                continue
             row = paragraphs.get(rid)
-            text = store.outline_path(aid, pos)[-1][0]
+            text = heading[-1][0]
             index_in_article = row.index if row else None
             paid = row.paid if row else False
             section = pos
         else:
-            row = paragraphs[rid]
+            row = paragraphs.get(rid)
+            if row is None:
+                continue
             text, index_in_article, paid, section = row.text, row.index, row.paid, row.section
         path = store.outline_path(aid, section) if section is not None else ()
         hits.append(

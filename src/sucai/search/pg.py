@@ -6,9 +6,10 @@ schema of their own: each complete build is a *generation*, schema ``search_g<N>
 highest ``N`` is the index (see :meth:`PgSearchIndex.rebuild`):
 
 * ``search_docs`` — one row per paragraph, article title and outline entry (list-partitioned by
-  ``kind`` like the tantivy index), with the folded text (``body``), its segmenter words, the
-  article title's words, the filters, and ``grams``: a ``tsvector`` of the text's character
-  bigrams and single characters (no positions) under a GIN index;
+  ``kind`` like the tantivy index), with the folded text (``body``) and its length in
+  characters, its segmenter words, the article title's words, the filters, and ``grams``: a
+  ``tsvector`` of the text's character bigrams and single characters (no positions) under a
+  GIN index;
 * ``search_terms`` — document frequencies of bigrams and characters per kind, of words and of
   title words; ``search_meta`` — the schema and tokenizer ids, the article-id watermark and the
   corpus totals: the BM25 statistics;
@@ -19,8 +20,8 @@ highest ``N`` is the index (see :meth:`PgSearchIndex.rebuild`):
   the set of those documents as a bitmap over their ordinals ``n`` (table order of the
   rebuild), which counts the matches of terms of one or two characters without reading them.
 
-Matching is exact, as in the tantivy engine: the GIN index finds documents holding every
-non-overlapping bigram of each term (a one-character term: the character), then ``strpos`` on
+Matching is exact, as in the tantivy engine: the GIN index finds documents holding the two
+rarest bigrams of each longer term (a term of one or two characters: itself), then ``strpos`` on
 the folded text keeps those holding each whole term and none of the excluded ones.
 
 Totals are exact. One term of one or two characters without filters is counted by its document
@@ -54,11 +55,11 @@ idf the sum of its bigrams'), BM25 of the query's segmenter words, title words a
 weighted ×2, and the terms written together ×1.5, from the same statistics; term frequencies
 are substring counts in SQL (1 for a one-character term: tantivy indexes characters without
 frequencies), and document lengths are taken as tantivy stores them (one byte, see
-:func:`_fieldnorms`). (tantivy also scores a title or outline search's ``kind`` clause, the
-same constant for every hit.) Equal scores go by the documents' place in the library in both
-engines: paragraphs by row id, titles and outline entries by article and position. Up to
-:data:`POOL` matches are all scored. Scoring a very common
-term's hundreds of thousands of matches row by row would take seconds, so a larger result set
+:func:`_norm`; stored with each document). (tantivy also scores a title or outline search's
+``kind`` clause, the same constant for every hit.) Equal scores go by the documents' place
+in the library in both engines: paragraphs by row id, titles and outline entries by article
+and position. Up to :data:`EXACT` matches are all scored. Scoring a very common term's
+hundreds of thousands of matches row by row would take seconds, so a larger result set
 is ranked in two parts, each best first: a pool of likely best matches, then the others. A
 rebuild stores documents headings first, then shortest first (what every ranking clause
 favours), and the pool is the matches among the first documents in that order and among
@@ -68,6 +69,7 @@ their paragraphs; see :meth:`_Plan.top`).
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
 import itertools
@@ -107,7 +109,14 @@ if TYPE_CHECKING:
     from sucai.search.query import Query
     from sucai.store import IndexArticle, Store
 
-__all__ = ["CONNECTIONS", "PG_INDEX_SCHEMA_VERSION", "POOL", "PgSearchIndex", "PgStats"]
+__all__ = [
+    "CONNECTIONS",
+    "EXACT",
+    "PG_INDEX_SCHEMA_VERSION",
+    "POOL",
+    "PgSearchIndex",
+    "PgStats",
+]
 
 _T = TypeVar("_T")
 
@@ -117,8 +126,10 @@ CONNECTIONS: Final = 6
 CONNECT_TIMEOUT: Final = 5
 
 #: Changes whenever the tables or what goes into them change; a mismatch rebuilds the index.
-#: 2: source (来源) per row; 3: ordinals and bitmaps; 4: title words indexed (_TITLES)
-PG_INDEX_SCHEMA_VERSION: Final = 4
+#: 2: source (来源) per row; 3: ordinals and bitmaps; 4: title words indexed (_TITLES);
+#: 5: the text's length in characters (``bl``) and the lengths BM25 uses (``un`` …), which
+#: scoring reads for every row
+PG_INDEX_SCHEMA_VERSION: Final = 5
 _K1: Final = 1.2
 _B: Final = 0.75
 _CONTEXT_BOOST: Final = 2.0
@@ -168,6 +179,11 @@ _SCHEMA: Final = (
         paid boolean NOT NULL,
         wl integer NOT NULL,
         tl integer NOT NULL,
+        bl integer NOT NULL,
+        un integer NOT NULL,
+        bn integer NOT NULL,
+        wn integer NOT NULL,
+        tn integer NOT NULL,
         body text NOT NULL,
         words text NOT NULL,
         title text NOT NULL,
@@ -184,11 +200,14 @@ _SCHEMA: Final = (
 #: The order a rebuild stores documents in: headings first, then shorter texts first. Every
 #: ranking clause favours them (the heading boost, BM25's length normalisation), so a common
 #: term's first matches in table order hold its best-ranked ones (see :data:`POOL`).
-_PRIOR: Final = "kind, heading DESC, length(body), article_id, pos"
-#: A query with more matches than this ranks the first ``POOL`` of them in table order (prior
-#: order) and lists the rest after them: scoring hundreds of thousands of rows in SQL takes
-#: seconds. Fewer matches are all scored, exactly as tantivy scores them.
+_PRIOR: Final = "kind, heading DESC, bl, article_id, pos"
+#: A query with more than :data:`EXACT` matches ranks the first ``POOL`` of them in table
+#: order (prior order) and lists the rest after them: scoring hundreds of thousands of rows
+#: in SQL takes seconds.
 POOL: Final = 500
+#: A query with at most this many matches has them all scored, exactly as tantivy scores
+#: them: no more rows than the pool and its title candidates (see :meth:`_Plan.top`) read.
+EXACT: Final = 2 * POOL
 #: A pool of matches more common than this (estimated share of the documents) is read by a
 #: sequential scan in table order, which stops after ``POOL`` matches; rarer ones through the
 #: GIN index, whose bitmap of a very common bigram alone costs more than that scan.
@@ -220,6 +239,15 @@ _BITMAP_FROM: Final = 2000
 #: holds a word of the query, the shortest titles first (see :meth:`_Plan.top`): more cost
 #: more than they change.
 _TITLED: Final = 50
+#: Each match's columns the score reads (``{}``: its features) from a table, where ``{}``.
+_INNER: Final = sql.SQL("SELECT article_id, pos, rid, heading, un, bn, wn, tn{} FROM {} WHERE {}")
+#: The best matches of ``_INNER`` (``{}``: the score, the inner query, its cut, the order of
+#: equal scores), equal as tantivy's 32-bit floats are (its sums round where float8's do not);
+#: ``%s``: how many (``None``: all).
+_RANKED: Final = sql.SQL(
+    "SELECT article_id, pos, rid, ({})::float4 AS score FROM ({} {}) m "
+    "ORDER BY score DESC, {} LIMIT %s"
+)
 #: Counts of at least this many matches are kept (see :meth:`_Plan.count`).
 _COUNT_CACHE_FROM: Final = 1000
 
@@ -238,6 +266,14 @@ def _field_norms() -> list[int]:
 
 #: See :func:`_field_norms`.
 _FIELD_NORMS: Final = _field_norms()
+
+
+def _norm(length: int) -> int:
+    """``length`` as tantivy stores it in its one byte: the largest of :data:`_FIELD_NORMS`
+    not above it (kept beside each document, so that scoring reads it)."""
+    return _FIELD_NORMS[bisect.bisect_right(_FIELD_NORMS, max(0, length)) - 1]
+
+
 #: 查重 reads at most about this many documents per lookup (see match_bigrams).
 _MATCH_ROWS: Final = 100
 #: The documents of some articles (``%s``: their ids): every kind named, so that the primary
@@ -275,6 +311,11 @@ _COLUMNS: Final = (
     "paid",
     "wl",
     "tl",
+    "bl",
+    "un",
+    "bn",
+    "wn",
+    "tn",
     "body",
     "words",
     "title",
@@ -773,6 +814,11 @@ class PgSearchIndex:
                 paid,
                 len(split),
                 len(title),
+                len(body),
+                _norm(len(body)),
+                _norm(len(body) - 1),
+                _norm(len(split)),
+                _norm(len(title)),
                 body,
                 _wrap(split),
                 _wrap(title),
@@ -950,7 +996,7 @@ class PgSearchIndex:
                 (field, sign, view),
             )
         row = conn.execute(
-            "SELECT count(*), sum(greatest(length(body) - 1, 0)), sum(length(body)), sum(wl), "
+            "SELECT count(*), sum(greatest(bl - 1, 0)), sum(bl), sum(wl), "
             "sum(tl), count(*) FILTER (WHERE heading), count(*) FILTER (WHERE kind = %s) "
             f"FROM search_docs WHERE {_OF_ARTICLES}",
             (KIND_PARAGRAPH, ids),
@@ -1020,21 +1066,33 @@ class PgSearchIndex:
         def run(
             conn: psycopg.Connection[Any],
         ) -> tuple[int, list[_Ranked], dict[str, list[tuple[str, int]]]]:
+            # One snapshot for the statistics, the count and the page, even while a sync
+            # commits (set with BEGIN: no round trip of its own).
+            conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+            try:
+                return searched(conn)
+            finally:
+                # The pooled connection's other transactions are the writers' (a broken one
+                # is thrown away by the pool).
+                with contextlib.suppress(psycopg.Error):
+                    conn.isolation_level = None
+
+        def searched(
+            conn: psycopg.Connection[Any],
+        ) -> tuple[int, list[_Ranked], dict[str, list[tuple[str, int]]]]:
             counts: dict[str, list[tuple[str, int]]] = {}
             with conn.transaction():
-                # One snapshot for the statistics, the count and the page, even while a sync
-                # commits.
-                conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                 meta = self._meta(conn)
                 self._observe(meta)
                 plan = _plan(self, conn, query, meta)
+                wanted = None if query.limit is None else max(query.offset + query.limit, 1)
+                ranked: list[_Ranked] | None = None
                 if facets:
                     counts, total = plan.facets(conn)
                 else:
-                    total = plan.count(conn)
-                limit = total if query.limit is None else query.limit
-                wanted = max(query.offset + limit, 1)
-                ranked = plan.top(conn, min(wanted, total), total) if total else []
+                    total, ranked = plan.count(conn, wanted)
+                if ranked is None:
+                    ranked = plan.top(conn, min(wanted or total, total), total) if total else []
             return total, ranked, counts
 
         total, ranked, counts = self._run(run, primary=False)
@@ -1072,7 +1130,7 @@ class PgSearchIndex:
         score = sql.SQL(" + ").join(
             _bm25(
                 _count_in("words", f" {w} "),
-                sql.SQL("wl"),
+                sql.SQL("wn"),
                 stats.idf(frequencies[w]),
                 avg_words,
                 1.0,
@@ -1132,7 +1190,7 @@ class PgSearchIndex:
 
         Ranked as the tantivy engine ranks them: BM25 over the ``bi`` field of every bigram
         of the lookup, from the index's statistics, with document lengths rounded as tantivy
-        stores them (:data:`_FIELD_NORMS`; near copies of one text then tie, and the first
+        stores them (:func:`_norm`; near copies of one text then tie, and the first
         article wins in both). Term frequencies are substring counts (tantivy counts a
         bigram again where it overlaps itself, as 哈哈 in 哈哈哈: seldom in a rare bigram).
 
@@ -1178,8 +1236,7 @@ class PgSearchIndex:
             SELECT m.kind, m.rid FROM lookup l CROSS JOIN LATERAL (
                 SELECT d.kind, d.rid FROM search_docs d CROSS JOIN LATERAL (
                     -- The text read once a row, not once a bigram (a long one is compressed).
-                    SELECT d.body || '' AS body, %(k)s + %(kb)s * (%(norms)s::int[])[width_bucket(
-                        greatest(length(d.body) - 1, 0), %(norms)s::int[])] AS norm OFFSET 0) n
+                    SELECT d.body || '' AS body, %(k)s + %(kb)s * d.bn AS norm OFFSET 0) n
                 WHERE d.grams @@ l.q
                 ORDER BY {} DESC, d.article_id, d.kind, d.pos
                 LIMIT %(limit)s) m""").format(score)
@@ -1189,7 +1246,6 @@ class PgSearchIndex:
             "w": weights,
             "k": _K1 * (1 - _B),
             "kb": _K1 * _B / avg_bi,
-            "norms": _FIELD_NORMS,
             "limit": limit,
         }
 
@@ -1229,38 +1285,82 @@ class _Plan:
     scan_where: sql.Composed
     scan_params: tuple[object, ...]
 
-    def count(self, conn: psycopg.Connection[Any]) -> int:
-        """The exact number of matches.
+    def count(
+        self, conn: psycopg.Connection[Any], wanted: int | None
+    ) -> tuple[int, list[_Ranked] | None]:
+        """The exact number of matches, and their best ``wanted`` (``None``: all) when the
+        count read them anyway and there are at most :data:`EXACT` (else ``None``: see
+        :meth:`top`).
 
         Counted from the bitmaps when the query's terms have them (:meth:`_count_bitmaps`),
         else by ``count(*)``. A count of more than :data:`_COUNT_CACHE_FROM` matches is kept
         in ``search_counts`` with the watermark it holds for (reading it is cheaper than
         either); later it is brought up to date by counting only the articles added since
-        (documents are only ever added, so the sum is exact).
+        (documents are only ever added, so the sum is exact). Counting every match afresh
+        also ranks them when they are few (:meth:`_count_and_rank`).
         """
         if self.known_total is not None:
-            return self.known_total
+            return self.known_total, None
         key = self._key(conn)
         cached = conn.execute(
             "SELECT total, last FROM search_counts WHERE key = %s", (key,)
         ).fetchone()
         total, since = (int(cached[0]), int(cached[1])) if cached else (0, 0)
         if since == self.last:
-            return total
+            return total, None
         if self.lexemes is not None and self.bitmaps_last is not None:
             counted = self._count_bitmaps(conn, *self.lexemes, self.bitmaps_last)
             if counted is not None:
                 if counted >= _COUNT_CACHE_FROM:
                     self._keep(conn, key, counted)
-                return counted
-        where, params = self._since(since)
-        row = conn.execute(
-            sql.SQL("SELECT count(*) FROM search_docs WHERE {}").format(where), params
-        ).fetchone()
-        total += int(row[0]) if row else 0
+                return counted, None
+        ranked = None
+        if since == 0:
+            total, ranked = self._count_and_rank(conn, wanted)
+        else:
+            where, params = self._since(since)
+            row = conn.execute(
+                sql.SQL("SELECT count(*) FROM search_docs WHERE {}").format(where), params
+            ).fetchone()
+            total += int(row[0]) if row else 0
         if total >= _COUNT_CACHE_FROM:
             self._keep(conn, key, total)
-        return total
+        return total, ranked
+
+    def _count_and_rank(
+        self, conn: psycopg.Connection[Any], wanted: int | None
+    ) -> tuple[int, list[_Ranked] | None]:
+        """Count every match in one pass that keeps their addresses, and when there are at
+        most :data:`EXACT`, score them all in the same statement, read again by address (a
+        TID scan of cached pages instead of a second pass through the GIN index)."""
+        table = sql.Identifier(f"search_docs_{self.kind}")
+        again = sql.SQL("ctid = ANY(ARRAY(SELECT t FROM m)) AND c.total <= {}").format(
+            sql.Literal(EXACT)
+        )
+        ranked = _RANKED.format(
+            self.score, _INNER.format(self.features, table, again), sql.SQL("OFFSET 0"), self.tie
+        )
+        rows = conn.execute(
+            sql.SQL(
+                "WITH m AS MATERIALIZED (SELECT ctid AS t FROM {} WHERE {}), "
+                "c AS (SELECT count(*) AS total FROM m) "
+                "SELECT c.total, r.* FROM c LEFT JOIN LATERAL ({}) r ON true"
+            ).format(table, self.where, ranked),
+            (*self.params, wanted),
+        ).fetchall()
+        total = int(rows[0][0])
+        if total > EXACT:
+            return total, None
+        return total, [
+            _Ranked(int(a), int(p), int(r), float(score))
+            for _, a, p, r, score in rows
+            if a is not None
+        ]
+
+    @property
+    def tie(self) -> sql.Composable:
+        """Equal scores in the tantivy engine's order (see :mod:`sucai.search.engine`)."""
+        return sql.SQL("rid" if self.kind == KIND_PARAGRAPH else "article_id, pos")
 
     def _count_bitmaps(
         self,
@@ -1415,7 +1515,7 @@ class _Plan:
     def top(self, conn: psycopg.Connection[Any], limit: int, total: int) -> list[_Ranked]:
         """The best ``limit`` matches (of ``total``), best first.
 
-        Up to :data:`POOL` matches, all are scored, as tantivy scores them. Beyond, the pool
+        Up to :data:`EXACT` matches, all are scored, as tantivy scores them. Beyond, the pool
         comes first, then the other matches, each part best first. The pool is the query's
         matches among the kept pool of its rarest lexeme (``search_pools``: that lexeme's
         first ``POOL`` documents in table order) when every lexeme of the query is common
@@ -1425,24 +1525,17 @@ class _Plan:
         too: the pool also takes in the first ``POOL`` matches in the :data:`_TITLED` such
         articles with the shortest titles (:data:`_TITLED_ARTICLES`).
         """
-        inner = sql.SQL("SELECT article_id, pos, rid, heading, wl, tl, {} FROM {} WHERE {}")
-        # Equal scores in the tantivy engine's order (see sucai.search.engine), equal as
-        # tantivy's 32-bit floats are (its sums round where float8's do not).
-        tie = sql.SQL("rid" if self.kind == KIND_PARAGRAPH else "article_id, pos")
-        ranked = sql.SQL(
-            "SELECT article_id, pos, rid, ({})::float4 AS score FROM ({} {}) m "
-            "ORDER BY score DESC, {} LIMIT %s"
-        )
+        inner, ranked, tie = _INNER, _RANKED, self.tie
         table = sql.Identifier(f"search_docs_{self.kind}")
         # (extra condition, its parameters, cut of the inner query, rows wanted)
         parts: list[tuple[sql.Composable, tuple[object, ...], sql.Composable, int]] = []
         kept = None
-        if total > POOL and self.pool_lexeme is not None:
+        if total > EXACT and self.pool_lexeme is not None:
             kept = conn.execute(
                 "SELECT tids::text FROM search_pools WHERE kind = %s AND term = %s",
                 (self.kind, self.pool_lexeme),
             ).fetchone()
-        if total <= POOL:
+        if total <= EXACT:
             # OFFSET 0 keeps the inner query whole: each feature computed once a row.
             parts.append((sql.SQL(""), (), sql.SQL("OFFSET 0"), limit))
         elif kept is not None:
@@ -1460,7 +1553,7 @@ class _Plan:
                 conn.execute("SET LOCAL enable_bitmapscan = off")
             parts.append((sql.SQL(""), (), sql.SQL("LIMIT {}").format(POOL), min(limit, POOL)))
             parts.append((sql.SQL(""), (), sql.SQL("OFFSET {}").format(POOL), limit - POOL))
-        titled = total > POOL and bool(self.title_words) and self.title_paragraphs <= _COMMON_TITLE
+        titled = total > EXACT and bool(self.title_words) and self.title_paragraphs <= _COMMON_TITLE
         out: list[_Ranked] = []
         seen: set[tuple[int, int]] = set()
         for extra, extra_params, cut, wanted in parts:
@@ -1470,7 +1563,7 @@ class _Plan:
             if extra is _KEPT:
                 source = sql.SQL(
                     "WITH pool AS MATERIALIZED (SELECT * FROM {} WHERE ctid = ANY(%s::tid[])) "
-                    "SELECT article_id, pos, rid, heading, wl, tl, {} FROM pool WHERE {}"
+                    "SELECT article_id, pos, rid, heading, un, bn, wn, tn{} FROM pool WHERE {}"
                 ).format(table, self.features, self.where)
                 params = (*extra_params, *self.params)
             else:
@@ -1593,43 +1686,26 @@ def _prepare(term: str) -> str:
     return index_text(term)
 
 
-def _fieldnorms() -> list[int]:
-    """The 256 lengths tantivy stores a field's length as (one byte, its ``fieldnorm``).
-
-    Exact up to 40; above, 24 plus the top four bits of the rest (tantivy's
-    ``fieldnorm/code.rs``). BM25 uses the largest of them not above the real length.
-    """
-
-    def decode(code: int) -> int:
-        if code < 24:
-            return code
-        bits, shift = (code - 24) & 7, (code - 24) >> 3
-        return 24 + (bits if shift == 0 else (bits | 8) << (shift - 1))
-
-    return [decode(code) for code in range(256)]
-
-
-#: :func:`_fieldnorms` as an SQL array: ``t[width_bucket(dl, t)]`` is what tantivy uses for dl.
-_FIELDNORMS: Final = sql.SQL("'{{{}}}'::integer[]").format(
-    sql.SQL(",".join(map(str, _fieldnorms())))
-)
-
-
 def _bm25(
     tf: sql.Composable, length: sql.Composable, idf: float, avgdl: float, boost: float
 ) -> sql.Composed:
-    """``boost·idf·tf·(k1+1) / (tf + k1·(1 − b + b·dl/avgdl))`` as SQL, with ``length`` as
-    tantivy stores it (:func:`_fieldnorms`) for dl."""
+    """``boost·idf·tf·(k1+1) / (tf + k1·(1 − b + b·dl/avgdl))`` as SQL, with the column
+    ``length`` holding dl as tantivy stores it (:func:`_norm`)."""
     avg = max(avgdl, 1e-9)
-    length = sql.SQL("({t})[width_bucket(greatest({n}, 0), {t})]").format(t=_FIELDNORMS, n=length)
     return sql.SQL("({} * {} / ({} + {} + {} * {}))").format(
-        sql.Literal(boost * idf * (_K1 + 1)),
+        _float(boost * idf * (_K1 + 1)),
         tf,
         tf,
-        sql.Literal(_K1 * (1 - _B)),
-        sql.Literal(_K1 * _B / avg),
+        _float(_K1 * (1 - _B)),
+        _float(_K1 * _B / avg),
         length,
     )
+
+
+def _float(value: float) -> sql.Composed:
+    """A constant of the score, as ``float8``: a bare decimal literal is ``numeric`` in SQL,
+    whose arithmetic costs several times more for every row scored."""
+    return sql.SQL("{}::float8").format(sql.Literal(value))
 
 
 def _count_in(column: str, needle: str) -> sql.Composed:
@@ -1673,7 +1749,17 @@ def _plan(
     words = sorted({w for t in terms for w in word_tokens(t).split()})
     stats = index.stats(meta)
     joined = "".join(terms)
-    rows = _term_rows(conn, [*pieces, *(_pieces(joined) if len(terms) > 1 else ()), *words])
+    # Every bigram of a longer term: the rarest ones find its documents (see below).
+    bigrams = {t: list(dict.fromkeys(map("".join, itertools.pairwise(t)))) for t in terms}
+    rows = _term_rows(
+        conn,
+        [
+            *pieces,
+            *(g for t in terms if len(t) > 2 for g in bigrams[t]),
+            *(_pieces(joined) if len(terms) > 1 else ()),
+            *words,
+        ],
+    )
 
     def df(fields: str, term: str) -> int:
         return sum(rows.get((f, term), 0) for f in fields)
@@ -1717,8 +1803,17 @@ def _plan(
     where: list[sql.Composable] = [sql.SQL("kind = {}").format(sql.Literal(kind))]
     where_params: list[object] = []
     if pieces:
+        # A longer term by its two rarest bigrams, the middle ones too (家安 of 国家安全):
+        # they leave ``strpos`` the fewest documents to read that lack the term.
+        found = {
+            g: None
+            for t in terms
+            for g in (
+                sorted(bigrams[t], key=lambda g: (df(str(kind), g), g))[:2] if len(t) > 2 else [t]
+            )
+        }
         where.append(sql.SQL("grams @@ %s::tsquery"))
-        where_params.append(" & ".join(_lexeme(p) for p in pieces))
+        where_params.append(" & ".join(_lexeme(g) for g in found))
     # The same matches without the GIN index, for rows found another way (the paragraphs of a
     # few articles): a lexeme is in ``grams`` exactly when its text is in ``body``.
     scan = [sql.SQL("strpos(body, {}) > 0").format(_text(t)) for t in terms if len(t) <= 2]
@@ -1751,22 +1846,22 @@ def _plan(
     avg_tw = stats.tw_tokens / docs
     parts: list[sql.Composable] = []
     # Per-row values the score uses more than once are computed once, in the inner query.
-    features: list[sql.Composable] = [sql.SQL("length(body)")]
+    features: list[sql.Composable] = []
 
     def feature(expression: sql.Composable) -> sql.Identifier:
         features.append(expression)
-        return sql.Identifier(f"f{len(features) - 1}")
+        return sql.Identifier(f"f{len(features)}")
 
     def term_score(tf: sql.Composable, term: str, boost: float) -> sql.Composed:
         if len(term) == 1:
             idf = stats.idf(grams_df.get(term, 0))
-            return _bm25(tf, sql.SQL("f0"), idf, avg_uni, boost)
+            return _bm25(tf, sql.SQL("un"), idf, avg_uni, boost)
         idf = sum(stats.idf(grams_df.get(p, 0)) for p in _pieces(term))
-        return _bm25(tf, sql.SQL("(f0 - 1)"), idf, avg_bi, boost)
+        return _bm25(tf, sql.SQL("bn"), idf, avg_bi, boost)
 
     for term in terms:
         # tantivy indexes characters without their frequencies: a character's tf is 1.
-        tf = sql.SQL("1.0") if len(term) == 1 else feature(_count_in("body", term))
+        tf = sql.SQL("1.0::float8") if len(term) == 1 else feature(_count_in("body", term))
         parts.append(term_score(tf, term, 1.0))
     if len(terms) > 1:
         tf = feature(_count_in("body", joined))
@@ -1778,7 +1873,7 @@ def _plan(
     for word in words:
         tf = feature(_count_in("words", f" {word} "))
         parts.append(
-            _bm25(tf, sql.SQL("wl"), stats.idf(words_df.get(word, 0)), avg_words, _WORD_BOOST)
+            _bm25(tf, sql.SQL("wn"), stats.idf(words_df.get(word, 0)), avg_words, _WORD_BOOST)
         )
     if query.scope == "all":
         # tantivy scores the one-token ``heading`` field of every paragraph: dl 1, avgdl the
@@ -1790,15 +1885,15 @@ def _plan(
             * (_K1 + 1)
             / (1 + _K1 * (1 - _B + _B / avg_heading))
         )
-        parts.append(sql.SQL("CASE WHEN heading THEN {} ELSE 0 END").format(sql.Literal(heading)))
+        parts.append(sql.SQL("CASE WHEN heading THEN {} ELSE 0 END").format(_float(heading)))
         for word in words:
             if title_df.get(word):
                 parts.append(
                     sql.SQL("CASE WHEN {} THEN {} ELSE 0 END").format(
                         feature(sql.SQL("strpos(title, {}) > 0").format(_text(f" {word} "))),
                         _bm25(
-                            sql.SQL("1.0"),
-                            sql.SQL("tl"),
+                            sql.SQL("1.0::float8"),
+                            sql.SQL("tn"),
                             stats.idf(title_df[word]),
                             avg_tw,
                             _CONTEXT_BOOST,
@@ -1810,8 +1905,9 @@ def _plan(
         kind,
         sql.SQL(" AND ").join([*where, *conditions]),
         (*where_params, *params),
-        sql.SQL(", ").join(
-            sql.SQL("{} AS {}").format(f, sql.Identifier(f"f{i}")) for i, f in enumerate(features)
+        sql.SQL("").join(
+            sql.SQL(", {} AS {}").format(f, sql.Identifier(f"f{i}"))
+            for i, f in enumerate(features, 1)
         ),
         sql.Composed([score]),
         known,
