@@ -12,9 +12,9 @@ reports the time). Then, for the 242 queries of ``bench/queries.py``:
 * the top 10 of both engines is timed, interleaved, ``--rounds`` times (exact total, ranked
   hits with text, highlights and outline paths; the library's rows come from SQLite for both);
   ``postgres, first run`` is each query's first search, before its count was kept (see
-  ``search_counts`` in :mod:`sucai.search.pg`), timed in a pass of its own after the checks
-  (the brute-force match sets of the checks, up to 655,480 rowids, would otherwise be
-  collected by Python's GC inside the timed searches);
+  ``search_counts`` in :mod:`sucai.search.pg`), timed in a pass of its own after the checks,
+  once their brute-force texts and match sets are freed (Python's GC would otherwise walk
+  them inside the timed searches);
 * the top-10 overlap between the two rankings, the share of identical top-10 lists (same hits,
   same order) and the slowest first runs are reported per class.
 """
@@ -146,7 +146,9 @@ def main() -> None:
         tied[kind].append(_untied(a.hits) == _untied(b.hits))
         want, have = set(ranking), set(found)
         overlap[kind].append(len(want & have) / len(want) if want else 1.0)
-    del found, truth
+    # The timed searches run in a process as lean as a server's: without the brute-force
+    # texts (a million strings, which Python's GC would otherwise walk inside timed searches).
+    del rows, found, truth
     gc.collect()
     # The first run of each query counts its matches afresh (no count kept from an earlier run).
     with index.connection() as conn:
