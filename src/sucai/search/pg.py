@@ -239,11 +239,11 @@ _BITMAP_FROM: Final = 2000
 #: holds a word of the query, the shortest titles first (see :meth:`_Plan.top`): more cost
 #: more than they change.
 _TITLED: Final = 50
-#: Each match's columns the score reads (``{}``: its features) from a table, where ``{}``.
+#: Each match's columns the score reads (``{}``: its features) from a table, where ``{}``
+#: (see :meth:`_Plan.inner`).
 _INNER: Final = sql.SQL("SELECT article_id, pos, rid, heading, un, bn, wn, tn{} FROM {} WHERE {}")
-#: The best matches of ``_INNER`` (``{}``: the score, the inner query, its cut, the order of
-#: equal scores), equal as tantivy's 32-bit floats are (its sums round where float8's do not);
-#: ``%s``: how many (``None``: all).
+#: The best rows of an ``_INNER`` query (``{}``: the score, the query, its cut, the order of
+#: equal scores; ``%s``: how many, ``None``: all; see :meth:`_Plan.ranked`).
 _RANKED: Final = sql.SQL(
     "SELECT article_id, pos, rid, ({})::float4 AS score FROM ({} {}) m "
     "ORDER BY score DESC, {} LIMIT %s"
@@ -1063,36 +1063,32 @@ class PgSearchIndex:
             StoreUnavailableError: the database cannot be reached.
         """
 
+        wanted = None if query.limit is None else max(query.offset + query.limit, 1)
+
         def run(
             conn: psycopg.Connection[Any],
         ) -> tuple[int, list[_Ranked], dict[str, list[tuple[str, int]]]]:
+            counts: dict[str, list[tuple[str, int]]] = {}
             # One snapshot for the statistics, the count and the page, even while a sync
             # commits (set with BEGIN: no round trip of its own).
             conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
             try:
-                return searched(conn)
+                with conn.transaction():
+                    meta = self._meta(conn)
+                    self._observe(meta)
+                    plan = _plan(self, conn, query, meta)
+                    ranked: list[_Ranked] | None = None
+                    if facets:
+                        counts, total = plan.facets(conn)
+                    else:
+                        total, ranked = plan.count(conn, wanted)
+                    if ranked is None:
+                        ranked = plan.top(conn, min(wanted or total, total), total) if total else []
             finally:
                 # The pooled connection's other transactions are the writers' (a broken one
                 # is thrown away by the pool).
                 with contextlib.suppress(psycopg.Error):
                     conn.isolation_level = None
-
-        def searched(
-            conn: psycopg.Connection[Any],
-        ) -> tuple[int, list[_Ranked], dict[str, list[tuple[str, int]]]]:
-            counts: dict[str, list[tuple[str, int]]] = {}
-            with conn.transaction():
-                meta = self._meta(conn)
-                self._observe(meta)
-                plan = _plan(self, conn, query, meta)
-                wanted = None if query.limit is None else max(query.offset + query.limit, 1)
-                ranked: list[_Ranked] | None = None
-                if facets:
-                    counts, total = plan.facets(conn)
-                else:
-                    total, ranked = plan.count(conn, wanted)
-                if ranked is None:
-                    ranked = plan.top(conn, min(wanted or total, total), total) if total else []
             return total, ranked, counts
 
         total, ranked, counts = self._run(run, primary=False)
@@ -1333,19 +1329,16 @@ class _Plan:
         """Count every match in one pass that keeps their addresses, and when there are at
         most :data:`EXACT`, score them all in the same statement, read again by address (a
         TID scan of cached pages instead of a second pass through the GIN index)."""
-        table = sql.Identifier(f"search_docs_{self.kind}")
         again = sql.SQL("ctid = ANY(ARRAY(SELECT t FROM m)) AND c.total <= {}").format(
             sql.Literal(EXACT)
         )
-        ranked = _RANKED.format(
-            self.score, _INNER.format(self.features, table, again), sql.SQL("OFFSET 0"), self.tie
-        )
+        ranked = self.ranked(self.inner(self.table, again), sql.SQL("OFFSET 0"))
         rows = conn.execute(
             sql.SQL(
                 "WITH m AS MATERIALIZED (SELECT ctid AS t FROM {} WHERE {}), "
                 "c AS (SELECT count(*) AS total FROM m) "
                 "SELECT c.total, r.* FROM c LEFT JOIN LATERAL ({}) r ON true"
-            ).format(table, self.where, ranked),
+            ).format(self.table, self.where, ranked),
             (*self.params, wanted),
         ).fetchall()
         total = int(rows[0][0])
@@ -1358,9 +1351,21 @@ class _Plan:
         ]
 
     @property
-    def tie(self) -> sql.Composable:
-        """Equal scores in the tantivy engine's order (see :mod:`sucai.search.engine`)."""
-        return sql.SQL("rid" if self.kind == KIND_PARAGRAPH else "article_id, pos")
+    def table(self) -> sql.Identifier:
+        """The partition of the query's kind."""
+        return sql.Identifier(f"search_docs_{self.kind}")
+
+    def inner(self, table: sql.Composable, where: sql.Composable) -> sql.Composed:
+        """The rows of ``table`` where ``where``, with the columns and features the score
+        reads (each feature computed once a row)."""
+        return _INNER.format(self.features, table, where)
+
+    def ranked(self, source: sql.Composable, cut: sql.Composable) -> sql.Composed:
+        """The best rows of ``source`` (an :meth:`inner` query, then ``cut``), best first:
+        equal scores in the tantivy engine's order (see :mod:`sucai.search.engine`), equal
+        as tantivy's 32-bit floats are (its sums round where float8's do not)."""
+        tie = sql.SQL("rid" if self.kind == KIND_PARAGRAPH else "article_id, pos")
+        return _RANKED.format(self.score, source, cut, tie)
 
     def _count_bitmaps(
         self,
@@ -1525,8 +1530,7 @@ class _Plan:
         too: the pool also takes in the first ``POOL`` matches in the :data:`_TITLED` such
         articles with the shortest titles (:data:`_TITLED_ARTICLES`).
         """
-        inner, ranked, tie = _INNER, _RANKED, self.tie
-        table = sql.Identifier(f"search_docs_{self.kind}")
+        table = self.table
         # (extra condition, its parameters, cut of the inner query, rows wanted)
         parts: list[tuple[sql.Composable, tuple[object, ...], sql.Composable, int]] = []
         kept = None
@@ -1562,13 +1566,12 @@ class _Plan:
                 break
             if extra is _KEPT:
                 source = sql.SQL(
-                    "WITH pool AS MATERIALIZED (SELECT * FROM {} WHERE ctid = ANY(%s::tid[])) "
-                    "SELECT article_id, pos, rid, heading, un, bn, wn, tn{} FROM pool WHERE {}"
-                ).format(table, self.features, self.where)
+                    "WITH pool AS MATERIALIZED (SELECT * FROM {} WHERE ctid = ANY(%s::tid[])) {}"
+                ).format(table, self.inner(sql.Identifier("pool"), self.where))
                 params = (*extra_params, *self.params)
             else:
                 where = sql.SQL("{} {}").format(self.where, extra)
-                source = inner.format(self.features, table, where)
+                source = self.inner(table, where)
                 params = (*self.params, *extra_params)
             if titled:
                 # The matches in the articles whose title holds a word of the query come in
@@ -1579,8 +1582,7 @@ class _Plan:
                 else:
                     wanted = limit  # all of the pool and the title matches, if need be
                     # Found by primary key: the GIN bitmap of every match costs more.
-                    titles = inner.format(
-                        self.features,
+                    titles = self.inner(
                         table,
                         sql.SQL("kind = {} AND article_id = ANY(ARRAY({})) AND {}").format(
                             sql.Literal(self.kind), _TITLED_ARTICLES, self.scan_where
@@ -1591,7 +1593,7 @@ class _Plan:
                     )
                     cut = sql.SQL("")
                     params = (*params, list(self.title_words), *self.scan_params)
-            rows = conn.execute(ranked.format(self.score, source, cut, tie), (*params, wanted))
+            rows = conn.execute(self.ranked(source, cut), (*params, wanted))
             for a, p, r, score in rows.fetchall():
                 if (int(a), int(p)) not in seen:
                     seen.add((int(a), int(p)))
@@ -1750,12 +1752,14 @@ def _plan(
     stats = index.stats(meta)
     joined = "".join(terms)
     # Every bigram of a longer term: the rarest ones find its documents (see below).
-    bigrams = {t: list(dict.fromkeys(map("".join, itertools.pairwise(t)))) for t in terms}
+    bigrams = {
+        t: list(dict.fromkeys(map("".join, itertools.pairwise(t)))) for t in terms if len(t) > 2
+    }
     rows = _term_rows(
         conn,
         [
             *pieces,
-            *(g for t in terms if len(t) > 2 for g in bigrams[t]),
+            *(g for grams in bigrams.values() for g in grams),
             *(_pieces(joined) if len(terms) > 1 else ()),
             *words,
         ],
@@ -1805,15 +1809,15 @@ def _plan(
     if pieces:
         # A longer term by its two rarest bigrams, the middle ones too (家安 of 国家安全):
         # they leave ``strpos`` the fewest documents to read that lack the term.
-        found = {
+        sought = {
             g: None
             for t in terms
             for g in (
-                sorted(bigrams[t], key=lambda g: (df(str(kind), g), g))[:2] if len(t) > 2 else [t]
+                sorted(bigrams[t], key=lambda g: (df(str(kind), g), g))[:2] if t in bigrams else [t]
             )
         }
         where.append(sql.SQL("grams @@ %s::tsquery"))
-        where_params.append(" & ".join(_lexeme(g) for g in found))
+        where_params.append(" & ".join(_lexeme(g) for g in sought))
     # The same matches without the GIN index, for rows found another way (the paragraphs of a
     # few articles): a lexeme is in ``grams`` exactly when its text is in ``body``.
     scan = [sql.SQL("strpos(body, {}) > 0").format(_text(t)) for t in terms if len(t) <= 2]
