@@ -261,10 +261,12 @@ def _index_tables(url: str) -> dict[str, list[tuple[Any, ...]]]:
             "terms": conn.execute(
                 "SELECT field::text, term, df FROM search_terms WHERE df > 0 ORDER BY 1, 2"
             ).fetchall(),
-            # Not the count bitmaps (a rebuild makes them, a keep drops them), nor the count of
-            # keeps and splits (which tells other servers).
+            # Not the count bitmaps and whether every document has an ordinal (a rebuild
+            # makes them, a keep drops them), the build's id, nor the count of keeps and
+            # splits (which tells other servers).
             "meta": conn.execute(
-                "SELECT key, value FROM search_meta WHERE key NOT IN ('bitmaps', 'refreshed') "
+                "SELECT key, value FROM search_meta "
+                "WHERE key NOT IN ('bitmaps', 'build', 'refreshed', 'unordered') "
                 "ORDER BY key"
             ).fetchall(),
         }
@@ -296,40 +298,31 @@ def _posts(count: int, changed: set[int]) -> list[str]:
     ]
 
 
-def _stale_pools(url: str) -> list[tuple[int, str]]:
-    """Kept pools (search_pools) that are not their lexeme's first documents in table order."""
-    from sucai.search.pg import POOL
-
-    with _index(url) as conn:
-        conn.execute("SET synchronize_seqscans = off")
-        pools = conn.execute("SELECT kind, term, tids::text FROM search_pools").fetchall()
-        stale = []
-        for kind, term, tids in pools:
-            (first,) = conn.execute(
-                f"SELECT array_agg(ctid)::text FROM (SELECT ctid FROM search_docs_{kind} "
-                "WHERE grams @@ array_to_tsvector(ARRAY[%s])::text::tsquery LIMIT %s) s",
-                (term, POOL),
-            ).fetchone()
-            if first != tids:
-                stale.append((kind, term))
-        return stale
-
-
-def test_kept_totals_facets_and_pools_follow_keeps_and_splits(
+def test_kept_totals_facets_and_rankings_follow_keeps_and_splits(
     tmp_path: Path, both: tuple[Library, Library], pg_url: str
 ) -> None:
-    # More than 1,000 matches: PostgreSQL keeps the total and the facet counts; more than
-    # 2,000 documents of a lexeme: it keeps its pool.
+    # More than 1,000 matches: PostgreSQL keeps the total and the facet counts, and ranks them
+    # through its score bounds once a rebuild has made them (lexemes in 2,000 documents).
     title = "在全县安全生产工作会议上的讲话"
     first = _write(tmp_path / "a.txt", title, _posts(1100, set()))
     second = _write(tmp_path / "b.txt", title, _posts(1100, set(range(1, 1100, 14))))
     same(both, lambda lib: _ingest_each(lib, [first, second]))
     (copy,) = same(both, lambda lib: lib.store.merged_copies())
+    query = "安全生产 责任"
 
     def found(lib: Library) -> Any:
-        query = "安全生产 责任"
         page = _search(lib, query)
         return lib.search(query).total, page[0], page[2]["genre"], _search(lib, "消防")[0]
+
+    def ranked(lib: Library) -> Any:
+        # 安全生产: a word, counted from its documents' bitmap after a rebuild.
+        return (
+            _search(lib, query)[1],
+            _search(lib, "岗位 -消防")[1],
+            _search(lib, "安全")[1],
+            _search(lib, "安全生产")[:2],
+            _search(lib, "安全生产 -消防")[:2],
+        )
 
     assert same(both, found) == [1100, 1100, [["讲话", 1100]], 0]
     same(both, lambda lib: lib.keep_copy(copy["id"]))
@@ -338,15 +331,23 @@ def test_kept_totals_facets_and_pools_follow_keeps_and_splits(
     (old,) = same(both, lambda lib: lib.store.merged_copies())
     same(both, lambda lib: lib.split_copy(old["id"]))
     assert same(both, found) == [2121, 2121, [["讲话", 2121]], 79]
+    same(both, lambda lib: lib.reindex())
+    same(both, ranked)
+    # Documents added (a sync) and replaced (a keep) since the rebuild have no ordinal: the
+    # bounds leave them to SQL, and the replaced ones' bits find nothing.
     third = _write(tmp_path / "c.txt", title, _posts(1100, set(range(5, 1100, 20))))
     same(both, lambda lib: _ingest_each(lib, [third]))
+    same(both, ranked)
     (copy,) = same(both, lambda lib: lib.store.merged_copies())
-    with _index(pg_url) as conn:
-        (pools,) = conn.execute("SELECT count(*) FROM search_pools").fetchone()
-    assert pools > 0
     same(both, lambda lib: lib.keep_copy(copy["id"]))
     assert same(both, found) == [2145, 2145, [["讲话", 2145]], 55]  # merged into article 1
-    assert _stale_pools(pg_url) == []
+    with _index(pg_url) as conn:
+        (bounded,) = conn.execute(
+            "SELECT count(*) FROM search_bitmaps WHERE kind = 0 AND term IN ('安全', '责任')"
+        ).fetchone()
+        (unordered,) = conn.execute("SELECT count(*) FROM search_docs WHERE n IS NULL").fetchone()
+    assert bounded == 2 and unordered > 1000
+    same(both, ranked)
     for text in ("100号岗位", "消防检查", "确保万无一失 -消防"):
         same(both, lambda lib, text=text: _search(lib, text)[0::2])
 

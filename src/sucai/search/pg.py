@@ -13,12 +13,14 @@ highest ``N`` is the index (see :meth:`PgSearchIndex.rebuild`):
 * ``search_terms`` — document frequencies of bigrams and characters per kind, of words and of
   title words; ``search_meta`` — the schema and tokenizer ids, the article-id watermark and the
   corpus totals: the BM25 statistics;
-* ``search_pools`` — for each common lexeme, the addresses of its first :data:`POOL` documents
-  in table order; ``search_counts`` and ``search_facets`` — exact totals and facet counts of
-  large result sets, with the watermark they hold for;
+* ``search_counts`` and ``search_facets`` — exact totals and facet counts of large result
+  sets, with the watermark they hold for;
 * ``search_bitmaps`` — for each lexeme in at least :data:`_BITMAP_FROM` documents of a kind,
   the set of those documents as a bitmap over their ordinals ``n`` (table order of the
-  rebuild), which counts the matches of terms of one or two characters without reading them.
+  rebuild), which counts the matches of terms of one or two characters without reading them,
+  and how often the lexeme occurs in them (``tfs``, ``peaks``); ``search_columns`` — per kind,
+  what the score reads of each document, by ordinal: with those, the best matches of a large
+  result set are found from score bounds (see :mod:`sucai.search.bounds`).
 
 Matching is exact, as in the tantivy engine: the GIN index finds documents holding the two
 rarest bigrams of each longer term (a term of one or two characters: itself), then ``strpos`` on
@@ -59,12 +61,10 @@ frequencies), and document lengths are taken as tantivy stores them (one byte, s
 ``kind`` clause, the same constant for every hit.) Equal scores go by the documents' place
 in the library in both engines: paragraphs by row id, titles and outline entries by article
 and position. Up to :data:`EXACT` matches are all scored. Scoring a very common term's
-hundreds of thousands of matches row by row would take seconds, so a larger result set
-is ranked in two parts, each best first: a pool of likely best matches, then the others. A
-rebuild stores documents headings first, then shortest first (what every ranking clause
-favours), and the pool is the matches among the first documents in that order and among
-the first of the articles whose title holds a word of the query (the title clause lifts all
-their paragraphs; see :meth:`_Plan.top`).
+hundreds of thousands of matches row by row would take seconds, so the best of a larger result
+set are found as tantivy finds them: blocks of documents whose highest possible score beats
+the best found so far are opened, and only the documents whose own bound does are scored in
+SQL (see :meth:`_Plan.best`): the same hits in the same order as scoring them all.
 """
 
 from __future__ import annotations
@@ -77,6 +77,7 @@ import json
 import math
 import re
 import threading
+import uuid
 import zlib
 from collections import Counter
 from contextlib import contextmanager
@@ -89,6 +90,19 @@ from psycopg import sql
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from sucai.errors import StoreUnavailableError
+from sucai.search.bounds import (
+    Cache,
+    Clause,
+    Columns,
+    Found,
+    Lexeme,
+    Tally,
+    Titled,
+    best,
+    build_columns,
+    lexemes_of,
+    stored,
+)
 from sucai.search.engine import (
     FACET_VALUES,
     SIMILAR_POOL,
@@ -113,7 +127,6 @@ __all__ = [
     "CONNECTIONS",
     "EXACT",
     "PG_INDEX_SCHEMA_VERSION",
-    "POOL",
     "PgSearchIndex",
     "PgStats",
 ]
@@ -128,8 +141,10 @@ CONNECT_TIMEOUT: Final = 5
 #: Changes whenever the tables or what goes into them change; a mismatch rebuilds the index.
 #: 2: source (来源) per row; 3: ordinals and bitmaps; 4: title words indexed (_TITLES);
 #: 5: the text's length in characters (``bl``) and the lengths BM25 uses (``un`` …), which
-#: scoring reads for every row
-PG_INDEX_SCHEMA_VERSION: Final = 5
+#: scoring reads for every row; 6: score bounds (``search_columns``, ``search_words``,
+#: ``tfs`` and ``peaks`` of the bitmaps, an index on ``n``: see :mod:`sucai.search.bounds`)
+#: instead of kept pools and the index of title words
+PG_INDEX_SCHEMA_VERSION: Final = 6
 _K1: Final = 1.2
 _B: Final = 0.75
 _CONTEXT_BOOST: Final = 2.0
@@ -157,12 +172,15 @@ _SCHEMA: Final = (
     """CREATE TABLE IF NOT EXISTS search_counts (
         key text PRIMARY KEY, total integer NOT NULL, last integer NOT NULL)""",
     _FACETS_TABLE,
-    """CREATE TABLE IF NOT EXISTS search_pools (
-        kind smallint NOT NULL, term text NOT NULL, tids tid[] NOT NULL,
-        PRIMARY KEY (kind, term))""",
     """CREATE TABLE IF NOT EXISTS search_bitmaps (
-        kind smallint NOT NULL, term text NOT NULL, bits bytea NOT NULL,
-        PRIMARY KEY (kind, term))""",
+        kind smallint NOT NULL, term text NOT NULL, bits bytea NOT NULL, tfs bytea,
+        peaks bytea NOT NULL, PRIMARY KEY (kind, term))""",
+    """CREATE TABLE IF NOT EXISTS search_words (
+        kind smallint NOT NULL, word text NOT NULL, bits bytea, tfs bytea, peaks bytea,
+        PRIMARY KEY (kind, word))""",
+    """CREATE TABLE IF NOT EXISTS search_columns (
+        kind smallint NOT NULL, name text NOT NULL, data bytea NOT NULL,
+        PRIMARY KEY (kind, name))""",
     """CREATE TABLE IF NOT EXISTS search_terms (
         field "char" NOT NULL, term text NOT NULL, df integer NOT NULL,
         PRIMARY KEY (field, term))""",
@@ -197,21 +215,17 @@ _SCHEMA: Final = (
         for kind in (KIND_PARAGRAPH, KIND_TITLE, KIND_OUTLINE)
     ),
 )
-#: The order a rebuild stores documents in: headings first, then shorter texts first. Every
-#: ranking clause favours them (the heading boost, BM25's length normalisation), so a common
-#: term's first matches in table order hold its best-ranked ones (see :data:`POOL`).
+#: The order a rebuild stores documents in, and numbers them in (their ordinals): headings
+#: first, then shorter texts first. Every ranking clause favours them (the heading boost,
+#: BM25's length normalisation), and a block of ordinals holds texts of like lengths, whose
+#: highest score is bounded closely (see :mod:`sucai.search.bounds`).
 _PRIOR: Final = "kind, heading DESC, bl, article_id, pos"
-#: A query with more than :data:`EXACT` matches ranks the first ``POOL`` of them in table
-#: order (prior order) and lists the rest after them: scoring hundreds of thousands of rows
-#: in SQL takes seconds.
-POOL: Final = 500
-#: A query with at most this many matches has them all scored, exactly as tantivy scores
-#: them: no more rows than the pool and its title candidates (see :meth:`_Plan.top`) read.
-EXACT: Final = 2 * POOL
-#: A pool of matches more common than this (estimated share of the documents) is read by a
-#: sequential scan in table order, which stops after ``POOL`` matches; rarer ones through the
-#: GIN index, whose bitmap of a very common bigram alone costs more than that scan.
-_SCAN_SHARE: Final = 0.2
+#: A query with at most this many matches has them all scored in SQL; more are ranked
+#: through the score bounds (see :meth:`_Plan.top`).
+EXACT: Final = 1000
+#: Articles like another are found among the first this many paragraphs, in table order, of
+#: each of its distinctive words (see :meth:`PgSearchIndex.similar`).
+_SIMILAR_ROWS: Final = 500
 #: The tables of an index built before generations (schema version 2 and older), in the
 #: connection's own schema: dropped when the first generation replaces them.
 _DROP: Final = (
@@ -229,16 +243,14 @@ _ENTER: Final = f"""SELECT set_config('search_path',
         quote_ident(nspname) || ', ' || {_BASE_PATH}, false)
     FROM pg_namespace WHERE nspname ~ '^{_GENERATION}[0-9]+$'
     ORDER BY substr(nspname, {len(_GENERATION) + 1})::integer DESC LIMIT 1"""
-_KEPT: Final = sql.SQL("")  # marks the part of top() read from a kept pool
-#: Lexemes in at least this many documents of a kind have their pool kept (search_pools).
-_POOL_FROM: Final = 4 * POOL
+#: The meta key saying that every document has an ordinal (value ``0``; no key: some may not,
+#: since articles were added or replaced after the rebuild).
+_UNORDERED: Final = "unordered"
+#: Documents read at a time when a rebuild scans a kind for its bounds.
+_SCAN_CHUNK: Final = 100_000
 #: Lexemes in at least this many documents of a kind have a bitmap (``search_bitmaps``): a
 #: count of rarer ones reads at most this many rows.
 _BITMAP_FROM: Final = 2000
-#: A large result set's pool takes in the matches of at most this many articles whose title
-#: holds a word of the query, the shortest titles first (see :meth:`_Plan.top`): more cost
-#: more than they change.
-_TITLED: Final = 50
 #: Each match's columns the score reads (``{}``: its features) from a table, where ``{}``
 #: (see :meth:`_Plan.inner`).
 _INNER: Final = sql.SQL("SELECT article_id, pos, rid, heading, un, bn, wn, tn{} FROM {} WHERE {}")
@@ -248,6 +260,8 @@ _RANKED: Final = sql.SQL(
     "SELECT article_id, pos, rid, ({})::float4 AS score FROM ({} {}) m "
     "ORDER BY score DESC, {} LIMIT %s"
 )
+#: A count from a word's documents reads at most this many others (see _Plan._count_words).
+_COUNT_READS: Final = 5000
 #: Counts of at least this many matches are kept (see :meth:`_Plan.count`).
 _COUNT_CACHE_FROM: Final = 1000
 
@@ -266,6 +280,7 @@ def _field_norms() -> list[int]:
 
 #: See :func:`_field_norms`.
 _FIELD_NORMS: Final = _field_norms()
+_NORMS: Final = np.array(_FIELD_NORMS, dtype=np.float64)
 
 
 def _norm(length: int) -> int:
@@ -280,24 +295,8 @@ _MATCH_ROWS: Final = 100
 #: key (kind, article_id, pos) finds them.
 _OF_ARTICLES: Final = "kind IN (0, 1, 2) AND article_id = ANY(%s)"
 _GIN: Final = "CREATE INDEX IF NOT EXISTS search_docs_grams ON search_docs USING gin (grams)"
-#: The words of each article title (``words`` of a title document, each word between two
-#: spaces) under a GIN index: the titles holding a word of the query (see
-#: :data:`_TITLED_ARTICLES`) without reading every title.
-_TITLE_WORDS: Final = "string_to_array(btrim(words), '  ')"
-_TITLES: Final = (
-    f"CREATE INDEX IF NOT EXISTS search_docs_title_words ON search_docs_{KIND_TITLE} "
-    f"USING gin (({_TITLE_WORDS}))"
-)
-#: Title words in the titles of articles with more paragraphs than this (together) add no
-#: title candidates: reading those titles costs more than such a common word's small title
-#: score changes.
-_COMMON_TITLE: Final = 5000
-#: The :data:`_TITLED` articles with the shortest titles (the title clause gives them the
-#: most) among those whose title holds a word of the query (``%s``: the words).
-_TITLED_ARTICLES: Final = sql.SQL(
-    f"SELECT article_id FROM search_docs_{KIND_TITLE} WHERE {_TITLE_WORDS} && %s::text[] "
-    f"ORDER BY wl, article_id LIMIT {_TITLED}"
-)
+#: Documents by ordinal (see :meth:`_Plan.best`), and those without one.
+_ORDINALS: Final = "CREATE INDEX IF NOT EXISTS search_docs_n ON search_docs (n)"
 _COLUMNS: Final = (
     "kind",
     "article_id",
@@ -336,8 +335,9 @@ def _configure(conn: psycopg.Connection[Any]) -> None:
     # than the default 4 MB to stay exact (a lossy one rechecks every row).
     conn.execute("SET jit = off")
     conn.execute("SET work_mem = '64MB'")
-    # Table order must be the scan order of a pooled query (see POOL): no parallel scan, and
-    # no sequential scan starting where another one has got to.
+    # Table order must be the scan order of a query with a LIMIT (similar articles take the
+    # first paragraphs of each word): no parallel scan, and no sequential scan starting where
+    # another one has got to.
     conn.execute("SET max_parallel_workers_per_gather = 0")
     conn.execute("SET synchronize_seqscans = off")
 
@@ -434,6 +434,8 @@ class PgSearchIndex:
         # What the last search saw of the index: its watermark and its keep/split count.
         self._seen: tuple[str | None, str | None] | None = None
         self._on_reload: list[Callable[[], None]] = []
+        # The decoded columns and lexemes of the index build searched last (see best()).
+        self.bounds = Cache()
 
     def on_reload(self, fn: Callable[[], None]) -> None:
         """Call ``fn`` when a search finds the index changed since the one before (articles
@@ -636,8 +638,9 @@ class PgSearchIndex:
         documents are replaced in one transaction (other servers search the previous state
         until it commits), and what was derived from them follows: their term frequencies in
         ``search_terms`` and the corpus totals in ``search_meta`` (the same numbers a rebuild
-        would find), the kept pools they enter or leave (made afresh), and every kept count
-        and facet count (counted again by the next search that needs them).
+        would find) and every kept count and facet count (counted again by the next search
+        that needs them). The replaced documents have no ordinal: the score bounds leave them
+        to SQL (see :meth:`_Plan.best`) until the next rebuild.
         """
         last = self.indexed_up_to()
         ids = sorted({i for i in article_ids if last is not None and i <= last})
@@ -668,8 +671,8 @@ class PgSearchIndex:
             tw_df: Counter[str] = Counter()
             done = self._load(conn, "search_docs", store, last, newest, on_progress, totals, tw_df)
             self._add_stats(conn, last, tw_df)
-            self._add_pools(conn, last, False)
             _write_meta(conn, old, totals, newest)
+            conn.execute(f"DELETE FROM search_meta WHERE key = '{_UNORDERED}'")
         return done
 
     def _rebuild(
@@ -719,9 +722,8 @@ class PgSearchIndex:
                 # and much faster again with room to sort in (the default is 64 MB).
                 conn.execute("SET LOCAL maintenance_work_mem = '1GB'")
                 conn.execute(_GIN)
-                conn.execute(_TITLES)
+                conn.execute(_ORDINALS)
                 self._add_stats(conn, 0, tw_df)
-                self._add_pools(conn, 0, True)
                 _add_bitmaps(conn, newest)
                 _write_meta(conn, {}, totals, newest)
             # Statistics for the planner before the first search reads the tables.
@@ -880,37 +882,6 @@ class PgSearchIndex:
         )
         conn.execute("DROP TABLE search_new")
 
-    def _add_pools(self, conn: psycopg.Connection[Any], last: int, rebuild: bool) -> None:
-        """Keep the pool (first :data:`POOL` matches in table order) of every common lexeme.
-
-        New documents go after the old ones in table order, so a kept pool stays valid; when
-        they did not (space reused in the middle of the table), that kind's pools are made
-        afresh.
-        """
-        for kind in (KIND_PARAGRAPH, KIND_TITLE, KIND_OUTLINE):
-            table = sql.Identifier(f"search_docs_{kind}")
-            if not rebuild:
-                row = conn.execute(
-                    sql.SQL(
-                        "SELECT (SELECT min(ctid) FROM {} WHERE article_id > %s) < "
-                        "(SELECT max(t) FROM search_pools, unnest(tids) t WHERE kind = %s)"
-                    ).format(table),
-                    (last, kind),
-                ).fetchone()
-                if row and row[0]:
-                    conn.execute("DELETE FROM search_pools WHERE kind = %s", (kind,))
-            terms = conn.execute(
-                "SELECT term FROM search_terms WHERE field = %s AND df >= %s "
-                "AND term NOT IN (SELECT term FROM search_pools WHERE kind = %s)",
-                (str(kind), _POOL_FROM, kind),
-            ).fetchall()
-            statement = sql.SQL(
-                "INSERT INTO search_pools SELECT %s, %s, array_agg(ctid) "
-                "FROM (SELECT ctid FROM {} WHERE grams @@ %s::tsquery LIMIT {}) s"
-            ).format(table, sql.Literal(POOL))
-            for (term,) in terms:
-                conn.execute(statement, (kind, term, _lexeme(term)))
-
     def _refresh(self, conn: psycopg.Connection[Any], store: Store, ids: list[int]) -> None:
         """:meth:`refresh` on one connection."""
         with conn.transaction():
@@ -933,13 +904,11 @@ class PgSearchIndex:
                 "ON COMMIT DROP"
             )
             old = self._count_documents(conn, ids, -1)
-            self._drop_pools_of(conn, ids)
             conn.execute(f"DELETE FROM search_docs WHERE {_OF_ARTICLES}", (ids,))
             articles = store.index_articles(ids)  # an article that is gone has no documents
             if articles:
                 self._copy_batch(conn, "search_docs", articles, Counter(), Counter())
             new = self._count_documents(conn, ids, 1)
-            self._drop_pools_of(conn, ids)
             conn.execute(
                 "INSERT INTO search_terms SELECT field, term, sum(df) FROM search_delta "
                 "GROUP BY field, term HAVING sum(df) <> 0 "
@@ -950,7 +919,6 @@ class PgSearchIndex:
                 "WHERE t.field = d.field AND t.term = d.term AND t.df <= 0"
             )
             conn.execute("DROP TABLE search_delta")
-            self._add_pools(conn, last, False)
             conn.execute("DELETE FROM search_counts")
             conn.execute(_FACETS_TABLE)
             conn.execute("DELETE FROM search_facets")
@@ -967,6 +935,7 @@ class PgSearchIndex:
                 "INSERT INTO search_meta (key, value) VALUES ('refreshed', '1') "
                 "ON CONFLICT (key) DO UPDATE SET value = (search_meta.value::integer + 1)::text"
             )
+            conn.execute(f"DELETE FROM search_meta WHERE key = '{_UNORDERED}'")
 
     def _count_documents(
         self, conn: psycopg.Connection[Any], ids: list[int], sign: int
@@ -1003,28 +972,6 @@ class PgSearchIndex:
         ).fetchone()
         assert row is not None
         return Counter({name: int(value or 0) for name, value in zip(_TOTALS, row, strict=True)})
-
-    def _drop_pools_of(self, conn: psycopg.Connection[Any], ids: list[int]) -> None:
-        """Drop the kept pools that the articles' documents belong in.
-
-        A pool is the first :data:`POOL` documents of its lexeme in table order; a document
-        of that lexeme at or before its last one is in it, or must now be (space reused in
-        the middle of the table). :meth:`_add_pools` makes the dropped ones afresh.
-        """
-        # Only documents up to the last pooled one of their kind can be in a pool (replaced
-        # documents usually go at the end of the table); the lexemes of those are matched
-        # against the pools once each.
-        conn.execute(
-            "WITH ends AS (SELECT kind, max(tids[cardinality(tids)]) AS last FROM search_pools "
-            "GROUP BY kind), "
-            "held AS (SELECT d.kind, x.term, min(d.ctid) AS first "
-            "FROM search_docs d JOIN ends e ON e.kind = d.kind AND d.ctid <= e.last, "
-            "unnest(tsvector_to_array(d.grams)) AS x(term) "
-            "WHERE d.kind IN (0, 1, 2) AND d.article_id = ANY(%s) GROUP BY d.kind, x.term) "
-            "DELETE FROM search_pools p USING held h WHERE p.kind = h.kind AND p.term = h.term "
-            "AND h.first <= p.tids[cardinality(p.tids)]",
-            (ids,),
-        )
 
     # --- reading -------------------------------------------------------------------------------
 
@@ -1110,7 +1057,7 @@ class PgSearchIndex:
         The article's most distinctive segmenter words (tf·idf over ``search_terms``); the
         paragraphs holding any of them are scored by BM25 over those words, and each article's
         best three paragraph scores are summed. Of a word shared by very many paragraphs only
-        the first :data:`POOL` in table order count (as in a pooled search).
+        the first :data:`_SIMILAR_ROWS` in table order count.
 
         Raises:
             NotFoundError: no article has this id.
@@ -1126,10 +1073,7 @@ class PgSearchIndex:
         score = sql.SQL(" + ").join(
             _bm25(
                 _count_in("words", f" {w} "),
-                sql.SQL("wn"),
-                stats.idf(frequencies[w]),
-                avg_words,
-                1.0,
+                _clause("word", w, "wn", stats.idf(frequencies[w]), avg_words, 1.0),
             )
             for w in chosen
         )
@@ -1143,7 +1087,7 @@ class PgSearchIndex:
                 q=_text(" & ".join(_lexeme(p) for p in dict.fromkeys(_pieces(w)))),
                 w=_text(f" {w} "),
                 a=sql.Literal(article_id),
-                n=sql.Literal(POOL),
+                n=sql.Literal(_SIMILAR_ROWS),
             )
             for w in chosen
         )
@@ -1264,22 +1208,27 @@ class _Plan:
     score: sql.Composed
     known_total: int | None
     last: int
-    share: float
-    pool_lexeme: str | None
     #: The terms and excluded terms when all are lexemes (one or two characters, no filters).
     lexemes: tuple[tuple[str, ...], tuple[str, ...]] | None
     #: The watermark the bitmaps hold for (``None``: the index has none).
     bitmaps_last: int | None
-    #: The query's segmenter words found in some article title (paragraph searches only):
-    #: they give every paragraph of those articles the title clause's score.
-    title_words: tuple[str, ...]
-    #: How many paragraphs their articles' titles give them to (the sum of their document
-    #: frequencies in the title field).
-    title_paragraphs: int
     #: ``where`` without ``kind`` and with no condition the GIN index could serve, and its
-    #: parameters: for a few articles' rows, found by primary key.
+    #: parameters: for rows found another way (by ordinal).
     scan_where: sql.Composed
     scan_params: tuple[object, ...]
+    #: The score, clause by clause (see :mod:`sucai.search.bounds`).
+    clauses: tuple[Clause, ...]
+    #: The query's prepared terms and excluded terms, and its filters (by column).
+    terms: tuple[str, ...]
+    excluded: tuple[str, ...]
+    filters: dict[str, object]
+    #: Document frequencies in this kind of the characters and bigrams looked up.
+    lexeme_df: dict[str, int]
+    #: Identifies the index build (``None``: built before the bounds, see :meth:`best`).
+    build: str | None
+    #: Every document has an ordinal (none added or replaced since the rebuild).
+    ordered: bool
+    bounds: Cache
 
     def count(
         self, conn: psycopg.Connection[Any], wanted: int | None
@@ -1304,12 +1253,15 @@ class _Plan:
         total, since = (int(cached[0]), int(cached[1])) if cached else (0, 0)
         if since == self.last:
             return total, None
+        counted = None
         if self.lexemes is not None and self.bitmaps_last is not None:
             counted = self._count_bitmaps(conn, *self.lexemes, self.bitmaps_last)
-            if counted is not None:
-                if counted >= _COUNT_CACHE_FROM:
-                    self._keep(conn, key, counted)
-                return counted, None
+        elif since == 0 and self.bitmaps_last is not None:
+            counted = self._count_words(conn, self.bitmaps_last)
+        if counted is not None:
+            if counted >= _COUNT_CACHE_FROM:
+                self._keep(conn, key, counted)
+            return counted, None
         ranked = None
         if since == 0:
             total, ranked = self._count_and_rank(conn, wanted)
@@ -1404,6 +1356,56 @@ class _Plan:
             ).fetchall()
             flags = found.to_bytes((found.bit_length() + 7) // 8, "little")
             total -= sum(flags[n >> 3] >> (n & 7) & 1 for (n,) in ordinals if n >> 3 < len(flags))
+        if since != self.last:
+            where, params = self._since(since)
+            row = conn.execute(
+                sql.SQL("SELECT count(*) FROM search_docs WHERE {}").format(where), params
+            ).fetchone()
+            total += int(row[0]) if row else 0
+        return total
+
+    def _count_words(self, conn: psycopg.Connection[Any], since: int) -> int | None:
+        """The exact count of one longer term of common bigrams that the segmenter makes a
+        word of (高质量发展), from the documents holding that word (each holds the term) and,
+        of the others holding all its bigrams, those whose text holds it (read by ordinal:
+        usually few); ``None`` for other queries, or when that leaves too many to read.
+
+        The bitmaps hold for the articles up to ``since``; the later ones are counted by
+        ``count(*)``.
+        """
+        if self.build is None or self.filters or len(self.terms) != 1 or len(self.terms[0]) <= 2:
+            return None
+        term = self.terms[0]
+        if any(len(t) > 2 for t in self.excluded):
+            return None
+        grams = lexemes_of(term)
+        if any(self.lexeme_df.get(g, 0) < _BITMAP_FROM for g in grams):
+            return None  # a rare bigram: the GIN index finds few documents to count
+        columns: Columns = self.bounds.get(
+            self.build, ("columns", self.kind), lambda: self._columns(conn, self.kind)
+        )
+        lexemes = self._lexemes(conn, self.kind, columns.size, "lexeme", {*grams, *self.excluded})
+        (word,) = self._lexemes(conn, self.kind, columns.size, "word", {term}).values()
+        if not word.bits.any() or not all(g in lexemes for g in (*grams, *self.excluded)):
+            return None
+        candidates = np.full_like(word.bits, 255)
+        for g in grams:
+            candidates &= lexemes[g].bits
+        for t in self.excluded:
+            candidates &= ~lexemes[t].bits
+        held = candidates & word.bits
+        rest = np.flatnonzero(np.unpackbits(candidates & ~word.bits, bitorder="little"))
+        if len(rest) > _COUNT_READS:
+            return None
+        total = int.from_bytes(held.tobytes(), "little").bit_count()
+        if len(rest):
+            row = conn.execute(
+                sql.SQL("SELECT count(*) FROM {} WHERE n = ANY(%s) AND {}").format(
+                    self.table, self.scan_where
+                ),
+                (rest.tolist(), *self.scan_params),
+            ).fetchone()
+            total += int(row[0]) if row else 0
         if since != self.last:
             where, params = self._since(since)
             row = conn.execute(
@@ -1517,88 +1519,180 @@ class _Plan:
             for name, pairs in found.items()
         }, total
 
-    def top(self, conn: psycopg.Connection[Any], limit: int, total: int) -> list[_Ranked]:
-        """The best ``limit`` matches (of ``total``), best first.
+    def best(self, conn: psycopg.Connection[Any], wanted: int) -> list[_Ranked] | None:
+        """The best ``wanted`` matches, best first, exactly as scoring them all would rank
+        them, from the score bounds of the index (see :mod:`sucai.search.bounds`); ``None``
+        when a term's lexemes have no bitmap (too rare: it has few matches).
 
-        Up to :data:`EXACT` matches, all are scored, as tantivy scores them. Beyond, the pool
-        comes first, then the other matches, each part best first. The pool is the query's
-        matches among the kept pool of its rarest lexeme (``search_pools``: that lexeme's
-        first ``POOL`` documents in table order) when every lexeme of the query is common
-        enough to have one, followed (when that gives too few) by the query's own first
-        ``POOL`` other matches in table order; otherwise just the latter. The title clause
-        lifts every paragraph of an article whose title holds a word of the query, long ones
-        too: the pool also takes in the first ``POOL`` matches in the :data:`_TITLED` such
-        articles with the shortest titles (:data:`_TITLED_ARTICLES`).
+        The candidates are the documents holding each term's characters or (up to three)
+        rarest bigrams, not an excluded short term, and passing the filters: every match
+        with an ordinal. The documents without one (added or replaced since the rebuild) are
+        scored in SQL beforehand.
         """
-        table = self.table
-        # (extra condition, its parameters, cut of the inner query, rows wanted)
-        parts: list[tuple[sql.Composable, tuple[object, ...], sql.Composable, int]] = []
-        kept = None
-        if total > EXACT and self.pool_lexeme is not None:
-            kept = conn.execute(
-                "SELECT tids::text FROM search_pools WHERE kind = %s AND term = %s",
-                (self.kind, self.pool_lexeme),
-            ).fetchone()
-        if total <= EXACT:
-            # OFFSET 0 keeps the inner query whole: each feature computed once a row.
-            parts.append((sql.SQL(""), (), sql.SQL("OFFSET 0"), limit))
-        elif kept is not None:
-            # The rows of the kept pool are fetched by address: a TID scan, which the CTE
-            # forces (the planner would rather scan the GIN bitmap of every match).
-            parts.append((_KEPT, (kept[0],), sql.SQL(""), limit))
-            # Too few there (the other terms are rare in that pool): the query's own first
-            # POOL other matches in table order, then the rest.
-            others = sql.SQL("AND NOT ctid = ANY(%s::tid[])")
-            parts.append((others, (kept[0],), sql.SQL("LIMIT {}").format(POOL), POOL))
-            parts.append((others, (kept[0],), sql.SQL("OFFSET {}").format(POOL), limit))
-        else:
-            if self.share >= _SCAN_SHARE:
-                # Most documents match: a sequential scan finds the first POOL soonest.
-                conn.execute("SET LOCAL enable_bitmapscan = off")
-            parts.append((sql.SQL(""), (), sql.SQL("LIMIT {}").format(POOL), min(limit, POOL)))
-            parts.append((sql.SQL(""), (), sql.SQL("OFFSET {}").format(POOL), limit - POOL))
-        titled = total > EXACT and bool(self.title_words) and self.title_paragraphs <= _COMMON_TITLE
-        out: list[_Ranked] = []
-        seen: set[tuple[int, int]] = set()
-        for extra, extra_params, cut, wanted in parts:
-            wanted = min(wanted, limit - len(out))
-            if wanted <= 0:
-                break
-            if extra is _KEPT:
-                source = sql.SQL(
-                    "WITH pool AS MATERIALIZED (SELECT * FROM {} WHERE ctid = ANY(%s::tid[])) {}"
-                ).format(table, self.inner(sql.Identifier("pool"), self.where))
-                params = (*extra_params, *self.params)
+        if self.build is None:
+            return None
+        kind = self.kind
+        loaded = self.bounds.get(self.build, ("columns", kind), lambda: self._columns(conn, kind))
+        columns: Columns = loaded
+
+        def common(grams: Iterable[str], most: int) -> list[str]:
+            # The rarest that may have a bitmap (one made since may be missing still).
+            held = [g for g in grams if self.lexeme_df.get(g, 0) >= _BITMAP_FROM]
+            return sorted(dict.fromkeys(held), key=lambda g: (self.lexeme_df[g], g))[:most]
+
+        sought = [common(lexemes_of(t), 3) for t in self.terms]
+        usable = [common(clause.lexemes(), 3) for clause in self.clauses]
+        excluded = [t for t in self.excluded if len(t) <= 2 and common([t], 1)]
+        names = {g for grams in (*sought, *usable, excluded) for g in grams}
+        lexemes = self._lexemes(conn, kind, columns.size, "lexeme", names)
+        words = self._lexemes(
+            conn, kind, columns.size, "word", {c.text for c in self.clauses if c.what == "word"}
+        )
+        sought = [[g for g in grams if g in lexemes] for grams in sought]
+        if not all(sought):
+            return None
+        candidates = lexemes[sought[0][0]].bits.copy()
+        for grams in sought:
+            for g in grams:
+                candidates &= lexemes[g].bits
+        for t in excluded:
+            if t in lexemes:
+                candidates &= ~lexemes[t].bits
+        mask = columns.mask(self.filters)
+        if mask is not None:
+            packed = np.packbits(mask, bitorder="little")
+            candidates[: len(packed)] &= packed
+            candidates[len(packed) :] = 0
+        paragraphs = kind == KIND_PARAGRAPH
+
+        def found(rows: Iterable[tuple[Any, ...]]) -> list[Found]:
+            return [
+                Found(float(r[3]), (int(r[2]), 0) if paragraphs else (int(r[0]), int(r[1])), r)
+                for r in rows
+            ]
+
+        # Composed once: each round of scoring only binds other ordinals.
+        verify = self.ranked(
+            self.inner(
+                self.table,
+                sql.SQL("kind = {} AND n = ANY(%s) AND {}").format(
+                    sql.Literal(kind), self.scan_where
+                ),
+            ),
+            sql.SQL("OFFSET 0"),
+        ).as_string(conn)
+
+        def score(ordinals: np.ndarray) -> list[Found]:
+            rows = conn.execute(verify, (ordinals.tolist(), *self.scan_params, None))
+            return found(rows.fetchall())
+
+        # The documents added or replaced since the rebuild have no ordinal: scored in SQL.
+        unordered: list[Found] = []
+        if not self.ordered:
+            where = sql.SQL("{} AND n IS NULL").format(self.where)
+            unordered = found(
+                conn.execute(
+                    self.ranked(self.inner(self.table, where), sql.SQL("OFFSET 0")),
+                    (*self.params, wanted),
+                ).fetchall()
+            )
+        ranked = best(
+            columns,
+            lexemes,
+            words,
+            self.clauses,
+            candidates,
+            self._titled(conn, columns),
+            wanted,
+            score,
+            unordered,
+            paragraphs=paragraphs,
+        )
+        return [
+            _Ranked(int(f.row[0]), int(f.row[1]), int(f.row[2]), float(f.row[3])) for f in ranked
+        ]
+
+    def _columns(self, conn: psycopg.Connection[Any], kind: int) -> Columns:
+        rows = conn.execute(
+            "SELECT name, data FROM search_columns WHERE kind = %s", (kind,)
+        ).fetchall()
+        return Columns({name: bytes(data) for name, data in rows}, _NORMS)
+
+    def _lexemes(
+        self, conn: psycopg.Connection[Any], kind: int, size: int, what: str, names: set[str]
+    ) -> dict[str, Lexeme]:
+        """The data of the lexemes (``what`` ``lexeme``: from ``search_bitmaps``, only those
+        with a bitmap) or words (``word``: ``search_words``, each of them, empty when no
+        document of the kind held it) ``names`` of ``kind``, kept between searches."""
+        assert self.build is not None
+        out: dict[str, Lexeme] = {}
+        missing = []
+        for name in names:
+            kept = self.bounds.peek(self.build, (what, kind, name))
+            if kept is None:
+                missing.append(name)
             else:
-                where = sql.SQL("{} {}").format(self.where, extra)
-                source = self.inner(table, where)
-                params = (*self.params, *extra_params)
-            if titled:
-                # The matches in the articles whose title holds a word of the query come in
-                # every part (the title clause lifts all their paragraphs): the first POOL of
-                # them are scored with the pool, and are left out when they come again.
-                if out:
-                    wanted += POOL
-                else:
-                    wanted = limit  # all of the pool and the title matches, if need be
-                    # Found by primary key: the GIN bitmap of every match costs more.
-                    titles = self.inner(
-                        table,
-                        sql.SQL("kind = {} AND article_id = ANY(ARRAY({})) AND {}").format(
-                            sql.Literal(self.kind), _TITLED_ARTICLES, self.scan_where
-                        ),
-                    )
-                    source = sql.SQL("({} {}) UNION ({} LIMIT {})").format(
-                        source, cut, titles, sql.Literal(POOL)
-                    )
-                    cut = sql.SQL("")
-                    params = (*params, list(self.title_words), *self.scan_params)
-            rows = conn.execute(self.ranked(source, cut), (*params, wanted))
-            for a, p, r, score in rows.fetchall():
-                if (int(a), int(p)) not in seen:
-                    seen.add((int(a), int(p)))
-                    out.append(_Ranked(int(a), int(p), int(r), float(score)))
-        return out[:limit]
+                out[name] = kept
+        if missing:
+            if what == "lexeme":
+                # A character's frequencies bound nothing (a character term's tf is 1).
+                statement = (
+                    "SELECT term, bits, CASE WHEN length(term) > 1 THEN tfs END, "
+                    "CASE WHEN length(term) > 1 THEN peaks END FROM search_bitmaps "
+                    "WHERE kind = %s AND term = ANY(%s)"
+                )
+            else:
+                statement = (
+                    "SELECT word, bits, tfs, peaks FROM search_words "
+                    "WHERE kind = %s AND word = ANY(%s)"
+                )
+            rows = conn.execute(statement, (kind, missing)).fetchall()
+            found = {str(name): Lexeme(size, bits, tfs, tops) for name, bits, tfs, tops in rows}
+            for name in missing:
+                if name in found or what == "word":
+                    out[name] = found.get(name) or Lexeme(size, None, None, None)
+                    self.bounds.put(self.build, (what, kind, name), out[name])
+        return out
+
+    def _titled(self, conn: psycopg.Connection[Any], columns: Columns) -> dict[str, Titled]:
+        """For each title clause's word, the articles whose title holds it (from the words of
+        the title documents) and the blocks of ``columns`` they have documents in."""
+        assert self.build is not None
+        build = self.build
+        words = {c.text for c in self.clauses if c.what == "title"}
+        out: dict[str, Titled] = {}
+        for word in words:
+            kept = self.bounds.peek(build, ("titled", self.kind, word))
+            if kept is not None:
+                out[word] = kept
+        if len(out) < len(words):
+            titles: Columns = self.bounds.get(
+                build, ("columns", KIND_TITLE), lambda: self._columns(conn, KIND_TITLE)
+            )
+            found = self._lexemes(conn, KIND_TITLE, titles.size, "word", words - set(out))
+            for word, lexeme in found.items():
+                bits = np.unpackbits(lexeme.bits, bitorder="little")[: titles.size]
+                out[word] = Titled(columns, titles.data["article"][bits.astype(bool)])
+                self.bounds.put(build, ("titled", self.kind, word), out[word])
+        return out
+
+    def top(self, conn: psycopg.Connection[Any], limit: int, total: int) -> list[_Ranked]:
+        """The best ``limit`` matches (of ``total``), best first, as tantivy ranks them.
+
+        Up to :data:`EXACT` matches, when most of them are wanted (a whole result list), or
+        when a term has no bitmap (one too rare has fewer than :data:`_BITMAP_FROM` matches),
+        all are scored; otherwise the best are found through the score bounds (:meth:`best`).
+        """
+        if total > EXACT and limit <= total // 2:
+            found = self.best(conn, limit)
+            if found is not None:
+                return found
+        # OFFSET 0 keeps the inner query whole: each feature computed once a row.
+        rows = conn.execute(
+            self.ranked(self.inner(self.table, self.where), sql.SQL("OFFSET 0")),
+            (*self.params, limit),
+        )
+        return [_Ranked(int(a), int(p), int(r), float(score)) for a, p, r, score in rows]
 
 
 def _write_meta(
@@ -1620,18 +1714,18 @@ def _write_meta(
 
 
 def _add_bitmaps(conn: psycopg.Connection[Any], newest: int) -> None:
-    """Make the bitmap of every lexeme in at least :data:`_BITMAP_FROM` documents of a kind.
+    """Make the bitmap of every lexeme in at least :data:`_BITMAP_FROM` documents of a kind,
+    and what bounds the scores of large result sets (see :mod:`sucai.search.bounds`).
 
     Bit ``n`` (little-endian within each byte) stands for the document of ordinal ``n``;
     the bitmaps, zlib-compressed, hold for the articles up to ``newest`` (meta ``bitmaps``).
     Appended articles leave them valid (their documents have no ordinal and are counted by
     ``count(*)``); any other change of the documents must delete meta ``bitmaps`` (counts
-    then come from ``count(*)`` again) or rebuild.
+    then come from ``count(*)`` again) or rebuild. The bounds stay valid for the documents
+    that keep their ordinal (a replaced one loses it), whatever else changes.
     """
     for kind in (KIND_PARAGRAPH, KIND_TITLE, KIND_OUTLINE):
         table = sql.Identifier(f"search_docs_{kind}")
-        row = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(table)).fetchone()
-        size = int(row[0]) if row else 0
         terms = [
             term
             for (term,) in conn.execute(
@@ -1639,8 +1733,25 @@ def _add_bitmaps(conn: psycopg.Connection[Any], newest: int) -> None:
                 (str(kind), _BITMAP_FROM),
             )
         ]
+        columns, tally = _scan(conn, table, terms)
+        size = len(columns["un"])
+        with conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO search_columns (kind, name, data) VALUES (%s, %s, %s)",
+                [
+                    (kind, name, data)
+                    for name, data in build_columns(columns, _values(columns)).items()
+                ],
+            )
+        with conn.cursor().copy(
+            "COPY search_words (kind, word, bits, tfs, peaks) FROM STDIN"
+        ) as copy:
+            for word, (ordinals, counts) in tally.postings().items():
+                common = len(ordinals) >= _BITMAP_FROM
+                copy.write_row((kind, word, *stored(size, ordinals, counts, common=common)))
         if not terms:
             continue
+        repeated = tally.repeats()
         # Each lexeme's ordinals as big-endian 4-byte integers, read by NumPy at once.
         rows = conn.execute(
             sql.SQL(
@@ -1649,17 +1760,69 @@ def _add_bitmaps(conn: psycopg.Connection[Any], newest: int) -> None:
             ).format(table),
             (terms,),
         )
-        with conn.cursor().copy("COPY search_bitmaps (kind, term, bits) FROM STDIN") as copy:
-            for term, ordinals in rows:
-                bits = np.zeros(size, dtype=bool)
-                bits[np.frombuffer(ordinals, dtype=">i4")] = True
-                packed = np.packbits(bits, bitorder="little").tobytes()
-                copy.write_row((kind, term, zlib.compress(packed, 1)))
-    conn.execute(
-        "INSERT INTO search_meta (key, value) VALUES ('bitmaps', %s) "
-        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (str(newest),),
-    )
+        with conn.cursor().copy(
+            "COPY search_bitmaps (kind, term, bits, tfs, peaks) FROM STDIN"
+        ) as copy:
+            for term, packed in rows:
+                ordinals = np.sort(np.frombuffer(packed, dtype=">i4").astype(np.int32))
+                counts = np.ones(len(ordinals), dtype=np.int32)
+                if term in repeated:
+                    again, many = repeated[term]
+                    counts[np.searchsorted(ordinals, again)] = many
+                copy.write_row((kind, term, *stored(size, ordinals, counts, common=True)))
+    with conn.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO search_meta (key, value) VALUES (%s, %s) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [("bitmaps", str(newest)), ("build", uuid.uuid4().hex), (_UNORDERED, "0")],
+        )
+
+
+def _scan(
+    conn: psycopg.Connection[Any], table: sql.Identifier, terms: list[str]
+) -> tuple[dict[str, Any], Tally]:
+    """Read a kind's documents in ordinal order: their columns (see
+    :func:`~sucai.search.bounds.build_columns`; lengths as codes into :data:`_FIELD_NORMS`,
+    ``genre``, ``role`` and ``source`` as they are), and how often they hold ``terms`` and
+    their words."""
+    names = ("un", "bn", "wn", "tn", "heading", "article", "pos", "rid", "year")
+    parts: dict[str, list[Any]] = {name: [] for name in (*names, "genre", "role", "source")}
+    norms = np.array(_FIELD_NORMS)
+    tally = Tally(terms)
+    with conn.cursor(name="search_scan") as cur:
+        cur.execute(
+            sql.SQL(
+                "SELECT n, un, bn, wn, tn, heading, article_id, pos, rid, year, genre, role, "
+                "source, body, words FROM {} ORDER BY n"
+            ).format(table)
+        )
+        while rows := cur.fetchmany(_SCAN_CHUNK):
+            fields = list(zip(*rows, strict=True))
+            for name, values in zip(names, fields[1:10], strict=True):
+                column = np.array(values)
+                if name in ("un", "bn", "wn", "tn"):
+                    column = np.searchsorted(norms, column)
+                parts[name].append(column)
+            for name, values in zip(("genre", "role", "source"), fields[10:13], strict=True):
+                parts[name].extend(values)
+            tally.add(np.array(fields[0], dtype=np.int64), list(fields[13]), list(fields[14]))
+    columns: dict[str, Any] = {
+        name: np.concatenate(parts[name]) if parts[name] else np.zeros(0, dtype=np.int64)
+        for name in names
+    }
+    columns |= {name: parts[name] for name in ("genre", "role", "source")}
+    return columns, tally
+
+
+def _values(columns: dict[str, Any]) -> dict[str, list[object]]:
+    """Replace the coded columns' values by codes; return the values of each code."""
+    values: dict[str, list[object]] = {}
+    for name in ("genre", "role", "source"):
+        distinct = list(dict.fromkeys(columns[name]))
+        code = {value: i for i, value in enumerate(distinct)}
+        columns[name] = np.array([code[v] for v in columns[name]], dtype=np.int32)
+        values[name] = distinct
+    return values
 
 
 def _drop_generations(conn: psycopg.Connection[Any], *, keep: str | None) -> None:
@@ -1688,19 +1851,24 @@ def _prepare(term: str) -> str:
     return index_text(term)
 
 
-def _bm25(
-    tf: sql.Composable, length: sql.Composable, idf: float, avgdl: float, boost: float
-) -> sql.Composed:
-    """``boost·idf·tf·(k1+1) / (tf + k1·(1 − b + b·dl/avgdl))`` as SQL, with the column
-    ``length`` holding dl as tantivy stores it (:func:`_norm`)."""
-    avg = max(avgdl, 1e-9)
+def _clause(what: str, text: str, norm: str, idf: float, avg: float, boost: float) -> Clause:
+    """A BM25 clause (see :class:`~sucai.search.bounds.Clause`) of ``text`` with the column
+    ``norm`` as its length, ``avg`` the average length."""
+    return Clause(
+        what, text, norm, boost * idf * (_K1 + 1), _K1 * (1 - _B), _K1 * _B / max(avg, 1e-9)
+    )
+
+
+def _bm25(tf: sql.Composable, clause: Clause) -> sql.Composed:
+    """``c1·tf / (tf + c2 + c3·dl)`` of ``clause`` as SQL, with the column of dl as tantivy
+    stores it (:func:`_norm`): ``boost·idf·(k1+1)·tf / (tf + k1·(1 − b + b·dl/avgdl))``."""
     return sql.SQL("({} * {} / ({} + {} + {} * {}))").format(
-        _float(boost * idf * (_K1 + 1)),
+        _float(clause.c1),
         tf,
         tf,
-        _float(_K1 * (1 - _B)),
-        _float(_K1 * _B / avg),
-        length,
+        _float(clause.c2),
+        _float(clause.c3),
+        sql.Identifier(clause.norm),
     )
 
 
@@ -1782,27 +1950,28 @@ def _plan(
     for term in excluded:
         conditions.append(sql.SQL("strpos(body, %s) = 0"))
         params.append(term)
-    filtered = False
+    filters: dict[str, object] = {}
     if query.genre is not None:
         conditions.append(sql.SQL("genre = %s"))
         params.append(query.genre)
-        filtered = True
+        filters["genre"] = query.genre
     if query.role is not None:
         conditions.append(sql.SQL("role = %s"))
         params.append(query.role)
-        filtered = True
+        filters["role"] = query.role
     if query.source is not None:
         conditions.append(sql.SQL("source = %s"))
         params.append(query.source)
-        filtered = True
+        filters["source"] = query.source
     if query.year_from is not None:
         conditions.append(sql.SQL("year >= %s"))
         params.append(query.year_from)
-        filtered = True
+        filters["year_from"] = query.year_from
     if query.year_to is not None:
         conditions.append(sql.SQL("year BETWEEN 1 AND %s"))
         params.append(query.year_to)
-        filtered = True
+        filters["year_to"] = query.year_to
+    filtered = bool(filters)
 
     where: list[sql.Composable] = [sql.SQL("kind = {}").format(sql.Literal(kind))]
     where_params: list[object] = []
@@ -1818,20 +1987,9 @@ def _plan(
         }
         where.append(sql.SQL("grams @@ %s::tsquery"))
         where_params.append(" & ".join(_lexeme(g) for g in sought))
-    # The same matches without the GIN index, for rows found another way (the paragraphs of a
-    # few articles): a lexeme is in ``grams`` exactly when its text is in ``body``.
+    # The same matches without the GIN index, for rows found another way (by ordinal): a
+    # lexeme is in ``grams`` exactly when its text is in ``body``.
     scan = [sql.SQL("strpos(body, {}) > 0").format(_text(t)) for t in terms if len(t) <= 2]
-
-    # The share of this kind's documents that match, were the pieces independent.
-    kind_docs = stats.paragraphs if kind == KIND_PARAGRAPH else stats.docs - stats.paragraphs
-    share = 1.0
-    in_kind = {p: df(str(kind), p) for p in pieces}
-    for count in in_kind.values():
-        share *= count / max(1, kind_docs)
-    # Every lexeme common enough to have a kept pool: the rarest one's pool serves.
-    pool_lexeme = None
-    if in_kind and min(in_kind.values()) >= _POOL_FROM and not filtered:
-        pool_lexeme = min(in_kind, key=lambda p: (in_kind[p], p))
     single = len(terms) == 1 and len(terms[0]) <= 2 and not excluded and not filtered
     lexemes = None
     if terms and not filtered and all(len(t) <= 2 for t in (*terms, *excluded)):
@@ -1841,7 +1999,7 @@ def _plan(
         known = 0
     elif single:
         # One bigram or character: its document frequency in this kind is the total.
-        known = in_kind[terms[0]]
+        known = df(str(kind), terms[0])
 
     docs = max(1, stats.docs)
     avg_bi = stats.bi_tokens / docs
@@ -1856,29 +2014,30 @@ def _plan(
         features.append(expression)
         return sql.Identifier(f"f{len(features)}")
 
-    def term_score(tf: sql.Composable, term: str, boost: float) -> sql.Composed:
+    def term_clause(what: str, term: str, boost: float) -> Clause:
         if len(term) == 1:
-            idf = stats.idf(grams_df.get(term, 0))
-            return _bm25(tf, sql.SQL("un"), idf, avg_uni, boost)
+            return _clause(what, term, "un", stats.idf(grams_df.get(term, 0)), avg_uni, boost)
         idf = sum(stats.idf(grams_df.get(p, 0)) for p in _pieces(term))
-        return _bm25(tf, sql.SQL("bn"), idf, avg_bi, boost)
+        return _clause(what, term, "bn", idf, avg_bi, boost)
 
+    clauses: list[Clause] = []
     for term in terms:
         # tantivy indexes characters without their frequencies: a character's tf is 1.
+        clause = term_clause("one" if len(term) == 1 else "text", term, 1.0)
         tf = sql.SQL("1.0::float8") if len(term) == 1 else feature(_count_in("body", term))
-        parts.append(term_score(tf, term, 1.0))
+        clauses.append(clause)
+        parts.append(_bm25(tf, clause))
     if len(terms) > 1:
+        clause = term_clause("text", joined, _ADJACENT_BOOST)
         tf = feature(_count_in("body", joined))
-        parts.append(
-            sql.SQL("CASE WHEN {} > 0 THEN {} ELSE 0 END").format(
-                tf, term_score(tf, joined, _ADJACENT_BOOST)
-            )
-        )
+        clauses.append(clause)
+        parts.append(sql.SQL("CASE WHEN {} > 0 THEN {} ELSE 0 END").format(tf, _bm25(tf, clause)))
     for word in words:
-        tf = feature(_count_in("words", f" {word} "))
-        parts.append(
-            _bm25(tf, sql.SQL("wn"), stats.idf(words_df.get(word, 0)), avg_words, _WORD_BOOST)
+        clause = _clause(
+            "word", word, "wn", stats.idf(words_df.get(word, 0)), avg_words, _WORD_BOOST
         )
+        clauses.append(clause)
+        parts.append(_bm25(feature(_count_in("words", f" {word} ")), clause))
     if query.scope == "all":
         # tantivy scores the one-token ``heading`` field of every paragraph: dl 1, avgdl the
         # share of paragraphs among all documents.
@@ -1889,19 +2048,18 @@ def _plan(
             * (_K1 + 1)
             / (1 + _K1 * (1 - _B + _B / avg_heading))
         )
+        clauses.append(Clause("heading", "", "", heading))
         parts.append(sql.SQL("CASE WHEN heading THEN {} ELSE 0 END").format(_float(heading)))
         for word in words:
             if title_df.get(word):
+                clause = _clause(
+                    "title", word, "tn", stats.idf(title_df[word]), avg_tw, _CONTEXT_BOOST
+                )
+                clauses.append(clause)
                 parts.append(
                     sql.SQL("CASE WHEN {} THEN {} ELSE 0 END").format(
                         feature(sql.SQL("strpos(title, {}) > 0").format(_text(f" {word} "))),
-                        _bm25(
-                            sql.SQL("1.0::float8"),
-                            sql.SQL("tn"),
-                            stats.idf(title_df[word]),
-                            avg_tw,
-                            _CONTEXT_BOOST,
-                        ),
+                        _bm25(sql.SQL("1.0::float8"), clause),
                     )
                 )
     score = sql.SQL(" + ").join(parts) if parts else sql.SQL("0")
@@ -1916,14 +2074,18 @@ def _plan(
         sql.Composed([score]),
         known,
         int(meta.get("last", 0)),
-        share,
-        pool_lexeme,
         lexemes,
         int(meta["bitmaps"]) if "bitmaps" in meta else None,
-        tuple(w for w in words if title_df.get(w)),
-        sum(title_df.values()),
         sql.SQL(" AND ").join([sql.SQL("TRUE"), *conditions, *scan]),
         tuple(params),
+        tuple(clauses),
+        tuple(terms),
+        tuple(excluded),
+        filters,
+        {g: df(str(kind), g) for g in _terms_of(rows) if len(g) <= 2},
+        meta.get("build"),
+        meta.get(_UNORDERED) == "0",
+        index.bounds,
     )
 
 
