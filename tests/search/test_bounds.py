@@ -16,6 +16,7 @@ from sucai.search.bounds import (
     Columns,
     Found,
     Lexeme,
+    Scoring,
     Titled,
     best,
     build_columns,
@@ -92,18 +93,8 @@ def test_the_best_from_bounds_are_the_best_of_all(seed: int, wanted: int) -> Non
 
     bits = np.zeros(columns.blocks * BLOCK, dtype=bool)
     bits[:SIZE] = held
-    got = best(
-        columns,
-        lexemes,
-        words,
-        clauses,
-        np.packbits(bits, bitorder="little"),
-        titled,
-        wanted,
-        score,
-        [],
-        paragraphs=True,
-    )
+    scoring = Scoring(columns, clauses, lexemes, words, titled, paragraphs=True)
+    got = best(scoring, np.packbits(bits, bitorder="little"), wanted, score, [])
     every = sorted(
         (found(int(o)) for o in np.flatnonzero(matches)), key=lambda f: (-f.score, f.key)
     )
@@ -133,18 +124,8 @@ def test_equal_scores_in_blocks_opened_late_come_in_tie_order() -> None:
 
     bits = np.zeros(flat.blocks * BLOCK, dtype=bool)
     bits[:size] = True
-    got = best(
-        flat,
-        {"ab": _lexeme(tf, common=True)},
-        {},
-        [clause],
-        np.packbits(bits, bitorder="little"),
-        {},
-        10,
-        score,
-        [],
-        paragraphs=True,
-    )
+    scoring = Scoring(flat, [clause], {"ab": _lexeme(tf, common=True)}, {}, {}, paragraphs=True)
+    got = best(scoring, np.packbits(bits, bitorder="little"), 10, score, [])
     # Row ids run against ordinals: the best among equals are the last documents.
     assert [f.row[0] for f in got] == [
         2000,

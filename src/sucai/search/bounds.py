@@ -45,6 +45,7 @@ __all__ = [
     "Columns",
     "Found",
     "Lexeme",
+    "Scoring",
     "Tally",
     "Titled",
     "best",
@@ -442,54 +443,64 @@ class Found:
     row: tuple[Any, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Scoring:
+    """What bounds a query's scores in one kind.
+
+    Attributes:
+        columns: the kind's columns.
+        clauses: the score.
+        lexemes: the data of lexemes the ``text`` clauses name (a clause whose lexemes are
+            all missing takes its highest value).
+        words: the data of the words of the ``word`` clauses.
+        titled: for each ``title`` clause's word, the articles whose title holds it.
+        paragraphs: equal scores go by row id (else by article and position).
+    """
+
+    columns: Columns
+    clauses: Sequence[Clause]
+    lexemes: dict[str, Lexeme]
+    words: dict[str, Lexeme]
+    titled: dict[str, Titled]
+    paragraphs: bool
+
+
 def _rank(found: Found) -> tuple[float, tuple[int, int]]:
     return (-found.score, found.key)
 
 
 def best(
-    columns: Columns,
-    lexemes: dict[str, Lexeme],
-    words: dict[str, Lexeme],
-    clauses: Sequence[Clause],
+    scoring: Scoring,
     candidates: np.ndarray,
-    titled: dict[str, Titled],
     wanted: int,
     score: Callable[[np.ndarray], list[Found]],
     found: list[Found],
-    *,
-    paragraphs: bool,
 ) -> list[Found]:
     """The best ``wanted`` documents, best first (equal scores by key): of ``found`` and of
     the documents among ``candidates`` that ``score`` finds to match.
 
     Args:
-        columns: the kind's columns.
-        lexemes: the data of lexemes the ``text`` clauses name (a clause whose lexemes are
-            all missing takes its highest value).
-        words: the data of the words of the ``word`` clauses.
-        clauses: the score.
+        scoring: the score and what bounds it.
         candidates: the packed bitmap of the documents that may match (every match with an
             ordinal is among them), :data:`BLOCK` bits to a block.
-        titled: for each ``title`` clause's word, the articles whose title holds it.
         wanted: how many.
         score: the exact scores of the documents of some ordinals that match.
         found: documents scored already (the matches without an ordinal).
-        paragraphs: equal scores go by row id (else by article and position).
     """
-    blocks = columns.blocks
+    blocks = scoring.columns.blocks
     # The documents of articles whose title holds a word of a title clause, and the others:
     # each block is bounded twice, with the title clauses for the former only.
     inside = np.zeros_like(candidates)
-    for clause in clauses:
+    for clause in scoring.clauses:
         if clause.what == "title":
-            inside |= titled[clause.text].bits
+            inside |= scoring.titled[clause.text].bits
     parts = [candidates & inside, candidates & ~inside]
     bound = np.concatenate(
         [
             sum(
                 (
-                    _block_bound(clause, columns, lexemes, words, titled)
-                    for clause in clauses
+                    _block_bound(scoring, clause)
+                    for clause in scoring.clauses
                     if clause.what != "title" or part == 0
                 ),
                 np.zeros(blocks),
@@ -529,7 +540,7 @@ def best(
             group *= 2
             for part, bits in enumerate(parts):
                 mine = chosen[chosen // blocks == part] % blocks
-                b, k, o = _open(mine, columns, lexemes, words, clauses, bits, titled, paragraphs)
+                b, k, o = _open(scoring, mine, bits)
                 pending = np.concatenate([pending, b])
                 keys = np.concatenate([keys, k])
                 ordinals = np.concatenate([ordinals, o])
@@ -548,23 +559,18 @@ def best(
     return ranked[:wanted]
 
 
-def _block_bound(
-    clause: Clause,
-    columns: Columns,
-    lexemes: dict[str, Lexeme],
-    words: dict[str, Lexeme],
-    titled: dict[str, Titled],
-) -> np.ndarray:
+def _block_bound(scoring: Scoring, clause: Clause) -> np.ndarray:
     """The highest value ``clause`` takes in each block."""
+    columns, lexemes = scoring.columns, scoring.lexemes
     if clause.what == "heading":
         return np.where(columns.headed, clause.c1, 0.0)
     length = columns.least[clause.norm].astype(np.float64)
     if clause.what == "one":
         return clause.value(1.0, length)
     if clause.what == "title":
-        return np.where(titled[clause.text].blocks, clause.value(1.0, length), 0.0)
+        return np.where(scoring.titled[clause.text].blocks, clause.value(1.0, length), 0.0)
     if clause.what == "word":
-        return clause.value(words[clause.text].peaks, length)
+        return clause.value(scoring.words[clause.text].peaks, length)
     tf = _least([lexemes[g].peaks for g in clause.lexemes() if g in lexemes])
     if tf is None:
         return np.full(columns.blocks, clause.c1)  # BM25 stays below c1
@@ -582,17 +588,11 @@ def _least(arrays: list[np.ndarray]) -> np.ndarray | None:
 
 
 def _open(
-    chosen: np.ndarray,
-    columns: Columns,
-    lexemes: dict[str, Lexeme],
-    words: dict[str, Lexeme],
-    clauses: Sequence[Clause],
-    candidates: np.ndarray,
-    titled: dict[str, Titled],
-    paragraphs: bool,
+    scoring: Scoring, chosen: np.ndarray, candidates: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The candidates of the blocks ``chosen``: their bounds (rounded up to the 32-bit floats
-    the ranking compares), keys and ordinals."""
+    """The ``candidates`` of the blocks ``chosen``: their bounds (rounded up to the 32-bit
+    floats the ranking compares), keys and ordinals."""
+    columns = scoring.columns
     rows = candidates.reshape(columns.blocks, _BLOCK_BYTES)[chosen]
     # Only the bytes holding a candidate are unpacked (candidates are often sparse).
     block, byte = np.nonzero(rows)
@@ -601,7 +601,7 @@ def _open(
     ordinals = (chosen[block[at]].astype(np.int64) * BLOCK) + byte[at] * 8 + bit
     ordinals = ordinals[ordinals < columns.size]
     total = np.zeros(len(ordinals), dtype=np.float64)
-    for clause in clauses:
+    for clause in scoring.clauses:
         if clause.what == "heading":
             total = total + np.where(columns.data["heading"][ordinals], clause.c1, 0.0)
             continue
@@ -609,15 +609,16 @@ def _open(
         if clause.what == "one":
             total = total + clause.value(1.0, length)
         elif clause.what == "title":
-            held = titled[clause.text].held(columns.data["article"][ordinals])
+            held = scoring.titled[clause.text].held(columns.data["article"][ordinals])
             total = total + np.where(held, clause.value(1.0, length), 0.0)
         elif clause.what == "word":
-            total = total + clause.value(words[clause.text].tf(ordinals), length)
+            total = total + clause.value(scoring.words[clause.text].tf(ordinals), length)
         else:
+            lexemes = scoring.lexemes
             tf = _least([lexemes[g].tf(ordinals) for g in clause.lexemes() if g in lexemes])
             total = total + (clause.c1 if tf is None else clause.value(tf, length))
     rounded = (total * (1 + _MARGIN)).astype(np.float32).astype(np.float64)
-    if paragraphs:
+    if scoring.paragraphs:
         first = columns.data["rid"][ordinals].astype(np.int64)
         second = np.zeros(len(ordinals), dtype=np.int64)
     else:

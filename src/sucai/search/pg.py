@@ -96,6 +96,7 @@ from sucai.search.bounds import (
     Columns,
     Found,
     Lexeme,
+    Scoring,
     Tally,
     Titled,
     best,
@@ -1266,11 +1267,7 @@ class _Plan:
         if since == 0:
             total, ranked = self._count_and_rank(conn, wanted)
         else:
-            where, params = self._since(since)
-            row = conn.execute(
-                sql.SQL("SELECT count(*) FROM search_docs WHERE {}").format(where), params
-            ).fetchone()
-            total += int(row[0]) if row else 0
+            total += self._count_since(conn, since)
         if total >= _COUNT_CACHE_FROM:
             self._keep(conn, key, total)
         return total, ranked
@@ -1356,13 +1353,7 @@ class _Plan:
             ).fetchall()
             flags = found.to_bytes((found.bit_length() + 7) // 8, "little")
             total -= sum(flags[n >> 3] >> (n & 7) & 1 for (n,) in ordinals if n >> 3 < len(flags))
-        if since != self.last:
-            where, params = self._since(since)
-            row = conn.execute(
-                sql.SQL("SELECT count(*) FROM search_docs WHERE {}").format(where), params
-            ).fetchone()
-            total += int(row[0]) if row else 0
-        return total
+        return total + self._count_since(conn, since)
 
     def _count_words(self, conn: psycopg.Connection[Any], since: int) -> int | None:
         """The exact count of one longer term of common bigrams that the segmenter makes a
@@ -1406,13 +1397,18 @@ class _Plan:
                 (rest.tolist(), *self.scan_params),
             ).fetchone()
             total += int(row[0]) if row else 0
-        if since != self.last:
-            where, params = self._since(since)
-            row = conn.execute(
-                sql.SQL("SELECT count(*) FROM search_docs WHERE {}").format(where), params
-            ).fetchone()
-            total += int(row[0]) if row else 0
-        return total
+        return total + self._count_since(conn, since)
+
+    def _count_since(self, conn: psycopg.Connection[Any], since: int) -> int:
+        """``count(*)`` of the matches of the articles above ``since`` (0: none are above the
+        index's watermark)."""
+        if since == self.last:
+            return 0
+        where, params = self._since(since)
+        row = conn.execute(
+            sql.SQL("SELECT count(*) FROM search_docs WHERE {}").format(where), params
+        ).fetchone()
+        return int(row[0]) if row else 0
 
     def _since(self, since: int) -> tuple[sql.Composable, tuple[object, ...]]:
         """The matches of articles above ``since`` (all of them for 0: a condition on
@@ -1596,18 +1592,9 @@ class _Plan:
                     (*self.params, wanted),
                 ).fetchall()
             )
-        ranked = best(
-            columns,
-            lexemes,
-            words,
-            self.clauses,
-            candidates,
-            self._titled(conn, columns),
-            wanted,
-            score,
-            unordered,
-            paragraphs=paragraphs,
-        )
+        titled = self._titled(conn, columns)
+        scoring = Scoring(columns, self.clauses, lexemes, words, titled, paragraphs)
+        ranked = best(scoring, candidates, wanted, score, unordered)
         return [
             _Ranked(int(f.row[0]), int(f.row[1]), int(f.row[2]), float(f.row[3])) for f in ranked
         ]
