@@ -448,6 +448,9 @@ def search_(
     click.echo(
         f"{page.total} matching {'paragraphs' if scope == 'all' else scope + 's'} ({shown} shown)"
     )
+    if not page.hits and limit:
+        last = (page.total - 1) // limit * limit
+        click.echo(f"--offset {offset} is past the end; the last page is --offset {last}.")
     color = sys.stdout.isatty()
     last_article = None
     for hit in page.hits:

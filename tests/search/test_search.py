@@ -159,6 +159,12 @@ def test_seed_search_finds_zhaoshang_in_the_second_speech_with_its_outline_path(
         "",
         "[2] 聚焦精准招商再掀招商热潮（县长） · 发言",
     ]
+    past = runner.invoke(cli, ["search", "招商", "--limit", "3", "--offset", "9", "--db", str(db)])
+    assert past.exit_code == 0
+    assert past.output.splitlines() == [
+        "8 matching paragraphs (none shown)",
+        "--offset 9 is past the end; the last page is --offset 6.",
+    ]
 
 
 @pytest.mark.parametrize(
