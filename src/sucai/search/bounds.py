@@ -10,15 +10,16 @@ bitmaps (see :func:`sucai.search.pg._add_bitmaps`):
   equal scores and the filters (``search_columns``);
 * per lexeme with a bitmap, the documents holding it **more than once** and how often
   (``tfs``), and the most it occurs in one document of each block of :data:`BLOCK` ordinals
-  (``peaks``).
+  (``peaks``); the same per segmenter word (``search_words``; a rare word's postings).
 
 A document's score is a sum of clauses (:class:`Clause`), each growing with a term
-frequency and shrinking with a length. A substring occurs no more often than any of its
-characters or bigrams, so the frequencies of the lexemes bound every clause: exactly for a
-term of one or two characters, from above for longer terms, the query's segmenter words and
-the terms written together. The bound of a block takes its highest frequencies and shortest
-lengths; the bound of a document its own. :func:`best` opens blocks best bound first,
-scores the documents with the highest bounds exactly in SQL, and stops when the best
+frequency and shrinking with a length. A word's frequency is known; a substring occurs no
+more often than any of its bigrams, so their frequencies bound the clauses of longer terms
+and of the terms written together (exactly for a term of one or two characters). The bound
+of a block takes its highest frequencies and shortest lengths — apart for the documents of
+articles whose title holds a word of the query and the others, since the title clause lifts
+only the former; the bound of a document its own. :func:`best` opens blocks best bound
+first, scores the documents with the highest bounds exactly in SQL, and stops when the best
 ``wanted`` scores found beat every bound left: the same documents, in the same order, as
 scoring every match.
 """
@@ -58,8 +59,6 @@ __all__ = [
 BLOCK: Final = 1024
 #: Bytes of a block in a bitmap.
 _BLOCK_BYTES: Final = BLOCK // 8
-#: Documents read per chunk when a rebuild scans a kind's texts.
-_CHUNK: Final = 100_000
 #: A bound is raised by this much (relative) before it is rounded to the 32-bit float the
 #: ranking compares: NumPy's sums may round differently from PostgreSQL's in the last bits.
 _MARGIN: Final = 1e-12
@@ -78,8 +77,6 @@ _COLUMN_TYPES: Final = {
     "role": np.int32,
     "source": np.int32,
 }
-#: Columns holding codes into a list of values (stored as JSON beside them).
-_CODED: Final = ("genre", "role", "source")
 #: Bytes of lexeme data a server keeps decoded between searches.
 _CACHE_BYTES: Final = 256 * 1024 * 1024
 

@@ -1229,6 +1229,7 @@ class _Plan:
     build: str | None
     #: Every document has an ordinal (none added or replaced since the rebuild).
     ordered: bool
+    #: The decoded bounds of the index, shared by its searches.
     bounds: Cache
 
     def count(
@@ -1400,8 +1401,8 @@ class _Plan:
         return total + self._count_since(conn, since)
 
     def _count_since(self, conn: psycopg.Connection[Any], since: int) -> int:
-        """``count(*)`` of the matches of the articles above ``since`` (0: none are above the
-        index's watermark)."""
+        """``count(*)`` of the matches of the articles above ``since`` (none when ``since`` is
+        the index's watermark)."""
         if since == self.last:
             return 0
         where, params = self._since(since)
@@ -1518,7 +1519,8 @@ class _Plan:
     def best(self, conn: psycopg.Connection[Any], wanted: int) -> list[_Ranked] | None:
         """The best ``wanted`` matches, best first, exactly as scoring them all would rank
         them, from the score bounds of the index (see :mod:`sucai.search.bounds`); ``None``
-        when a term's lexemes have no bitmap (too rare: it has few matches).
+        when a term's lexemes have no bitmap (too rare for one, so it has few matches, or
+        grown common since the rebuild).
 
         The candidates are the documents holding each term's characters or (up to three)
         rarest bigrams, not an excluded short term, and passing the filters: every match
