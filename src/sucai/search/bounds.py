@@ -173,16 +173,34 @@ def stored(
     a rare one: its postings (``tfs``) only. :class:`Lexeme` reads either."""
     if not common:
         return None, _pack(ordinals, counts), None
-    bits = np.zeros(size, dtype=bool)
-    bits[ordinals] = True
-    top = np.zeros(-(-size // BLOCK), dtype="<i4")
-    np.maximum.at(top, ordinals // BLOCK, counts)
     many = counts > 1
     return (
-        zlib.compress(np.packbits(bits, bitorder="little").tobytes(), 1),
+        zlib.compress(_bitmap(size, ordinals).tobytes(), 1),
         _pack(ordinals[many], counts[many]),
-        zlib.compress(top.tobytes(), 1),
+        zlib.compress(_peaks(size, ordinals, counts).tobytes(), 1),
     )
+
+
+def _bitmap(size: int, ordinals: np.ndarray) -> np.ndarray:
+    """The packed bitmap (little-endian bits, whole blocks) of ``ordinals`` among ``size``."""
+    bits = np.zeros(-(-size // BLOCK) * BLOCK, dtype=bool)
+    bits[ordinals] = True
+    return np.packbits(bits, bitorder="little")
+
+
+def _peaks(size: int, ordinals: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The highest of ``counts`` in each block of ``size`` ordinals (0 where none)."""
+    top = np.zeros(-(-size // BLOCK), dtype="<i4")
+    np.maximum.at(top, ordinals // BLOCK, counts)
+    return top
+
+
+def _blocked(values: np.ndarray, size: int, fill: object) -> np.ndarray:
+    """``values`` of ``size`` documents as one row per block, the last one filled up."""
+    blocks = -(-size // BLOCK)
+    padded = np.full(blocks * BLOCK, fill, dtype=values.dtype)
+    padded[:size] = values
+    return padded.reshape(blocks, BLOCK)
 
 
 #: The narrowest unsigned type for a non-negative value, and its code in :func:`_pack`.
@@ -243,9 +261,8 @@ class Clause:
     ``what``: ``one`` (a character term: tf 1), ``text`` (a term, or the terms written
     together: tf its occurrences in the text, bounded by its lexemes'), ``word`` (a segmenter
     word: tf its occurrences in the words, known exactly), ``title`` (tf 1 when the
-    article's title holds the word ``text``),
-    ``heading`` (``c1`` for a heading). ``norm``: the length's column (``un``, ``bn``,
-    ``wn``, ``tn``).
+    article's title holds the word ``text``), ``heading`` (``c1`` for a heading). ``norm``:
+    the length's column (``un``, ``bn``, ``wn``, ``tn``).
     """
 
     what: str
@@ -278,18 +295,19 @@ class Columns:
         blocks = -(-self.size // BLOCK)
         self.blocks = blocks
         self.norms = norms
-        self.least: dict[str, np.ndarray] = {}
-        for name in ("un", "bn", "wn", "tn"):
-            padded = np.full(blocks * BLOCK, 255, dtype=np.uint8)
-            padded[: self.size] = self.data[name]
-            self.least[name] = norms[padded.reshape(blocks, BLOCK).min(axis=1)]
-        padded = np.zeros(blocks * BLOCK, dtype=bool)
-        padded[: self.size] = self.data["heading"]
-        self.headed = padded.reshape(blocks, BLOCK).any(axis=1)
+        self.least = {
+            name: norms[_blocked(self.data[name], self.size, 255).min(axis=1)]
+            for name in ("un", "bn", "wn", "tn")
+        }
+        self.headed = np.asarray(_blocked(self.data["heading"], self.size, False).any(axis=1))
         # The ordinals by article, to find the documents of some articles.
         self.by_article = np.argsort(self.data["article"], kind="stable").astype(np.int32)
         self.articles = self.data["article"][self.by_article]
-        self.nbytes = sum(a.nbytes for a in self.data.values()) + 3 * self.by_article.nbytes
+        self.nbytes = (
+            sum(a.nbytes for a in self.data.values())
+            + self.by_article.nbytes
+            + self.articles.nbytes
+        )
 
     def of_articles(self, articles: np.ndarray) -> np.ndarray:
         """The ordinals of the documents of ``articles`` (distinct ids)."""
@@ -328,26 +346,26 @@ class Lexeme:
         self, size: int, bits: bytes | None, tfs: bytes | None, tops: bytes | None
     ) -> None:
         blocks = -(-size // BLOCK)
-        self.bits = np.zeros(blocks * _BLOCK_BYTES, dtype=np.uint8)
         ordinals = counts = np.zeros(0, dtype=np.int64)
         if tfs is not None:
             ordinals, counts = _unpack(tfs)
-        if bits is not None:
-            packed = np.frombuffer(zlib.decompress(bits), dtype=np.uint8)
-            self.bits[: len(packed)] = packed
-        else:
+        if bits is None:
+            # A rare one: its postings are every document holding it.
             ordinals = ordinals[ordinals < size]
             counts = counts[: len(ordinals)]
-            np.bitwise_or.at(self.bits, ordinals >> 3, (1 << (ordinals & 7)).astype(np.uint8))
+            self.bits = _bitmap(size, ordinals)
+            peaks = _peaks(size, ordinals, counts)
+        else:
+            self.bits = np.zeros(blocks * _BLOCK_BYTES, dtype=np.uint8)
+            packed = np.frombuffer(zlib.decompress(bits), dtype=np.uint8)[: len(self.bits)]
+            self.bits[: len(packed)] = packed
+            peaks = np.zeros(blocks, dtype="<i4")
+            if tops is not None:
+                peaks = np.frombuffer(zlib.decompress(tops), dtype="<i4")[:blocks]
+        self.peaks = peaks.astype(np.float64)
         many = counts > 1
         # Only the documents holding it more than once (the others hold it once).
         self.ordinals, self.counts = ordinals[many], counts[many]
-        if tops is not None:
-            self.peaks = np.frombuffer(zlib.decompress(tops), dtype="<i4")[:blocks]
-        else:
-            self.peaks = np.zeros(blocks, dtype="<i4")
-            np.maximum.at(self.peaks, ordinals // BLOCK, counts)
-        self.peaks = self.peaks.astype(np.float64)
         self.nbytes = self.bits.nbytes + self.ordinals.nbytes * 2 + self.peaks.nbytes
 
     def tf(self, ordinals: np.ndarray) -> np.ndarray:
@@ -368,11 +386,9 @@ class Titled:
     def __init__(self, columns: Columns, articles: np.ndarray) -> None:
         self.flags = np.zeros(int(articles.max()) + 1 if len(articles) else 0, dtype=bool)
         self.flags[articles] = True
-        padded = np.zeros(columns.blocks * BLOCK, dtype=bool)
-        padded[columns.of_articles(np.unique(articles))] = True
-        self.blocks = padded.reshape(columns.blocks, BLOCK).any(axis=1)
         #: The documents of those articles, as a packed bitmap.
-        self.bits = np.packbits(padded, bitorder="little")
+        self.bits = _bitmap(columns.size, columns.of_articles(np.unique(articles)))
+        self.blocks = np.asarray(self.bits.reshape(columns.blocks, _BLOCK_BYTES).any(axis=1))
         self.nbytes = self.flags.nbytes + self.blocks.nbytes + self.bits.nbytes
 
     def held(self, articles: np.ndarray) -> np.ndarray:
@@ -492,17 +508,24 @@ def best(
         if clause.what == "title":
             inside |= scoring.titled[clause.text].bits
     parts = [candidates & inside, candidates & ~inside]
+    columns = scoring.columns
+    none = np.zeros(blocks, dtype=bool)
+
+    def title_blocks(word: str) -> np.ndarray:
+        return scoring.titled[word].blocks
+
     bound = np.concatenate(
         [
-            sum(
-                (
-                    _block_bound(scoring, clause)
-                    for clause in scoring.clauses
-                    if clause.what != "title" or part == 0
-                ),
-                np.zeros(blocks),
+            _total(
+                scoring,
+                blocks,
+                length=lambda norm: columns.least[norm],
+                heading=columns.headed,
+                titled=titled,
+                tf=lambda data: data.peaks,
             )
-            for part in range(2)
+            # The first part's blocks may hold titled documents, the second's none.
+            for titled in (title_blocks, lambda word: none)
         ]
     )
     present = np.concatenate([p.reshape(blocks, _BLOCK_BYTES).any(axis=1) for p in parts])
@@ -556,22 +579,41 @@ def best(
     return ranked[:wanted]
 
 
-def _block_bound(scoring: Scoring, clause: Clause) -> np.ndarray:
-    """The highest value ``clause`` takes in each block."""
-    columns, lexemes = scoring.columns, scoring.lexemes
-    if clause.what == "heading":
-        return np.where(columns.headed, clause.c1, 0.0)
-    length = columns.least[clause.norm].astype(np.float64)
-    if clause.what == "one":
-        return clause.value(1.0, length)
-    if clause.what == "title":
-        return np.where(scoring.titled[clause.text].blocks, clause.value(1.0, length), 0.0)
-    if clause.what == "word":
-        return clause.value(scoring.words[clause.text].peaks, length)
-    tf = _least([lexemes[g].peaks for g in clause.lexemes() if g in lexemes])
-    if tf is None:
-        return np.full(columns.blocks, clause.c1)  # BM25 stays below c1
-    return clause.value(tf, length)
+def _total(
+    scoring: Scoring,
+    size: int,
+    *,
+    length: Callable[[str], np.ndarray],
+    heading: np.ndarray,
+    titled: Callable[[str], np.ndarray],
+    tf: Callable[[Lexeme], np.ndarray],
+) -> np.ndarray:
+    """The highest score each of ``size`` blocks or documents can have: the clauses summed
+    in the score's order (as SQL sums them) from their ``length`` (by column), ``heading``
+    flags, whether the article's title holds a word (``titled``), and the highest ``tf`` of a
+    lexeme's or word's data."""
+    total = np.zeros(size, dtype=np.float64)
+    for clause in scoring.clauses:
+        if clause.what == "heading":
+            value = np.where(heading, clause.c1, 0.0)
+        elif clause.what == "one":
+            value = clause.value(1.0, length(clause.norm))
+        elif clause.what == "title":
+            value = np.where(titled(clause.text), clause.value(1.0, length(clause.norm)), 0.0)
+        else:
+            if clause.what == "word":
+                data = [scoring.words[clause.text]]
+            else:
+                data = [scoring.lexemes[g] for g in clause.lexemes() if g in scoring.lexemes]
+            most = _least([tf(d) for d in data])
+            # Without data, BM25 stays below c1.
+            value = (
+                np.full(size, clause.c1)
+                if most is None
+                else clause.value(most, length(clause.norm))
+            )
+        total = total + value
+    return total
 
 
 def _least(arrays: list[np.ndarray]) -> np.ndarray | None:
@@ -597,23 +639,15 @@ def _open(
     at, bit = np.nonzero(bits)
     ordinals = (chosen[block[at]].astype(np.int64) * BLOCK) + byte[at] * 8 + bit
     ordinals = ordinals[ordinals < columns.size]
-    total = np.zeros(len(ordinals), dtype=np.float64)
-    for clause in scoring.clauses:
-        if clause.what == "heading":
-            total = total + np.where(columns.data["heading"][ordinals], clause.c1, 0.0)
-            continue
-        length = columns.length(clause.norm, ordinals)
-        if clause.what == "one":
-            total = total + clause.value(1.0, length)
-        elif clause.what == "title":
-            held = scoring.titled[clause.text].held(columns.data["article"][ordinals])
-            total = total + np.where(held, clause.value(1.0, length), 0.0)
-        elif clause.what == "word":
-            total = total + clause.value(scoring.words[clause.text].tf(ordinals), length)
-        else:
-            lexemes = scoring.lexemes
-            tf = _least([lexemes[g].tf(ordinals) for g in clause.lexemes() if g in lexemes])
-            total = total + (clause.c1 if tf is None else clause.value(tf, length))
+    article = columns.data["article"][ordinals]
+    total = _total(
+        scoring,
+        len(ordinals),
+        length=lambda norm: columns.length(norm, ordinals),
+        heading=np.asarray(columns.data["heading"][ordinals]),
+        titled=lambda word: scoring.titled[word].held(article),
+        tf=lambda data: data.tf(ordinals),
+    )
     rounded = (total * (1 + _MARGIN)).astype(np.float32).astype(np.float64)
     if scoring.paragraphs:
         first = columns.data["rid"][ordinals].astype(np.int64)

@@ -1373,18 +1373,12 @@ class _Plan:
         grams = lexemes_of(term)
         if any(self.lexeme_df.get(g, 0) < _BITMAP_FROM for g in grams):
             return None  # a rare bigram: the GIN index finds few documents to count
-        columns: Columns = self.bounds.get(
-            self.build, ("columns", self.kind), lambda: self._columns(conn, self.kind)
-        )
+        columns = self._columns(conn, self.kind)
         lexemes = self._lexemes(conn, self.kind, columns.size, "lexeme", {*grams, *self.excluded})
         (word,) = self._lexemes(conn, self.kind, columns.size, "word", {term}).values()
         if not word.bits.any() or not all(g in lexemes for g in (*grams, *self.excluded)):
             return None
-        candidates = np.full_like(word.bits, 255)
-        for g in grams:
-            candidates &= lexemes[g].bits
-        for t in self.excluded:
-            candidates &= ~lexemes[t].bits
+        candidates = _holding(lexemes, grams, self.excluded)
         held = candidates & word.bits
         rest = np.flatnonzero(np.unpackbits(candidates & ~word.bits, bitorder="little"))
         if len(rest) > _COUNT_READS:
@@ -1530,8 +1524,7 @@ class _Plan:
         if self.build is None:
             return None
         kind = self.kind
-        loaded = self.bounds.get(self.build, ("columns", kind), lambda: self._columns(conn, kind))
-        columns: Columns = loaded
+        columns = self._columns(conn, kind)
 
         def common(grams: Iterable[str], most: int) -> list[str]:
             # The rarest that may have a bitmap (one made since may be missing still).
@@ -1549,13 +1542,9 @@ class _Plan:
         sought = [[g for g in grams if g in lexemes] for grams in sought]
         if not all(sought):
             return None
-        candidates = lexemes[sought[0][0]].bits.copy()
-        for grams in sought:
-            for g in grams:
-                candidates &= lexemes[g].bits
-        for t in excluded:
-            if t in lexemes:
-                candidates &= ~lexemes[t].bits
+        candidates = _holding(
+            lexemes, [g for grams in sought for g in grams], [t for t in excluded if t in lexemes]
+        )
         mask = columns.mask(self.filters)
         if mask is not None:
             packed = np.packbits(mask, bitorder="little")
@@ -1602,10 +1591,17 @@ class _Plan:
         ]
 
     def _columns(self, conn: psycopg.Connection[Any], kind: int) -> Columns:
-        rows = conn.execute(
-            "SELECT name, data FROM search_columns WHERE kind = %s", (kind,)
-        ).fetchall()
-        return Columns({name: bytes(data) for name, data in rows}, _NORMS)
+        """The columns of ``kind`` (read once a build)."""
+        assert self.build is not None
+
+        def read() -> Columns:
+            rows = conn.execute(
+                "SELECT name, data FROM search_columns WHERE kind = %s", (kind,)
+            ).fetchall()
+            return Columns({name: bytes(data) for name, data in rows}, _NORMS)
+
+        columns: Columns = self.bounds.get(self.build, ("columns", kind), read)
+        return columns
 
     def _lexemes(
         self, conn: psycopg.Connection[Any], kind: int, size: int, what: str, names: set[str]
@@ -1655,9 +1651,7 @@ class _Plan:
             if kept is not None:
                 out[word] = kept
         if len(out) < len(words):
-            titles: Columns = self.bounds.get(
-                build, ("columns", KIND_TITLE), lambda: self._columns(conn, KIND_TITLE)
-            )
+            titles = self._columns(conn, KIND_TITLE)
             found = self._lexemes(conn, KIND_TITLE, titles.size, "word", words - set(out))
             for word, lexeme in found.items():
                 bits = np.unpackbits(lexeme.bits, bitorder="little")[: titles.size]
@@ -1682,6 +1676,19 @@ class _Plan:
             (*self.params, limit),
         )
         return [_Ranked(int(a), int(p), int(r), float(score)) for a, p, r, score in rows]
+
+
+def _holding(
+    lexemes: dict[str, Lexeme], held: Sequence[str], not_held: Sequence[str]
+) -> np.ndarray:
+    """The packed bitmap of the documents holding every lexeme of ``held`` and none of
+    ``not_held`` (all of them in ``lexemes``)."""
+    out = lexemes[held[0]].bits.copy()
+    for g in held[1:]:
+        out &= lexemes[g].bits
+    for g in not_held:
+        out &= ~lexemes[g].bits
+    return out
 
 
 def _write_meta(
