@@ -509,9 +509,8 @@ def best(
             inside |= scoring.titled[clause.text].bits
     parts = [candidates & inside, candidates & ~inside]
     columns = scoring.columns
-    none = np.zeros(blocks, dtype=bool)
 
-    def title_blocks(word: str) -> np.ndarray:
+    def title_blocks(word: str) -> np.ndarray | None:
         return scoring.titled[word].blocks
 
     bound = np.concatenate(
@@ -525,7 +524,7 @@ def best(
                 tf=lambda data: data.peaks,
             )
             # The first part's blocks may hold titled documents, the second's none.
-            for titled in (title_blocks, lambda word: none)
+            for titled in (title_blocks, lambda word: None)
         ]
     )
     present = np.concatenate([p.reshape(blocks, _BLOCK_BYTES).any(axis=1) for p in parts])
@@ -585,13 +584,13 @@ def _total(
     *,
     length: Callable[[str], np.ndarray],
     heading: np.ndarray,
-    titled: Callable[[str], np.ndarray],
+    titled: Callable[[str], np.ndarray | None],
     tf: Callable[[Lexeme], np.ndarray],
 ) -> np.ndarray:
     """The highest score each of ``size`` blocks or documents can have: the clauses summed
     in the score's order (as SQL sums them) from their ``length`` (by column), ``heading``
-    flags, whether the article's title holds a word (``titled``), and the highest ``tf`` of a
-    lexeme's or word's data."""
+    flags, whether the article's title holds a word (``titled``; ``None``: none does), and the
+    highest ``tf`` of a lexeme's or word's data."""
     total = np.zeros(size, dtype=np.float64)
     for clause in scoring.clauses:
         if clause.what == "heading":
@@ -599,7 +598,10 @@ def _total(
         elif clause.what == "one":
             value = clause.value(1.0, length(clause.norm))
         elif clause.what == "title":
-            value = np.where(titled(clause.text), clause.value(1.0, length(clause.norm)), 0.0)
+            held = titled(clause.text)
+            if held is None:
+                continue
+            value = np.where(held, clause.value(1.0, length(clause.norm)), 0.0)
         else:
             if clause.what == "word":
                 data = [scoring.words[clause.text]]
@@ -639,13 +641,12 @@ def _open(
     at, bit = np.nonzero(bits)
     ordinals = (chosen[block[at]].astype(np.int64) * BLOCK) + byte[at] * 8 + bit
     ordinals = ordinals[ordinals < columns.size]
-    article = columns.data["article"][ordinals]
     total = _total(
         scoring,
         len(ordinals),
         length=lambda norm: columns.length(norm, ordinals),
         heading=np.asarray(columns.data["heading"][ordinals]),
-        titled=lambda word: scoring.titled[word].held(article),
+        titled=lambda word: scoring.titled[word].held(columns.data["article"][ordinals]),
         tf=lambda data: data.tf(ordinals),
     )
     rounded = (total * (1 + _MARGIN)).astype(np.float32).astype(np.float64)
