@@ -60,16 +60,26 @@ def db_option(fn: F) -> F:
         help="Library file (SQLite) or postgresql:// URL. Default: $SUCAI_DB, else "
         "~/.local/share/sucai/library.db.",
     )
+    @click.option(
+        "--index-dir",
+        "index_dir",
+        metavar="DIR",
+        envvar="SUCAI_INDEX_DIR",
+        help="This server's search index folder. Default: beside a SQLite library; "
+        "~/.cache/sucai/index/… for PostgreSQL.",
+    )
     @wraps(fn)
-    def wrapper(*args: Any, db: str | None, **kwargs: Any) -> Any:
+    def wrapper(*args: Any, db: str | None, index_dir: str | None, **kwargs: Any) -> Any:
         try:
-            settings = load_settings(db=db)
+            settings = load_settings(db=db, index_dir=index_dir)
             if settings.db_is_default:
                 click.echo(
                     f"Library: {settings.db} (the default; choose another with --db or SUCAI_DB)",
                     err=True,
                 )
-            with open_library(settings.db, read_url=settings.db_read) as library:
+            with open_library(
+                settings.db, read_url=settings.db_read, index_dir=settings.index_dir
+            ) as library:
                 return fn(*args, library=library, **kwargs)
         except SucaiError as exc:
             raise _fail(exc) from None
@@ -689,6 +699,16 @@ def info(library: Library) -> None:
     genres = library.browse(limit=0).facets["genre"]
     if genres:
         click.echo("By genre: " + ", ".join(f"{g} {n}" for g, n in genres))
+    state = library.index_state()
+    if state.building:
+        health = f"being built ({state.building[0]} of {state.building[1]} articles)"
+    elif not state.ready:
+        health = "not built yet (the next search or `sucai reindex` builds it)"
+    elif state.behind:
+        health = f"{state.behind} changes behind the library (the next search applies them)"
+    else:
+        health = "up to date"
+    click.echo(f"Search index: {state.path}, {health}.")
     click.echo(
         f"\nTry:\n  sucai list --db {store_path}\n  sucai show 1 --db {store_path}\n"
         f"  sucai import --db {store_path} ~/素材/"
@@ -735,6 +755,7 @@ def serve(host: str, port: int, max_upload_mb: int, workers: int | None, library
     settings = WebSettings(
         db=store_path,
         db_read=getattr(library.store, "read_url", None),
+        index_dir=library.index.path,
         max_upload_bytes=max_upload_mb * 1024 * 1024,
     )
     workers = workers or min(os.cpu_count() or 1, 4)
@@ -749,6 +770,12 @@ def serve(host: str, port: int, max_upload_mb: int, workers: int | None, library
         f"Serving {library.count()} articles at http://{host}:{port}/ with {processes} "
         "(Ctrl-C stops)"
     )
+    if not library.index_state().ready:
+        click.echo(
+            f"Building the search index in {library.index.path} in the background: pages "
+            "answer now, searches once it is done (progress: /health).",
+            err=True,
+        )
     options: dict[str, Any] = {
         "host": host,
         "port": port,
@@ -760,9 +787,8 @@ def serve(host: str, port: int, max_upload_mb: int, workers: int | None, library
     if workers == 1:
         uvicorn.run(create_app(library, settings), **options)
         return
-    # Each worker process builds its own app from the environment; the index is brought up
-    # to date once here, so that the workers do not all start by indexing.
-    library.index.sync(library.store)
+    # Each worker process builds its own app from the environment; one of them at a time
+    # writes the index (the others leave it to it).
     library.close()
     os.environ.update(settings_to_environment(settings))
     uvicorn.run("sucai.web.app:app_from_environment", factory=True, workers=workers, **options)

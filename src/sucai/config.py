@@ -45,6 +45,13 @@ SETTINGS: Final = (
         "A streaming replica of a PostgreSQL library (postgresql://…) for reads and searches; "
         "writes still go to db. Empty: db serves everything.",
     ),
+    Setting(
+        "index_dir",
+        "",
+        "This server's search index folder (a cache of the library, rebuilt when missing). "
+        "Empty: <db>-search/ beside a SQLite library, $XDG_CACHE_HOME/sucai/index/<host>-<db>-… "
+        "for a PostgreSQL one.",
+    ),
 )
 
 
@@ -55,9 +62,12 @@ class Settings:
     db: Path | str
     db_is_default: bool
     db_read: str | None = None
+    index_dir: Path | None = None
 
 
-def load_settings(*, db: str | None = None, config_file: Path | None = None) -> Settings:
+def load_settings(
+    *, db: str | None = None, index_dir: str | None = None, config_file: Path | None = None
+) -> Settings:
     """Resolve settings from flags, environment, ``sucai.toml`` and defaults.
 
     Raises:
@@ -83,9 +93,13 @@ def load_settings(*, db: str | None = None, config_file: Path | None = None) -> 
     read = os.environ.get("SUCAI_DB_READ") or file_values.get("db_read") or None
     if read is not None and not isinstance(read, str):
         raise ConfigError(f"{path}: setting 'db_read' must be a string (a postgresql:// URL).")
+    folder = index_dir or os.environ.get("SUCAI_INDEX_DIR") or file_values.get("index_dir") or ""
+    if not isinstance(folder, str):
+        raise ConfigError(f"{path}: setting 'index_dir' must be a string (a folder).")
+    index = Path(folder).expanduser() if folder else None
     if value.startswith(("postgresql://", "postgres://")):
         # A URL stays a string: as a Path its "//" would collapse.
-        return Settings(value, False, read)
+        return Settings(value, False, read, index)
     if value:
-        return Settings(Path(value).expanduser(), False, read)
-    return Settings(default_db_path(), True, read)
+        return Settings(Path(value).expanduser(), False, read, index)
+    return Settings(default_db_path(), True, read, index)

@@ -8,6 +8,7 @@
                 ├ StoreError ──┬ SchemaVersionError
                 │              ├ NotFoundError
                 │              └ StoreUnavailableError  database server unreachable (web 503)
+                │                 └ IndexBuildingError  the first search index is being built
                 └ UserError ──┬ QueryError    message is safe to show: CLI exit 1
                               ├ AuthError ─── LoginThrottledError     sign in first (web 401)
                               ├ AccessDeniedError                     not allowed (web 403)
@@ -25,6 +26,7 @@ __all__ = [
     "AuthError",
     "ConfigError",
     "DecodeError",
+    "IndexBuildingError",
     "IngestError",
     "LoginThrottledError",
     "NotFoundError",
@@ -94,6 +96,30 @@ class StoreUnavailableError(StoreError):
 
     A transaction cut off this way did not commit: nothing was half-written.
     """
+
+
+class IndexBuildingError(StoreUnavailableError):
+    """This server has no complete search index yet: its first build is under way (or has
+    not started). Searches are answered once it is done; articles and browsing work meanwhile.
+
+    Args:
+        progress: ``(done, total)`` articles of the build under way, if one is.
+    """
+
+    def __init__(self, progress: tuple[int, int] | None) -> None:
+        self.progress = progress
+        if progress is None:
+            message = (
+                "the search index has not been built yet: run `sucai reindex` (a server "
+                "builds it by itself when it starts)."
+            )
+        else:
+            done, total = progress
+            message = (
+                f"the search index is being built ({done} of {total} articles); searches are "
+                "answered when it is done."
+            )
+        super().__init__(message)
 
 
 class UserError(SucaiError):

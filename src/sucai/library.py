@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import builtins
+import logging
+import threading
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +18,7 @@ from sucai.check import (
     load_stock_phrases,
     split_paragraphs,
 )
-from sucai.errors import NotFoundError, UserError
+from sucai.errors import NotFoundError, StoreUnavailableError, UserError
 from sucai.export import (
     ZipSink,
     article_document,
@@ -31,7 +33,7 @@ from sucai.ingest.neardup import DEFAULT_SIMILARITY, jaccard, read_article, regi
 from sucai.ingest.pipeline import ingest
 from sucai.ingest.sources import count_inputs
 from sucai.search.engine import Similar, search, similar
-from sucai.search.index import SearchIndex
+from sucai.search.index import SearchIndex, default_index_dir
 from sucai.search.query import parse_query
 from sucai.store import is_postgres_url, open_store
 
@@ -42,7 +44,7 @@ if TYPE_CHECKING:
     from sucai.hygiene import ArticleHygiene
     from sucai.models import Article, FileReport, IngestReport, Paragraph
     from sucai.search.engine import SearchPage
-    from sucai.search.pg import PgSearchIndex
+    from sucai.search.index import IndexState
     from sucai.search.query import Query
     from sucai.store import (
         ArticleFilter,
@@ -55,7 +57,9 @@ if TYPE_CHECKING:
         StoredFile,
     )
 
-__all__ = ["DuplicateCluster", "Duplicates", "Library", "open_library"]
+__all__ = ["DuplicateCluster", "Duplicates", "IndexFollower", "Library", "open_library"]
+
+log = logging.getLogger("sucai.index")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,14 +91,15 @@ class Duplicates:
 class Library:
     """A library of articles.
 
+    Methods that read text take ``paid``: whether the paid part of articles takes part (the
+    command line and members: yes; a visitor of the web app: no, see :mod:`sucai.web.access`).
+
     Args:
         store: the storage backend (see :func:`sucai.store.open_store`).
-        index: the search index: tantivy files beside a SQLite library, or tables in the
-            PostgreSQL database of a PostgreSQL library (:class:`~sucai.search.pg.PgSearchIndex`,
-            the same search contract).
+        index: this server's search index, fed by the library's change log.
     """
 
-    def __init__(self, store: Store, index: SearchIndex | PgSearchIndex) -> None:
+    def __init__(self, store: Store, index: SearchIndex) -> None:
         self.store = store
         self.index = index
         #: Bring the search index up to date before each search (a safety net after an
@@ -112,7 +117,7 @@ class Library:
 
     def close(self) -> None:
         """Close the library."""
-        if self._owns_index and not isinstance(self.index, SearchIndex):
+        if self._owns_index:
             self.index.close()
         self.store.close()
 
@@ -120,7 +125,7 @@ class Library:
         """A read-only library for another thread: its own store connection, the same index.
 
         Searches and reads in several threads each use their own reader and run side by side;
-        it never brings the index up to date (the writer's imports do).
+        its searches never bring the index up to date (an :class:`IndexFollower` does).
         """
         reader = Library(self.store.reader(), self.index)
         reader.auto_sync = False
@@ -165,36 +170,40 @@ class Library:
             merge=merge,
             similarity=similarity,
         )
-        if report.new_articles:
-            self.index.sync(self.store, on_progress=on_index)
+        self.index.sync(self.store, on_progress=on_index)
         return report
 
-    def search(self, query: Query | str, *, facets: bool = False) -> SearchPage:
+    def _catch_up(self) -> None:
+        """Apply the library's latest changes before a search (command line and scripts);
+        skipped when another process is writing the index (it is doing just that)."""
+        if self.auto_sync:
+            self.index.sync(self.store, wait=False)
+
+    def search(self, query: Query | str, *, facets: bool = False, paid: bool = True) -> SearchPage:
         """Search paragraphs (or titles, or outlines): exact matches, best first.
 
         Args:
             query: a :class:`~sucai.search.query.Query`, or a query string with the default
                 options (see :func:`~sucai.search.query.parse_query`).
             facets: also count all matches per genre, role and year.
+            paid: search the paid part too; ``False`` searches the free text alone.
 
         Raises:
             QueryError: the query string cannot be understood.
+            IndexBuildingError: this server's index is not built yet.
         """
         if isinstance(query, str):
             query = parse_query(query)
-        if self.auto_sync:
-            self.index.sync(self.store)
-        if not isinstance(self.index, SearchIndex):
-            return self.index.search(self.store, query, facets=facets)
-        return search(self.store, self.index, query, facets=facets)
+        self._catch_up()
+        return search(self.store, self.index.view(paid=paid), query, facets=facets)
 
-    def similar(self, article_id: int, *, limit: int = 10) -> builtins.list[Similar]:
-        """Articles most like ``article_id``, most similar first."""
-        if self.auto_sync:
-            self.index.sync(self.store)
-        if not isinstance(self.index, SearchIndex):
-            return self.index.similar(self.store, article_id, limit=limit)
-        return similar(self.store, self.index, article_id, limit=limit)
+    def similar(
+        self, article_id: int, *, limit: int = 10, paid: bool = True
+    ) -> builtins.list[Similar]:
+        """Articles most like ``article_id``, most similar first (``paid``: as in
+        :meth:`search`)."""
+        self._catch_up()
+        return similar(self.store, self.index.view(paid=paid), article_id, limit=limit)
 
     def check(
         self,
@@ -204,6 +213,7 @@ class Library:
         exclude: Path | Sequence[str] | StockPhrases | None = None,
         encoding: str | None = None,
         name: str = "",
+        paid: bool = True,
     ) -> OverlapReport:
         """查重: how much of ``draft`` comes from the library, and from where (issue 6).
 
@@ -215,6 +225,7 @@ class Library:
                 of phrases, or the phrases themselves (see :class:`sucai.check.StockPhrases`).
             encoding: for a text file, its encoding (``None``: detect).
             name: what is checked, for the report (default: the file name).
+            paid: compare with the paid part too; ``False``: with the free text alone.
 
         Raises:
             IngestError: the draft file is missing, unreadable or not a draft format.
@@ -230,15 +241,29 @@ class Library:
         if not paragraphs:
             raise UserError("the draft is empty: give the text to check, or a .txt/.docx file.")
         stock = load_stock_phrases(exclude)
-        if self.auto_sync:
-            self.index.sync(self.store)
+        self._catch_up()
+        view = self.index.view(paid=paid)
         return check_paragraphs(
-            self.store, self.index, paragraphs, stock=stock, min_span=min_span, name=name
+            self.store, view, paragraphs, stock=stock, min_span=min_span, name=name
         )
 
     def reindex(self, on_progress: Callable[[int, int], None] | None = None) -> int:
-        """Rebuild the search index from the library; return the number of articles."""
+        """Rebuild the search index from the library; return the number of articles.
+
+        Searches go on reading the index in use until the new one is complete.
+        """
         return self.index.rebuild(self.store, on_progress=on_progress)
+
+    def sync_index(
+        self, on_progress: Callable[[int, int], None] | None = None, *, wait: bool = True
+    ) -> int:
+        """Apply the library's changes that this server's index has not seen (a new server
+        builds its index here); return the number of articles indexed."""
+        return self.index.sync(self.store, on_progress=on_progress, wait=wait)
+
+    def index_state(self) -> IndexState:
+        """Whether this server's index answers searches, and how far behind it is."""
+        return self.index.state(self.store)
 
     def count_inputs(self, paths: list[Path] | list[str]) -> int:
         """How many files :meth:`ingest` would look at (for a progress bar)."""
@@ -324,7 +349,7 @@ class Library:
             for copy in self.store.merged_copies(article_id):
                 other = read_article(self.store.copy_text(copy.id))
                 self.store.set_copy_similarity(copy.id, jaccard(canonical, other))
-        self.index.refresh(self.store, [article_id])
+        self.index.sync(self.store)
         return article_id
 
     def split_copy(self, copy_id: int) -> int:
@@ -400,14 +425,14 @@ class Library:
                 (self.get(i) for i in article_ids), sink, fmt, layout, on_article=on_article
             )
 
-    def search_article_ids(self, query: Query | str) -> builtins.list[int]:
+    def search_article_ids(self, query: Query | str, *, paid: bool = True) -> builtins.list[int]:
         """Ids of the articles with hits for ``query`` (all pages), best first."""
         if isinstance(query, str):
             query = parse_query(query, limit=None)
         else:
             query = replace(query, limit=None, offset=0)
         seen: dict[int, None] = {}
-        for hit in self.search(query).hits:
+        for hit in self.search(query, paid=paid).hits:
             seen.setdefault(hit.article_id, None)
         return builtins.list(seen)
 
@@ -523,34 +548,85 @@ class Library:
         return f"{doc.name}.{fmt}", render(doc, fmt, layout)
 
 
+class IndexFollower:
+    """Keeps this server's search index up to date with the library: every ``interval``
+    seconds, a thread applies the changes of the library's log that the index has not seen
+    (made by this server, another server, or ``sucai import`` on any machine) — or builds the
+    index when there is none. A server runs one (``sucai serve``).
+
+    When another process of this server is writing the index, the follower leaves it to it.
+    A database that cannot be reached is logged once and tried again at the next tick.
+
+    Args:
+        library: the server's library; the follower reads through a reader of its own.
+        interval: seconds between two looks at the change log.
+    """
+
+    def __init__(self, library: Library, interval: float = 1.0) -> None:
+        self._reader = library.reader()
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sucai-index", daemon=True)
+
+    def start(self) -> None:
+        """Start following."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop, after the sync under way (if any)."""
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+        self._reader.close()
+
+    def _run(self) -> None:
+        down = False
+        while not self._stop.is_set():
+            try:
+                self._reader.sync_index(wait=False)
+                if down:
+                    log.warning("the library answers again; the search index follows it")
+                down = False
+            except StoreUnavailableError as exc:
+                if not down:
+                    log.warning("the search index cannot follow the library: %s", exc)
+                down = True
+            except Exception:
+                log.exception("the search index could not apply the library's changes")
+            self._stop.wait(self._interval)
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def open_library(db: str | Path, *, read_url: str | None = None) -> Library:
+def open_library(
+    db: str | Path, *, read_url: str | None = None, index_dir: str | Path | None = None
+) -> Library:
     """Open (creating if needed) the library at ``db``.
 
-    A SQLite file's search index is the folder ``<db>-search/``; a ``postgresql://`` library's
-    is a set of ``search_*`` tables in its own database, shared by every server.
+    Each server keeps its own search index, a cache of the library fed by its change log: by
+    default the folder ``<db>-search/`` beside a SQLite file, and for a ``postgresql://``
+    library a local folder (:func:`~sucai.search.index.default_index_dir`).
 
     Args:
         db: a file path (SQLite), or a ``postgresql://`` URL.
         read_url: PostgreSQL only: a streaming replica of ``db`` (``SUCAI_DB_READ``) that
-            serves the library's reads and its searches; imports and indexing go to ``db``.
+            serves the library's reads; imports and the index's feed go to ``db``.
+        index_dir: the search index's folder on this server (``SUCAI_INDEX_DIR``).
 
     Raises:
         ConfigError: a bad URL, or a read URL for a SQLite library.
     """
     store = open_store(db, read_url=read_url)
-    if is_postgres_url(db):
-        from sucai.search.pg import PgSearchIndex
-
-        pg_index = PgSearchIndex(str(db), read_url=read_url)
-        pg_index.on_reload(store.forget_cached)
-        return Library(store, pg_index)
-    index = SearchIndex(Path(f"{db}-search"))
-    # Another process may change stored articles (``sucai duplicates --keep``) and refresh the
-    # index: when the index reloads, cached article heads and outline paths may be stale (the
-    # PostgreSQL index above tells the same).
+    if index_dir:
+        folder = Path(index_dir)
+    elif is_postgres_url(db):
+        folder = default_index_dir(str(db))
+    else:
+        folder = Path(f"{db}-search")
+    index = SearchIndex(folder)
+    # Another process may change stored articles (``sucai duplicates --keep``) and the index:
+    # when it reloads, cached article heads and outline paths may be stale.
     index.on_reload(store.forget_cached)
     return Library(store, index)

@@ -7,7 +7,6 @@ compared (import times aside).
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -232,62 +231,24 @@ def test_migrate_copies_merged_copies_sketches_and_links_both_ways(
         assert plain(_everything(back)) == plain(_everything(sqlite))
 
 
-@contextmanager
-def _index(url: str) -> Iterator[Any]:
-    """A connection to a PostgreSQL library whose search path starts with the search index's
-    current generation (see :mod:`sucai.search.pg`)."""
-    import psycopg
-
-    with psycopg.connect(url) as conn:
-        row = conn.execute(
-            "SELECT nspname FROM pg_namespace WHERE nspname ~ '^search_g[0-9]+$' "
-            "ORDER BY substr(nspname, 9)::integer DESC LIMIT 1"
-        ).fetchone()
-        assert row is not None
-        conn.execute(f"SET search_path = {row[0]}, public")
-        yield conn
-
-
-def _index_tables(url: str) -> dict[str, list[tuple[Any, ...]]]:
-    """The rows of a PostgreSQL library's search index that a search reads (not their order
-    on disk, nor the kept caches)."""
-    with _index(url) as conn:
-        return {
-            "docs": conn.execute(
-                "SELECT kind, article_id, pos, rid, year, genre, role, source, heading, paid, "
-                "wl, tl, body, words, title, grams::text FROM search_docs "
-                "ORDER BY kind, article_id, pos"
-            ).fetchall(),
-            "terms": conn.execute(
-                "SELECT field::text, term, df FROM search_terms WHERE df > 0 ORDER BY 1, 2"
-            ).fetchall(),
-            # Not the count bitmaps and whether every document has an ordinal (a rebuild
-            # makes them, a keep drops them), the build's id, nor the count of keeps and
-            # splits (which tells other servers).
-            "meta": conn.execute(
-                "SELECT key, value FROM search_meta "
-                "WHERE key NOT IN ('bitmaps', 'build', 'refreshed', 'unordered') "
-                "ORDER BY key"
-            ).fetchall(),
-        }
-
-
-def test_keep_updates_the_postgresql_index_as_a_rebuild_would(
-    tmp_path: Path, both: tuple[Library, Library], pg_url: str
+def test_a_keep_updates_each_index_as_a_rebuild_would(
+    tmp_path: Path, both: tuple[Library, Library]
 ) -> None:
     first, second, third = _speech_variants(tmp_path)
     notice = _write(tmp_path / "notice.txt", "关于进一步加强安全生产工作的通知", OTHER)
     same(both, lambda lib: _ingest_each(lib, [first, second, third, notice]))
-    postgres = both[1]
-    before = _index_tables(pg_url)
-    copy = postgres.store.merged_copies()[0]
+    queries = ("三十二个", "三十五个", "同志们", "安全生产", "来源:" + tmp_path.name + " 经济")
+
+    def answers(lib: Library) -> Any:
+        return [_search(lib, text) for text in queries] + [lib.similar(1, limit=5)]
+
+    before = same(both, answers)
+    copy = both[1].store.merged_copies()[0]
     same(both, lambda lib: lib.keep_copy(copy.id))
-    kept = _index_tables(pg_url)
-    assert kept["docs"] != before["docs"] and kept["terms"] != before["terms"]
-    postgres.reindex()
-    assert _index_tables(pg_url) == kept
-    for text in ("三十二个", "三十五个", "同志们", "安全生产", "来源:" + tmp_path.name + " 经济"):
-        same(both, lambda lib, text=text: _search(lib, text))
+    kept = same(both, answers)
+    assert kept != before
+    same(both, lambda lib: lib.reindex())
+    assert same(both, answers) == kept
 
 
 def _posts(count: int, changed: set[int]) -> list[str]:
@@ -299,10 +260,9 @@ def _posts(count: int, changed: set[int]) -> list[str]:
 
 
 def test_kept_totals_facets_and_rankings_follow_keeps_and_splits(
-    tmp_path: Path, both: tuple[Library, Library], pg_url: str
+    tmp_path: Path, both: tuple[Library, Library]
 ) -> None:
-    # More than 1,000 matches: PostgreSQL keeps the total and the facet counts, and ranks them
-    # through its score bounds once a rebuild has made them (lexemes in 2,000 documents).
+    # More than 1,000 matches, keeps and splits re-index hundreds of paragraphs at a time.
     title = "在全县安全生产工作会议上的讲话"
     first = _write(tmp_path / "a.txt", title, _posts(1100, set()))
     second = _write(tmp_path / "b.txt", title, _posts(1100, set(range(1, 1100, 14))))
@@ -315,7 +275,6 @@ def test_kept_totals_facets_and_rankings_follow_keeps_and_splits(
         return lib.search(query).total, page[0], page[2]["genre"], _search(lib, "消防")[0]
 
     def ranked(lib: Library) -> Any:
-        # 安全生产: a word, counted from its documents' bitmap after a rebuild.
         return (
             _search(lib, query)[1],
             _search(lib, "岗位 -消防")[1],
@@ -327,102 +286,63 @@ def test_kept_totals_facets_and_rankings_follow_keeps_and_splits(
     assert same(both, found) == [1100, 1100, [["讲话", 1100]], 0]
     same(both, lambda lib: lib.keep_copy(copy["id"]))
     assert same(both, found) == [1021, 1021, [["讲话", 1021]], 79]
-    # The old text is a copy now: an article again, the index grows past 2,000 documents.
+    # The old text is a copy now: an article again.
     (old,) = same(both, lambda lib: lib.store.merged_copies())
     same(both, lambda lib: lib.split_copy(old["id"]))
     assert same(both, found) == [2121, 2121, [["讲话", 2121]], 79]
     same(both, lambda lib: lib.reindex())
     same(both, ranked)
-    # Documents added (a sync) and replaced (a keep) since the rebuild have no ordinal: the
-    # bounds leave them to SQL, and the replaced ones' bits find nothing.
+    # Documents added (a sync) and replaced (a keep) since the rebuild rank as rebuilt ones.
     third = _write(tmp_path / "c.txt", title, _posts(1100, set(range(5, 1100, 20))))
     same(both, lambda lib: _ingest_each(lib, [third]))
     same(both, ranked)
     (copy,) = same(both, lambda lib: lib.store.merged_copies())
     same(both, lambda lib: lib.keep_copy(copy["id"]))
     assert same(both, found) == [2145, 2145, [["讲话", 2145]], 55]  # merged into article 1
-    with _index(pg_url) as conn:
-        (bounded,) = conn.execute(
-            "SELECT count(*) FROM search_bitmaps WHERE kind = 0 AND term IN ('安全', '责任')"
-        ).fetchone()
-        (unordered,) = conn.execute("SELECT count(*) FROM search_docs WHERE n IS NULL").fetchone()
-    assert bounded == 2 and unordered > 1000
     same(both, ranked)
     for text in ("100号岗位", "消防检查", "确保万无一失 -消防"):
         same(both, lambda lib, text=text: _search(lib, text)[0::2])
 
 
-def test_a_count_made_before_a_keep_is_not_kept_after_it(tmp_path: Path, pg_url: str) -> None:
-    from sucai.search.pg import PgSearchIndex, _plan
-
-    title = "在全县安全生产工作会议上的讲话"
-    first = _write(tmp_path / "a.txt", title, _posts(1100, set()))
-    second = _write(tmp_path / "b.txt", title, _posts(1100, set(range(1, 1100, 14))))
-    query = parse_query("安全生产 责任")
-    with open_library(pg_url) as library:
-        _ingest_each(library, [first, second])
-        (copy,) = library.store.merged_copies()
-        index = library.index
-        assert isinstance(index, PgSearchIndex)
-        # A search whose snapshot is taken before the keep, and counts after it commits.
-        with index.connection(primary=False) as conn, conn.transaction():
-            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            plan = _plan(index, conn, query, index._meta(conn))
-            library.keep_copy(copy.id)
-            assert plan.count(conn, 10)[0] == 1100  # what its snapshot holds, not kept
-        assert library.search(query).total == 1100 - 79
-        assert library.search(query, facets=True).facets["genre"] == [("讲话", 1100 - 79)]
-
-
-def test_a_search_counts_and_ranks_in_one_snapshot(
-    tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+def test_a_server_behind_the_log_leaves_out_hits_whose_text_another_server_replaced(
+    tmp_path: Path, pg_url: str
 ) -> None:
-    """A keep that commits between a search's count and its ranking changes neither (one
-    snapshot); the paragraphs it replaced are gone when the hits are read, and are left out
-    (they were a traceback)."""
-    from sucai.search.pg import EXACT, _Plan
-
+    """Server two has not applied a keep made through server one yet: its index still
+    points at the paragraphs the keep replaced, which are gone from the library. Its hits
+    leave them out (they were a traceback); once it follows the log, it finds the new text."""
     title = "在全县安全生产工作会议上的讲话"
-    first = _write(tmp_path / "a.txt", title, _posts(1100, set()))
-    second = _write(tmp_path / "b.txt", title, _posts(1100, set(range(1, 1100, 14))))
-    # One bigram: counted by its document frequency, which takes no lock a keep waits for.
-    query = parse_query("安全", limit=None)
-    with open_library(pg_url) as library:
-        _ingest_each(library, [first, second])
-        (copy,) = library.store.merged_copies()
-        count, top = _Plan.count, _Plan.top
-        ranked: list[int] = []
-
-        def count_then_keep(plan: _Plan, *args: Any) -> Any:
-            counted = count(plan, *args)
-            library.keep_copy(copy.id)
-            return counted
-
-        def top_seen(plan: _Plan, *args: Any) -> Any:
-            found = top(plan, *args)
-            ranked.append(len(found))
-            return found
-
-        monkeypatch.setattr(_Plan, "count", count_then_keep)
-        monkeypatch.setattr(_Plan, "top", top_seen)
-        found = library.search(query)
-        assert found.total == ranked[0] == 1100 > EXACT  # counted and ranked before the keep
-        assert found.hits == ()  # every paragraph replaced by the kept text's
-        monkeypatch.undo()
-        after = library.search(query)
-        assert after.total == len(after.hits) == 1100 - 79
-        assert library.search(parse_query("安全", limit=5)).hits[0].article_id == copy.article_id
+    first = _write(tmp_path / "a.txt", title, _posts(30, set()))
+    second = _write(tmp_path / "b.txt", title, _posts(30, set(range(1, 30, 4))))
+    with (
+        open_library(pg_url, index_dir=tmp_path / "one") as one,
+        open_library(pg_url, index_dir=tmp_path / "two") as two,
+    ):
+        _ingest_each(one, [first, second])
+        two.sync_index()
+        two.auto_sync = False
+        assert two.search("安全生产").total == 30
+        one.keep_copy(one.store.merged_copies()[0].id)
+        stale = two.search(parse_query("安全生产", limit=None))
+        assert stale.total == 30 and stale.hits == ()  # every paragraph was replaced
+        assert two.sync_index() == 1
+        assert two.search("安全生产").total == 30 - 8 == one.search("安全生产").total
+        assert two.search("消防检查").total == 8
 
 
 def test_other_servers_show_the_kept_title_without_a_restart(tmp_path: Path, pg_url: str) -> None:
     """Each server keeps article heads for its searches; a keep through one server changes
     a title, and the next search through another server must show the new one."""
     first, second, _ = _speech_variants(tmp_path)
-    with open_library(pg_url) as one, open_library(pg_url) as two:
+    with (
+        open_library(pg_url, index_dir=tmp_path / "one") as one,
+        open_library(pg_url, index_dir=tmp_path / "two") as two,
+    ):
         _ingest_each(one, [first, second])
+        two.sync_index()
         reader = two.reader()
         (before,) = {hit.title for hit in reader.search("稳中求进工作总基调").hits}
         assert before == "在全县经济工作会议上的讲话"
         one.keep_copy(one.store.merged_copies()[0].id)
+        assert two.sync_index() == 1  # what the server's follower does every second
         (after,) = {hit.title for hit in reader.search("稳中求进工作总基调").hits}
         assert after == "坚定信心真抓实干奋力推动县域经济高质量发展"

@@ -276,41 +276,40 @@ def test_a_restart_under_load_gives_answers_or_clear_errors_only(
 
 
 def test_searches_survive_a_database_restart_and_fail_clearly_while_it_is_down(
-    cluster: PgCluster, faulty: PostgresStore
+    cluster: PgCluster, faulty: PostgresStore, tmp_path: Path
 ) -> None:
-    from sucai.search.pg import PgSearchIndex
+    from sucai.library import Library
+    from sucai.search.index import SearchIndex
     from sucai.search.query import parse_query
 
     ingest(faulty, [SEED])
-    index = PgSearchIndex(cluster.url_of("lib"), timeout=1)
-    try:
-        index.sync(faulty)
-        query = parse_query("精准招商", limit=3)
-        before = index.search(faulty, query, facets=True)
-        assert before.total > 0 and before.hits[0].article_id == 2
-        cluster.restart()
-        # The pooled connections are dead: each is tried before use and replaced.
-        assert index.search(faulty, query, facets=True) == before
-        assert index.similar(faulty, 2, limit=3)
-        cluster.stop()
-        began = time.monotonic()
-        with pytest.raises(StoreUnavailableError, match=r"search index at 127\.0\.0\.1:\d+/lib"):
-            index.search(faulty, query)
-        with pytest.raises(StoreUnavailableError):
-            index.indexed_up_to()
-        assert time.monotonic() - began < 10
-        cluster.start()
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                assert index.search(faulty, query, facets=True) == before
-                break
-            except StoreUnavailableError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-    finally:
-        index.close()
+    library = Library(faulty, SearchIndex(tmp_path / "search"))
+    library.sync_index()
+    query = parse_query("精准招商", limit=3)
+    before = library.search(query, facets=True)
+    assert before.total > 0 and before.hits[0].article_id == 2
+    cluster.restart()
+    # The pooled connections are dead: each is tried before use and replaced.
+    assert library.search(query, facets=True) == before
+    assert library.similar(2, limit=3)
+    cluster.stop()
+    began = time.monotonic()
+    # The index is on this server, but hits are read from the library: a clear error.
+    with pytest.raises(StoreUnavailableError, match=r"server at 127\.0\.0\.1:\d+/lib"):
+        library.search(query)
+    with pytest.raises(StoreUnavailableError):
+        library.sync_index()
+    assert time.monotonic() - began < 10
+    cluster.start()
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            assert library.search(query, facets=True) == before
+            break
+        except StoreUnavailableError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 def test_a_postgresql_url_is_kept_whole_by_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:

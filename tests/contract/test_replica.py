@@ -1,5 +1,5 @@
 """A primary and a streaming replica on loopback (issue 7): imports go to the primary,
-reads and searches come from the replica."""
+reads come from the replica, and each server's own search index is fed from the primary."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from sucai.errors import StoreUnavailableError
 from sucai.library import Library, open_library
-from sucai.search.pg import PgSearchIndex
+from sucai.search.index import SearchIndex
 from sucai.search.query import parse_query
 from sucai.store.postgres import PostgresStore
 from tests.conftest import SEED
@@ -19,6 +19,7 @@ from tests.pgserver import PgCluster, cluster_folder, find_bindir
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
 pytestmark = pytest.mark.slow
 
@@ -53,17 +54,16 @@ def _caught_up(primary: PgCluster, replica: PgCluster, seconds: float = 30) -> N
 
 
 def test_material_imported_on_the_primary_is_read_from_the_replica(
-    clusters: tuple[PgCluster, PgCluster],
+    clusters: tuple[PgCluster, PgCluster], tmp_path: Path
 ) -> None:
     primary, replica = clusters
     assert replica.psql("SELECT pg_is_in_recovery()") == "t"
     store = PostgresStore(primary.url_of("lib"), read_url=replica.url_of("lib"), timeout=1)
-    primary_index = PgSearchIndex(primary.url_of("lib"))
-    replica_index = PgSearchIndex(replica.url_of("lib"))
+    library = Library(store, SearchIndex(tmp_path / "search"))
     try:
         _caught_up(primary, replica)  # the schema the store just created
-        # The library imports and indexes on the primary; the index's tables replicate too.
-        report = Library(store, primary_index).ingest([SEED])
+        # The library imports on the primary, and its index takes the change log from there.
+        report = library.ingest([SEED])
         assert report.new_articles == 7
         _caught_up(primary, replica)
         assert store.count_articles() == 7
@@ -73,25 +73,26 @@ def test_material_imported_on_the_primary_is_read_from_the_replica(
         # The reads really come from the replica: they go on while the primary is down,
         # and writes (and what must see the latest writes) fail with a clear error.
         primary.stop()
+        library.auto_sync = False
         assert store.count_articles() == 7
         assert [a.id for a in store.list_articles()] == list(range(1, 8))
         assert store.get_article(2) == article
-        page = replica_index.search(store, parse_query("精准招商"))
+        page = library.search(parse_query("精准招商"))
         assert page.total > 0 and page.hits[0].article_id == 2
         with pytest.raises(StoreUnavailableError, match=rf"127\.0\.0\.1:{primary.port}/lib"):
             store.add_login_attempt("甲", "1", "2026", False)
         with pytest.raises(StoreUnavailableError):
             store.list_users()
+        with pytest.raises(StoreUnavailableError, match=rf"127\.0\.0\.1:{primary.port}/lib"):
+            library.sync_index()
     finally:
-        primary_index.close()
-        replica_index.close()
-        store.close()
+        library.close()
         if not primary.running:
             primary.start()
 
 
-def test_a_library_opened_with_a_read_url_searches_on_the_replica(
-    clusters: tuple[PgCluster, PgCluster], monkeypatch: pytest.MonkeyPatch
+def test_a_library_opened_with_a_read_url_searches_with_the_replica(
+    clusters: tuple[PgCluster, PgCluster], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     from sucai.web import WebSettings
     from sucai.web.app import app_from_environment, settings_to_environment
@@ -99,22 +100,26 @@ def test_a_library_opened_with_a_read_url_searches_on_the_replica(
 
     primary, replica = clusters
     query = parse_query("精准招商", limit=3)
-    with open_library(primary.url_of("lib"), read_url=replica.url_of("lib")) as library:
-        assert isinstance(library.index, PgSearchIndex)
-        assert library.index.read_url == replica.url_of("lib")
-        library.ingest([SEED])  # nothing new if the first test ran; the index is synced
+    monkeypatch.setenv("SUCAI_INDEX_DIR", str(tmp_path / "index"))
+    with open_library(
+        primary.url_of("lib"), read_url=replica.url_of("lib"), index_dir=tmp_path / "index"
+    ) as library:
+        library.ingest([SEED])  # nothing new if the first test ran; the index is built
         _caught_up(primary, replica)
         page = library.search(query, facets=True)
         assert page.total > 0 and page.hits[0].article_id == 2
         assert sum(n for _, n in page.facets["genre"]) == page.total
-        # ``sucai serve --workers N``: each worker opens its library with the read URL.
-        settings = WebSettings(db=primary.url_of("lib"), db_read=replica.url_of("lib"))
+        # ``sucai serve --workers N``: each worker opens its library with the read URL and
+        # this server's index folder.
+        settings = WebSettings(
+            db=primary.url_of("lib"), db_read=replica.url_of("lib"), index_dir=tmp_path / "index"
+        )
         for name, value in settings_to_environment(settings).items():
             monkeypatch.setenv(name, value)
         app = app_from_environment()
         worker = app.state.library
         assert worker.store.read_url == replica.url_of("lib")
-        assert worker.index.read_url == replica.url_of("lib")
+        assert worker.index.path == tmp_path / "index"
         readers: Readers = app.state.readers
         primary.stop()
         try:
@@ -124,9 +129,9 @@ def test_a_library_opened_with_a_read_url_searches_on_the_replica(
             found = asyncio.run(readers.run(lambda reader: reader.search(query, facets=True)))
             assert found == page
             with pytest.raises(StoreUnavailableError, match=rf"127\.0\.0\.1:{primary.port}/lib"):
-                library.index.sync(library.store)
+                library.sync_index()
         finally:
             primary.start()
-        readers.close()  # the readers share the worker's pools and index: still open
+        readers.close()  # the readers share the worker's store and index: still open
         assert worker.search(query) == library.search(query)
         worker.close()

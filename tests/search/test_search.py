@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -22,7 +24,6 @@ from tests.conftest import CORPUS, SEED
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from pathlib import Path
 
     from sucai import Library
 
@@ -215,18 +216,29 @@ def test_the_index_is_rebuilt_when_missing_or_stale(tmp_path: Path) -> None:
         assert lib.search("营商").total == 1
         index_dir = lib.index.path
     # Deleted: rebuilt on the next search.
-    import shutil
-
     shutil.rmtree(index_dir)
     with open_library(db) as lib:
         assert lib.search("营商").total == 1
-    # From another tokenizer: rebuilt.
-    meta = index_dir / "sucai-index.json"
-    meta.write_text(meta.read_text().replace('"tokenizer": "', '"tokenizer": "old-'))
+        assert lib.index.applied() == lib.store.last_change() > 0
+    # From another tokenizer: rebuilt, as a new generation beside the old one.
+    (current,) = index_dir.glob("g*/meta.json")
+    current.write_text(current.read_text().replace('"tokenizer": "', '"tokenizer": "old-'))
     with open_library(db) as lib:
-        assert lib.index.indexed_up_to() is None
         assert lib.search("营商").total == 1
-        assert lib.index.indexed_up_to() == 1
+        (rebuilt,) = index_dir.glob("g*/meta.json")
+        assert rebuilt != current and '"tokenizer": "old-' not in rebuilt.read_text()
+    # Another library's file in its place: rebuilt from it.
+    other = tmp_path / "b.txt"
+    other.write_text("关于乡村振兴的意见\n全面推进乡村振兴。\n", encoding="utf-8")
+    with open_library(tmp_path / "y.db") as lib:
+        lib.ingest([other])
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+        if Path(f"{tmp_path / 'y.db'}{suffix}").exists():
+            shutil.copy(f"{tmp_path / 'y.db'}{suffix}", f"{db}{suffix}")
+    with open_library(db) as lib:
+        assert lib.search("营商").total == 0
+        assert lib.search("乡村振兴").total == 1
 
 
 def test_the_segmenter_may_be_first_used_by_several_threads_at_once() -> None:
@@ -305,7 +317,11 @@ def test_hits_of_equal_score_come_in_library_order_on_every_page(tmp_path: Path)
     with open_library(tmp_path / "x.db") as lib:
         for draft in files:  # one commit, so one segment, each
             lib.ingest([draft])
-        lib.index.refresh(lib.store, [1, 2])
+        # A change to the first two articles (as ``duplicates --keep`` makes) re-indexes them
+        # into the newest segment.
+        with lib.store.atomic():
+            lib.store.db.execute("UPDATE articles SET title = title WHERE id IN (1, 2)")  # type: ignore[attr-defined]
+        assert lib.index.sync(lib.store) == 2
         every = lib.search(parse_query("乡村振兴", limit=None))
         assert every.total == 8
         assert len({h.score for h in every.hits}) == 1

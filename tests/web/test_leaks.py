@@ -136,15 +136,45 @@ def test_members_receive_the_paid_text_the_walk_looks_for(
     assert len(shown) == len(sentences)
 
 
-def test_a_paid_search_hit_is_counted_but_has_no_text(
+def test_a_visitors_search_neither_shows_nor_counts_paid_matches(
     app_client: TestClient, library: Library
 ) -> None:
     sentence = paid_only_sentences(library)[0]
-    visitor = app_client.get("/search.json", params={"q": sentence[:8]}).json()
+    visitor = app_client.get("/search.json", params={"q": sentence[:8], "facets": "1"}).json()
+    page = app_client.get("/search", params={"q": sentence[:8]}).text
     sign_in(app_client, "member")
-    member = app_client.get("/search.json", params={"q": sentence[:8]}).json()
-    assert visitor["total"] == member["total"] > 0
-    locked = [h for h in visitor["hits"] if h["paid"]]
-    assert locked
-    assert all(h["text"] == "" and h["highlights"] == [] for h in locked)
-    assert any(h["paid"] and h["text"] for h in member["hits"])
+    member = app_client.get("/search.json", params={"q": sentence[:8], "facets": "1"}).json()
+    assert visitor["total"] == 0 and visitor["hits"] == []
+    assert all(counts == [] for counts in visitor["facets"].values())
+    assert "会员可检索全文" in page
+    assert member["total"] > 0 and any(h["paid"] and h["text"] for h in member["hits"])
+
+
+def test_a_visitor_sees_how_many_paragraphs_are_paid_but_not_their_structure(
+    app_client: TestClient, library: Library
+) -> None:
+    headings = entries = 0
+    for article in library.articles():
+        paid = {p.index for p in article.paragraphs if p.paid}
+        if not paid:
+            continue
+        headings += sum(1 for p in article.paragraphs if p.paid and p.heading)
+        entries += sum(1 for e in article.outline if e.paragraph in paid)
+        shown = app_client.get(f"/article/{article.id}.json").json()
+        paragraphs = {p["index"]: p for p in shown["paragraphs"]}
+        assert len(paragraphs) == len(article.paragraphs)
+        for index in paid:
+            assert paragraphs[index] == {
+                **paragraphs[index],
+                "text": "",
+                "paid": True,
+                "heading": 0,
+                "section": None,
+            }
+        assert all(e["paragraph"] not in paid for e in shown["outline"])
+        kept = {e["index"] for e in shown["outline"]}
+        sections = {p["section"] for p in shown["paragraphs"]} - {None}
+        assert sections <= kept
+        assert all(e["parent"] is None or e["parent"] in kept for e in shown["outline"])
+    # The seed's paid part has heading lines and outline entries, all withheld above.
+    assert headings >= 3 and entries >= 30

@@ -17,9 +17,8 @@ Method
    becomes one OR-query of its 16 rarest character bigrams (document frequency from the
    index), ranked by BM25; the best 8 paragraphs of each query are candidates. A copied
    sentence keeps most of its rare bigrams through light edits, so its source ranks first.
-   Both indexes answer this (:class:`~sucai.check.engine.CandidateIndex`): tantivy's ``bi``
-   field, and PostgreSQL's ``search_terms`` and ``grams`` (all lookups in one statement),
-   so a SQLite and a PostgreSQL library of the same files give the same report.
+   The index is the same on every server (:class:`~sucai.check.engine.CandidateIndex`), so
+   a SQLite and a PostgreSQL library of the same files give the same report.
 3. **Align** (:mod:`sucai.check.align`): 4-character seeds shared by the draft and a candidate
    are merged along diagonals into exact runs, and runs are chained when the gaps between
    them are at most 6 characters in both texts — one inserted, deleted or changed character,
@@ -33,8 +32,10 @@ Method
    (``[1]``, ``①``, Markdown ``>``) count as copied but not for the ratio without quotes.
 
 The denominator of every ratio is all counted characters of the draft, stock phrases included.
-Library paragraphs in the paid part are matched like any other; who may *read* their text in
-a report is decided by the web app (:func:`sucai.web.access.redact_report`).
+Library paragraphs in the paid part are matched for those who may read them (members, admins,
+the operator's command line). A visitor's draft is checked against the free index and free
+paragraphs only (issue 15): paid text takes no part, so the report cannot tell whether a paid
+paragraph holds a string.
 """
 
 from __future__ import annotations

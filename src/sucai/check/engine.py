@@ -28,9 +28,11 @@ _HITS_PER_CHUNK: Final = 8
 
 
 class CandidateIndex(Protocol):
-    """What 查重 asks of a search index: the tantivy one
-    (:class:`~sucai.search.index.SearchIndex`) and the PostgreSQL one
-    (:class:`~sucai.search.pg.PgSearchIndex`) both answer it, from the same statistics."""
+    """What 查重 asks of a search index (:class:`~sucai.search.index.IndexView`): the full
+    index, or the free one of a viewer who may not read the paid part."""
+
+    #: Whether the index holds the paid part.
+    paid: bool
 
     def bigram_doc_freqs(self, grams: Sequence[str]) -> dict[str, int]:
         """How many documents (paragraphs, titles, outline entries) hold each folded
@@ -91,7 +93,8 @@ def check_paragraphs(
 
     Args:
         store: the library.
-        index: its search index (up to date): tantivy's or PostgreSQL's.
+        index: its search index (up to date). A draft checked against the free index is
+            compared with free paragraphs only: the report is a function of the free text.
         paragraphs: the draft, one string per paragraph.
         stock: stock phrases that never count as copied.
         min_span: the shortest span counted, in counted characters (≥ 5).
@@ -108,6 +111,10 @@ def check_paragraphs(
     ]
     seeds = DraftIndex([d.text for d in drafts])
     rows = store.paragraphs_by_rowid(_candidates(index, [d.folded for d in drafts]))
+    if not index.paid:
+        # The free index holds no paid paragraph; one that became paid since it was read
+        # is left out here.
+        rows = {rowid: row for rowid, row in rows.items() if not row.paid}
 
     found: list[tuple[Chain, ParagraphRow, Compact]] = []
     for row in rows.values():

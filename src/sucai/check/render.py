@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 
 __all__ = ["report_css", "report_docx", "report_html", "write_docx", "write_html"]
 
-LOCKED_TEXT: Final = "（会员内容：开通会员后可查看来源原文）"
 _DOCX_FILL: Final = {"high": "FFB3B3", "medium": "FFD59E", "low": "BFE8C0"}
 
 
@@ -92,11 +91,7 @@ def _paragraph_html(
             where = f"第{span.paragraph_index + 1}段"
             href = link(span) if link else ""
             head = f'<a href="{escape(href)}">{label}</a>' if href else str(label)
-            source = (
-                f'<span class="ck-locked">{escape(LOCKED_TEXT)}</span>'
-                if span.locked
-                else f"“{escape(span.source_text)}”"
-            )
+            source = f"“{escape(span.source_text)}”"
             out.append(
                 f"<li>{head} · {where} · {span.chars} 字"
                 + (f"（引用 {span.quoted} 字）" if span.quoted else "")

@@ -45,10 +45,9 @@ class MatchSpan:
         chars: counted characters (CJK, letters, digits) of the span that count as copied
             — stock phrases inside it excluded.
         quoted: how many of ``chars`` lie inside quotation marks or a marked citation.
-        source_text: the source paragraph's text in the span, as stored; empty when the
-            viewer may not read it (see ``locked``).
-        paid: the source paragraph is in the paid part of its article.
-        locked: ``source_text`` was withheld from this viewer (a paid paragraph).
+        source_text: the source paragraph's text in the span, as stored.
+        paid: the source paragraph is in the paid part of its article (only a viewer who may
+            read it gets such a span: a visitor's draft is checked against the free text).
     """
 
     start: int
@@ -61,7 +60,6 @@ class MatchSpan:
     quoted: int
     source_text: str
     paid: bool
-    locked: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ from sucai.search.tokenize import SPACE, index_text, word_tokens
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
-    from sucai.search.index import SearchIndex
+    from sucai.search.index import IndexView
     from sucai.search.query import Query
     from sucai.store import ArticleSummary, Store
 
@@ -195,18 +195,20 @@ def _count(result: tantivy.SearchResult) -> int:
     return int(getattr(result, "count", 0) or 0)
 
 
-def search(store: Store, index: SearchIndex, query: Query, *, facets: bool = False) -> SearchPage:
+def search(store: Store, view: IndexView, query: Query, *, facets: bool = False) -> SearchPage:
     """Run a query: exact total, the requested page of hits, best first, with highlights.
 
     Args:
         store: the library.
-        index: its search index.
+        view: the index to search: the full one, or the free one of a viewer who may not read
+            the paid part (whose paid paragraphs take no part at all: not in hits, totals,
+            facets or the ranking's statistics).
         query: what to find.
         facets: also count all matches per genre, role, year and source (the same pass over the
             matches gives the total, so the page of hits is found without counting again).
     """
-    searcher = index.searcher()
-    built = build_query(index.schema, query)
+    searcher = view.searcher()
+    built = build_query(view.schema, query)
     counts: dict[str, list[tuple[str, int]]] = {}
     total = -1
     if facets:
@@ -245,19 +247,21 @@ def search(store: Store, index: SearchIndex, query: Query, *, facets: bool = Fal
         (float(hits[i][0]), rids[i], aids[i], positions[i])
         for i in order[query.offset : query.offset + limit]
     ]
-    return SearchPage(total, tuple(build_hits(store, query, ranked)), query, counts)
+    return SearchPage(total, tuple(build_hits(store, query, ranked, paid=view.paid)), query, counts)
 
 
 def build_hits(
-    store: Store, query: Query, ranked: list[tuple[float, int, int, int]]
+    store: Store, query: Query, ranked: list[tuple[float, int, int, int]], *, paid: bool
 ) -> list[SearchHit]:
     """The hits of ``ranked`` ``(score, paragraph rowid, article id, position)`` rows, in
     order: their text (the paragraph, the title, or the outline heading by ``query.scope``),
-    highlights and outline paths — what every search backend shows the same way.
+    highlights and outline paths.
 
     A paragraph hit (scope ``all``) may give article id 0: its row names the article. A hit
     whose paragraph, heading or article is gone from the library since the index was read
-    (another server kept a copy's text or deleted the article meanwhile) is left out.
+    (another server kept a copy's text or deleted the article meanwhile) is left out. Unless
+    ``paid``, a hit in the paid part (one the index had before the paragraph became paid) is
+    left out too, and outline paths leave out the headings standing on paid paragraphs.
     """
     paragraphs = store.paragraphs_by_rowid([rid for _, rid, _, _ in ranked if rid])
     ranked = [
@@ -274,7 +278,7 @@ def build_hits(
             continue
         section: int | None
         if query.scope == "title":
-            text, index_in_article, paid, section = head.title, None, False, None
+            text, index_in_article, paid_hit, section = head.title, None, False, None
         elif query.scope == "outline":
             heading = store.outline_path(aid, pos)
             if not heading:
@@ -282,14 +286,18 @@ def build_hits(
             row = paragraphs.get(rid)
             text = heading[-1][0]
             index_in_article = row.index if row else None
-            paid = row.paid if row else False
+            paid_hit = row.paid if row else False
             section = pos
         else:
             row = paragraphs.get(rid)
             if row is None:
                 continue
-            text, index_in_article, paid, section = row.text, row.index, row.paid, row.section
+            text, index_in_article, paid_hit, section = row.text, row.index, row.paid, row.section
+        if paid_hit and not paid:
+            continue
         path = store.outline_path(aid, section) if section is not None else ()
+        if not paid:
+            path = tuple(entry for entry in path if not entry[1])
         hits.append(
             SearchHit(
                 article_id=aid,
@@ -301,8 +309,8 @@ def build_hits(
                 text=text,
                 highlights=tuple(find_spans(text, folded_terms)),
                 outline_path=tuple(text for text, _ in path),
-                outline_paid=tuple(paid for _, paid in path),
-                paid=paid,
+                outline_paid=tuple(flag for _, flag in path),
+                paid=paid_hit,
                 score=score,
             )
         )
@@ -340,18 +348,21 @@ def similar_words(
     article_id: int,
     doc_freqs: Callable[[list[str]], dict[str, int]],
     documents: int,
+    *,
+    paid: bool,
 ) -> dict[str, int]:
     """The most distinctive segmenter words of an article, best first, with their document
     frequencies: tf·idf over ``documents``, words found in one document or none left out.
 
-    Both search backends choose "similar materials" by these words; ``doc_freqs`` is a
-    backend's lookup of many words at once.
+    ``doc_freqs`` looks up many words at once; unless ``paid``, the article's paid paragraphs
+    are left out.
 
     Raises:
         NotFoundError: no article has this id.
     """
     article = store.get_article(article_id)
-    text = index_text(article.title + "\n" + "\n".join(p.text for p in article.paragraphs))
+    body = "\n".join(p.text for p in article.paragraphs if paid or not p.paid)
+    text = index_text(article.title + "\n" + body)
     counts = Counter(word_tokens(text).split())
     frequencies = doc_freqs(list(counts))
     weights = {
@@ -376,36 +387,38 @@ def similar_articles(
     return [Similar(summaries[a], totals[a]) for a in ranked]
 
 
-def similar(store: Store, index: SearchIndex, article_id: int, *, limit: int = 10) -> list[Similar]:
+def similar(store: Store, view: IndexView, article_id: int, *, limit: int = 10) -> list[Similar]:
     """Articles most like ``article_id``: BM25 over its most distinctive words, per article.
 
     The words are the article's segmenter words weighted by tf·idf; paragraphs matching them
-    are scored by the index and their best three scores summed per article.
+    are scored by the index and their best three scores summed per article. In the free view,
+    only free text chooses the words and is matched.
 
     Raises:
         NotFoundError: no article has this id.
     """
-    searcher = index.searcher()
+    searcher = view.searcher()
     chosen = similar_words(
         store,
         article_id,
         lambda words: {w: searcher.doc_freq("words", w) for w in words},
         searcher.num_docs,
+        paid=view.paid,
     )
     if not chosen:
         return []
     should, must, must_not = tantivy.Occur.Should, tantivy.Occur.Must, tantivy.Occur.MustNot
     words = tantivy.Query.boolean_query(
         [
-            (should, tantivy.Query.term_query(index.schema, "words", w, index_option="freq"))
+            (should, tantivy.Query.term_query(view.schema, "words", w, index_option="freq"))
             for w in chosen
         ]
     )
     query = tantivy.Query.boolean_query(
         [
-            (must, tantivy.Query.term_query(index.schema, "kind", KIND_PARAGRAPH)),
+            (must, tantivy.Query.term_query(view.schema, "kind", KIND_PARAGRAPH)),
             (must, words),
-            (must_not, tantivy.Query.term_query(index.schema, "aid", article_id)),
+            (must_not, tantivy.Query.term_query(view.schema, "aid", article_id)),
         ]
     )
     result = searcher.search(query, SIMILAR_POOL, count=False)

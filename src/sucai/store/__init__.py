@@ -721,7 +721,23 @@ class Store(Protocol):
         ...
 
     def index_articles(self, article_ids: list[int]) -> list[IndexArticle]:
-        """What the search index needs of these articles (missing ids are left out)."""
+        """What the search index needs of these articles, in id order (missing ids are left
+        out). Give a few hundred at a time: they are read at once."""
+        ...
+
+    # --- the change log (issue 17) ---------------------------------------------------------------
+
+    def library_id(self) -> str:
+        """The random id the library was given when it was created."""
+        ...
+
+    def last_change(self) -> int:
+        """The number of the latest change in the change log (0 when none)."""
+        ...
+
+    def changed_articles(self, after: int, upto: int) -> list[int]:
+        """The articles changed by the log's changes ``after < seq <= upto``, each once, in
+        id order."""
         ...
 
 

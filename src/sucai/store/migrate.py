@@ -68,7 +68,8 @@ _KEY: Final = {
 
 #: Tables that are not library data: the schema's own bookkeeping, and search indexes,
 #: which are rebuilt from the data.
-_NOT_DATA: Final = ("_sucai_migrations", "sqlite_", "search_")
+#: The change log is not copied either: the copy's triggers write its own as it fills.
+_NOT_DATA: Final = ("_sucai_migrations", "sqlite_", "changes")
 
 #: Rows the tables with an identity column continue from after a copy into PostgreSQL.
 _IDENTITY: Final = (
@@ -315,9 +316,11 @@ def _copy(
     with dst.transaction():
         for table, columns in TABLES:
             if table == "meta":
-                # The target's own schema_version stands; copy any other settings.
+                # The target's own schema_version and library_id (a copy is another
+                # library, with its own search index) stand; copy any other settings.
                 rows = [r for b in src.rows(table, columns, batch) for r in b]
-                dst.write(table, columns, [r for r in rows if r[0] != "schema_version"])
+                own = ("schema_version", "library_id")
+                dst.write(table, columns, [r for r in rows if r[0] not in own])
                 continue
             for rows in src.rows(table, columns, batch):
                 dst.write(table, columns, rows)

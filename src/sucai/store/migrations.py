@@ -5,6 +5,7 @@ Add a new decorated function for every schema change; never edit one that has sh
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
@@ -321,6 +322,44 @@ def m007_article_source(db: sqlite3.Connection) -> None:
         ));
         """,
     )
+
+
+@migration
+def m008_change_log(db: sqlite3.Connection) -> None:
+    """The change log (issue 17): every change to what search shows, in commit order.
+
+    Each server keeps its own search index as a cache of the library and applies the log's
+    new rows to it (:meth:`sucai.search.index.SearchIndex.sync`). Triggers write the log in the
+    transaction of the change itself, whatever code makes it: an article added, replaced
+    (a kept copy), deleted, or a paragraph's text or paid flag changed. ``op`` is ``add``,
+    ``change`` or ``delete``; ``at`` the UTC time (ISO 8601). ``meta.library_id`` names the
+    library, so that an index of another library (a replaced file) is not taken for its own.
+    """
+    db.execute("INSERT INTO meta (key, value) VALUES ('library_id', ?)", (uuid.uuid4().hex,))
+    db.execute(
+        "CREATE TABLE changes ("
+        "seq INTEGER PRIMARY KEY AUTOINCREMENT, "
+        "article_id INTEGER NOT NULL, "
+        "op TEXT NOT NULL CHECK (op IN ('add', 'change', 'delete')), "
+        "at TEXT NOT NULL)"
+    )
+    now = "strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')"
+    # A trigger's body holds semicolons: each is one statement (not split by _run).
+    for name, event, row, op in (
+        ("changes_article_add", "INSERT ON articles", "NEW.id", "add"),
+        ("changes_article_change", "UPDATE ON articles", "NEW.id", "change"),
+        ("changes_article_delete", "DELETE ON articles", "OLD.id", "delete"),
+        (
+            "changes_paragraph",
+            "UPDATE OF text, paid, heading, section ON paragraphs",
+            "NEW.article_id",
+            "change",
+        ),
+    ):
+        db.execute(
+            f"CREATE TRIGGER {name} AFTER {event} BEGIN "
+            f"INSERT INTO changes (article_id, op, at) VALUES ({row}, '{op}', {now}); END"
+        )
 
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)

@@ -714,17 +714,43 @@ class PostgresStore:
             after = high
 
     def index_articles(self, article_ids: list[int]) -> list[IndexArticle]:
-        """What the search index needs of these articles (missing ids are left out)."""
-        out: list[IndexArticle] = []
-        for article_id in article_ids:
-            heads = self._fetch(
-                "SELECT id, title, role, genre, year, source FROM articles WHERE id = %s",
-                (article_id,),
-                primary=True,
-            )
-            if heads:
-                out += self._index_batch(heads, "article_id = %s", [article_id])
-        return out
+        """What the search index needs of these articles, in id order (missing ids are left
+        out). Give a few hundred at a time: they are read at once."""
+        ids = sorted(set(article_ids))
+        heads = self._fetch(
+            "SELECT id, title, role, genre, year, source FROM articles "
+            "WHERE id = ANY(%s::bigint[]) ORDER BY id",
+            (ids,),
+            primary=True,
+        )
+        if not heads:
+            return []
+        return self._index_batch(heads, "article_id = ANY(%s::bigint[])", [ids])
+
+    # --- the change log (issue 17) -------------------------------------------------------------
+    # Read from the primary, as the articles the search index takes in: a server applies the
+    # changes with the text they made, never a replica's older rows.
+
+    def library_id(self) -> str:
+        """The random id the library was given when it was created: a search index built from
+        another library (a copy made by ``sucai migrate``) is rebuilt."""
+        rows = self._fetch("SELECT value FROM meta WHERE key = 'library_id'", (), primary=True)
+        return str(rows[0][0])
+
+    def last_change(self) -> int:
+        """The number of the latest change in the change log (0 when none)."""
+        return self._count("SELECT coalesce(max(seq), 0) FROM changes", primary=True)
+
+    def changed_articles(self, after: int, upto: int) -> list[int]:
+        """The articles changed by the log's changes ``after < seq <= upto``, each once, in
+        id order."""
+        rows = self._fetch(
+            "SELECT DISTINCT article_id FROM changes WHERE seq > %s AND seq <= %s "
+            "ORDER BY article_id",
+            (after, upto),
+            primary=True,
+        )
+        return [int(r[0]) for r in rows]
 
     def _index_batch(
         self, heads: list[tuple[Any, ...]], clause: str, params: list[Any]

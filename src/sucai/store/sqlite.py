@@ -576,16 +576,43 @@ class SqliteStore:
             after = high
 
     def index_articles(self, article_ids: list[int]) -> list[IndexArticle]:
-        """What the search index needs of these articles (missing ids are left out)."""
+        """What the search index needs of these articles, in id order (missing ids are left
+        out). Give a few hundred at a time: they are read at once."""
+        ids = sorted(set(article_ids))
         out: list[IndexArticle] = []
-        for article_id in article_ids:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
             heads = self.db.execute(
-                "SELECT id, title, role, genre, year, source FROM articles WHERE id = ?",
-                (article_id,),
+                "SELECT id, title, role, genre, year, source FROM articles "
+                f"WHERE id IN ({marks}) ORDER BY id",
+                chunk,
             ).fetchall()
             if heads:
-                out += self._index_batch(heads, "article_id = ?", [article_id])
+                out += self._index_batch(heads, f"article_id IN ({marks})", chunk)
         return out
+
+    # --- the change log (issue 17) -------------------------------------------------------------
+
+    def library_id(self) -> str:
+        """The random id the library was given when it was created: a search index built from
+        another library (a replaced file, a copy made by ``sucai migrate``) is rebuilt."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'library_id'").fetchone()
+        return str(row[0])
+
+    def last_change(self) -> int:
+        """The number of the latest change in the change log (0 when none)."""
+        return int(self.db.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0])
+
+    def changed_articles(self, after: int, upto: int) -> list[int]:
+        """The articles changed by the log's changes ``after < seq <= upto``, each once, in
+        id order."""
+        rows = self.db.execute(
+            "SELECT DISTINCT article_id FROM changes WHERE seq > ? AND seq <= ? "
+            "ORDER BY article_id",
+            (after, upto),
+        )
+        return [int(r[0]) for r in rows]
 
     def _index_batch(
         self, heads: list[tuple[Any, ...]], clause: str, params: list[Any]

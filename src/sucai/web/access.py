@@ -1,92 +1,98 @@
-"""What a viewer may receive: the ONE place where paid text is withheld (issue 4).
+"""What a viewer may receive: the ONE place where paid text is withheld (issues 4 and 15).
 
-Every handler passes articles and search pages through :func:`redact_article` and
-:func:`redact_page` before rendering them as HTML, JSON or a download, so templates, JSON
-shapes and download formats never see the text of a paid paragraph unless the viewer may
-read it. Nothing else carries paragraph text: browse pages and "similar materials" hold
-article summaries only (title, role, genre, dates, counts), and error messages are written by
-the handlers without quoting articles.
+The rule: what a viewer who may not read the paid part (a visitor, a member whose tier has
+expired) receives is a function of the free text alone — hits, totals, facets, highlights,
+the ranking of free hits, similar articles, outline and title search, 查重 reports, exports
+and error messages. Handlers reach the library's text only through this module:
 
-A viewer who may not read paid text (a visitor, a member whose tier has expired) gets:
+* :func:`search`, :func:`similar` and :func:`check` ask the library to search and compare
+  with the **free index** for such a viewer (:mod:`sucai.search.index`): paid paragraphs take
+  no part at all — not in hits, totals or facets, not in the BM25 statistics that rank the
+  free hits, not in a 查重 report. Nothing answers "does paid paragraph X contain S?".
+* :func:`article` empties the text of paid paragraphs (the paragraphs stay, so the page can
+  say how many there are — their number is not secret), clears their heading level and
+  section, leaves out the outline entries standing on them, and points a free paragraph's
+  section at its nearest free heading. Baskets and downloads use it too.
 
-* articles with the text of paid paragraphs emptied (the paragraphs stay, so the page can say
-  how many there are) and outline entries standing on paid paragraphs replaced by
-  :data:`PAID_PLACEHOLDER`;
-* search hits in paid paragraphs with no text and no highlights (they are still counted, so
-  the total is the same for everyone), and paid headings in any hit's outline path replaced;
-* 查重 reports whose spans in paid paragraphs keep the article, paragraph index and offsets
-  but not the source text (:func:`redact_report`; the draft is the viewer's own text).
+For everyone who may read the paid part (members, admins) every answer is the library's own.
+A test (``tests/web/test_leaks.py``) replaces every paid paragraph's text with other text of
+the same length and asserts that every route answers a visitor byte for byte the same.
+
+What a visitor can still learn, by design: an article's title, role, genre, date, source and
+length in characters, how many of its paragraphs are paid, and the index of outline entries
+after the paid part (see docs/security.md).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from sucai.check import OverlapReport
+    from sucai.library import Library
     from sucai.models import Article
-    from sucai.search.engine import SearchHit, SearchPage
+    from sucai.search.engine import SearchPage, Similar
+    from sucai.search.query import Query
     from sucai.users import Account
 
-__all__ = ["PAID_PLACEHOLDER", "redact_article", "redact_page", "redact_report"]
+__all__ = ["article", "check", "redact_article", "search", "similar"]
 
-PAID_PLACEHOLDER: Final = "（会员内容）"
+
+def search(library: Library, account: Account, query: Query, *, facets: bool) -> SearchPage:
+    """Search as ``account`` may: the whole library, or the free text alone."""
+    page = library.search(query, facets=facets, paid=account.reads_paid)
+    if account.reads_paid:
+        return page
+    # The free index holds no paid paragraph; one made paid since it was read is left out.
+    return replace(page, hits=tuple(h for h in page.hits if not h.paid))
+
+
+def similar(library: Library, account: Account, article_id: int, limit: int) -> list[Similar]:
+    """Articles like ``article_id``, chosen from what ``account`` may read."""
+    return library.similar(article_id, limit=limit, paid=account.reads_paid)
+
+
+def check(
+    library: Library, account: Account, paragraphs: Sequence[str], *, min_span: int, name: str
+) -> OverlapReport:
+    """查重 of a draft against what ``account`` may read."""
+    return library.check(paragraphs, min_span=min_span, name=name, paid=account.reads_paid)
+
+
+def article(library: Library, account: Account, article_id: int) -> Article:
+    """One article as ``account`` may receive it.
+
+    Raises:
+        NotFoundError: no such article.
+    """
+    return redact_article(library.get(article_id), account)
 
 
 def redact_article(article: Article, account: Account) -> Article:
     """The article as ``account`` may receive it (unchanged for members and admins)."""
     if account.reads_paid or not any(p.paid for p in article.paragraphs):
         return article
-    paid = {p.index for p in article.paragraphs if p.paid}
+    paid_paragraphs = {p.index for p in article.paragraphs if p.paid}
+    free = {e.index: e for e in article.outline if e.paragraph not in paid_paragraphs}
+    parents = {e.index: e.parent for e in article.outline}
+
+    def free_section(section: int | None) -> int | None:
+        while section is not None and section not in free:
+            section = parents.get(section)
+        return section
+
     return replace(
         article,
-        paragraphs=tuple(replace(p, text="") if p.paid else p for p in article.paragraphs),
-        outline=tuple(
-            replace(e, text=PAID_PLACEHOLDER) if e.paragraph in paid else e for e in article.outline
-        ),
-    )
-
-
-def redact_page(page: SearchPage, account: Account) -> SearchPage:
-    """The search page as ``account`` may receive it (unchanged for members and admins).
-
-    A free paragraph after a ``##paidend##`` may sit under a paid heading: each hit knows
-    which headings of its outline path stand on paid paragraphs (``outline_paid``).
-    """
-    if account.reads_paid:
-        return page
-
-    def redact(hit: SearchHit) -> SearchHit:
-        path = tuple(
-            PAID_PLACEHOLDER if paid else text
-            for text, paid in zip(hit.outline_path, hit.outline_paid, strict=True)
-        )
-        if hit.paid:
-            return replace(hit, text="", highlights=(), outline_path=path)
-        return replace(hit, outline_path=path)
-
-    return replace(page, hits=tuple(redact(h) for h in page.hits))
-
-
-def redact_report(report: OverlapReport, account: Account) -> OverlapReport:
-    """The overlap report as ``account`` may receive it (unchanged for members and admins).
-
-    Spans found in paid paragraphs keep where they are (article, paragraph index, offsets)
-    and how much they count, so the ratios are the same for everyone; their ``source_text``
-    is emptied and ``locked`` set.
-    """
-    if account.reads_paid or not any(s.paid for p in report.paragraphs for s in p.spans):
-        return report
-    return replace(
-        report,
         paragraphs=tuple(
-            replace(
-                p,
-                spans=tuple(
-                    replace(s, source_text="", locked=True) if s.paid else s for s in p.spans
-                ),
-            )
-            for p in report.paragraphs
+            replace(p, text="", heading=0, section=None)
+            if p.paid
+            else replace(p, section=free_section(p.section))
+            for p in article.paragraphs
+        ),
+        outline=tuple(
+            replace(e, parent=free_section(e.parent)) for e in article.outline if e.index in free
         ),
     )

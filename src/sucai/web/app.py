@@ -21,6 +21,7 @@ from sucai.errors import (
     AccessDeniedError,
     AuthError,
     ConfigError,
+    IndexBuildingError,
     LoginThrottledError,
     NotFoundError,
     QuotaExceededError,
@@ -29,7 +30,7 @@ from sucai.errors import (
     UploadTooLargeError,
     UserError,
 )
-from sucai.library import open_library
+from sucai.library import IndexFollower, open_library
 from sucai.store import is_postgres_url
 from sucai.users import Accounts
 from sucai.web import views
@@ -87,6 +88,7 @@ class WebSettings:
             (``None``: the library's own).
         db_read: a streaming replica of a PostgreSQL ``db`` for reads and searches
             (``SUCAI_DB_READ``); each ``--workers`` process opens its library with it.
+        index_dir: this server's search index folder (``None``: the default for ``db``).
         max_upload_bytes: the largest upload accepted, in bytes (larger: HTTP 413).
         page_size: hits or articles per page.
         upload_dir: where uploads are kept while they are imported (``None``: system temp).
@@ -94,6 +96,7 @@ class WebSettings:
 
     db: Path | str | None = None
     db_read: str | None = None
+    index_dir: Path | None = None
     max_upload_bytes: int = 200 * 1024 * 1024
     page_size: int = 20
     upload_dir: Path | None = None
@@ -108,6 +111,7 @@ def settings_to_environment(settings: WebSettings) -> dict[str, str]:
     data = {
         "db": str(settings.db) if settings.db else None,
         "db_read": settings.db_read,
+        "index_dir": str(settings.index_dir) if settings.index_dir else None,
         "max_upload_bytes": settings.max_upload_bytes,
         "page_size": settings.page_size,
         "upload_dir": str(settings.upload_dir) if settings.upload_dir else None,
@@ -135,13 +139,15 @@ def app_from_environment() -> Starlette:
     settings = WebSettings(
         db=_library_location(data["db"]),
         db_read=data.get("db_read") or None,
+        index_dir=Path(data["index_dir"]) if data.get("index_dir") else None,
         max_upload_bytes=data["max_upload_bytes"],
         page_size=data["page_size"],
         upload_dir=Path(data["upload_dir"]) if data["upload_dir"] else None,
     )
     if settings.db is None:
         raise ConfigError(f"${SETTINGS_ENV} names no library: start the server with `sucai serve`.")
-    return create_app(open_library(settings.db, read_url=settings.db_read), settings)
+    library = open_library(settings.db, read_url=settings.db_read, index_dir=settings.index_dir)
+    return create_app(library, settings)
 
 
 class SecurityHeaders:
@@ -199,6 +205,12 @@ async def _sucai_error(request: Request, exc: Exception) -> Response:
     if status == 500:
         log.exception("unexpected error", exc_info=exc)
         return _error(request, ["服务器内部错误，请稍后重试或联系管理员。"], 500)
+    if isinstance(exc, IndexBuildingError):
+        done, total = exc.progress or (0, 0)
+        progress = f"（已完成 {done}/{total} 篇）" if total else ""
+        response = _error(request, [f"搜索索引正在建立{progress}，请稍后再试。"], 503)
+        response.headers["Retry-After"] = "10"
+        return response
     if status == 503:
         # The database went away (issue 7): say so briefly; the details are for the log.
         log.warning("%s", exc)
@@ -296,7 +308,10 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        follower = IndexFollower(library)
+        follower.start()
         yield
+        follower.stop()
         app.state.readers.close()
 
     app = Starlette(
@@ -309,8 +324,10 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
         },
     )
     app.add_middleware(SecurityHeaders)
-    # Catch the index up once now; afterwards imports keep it current, not search requests.
-    library.index.sync(library.store)
+    # Catch the index up once now when there is one; afterwards the follower keeps it current
+    # (it also builds a missing one, while searches answer 503), not search requests.
+    if library.index_state().ready:
+        library.sync_index(wait=False)
     library.auto_sync = False
     app.state.library = library
     app.state.accounts = accounts

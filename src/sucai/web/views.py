@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import quote, urlencode
 
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from sucai.check import DEFAULT_MIN_SPAN, draft_from_bytes, split_paragraphs
@@ -22,6 +23,7 @@ from sucai.check.render import report_css, report_docx, report_html
 from sucai.errors import (
     AccessDeniedError,
     AuthError,
+    IndexBuildingError,
     IngestError,
     LoginThrottledError,
     NotFoundError,
@@ -42,7 +44,7 @@ from sucai.serialize import (
 )
 from sucai.store import ArticleFilter
 from sucai.users import SESSION_DAYS
-from sucai.web.access import PAID_PLACEHOLDER, redact_article, redact_page, redact_report
+from sucai.web import access
 from sucai.web.openapi import OPENAPI
 from sucai.web.render import (
     JSON,
@@ -65,6 +67,7 @@ if TYPE_CHECKING:
     from sucai.library import Library
     from sucai.models import Article
     from sucai.search.engine import SearchHit
+    from sucai.search.index import IndexState
     from sucai.store import ArticleSummary, User
     from sucai.users import Account, Accounts
 
@@ -202,7 +205,6 @@ def _hit_view(hit: SearchHit) -> dict[str, Any]:
         "hit": hit,
         "html": marked(text, spans),
         "anchor": f"p{hit.paragraph_index}" if hit.paragraph_index is not None else "",
-        "locked": hit.paid and not hit.text,
     }
 
 
@@ -242,7 +244,7 @@ async def search(request: Request) -> Response:
         )
         # The page always shows facets; the JSON API counts them when asked (facets=1).
         facets = not wants_json(request) or params.get("facets", "") in ("1", "true")
-        result = redact_page(library.search(query, facets=facets), account)
+        result = access.search(library, account, query, facets=facets)
         return {**base, "page": result, "facets": result.facets, "number": number}
 
     context = await reading(request, work)
@@ -293,11 +295,10 @@ async def search(request: Request) -> Response:
 def _load(library: Library, account: Account, article_id: int) -> Article:
     """The article as ``account`` may read it."""
     try:
-        article = library.get(article_id)
+        return access.article(library, account, article_id)
     except NotFoundError:
         # The store's message names the library file; a web visitor gets a plain one.
         raise NotFoundError(f"没有编号为 {article_id} 的文章。") from None
-    return redact_article(article, account)
 
 
 async def article(request: Request) -> Response:
@@ -308,9 +309,13 @@ async def article(request: Request) -> Response:
 
     def work(library: Library) -> dict[str, Any]:
         shown = _load(library, account, article_id)
+        try:
+            related = access.similar(library, account, article_id, 8)
+        except IndexBuildingError:
+            related = []  # the article reads from the library; "similar" waits for the index
         return {
             "article": shown,
-            "similar": library.similar(article_id, limit=8),
+            "similar": related,
             "locked": sum(1 for p in shown.paragraphs if p.paid and not p.text),
             "versions": library.versions(article_id),
         }
@@ -348,7 +353,7 @@ async def article(request: Request) -> Response:
         },
         hygiene_count=hygiene.count,
         first_locked=first_locked,
-        toc=[e for e in shown.outline if e.text != PAID_PLACEHOLDER],
+        toc=shown.outline,
         # A source that held a near-duplicate (issue 6) says how close it was.
         sources=[
             s.path.replace("\\", "/").rsplit("/", 1)[-1]
@@ -819,7 +824,9 @@ async def _draft(request: Request) -> tuple[list[str], str, str, int, str]:
         raise UserError(f"format '{fmt[:20]}' is unknown; choose html or docx.")
     if data:
         try:
-            return draft_from_bytes(name, data), name, "", min_span, fmt
+            # Parsing a .docx takes a while: off the event loop, beside the library's threads.
+            parsed = await run_in_threadpool(draft_from_bytes, name, data)
+            return parsed, name, "", min_span, fmt
         except IngestError as exc:
             # The parsers' messages are about files the user chose: safe to show, HTTP 400.
             raise UploadError(str(exc)) from None
@@ -838,16 +845,16 @@ async def check(request: Request) -> Response:
 
     Form fields: ``text`` (pasted) or ``file`` (.txt/.md/.docx), ``min_span``, and ``format``
     (``html``, or ``docx`` for the report as a Word download). Source text of paid paragraphs
-    is withheld from viewers who may not read it (:func:`~sucai.web.access.redact_report`).
+    takes no part for viewers who may not read it (:func:`~sucai.web.access.check`).
     """
     paragraphs, name, text, min_span, fmt = await _draft(request)
+    account = current_account(request)  # read by _draft
 
-    def work() -> OverlapReport:
-        account = current_account(request)
-        report = _library(request).check(paragraphs, min_span=min_span, name=name)
-        return redact_report(report, account)
+    def work(reader: Library) -> OverlapReport:
+        return access.check(reader, account, paragraphs, min_span=min_span, name=name)
 
-    report = await blocking(request, work)
+    # It only reads: beside searches, never holding up imports and sign-ins.
+    report = await reading(request, work)
     if fmt == "docx" and not wants_json(request):
         filename = quote(f"查重报告-{name or '草稿'}.docx")
         return Response(
@@ -871,9 +878,25 @@ async def check_css(request: Request) -> Response:
 
 
 async def health(request: Request) -> Response:
-    """``/health``: the library answers (and which server process answered)."""
-    count = await reading(request, lambda reader: reader.count())
-    return JSON({"ok": True, "status": "ok", "articles": count, "pid": os.getpid()})
+    """``/health``: the library answers, and this server's search index follows it (which
+    server process answered, too). ``status`` is ``degraded`` while the index is being built:
+    pages answer, searches do not yet."""
+
+    def work(reader: Library) -> tuple[int, IndexState]:
+        return reader.count(), reader.index_state()
+
+    count, state = await reading(request, work)
+    index = {
+        "ready": state.ready,
+        "behind": state.behind,
+        "building": (
+            {"done": state.building[0], "total": state.building[1]} if state.building else None
+        ),
+    }
+    status = "ok" if state.ready else "degraded"
+    return JSON(
+        {"ok": True, "status": status, "articles": count, "index": index, "pid": os.getpid()}
+    )
 
 
 async def openapi(request: Request) -> Response:
@@ -900,7 +923,7 @@ def _basket_view(request: Request, account: Account, name: str | None) -> dict[s
     items: list[dict[str, Any]] = []
     if chosen is not None:
         for article, item, paragraphs in library.basket_parts(
-            chosen, lambda a: redact_article(a, account)
+            chosen, lambda a: access.redact_article(a, account)
         ):
             text = "\n".join(p.text for p in paragraphs if p.text)
             items.append(
@@ -1009,7 +1032,7 @@ async def basket_export(request: Request) -> Response:
         library.basket(account.name, name)  # a missing basket fails before the quota counts
         _accounts(request).record_download(account, f"basket:{name}", fmt, _ip(request))
         return library.basket_export(
-            account.name, name, fmt, view=lambda a: redact_article(a, account)
+            account.name, name, fmt, view=lambda a: access.redact_article(a, account)
         )
 
     file_name, data = await blocking(request, work)
