@@ -255,6 +255,13 @@ PG_MIGRATIONS: Final[tuple[tuple[str, str], ...]] = (
         ALTER TABLE articles ADD COLUMN source TEXT COLLATE "C" NOT NULL DEFAULT '';
         """,
     ),
+    (
+        "m008_audit_code",
+        """
+        ALTER TABLE audit_log ADD COLUMN code TEXT COLLATE "C" NOT NULL DEFAULT '';
+        CREATE INDEX audit_log_code ON audit_log(code) WHERE code <> '';
+        """,
+    ),
 )
 
 
