@@ -45,6 +45,13 @@ SETTINGS: Final = (
         "A streaming replica of a PostgreSQL library (postgresql://…) for reads and searches; "
         "writes still go to db. Empty: db serves everything.",
     ),
+    Setting(
+        "export_line_off_tiers",
+        "",
+        "Member tiers, comma-separated (e.g. SVIP,企业), whose web downloads carry no visible "
+        "footer line 仅供 NAME 使用 · DATE. Their files still carry the invisible code that "
+        "sucai trace reads. Empty: every download shows the line.",
+    ),
 )
 
 
@@ -55,6 +62,7 @@ class Settings:
     db: Path | str
     db_is_default: bool
     db_read: str | None = None
+    export_line_off_tiers: tuple[str, ...] = ()
 
 
 def load_settings(*, db: str | None = None, config_file: Path | None = None) -> Settings:
@@ -83,9 +91,29 @@ def load_settings(*, db: str | None = None, config_file: Path | None = None) -> 
     read = os.environ.get("SUCAI_DB_READ") or file_values.get("db_read") or None
     if read is not None and not isinstance(read, str):
         raise ConfigError(f"{path}: setting 'db_read' must be a string (a postgresql:// URL).")
+    tiers = _tiers(
+        os.environ.get("SUCAI_EXPORT_LINE_OFF_TIERS") or file_values.get("export_line_off_tiers"),
+        path,
+    )
     if value.startswith(("postgresql://", "postgres://")):
         # A URL stays a string: as a Path its "//" would collapse.
-        return Settings(value, False, read)
+        return Settings(value, False, read, tiers)
     if value:
-        return Settings(Path(value).expanduser(), False, read)
-    return Settings(default_db_path(), True, read)
+        return Settings(Path(value).expanduser(), False, read, tiers)
+    return Settings(default_db_path(), True, read, tiers)
+
+
+def _tiers(value: object, path: Path) -> tuple[str, ...]:
+    """Tier names from ``"SVIP,企业"`` (environment or file) or ``["SVIP", "企业"]`` (file)."""
+    if not value:
+        return ()
+    if isinstance(value, str):
+        names = value.replace("，", ",").split(",")
+    elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+        names = value
+    else:
+        raise ConfigError(
+            f"{path}: setting 'export_line_off_tiers' must be tier names: \"SVIP,企业\" or "
+            '["SVIP", "企业"].'
+        )
+    return tuple(dict.fromkeys(n.strip() for n in names if n.strip()))
