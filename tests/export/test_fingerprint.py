@@ -207,11 +207,14 @@ def test_a_paragraph_pasted_into_a_new_document_is_traced_to_the_export(tmp_path
             "docx",
             "cli",
         )
-        # A writer copies one paragraph into a document of their own.
+        # A writer copies one paragraph into a document of their own, after words of theirs;
+        # Word splits it into runs where it likes (here: inside the code).
         paragraph = max(_paragraphs(out.read_bytes()), key=len)
         own = docx.Document()
         own.add_paragraph("我的讲话稿")
-        own.add_paragraph(paragraph)
+        mine = own.add_paragraph("正如讲话所说：")
+        mine.add_run(paragraph[:10])
+        mine.add_run(paragraph[10:])
         pasted = tmp_path / "讲话稿.docx"
         own.save(str(pasted))
         (traced,) = library.trace(pasted)
