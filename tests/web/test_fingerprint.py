@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 from sucai.config import load_settings
 from sucai.errors import ConfigError
 from sucai.export.fingerprint import find_codes, strip
+from sucai.users import Accounts
 from sucai.web import WebSettings, create_app
 from sucai.web.app import app_from_environment, settings_to_environment
 from tests.web.conftest import csrf_of, sign_in
@@ -72,7 +73,7 @@ def test_a_member_s_docx_and_txt_downloads_are_traced_back_to_the_member(
     middle = line[len(line) // 3 :][:300]
     assert _only(library, middle) == from_text
     # The visible line: in the .docx footer part, under the page number; at the end of the .txt.
-    today = from_word.at[:10]
+    today = Accounts(library.store).today().isoformat()
     assert _footer(word) == ["— 1 —", f"仅供 会员甲 使用 · {today}"]
     assert strip(text).rstrip().endswith(f"仅供 会员甲 使用 · {today}")
     # The admin's audit log shows the downloads with their codes.
