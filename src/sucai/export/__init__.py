@@ -16,7 +16,7 @@ from sucai.errors import UserError
 from sucai.export.document import ExportDoc, article_document, basket_document
 from sucai.export.docx import MEDIA_TYPE as DOCX_MEDIA_TYPE
 from sucai.export.docx import render_docx
-from sucai.export.fingerprint import Stamp, new_code
+from sucai.export.fingerprint import Stamp
 from sucai.export.reading import FoundCode, read_codes
 from sucai.export.sinks import DirectorySink, ExportSink, FileSink, ZipSink
 from sucai.export.templates import DEFAULT_TEMPLATE, TEMPLATES, DocxTemplate, get_template
@@ -47,7 +47,6 @@ __all__ = [
     "check_format",
     "export_articles",
     "get_template",
-    "new_code",
     "read_codes",
     "render",
 ]
