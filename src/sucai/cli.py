@@ -30,6 +30,7 @@ from sucai.store import ArticleFilter
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
+    from sucai.export import Stamp
     from sucai.hygiene import ArticleHygiene
     from sucai.models import Article, FileReport, IngestReport
     from sucai.search.engine import SearchHit
@@ -757,6 +758,7 @@ def serve(host: str, port: int, max_upload_mb: int, workers: int | None, library
         db_read=getattr(library.store, "read_url", None),
         index_dir=library.index.path,
         max_upload_bytes=max_upload_mb * 1024 * 1024,
+        export_line_off_tiers=load_settings().export_line_off_tiers,
     )
     workers = workers or min(os.cpu_count() or 1, 4)
     if not any(u.role == "admin" for u in Accounts(library.store).users()):
@@ -879,6 +881,24 @@ def _list_templates(ctx: click.Context, _param: click.Parameter, value: bool) ->
         ctx.exit()
 
 
+def for_option(fn: F) -> F:
+    """Add ``--for NAME``: the export is marked as made for NAME (issue 15)."""
+
+    @click.option(
+        "--for",
+        "recipient",
+        metavar="NAME",
+        help="Mark the file as made for NAME: the footer line 仅供 NAME 使用 · date and an "
+        "invisible code in the text, recorded in the audit log (sucai trace reads it back). "
+        "Without it, no mark.",
+    )
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return fn(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
 def template_options(fn: F) -> F:
     """Add ``--format``, ``--template`` (``list`` lists them) and ``--list-templates``."""
 
@@ -935,6 +955,7 @@ class _ExportProgress:
 @click.option("--query", metavar="QUERY", help="Export every article with hits for this search.")
 @click.option("--basket", metavar="NAME", help="Export the whole articles of a basket.")
 @click.option("--user", metavar="NAME", help="Whose basket (default: $USER).")
+@for_option
 @filter_options
 @db_option
 def export_(
@@ -945,6 +966,7 @@ def export_(
     query: str | None,
     basket: str | None,
     user: str | None,
+    recipient: str | None,
     where: ArticleFilter,
     library: Library,
 ) -> None:
@@ -957,6 +979,7 @@ def export_(
       sucai export --query 营商环境 -o 营商环境.zip
       sucai export --genre 讲话 --year 2023 -o 讲话2023.zip
       sucai export --template list          the Word layouts
+      sucai export 12 --for 张三             marked as made for 张三 (sucai trace reads it)
     Several articles go into one .zip, written one article at a time; a failed or
     interrupted export leaves no partial file behind.
     """
@@ -978,8 +1001,10 @@ def export_(
                 "nothing to export: name article ids, or use --query, --basket or a filter."
             )
         single = len(ids) == 1 and not (query or basket or where != ArticleFilter())
-        if single and not (output and output.suffix.lower() == ".zip"):
-            name, data = library.export(ids[0], fmt, template)
+        single = single and not (output and output.suffix.lower() == ".zip")
+        stamp = _stamp_for(library, recipient, _export_target(ids, single), fmt)
+        if single:
+            name, data = library.export(ids[0], fmt, template, stamp=stamp)
             target = output or Path(name)
             from sucai.export import FileSink
 
@@ -990,12 +1015,31 @@ def export_(
         target = output or Path("sucai-export.zip")
         progress = _ExportProgress(len(ids))
         try:
-            count = library.export_many(ids, target, fmt, template, on_article=progress)
+            count = library.export_many(
+                ids, target, fmt, template, on_article=progress, stamp=stamp
+            )
         finally:
             progress.close()
     except SucaiError as exc:
         raise _fail(exc) from None
     click.echo(f"Wrote {target}: {count} articles ({fmt}) and index.csv")
+
+
+def _export_target(ids: list[int], single: bool) -> str:
+    """What an export holds, for its audit line: ``article:12``, ``articles:3,5,8``."""
+    if single:
+        return f"article:{ids[0]}"
+    shown = ",".join(map(str, ids[:20]))
+    return f"articles:{shown}" + (f"… ({len(ids)})" if len(ids) > 20 else "")
+
+
+def _stamp_for(library: Library, recipient: str | None, target: str, fmt: str) -> Stamp | None:
+    """The stamp of an export ``--for`` someone (recorded in the audit log), else ``None``."""
+    if recipient is None:
+        return None
+    from sucai.users import Accounts
+
+    return Accounts(library.store).record_export(recipient, target, fmt)
 
 
 def _owner(user: str | None) -> str:
@@ -1115,6 +1159,7 @@ def basket_remove(name: str, position: int, owner: str, library: Library) -> Non
 @click.argument("name")
 @template_options
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write.")
+@for_option
 @user_option
 @db_option
 def basket_export(
@@ -1122,6 +1167,7 @@ def basket_export(
     fmt: str,
     template: str | None,
     output: Path | None,
+    recipient: str | None,
     owner: str,
     library: Library,
 ) -> None:
@@ -1129,13 +1175,68 @@ def basket_export(
     from sucai.export import FileSink
 
     try:
-        file_name, data = library.basket_export(owner, name, fmt, template)
+        found = library.basket(owner, name)  # a missing basket fails before it is recorded
+        stamp = _stamp_for(library, recipient, f"basket:{found.name}", fmt)
+        file_name, data = library.basket_export(owner, name, fmt, template, stamp=stamp)
     except SucaiError as exc:
         raise _fail(exc) from None
     target = output or Path(file_name)
     with FileSink(target) as sink:
         sink.add(target.name, data)
     click.echo(f"Wrote {target}")
+
+
+@cli.command()
+@click.argument("source", metavar="FILE", default="-")
+@click.option("--json", "as_json", is_flag=True, help="Print {ok, codes:[…]} as JSON.")
+@db_option
+def trace(source: str, as_json: bool, library: Library) -> None:
+    """Name the download a found file comes from: its export code and the audit log's line.
+
+    \b
+      sucai trace 泄露.docx                  a .docx, .txt or .md file
+      pbpaste | sucai trace                 text pasted from a chat (FILE - or none: stdin)
+    The exit status is 1 when no code is found.
+    """
+    try:
+        found = library.trace(sys.stdin.read() if source == "-" else Path(source))
+    except SucaiError as exc:
+        raise _fail(exc) from None
+    shown = "standard input" if source == "-" else source
+    if as_json:
+        from dataclasses import asdict
+
+        codes = [
+            {
+                "code": t.code,
+                "in_text": t.in_text,
+                "in_properties": t.in_properties,
+                "downloads": [asdict(e) for e in t.entries],
+            }
+            for t in found
+        ]
+        click.echo(_dumps({"ok": True, "source": shown, "codes": codes}))
+    for t in [] if as_json else found:
+        times = "once" if t.in_text == 1 else f"{t.in_text} times"
+        where = [f"{times} in the text"] if t.in_text else []
+        where += ["in the document properties"] if t.in_properties else []
+        click.echo(f"{t.code}  found {', '.join(where)}")
+        for e in t.entries:
+            account = f" (account {e.user_id})" if e.user_id is not None else ""
+            click.echo(
+                f"    {e.action} of {e.target} ({e.format}) for {e.user_name}{account} "
+                f"at {e.at} from {e.ip}"
+            )
+        if not t.entries:
+            click.echo("    not in this library's audit log: exported by another library?")
+    if not found:
+        if not as_json:
+            click.echo(
+                f"No export code found in {shown}: the text was retyped, converted (PDF, "
+                "screenshot) or cleaned of zero-width characters, or it was exported without "
+                "a mark (sucai export without --for)."
+            )
+        sys.exit(1)
 
 
 @cli.command(name="check-hygiene")

@@ -52,6 +52,13 @@ SETTINGS: Final = (
         "Empty: <db>-search/ beside a SQLite library, $XDG_CACHE_HOME/sucai/index/<host>-<db>-… "
         "for a PostgreSQL one.",
     ),
+    Setting(
+        "export_line_off_tiers",
+        "",
+        "Member tiers, comma-separated (e.g. SVIP,企业), whose web downloads carry no visible "
+        "footer line 仅供 NAME 使用 · DATE. Their files still carry the invisible code that "
+        "sucai trace reads. Empty: every download shows the line.",
+    ),
 )
 
 
@@ -63,6 +70,7 @@ class Settings:
     db_is_default: bool
     db_read: str | None = None
     index_dir: Path | None = None
+    export_line_off_tiers: tuple[str, ...] = ()
 
 
 def load_settings(
@@ -97,9 +105,29 @@ def load_settings(
     if not isinstance(folder, str):
         raise ConfigError(f"{path}: setting 'index_dir' must be a string (a folder).")
     index = Path(folder).expanduser() if folder else None
+    tiers = _tiers(
+        os.environ.get("SUCAI_EXPORT_LINE_OFF_TIERS") or file_values.get("export_line_off_tiers"),
+        path,
+    )
     if value.startswith(("postgresql://", "postgres://")):
         # A URL stays a string: as a Path its "//" would collapse.
-        return Settings(value, False, read, index)
+        return Settings(value, False, read, index, tiers)
     if value:
-        return Settings(Path(value).expanduser(), False, read, index)
-    return Settings(default_db_path(), True, read, index)
+        return Settings(Path(value).expanduser(), False, read, index, tiers)
+    return Settings(default_db_path(), True, read, index, tiers)
+
+
+def _tiers(value: object, path: Path) -> tuple[str, ...]:
+    """Tier names from ``"SVIP,企业"`` (environment or file) or ``["SVIP", "企业"]`` (file)."""
+    if not value:
+        return ()
+    if isinstance(value, str):
+        names = value.replace("，", ",").split(",")
+    elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+        names = value
+    else:
+        raise ConfigError(
+            f"{path}: setting 'export_line_off_tiers' must be tier names: \"SVIP,企业\" or "
+            '["SVIP", "企业"].'
+        )
+    return tuple(dict.fromkeys(n.strip() for n in names if n.strip()))

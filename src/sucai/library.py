@@ -26,6 +26,7 @@ from sucai.export import (
     check_format,
     export_articles,
     get_template,
+    read_codes,
     render,
 )
 from sucai.hygiene import apply_originals, article_findings
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
 
     from sucai.check import OverlapReport, StockPhrases
+    from sucai.export import Stamp
     from sucai.hygiene import ArticleHygiene
     from sucai.models import Article, FileReport, IngestReport, Paragraph
     from sucai.search.engine import SearchPage
@@ -49,6 +51,7 @@ if TYPE_CHECKING:
     from sucai.store import (
         ArticleFilter,
         ArticleSummary,
+        AuditEntry,
         Basket,
         BasketItem,
         LawVersion,
@@ -57,7 +60,14 @@ if TYPE_CHECKING:
         StoredFile,
     )
 
-__all__ = ["DuplicateCluster", "Duplicates", "IndexFollower", "Library", "open_library"]
+__all__ = [
+    "DuplicateCluster",
+    "Duplicates",
+    "IndexFollower",
+    "Library",
+    "TracedCode",
+    "open_library",
+]
 
 log = logging.getLogger("sucai.index")
 
@@ -86,6 +96,24 @@ class Duplicates:
 
     clusters: tuple[DuplicateCluster, ...]
     versions: tuple[tuple[LawVersion, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TracedCode:
+    """An export code found in a file, and the downloads that gave it out (issue 15).
+
+    Attributes:
+        code: the code (see :mod:`sucai.export.fingerprint`).
+        in_text: how many copies of it the text holds (0: only in the .docx properties).
+        in_properties: the .docx properties hold it.
+        entries: the audit lines that gave out a file with this code (usually one; none
+            when the file comes from another library).
+    """
+
+    code: str
+    in_text: int
+    in_properties: bool
+    entries: tuple[AuditEntry, ...]
 
 
 class Library:
@@ -391,9 +419,23 @@ class Library:
         )
 
     def export(
-        self, article_id: int, fmt: str = "docx", template: str | None = None
+        self,
+        article_id: int,
+        fmt: str = "docx",
+        template: str | None = None,
+        *,
+        view: Callable[[Article], Article] | None = None,
+        stamp: Stamp | None = None,
     ) -> tuple[str, bytes]:
         """One article as a file: ``(file name, bytes)`` in ``docx``, ``txt`` or ``md``.
+
+        Args:
+            article_id: the article.
+            fmt: ``docx``, ``txt`` or ``md``.
+            template: the .docx layout (see ``sucai export --template list``).
+            view: applied to the article first (the web app passes paid redaction).
+            stamp: whom the file is for (issue 15): its code in the text and properties,
+                and the visible footer line unless the stamp turns it off.
 
         Raises:
             UserError: an unknown format or template.
@@ -401,8 +443,9 @@ class Library:
         """
         check_format(fmt)
         layout = get_template(template)
-        doc = article_document(self.get(article_id))
-        return f"{doc.name}.{fmt}", render(doc, fmt, layout)
+        article = self.get(article_id)
+        doc = article_document(view(article) if view else article)
+        return f"{doc.name}.{fmt}", render(doc, fmt, layout, stamp)
 
     def export_many(
         self,
@@ -412,18 +455,43 @@ class Library:
         template: str | None = None,
         *,
         on_article: Callable[[Article], None] | None = None,
+        stamp: Stamp | None = None,
     ) -> int:
         """Export articles into one .zip at ``out`` (one file each plus ``index.csv``).
 
         Articles are read and written one at a time, so memory does not grow with the set;
-        on any error (or Ctrl-C) the partial .zip is removed. Returns the number exported.
+        on any error (or Ctrl-C) the partial .zip is removed. Every file carries ``stamp``
+        if any (see :meth:`export`). Returns the number exported.
         """
         check_format(fmt)
         layout = get_template(template)
         with ZipSink(out) as sink:
             return export_articles(
-                (self.get(i) for i in article_ids), sink, fmt, layout, on_article=on_article
+                (self.get(i) for i in article_ids),
+                sink,
+                fmt,
+                layout,
+                on_article=on_article,
+                stamp=stamp,
             )
+
+    def trace(self, source: Path | str) -> builtins.list[TracedCode]:
+        """Which downloads a found file comes from (issue 15): the export codes in a .docx,
+        .txt or .md file, or in a ``str`` of pasted text, each with its audit lines.
+
+        Raises:
+            UserError: the file is missing, of another kind, or damaged.
+            DecodeError: a text file in no encoding sucai can detect.
+        """
+        return [
+            TracedCode(
+                found.code,
+                found.in_text,
+                found.in_properties,
+                tuple(self.store.audit_by_code(found.code)),
+            )
+            for found in read_codes(source)
+        ]
 
     def search_article_ids(self, query: Query | str, *, paid: bool = True) -> builtins.list[int]:
         """Ids of the articles with hits for ``query`` (all pages), best first."""
@@ -527,6 +595,7 @@ class Library:
         template: str | None = None,
         *,
         view: Callable[[Article], Article] | None = None,
+        stamp: Stamp | None = None,
     ) -> tuple[str, bytes]:
         """A basket as one document: material in order, each with its source, then 出处.
 
@@ -536,6 +605,7 @@ class Library:
             fmt: ``docx``, ``txt`` or ``md``.
             template: the .docx layout (see ``sucai export --template list``).
             view: applied to each article first (the web app passes paid redaction).
+            stamp: whom the file is for (see :meth:`export`).
 
         Returns:
             ``(file name, bytes)``.
@@ -545,7 +615,7 @@ class Library:
         basket = self.basket(owner, name)
         parts = [(a, paragraphs) for a, _item, paragraphs in self.basket_parts(basket, view)]
         doc = basket_document(basket.name, parts)
-        return f"{doc.name}.{fmt}", render(doc, fmt, layout)
+        return f"{doc.name}.{fmt}", render(doc, fmt, layout, stamp)
 
 
 class IndexFollower:

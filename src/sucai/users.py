@@ -26,9 +26,10 @@ from sucai.errors import (
     QuotaExceededError,
     UserError,
 )
+from sucai.export.fingerprint import Stamp, new_code
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Collection
 
     from sucai.store import ApiToken, AuditEntry, Store, User
 
@@ -371,9 +372,29 @@ class Accounts:
             return 0
         return self.store.count_audit(account.user.id, "download", self._midnight())
 
-    def record_download(self, account: Account, target: str, fmt: str, ip: str) -> None:
+    def record_download(
+        self,
+        account: Account,
+        target: str,
+        fmt: str,
+        ip: str,
+        *,
+        line_off_tiers: Collection[str] = (),
+    ) -> Stamp:
         """Check the daily quota and record a download in the audit log, as one step in the
         store: concurrent downloads of an account (threads, servers) never exceed its quota.
+
+        Args:
+            account: who downloads.
+            target: what (``article:12``, ``basket:讲话``).
+            fmt: the file format.
+            ip: from where.
+            line_off_tiers: member tiers whose files carry no visible footer line (the
+                ``export_line_off_tiers`` setting).
+
+        Returns:
+            The stamp the file must carry: for the account, dated today, with a new code
+            that the audit line records (issue 15).
 
         Raises:
             AuthError: a visitor (downloads need an account).
@@ -381,10 +402,16 @@ class Accounts:
         """
         if account.user is None:
             raise AuthError("下载需要登录：请先登录或开通会员。")
+        stamp = Stamp(
+            account.name,
+            self.today().isoformat(),
+            new_code(),
+            visible=account.user.tier not in line_off_tiers,
+        )
         quota = account.daily_quota
         if quota is None:
-            self.audit(account, "download", target, fmt, ip)
-            return
+            self.audit(account, "download", target, fmt, ip, code=stamp.code)
+            return stamp
         if not self.store.add_download(
             at=self._now(),
             user_id=account.user.id,
@@ -394,13 +421,47 @@ class Accounts:
             ip=ip,
             since=self._midnight(),
             quota=quota,
+            code=stamp.code,
         ):
             raise QuotaExceededError(
                 f"今日下载次数已用完（每日 {quota} 次），请明天再试或联系管理员提高额度。"
             )
+        return stamp
 
-    def audit(self, account: Account, action: str, target: str, fmt: str, ip: str) -> None:
-        """Append a line to the audit log."""
+    def record_export(self, recipient: str, target: str, fmt: str) -> Stamp:
+        """Record in the audit log an export made on the operator's machine for
+        ``recipient`` (``sucai export --for NAME``, issue 15); no quota applies.
+
+        The line is an ``export`` from address ``cli``, with the account's id when
+        ``recipient`` names an account.
+
+        Returns:
+            The stamp the file must carry (the visible line on: the operator asked for it).
+
+        Raises:
+            UserError: ``recipient`` is empty.
+        """
+        recipient = recipient.strip()
+        if not recipient:
+            raise UserError("name whom the export is for: --for NAME.")
+        user = self.store.get_user_by_name(recipient)
+        stamp = Stamp(recipient, self.today().isoformat(), new_code())
+        self.store.add_audit(
+            at=self._now(),
+            user_id=user.id if user is not None else None,
+            user_name=recipient,
+            action="export",
+            target=target,
+            format=fmt,
+            ip="cli",
+            code=stamp.code,
+        )
+        return stamp
+
+    def audit(
+        self, account: Account, action: str, target: str, fmt: str, ip: str, *, code: str = ""
+    ) -> None:
+        """Append a line to the audit log (``code``: the code of the file it gave out)."""
         self.store.add_audit(
             at=self._now(),
             user_id=account.user.id if account.user else None,
@@ -409,6 +470,7 @@ class Accounts:
             target=target,
             format=fmt,
             ip=ip,
+            code=code,
         )
 
     def audit_log(self, account: Account, limit: int = 200) -> list[AuditEntry]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import docx
 import pytest
 
+from sucai.export.fingerprint import strip
 from tests.web.conftest import csrf_of, sign_in
 from tests.web.test_leaks import leaks, paid_only_sentences
 
@@ -20,7 +21,8 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _docx_text(data: bytes) -> str:
-    return "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
+    """The text of a .docx, without the export code each paragraph carries (issue 15)."""
+    return strip("\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs))
 
 
 def _add(client: TestClient, article_id: int, kind: str, ref: int | None, name: str) -> None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from sucai.export.fingerprint import strip
 from tests.web.conftest import PASSWORD
 
 if TYPE_CHECKING:
@@ -123,7 +124,8 @@ def test_a_member_signs_in_searches_reads_copies_and_downloads(server: str, tmp_
             saved = tmp_path / download.suggested_filename
             download.save_as(saved)
             assert saved.suffix == ".txt"
-            assert copied in saved.read_text(encoding="utf-8")
+            # The file carries its export code (issue 15) inside the text.
+            assert copied in strip(saved.read_text(encoding="utf-8"))
 
             page.goto(server + "/browse")
             page.screenshot(path=str(shots / "browse.png"), full_page=True)

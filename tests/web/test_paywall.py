@@ -36,10 +36,12 @@ if TYPE_CHECKING:
     from sucai import Library
 
 _RANDOM = random.Random(15)
-#: What differs between two runs by design: form tokens, engine timings.
+#: What differs between two runs by design: form tokens, engine timings, and the export code
+#: each download carries (zero-width characters, see sucai.export.fingerprint).
 _VOLATILE = (
     (re.compile(r'name="csrf" value="[^"]+"'), 'name="csrf" value="…"'),
     (re.compile(r'"seconds":[0-9.e-]+'), '"seconds":0'),
+    (re.compile("[\u200b\u200c\u200d\u2060]"), ""),
 )
 
 

@@ -1,7 +1,9 @@
 """Export of articles and baskets as Word (GB/T 9704), text or Markdown files (issue 5).
 
-``render(doc, fmt, template)`` gives one file's bytes; :func:`export_articles` streams many
-articles into a sink (a .zip, a folder), one at a time, with an index file at the end.
+``render(doc, fmt, template, stamp)`` gives one file's bytes; :func:`export_articles` streams
+many articles into a sink (a .zip, a folder), one at a time, with an index file at the end.
+A :class:`Stamp` marks an export as made for someone (issue 15, :mod:`.fingerprint`);
+:func:`read_codes` finds the codes in a file again.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from sucai.errors import UserError
 from sucai.export.document import ExportDoc, article_document, basket_document
 from sucai.export.docx import MEDIA_TYPE as DOCX_MEDIA_TYPE
 from sucai.export.docx import render_docx
+from sucai.export.fingerprint import Stamp
+from sucai.export.reading import FoundCode, read_codes
 from sucai.export.sinks import DirectorySink, ExportSink, FileSink, ZipSink
 from sucai.export.templates import DEFAULT_TEMPLATE, TEMPLATES, DocxTemplate, get_template
 from sucai.export.text import render_markdown, render_text
@@ -35,12 +39,15 @@ __all__ = [
     "ExportDoc",
     "ExportSink",
     "FileSink",
+    "FoundCode",
+    "Stamp",
     "ZipSink",
     "article_document",
     "basket_document",
     "check_format",
     "export_articles",
     "get_template",
+    "read_codes",
     "render",
 ]
 
@@ -60,14 +67,17 @@ def check_format(fmt: str) -> str:
     return fmt
 
 
-def render(doc: ExportDoc, fmt: str, template: DocxTemplate | None = None) -> bytes:
-    """One document as the bytes of a ``fmt`` file (``template`` is for .docx only)."""
+def render(
+    doc: ExportDoc, fmt: str, template: DocxTemplate | None = None, stamp: Stamp | None = None
+) -> bytes:
+    """One document as the bytes of a ``fmt`` file (``template`` is for .docx only), carrying
+    ``stamp`` (whom it is for) if any."""
     check_format(fmt)
     if fmt == "docx":
-        return render_docx(doc, template or get_template(None))
+        return render_docx(doc, template or get_template(None), stamp)
     if fmt == "md":
-        return render_markdown(doc)
-    return render_text(doc)
+        return render_markdown(doc, stamp)
+    return render_text(doc, stamp)
 
 
 def export_articles(
@@ -77,12 +87,13 @@ def export_articles(
     template: DocxTemplate | None = None,
     *,
     on_article: Callable[[Article], None] | None = None,
+    stamp: Stamp | None = None,
 ) -> int:
     """Write each article as one file into ``sink``, then ``index.csv``; return the count.
 
     ``articles`` is consumed lazily (pass a generator to stream a large set). The index
     lists id, file, title, role, genre, date and the hygiene findings of each article; it is
-    UTF-8 with a BOM so that Excel opens it correctly.
+    UTF-8 with a BOM so that Excel opens it correctly. Every file carries ``stamp`` if any.
     """
     check_format(fmt)
     template = template or get_template(None)
@@ -93,7 +104,7 @@ def export_articles(
     for article in articles:
         doc = article_document(article)
         name = f"{doc.name}.{fmt}"
-        sink.add(name, render(doc, fmt, template))
+        sink.add(name, render(doc, fmt, template, stamp))
         kinds = [f.kind for p in article.paragraphs for f in find_issues(p.text)]
         writer.writerow(
             [

@@ -13,6 +13,14 @@ and the East-Asian language is set to zh-CN.
 
 Paragraphs are written as XML (one ``parse_xml`` per paragraph): the python-docx object API
 costs several times more per run, and a 50,000-character report must export in under 1 s.
+
+An export made for someone (a :class:`~sucai.export.fingerprint.Stamp`, issue 15) carries its
+code at the start of every paragraph, as a run of its own (no condensed spacing, off the
+character grid), in the core properties and in the custom property ``sucai-export-code``;
+and, when the stamp is visible, the line ``仅供 … 使用 · date`` under the page number in the
+footer, which moves down by that line so the page number stays where GB/T 9704 puts it.
+Laid out by LibreOffice, the body's lines and page numbers are where they are without the
+stamp (``tests/export/test_fingerprint_layout.py``).
 """
 
 from __future__ import annotations
@@ -23,16 +31,24 @@ from typing import TYPE_CHECKING, Final
 from xml.sax.saxutils import escape
 
 import docx
+from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Mm
+from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 
+from sucai.export.fingerprint import CUSTOM_PROPERTY, encode, strip
+
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from docx.document import Document
 
-    from sucai.export.document import ExportDoc, Piece
+    from sucai.export.document import ExportDoc, Mark, Piece
+    from sucai.export.fingerprint import Stamp
     from sucai.export.templates import DocxTemplate
 
 __all__ = ["MEDIA_TYPE", "STYLE_IDS", "render_docx"]
@@ -52,6 +68,9 @@ STYLE_IDS: Final = {
 }
 _HIGHLIGHT: Final = {"placeholder": "yellow", "missing-name": "cyan", "sanitised": "yellow"}
 _W: Final = nsdecls("w")
+#: The footer line of a stamp: 小五号 (9 pt) on an exact 10 pt line.
+_STAMP_PT: Final = 9.0
+_STAMP_LINE_PT: Final = 10.0
 
 
 def _fonts(name: str) -> str:
@@ -108,8 +127,9 @@ def _style_xml(role: str, t: DocxTemplate) -> str:
     )
 
 
-def _set_defaults(document: Document, t: DocxTemplate) -> None:
-    """Theme-free document defaults, a plain Normal style, our styles, fonts and grid."""
+def _set_defaults(document: Document, t: DocxTemplate, footer_line: bool) -> None:
+    """Theme-free document defaults, a plain Normal style, our styles, fonts and grid
+    (``footer_line``: the footer holds a stamp line under the page number)."""
     styles = document.styles.element
     defaults = styles.find(qn("w:docDefaults"))
     if defaults is not None:
@@ -190,6 +210,8 @@ def _set_defaults(document: Document, t: DocxTemplate) -> None:
     section.left_margin, section.right_margin = Mm(left), Mm(right)
     # GB/T 9704 7.5: the page number sits 7 mm below the type area; 4号 is about 5 mm high.
     section.footer_distance = Mm(max(5.0, bottom - 7 - 5))
+    if footer_line:
+        section.footer_distance = section.footer_distance - Pt(_STAMP_LINE_PT)
     section.header_distance = Mm(15)
     grid = section._sectPr.find(qn("w:docGrid"))
     if grid is None:
@@ -213,7 +235,55 @@ def _paragraph(style: str, runs: str, extra_ppr: str = "") -> str:
     return f'<w:p {_W}><w:pPr><w:pStyle w:val="{style}"/>{extra_ppr}</w:pPr>{runs}</w:p>'
 
 
-def _piece_xml(piece: Piece, t: DocxTemplate) -> str:
+def _code_run(frame: str, font: str, size: float) -> str:
+    """The zero-width code as a run of its own: off the character grid, not condensed."""
+    return (
+        f'<w:r><w:rPr>{_fonts(font)}<w:noProof/><w:snapToGrid w:val="0"/>{_size(size)}</w:rPr>'
+        f"<w:t>{frame}</w:t></w:r>"
+    )
+
+
+def _runs(
+    text: str,
+    font: str,
+    size: float,
+    *,
+    frame: str = "",
+    condense: int = 0,
+    marks: Sequence[Mark] = (),
+    lead: int = 0,
+    lead_font: str = "",
+) -> str:
+    """``text`` as runs, cut at the lead's end and at every mark boundary, after the code
+    ``frame`` if any.
+
+    The code goes at the start of the paragraph only: there it moves nothing, while a code
+    between two characters of condensed text moved the rest of the line by 0.3–1 pt in
+    LibreOffice and made some lines break elsewhere (and took whole grid cells with the
+    ``word-grid`` template).
+    """
+    cuts = {0, len(text), lead}
+    for m in marks:
+        cuts.update((m.start, m.end))
+    bounds = sorted(c for c in cuts if 0 <= c <= len(text))
+    runs = [_code_run(frame, font, size)] if frame and text else []
+    for start, end in itertools.pairwise(bounds):
+        if start == end:
+            continue
+        mark = next((m for m in marks if m.start <= start and end <= m.end), None)
+        runs.append(
+            _run(
+                text[start:end],
+                lead_font if start < lead else font,
+                size,
+                _HIGHLIGHT.get(mark.kind) if mark else None,
+                condense,
+            )
+        )
+    return "".join(runs)
+
+
+def _piece_xml(piece: Piece, t: DocxTemplate, frame: str) -> str:
     fonts = _style_fonts(t)
     if piece.kind == "heading":
         role = f"h{max(1, min(piece.level, 4))}"
@@ -225,29 +295,20 @@ def _piece_xml(piece: Piece, t: DocxTemplate) -> str:
         role = "body"
     font, size = fonts[role]
     lead_font = fonts[f"h{max(1, min(piece.level, 4))}"][0] if piece.lead else font
-    # Cut the text at the lead's end and at every mark boundary; each segment is one run.
-    cuts = {0, len(piece.text), piece.lead}
-    for m in piece.marks:
-        cuts.update((m.start, m.end))
-    bounds = sorted(c for c in cuts if 0 <= c <= len(piece.text))
-    runs: list[str] = []
-    for start, end in itertools.pairwise(bounds):
-        if start == end:
-            continue
-        mark = next((m for m in piece.marks if m.start <= start and end <= m.end), None)
-        runs.append(
-            _run(
-                piece.text[start:end],
-                lead_font if start < piece.lead else font,
-                size,
-                _HIGHLIGHT.get(mark.kind) if mark else None,
-                t.condense_twips,
-            )
-        )
+    runs = _runs(
+        piece.text,
+        font,
+        size,
+        frame=frame,
+        condense=t.condense_twips,
+        marks=piece.marks,
+        lead=piece.lead,
+        lead_font=lead_font,
+    )
     extra = '<w:jc w:val="left"/>' if piece.kind == "sources-title" else ""
     if piece.kind == "source" and not piece.text.startswith("——"):
         extra = '<w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="left"/>'
-    return _paragraph(STYLE_IDS[role], "".join(runs), extra)
+    return _paragraph(STYLE_IDS[role], runs, extra)
 
 
 def _page_number(align: str, t: DocxTemplate) -> str:
@@ -271,13 +332,52 @@ def _page_number(align: str, t: DocxTemplate) -> str:
     )
 
 
-def _set_footers(document: Document, t: DocxTemplate) -> None:
+def _stamp_line(stamp: Stamp, t: DocxTemplate) -> str:
+    """The stamp's footer line, centred under the page number."""
+    twips = round(_STAMP_LINE_PT * 20)
+    return _paragraph(
+        STYLE_IDS["page"],
+        _runs(stamp.line, t.page_number_font, _STAMP_PT, frame=encode(stamp.code)),
+        f'<w:spacing w:before="0" w:after="0" w:line="{twips}" w:lineRule="exact"/>'
+        '<w:ind w:left="0" w:right="0"/><w:jc w:val="center"/>',
+    )
+
+
+def _set_footers(document: Document, t: DocxTemplate, stamp: Stamp | None) -> None:
     section = document.sections[0]
     for footer, align in ((section.footer, "right"), (section.even_page_footer, "left")):
         element = footer._element
         for p in element.findall(qn("w:p")):
             element.remove(p)
         element.append(parse_xml(_page_number(align, t)))
+        if stamp is not None and stamp.visible:
+            element.append(parse_xml(_stamp_line(stamp, t)))
+
+
+def _set_properties(document: Document, title: str, stamp: Stamp | None) -> None:
+    """Core properties, and the stamp's code in them and in a custom property."""
+    document.core_properties.title = title
+    document.core_properties.author = "sucai"
+    if stamp is None:
+        return
+    document.core_properties.identifier = f"sucai:{stamp.code}"
+    document.core_properties.comments = f"sucai 导出编号 {stamp.code}"
+    # python-docx has no API for custom properties: the part is written as the spec has it.
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'docPropsVTypes"><property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" '
+        f'name="{CUSTOM_PROPERTY}"><vt:lpwstr>{stamp.code}</vt:lpwstr></property></Properties>'
+    )
+    package = document.part.package
+    part = Part(
+        PackURI("/docProps/custom.xml"),
+        CONTENT_TYPE.OFC_CUSTOM_PROPERTIES,
+        xml.encode(),
+        package,
+    )
+    package.relate_to(part, RELATIONSHIP_TYPE.CUSTOM_PROPERTIES)
 
 
 def _comment_missing_names(document: Document, added: list[tuple[object, Piece]]) -> None:
@@ -289,18 +389,19 @@ def _comment_missing_names(document: Document, added: list[tuple[object, Piece]]
         runs = paragraph.runs
         offset = 0
         for run in runs:
-            length = len(run.text)
+            length = len(strip(run.text))  # a code run has no length in the piece's text
             for m in piece.marks:
                 if m.kind == "missing-name" and offset <= m.start < offset + length:
                     document.add_comment(run, text=m.message, author="sucai 校对", initials="SC")
             offset += length
 
 
-def render_docx(doc: ExportDoc, template: DocxTemplate) -> bytes:
-    """The document as .docx bytes, laid out by ``template``."""
+def render_docx(doc: ExportDoc, template: DocxTemplate, stamp: Stamp | None = None) -> bytes:
+    """The document as .docx bytes, laid out by ``template``, carrying ``stamp`` if any."""
     document = docx.Document()
-    _set_defaults(document, template)
-    _set_footers(document, template)
+    _set_defaults(document, template, stamp is not None and stamp.visible)
+    _set_footers(document, template, stamp)
+    frame = encode(stamp.code) if stamp is not None else ""
     body = document.element.body
     sect = body.find(qn("w:sectPr"))
     fonts = _style_fonts(template)
@@ -316,16 +417,15 @@ def render_docx(doc: ExportDoc, template: DocxTemplate) -> bytes:
     for p in list(body.findall(qn("w:p"))):
         body.remove(p)
     title_font, title_size = fonts["title"]
-    add(_paragraph(STYLE_IDS["title"], _run(doc.title, title_font, title_size)))
+    add(_paragraph(STYLE_IDS["title"], _runs(doc.title, title_font, title_size, frame=frame)))
     if doc.subtitle:
         font, size = fonts["subtitle"]
-        add(_paragraph(STYLE_IDS["subtitle"], _run(doc.subtitle, font, size)))
+        add(_paragraph(STYLE_IDS["subtitle"], _runs(doc.subtitle, font, size, frame=frame)))
     # GB/T 9704 7.3.3: one empty line between the title block and the text.
     add(_paragraph(STYLE_IDS["body"], ""))
-    added = [(add(_piece_xml(piece, template)), piece) for piece in doc.pieces]
+    added = [(add(_piece_xml(piece, template, frame)), piece) for piece in doc.pieces]
     _comment_missing_names(document, added)
-    document.core_properties.title = doc.title
-    document.core_properties.author = "sucai"
+    _set_properties(document, doc.title, stamp)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

@@ -1,49 +1,69 @@
-"""Plain-text and Markdown export of an :class:`~sucai.export.document.ExportDoc` (issue 5)."""
+"""Plain-text and Markdown export of an :class:`~sucai.export.document.ExportDoc` (issue 5).
+
+An export made for someone (a :class:`~sucai.export.fingerprint.Stamp`, issue 15) carries its
+code in every paragraph and, when the stamp is visible, ends with the line
+``仅供 … 使用 · date`` after a rule.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sucai.export.fingerprint import embed
+
 if TYPE_CHECKING:
     from sucai.export.document import ExportDoc
+    from sucai.export.fingerprint import Stamp
 
 __all__ = ["render_markdown", "render_text"]
 
 
-def render_text(doc: ExportDoc) -> bytes:
-    """UTF-8 text: title, 题注, then paragraphs (body indented with two ideographic spaces)."""
-    lines = [doc.title]
+def _text(text: str, stamp: Stamp | None) -> str:
+    return embed(text, stamp.code) if stamp is not None else text
+
+
+def render_text(doc: ExportDoc, stamp: Stamp | None = None) -> bytes:
+    """UTF-8 text: title, 题注, then paragraphs (body indented with two ideographic spaces),
+    carrying ``stamp`` if any."""
+    lines = [_text(doc.title, stamp)]
     if doc.subtitle:
-        lines.append(doc.subtitle)
+        lines.append(_text(doc.subtitle, stamp))
     lines.append("")
     for piece in doc.pieces:
+        text = _text(piece.text, stamp)
         if piece.kind == "body":
-            lines.append("　　" + piece.text)
+            lines.append("　　" + text)
         elif piece.kind == "sources-title":
-            lines += ["", piece.text]
+            lines += ["", text]
         else:
-            lines.append(piece.text)
+            lines.append(text)
+    if stamp is not None and stamp.visible:
+        lines += ["", "————", _text(stamp.line, stamp)]
     return ("\n".join(lines) + "\n").encode()
 
 
-def render_markdown(doc: ExportDoc) -> bytes:
-    """UTF-8 Markdown: ``#`` title, headings by level, and a 校对提示 list of the findings."""
-    lines = [f"# {doc.title}", ""]
+def render_markdown(doc: ExportDoc, stamp: Stamp | None = None) -> bytes:
+    """UTF-8 Markdown: ``#`` title, headings by level, and a 校对提示 list of the findings,
+    carrying ``stamp`` if any."""
+    lines = [f"# {_text(doc.title, stamp)}", ""]
     if doc.subtitle:
-        lines += [f"> {doc.subtitle}", ""]
+        lines += [f"> {_text(doc.subtitle, stamp)}", ""]
     notes: list[str] = []
     for n, piece in enumerate(doc.pieces, 1):
+        text = _text(piece.text, stamp)
         if piece.kind == "heading":
-            lines += ["#" * min(6, piece.level + 1) + " " + piece.text, ""]
+            lines += ["#" * min(6, piece.level + 1) + " " + text, ""]
         elif piece.kind == "sources-title":
-            lines += [f"## {piece.text}", ""]
+            lines += [f"## {text}", ""]
         elif piece.kind == "note":
-            lines += [f"> {piece.text}", ""]
+            lines += [f"> {text}", ""]
         elif piece.kind == "source" and piece.text.startswith("——"):
-            lines += [f"*{piece.text}*", ""]
+            lines += [f"*{text}*", ""]
         else:
-            lines += [piece.text, ""]
+            lines += [text, ""]
         notes += [f"- 第{n}段 “{piece.text[m.start : m.end]}”：{m.message}" for m in piece.marks]
     if notes:
         lines += ["---", "", "**校对提示**", "", *notes, ""]
+    if stamp is not None and stamp.visible:
+        lines += ["---", "", _text(stamp.line, stamp), ""]
     return "\n".join(lines).encode()

@@ -11,12 +11,16 @@ silently):
   split; hard-wrapped lines (fixed-width text, PDF) are joined back into paragraphs.
 
 The stored characters are never rewritten: only whole lines are removed, leading and trailing
-whitespace is trimmed, and line breaks are moved.
+whitespace is trimmed, and line breaks are moved — and invisible format characters (Unicode
+category Cf: zero-width spaces and joiners, bidi controls, soft hyphens) are dropped, because
+inside a word they break search, and pasted back from an export they would carry its
+fingerprint code into the library (issue 15).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import replace
 from itertools import pairwise
@@ -37,6 +41,19 @@ PAID_BEGIN: Final = "##paidbegin##"
 PAID_END: Final = "##paidend##"
 
 _SPACE: Final = " \t\u3000\u00a0\u2002\u2003\u200b\ufeff"
+
+
+class _FormatCharacters(dict[int, int | None]):
+    """A ``str.translate`` table that drops format characters (category Cf) and keeps the
+    rest; each character's category is looked up once, on first sight."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.category(chr(code)) == "Cf" else code
+        self[code] = kept
+        return kept
+
+
+_FORMAT: Final = _FormatCharacters()
 
 _ADVERT: Final = re.compile(
     r"^【[^】]{0,20}(素材|代笔|文库|范文|写作|材料库|公文库)[^】]{0,10}】"
@@ -130,7 +147,7 @@ def normalize(parsed: ParsedText) -> ParsedText:
     paid = False
     last_text = ""
     for block in parsed.blocks:
-        text = block.text
+        text = block.text.translate(_FORMAT)
         pieces: list[tuple[str, bool]] = []
         # Paywall markers may sit at the start of a line or alone; the text around them stays.
         while True:

@@ -156,7 +156,8 @@ class User:
 
 @dataclass(frozen=True, slots=True)
 class AuditEntry:
-    """One line of the audit log: who did what, when, in which format, from where."""
+    """One line of the audit log: who did what, when, in which format, from where; for a
+    download or export, the code its file carries (issue 15, :mod:`sucai.export.fingerprint`)."""
 
     id: int
     at: str
@@ -166,6 +167,7 @@ class AuditEntry:
     target: str
     format: str
     ip: str
+    code: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -534,12 +536,17 @@ class Store(Protocol):
         target: str,
         format: str,
         ip: str,
+        code: str = "",
     ) -> None:
-        """Append a line to the audit log."""
+        """Append a line to the audit log (``code``: the code of the file it gave out)."""
         ...
 
     def audit_entries(self, *, limit: int, user_id: int | None = None) -> list[AuditEntry]:
         """The newest lines of the audit log (of one account when ``user_id`` is given)."""
+        ...
+
+    def audit_by_code(self, code: str) -> list[AuditEntry]:
+        """The lines of the audit log that gave out a file with ``code``, oldest first."""
         ...
 
     def count_audit(self, user_id: int, action: str, since: str) -> int:
@@ -557,6 +564,7 @@ class Store(Protocol):
         ip: str,
         since: str,
         quota: int,
+        code: str = "",
     ) -> bool:
         """Record a download in the audit log unless the account's quota is used up.
 

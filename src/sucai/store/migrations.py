@@ -362,4 +362,17 @@ def m008_change_log(db: sqlite3.Connection) -> None:
         )
 
 
+@migration
+def m009_audit_code(db: sqlite3.Connection) -> None:
+    """The code each download's file carries (issue 15), so that ``sucai trace`` finds the
+    download from a leaked file; empty for other lines and for downloads before this."""
+    _run(
+        db,
+        """
+        ALTER TABLE audit_log ADD COLUMN code TEXT NOT NULL DEFAULT '';
+        CREATE INDEX audit_log_code ON audit_log(code) WHERE code <> '';
+        """,
+    )
+
+
 SCHEMA_VERSION: Final = len(MIGRATIONS)

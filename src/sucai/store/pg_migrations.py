@@ -314,6 +314,13 @@ PG_MIGRATIONS: Final[tuple[tuple[str, str], ...]] = (
         END $$;
         """,
     ),
+    (
+        "m009_audit_code",
+        """
+        ALTER TABLE audit_log ADD COLUMN code TEXT COLLATE "C" NOT NULL DEFAULT '';
+        CREATE INDEX audit_log_code ON audit_log(code) WHERE code <> '';
+        """,
+    ),
 )
 
 

@@ -48,6 +48,7 @@ from sucai.models import (
 from sucai.store.migrations import SCHEMA_VERSION
 from sucai.store.pg_migrations import PG_BACKFILLS, PG_MIGRATIONS
 from sucai.store.rows import (
+    AUDIT_COLUMNS,
     JOB_COLUMNS,
     USER_COLUMNS,
     download_sql,
@@ -1010,20 +1011,21 @@ class PostgresStore:
         target: str,
         format: str,
         ip: str,
+        code: str = "",
     ) -> None:
-        """Append a line to the audit log."""
+        """Append a line to the audit log (``code``: the code of the file it gave out)."""
         with self.atomic():
             self._execute(
-                "INSERT INTO audit_log (at, user_id, user_name, action, target, format, ip) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                (at, user_id, user_name, action, target, format, ip),
+                "INSERT INTO audit_log (at, user_id, user_name, action, target, format, ip, "
+                "code) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                (at, user_id, user_name, action, target, format, ip, code),
             )
 
     def audit_entries(self, *, limit: int, user_id: int | None = None) -> list[AuditEntry]:
         """The newest lines of the audit log (of one account when ``user_id`` is given)."""
         from sucai.store import AuditEntry
 
-        columns = "id, at, user_id, user_name, action, target, format, ip"
+        columns = AUDIT_COLUMNS
         if user_id is None:
             rows = self._fetch(
                 f"SELECT {columns} FROM audit_log ORDER BY id DESC LIMIT %s",
@@ -1036,6 +1038,17 @@ class PostgresStore:
                 (user_id, limit),
                 primary=True,
             )
+        return [AuditEntry(*r) for r in rows]
+
+    def audit_by_code(self, code: str) -> list[AuditEntry]:
+        """The lines of the audit log that gave out a file with ``code``, oldest first."""
+        from sucai.store import AuditEntry
+
+        rows = self._fetch(
+            f"SELECT {AUDIT_COLUMNS} FROM audit_log WHERE code = %s ORDER BY id",
+            (code,),
+            primary=True,
+        )
         return [AuditEntry(*r) for r in rows]
 
     def count_audit(self, user_id: int, action: str, since: str) -> int:
@@ -1057,6 +1070,7 @@ class PostgresStore:
         ip: str,
         since: str,
         quota: int,
+        code: str = "",
     ) -> bool:
         """Record a download in the audit log unless the account's quota is used up.
 
@@ -1070,7 +1084,7 @@ class PostgresStore:
             # A new statement, a new snapshot (READ COMMITTED): the earlier downloads count.
             cur = self._execute(
                 download_sql("%s"),
-                (at, user_id, user_name, target, format, ip, user_id, since, quota),
+                (at, user_id, user_name, target, format, ip, code, user_id, since, quota),
             )
         return cur.rowcount == 1
 

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from sucai.store import ArticleFilter, ImportJobRow, User
 
 __all__ = [
+    "AUDIT_COLUMNS",
     "JOB_COLUMNS",
     "USER_COLUMNS",
     "download_sql",
@@ -23,6 +24,8 @@ __all__ = [
     "where_sql",
 ]
 
+#: The columns of :class:`~sucai.store.AuditEntry`, in order.
+AUDIT_COLUMNS: Final = "id, at, user_id, user_name, action, target, format, ip, code"
 #: The columns :func:`user_from_row` reads, in order.
 USER_COLUMNS: Final = "id, name, role, tier, expires_on, daily_quota, created_at, disabled"
 #: The columns :func:`job_from_row` reads, in order (on ``import_jobs j``).
@@ -42,12 +45,12 @@ def download_sql(mark: str) -> str:
     """The INSERT of a ``download`` line of the audit log that inserts nothing when the account
     already has ``quota`` downloads since ``since``; ``mark`` is the store's placeholder.
 
-    Parameters, in order: ``at, user_id, user_name, target, format, ip, user_id, since, quota``.
-    The store runs it where no other download of the account can commit meanwhile.
+    Parameters, in order: ``at, user_id, user_name, target, format, ip, code, user_id, since,
+    quota``. The store runs it where no other download of the account can commit meanwhile.
     """
-    values = ", ".join([mark] * 3 + ["'download'"] + [mark] * 3)
+    values = ", ".join([mark] * 3 + ["'download'"] + [mark] * 4)
     return (
-        "INSERT INTO audit_log (at, user_id, user_name, action, target, format, ip) "
+        "INSERT INTO audit_log (at, user_id, user_name, action, target, format, ip, code) "
         f"SELECT {values} WHERE (SELECT count(*) FROM audit_log WHERE user_id = {mark} "
         f"AND action = 'download' AND at >= {mark}) < {mark}"
     )

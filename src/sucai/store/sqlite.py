@@ -22,6 +22,7 @@ from sucai.models import (
 )
 from sucai.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from sucai.store.rows import (
+    AUDIT_COLUMNS,
     JOB_COLUMNS,
     USER_COLUMNS,
     download_sql,
@@ -884,20 +885,21 @@ class SqliteStore:
         target: str,
         format: str,
         ip: str,
+        code: str = "",
     ) -> None:
-        """Append a line to the audit log."""
+        """Append a line to the audit log (``code``: the code of the file it gave out)."""
         with self.atomic():
             self.db.execute(
-                "INSERT INTO audit_log (at, user_id, user_name, action, target, format, ip) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (at, user_id, user_name, action, target, format, ip),
+                "INSERT INTO audit_log (at, user_id, user_name, action, target, format, ip, "
+                "code) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (at, user_id, user_name, action, target, format, ip, code),
             )
 
     def audit_entries(self, *, limit: int, user_id: int | None = None) -> list[AuditEntry]:
         """The newest lines of the audit log (of one account when ``user_id`` is given)."""
         from sucai.store import AuditEntry
 
-        columns = "id, at, user_id, user_name, action, target, format, ip"
+        columns = AUDIT_COLUMNS
         if user_id is None:
             rows = self.db.execute(
                 f"SELECT {columns} FROM audit_log ORDER BY id DESC LIMIT ?", (limit,)
@@ -907,6 +909,15 @@ class SqliteStore:
                 f"SELECT {columns} FROM audit_log WHERE user_id = ? ORDER BY id DESC LIMIT ?",
                 (user_id, limit),
             )
+        return [AuditEntry(*r) for r in rows]
+
+    def audit_by_code(self, code: str) -> list[AuditEntry]:
+        """The lines of the audit log that gave out a file with ``code``, oldest first."""
+        from sucai.store import AuditEntry
+
+        rows = self.db.execute(
+            f"SELECT {AUDIT_COLUMNS} FROM audit_log WHERE code = ? ORDER BY id", (code,)
+        )
         return [AuditEntry(*r) for r in rows]
 
     def count_audit(self, user_id: int, action: str, since: str) -> int:
@@ -929,6 +940,7 @@ class SqliteStore:
         ip: str,
         since: str,
         quota: int,
+        code: str = "",
     ) -> bool:
         """Record a download in the audit log unless the account's quota is used up.
 
@@ -938,7 +950,7 @@ class SqliteStore:
         with self.atomic():
             cur = self.db.execute(
                 download_sql("?"),
-                (at, user_id, user_name, target, format, ip, user_id, since, quota),
+                (at, user_id, user_name, target, format, ip, code, user_id, since, quota),
             )
         return cur.rowcount == 1
 

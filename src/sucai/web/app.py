@@ -92,6 +92,9 @@ class WebSettings:
         max_upload_bytes: the largest upload accepted, in bytes (larger: HTTP 413).
         page_size: hits or articles per page.
         upload_dir: where uploads are kept while they are imported (``None``: system temp).
+        export_line_off_tiers: member tiers whose downloads carry no visible
+            ``仅供 … 使用`` footer line (``SUCAI_EXPORT_LINE_OFF_TIERS``; the invisible
+            code stays, issue 15).
     """
 
     db: Path | str | None = None
@@ -100,6 +103,7 @@ class WebSettings:
     max_upload_bytes: int = 200 * 1024 * 1024
     page_size: int = 20
     upload_dir: Path | None = None
+    export_line_off_tiers: tuple[str, ...] = ()
 
 
 #: The environment variable that carries :class:`WebSettings` to each server worker process.
@@ -115,6 +119,7 @@ def settings_to_environment(settings: WebSettings) -> dict[str, str]:
         "max_upload_bytes": settings.max_upload_bytes,
         "page_size": settings.page_size,
         "upload_dir": str(settings.upload_dir) if settings.upload_dir else None,
+        "export_line_off_tiers": list(settings.export_line_off_tiers),
     }
     return {SETTINGS_ENV: json.dumps(data, ensure_ascii=False)}
 
@@ -143,6 +148,7 @@ def app_from_environment() -> Starlette:
         max_upload_bytes=data["max_upload_bytes"],
         page_size=data["page_size"],
         upload_dir=Path(data["upload_dir"]) if data["upload_dir"] else None,
+        export_line_off_tiers=tuple(data.get("export_line_off_tiers", ())),
     )
     if settings.db is None:
         raise ConfigError(f"${SETTINGS_ENV} names no library: start the server with `sucai serve`.")

@@ -31,8 +31,7 @@ from sucai.errors import (
     UploadError,
     UserError,
 )
-from sucai.export import MEDIA_TYPES, article_document
-from sucai.export import render as render_export
+from sucai.export import MEDIA_TYPES
 from sucai.hygiene import article_findings
 from sucai.search.highlight import snippet
 from sucai.search.query import parse_query, parse_years
@@ -70,6 +69,7 @@ if TYPE_CHECKING:
     from sucai.search.index import IndexState
     from sucai.store import ArticleSummary, User
     from sucai.users import Account, Accounts
+    from sucai.web.app import WebSettings
 
 MAX_PAGE: Final = 500
 RECENT_JOBS: Final = 30  # import jobs listed on the import page
@@ -364,73 +364,51 @@ async def article(request: Request) -> Response:
     return page(request, "article.html", context, data)
 
 
-def _as_text(article: Article) -> str:
-    head = article.title + (f"（{article.role}）" if article.role else "")
-    lines = [head, ""]
-    locked = False
-    for p in article.paragraphs:
-        if p.paid and not p.text:
-            if not locked:
-                lines.append("（以下为会员内容，开通会员后可下载全文。）")
-                locked = True
-            continue
-        lines.append(p.text if p.heading else "　　" + p.text)
-    return "\n".join(lines) + "\n"
+def _line_off_tiers(request: Request) -> tuple[str, ...]:
+    settings: WebSettings = request.app.state.settings
+    return settings.export_line_off_tiers
 
 
-def _as_markdown(article: Article) -> str:
-    head = article.title + (f"（{article.role}）" if article.role else "")
-    meta = " · ".join(x for x in (article.genre, article.issued_on or "", article.doc_number) if x)
-    lines = [f"# {head}", "", f"> {meta}", ""]
-    locked = False
-    for p in article.paragraphs:
-        if p.paid and not p.text:
-            if not locked:
-                lines += ["> 以下为会员内容，开通会员后可下载全文。", ""]
-                locked = True
-            continue
-        if p.heading:
-            lines += ["#" * min(6, p.heading + 1) + " " + p.text, ""]
-        else:
-            lines += [p.text, ""]
-    return "\n".join(lines)
-
-
-def _as_docx(article: Article) -> bytes:
-    """GB/T 9704 Word file (issue 5) of the article as the viewer may read it."""
-    return render_export(article_document(article), "docx")
-
-
-FORMATS: Final = {
-    "txt": ("text/plain; charset=utf-8", _as_text),
-    "md": ("text/markdown; charset=utf-8", _as_markdown),
-    "docx": (MEDIA_TYPES["docx"], _as_docx),
-}
+def _format(form: FormData, default: str) -> str:
+    fmt = str(form.get("format", default))
+    if fmt not in MEDIA_TYPES:
+        raise UserError(f"format '{fmt}' is unknown; choose txt, md or docx.")
+    return fmt
 
 
 async def download(request: Request) -> Response:
-    """``POST /article/{id}/download`` (``format=txt|md|docx``): counts against the quota."""
+    """``POST /article/{id}/download`` (``format=txt|md|docx``): counts against the quota.
+
+    The file carries who took it (issue 15): the audit line's code in its text (and .docx
+    properties) and, unless the account's tier is in ``export_line_off_tiers``, the line
+    ``仅供 NAME 使用 · date`` in its footer.
+    """
     article_id = int(request.path_params["article_id"])
     form = await _form(request)
-    fmt = str(form.get("format", "txt"))
-    if fmt not in FORMATS:
-        raise UserError(f"format '{fmt}' is unknown; choose txt, md or docx.")
+    fmt = _format(form, "txt")
 
-    def work() -> Article:
+    def work() -> tuple[str, bytes]:
         account = current_account(request)
-        shown = _load(_library(request), account, article_id)
-        _accounts(request).record_download(account, f"article:{article_id}", fmt, _ip(request))
-        return shown
+        library = _library(request)
+        _load(library, account, article_id)  # a missing article fails before the quota counts
+        stamp = _accounts(request).record_download(
+            account,
+            f"article:{article_id}",
+            fmt,
+            _ip(request),
+            line_off_tiers=_line_off_tiers(request),
+        )
+        return library.export(
+            article_id, fmt, view=lambda a: access.redact_article(a, account), stamp=stamp
+        )
 
-    shown = await blocking(request, work)
-    media, render = FORMATS[fmt]
-    name = quote(f"{shown.title[:60]}.{fmt}")
+    file_name, data = await blocking(request, work)
     return Response(
-        render(shown),
-        media_type=media,
+        data,
+        media_type=MEDIA_TYPES[fmt],
         headers={
             "Content-Disposition": f'attachment; filename="article-{article_id}.{fmt}"; '
-            f"filename*=UTF-8''{name}"
+            f"filename*=UTF-8''{quote(file_name)}"
         },
     )
 
@@ -1019,20 +997,21 @@ async def basket_remove(request: Request) -> Response:
 
 
 async def basket_export(request: Request) -> Response:
-    """``POST /basket/{name}/export`` (``format``): one document; counts as a download."""
+    """``POST /basket/{name}/export`` (``format``): one document; counts as a download, and
+    carries who took it as :func:`download` says."""
     form = await _form(request)
     name = request.path_params["name"]
-    fmt = str(form.get("format", "docx"))
-    if fmt not in FORMATS:
-        raise UserError(f"format '{fmt}' is unknown; choose txt, md or docx.")
+    fmt = _format(form, "docx")
 
     def work() -> tuple[str, bytes]:
         account = _require(request)
         library = _library(request)
         library.basket(account.name, name)  # a missing basket fails before the quota counts
-        _accounts(request).record_download(account, f"basket:{name}", fmt, _ip(request))
+        stamp = _accounts(request).record_download(
+            account, f"basket:{name}", fmt, _ip(request), line_off_tiers=_line_off_tiers(request)
+        )
         return library.basket_export(
-            account.name, name, fmt, view=lambda a: access.redact_article(a, account)
+            account.name, name, fmt, view=lambda a: access.redact_article(a, account), stamp=stamp
         )
 
     file_name, data = await blocking(request, work)
