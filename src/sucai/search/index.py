@@ -116,7 +116,8 @@ class SearchIndex:
         """The open tantivy index (opened on first use)."""
         if self._index is None:
             try:
-                self.path.mkdir(parents=True, exist_ok=True)
+                # Private, as the library it indexes (issue 15): its files hold the paid text.
+                self.path.mkdir(mode=0o700, parents=True, exist_ok=True)
                 self._index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
             except ValueError as exc:
                 raise StoreError(
