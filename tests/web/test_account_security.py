@@ -97,6 +97,7 @@ def test_the_token_is_not_the_cookie_so_a_planted_cookie_forges_nothing(
         {"Sec-Fetch-Site": "cross-site"},
         {"Sec-Fetch-Site": "same-site"},
         {"Origin": EVIL, "Sec-Fetch-Site": "same-origin"},  # Origin decides
+        {"Origin": EVIL, "Authorization": "Basic YWRtaW46eA=="},  # a browser adds Basic itself
     ],
 )
 def test_a_post_from_another_site_is_refused_with_the_envelope(
