@@ -6,10 +6,11 @@ import contextlib
 import json
 import signal
 import sqlite3
+import stat
 import subprocess
 import sys
 import time
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -18,10 +19,8 @@ from sucai import open_library
 from sucai.cli import cli
 from sucai.errors import IngestError
 from sucai.ingest.sources import Candidate, load_file
-from tests.conftest import SEED
-
-if TYPE_CHECKING:
-    from pathlib import Path
+from sucai.search.query import parse_query
+from tests.conftest import ROOT, SEED
 
 
 def _run(*args: str, db: Path) -> tuple[int, str]:
@@ -243,3 +242,21 @@ def test_a_killed_import_leaves_a_sound_library_and_rerunning_completes_it(
     with open_library(db) as resumed, open_library(fresh) as clean:
         assert resumed.count() == clean.count()
         assert len(resumed.files()) == len(clean.files())
+
+
+def test_the_library_its_index_and_backups_are_readable_by_their_owner_only(
+    tmp_path: Path,
+) -> None:
+    """The library holds password and session hashes, the index the paid text (issue 15)."""
+    db = tmp_path / "lib.db"
+    code, out = _run("import", str(ROOT / "samples" / "laws" / "宪法.md"), db=db)
+    assert code == 0, out
+    backup = tmp_path / "backups" / "lib-copy.db"
+    assert _run("backup", "--to", str(backup), db=db)[0] == 0
+    with open_library(db) as library:
+        library.search(parse_query("宪法"))
+        private = [db, Path(f"{db}-wal"), Path(f"{db}-shm"), Path(f"{db}-search"), backup]
+        for path in private:
+            mode = stat.S_IMODE(path.stat().st_mode)
+            assert mode & 0o077 == 0, f"{path.name} is {oct(mode)}"
+        assert stat.S_IMODE(Path(f"{db}-search").stat().st_mode) == 0o700

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from sucai.hygiene import ArticleHygiene
     from sucai.models import Article, FileReport, IngestReport
     from sucai.search.engine import SearchHit
-    from sucai.store import ArticleSummary, Basket
+    from sucai.store import ArticleSummary, Basket, User
 
 F = TypeVar("F", bound="Callable[..., Any]")
 
@@ -798,7 +798,28 @@ def serve(host: str, port: int, max_upload_mb: int, workers: int | None, library
 
 @cli.group()
 def user() -> None:
-    """Manage the web app's accounts: sucai user add NAME [--admin], sucai user list."""
+    """Manage the web app's accounts.
+
+    \b
+      sucai user add NAME [--admin]           create one (the first admin, too)
+      sucai user list [--json]                every account
+      sucai user set NAME --tier SVIP         change role, tier, expiry or quota
+      sucai user disable NAME · enable NAME   stop or allow signing in
+      sucai user passwd NAME                  a new password (signs the account out)
+    """
+
+
+def _describe_user(u: User) -> str:
+    role = "admin" if u.role == "admin" else f"member {u.tier or '(no tier)'}"
+    until = f" until {u.expires_on}" if u.expires_on else ""
+    quota = f", {u.daily_quota} downloads a day" if u.daily_quota is not None else ""
+    return f"{u.name}: {role}{until}{quota}" + (" (disabled)" if u.disabled else "")
+
+
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
 
 
 @user.command(name="add")
@@ -826,19 +847,14 @@ def user_add(
     """
     from sucai.users import Accounts
 
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin)
     try:
         created = Accounts(library.store).add(
             name, password, admin=admin, tier=tier, expires_on=expires, daily_quota=quota
         )
     except SucaiError as exc:
         raise _fail(exc) from None
-    role = "admin" if created.role == "admin" else f"member {created.tier or '(no tier)'}"
-    until = f" until {created.expires_on}" if created.expires_on else ""
-    click.echo(f"Created {created.name}: {role}{until}.")
+    click.echo(f"Created {_describe_user(created)}.")
 
 
 @user.command(name="list")
@@ -862,6 +878,104 @@ def user_list(as_json: bool, library: Library) -> None:
         )
     if not users:
         click.echo("No accounts. Create the first admin with: sucai user add NAME --admin")
+
+
+def _quota_value(value: str) -> int | None:
+    """``--quota``: a whole number, or "" for the tier's default."""
+    if not value.strip():
+        return None
+    if not value.strip().isdigit():
+        raise click.BadParameter(
+            f"'{value}' is not a whole number; give one, or '' for the tier's default.",
+            param_hint="'--quota'",
+        )
+    return int(value)
+
+
+@user.command(name="set")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["member", "admin"]), help="member or admin.")
+@click.option("--tier", metavar="NAME", help="Member tier, e.g. 会员 or SVIP ('' for none).")
+@click.option("--expires", metavar="YYYY-MM-DD", help="Last day the tier is valid ('' for never).")
+@click.option("--quota", metavar="N", help="Downloads per day ('' for the tier's default).")
+@db_option
+def user_set(
+    name: str,
+    role: str | None,
+    tier: str | None,
+    expires: str | None,
+    quota: str | None,
+    library: Library,
+) -> None:
+    """Change an account: only the options given; '' clears a tier, expiry or quota.
+
+    \b
+      sucai user set 张三 --tier SVIP --expires 2027-06-30
+      sucai user set 张三 --quota 5        sucai user set 张三 --expires ''
+    """
+    from sucai.users import UNCHANGED, Accounts
+
+    accounts = Accounts(library.store)
+    try:
+        found = accounts.user(name)
+        changed = accounts.update(
+            found.id,
+            role=UNCHANGED if role is None else role,
+            tier=UNCHANGED if tier is None else tier,
+            expires_on=UNCHANGED if expires is None else expires,
+            daily_quota=UNCHANGED if quota is None else _quota_value(quota),
+        )
+    except SucaiError as exc:
+        raise _fail(exc) from None
+    click.echo(f"Changed {_describe_user(changed)}.")
+
+
+def _set_disabled(name: str, disabled: bool, library: Library) -> User:
+    from sucai.users import Accounts
+
+    accounts = Accounts(library.store)
+    try:
+        return accounts.update(accounts.user(name).id, disabled=disabled)
+    except SucaiError as exc:
+        raise _fail(exc) from None
+
+
+@user.command(name="disable")
+@click.argument("name")
+@db_option
+def user_disable(name: str, library: Library) -> None:
+    """Stop an account from signing in; its sessions end and its API tokens stop working."""
+    changed = _set_disabled(name, True, library)
+    click.echo(f"Disabled {changed.name}: signed out everywhere; its API tokens are refused.")
+
+
+@user.command(name="enable")
+@click.argument("name")
+@db_option
+def user_enable(name: str, library: Library) -> None:
+    """Let a disabled account sign in again (its API tokens work again)."""
+    changed = _set_disabled(name, False, library)
+    click.echo(f"Enabled {_describe_user(changed)}.")
+
+
+@user.command(name="passwd")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@db_option
+def user_passwd(name: str, password_stdin: bool, library: Library) -> None:
+    """Give an account a new password (asked for, or read with --password-stdin).
+
+    The account is signed out everywhere; its API tokens keep working.
+    """
+    from sucai.users import Accounts
+
+    accounts = Accounts(library.store)
+    try:
+        found = accounts.user(name)
+        accounts.set_password(found.id, _read_password(password_stdin))
+    except SucaiError as exc:
+        raise _fail(exc) from None
+    click.echo(f"Changed the password of {found.name}; it is signed out everywhere.")
 
 
 # --- export, the 素材篮 and hygiene (issue 5) ----------------------------------------------

@@ -4,20 +4,24 @@ Roles: a *visitor* is not signed in; a *member* has a tier (会员, SVIP …) va
 expiry date; an *admin* manages the library and the accounts. Only an admin, or a member whose
 tier is valid today, may read the paid part of articles (:meth:`Account.reads_paid`).
 
-Passwords are hashed with scrypt (stdlib) and a per-user random salt; session and API tokens
-are long random strings of which only a SHA-256 is stored, so a copy of the library file does
-not let anyone sign in.
+Passwords are hashed with argon2id (:class:`Passwords`) and a per-user random salt; session
+and API tokens are long random strings of which only a SHA-256 is stored, so a copy of the
+library file does not let anyone sign in.
 """
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import hmac
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Final
+
+from argon2 import PasswordHasher, Type
+from argon2.exceptions import InvalidHashError, VerificationError
 
 from sucai.errors import (
     AccessDeniedError,
@@ -39,10 +43,11 @@ __all__ = [
     "LOGIN_WINDOW",
     "SESSION_DAYS",
     "TIER_QUOTAS",
+    "UNCHANGED",
     "Account",
     "Accounts",
-    "hash_password",
-    "verify_password",
+    "Passwords",
+    "Unchanged",
 ]
 
 # Downloads per day for each tier, unless the account has its own quota.
@@ -54,29 +59,97 @@ LOGIN_WINDOW: Final = timedelta(minutes=15)  # … this long, then sign-in is re
 MIN_PASSWORD: Final = 8
 ROLES: Final = ("member", "admin")
 
-# scrypt cost: n=2**14, r=8 needs 16 MiB and ~50 ms — slow for guessing, fine for sign-in.
-_SCRYPT_N: Final = 2**14
-_SCRYPT_R: Final = 8
-_SCRYPT_P: Final = 1
 _NAME: Final = re.compile(r"[\w.@\-\u4e00-\u9fff]{1,64}")
 _DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def hash_password(password: str) -> str:
-    """``scrypt$n$r$p$salt$hash`` (hex) of a password, with a fresh random salt."""
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(
-        password.encode(), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P, dklen=32
-    )
-    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${salt.hex()}${digest.hex()}"
+class Unchanged(enum.Enum):
+    """The type of :data:`UNCHANGED`."""
+
+    UNCHANGED = "unchanged"
 
 
-def verify_password(password: str, stored: str) -> bool:
-    """Whether ``password`` matches a hash made by :func:`hash_password` (constant time)."""
-    try:
-        scheme, n, r, p, salt, digest = stored.split("$")
-        if scheme != "scrypt":
+#: A field of :meth:`Accounts.update` left as it is (``None`` clears a field instead).
+UNCHANGED: Final = Unchanged.UNCHANGED
+
+
+class Passwords:
+    """How passwords are hashed and checked (issue 15).
+
+    New hashes are argon2id with 19 MiB of memory, 2 passes and 1 lane: the minimum of the
+    OWASP Password Storage Cheat Sheet, whose first choice argon2id is. Its other option,
+    scrypt with N = 2¹⁷ (r = 8, p = 1), needs 128 MiB and about five times the time per
+    sign-in for a comparable cost to a guesser, and every sign-in holds a worker while it
+    hashes; argon2id at these settings costs 19 MiB and tens of milliseconds. argon2-cffi
+    (the reference C implementation) computes it; it also reads the parameters back from a
+    hash, so older hashes are recognised and rehashed.
+
+    Hashes of earlier versions (``scrypt$n$r$p$salt$hash``, N = 2¹⁴) are still verified;
+    :meth:`needs_rehash` says so, and :meth:`Accounts.sign_in` stores a new hash at the
+    next successful sign-in.
+
+    Args:
+        hasher: the argon2 hasher; the default has the shipped parameters above. Tests pass a
+            cheaper one (or one that counts its calls): this is the only seam.
+    """
+
+    #: argon2id's parameters: passes, memory in KiB, lanes.
+    TIME_COST: Final = 2
+    MEMORY_KIB: Final = 19 * 1024
+    PARALLELISM: Final = 1
+
+    def __init__(self, hasher: PasswordHasher | None = None) -> None:
+        self.hasher = hasher or PasswordHasher(
+            time_cost=self.TIME_COST,
+            memory_cost=self.MEMORY_KIB,
+            parallelism=self.PARALLELISM,
+            hash_len=32,
+            salt_len=16,
+            type=Type.ID,
+        )
+        self._dummy = ""
+
+    def hash(self, password: str) -> str:
+        """The argon2id hash of ``password`` (PHC string format, with a fresh random salt)."""
+        return self.hasher.hash(password)
+
+    def verify(self, password: str, stored: str) -> bool:
+        """Whether ``password`` matches ``stored`` (argon2, or an earlier version's scrypt).
+
+        Constant time in the password; an unreadable ``stored`` is no match.
+        """
+        if stored.startswith("scrypt$"):
+            return _verify_scrypt(password, stored)
+        try:
+            return self.hasher.verify(stored, password)
+        except (VerificationError, InvalidHashError):
             return False
+
+    def needs_rehash(self, stored: str) -> bool:
+        """Whether ``stored`` was made with other parameters or scheme than :meth:`hash` uses."""
+        if not stored.startswith("$argon2"):
+            return True
+        try:
+            return self.hasher.check_needs_rehash(stored)
+        except InvalidHashError:
+            return True
+
+    @property
+    def dummy(self) -> str:
+        """A hash of a random password with the current parameters, made once.
+
+        Verifying against it costs what verifying a real account's password costs: it stands
+        in for unknown and disabled names so that the time of an answer does not list them.
+        """
+        if not self._dummy:
+            self._dummy = self.hash(secrets.token_urlsafe(16))
+        return self._dummy
+
+
+def _verify_scrypt(password: str, stored: str) -> bool:
+    """A hash of the scheme before issue 15: ``scrypt$n$r$p$salt$hash`` (hex)."""
+    try:
+        _, n, r, p, salt, digest = stored.split("$")
         actual = hashlib.scrypt(
             password.encode(),
             salt=bytes.fromhex(salt),
@@ -88,6 +161,10 @@ def verify_password(password: str, stored: str) -> bool:
     except ValueError:
         return False
     return hmac.compare_digest(actual.hex(), digest)
+
+
+def _active_admin(user: User) -> bool:
+    return user.role == "admin" and not user.disabled
 
 
 def _token_hash(token: str) -> str:
@@ -154,11 +231,18 @@ class Accounts:
     Args:
         store: the library's store (accounts live in the library file).
         clock: the current time (UTC), replaceable for tests of expiry and throttling.
+        passwords: how passwords are hashed (default: the shipped :class:`Passwords`).
     """
 
-    def __init__(self, store: Store, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Callable[[], datetime] | None = None,
+        passwords: Passwords | None = None,
+    ) -> None:
         self.store = store
         self.clock = clock or (lambda: datetime.now(UTC))
+        self.passwords = passwords or Passwords()
 
     def _now(self) -> str:
         return _iso(self.clock())
@@ -204,7 +288,7 @@ class Accounts:
         expires_on = self._check_date(expires_on)
         return self.store.add_user(
             name=name,
-            password_hash=hash_password(password),
+            password_hash=self.passwords.hash(password),
             role="admin" if admin else "member",
             tier=tier or None,
             expires_on=expires_on,
@@ -216,40 +300,87 @@ class Accounts:
         """Every account, by name."""
         return self.store.list_users()
 
+    def user(self, name: str) -> User:
+        """The account called ``name``.
+
+        Raises:
+            UserError: there is none.
+        """
+        found = self.store.get_user_by_name(name.strip())
+        if found is None:
+            raise UserError(f"no user '{name}'; `sucai user list` shows the accounts.")
+        return found
+
     def update(
         self,
         user_id: int,
         *,
-        role: str,
-        tier: str | None,
-        expires_on: str | None,
-        daily_quota: int | None,
-        disabled: bool = False,
+        role: str | Unchanged = UNCHANGED,
+        tier: str | Unchanged | None = UNCHANGED,
+        expires_on: str | Unchanged | None = UNCHANGED,
+        daily_quota: int | Unchanged | None = UNCHANGED,
+        disabled: bool | Unchanged = UNCHANGED,
     ) -> User:
-        """Change an account (an admin's action).
+        """Change an account (an admin's action): only the fields given; ``None`` or ``""``
+        clears a tier, an expiry date or an own quota. Disabling an account ends its sessions
+        at once; its API tokens stop working while it is disabled.
 
         Raises:
-            UserError: unknown account, role or date, or a negative quota.
+            UserError: unknown account, role or date, a negative quota, or a change that
+                would leave no enabled admin (demoting or disabling the last one).
         """
-        if role not in ROLES:
+        if role is not UNCHANGED and role not in ROLES:
             raise UserError(f"role '{role}' is unknown; choose member or admin.")
-        if daily_quota is not None and daily_quota < 0:
+        if isinstance(daily_quota, int) and daily_quota < 0:
             raise UserError("the daily quota cannot be negative; leave it empty for the default.")
+        with self.store.atomic():
+            user = self.store.get_user(user_id)
+            if user is None:
+                raise UserError(f"no user with id {user_id}.")
+            changed = replace(
+                user,
+                role=user.role if role is UNCHANGED else role,
+                tier=user.tier if tier is UNCHANGED else tier or None,
+                expires_on=(
+                    user.expires_on if expires_on is UNCHANGED else self._check_date(expires_on)
+                ),
+                daily_quota=user.daily_quota if daily_quota is UNCHANGED else daily_quota,
+                disabled=user.disabled if disabled is UNCHANGED else disabled,
+            )
+            others = (u for u in self.store.list_users() if u.id != user.id)
+            if (
+                _active_admin(user)
+                and not _active_admin(changed)
+                and not any(_active_admin(u) for u in others)
+            ):
+                raise UserError(
+                    f"{user.name} 是唯一在用的管理员，不能降为会员或停用："
+                    "请先把另一个账号设为管理员。"
+                )
+            self.store.update_user(
+                user_id,
+                role=changed.role,
+                tier=changed.tier,
+                expires_on=changed.expires_on,
+                daily_quota=changed.daily_quota,
+                disabled=changed.disabled,
+            )
+            if changed.disabled:
+                self.store.delete_user_sessions(user_id)
+        return changed
+
+    def set_password(self, user_id: int, password: str) -> None:
+        """Give an account a new password (an admin's reset); its sessions end.
+
+        Raises:
+            UserError: no such account, or the password is too short.
+        """
+        self._check_password(password)
         if self.store.get_user(user_id) is None:
             raise UserError(f"no user with id {user_id}.")
-        self.store.update_user(
-            user_id,
-            role=role,
-            tier=tier or None,
-            expires_on=self._check_date(expires_on),
-            daily_quota=daily_quota,
-            disabled=disabled,
-        )
-        if disabled:
+        with self.store.atomic():
+            self.store.set_password_hash(user_id, self.passwords.hash(password))
             self.store.delete_user_sessions(user_id)
-        user = self.store.get_user(user_id)
-        assert user is not None
-        return user
 
     @staticmethod
     def _check_password(password: str) -> None:
@@ -280,16 +411,21 @@ class Accounts:
         """
         if account.user is None:
             raise AuthError("请先登录。")
-        if not verify_password(old, self.store.password_hash(account.user.id)):
+        if not self.passwords.verify(old, self.store.password_hash(account.user.id)):
             raise AuthError("当前密码不正确。")
         self._check_password(new)
-        self.store.set_password_hash(account.user.id, hash_password(new))
+        self.store.set_password_hash(account.user.id, self.passwords.hash(new))
         self.store.delete_user_sessions(account.user.id, keep=account.session)
 
     # --- signing in --------------------------------------------------------------------------
 
     def sign_in(self, name: str, password: str, ip: str) -> tuple[User, str]:
         """Check a name and password; return the account and a new session token.
+
+        Every path verifies one password hash of the current parameters, in the same store
+        reads: an unknown or disabled name is checked against :attr:`Passwords.dummy`, so the
+        time of the answer does not tell which names have accounts (issue 15). A hash of an
+        earlier scheme is replaced after a successful sign-in.
 
         Raises:
             LoginThrottledError: :data:`LOGIN_FAILURES` failures of this name from this
@@ -302,15 +438,18 @@ class Accounts:
             raise LoginThrottledError(
                 f"登录失败次数过多，请 {LOGIN_WINDOW.seconds // 60} 分钟后再试。"
             )
+        dummy = self.passwords.dummy  # made at the first sign-in, whichever the name
         user = self.store.get_user_by_name(name)
-        stored = self.store.password_hash(user.id) if user is not None else ""
-        # Hash even for an unknown name, so the response time does not tell names apart.
-        ok = verify_password(password, stored or hash_password("x" * MIN_PASSWORD))
-        ok = ok and user is not None and not user.disabled
+        # Id 0 is no account: its hash is "", and the dummy hash is verified instead.
+        usable = user.id if user is not None and not user.disabled else 0
+        stored = self.store.password_hash(usable)
+        ok = self.passwords.verify(password, stored or dummy)
         self.store.add_login_attempt(name, ip, _iso(now), ok)
         if not ok or user is None:
             raise AuthError("用户名或密码不正确。")
         self.store.clear_failed_logins(name, ip)
+        if self.passwords.needs_rehash(stored):
+            self.store.set_password_hash(user.id, self.passwords.hash(password))
         token = secrets.token_urlsafe(32)
         self.store.add_session(
             _token_hash(token), user.id, _iso(now), _iso(now + timedelta(days=SESSION_DAYS))

@@ -1,20 +1,25 @@
-"""Accounts, sessions, API tokens, the audit log, quotas and sign-in throttling (issue 7).
+"""Accounts, sessions, API tokens, the audit log, quotas and sign-in throttling (issues 7, 15).
 
 Each test runs on SQLite and on PostgreSQL and asserts exact values, ids included.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Literal
 
 import pytest
+from argon2 import PasswordHasher
 
-from sucai.errors import QuotaExceededError
+from sucai.errors import AuthError, QuotaExceededError, UserError
 from sucai.store import ApiToken, AuditEntry, User, open_store
 from sucai.store.sqlite import SqliteStore
-from sucai.users import Accounts
+from sucai.users import Accounts, Passwords
 
 if TYPE_CHECKING:
     from sucai.store import Store
@@ -196,3 +201,164 @@ def test_concurrent_downloads_from_several_servers_stop_at_the_quota(store: Stor
     assert accounts.downloads_today(account) == quota
     with pytest.raises(QuotaExceededError, match="每日 3 次"):
         accounts.record_download(account, "article:99", "docx", "127.0.0.1")
+
+
+# --- issue 15: equal work at sign-in, argon2id, disabled accounts, expiry, admin changes -------
+
+#: argon2id as cheap as it goes: the tests that sign in often pass it through the seam.
+FAST = Passwords(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+NOON = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+
+
+class CountingHasher(PasswordHasher):
+    """The cheap hasher, counting the KDF runs it does (hash and verify)."""
+
+    def __init__(self) -> None:
+        super().__init__(time_cost=1, memory_cost=8, parallelism=1)
+        self.runs: list[str] = []
+
+    def hash(self, password: str | bytes, *, salt: bytes | None = None) -> str:
+        self.runs.append("hash")
+        return super().hash(password, salt=salt)
+
+    def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
+        self.runs.append("verify")
+        return super().verify(hash, password)
+
+
+def _scrypt_hash(password: str) -> str:
+    """A hash as sucai stored them before issue 15 (scrypt, n=2**14, r=8, p=1, hex)."""
+    salt = bytes(range(16))
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1, dklen=32)
+    return f"scrypt$16384$8$1${salt.hex()}${digest.hex()}"
+
+
+def test_the_shipped_password_hash_is_argon2id_at_owasps_minimum() -> None:
+    passwords = Passwords()
+    stored = passwords.hash("correct-horse-1")
+    # OWASP Password Storage Cheat Sheet: argon2id, 19 MiB, 2 iterations, 1 lane.
+    assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert passwords.verify("correct-horse-1", stored)
+    assert not passwords.verify("correct-horse-2", stored)
+    assert not passwords.needs_rehash(stored)
+    assert passwords.needs_rehash(FAST.hash("correct-horse-1"))
+    assert passwords.needs_rehash(_scrypt_hash("correct-horse-1"))
+    assert passwords.dummy.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert not passwords.verify("x", "") and not passwords.verify("x", "$argon2id$broken")
+
+
+def test_every_sign_in_path_runs_the_kdf_exactly_once(store: Store) -> None:
+    hasher = CountingHasher()
+    accounts = Accounts(store, clock=lambda: NOON, passwords=Passwords(hasher))
+    accounts.add("甲", "correct-horse-1")
+    off = accounts.add("停用", "correct-horse-1")
+    accounts.update(off.id, disabled=True)
+    accounts.sign_in("甲", "correct-horse-1", "10.0.0.1")  # makes the dummy hash once
+    hasher.runs.clear()
+    for name, password in (
+        ("甲", "correct-horse-1"),  # right
+        ("甲", "wrong-password"),  # wrong password
+        ("无此人", "correct-horse-1"),  # unknown name
+        ("停用", "correct-horse-1"),  # disabled, right password
+    ):
+        before = len(hasher.runs)
+        with contextlib.suppress(AuthError):
+            accounts.sign_in(name, password, "10.0.0.2")
+        assert hasher.runs[before:] == ["verify"], name
+
+
+def test_an_old_scrypt_hash_signs_in_and_is_upgraded_to_argon2id(store: Store) -> None:
+    accounts = Accounts(store, passwords=FAST)
+    user = _add(store, "老用户", password_hash=_scrypt_hash("old-password-1"))
+    with pytest.raises(AuthError):
+        accounts.sign_in("老用户", "wrong-password", "127.0.0.1")
+    assert store.password_hash(user.id) == _scrypt_hash("old-password-1")  # not on a failure
+    accounts.sign_in("老用户", "old-password-1", "127.0.0.1")
+    upgraded = store.password_hash(user.id)
+    assert upgraded.startswith("$argon2id$") and not FAST.needs_rehash(upgraded)
+    assert FAST.verify("old-password-1", upgraded)
+    accounts.sign_in("老用户", "old-password-1", "127.0.0.1")
+    assert store.password_hash(user.id) == upgraded  # current hashes are kept
+
+
+def test_a_disabled_account_cannot_sign_in_and_loses_sessions_and_tokens_at_once(
+    store: Store,
+) -> None:
+    accounts = Accounts(store, passwords=FAST)
+    user = accounts.add("会员甲", "correct-horse-1", tier="会员")
+    _, session = accounts.sign_in("会员甲", "correct-horse-1", "127.0.0.1")
+    token = accounts.create_token(accounts.from_session(session), "脚本")
+    assert accounts.from_api_token(token) is not None
+    accounts.update(user.id, disabled=True)
+    assert accounts.from_session(session).user is None
+    assert accounts.from_api_token(token) is None
+    with pytest.raises(AuthError, match="用户名或密码不正确"):
+        accounts.sign_in("会员甲", "correct-horse-1", "127.0.0.1")
+    accounts.update(user.id, disabled=False)
+    assert accounts.from_session(session).user is None  # sessions ended for good
+    assert accounts.from_api_token(token) is not None  # tokens work again
+    signed, _ = accounts.sign_in("会员甲", "correct-horse-1", "127.0.0.1")
+    assert signed.id == user.id
+
+
+@pytest.mark.parametrize(
+    ("expires_on", "reads_paid"),
+    [("2026-03-11", True), ("2026-03-10", True), ("2026-03-09", False), (None, True)],
+)
+def test_a_tier_is_valid_up_to_and_including_its_expiry_day(
+    store: Store, expires_on: str | None, reads_paid: bool
+) -> None:
+    # Noon UTC on 2026-03-10 is 2026-03-10 in every time zone from UTC-11 to UTC+11.
+    accounts = Accounts(store, clock=lambda: NOON, passwords=FAST)
+    accounts.add("会员甲", "correct-horse-1", tier="会员", expires_on=expires_on)
+    _, session = accounts.sign_in("会员甲", "correct-horse-1", "127.0.0.1")
+    account = accounts.from_session(session)
+    assert account.today == date(2026, 3, 10)
+    assert (account.member_valid, account.reads_paid) == (reads_paid, reads_paid)
+
+
+def test_an_update_changes_only_the_fields_given(store: Store) -> None:
+    accounts = Accounts(store, passwords=FAST)
+    boss = accounts.add("boss", "correct-horse-1", admin=True)
+    admin = accounts.add("管理员乙", "correct-horse-1", admin=True, tier="SVIP")
+    accounts.update(admin.id, expires_on="2099-12-31")
+    changed = accounts.update(admin.id, daily_quota=5)
+    assert changed == replace(admin, expires_on="2099-12-31", daily_quota=5)
+    assert store.get_user(admin.id) == changed
+    cleared = accounts.update(admin.id, tier=None, expires_on="", daily_quota=None)
+    assert cleared == replace(admin, tier=None, expires_on=None, daily_quota=None)
+    assert store.get_user(admin.id) == cleared
+    assert store.get_user(boss.id) == boss
+    with pytest.raises(UserError, match="role 'owner' is unknown"):
+        accounts.update(admin.id, role="owner")
+    with pytest.raises(UserError, match="no user with id 99"):
+        accounts.update(99, daily_quota=1)
+
+
+def test_the_last_enabled_admin_cannot_be_demoted_or_disabled(store: Store) -> None:
+    accounts = Accounts(store, passwords=FAST)
+    boss = accounts.add("boss", "correct-horse-1", admin=True)
+    other = accounts.add("乙", "correct-horse-1", admin=True)
+    accounts.update(other.id, disabled=True)  # a disabled admin does not count
+    for change in ({"role": "member"}, {"disabled": True}):
+        with pytest.raises(UserError, match="boss 是唯一在用的管理员"):
+            accounts.update(boss.id, **change)  # type: ignore[arg-type]
+        assert store.get_user(boss.id) == boss
+    accounts.update(other.id, disabled=False)
+    assert accounts.update(boss.id, role="member").role == "member"
+    with pytest.raises(UserError, match="乙 是唯一在用的管理员"):
+        accounts.update(other.id, disabled=True)
+    accounts.update(boss.id, tier="会员")  # any other change of a member is fine
+
+
+def test_an_admin_reset_password_signs_the_account_out(store: Store) -> None:
+    accounts = Accounts(store, passwords=FAST)
+    user = accounts.add("会员甲", "correct-horse-1")
+    _, session = accounts.sign_in("会员甲", "correct-horse-1", "127.0.0.1")
+    with pytest.raises(UserError, match="at least 8 characters"):
+        accounts.set_password(user.id, "short")
+    accounts.set_password(user.id, "new-password-1")
+    assert accounts.from_session(session).user is None
+    with pytest.raises(AuthError):
+        accounts.sign_in("会员甲", "correct-horse-1", "127.0.0.1")
+    assert accounts.sign_in("会员甲", "new-password-1", "127.0.0.1")[0].id == user.id

@@ -1,14 +1,19 @@
-"""``sucai user add`` / ``sucai user list``: the first admin is made on the command line."""
+"""``sucai user``: the first admin is made on the command line, and accounts are listed,
+changed, disabled and given new passwords there (issue 15)."""
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
+import pytest
 from click.testing import CliRunner
 
 from sucai import open_library
-from sucai.cli import cli
+from sucai.cli import cli, user
+from sucai.errors import AuthError
 from sucai.users import Accounts
+from tests.conftest import ROOT
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -57,3 +62,92 @@ def test_user_add_refuses_a_short_password_and_a_taken_name(tmp_path: Path) -> N
     assert runner.invoke(cli, args, input="password-1\n").exit_code == 0
     again = runner.invoke(cli, args, input="password-1\n")
     assert again.exit_code == 1 and "already exists" in again.output
+
+
+def _user(runner: CliRunner, db: str, *args: str, stdin: str | None = None) -> tuple[int, str]:
+    result = runner.invoke(cli, ["user", *args, "--db", db], input=stdin)
+    return result.exit_code, result.output
+
+
+def test_user_set_changes_only_the_options_given_and_an_empty_value_clears(
+    tmp_path: Path,
+) -> None:
+    db = str(tmp_path / "library.db")
+    runner = CliRunner()
+    _user(runner, db, "add", "boss", "--admin", "--password-stdin", stdin="admin-pass-1\n")
+    args = ("add", "张三", "--tier", "会员", "--expires", "2027-01-01", "--password-stdin")
+    _user(runner, db, *args, stdin="a-long-password\n")
+    assert _user(runner, db, "set", "张三", "--quota", "5") == (
+        0,
+        "Changed 张三: member 会员 until 2027-01-01, 5 downloads a day.\n",
+    )
+    assert _user(runner, db, "set", "张三", "--tier", "SVIP", "--expires", "") == (
+        0,
+        "Changed 张三: member SVIP, 5 downloads a day.\n",
+    )
+    assert _user(runner, db, "set", "张三", "--quota", "", "--role", "admin") == (
+        0,
+        "Changed 张三: admin.\n",
+    )
+    listed = json.loads(_user(runner, db, "list", "--json")[1])
+    assert [
+        (u["name"], u["role"], u["tier"], u["expires_on"], u["daily_quota"]) for u in listed
+    ] == [
+        ("boss", "admin", None, None, None),
+        ("张三", "admin", "SVIP", None, None),
+    ]
+    code, out = _user(runner, db, "set", "李四", "--quota", "5")
+    assert (code, out) == (1, "Error: no user '李四'; `sucai user list` shows the accounts.\n")
+    code, out = _user(runner, db, "set", "张三", "--expires", "明年")
+    assert code == 1
+    assert out == (
+        "Error: date '明年' is not understood; write it as YYYY-MM-DD, e.g. 2027-01-01.\n"
+    )
+    code, out = _user(runner, db, "set", "张三", "--quota", "many")
+    assert code == 2 and "Invalid value for '--quota': 'many' is not a whole number" in out
+
+
+def test_user_disable_enable_and_passwd_act_at_once(tmp_path: Path) -> None:
+    db = str(tmp_path / "library.db")
+    runner = CliRunner()
+    _user(runner, db, "add", "boss", "--admin", "--password-stdin", stdin="admin-pass-1\n")
+    _user(runner, db, "add", "张三", "--tier", "会员", "--password-stdin", stdin="a-long-pass\n")
+    with open_library(db) as library:
+        accounts = Accounts(library.store)
+        _, session = accounts.sign_in("张三", "a-long-pass", "127.0.0.1")
+        token = accounts.create_token(accounts.from_session(session), "脚本")
+    assert _user(runner, db, "disable", "张三") == (
+        0,
+        "Disabled 张三: signed out everywhere; its API tokens are refused.\n",
+    )
+    assert "张三" in _user(runner, db, "list")[1].splitlines()[1]
+    assert _user(runner, db, "list")[1].splitlines()[1].endswith("  disabled")
+    with open_library(db) as library:
+        accounts = Accounts(library.store)
+        assert accounts.from_session(session).user is None
+        assert accounts.from_api_token(token) is None
+        with pytest.raises(AuthError):
+            accounts.sign_in("张三", "a-long-pass", "127.0.0.1")
+    assert _user(runner, db, "enable", "张三") == (0, "Enabled 张三: member 会员.\n")
+    code, out = _user(runner, db, "passwd", "张三", "--password-stdin", stdin="new-password-1\n")
+    assert (code, out) == (0, "Changed the password of 张三; it is signed out everywhere.\n")
+    code, out = _user(runner, db, "passwd", "张三", "--password-stdin", stdin="short\n")
+    assert (code, out) == (1, "Error: the password must have at least 8 characters.\n")
+    with open_library(db) as library:
+        accounts = Accounts(library.store)
+        assert accounts.from_api_token(token) is not None
+        assert accounts.sign_in("张三", "new-password-1", "127.0.0.1")[0].name == "张三"
+    code, out = _user(runner, db, "disable", "boss")
+    assert (code, out) == (
+        1,
+        "Error: boss 是唯一在用的管理员，不能降为会员或停用：请先把另一个账号设为管理员。\n",
+    )
+
+
+def test_every_user_command_has_help_and_is_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = user.commands  # type: ignore[attr-defined]
+    assert set(commands) == {"add", "list", "set", "disable", "enable", "passwd"}
+    for name, command in commands.items():
+        assert command.help, f"sucai user {name} is missing its help"
+        assert f"sucai user {name}" in readme, f"sucai user {name} is not in the README"

@@ -147,6 +147,7 @@ def test_a_refused_download_records_no_code(app_client: TestClient, library: Lib
     assert response.status_code == 401  # a visitor: downloads need an account
     assert not find_codes(response.text)
     sign_in(app_client, "member")
+    token = csrf_of(app_client)  # form tokens are tied to the session
     missing = app_client.post("/article/999/download", data={"format": "txt", "csrf": token})
     assert missing.status_code == 404
     assert [e for e in library.store.audit_entries(limit=50) if e.code] == []

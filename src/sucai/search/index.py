@@ -138,7 +138,7 @@ def _open(path: Path, schema: tantivy.Schema, *, create: bool) -> tantivy.Index:
     if not create and not (path / "meta.json").is_file():
         raise FileNotFoundError(path)
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
         index = tantivy.Index(schema, path=str(path), reuse=True)
     except ValueError as exc:
         raise StoreError(
@@ -296,7 +296,8 @@ class SearchIndex:
     @contextlib.contextmanager
     def _writing(self, wait: bool) -> Iterator[bool]:
         """Hold the folder's write lock (across processes): yields whether it was taken."""
-        self.path.mkdir(parents=True, exist_ok=True)
+        # Private, as the library it indexes (issue 15): its files hold the paid text.
+        self.path.mkdir(mode=0o700, parents=True, exist_ok=True)
         with contextlib.ExitStack() as stack:
             handle: IO[bytes] = stack.enter_context((self.path / "lock").open("ab"))
             try:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import zlib
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -114,6 +115,16 @@ def _unpack(blob: bytes) -> tuple[ArticleDraft, list[Correction]]:
     return draft, [Correction(*c) for c in data["corrections"]]
 
 
+def _create_private(path: Path) -> None:
+    """Create ``path`` empty and readable by its owner only, unless it exists (issue 15).
+
+    The library holds password and session hashes. SQLite gives its ``-wal`` and ``-shm``
+    files the mode of the database file, so they are private too.
+    """
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 #: Facet name → column of ``articles a``, for browse counts.
 FACET_COLUMNS: Final = (
     ("genre", "a.genre"),
@@ -138,6 +149,8 @@ class SqliteStore:
             raise StoreError(f"{self.path} is a folder; give a file name such as library.db.")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not read_only:
+                _create_private(self.path)
             # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE in atomic()).
             self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             # WAL: readers (searches, the web app) never wait for an import's writes.
@@ -155,6 +168,8 @@ class SqliteStore:
                 f"{self.path} is not a sucai library ({exc}). Give another --db file, "
                 "or move this one away."
             ) from None
+        except OSError as exc:
+            raise StoreError(f"cannot create the library {self.path} ({exc}).") from None
         self._depth = 0
         self._heads: dict[int, ArticleHead] = {}
         self._paths: dict[tuple[int, int], tuple[tuple[str, bool], ...]] = {}
@@ -242,6 +257,7 @@ class SqliteStore:
         partial = target.with_name(target.name + ".partial")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
+            _create_private(partial)
             with closing(sqlite3.connect(partial)) as copy:
                 self.db.backup(
                     copy,

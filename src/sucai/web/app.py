@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Final
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.requests import Request
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -34,13 +35,20 @@ from sucai.library import IndexFollower, open_library
 from sucai.store import is_postgres_url
 from sucai.users import Accounts
 from sucai.web import views
-from sucai.web.render import JSON, Readers, error_body, page, wants_json
+from sucai.web.render import (
+    JSON,
+    SAFE_METHODS,
+    Readers,
+    cross_site,
+    error_body,
+    page,
+    wants_json,
+)
 from sucai.web.uploads import ImportJobs
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
-    from starlette.requests import Request
     from starlette.responses import Response
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -195,6 +203,28 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class SameOrigin:
+    """Refuses a state-changing request that another site's page sent (issue 15): 403 with
+    the error envelope, before the body is read. Requests with an API token
+    (``Authorization: Bearer``, which a browser never adds to another site's form) are not
+    judged here; an unknown token is refused by the handler (401).
+    """
+
+    MESSAGE: Final = "请求来自其他网站，已拒绝（跨站请求）：请在本站的页面上操作。"
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] not in SAFE_METHODS:
+            request = Request(scope)
+            bearer = request.headers.get("authorization", "")[:7].lower() == "bearer "
+            if not bearer and cross_site(request):
+                await _error(request, [self.MESSAGE], 403)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 def _error(request: Request, messages: list[str], status: int) -> Response:
     if wants_json(request):
         return JSON(error_body(messages, status), status)
@@ -329,7 +359,8 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
             Exception: _server_error,
         },
     )
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SameOrigin)
+    app.add_middleware(SecurityHeaders)  # added last, so outermost: on every answer
     # Catch the index up once now when there is one; afterwards the follower keeps it current
     # (it also builds a missing one, while searches answer 503), not search requests.
     if library.index_state().ready:

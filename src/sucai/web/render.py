@@ -3,16 +3,23 @@
 A request wants JSON when its path ends in ``.json`` or its ``Accept`` header asks for
 ``application/json`` and not for HTML. Every JSON success carries ``"ok": true``; every JSON
 error is ``{"ok": false, "error": "a; b", "errors": ["a", "b"], "status": 400}``.
+
+Forms are guarded twice (issue 15): their token is an HMAC keyed by the session cookie (a
+visitor's: by a per-browser cookie), so a token from another session or browser is refused
+(:func:`check_csrf`); and a state-changing request from another site's page is refused by its
+``Origin`` or ``Sec-Fetch-Site`` header (:func:`cross_site`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
 import queue
 import secrets
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import urlsplit
 
 import orjson
 from markupsafe import Markup, escape
@@ -35,6 +42,7 @@ __all__ = [
     "Readers",
     "blocking",
     "check_csrf",
+    "cross_site",
     "csrf_token",
     "error_body",
     "marked",
@@ -45,7 +53,13 @@ __all__ = [
 ]
 
 SESSION_COOKIE: Final = "sucai_session"
+#: A visitor's per-browser secret, the key of its form tokens (never sent in a page).
 CSRF_COOKIE: Final = "sucai_csrf"
+#: What a form token is the HMAC of, under the session's or the browser's secret.
+_CSRF_MESSAGE: Final = b"sucai form token v1"
+#: Methods that change nothing, which :func:`cross_site` does not judge.
+SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
+_DEFAULT_PORTS: Final = {"http": 80, "https": 443}
 
 
 class JSON(JSONResponse):
@@ -139,24 +153,70 @@ def set_cookie(request: Request, response: Response, name: str, value: str, max_
     )
 
 
+def _csrf_key(request: Request) -> str:
+    """The secret form tokens are bound to: the session cookie, else the browser's cookie."""
+    return request.cookies.get(SESSION_COOKIE) or request.cookies.get(CSRF_COOKIE) or ""
+
+
+def _form_token(key: str) -> str:
+    return hmac.new(key.encode(), _CSRF_MESSAGE, hashlib.sha256).hexdigest()
+
+
 def csrf_token(request: Request) -> str:
-    """The CSRF token for the forms of this page (double-submit: cookie and form field)."""
-    token = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf", "")
-    if not token:
-        token = secrets.token_urlsafe(24)
-        request.state.new_csrf = token
-    return token
+    """The CSRF token for the forms of this page: an HMAC keyed by the session cookie, or for a
+    visitor by a per-browser cookie (made here, and set by :func:`page`, when missing).
+
+    Only the browser holding that cookie can send the token back with it: a token copied from
+    another session, another browser, or from before signing in or out is refused.
+    """
+    key = _csrf_key(request) or getattr(request.state, "new_csrf", "")
+    if not key:
+        key = secrets.token_urlsafe(32)
+        request.state.new_csrf = key
+    return _form_token(key)
 
 
 def check_csrf(request: Request, submitted: object) -> None:
-    """Refuse a form POST whose token does not match the cookie's.
+    """Refuse a form POST whose token is not the one of this request's session or browser.
 
     Raises:
         AccessDeniedError: the token is missing or wrong (HTTP 403).
     """
-    cookie = request.cookies.get(CSRF_COOKIE, "")
-    if not (cookie and isinstance(submitted, str) and hmac.compare_digest(cookie, submitted)):
+    key = _csrf_key(request)
+    if not (
+        key
+        and isinstance(submitted, str)
+        and hmac.compare_digest(_form_token(key).encode(), submitted.encode())
+    ):
         raise AccessDeniedError("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试。")
+
+
+def _origin(url: str) -> tuple[str, str, int | None] | None:
+    """``(scheme, host, port)`` of a URL, the default port filled in; ``None`` when unreadable."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    if not parts.scheme or not parts.hostname:
+        return None
+    return (parts.scheme, parts.hostname, port or _DEFAULT_PORTS.get(parts.scheme))
+
+
+def cross_site(request: Request) -> bool:
+    """Whether a request comes from another site's page (a browser says so in its headers).
+
+    ``Origin`` must name this server (scheme, host and port, as the request reached it; behind
+    a proxy, as it forwards ``Host`` and ``X-Forwarded-Proto``). Without ``Origin``, a
+    ``Sec-Fetch-Site`` other than ``same-origin`` or ``none`` (typed by the user) is cross-site;
+    a request with neither (a script, an old browser) is judged by its CSRF token alone.
+    """
+    origin = request.headers.get("origin")
+    if origin is not None:
+        theirs = _origin(origin)  # "null" (a sandboxed frame, a file) is nobody's
+        return theirs is None or theirs != _origin(f"{request.url.scheme}://{request.url.netloc}")
+    fetch_site = request.headers.get("sec-fetch-site")
+    return fetch_site is not None and fetch_site not in ("same-origin", "none")
 
 
 def error_body(messages: list[str], status: int) -> dict[str, Any]:

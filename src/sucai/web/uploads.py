@@ -155,7 +155,8 @@ class ImportJobs:
     def new_folder(self) -> Path:
         """A fresh folder for one upload."""
         if self.root is not None:
-            self.root.mkdir(parents=True, exist_ok=True)
+            self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # mkdtemp makes the folder readable by its owner only (issue 15).
         return Path(tempfile.mkdtemp(prefix=UPLOAD_FOLDER_PREFIX, dir=self.root))
 
     def mark_interrupted(self, store: Store) -> None:

@@ -42,7 +42,7 @@ from sucai.serialize import (
     summary_to_dict,
 )
 from sucai.store import ArticleFilter
-from sucai.users import SESSION_DAYS
+from sucai.users import SESSION_DAYS, UNCHANGED, Unchanged
 from sucai.web import access
 from sucai.web.openapi import OPENAPI
 from sucai.web.render import (
@@ -658,21 +658,38 @@ async def add_user(request: Request) -> Response:
     return _after_post(request, "/admin", {"user": _user_dict(user)})
 
 
+def _sent(form: FormData, key: str) -> str | Unchanged:
+    """The last value of a form field, or :data:`UNCHANGED` when the form does not have it."""
+    values = form.getlist(key)
+    return str(values[-1]).strip() if values else UNCHANGED
+
+
+def _flag(value: str) -> bool:
+    if value.lower() in ("1", "on", "true"):
+        return True
+    if value.lower() in ("", "0", "off", "false"):
+        return False
+    raise UserError(f"disabled '{value[:20]}' is not understood; send 1 (停用) or 0 (启用).")
+
+
 async def update_user(request: Request) -> Response:
-    """``POST /admin/users/{id}``: change role, tier, expiry, quota, disabled."""
+    """``POST /admin/users/{id}``: change the fields sent — ``role``, ``tier``, ``expires_on``,
+    ``daily_quota``, ``disabled`` (1 or 0). Fields left out stay as they are; an empty
+    ``tier``, ``expires_on`` or ``daily_quota`` clears it."""
     form = await _form(request)
     user_id = int(request.path_params["user_id"])
+    quota, disabled = _sent(form, "daily_quota"), _sent(form, "disabled")
 
     def work() -> User:
         account = _require(request, admin=True)
         accounts = _accounts(request)
         user = accounts.update(
             user_id,
-            role=str(form.get("role", "member")),
-            tier=str(form.get("tier", "")).strip() or None,
-            expires_on=str(form.get("expires_on", "")).strip() or None,
-            daily_quota=_quota(form.get("daily_quota")),
-            disabled=form.get("disabled") == "1",
+            role=_sent(form, "role"),
+            tier=_sent(form, "tier"),
+            expires_on=_sent(form, "expires_on"),
+            daily_quota=quota if quota is UNCHANGED else _quota(quota),
+            disabled=disabled if disabled is UNCHANGED else _flag(disabled),
         )
         accounts.audit(account, "user-update", user.name, "", _ip(request))
         return user
