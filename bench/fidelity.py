@@ -111,6 +111,13 @@ class FileResult:
     score: Score = field(default_factory=Score)
     misses: list[str] = field(default_factory=list)
 
+    def check(self, pair: list[int], ok: bool, miss: str) -> None:
+        """Count one check in ``pair`` (``[right, total]``); note ``miss`` when it failed."""
+        pair[0] += ok
+        pair[1] += 1
+        if not ok:
+            self.misses.append(miss)
+
 
 def load_manifest(path: Path = MANIFEST) -> list[dict[str, Any]]:
     """The manifest's rows, in file order."""
@@ -177,38 +184,23 @@ def score_file(library: Library, row: dict[str, Any], report: FileReport | None)
         label = f"article {position + 1}"
         if want["title"] is not None:
             ok = got is not None and got.title == want["title"]
-            score.titles[0] += ok
-            score.titles[1] += 1
-            if not ok:
-                result.misses.append(f"{label} title: {got.title if got else None!r}")
+            result.check(score.titles, ok, f"{label} title: {got.title if got else None!r}")
         if want["issued_on"] is not None:
             ok = got is not None and got.issued_on == want["issued_on"]
-            score.dates[0] += ok
-            score.dates[1] += 1
-            if not ok:
-                result.misses.append(f"{label} date: {got.issued_on if got else None}")
+            result.check(score.dates, ok, f"{label} date: {got.issued_on if got else None}")
         if got is not None and got.issued_on and got.issued_on != want["issued_on"]:
             score.wrong_dates += 1
             result.misses.append(f"{label} wrong date: {got.issued_on}")
         ok = got is not None and got.genre == want["kind"]
-        score.kinds[0] += ok
-        score.kinds[1] += 1
-        if not ok:
-            result.misses.append(f"{label} kind: {got.genre if got else None}")
+        result.check(score.kinds, ok, f"{label} kind: {got.genre if got else None}")
         for name, value in want.get("fields", {}).items():
             values = [_flat(v) for v in value] if isinstance(value, list) else [_flat(value)]
             ok = got is not None and sorted(_field(got, name)) == sorted(values)
-            score.fields[0] += ok
-            score.fields[1] += 1
-            if not ok:
-                result.misses.append(f"{label} {name}: {_field(got, name) if got else None}")
+            result.check(score.fields, ok, f"{label} {name}: {_field(got, name) if got else None}")
     id_set = set(ids)
     for fragment in gold["fragments"]:
         ok = bool(id_set) and _found(library, fragment, id_set)
-        score.fragments[0] += ok
-        score.fragments[1] += 1
-        if not ok:
-            result.misses.append(f"fragment not found: {fragment}")
+        result.check(score.fragments, ok, f"fragment not found: {fragment}")
     texts = [a.title for a in stored] + [p.text for a in stored for p in a.paragraphs]
     for bad in gold["forbidden"]:
         if any(bad in text for text in texts):
