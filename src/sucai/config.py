@@ -45,6 +45,23 @@ SETTINGS: Final = (
         "A streaming replica of a PostgreSQL library (postgresql://…) for reads and searches; "
         "writes still go to db. Empty: db serves everything.",
     ),
+    Setting(
+        "trusted_proxies",
+        "",
+        "Addresses or networks of the reverse proxies in front of `sucai serve`, separated by "
+        "commas (e.g. 127.0.0.1, 10.0.0.0/24): only from these is X-Forwarded-For (the client's "
+        "address, for rate limits and the audit log) and X-Forwarded-Proto believed. Empty: "
+        "none; the address is the connection's peer.",
+    ),
+    Setting(
+        "rate_limits",
+        "",
+        "Rate limits of the web app per tier, over the defaults: entries TIER.ACTION=RATE "
+        "separated by ';', e.g. 'visitor.search=1/s burst 10; SVIP.search=10/s burst 60'. "
+        "TIER: visitor, member, admin or a member tier's name; ACTION: search, check, "
+        "download, login (visitor only); RATE: COUNT/UNIT [burst N] with UNIT s, min or h, "
+        "or off. 'off' alone turns every limit off. Empty: the defaults.",
+    ),
 )
 
 
@@ -55,13 +72,26 @@ class Settings:
     db: Path | str
     db_is_default: bool
     db_read: str | None = None
+    trusted_proxies: str = ""
+    rate_limits: str = ""
 
 
-def load_settings(*, db: str | None = None, config_file: Path | None = None) -> Settings:
+def load_settings(
+    *,
+    db: str | None = None,
+    trusted_proxies: str | None = None,
+    rate_limits: str | None = None,
+    config_file: Path | None = None,
+) -> Settings:
     """Resolve settings from flags, environment, ``sucai.toml`` and defaults.
 
+    Args:
+        db, trusted_proxies, rate_limits: the command-line flags' values (``None``: not given).
+        config_file: the settings file (default ``./sucai.toml``).
+
     Raises:
-        ConfigError: ``sucai.toml`` is unreadable or has an unknown key.
+        ConfigError: ``sucai.toml`` is unreadable, has an unknown key or a value that is not
+            a string.
     """
     file_values: dict[str, object] = {}
     path = config_file or Path("sucai.toml")
@@ -83,9 +113,26 @@ def load_settings(*, db: str | None = None, config_file: Path | None = None) -> 
     read = os.environ.get("SUCAI_DB_READ") or file_values.get("db_read") or None
     if read is not None and not isinstance(read, str):
         raise ConfigError(f"{path}: setting 'db_read' must be a string (a postgresql:// URL).")
+    web = {
+        name: _text(name, flag, file_values, path)
+        for name, flag in (("trusted_proxies", trusted_proxies), ("rate_limits", rate_limits))
+    }
     if value.startswith(("postgresql://", "postgres://")):
         # A URL stays a string: as a Path its "//" would collapse.
-        return Settings(value, False, read)
+        return Settings(value, False, read, **web)
     if value:
-        return Settings(Path(value).expanduser(), False, read)
-    return Settings(default_db_path(), True, read)
+        return Settings(Path(value).expanduser(), False, read, **web)
+    return Settings(default_db_path(), True, read, **web)
+
+
+def _text(name: str, flag: str | None, file_values: dict[str, object], path: Path) -> str:
+    """A text setting: the flag, else ``SUCAI_<NAME>``, else the file's value, else empty."""
+    if flag is not None:
+        return flag
+    env = os.environ.get(f"SUCAI_{name.upper()}")
+    if env is not None:
+        return env
+    value = file_values.get(name, "")
+    if not isinstance(value, str):
+        raise ConfigError(f"{path}: setting '{name}' must be a string.")
+    return value
