@@ -8,12 +8,23 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import http.client
+import json
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.parse
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from click.testing import CliRunner
 from starlette.testclient import TestClient
 
+from sucai.cli import cli
+from sucai.config import load_settings
 from sucai.errors import ConfigError
 from sucai.users import Account, Accounts
 from sucai.web import create_app
@@ -26,9 +37,11 @@ from sucai.web.limits import (
     rate_tiers,
 )
 from tests.web.conftest import PASSWORD, ROLES, csrf_of, sign_in
+from tests.web.test_serve import _free_port
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+    from pathlib import Path
 
     from sucai import Library
     from sucai.web import WebSettings
@@ -186,7 +199,9 @@ def test_a_visitor_over_the_search_rate_gets_429_with_retry_after(
     assert CSP in page.headers["content-security-policy"]
     # The empty search page is not a search.
     assert client.get("/").status_code == 200
-    clock.now += 10
+    clock.now += 2.5  # 7.5 s to go: the client is told 8, never too early
+    assert client.get("/search.json", params={"q": "招商"}).json()["retry_after"] == 8
+    clock.now += 7.5
     assert _search(client) == 200
     assert _search(client) == 429
 
@@ -320,17 +335,21 @@ def test_drafts_per_minute_are_limited(client_for: Client) -> None:
     assert statuses == [200, 200, 429]
 
 
-def test_a_visitor_may_paste_a_shorter_draft_than_a_member(client_for: Client) -> None:
-    visitor = client_for()
+@pytest.mark.parametrize(("role", "limit"), [("visitor", 10000), ("expired", 10000)])
+def test_a_visitor_may_paste_a_shorter_draft_than_a_member(
+    client_for: Client, role: str, limit: int
+) -> None:
+    other = client_for()
+    sign_in(other, role)
     member = client_for()
     sign_in(member, "member")
-    long = "推进高质量发展。" * 1250 + "再"  # 10,001 characters
-    refused = _check(visitor, long)
+    long = "推进高质量发展。" * (limit // 8) + "再"  # one character over
+    refused = _check(other, long)
     assert refused.status_code == 400
     assert refused.json()["errors"] == [
-        "草稿过长（10001 字，上限 10000 字；会员上限 100000 字）：请分段查重。"
+        f"草稿过长（{limit + 1} 字，上限 {limit} 字；会员上限 100000 字）：请分段查重。"
     ]
-    assert _check(visitor, long[:-1]).status_code == 200
+    assert _check(other, long[:-1]).status_code == 200
     assert _check(member, long).status_code == 200
 
 
@@ -473,3 +492,110 @@ def test_format_controls_are_not_echoed_by_the_search_page(client_for: Client) -
     assert page.status_code == 200
     assert "\u202e" not in page.text and "\u200b" not in page.text
     assert 'value="招商"' in page.text
+
+
+# --- the settings, and `sucai serve` ---------------------------------------------------------
+
+
+def test_limit_settings_come_from_the_flag_then_the_environment_then_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "sucai.toml"
+    config.write_text('rate_limits = "visitor.search=1/s"\ntrusted_proxies = "10.0.0.1"\n')
+    assert load_settings(config_file=config).rate_limits == "visitor.search=1/s"
+    monkeypatch.setenv("SUCAI_RATE_LIMITS", "off")
+    monkeypatch.setenv("SUCAI_TRUSTED_PROXIES", "127.0.0.1")
+    from_env = load_settings(config_file=config)
+    assert (from_env.rate_limits, from_env.trusted_proxies) == ("off", "127.0.0.1")
+    flagged = load_settings(config_file=config, rate_limits="", trusted_proxies="::1")
+    assert (flagged.rate_limits, flagged.trusted_proxies) == ("", "::1")
+    config.write_text("rate_limits = 5\n")
+    monkeypatch.delenv("SUCAI_RATE_LIMITS")
+    with pytest.raises(ConfigError, match="setting 'rate_limits' must be a string"):
+        load_settings(config_file=config)
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (["--rate-limits", "visitor.search=fast"], {}, "Error: rate_limits: 'visitor.search=fast'"),
+        ([], {"SUCAI_TRUSTED_PROXIES": "*"}, "Error: trusted_proxies: '*' is not an IP"),
+    ],
+)
+def test_serve_refuses_a_bad_limit_setting_at_start_up(
+    library: Library, args: list[str], env: dict[str, str], message: str
+) -> None:
+    db = str(library.store.path)  # type: ignore[attr-defined]
+    result = CliRunner().invoke(cli, ["serve", "--db", db, *args], env=env)
+    assert result.exit_code == 1
+    assert result.output.startswith(message), result.output
+
+
+def _request(
+    con: http.client.HTTPConnection, method: str, path: str, body: str = "", **headers: str
+) -> tuple[int, str, str]:
+    """``(status, body, set-cookie)`` of one request on ``con``."""
+    con.request(method, path, body=body or None, headers=headers)
+    response = con.getresponse()
+    return response.status, response.read().decode(), response.getheader("set-cookie", "")
+
+
+def test_a_served_app_limits_each_worker_and_ignores_local_forwarded_headers(
+    library: Library,
+) -> None:
+    """The real server: uvicorn itself believed X-Forwarded-For from any local client, so a
+    script on the machine rotated it past the sign-in throttle; the limits reach every worker."""
+    port = _free_port()
+    db = str(library.store.path)  # type: ignore[attr-defined]
+    library.close()
+    command = [sys.executable, "-m", "sucai", "serve", "--db", db, "--port", str(port)]
+    rates = "visitor.search=1/h; visitor.login=2/h"
+    server = subprocess.Popen(
+        [*command, "--workers", "2", "--rate-limits", rates],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        _wait_for(port)
+        # One keep-alive connection stays with one worker: its buckets.
+        con = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        search = "/search.json?q=" + urllib.parse.quote("招商")
+        assert _request(con, "GET", search)[0] == 200
+        for k in range(3):
+            status, body, _ = _request(con, "GET", search, **{"X-Forwarded-For": f"203.0.113.{k}"})
+            assert status == 429
+            assert json.loads(body)["retry_after"] == 3600
+        _, page, cookie = _request(con, "GET", "/login")
+        token = re.search(r'name="csrf" value="([^"]+)"', page)
+        assert token
+        form = urllib.parse.urlencode({"name": "admin", "password": "wrong", "csrf": token[1]})
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": cookie.split(";")[0],
+        }
+        statuses = [
+            _request(con, "POST", "/login", form, **headers, **{"X-Forwarded-For": f"10.9.9.{k}"})[
+                0
+            ]
+            for k in range(4)
+        ]
+        assert statuses == [401, 401, 429, 429]
+        con.close()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(30)
+
+
+def _wait_for(port: int) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        con = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            if _request(con, "GET", "/health")[0] == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+        finally:
+            con.close()
+    raise AssertionError("sucai serve did not answer /health")
