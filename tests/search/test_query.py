@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sucai.errors import QueryError
@@ -156,6 +156,7 @@ def test_a_filter_value_has_a_maximum_length() -> None:
     assert parse_query("发展", genre="x" * MAX_FILTER_CHARS).genre == "x" * MAX_FILTER_CHARS
     assert "101 characters" in str(_error("发展", genre="x" * 101))
     assert "101 characters" in str(_error("发展 来源:" + "y" * 101))
+    assert _error("发展", role="z" * 101).chinese == "筛选条件“角色”过长（101 字，上限 100 字）。"
 
 
 def test_an_unknown_scope_is_refused() -> None:
@@ -194,7 +195,14 @@ texts = st.one_of(
     st.lists(st.sampled_from(PIECES), max_size=24).map("".join),
     st.text(max_size=40),
 )
-PROPERTY = settings(max_examples=400, deadline=None, database=None)
+# Bounded: 400 examples each; no deadline and no slow-generation check, as the test machine
+# is shared and timing is not what these test.
+PROPERTY = settings(
+    max_examples=400,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 def _parsed(text: str) -> Query | None:

@@ -217,7 +217,8 @@ def _check_value(name: str, value: str) -> str:
         raise QueryError(
             f"the {name} filter is {len(value)} characters long; at most "
             f"{MAX_FILTER_CHARS} are allowed.",
-            f"筛选条件“{name}”过长（{len(value)} 字，上限 {MAX_FILTER_CHARS} 字）。",
+            f"筛选条件“{dict(_FILTER_NAMES)[name]}”过长（{len(value)} 字，"
+            f"上限 {MAX_FILTER_CHARS} 字）。",
         )
     return value
 

@@ -6,9 +6,11 @@ JSON), ``check`` (查重 drafts), ``download`` (article downloads and basket exp
 visitor (IPv6 addresses by their /64, which one person usually holds whole). A bucket holds
 up to ``burst`` tokens and gains ``count / seconds`` tokens a second; each request takes one,
 and a request that finds less than one is refused with HTTP 429 and the seconds until the
-next token (``Retry-After``). Sign-in attempts are counted per address before anyone is known,
-at the visitor's rate (``visitor.login``); the store's own throttle (five failures of a name
-from one address) stays beside it.
+next token (``Retry-After``). The refusal comes after :data:`REFUSAL_DELAY` (a second): a
+script that sends its next request as soon as the last is answered — the issue's attack —
+then costs the server one cheap answer a second instead of hundreds. Sign-in attempts are
+counted per address before anyone is known, at the visitor's rate (``visitor.login``); the
+store's own throttle (five failures of a name from one address) stays beside it.
 
 Which rates apply depends on the tier: ``visitor`` (not signed in), ``admin``, and for members
 their tier's name (会员, SVIP …) when the settings name it, else ``member``; a member whose
@@ -31,6 +33,7 @@ refills every bucket. The limits bound what one client can do; they are not exac
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import math
 import re
@@ -52,6 +55,7 @@ __all__ = [
     "ACTIONS",
     "DEFAULT_RATES",
     "DRAFT_CHARS",
+    "REFUSAL_DELAY",
     "Rate",
     "RateLimiter",
     "RateTable",
@@ -68,6 +72,8 @@ ACTIONS: Final = {"search": "检索", "check": "查重", "download": "下载和�
 #: Buckets kept per server process; past it the least recently used is forgotten (a full
 #: bucket again), so memory stays bounded whatever addresses arrive.
 MAX_BUCKETS: Final = 100_000
+#: Seconds a refused request waits before its 429 is sent (a coroutine sleeping: no thread).
+REFUSAL_DELAY: Final = 1.0
 #: The longest 查重 draft, in characters, for viewers who may read paid text (valid members,
 #: admins) and for the others (visitors, expired members).
 DRAFT_CHARS: Final = {"reader": 100_000, "other": 10_000}
@@ -277,6 +283,7 @@ class RateLimiter:
         table: the rates in force.
         clock: seconds on a monotonic clock, replaceable for tests.
         max_buckets: buckets kept; the least recently used is forgotten past it.
+        delay: seconds a refused request waits before it is answered.
     """
 
     def __init__(
@@ -285,10 +292,12 @@ class RateLimiter:
         *,
         clock: Callable[[], float] = time.monotonic,
         max_buckets: int = MAX_BUCKETS,
+        delay: float = REFUSAL_DELAY,
     ) -> None:
         self.table = table
         self.clock = clock
         self.max_buckets = max_buckets
+        self.delay = delay
         self._buckets: OrderedDict[tuple[str, str], tuple[float, float]] = OrderedDict()
 
     def take(self, action: str, tiers: tuple[str, ...], key: str) -> tuple[Rate | None, float]:
@@ -318,12 +327,13 @@ class RateLimiter:
         return rate, (1 - tokens) / rate.per_second
 
 
-def check_rate(request: Request, action: str, account: Account) -> None:
+async def check_rate(request: Request, action: str, account: Account) -> None:
     """Count one ``action`` of ``account`` (by its address when a visitor, and always by its
     address for ``login``) against the app's :class:`RateLimiter`.
 
     Raises:
-        RateLimitedError: the bucket is empty (HTTP 429 with ``Retry-After``).
+        RateLimitedError: the bucket is empty (HTTP 429 with ``Retry-After``), after the
+            limiter's ``delay``.
     """
     limiter: RateLimiter = request.app.state.limiter
     tiers: tuple[str, ...]
@@ -335,6 +345,7 @@ def check_rate(request: Request, action: str, account: Account) -> None:
     if rate is None or not wait:
         return
     seconds = max(1, math.ceil(wait))
+    await asyncio.sleep(limiter.delay)
     raise RateLimitedError(
         f"{ACTIONS[action]}过于频繁（上限：{rate.describe()}），请 {seconds} 秒后再试。", seconds
     )

@@ -166,9 +166,10 @@ def _filters(request: Request) -> tuple[ArticleFilter, dict[str, str]]:
     for name, value in pairs:
         # Each filter is repeated in every link of the page: bound it (issue 15).
         if value and len(value) > MAX_FILTER_CHARS:
+            label = dict(FACET_LABELS)[name]
             raise QueryError(
                 f"the {name} filter is too long.",
-                f"筛选条件“{name}”过长（{len(value)} 字，上限 {MAX_FILTER_CHARS} 字）。",
+                f"筛选条件“{label}”过长（{len(value)} 字，上限 {MAX_FILTER_CHARS} 字）。",
             )
     start, end = parse_years(year) if year else (None, None)
     kept = {k: v for k, v in pairs if v}
@@ -239,7 +240,7 @@ async def search(request: Request) -> Response:
 
     account = await _who(request)
     if q:
-        check_rate(request, "search", account)
+        await check_rate(request, "search", account)
 
     def work(library: Library) -> dict[str, Any]:
         where, kept = _filters(request)
@@ -425,7 +426,7 @@ FORMATS: Final = {
 async def download(request: Request) -> Response:
     """``POST /article/{id}/download`` (``format=txt|md|docx``): counts against the quota."""
     article_id = int(request.path_params["article_id"])
-    check_rate(request, "download", await _who(request))
+    await check_rate(request, "download", await _who(request))
     form = await _form(request)
     fmt = str(form.get("format", "txt"))
     if fmt not in FORMATS:
@@ -520,7 +521,7 @@ async def login(request: Request) -> Response:
     nxt = _next(form.get("next"))
     try:
         # Attempts per address first: they cost a password hash each (issue 15).
-        check_rate(request, "login", current_account(request))
+        await check_rate(request, "login", current_account(request))
         user, token = await blocking(
             request, lambda: _accounts(request).sign_in(name, password, _ip(request))
         )
@@ -835,7 +836,7 @@ async def _draft(request: Request) -> tuple[list[str], str, str, int, str]:
     length in characters (:func:`~sucai.web.limits.draft_chars`: visitors less than members).
     """
     account = await _who(request)
-    check_rate(request, "check", account)
+    await check_rate(request, "check", account)
     limit = draft_chars(account)
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > CHECK_MAX_BYTES + 64 * 1024:
@@ -1047,7 +1048,7 @@ async def basket_remove(request: Request) -> Response:
 
 async def basket_export(request: Request) -> Response:
     """``POST /basket/{name}/export`` (``format``): one document; counts as a download."""
-    check_rate(request, "download", await _who(request))
+    await check_rate(request, "download", await _who(request))
     form = await _form(request)
     name = request.path_params["name"]
     fmt = str(form.get("format", "docx"))
