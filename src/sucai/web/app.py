@@ -226,8 +226,8 @@ SERVER_ERROR: Final = "服务器内部错误，请稍后重试或联系管理员
 def _error(
     request: Request, messages: list[str], status: int, retry_after: int | None = None
 ) -> Response:
-    """The error page, or the JSON envelope (with ``retry_after`` and a ``Retry-After``
-    header when the client should wait that many seconds)."""
+    """The error page, or the JSON envelope; a rate limit's (``retry_after``) also gives the
+    seconds to wait in the envelope and in the ``Retry-After`` header."""
     if wants_json(request):
         body = error_body(messages, status)
         if retry_after is not None:
@@ -253,7 +253,9 @@ async def _sucai_error(request: Request, exc: Exception) -> Response:
     if status == 503:
         # The database went away (issue 7): say so briefly; the details are for the log.
         log.warning("%s", exc)
-        return _error(request, ["数据库暂时不可用，请稍后重试。"], 503, retry_after=5)
+        response = _error(request, ["数据库暂时不可用，请稍后重试。"], 503)
+        response.headers["Retry-After"] = "5"
+        return response
     if isinstance(exc, RateLimitedError):
         return _error(request, [str(exc)], status, retry_after=exc.retry_after)
     # A query error's message is written for the command line; the web has its own.
