@@ -1,7 +1,8 @@
 """Load benchmark: searches per second and latency of ``sucai serve`` under concurrent clients.
 
 Run with ``.venv/bin/python -m bench.load_bench [--db LIB] [--clients 16] [--seconds 20]
-[--workers 1 2] [--servers 1] [--warmup 10] [--wrk] [--facets] [--import-while]``.
+[--workers 1 2] [--servers 1] [--warmup 10] [--wrk] [--facets] [--import-while]
+[--attackers 1 [--accounts 256]]``.
 
 For each ``--workers`` count it starts ``sucai serve --workers N`` on loopback (``--servers
 2``: two separate ``sucai serve`` commands on consecutive ports, the clients split between
@@ -12,6 +13,15 @@ of ``bench/queries.py`` from keep-alive client connections (threads, or wrk with
 for a bounded time. With ``--import-while`` a real import (a copy of the shared corpus with
 every long line changed, so every article is new and gets indexed) runs into the same library
 at the same time; the clients count every non-200 answer and every connection error.
+
+With ``--attackers K`` (issue 15) the clients are members: ``--accounts`` member accounts
+(tier 会员, the default rate limits) are added to the library, each with an API token, and
+every request carries the next account's token, so that each account searches at a few per
+second, within its limit, while the clients together load the server. Each load is measured
+twice: the members alone, then the members while K attacker processes run the issue's
+prefix-growing script as visitors at full speed (one keep-alive connection each, the next
+request as soon as the last answer came), which the rate limits answer with 429. The table
+gives the members' figures, the attackers' requests per second, and how many got 429 or 200.
 """
 
 from __future__ import annotations
@@ -19,6 +29,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import multiprocessing
 import os
 import platform
 import shutil
@@ -76,15 +87,17 @@ def _client(
     latencies: list[float],
     errors: list[str],
     suffix: str,
+    tokens: tuple[str, ...],
 ) -> None:
     con = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     i = 0
     while time.monotonic() < stop:
         path = "/search.json?q=" + urllib.parse.quote(queries[i % len(queries)]) + suffix
+        headers = {"Authorization": f"Bearer {tokens[i % len(tokens)]}"} if tokens else {}
         i += 1
         started = time.perf_counter()
         try:
-            con.request("GET", path)
+            con.request("GET", path, headers=headers)
             response = con.getresponse()
             response.read()
             if response.status != 200:
@@ -114,18 +127,21 @@ def _combined(runs: list[tuple[int, dict[float, float]]], share: float) -> float
 
 
 def _run_wrk(
-    ports: list[int], clients: int, seconds: float, suffix: str = ""
+    ports: list[int], clients: int, seconds: float, suffix: str = "", tokens: tuple[str, ...] = ()
 ) -> tuple[float, float, float, int]:
     """The same load from wrk (a C load generator), which leaves the CPU to the server; one
     wrk per server, the clients split evenly, their latencies combined."""
     paths = ["/search.json?q=" + urllib.parse.quote(q) + suffix for _, q in all_queries()]
     script = Path(tempfile.mkdtemp()) / "queries.lua"
+    # With tokens, each request is a member's: the next account's API token.
+    header = "{Authorization = 'Bearer ' .. tokens[(n % #tokens) + 1]}" if tokens else "nil"
     script.write_text(
         "paths = {" + ",".join(f'"{p}"' for p in paths) + "}\n"
+        "tokens = {" + ",".join(f'"{t}"' for t in tokens) + "}\n"
         "n = 0\n"
         "request = function()\n"
         "  n = n + 1\n"
-        "  return wrk.format('GET', paths[(n % #paths) + 1])\n"
+        f"  return wrk.format('GET', paths[(n % #paths) + 1], {header})\n"
         "end\n"
         "done = function(summary, latency, requests)\n"
         "  local e = summary.errors\n"
@@ -167,7 +183,7 @@ def _run_wrk(
 
 
 def _run(
-    ports: list[int], clients: int, seconds: float, suffix: str = ""
+    ports: list[int], clients: int, seconds: float, suffix: str = "", tokens: tuple[str, ...] = ()
 ) -> tuple[float, float, float, int]:
     queries = [q for _, q in all_queries()]
     latencies: list[float] = []
@@ -183,6 +199,7 @@ def _run(
                 latencies,
                 errors,
                 suffix,
+                tokens[k::clients] if len(tokens) > clients else tokens,
             ),
         )
         for k in range(clients)
@@ -199,6 +216,90 @@ def _run(
     for e in errors[:5]:
         print("  error:", e)
     return len(latencies) / elapsed, p50, p95, len(errors)
+
+
+#: The characters the attacker tries after the part of a paid paragraph it already knows.
+_CANDIDATES: Final = (
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动"
+)
+
+
+def _attack(port: int, seconds: float, known: str, counts: dict[str, int]) -> None:
+    """The issue's attack as a visitor: grow ``known`` one character at a time, each guess one
+    search on one keep-alive connection, the next as soon as the answer came."""
+    con = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    stop = time.monotonic() + seconds
+    i = 0
+    while time.monotonic() < stop:
+        guess = known + _CANDIDATES[i % len(_CANDIDATES)]
+        i += 1
+        try:
+            con.request("GET", "/search.json?q=" + urllib.parse.quote(guess))
+            response = con.getresponse()
+            response.read()
+        except OSError:
+            counts["error"] = counts.get("error", 0) + 1
+            con = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            continue
+        key = str(response.status)
+        counts[key] = counts.get(key, 0) + 1
+        if response.status == 200 and i % len(_CANDIDATES) == 0:
+            known = guess[-6:]  # keep the query short, as the script keeps its window
+    con.close()
+
+
+def _attacker(port: int, seconds: float, known: str, out: multiprocessing.Queue[str]) -> None:
+    """One attacker process: its counts of answers by status, as JSON on ``out``."""
+    counts: dict[str, int] = {}
+    _attack(port, seconds, known, counts)
+    out.put(json.dumps(counts))
+
+
+def _with_attackers(
+    run: Callable[[list[int], int, float], tuple[float, float, float, int]],
+    ports: list[int],
+    clients: int,
+    seconds: float,
+    attackers: int,
+) -> tuple[tuple[float, float, float, int], dict[str, int]]:
+    """``run`` while ``attackers`` processes attack the first server; their summed counts."""
+    context = multiprocessing.get_context("spawn")
+    out: multiprocessing.Queue[str] = context.Queue()
+    known = [q for _, q in all_queries()]
+    processes = [
+        context.Process(target=_attacker, args=(ports[0], seconds + 1, known[7 * k][:4], out))
+        for k in range(attackers)
+    ]
+    for process in processes:
+        process.start()
+    time.sleep(1)  # the attackers are running before the members are measured
+    figures = run(ports, clients, seconds)
+    counts: dict[str, int] = {}
+    for _ in processes:
+        for key, n in json.loads(out.get(timeout=60)).items():
+            counts[key] = counts.get(key, 0) + n
+    for process in processes:
+        process.join()
+    return figures, counts
+
+
+def _member_tokens(db: str, accounts: int) -> tuple[str, ...]:
+    """API tokens of ``accounts`` members (tier 会员) added to the library (once)."""
+    from sucai import open_library
+    from sucai.users import Account, Accounts
+
+    with open_library(db) as library:
+        users = Accounts(library.store)
+        known = {u.name for u in users.users()}
+        tokens = []
+        for k in range(accounts):
+            name = f"bench-member-{k:03d}"
+            if name not in known:
+                users.add(name, "bench-password", tier="会员")
+            user = library.store.get_user_by_name(name)
+            assert user is not None
+            tokens.append(users.create_token(Account(user, users.today()), "load_bench"))
+    return tuple(tokens)
 
 
 def main() -> None:
@@ -232,6 +333,19 @@ def main() -> None:
         default=1,
         help="separate `sucai serve` commands on consecutive ports, the clients split evenly",
     )
+    parser.add_argument(
+        "--attackers",
+        type=int,
+        default=0,
+        help="measure member clients alone, then beside this many visitor processes running "
+        "the prefix-growing attack at full speed (issue 15)",
+    )
+    parser.add_argument(
+        "--accounts",
+        type=int,
+        default=256,
+        help="member accounts the clients' requests go round with --attackers (default 256)",
+    )
     args = parser.parse_args()
     if not CORPUS.is_dir():
         sys.exit(f"error: {CORPUS} is missing; the benchmark needs the shared corpus.")
@@ -246,7 +360,13 @@ def main() -> None:
     store = "PostgreSQL" if db.startswith("postgresql") else "SQLite"
     ports = [args.port + k for k in range(args.servers)]
     rows = []
-    run = partial(_run_wrk if args.wrk else _run, suffix="&facets=1" if args.facets else "")
+    tokens = _member_tokens(db, args.accounts) if args.attackers else ()
+    run = partial(
+        _run_wrk if args.wrk else _run,
+        suffix="&facets=1" if args.facets else "",
+        tokens=tokens,
+    )
+    attack_rows: list[tuple[str, str, tuple[float, float, float, int], dict[str, int]]] = []
     try:
         for workers in args.workers:
             servers = [
@@ -267,6 +387,15 @@ def main() -> None:
                     # outline paths, index pages): the first searches are not the steady state.
                     run(ports, max(args.clients), args.warmup)
                 for clients in args.clients:
+                    if args.attackers:
+                        load = f"{clients} members"
+                        attack_rows.append((label, load, run(ports, clients, args.seconds), {}))
+                        figures, counts = _with_attackers(
+                            run, ports, clients, args.seconds, args.attackers
+                        )
+                        load += f" + {args.attackers} attacker{'s' * (args.attackers > 1)}"
+                        attack_rows.append((label, load, figures, counts))
+                        continue
                     rows.append((label, f"{clients} clients", *run(ports, clients, args.seconds)))
                 if args.import_while:
                     rows += _under_import(args, tmp, db, workers, partial(run, ports), label)
@@ -277,10 +406,42 @@ def main() -> None:
                     server.wait()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    if attack_rows:
+        _print_attacks(attack_rows, args.seconds + 1)
+        return
     print("\n| library: servers × processes | load | searches/s | p50 ms | p95 ms | errors |")
     print("|---|---|---:|---:|---:|---:|")
     for label, name, rate, p50, p95, errors in rows:
         print(f"| {label} | {name} | {rate:.0f} | {p50:.1f} | {p95:.1f} | {errors} |")
+
+
+def _print_attacks(
+    rows: list[tuple[str, str, tuple[float, float, float, int], dict[str, int]]],
+    attack_seconds: float,
+) -> None:
+    """The members' figures alone and beside the attackers, and what the attackers got."""
+    print(
+        "\n| library: servers × processes | load | member searches/s | p50 ms | p95 ms "
+        "| member errors | slower than alone | attacker requests/s | attacker 429 | attacker 200 |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    alone = 0.0
+    for label, name, (rate, p50, p95, errors), counts in rows:
+        if not counts:
+            alone, slower, attack = rate, "", ("", "", "")
+        else:
+            total = sum(counts.values())
+            slower = f"{(1 - rate / alone) * 100:.1f} %" if alone else ""
+            attack = (
+                f"{total / attack_seconds:.0f}",
+                str(counts.get("429", 0)),
+                str(counts.get("200", 0)),
+            )
+        print(
+            f"| {label} | {name} | {rate:.0f} | {p50:.1f} | {p95:.1f} | {errors} | {slower} | "
+            + " | ".join(attack)
+            + " |"
+        )
 
 
 Row = tuple[str, str, float, float, float, int]

@@ -16,7 +16,7 @@ from sucai.errors import DecodeError, SucaiError
 from sucai.ingest.neardup import DEFAULT_SIMILARITY
 from sucai.library import Library, open_library
 from sucai.search.highlight import mark, snippet
-from sucai.search.query import parse_query, parse_years
+from sucai.search.query import format_query, parse_query, parse_years
 from sucai.serialize import (
     article_to_dict,
     browse_to_dict,
@@ -453,7 +453,10 @@ def search_(
         click.echo(_dumps(page_to_dict(page)))
         return
     if not page.total:
-        click.echo(f"No matches for “{' '.join(words)}”. Try fewer words, or check the filters.")
+        # The query as parsed: invisible format controls (U+202E …) are not echoed.
+        click.echo(
+            f"No matches for “{format_query(query)}”. Try fewer words, or check the filters."
+        )
         return
     shown = f"{offset + 1}–{offset + len(page.hits)}" if page.hits else "none"
     click.echo(
@@ -735,13 +738,36 @@ def info(library: Library) -> None:
     default=None,
     help="Server processes, each searching on its own CPU core [default: one per core, at most 4].",
 )
+@click.option(
+    "--trusted-proxies",
+    metavar="ADDRESSES",
+    default=None,
+    help="Reverse proxies whose X-Forwarded-For/-Proto are believed, e.g. 127.0.0.1 "
+    "[default: $SUCAI_TRUSTED_PROXIES, else none].",
+)
+@click.option(
+    "--rate-limits",
+    metavar="RULES",
+    default=None,
+    help="Rate limits over the defaults, e.g. 'visitor.search=1/s burst 10; SVIP.search=off', "
+    "or off [default: $SUCAI_RATE_LIMITS].",
+)
 @db_option
-def serve(host: str, port: int, max_upload_mb: int, workers: int | None, library: Library) -> None:
+def serve(
+    host: str,
+    port: int,
+    max_upload_mb: int,
+    workers: int | None,
+    trusted_proxies: str | None,
+    rate_limits: str | None,
+    library: Library,
+) -> None:
     """Serve the web app and JSON API (uvicorn, with request logging).
 
     \b
       sucai serve                        http://127.0.0.1:8000/
       sucai serve --host 0.0.0.0 --port 8080 --workers 2
+      sucai serve --trusted-proxies 127.0.0.1     behind nginx on the same machine
     Create the first admin with: sucai user add NAME --admin
     """
     import uvicorn
@@ -749,17 +775,25 @@ def serve(host: str, port: int, max_upload_mb: int, workers: int | None, library
     from sucai.users import Accounts
     from sucai.web import WebSettings, create_app
     from sucai.web.app import settings_to_environment
+    from sucai.web.limits import parse_rate_limits, parse_trusted_proxies
 
     store_path = getattr(library.store, "url", None) or Path(
         str(getattr(library.store, "path", ""))
     )
-    settings = WebSettings(
-        db=store_path,
-        db_read=getattr(library.store, "read_url", None),
-        index_dir=library.index.path,
-        max_upload_bytes=max_upload_mb * 1024 * 1024,
-        export_line_off_tiers=load_settings().export_line_off_tiers,
-    )
+    try:
+        resolved = load_settings(trusted_proxies=trusted_proxies, rate_limits=rate_limits)
+        parse_rate_limits(resolved.rate_limits)  # a bad value fails now, naming the setting
+        settings = WebSettings(
+            db=store_path,
+            db_read=getattr(library.store, "read_url", None),
+            index_dir=library.index.path,
+            max_upload_bytes=max_upload_mb * 1024 * 1024,
+            export_line_off_tiers=resolved.export_line_off_tiers,
+            trusted_proxies=parse_trusted_proxies(resolved.trusted_proxies),
+            rate_limits=resolved.rate_limits,
+        )
+    except SucaiError as exc:
+        raise _fail(exc) from None
     workers = workers or min(os.cpu_count() or 1, 4)
     if not any(u.role == "admin" for u in Accounts(library.store).users()):
         click.echo(
@@ -783,7 +817,9 @@ def serve(host: str, port: int, max_upload_mb: int, workers: int | None, library
         "port": port,
         "log_level": "info",
         "access_log": True,
-        "proxy_headers": True,  # https behind a local reverse proxy → Secure cookies
+        # X-Forwarded-For/-Proto are read by the app, from --trusted-proxies only (uvicorn
+        # would believe any local client: issue 15).
+        "proxy_headers": False,
         "server_header": False,
     }
     if workers == 1:

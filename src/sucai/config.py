@@ -59,6 +59,23 @@ SETTINGS: Final = (
         "footer line 仅供 NAME 使用 · DATE. Their files still carry the invisible code that "
         "sucai trace reads. Empty: every download shows the line.",
     ),
+    Setting(
+        "trusted_proxies",
+        "",
+        "Addresses or networks of the reverse proxies in front of `sucai serve`, separated by "
+        "commas (e.g. 127.0.0.1, 10.0.0.0/24): only from these is X-Forwarded-For (the client's "
+        "address, for rate limits and the audit log) and X-Forwarded-Proto believed. Empty: "
+        "none; the address is the connection's peer.",
+    ),
+    Setting(
+        "rate_limits",
+        "",
+        "Rate limits of the web app per tier, over the defaults: entries TIER.ACTION=RATE "
+        "separated by ';', e.g. 'visitor.search=1/s burst 10; SVIP.search=10/s burst 60'. "
+        "TIER: visitor, member, admin or a member tier's name; ACTION: search, check, "
+        "download, login (visitor only); RATE: COUNT/UNIT [burst N] with UNIT s, min or h, "
+        "or off. 'off' alone turns every limit off. Empty: the defaults.",
+    ),
 )
 
 
@@ -71,15 +88,28 @@ class Settings:
     db_read: str | None = None
     index_dir: Path | None = None
     export_line_off_tiers: tuple[str, ...] = ()
+    trusted_proxies: str = ""
+    rate_limits: str = ""
 
 
 def load_settings(
-    *, db: str | None = None, index_dir: str | None = None, config_file: Path | None = None
+    *,
+    db: str | None = None,
+    index_dir: str | None = None,
+    trusted_proxies: str | None = None,
+    rate_limits: str | None = None,
+    config_file: Path | None = None,
 ) -> Settings:
     """Resolve settings from flags, environment, ``sucai.toml`` and defaults.
 
+    Args:
+        db, index_dir, trusted_proxies, rate_limits: the command-line flags' values (``None``:
+            not given).
+        config_file: the settings file (default ``./sucai.toml``).
+
     Raises:
-        ConfigError: ``sucai.toml`` is unreadable or has an unknown key.
+        ConfigError: ``sucai.toml`` is unreadable, has an unknown key or a value that is not
+            a string.
     """
     file_values: dict[str, object] = {}
     path = config_file or Path("sucai.toml")
@@ -109,12 +139,16 @@ def load_settings(
         os.environ.get("SUCAI_EXPORT_LINE_OFF_TIERS") or file_values.get("export_line_off_tiers"),
         path,
     )
+    web = {
+        name: _text(name, flag, file_values, path)
+        for name, flag in (("trusted_proxies", trusted_proxies), ("rate_limits", rate_limits))
+    }
     if value.startswith(("postgresql://", "postgres://")):
         # A URL stays a string: as a Path its "//" would collapse.
-        return Settings(value, False, read, index, tiers)
+        return Settings(value, False, read, index, tiers, **web)
     if value:
-        return Settings(Path(value).expanduser(), False, read, index, tiers)
-    return Settings(default_db_path(), True, read, index, tiers)
+        return Settings(Path(value).expanduser(), False, read, index, tiers, **web)
+    return Settings(default_db_path(), True, read, index, tiers, **web)
 
 
 def _tiers(value: object, path: Path) -> tuple[str, ...]:
@@ -131,3 +165,16 @@ def _tiers(value: object, path: Path) -> tuple[str, ...]:
             '["SVIP", "企业"].'
         )
     return tuple(dict.fromkeys(n.strip() for n in names if n.strip()))
+
+
+def _text(name: str, flag: str | None, file_values: dict[str, object], path: Path) -> str:
+    """A text setting: the flag, else ``SUCAI_<NAME>``, else the file's value, else empty."""
+    if flag is not None:
+        return flag
+    env = os.environ.get(f"SUCAI_{name.upper()}")
+    if env is not None:
+        return env
+    value = file_values.get(name, "")
+    if not isinstance(value, str):
+        raise ConfigError(f"{path}: setting '{name}' must be a string.")
+    return value

@@ -13,6 +13,7 @@
                               ├ AuthError ─── LoginThrottledError     sign in first (web 401)
                               ├ AccessDeniedError                     not allowed (web 403)
                               ├ QuotaExceededError                    daily downloads used up
+                              ├ RateLimitedError                      too many requests (web 429)
                               └ UploadError ─ UploadTooLargeError     bad upload (400 / 413)
 
 Every ingest error carries a machine ``code`` (stable, for reports and scripts) next to the
@@ -32,6 +33,7 @@ __all__ = [
     "NotFoundError",
     "QueryError",
     "QuotaExceededError",
+    "RateLimitedError",
     "SchemaVersionError",
     "StoreError",
     "StoreUnavailableError",
@@ -127,7 +129,17 @@ class UserError(SucaiError):
 
 
 class QueryError(UserError):
-    """A search query or filter that cannot be understood."""
+    """A search query or filter that cannot be understood.
+
+    Args:
+        message: what is wrong and how to fix it, for the command line (in English, like
+            every CLI message).
+        chinese: the same for web pages and the JSON API; ``message`` when empty.
+    """
+
+    def __init__(self, message: str, chinese: str = "") -> None:
+        super().__init__(message)
+        self.chinese = chinese or message
 
 
 # --- accounts and the web app (issue 4) ----------------------------------------------------
@@ -147,6 +159,19 @@ class AccessDeniedError(UserError):
 
 class QuotaExceededError(UserError):
     """The account's daily download quota is used up (HTTP 429)."""
+
+
+class RateLimitedError(UserError):
+    """Too many requests of one kind from one account or address (HTTP 429, issue 15).
+
+    Args:
+        message: what was refused and when to retry, for people.
+        retry_after: whole seconds until the next request of this kind is accepted (≥ 1).
+    """
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class UploadError(UserError):

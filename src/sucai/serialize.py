@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sucai.check import OverlapReport
     from sucai.library import Browse, Duplicates
-    from sucai.models import Article, FileReport, IngestReport
+    from sucai.models import Article, ArticleSource, FileReport, IngestReport
     from sucai.search.engine import SearchPage
     from sucai.store import ArticleSummary
 
@@ -27,8 +27,15 @@ __all__ = [
 ]
 
 
-def article_to_dict(article: Article) -> dict[str, Any]:
-    """``sucai show --json`` / one line of ``sucai dump``."""
+def article_to_dict(article: Article, *, file_details: bool = True) -> dict[str, Any]:
+    """``sucai show --json`` / one line of ``sucai dump`` / ``/article/{id}.json``.
+
+    Args:
+        article: the article.
+        file_details: give each source's full path and SHA-256; ``False`` gives its file name
+            only (``path`` is the name after the last ``/``), for viewers who may not know
+            where the server keeps its files (issue 15).
+    """
     return {
         "id": article.id,
         "title": article.title,
@@ -40,10 +47,18 @@ def article_to_dict(article: Article) -> dict[str, Any]:
         "issuer": article.issuer,
         "chars": article.chars,
         "added_at": article.added_at,
-        "sources": [asdict(s) for s in article.sources],
+        "sources": [_source(s, file_details) for s in article.sources],
         "outline": [asdict(e) for e in article.outline],
         "paragraphs": [asdict(p) for p in article.paragraphs],
     }
+
+
+def _source(source: ArticleSource, file_details: bool) -> dict[str, Any]:
+    data = asdict(source)
+    if not file_details:
+        data["path"] = source.path.replace("\\", "/").rsplit("/", 1)[-1]
+        del data["sha256"]
+    return data
 
 
 def summary_to_dict(summary: ArticleSummary) -> dict[str, Any]:

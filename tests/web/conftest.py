@@ -73,8 +73,13 @@ def library(seed_template: Path, tmp_path: Path) -> Iterator[Library]:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> WebSettings:
-    """Web settings with a small upload limit and a private upload folder."""
-    return WebSettings(max_upload_bytes=256 * 1024, upload_dir=tmp_path / "uploads")
+    """Web settings with a small upload limit and a private upload folder.
+
+    Rate limits are off: tests ask faster than people do. tests/web/test_limits.py tests them.
+    """
+    return WebSettings(
+        max_upload_bytes=256 * 1024, upload_dir=tmp_path / "uploads", rate_limits="off"
+    )
 
 
 @pytest.fixture

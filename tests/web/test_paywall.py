@@ -113,7 +113,8 @@ def clients(twins: tuple[Path, Path], tmp_path: Path) -> Iterator[tuple[TestClie
         shutil.copytree(folder, tmp_path / name)
         library = open_library(tmp_path / name / "library.db")
         opened.append(library)
-        settings = WebSettings(upload_dir=tmp_path / f"uploads-{name}")
+        # No rate limits: the walk is one viewer asking hundreds of questions at once.
+        settings = WebSettings(upload_dir=tmp_path / f"uploads-{name}", rate_limits="off")
         made.append(TestClient(create_app(library, settings)).__enter__())
     try:
         yield made[0], made[1]
@@ -229,8 +230,13 @@ def test_what_a_viewer_without_paid_access_receives_depends_on_the_free_text_alo
         _requests(other_client, twins[0], queries),
         strict=True,
     )
+    statuses: set[int] = set()
+    refused = []
     for (what, real), (_, other) in walks:
         compared += 1
+        statuses.add(real.status_code)
+        if real.status_code == 429:
+            refused.append(what)
         if _body(real) != _body(other):
             differences.append(what)
     if role == "expired":
@@ -248,6 +254,10 @@ def test_what_a_viewer_without_paid_access_receives_depends_on_the_free_text_alo
         ]
         assert baskets[0] == baskets[1] and exports[0] == exports[1]
     assert compared > 800
+    # Real answers were compared, not refusals: the walk runs without rate limits, and only
+    # an expired member's daily download quota runs out (the same on both).
+    assert 200 in statuses
+    assert all(what.startswith("download ") for what in refused), refused[:3]
     assert differences == [], f"{len(differences)} routes differ, first: {differences[:5]}"
 
 
@@ -309,7 +319,7 @@ def test_a_many_lines_check_draft_recovers_nothing(
     rows = [r for r in _paid_rows(twins[0] / "library.db") if len(r[2]) > 40]
     article_id, _, text = rows[len(rows) // 2]
     context = text[5:17]
-    alphabet = sorted({c for _, _, t in rows for c in t})[:1500]
+    alphabet = sorted({c for _, _, t in rows for c in t})[:700]  # within a visitor's draft length
     draft = "\n".join(context + c for c in alphabet)
     reports = []
     for client in clients:

@@ -3,26 +3,53 @@
 Syntax:
 
 * words separated by spaces must all occur (AND); each word matches as an exact substring;
-* ``"…"`` or ``“…”`` is one phrase, spaces and punctuation included;
-* ``-word`` or ``-"phrase"`` excludes paragraphs containing it;
-* filters ``文种:``/``genre:``, ``角色:``/``role:``, ``来源:``/``source:``, ``年份:``/``year:``
-  (``2020``, ``2020..2025``, ``2020..``, ``..2025``).
+* ``"…"``, ``“…”`` or ``「…」`` is one phrase, spaces and punctuation included; a quote also
+  ends the word before it (``营商"环境"`` is the word 营商 and the phrase 环境), and a quote
+  without its partner is an error, whichever side it is on;
+* ``-word`` or ``-"phrase"`` (also with the full-width ``－``) excludes paragraphs containing it;
+* filters ``文种:``/``genre:``, ``角色:``/``role:``, ``来源:``/``source:``,
+  ``年份:``/``年:``/``year:`` (``2020``, ``2020..2025``, ``2020..``, ``..2025``), with ``:`` or
+  ``：`` and the value right after it (quoted when it holds spaces: ``来源:"2023 工作报告"``);
+  a filter without a value is an error.
 
-Errors raise :class:`~sucai.errors.QueryError` with a message that says how to fix the query.
+Format controls (Unicode category Cf: bidi overrides such as U+202E, zero-width spaces U+200B,
+the BOM) and other control characters are removed before parsing: they are invisible, so a
+query that holds them would show one thing and search for another. A query has at most
+:data:`MAX_QUERY_CHARS` characters and a filter value at most :data:`MAX_FILTER_CHARS`
+(issue 15: a 12 KB query made a 1 MB page, repeated in every facet link).
+
+Errors raise :class:`~sucai.errors.QueryError` with a message that says how to fix the query,
+in English for the command line and in Chinese for the web.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Final, Literal
 
 from sucai.errors import QueryError
 
-__all__ = ["Query", "Scope", "parse_query", "parse_years"]
+__all__ = [
+    "MAX_FILTER_CHARS",
+    "MAX_QUERY_CHARS",
+    "Query",
+    "Scope",
+    "clean_query_text",
+    "format_query",
+    "parse_query",
+    "parse_years",
+]
 
 Scope = Literal["all", "title", "outline"]
 SCOPES: Final = ("all", "title", "outline")
+
+#: The longest query accepted, in characters (before format controls are removed): a long
+#: sentence fits; whole paragraphs are what 查重 is for.
+MAX_QUERY_CHARS: Final = 200
+#: The longest filter value (文种, 角色, 来源, 年份) accepted, in characters.
+MAX_FILTER_CHARS: Final = 100
 
 _FILTERS: Final = {
     "文种": "genre",
@@ -35,8 +62,15 @@ _FILTERS: Final = {
     "year": "year",
     "年": "year",
 }
+#: How each filter is written in :func:`format_query`.
+_FILTER_NAMES: Final = (("genre", "文种"), ("role", "角色"), ("year", "年份"), ("source", "来源"))
 _OPEN_QUOTES: Final = {'"': '"', "“": "”", "「": "」"}
-_SPACE: Final = re.compile(r"[\s\u3000]+")
+_CLOSE_ONLY: Final = frozenset("”」")
+_QUOTES: Final = frozenset(_OPEN_QUOTES) | _CLOSE_ONLY
+_SPACE: Final = re.compile(r"\s+")
+_WORD_END: Final = re.compile(r"[\s\"“”「」]")
+_FILTER: Final = re.compile(r"([^:：]+)[:：](.*)", re.DOTALL)
+_DROPPED: Final = frozenset(("Cf", "Cc", "Cs"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +86,7 @@ class Query:
         year_from, year_to: inclusive year range; ``None`` for open.
         scope: ``"all"`` paragraphs, ``"title"`` (article titles) or ``"outline"`` (headings).
         limit: hits to return, ``None`` for all; offset: hits to skip.
+        text: the query string, format controls removed (not compared).
     """
 
     terms: tuple[str, ...]
@@ -68,12 +103,37 @@ class Query:
     text: str = field(default="", compare=False)
 
 
+@dataclass(frozen=True, slots=True)
+class _Token:
+    text: str
+    quoted: bool
+    negated: bool
+    glued: bool  # no space between this token and the one before it
+
+
+def clean_query_text(text: str) -> str:
+    """``text`` without format and control characters (whitespace is kept).
+
+    Removes Unicode categories Cf (U+202E and the other bidi controls, U+200B–U+200D,
+    U+2060, U+FEFF …), Cc other than whitespace, and lone surrogates (Cs).
+    """
+    if text.isprintable():  # the common case: nothing to remove
+        return text
+    return "".join(ch for ch in text if ch.isspace() or unicodedata.category(ch) not in _DROPPED)
+
+
 def parse_years(value: str) -> tuple[int | None, int | None]:
-    """``"2020"``, ``"2020..2025"``, ``"2020.."`` or ``"..2025"`` → inclusive range."""
+    """``"2020"``, ``"2020..2025"``, ``"2020.."`` or ``"..2025"`` → inclusive range.
+
+    Raises:
+        QueryError: anything else, or a range that runs backwards.
+    """
     match = re.fullmatch(r"\s*(\d{4})?\s*(\.\.|-|—|～|~)?\s*(\d{4})?\s*", value)
     if match is None or not (match.group(1) or match.group(3)):
+        shown = value[:20]
         raise QueryError(
-            f"year '{value}' is not understood; write 2020, 2020..2025, 2020.. or ..2025."
+            f"year '{shown}' is not understood; write 2020, 2020..2025, 2020.. or ..2025.",
+            f"年份“{shown}”无法识别：请写成 2020、2020..2025、2020.. 或 ..2025。",
         )
     start = int(match.group(1)) if match.group(1) else None
     end = int(match.group(3)) if match.group(3) else None
@@ -81,46 +141,86 @@ def parse_years(value: str) -> tuple[int | None, int | None]:
         end = start
     if start is not None and end is not None and start > end:
         raise QueryError(
-            f"year range {value} runs backwards; write the earlier year first ({end}..{start})."
+            f"year range {value} runs backwards; write the earlier year first ({end}..{start}).",
+            f"年份范围 {value} 前后颠倒：请把较早的年份写在前面（{end}..{start}）。",
         )
     return start, end
 
 
-def _tokens(text: str) -> list[tuple[str, bool, bool]]:
-    """Split into ``(token, quoted, negated)``."""
-    tokens: list[tuple[str, bool, bool]] = []
+def _unpaired(text: str, at: int) -> QueryError:
+    """The error for the quote at ``text[at]`` that has no partner."""
+    quote = text[at]
+    after = text[at + 1 : at + 9].strip()
+    before = text[max(0, at - 8) : at].strip()
+    where_en = f"before “{after}”" if after else f"after “{before}”"
+    where_zh = f"在“{after}”之前" if after else f"在“{before}”之后"
+    side = "opened" if quote in _CLOSE_ONLY else "closed"
+    return QueryError(
+        f"the quote {quote} {where_en} is not {side}; add the other quote or remove this one.",
+        f"引号 {quote}（{where_zh}）没有配对：请补上另一半引号，或删去它。",
+    )
+
+
+def _tokens(text: str) -> list[_Token]:
+    """Split into words and phrases."""
+    tokens: list[_Token] = []
     i = 0
+    glued = False
     while i < len(text):
-        if _SPACE.match(text[i]):
+        if text[i].isspace():
             i += 1
+            glued = False
             continue
-        negated = text[i] in "-－" and i + 1 < len(text) and not _SPACE.match(text[i + 1])
+        negated = text[i] in "-－" and i + 1 < len(text) and not text[i + 1].isspace()
         if text[i] in "-－" and not negated:
             raise QueryError(
                 "a lone '-' excludes nothing; write it right before the word to exclude, "
-                "e.g. 乡村振兴 -脱贫."
+                "e.g. 乡村振兴 -脱贫.",
+                "单独的“-”不排除任何内容：请把它紧贴在要排除的词前面，例如 乡村振兴 -脱贫。",
             )
         start = i + 1 if negated else i
+        if text[start] in _CLOSE_ONLY:
+            raise _unpaired(text, start)
         if text[start] in _OPEN_QUOTES:
             close = _OPEN_QUOTES[text[start]]
             end = text.find(close, start + 1)
             if close == "”" and end < 0:
                 end = text.find('"', start + 1)
             if end < 0:
-                raise QueryError(
-                    f"the quote {text[start]} before “{text[start + 1 : start + 9]}” is not "
-                    "closed; add the closing quote or remove the opening one."
-                )
+                raise _unpaired(text, start)
             phrase = text[start + 1 : end]
             if phrase.strip():
-                tokens.append((phrase, True, negated))
+                tokens.append(_Token(phrase, True, negated, glued))
             i = end + 1
+            glued = True
             continue
-        match = _SPACE.search(text, start)
+        match = _WORD_END.search(text, start)
         end = match.start() if match else len(text)
-        tokens.append((text[start:end], False, negated))
+        tokens.append(_Token(text[start:end], False, negated, glued))
         i = end
+        glued = True
     return tokens
+
+
+def _filter(token: _Token) -> tuple[str, str] | None:
+    """``(filter name, value)`` when ``token`` is a filter such as ``文种:讲话``."""
+    if token.quoted or token.negated:
+        return None
+    match = _FILTER.fullmatch(token.text)
+    if match is None or match.group(1).lower() not in _FILTERS:
+        return None
+    return _FILTERS[match.group(1).lower()], match.group(2)
+
+
+def _check_value(name: str, value: str) -> str:
+    if len(value) > MAX_FILTER_CHARS:
+        raise QueryError(
+            f"the {name} filter is {len(value)} characters long; at most "
+            f"{MAX_FILTER_CHARS} are allowed.",
+            f"筛选条件“{dict(_FILTER_NAMES)[name]}”过长（{len(value)} 字，"
+            f"上限 {MAX_FILTER_CHARS} 字）。",
+        )
+    return value
 
 
 def parse_query(
@@ -137,47 +237,122 @@ def parse_query(
     """Parse a query string; the keyword options add to (and override) inline filters.
 
     Raises:
-        QueryError: unbalanced quotes, a lone ``-``, a bad year, nothing to search for.
+        QueryError: a query over :data:`MAX_QUERY_CHARS` characters, a quote without its
+            partner, a lone ``-``, a filter without a value (or one over
+            :data:`MAX_FILTER_CHARS`), a bad year, an unknown scope, nothing to search for.
     """
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"the query is {len(text)} characters long; at most {MAX_QUERY_CHARS} are allowed. "
+            "Search for a shorter part of it, or use `sucai check` to compare whole paragraphs.",
+            f"检索词过长（{len(text)} 字，上限 {MAX_QUERY_CHARS} 字）：请检索其中较短的一段，"
+            "或用“查重”比对整段文字。",
+        )
+    text = clean_query_text(text)
     terms: list[str] = []
     phrases: list[bool] = []
     excluded: list[str] = []
     filters: dict[str, str] = {}
-    for token, quoted, negated in _tokens(text):
-        if not quoted and not negated:
-            key, sep, value = token.partition(":") if ":" in token else token.partition("：")
-            if sep and key.lower() in _FILTERS and value:
-                filters[_FILTERS[key.lower()]] = value
-                continue
-        if negated:
-            excluded.append(token)
+    tokens = _tokens(text)
+    skip = False
+    for k, token in enumerate(tokens):
+        if skip:
+            skip = False
+            continue
+        found = _filter(token)
+        if found is not None:
+            name, value = found
+            after = tokens[k + 1] if k + 1 < len(tokens) else None
+            if not value and after is not None and after.glued and after.quoted:
+                value, skip = after.text, True  # 来源:"2023 工作报告"
+            if not value:
+                key = token.text.rstrip(":：")
+                raise QueryError(
+                    f"the filter {token.text} has no value; write it right after the colon, "
+                    f'e.g. {key}:讲话 (quoted when it holds spaces: {key}:"工作 报告").',
+                    f"筛选条件“{token.text}”后面没有值：请把值紧接在冒号后面，例如 {key}:讲话"
+                    f'（含空格时加引号：{key}:"工作 报告"）。',
+                )
+            filters[name] = value
+            continue
+        if token.negated:
+            excluded.append(token.text)
         else:
-            terms.append(token)
-            phrases.append(quoted)
-    query = Query(tuple(terms), tuple(phrases), tuple(excluded), text=text)
-    if "genre" in filters:
-        query = replace(query, genre=filters["genre"])
-    if "role" in filters:
-        query = replace(query, role=filters["role"])
-    if "source" in filters:
-        query = replace(query, source=filters["source"])
+            terms.append(token.text)
+            phrases.append(token.quoted)
+    given = {"genre": genre, "role": role, "source": source}
+    filters.update({name: value for name, value in given.items() if value is not None})
+    query = Query(
+        tuple(terms),
+        tuple(phrases),
+        tuple(excluded),
+        genre=_check_value("genre", filters["genre"]) if "genre" in filters else None,
+        role=_check_value("role", filters["role"]) if "role" in filters else None,
+        source=_check_value("source", filters["source"]) if "source" in filters else None,
+        text=text,
+    )
     if "year" in filters:
-        year_from, year_to = parse_years(filters["year"])
+        year_from, year_to = parse_years(_check_value("year", filters["year"]))
         query = replace(query, year_from=year_from, year_to=year_to)
-    if genre is not None:
-        query = replace(query, genre=genre)
-    if role is not None:
-        query = replace(query, role=role)
-    if source is not None:
-        query = replace(query, source=source)
     if years != (None, None):
         query = replace(query, year_from=years[0], year_to=years[1])
     if scope not in SCOPES:
-        raise QueryError(f"--in {scope}: choose one of {', '.join(SCOPES)}.")
+        raise QueryError(
+            f"--in {scope}: choose one of {', '.join(SCOPES)}.",
+            f"检索范围“{scope[:20]}”无效：可选 {'、'.join(SCOPES)}。",
+        )
     query = replace(query, scope=scope, limit=limit, offset=offset)  # type: ignore[arg-type]
     if not query.terms:
         raise QueryError(
             "nothing to search for: give at least one word (exclusions with '-' and filters "
-            "alone are not a search). Use `sucai browse` to list articles by filter."
+            "alone are not a search). Use `sucai browse` to list articles by filter.",
+            "没有要检索的词：请至少写一个词（只有“-”排除词或筛选条件不能检索）。"
+            "按条件列出文章请用“浏览”。",
         )
     return query
+
+
+def _quoted(text: str) -> str:
+    """``text`` in the first kind of quotes whose closing quote it does not hold (a phrase
+    parsed from text always lacks one; a filter given as a keyword option may hold all
+    three, and is then written in 「」 all the same)."""
+    for open_, close in (('"', '"'), ("“", "”")):
+        if close not in text:
+            return open_ + text + close
+    return "「" + text + "」"
+
+
+def _written(text: str) -> str:
+    """A word as written: bare when it can be, else quoted."""
+    if not text or _WORD_END.search(text):
+        return _quoted(text)
+    return text
+
+
+def format_query(query: Query) -> str:
+    """The query in the syntax's canonical form: its words and phrases in order, then the
+    excluded ones, then the filters in the order 文种, 角色, 年份, 来源.
+
+    ``parse_query(format_query(q), scope=q.scope, limit=q.limit, offset=q.offset) == q`` for
+    every query ``q`` that :func:`parse_query` returns from text alone (scope, limit and
+    offset are not part of the query text; a filter given as a keyword option may hold what no
+    query text can, such as all three kinds of closing quote).
+    """
+    phrases = query.phrases + (False,) * (len(query.terms) - len(query.phrases))
+    parts = [_quoted(t) if quoted else t for t, quoted in zip(query.terms, phrases, strict=True)]
+    parts += ["-" + _written(word) for word in query.excluded]
+    for name, label in _FILTER_NAMES:
+        if name == "year":
+            if query.year_from is None and query.year_to is None:
+                continue
+            if query.year_from == query.year_to:
+                value = str(query.year_from)
+            else:
+                value = f"{query.year_from or ''}..{query.year_to or ''}"
+        else:
+            found = getattr(query, name)
+            if found is None:
+                continue
+            value = found
+        parts.append(f"{label}:{_written(value)}")
+    return " ".join(parts)

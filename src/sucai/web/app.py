@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING, Any, Final
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
+from starlette.convertors import IntegerConvertor, register_url_convertor
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from sucai.errors import (
     AccessDeniedError,
@@ -25,7 +27,9 @@ from sucai.errors import (
     IndexBuildingError,
     LoginThrottledError,
     NotFoundError,
+    QueryError,
     QuotaExceededError,
+    RateLimitedError,
     StoreUnavailableError,
     SucaiError,
     UploadTooLargeError,
@@ -35,6 +39,7 @@ from sucai.library import IndexFollower, open_library
 from sucai.store import is_postgres_url
 from sucai.users import Accounts
 from sucai.web import views
+from sucai.web.limits import RateLimiter, parse_rate_limits, parse_trusted_proxies
 from sucai.web.render import (
     JSON,
     SAFE_METHODS,
@@ -68,6 +73,7 @@ STATUS: Final[tuple[tuple[type[SucaiError], int], ...]] = (
     (UploadTooLargeError, 413),
     (LoginThrottledError, 429),
     (QuotaExceededError, 429),
+    (RateLimitedError, 429),
     (AuthError, 401),
     (AccessDeniedError, 403),
     (NotFoundError, 404),
@@ -87,6 +93,19 @@ TITLES: Final = {
 }
 
 
+class IdConvertor(IntegerConvertor):
+    """``{name:id}`` in a route: a record id, 1 to 18 digits (what a database integer holds).
+
+    A longer number matches no route (404) instead of reaching the database, which cannot
+    hold it (``/article/99999999999999999999999`` was a 500, issue 15).
+    """
+
+    regex = "[0-9]{1,18}"
+
+
+register_url_convertor("id", IdConvertor())
+
+
 @dataclass(frozen=True, slots=True)
 class WebSettings:
     """Settings of the web app.
@@ -103,6 +122,11 @@ class WebSettings:
         export_line_off_tiers: member tiers whose downloads carry no visible
             ``仅供 … 使用`` footer line (``SUCAI_EXPORT_LINE_OFF_TIERS``; the invisible
             code stays, issue 15).
+        trusted_proxies: addresses and networks of reverse proxies whose ``X-Forwarded-For``
+            and ``X-Forwarded-Proto`` are believed (the ``trusted_proxies`` setting, read by
+            :func:`~sucai.web.limits.parse_trusted_proxies`); empty: none.
+        rate_limits: the ``rate_limits`` setting as written (see
+            :func:`~sucai.web.limits.parse_rate_limits`); empty: the default rates.
     """
 
     db: Path | str | None = None
@@ -112,6 +136,8 @@ class WebSettings:
     page_size: int = 20
     upload_dir: Path | None = None
     export_line_off_tiers: tuple[str, ...] = ()
+    trusted_proxies: tuple[str, ...] = ()
+    rate_limits: str = ""
 
 
 #: The environment variable that carries :class:`WebSettings` to each server worker process.
@@ -128,6 +154,8 @@ def settings_to_environment(settings: WebSettings) -> dict[str, str]:
         "page_size": settings.page_size,
         "upload_dir": str(settings.upload_dir) if settings.upload_dir else None,
         "export_line_off_tiers": list(settings.export_line_off_tiers),
+        "trusted_proxies": list(settings.trusted_proxies),
+        "rate_limits": settings.rate_limits,
     }
     return {SETTINGS_ENV: json.dumps(data, ensure_ascii=False)}
 
@@ -157,6 +185,8 @@ def app_from_environment() -> Starlette:
         page_size=data["page_size"],
         upload_dir=Path(data["upload_dir"]) if data["upload_dir"] else None,
         export_line_off_tiers=tuple(data.get("export_line_off_tiers", ())),
+        trusted_proxies=tuple(data["trusted_proxies"]),
+        rate_limits=data["rate_limits"],
     )
     if settings.db is None:
         raise ConfigError(f"${SETTINGS_ENV} names no library: start the server with `sucai serve`.")
@@ -225,22 +255,43 @@ class SameOrigin:
         await self.app(scope, receive, send)
 
 
-def _error(request: Request, messages: list[str], status: int) -> Response:
+#: What Starlette's own errors say, in our words: its messages are English and name its
+#: internals (a form field over 1 MB was "Field exceeded maximum size of 1024KB").
+HTTP_MESSAGES: Final = {
+    400: "请求无法解析：表单格式有误，或其中一项超过 1 MB。长文请分段提交，或上传文件。",
+    404: "找不到这个地址。",
+    405: "这个地址不接受该请求方法。",
+}
+SERVER_ERROR: Final = "服务器内部错误，请稍后重试或联系管理员。"
+
+
+def _error(
+    request: Request, messages: list[str], status: int, retry_after: int | None = None
+) -> Response:
+    """The error page, or the JSON envelope; a rate limit's (``retry_after``) also gives the
+    seconds to wait in the envelope and in the ``Retry-After`` header."""
     if wants_json(request):
-        return JSON(error_body(messages, status), status)
-    return page(
-        request,
-        "error.html",
-        {"status": status, "title": TITLES.get(status, "出错了"), "messages": messages},
-        status=status,
-    )
+        body = error_body(messages, status)
+        if retry_after is not None:
+            body["retry_after"] = retry_after
+        response: Response = JSON(body, status)
+    else:
+        response = page(
+            request,
+            "error.html",
+            {"status": status, "title": TITLES.get(status, "出错了"), "messages": messages},
+            status=status,
+        )
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 async def _sucai_error(request: Request, exc: Exception) -> Response:
     status = next((code for cls, code in STATUS if isinstance(exc, cls)), 500)
     if status == 500:
         log.exception("unexpected error", exc_info=exc)
-        return _error(request, ["服务器内部错误，请稍后重试或联系管理员。"], 500)
+        return _error(request, [SERVER_ERROR], 500)
     if isinstance(exc, IndexBuildingError):
         done, total = exc.progress or (0, 0)
         progress = f"（已完成 {done}/{total} 篇）" if total else ""
@@ -253,20 +304,45 @@ async def _sucai_error(request: Request, exc: Exception) -> Response:
         response = _error(request, ["数据库暂时不可用，请稍后重试。"], 503)
         response.headers["Retry-After"] = "5"
         return response
-    return _error(request, [str(exc)], status)
+    if isinstance(exc, RateLimitedError):
+        return _error(request, [str(exc)], status, retry_after=exc.retry_after)
+    # A query error's message is written for the command line; the web has its own.
+    message = exc.chinese if isinstance(exc, QueryError) else str(exc)
+    return _error(request, [message], status)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    message = {404: "找不到这个地址。", 405: "这个地址不接受该请求方法。"}.get(
-        exc.status_code, str(exc.detail)
-    )
+    message = HTTP_MESSAGES.get(exc.status_code, TITLES.get(exc.status_code, "请求有误") + "。")
     return _error(request, [message], exc.status_code)
 
 
-async def _server_error(request: Request, exc: Exception) -> Response:
-    log.exception("unexpected error", exc_info=exc)
-    return _error(request, ["服务器内部错误，请稍后重试或联系管理员。"], 500)
+class ServerErrors:
+    """Turns an unexpected exception into our Chinese 500 page or envelope, inside
+    :class:`SecurityHeaders`, so that it carries the same headers as every other answer
+    (Starlette's own handler answers outside every middleware, without them)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as exc:
+            if started:  # too late for an error page: the client sees the cut answer
+                raise
+            log.exception("unexpected error", exc_info=exc)
+            await _error(Request(scope, receive), [SERVER_ERROR], 500)(scope, receive, send)
 
 
 def _templates() -> Environment:
@@ -288,6 +364,9 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
         settings: see :class:`WebSettings`.
     """
     settings = settings or WebSettings()
+    # Bad limits fail here, at start-up, naming the setting.
+    rates = parse_rate_limits(settings.rate_limits)
+    proxies = parse_trusted_proxies(",".join(settings.trusted_proxies))
     # A PostgreSQL store has a URL (issue 7), a SQLite store a file path.
     db = (
         settings.db
@@ -307,9 +386,9 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
         Route("/", views.home),
         Route("/search", views.search),
         Route("/search.json", views.search),
-        Route("/article/{article_id:int}", views.article),
-        Route("/article/{article_id:int}.json", views.article),
-        Route("/article/{article_id:int}/download", views.download, methods=["POST"]),
+        Route("/article/{article_id:id}", views.article),
+        Route("/article/{article_id:id}.json", views.article),
+        Route("/article/{article_id:id}/download", views.download, methods=["POST"]),
         Route("/browse", views.browse),
         Route("/browse.json", views.browse),
         Route("/login", views.login, methods=["GET", "POST"]),
@@ -318,11 +397,11 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
         Route("/account.json", views.account_page),
         Route("/account/password", views.change_password, methods=["POST"]),
         Route("/account/tokens", views.create_token, methods=["POST"]),
-        Route("/account/tokens/{token_id:int}/revoke", views.revoke_token, methods=["POST"]),
+        Route("/account/tokens/{token_id:id}/revoke", views.revoke_token, methods=["POST"]),
         Route("/admin", views.admin_page),
         Route("/admin.json", views.admin_page),
         Route("/admin/users", views.add_user, methods=["POST"]),
-        Route("/admin/users/{user_id:int}", views.update_user, methods=["POST"]),
+        Route("/admin/users/{user_id:id}", views.update_user, methods=["POST"]),
         Route("/import", views.import_page, methods=["GET"]),
         Route("/import", views.upload, methods=["POST"]),
         Route("/import/{job_id:str}.json", views.import_status),
@@ -353,14 +432,15 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        exception_handlers={
-            SucaiError: _sucai_error,
-            HTTPException: _http_error,
-            Exception: _server_error,
-        },
+        exception_handlers={SucaiError: _sucai_error, HTTPException: _http_error},
     )
+    app.add_middleware(ServerErrors)
     app.add_middleware(SameOrigin)
-    app.add_middleware(SecurityHeaders)  # added last, so outermost: on every answer
+    app.add_middleware(SecurityHeaders)  # outside the above: on every answer
+    if proxies:
+        # The client's address and scheme as the trusted proxy saw them (outermost, so that
+        # everything inside sees them); from any other peer the headers are ignored.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(proxies))
     # Catch the index up once now when there is one; afterwards the follower keeps it current
     # (it also builds a missing one, while searches answer 503), not search requests.
     if library.index_state().ready:
@@ -369,6 +449,7 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
     app.state.library = library
     app.state.accounts = accounts
     app.state.settings = settings
+    app.state.limiter = RateLimiter(rates)
     app.state.lock = threading.RLock()
     app.state.readers = Readers(library, READERS)
     app.state.templates = _templates()

@@ -23,7 +23,7 @@ def _errors(*codes: int) -> dict[str, Any]:
         403: "not allowed / CSRF",
         404: "not found",
         413: "upload too large",
-        429: "quota used up / too many sign-ins",
+        429: "rate limit (retry_after, Retry-After) / quota used up / too many sign-ins",
     }
     return {str(c): _json(text[c], _ERROR) for c in codes}
 
@@ -69,6 +69,11 @@ OPENAPI: Final[dict[str, Any]] = {
                     "error": {"type": "string"},
                     "errors": {"type": "array", "items": {"type": "string"}},
                     "status": {"type": "integer"},
+                    "retry_after": {
+                        "type": "integer",
+                        "minimum": 1,
+                        "description": "429 for a rate limit: seconds to wait (Retry-After)",
+                    },
                 },
             }
         },
@@ -79,7 +84,9 @@ OPENAPI: Final[dict[str, Any]] = {
             "get": {
                 "summary": "Search paragraphs, titles or outlines",
                 "parameters": [
-                    _param("q", 'the query: words, "phrases", -excluded, 文种:讲话 …'),
+                    _param(
+                        "q", 'the query: words, "phrases", -excluded, 文种:讲话 …', maxLength=200
+                    ),
                     _param("in", "scope", enum=["all", "title", "outline"]),
                     *_FILTERS,
                     _param(
@@ -90,7 +97,7 @@ OPENAPI: Final[dict[str, Any]] = {
                 ],
                 "responses": {
                     "200": _json("{ok, total, offset, limit, hits:[…], facets (facets=1)}"),
-                    **_errors(400),
+                    **_errors(400, 429),
                 },
             }
         },
@@ -204,7 +211,7 @@ OPENAPI: Final[dict[str, Any]] = {
                     "200": _json(
                         "{ok, ratio, ratio_without_quotes, top_source_ratio, paragraphs, sources}"
                     ),
-                    **_errors(400, 403, 413),
+                    **_errors(400, 403, 413, 429),
                 },
             }
         },

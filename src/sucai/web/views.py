@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import quote, urlencode
 
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
 from sucai.check import DEFAULT_MIN_SPAN, draft_from_bytes, split_paragraphs
@@ -28,13 +29,14 @@ from sucai.errors import (
     LoginThrottledError,
     NotFoundError,
     QueryError,
+    RateLimitedError,
     UploadError,
     UserError,
 )
 from sucai.export import MEDIA_TYPES
 from sucai.hygiene import article_findings
 from sucai.search.highlight import snippet
-from sucai.search.query import parse_query, parse_years
+from sucai.search.query import MAX_FILTER_CHARS, clean_query_text, parse_query, parse_years
 from sucai.serialize import (
     article_to_dict,
     overlap_report_to_dict,
@@ -44,6 +46,7 @@ from sucai.serialize import (
 from sucai.store import ArticleFilter
 from sucai.users import SESSION_DAYS, UNCHANGED, Unchanged
 from sucai.web import access
+from sucai.web.limits import DRAFT_CHARS, check_rate, draft_chars
 from sucai.web.openapi import OPENAPI
 from sucai.web.render import (
     JSON,
@@ -72,6 +75,7 @@ if TYPE_CHECKING:
     from sucai.web.app import WebSettings
 
 MAX_PAGE: Final = 500
+MAX_ID: Final = 2**63 - 1  # the largest database integer
 RECENT_JOBS: Final = 30  # import jobs listed on the import page
 SCOPES: Final = (("all", "全文"), ("title", "标题"), ("outline", "提纲"))
 FACET_LABELS: Final = (("genre", "文种"), ("role", "角色"), ("year", "年份"), ("source", "来源"))
@@ -150,7 +154,8 @@ def _int(value: str | None, default: int, low: int = 1, high: int = MAX_PAGE) ->
     try:
         number = int(value) if value is not None else default
     except ValueError:
-        raise QueryError(f"'{value}' is not a number.") from None
+        shown = (value or "")[:20]
+        raise QueryError(f"'{shown}' is not a number.", f"“{shown}”不是数字。") from None
     return max(low, min(high, number))
 
 
@@ -160,8 +165,16 @@ def _filters(request: Request) -> tuple[ArticleFilter, dict[str, str]]:
     role = params.get("role") or None
     year = params.get("year") or None
     source = params.get("source") or None
-    start, end = parse_years(year) if year else (None, None)
     pairs = (("genre", genre), ("role", role), ("year", year), ("source", source))
+    for name, value in pairs:
+        # Each filter is repeated in every link of the page: bound it (issue 15).
+        if value and len(value) > MAX_FILTER_CHARS:
+            label = dict(FACET_LABELS)[name]
+            raise QueryError(
+                f"the {name} filter is too long.",
+                f"筛选条件“{label}”过长（{len(value)} 字，上限 {MAX_FILTER_CHARS} 字）。",
+            )
+    start, end = parse_years(year) if year else (None, None)
     kept = {k: v for k, v in pairs if v}
     return ArticleFilter(genre, role, start, end, source), kept
 
@@ -220,12 +233,16 @@ def _groups(hits: tuple[SearchHit, ...]) -> list[dict[str, Any]]:
 async def search(request: Request) -> Response:
     """``/search`` and ``/search.json``: paragraphs, titles or outlines matching ``q``."""
     params = request.query_params
-    q = params.get("q", "").strip()
+    # Invisible format controls are dropped from what the page shows and links to, as the
+    # query parser drops them from what it searches for.
+    q = clean_query_text(params.get("q", "")).strip()
     scope = params.get("in", "all")
     size = request.app.state.settings.page_size
     number = _int(params.get("page"), 1)
 
     account = await _who(request)
+    if q:
+        await check_rate(request, "search", account)
 
     def work(library: Library) -> dict[str, Any]:
         where, kept = _filters(request)
@@ -295,6 +312,8 @@ async def search(request: Request) -> Response:
 def _load(library: Library, account: Account, article_id: int) -> Article:
     """The article as ``account`` may read it."""
     try:
+        if article_id > MAX_ID:  # more than the database holds (issue 15: was a 500)
+            raise NotFoundError(str(article_id))
         return access.article(library, account, article_id)
     except NotFoundError:
         # The store's message names the library file; a web visitor gets a plain one.
@@ -329,7 +348,8 @@ async def article(request: Request) -> Response:
         context["downloads_today"] = 0
     shown: Article = context["article"]
     data = {
-        **article_to_dict(shown),
+        # Server paths and file hashes are for admins; others get file names (issue 15).
+        **article_to_dict(shown, file_details=account.is_admin),
         "locked_paragraphs": context["locked"],
         "similar": [
             {**summary_to_dict(s.article), "score": round(s.score, 3)} for s in context["similar"]
@@ -372,7 +392,7 @@ def _line_off_tiers(request: Request) -> tuple[str, ...]:
 def _format(form: FormData, default: str) -> str:
     fmt = str(form.get("format", default))
     if fmt not in MEDIA_TYPES:
-        raise UserError(f"format '{fmt}' is unknown; choose txt, md or docx.")
+        raise UserError(f"下载格式“{fmt[:20]}”未知：请选择 txt、md 或 docx。")
     return fmt
 
 
@@ -384,6 +404,7 @@ async def download(request: Request) -> Response:
     ``仅供 NAME 使用 · date`` in its footer.
     """
     article_id = int(request.path_params["article_id"])
+    await check_rate(request, "download", await _who(request))
     form = await _form(request)
     fmt = _format(form, "txt")
 
@@ -482,16 +503,21 @@ async def login(request: Request) -> Response:
     password = str(form.get("password", ""))
     nxt = _next(form.get("next"))
     try:
+        # Attempts per address first: they cost a password hash each (issue 15).
+        await check_rate(request, "login", current_account(request))
         user, token = await blocking(
             request, lambda: _accounts(request).sign_in(name, password, _ip(request))
         )
-    except AuthError as exc:
+    except (AuthError, RateLimitedError) as exc:
         if wants_json(request):
             raise
-        status = 429 if isinstance(exc, LoginThrottledError) else 401
-        return page(
+        status = 429 if isinstance(exc, (LoginThrottledError, RateLimitedError)) else 401
+        answer = page(
             request, "login.html", {"next": nxt, "error": str(exc), "name": name}, status=status
         )
+        if isinstance(exc, RateLimitedError):
+            answer.headers["Retry-After"] = str(exc.retry_after)
+        return answer
     response = _after_post(request, nxt, {"user": user.name, "role": user.role})
     set_cookie(request, response, SESSION_COOKIE, token, SESSION_DAYS * 24 * 3600)
     return response
@@ -764,13 +790,15 @@ async def import_status(request: Request) -> Response:
 
 # --- 查重 (issue 6) ---------------------------------------------------------------------------
 
-#: The largest draft the check page takes: pasted characters, and uploaded bytes.
-CHECK_MAX_CHARS: Final = 100_000
+#: The largest draft file the check page takes, in bytes (its length in characters is bounded
+#: per viewer by :func:`~sucai.web.limits.draft_chars`).
 CHECK_MAX_BYTES: Final = 10 * 1024 * 1024
 DOCX_TYPE: Final = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _check_context(report: OverlapReport | None, text: str, min_span: int) -> dict[str, Any]:
+def _check_context(
+    report: OverlapReport | None, text: str, min_span: int, max_chars: int
+) -> dict[str, Any]:
     def link(span: MatchSpan) -> str:
         return f"/article/{span.article_id}#p{span.paragraph_index}"
 
@@ -782,25 +810,47 @@ def _check_context(report: OverlapReport | None, text: str, min_span: int) -> di
         "report_html": report_html(report, link=link, source_link=source_link) if report else "",
         "text": text,
         "min_span": min_span,
-        "max_chars": CHECK_MAX_CHARS,
+        "max_chars": max_chars,
         "max_mb": CHECK_MAX_BYTES // (1024 * 1024),
     }
 
 
 async def check_page(request: Request) -> Response:
     """``GET /check``: the 查重 form (paste text or choose a file); open to every viewer."""
-    await blocking(request, lambda: current_account(request))
-    return page(request, "check.html", _check_context(None, "", DEFAULT_MIN_SPAN))
+    account = await _who(request)
+    context = _check_context(None, "", DEFAULT_MIN_SPAN, draft_chars(account))
+    return page(request, "check.html", context)
+
+
+def _too_long(chars: int | None, limit: int) -> UserError:
+    size = f"{chars} 字，" if chars is not None else ""
+    members = DRAFT_CHARS["reader"]
+    more = f"；会员上限 {members} 字" if limit < members else ""
+    return UserError(f"草稿过长（{size}上限 {limit} 字{more}）：请分段查重。")
 
 
 async def _draft(request: Request) -> tuple[list[str], str, str, int, str]:
-    """The posted draft: ``(paragraphs, name, pasted text, min_span, format)``."""
+    """The posted draft: ``(paragraphs, name, pasted text, min_span, format)``.
+
+    Checked before any work: the account's 查重 rate, the declared size, and the draft's
+    length in characters (:func:`~sucai.web.limits.draft_chars`: visitors less than members).
+    """
+    account = await _who(request)
+    await check_rate(request, "check", account)
+    limit = draft_chars(account)
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > CHECK_MAX_BYTES + 64 * 1024:
         raise too_large(CHECK_MAX_BYTES)
-    form = await request.form(max_files=1, max_fields=10)
     try:
-        await blocking(request, lambda: current_account(request))
+        # A pasted field holds at most 4 bytes a character in UTF-8, and 9 once URL-encoded
+        # (%E6%8B%9B: a form posted as application/x-www-form-urlencoded).
+        form = await request.form(max_files=1, max_fields=10, max_part_size=9 * limit + 1024)
+    except HTTPException as exc:
+        if exc.status_code != 400:
+            raise
+        # Starlette's message is English ("Field exceeded maximum size of 1024KB").
+        raise _too_long(None, limit) from None
+    try:
         if not getattr(request.state, "via_token", False):
             check_csrf(request, form.get("csrf"))
         text = str(form.get("text") or "")
@@ -816,19 +866,20 @@ async def _draft(request: Request) -> tuple[list[str], str, str, int, str]:
     finally:
         await form.close()
     if fmt not in ("html", "docx"):
-        raise UserError(f"format '{fmt[:20]}' is unknown; choose html or docx.")
+        raise UserError(f"报告格式“{fmt[:20]}”未知：请选择 html 或 docx。")
     if data:
         try:
             # Parsing a .docx takes a while: off the event loop, beside the library's threads.
-            parsed = await run_in_threadpool(draft_from_bytes, name, data)
-            return parsed, name, "", min_span, fmt
+            paragraphs = await run_in_threadpool(draft_from_bytes, name, data)
         except IngestError as exc:
             # The parsers' messages are about files the user chose: safe to show, HTTP 400.
             raise UploadError(str(exc)) from None
-    if len(text) > CHECK_MAX_CHARS:
-        raise UserError(
-            f"草稿过长（{len(text)} 字符，上限 {CHECK_MAX_CHARS}）：请分段查重，或上传文件。"
-        )
+        chars = sum(len(p) for p in paragraphs)
+        if chars > limit:
+            raise _too_long(chars, limit)
+        return paragraphs, name, "", min_span, fmt
+    if len(text) > limit:
+        raise _too_long(len(text), limit)
     paragraphs = split_paragraphs(text)
     if not paragraphs:
         raise UserError("请粘贴要查重的文字，或选择一个 .txt、.md、.docx 文件。")
@@ -860,7 +911,7 @@ async def check(request: Request) -> Response:
                 f"filename*=UTF-8''{filename}"
             },
         )
-    context = _check_context(report, text, min_span)
+    context = _check_context(report, text, min_span, draft_chars(current_account(request)))
     return page(request, "check.html", context, overlap_report_to_dict(report))
 
 
@@ -1016,6 +1067,7 @@ async def basket_remove(request: Request) -> Response:
 async def basket_export(request: Request) -> Response:
     """``POST /basket/{name}/export`` (``format``): one document; counts as a download, and
     carries who took it as :func:`download` says."""
+    await check_rate(request, "download", await _who(request))
     form = await _form(request)
     name = request.path_params["name"]
     fmt = _format(form, "docx")

@@ -1,0 +1,258 @@
+"""The query parser on its own: every syntax form, its errors, its canonical form (issue 15).
+
+Expected values are written by hand from the syntax in the module's docstring; the
+properties at the end run the parser on generated text.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from sucai.errors import QueryError
+from sucai.search.query import (
+    MAX_FILTER_CHARS,
+    MAX_QUERY_CHARS,
+    Query,
+    format_query,
+    parse_query,
+)
+
+
+def q(terms: tuple[str, ...], phrases: tuple[bool, ...] | None = None, **rest: object) -> Query:
+    """The expected query: ``phrases`` default to none quoted."""
+    return Query(terms, phrases if phrases is not None else (False,) * len(terms), **rest)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("营商环境", q(("营商环境",))),
+        ("高质量 发展", q(("高质量", "发展"))),
+        ("高质量\u3000发展", q(("高质量", "发展"))),
+        ("  高质量\t\n发展  ", q(("高质量", "发展"))),
+        ('"优化营商环境" 民营', q(("优化营商环境", "民营"), (True, False))),
+        ('"不忘初心、 牢记使命"', q(("不忘初心、 牢记使命",), (True,))),
+        ("“双碳”目标", q(("双碳", "目标"), (True, False))),
+        ("「放管服」", q(("放管服",), (True,))),
+        ('“全角开半角闭"', q(("全角开半角闭",), (True,))),
+        ('营商"环境"', q(("营商", "环境"), (False, True))),
+        ('"" 发展', q(("发展",))),
+        ("乡村振兴 -脱贫", q(("乡村振兴",), excluded=("脱贫",))),
+        ("乡村振兴 －脱贫", q(("乡村振兴",), excluded=("脱贫",))),
+        ('乡村振兴 -"精准 扶贫"', q(("乡村振兴",), excluded=("精准 扶贫",))),
+        ("乡村振兴 －“精准扶贫”", q(("乡村振兴",), excluded=("精准扶贫",))),
+        ("发展 -文种:讲话", q(("发展",), excluded=("文种:讲话",))),
+        ("发展 文种:讲话", q(("发展",), genre="讲话")),
+        ("发展 genre:讲话", q(("发展",), genre="讲话")),
+        ("发展 GENRE：讲话", q(("发展",), genre="讲话")),
+        ("发展 角色:县长", q(("发展",), role="县长")),
+        ("发展 role:县长", q(("发展",), role="县长")),
+        ("发展 来源:laws", q(("发展",), source="laws")),
+        ('发展 来源:"2023 工作报告"', q(("发展",), source="2023 工作报告")),
+        ("发展 来源:a:b", q(("发展",), source="a:b")),
+        ("发展 年份:2021", q(("发展",), year_from=2021, year_to=2021)),
+        ("发展 年份:2020..2025", q(("发展",), year_from=2020, year_to=2025)),
+        ("发展 年:2020～2025", q(("发展",), year_from=2020, year_to=2025)),
+        ("发展 year:2020-2025", q(("发展",), year_from=2020, year_to=2025)),
+        ("发展 年份:..2019", q(("发展",), year_to=2019)),
+        ("发展 年份:2020..", q(("发展",), year_from=2020)),
+        ("发展 文种:讲话 文种:通知", q(("发展",), genre="通知")),
+        ("http://x.cn", q(("http://x.cn",))),
+        ("\u202e营商\u200b环境\ufeff", q(("营商环境",))),
+        ("营商\u2066环境\u2069 -\u200d脱贫", q(("营商环境",), excluded=("脱贫",))),
+        ("营商\x00环境", q(("营商环境",))),
+    ],
+)
+def test_each_syntax_form_parses_to_what_the_syntax_says(text: str, expected: Query) -> None:
+    assert parse_query(text) == expected
+
+
+def test_keyword_options_add_to_and_override_inline_filters() -> None:
+    found = parse_query(
+        "发展 文种:讲话 年份:2020", genre="通知", role="县长", years=(2021, 2022), source="s"
+    )
+    assert found == q(
+        ("发展",), genre="通知", role="县长", year_from=2021, year_to=2022, source="s"
+    )
+    scoped = parse_query("发展", scope="title", limit=5, offset=10)
+    assert (scoped.scope, scoped.limit, scoped.offset) == ("title", 5, 10)
+
+
+def _error(text: str, **options: object) -> QueryError:
+    with pytest.raises(QueryError) as caught:
+        parse_query(text, **options)  # type: ignore[arg-type]
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    ("text", "english", "chinese"),
+    [
+        (
+            '"营商环境',
+            'the quote " before “营商环境” is not closed',
+            '引号 "（在“营商环境”之前）没有配对',
+        ),
+        (
+            '营商环境"',
+            'the quote " after “营商环境” is not closed',
+            '引号 "（在“营商环境”之后）没有配对',
+        ),
+        (
+            "“营商环境",
+            "the quote “ before “营商环境” is not closed",
+            "引号 “（在“营商环境”之前）没有配对",
+        ),
+        (
+            "营商环境”",
+            "the quote ” after “营商环境” is not opened",
+            "引号 ”（在“营商环境”之后）没有配对",
+        ),
+        ("发展 」", "the quote 」 after “发展” is not opened", "引号 」（在“发展”之后）没有配对"),
+        ("文种:", "the filter 文种: has no value", "筛选条件“文种:”后面没有值"),
+        ("发展 文种: 讲话", "the filter 文种: has no value", "筛选条件“文种:”后面没有值"),
+        ("发展 年份：", "the filter 年份： has no value", "筛选条件“年份：”后面没有值"),
+        ('发展 来源:""', "the filter 来源: has no value", "筛选条件“来源:”后面没有值"),
+        ("-", "a lone '-' excludes nothing", "单独的“-”不排除任何内容"),
+        ("发展 －", "a lone '-' excludes nothing", "单独的“-”不排除任何内容"),
+        ("-脱贫", "nothing to search for", "没有要检索的词"),
+        ("文种:讲话", "nothing to search for", "没有要检索的词"),
+        ("\u200b\u202e", "nothing to search for", "没有要检索的词"),
+        ("发展 年份:20", "year '20' is not understood", "年份“20”无法识别"),
+        (
+            "发展 年份:2025..2020",
+            "year range 2025..2020 runs backwards",
+            "年份范围 2025..2020 前后颠倒",
+        ),
+    ],
+)
+def test_each_mistake_is_a_query_error_that_says_what_to_do(
+    text: str, english: str, chinese: str
+) -> None:
+    error = _error(text)
+    assert str(error).startswith(english)
+    assert error.chinese.startswith(chinese)
+
+
+def test_an_unbalanced_closing_quote_is_the_same_error_as_an_unbalanced_opening_one() -> None:
+    opening, closing = _error('"营商环境'), _error('营商环境"')
+    assert type(opening) is type(closing) is QueryError
+    assert str(opening).endswith("add the other quote or remove this one.")
+    assert str(closing).endswith("add the other quote or remove this one.")
+    assert closing.chinese.endswith("请补上另一半引号，或删去它。")
+
+
+def test_a_query_has_a_maximum_length_in_characters() -> None:
+    assert parse_query("营" * MAX_QUERY_CHARS).terms == ("营" * MAX_QUERY_CHARS,)
+    error = _error("营" * (MAX_QUERY_CHARS + 1))
+    assert str(error).startswith("the query is 201 characters long; at most 200 are allowed.")
+    assert error.chinese.startswith("检索词过长（201 字，上限 200 字）")
+
+
+def test_a_filter_value_has_a_maximum_length() -> None:
+    assert parse_query("发展", genre="x" * MAX_FILTER_CHARS).genre == "x" * MAX_FILTER_CHARS
+    assert "101 characters" in str(_error("发展", genre="x" * 101))
+    assert "101 characters" in str(_error("发展 来源:" + "y" * 101))
+    assert _error("发展", role="z" * 101).chinese == "筛选条件“角色”过长（101 字，上限 100 字）。"
+
+
+def test_an_unknown_scope_is_refused() -> None:
+    assert _error("发展", scope="body").chinese.startswith("检索范围“body”无效")
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        (
+            "“放管服” 改革 -脱贫 年:2020..2025 文种:讲话",
+            '"放管服" 改革 -脱贫 文种:讲话 年份:2020..2025',
+        ),
+        ("-“精准 扶贫” 发展 来源:“2023 工作报告”", '发展 -"精准 扶贫" 来源:"2023 工作报告"'),
+        ('“他说"好"”', '“他说"好"”'),
+        ('「a"b”c」', '「a"b”c」'),
+        ("发展 year:..2019 role:县长", "发展 角色:县长 年份:..2019"),
+        ("发展 年份:2021..2021", "发展 年份:2021"),
+        ("发展 --x", "发展 --x"),
+    ],
+)
+def test_the_canonical_form_is_written_by_hand_rules(text: str, canonical: str) -> None:
+    assert format_query(parse_query(text)) == canonical
+
+
+# --- properties ------------------------------------------------------------------------------
+
+#: Pieces that make the parser's cases meet: quotes of each kind, minus signs, colons, filter
+#: names, years, spaces, format controls, and ordinary words.
+PIECES = [
+    '"', "“", "”", "「", "」", "-", "－", ":", "：", " ", "\u3000", "\t",
+    "文种", "genre", "角色", "来源", "年份", "年", "year", "..", "2020", "2025", "19",
+    "营商", "环境", "发展", "a", "\u202e", "\u200b", "\ufeff", "\x00",
+]  # fmt: skip
+texts = st.one_of(
+    st.lists(st.sampled_from(PIECES), max_size=24).map("".join),
+    st.text(max_size=40),
+)
+# Bounded: 400 examples each; no deadline and no slow-generation check, as the test machine
+# is shared and timing is not what these test.
+PROPERTY = settings(
+    max_examples=400,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
+def _parsed(text: str) -> Query | None:
+    try:
+        return parse_query(text)
+    except QueryError:
+        return None
+
+
+@PROPERTY
+@given(texts)
+def test_the_parser_raises_nothing_but_query_error(text: str) -> None:
+    _parsed(text)
+
+
+@PROPERTY
+@given(texts)
+# Cases the generator reaches only now and then: each kind of quote inside a phrase, spaces in
+# an excluded phrase and in a filter value.
+@example('“他说"好"”')
+@example('「a"b”c」 -“d"e”')
+@example('发展 -"精准 扶贫"')
+@example('发展 来源:"a b" 角色:「c d」')
+def test_a_query_reads_back_the_same_from_its_canonical_form(text: str) -> None:
+    query = _parsed(text)
+    if query is None:
+        return
+    canonical = format_query(query)
+    again = parse_query(canonical)
+    assert again == query, canonical
+    assert format_query(again) == canonical
+
+
+@PROPERTY
+@given(texts)
+def test_no_part_of_a_parsed_query_holds_a_control_character(text: str) -> None:
+    query = _parsed(text)
+    if query is None:
+        return
+    parts = [*query.terms, *query.excluded, query.genre or "", query.role or "", query.source or ""]
+    for part in parts:
+        assert not any(unicodedata.category(ch) in ("Cf", "Cc") and not ch.isspace() for ch in part)
+    for term, quoted in zip(query.terms, query.phrases, strict=True):
+        assert term.strip()
+        if not quoted:
+            assert not any(ch.isspace() or ch in '"“”「」' for ch in term), term
+
+
+@PROPERTY
+@given(texts, st.lists(st.sampled_from(["\u200b", "\u202e", "\u2066", "\ufeff"]), max_size=4))
+def test_format_controls_change_nothing(text: str, controls: list[str]) -> None:
+    spread = "".join(c + ch for c, ch in zip(controls, text, strict=False)) + text[len(controls) :]
+    assert _parsed(spread) == _parsed(text)
