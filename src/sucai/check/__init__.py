@@ -39,7 +39,13 @@ a report is decided by the web app (:func:`sucai.web.access.redact_report`).
 
 from __future__ import annotations
 
-from sucai.check.draft import DRAFT_SUFFIXES, draft_from_bytes, draft_from_path, split_paragraphs
+from sucai.check.draft import (
+    DRAFT_SUFFIXES,
+    draft_error_message,
+    draft_from_bytes,
+    draft_from_path,
+    split_paragraphs,
+)
 from sucai.check.engine import DEFAULT_MIN_SPAN, check_paragraphs
 from sucai.check.report import (
     CheckedParagraph,
@@ -60,6 +66,7 @@ __all__ = [
     "StockPhrases",
     "check_paragraphs",
     "counted",
+    "draft_error_message",
     "draft_from_bytes",
     "draft_from_path",
     "level_of",

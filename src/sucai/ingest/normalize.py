@@ -22,11 +22,13 @@ from dataclasses import replace
 from itertools import pairwise
 from typing import Final
 
+from sucai.ingest.limits import MAX_LINE_CHARS
 from sucai.models import Block, ParsedText, RemovedLine
 
 __all__ = [
     "PAID_BEGIN",
     "PAID_END",
+    "Wrapped",
     "is_structural",
     "join_wrapped",
     "normalize",
@@ -35,6 +37,7 @@ __all__ = [
 
 PAID_BEGIN: Final = "##paidbegin##"
 PAID_END: Final = "##paidend##"
+_PAID_MARKER: Final = re.compile(f"{PAID_BEGIN}|{PAID_END}")
 
 _SPACE: Final = " \t\u3000\u00a0\u2002\u2003\u200b\ufeff"
 
@@ -133,20 +136,12 @@ def normalize(parsed: ParsedText) -> ParsedText:
         text = block.text
         pieces: list[tuple[str, bool]] = []
         # Paywall markers may sit at the start of a line or alone; the text around them stays.
-        while True:
-            begin = text.find(PAID_BEGIN)
-            end = text.find(PAID_END)
-            if begin < 0 and end < 0:
-                pieces.append((text, paid))
-                break
-            cut = min(i for i in (begin, end) if i >= 0)
-            pieces.append((text[:cut], paid))
-            if cut == begin:
-                paid = True
-                text = text[cut + len(PAID_BEGIN) :]
-            else:
-                paid = False
-                text = text[cut + len(PAID_END) :]
+        start = 0
+        for marker in _PAID_MARKER.finditer(text) if "##paid" in text else ():
+            pieces.append((text[start : marker.start()], paid))
+            paid = marker.group() == PAID_BEGIN
+            start = marker.end()
+        pieces.append((text[start:], paid))
         for piece, piece_paid in pieces:
             stripped = _strip(piece)
             if not stripped:
@@ -198,36 +193,48 @@ def _join_wrapped(blocks: list[Block]) -> list[Block]:
     ]
     blank_separated = len(ends) >= 5 and sum(1 for b in ends if not b.text) >= 0.8 * len(ends)
     out: list[Block] = []
+    # The text of out[-1] while lines are joined to it (a text block's only).
+    para: Wrapped | None = None
     for block in blocks:
-        prev = out[-1] if out else None
-        if (
-            prev is not None
-            and prev.text
-            and block.text
-            and prev.kind == block.kind == "text"
-            and not block.text.strip(_CLOSING)
-        ):
+        joins = (
+            para is not None
+            and para.size > 0
+            and bool(block.text)
+            and block.kind == "text"
+            and para.fits(block.text)
+        )
+        if para is not None and joins and not block.text.strip(_CLOSING):
             # A line holding only closing punctuation was broken off the line before it.
-            out[-1] = replace(prev, text=prev.text + block.text)
+            para.add(block.text, wrapped=False)
             continue
         if (
-            prev is not None
-            and prev.kind == block.kind == "text"
-            and prev.text
-            and block.text
-            and prev.paid == block.paid
-            and not _ends_paragraph(prev.text)
+            para is not None
+            and joins
+            and out[-1].paid == block.paid
+            and para.last not in _TERMINAL
             and not _MARKER.match(block.text)
             and (
-                (width is not None and len(prev.text) >= width - 2)
-                or (width is None and len(prev.text) >= 60)
-                or (blank_separated and not _MARKER.match(prev.text))
+                (width is not None and para.size >= width - 2)
+                or (width is None and para.size >= 60)
+                or (blank_separated and not para.marker)
             )
         ):
-            out[-1] = replace(prev, text=join_wrapped(prev.text, block.text))
+            para.add(block.text)
             continue
+        if para is not None:
+            out[-1] = replace(out[-1], text=para.text())
         out.append(block)
+        para = Wrapped(block.text) if block.kind == "text" else None
+    if para is not None:
+        out[-1] = replace(out[-1], text=para.text())
     return out
+
+
+def _spaced(before: str, after: str) -> bool:
+    """Whether two Latin words (or a word after punctuation such as a comma) meet here."""
+    latin_before = before.isascii() and (before.isalnum() or before in _LATIN_BEFORE)
+    latin_after = after.isascii() and (after.isalnum() or after in _LATIN_AFTER)
+    return latin_before and latin_after
 
 
 def join_wrapped(left: str, right: str) -> str:
@@ -238,7 +245,48 @@ def join_wrapped(left: str, right: str) -> str:
     """
     if not left or not right:
         return left + right
-    before, after = left[-1], right[0]
-    latin_before = before.isascii() and (before.isalnum() or before in _LATIN_BEFORE)
-    latin_after = after.isascii() and (after.isalnum() or after in _LATIN_AFTER)
-    return f"{left} {right}" if latin_before and latin_after else left + right
+    return f"{left} {right}" if _spaced(left[-1], right[0]) else left + right
+
+
+class Wrapped:
+    """A paragraph rebuilt from the lines layout wrapped it into, as :func:`join_wrapped`
+    joins them.
+
+    The lines are joined once, at the end: joining them one by one copies the paragraph
+    each time, which a file of many short lines makes quadratic (issue 22). Callers keep a
+    paragraph within :data:`~sucai.ingest.limits.MAX_LINE_CHARS` with :meth:`fits`.
+
+    Attributes:
+        size: characters so far.
+        last: the last character so far (``""`` while empty).
+        marker: whether the paragraph starts with an outline marker (一、 1. 第X条 …).
+    """
+
+    __slots__ = ("_parts", "last", "marker", "size")
+
+    def __init__(self, first: str) -> None:
+        self._parts = [first]
+        self.size = len(first)
+        self.last = first[-1:]
+        self.marker = bool(_MARKER.match(first))
+
+    def fits(self, line: str) -> bool:
+        """Whether ``line`` can join without passing the limit on one paragraph."""
+        return self.size + 1 + len(line) <= MAX_LINE_CHARS
+
+    def add(self, line: str, *, wrapped: bool = True) -> None:
+        """Append ``line``; ``wrapped``: with a space between Latin words, else as it is."""
+        if not line:
+            return
+        if wrapped and self.last and _spaced(self.last, line[0]):
+            self._parts.append(" ")
+            self.size += 1
+        self._parts.append(line)
+        self.size += len(line)
+        self.last = line[-1]
+
+    def text(self) -> str:
+        """The paragraph's text."""
+        joined = "".join(self._parts)
+        self._parts = [joined]
+        return joined

@@ -17,7 +17,12 @@ from urllib.parse import quote, urlencode
 
 from starlette.responses import RedirectResponse, Response
 
-from sucai.check import DEFAULT_MIN_SPAN, draft_from_bytes, split_paragraphs
+from sucai.check import (
+    DEFAULT_MIN_SPAN,
+    draft_error_message,
+    draft_from_bytes,
+    split_paragraphs,
+)
 from sucai.check.render import report_css, report_docx, report_html
 from sucai.errors import (
     AccessDeniedError,
@@ -27,6 +32,7 @@ from sucai.errors import (
     NotFoundError,
     QueryError,
     UploadError,
+    UploadTooLargeError,
     UserError,
 )
 from sucai.export import MEDIA_TYPES, article_document
@@ -821,8 +827,9 @@ async def _draft(request: Request) -> tuple[list[str], str, str, int, str]:
         try:
             return draft_from_bytes(name, data), name, "", min_span, fmt
         except IngestError as exc:
-            # The parsers' messages are about files the user chose: safe to show, HTTP 400.
-            raise UploadError(str(exc)) from None
+            # A bad file is a 400, one past a limit a 413; in our words, in Chinese (#22).
+            message, over_limit = draft_error_message(exc, name)
+            raise (UploadTooLargeError if over_limit else UploadError)(message) from None
     if len(text) > CHECK_MAX_CHARS:
         raise UserError(
             f"草稿过长（{len(text)} 字符，上限 {CHECK_MAX_CHARS}）：请分段查重，或上传文件。"
