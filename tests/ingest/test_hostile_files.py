@@ -9,9 +9,12 @@ from __future__ import annotations
 import io
 import os
 import re
+import signal
+import sqlite3
 import subprocess
 import sys
 import threading
+import time
 import tracemalloc
 from typing import TYPE_CHECKING, TypeVar
 
@@ -467,3 +470,34 @@ def test_hostile_drafts_are_refused_in_chinese_with_413_for_limits() -> None:
         "坏\\x0a.docx：文件已损坏或不完整，无法读取：请用 Word/WPS 重新保存后再上传。",
         False,
     )
+
+
+# --- the import's output ----------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_killed_import_leaves_the_lines_of_the_files_it_stored(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(600):
+        text = f"第{i}号通知\n各单位：\n请做好第{i}项工作，确保按期完成。\n"
+        (folder / f"{i:03}.txt").write_text(text, encoding="utf-8")
+    db, log = tmp_path / "lib.db", tmp_path / "import.log"
+    command = [sys.executable, "-m", "sucai", "import", "-v", "--db", str(db), str(folder)]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL)
+    # The first lines come once the first chunk of files is stored; then kill it mid-import.
+    while "ok    " not in log.read_text(encoding="utf-8") and process.poll() is None:
+        time.sleep(0.02)
+    process.kill()
+    assert process.wait() == -signal.SIGKILL
+    logged = {
+        line[len("ok    ") :].split(": ")[0]
+        for line in log.read_text(encoding="utf-8").splitlines()
+        if line.startswith("ok    ")
+    }
+    with sqlite3.connect(db) as con:
+        stored = {path for (path,) in con.execute("SELECT path FROM files")}
+    assert logged
+    assert logged <= stored
+    assert len(stored) < 600
