@@ -3,19 +3,17 @@
 The inputs (:mod:`tests.ingest.hostile`) are imported all at once by ``sucai import`` in a
 process of its own, into a library that already holds the sample articles: every input ends
 in exactly one report line per file with a specific outcome, nothing prints a traceback, the
-library stays intact, and the process's peak memory stays within a stated bound of an
+library stays intact, and the process's peak memory (VmHWM) stays within a stated bound of an
 ordinary import's. The same files as 查重 drafts are read or refused, never raised.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
 import subprocess
 import sys
-import threading
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,21 +51,36 @@ class Run:
     peak_mb: float
 
 
+#: ``sucai ARGS…`` that writes its peak resident memory to the file ``argv[1]`` when it ends.
+#: VmHWM counts from the process's own start; ru_maxrss (getrusage, wait4) would also count
+#: the test process it was spawned from.
+PEAK = (
+    "import atexit, pathlib, sys\n"
+    "def peak(path=pathlib.Path(sys.argv[1])):\n"
+    "    status = pathlib.Path('/proc/self/status').read_text()\n"
+    "    path.write_text(next(l.split()[1] for l in status.splitlines() if l[:6] == 'VmHWM:'))\n"
+    "atexit.register(peak)\n"
+    "sys.argv = ['sucai', *sys.argv[2:]]\n"
+    "from sucai.cli import cli\n"
+    "cli()\n"
+)
+
+
 def run_import(db: Path, paths: list[Path], folder: Path) -> Run:
     """Run ``sucai import --json`` in a process of its own and measure its peak memory."""
-    out, err = folder / "out.json", folder / "err.txt"
-    command = [sys.executable, "-m", "sucai", "import", "--json", "--db", str(db), *map(str, paths)]
+    out, err, peak = folder / "out.json", folder / "err.txt", folder / "peak.txt"
+    peak.unlink(missing_ok=True)
+    command = [sys.executable, "-c", PEAK, str(peak), "import", "--json", "--db", str(db)]
     with out.open("wb") as stdout, err.open("wb") as stderr:
-        process = subprocess.Popen(command, stdout=stdout, stderr=stderr, cwd=folder)
-    timer = threading.Timer(TIMEOUT_S, process.kill)
-    timer.start()
-    try:
-        _, status, usage = os.wait4(process.pid, 0)
-    finally:
-        timer.cancel()
-    process.returncode = os.waitstatus_to_exitcode(status)
-    # ru_maxrss is in kilobytes on Linux.
-    return Run(process.returncode, out.read_text(), err.read_text(), usage.ru_maxrss / 1024)
+        process = subprocess.Popen(
+            [*command, *map(str, paths)], stdout=stdout, stderr=stderr, cwd=folder
+        )
+        try:
+            code = process.wait(TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise
+    return Run(code, out.read_text(), err.read_text(), int(peak.read_text()) / 1024)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import random
 import re
 import signal
 import sqlite3
@@ -501,3 +502,24 @@ def test_a_killed_import_leaves_the_lines_of_the_files_it_stored(tmp_path: Path)
     assert logged
     assert logged <= stored
     assert len(stored) < 600
+
+
+def test_every_paragraph_of_a_long_file_is_found_where_it_is(
+    library: Library, tmp_path: Path
+) -> None:
+    # 1.2 M characters: the index tokenizes them in pieces, which must keep each paragraph's
+    # tokens with that paragraph.
+    chars = [chr(c) for c in range(0x4E00, 0x4E00 + 3000)]
+    rng = random.Random(22)
+    lines = ["".join(rng.choices(chars, k=99_000)) for _ in range(12)]
+    marks = [f"独一无二的第{n}段检索短语" for n in range(12)]
+    body = "".join(
+        f"{line[:50_000]}{mark}{line[50_000:]}。\n" for line, mark in zip(lines, marks, strict=True)
+    )
+    path = tmp_path / "long.txt"
+    path.write_text("很长的材料\n" + body, encoding="utf-8")
+    assert one(library, path).status == "imported"
+    for n, mark in enumerate(marks):
+        (hit,) = library.search(f'"{mark}"').hits
+        assert hit.paragraph_index == n
+        assert mark in hit.text

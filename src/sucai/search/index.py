@@ -39,6 +39,9 @@ KIND_OUTLINE: Final = 2
 _META: Final = "sucai-index.json"
 _CHARS: Final = "chars"  # tokenizer name: every character is a token
 _WRITER_HEAP: Final = 100_000_000
+# Characters tokenized at once: the tokens take some 100 bytes a character while they are
+# made, so a batch holding long articles is tokenized in pieces (issue 22).
+_TOKENIZE_CHARS: Final = 1_000_000
 
 
 def _schema() -> tantivy.Schema:
@@ -222,7 +225,18 @@ class SearchIndex:
             texts.append(article.title)
             texts.extend(text for _, _, text, _, _ in article.paragraphs)
             texts.extend(text for _, text, _ in article.outline)
-        prepared, bigrams, words = prepare_batch(texts)
+        prepared: list[str] = []
+        bigrams: list[str] = []
+        words: list[str] = []
+        start = size = 0
+        for end, text in enumerate(texts, 1):
+            size += len(text)
+            if size >= _TOKENIZE_CHARS or end == len(texts):
+                more = prepare_batch(texts[start:end])
+                prepared += more[0]
+                bigrams += more[1]
+                words += more[2]
+                start, size = end, 0
         at = 0
         for article in articles:
             at = self._add_article(writer, article, prepared, bigrams, words, at)
