@@ -523,7 +523,7 @@ def _broken_pdf(scale: int) -> Iterator[_Entry]:
     object_stream = _stream(objects, b"/Type /ObjStm /N 99 /First 4 ")
     yield from [
         ("good.pdf", good, READ),
-        ("flate-bomb.pdf", _pdf([catalog, pages, page, bomb, font]), None),
+        ("flate-bomb.pdf", _pdf([catalog, pages, page, bomb, font]), "unpacked-too-large"),
         ("page-loop.pdf", _pdf([catalog, loop, page, text, font]), None),
         ("no-xref.pdf", good[: good.index(b"xref")], None),
         ("bad-startxref.pdf", good.replace(b"startxref\n", b"startxref\n9999999"), None),

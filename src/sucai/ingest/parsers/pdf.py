@@ -276,7 +276,12 @@ class PdfParser:
         except IngestError:
             raise
         except LimitReachedError as exc:
-            raise _damaged(source, "a part of it unpacks to more than pypdf reads") from exc
+            raise LimitExceededError(
+                "unpacked-too-large",
+                f"{source.path}: a part of this PDF unpacks to more than pypdf, which reads it, "
+                "unpacks from one part (a damaged file or a 'zip bomb'). Re-export or download "
+                "it again and import it again.",
+            ) from exc
         except RecursionError as exc:
             raise _damaged(source, "its objects are nested too deeply") from exc
         except Exception as exc:
