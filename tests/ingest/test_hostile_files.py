@@ -164,6 +164,27 @@ def test_a_byte_order_mark_alone_is_an_empty_file() -> None:
     assert info.value.code == "empty"
 
 
+def test_control_characters_are_left_out_with_a_note_and_the_text_exports(
+    library: Library, tmp_path: Path
+) -> None:
+    path = tmp_path / "controls.txt"
+    path.write_bytes(
+        "关于做好防汛工作的通知\n请切实\x1b[1m做好\f准备工作，确保安全度汛。\n".encode()
+    )
+    report = one(library, path)
+    assert report.notes == ("2 control character(s), which are not text, were left out.",)
+    article = library.get(report.article_ids[0])
+    assert article.paragraphs[0].text == "请切实[1m做好准备工作，确保安全度汛。"
+    name, data = library.export(article.id, "docx")
+    assert name.endswith(".docx") and data.startswith(b"PK")
+
+
+def test_page_with_control_characters_is_read() -> None:
+    page = f"<html><body>{BODY}<p>第二段\x05文字，说明情况。</p><nav>导航</nav></body></html>"
+    parsed = parse(source("page.html", page.encode()))
+    assert [b.text for b in parsed.blocks][-1] == "第二段文字，说明情况。"
+
+
 # --- counts and names the store could not hold --------------------------------------------------
 
 

@@ -7,11 +7,13 @@ silently):
 * advertising of material shops (``【…素材库】``, ``【…代笔】``), contact lines (客服, 微信, QQ …),
   web-page chrome (``下载 打印 【字号：加大 还原 减小】``, ``[查看原文](…)``), 北大法宝 headers
   (``【法宝引证码】``, ``原文链接：``) and a title line repeated right below itself.
+* control characters other than tab and line breaks are left out (they are not text), with
+  a note.
 * paragraphs run together on one line (separated by full-width indents or runs of spaces) are
   split; hard-wrapped lines (fixed-width text, PDF) are joined back into paragraphs.
 
-The stored characters are never rewritten: only whole lines are removed, leading and trailing
-whitespace is trimmed, and line breaks are moved.
+The stored characters are never rewritten: only whole lines (and control characters) are
+removed, leading and trailing whitespace is trimmed, and line breaks are moved.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ __all__ = [
     "PAID_BEGIN",
     "PAID_END",
     "Wrapped",
+    "drop_controls",
     "is_structural",
     "join_wrapped",
     "normalize",
@@ -38,6 +41,7 @@ __all__ = [
 PAID_BEGIN: Final = "##paidbegin##"
 PAID_END: Final = "##paidend##"
 _PAID_MARKER: Final = re.compile(f"{PAID_BEGIN}|{PAID_END}")
+_CONTROLS: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 _SPACE: Final = " \t\u3000\u00a0\u2002\u2003\u200b\ufeff"
 
@@ -126,14 +130,22 @@ def _strip(text: str) -> str:
     return text.strip(_SPACE + "\r\n")
 
 
+def drop_controls(text: str) -> str:
+    """``text`` without control characters other than tab and line breaks (NUL, ESC, form
+    feed …): they are not text, and XML — a .docx export, lxml — refuses them (issue 22)."""
+    return _CONTROLS.sub("", text) if _CONTROLS.search(text) else text
+
+
 def normalize(parsed: ParsedText) -> ParsedText:
     """Clean a parsed file (see the module docstring for the rules)."""
     removed: list[RemovedLine] = list(parsed.removed)
     out: list[Block] = []
     paid = False
     last_text = ""
+    controls = 0
     for block in parsed.blocks:
-        text = block.text
+        text = drop_controls(block.text)
+        controls += len(block.text) - len(text)
         pieces: list[tuple[str, bool]] = []
         # Paywall markers may sit at the start of a line or alone; the text around them stays.
         start = 0
@@ -161,7 +173,13 @@ def normalize(parsed: ParsedText) -> ParsedText:
             for part in parts:
                 out.append(Block(_strip(part), block.kind, block.level, piece_paid, block.line))
     blocks = _join_wrapped(out)
-    return replace(parsed, blocks=tuple(blocks), removed=tuple(removed))
+    notes = parsed.notes
+    if controls:
+        notes += (f"{controls} control character(s), which are not text, were left out.",)
+    hint = drop_controls(parsed.title_hint) if parsed.title_hint else parsed.title_hint
+    return replace(
+        parsed, blocks=tuple(blocks), removed=tuple(removed), notes=notes, title_hint=hint
+    )
 
 
 def _ends_paragraph(text: str) -> bool:

@@ -461,8 +461,10 @@ def text_codec(name: str, *, ascii_compatible: bool = False) -> str | None:
 _ASCII_PROBE: Final = bytes(range(0x20, 0x7F)).replace(b"\\", b"") + b"+-\t\n\\u0041.xn--fsq."
 # C0 controls other than tab, line feed, vertical tab, form feed and carriage return.
 _CONTROLS: Final = "".join(chr(c) for c in (*range(0x09), *range(0x0E, 0x20), 0x7F))
-#: Above this share of control characters a "text" is binary data.
+#: Above this share of control characters (and this many) a "text" is binary data; a few
+#: are left out as they are (a DOS end-of-file mark, a form feed, an ESC of a terminal).
 _BINARY_SHARE: Final = 0.01
+_BINARY_MIN: Final = 16
 #: A UTF-8 file with this share of bad sequences or fewer (among its multi-byte
 #: characters) is damaged UTF-8, not a file in another encoding.
 _DAMAGED_UTF8_SHARE: Final = 0.01
@@ -478,7 +480,7 @@ def check_binary(text: str, path: str) -> None:
     """
     nul = text.find("\0")
     controls = sum(text.count(c) for c in _CONTROLS)
-    if nul >= 0 or controls > _BINARY_SHARE * len(text):
+    if nul >= 0 or controls > max(_BINARY_MIN, _BINARY_SHARE * len(text)):
         what = "zero bytes" if nul >= 0 else "control characters"
         where = nul if nul >= 0 else next(i for i, c in enumerate(text) if c in _CONTROLS)
         raise DecodeError(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Final
 from lxml import etree
 
 from sucai.errors import IngestError
+from sucai.ingest.normalize import drop_controls
 from sucai.ingest.sources import check_binary, decode_text, display_name, text_codec
 from sucai.models import Block, ParsedText
 
@@ -442,7 +443,9 @@ class HtmlParser:
         text, used, notes = _decode(source, encoding)
         parser = etree.HTMLParser(remove_comments=True, remove_pis=True)
         try:
-            root = etree.fromstring(_XML_DECLARATION.sub("", text), parser)
+            # lxml keeps control characters from the page but refuses them when the tree
+            # is changed (issue 22); they are not text.
+            root = etree.fromstring(drop_controls(_XML_DECLARATION.sub("", text)), parser)
         except (etree.LxmlError, ValueError) as exc:
             raise IngestError(
                 "damaged",
