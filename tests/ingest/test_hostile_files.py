@@ -40,6 +40,7 @@ from sucai.ingest.limits import (
 )
 from sucai.ingest.normalize import normalize
 from sucai.ingest.parsers import parse
+from sucai.ingest.sources import Candidate, load_file
 from sucai.models import SourceFile
 from tests.ingest.hostile import (
     _many_members,
@@ -77,12 +78,23 @@ def source(name: str, data: bytes) -> SourceFile:
 
 
 def finishes(work: Callable[[], T], seconds: float = 60) -> T:
-    """Run ``work`` in a thread that may not block forever (a pipe opened for reading would)."""
+    """Run ``work`` in a thread that may not block forever (a pipe opened for reading would);
+    its result, or the exception it raised."""
     result: list[T] = []
-    thread = threading.Thread(target=lambda: result.append(work()), daemon=True)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(work())
+        except BaseException as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     thread.join(seconds)
     assert not thread.is_alive(), "blocked"
+    if errors:
+        raise errors[0]
     return result[0]
 
 
@@ -267,6 +279,15 @@ def test_named_pipes_are_refused_without_being_opened(library: Library, tmp_path
         ("pipe.zip", "not-a-file"),
         ("named.docx", "not-a-file"),
     ]
+
+
+def test_a_pipe_put_in_a_file_s_place_after_the_walk_is_refused_unopened(tmp_path: Path) -> None:
+    pipe = tmp_path / "swapped.txt"
+    os.mkfifo(pipe)
+    with pytest.raises(IngestError) as info:
+        finishes(lambda: load_file(Candidate(str(pipe), fs_path=pipe)))
+    assert info.value.code == "not-a-file"
+    assert info.value.message.startswith(f"{pipe}: a named pipe (FIFO), not a regular file;")
 
 
 def test_a_folder_named_like_a_file_is_walked_or_reported(tmp_path: Path) -> None:
@@ -467,11 +488,10 @@ def test_wrapped_lines_join_into_paragraphs_no_longer_than_the_line_limit() -> N
 
 
 def test_many_paywall_markers_on_one_line_split_the_text_in_order() -> None:
-    text = "通知\n" + "免费##paidbegin##付费##paidend##" * 1000 + "\n"
+    text = "通知\n" + "免费##paidbegin##付费##paidbegin##仍付费##paidend##" * 1000 + "\n"
     blocks = normalize(parse(source("paid.txt", text.encode()))).blocks[1:]
-    assert [(b.text, b.paid) for b in blocks] == [("免费", False), ("付费", True)] * 1000 + [
-        ("", False)
-    ]
+    pieces = [("免费", False), ("付费", True), ("仍付费", True)]
+    assert [(b.text, b.paid) for b in blocks] == pieces * 1000 + [("", False)]
 
 
 # --- drafts -----------------------------------------------------------------------------------
