@@ -6,8 +6,8 @@ Run with ``.venv/bin/python -m bench.hostile_bench [--scale N]``. The inputs com
 process of its own, into a copy of a library holding the samples, so that its time and peak
 memory (VmHWM, the peak resident set) are its own: first each class alone, then everything at
 once. Then an ordinary 查重 draft (30 lines of a sample report) is checked against the
-library before and after the hostile import, and a text at the limits (10,000,000 characters
-in lines of 100,000) is imported alone. Prints Markdown tables.
+library before and after the hostile import; a text at the limits (10,000,000 characters in
+lines of 100,000) and a single line of 50 MB are imported alone. Prints Markdown tables.
 """
 
 from __future__ import annotations
@@ -199,6 +199,14 @@ def main() -> None:
         print(
             f"\none text at the limits (10,000,000 characters in lines of 100,000): "
             f"{_outcomes(alone.details)}, {alone.seconds:.1f} s, peak RSS {alone.peak:.0f} MB"
+        )
+        line = tmp / "limits" / "line.txt"
+        phrase = "营商环境是发展的基础，必须持续优化营商环境，".encode()
+        line.write_bytes(phrase * (50 * 1024 * 1024 // len(phrase)))
+        alone = _import(tmp / "limits.db", [line], tmp)
+        print(
+            f"one line of 50 MB: {_outcomes(alone.details)}, {alone.seconds:.1f} s, "
+            f"peak RSS {alone.peak:.0f} MB"
         )
         print("\n| 查重 of a 30-line draft | s | peak RSS MB |\n|---|---:|---:|")
         print(f"| samples only | {check_before[0]:.1f} | {check_before[1]:.0f} |")
