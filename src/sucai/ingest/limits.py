@@ -7,9 +7,10 @@ file past one fails on its own with a :class:`~sucai.errors.LimitExceededError` 
 names the bound and whose message says what to do (issue 22). Drafts for 查重 are read by the
 same parsers and meet the same bounds.
 
-With these bounds an import holds at most one chunk of parsed files
+With these bounds the import holds at most one chunk of parsed files
 (:data:`~sucai.ingest.pipeline.CHUNK_CHARS` characters) and one file being read, whatever
-the files hold; ``docs/benchmarks.md`` gives the measured peak.
+the files hold; ``docs/benchmarks.md`` gives the measured peaks (a file at the limits takes
+under 1 GB to import).
 """
 
 from __future__ import annotations
