@@ -18,7 +18,6 @@ import os
 import platform
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,43 +27,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sucai.ingest.limits import MAX_LINE_CHARS, MAX_TEXT_CHARS
-from tests.ingest.hostile import CLASSES, Hostile, display, generate, paragraphs_xml
+from tests.ingest.hostile import (
+    CLASSES,
+    Hostile,
+    display,
+    generate,
+    paragraphs_xml,
+    run_sucai,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = [ROOT / "samples" / "reports", ROOT / "samples" / "laws"]
-
-
-#: ``sucai ARGS…`` that writes its peak resident memory to the file ``argv[1]`` when it ends.
-#: VmHWM counts from the process's own start; ru_maxrss (getrusage, wait4) would also count
-#: this process, which it is spawned from (and which holds the generated set).
-_PEAK = (
-    "import atexit, pathlib, sys\n"
-    "def peak(path=pathlib.Path(sys.argv[1])):\n"
-    "    status = pathlib.Path('/proc/self/status').read_text()\n"
-    "    path.write_text(next(l.split()[1] for l in status.splitlines() if l[:6] == 'VmHWM:'))\n"
-    "atexit.register(peak)\n"
-    "sys.argv = ['sucai', *sys.argv[2:]]\n"
-    "from sucai.cli import cli\n"
-    "cli()\n"
-)
-
-
-def _measured(arguments: list[str], folder: Path) -> tuple[int, str, str, float, float]:
-    """``(exit status, stdout, stderr, seconds, peak RSS MB)`` of ``sucai ARGUMENTS``."""
-    out, err, peak = folder / "out.txt", folder / "err.txt", folder / "peak.txt"
-    peak.unlink(missing_ok=True)
-    start = time.perf_counter()
-    with out.open("wb") as stdout, err.open("wb") as stderr:
-        command = [sys.executable, "-c", _PEAK, str(peak), *arguments]
-        code = subprocess.run(command, stdout=stdout, stderr=stderr, cwd=folder, check=False)
-    seconds = time.perf_counter() - start
-    return (
-        code.returncode,
-        out.read_text(encoding="utf-8"),
-        err.read_text(encoding="utf-8"),
-        seconds,
-        int(peak.read_text()) / 1024 if peak.exists() else float("nan"),
-    )
+_TIMEOUT = 3600
 
 
 @dataclass(frozen=True)
@@ -79,19 +53,16 @@ class Import:
 
 
 def _import(db: Path, paths: list[Path], folder: Path) -> Import:
-    arguments = ["import", "--json", "--db", str(db), *map(str, paths)]
-    code, out, err, seconds, peak = _measured(arguments, folder)
-    details = json.loads(out)["details"] if out.strip() else []
-    return Import(code, err, details, seconds, peak)
+    run = run_sucai(["import", "--json", "--db", str(db), *map(str, paths)], folder, _TIMEOUT)
+    details = json.loads(run.out)["details"] if run.out.strip() else []
+    return Import(run.code, run.err, details, run.seconds, run.peak_mb)
 
 
 def _check(db: Path, draft: Path, folder: Path) -> tuple[float, float]:
-    code, _, err, seconds, peak = _measured(
-        ["check", "--json", "--db", str(db), str(draft)], folder
-    )
-    if code != 0:
-        sys.exit(f"error: sucai check failed: {err}")
-    return seconds, peak
+    run = run_sucai(["check", "--json", "--db", str(db), str(draft)], folder, _TIMEOUT)
+    if run.code != 0:
+        sys.exit(f"error: sucai check failed: {run.err}")
+    return run.seconds, run.peak_mb
 
 
 def _big_bomb(path: Path) -> None:

@@ -21,6 +21,9 @@ import random
 import socket
 import stat
 import struct
+import subprocess
+import sys
+import time
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -33,7 +36,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-__all__ = ["CLASSES", "Hostile", "display", "generate"]
+__all__ = ["CLASSES", "Hostile", "Measured", "display", "generate", "run_sucai"]
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -116,6 +119,59 @@ class Hostile:
     expect: frozenset[str] | None
     named: bool = False
     archive: bool = False
+
+
+@dataclass(frozen=True)
+class Measured:
+    """One ``sucai …`` process: exit status, output, seconds and peak resident memory (MB)."""
+
+    code: int
+    out: str
+    err: str
+    seconds: float
+    peak_mb: float
+
+
+#: ``sucai ARGS…`` that writes its peak resident memory to the file ``argv[1]`` when it ends.
+#: VmHWM counts from the process's own start; ru_maxrss (getrusage, wait4) would also count
+#: the process it is spawned from, which holds the generated set.
+_PEAK = (
+    "import atexit, pathlib, sys\n"
+    "def peak(path=pathlib.Path(sys.argv[1])):\n"
+    "    status = pathlib.Path('/proc/self/status').read_text()\n"
+    "    path.write_text(next(l.split()[1] for l in status.splitlines() if l[:6] == 'VmHWM:'))\n"
+    "atexit.register(peak)\n"
+    "sys.argv = ['sucai', *sys.argv[2:]]\n"
+    "from sucai.cli import cli\n"
+    "cli()\n"
+)
+
+
+def run_sucai(arguments: list[str], folder: Path, timeout: float) -> Measured:
+    """Run ``sucai ARGUMENTS`` in a process of its own (killed after ``timeout`` seconds, and
+    then ``TimeoutExpired`` is raised: a hang is a failure) and measure it."""
+    out, err, peak = folder / "out.txt", folder / "err.txt", folder / "peak.txt"
+    peak.unlink(missing_ok=True)
+    start = time.perf_counter()
+    with out.open("wb") as stdout, err.open("wb") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-c", _PEAK, str(peak), *arguments],
+            stdout=stdout,
+            stderr=stderr,
+            cwd=folder,
+        )
+        try:
+            code = process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise
+    return Measured(
+        code,
+        out.read_text(encoding="utf-8"),
+        err.read_text(encoding="utf-8"),
+        time.perf_counter() - start,
+        int(peak.read_text()) / 1024,
+    )
 
 
 def display(path: Path | str) -> str:

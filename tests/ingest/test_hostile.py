@@ -12,8 +12,6 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import subprocess
-import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +23,7 @@ from sucai import open_library
 from sucai.check import DRAFT_SUFFIXES, draft_from_bytes
 from sucai.errors import IngestError
 from tests.conftest import ROOT
-from tests.ingest.hostile import CLASSES, Hostile, display, generate
+from tests.ingest.hostile import CLASSES, Hostile, Measured, display, generate, run_sucai
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -41,55 +39,19 @@ TIMEOUT_S = 300
 PYTHON_TEXT = re.compile(r"Traceback|\b[A-Z]\w*(?:Error|Exception|Warning)\b|File \"")
 
 
-@dataclass(frozen=True)
-class Run:
-    """One ``sucai import`` process: exit status, output, peak resident memory."""
-
-    code: int
-    out: str
-    err: str
-    peak_mb: float
-
-
-#: ``sucai ARGS…`` that writes its peak resident memory to the file ``argv[1]`` when it ends.
-#: VmHWM counts from the process's own start; ru_maxrss (getrusage, wait4) would also count
-#: the test process it was spawned from.
-PEAK = (
-    "import atexit, pathlib, sys\n"
-    "def peak(path=pathlib.Path(sys.argv[1])):\n"
-    "    status = pathlib.Path('/proc/self/status').read_text()\n"
-    "    path.write_text(next(l.split()[1] for l in status.splitlines() if l[:6] == 'VmHWM:'))\n"
-    "atexit.register(peak)\n"
-    "sys.argv = ['sucai', *sys.argv[2:]]\n"
-    "from sucai.cli import cli\n"
-    "cli()\n"
-)
-
-
-def run_import(db: Path, paths: list[Path], folder: Path) -> Run:
-    """Run ``sucai import --json`` in a process of its own and measure its peak memory."""
-    out, err, peak = folder / "out.json", folder / "err.txt", folder / "peak.txt"
-    peak.unlink(missing_ok=True)
-    command = [sys.executable, "-c", PEAK, str(peak), "import", "--json", "--db", str(db)]
-    with out.open("wb") as stdout, err.open("wb") as stderr:
-        process = subprocess.Popen(
-            [*command, *map(str, paths)], stdout=stdout, stderr=stderr, cwd=folder
-        )
-        try:
-            code = process.wait(TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            raise
-    return Run(code, out.read_text(), err.read_text(), int(peak.read_text()) / 1024)
+def run_import(db: Path, paths: list[Path], folder: Path) -> Measured:
+    """``sucai import --json`` of ``paths`` in a process of its own, measured."""
+    arguments = ["import", "--json", "--db", str(db), *map(str, paths)]
+    return run_sucai(arguments, folder, TIMEOUT_S)
 
 
 @dataclass(frozen=True)
 class Fuzz:
     inputs: list[Hostile]
     db: Path
-    baseline: Run
+    baseline: Measured
     before: dict[int, str]
-    run: Run
+    run: Measured
     report: dict[str, Any]
 
 
