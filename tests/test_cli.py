@@ -137,7 +137,7 @@ def test_bad_inputs_fail_one_by_one_and_leave_the_library_intact(
     by_name = {d["path"].rsplit("/", 1)[-1]: d for d in report["details"]}
     assert by_name["good.txt"]["status"] == "imported"
     assert by_name["empty.txt"]["code"] == "empty"
-    assert by_name["junk.txt"]["code"] == "decode"
+    assert by_name["junk.txt"]["code"] == "binary"
     assert by_name["truncated.docx"]["status"] == "failed"
     assert by_name["huge.txt"]["code"] == "too-large"
     for name in ("empty.txt", "junk.txt", "truncated.docx", "huge.txt"):

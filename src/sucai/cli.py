@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from functools import wraps
 from pathlib import Path
@@ -124,6 +125,12 @@ class _Progress:
             name = report.path if len(report.path) <= 40 else "…" + report.path[-39:]
             self.bar.update(1, name)
 
+    def clear(self) -> None:
+        """Blank the bar's line so that a report line can be printed in its place."""
+        if self.bar is not None:
+            width = shutil.get_terminal_size().columns - 1
+            click.echo("\r" + " " * width + "\r", nl=False, err=True)
+
     def close(self) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
@@ -172,22 +179,42 @@ def _describe(f: FileReport) -> str:
     return f"FAIL  {f.message}"
 
 
-def _print_report(report: IngestReport, verbose: bool) -> None:
-    show_each = verbose or len(report.files) <= 20
-    for f in report.files:
-        if show_each or f.status == "failed":
-            click.echo(_describe(f))
-        if show_each and f.status == "imported":
-            for m in f.merged:
-                click.echo(
-                    f"      ≈ #{m.article_id} 《{m.canonical_title}》 {m.similarity:.2f}"
-                    f"  (第{m.position + 1}篇《{m.title}》)"
-                )
-            for note in f.notes:
-                click.echo(f"      note: {note}")
-            if verbose:
-                for r in f.removed:
-                    click.echo(f"      removed line {r.line} ({r.reason}): {r.text}")
+def _file_lines(f: FileReport, show_each: bool, verbose: bool) -> list[str]:
+    """The report lines of one file: failures always, the others when each is shown."""
+    if not show_each and f.status != "failed":
+        return []
+    lines = [_describe(f)]
+    if show_each and f.status == "imported":
+        lines += [
+            f"      ≈ #{m.article_id} 《{m.canonical_title}》 {m.similarity:.2f}"
+            f"  (第{m.position + 1}篇《{m.title}》)"
+            for m in f.merged
+        ]
+        lines += [f"      note: {note}" for note in f.notes]
+        if verbose:
+            lines += [f"      removed line {r.line} ({r.reason}): {r.text}" for r in f.removed]
+    return lines
+
+
+class _Log:
+    """Prints each file's lines as soon as its report is known, so that an import that is
+    killed leaves the lines of the files it stored (issue 22); keeps the progress bar."""
+
+    def __init__(self, progress: _Progress, show_each: bool, verbose: bool) -> None:
+        self.progress = progress
+        self.show_each = show_each
+        self.verbose = verbose
+
+    def __call__(self, report: FileReport) -> None:
+        lines = _file_lines(report, self.show_each, self.verbose)
+        if lines:
+            self.progress.clear()
+            for line in lines:
+                click.echo(line)  # click.echo flushes
+        self.progress(report)
+
+
+def _print_summary(report: IngestReport) -> None:
     click.echo(
         f"{len(report.files)} files: {report.imported} imported, {report.duplicates} duplicates, "
         f"{report.skipped} skipped, {len(report.failed)} failed · {report.articles} articles "
@@ -235,13 +262,15 @@ def import_(
     status is 1 when any file failed; the others are imported all the same.
     """
     show = sys.stderr.isatty() and not as_json
-    progress = _Progress(library.count_inputs(list(paths)) if show else 0, show)
+    total = 0 if as_json else library.count_inputs(list(paths))
+    progress = _Progress(total, show)
     indexing = _IndexProgress(show)
+    on_file = progress if as_json else _Log(progress, verbose or total <= 20, verbose)
     try:
         report = library.ingest(
             list(paths),
             encoding=encoding,
-            on_file=progress,
+            on_file=on_file,
             on_index=indexing,
             merge=not no_merge,
             similarity=similarity,
@@ -252,7 +281,7 @@ def import_(
     if as_json:
         click.echo(_dumps(report_to_dict(report)))
     else:
-        _print_report(report, verbose)
+        _print_summary(report)
     if report.failed:
         sys.exit(1)
 

@@ -4,7 +4,8 @@
 
     SucaiError ─┬ ConfigError                 bad setting value (names the key)
                 ├ IngestError ─┬ UnsupportedFormatError
-                │              └ DecodeError
+                │              ├ DecodeError          not text, or in no encoding found
+                │              └ LimitExceededError   past a bound of sucai.ingest.limits
                 ├ StoreError ──┬ SchemaVersionError
                 │              ├ NotFoundError
                 │              └ StoreUnavailableError  database server unreachable (web 503)
@@ -17,7 +18,8 @@
                               └ UploadError ─ UploadTooLargeError     bad upload (400 / 413)
 
 Every ingest error carries a machine ``code`` (stable, for reports and scripts) next to the
-human ``message`` that says what is wrong and what to do next.
+human ``message`` that says what is wrong and what to do next; the message starts with the
+file's name and never holds the text of a Python exception (issue 22).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ __all__ = [
     "DecodeError",
     "IndexBuildingError",
     "IngestError",
+    "LimitExceededError",
     "LoginThrottledError",
     "NotFoundError",
     "QueryError",
@@ -75,10 +78,17 @@ class UnsupportedFormatError(IngestError):
 
 
 class DecodeError(IngestError):
-    """The bytes of a text file are in no encoding sucai can detect."""
+    """The bytes of a text file are in no encoding sucai can detect (``code`` ``"decode"``),
+    or are not text at all (``"binary"``)."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__("decode", message)
+    def __init__(self, message: str, code: str = "decode") -> None:
+        super().__init__(code, message)
+
+
+class LimitExceededError(IngestError):
+    """A file goes past one of the bounds of :mod:`sucai.ingest.limits` (its size, unpacked
+    size, lines, line length, headings …); ``code`` names the bound, e.g. ``"line-too-long"``.
+    """
 
 
 class StoreError(SucaiError):

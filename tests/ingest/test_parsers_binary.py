@@ -23,9 +23,10 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from sucai.errors import IngestError, UnsupportedFormatError
+from sucai.ingest.normalize import join_wrapped
 from sucai.ingest.parsers.docx import DocxParser
 from sucai.ingest.parsers.html import HtmlParser
-from sucai.ingest.parsers.pdf import PdfParser, join_wrapped
+from sucai.ingest.parsers.pdf import PdfParser
 from sucai.models import Block, SourceFile
 
 if TYPE_CHECKING:

@@ -40,7 +40,13 @@ paragraph holds a string.
 
 from __future__ import annotations
 
-from sucai.check.draft import DRAFT_SUFFIXES, draft_from_bytes, draft_from_path, split_paragraphs
+from sucai.check.draft import (
+    DRAFT_SUFFIXES,
+    draft_error_message,
+    draft_from_bytes,
+    draft_from_path,
+    split_paragraphs,
+)
 from sucai.check.engine import DEFAULT_MIN_SPAN, check_paragraphs
 from sucai.check.report import (
     CheckedParagraph,
@@ -61,6 +67,7 @@ __all__ = [
     "StockPhrases",
     "check_paragraphs",
     "counted",
+    "draft_error_message",
     "draft_from_bytes",
     "draft_from_path",
     "level_of",

@@ -21,6 +21,8 @@ SEED: Final = 4
 GAP: Final = 6
 #: Share of a span's draft characters that must lie in exact runs.
 MIN_IDENTITY: Final = 0.75
+# Width of the source stretches chains are kept by: a run can join a chain ending in two.
+_BUCKET: Final = GAP + SEED
 
 
 @dataclass(slots=True)
@@ -120,33 +122,53 @@ def align(draft: DraftIndex, source: str, min_span: int) -> list[Chain]:
         return []
     runs.sort(key=lambda r: (r.i, r.j))
     chains: list[Chain] = []
-    open_chains: list[Chain] = []
+    # Chains by where they end in the source (j_end // _BUCKET): a run joins only a chain
+    # ending at most GAP before it or less than SEED after it, in two buckets at most. A
+    # source that repeats a phrase thousands of times would otherwise make every run look
+    # at every chain (issue 22). Entries of chains that moved on or can no longer grow are
+    # dropped when met; the best chain is the one with most matched characters, the
+    # earliest made among equals.
+    buckets: dict[int, list[int]] = {}
     for run in runs:
         para = draft.paragraph_of(run.i)
-        open_chains = [c for c in open_chains if c.i_end + GAP >= run.i]
         best: Chain | None = None
-        for chain in open_chains:
-            gap_i = run.i - chain.i_end
-            gap_j = run.j - chain.j_end
-            if (
-                -SEED < gap_i <= GAP
-                and -SEED < gap_j <= GAP
-                and run.j > chain.runs[-1].j
-                and run.i + run.length > chain.i_end
-                and draft.paragraph_of(chain.i) == para
-                and (best is None or chain.matched > best.matched)
-            ):
-                best = chain
+        best_index = -1
+        for key in {(run.j - GAP) // _BUCKET, (run.j + SEED - 1) // _BUCKET}:
+            kept = []
+            for index in buckets.get(key, ()):
+                chain = chains[index]
+                if chain.i_end + GAP < run.i or chain.j_end // _BUCKET != key:
+                    continue
+                kept.append(index)
+                gap_i = run.i - chain.i_end
+                gap_j = run.j - chain.j_end
+                if (
+                    -SEED < gap_i <= GAP
+                    and -SEED < gap_j <= GAP
+                    and run.j > chain.runs[-1].j
+                    and run.i + run.length > chain.i_end
+                    and draft.paragraph_of(chain.i) == para
+                    and (
+                        best is None
+                        or chain.matched > best.matched
+                        or (chain.matched == best.matched and index < best_index)
+                    )
+                ):
+                    best, best_index = chain, index
+            buckets[key] = kept
         if best is None:
             chain = Chain([run], run.i, run.j, run.i + run.length, run.j + run.length, run.length)
             chains.append(chain)
-            open_chains.append(chain)
+            buckets.setdefault(chain.j_end // _BUCKET, []).append(len(chains) - 1)
             continue
+        before = best.j_end // _BUCKET
         overlap = max(0, best.i_end - run.i)
         best.runs.append(run)
         best.matched += run.length - overlap
         best.i_end = max(best.i_end, run.i + run.length)
         best.j_end = max(best.j_end, run.j + run.length)
+        if best.j_end // _BUCKET != before:
+            buckets.setdefault(best.j_end // _BUCKET, []).append(best_index)
     return [
         c
         for c in chains

@@ -43,8 +43,10 @@ _WILDCARD: Final = re.compile(r"…+|\.{3,}")
 _SENTENCE_END: Final = "。!?;\n"
 _CHUNK: Final = re.compile(r"[^。!?;\n]+[。!?;]*")
 _QUOTES: Final = re.compile(r"“[^“”\n]*”|「[^「」\n]*」|『[^『』\n]*』|\"[^\"\n]*\"")
-# A sentence followed by a reference mark such as [1], ［1］, 〔1〕 or ① is a marked citation.
-_CITED: Final = re.compile(r"[^。!?;\n]+[。!?;]?\s*(?:\[\d{1,3}\]|〔\d{1,3}〕|[①-⑳])")
+# A sentence followed by a reference mark such as [1], ［1］, 〔1〕 or ① is a marked citation;
+# it is looked for within 500 characters before the mark (an unbounded sentence made the
+# search quadratic in a long paragraph, issue 22).
+_CITED: Final = re.compile(r"[^。!?;\n]{1,500}[。!?;]?\s*(?:\[\d{1,3}\]|〔\d{1,3}〕|[①-⑳])")
 
 
 def counted(text: str) -> int:

@@ -7,14 +7,16 @@ silently):
 * advertising of material shops (``【…素材库】``, ``【…代笔】``), contact lines (客服, 微信, QQ …),
   web-page chrome (``下载 打印 【字号：加大 还原 减小】``, ``[查看原文](…)``), 北大法宝 headers
   (``【法宝引证码】``, ``原文链接：``) and a title line repeated right below itself.
+* control characters other than tab and line breaks are left out (they are not text), with
+  a note.
 * paragraphs run together on one line (separated by full-width indents or runs of spaces) are
   split; hard-wrapped lines (fixed-width text, PDF) are joined back into paragraphs.
 
-The stored characters are never rewritten: only whole lines are removed, leading and trailing
-whitespace is trimmed, and line breaks are moved — and invisible format characters (Unicode
-category Cf: zero-width spaces and joiners, bidi controls, soft hyphens) are dropped, because
-inside a word they break search, and pasted back from an export they would carry its
-fingerprint code into the library (issue 15).
+The stored characters are never rewritten: only whole lines (and control characters) are
+removed, leading and trailing whitespace is trimmed, and line breaks are moved — and invisible
+format characters (Unicode category Cf: zero-width spaces and joiners, bidi controls, soft
+hyphens) are dropped, because inside a word they break search, and pasted back from an export
+they would carry its fingerprint code into the library (issue 15).
 """
 
 from __future__ import annotations
@@ -26,11 +28,14 @@ from dataclasses import replace
 from itertools import pairwise
 from typing import Final
 
+from sucai.ingest.limits import MAX_LINE_CHARS
 from sucai.models import Block, ParsedText, RemovedLine
 
 __all__ = [
     "PAID_BEGIN",
     "PAID_END",
+    "Wrapped",
+    "drop_controls",
     "is_structural",
     "join_wrapped",
     "normalize",
@@ -39,6 +44,8 @@ __all__ = [
 
 PAID_BEGIN: Final = "##paidbegin##"
 PAID_END: Final = "##paidend##"
+_PAID_MARKER: Final = re.compile(f"{PAID_BEGIN}|{PAID_END}")
+_CONTROLS: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 _SPACE: Final = " \t\u3000\u00a0\u2002\u2003\u200b\ufeff"
 
@@ -140,30 +147,31 @@ def _strip(text: str) -> str:
     return text.strip(_SPACE + "\r\n")
 
 
+def drop_controls(text: str) -> str:
+    """``text`` without control characters other than tab and line breaks (NUL, ESC, form
+    feed …): they are not text, and XML — a .docx export, lxml — refuses them (issue 22)."""
+    return _CONTROLS.sub("", text) if _CONTROLS.search(text) else text
+
+
 def normalize(parsed: ParsedText) -> ParsedText:
     """Clean a parsed file (see the module docstring for the rules)."""
     removed: list[RemovedLine] = list(parsed.removed)
     out: list[Block] = []
     paid = False
     last_text = ""
+    controls = 0
     for block in parsed.blocks:
-        text = block.text.translate(_FORMAT)
+        text = drop_controls(block.text)
+        controls += len(block.text) - len(text)
+        text = text.translate(_FORMAT)
         pieces: list[tuple[str, bool]] = []
         # Paywall markers may sit at the start of a line or alone; the text around them stays.
-        while True:
-            begin = text.find(PAID_BEGIN)
-            end = text.find(PAID_END)
-            if begin < 0 and end < 0:
-                pieces.append((text, paid))
-                break
-            cut = min(i for i in (begin, end) if i >= 0)
-            pieces.append((text[:cut], paid))
-            if cut == begin:
-                paid = True
-                text = text[cut + len(PAID_BEGIN) :]
-            else:
-                paid = False
-                text = text[cut + len(PAID_END) :]
+        start = 0
+        for marker in _PAID_MARKER.finditer(text) if "##paid" in text else ():
+            pieces.append((text[start : marker.start()], paid))
+            paid = marker.group() == PAID_BEGIN
+            start = marker.end()
+        pieces.append((text[start:], paid))
         for piece, piece_paid in pieces:
             stripped = _strip(piece)
             if not stripped:
@@ -183,7 +191,13 @@ def normalize(parsed: ParsedText) -> ParsedText:
             for part in parts:
                 out.append(Block(_strip(part), block.kind, block.level, piece_paid, block.line))
     blocks = _join_wrapped(out)
-    return replace(parsed, blocks=tuple(blocks), removed=tuple(removed))
+    notes = parsed.notes
+    if controls:
+        notes += (f"{controls} control character(s), which are not text, were left out.",)
+    hint = drop_controls(parsed.title_hint) if parsed.title_hint else parsed.title_hint
+    return replace(
+        parsed, blocks=tuple(blocks), removed=tuple(removed), notes=notes, title_hint=hint
+    )
 
 
 def _ends_paragraph(text: str) -> bool:
@@ -215,36 +229,48 @@ def _join_wrapped(blocks: list[Block]) -> list[Block]:
     ]
     blank_separated = len(ends) >= 5 and sum(1 for b in ends if not b.text) >= 0.8 * len(ends)
     out: list[Block] = []
+    # The text of out[-1] while lines are joined to it (a text block's only).
+    para: Wrapped | None = None
     for block in blocks:
-        prev = out[-1] if out else None
-        if (
-            prev is not None
-            and prev.text
-            and block.text
-            and prev.kind == block.kind == "text"
-            and not block.text.strip(_CLOSING)
-        ):
+        joins = (
+            para is not None
+            and para.size > 0
+            and bool(block.text)
+            and block.kind == "text"
+            and para.fits(block.text)
+        )
+        if para is not None and joins and not block.text.strip(_CLOSING):
             # A line holding only closing punctuation was broken off the line before it.
-            out[-1] = replace(prev, text=prev.text + block.text)
+            para.add(block.text, wrapped=False)
             continue
         if (
-            prev is not None
-            and prev.kind == block.kind == "text"
-            and prev.text
-            and block.text
-            and prev.paid == block.paid
-            and not _ends_paragraph(prev.text)
+            para is not None
+            and joins
+            and out[-1].paid == block.paid
+            and para.last not in _TERMINAL
             and not _MARKER.match(block.text)
             and (
-                (width is not None and len(prev.text) >= width - 2)
-                or (width is None and len(prev.text) >= 60)
-                or (blank_separated and not _MARKER.match(prev.text))
+                (width is not None and para.size >= width - 2)
+                or (width is None and para.size >= 60)
+                or (blank_separated and not para.marker)
             )
         ):
-            out[-1] = replace(prev, text=join_wrapped(prev.text, block.text))
+            para.add(block.text)
             continue
+        if para is not None:
+            out[-1] = replace(out[-1], text=para.text())
         out.append(block)
+        para = Wrapped(block.text) if block.kind == "text" else None
+    if para is not None:
+        out[-1] = replace(out[-1], text=para.text())
     return out
+
+
+def _spaced(before: str, after: str) -> bool:
+    """Whether two Latin words (or a word after punctuation such as a comma) meet here."""
+    latin_before = before.isascii() and (before.isalnum() or before in _LATIN_BEFORE)
+    latin_after = after.isascii() and (after.isalnum() or after in _LATIN_AFTER)
+    return latin_before and latin_after
 
 
 def join_wrapped(left: str, right: str) -> str:
@@ -255,7 +281,48 @@ def join_wrapped(left: str, right: str) -> str:
     """
     if not left or not right:
         return left + right
-    before, after = left[-1], right[0]
-    latin_before = before.isascii() and (before.isalnum() or before in _LATIN_BEFORE)
-    latin_after = after.isascii() and (after.isalnum() or after in _LATIN_AFTER)
-    return f"{left} {right}" if latin_before and latin_after else left + right
+    return f"{left} {right}" if _spaced(left[-1], right[0]) else left + right
+
+
+class Wrapped:
+    """A paragraph rebuilt from the lines layout wrapped it into, as :func:`join_wrapped`
+    joins them.
+
+    The lines are joined once, at the end: joining them one by one copies the paragraph
+    each time, which a file of many short lines makes quadratic (issue 22). Callers keep a
+    paragraph within :data:`~sucai.ingest.limits.MAX_LINE_CHARS` with :meth:`fits`.
+
+    Attributes:
+        size: characters so far.
+        last: the last character so far (``""`` while empty).
+        marker: whether the paragraph starts with an outline marker (一、 1. 第X条 …).
+    """
+
+    __slots__ = ("_parts", "last", "marker", "size")
+
+    def __init__(self, first: str) -> None:
+        self._parts = [first]
+        self.size = len(first)
+        self.last = first[-1:]
+        self.marker = bool(_MARKER.match(first))
+
+    def fits(self, line: str) -> bool:
+        """Whether ``line`` can join without passing the limit on one paragraph."""
+        return self.size + 1 + len(line) <= MAX_LINE_CHARS
+
+    def add(self, line: str, *, wrapped: bool = True) -> None:
+        """Append ``line``; ``wrapped``: with a space between Latin words, else as it is."""
+        if not line:
+            return
+        if wrapped and self.last and _spaced(self.last, line[0]):
+            self._parts.append(" ")
+            self.size += 1
+        self._parts.append(line)
+        self.size += len(line)
+        self.last = line[-1]
+
+    def text(self) -> str:
+        """The paragraph's text."""
+        joined = "".join(self._parts)
+        self._parts = [joined]
+        return joined

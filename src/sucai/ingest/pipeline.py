@@ -1,11 +1,14 @@
 """Per-file import: read → duplicate check (SHA-256) → parse → clean → structure → store.
 
 Failures stay per file: each becomes a failed :class:`~sucai.models.FileReport` with a machine
-code and a message, and the batch goes on. Each file is stored in its own transaction, so an
-interrupted import leaves a consistent library and running it again completes it.
+code and a message, and the batch goes on — whatever a file holds (issue 22): an error sucai
+did not foresee in reading, cleaning or storing one file fails that file alone (``internal``)
+and the others are imported. Each file is stored in its own transaction, so an interrupted
+import leaves a consistent library and running it again completes it.
 
-Files are handled in chunks; within a chunk, short lines at the top or bottom of many files
-(site footers, licence lines) are removed as boilerplate.
+Files are handled in chunks (:data:`CHUNK_FILES` files or :data:`CHUNK_CHARS` characters,
+which bounds the memory parsed files take); within a chunk, short lines at the top or bottom
+of many files (site footers, licence lines) are removed as boilerplate.
 
 Near-duplicate material (issue 6): unless merging is off, each new article is compared with
 the library and with the earlier articles of the import (:mod:`sucai.ingest.neardup`); a
@@ -15,17 +18,18 @@ and the similarity. Law versions are linked, never merged.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Final
 
-from sucai.errors import IngestError
+from sucai.errors import IngestError, StoreError, UserError
 from sucai.hygiene import restore_compilation
 from sucai.ingest.neardup import DEFAULT_SIMILARITY, Matcher
 from sucai.ingest.normalize import is_structural, normalize
-from sucai.ingest.parsers import get_parser, supported_suffixes
-from sucai.ingest.sources import iter_candidates, load_file
+from sucai.ingest.parsers import parse, supported_suffixes
+from sucai.ingest.sources import iter_candidates, load_file, text_codec
 from sucai.ingest.structure import structure
 from sucai.models import FileReport, IngestReport, NearDuplicate, ParsedText, RemovedLine
 
@@ -38,10 +42,14 @@ if TYPE_CHECKING:
     from sucai.models import ArticleDraft, SourceFile
     from sucai.store import AddedArticles, Store
 
-__all__ = ["CHUNK_FILES", "ingest"]
+__all__ = ["CHUNK_CHARS", "CHUNK_FILES", "ingest"]
 
-#: Files parsed before their boilerplate is compared and they are stored.
+log = logging.getLogger(__name__)
+
+#: Files parsed before their boilerplate is compared and they are stored…
 CHUNK_FILES: Final = 256
+#: …or fewer, once their text holds this many characters.
+CHUNK_CHARS: Final = 20_000_000
 #: A line is boilerplate when it sits at the edge of at least this share of a chunk's files…
 _REPEAT_SHARE: Final = 0.1
 #: …and of at least this many files.
@@ -57,6 +65,23 @@ class _Parsed:
     source: SourceFile
     parsed: ParsedText
     slot: int
+
+    @property
+    def chars(self) -> int:
+        return sum(len(block.text) for block in self.parsed.blocks)
+
+
+def _internal(path: str, exc: Exception, step: str) -> FileReport:
+    """The report of a file that met an error sucai did not foresee: that file fails alone."""
+    log.debug("%s: unexpected error while %s", path, step, exc_info=exc)
+    return FileReport(
+        path,
+        "failed",
+        "internal",
+        f"{path}: sucai met an unexpected error while {step} this file, so it was not "
+        "imported (the other files were). Please report it to the sucai developers, with the "
+        "file if you can.",
+    )
 
 
 def _is_candidate(text: str) -> bool:
@@ -126,7 +151,16 @@ def ingest(
 
     Returns:
         One report per file found, in the order they were found.
+
+    Raises:
+        UserError: ``encoding`` is not a text encoding.
+        StoreError: the library cannot be written (the files stored so far stay stored).
     """
+    if encoding is not None and text_codec(encoding) is None:
+        raise UserError(
+            f"unknown encoding '{encoding}' (not a text encoding sucai knows); use a name such "
+            "as utf-8, gb18030, utf-16."
+        )
     matcher = Matcher(store, similarity) if merge else None
     # Stored files are reported when their chunk is stored; the report keeps discovery order.
     slots: list[FileReport | None] = []
@@ -137,6 +171,7 @@ def ingest(
             on_file(report)
 
     chunk: list[_Parsed] = []
+    chars = 0
     seen: set[str] = set()
     for candidate in iter_candidates(paths, supported_suffixes()):
         slots.append(None)
@@ -162,16 +197,23 @@ def ingest(
                     )
                 )
                 continue
-            parser = get_parser(source.suffix, source.path)
-            parsed = normalize(parser.parse(source, encoding))
+            parsed = normalize(parse(source, encoding))
         except IngestError as exc:
             done(_failed(candidate.path, exc))
             continue
+        except StoreError:
+            raise
+        except Exception as exc:
+            # Parsers run third-party code (lxml, pypdf, python-docx) over hostile bytes.
+            done(_internal(candidate.path, exc, "reading"))
+            continue
         seen.add(source.sha256)
-        chunk.append(_Parsed(source, parsed, len(slots) - 1))
-        if len(chunk) >= CHUNK_FILES:
+        item = _Parsed(source, parsed, len(slots) - 1)
+        chunk.append(item)
+        chars += item.chars
+        if len(chunk) >= CHUNK_FILES or chars >= CHUNK_CHARS:
             _store_chunk(store, chunk, done, matcher)
-            chunk = []
+            chunk, chars = [], 0
     _store_chunk(store, chunk, done, matcher)
     return IngestReport(tuple(r for r in slots if r is not None))
 
@@ -234,64 +276,69 @@ def _store_chunk(
 ) -> None:
     _drop_boilerplate(chunk)
     for item in chunk:
-        source, parsed = item.source, item.parsed
-        compilation = structure(parsed, source.path)
-        if not compilation.articles:
-            done(
-                FileReport(
-                    source.path,
-                    "failed",
-                    "no-text",
-                    f"{source.path}: no text is left after cleaning (only advertising or page "
-                    "chrome). Check that this is the document you meant to import.",
-                    encoding=parsed.encoding,
-                    removed=parsed.removed,
-                ),
-                item.slot,
-            )
-            continue
-        notes = parsed.notes + compilation.notes
-        # Hygiene (issue 5): put 党 back where material shops wrote ``D`` for it, after
-        # structure (the rules need whole paragraphs) and before store; the changes are
-        # stored in the same transaction, so the original text stays retrievable.
-        compilation, restored = restore_compilation(compilation)
-        fingerprints, merges = (
-            matcher.decide(compilation.articles, restored.articles) if matcher else ([], {})
+        try:
+            report = _store_file(store, item, matcher)
+        except StoreError:
+            raise
+        except Exception as exc:
+            # Its transaction was rolled back: nothing of the file is stored.
+            report = _internal(item.source.path, exc, "storing")
+        done(report, item.slot)
+
+
+def _store_file(store: Store, item: _Parsed, matcher: Matcher | None) -> FileReport:
+    """Structure one parsed file and store it in a transaction of its own."""
+    source, parsed = item.source, item.parsed
+    compilation = structure(parsed, source.path)
+    if not compilation.articles:
+        return FileReport(
+            source.path,
+            "failed",
+            "no-text",
+            f"{source.path}: no text is left after cleaning (only advertising or page "
+            "chrome). Check that this is the document you meant to import.",
+            encoding=parsed.encoding,
+            removed=parsed.removed,
         )
-        with store.atomic():
-            added = store.add_file(
-                path=source.path,
-                sha256=source.sha256,
-                size=source.size,
-                encoding=parsed.encoding,
-                compilation=compilation,
-                removed=parsed.removed,
-                notes=notes,
-                merges=merges,
-            )
-            if restored.count:
-                _store_corrections(store, source.sha256, added, restored)
-            if matcher is not None:
-                _register(matcher, added, fingerprints)
-        merged = _near_duplicates(
-            store,
-            compilation.articles,
-            added,
-            {i: m.similarity for i, m in merges.items()},
+    notes = parsed.notes + compilation.notes
+    # Hygiene (issue 5): put 党 back where material shops wrote ``D`` for it, after
+    # structure (the rules need whole paragraphs) and before store; the changes are
+    # stored in the same transaction, so the original text stays retrievable.
+    compilation, restored = restore_compilation(compilation)
+    fingerprints, merges = (
+        matcher.decide(compilation.articles, restored.articles) if matcher else ([], {})
+    )
+    with store.atomic():
+        added = store.add_file(
+            path=source.path,
+            sha256=source.sha256,
+            size=source.size,
+            encoding=parsed.encoding,
+            compilation=compilation,
+            removed=parsed.removed,
+            notes=notes,
+            merges=merges,
         )
-        done(
-            FileReport(
-                source.path,
-                "imported",
-                encoding=parsed.encoding,
-                articles=len(added.ids),
-                new_articles=added.new,
-                existing_articles=len(added.ids) - added.new - len(merged),
-                article_ids=added.ids,
-                declared_count=compilation.declared_count,
-                removed=parsed.removed,
-                notes=notes,
-                merged=merged,
-            ),
-            item.slot,
-        )
+        if restored.count:
+            _store_corrections(store, source.sha256, added, restored)
+        if matcher is not None:
+            _register(matcher, added, fingerprints)
+    merged = _near_duplicates(
+        store,
+        compilation.articles,
+        added,
+        {i: m.similarity for i, m in merges.items()},
+    )
+    return FileReport(
+        source.path,
+        "imported",
+        encoding=parsed.encoding,
+        articles=len(added.ids),
+        new_articles=added.new,
+        existing_articles=len(added.ids) - added.new - len(merged),
+        article_ids=added.ids,
+        declared_count=compilation.declared_count,
+        removed=parsed.removed,
+        notes=notes,
+        merged=merged,
+    )

@@ -3,20 +3,31 @@
 Folders are walked recursively and ``.zip`` archives expanded (member names in UTF-8 or, as
 Windows tools write them, GBK). Files of types sucai does not read are reported as skipped when
 found inside a folder or archive, and as an error when named directly.
+
+Only regular files are read (issue 22): named pipes, devices and sockets are refused by name
+and never opened for reading (a pipe would block the import forever, ``/dev/zero`` would fill
+memory), and so are symbolic links that lead out of the folder being imported. Names are
+shown and stored in a safe form: bytes that are not UTF-8 and control characters appear as
+``\\xNN`` escapes, so every file keeps one line of the report.
 """
 
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
+import itertools
 import os
 import re
+import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Final
 
 from sucai.errors import DecodeError, IngestError
+from sucai.ingest.archive import is_link, open_archive, read_member, too_large
+from sucai.ingest.limits import MAX_FILE_BYTES
 from sucai.models import SourceFile
 
 if TYPE_CHECKING:
@@ -25,16 +36,21 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_FILE_BYTES",
     "Candidate",
+    "check_binary",
     "count_inputs",
     "decode_text",
+    "display_name",
     "iter_candidates",
     "load_file",
+    "text_codec",
 ]
 
-#: Larger inputs are refused: no real document is this big, and one must not exhaust memory.
-MAX_FILE_BYTES: Final = 64 * 1024 * 1024
-
 _IGNORED_NAMES: Final = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
+# C0 and C1 controls and DEL break a report line (or drive the terminal); bidi controls
+# reorder what is shown (``a\u202etxt.exe``).
+_UNSAFE_CHARS: Final = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +68,21 @@ class Candidate:
     skip: str = ""
 
 
+def display_name(name: str | Path) -> str:
+    """A file or member name as reports show and the library stores it.
+
+    Bytes that are not UTF-8 (kept by Python as surrogate escapes) and control characters
+    become ``\\xNN``, bidi controls ``\\uNNNN``; everything else is kept as it is.
+    """
+    text = os.fsencode(name).decode("utf-8", "backslashreplace")
+    return _UNSAFE_CHARS.sub(lambda m: _escape(m.group()), text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 def _suffix(name: str) -> str:
     return PurePosixPath(name).suffix.lower()
 
@@ -64,62 +95,159 @@ def iter_candidates(paths: list[Path], suffixes: frozenset[str]) -> Iterator[Can
         suffixes: suffixes sucai reads (``.zip`` included).
     """
     for path in paths:
+        shown = display_name(path)
         if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    yield from _candidate(Path(root) / name, suffixes, named=False)
-        elif path.exists():
-            yield from _candidate(path, suffixes, named=True)
+            found = False
+            for candidate in _walk(path, suffixes):
+                found = True
+                yield candidate
+            if not found:
+                yield Candidate(
+                    shown,
+                    error=IngestError(
+                        "empty-folder",
+                        f"{shown}: a folder with no files in it (though its name may look like "
+                        "a file's); nothing to import. Name the files or folders to import.",
+                    ),
+                )
+        elif os.path.lexists(path):
+            yield from _candidate(path, shown, suffixes, root=None)
         else:
             yield Candidate(
-                str(path),
+                shown,
                 error=IngestError(
-                    "missing", f"{path}: no such file or folder. Check the path and try again."
+                    "missing", f"{shown}: no such file or folder. Check the path and try again."
                 ),
             )
 
 
+def _walk(root: Path, suffixes: frozenset[str]) -> Iterator[Candidate]:
+    """The candidates of a folder, in name order; links are not followed out of it."""
+    real_root = os.path.realpath(root)
+    unreadable: list[OSError] = []
+    for folder, dirs, files in os.walk(root, onerror=unreadable.append):
+        kept = []
+        for name in sorted(dirs):
+            if name.startswith("."):
+                continue
+            path = Path(folder) / name
+            if path.is_symlink():
+                yield _link(path, real_root)
+            else:
+                kept.append(name)
+        dirs[:] = kept
+        for name in sorted(files):
+            yield from _candidate(Path(folder) / name, None, suffixes, root=real_root)
+    for error in unreadable:
+        shown = display_name(Path(error.filename))
+        yield Candidate(
+            shown,
+            error=IngestError(
+                "unreadable",
+                f"{shown}: cannot read this folder ({error.strerror}). Check its permissions.",
+            ),
+        )
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _link(path: Path, real_root: str) -> Candidate:
+    """A symbolic link met in a walk: refused when it leads out of the folder imported."""
+    shown = display_name(path)
+    target = os.path.realpath(path)
+    if not _inside(target, real_root):
+        return Candidate(
+            shown,
+            error=IngestError(
+                "outside-link",
+                f"{shown}: a symbolic link to {display_name(Path(target))}, outside the folder "
+                "being imported; it was not followed. Import that file or folder by its own "
+                "name if you mean it.",
+            ),
+        )
+    return Candidate(shown, skip="link to a folder inside the import (read from its own place)")
+
+
+_KINDS: Final = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a folder"),
+)
+
+
+def _not_a_file(shown: str, mode: int) -> IngestError:
+    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    return IngestError(
+        "not-a-file",
+        f"{shown}: {kind}, not a regular file; it was not read. Import documents saved as files.",
+    )
+
+
+def _candidate(
+    path: Path, shown: str | None, suffixes: frozenset[str], *, root: str | None
+) -> Iterator[Candidate]:
+    """The candidate(s) of one path: named directly (``root`` is ``None``) or walked."""
+    shown = shown or display_name(path)
+    suffix = path.suffix.lower()
+    if root is not None and suffix not in suffixes:
+        why = "hidden or system file" if path.name.lower() in _IGNORED_NAMES else "other type"
+        yield Candidate(shown, skip=why)
+        return
+    if root is not None and path.is_symlink() and not _inside(os.path.realpath(path), root):
+        yield _link(path, root)
+        return
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        yield Candidate(shown, error=_open_error(shown, exc, path))
+        return
+    if not stat.S_ISREG(mode):
+        yield Candidate(shown, error=_not_a_file(shown, mode))
+    elif suffix == ".zip":
+        yield from _zip_members(path, shown, suffixes)
+    elif suffix in suffixes:
+        yield Candidate(shown, fs_path=path)
+    else:
+        kinds = ", ".join(sorted(suffixes))
+        yield Candidate(
+            shown,
+            error=IngestError(
+                "unsupported",
+                f"{shown}: sucai cannot read '{display_name(suffix) or 'suffix-less'}' files; it "
+                f"reads {kinds}. Convert it (e.g. save as .docx or .txt) and import it again.",
+            ),
+        )
+
+
 def count_inputs(paths: list[Path]) -> int:
-    """How many files :func:`iter_candidates` will yield, without reading them (for progress)."""
+    """How many files :func:`iter_candidates` will yield, without reading them (for progress).
+
+    Archives count their members; nothing but a regular file is opened.
+    """
     total = 0
     for path in paths:
-        files = (
-            [Path(root, n) for root, _, names in os.walk(path) for n in names]
-            if path.is_dir()
-            else [path]
-        )
-        for file in files:
-            if file.suffix.lower() != ".zip":
-                total += 1
-                continue
-            try:
-                with zipfile.ZipFile(file) as archive:
-                    total += sum(1 for info in archive.infolist() if not info.is_dir())
-            except (zipfile.BadZipFile, OSError):
-                total += 1
+        if not path.is_dir():
+            total += _count(path)
+            continue
+        for root, dirs, names in os.walk(path):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            total += sum(_count(Path(root, name)) for name in names)
     return total
 
 
-def _candidate(path: Path, suffixes: frozenset[str], *, named: bool) -> Iterator[Candidate]:
-    suffix = path.suffix.lower()
-    if suffix == ".zip":
-        yield from _zip_members(path, suffixes)
-    elif suffix in suffixes:
-        yield Candidate(str(path), fs_path=path)
-    elif named:
-        kinds = ", ".join(sorted(suffixes))
-        yield Candidate(
-            str(path),
-            error=IngestError(
-                "unsupported",
-                f"{path}: sucai cannot read '{suffix or 'suffix-less'}' files; it reads {kinds}. "
-                "Convert it (e.g. save as .docx or .txt) and import it again.",
-            ),
-        )
-    else:
-        why = "hidden or system file" if path.name.lower() in _IGNORED_NAMES else "other type"
-        yield Candidate(str(path), skip=why)
+def _count(file: Path) -> int:
+    """1, or the members of a .zip archive."""
+    if file.suffix.lower() != ".zip" or file.is_symlink() or not file.is_file():
+        return 1
+    try:
+        with file.open("rb") as fp, open_archive(fp, str(file)) as archive:
+            return max(1, sum(1 for info in archive.infolist() if not info.is_dir()))
+    except (IngestError, OSError):
+        return 1
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:
@@ -135,96 +263,129 @@ def _member_name(info: zipfile.ZipInfo) -> str:
     return info.filename
 
 
-def _zip_members(path: Path, suffixes: frozenset[str]) -> Iterator[Candidate]:
+def _unsafe(name: str) -> bool:
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    return name.startswith(("/", "\\")) or ".." in parts or bool(re.match(r"^[A-Za-z]:", name))
+
+
+def _zip_members(path: Path, shown: str, suffixes: frozenset[str]) -> Iterator[Candidate]:
     try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        yield Candidate(
-            str(path),
+        fp = path.open("rb")
+    except OSError as exc:
+        yield Candidate(shown, error=_open_error(shown, exc, path))
+        return
+    with fp:
+        try:
+            archive = open_archive(fp, shown)
+        except IngestError as exc:
+            yield Candidate(shown, error=exc)
+            return
+        with archive:
+            members = [info for info in archive.infolist() if not info.is_dir()]
+            if not members:
+                yield Candidate(
+                    shown,
+                    error=IngestError(
+                        "empty-archive", f"{shown}: the archive holds no files. Nothing to import."
+                    ),
+                )
+            for info in members:
+                yield _zip_member(archive, info, shown, suffixes)
+
+
+def _zip_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, archive_name: str, suffixes: frozenset[str]
+) -> Candidate:
+    name = _member_name(info)
+    shown = f"{archive_name}!{display_name(name)}"
+    if _unsafe(name):
+        return Candidate(
+            shown,
             error=IngestError(
-                "bad-archive",
-                f"{path}: not a readable .zip archive ({exc}). Re-create the archive and retry.",
+                "unsafe-name",
+                f"{shown}: archive member has an unsafe name (absolute or with '..'); "
+                "it was not read. Re-create the archive with plain relative names.",
             ),
         )
-        return
-    with archive:
-        for info in archive.infolist():
-            if info.is_dir():
-                continue
-            name = _member_name(info)
-            shown = f"{path}!{name}"
-            parts = PurePosixPath(name.replace("\\", "/")).parts
-            if name.startswith(("/", "\\")) or ".." in parts or re.match(r"^[A-Za-z]:", name):
-                yield Candidate(
-                    shown,
-                    error=IngestError(
-                        "unsafe-name",
-                        f"{shown}: archive member has an unsafe name (absolute or with '..'); "
-                        "it was not read. Re-create the archive with plain relative names.",
-                    ),
-                )
-                continue
-            suffix = _suffix(name)
-            if suffix not in suffixes or suffix == ".zip":
-                base = PurePosixPath(name).name.lower()
-                hidden = base in _IGNORED_NAMES or base.startswith(("._", "."))
-                yield Candidate(shown, skip="hidden or system file" if hidden else "other type")
-                continue
-            if info.file_size > MAX_FILE_BYTES:
-                yield Candidate(shown, error=_too_large(shown, info.file_size))
-                continue
-            try:
-                data = archive.read(info)
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-                yield Candidate(
-                    shown,
-                    error=IngestError(
-                        "bad-archive",
-                        f"{shown}: cannot extract this member ({exc}). Re-create the archive.",
-                    ),
-                )
-                continue
-            yield Candidate(shown, source=_source(shown, data, suffix))
-
-
-def _too_large(shown: str, size: int) -> IngestError:
-    return IngestError(
-        "too-large",
-        f"{shown}: {size / 1048576:.0f} MB is larger than the {MAX_FILE_BYTES // 1048576} MB "
-        "limit for one document. Split it into smaller files and import those.",
-    )
+    suffix = _suffix(name)
+    if suffix not in suffixes or suffix == ".zip":
+        base = PurePosixPath(name).name.lower()
+        hidden = base in _IGNORED_NAMES or base.startswith(("._", "."))
+        return Candidate(shown, skip="hidden or system file" if hidden else "other type")
+    if is_link(info):
+        return Candidate(
+            shown,
+            error=IngestError(
+                "not-a-file",
+                f"{shown}: this archive member is a symbolic link, not a file; it was not read.",
+            ),
+        )
+    try:
+        data = read_member(archive, info, shown, MAX_FILE_BYTES)
+    except IngestError as exc:
+        return Candidate(shown, error=exc)
+    if data is None:
+        return Candidate(shown, error=too_large(shown, None, MAX_FILE_BYTES))
+    return Candidate(shown, source=_source(shown, data, suffix))
 
 
 def _source(path: str, data: bytes, suffix: str) -> SourceFile:
     return SourceFile(path, data, hashlib.sha256(data).hexdigest(), suffix)
 
 
+def _open_error(shown: str, exc: OSError, path: Path) -> IngestError:
+    """Our words for why a file could not be opened."""
+    if isinstance(exc, FileNotFoundError) and path.is_symlink():
+        return IngestError(
+            "missing", f"{shown}: a symbolic link to a file that does not exist; not read."
+        )
+    if isinstance(exc, FileNotFoundError):
+        return IngestError(
+            "missing",
+            f"{shown}: the file disappeared before it could be read. "
+            "If it was moved, import it from its new place.",
+        )
+    if exc.errno == errno.ELOOP:
+        return IngestError(
+            "missing", f"{shown}: a loop of symbolic links that leads to no file; not read."
+        )
+    return IngestError(
+        "unreadable",
+        f"{shown}: cannot read the file ({exc.strerror or 'access refused'}). "
+        "Check its permissions.",
+    )
+
+
 def load_file(candidate: Candidate) -> SourceFile:
-    """Read a candidate's bytes.
+    """Read a candidate's bytes; only a regular file is read, and at most
+    :data:`~sucai.ingest.limits.MAX_FILE_BYTES` of it.
 
     Raises:
-        IngestError: the file vanished, cannot be read, or is too large.
+        IngestError: the file vanished, cannot be read, is not a regular file, or is too
+            large.
     """
     if candidate.source is not None:
         return candidate.source
     assert candidate.fs_path is not None
     path = candidate.fs_path
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise _too_large(candidate.path, size)
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise IngestError(
-            "missing",
-            f"{candidate.path}: the file disappeared before it could be read. "
-            "If it was moved, import it from its new place.",
-        ) from None
+        # Non-blocking: should a pipe have taken the file's place, opening it returns at once.
+        fd = os.open(path, flags)
     except OSError as exc:
-        raise IngestError(
-            "unreadable",
-            f"{candidate.path}: cannot read the file ({exc.strerror}). Check its permissions.",
-        ) from None
+        raise _open_error(candidate.path, exc, path) from None
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _not_a_file(candidate.path, info.st_mode)
+        if info.st_size > MAX_FILE_BYTES:
+            raise too_large(candidate.path, info.st_size, MAX_FILE_BYTES)
+        try:
+            data = file.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise _open_error(candidate.path, exc, path) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise too_large(candidate.path, len(data), MAX_FILE_BYTES)
     return _source(candidate.path, data, path.suffix.lower())
 
 
@@ -236,6 +397,8 @@ _BOMS: Final = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 
+#: Lost characters noted one by one; the rest are counted.
+_MAX_LOST_NOTES: Final = 20
 # In a GBK file, '?' next to Chinese text is usually a character the encoder could not hold.
 _LOST_CHAR = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])\?|\?(?=[\u4e00-\u9fff])")
 
@@ -270,12 +433,88 @@ def _looks_utf16(data: bytes) -> str | None:
     return None
 
 
+def text_codec(name: str, *, ascii_compatible: bool = False) -> str | None:
+    """The codec ``name`` stands for if it is a real text encoding, else ``None``.
+
+    Python also has codecs that are no text encodings — bytes-to-bytes transforms (rot13,
+    hex, zlib, uu, base64, quopri, bz2) and ``undefined``, which always fails — and a
+    ``<meta charset>`` may name any of them (issue 22).
+
+    Args:
+        name: an encoding name or alias.
+        ascii_compatible: also require that ASCII reads as ASCII, as it must in any encoding
+            a page can declare in an ASCII ``<meta>`` tag (not UTF-16, UTF-7, EBCDIC, idna,
+            unicode_escape …).
+    """
+    try:
+        codec = codecs.lookup(name).name
+        # bytes.decode refuses transforms with LookupError; "undefined" raises UnicodeError.
+        decoded = _ASCII_PROBE.decode(codec)
+    except (LookupError, UnicodeError, ValueError, TypeError):
+        return None
+    if ascii_compatible and decoded != _ASCII_PROBE.decode("ascii"):
+        return None
+    return codec
+
+
+# Printable ASCII (no backslash) and what idna, unicode_escape and UTF-7 read otherwise.
+_ASCII_PROBE: Final = bytes(range(0x20, 0x7F)).replace(b"\\", b"") + b"+-\t\n\\u0041.xn--fsq."
+# C0 controls other than tab, line feed, vertical tab, form feed and carriage return.
+_CONTROLS: Final = "".join(chr(c) for c in (*range(0x09), *range(0x0E, 0x20), 0x7F))
+#: Above this share of control characters (and this many) a "text" is binary data; a few
+#: are left out as they are (a DOS end-of-file mark, a form feed, an ESC of a terminal).
+_BINARY_SHARE: Final = 0.01
+_BINARY_MIN: Final = 16
+#: A UTF-8 file with this share of bad sequences or fewer (among its multi-byte
+#: characters) is damaged UTF-8, not a file in another encoding.
+_DAMAGED_UTF8_SHARE: Final = 0.01
+_UTF8_LEADS: Final = bytes(range(0xC2, 0xF5))
+_NOT_UTF8_LEADS: Final = bytes(b for b in range(256) if b not in _UTF8_LEADS)
+
+
+def check_binary(text: str, path: str) -> None:
+    """Refuse a decoded text holding NUL or many other control characters (issue 22).
+
+    Raises:
+        DecodeError: with ``code`` ``"binary"``.
+    """
+    nul = text.find("\0")
+    controls = sum(text.count(c) for c in _CONTROLS)
+    if nul >= 0 or controls > max(_BINARY_MIN, _BINARY_SHARE * len(text)):
+        what = "zero bytes" if nul >= 0 else "control characters"
+        where = nul if nul >= 0 else next(i for i, c in enumerate(text) if c in _CONTROLS)
+        raise DecodeError(
+            f"{path}: this looks like a binary file, not text ({what} from character {where}). "
+            "Check that it is the document you meant to import.",
+            code="binary",
+        )
+
+
+def _damaged_utf8(data: bytes, error: UnicodeDecodeError, path: str) -> DecodeError | None:
+    """The error for a UTF-8 file with a few bad bytes, or ``None`` if it is not UTF-8.
+
+    Read as GB18030 such a file would be stored as mojibake (钀ュ晢鐜…), so it is refused.
+    """
+    characters = len(data.translate(None, _NOT_UTF8_LEADS))
+    bad = data.decode("utf-8", "replace").count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    if characters < 8 or bad > _DAMAGED_UTF8_SHARE * characters:
+        return None
+    line = data.count(b"\n", 0, error.start) + 1
+    return DecodeError(
+        f"{path}: a UTF-8 file damaged at byte offset {error.start} (line {line}): "
+        f"{bad} byte sequence(s) are not valid UTF-8. Fix that place in an editor, save the "
+        "file as UTF-8 and import it again."
+    )
+
+
 def decode_text(data: bytes, path: str, encoding: str | None = None) -> tuple[str, str, list[str]]:
     """Decode a text file's bytes.
 
     Detection order: a byte-order mark (UTF-8/16/32), UTF-8, BOM-less UTF-16, GB18030 (which
     contains GBK and GB2312). Nothing is guessed silently: the encoding used is returned for the
-    report, and undecodable bytes raise with their offset.
+    report, and undecodable bytes raise with their offset. A UTF-8 file cut inside its last
+    character is read as UTF-8 with a note; one damaged elsewhere is refused rather than read
+    as GB18030 mojibake; NUL bytes and control characters mark a binary file.
 
     Args:
         data: the bytes.
@@ -286,15 +525,24 @@ def decode_text(data: bytes, path: str, encoding: str | None = None) -> tuple[st
         ``(text, encoding_name, notes)``.
 
     Raises:
-        DecodeError: the bytes are binary or in no detectable encoding.
+        DecodeError: the bytes are binary (``code`` ``"binary"``) or in no detectable
+            encoding.
     """
+    text, name, notes = _decode(data, path, encoding)
+    check_binary(text, path)
+    return text, name, notes
+
+
+def _decode(data: bytes, path: str, encoding: str | None) -> tuple[str, str, list[str]]:
     if encoding is not None:
-        try:
-            return data.decode(encoding), encoding, []
-        except LookupError:
+        codec = text_codec(encoding)
+        if codec is None:
             raise DecodeError(
-                f"{path}: unknown encoding '{encoding}'. Use a name such as utf-8, gb18030, utf-16."
-            ) from None
+                f"{path}: unknown encoding '{encoding}' (not a text encoding sucai knows). Use a "
+                "name such as utf-8, gb18030, utf-16."
+            )
+        try:
+            return data.decode(codec), encoding, []
         except UnicodeDecodeError as exc:
             raise DecodeError(
                 f"{path}: not valid {encoding}: byte 0x{data[exc.start]:02x} at offset "
@@ -313,6 +561,16 @@ def decode_text(data: bytes, path: str, encoding: str | None = None) -> tuple[st
         return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError as exc:
         utf8_error = exc
+    if utf8_error.end == len(data) and utf8_error.reason == "unexpected end of data":
+        cut = len(data) - utf8_error.start
+        return (
+            data[: utf8_error.start].decode("utf-8"),
+            "utf-8",
+            [
+                f"the file ends inside a character (its last {cut} byte(s) are an incomplete "
+                "UTF-8 sequence: was it cut off?); they were left out."
+            ],
+        )
     guess = _looks_utf16(data)
     if guess is not None:
         try:
@@ -322,8 +580,12 @@ def decode_text(data: bytes, path: str, encoding: str | None = None) -> tuple[st
     if b"\x00" in data[:8192]:
         raise DecodeError(
             f"{path}: this looks like a binary file, not text (zero bytes near offset "
-            f"{data.index(0)}). Check that it is the document you meant to import."
+            f"{data.index(0)}). Check that it is the document you meant to import.",
+            code="binary",
         )
+    damaged = _damaged_utf8(data, utf8_error, path)
+    if damaged is not None:
+        raise damaged
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError as exc:
@@ -338,7 +600,8 @@ def decode_text(data: bytes, path: str, encoding: str | None = None) -> tuple[st
     except UnicodeDecodeError:
         name = "gb18030"
     notes = []
-    for match in _LOST_CHAR.finditer(text):
+    lost = _LOST_CHAR.finditer(text)
+    for match in itertools.islice(lost, _MAX_LOST_NOTES):
         line = text.count("\n", 0, match.start()) + 1
         col = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
         context = text[max(0, match.start() - 8) : match.start()].replace("\n", " ")
@@ -346,4 +609,7 @@ def decode_text(data: bytes, path: str, encoding: str | None = None) -> tuple[st
             f"line {line}, column {col}: '?' after “{context}” is probably a character that "
             f"{name.upper()} cannot hold (lost when the file was saved); check the original."
         )
+    more = sum(1 for _ in lost)
+    if more:
+        notes.append(f"{more} more '?' like these further on.")
     return text, name, notes

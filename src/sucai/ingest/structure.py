@@ -39,7 +39,9 @@ _ROLE: Final = re.compile(rf"^[\u4e00-\u9fff、，,·\s]{{0,24}}{_ROLE_WORD}$")
 _ROLE_TITLE: Final = re.compile(
     r"^(?P<title>[^（(。！？；]{4,80}?)[（(](?P<role>[^（）()]{1,26})[）)](?P<rest>.*)$"
 )
-_DECLARED: Final = re.compile(rf"[（(](?P<n>\d+|[{_CN_NUM}]+)篇[）)]")
+# A count of articles has at most four digits: 汇编（99999999999999999999篇） is no count (and
+# would not fit the store's integer, issue 22).
+_DECLARED: Final = re.compile(rf"[（(](?P<n>\d{{1,4}}|[{_CN_NUM}]{{1,6}})篇[）)]")
 _COMPILATION: Final = re.compile(
     r"汇编|合集|选编|合辑|精选|[（(](\d+|[一二三四五六七八九十]+)篇[）)]"
 )

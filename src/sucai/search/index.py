@@ -83,6 +83,9 @@ _WRITER_HEAP: Final = 64_000_000
 #: Articles read from the library and indexed at a time: a batch of laws can hold millions of
 #: characters, so small batches bound memory.
 _BATCH: Final = 200
+#: Characters tokenized at once: the tokens take some 100 bytes a character while they are
+#: made, so a batch holding long articles is tokenized in pieces (issue 22).
+_TOKENIZE_CHARS: Final = 1_000_000
 _CURRENT: Final = "CURRENT"
 _META: Final = "meta.json"
 _PROGRESS: Final = "progress.json"
@@ -497,7 +500,18 @@ class SearchIndex:
             texts.append(article.title)
             texts.extend(text for _, _, text, _, _ in article.paragraphs)
             texts.extend(text for _, text, _ in article.outline)
-        prepared, bigrams, words = prepare_batch(texts)
+        prepared: list[str] = []
+        bigrams: list[str] = []
+        words: list[str] = []
+        start = size = 0
+        for end, text in enumerate(texts, 1):
+            size += len(text)
+            if size >= _TOKENIZE_CHARS or end == len(texts):
+                more = prepare_batch(texts[start:end])
+                prepared += more[0]
+                bigrams += more[1]
+                words += more[2]
+                start, size = end, 0
         at = 0
         for article in batch:
             free = article.id not in keep_free

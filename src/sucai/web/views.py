@@ -19,7 +19,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
-from sucai.check import DEFAULT_MIN_SPAN, draft_from_bytes, split_paragraphs
+from sucai.check import (
+    DEFAULT_MIN_SPAN,
+    draft_error_message,
+    draft_from_bytes,
+    split_paragraphs,
+)
 from sucai.check.render import report_css, report_docx, report_html
 from sucai.errors import (
     AccessDeniedError,
@@ -31,6 +36,7 @@ from sucai.errors import (
     QueryError,
     RateLimitedError,
     UploadError,
+    UploadTooLargeError,
     UserError,
 )
 from sucai.export import MEDIA_TYPES
@@ -872,8 +878,9 @@ async def _draft(request: Request) -> tuple[list[str], str, str, int, str]:
             # Parsing a .docx takes a while: off the event loop, beside the library's threads.
             paragraphs = await run_in_threadpool(draft_from_bytes, name, data)
         except IngestError as exc:
-            # The parsers' messages are about files the user chose: safe to show, HTTP 400.
-            raise UploadError(str(exc)) from None
+            # A bad file is a 400, one past a limit a 413; in our words, in Chinese (#22).
+            message, over_limit = draft_error_message(exc, name)
+            raise (UploadTooLargeError if over_limit else UploadError)(message) from None
         chars = sum(len(p) for p in paragraphs)
         if chars > limit:
             raise _too_long(chars, limit)

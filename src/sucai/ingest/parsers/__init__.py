@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final, Protocol
 
 from sucai.errors import UnsupportedFormatError
+from sucai.ingest.limits import check_blocks
 from sucai.ingest.parsers.docx import DocxParser
 from sucai.ingest.parsers.html import HtmlParser
 from sucai.ingest.parsers.pdf import PdfParser
@@ -18,7 +19,7 @@ from sucai.ingest.parsers.text import MarkdownParser, TextParser
 if TYPE_CHECKING:
     from sucai.models import ParsedText, SourceFile
 
-__all__ = ["PARSERS", "Parser", "get_parser", "supported_suffixes"]
+__all__ = ["PARSERS", "Parser", "get_parser", "parse", "supported_suffixes"]
 
 
 class Parser(Protocol):
@@ -76,3 +77,16 @@ def get_parser(suffix: str, path: str = "") -> Parser:
             f"{path or suffix}: sucai cannot read '{suffix or 'files without a suffix'}' files; "
             f"it reads {kinds}. Convert the file to one of these (e.g. save as .docx or .txt)."
         ) from None
+
+
+def parse(source: SourceFile, encoding: str | None = None) -> ParsedText:
+    """Parse a file with the parser for its suffix and check it against the limits of
+    :mod:`sucai.ingest.limits` (the one entry point of import and 查重 drafts).
+
+    Raises:
+        IngestError: the format is not read, the file is empty, damaged or undecodable, or
+            it goes past a limit (:class:`~sucai.errors.LimitExceededError`).
+    """
+    parsed = get_parser(source.suffix, source.path).parse(source, encoding)
+    check_blocks(parsed.blocks, source.path)
+    return parsed

@@ -14,9 +14,13 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.styles.style import CharacterStyle, ParagraphStyle
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
-from sucai.errors import IngestError, UnsupportedFormatError
-from sucai.ingest.normalize import join_wrapped
+from sucai.errors import IngestError, LimitExceededError, UnsupportedFormatError
+from sucai.ingest.archive import open_archive, read_member
+from sucai.ingest.limits import MAX_LINES, MAX_PACKAGE_BYTES, MAX_PART_BYTES
+from sucai.ingest.normalize import Wrapped
+from sucai.ingest.sources import display_name
 from sucai.models import Block, ParsedText
 
 if TYPE_CHECKING:
@@ -59,6 +63,9 @@ _TITLE_MIN_PT: Final = 18.0
 # Style chains are a few levels deep; the bound only guards against a cyclic basedOn.
 _MAX_STYLE_DEPTH: Final = 16
 _OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_OUTLINE_LEVELS: Final = frozenset("012345678")
+# Parts python-docx parses as XML (the others are pictures, fonts, embedded files).
+_XML_PART: Final = re.compile(r"\.(?:xml|rels)$", re.IGNORECASE)
 
 _Kind: TypeAlias = tuple["BlockKind", int]
 
@@ -88,7 +95,7 @@ def _outline_level(ppr: _Element | None) -> int | None:
     if found is None:
         return None
     value = found.get(_VAL, "")
-    return int(value) if value.isdigit() and int(value) < 9 else None
+    return int(value) if value in _OUTLINE_LEVELS else None
 
 
 def _numbering(ppr: _Element | None) -> bool | None:
@@ -279,12 +286,76 @@ def _blocks(paras: list[_Para], kinds: dict[int, _Kind]) -> list[Block]:
         lines = para.text.split("\n")
         if kind != "text":
             # A soft break inside a title or heading is layout, not a new line of text.
-            joined = lines[0].strip()
+            joined = Wrapped(lines[0].strip())
             for line in lines[1:]:
-                joined = join_wrapped(joined, line.strip())
-            lines = [joined]
+                joined.add(line.strip())
+            lines = [joined.text()]
         blocks.extend(Block(line, kind, level, line=para.number) for line in lines)
     return blocks
+
+
+def _unpack(source: SourceFile) -> bytes:
+    """The package rebuilt (stored, not compressed) from its parts, each inflated in pieces
+    and refused once past the limits; python-docx reads this copy.
+
+    python-docx reads each part whole, and zipfile inflates all of a part before cutting it
+    to the size its header declares: a header declaring 4 KB over a part that inflates to
+    gigabytes would take gigabytes (issue 22). The copy takes no more than the caps.
+    """
+    try:
+        package = open_archive(io.BytesIO(source.data), source.path, "a .docx")
+    except LimitExceededError:
+        raise
+    except IngestError:
+        raise _damaged(source, "its zip package is damaged") from None
+    copy = io.BytesIO()
+    with package, zipfile.ZipFile(copy, "w", zipfile.ZIP_STORED) as rebuilt:
+        left = MAX_PACKAGE_BYTES
+        for info in package.infolist():
+            if info.is_dir():
+                continue
+            xml = bool(_XML_PART.search(info.filename))
+            cap = min(MAX_PART_BYTES, left) if xml else left
+            try:
+                part = read_member(package, info, source.path, cap)
+            except IngestError as exc:
+                if exc.code == "encrypted":
+                    raise IngestError(
+                        "encrypted",
+                        f"{source.path}: parts of this .docx are encrypted. Open it in Word/WPS, "
+                        "remove the password, save it and import it again.",
+                    ) from None
+                raise _damaged(source, "a part of its zip package is damaged") from None
+            if part is None:
+                whole = cap == left
+                raise _unpacked(source, None if whole else display_name(info.filename))
+            left -= len(part)
+            rebuilt.writestr(info, part)
+    return copy.getvalue()
+
+
+def _unpacked(source: SourceFile, part: str | None) -> LimitExceededError:
+    """A package whose ``part`` (``None``: whose parts together) unpack past the limit."""
+    what, limit, scope = (
+        ("its parts unpack", MAX_PACKAGE_BYTES, "one .docx")
+        if part is None
+        else (f"its part {part} unpacks", MAX_PART_BYTES, "one part of a .docx")
+    )
+    return LimitExceededError(
+        "unpacked-too-large",
+        f"{source.path}: {what} to more than {limit // 1048576} MB, the most sucai unpacks "
+        f"from {scope} (a document far larger than any real one, or a 'zip bomb'). Split the "
+        "document into smaller ones, or re-save it from Word/WPS, and import those.",
+    )
+
+
+#: Our words for what python-docx lets through from a damaged package.
+_DAMAGE: Final = (
+    (zipfile.BadZipFile, "its zip package is damaged"),
+    (KeyError, "a part Word needs is missing"),
+    (etree.XMLSyntaxError, "its XML is malformed"),
+    (ValueError, "a part is not what Word expects"),
+)
 
 
 def _damaged(source: SourceFile, reason: str) -> IngestError:
@@ -323,17 +394,28 @@ class DocxParser:
             )
         if not zipfile.is_zipfile(io.BytesIO(data)):
             raise _damaged(source, "not a valid zip package")
+        package = _unpack(source)
         try:
-            document = docx.Document(io.BytesIO(data))
+            document = docx.Document(io.BytesIO(package))
+            count = sum(1 for _ in document.element.body.iter(_P))
+            if count > MAX_LINES:
+                raise LimitExceededError(
+                    "too-many-lines",
+                    f"{source.path}: {count:,} paragraphs; sucai takes at most {MAX_LINES:,} in "
+                    "one file. Split the document into several and import those.",
+                )
             book = _StyleBook(document)
             paras = _read_body(document)
             kinds = _kinds(paras, book)
             numbered = sum(1 for p in paras if p.text.strip() and book.is_numbered(p.paragraph))
             title_hint = (document.core_properties.title or "").strip() or None
+        except IngestError:
+            raise
         except Exception as exc:
             # python-docx lets zipfile, zlib, lxml, KeyError and ValueError failures through;
             # each means the package is damaged or not a Word document.
-            raise _damaged(source, f"{type(exc).__name__}: {exc}") from exc
+            reason = next((words for kind, words in _DAMAGE if isinstance(exc, kind)), None)
+            raise _damaged(source, reason or "it cannot be read as a Word document") from exc
         blocks = _blocks(paras, kinds)
         if not any(block.text.strip() for block in blocks):
             raise IngestError(

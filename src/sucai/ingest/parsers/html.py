@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Final
 from lxml import etree
 
 from sucai.errors import IngestError
-from sucai.ingest.sources import decode_text
+from sucai.ingest.normalize import drop_controls
+from sucai.ingest.sources import check_binary, decode_text, display_name, text_codec
 from sucai.models import Block, ParsedText
 
 if TYPE_CHECKING:
@@ -156,37 +157,48 @@ def _drop(element: _Element) -> None:
     parent.remove(element)
 
 
-def _charset(data: bytes) -> str | None:
-    """The codec a page's ``<meta>`` declares, or ``None``."""
+def _charset(data: bytes) -> tuple[str | None, str]:
+    """The codec a page's ``<meta>`` declares (``None`` if none, or not a text encoding),
+    and the name as written (``""`` when there is no declaration)."""
     match = _META_CHARSET.search(data[:_CHARSET_SCAN])
     if match is None:
-        return None
+        return None, ""
     name = match.group(1).decode("ascii").lower()
     if name in _GB_CHARSETS:
-        return "gb18030"
-    try:
-        codec = codecs.lookup(name).name
-    except LookupError:
-        return None
+        return "gb18030", name
     # A meta tag readable as ASCII cannot be in UTF-16; browsers read such pages as UTF-8.
-    return "utf-8" if codec.startswith("utf-16") else codec
+    if text_codec(name) in ("utf-16", "utf-16-le", "utf-16-be"):
+        return "utf-8", name
+    # Only a real text encoding that reads ASCII as ASCII: a page may name rot13, hex, zlib,
+    # uu, base64 or "undefined", which Python has as codecs but no text decodes with (#22).
+    return text_codec(name, ascii_compatible=True), name
 
 
 def _decode(source: SourceFile, encoding: str | None) -> tuple[str, str, list[str]]:
     if encoding is not None or source.data.startswith(_BOMS):
         return decode_text(source.data, source.path, encoding)
-    declared = _charset(source.data)
+    declared, written = _charset(source.data)
     if declared is None:
-        return decode_text(source.data, source.path)
-    try:
-        return source.data.decode(declared), declared, []
-    except UnicodeDecodeError as exc:
         text, used, notes = decode_text(source.data, source.path)
+        if written:
+            notes.insert(
+                0,
+                f"the page declares charset {display_name(written)}, which is not a text "
+                f"encoding sucai reads pages in; it was read as {used} instead.",
+            )
+        return text, used, notes
+    try:
+        text = source.data.decode(declared)
+    except UnicodeError as exc:
+        text, used, notes = decode_text(source.data, source.path)
+        offset = exc.start if isinstance(exc, UnicodeDecodeError) else 0
         note = (
-            f"the page declares charset {declared} but byte offset {exc.start} is not valid "
+            f"the page declares charset {declared} but byte offset {offset} is not valid "
             f"{declared}; it was read as {used} instead."
         )
         return text, used, [note, *notes]
+    check_binary(text, source.path)
+    return text, declared, []
 
 
 def _page_title(root: _Element) -> str:
@@ -431,12 +443,14 @@ class HtmlParser:
         text, used, notes = _decode(source, encoding)
         parser = etree.HTMLParser(remove_comments=True, remove_pis=True)
         try:
-            root = etree.fromstring(_XML_DECLARATION.sub("", text), parser)
+            # lxml keeps control characters from the page but refuses them when the tree
+            # is changed (issue 22); they are not text.
+            root = etree.fromstring(drop_controls(_XML_DECLARATION.sub("", text)), parser)
         except (etree.LxmlError, ValueError) as exc:
             raise IngestError(
                 "damaged",
-                f"{source.path}: the page cannot be parsed as HTML ({exc}). Save it again from "
-                "the browser (Save Page As… → HTML) and import that.",
+                f"{source.path}: the page cannot be parsed as HTML (its markup is broken beyond "
+                "repair). Save it again from the browser (Save Page As… → HTML) and import that.",
             ) from exc
         body = None if root is None else root.find("body")
         if root is None or body is None:

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import io
+import logging
 import math
 import re
+import threading
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from pypdf import PasswordType, PdfReader
-from pypdf.errors import DependencyError
+from pypdf.errors import DependencyError, LimitReachedError
 
-from sucai.errors import IngestError
-from sucai.ingest.normalize import join_wrapped
+from sucai.errors import IngestError, LimitExceededError
+from sucai.ingest.limits import MAX_LINES, MAX_TEXT_CHARS
+from sucai.ingest.normalize import Wrapped
 from sucai.models import Block, ParsedText, RemovedLine
 
 if TYPE_CHECKING:
@@ -52,6 +55,35 @@ _DIGITS: Final = re.compile(r"\d+")
 _SPACES: Final = re.compile(r"\s+")
 _WORD_EXPORT: Final = re.compile(r"^Microsoft Word - |\.(?:docx?|wps)$", re.IGNORECASE)
 _PLACEHOLDER_TITLES: Final = frozenset({"untitled", "无标题", "(anonymous)", "anonymous"})
+#: Pages named one by one in the note on pages without text; the rest are counted.
+_MAX_PAGES_NAMED: Final = 30
+
+
+class _Repairs(logging.Handler):
+    """Counts pypdf's warnings (robustness fixes to a damaged file) per thread.
+
+    pypdf logs them and, with no handler anywhere, Python prints them on stderr; the import
+    report says how many there were instead (issue 22). Records still propagate, so an
+    operator who configures logging sees them.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.local = threading.local()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.local.count = self.count() + 1
+
+    def count(self) -> int:
+        found: int = getattr(self.local, "count", 0)
+        return found
+
+    def reset(self) -> None:
+        self.local.count = 0
+
+
+_REPAIRS: Final = _Repairs()
+logging.getLogger("pypdf").addHandler(_REPAIRS)
 
 
 def _width(line: str) -> float:
@@ -138,20 +170,51 @@ def _paragraphs(lines: list[_Line]) -> list[Block]:
         return []
     full = widths[max(0, math.ceil(len(widths) * _FULL_PERCENTILE) - 1)]
     blocks: list[Block] = []
-    text, first, continues = "", 0, False
+    para: Wrapped | None = None
+    first, continues = 0, False
     for line in lines:
         if not line.text:
             continues = False
             continue
-        if continues and not _OUTLINE.match(line.text):
-            text = join_wrapped(text, line.text)
+        if (
+            para is not None
+            and continues
+            and not _OUTLINE.match(line.text)
+            and para.fits(line.text)
+        ):
+            para.add(line.text)
         else:
-            if text:
-                blocks.append(Block(text, line=first))
-            text, first = line.text, line.number
+            if para is not None and para.size:
+                blocks.append(Block(para.text(), line=first))
+            para, first = Wrapped(line.text), line.number
         continues = _width(line.text) >= full * _FULL_SHARE and not _ends_sentence(line.text)
-    blocks.append(Block(text, line=first))
+    if para is not None:
+        blocks.append(Block(para.text(), line=first))
     return blocks
+
+
+def _page_texts(reader: PdfReader, source: SourceFile) -> list[str]:
+    """The text of each page, refused once past the limits on characters and lines."""
+    texts: list[str] = []
+    chars = lines = 0
+    for page in reader.pages:
+        text = page.extract_text() or ""
+        chars += len(text)
+        lines += text.count("\n") + 1
+        if chars > MAX_TEXT_CHARS:
+            raise _too_much(source, "text-too-long", MAX_TEXT_CHARS, "characters", len(texts))
+        if lines > MAX_LINES:
+            raise _too_much(source, "too-many-lines", MAX_LINES, "lines", len(texts))
+        texts.append(text)
+    return texts
+
+
+def _too_much(source: SourceFile, code: str, limit: int, what: str, pages: int) -> IngestError:
+    return LimitExceededError(
+        code,
+        f"{source.path}: more than {limit:,} {what} of text by page {pages + 1}; sucai takes "
+        f"at most {limit:,} in one file. Split the PDF into several and import those.",
+    )
 
 
 def _title_hint(title: str | None) -> str | None:
@@ -203,18 +266,28 @@ class PdfParser:
             raise IngestError("empty", f"{source.path}: the file is empty. Nothing to import.")
         if b"%PDF-" not in source.data[:1024]:
             raise _damaged(source, "no %PDF header: not a PDF file")
+        _REPAIRS.reset()
         try:
             reader = PdfReader(io.BytesIO(source.data))
             if reader.is_encrypted:
                 _unlock(reader, source)
-            texts = [page.extract_text() or "" for page in reader.pages]
+            texts = _page_texts(reader, source)
             title_hint = _title_hint(reader.metadata.title if reader.metadata else None)
         except IngestError:
             raise
+        except LimitReachedError as exc:
+            raise LimitExceededError(
+                "unpacked-too-large",
+                f"{source.path}: a part of this PDF unpacks to more than pypdf, which reads it, "
+                "unpacks from one part (a damaged file or a 'zip bomb'). Re-export or download "
+                "it again and import it again.",
+            ) from exc
+        except RecursionError as exc:
+            raise _damaged(source, "its objects are nested too deeply") from exc
         except Exception as exc:
             # pypdf raises PdfReadError, but damaged files also surface as ValueError,
             # KeyError, zlib.error, struct.error …: each means the file cannot be read.
-            raise _damaged(source, f"{type(exc).__name__}: {exc}") from exc
+            raise _damaged(source, "its structure cannot be read") from exc
         lines, removed = _remove_chrome(_page_lines(texts))
         blocks = _paragraphs(lines)
         if not blocks:
@@ -223,11 +296,22 @@ class PdfParser:
                 f"{source.path}: this PDF has no text layer (scanned images?); run OCR first "
                 "(e.g. ocrmypdf --language chi_sim in.pdf out.pdf) and import the result.",
             )
-        notes: tuple[str, ...] = ()
+        notes: list[str] = []
         blank = [str(page) for page, text in enumerate(texts, 1) if not text.strip()]
         if blank:
-            notes = (
-                f"page(s) {', '.join(blank)} have no text layer (scanned images?); their content "
-                "is missing. Run OCR on the PDF to include it.",
+            named = ", ".join(blank[:_MAX_PAGES_NAMED])
+            more = (
+                f" and {len(blank) - _MAX_PAGES_NAMED} more"
+                if len(blank) > _MAX_PAGES_NAMED
+                else ""
             )
-        return ParsedText(tuple(blocks), None, notes, tuple(removed), title_hint)
+            notes.append(
+                f"page(s) {named}{more} have no text layer (scanned images?); their content "
+                "is missing. Run OCR on the PDF to include it."
+            )
+        if _REPAIRS.count():
+            notes.append(
+                f"the PDF is damaged: {_REPAIRS.count()} problem(s) in its structure were worked "
+                "around while reading it; check that no text is missing."
+            )
+        return ParsedText(tuple(blocks), None, tuple(notes), tuple(removed), title_hint)

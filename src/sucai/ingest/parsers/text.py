@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING, Final
 
 from sucai.errors import IngestError
+from sucai.ingest.limits import check_text
 from sucai.ingest.sources import decode_text
 from sucai.models import Block, ParsedText
 
@@ -23,11 +24,16 @@ def text_blocks(text: str) -> list[Block]:
 
 
 def _decode(source: SourceFile, encoding: str | None) -> tuple[str, str, list[str]]:
-    if not source.data.strip():
+    """Decode, refuse an empty text, and check the limits before the text is split."""
+    text, used, notes = (
+        decode_text(source.data, source.path, encoding) if source.data.strip() else ("", "", [])
+    )
+    if not text.replace("\ufeff", "").strip():
         raise IngestError(
             "empty", f"{source.path}: the file is empty (no text). Nothing to import."
         )
-    return decode_text(source.data, source.path, encoding)
+    check_text(text, source.path)
+    return text, used, notes
 
 
 class TextParser:

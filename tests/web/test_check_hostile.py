@@ -1,0 +1,66 @@
+"""Hostile uploads to ``POST /check.json`` (issue 22): a report or a clear Chinese 400/413.
+
+The inputs are the hostile set of :mod:`tests.ingest.hostile` in the formats a draft may have
+(.txt, .md, .docx), uploaded by a visitor to the app over the seed library.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import pytest
+
+from sucai.check import DRAFT_SUFFIXES
+from tests.ingest.hostile import display, generate
+from tests.web.conftest import app_client, csrf_of, library, seed_template, settings
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from starlette.testclient import TestClient
+
+__all__ = ["app_client", "library", "seed_template", "settings"]
+
+pytestmark = pytest.mark.slow
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+#: A draft of 60,001 lines that is read (it breaks no limit of a file) and takes a minute to
+#: check: how long a draft each viewer may have checked is the request limits' part (#15).
+LONG = frozenset({"wrapped.txt"})
+#: Uploads larger than this are refused whatever they hold (the page's own limit).
+CHECK_MAX_BYTES = 10 * 1024 * 1024
+
+
+def test_hostile_drafts_get_a_report_or_a_chinese_refusal_never_a_server_error(
+    app_client: TestClient, tmp_path: Path
+) -> None:
+    drafts = [
+        h
+        for h in generate(tmp_path)
+        if h.path.suffix.lower() in DRAFT_SUFFIXES and h.path.is_file() and h.path.name not in LONG
+    ]
+    assert len(drafts) >= 500
+    token = csrf_of(app_client, "/check")
+    statuses: dict[int, int] = {}
+    for hostile in drafts:
+        data = hostile.path.read_bytes()
+        name = display(hostile.path.name)
+        response = app_client.post(
+            "/check.json",
+            data={"csrf": token},
+            files={"file": (name, data, "application/octet-stream")},
+        )
+        body = response.json()
+        statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+        assert response.status_code in (200, 400, 413), (name, body)
+        if response.status_code == 200:
+            assert body["ok"] is True and 0.0 <= body["ratio"] <= 1.0
+            continue
+        assert body["ok"] is False and body["status"] == response.status_code
+        (message,) = body["errors"]
+        assert CJK.search(message), (name, message)
+        assert "Error" not in message and "\n" not in message
+        if len(data) > CHECK_MAX_BYTES:
+            assert response.status_code == 413
+    assert set(statuses) == {200, 400, 413}
