@@ -5,7 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SAMPLE_DB ?= data/sample.db
 
-.PHONY: run test lint pytest browser office postgres bench bench-tools clean
+LOWEST := .venv-lowest
+
+.PHONY: run test lint pytest browser office postgres deploy-tools check-deploy test-lowest lock \
+	bench bench-tools clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +28,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-pytest: $(STAMP) browser office postgres
+pytest: $(STAMP) browser office postgres deploy-tools
 	$(BIN)/python -m pytest
 
 # The browser test drives Debian's Chromium (with CJK fonts): install them when we can.
@@ -56,6 +59,36 @@ postgres:
 
 # The search benchmark compares with ripgrep: install it when we can (else its row is left out,
 # and the benchmark says so).
+# The deployment files (Dockerfile, compose.yaml, deploy/nginx.conf, the systemd units of
+# docs/deploy.md) are checked without a Docker engine by tests/test_packaging.py and
+# tests/test_deploy.py: install nginx, a compose client and systemd-analyze when we can.
+deploy-tools:
+	@if command -v nginx >/dev/null 2>&1 && command -v systemd-analyze >/dev/null 2>&1 \
+	  && command -v openssl >/dev/null 2>&1 \
+	  && { docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1; }; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends nginx docker-compose systemd openssl >/dev/null; \
+	else echo "nginx, docker compose, systemd-analyze or openssl missing: those deployment checks will be skipped"; fi
+
+check-deploy: $(STAMP) postgres deploy-tools
+	$(BIN)/python -m pytest -q tests/test_packaging.py tests/test_deploy.py
+
+# The tests again with the lowest versions of the dependencies that pyproject.toml allows
+# (uv's lowest-direct resolution, exactly, in a venv of its own): the declared minimums work.
+test-lowest: $(STAMP) browser office postgres deploy-tools
+	$(BIN)/uv venv --quiet --allow-existing --python $(BIN)/python $(LOWEST)
+	$(BIN)/uv pip compile --quiet --no-header pyproject.toml --extra postgres --group dev \
+	  --resolution lowest-direct -o $(LOWEST)/requirements.txt
+	$(BIN)/uv pip sync --quiet --python $(LOWEST)/bin/python $(LOWEST)/requirements.txt
+	$(BIN)/uv pip install --quiet --python $(LOWEST)/bin/python --no-deps -e .
+	$(LOWEST)/bin/python -m pytest -p no:cacheprovider
+
+# The pinned versions, with hashes, that deployments install (docs/deploy.md).
+lock: $(STAMP)
+	$(BIN)/uv pip compile --quiet pyproject.toml --extra postgres --universal --generate-hashes \
+	  --python-version 3.11 -o requirements.lock
+
 bench-tools:
 	@if command -v rg >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -68,4 +101,4 @@ bench: $(STAMP) bench-tools
 	$(BIN)/python -m bench.export_bench
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LOWEST) data .pytest_cache .mypy_cache .ruff_cache
