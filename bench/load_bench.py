@@ -53,8 +53,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SUCAI = [sys.executable, "-m", "sucai"]
 
 
-def _health(port: int) -> int | None:
-    """The pid of the worker that answered ``/health`` (``None``: no answer yet)."""
+def _health(port: int) -> tuple[int, bool] | None:
+    """The pid of the worker that answered ``/health`` and whether its search index is ready
+    (``None``: no answer yet)."""
     try:
         con = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
         con.request("GET", "/health")
@@ -63,21 +64,30 @@ def _health(port: int) -> int | None:
         con.close()
     except (OSError, ValueError):
         return None
-    return int(data["pid"]) if response.status == 200 else None
+    if response.status != 200:
+        return None
+    return int(data["pid"]), bool(data["index"]["ready"])
 
 
-def _wait(port: int, workers: int, seconds: float = 120) -> None:
-    """Wait until every worker process answers (each starts on its own)."""
-    deadline = time.monotonic() + seconds
+def _wait(port: int, workers: int, seconds: float = 900) -> float:
+    """Wait until every worker process answers and the server's index is built (a server
+    of a PostgreSQL library builds its own when it starts); return the seconds waited."""
+    started = time.monotonic()
+    deadline = started + seconds
     seen: set[int] = set()
-    while time.monotonic() < deadline and len(seen) < workers:
-        pid = _health(port)
-        if pid is None:
+    ready = False
+    while time.monotonic() < deadline and (len(seen) < workers or not ready):
+        answer = _health(port)
+        if answer is None:
             time.sleep(0.2)
-        else:
-            seen.add(pid)
-    if len(seen) < workers:
+            continue
+        seen.add(answer[0])
+        ready = answer[1]
+        if not ready:
+            time.sleep(0.5)
+    if len(seen) < workers or not ready:
         sys.exit(f"error: only {len(seen)} of {workers} sucai serve workers answered in time")
+    return time.monotonic() - started
 
 
 def _client(
@@ -369,9 +379,22 @@ def main() -> None:
     attack_rows: list[tuple[str, str, tuple[float, float, float, int], dict[str, int]]] = []
     try:
         for workers in args.workers:
+            # Each server keeps its own search index (a PostgreSQL library's in a folder of
+            # its own, built when it starts); visitors' loads run without rate limits.
             servers = [
                 subprocess.Popen(
-                    [*SUCAI, "serve", "--db", db, "--port", str(port), "--workers", str(workers)],
+                    [
+                        *SUCAI,
+                        "serve",
+                        "--db",
+                        db,
+                        "--port",
+                        str(port),
+                        "--workers",
+                        str(workers),
+                        *(["--index-dir", str(tmp / f"index-{port}")] if store != "SQLite" else []),
+                        *([] if args.attackers else ["--rate-limits", "off"]),
+                    ],
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
                     cwd=ROOT,
@@ -381,7 +404,8 @@ def main() -> None:
             label = f"{store}: {args.servers} × {workers}"
             try:
                 for port in ports:
-                    _wait(port, workers)
+                    waited = _wait(port, workers)
+                    print(f"server on port {port}: ready in {waited:.0f} s (index built)")
                 if args.warmup:
                     # A server that has run a while has its caches filled (article heads,
                     # outline paths, index pages): the first searches are not the steady state.

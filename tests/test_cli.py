@@ -213,6 +213,17 @@ def test_the_whole_shared_corpus_imports_without_a_failure(tmp_path: Path, share
     assert report["articles"] >= 24000
 
 
+def _stored(db: Path) -> int:
+    """Files stored in the library so far (0 while it does not exist yet)."""
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
+            return int(con.execute("SELECT count(*) FROM files").fetchone()[0])
+    except sqlite3.OperationalError:  # the schema is not made yet
+        return 0
+
+
 @pytest.mark.slow
 def test_a_killed_import_leaves_a_sound_library_and_rerunning_completes_it(
     tmp_path: Path, shared: Path
@@ -221,7 +232,11 @@ def test_a_killed_import_leaves_a_sound_library_and_rerunning_completes_it(
     db = tmp_path / "lib.db"
     command = [sys.executable, "-m", "sucai", "import", "--db", str(db), str(laws)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(4)
+    # Killed once files are being stored (however loaded the machine is), never before.
+    deadline = time.monotonic() + 300
+    while _stored(db) == 0:
+        assert process.poll() is None and time.monotonic() < deadline, "the import never stored"
+        time.sleep(0.05)
     process.send_signal(signal.SIGKILL)
     process.wait()
     with sqlite3.connect(db) as con:

@@ -130,7 +130,7 @@ def test_nginx_spreads_searches_over_two_servers_that_follow_one_library(
     assert expected > 0
     query = "/search.json?q=" + urllib.parse.quote("高质量发展")
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:  # each server applies the change log every second
+    while time.monotonic() < deadline:  # each server follows the change log every half second
         if all(_get(port, query)[1]["total"] == expected for port in servers):
             break
         time.sleep(0.2)

@@ -629,10 +629,10 @@ class IndexFollower:
 
     Args:
         library: the server's library; the follower reads through a reader of its own.
-        interval: seconds between two looks at the change log.
+        interval: seconds between two looks at the change log (two cheap queries).
     """
 
-    def __init__(self, library: Library, interval: float = 1.0) -> None:
+    def __init__(self, library: Library, interval: float = 0.5) -> None:
         self._reader = library.reader()
         self._interval = interval
         self._stop = threading.Event()

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from sucai import open_library
 from sucai.cli import cli
-from sucai.errors import UserError
+from sucai.errors import AuthError, UserError
 from sucai.ingest.pipeline import ingest
 from sucai.store import open_store
 from sucai.store.migrate import TABLES, migrate
@@ -34,7 +34,7 @@ def _fill(db: Path) -> None:
         accounts.add("会员甲", "correct-horse-1", tier="会员", daily_quota=3)
         _user, token = accounts.sign_in("会员甲", "correct-horse-1", "127.0.0.1")
         accounts.create_token(accounts.from_session(token), "脚本")
-        with pytest.raises(Exception, match="不正确"):
+        with pytest.raises(AuthError, match="不正确"):
             accounts.sign_in("admin", "wrong-password", "10.0.0.1")
         library.store.add_basket_items(
             "会员甲", "素材", [(2, "paragraph", 1), (1, "article", None)], NOW

@@ -342,3 +342,51 @@ def test_sketches_estimate_similarity_and_bands_find_pairs_at_the_threshold() ->
     assert abs(float((a.sketch == b.sketch).mean()) - exact) < 0.1
     assert _rows_per_band(0.8) == 5
     assert _rows_per_band(0.5) == 2
+
+
+def _counted(text: str) -> int:
+    return sum(1 for c in text if c.isalnum())
+
+
+def test_a_short_text_merges_only_when_identical_even_beside_a_long_one(
+    tmp_path: Path, library: Library
+) -> None:
+    """The short-text rule looks at the shorter of the two: a 190-character notice that is
+    most of a 210-character one (Jaccard well above 0.8) stays an article of its own."""
+    long_text = "".join(OTHER)[:240]
+    short_text = long_text[:205]
+    assert _counted(short_text) < 200 <= _counted(long_text)
+    first = _write(tmp_path / "a.txt", "关于加强安全生产工作的通知", [long_text])
+    second = _write(tmp_path / "b.txt", "关于加强安全生产工作的通知", [short_text])
+    one = fingerprint("通知", "通知", [long_text])
+    two = fingerprint("通知", "通知", [short_text])
+    assert jaccard(one, two) > DEFAULT_SIMILARITY
+    report = _ingest_each(library, [first, second])
+    assert [len(f.merged) for f in report.files] == [0, 0]
+    assert library.count() == 2
+
+
+def test_the_similarity_threshold_is_the_one_given(tmp_path: Path) -> None:
+    """A copy at Jaccard ≈ 0.85 merges at the default 0.8, not at 0.9 (library and CLI)."""
+    first, second, _ = _speech_variants(tmp_path)
+    texts = [p.read_text(encoding="utf-8").split("\n\n")[1:] for p in (first, second)]
+    one, two = (fingerprint("讲话", "讲话", [t.strip() for t in text]) for text in texts)
+    measured = jaccard(one, two)
+    assert DEFAULT_SIMILARITY < measured < 0.95
+    strict = min(0.99, round(measured + 0.02, 2))
+    with open_library(tmp_path / "strict.db") as lib:
+        _ingest_each(lib, [first])
+        assert lib.ingest([second], similarity=strict).merged == 0
+        assert lib.count() == 2
+    with open_library(tmp_path / "loose.db") as lib:
+        _ingest_each(lib, [first])
+        assert lib.ingest([second], similarity=round(measured - 0.02, 2)).merged == 1
+        assert lib.count() == 1
+    runner = CliRunner()
+    db = str(tmp_path / "cli.db")
+    assert runner.invoke(cli, ["import", "--db", db, str(first)]).exit_code == 0
+    result = runner.invoke(
+        cli, ["import", "--db", db, "--similarity", str(strict), "--json", str(second)]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["merged_articles"] == 0

@@ -42,3 +42,13 @@ def test_snippet_starts_at_a_sentence_and_keeps_the_mark_whole() -> None:
 def test_short_text_is_its_own_snippet() -> None:
     text = "坚持稳中求进工作总基调。"
     assert snippet(text, [(2, 6)]) == (text, [(2, 6)])
+
+
+def test_terms_that_touch_are_one_mark() -> None:
+    # 优化|营商环境: one mark for the writer's phrase, not two side by side.
+    text = "持续优化营商环境。"
+    spans = find_spans(text, ("优化", "营商环境"))
+    assert spans == [(2, 8)]
+    assert mark(text, spans, "[", "]") == "持续[优化营商环境]。"
+    # Terms apart stay apart.
+    assert find_spans("优化和营商环境", ("优化", "营商环境")) == [(0, 2), (3, 7)]
