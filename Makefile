@@ -78,7 +78,8 @@ check-deploy: $(STAMP) postgres deploy-tools
 # The tests again with the lowest versions of the dependencies that pyproject.toml allows
 # (uv's lowest-direct resolution, exactly, in a venv of its own): the declared minimums work.
 # mypy is left out: what it finds depends on the type hints of the libraries installed, and
-# `make lint` holds the code to the newest.
+# `make lint` holds the code to the newest. So are the tests marked slow (the browser,
+# LibreOffice, replicas, the fuzz runs): they run in `make test`, and CI stays short.
 test-lowest: $(STAMP) browser office postgres deploy-tools
 	$(BIN)/uv venv --quiet --allow-existing --python $(BIN)/python $(LOWEST)
 	$(BIN)/uv pip compile --quiet --no-header pyproject.toml --extra postgres --group dev \
