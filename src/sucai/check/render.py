@@ -173,14 +173,13 @@ def write_html(report: OverlapReport, path: Path) -> None:
 
 def _shade(run: Run, fill: str) -> None:
     """Give a python-docx run a background fill (Word's character shading)."""
-    from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
+    from lxml import etree
 
-    shading = OxmlElement("w:shd")
+    shading = etree.SubElement(run._r.get_or_add_rPr(), qn("w:shd"))
     shading.set(qn("w:val"), "clear")
     shading.set(qn("w:color"), "auto")
     shading.set(qn("w:fill"), fill)
-    run._r.get_or_add_rPr().append(shading)
 
 
 def report_docx(report: OverlapReport) -> bytes:

@@ -215,8 +215,7 @@ def _set_defaults(document: Document, t: DocxTemplate, footer_line: bool) -> Non
     section.header_distance = Mm(15)
     grid = section._sectPr.find(qn("w:docGrid"))
     if grid is None:
-        grid = parse_xml(f"<w:docGrid {_W}/>")
-        section._sectPr.append(grid)
+        grid = etree.SubElement(section._sectPr, qn("w:docGrid"))
     grid.set(qn("w:type"), t.grid)
     grid.set(qn("w:linePitch"), str(t.line_twips))
     grid.set(qn("w:charSpace"), str(t.char_space))

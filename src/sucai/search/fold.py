@@ -20,7 +20,9 @@ _FULLWIDTH_END = 0xFF5E
 def fold_table() -> dict[int, int]:
     """The folding as a ``str.translate`` table (code point → code point)."""
     table: dict[int, int] = {}
-    data = files("opencc").joinpath("dictionary", "TSCharacters.txt").read_text(encoding="utf-8")
+    # OpenCC's traditional → simplified characters, shipped in the package (Apache-2.0: see
+    # opencc/NOTICE beside the file).
+    data = (files("sucai.search") / "opencc" / "TSCharacters.txt").read_text(encoding="utf-8")
     for line in data.splitlines():
         source, _, targets = line.partition("\t")
         target = targets.split(" ")[0] if targets else ""

@@ -14,8 +14,11 @@ text is written as :data:`SPACE` (a private-use character that never occurs in r
 
 from __future__ import annotations
 
+import hashlib
 import threading
+from array import array
 from functools import cache
+from importlib.metadata import version
 from importlib.resources import files
 from operator import add
 from typing import Final
@@ -33,13 +36,14 @@ __all__ = [
     "index_text",
     "prepare_batch",
     "tifa_terms",
+    "tokenizer_id",
     "word_tokens",
 ]
 
 #: Stands for a space inside one token.
 SPACE: Final = "\ue000"
-#: Changes whenever tokens would come out differently; a mismatch rebuilds the index.
-TOKENIZER_ID: Final = "fold1-bigram1-rjieba-tifa1"
+#: The version of the code below that makes tokens from folded text: bump it when that changes.
+_TOKENS_VERSION: Final = "tokens1"
 
 
 @cache
@@ -48,6 +52,23 @@ def tifa_terms() -> tuple[str, ...]:
     text = files("sucai.search").joinpath("tifa.txt").read_text(encoding="utf-8")
     return tuple(
         line.split("\t", 1)[0] for line in text.splitlines() if line and not line.startswith("#")
+    )
+
+
+def tokenizer_id() -> str:
+    """What the tokens depend on, as one string: a mismatch rebuilds the index (issue 17).
+
+    The version of this module's token code, a digest of the folding table (OpenCC's
+    characters, widths, case, spaces), the segmenter's version (its own dictionary is built
+    into it) and a digest of the 提法 it is taught. An upgrade of any of them changes the id,
+    so an index built before it is rebuilt instead of answering queries tokenized another way.
+    """
+    table = sorted(fold_table().items())
+    folding = hashlib.sha256(array("I", (c for pair in table for c in pair)).tobytes())
+    tifa = hashlib.sha256("\n".join(tifa_terms()).encode("utf-8"))
+    return (
+        f"{_TOKENS_VERSION}-fold:{folding.hexdigest()[:12]}"
+        f"-rjieba{version('rjieba')}-tifa:{tifa.hexdigest()[:12]}"
     )
 
 
@@ -65,6 +86,10 @@ def _segmenter() -> None:
             for term in tifa_terms():
                 rjieba.add_word(fold(term), None, None)
             _SEGMENTER_READY.set()
+
+
+#: Changes whenever tokens would come out differently (see :func:`tokenizer_id`).
+TOKENIZER_ID: Final = tokenizer_id()
 
 
 def index_text(text: str) -> str:
