@@ -275,3 +275,20 @@ def test_the_library_its_index_and_backups_are_readable_by_their_owner_only(
             mode = stat.S_IMODE(path.stat().st_mode)
             assert mode & 0o077 == 0, f"{path.name} is {oct(mode)}"
         assert stat.S_IMODE(Path(f"{db}-search").stat().st_mode) == 0o700
+
+
+def test_files_skipped_in_a_folder_are_named_in_the_summary(tmp_path: Path) -> None:
+    folder = tmp_path / "下载"
+    folder.mkdir()
+    (folder / "通知.txt").write_text("关于召开会议的通知\n\n请准时参加。\n", encoding="utf-8")
+    (folder / "附件1.xlsx").write_bytes(b"PK\x03\x04")
+    (folder / "照片.jpg").write_bytes(b"\xff\xd8")
+    (folder / "Thumbs.db").write_bytes(b"\0")
+    code, output = _run("import", str(folder), db=tmp_path / "lib.db")
+    assert code == 0
+    lines = output.splitlines()
+    assert lines[-3].startswith("4 files: 1 imported, 0 duplicates, 3 skipped, 0 failed")
+    assert lines[-2:] == [
+        f"      skipped (hidden or system file): {folder / 'Thumbs.db'}",
+        f"      skipped (other type): {folder / '照片.jpg'}, {folder / '附件1.xlsx'}",
+    ]

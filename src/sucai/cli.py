@@ -8,7 +8,7 @@ import shutil
 import sys
 from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import click
 
@@ -214,6 +214,10 @@ class _Log:
         self.progress(report)
 
 
+#: Files skipped inside folders that the summary names (the rest are counted).
+_SKIPPED_NAMED: Final = 10
+
+
 def _print_summary(report: IngestReport) -> None:
     click.echo(
         f"{len(report.files)} files: {report.imported} imported, {report.duplicates} duplicates, "
@@ -223,6 +227,12 @@ def _print_summary(report: IngestReport) -> None:
         + ") · "
         f"{sum(len(f.removed) for f in report.files)} advertising/chrome lines removed"
     )
+    skipped = [f for f in report.files if f.status == "skipped"]
+    for reason in dict.fromkeys(f.message for f in skipped):
+        names = [f.path for f in skipped if f.message == reason]
+        shown = ", ".join(names[:_SKIPPED_NAMED])
+        more = f" and {len(names) - _SKIPPED_NAMED} more" if len(names) > _SKIPPED_NAMED else ""
+        click.echo(f"      skipped ({reason}): {shown}{more}")
 
 
 @cli.command(name="import")
@@ -255,7 +265,8 @@ def import_(
 ) -> None:
     """Import files, folders (recursively) and .zip archives.
 
-    Reads .txt/.md (UTF-8, GBK/GB18030, UTF-16), .docx, .html/.shtml and .pdf. Compilations
+    Reads .txt/.md (UTF-8, GBK/GB18030, Big5, UTF-16), .docx, .doc/.wps (through
+    LibreOffice), .html/.shtml and .pdf. Compilations
     are split into articles; advertising and page chrome are removed and reported. An article
     that is a near-duplicate of stored material (another title, a changed opening, edited
     sentences) is stored as a source of that article; `sucai duplicates` lists them. Exit

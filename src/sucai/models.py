@@ -12,7 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 __all__ = [
     "Article",
@@ -26,12 +29,48 @@ __all__ = [
     "NearDuplicate",
     "OutlineEntry",
     "Paragraph",
+    "ParagraphKind",
     "ParsedText",
     "RemovedLine",
     "SourceFile",
+    "TableRows",
+    "table_rows",
+    "table_text",
 ]
 
-BlockKind = Literal["text", "title", "heading"]
+BlockKind = Literal["text", "title", "heading", "table"]
+ParagraphKind = Literal["text", "table"]
+TableRows = tuple[tuple[str, ...], ...]
+
+#: A table is kept as one block (and one paragraph) whose text holds its rows, one a line,
+#: with the cells of a row separated by tabs (issue 16). The cells' own text never holds
+#: either: line breaks and tabs inside a cell become spaces.
+_CELL_SPACE: Final = re.compile(r"[\t\n\r\v\f\u2028\u2029]+")
+_CELL_EDGES: Final = " \u3000\u00a0"
+
+
+def table_text(rows: Iterable[Iterable[str]]) -> str:
+    """The text of a table: rows one a line, cells separated by tabs.
+
+    Each cell's inner line breaks and tabs become one space and the cell is trimmed; rows
+    whose cells are all empty are left out, columns empty in every row are cut off the end,
+    and shorter rows are padded with empty cells, so that every row has as many cells.
+
+    Args:
+        rows: the table's rows of cell texts, in reading order.
+
+    Returns:
+        The text, ``""`` for a table without text.
+    """
+    cleaned = [[_CELL_SPACE.sub(" ", cell).strip(_CELL_EDGES) for cell in row] for row in rows]
+    kept = [row for row in cleaned if any(row)]
+    width = max((max(i + 1 for i, cell in enumerate(row) if cell) for row in kept), default=0)
+    return "\n".join("\t".join(row[:width] + [""] * (width - len(row))) for row in kept)
+
+
+def table_rows(text: str) -> TableRows:
+    """The rows of cells of a table's text (the inverse of :func:`table_text`)."""
+    return tuple(tuple(line.split("\t")) for line in text.split("\n")) if text else ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +102,8 @@ class Block:
     Attributes:
         text: the text, without the line break.
         kind: ``"title"`` (document title: Markdown ``#``, a centred bold first line in .docx,
-            ``<h1>``), ``"heading"`` (a heading the format marks as such) or ``"text"``.
+            ``<h1>``), ``"heading"`` (a heading the format marks as such), ``"table"`` (a
+            whole table: ``text`` is its :func:`table_text`) or ``"text"``.
         level: heading level for ``kind == "heading"`` (1 = highest), else 0.
         paid: set by normalisation: the block lies between ``##paidbegin##`` and ``##paidend##``.
         line: 1-based line (or paragraph) number in the input, for reports.
@@ -121,6 +161,8 @@ class Paragraph:
         heading: the outline level when the whole paragraph is a heading line, else 0.
         section: index into :attr:`Article.outline` of the innermost outline entry this
             paragraph belongs to (its own entry for a heading), or ``None`` before the first.
+        kind: ``"table"`` for a whole table (``text`` is its :func:`table_text`: searched as
+            one paragraph, never a heading), else ``"text"``.
     """
 
     index: int
@@ -128,6 +170,12 @@ class Paragraph:
     paid: bool = False
     heading: int = 0
     section: int | None = None
+    kind: ParagraphKind = "text"
+
+    @property
+    def rows(self) -> TableRows:
+        """A table's rows of cells; ``()`` for a paragraph of text."""
+        return table_rows(self.text) if self.kind == "table" else ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,8 +13,10 @@ import pytest
 from sucai.errors import NotFoundError
 from sucai.ingest.pipeline import ingest
 from sucai.store import ArticleFilter
-from tests.conftest import SEED
+from tests.conftest import DATA, SEED
 from tests.contract.conftest import plain
+
+FILES = DATA / "realfiles" / "files"
 
 if TYPE_CHECKING:
     from sucai.store import Store
@@ -128,3 +130,19 @@ def test_an_article_in_two_files_is_stored_once(store: Store, tmp_path: Any) -> 
     article = store.get_article(first.files[0].article_ids[0])
     assert [s.path for s in article.sources] == [str(SEED), str(copy)]
     assert store.count_articles() == first.new_articles
+
+
+def test_a_table_paragraph_keeps_its_kind_and_rows_in_both_stores(store: Store) -> None:
+    """A table is stored as one paragraph of kind ``table`` (issue 16), on either store."""
+    page = FILES / "2019年上海市人民政府办公厅政府信息公开工作年度报告.html"
+    report = ingest(store, [page])
+    article = store.get_article(report.files[0].article_ids[0])
+    tables = [p for p in article.paragraphs if p.kind == "table"]
+    assert len(tables) == 3
+    assert tables[0].rows[:4] == (
+        ("第二十条第（一）项", "", "", "", ""),
+        ("信息内容", "本年新制作数量", "本年新公开数量", "", "对外公开总数量"),
+        ("规章", "13", "13", "", "524"),
+        ("规范性文件", "60", "60", "", "368"),
+    )
+    assert {p.kind for p in article.paragraphs} == {"text", "table"}

@@ -14,7 +14,7 @@ import docx
 import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
@@ -90,7 +90,7 @@ def notice_docx() -> bytes:
     return docx_bytes(document)
 
 
-def test_docx_blocks_follow_body_order_with_title_headings_and_table_cells() -> None:
+def test_docx_blocks_follow_body_order_with_title_headings_and_a_table() -> None:
     parsed = DocxParser().parse(make_source("notice.docx", notice_docx()))
     assert shape(parsed.blocks) == [
         ("关于开展春节前安全检查的通知", "title", 0),
@@ -98,15 +98,13 @@ def test_docx_blocks_follow_body_order_with_title_headings_and_table_cells() -> 
         ("", "text", 0),
         ("一、检查范围", "heading", 1),
         ("全市所有人员密集场所，（一）商场、（二）车站。", "text", 0),
-        ("单位", "text", 0),
-        ("联系人", "text", 0),
-        ("市应急局", "text", 0),
-        ("张三", "text", 0),
+        ("单位\t联系人\n市应急局\t张三", "table", 0),
         ("检查要求", "heading", 2),
         ("第一行", "text", 0),
         ("第二行", "text", 0),
     ]
-    assert [b.line for b in parsed.blocks] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 11]
+    # The table is numbered as its first cell paragraph; its four paragraphs count.
+    assert [b.line for b in parsed.blocks] == [1, 2, 3, 4, 5, 6, 10, 11, 11]
     assert parsed.title_hint == "春节安全检查通知"
     assert parsed.encoding is None
     assert parsed.notes == ()
@@ -154,14 +152,16 @@ def test_docx_centred_paragraph_that_is_neither_bold_nor_large_is_not_a_title() 
     assert {b.kind for b in parsed.blocks} == {"text"}
 
 
-def test_docx_merged_table_cells_are_read_once() -> None:
+def test_docx_merged_table_cells_are_read_once_and_keep_their_columns() -> None:
     document = docx.Document()
-    table = document.add_table(rows=1, cols=3)
+    table = document.add_table(rows=2, cols=3)
     merged = table.cell(0, 0).merge(table.cell(0, 1))
     merged.text = "合并单元格"
     table.cell(0, 2).text = "右侧"
+    for column, text in enumerate(("甲", "乙", "丙")):
+        table.cell(1, column).text = text
     parsed = DocxParser().parse(make_source("merged.docx", docx_bytes(document)))
-    assert [b.text for b in parsed.blocks if b.text] == ["合并单元格", "右侧"]
+    assert shape(parsed.blocks) == [("合并单元格\t\t右侧\n甲\t乙\t丙", "table", 0)]
 
 
 def test_docx_automatic_numbering_is_noted() -> None:
@@ -176,26 +176,126 @@ def test_docx_automatic_numbering_is_noted() -> None:
     )
 
 
-def test_docx_text_in_hyperlinks_and_insertions_is_kept_but_deletions_and_text_boxes_are_not() -> (
-    None
-):
+def test_docx_text_in_hyperlinks_and_insertions_is_kept_but_deletions_are_not() -> None:
     document = docx.Document()
     paragraph = parse_xml(
-        f"<w:p {nsdecls('w', 'r')} xmlns:v='urn:schemas-microsoft-com:vml'>"
+        f"<w:p {nsdecls('w', 'r')}>"
         "<w:r><w:t>详见</w:t></w:r>"
         '<w:hyperlink r:id="rId99"><w:r><w:t>附件一</w:t></w:r></w:hyperlink>'
         '<w:ins w:id="1" w:author="a"><w:r><w:t>（新增）</w:t></w:r></w:ins>'
         '<w:del w:id="2" w:author="a"><w:r><w:delText>（删除）</w:delText></w:r></w:del>'
-        "<w:r><w:pict><v:shape><v:textbox><w:txbxContent>"
-        "<w:p><w:r><w:t>文本框</w:t></w:r></w:p>"
-        "</w:txbxContent></v:textbox></v:shape></w:pict></w:r>"
         "<w:r><w:t>。</w:t></w:r>"
         "</w:p>"
     )
-    body = document.element.body
-    body.insert(len(body) - 1, paragraph)  # before the closing w:sectPr
+    append_to_body(document, paragraph)
     parsed = DocxParser().parse(make_source("links.docx", docx_bytes(document)))
     assert [b.text for b in parsed.blocks] == ["详见附件一（新增）。"]
+
+
+def append_to_body(document: Document, element: object) -> None:
+    body = document.element.body
+    body.insert(len(body) - 1, element)  # before the closing w:sectPr
+
+
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+
+
+def text_box(lines: tuple[str, ...], *, fallback: bool = True) -> str:
+    """A floating text box as Word 2010+ writes it: DrawingML, with a VML copy for old Word."""
+    content = "".join(f"<w:p><w:r><w:t>{line}</w:t></w:r></w:p>" for line in lines)
+    choice = (
+        f'<mc:Choice Requires="wps"><w:drawing><wp:anchor><a:graphic><a:graphicData>'
+        f"<wps:wsp><wps:txbx><w:txbxContent>{content}</w:txbxContent></wps:txbx></wps:wsp>"
+        f"</a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>"
+    )
+    vml = (
+        f"<mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent>{content}"
+        f"</w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback>"
+    )
+    return (
+        f"<w:r><mc:AlternateContent>{choice}{vml if fallback else ''}</mc:AlternateContent></w:r>"
+    )
+
+
+def boxed_paragraph(before: str, box: str, after: str) -> object:
+    return parse_xml(
+        f"<w:p {nsdecls('w', 'wp', 'a')} xmlns:mc='{MC}' xmlns:wps='{WPS}' "
+        "xmlns:v='urn:schemas-microsoft-com:vml'>"
+        f"<w:r><w:t>{before}</w:t></w:r>{box}<w:r><w:t>{after}</w:t></w:r></w:p>"
+    )
+
+
+def test_docx_text_boxes_are_read_once_where_they_are_anchored() -> None:
+    """The 版头 and 落款 of a 公文 in text boxes (issue 16): each read once, in reading order,
+    although Word stores each box twice (DrawingML and its VML fallback)."""
+    document = docx.Document()
+    append_to_body(document, boxed_paragraph("", text_box(("某某市人民政府文件",)), ""))
+    document.add_paragraph("某政发〔2024〕3号")
+    document.add_paragraph("各区人民政府：")
+    document.add_paragraph("现将有关事项通知如下。")
+    signature = text_box(("某某市人民政府", "2024年3月1日"), fallback=False)
+    append_to_body(document, boxed_paragraph("特此通知。", signature, ""))
+    parsed = DocxParser().parse(make_source("boxes.docx", docx_bytes(document)))
+    assert [b.text for b in parsed.blocks] == [
+        "某某市人民政府文件",
+        "某政发〔2024〕3号",
+        "各区人民政府：",
+        "现将有关事项通知如下。",
+        "特此通知。",
+        "某某市人民政府",
+        "2024年3月1日",
+    ]
+
+
+def test_docx_text_box_inside_a_table_cell_is_part_of_the_cell() -> None:
+    document = docx.Document()
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "联系人"
+    cell = table.cell(0, 1)._tc
+    cell.remove(cell.find(qn("w:p")))
+    cell.append(boxed_paragraph("张三", text_box(("电话：12345",)), ""))
+    parsed = DocxParser().parse(make_source("cellbox.docx", docx_bytes(document)))
+    assert shape(parsed.blocks) == [("联系人\t张三电话：12345", "table", 0)]
+
+
+def test_docx_table_of_one_column_is_read_as_paragraphs() -> None:
+    """A one-column table frames text (a layout device): its paragraphs stay paragraphs."""
+    document = docx.Document()
+    frame = document.add_table(rows=1, cols=1).cell(0, 0)
+    frame.text = "关于做好防汛工作的通知"
+    frame.add_paragraph("各乡镇：")
+    frame.add_paragraph("一、压实责任")
+    parsed = DocxParser().parse(make_source("frame.docx", docx_bytes(document)))
+    assert shape(parsed.blocks) == [
+        ("关于做好防汛工作的通知", "text", 0),
+        ("各乡镇：", "text", 0),
+        ("一、压实责任", "text", 0),
+    ]
+
+
+def test_docx_with_a_link_to_a_missing_picture_is_read() -> None:
+    """WPS links pictures it never stored (Target="../NULL"); the text is read all the same."""
+    document = docx.Document()
+    document.add_paragraph("正文第一段。")
+    data = docx_bytes(document)
+    rels = "word/_rels/document.xml.rels"
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        parts = {info: package.read(info) for info in package.infolist()}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as rebuilt:
+        for info, part in parts.items():
+            if info.filename == rels:
+                link = (
+                    '<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/'
+                    'officeDocument/2006/relationships/image" Target="../NULL"/>'
+                )
+                part = part.replace(b"</Relationships>", link.encode() + b"</Relationships>")
+            rebuilt.writestr(info, part)
+    with pytest.raises(KeyError):  # python-docx alone refuses the document
+        docx.Document(io.BytesIO(out.getvalue()))
+    parsed = DocxParser().parse(make_source("wps.docx", out.getvalue()))
+    assert [b.text for b in parsed.blocks] == ["正文第一段。"]
 
 
 def test_truncated_docx_is_reported_as_damaged(tmp_path: Path) -> None:

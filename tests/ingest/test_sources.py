@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -12,8 +13,6 @@ from sucai.ingest.sources import decode_text
 from sucai.models import source_folder
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from sucai import Library
 
 TEXT = (
@@ -193,3 +192,32 @@ def test_the_source_of_a_file_is_the_folder_it_was_imported_from() -> None:
     # A web upload's temporary folder is no source; an uploaded .zip names one.
     assert source_folder("/tmp/sucai-upload-x1y2/a.txt") == ""
     assert source_folder("/tmp/sucai-upload-x1y2/汇编.zip!a.txt") == "汇编"
+
+
+REALFILES = Path(__file__).resolve().parents[1] / "data" / "realfiles" / "files"
+
+
+def test_a_big5_file_is_read_as_big5_and_says_so() -> None:
+    data = (REALFILES / "關於加強本市優秀歷史建築管理的通知（Big5）.txt").read_bytes()
+    text, used, notes = decode_text(data, "notice.txt")
+    assert used == "big5"
+    assert text.startswith("關於加強本市優秀歷史建築管理的通知")
+    assert "建立最嚴格的保護制度" in text
+    assert notes == [
+        "read as big5: as GB18030 the text held unlikely characters; if it reads wrong, import "
+        "it again with --encoding gb18030."
+    ]
+
+
+def test_traditional_characters_in_gbk_stay_gbk() -> None:
+    """GBK holds traditional characters outside GB2312: unlikely for GB, but GBK all the same."""
+    data = (REALFILES / "2025年政府工作報告（節選，GBK繁體）.txt").read_bytes()
+    text, used, notes = decode_text(data, "report.txt")
+    assert (used, notes) == ("gbk", [])
+    assert text.startswith("2025年中華人民共和國國務院政府工作報告")
+
+
+def test_a_big5_file_forced_to_gb18030_is_read_as_asked() -> None:
+    data = (REALFILES / "2025年政府工作報告（節選，Big5）.txt").read_bytes()
+    _, used, _ = decode_text(data, "report.txt", "gb18030")
+    assert used == "gb18030"

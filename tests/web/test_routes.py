@@ -430,3 +430,21 @@ def test_the_web_docs_name_every_json_endpoint() -> None:
     for path in OPENAPI["paths"]:
         assert path in docs, path
     assert "/openapi.json" in docs
+
+
+def test_a_table_is_shown_as_a_table_on_the_article_page(
+    library: Library, app_client: TestClient
+) -> None:
+    """Issue 16: rows and cells, not a paragraph of tabs; the JSON says which paragraph it is."""
+    page_file = (
+        ROOT / "tests/data/realfiles/files/2019年上海市人民政府办公厅政府信息公开工作年度报告.html"
+    )
+    article_id = library.ingest([page_file]).files[0].article_ids[0]
+    sign_in(app_client, "member")
+    page = app_client.get(f"/article/{article_id}").text
+    assert page.count('<table class="data">') == 3
+    assert "<tr><td>规章</td><td>13</td><td>13</td><td></td><td>524</td></tr>" in page
+    data = app_client.get(f"/article/{article_id}.json").json()
+    tables = [p for p in data["paragraphs"] if p["kind"] == "table"]
+    assert len(tables) == 3
+    assert "规章\t13\t13\t\t524" in tables[0]["text"].split("\n")

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
 
 from sucai.hygiene import find_issues
+from sucai.models import table_rows
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from sucai.models import Article, Paragraph
+    from sucai.models import Article, Paragraph, TableRows
 
 __all__ = [
     "LOCKED_NOTE",
@@ -31,7 +32,7 @@ __all__ = [
     "source_line",
 ]
 
-PieceKind = Literal["heading", "body", "source", "note", "sources-title"]
+PieceKind = Literal["heading", "body", "source", "note", "sources-title", "table"]
 LOCKED_NOTE: Final = "（以下为会员内容，开通会员后可下载全文。）"
 
 _LEVELS: Final = (
@@ -60,7 +61,9 @@ class Piece:
 
     Attributes:
         kind: ``"heading"`` (a whole heading line), ``"body"``, ``"source"`` (where a basket
-            piece comes from), ``"note"`` (e.g. the paid-part notice), ``"sources-title"``.
+            piece comes from), ``"note"`` (e.g. the paid-part notice), ``"sources-title"``,
+            ``"table"`` (``text`` is the table's rows, one a line, cells separated by tabs:
+            see :attr:`rows`).
         text: the text.
         level: heading level 1–4 (一、/（一）/1./（1）) for headings, or of the lead of a body
             paragraph that opens with a heading marker.
@@ -73,6 +76,11 @@ class Piece:
     level: int = 0
     lead: int = 0
     marks: tuple[Mark, ...] = ()
+
+    @property
+    def rows(self) -> TableRows:
+        """A table's rows of cells; ``()`` for any other piece."""
+        return table_rows(self.text) if self.kind == "table" else ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +117,8 @@ def _marks(text: str) -> tuple[Mark, ...]:
 
 
 def _piece(p: Paragraph) -> Piece:
+    if p.kind == "table":
+        return Piece("table", p.text)
     marks = _marks(p.text)
     level = heading_level(p.text)
     if p.heading:

@@ -71,6 +71,8 @@ _W: Final = nsdecls("w")
 #: The footer line of a stamp: 小五号 (9 pt) on an exact 10 pt line.
 _STAMP_PT: Final = 9.0
 _STAMP_LINE_PT: Final = 10.0
+#: The largest size of a table's text: 小四 (a 3号 table rarely fits the type area).
+_TABLE_PT: Final = 12.0
 
 
 def _fonts(name: str) -> str:
@@ -282,7 +284,40 @@ def _runs(
     return "".join(runs)
 
 
+def _table_xml(piece: Piece, t: DocxTemplate, frame: str) -> str:
+    """A table as a Word table with single borders, its cells in the body font at 小四 at
+    most, with no first-line indent; the code (if any) opens its first cell."""
+    font, size = _style_fonts(t)["body"]
+    size = min(size, _TABLE_PT)
+    rows = piece.rows
+    width = max(len(row) for row in rows)
+    border = "".join(
+        f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    cell_ppr = (
+        '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
+        '<w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="left"/>'
+    )
+    body = []
+    for r, row in enumerate(rows):
+        cells = []
+        for c, cell in enumerate(row):
+            runs = _runs(cell, font, size, frame=frame if (r, c) == (0, 0) else "")
+            paragraph = _paragraph(STYLE_IDS["body"], runs, cell_ppr)
+            cells.append(f'<w:tc><w:tcPr><w:tcW w:w="0" w:type="auto"/></w:tcPr>{paragraph}</w:tc>')
+        body.append(f"<w:tr>{''.join(cells)}</w:tr>")
+    grid = "<w:gridCol/>" * width
+    return (
+        f'<w:tbl {_W}><w:tblPr><w:tblW w:w="5000" w:type="pct"/><w:tblBorders>{border}'
+        f'</w:tblBorders><w:tblLayout w:type="autofit"/></w:tblPr>'
+        f"<w:tblGrid>{grid}</w:tblGrid>{''.join(body)}</w:tbl>"
+    )
+
+
 def _piece_xml(piece: Piece, t: DocxTemplate, frame: str) -> str:
+    if piece.kind == "table":
+        return _table_xml(piece, t, frame)
     fonts = _style_fonts(t)
     if piece.kind == "heading":
         role = f"h{max(1, min(piece.level, 4))}"

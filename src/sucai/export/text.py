@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sucai.export.fingerprint import embed
 
 if TYPE_CHECKING:
-    from sucai.export.document import ExportDoc
+    from sucai.export.document import ExportDoc, Piece
     from sucai.export.fingerprint import Stamp
 
 __all__ = ["render_markdown", "render_text"]
@@ -23,15 +23,18 @@ def _text(text: str, stamp: Stamp | None) -> str:
 
 
 def render_text(doc: ExportDoc, stamp: Stamp | None = None) -> bytes:
-    """UTF-8 text: title, 题注, then paragraphs (body indented with two ideographic spaces),
-    carrying ``stamp`` if any."""
+    """UTF-8 text: title, 题注, then paragraphs (body indented with two ideographic spaces;
+    a table one line a row, its cells separated by tabs), carrying ``stamp`` if any."""
     lines = [_text(doc.title, stamp)]
     if doc.subtitle:
         lines.append(_text(doc.subtitle, stamp))
     lines.append("")
     for piece in doc.pieces:
         text = _text(piece.text, stamp)
-        if piece.kind == "body":
+        if piece.kind == "table":
+            # One line a row, cells separated by tabs (issue 16).
+            lines += ["\t".join(_text(cell, stamp) for cell in row) for row in piece.rows]
+        elif piece.kind == "body":
             lines.append("　　" + text)
         elif piece.kind == "sources-title":
             lines += ["", text]
@@ -42,16 +45,25 @@ def render_text(doc: ExportDoc, stamp: Stamp | None = None) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+def _markdown_table(piece: Piece, stamp: Stamp | None) -> list[str]:
+    """A table as a GitHub-flavoured Markdown table: its first row as the header."""
+    rows = [[_text(cell, stamp).replace("|", "\\|") for cell in row] for row in piece.rows]
+    lines = [f"| {' | '.join(row)} |" for row in rows]
+    return [lines[0], "|" + " --- |" * len(rows[0]), *lines[1:]]
+
+
 def render_markdown(doc: ExportDoc, stamp: Stamp | None = None) -> bytes:
-    """UTF-8 Markdown: ``#`` title, headings by level, and a 校对提示 list of the findings,
-    carrying ``stamp`` if any."""
+    """UTF-8 Markdown: ``#`` title, headings by level, tables as Markdown tables, and a 校对提示
+    list of the findings, carrying ``stamp`` if any."""
     lines = [f"# {_text(doc.title, stamp)}", ""]
     if doc.subtitle:
         lines += [f"> {_text(doc.subtitle, stamp)}", ""]
     notes: list[str] = []
     for n, piece in enumerate(doc.pieces, 1):
         text = _text(piece.text, stamp)
-        if piece.kind == "heading":
+        if piece.kind == "table":
+            lines += [*_markdown_table(piece, stamp), ""]
+        elif piece.kind == "heading":
             lines += ["#" * min(6, piece.level + 1) + " " + text, ""]
         elif piece.kind == "sources-title":
             lines += [f"## {text}", ""]

@@ -29,7 +29,7 @@ from itertools import pairwise
 from typing import Final
 
 from sucai.ingest.limits import MAX_LINE_CHARS
-from sucai.models import Block, ParsedText, RemovedLine
+from sucai.models import Block, ParsedText, RemovedLine, table_rows, table_text
 
 __all__ = [
     "PAID_BEGIN",
@@ -164,6 +164,14 @@ def normalize(parsed: ParsedText) -> ParsedText:
         text = drop_controls(block.text)
         controls += len(block.text) - len(text)
         text = text.translate(_FORMAT)
+        if block.kind == "table":
+            # A table stays one block (issue 16): its cells are cleaned, never its lines.
+            cleaned = table_text(table_rows(_PAID_MARKER.sub("", text)))
+            if cleaned:
+                out.append(replace(block, text=cleaned, paid=paid))
+            markers = _PAID_MARKER.findall(text)
+            paid = markers[-1] == PAID_BEGIN if markers else paid
+            continue
         pieces: list[tuple[str, bool]] = []
         # Paywall markers may sit at the start of a line or alone; the text around them stays.
         start = 0

@@ -22,8 +22,11 @@ import re
 import stat
 import zipfile
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Final
+
+import charset_normalizer
 
 from sucai.errors import DecodeError, IngestError
 from sucai.ingest.archive import is_link, open_archive, read_member, too_large
@@ -397,6 +400,18 @@ _BOMS: Final = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 
+#: GB18030 text is checked for unlikely characters on this many characters at its start…
+_SAMPLE_CHARS: Final = 20_000
+#: …and charset-normalizer is asked about this many bytes at most.
+_DETECT_BYTES: Final = 200_000
+#: Above this share of Chinese characters outside GB2312 (and with this many at least), text
+#: read as GB18030 is suspect: real GB text has a few percent, Big5 misread a third.
+_RARE_SHARE: Final = 0.2
+_MIN_HANZI: Final = 20
+_PRIVATE_USE: Final = re.compile("[\ue000-\uf8ff]")
+_HANZI: Final = re.compile("[\u4e00-\u9fff]")
+_GB_CODECS: Final = frozenset({"gb18030", "gbk", "gb2312", "hz"})
+
 #: Lost characters noted one by one; the rest are counted.
 _MAX_LOST_NOTES: Final = 20
 # In a GBK file, '?' next to Chinese text is usually a character the encoder could not hold.
@@ -507,11 +522,59 @@ def _damaged_utf8(data: bytes, error: UnicodeDecodeError, path: str) -> DecodeEr
     )
 
 
+def _unlikely_gb(text: str) -> bool:
+    """Whether text read as GB18030 looks like another encoding misread: it holds characters
+    of the private use area, or too many Chinese characters outside GB2312's 6,763."""
+    sample = text[:_SAMPLE_CHARS]
+    if _PRIVATE_USE.search(sample):
+        return True
+    hanzi = _HANZI.findall(sample)
+    if len(hanzi) < _MIN_HANZI:
+        return False
+    rare = sum(1 for char in hanzi if not _in_gb2312(char))
+    return rare > _RARE_SHARE * len(hanzi)
+
+
+@cache
+def _in_gb2312(char: str) -> bool:
+    try:
+        char.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _not_gb(data: bytes, text: str) -> tuple[str, str, list[str]] | None:
+    """The file read in the encoding charset-normalizer finds, when GB18030 gave unlikely
+    characters and that encoding (Big5 …) reads the whole file; else ``None`` (issue 16)."""
+    if not _unlikely_gb(text):
+        return None
+    best = charset_normalizer.from_bytes(data[:_DETECT_BYTES]).best()
+    if best is None:
+        return None
+    codec = text_codec(best.encoding, ascii_compatible=True)
+    if codec is None or codec in _GB_CODECS:
+        return None
+    try:
+        decoded = data.decode(codec)
+    except UnicodeDecodeError:
+        return None
+    if _PRIVATE_USE.search(decoded[:_SAMPLE_CHARS]):
+        return None
+    note = (
+        f"read as {codec}: as GB18030 the text held unlikely characters; if it reads wrong, "
+        "import it again with --encoding gb18030."
+    )
+    return decoded, codec, [note]
+
+
 def decode_text(data: bytes, path: str, encoding: str | None = None) -> tuple[str, str, list[str]]:
     """Decode a text file's bytes.
 
     Detection order: a byte-order mark (UTF-8/16/32), UTF-8, BOM-less UTF-16, GB18030 (which
-    contains GBK and GB2312). Nothing is guessed silently: the encoding used is returned for the
+    contains GBK and GB2312) — unless GB18030 gives unlikely characters (private use, or
+    many outside GB2312) and charset-normalizer finds another encoding (Big5) that reads
+    the whole file. Nothing is guessed silently: the encoding used is returned for the
     report, and undecodable bytes raise with their offset. A UTF-8 file cut inside its last
     character is read as UTF-8 with a note; one damaged elsewhere is refused rather than read
     as GB18030 mojibake; NUL bytes and control characters mark a binary file.
@@ -594,6 +657,9 @@ def _decode(data: bytes, path: str, encoding: str | None) -> tuple[str, str, lis
             f"{utf8_error.start}) nor GB18030 (byte 0x{data[exc.start]:02x} at offset "
             f"{exc.start}). Re-save it as UTF-8, or name its encoding with --encoding."
         ) from None
+    other = _not_gb(data, text)
+    if other is not None:
+        return other
     try:
         data.decode("gbk")
         name = "gbk"

@@ -175,6 +175,7 @@ def structure(parsed: ParsedText, path: str) -> Compilation:
             for i, line in enumerate(lines)
             if i > 0
             and line.blanks >= 2
+            and line.kind != "table"
             and _is_title_like(line.text)
             and len(line.text) <= 40
             and _marker(line.text) is None
@@ -216,7 +217,7 @@ def _gongwen_header(
 def _role_title_starts(lines: list[_Line]) -> list[int]:
     starts = []
     for i, line in enumerate(lines):
-        if line.kind == "heading":
+        if line.kind in ("heading", "table"):
             continue
         _, role, rest = split_role(line.text)
         if role is None:
@@ -378,6 +379,8 @@ def _outline(
     candidates: set[int] = set()
     for i, text in enumerate(paragraphs):
         kind, level = kinds[i]
+        if kind == "table":
+            continue  # a table's cells are never outline entries (issue 16)
         marker = _marker(text)
         whole = (
             len(text) <= _HEADING_MAX
@@ -509,7 +512,8 @@ def _article(
         kinds.append((line.kind, line.level))
     entries, headings, sections = _outline(texts, kinds) if texts else ([], [], [])
     paragraphs = tuple(
-        Paragraph(i, t, paid[i], headings[i], sections[i]) for i, t in enumerate(texts)
+        Paragraph(i, t, paid[i], headings[i], sections[i], "table" if k == "table" else "text")
+        for i, (t, (k, _)) in enumerate(zip(texts, kinds, strict=True))
     )
     issued_on, year = _dates(title, texts)
     if date is not None:

@@ -375,4 +375,17 @@ def m009_audit_code(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m010_paragraph_kind(db: sqlite3.Connection) -> None:
+    """A paragraph's kind (issue 16): ``table`` for a whole table kept as one paragraph (its
+    rows one a line, cells separated by tabs), ``text`` for every other and earlier one."""
+    _run(
+        db,
+        """
+        ALTER TABLE paragraphs ADD COLUMN kind TEXT NOT NULL DEFAULT 'text'
+            CHECK (kind IN ('text', 'table'))
+        """,
+    )
+
+
 SCHEMA_VERSION: Final = len(MIGRATIONS)

@@ -321,6 +321,13 @@ PG_MIGRATIONS: Final[tuple[tuple[str, str], ...]] = (
         CREATE INDEX audit_log_code ON audit_log(code) WHERE code <> '';
         """,
     ),
+    (
+        "m010_paragraph_kind",
+        """
+        ALTER TABLE paragraphs ADD COLUMN kind TEXT COLLATE "C" NOT NULL DEFAULT 'text'
+            CHECK (kind IN ('text', 'table'));
+        """,
+    ),
 )
 
 

@@ -531,10 +531,10 @@ class PostgresStore:
     def _insert_text(self, article_id: int, draft: ArticleDraft) -> None:
         """Store an article's paragraphs and outline."""
         self._executemany(
-            "INSERT INTO paragraphs (article_id, idx, text, paid, heading, section) "
-            "VALUES (%s, %s, %s, %s, %s, %s)",
+            "INSERT INTO paragraphs (article_id, idx, text, paid, heading, section, kind) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
             [
-                (article_id, p.index, p.text, int(p.paid), p.heading, p.section)
+                (article_id, p.index, p.text, int(p.paid), p.heading, p.section, p.kind)
                 for p in draft.paragraphs
             ],
         )
@@ -650,11 +650,13 @@ class PostgresStore:
         ids = [r[0] for r in rows]
         paragraphs: dict[int, list[Paragraph]] = {i: [] for i in ids}
         for aid, *rest in self._fetch(
-            "SELECT article_id, idx, text, paid, heading, section FROM paragraphs "
+            "SELECT article_id, idx, text, paid, heading, section, kind FROM paragraphs "
             "WHERE article_id = ANY(%s::bigint[]) ORDER BY article_id, idx",
             (ids,),
         ):
-            paragraphs[aid].append(Paragraph(rest[0], rest[1], bool(rest[2]), rest[3], rest[4]))
+            paragraphs[aid].append(
+                Paragraph(rest[0], rest[1], bool(rest[2]), rest[3], rest[4], rest[5])
+            )
         outline: dict[int, list[OutlineEntry]] = {i: [] for i in ids}
         for aid, *rest in self._fetch(
             "SELECT article_id, idx, level, text, paragraph, parent, kind FROM outline "

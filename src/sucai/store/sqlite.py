@@ -84,7 +84,9 @@ def _pack(draft: ArticleDraft, corrections: Iterable[Correction]) -> bytes:
         "doc_number": draft.doc_number,
         "issuer": draft.issuer,
         "position": draft.position,
-        "paragraphs": [[p.index, p.text, p.paid, p.heading, p.section] for p in draft.paragraphs],
+        "paragraphs": [
+            [p.index, p.text, p.paid, p.heading, p.section, p.kind] for p in draft.paragraphs
+        ],
         "outline": [
             [e.index, e.level, e.text, e.paragraph, e.parent, e.kind] for e in draft.outline
         ],
@@ -418,10 +420,10 @@ class SqliteStore:
     def _insert_text(self, article_id: int, draft: ArticleDraft) -> None:
         """Store an article's paragraphs and outline."""
         self.db.executemany(
-            "INSERT INTO paragraphs (article_id, idx, text, paid, heading, section) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO paragraphs (article_id, idx, text, paid, heading, section, kind) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
-                (article_id, p.index, p.text, int(p.paid), p.heading, p.section)
+                (article_id, p.index, p.text, int(p.paid), p.heading, p.section, p.kind)
                 for p in draft.paragraphs
             ],
         )
@@ -532,9 +534,10 @@ class SqliteStore:
     def _article(self, row: tuple[Any, ...]) -> Article:
         article_id = row[0]
         paragraphs = tuple(
-            Paragraph(r[0], r[1], bool(r[2]), r[3], r[4])
+            Paragraph(r[0], r[1], bool(r[2]), r[3], r[4], r[5])
             for r in self.db.execute(
-                "SELECT idx, text, paid, heading, section FROM paragraphs WHERE article_id = ? "
+                "SELECT idx, text, paid, heading, section, kind FROM paragraphs "
+                "WHERE article_id = ? "
                 "ORDER BY idx",
                 (article_id,),
             )

@@ -13,6 +13,7 @@ from sucai.errors import UnsupportedFormatError
 from sucai.ingest.limits import check_blocks
 from sucai.ingest.parsers.docx import DocxParser
 from sucai.ingest.parsers.html import HtmlParser
+from sucai.ingest.parsers.office import LegacyWordParser
 from sucai.ingest.parsers.pdf import PdfParser
 from sucai.ingest.parsers.text import MarkdownParser, TextParser
 
@@ -51,6 +52,7 @@ PARSERS: Final[tuple[Parser, ...]] = (
     TextParser(),
     MarkdownParser(),
     DocxParser(),
+    LegacyWordParser(),
     HtmlParser(),
     PdfParser(),
 )

@@ -1,8 +1,10 @@
-"""Word .docx parser: paragraphs and table cells in body order, with title and headings."""
+"""Word .docx parser: paragraphs, text boxes and tables in reading order, with title and
+headings."""
 
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import zipfile
 from dataclasses import dataclass
@@ -11,7 +13,8 @@ from typing import TYPE_CHECKING, Final, TypeAlias, TypeVar
 import docx
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsmap, qn
+from docx.oxml.text.run import CT_R
 from docx.styles.style import CharacterStyle, ParagraphStyle
 from docx.text.paragraph import Paragraph
 from lxml import etree
@@ -19,15 +22,14 @@ from lxml import etree
 from sucai.errors import IngestError, LimitExceededError, UnsupportedFormatError
 from sucai.ingest.archive import open_archive, read_member
 from sucai.ingest.limits import MAX_LINES, MAX_PACKAGE_BYTES, MAX_PART_BYTES
-from sucai.ingest.normalize import Wrapped
+from sucai.ingest.normalize import Wrapped, join_wrapped
 from sucai.ingest.sources import display_name
-from sucai.models import Block, ParsedText
+from sucai.models import Block, ParsedText, table_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from docx.document import Document
-    from docx.oxml.text.run import CT_R
     from docx.text.run import Run
     from lxml.etree import _Element
 
@@ -41,15 +43,26 @@ _P: Final = qn("w:p")
 _TBL: Final = qn("w:tbl")
 _TR: Final = qn("w:tr")
 _TC: Final = qn("w:tc")
+_TR_PR: Final = qn("w:trPr")
+_TC_PR: Final = qn("w:tcPr")
+_GRID_SPAN: Final = qn("w:gridSpan")
+_GRID_BEFORE: Final = qn("w:gridBefore")
+_TXBX: Final = qn("w:txbxContent")
+_TXBX_ANYWHERE: Final = f".//{_TXBX}"
+_MC: Final = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+# The VML copy of a text box that Word writes beside the DrawingML one, and moved-away text.
+_SKIPPED: Final = frozenset({f"{_MC}Fallback", qn("w:moveFrom")})
+#: Columns of one table row (Word's own maximum is 63).
+_MAX_COLUMNS: Final = 64
 _SDT: Final = qn("w:sdt")
 _SDT_CONTENT: Final = qn("w:sdtContent")
 _VAL: Final = qn("w:val")
 _OUTLINE_LEVEL: Final = qn("w:outlineLvl")
 _NUM_ID: Final = f"{qn('w:numPr')}/{qn('w:numId')}"
 
-# Runs of the paragraph itself, also inside hyperlinks, fields, insertions and content
-# controls; not the runs of text boxes anchored in it, which are separate stories.
-_RUN_XPATH: Final = ".//w:r[not(ancestor::w:txbxContent) and not(ancestor::w:moveFrom)]"
+# Runs of a paragraph that anchors no text box, also inside hyperlinks, fields, insertions
+# and content controls (the paragraph may itself be inside a text box).
+_RUNS: Final = etree.XPath(".//w:r[not(ancestor::w:moveFrom)]", namespaces={"w": nsmap["w"]})
 
 _TITLE_STYLE: Final = re.compile(r"^(?:title|标题)$", re.IGNORECASE)
 _HEADING_STYLE: Final = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.IGNORECASE)
@@ -66,15 +79,18 @@ _OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _OUTLINE_LEVELS: Final = frozenset("012345678")
 # Parts python-docx parses as XML (the others are pictures, fonts, embedded files).
 _XML_PART: Final = re.compile(r"\.(?:xml|rels)$", re.IGNORECASE)
+# Relationship parts are read without DTDs, entities or the network (hostile files, issue 22).
+_SAFE_XML: Final = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 _Kind: TypeAlias = tuple["BlockKind", int]
 
 
 @dataclass(frozen=True, slots=True)
 class _Para:
-    """One paragraph as read from the body, before kinds are decided."""
+    """One paragraph as read from the body, before kinds are decided; a whole table when
+    ``paragraph`` is ``None`` (``text`` is then its :func:`~sucai.models.table_text`)."""
 
-    paragraph: Paragraph
+    paragraph: Paragraph | None
     number: int
     text: str
     in_table: bool
@@ -199,36 +215,145 @@ def _points(style: CharacterStyle) -> float | None:
     return None if style.font.size is None else style.font.size.pt
 
 
-def _iter_paragraphs(
-    container: _Element, in_table: bool = False
-) -> Iterator[tuple[_Element, bool]]:
-    """Yield ``(w:p, in_table)`` in reading order, descending into tables and content controls."""
+def _run_texts(p: _Element) -> Iterator[str | _Element]:
+    """The paragraph's own text and, where a text box is anchored, the box (``w:txbxContent``).
+
+    Text in a text box is a story of its own, anchored in a run of the paragraph; where an
+    ``mc:AlternateContent`` holds the box twice (DrawingML, and VML for old Word), the VML
+    ``mc:Fallback`` copy is skipped, so the box is read once. Moved-away text
+    (``w:moveFrom``) is not read.
+    """
+    if p.find(_TXBX_ANYWHERE) is None:
+        found = _RUNS(p)
+        runs = found if isinstance(found, list) else []
+        yield "".join(r.text for r in runs if isinstance(r, CT_R))
+        return
+    for child in p.iterchildren():
+        tag = child.tag
+        if tag == _TXBX:
+            yield child
+        elif tag in _SKIPPED:
+            continue
+        elif isinstance(child, CT_R):
+            yield child.text
+            yield from _run_texts(child)
+        elif isinstance(tag, str):
+            yield from _run_texts(child)
+
+
+def _segments(p: _Element) -> list[str | _Element]:
+    """:func:`_run_texts` with consecutive texts joined: text, box, text, …"""
+    out: list[str | _Element] = [""]
+    for piece in _run_texts(p):
+        if isinstance(piece, str) and isinstance(out[-1], str):
+            out[-1] += piece
+        else:
+            out.append(piece)
+    return out
+
+
+def _cell_lines(container: _Element) -> Iterator[str]:
+    """The text of a table cell (or text box, or nested table) one paragraph a line."""
     for child in container.iterchildren():
         if child.tag == _P:
-            yield child, in_table
+            for segment in _segments(child):
+                if isinstance(segment, str):
+                    yield segment
+                else:
+                    yield from _cell_lines(segment)
         elif child.tag == _TBL:
             for row in child.iterchildren(_TR):
-                # Iterating w:tc (not python-docx's row.cells) reads a merged cell only once.
                 for cell in row.iterchildren(_TC):
-                    yield from _iter_paragraphs(cell, True)
+                    yield from _cell_lines(cell)
         elif child.tag == _SDT:
             for content in child.iterchildren(_SDT_CONTENT):
-                yield from _iter_paragraphs(content, in_table)
+                yield from _cell_lines(content)
+
+
+def _cell_text(cell: _Element) -> str:
+    """A cell's lines (paragraphs, line breaks) joined as wrapped lines: a header cell
+    ``本年新`` / ``制作数量`` reads 本年新制作数量, Latin words keep a space between them."""
+    text = ""
+    for line in _cell_lines(cell):
+        for part in line.split("\n"):
+            text = join_wrapped(text, part.strip())
+    return text
+
+
+def _count(element: _Element | None, path: str) -> int:
+    """A small count Word stores (``w:gridSpan``, ``w:gridBefore``): 0 when absent or wrong."""
+    found = None if element is None else element.find(path)
+    value = "" if found is None else found.get(_VAL, "")
+    return min(int(value), _MAX_COLUMNS) if value.isdigit() else 0
+
+
+def _table_rows(table: _Element) -> list[list[str]]:
+    """The rows of a table as cell texts; a merged cell (``w:gridSpan``) is followed by empty
+    cells for the columns it spans, so that the columns stay aligned."""
+    rows = []
+    for row in table.iterchildren(_TR):
+        cells = [""] * _count(row.find(_TR_PR), _GRID_BEFORE)
+        for cell in row.iterchildren(_TC):
+            cells.append(_cell_text(cell))
+            cells += [""] * max(0, _count(cell.find(_TC_PR), _GRID_SPAN) - 1)
+        rows.append(cells[:_MAX_COLUMNS])
+    return rows
+
+
+def _is_frame(table: _Element) -> bool:
+    """A table of one column is a frame for text (a layout device), not a table of data."""
+    rows = list(table.iterchildren(_TR))
+    return bool(rows) and all(len(list(row.iterchildren(_TC))) == 1 for row in rows)
+
+
+class _Reader:
+    """Reads a body (or text box, or frame) into :class:`_Para` in reading order."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.paras: list[_Para] = []
+        self.number = 0
+
+    def container(self, element: _Element, in_table: bool) -> None:
+        for child in element.iterchildren():
+            if child.tag == _P:
+                self.paragraph(child, in_table)
+            elif child.tag == _TBL and _is_frame(child):
+                for row in child.iterchildren(_TR):
+                    for cell in row.iterchildren(_TC):
+                        self.container(cell, True)
+            elif child.tag == _TBL:
+                # Numbered as its first paragraph; its paragraphs are counted as before.
+                text = table_text(_table_rows(child))
+                self.paras.append(_Para(None, self.number + 1, text, True))
+                self.number += max(1, sum(1 for _ in child.iter(_P)))
+            elif child.tag == _SDT:
+                for content in child.iterchildren(_SDT_CONTENT):
+                    self.container(content, in_table)
+
+    def paragraph(self, p: _Element, in_table: bool) -> None:
+        self.number += 1
+        number = self.number
+        paragraph = Paragraph(p, self.document)  # type: ignore[arg-type]
+        segments = _segments(p)
+        for segment in segments:
+            if not isinstance(segment, str):
+                self.container(segment, in_table)
+            elif segment or len(segments) == 1:
+                self.paras.append(_Para(paragraph, number, segment, in_table))
 
 
 def _read_body(document: Document) -> list[_Para]:
-    paras = []
-    for number, (element, in_table) in enumerate(_iter_paragraphs(document.element.body), 1):
-        paragraph = Paragraph(element, document)  # type: ignore[arg-type]
-        runs: list[CT_R] = paragraph._p.xpath(_RUN_XPATH)
-        paras.append(_Para(paragraph, number, "".join(r.text for r in runs), in_table))
-    return paras
+    reader = _Reader(document)
+    reader.container(document.element.body, False)
+    return reader.paras
 
 
 def _looks_like_title(para: _Para, book: _StyleBook) -> bool:
     text = para.text.strip()
     if para.in_table or not text or len(text) > _TITLE_MAX_CHARS or "\n" in text:
         return False
+    assert para.paragraph is not None  # a table is in_table
     runs = [run for run in para.paragraph.runs if run.text.strip()]
     return (
         bool(runs)
@@ -259,7 +384,7 @@ def _kinds(paras: list[_Para], book: _StyleBook) -> dict[int, _Kind]:
     kinds: dict[int, _Kind] = {}
     have_title = False
     for para in paras:
-        if not para.text.strip():
+        if not para.text.strip() or para.paragraph is None:
             continue
         outline = _outline_level(para.paragraph._p.pPr)
         found: _Kind | None = (
@@ -282,6 +407,9 @@ def _kinds(paras: list[_Para], book: _StyleBook) -> dict[int, _Kind]:
 def _blocks(paras: list[_Para], kinds: dict[int, _Kind]) -> list[Block]:
     blocks: list[Block] = []
     for para in paras:
+        if para.paragraph is None:
+            blocks.append(Block(para.text, "table", line=para.number))
+            continue
         kind, level = kinds.get(para.number, ("text", 0))
         lines = para.text.split("\n")
         if kind != "text":
@@ -311,6 +439,7 @@ def _unpack(source: SourceFile) -> bytes:
     copy = io.BytesIO()
     with package, zipfile.ZipFile(copy, "w", zipfile.ZIP_STORED) as rebuilt:
         left = MAX_PACKAGE_BYTES
+        names = {info.filename for info in package.infolist() if not info.is_dir()}
         for info in package.infolist():
             if info.is_dir():
                 continue
@@ -330,8 +459,34 @@ def _unpack(source: SourceFile) -> bytes:
                 whole = cap == left
                 raise _unpacked(source, None if whole else display_name(info.filename))
             left -= len(part)
+            if info.filename.endswith(".rels"):
+                part = _drop_dangling(info.filename, part, names)
             rebuilt.writestr(info, part)
     return copy.getvalue()
+
+
+def _drop_dangling(name: str, rels: bytes, names: set[str]) -> bytes:
+    """A relationships part without its links to parts the package lacks.
+
+    WPS writes links to pictures it never stored (``Target="../NULL"``); python-docx would
+    refuse the whole document for one such link, Word shows the text without the picture.
+    """
+    try:
+        root = etree.fromstring(rels, _SAFE_XML)
+    except etree.XMLSyntaxError:
+        return rels  # python-docx says that the package is damaged
+    # word/_rels/document.xml.rels describes word/document.xml: targets are relative to word/.
+    base = posixpath.dirname(posixpath.dirname(name))
+    dropped = False
+    for rel in list(root):
+        target = rel.get("Target", "")
+        if rel.get("TargetMode") == "External" or not target:
+            continue
+        path = target[1:] if target.startswith("/") else posixpath.join(base, target)
+        if posixpath.normpath(path) not in names:
+            root.remove(rel)
+            dropped = True
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8") if dropped else rels
 
 
 def _unpacked(source: SourceFile, part: str | None) -> LimitExceededError:
@@ -369,9 +524,12 @@ def _damaged(source: SourceFile, reason: str) -> IngestError:
 class DocxParser:
     """Word 2007+ documents (.docx) through python-docx.
 
-    Paragraphs come in body order, table cells row by row. Kinds come from paragraph styles
-    (``Title``/``标题`` → title, ``Heading N``/``标题 N`` or an outline level → heading); without a
-    title style, a short centred bold (or ≥ 18 pt) paragraph near the top is the title.
+    Paragraphs come in body order; a table is one ``"table"`` block (its rows one a line, its
+    cells separated by tabs; a table of one column frames text and is read as paragraphs);
+    the text of a text box comes once, where the box is anchored. Kinds come from paragraph
+    styles (``Title``/``标题`` → title, ``Heading N``/``标题 N`` or an outline level →
+    heading); without a title style, a short centred bold (or ≥ 18 pt) paragraph near the top
+    is the title.
     Soft line breaks split a paragraph into several blocks with the same ``line`` number
     (paragraph number, counted over the whole body including table cells).
     """
@@ -407,7 +565,11 @@ class DocxParser:
             book = _StyleBook(document)
             paras = _read_body(document)
             kinds = _kinds(paras, book)
-            numbered = sum(1 for p in paras if p.text.strip() and book.is_numbered(p.paragraph))
+            numbered = sum(
+                1
+                for p in paras
+                if p.text.strip() and p.paragraph is not None and book.is_numbered(p.paragraph)
+            )
             title_hint = (document.core_properties.title or "").strip() or None
         except IngestError:
             raise

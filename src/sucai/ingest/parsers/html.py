@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Final
 from lxml import etree
 
 from sucai.errors import IngestError
-from sucai.ingest.normalize import drop_controls
+from sucai.ingest.normalize import drop_controls, join_wrapped
 from sucai.ingest.sources import check_binary, decode_text, display_name, text_codec
-from sucai.models import Block, ParsedText
+from sucai.models import Block, ParsedText, table_text
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
@@ -91,6 +91,10 @@ _MIN_HEADLINE: Final = 8
 _MIN_TITLE: Final = 5
 #: A page without article text and with this many headlines is an index page.
 _MIN_HEADLINES: Final = 3
+#: A table cell with more characters than this holds prose: the table lays out a page.
+_MAX_CELL: Final = 500
+#: Columns or rows one cell may span (``colspan``/``rowspan``); Word's maximum is 63 columns.
+_MAX_SPAN: Final = 64
 
 _ASCII_SPACE: Final = re.compile(r"[ \t\n\r\f]+")
 _CJK: Final = re.compile(
@@ -373,6 +377,10 @@ class _BlockWriter:
         if tag == "br":
             self._flush(self._kind, self._level)
             return
+        if tag == "table" and element is not self.title and _is_data_table(element):
+            self._flush()
+            self._table(element)
+            return
         is_title = element is self.title
         is_block = is_title or tag in _BLOCK_TAGS
         if is_title:
@@ -389,6 +397,73 @@ class _BlockWriter:
             self._add(child.tail, _line(child))
         if is_block:
             self._flush()
+
+    def _table(self, table: _Element) -> None:
+        """A table of data as one block (issue 16), after its caption."""
+        for caption in table.iterchildren("caption"):
+            self.write(caption)
+        text = table_text(_grid(table))
+        if text:
+            self.blocks.append(Block(text, "table", line=_line(table)))
+
+
+def _rows(table: _Element) -> list[_Element]:
+    """The table's own rows (also in ``<thead>``, ``<tbody>``, ``<tfoot>``), in order."""
+    return [
+        row
+        for child in table.iterchildren("tr", "thead", "tbody", "tfoot")
+        for row in ([child] if child.tag == "tr" else child.iterchildren("tr"))
+    ]
+
+
+def _is_data_table(table: _Element) -> bool:
+    """A table of data, not one laying out the page: two rows or more, two columns or more,
+    no table inside and no cell holding prose."""
+    rows = _rows(table)
+    if len(rows) < 2 or next(table.iterdescendants("table"), None) is not None:
+        return False
+    cells = [cell for row in rows for cell in row.iterchildren("td", "th")]
+    widest = max(sum(1 for _ in row.iterchildren("td", "th")) for row in rows)
+    return widest >= 2 and all(_chars(_text(cell)) <= _MAX_CELL for cell in cells)
+
+
+def _span(cell: _Element, name: str) -> int:
+    value = cell.get(name, "1").strip()
+    return min(max(int(value), 1), _MAX_SPAN) if value.isdigit() else 1
+
+
+def _cell_text(cell: _Element) -> str:
+    """A cell's text: its lines (``<br>``, paragraphs) joined as wrapped lines, so that
+    ``本年新<br>制作数量`` reads 本年新制作数量."""
+    writer = _BlockWriter(None)
+    writer.write(cell)
+    text = ""
+    for block in writer.blocks:
+        text = join_wrapped(text, block.text)
+    return text
+
+
+def _grid(table: _Element) -> list[list[str]]:
+    """The rows of cell texts; a cell spanning columns or rows is followed (or, in the rows
+    below, stood for) by empty cells, so that the columns stay aligned."""
+    grid: list[list[str]] = []
+    pending: dict[int, int] = {}  # column → rows still covered by a rowspan from above
+    for row in _rows(table):
+        cells: list[str] = []
+        for cell in row.iterchildren("td", "th"):
+            while pending.get(len(cells), 0):
+                pending[len(cells)] -= 1
+                cells.append("")
+            rowspan, colspan = _span(cell, "rowspan"), _span(cell, "colspan")
+            for k in range(colspan):
+                if rowspan > 1:
+                    pending[len(cells)] = rowspan - 1
+                cells.append(_cell_text(cell) if k == 0 else "")
+        for column in sorted(c for c, left in pending.items() if left and c >= len(cells)):
+            cells += [""] * (column + 1 - len(cells))
+            pending[column] -= 1
+        grid.append(cells)
+    return grid
 
 
 def _link_blocks(body: _Element) -> list[Block]:

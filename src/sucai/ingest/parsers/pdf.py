@@ -1,23 +1,51 @@
-"""PDF parser: the text layer page by page, running headers removed, paragraphs rebuilt."""
+"""PDF parser: the text layer laid out page by page, running headers removed, paragraphs
+and tables rebuilt (issue 16).
+
+pypdfium2 (PDFium, the PDF engine of Chromium) gives each character with its box; the page
+is laid out from those boxes (:mod:`sucai.ingest.parsers.pdf_layout`): lines, columns read
+one after the other, tables row by row. Paragraphs are rebuilt from the lines' geometry: a
+first-line indent, a line ending short of the column's right edge, a change of size or a
+wide vertical gap starts a paragraph; a full line runs on, even when it ends in "。".
+
+pypdf reads the file's structure first: it refuses encrypted and damaged files in our words,
+counts the repairs a damaged file needs, and decodes every page's content streams under its
+limit on unpacked sizes, so that a "zip bomb" is refused before PDFium unpacks it.
+"""
 
 from __future__ import annotations
 
+import ctypes
 import io
 import logging
 import math
 import re
+import statistics
 import threading
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING, Final
 
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError, LimitReachedError
+from pypdf.generic import ArrayObject, DictionaryObject, StreamObject
 
 from sucai.errors import IngestError, LimitExceededError
 from sucai.ingest.limits import MAX_LINES, MAX_TEXT_CHARS
 from sucai.ingest.normalize import Wrapped
+from sucai.ingest.parsers.pdf_layout import (
+    MAX_SHAPES,
+    RULE_WIDTH,
+    Char,
+    Line,
+    Rule,
+    Table,
+    layout_page,
+    ordinary,
+    rules_of_box,
+)
 from sucai.models import Block, ParsedText, RemovedLine
 
 if TYPE_CHECKING:
@@ -35,11 +63,20 @@ _PAGE_NUMBER: Final = (
 _EDGE_LINES: Final = 2
 #: A line is a running header/footer when it repeats at the page edge on this share of pages.
 _REPEAT_SHARE: Final = 0.5
-#: A line this share of the typical full line width (or wider) was wrapped by the layout.
-_FULL_SHARE: Final = 0.85
-#: The typical full line width is this percentile of the document's line widths.
-_FULL_PERCENTILE: Final = 0.8
-
+#: A line indented by this many character heights (or more) starts a paragraph.
+_INDENT: Final = 0.8
+#: A line ending this many character heights (or more) short of the right edge ends one.
+_SHORT: Final = 1.5
+#: Lines differing in height by more than this share are a heading and its text.
+_SIZE_CHANGE: Final = 0.15
+#: Lines this share taller than the body text are a title or heading (joined when wrapped).
+_LARGE: Final = 1.15
+#: A vertical gap this many heights wider than the usual one between lines ends a paragraph.
+_GAP: Final = 0.8
+#: Margins are measured on this many lines of body text at least.
+_MIN_BODY: Final = 5
+#: A document indents its paragraphs when this share of its lines (and two) are indented.
+_INDENTED_SHARE: Final = 0.05
 _SENTENCE_END: Final = frozenset("。！？；：…!?")
 # A closing quote or bracket after 。 still ends the sentence; after other text it does not
 # (a wrapped line may end in the middle of 坚持“两个确立” and go on).
@@ -86,11 +123,6 @@ _REPAIRS: Final = _Repairs()
 logging.getLogger("pypdf").addHandler(_REPAIRS)
 
 
-def _width(line: str) -> float:
-    """Visual width in ems: CJK (and ambiguous-width, e.g. “”) characters 1, others ½."""
-    return sum(1.0 if unicodedata.east_asian_width(c) in "WFA" else 0.5 for c in line)
-
-
 def _ends_sentence(line: str) -> bool:
     stripped = line.rstrip(_CLOSERS)
     return bool(stripped) and stripped[-1] in _SENTENCE_END
@@ -107,24 +139,54 @@ def _chrome_key(line: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Line:
+    """A line (or a table) of a page, in reading order, with its place on the page."""
+
     text: str
-    number: int  # 1-based, over the extracted text of all pages
+    number: int  # 1-based, over the lines of all pages
+    page: int
+    column: int
+    x0: float
+    x1: float
+    y0: float
+    y1: float
+    height: float
+    table: bool = False
 
 
-def _page_lines(pages: list[str]) -> list[list[_Line]]:
+def _number(pages: list[list[Line | Table]]) -> list[list[_Line]]:
+    """The laid-out pages as numbered lines."""
     numbered: list[list[_Line]] = []
     number = 0
-    for text in pages:
+    for page, items in enumerate(pages):
         lines = []
-        for raw in text.splitlines():
+        for item in items:
             number += 1
-            lines.append(_Line(raw.strip(), number))
+            if isinstance(item, Table):
+                lines.append(
+                    _Line(
+                        item.text, number, page, item.column, item.x0, item.x1, 0, item.y1, 0, True
+                    )
+                )
+            else:
+                lines.append(
+                    _Line(
+                        item.text,
+                        number,
+                        page,
+                        item.column,
+                        item.x0,
+                        item.x1,
+                        item.y0,
+                        item.y1,
+                        item.height,
+                    )
+                )
         numbered.append(lines)
     return numbered
 
 
 def _edges(lines: list[_Line]) -> list[_Line]:
-    filled = [line for line in lines if line.text]
+    filled = [line for line in lines if line.text and not line.table]
     if len(filled) <= 2 * _EDGE_LINES:
         return filled
     return filled[:_EDGE_LINES] + filled[-_EDGE_LINES:]
@@ -158,55 +220,239 @@ def _remove_chrome(pages: list[list[_Line]]) -> tuple[list[_Line], list[RemovedL
     return kept, removed
 
 
-def _paragraphs(lines: list[_Line]) -> list[Block]:
-    """Rebuild paragraphs from hard-wrapped lines (across page breaks too).
+@dataclass(frozen=True, slots=True)
+class _Margins:
+    """Where the body text of each column starts and ends, and how tall it is."""
 
-    A line continues into the next one when it is full (close to the typical full line width)
-    and does not end a sentence; an outline marker (一、 （一） 1. 第X条 …) always starts a new
-    paragraph, and so does a blank line.
-    """
-    widths = sorted(_width(line.text) for line in lines if line.text)
-    if not widths:
-        return []
-    full = widths[max(0, math.ceil(len(widths) * _FULL_PERCENTILE) - 1)]
+    left: dict[int, float]
+    right: dict[int, float]
+    height: float
+    gap: float
+    indents: bool
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(len(ordered) * share) - 1)]
+
+
+def _margins(lines: list[_Line], height: float) -> _Margins:
+    """The margins of the body text, which is the size most characters have (``height``)."""
+    text = [line for line in lines if not line.table and line.text]
+    body = [line for line in text if abs(line.height - height) <= _SIZE_CHANGE * height]
+    left: dict[int, float] = {}
+    right: dict[int, float] = {}
+    for column in {line.column for line in lines}:
+        mine = [line for line in body if line.column == column]
+        if len(mine) < _MIN_BODY:
+            # Too few lines of body text (a page of tables): the edges of all there is.
+            everything = [line for line in lines if line.column == column]
+            left[column] = min(line.x0 for line in everything)
+            right[column] = max(line.x1 for line in everything)
+            continue
+        starts = Counter(round(line.x0) for line in mine)
+        repeated = [x for x, n in starts.items() if n >= 2]
+        left[column] = float(min(repeated)) if repeated else min(line.x0 for line in mine)
+        right[column] = _percentile([line.x1 for line in mine], 0.8)
+    gaps = [
+        a.y0 - b.y1
+        for a, b in pairwise(body)
+        if a.page == b.page and a.column == b.column and a.y0 > b.y1
+    ]
+    indented = sum(
+        1
+        for line in body
+        if _INDENT * height <= line.x0 - left.get(line.column, line.x0) <= 4 * height
+    )
+    return _Margins(
+        left,
+        right,
+        height,
+        statistics.median(gaps) if gaps else height,
+        indented >= max(2, _INDENTED_SHARE * len(body)),
+    )
+
+
+def _centred(line: _Line, m: _Margins) -> bool:
+    """A line set in the middle of its column, short of both edges (a title's line)."""
+    left, right = m.left.get(line.column, line.x0), m.right.get(line.column, line.x1)
+    before, after = line.x0 - left, right - line.x1
+    return abs(before - after) <= line.height and min(before, after) >= _INDENT * line.height
+
+
+def _continues(a: _Line, b: _Line, m: _Margins) -> bool:
+    """Whether line ``b`` goes on with the paragraph that line ``a`` is in."""
+    if a.table or b.table or _OUTLINE.match(b.text):
+        return False
+    large = m.height * _LARGE
+    if abs(a.height - b.height) > _SIZE_CHANGE * max(a.height, b.height):
+        return False
+    if a.page == b.page and (
+        (a.height > large and b.height > large) or (_centred(a, m) and _centred(b, m))
+    ):
+        return a.y0 - b.y1 <= m.gap + _GAP * m.height  # a title over two lines
+    if a.page == b.page and a.column == b.column and a.y0 - b.y1 > m.gap + _GAP * m.height:
+        return False
+    left = m.left.get(b.column, b.x0)
+    if b.x0 - left >= _INDENT * b.height:
+        return False
+    if a.x1 < m.right.get(a.column, a.x1) - _SHORT * a.height:
+        return False
+    # Without first-line indents, a full line that ends a sentence may end its paragraph.
+    return m.indents or not _ends_sentence(a.text)
+
+
+def _paragraphs(lines: list[_Line], height: float) -> list[Block]:
+    """Rebuild paragraphs (and tables) from laid-out lines, across page breaks too."""
+    text = [line for line in lines if line.text]
+    if not any(not line.table for line in text):
+        return [Block(line.text, "table", line=line.number) for line in text]
+    margins = _margins(text, height)
     blocks: list[Block] = []
     para: Wrapped | None = None
-    first, continues = 0, False
-    for line in lines:
-        if not line.text:
-            continues = False
-            continue
+    first = 0
+    previous: _Line | None = None
+    for line in text:
         if (
             para is not None
-            and continues
-            and not _OUTLINE.match(line.text)
+            and previous is not None
+            and _continues(previous, line, margins)
             and para.fits(line.text)
         ):
             para.add(line.text)
+            previous = line
+            continue
+        if para is not None:
+            blocks.append(Block(para.text(), line=first))
+            para = None
+        if line.table:
+            blocks.append(Block(line.text, "table", line=line.number))
         else:
-            if para is not None and para.size:
-                blocks.append(Block(para.text(), line=first))
             para, first = Wrapped(line.text), line.number
-        continues = _width(line.text) >= full * _FULL_SHARE and not _ends_sentence(line.text)
+        previous = line
     if para is not None:
         blocks.append(Block(para.text(), line=first))
     return blocks
 
 
-def _page_texts(reader: PdfReader, source: SourceFile) -> list[str]:
-    """The text of each page, refused once past the limits on characters and lines."""
-    texts: list[str] = []
+_LOCK: Final = threading.Lock()
+"""PDFium is not thread-safe: one document is read at a time in a process."""
+_PATH_OBJECT: Final = pdfium_c.FPDF_PAGEOBJ_PATH
+_WHITESPACE: Final = frozenset({0, 0x09, 0x0A, 0x0D, 0x20, 0xA0, 0x3000, 0xFEFF, 0xFFFE})
+
+
+def _page_chars(textpage: pdfium.PdfTextPage) -> list[Char]:
+    """The characters of a page with their loose boxes; spaces and line breaks are left out
+    (the layout decides where words part), Kangxi radicals and compatibility ideographs
+    become the ordinary characters."""
+    raw = textpage.raw
+    box = pdfium_c.FS_RECTF()
+    chars: list[Char] = []
+    get_unicode = pdfium_c.FPDFText_GetUnicode
+    get_box = pdfium_c.FPDFText_GetLooseCharBox
+    space = False
+    for index in range(pdfium_c.FPDFText_CountChars(raw)):
+        code = get_unicode(raw, index)
+        if code in _WHITESPACE:
+            space = True
+            continue
+        if code < 0x20 or 0xD800 <= code <= 0xDFFF:
+            continue
+        if not get_box(raw, index, box) or box.top <= box.bottom:
+            continue
+        char = chr(code) if code <= 0x10FFFF else "\ufffd"
+        chars.append(Char(ordinary(char), box.left, box.bottom, box.right, box.top, space))
+        space = False
+    return chars
+
+
+def _page_rules(page: pdfium.PdfPage) -> list[Rule]:
+    """The ruling lines and outlined boxes a page draws (at most :data:`MAX_SHAPES` shapes).
+
+    A filled box that is not outlined is shading (behind a cell, or behind every line of a
+    paragraph, as WPS draws it), not a border; a box around the whole page is a frame.
+    """
+    width, height = page.get_size()
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    rules: list[Rule] = []
+    for count, obj in enumerate(page.get_objects(filter=(_PATH_OBJECT,), max_depth=4)):
+        if count >= MAX_SHAPES:
+            break
+        x0, y0, x1, y1 = obj.get_bounds()
+        if x1 - x0 > 0.9 * width and y1 - y0 > 0.5 * height:
+            continue
+        thin = min(x1 - x0, y1 - y0) <= RULE_WIDTH
+        if not thin and not (pdfium_c.FPDFPath_GetDrawMode(obj.raw, fill, stroke) and stroke.value):
+            continue
+        rules += rules_of_box(x0, y0, x1, y1)
+    return rules
+
+
+def _read_pages(data: bytes, source: SourceFile) -> tuple[list[list[Line | Table]], float]:
+    """Every page laid out, refused once past the limits on characters and lines, and the
+    height most characters have (the body text's)."""
+    pages: list[list[Line | Table]] = []
+    heights: Counter[float] = Counter()
     chars = lines = 0
+    with _LOCK:
+        document = pdfium.PdfDocument(data)
+        try:
+            for index in range(len(document)):
+                page = document[index]
+                textpage = page.get_textpage()
+                try:
+                    found = _page_chars(textpage)
+                    laid = layout_page(
+                        found, _page_rules(page) if found else [], page.get_height()
+                    ).items
+                finally:
+                    textpage.close()
+                    page.close()
+                chars += len(found)
+                heights.update(round(char.height * 2) / 2 for char in found)
+                lines += len(laid)
+                if chars > MAX_TEXT_CHARS:
+                    raise _too_much(source, "text-too-long", MAX_TEXT_CHARS, "characters", index)
+                if lines > MAX_LINES:
+                    raise _too_much(source, "too-many-lines", MAX_LINES, "lines", index)
+                pages.append(laid)
+        finally:
+            document.close()
+    total = sum(heights.values())
+    running = 0
+    for value, count in sorted(heights.items()):
+        running += count
+        if 2 * running >= total:
+            return pages, value
+    return pages, 0.0
+
+
+def _contents(reader: PdfReader) -> None:
+    """Decode every page's content streams and the forms they draw, so that pypdf's limit
+    on unpacked sizes refuses a 'zip bomb' before PDFium unpacks it."""
+    seen: set[int] = set()
     for page in reader.pages:
-        text = page.extract_text() or ""
-        chars += len(text)
-        lines += text.count("\n") + 1
-        if chars > MAX_TEXT_CHARS:
-            raise _too_much(source, "text-too-long", MAX_TEXT_CHARS, "characters", len(texts))
-        if lines > MAX_LINES:
-            raise _too_much(source, "too-many-lines", MAX_LINES, "lines", len(texts))
-        texts.append(text)
-    return texts
+        stack = [page.get("/Contents")]
+        resources = page.get("/Resources")
+        resources = resources.get_object() if resources is not None else None
+        if isinstance(resources, DictionaryObject):
+            forms = resources.get("/XObject")
+            forms = forms.get_object() if forms is not None else None
+            if isinstance(forms, DictionaryObject):
+                stack += list(forms.values())
+        while stack:
+            item = stack.pop()
+            if item is None:
+                continue
+            key = id(item.get_object())
+            if key in seen:
+                continue
+            seen.add(key)
+            found = item.get_object()
+            if isinstance(found, ArrayObject):
+                stack += list(found)
+            elif isinstance(found, StreamObject):
+                found.get_data()
 
 
 def _too_much(source: SourceFile, code: str, limit: int, what: str, pages: int) -> IngestError:
@@ -271,8 +517,9 @@ class PdfParser:
             reader = PdfReader(io.BytesIO(source.data))
             if reader.is_encrypted:
                 _unlock(reader, source)
-            texts = _page_texts(reader, source)
+            _contents(reader)
             title_hint = _title_hint(reader.metadata.title if reader.metadata else None)
+            pages, height = _read_pages(source.data, source)
         except IngestError:
             raise
         except LimitReachedError as exc:
@@ -285,11 +532,12 @@ class PdfParser:
         except RecursionError as exc:
             raise _damaged(source, "its objects are nested too deeply") from exc
         except Exception as exc:
-            # pypdf raises PdfReadError, but damaged files also surface as ValueError,
-            # KeyError, zlib.error, struct.error …: each means the file cannot be read.
+            # pypdf raises PdfReadError, PDFium PdfiumError, but damaged files also surface
+            # as ValueError, KeyError, zlib.error, struct.error …: each means the file
+            # cannot be read.
             raise _damaged(source, "its structure cannot be read") from exc
-        lines, removed = _remove_chrome(_page_lines(texts))
-        blocks = _paragraphs(lines)
+        lines, removed = _remove_chrome(_number(pages))
+        blocks = _paragraphs(lines, height)
         if not blocks:
             raise IngestError(
                 "no-text",
@@ -297,7 +545,7 @@ class PdfParser:
                 "(e.g. ocrmypdf --language chi_sim in.pdf out.pdf) and import the result.",
             )
         notes: list[str] = []
-        blank = [str(page) for page, text in enumerate(texts, 1) if not text.strip()]
+        blank = [str(number) for number, items in enumerate(pages, 1) if not items]
         if blank:
             named = ", ".join(blank[:_MAX_PAGES_NAMED])
             more = (

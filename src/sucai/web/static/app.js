@@ -24,7 +24,11 @@ function setupCopy() {
   document.querySelectorAll("button.copy").forEach(function (button) {
     button.addEventListener("click", function () {
       var para = document.getElementById(button.dataset.copy);
-      var text = para ? para.querySelector("p").textContent : "";
+      var table = para ? para.querySelector("table") : null;
+      // A table is copied one line a row, cells separated by tabs (pastes as a table).
+      var text = table ? Array.prototype.map.call(table.rows, function (row) {
+        return Array.prototype.map.call(row.cells, function (cell) { return cell.textContent; }).join("\t");
+      }).join("\n") : (para ? para.querySelector("p").textContent : "");
       copyText(text).then(function () {
         button.textContent = "已复制";
         button.classList.add("done");
