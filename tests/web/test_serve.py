@@ -40,8 +40,10 @@ def workers(library: Library) -> Iterator[int]:
     port = _free_port()
     db = str(library.store.path)  # type: ignore[attr-defined]
     library.close()
+    # 40 searches in a row: this test is about sharing, not about rate limits
+    command = ["serve", "--db", db, "--port", str(port), "--workers", "2", "--rate-limits", "off"]
     server = subprocess.Popen(
-        [sys.executable, "-m", "sucai", "serve", "--db", db, "--port", str(port), "--workers", "2"],
+        [sys.executable, "-m", "sucai", *command],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
