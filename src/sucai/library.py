@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import builtins
 import logging
+import multiprocessing
+import multiprocessing.synchronize
 import threading
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -136,6 +138,9 @@ class Library:
         self.auto_sync = True
         #: A reader shares its library's index, which the library closes (see reader()).
         self._owns_index = True
+        #: Where the library is (a file path or a ``postgresql://`` URL), when it was opened
+        #: by :func:`open_library`: a large import indexes in a second process that opens it.
+        self.location: str | None = None
 
     def __enter__(self) -> Library:
         return self
@@ -190,16 +195,41 @@ class Library:
             raise UserError(
                 f"the similarity must be above 0 and at most 1 (e.g. 0.8), not {similarity}."
             )
-        report = ingest(
-            self.store,
-            [Path(p) for p in paths],
-            encoding=encoding,
-            on_file=on_file,
-            merge=merge,
-            similarity=similarity,
-        )
+        helper = self._index_alongside(paths)
+        try:
+            report = ingest(
+                self.store,
+                [Path(p) for p in paths],
+                encoding=encoding,
+                on_file=on_file,
+                merge=merge,
+                similarity=similarity,
+            )
+        finally:
+            if helper is not None:
+                helper[1].set()  # the helper finishes the sync under way, then stops
+                helper[0].join()
         self.index.sync(self.store, on_progress=on_index)
         return report
+
+    def _index_alongside(
+        self, paths: list[Path] | list[str]
+    ) -> tuple[multiprocessing.process.BaseProcess, multiprocessing.synchronize.Event] | None:
+        """For a large import, a process that indexes what the import has stored so far, on
+        the machine's other core, while this one goes on reading files (``None``: small
+        import, or a library opened without :func:`open_library`)."""
+        if self.location is None or count_inputs([Path(p) for p in paths]) < INDEX_ALONGSIDE:
+            return None
+        context = multiprocessing.get_context("spawn")  # no inherited database connections
+        stop = context.Event()
+        process = context.Process(
+            target=_index_while_importing,
+            args=(self.location, str(self.index.path), stop),
+            name="sucai-index",
+            daemon=True,
+        )
+        process.start()
+        return process, stop
 
     def _catch_up(self) -> None:
         """Apply the library's latest changes before a search (command line and scripts);
@@ -666,6 +696,23 @@ class IndexFollower:
             self._stop.wait(self._interval)
 
 
+#: From this many input files on, an import indexes in a second process as it goes.
+INDEX_ALONGSIDE = 256
+
+
+def _index_while_importing(
+    location: str, index_dir: str, stop: multiprocessing.synchronize.Event
+) -> None:
+    """The body of :meth:`Library._index_alongside`'s process: sync the index every second
+    until told to stop. Errors are left to the import's own final sync, which follows."""
+    try:
+        with open_library(location, index_dir=index_dir) as library:
+            while not stop.wait(1.0):
+                library.index.sync(library.store)
+    except Exception:
+        log.exception("indexing alongside the import stopped; the import indexes at its end")
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -699,4 +746,6 @@ def open_library(
     # Another process may change stored articles (``sucai duplicates --keep``) and the index:
     # when it reloads, cached article heads and outline paths may be stale.
     index.on_reload(store.forget_cached)
-    return Library(store, index)
+    library = Library(store, index)
+    library.location = str(db)
+    return library

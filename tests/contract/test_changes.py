@@ -234,3 +234,29 @@ def test_a_server_killed_while_indexing_catches_up_when_it_starts_again(
                     ) == json.dumps(
                         plain(reference.search(query, facets=True, paid=paid)), ensure_ascii=False
                     ), q
+
+
+@pytest.mark.slow
+def test_a_large_import_indexes_alongside_and_ends_with_every_article_found(
+    library: Library,
+) -> None:
+    """From ``INDEX_ALONGSIDE`` files on, a second process indexes while the import stores;
+    the import's own last sync then finds the index complete and consistent with the log."""
+    from sucai.library import INDEX_ALONGSIDE
+
+    laws = sorted((CORPUS / "laws").rglob("*.md"), key=lambda p: p.stat().st_size)
+    files = laws[1000 : 1000 + INDEX_ALONGSIDE + 20]  # long enough to index while importing
+    library.ingest(files)
+    state = library.index_state()
+    assert state.ready
+    assert state.seq == library.store.last_change()
+    articles = list(library.articles())
+    assert len(articles) >= len(files) - 5  # a few laws are stored as copies of others
+    # Every article is found by a phrase of its last paragraph, compared with a plain scan.
+    for article in articles[:: max(1, len(articles) // 40)]:
+        text = article.paragraphs[-1].text
+        phrase = text[:8]
+        if len(phrase) < 8 or '"' in phrase:
+            continue
+        expected = {a.id for a in articles if any(phrase in p.text for p in a.paragraphs)}
+        assert set(library.search_article_ids(f'"{phrase}"')) == expected, phrase
