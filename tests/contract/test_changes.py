@@ -260,3 +260,39 @@ def test_a_large_import_indexes_alongside_and_ends_with_every_article_found(
             continue
         expected = {a.id for a in articles if any(phrase in p.text for p in a.paragraphs)}
         assert set(library.search_article_ids(f'"{phrase}"')) == expected, phrase
+
+
+def test_a_library_restored_from_a_backup_is_indexed_again(tmp_path: Path) -> None:
+    """A backup restored over the library, then changed by another server past this
+    server's last applied change: the log numbers other changes the same, so this server's
+    index is built again, not patched."""
+    import sqlite3
+
+    laws = sorted((CORPUS / "laws").rglob("*.md"))[:12]
+    db, backup, index = tmp_path / "lib.db", tmp_path / "backup.db", tmp_path / "index"
+
+    def phrase(library: Library, path: Path) -> str:
+        (report,) = library.ingest([path]).files
+        longest = max(library.get(report.article_ids[0]).paragraphs, key=lambda p: len(p.text))
+        return longest.text[10:24]
+
+    with open_library(db, index_dir=index) as library:
+        kept = phrase(library, laws[0])
+    with sqlite3.connect(db) as source, sqlite3.connect(backup) as copy:
+        source.backup(copy)
+    with open_library(db, index_dir=index) as library:
+        lost = [phrase(library, law) for law in laws[1:3]]
+        indexed_to = library.index.applied() or 0
+    for suffix in ("", "-wal", "-shm"):
+        (tmp_path / f"lib.db{suffix}").unlink(missing_ok=True)
+    backup.rename(db)
+    time.sleep(1.1)  # a change is known by its article, kind and second: a restore is later
+    with open_library(db, index_dir=tmp_path / "other-server") as other:
+        later = [phrase(other, law) for law in laws[3 : 3 + indexed_to]]
+        assert other.store.last_change() >= indexed_to
+    with open_library(db, index_dir=index) as library:
+        assert library.search_article_ids(f'"{kept}"') == [1]
+        for text in lost:
+            assert library.search_article_ids(f'"{text}"') == [], text
+        for text in later:
+            assert library.search_article_ids(f'"{text}"'), text

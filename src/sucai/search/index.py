@@ -25,7 +25,9 @@ or an **outline** entry (kind 2, 提纲检索).
 Folder layout::
 
     CURRENT            the generation in use ("3")
-    g3/meta.json       {"schema", "tokenizer", "library", "seq"}: the last change applied
+    g3/meta.json       {"schema", "tokenizer", "library", "seq", "mark"}: the last change
+                       applied, and what identifies it (a library restored from a backup
+                       numbers other changes the same: the index is then built again)
     g3/full/ g3/free/  the tantivy indexes
     g4.building/       a build under way; ``progress.json`` says how far it is
     lock               one writer (sync or build) at a time, across processes
@@ -341,13 +343,14 @@ class SearchIndex:
             seq = meta.get("seq")
             if number is None or not self._usable(meta, library) or not isinstance(seq, int):
                 return self._build(store, library, on_progress)
-            if seq > head:
+            if seq > head or meta.get("mark", "") != store.change_mark(seq):
+                # The library was replaced by a backup: it numbers other changes the same.
                 return self._build(store, library, on_progress)
             if seq == head:
                 return 0
             changed = store.changed_articles(seq, head)
             done = self._apply(number, store, changed, on_progress)
-            self._write_meta(self.path / f"g{number}", library, head)
+            self._write_meta(self.path / f"g{number}", library, head, store.change_mark(head))
             return done
 
     def rebuild(
@@ -376,6 +379,7 @@ class SearchIndex:
         # The log's head before reading the articles: a change committed while they are read
         # is applied again by the next sync (re-indexing an article is idempotent).
         head = store.last_change()
+        mark = store.change_mark(head)
         total = store.count_articles()
         generation = _Generation(number, folder, self.schema, create=True)
         done = 0
@@ -388,7 +392,7 @@ class SearchIndex:
                     self._write_progress(done, total)
                     if on_progress is not None:
                         on_progress(done, total)
-            self._write_meta(folder, library, head)
+            self._write_meta(folder, library, head, mark)
             del generation
             final = self.path / f"g{number}"
             shutil.rmtree(final, ignore_errors=True)
@@ -466,12 +470,13 @@ class SearchIndex:
             # process opens its own.
             writers.clear()
 
-    def _write_meta(self, folder: Path, library: str, seq: int) -> None:
+    def _write_meta(self, folder: Path, library: str, seq: int, mark: str) -> None:
         meta = {
             "schema": INDEX_SCHEMA_VERSION,
             "tokenizer": TOKENIZER_ID,
             "library": library,
             "seq": seq,
+            "mark": mark,  # Store.change_mark(seq)
         }
         _replace(folder / _META, json.dumps(meta))
 

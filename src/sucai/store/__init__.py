@@ -743,6 +743,12 @@ class Store(Protocol):
         """The number of the latest change in the change log (0 when none)."""
         ...
 
+    def change_mark(self, seq: int) -> str:
+        """What identifies change ``seq`` of the log (``""`` for 0 and for a change the log
+        does not hold): an index that applied up to ``seq`` checks it still matches, since a
+        library restored from a backup may number other changes the same."""
+        ...
+
     def changed_articles(self, after: int, upto: int) -> list[int]:
         """The articles changed by the log's changes ``after < seq <= upto``, each once, in
         id order."""

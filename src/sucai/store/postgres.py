@@ -744,6 +744,15 @@ class PostgresStore:
         """The number of the latest change in the change log (0 when none)."""
         return self._count("SELECT coalesce(max(seq), 0) FROM changes", primary=True)
 
+    def change_mark(self, seq: int) -> str:
+        """What identifies change ``seq`` of the log (``""`` for 0 and for a change the log
+        does not hold): an index that applied up to ``seq`` checks it still matches, since a
+        library restored from a backup may number other changes the same."""
+        rows = self._fetch(
+            "SELECT article_id, op, at FROM changes WHERE seq = %s", (seq,), primary=True
+        )
+        return "" if not rows else f"{rows[0][0]} {rows[0][1]} {rows[0][2]}"
+
     def changed_articles(self, after: int, upto: int) -> list[int]:
         """The articles changed by the log's changes ``after < seq <= upto``, each once, in
         id order."""

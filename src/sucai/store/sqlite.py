@@ -624,6 +624,15 @@ class SqliteStore:
         """The number of the latest change in the change log (0 when none)."""
         return int(self.db.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0])
 
+    def change_mark(self, seq: int) -> str:
+        """What identifies change ``seq`` of the log (``""`` for 0 and for a change the log
+        does not hold): an index that applied up to ``seq`` checks it still matches, since a
+        library restored from a backup may number other changes the same."""
+        row = self.db.execute(
+            "SELECT article_id, op, at FROM changes WHERE seq = ?", (seq,)
+        ).fetchone()
+        return "" if row is None else f"{row[0]} {row[1]} {row[2]}"
+
     def changed_articles(self, after: int, upto: int) -> list[int]:
         """The articles changed by the log's changes ``after < seq <= upto``, each once, in
         id order."""
