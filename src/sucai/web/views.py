@@ -825,7 +825,8 @@ async def check_page(request: Request) -> Response:
     """``GET /check``: the 查重 form (paste text or choose a file); open to every viewer."""
     account = await _who(request)
     context = _check_context(None, "", DEFAULT_MIN_SPAN, draft_chars(account))
-    return page(request, "check.html", context)
+    limits = {k: context[k] for k in ("min_span", "max_chars", "max_mb")}
+    return page(request, "check.html", context, limits)
 
 
 def _too_long(chars: int | None, limit: int) -> UserError:
