@@ -1,0 +1,137 @@
+"""Schemathesis over ``/openapi.json`` against the real app, as visitor, member and admin
+(issue 15): requests generated from the description — valid ones and ones that break it —
+and every answer checked against it.
+
+Assertions, for every request: no server error (no 5xx at all: the documented 503s need a
+database or an index that is down, which these libraries are not), a status the operation
+documents, a content type and a body that match the description (so every error is the JSON
+envelope ``{ok: false, error, errors, status}``).
+
+Each role fuzzes its own copy of the seed library. Members and admins send an API token
+(``Authorization: Bearer``); the visitor sends its browser's CSRF cookie and the form token
+the pages give. Rate limits are off (tests/web/test_limits.py tests them), and the fuzzer
+does not revoke the token it signs in with. The figures of a run are printed (``-s``) and
+written down in docs/security.md.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.python.asgi import ASGIClient
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from starlette.testclient import TestClient
+
+from sucai.web import create_app
+from sucai.web.render import CSRF_COOKIE
+from tests.web.conftest import csrf_of, sign_in
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from sucai import Library
+    from sucai.web import WebSettings
+
+pytestmark = pytest.mark.slow
+
+#: Examples per operation and role (half valid, half not); about 20 s a role on the test machine.
+EXAMPLES = 25
+BASE_URL = "http://testserver"
+CHECKS = [status_code_conformance, content_type_conformance, response_schema_conformance]
+
+
+class Fuzzer:
+    """Sends generated cases as one role and counts what came back."""
+
+    def __init__(self, app: Any, role: str, client: TestClient) -> None:
+        self.session = ASGIClient(app)  # not entered: the TestClient runs the app's lifespan
+        # Every answer in JSON (schemathesis sends a case's own Accept header as */*).
+        self.session.headers["Accept"] = "application/json"
+        self.headers: dict[str, str] = {}
+        self.csrf = ""
+        self.token_id: int | None = None
+        if role == "visitor":
+            self.csrf = csrf_of(client, "/check")
+            self.session.cookies.set(CSRF_COOKIE, client.cookies[CSRF_COOKIE])
+        else:
+            sign_in(client, role)
+            made = client.post(
+                "/account/tokens",
+                data={"label": "fuzz", "csrf": csrf_of(client, "/account")},
+                headers={"accept": "application/json"},
+            ).json()
+            self.headers["authorization"] = f"Bearer {made['token']}"
+            self.token_id = made["tokens"][-1]["id"]
+        self.statuses: Counter[int] = Counter()
+        self.requests = 0
+
+    def send(self, case: Any) -> None:
+        if isinstance(case.body, dict) and self.csrf:
+            case.body["csrf"] = self.csrf
+        if case.path_parameters and case.path_parameters.get("token_id") == self.token_id:
+            case.path_parameters["token_id"] = 0  # not the fuzzer's own credentials
+        case.headers = {**(case.headers or {}), **self.headers}
+        response = case.call_and_validate(base_url=BASE_URL, session=self.session, checks=CHECKS)
+        self.requests += 1
+        self.statuses[response.status_code] += 1
+        assert response.status_code < 500, (case.as_curl_command(), response.text[:500])
+        if response.status_code >= 400:
+            body = response.json()
+            assert body["ok"] is False and body["status"] == response.status_code, body
+            assert body["errors"] and all(isinstance(e, str) and e for e in body["errors"])
+
+
+@pytest.fixture
+def fuzz_client(library: Library, settings: WebSettings) -> Iterator[TestClient]:
+    app = create_app(library, settings)
+    with TestClient(app) as client:
+        yield client
+    app.state.imports.wait(60)
+
+
+@pytest.mark.parametrize("role", ["visitor", "member", "admin"])
+def test_the_api_answers_every_generated_request_as_it_describes(
+    fuzz_client: TestClient, role: str
+) -> None:
+    fuzzer = Fuzzer(fuzz_client.app, role, fuzz_client)
+    schema = schemathesis.openapi.from_dict(fuzz_client.get("/openapi.json").json())
+    started = time.monotonic()
+    operations = 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        operations += 1
+        cases = st.one_of(
+            operation.as_strategy(GenerationMode.POSITIVE),
+            operation.as_strategy(GenerationMode.NEGATIVE),
+        )
+
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=cases)
+        def run(case: Any) -> None:
+            fuzzer.send(case)
+
+        run()
+    seconds = time.monotonic() - started
+    sys.stderr.write(  # the figures docs/security.md gives
+        f"\n{role}: {operations} operations, {fuzzer.requests} requests in {seconds:.1f} s, "
+        f"statuses {dict(sorted(fuzzer.statuses.items()))}\n"
+    )
+    assert fuzzer.requests >= operations * 5
