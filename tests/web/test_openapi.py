@@ -17,7 +17,7 @@ from starlette.routing import Mount, Route
 
 from sucai.web.limits import RateLimiter, parse_rate_limits
 from sucai.web.openapi import OPENAPI
-from tests.web.conftest import sign_in
+from tests.web.conftest import assert_described, sign_in
 
 if TYPE_CHECKING:
     from starlette.testclient import TestClient
@@ -94,11 +94,6 @@ def test_the_served_description_is_a_valid_openapi_document(app_client: TestClie
     )
 
 
-def _validate(client: TestClient, path: str, method: str, response: object) -> None:
-    schema = schemathesis.openapi.from_dict(client.get("/openapi.json").json())
-    schema[path][method].validate_response(response)
-
-
 def test_a_rate_limit_answer_matches_its_description(app_client: TestClient) -> None:
     # The fixture turns limits off; one search a minute, answered at once, turns them on.
     app = app_client.app
@@ -109,7 +104,7 @@ def test_a_rate_limit_answer_matches_its_description(app_client: TestClient) -> 
     response = app_client.get("/search.json", params={"q": "招商"})
     assert response.status_code == 429
     assert response.json()["retry_after"] == int(response.headers["Retry-After"]) > 0
-    _validate(app_client, "/search.json", "GET", response)
+    assert_described("/search.json", "GET", response)
 
 
 def test_the_draft_limit_of_each_viewer_is_in_the_check_form(app_client: TestClient) -> None:
