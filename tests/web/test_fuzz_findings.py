@@ -71,3 +71,22 @@ def test_a_tier_name_has_a_maximum_length(app_client: TestClient) -> None:
     assert refused.json()["error"] == (
         f"a tier name has at most {MAX_TIER} characters, e.g. 会员 or SVIP."
     )
+
+
+@pytest.mark.parametrize("name", ["报告\u202etxt.exe", "a\u200b.txt", "\u2066b.txt"])
+def test_an_upload_whose_name_holds_invisible_format_characters_is_refused(
+    app_client: TestClient, name: str
+) -> None:
+    # "报告\u202etxt.exe" was imported and listed on the import page as 报告exe.txt.
+    csrf = _admin_form(app_client)
+    response = app_client.post(
+        "/import",
+        data={"csrf": csrf},
+        files={"files": (name, "第一条 内容。".encode(), "text/plain")},
+        headers=JSON,
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == (
+        f"文件名“{name}”不安全或无效，已拒绝上传：请只上传普通文件名的文件（不含路径）。"
+    )
+    assert app_client.get("/import", headers=JSON).json()["jobs"] == []
