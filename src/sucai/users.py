@@ -57,6 +57,11 @@ SESSION_DAYS: Final = 14
 LOGIN_FAILURES: Final = 5  # failed sign-ins of a name from one address within …
 LOGIN_WINDOW: Final = timedelta(minutes=15)  # … this long, then sign-in is refused
 MIN_PASSWORD: Final = 8
+#: The largest own daily quota an account may have (a database integer holds less than the
+#: digits a form can carry: 10**30 was a 500, found by the fuzz test of issue 15).
+MAX_QUOTA: Final = 1_000_000
+#: The longest tier name, in characters (it is shown on pages and named in rate limits).
+MAX_TIER: Final = 40
 ROLES: Final = ("member", "admin")
 
 _NAME: Final = re.compile(r"[\w.@\-\u4e00-\u9fff]{1,64}")
@@ -286,6 +291,10 @@ class Accounts:
             raise UserError(f"user '{name}' already exists; choose another name.")
         self._check_password(password)
         expires_on = self._check_date(expires_on)
+        if daily_quota is not None:
+            self._check_quota(daily_quota)
+        if tier:
+            self._check_tier(tier)
         return self.store.add_user(
             name=name,
             password_hash=self.passwords.hash(password),
@@ -331,8 +340,10 @@ class Accounts:
         """
         if role is not UNCHANGED and role not in ROLES:
             raise UserError(f"role '{role}' is unknown; choose member or admin.")
-        if isinstance(daily_quota, int) and daily_quota < 0:
-            raise UserError("the daily quota cannot be negative; leave it empty for the default.")
+        if isinstance(daily_quota, int):
+            self._check_quota(daily_quota)
+        if isinstance(tier, str):
+            self._check_tier(tier)
         with self.store.atomic():
             user = self.store.get_user(user_id)
             if user is None:
@@ -386,6 +397,19 @@ class Accounts:
     def _check_password(password: str) -> None:
         if len(password) < MIN_PASSWORD:
             raise UserError(f"the password must have at least {MIN_PASSWORD} characters.")
+
+    @staticmethod
+    def _check_quota(quota: int) -> None:
+        if not 0 <= quota <= MAX_QUOTA:
+            raise UserError(
+                f"the daily quota {quota} is out of range: give 0 to {MAX_QUOTA}, "
+                "or leave it empty for the tier's default."
+            )
+
+    @staticmethod
+    def _check_tier(tier: str) -> None:
+        if len(tier) > MAX_TIER:
+            raise UserError(f"a tier name has at most {MAX_TIER} characters, e.g. 会员 or SVIP.")
 
     @staticmethod
     def _check_date(value: str | None) -> str | None:

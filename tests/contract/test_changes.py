@@ -24,6 +24,7 @@ from sucai.web import WebSettings, create_app
 from tests.conftest import CORPUS, ROOT, SEED
 from tests.contract.conftest import plain
 from tests.ingest.test_neardup import _ingest_each, _speech_variants
+from tests.web.conftest import assert_described
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -160,10 +161,12 @@ def test_a_server_without_an_index_answers_pages_and_builds_it(tmp_path: Path, p
             response = client.get("/search.json", params={"q": "招商", "in": "title"})
             if response.status_code == 200:
                 break
-            # Until the follower has built it: a clear 503, never an empty answer.
+            # Until the follower has built it: a clear 503, never an empty answer, as
+            # /openapi.json describes it.
             assert response.status_code == 503
             assert "搜索索引正在建立" in response.json()["error"]
             assert response.headers["Retry-After"]
+            assert_described("/search.json", "GET", response)
             assert client.get("/article/2.json").status_code == 200
             assert time.monotonic() < deadline
             time.sleep(0.05)

@@ -216,6 +216,7 @@ def test_the_web_app_answers_503_while_the_database_is_down(
     from sucai.library import Library
     from sucai.search.index import SearchIndex
     from sucai.web import WebSettings, create_app
+    from tests.web.conftest import assert_described
 
     library = Library(faulty, SearchIndex(tmp_path / "search"))
     app = create_app(library, WebSettings(upload_dir=tmp_path / "uploads"))
@@ -235,6 +236,7 @@ def test_the_web_app_answers_503_while_the_database_is_down(
         "errors": ["数据库暂时不可用，请稍后重试。"],
         "status": 503,
     }
+    assert_described("/browse.json", "GET", response)
     assert page.status_code == 503 and "数据库暂时不可用" in page.text
     assert "Traceback" not in page.text
 

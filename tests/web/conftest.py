@@ -13,16 +13,20 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pytest
+import schemathesis
 from starlette.testclient import TestClient
 
 from sucai import open_library
 from sucai.users import Accounts
 from sucai.web import WebSettings, create_app
+from sucai.web.openapi import OPENAPI
 from tests.conftest import SEED
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
+
+    from httpx2 import Response
 
     from sucai import Library
 
@@ -110,3 +114,11 @@ def sign_in(client: TestClient, role: str) -> None:
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text
+
+
+def assert_described(path: str, method: str, response: Response) -> None:
+    """``response`` is an answer ``/openapi.json`` describes for the operation: its status is
+    one the operation lists, and its body matches that status's schema."""
+    responses = OPENAPI["paths"][path][method.lower()]["responses"]
+    assert str(response.status_code) in responses, (path, method, response.status_code)
+    schemathesis.openapi.from_dict(OPENAPI)[path][method.upper()].validate_response(response)

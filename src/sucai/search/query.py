@@ -152,9 +152,14 @@ def _unpaired(text: str, at: int) -> QueryError:
     quote = text[at]
     after = text[at + 1 : at + 9].strip()
     before = text[max(0, at - 8) : at].strip()
+    side = "opened" if quote in _CLOSE_ONLY else "closed"
+    if not (after or before):  # the quote alone: there is nothing to locate it by
+        return QueryError(
+            f"the quote {quote} is not {side}; add the other quote or remove this one.",
+            f"引号 {quote} 没有配对：请补上另一半引号，或删去它。",
+        )
     where_en = f"before “{after}”" if after else f"after “{before}”"
     where_zh = f"在“{after}”之前" if after else f"在“{before}”之后"
-    side = "opened" if quote in _CLOSE_ONLY else "closed"
     return QueryError(
         f"the quote {quote} {where_en} is not {side}; add the other quote or remove this one.",
         f"引号 {quote}（{where_zh}）没有配对：请补上另一半引号，或删去它。",
@@ -280,8 +285,12 @@ def parse_query(
         else:
             terms.append(token.text)
             phrases.append(token.quoted)
+    # A filter given as an option is cleaned as the query text is: ``文种:讲\u202e话`` and
+    # ``genre="讲\u202e话"`` (the web form's field) are the same filter.
     given = {"genre": genre, "role": role, "source": source}
-    filters.update({name: value for name, value in given.items() if value is not None})
+    filters.update(
+        {name: clean_query_text(value) for name, value in given.items() if value is not None}
+    )
     query = Query(
         tuple(terms),
         tuple(phrases),

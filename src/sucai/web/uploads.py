@@ -18,6 +18,7 @@ import shutil
 import socket
 import tempfile
 import threading
+import unicodedata
 import uuid
 import zipfile
 from dataclasses import dataclass
@@ -49,7 +50,9 @@ def safe_name(name: str) -> str:
 
     Raises:
         UploadError: the name is empty, has a folder part (``../../evil``, ``/etc/x``,
-            ``C:\\x``) or characters no file name should have.
+            ``C:\\x``) or characters no file name should have: control characters, and
+            invisible format characters (Unicode Cf) such as U+202E, which shows
+            ``报告\u202etxt.exe`` as ``报告exe.txt`` on the import page (issue 15).
     """
     if (
         not name
@@ -57,6 +60,7 @@ def safe_name(name: str) -> str:
         or name.startswith(".")
         or len(name) > 200
         or _UNSAFE.search(name)
+        or any(unicodedata.category(ch) == "Cf" for ch in name)
     ):
         raise UploadError(
             f"文件名“{name[:60]}”不安全或无效，已拒绝上传：请只上传普通文件名的文件（不含路径）。"

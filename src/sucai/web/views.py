@@ -167,10 +167,11 @@ def _int(value: str | None, default: int, low: int = 1, high: int = MAX_PAGE) ->
 
 def _filters(request: Request) -> tuple[ArticleFilter, dict[str, str]]:
     params = request.query_params
-    genre = params.get("genre") or None
-    role = params.get("role") or None
-    year = params.get("year") or None
-    source = params.get("source") or None
+    # Invisible format controls are dropped, as the query parser drops them from its text.
+    genre, role, year, source = (
+        clean_query_text(params.get(name, "")) or None
+        for name in ("genre", "role", "year", "source")
+    )
     pairs = (("genre", genre), ("role", role), ("year", year), ("source", source))
     for name, value in pairs:
         # Each filter is repeated in every link of the page: bound it (issue 15).
@@ -825,7 +826,8 @@ async def check_page(request: Request) -> Response:
     """``GET /check``: the 查重 form (paste text or choose a file); open to every viewer."""
     account = await _who(request)
     context = _check_context(None, "", DEFAULT_MIN_SPAN, draft_chars(account))
-    return page(request, "check.html", context)
+    limits = {k: context[k] for k in ("min_span", "max_chars", "max_mb")}
+    return page(request, "check.html", context, limits)
 
 
 def _too_long(chars: int | None, limit: int) -> UserError:
