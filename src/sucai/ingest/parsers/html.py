@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Final
 from lxml import etree
 
 from sucai.errors import IngestError
+from sucai.ingest.dates import field_date
 from sucai.ingest.normalize import drop_controls, join_wrapped
 from sucai.ingest.sources import check_binary, decode_text, display_name, text_codec
 from sucai.models import Block, ParsedText, table_text
@@ -95,6 +96,8 @@ _MIN_HEADLINES: Final = 3
 _MAX_CELL: Final = 500
 #: Columns or rows one cell may span (``colspan``/``rowspan``); Word's maximum is 63 columns.
 _MAX_SPAN: Final = 64
+#: An element holding a page's date field is short (the field, maybe a font-size switch).
+_MAX_DATE_LINE: Final = 80
 
 _ASCII_SPACE: Final = re.compile(r"[ \t\n\r\f]+")
 _CJK: Final = re.compile(
@@ -531,7 +534,7 @@ class HtmlParser:
         if root is None or body is None:
             raise _no_text(source)
         _remove_never_text(root)
-        page_title = _page_title(root)
+        page_title = _article_title(root) or _page_title(root)
         title = _title_element(body, page_title)
         _remove_chrome(root)
         container = _known_container(body)
@@ -550,7 +553,35 @@ class HtmlParser:
         if not blocks:
             raise _no_text(source)
         hint = _MEDIA_TAG.sub("", page_title) or None
-        return ParsedText(tuple(blocks), used, tuple(notes), title_hint=hint)
+        date = _page_date(body, container)
+        return ParsedText(tuple(blocks), used, tuple(notes), title_hint=hint, date_hint=date)
+
+
+def _article_title(root: _Element) -> str:
+    """``<meta name="ArticleTitle">``, which government CMSs (TRS, UCAP) fill with the
+    article's own title while ``<title>`` adds the site's name (issue 16)."""
+    for meta in root.iter("meta"):
+        if (meta.get("name") or "").lower() == "articletitle":
+            return _squeeze(meta.get("content") or "")
+    return ""
+
+
+def _page_date(body: _Element, container: _Element | None) -> str | None:
+    """The page's own date field (``发布日期：2017-05-15``, ``发稿时间：2019/3/25``) in a short
+    element outside the article text, or ``None``."""
+    for element in body.iter():
+        if container is not None and (_inside(element, container) or element is container):
+            continue
+        own = element.text if isinstance(element.tag, str) else None
+        if not own or ("日期" not in own and "时间" not in own):
+            continue
+        text = _squeeze(_text(element))
+        if _chars(text) > _MAX_DATE_LINE:
+            continue
+        found = field_date(text)
+        if found is not None:
+            return found[1]
+    return None
 
 
 def _no_text(source: SourceFile) -> IngestError:

@@ -1,0 +1,187 @@
+"""Titles, dates, kinds and 公文 fields of single documents (issue 16).
+
+The texts are laid out as the real documents have them (版头, 文号, two-line titles, 落款); the
+expected answers are read off the documents, not taken from sucai's output.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sucai.ingest.dates import date_only, field_date, parse_date, title_note_date
+from sucai.ingest.normalize import normalize
+from sucai.ingest.parsers.text import text_blocks
+from sucai.ingest.structure import structure, title_kind
+from sucai.models import ArticleDraft, ParsedText
+
+HANDAN = """中共邯郸市委组织部
+邯组通字〔2018〕39号
+中共邯郸市委组织部
+关于开展纪念建党97周年系列活动的
+通      知
+各县（市、区）委组织部、市直各党（工）委组织部（处），冀南新区、经济开发区组织人事局：
+今年是中国共产党成立97周年，是贯彻党的十九大精神的开局之年。为纪念中国共产党成立97周年，现就有关活动通知如下。
+一、召开纪念中国共产党成立97周年座谈会。“七一”前夕，市委召开座谈会，纪念党的生日。
+二、开展访贫活动。从即日起，各级各单位要组织结对帮扶责任人开展访贫活动。
+中共邯郸市委组织部
+2018年6月16日
+"""
+
+NOTICE_WITH_ATTACHMENTS = """关于做好2024年度政府信息公开工作年度报告编制工作的通知
+各区人民政府，市政府各委、办、局：
+现将有关事项通知如下，请认真贯彻执行。本通知自2024年1月1日起施行。
+附件：1．年度报告格式
+2．年度报告编制说明
+上海市人民政府办公厅
+二〇二四年一月十二日
+"""
+
+
+def _one(text: str) -> ArticleDraft:
+    compilation = structure(normalize(ParsedText(tuple(text_blocks(text)))), "x.txt")
+    assert len(compilation.articles) == 1
+    return compilation.articles[0]
+
+
+def test_a_gongwen_gets_its_joined_title_date_kind_and_fields() -> None:
+    article = _one(HANDAN)
+    assert article.title == "中共邯郸市委组织部关于开展纪念建党97周年系列活动的通知"
+    assert article.genre == "通知"
+    assert article.issued_on == "2018-06-16"
+    assert article.doc_number == "邯组通字〔2018〕39号"
+    assert article.issuer == "中共邯郸市委组织部"
+    assert article.addressee == (
+        "各县（市、区）委组织部、市直各党（工）委组织部（处），冀南新区、经济开发区组织人事局"
+    )
+    # The 文号 is a header line, not an outline heading.
+    assert all("〔2018〕" not in entry.text for entry in article.outline)
+
+
+def test_the_effective_date_is_not_the_issue_date_and_chinese_numerals_are_read() -> None:
+    article = _one(NOTICE_WITH_ATTACHMENTS)
+    assert article.issued_on == "2024-01-12"
+    assert article.year == 2024
+    assert article.attachments == ("年度报告格式", "年度报告编制说明")
+    assert article.issuer == "上海市人民政府办公厅"
+    assert article.addressee == "各区人民政府，市政府各委、办、局"
+
+
+def test_a_date_inside_a_sentence_gives_no_date() -> None:
+    text = (
+        "上海市优秀历史建筑保护管理办法\n"
+        "第一条 为了加强优秀历史建筑的保护，制定本办法。\n"
+        "第二条 本办法自2023年1月1日起施行，公示时间：2023年5月22日至5月26日。\n"
+    )
+    article = _one(text)
+    assert article.issued_on is None
+    assert article.genre == "法规"
+
+
+def test_a_speech_takes_the_date_under_its_title() -> None:
+    text = (
+        "在全县经济工作会议上的讲话\n（2023年12月20日）\n同志们：\n"
+        "今天召开全县经济工作会议，主要任务是总结今年工作，部署明年工作。\n"
+    )
+    article = _one(text)
+    assert (article.issued_on, article.genre) == ("2023-12-20", "讲话")
+
+
+def test_a_law_takes_the_date_its_note_opens_with() -> None:
+    text = (
+        "中华人民共和国外商投资法\n"
+        "（2019年3月15日第十三届全国人民代表大会第二次会议通过）\n"
+        "第一条 为了进一步扩大对外开放，积极促进外商投资，制定本法。\n"
+        "第二条 在中华人民共和国境内的外商投资，适用本法。\n"
+        "第四十二条 本法自2020年1月1日起施行。\n"
+    )
+    article = _one(text)
+    assert (article.issued_on, article.genre) == ("2019-03-15", "法规")
+
+
+def test_a_label_above_the_title_and_a_bracketed_suffix() -> None:
+    text = (
+        "附件3:\n公安机关录用人民警察体能测评标准\n及实施规范\n"
+        "体能测评按照有关标准组织实施，报考人民警察职位的三项达标者视为合格。\n"
+    )
+    assert _one(text).title == "公安机关录用人民警察体能测评标准及实施规范"
+    text = (
+        "国家税务总局江西省税务局2023年度\n拟录用公务员公示公告（第一批）\n"
+        "根据有关要求，经过笔试、面试、体检和考察等程序，现予以公示。\n"
+    )
+    article = _one(text)
+    assert article.title == "国家税务总局江西省税务局2023年度拟录用公务员公示公告（第一批）"
+    assert article.genre == "公告"
+
+
+def test_a_speech_title_is_not_joined_with_its_subtitle_or_opening() -> None:
+    text = (
+        "勇争高质量发展排头兵\n——在全市经济工作会议上的讲话\n同志们：\n"
+        "今天召开全市经济工作会议，主要任务是总结今年工作，部署明年工作。\n"
+    )
+    assert _one(text).title == "勇争高质量发展排头兵"
+
+
+def test_signer_on_the_line_of_the_number() -> None:
+    text = (
+        "江西省人民政府文件\n赣府字〔2019〕12号    签发人：易炼红\n"
+        "关于2018年度全省财政预算执行情况的报告\n"
+        "省人大常委会：\n现将2018年度全省财政预算执行情况报告如下。\n"
+    )
+    article = _one(text)
+    assert article.signer == "易炼红"
+    assert article.doc_number == "赣府字〔2019〕12号"
+    assert article.issuer == "江西省人民政府"
+    assert article.genre == "报告"
+
+
+def test_metadata_front_matter_gives_title_number_and_issuer() -> None:
+    text = (
+        "标题: 关于印发《上海市城市体检促进城市更新的工作指引》的函\n"
+        "文号: 沪建综规〔2025〕449 号\n发布单位: 上海市住房和城乡建设管理委员会\n"
+        "发布日期: 2025-10-30\n\n"
+        "关于印发《上海市城市体检促进城市更新的工作指引》的函\n"
+        "各有关单位：\n现将《上海市城市体检促进城市更新的工作指引》印发给你们，请遵照执行。\n"
+        "上海市住房和城乡建设管理委员会\n2025年9月18日\n"
+    )
+    article = _one(text)
+    assert article.title == "关于印发《上海市城市体检促进城市更新的工作指引》的函"
+    assert (article.doc_number, article.issuer) == (
+        "沪建综规〔2025〕449 号",
+        "上海市住房和城乡建设管理委员会",
+    )
+    assert article.issued_on == "2025-09-18"  # the 落款, not the page's 发布日期
+    assert (article.genre, article.addressee) == ("函", "各有关单位")
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("淮安市人民政府2024年政府信息公开工作年度报告", "年报"),
+        ("上海市普陀区财政局2024年度部门决算", "决算"),
+        ("江西省2022年国民经济和社会发展统计公报", "公报"),
+        ("南昌海关2023年度拟录用公务员公示公告", "公告"),
+        ("国务院办公厅关于印发全国深化“放管服”改革优化营商环境电视电话会议重点任务分工方案的通知", "通知"),
+        ("关于同意设立某某开发区的批复", "批复"),
+        ("中华人民共和国国务院令", "命令"),
+        ("2018年度阳新娲石水泥有限公司温室气体排放核查报告公示", "公示"),
+        ("江西省中小学教师招聘岗位专业要求参照目录（2022年修订）", "目录"),
+        ("2022年通过普通高等学校师范类专业认证的专业名单", "名单"),
+        ("2023年度个人述职报告", "述职报告"),
+        ("勇争高质量发展排头兵", None),
+    ],
+)
+def test_title_kind(title: str, kind: str | None) -> None:
+    assert title_kind(title) == kind
+
+
+def test_dates_in_every_writing() -> None:
+    assert date_only("二〇一九年一月二十四日") == "2019-01-24"
+    assert date_only("二○二三年十二月三十一日") == "2023-12-31"
+    assert date_only("（2019年1月24日）") == "2019-01-24"
+    assert date_only("2019年1月24日印发") is None
+    assert title_note_date("（2019年4月23日第十三届全国人民代表大会常务委员会第十次会议通过）") == (
+        "2019-04-23"
+    )
+    assert field_date("发稿时间：2019/3/25 【 字体：大 中 小 】") == ("发稿时间", "2019-03-25")
+    assert field_date("公示时间：2023年5月22日至5月26日") is None
+    assert parse_date("2023年13月1日") is None
