@@ -376,6 +376,15 @@ def _print_article(article: Article, hygiene: ArticleHygiene | None = None) -> N
     click.secho(f"{article.title}{role}", bold=True)
     date = article.issued_on or (str(article.year) if article.year else "")
     click.echo(f"#{article.id} · {article.genre}" + (f" · {date}" if date else ""))
+    for label, value in (
+        ("发文机关", article.issuer),
+        ("发文字号", article.doc_number),
+        ("签发人", article.signer),
+        ("主送机关", article.addressee),
+        ("附件", "；".join(article.attachments)),
+    ):
+        if value:
+            click.echo(f"{label}: {value}")
     for s in article.sources:
         copy = f" ≈ {s.similarity:.2f}, copy {s.copy_id}" if s.copy_id is not None else ""
         click.echo(f"来源: {s.path} (第{s.position + 1}篇){copy}")
