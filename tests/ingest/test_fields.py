@@ -6,11 +6,15 @@ expected answers are read off the documents, not taken from sucai's output.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from sucai.ingest.dates import date_only, field_date, parse_date, title_note_date
 from sucai.ingest.normalize import normalize
+from sucai.ingest.parsers import parse, supported_suffixes
 from sucai.ingest.parsers.text import text_blocks
+from sucai.ingest.sources import iter_candidates, load_file
 from sucai.ingest.structure import structure, title_kind
 from sucai.models import ArticleDraft, ParsedText
 
@@ -160,7 +164,10 @@ def test_metadata_front_matter_gives_title_number_and_issuer() -> None:
         ("上海市普陀区财政局2024年度部门决算", "决算"),
         ("江西省2022年国民经济和社会发展统计公报", "公报"),
         ("南昌海关2023年度拟录用公务员公示公告", "公告"),
-        ("国务院办公厅关于印发全国深化“放管服”改革优化营商环境电视电话会议重点任务分工方案的通知", "通知"),
+        (
+            "国务院办公厅关于印发全国深化“放管服”改革优化营商环境电视电话会议重点任务分工方案的通知",
+            "通知",
+        ),
         ("关于同意设立某某开发区的批复", "批复"),
         ("中华人民共和国国务院令", "命令"),
         ("2018年度阳新娲石水泥有限公司温室气体排放核查报告公示", "公示"),
@@ -185,3 +192,43 @@ def test_dates_in_every_writing() -> None:
     assert field_date("发稿时间：2019/3/25 【 字体：大 中 小 】") == ("发稿时间", "2019-03-25")
     assert field_date("公示时间：2023年5月22日至5月26日") is None
     assert parse_date("2023年13月1日") is None
+
+
+def _page(tmp_path: Path, html: str, encoding: str = "utf-8") -> ArticleDraft:
+    path = tmp_path / "page.html"
+    path.write_bytes(html.encode(encoding))
+    candidate = next(iter_candidates([path], supported_suffixes()))
+    parsed = normalize(parse(load_file(candidate)))
+    compilation = structure(parsed, str(path))
+    assert len(compilation.articles) == 1
+    return compilation.articles[0]
+
+
+BODY = "<p>" + "全年实现地区生产总值3473.12亿元，按可比价计算，同比增长5.3%。" * 3 + "</p>"
+
+
+def test_a_cms_page_titles_from_its_article_title_meta_and_dates_from_its_table(
+    tmp_path: Path,
+) -> None:
+    html = (
+        '<html><head><meta name="ArticleTitle" content="宜春市2022年国民经济和社会发展统计公报">'
+        "<title>宜春市人民政府</title></head><body><div>宜春市人民政府</div>"
+        "<dl><dd><label><font>生成日期：</font></label><div>2023-04-12</div></dd></dl>"
+        f'<div class="TRS_Editor"><p>宜春市2022年国民经济和社会发展统计公报</p>{BODY}</div>'
+        "</body></html>"
+    )
+    article = _page(tmp_path, html)
+    assert article.title == "宜春市2022年国民经济和社会发展统计公报"
+    assert (article.issued_on, article.genre) == ("2023-04-12", "公报")
+
+
+def test_a_page_without_title_takes_the_line_above_its_date_field(tmp_path: Path) -> None:
+    html = (
+        '<html><head><meta charset="gb2312"><title></title></head><body>'
+        '<div class="newst">2021湖北武黄同城暨黄石（光谷）产业投资推介会在武汉举行！</div>'
+        '<div class="newsd"> 发布时间：2021/6/9 <span>【 字体：大 中 小 】</span></div>'
+        f'<div id="content">{BODY}</div></body></html>'
+    )
+    article = _page(tmp_path, html, "gb18030")
+    assert article.title == "2021湖北武黄同城暨黄石（光谷）产业投资推介会在武汉举行！"
+    assert (article.issued_on, article.genre) == ("2021-06-09", "新闻")

@@ -37,9 +37,10 @@ _DATE: Final = re.compile(rf"{_ARABIC}|{_CHINESE}")
 _DATE_ONLY: Final = re.compile(rf"^[（(]?\s*(?:{_ARABIC}|{_CHINESE})\s*[）)]?$")
 #: A 题注: a bracketed line that opens with a date (``（2019年4月23日…通过）``).
 _TITLE_NOTE: Final = re.compile(rf"^[（(]\s*(?:{_ARABIC}|{_CHINESE})[^（）()]*[）)]$")
-#: A web page's date field; ``成文日期`` is the document's own, the others the page's.
+#: A web page's date field; ``成文日期`` is the document's own, the others the page's
+#: (``生成日期`` is the 政府信息公开 table's).
 _FIELD: Final = re.compile(
-    rf"(?P<label>成文日期|发文日期|印发日期|发布日期|发布时间|发稿时间|公开日期|(?<![\u4e00-\u9fff])时间|"
+    rf"(?P<label>成文日期|发文日期|印发日期|生成日期|发布日期|发布时间|发稿时间|公开日期|(?<![\u4e00-\u9fff])时间|"
     rf"(?<![\u4e00-\u9fff])日期)\s*[：:]\s*(?:{_ARABIC}|{_CHINESE})"
 )
 

@@ -346,7 +346,7 @@ def _fields(body: list[_Line], gongwen: dict[str, str]) -> dict[str, Any]:
                 if match.group("signer"):
                     fields["signer"] = match.group("signer").strip()
                 break
-    for text in texts[:15]:
+    for text in texts[:40]:
         match = _ADDRESSEE.match(text)
         if match and len(match.group("a")) >= 4 and not _FIELD_LABEL.search(match.group("a")):
             fields["addressee"] = match.group("a").strip()
@@ -743,6 +743,12 @@ _TITLE_KINDS: Final = (
 _TITLE_TAIL: Final = re.compile(r"(?:[（(][^（）()]{1,20}[）)]|\[\d+\])+$")
 
 
+#: A news headline reports an event: ``…推介会在武汉举行！``, ``…表彰大会隆重召开``.
+_NEWS_HEADLINE: Final = re.compile(
+    r"(?:举行|召开|开幕|闭幕|落幕|举办|启动|开班|开工|签约|揭牌|成立|亮相|走访|调研|考察)[！!]?$"
+)
+
+
 def title_kind(title: str) -> str | None:
     """The 文种 a title's last word names (``…的通知`` → 通知), or ``None``."""
     bare = _TITLE_TAIL.sub("", title.strip()).rstrip("！!。 ")
@@ -785,6 +791,8 @@ def guess_genre(title: str, role: str | None, paragraphs: list[str], context: st
     if "各位代表" in opening:
         return "报告"
     if re.search(r"央视网消息|新华社[^，。]{0,12}电|新闻联播", opening + title + context):
+        return "新闻"
+    if _NEWS_HEADLINE.search(title):
         return "新闻"
     if re.search(r"(法|条例|规定|办法|细则)$", title):
         return "法规"
