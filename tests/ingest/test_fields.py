@@ -232,3 +232,23 @@ def test_a_page_without_title_takes_the_line_above_its_date_field(tmp_path: Path
     article = _page(tmp_path, html, "gb18030")
     assert article.title == "2021湖北武黄同城暨黄石（光谷）产业投资推介会在武汉举行！"
     assert (article.issued_on, article.genre) == ("2021-06-09", "新闻")
+
+
+def test_title_notes_of_laws_and_reports() -> None:
+    assert title_note_date("2005年5月26日 河南省第十届人民代表大会常务委员会第十六次会议通过") == (
+        "2005-05-26"
+    )
+    assert title_note_date("——2026年1月25日在北京市第十六届人民代表大会第四次会议上") == (
+        "2026-01-25"
+    )
+    assert title_note_date("2023年1月1日起施行") is None
+    assert title_note_date("2023年5月22日至5月26日公示") is None
+    assert (
+        title_kind("韩某某诉辽宁省锦州市松山新区国有土地上房屋征收办公室不履行预征收行政协议案")
+        is None
+    )
+
+
+def test_a_body_sentence_opening_with_a_date_is_no_title_note() -> None:
+    text = "2021年6月24日下午，集团全体管理人员在总部召开庆祝建党100周年表彰大会"
+    assert title_note_date(text) is None

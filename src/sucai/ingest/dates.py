@@ -35,8 +35,17 @@ _CHINESE: Final = (
 _DATE: Final = re.compile(rf"{_ARABIC}|{_CHINESE}")
 #: A line that is a date and nothing else (a 落款 or 题注), maybe in brackets.
 _DATE_ONLY: Final = re.compile(rf"^[（(]?\s*(?:{_ARABIC}|{_CHINESE})\s*[）)]?$")
-#: A 题注: a bracketed line that opens with a date (``（2019年4月23日…通过）``).
-_TITLE_NOTE: Final = re.compile(rf"^[（(]\s*(?:{_ARABIC}|{_CHINESE})[^（）()]*[）)]$")
+#: A 题注: a line under the title that opens with a date, bracketed (``（2019年4月23日…）``)
+#: or saying what happened that day (``2005年5月26日 河南省…会议通过``, ``——2026年1月25日在
+#: 北京市第十六届人民代表大会第四次会议上``); never a date something starts or ends on
+#: (``2023年1月1日起施行``, ``…至…``).
+_TITLE_NOTE: Final = re.compile(
+    rf"^(?:——|—|－－)?\s*(?P<open>[（(])?\s*(?:{_ARABIC}|{_CHINESE})"
+    r"(?![起至到前后\-－—~～])(?P<rest>[^（）()]*)[）)]?$"
+)
+_NOTE_EVENT: Final = re.compile(
+    r"通过|公布|发布|修正|修订|批准|印发|签署|会议|讲话|报告|在.{1,40}上"
+)
 #: A web page's date field; ``成文日期`` is the document's own, the others the page's
 #: (``生成日期`` is the 政府信息公开 table's).
 _FIELD: Final = re.compile(
@@ -90,9 +99,20 @@ def date_only(text: str) -> str | None:
 
 
 def title_note_date(text: str) -> str | None:
-    """The date a 题注 opens with: ``（2019年4月23日第十三届全国人大常委会第十次会议通过）``."""
-    match = _TITLE_NOTE.match(text.strip())
-    return _iso(match) if match else None
+    """The date a 题注 opens with: ``（2019年4月23日第十三届全国人大常委会第十次会议通过）``,
+    ``2005年5月26日 河南省…会议通过``, ``——2026年1月25日在…会议上``."""
+    text = text.strip()
+    match = _TITLE_NOTE.match(text)
+    if match is None or "起施行" in text:
+        return None
+    bracketed = bool(match.group("open")) or text.startswith("—")
+    # Unbracketed, it is a short statement of what happened, not a sentence of the body
+    # (``2021年6月24日下午，集团…召开…``).
+    if not bracketed and (
+        not _NOTE_EVENT.search(match.group("rest")) or re.search(r"[，。；,;]", text)
+    ):
+        return None
+    return _iso(match)
 
 
 def field_date(text: str) -> tuple[str, str] | None:

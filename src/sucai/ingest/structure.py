@@ -728,7 +728,7 @@ _TITLE_KINDS: Final = (
     (re.compile(r"纪要$"), "纪要"),
     (re.compile(r"批复$"), "批复"),
     (re.compile(r"请示$"), "请示"),
-    (re.compile(r"议案$"), "议案"),
+    (re.compile(r"(?<![协建])议案$"), "议案"),  # not 行政协议案 (a court case)
     (re.compile(r"决议$"), "决议"),
     (re.compile(r"决定$"), "决定"),
     (re.compile(r"意见$"), "意见"),
