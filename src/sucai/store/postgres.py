@@ -712,7 +712,8 @@ class PostgresStore:
         """Articles with ids above ``after``, in id order, in batches (for the search index)."""
         while True:
             heads = self._fetch(
-                "SELECT id, title, role, genre, year, source FROM articles WHERE id > %s "
+                "SELECT id, title, role, genre, year, source, doc_number, issuer FROM articles "
+                "WHERE id > %s "
                 "ORDER BY id LIMIT %s",
                 (after, batch),
                 primary=True,
@@ -728,7 +729,7 @@ class PostgresStore:
         out). Give a few hundred at a time: they are read at once."""
         ids = sorted(set(article_ids))
         heads = self._fetch(
-            "SELECT id, title, role, genre, year, source FROM articles "
+            "SELECT id, title, role, genre, year, source, doc_number, issuer FROM articles "
             "WHERE id = ANY(%s::bigint[]) ORDER BY id",
             (ids,),
             primary=True,
@@ -794,8 +795,10 @@ class PostgresStore:
                 source,
                 tuple(paragraphs.get(aid, ())),
                 tuple(outline.get(aid, ())),
+                doc_number,
+                issuer,
             )
-            for aid, title, role, genre, year, source in heads
+            for aid, title, role, genre, year, source, doc_number, issuer in heads
         ]
 
     def paragraphs_by_rowid(self, rowids: list[int]) -> dict[int, ParagraphRow]:

@@ -600,7 +600,8 @@ class SqliteStore:
         """Articles with ids above ``after``, in id order, in batches (for the search index)."""
         while True:
             heads = self.db.execute(
-                "SELECT id, title, role, genre, year, source FROM articles WHERE id > ? "
+                "SELECT id, title, role, genre, year, source, doc_number, issuer FROM articles "
+                "WHERE id > ? "
                 "ORDER BY id LIMIT ?",
                 (after, batch),
             ).fetchall()
@@ -619,7 +620,7 @@ class SqliteStore:
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
             heads = self.db.execute(
-                "SELECT id, title, role, genre, year, source FROM articles "
+                "SELECT id, title, role, genre, year, source, doc_number, issuer FROM articles "
                 f"WHERE id IN ({marks}) ORDER BY id",
                 chunk,
             ).fetchall()
@@ -679,8 +680,10 @@ class SqliteStore:
                 source,
                 tuple(paragraphs.get(aid, ())),
                 tuple(outline.get(aid, ())),
+                doc_number,
+                issuer,
             )
-            for aid, title, role, genre, year, source in heads
+            for aid, title, role, genre, year, source, doc_number, issuer in heads
         ]
 
     def _rows_in(self, sql: str, ids: list[int]) -> Iterator[tuple[Any, ...]]:
