@@ -252,3 +252,12 @@ def test_title_notes_of_laws_and_reports() -> None:
 def test_a_body_sentence_opening_with_a_date_is_no_title_note() -> None:
     text = "2021年6月24日下午，集团全体管理人员在总部召开庆祝建党100周年表彰大会"
     assert title_note_date(text) is None
+
+
+def test_law_notes_in_full_width_digits_or_cut_short() -> None:
+    # Both as the shared corpus's laws have them under their titles.
+    note = "２００２年６月２９日 第九届全国人民代表大会常务委员会第二十八次会议通过"
+    assert title_note_date(note) == "2002-06-29"
+    assert title_note_date("2019年3月15日 第十三届全国人民代表大会第二次") == "2019-03-15"
+    assert title_note_date("1984年1月7日 国务院") == "1984-01-07"
+    assert date_only("２０２３年５月１０日") == "2023-05-10"

@@ -54,6 +54,12 @@ _FIELD: Final = re.compile(
 )
 
 
+#: Full-width digits (``２００２年６月２９日``) read as ASCII ones.
+_DIGITS: Final = str.maketrans("０１２３４５６７８９", "0123456789")
+#: An unbracketed 题注 without an event word is short: ``1984年1月7日 国务院``.
+_NOTE_SHORT: Final = 30
+
+
 def _chinese_number(text: str) -> int | None:
     """``二十四`` → 24, ``十二`` → 12, ``二〇一九`` (digit by digit) → 2019."""
     if "十" not in text:
@@ -88,28 +94,30 @@ def _iso(match: re.Match[str]) -> str | None:
 
 def parse_date(text: str) -> str | None:
     """The first full date in ``text`` as ``YYYY-MM-DD`` (Arabic or Chinese numerals)."""
-    match = _DATE.search(text)
+    match = _DATE.search(text.translate(_DIGITS))
     return _iso(match) if match else None
 
 
 def date_only(text: str) -> str | None:
     """The date when ``text`` is a date alone (a 落款 line, a bracketed 题注), else ``None``."""
-    match = _DATE_ONLY.match(text.strip())
+    match = _DATE_ONLY.match(text.strip().translate(_DIGITS))
     return _iso(match) if match else None
 
 
 def title_note_date(text: str) -> str | None:
     """The date a 题注 opens with: ``（2019年4月23日第十三届全国人大常委会第十次会议通过）``,
     ``2005年5月26日 河南省…会议通过``, ``——2026年1月25日在…会议上``."""
-    text = text.strip()
+    text = text.strip().translate(_DIGITS)
     match = _TITLE_NOTE.match(text)
     if match is None or "起施行" in text:
         return None
     bracketed = bool(match.group("open")) or text.startswith("—")
     # Unbracketed, it is a short statement of what happened, not a sentence of the body
     # (``2021年6月24日下午，集团…召开…``).
+    rest = match.group("rest")
     if not bracketed and (
-        not _NOTE_EVENT.search(match.group("rest")) or re.search(r"[，。；,;]", text)
+        re.search(r"[，。；,;：:]", text)
+        or not (_NOTE_EVENT.search(rest) or len(rest.strip()) <= _NOTE_SHORT)
     ):
         return None
     return _iso(match)
@@ -117,7 +125,7 @@ def title_note_date(text: str) -> str | None:
 
 def field_date(text: str) -> tuple[str, str] | None:
     """``(label, date)`` of the first date field in ``text`` (``发布日期：2020-01-31``)."""
-    match = _FIELD.search(text)
+    match = _FIELD.search(text.translate(_DIGITS))
     if match is None:
         return None
     iso = _iso(match)
