@@ -261,3 +261,12 @@ def test_law_notes_in_full_width_digits_or_cut_short() -> None:
     assert title_note_date("2019年3月15日 第十三届全国人民代表大会第二次") == "2019-03-15"
     assert title_note_date("1984年1月7日 国务院") == "1984-01-07"
     assert date_only("２０２３年５月１０日") == "2023-05-10"
+
+
+def test_a_doc_number_or_a_date_field_under_the_title_is_no_outline_heading() -> None:
+    body = (
+        "为进一步做好本市交通建设市场从业人员资格管理工作，理顺工作管理条线，现将有关事项通知如下。"
+    )
+    for line in ("沪交建〔2023〕771号", "发布日期：2020-01-31"):
+        article = _one(f"上海市交通委员会关于调整从业人员资格管理工作职能的通知\n{line}\n{body}\n")
+        assert article.outline == (), line

@@ -670,6 +670,9 @@ def _outline(
             and _introduces_body(paragraphs, i)
             and not _FULL_DATE.search(text)
             and not (text[0] in "（(" and text[-1] in "）)")
+            # A 文号 or a page's date field above the text is no heading (issue 16).
+            and not _DOC_NUMBER.match(text)
+            and field_date(text) is None
         ):
             found[i] = (_LINE_RANK, "line", text, True)
         else:
