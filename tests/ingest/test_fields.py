@@ -270,3 +270,19 @@ def test_a_doc_number_or_a_date_field_under_the_title_is_no_outline_heading() ->
     for line in ("沪交建〔2023〕771号", "发布日期：2020-01-31"):
         article = _one(f"上海市交通委员会关于调整从业人员资格管理工作职能的通知\n{line}\n{body}\n")
         assert article.outline == (), line
+
+
+def test_bracketed_law_notes_give_the_date_they_were_adopted_or_published() -> None:
+    note = (
+        "（最高人民法院审判委员会第1421次会议通过 2008年4月17日最高人民法院公告公布 "
+        "自2008年4月23日起施行）"
+    )
+    assert title_note_date(note) == "2008-04-17"
+    note = "（2019年4月23日第十三届全国人大常委会第十次会议通过 自2019年10月1日起施行）"
+    assert title_note_date(note) == "2019-04-23"
+    assert title_note_date("（自2023年1月1日起施行）") is None
+    note = (
+        "1988年7月1日 第七届全国人民代表大会常务委员会第二次会议通过根据1994年5月12日第八届"
+        "全国人民代表大会常务委员会第七次会议《关于修改（中国人民解放军军官军衔条例）的决定》修正"
+    )
+    assert title_note_date(note) == "1988-07-01"

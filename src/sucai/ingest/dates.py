@@ -40,9 +40,10 @@ _DATE_ONLY: Final = re.compile(rf"^[（(]?\s*(?:{_ARABIC}|{_CHINESE})\s*[）)]?$
 #: 北京市第十六届人民代表大会第四次会议上``); never a date something starts or ends on
 #: (``2023年1月1日起施行``, ``…至…``).
 _TITLE_NOTE: Final = re.compile(
-    rf"^(?:——|—|－－)?\s*(?P<open>[（(])?\s*(?:{_ARABIC}|{_CHINESE})"
-    r"(?![起至到前后\-－—~～])(?P<rest>[^（）()]*)[）)]?$"
+    rf"^(?:——|—|－－)?\s*(?:{_ARABIC}|{_CHINESE})(?![起至到前后\-－—~～])(?P<rest>.*)$"
 )
+#: What follows a date that starts or ends a period (``2023年1月1日起``, ``…至…``).
+_PERIOD: Final = frozenset("起至到前后-－—~～")
 _NOTE_EVENT: Final = re.compile(
     r"通过|公布|发布|修正|修订|批准|印发|签署|会议|讲话|报告|在.{1,40}上"
 )
@@ -105,22 +106,30 @@ def date_only(text: str) -> str | None:
 
 
 def title_note_date(text: str) -> str | None:
-    """The date a 题注 opens with: ``（2019年4月23日第十三届全国人大常委会第十次会议通过）``,
-    ``2005年5月26日 河南省…会议通过``, ``——2026年1月25日在…会议上``."""
+    """The date of a 题注 under a title: the first date of a bracketed note that is no start or
+    end of a period (``（2019年4月23日…通过）``, ``（…会议通过 2008年4月17日…公布 自2008年4月23日起
+    施行）``), or the date an unbracketed note opens with (``2005年5月26日 河南省…会议通过``,
+    ``——2026年1月25日在…会议上``)."""
     text = text.strip().translate(_DIGITS)
-    match = _TITLE_NOTE.match(text)
-    if match is None or "起施行" in text:
+    if len(text) > 2 and text[0] in "（(" and text[-1] in "）)":
+        for found in _DATE.finditer(text):
+            if text[found.start() - 1] == "自" or text[found.end() : found.end() + 1] in _PERIOD:
+                continue
+            return _iso(found)
         return None
-    bracketed = bool(match.group("open")) or text.startswith("—")
+    match = _TITLE_NOTE.match(text)
+    if match is None:
+        return None
+    if text.startswith("—"):
+        return _iso(match)
     # Unbracketed, it is a short statement of what happened, not a sentence of the body
     # (``2021年6月24日下午，集团…召开…``).
     rest = match.group("rest")
-    if not bracketed and (
-        re.search(r"[，。；,;：:]", text)
-        or not (_NOTE_EVENT.search(rest) or len(rest.strip()) <= _NOTE_SHORT)
-    ):
+    if re.search(r"[，。；,;：:]", text) or "起施行" in rest:
         return None
-    return _iso(match)
+    if _NOTE_EVENT.search(rest) or len(rest.strip()) <= _NOTE_SHORT:
+        return _iso(match)
+    return None
 
 
 def field_date(text: str) -> tuple[str, str] | None:
