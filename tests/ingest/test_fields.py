@@ -286,3 +286,8 @@ def test_bracketed_law_notes_give_the_date_they_were_adopted_or_published() -> N
         "全国人民代表大会常务委员会第七次会议《关于修改（中国人民解放军军官军衔条例）的决定》修正"
     )
     assert title_note_date(note) == "1988-07-01"
+
+
+def test_a_note_that_goes_on_after_a_comma() -> None:
+    assert title_note_date("1994年10月27日 印发，根据") == "1994-10-27"
+    assert title_note_date("2012年12月13日 公安部令第127号修订发布。根据") == "2012-12-13"

@@ -124,10 +124,12 @@ def title_note_date(text: str) -> str | None:
         return _iso(match)
     # Unbracketed, it is a short statement of what happened, not a sentence of the body
     # (``2021年6月24日下午，集团…召开…``).
-    rest = match.group("rest")
-    if re.search(r"[，。；,;：:]", text) or "起施行" in rest:
+    # The note may go on after a comma (``1994年10月27日 印发，根据``) but says what happened
+    # before it.
+    rest = re.split(r"[，。；,;：:]", match.group("rest"), maxsplit=1)[0]
+    if "起施行" in rest or not rest.strip():
         return None
-    if _NOTE_EVENT.search(rest) or len(rest.strip()) <= _NOTE_SHORT:
+    if _NOTE_EVENT.search(rest) or (len(rest.strip()) <= _NOTE_SHORT and rest == match["rest"]):
         return _iso(match)
     return None
 
