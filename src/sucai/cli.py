@@ -376,6 +376,15 @@ def _print_article(article: Article, hygiene: ArticleHygiene | None = None) -> N
     click.secho(f"{article.title}{role}", bold=True)
     date = article.issued_on or (str(article.year) if article.year else "")
     click.echo(f"#{article.id} · {article.genre}" + (f" · {date}" if date else ""))
+    for label, value in (
+        ("发文机关", article.issuer),
+        ("发文字号", article.doc_number),
+        ("签发人", article.signer),
+        ("主送机关", article.addressee),
+        ("附件", "；".join(article.attachments)),
+    ):
+        if value:
+            click.echo(f"{label}: {value}")
     for s in article.sources:
         copy = f" ≈ {s.similarity:.2f}, copy {s.copy_id}" if s.copy_id is not None else ""
         click.echo(f"来源: {s.path} (第{s.position + 1}篇){copy}")
@@ -453,6 +462,10 @@ def _hit_lines(hit: SearchHit, color: bool) -> list[str]:
     show_default=True,
     help="Search paragraphs, article titles only, or outline headings only (提纲检索).",
 )
+@click.option(
+    "--doc-number", metavar="文号", help="Only the document with this 发文字号 (国发〔2019〕4号)."
+)
+@click.option("--issuer", metavar="机关", help="Only documents of this 发文机关 (国务院办公厅).")
 @click.option("--limit", type=click.IntRange(min=0), default=20, help="At most N hits (0 = all).")
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip the first N hits.")
 @click.option("--json", "as_json", is_flag=True, help="Print {ok, total, hits:[…]} as JSON.")
@@ -461,6 +474,8 @@ def search_(
     words: tuple[str, ...],
     where: ArticleFilter,
     scope: str,
+    doc_number: str | None,
+    issuer: str | None,
     limit: int,
     offset: int,
     as_json: bool,
@@ -473,6 +488,8 @@ def search_(
       sucai search '"优化营商环境" 民营'
       sucai search 乡村振兴 -脱贫 --genre 讲话 --year 2020..2025
       sucai search 招商 --in title
+      sucai search 优秀历史建筑 文号:沪房规范〔2025〕7号
+      sucai search 优秀历史建筑 --issuer 上海市房屋管理局
     Hits are ranked (titles and headings above body text, words written together above
     scattered ones) and grouped by article.
     """
@@ -482,6 +499,8 @@ def search_(
             genre=where.genre,
             role=where.role,
             years=(where.year_from, where.year_to),
+            doc_number=doc_number,
+            issuer=issuer,
             scope=scope,
             limit=limit or None,
             offset=offset,

@@ -141,6 +141,8 @@ class ParsedText:
         notes: remarks for the import report (a lossy character, a markup quirk).
         removed: lines removed by cleaning.
         title_hint: a title the container states (HTML ``<title>``, .docx core properties).
+        date_hint: ``YYYY-MM-DD`` a web page states outside the article text (its
+            ``发布日期：`` or ``发稿时间：`` field), taken when the text states no date.
     """
 
     blocks: tuple[Block, ...]
@@ -148,6 +150,7 @@ class ParsedText:
     notes: tuple[str, ...] = ()
     removed: tuple[RemovedLine, ...] = ()
     title_hint: str | None = None
+    date_hint: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,8 +218,11 @@ class ArticleDraft:
         paragraphs: the article's paragraphs (the title line itself is not one of them).
         outline: the article's outline.
         position: 0-based position of the article in its file.
-        doc_number: 发文字号 such as ``国办发〔2026〕15号``, when the text has one.
-        issuer: 发文机关 named in a 公文 header (版头), when there is one.
+        doc_number: 发文字号 such as ``国办发〔2026〕15号``, as the text writes it.
+        issuer: 发文机关 named in a 公文 header (版头) or signing its 落款.
+        addressee: 主送机关 (``各区人民政府，市政府各委、办、局``), when the text names one.
+        signer: 签发人 of a 上行文, when the header names one.
+        attachments: titles of the 附件 the text lists.
     """
 
     title: str
@@ -229,6 +235,9 @@ class ArticleDraft:
     position: int = 0
     doc_number: str | None = None
     issuer: str | None = None
+    addressee: str | None = None
+    signer: str | None = None
+    attachments: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,6 +295,9 @@ class Article:
     chars: int
     doc_number: str | None = None
     issuer: str | None = None
+    addressee: str | None = None
+    signer: str | None = None
+    attachments: tuple[str, ...] = ()
 
     def outline_path(self, paragraph: int) -> tuple[str, ...]:
         """Headings from the top of the outline down to the given paragraph's section."""

@@ -20,14 +20,15 @@ import re
 from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
+from sucai.ingest.dates import date_only, field_date, parse_date, title_note_date
 from sucai.models import ArticleDraft, Compilation, OutlineEntry, Paragraph
 
 if TYPE_CHECKING:
     from sucai.models import ParsedText
 
-__all__ = ["guess_genre", "split_role", "structure"]
+__all__ = ["guess_genre", "split_role", "structure", "title_kind"]
 
 _CN_NUM: Final = "一二三四五六七八九十百千零〇两"
 _ROLE_WORD: Final = (
@@ -66,7 +67,50 @@ _MARKERS: Final = (
 )
 _OFFICIAL_GENRE: Final = re.compile(r"(意见|决议|决定|批复|通报|公告|通告|方案|规划|纲要)$")
 _DOC_NUMBER: Final = re.compile(
-    r"^[（(]?(?P<n>[\u4e00-\u9fff]{1,16}[〔\[［]\d{4}[〕\]］]\s*第?\d+\s*号)[）)]?$"
+    r"^[（(]?(?P<n>[\u4e00-\u9fff]{1,16}\s*[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*第?\d+\s*号)[）)]?"
+    r"(?:\s+签发人\s*[：:]\s*(?P<signer>[\u4e00-\u9fff·　 ]{2,12}))?$"
+)
+#: 签发人 on a line of its own (上行文 carry it beside or under the 文号).
+_SIGNER: Final = re.compile(r"^签\s*发\s*人\s*[：:]\s*(?P<s>[\u4e00-\u9fff·、　 ]{2,30})$")
+#: A document's own label above its title: 附件3、大纲1、附表二 (the file is an attachment).
+_LABEL: Final = re.compile(
+    r"^(?:附件|附表|附录|大纲|表)\s*[0-9０-９一二三四五六七八九十]{0,3}\s*[:：]?$"
+)
+#: 文种 words a title ends with (the 15 公文 kinds, then the genres writers search by), and
+#: what may follow them: （第一批）、（2022年修订）、（试行）.
+_KIND_END: Final = re.compile(
+    r"(?:决议|决定|命令|令|公报|公告|通告|意见|通知|通报|报告|请示|批复|议案|函|纪要|讲话|发言|"
+    r"致辞|说明|名单|名录|目录|大纲|决算|预算|规范|标准|条例|办法|规定|细则|规则|方案|规划|纲要|"
+    r"计划|总结|公示|职位表|汇报|心得体会)"
+    r"(?:[（(][^（）()]{1,16}[）)])?$"
+)
+#: A bracketed line that continues a title: （第一批）、（2022年修订）、（试行）、（征求意见稿）.
+_TITLE_SUFFIX: Final = re.compile(
+    r"^[（(][^（）()]{0,12}(?:第.{1,3}批|修订|修正|试行|暂行|草案|意见稿|送审稿|节选|摘要)"
+    r"[^（）()]{0,6}[）)]$"
+)
+#: A title line that opens with a conjunction continues the line above.
+_CONNECTIVE: Final = re.compile(r"^(?:及|和|与|暨|并|以及)[\u4e00-\u9fff《“]")
+#: A word spaced out in a 版头 title: ``通      知``.
+_SPACED_WORD: Final = re.compile(r"^[\u4e00-\u9fff](?:[ \t\u3000\u00a0]+[\u4e00-\u9fff]){1,3}$")
+#: 附件 in the 落款 block: ``附件：1．…``, ``附件：标题``, or ``附件`` above the attachment.
+_ATTACHMENT: Final = re.compile(
+    r"^附\s*件\s*[0-9０-９一二三四五六七八九十]{0,2}\s*[：:]?\s*(?P<rest>.*)$"
+)
+_ITEM: Final = re.compile(r"^[0-9０-９]{1,2}\s*[.．、]\s*(?P<t>.+)$")
+#: 主送机关: a line ending in a colon that names offices (各…局，…各相关单位：).
+_ADDRESSEE: Final = re.compile(
+    r"^(?P<a>[^。；;！？!?：:]{2,200}?(?:局|厅|委|部|办|办公室|政府|单位|机关|机构|部门|公司|院|"
+    r"会|处|室|队|中心|街道|镇|乡|组|所|站|校|学校|党组|党委|支部))\s*[：:]$"
+)
+#: A field's label that ends like an office: ``联系单位：``, ``责任单位：`` (not a 主送机关).
+_FIELD_LABEL: Final = re.compile(
+    r"^(?:联系|责任|主办|承办|协办|牵头|实施|配合|报送|发布|来源|申报|填报|参加|参会|使用|建设)"
+    r"(?:单位|机构|部门)$"
+)
+#: A 发文机关 signing the 落款: a short name without punctuation.
+_SIGNATURE: Final = re.compile(
+    r"^[\u4e00-\u9fff（）()]{2,40}(?:[ \u3000\u2002]+[\u4e00-\u9fff（）()]{2,40}){0,2}$"
 )
 _VIDEO_TAG: Final = re.compile(r"^[\[【](视频|图文|音频)[\]】]\s*")
 _TITLE_BREAKERS: Final = re.compile(r"[，,。；;：:！？!?、]$|[。；;！？!?，,：:]")
@@ -183,35 +227,207 @@ def structure(parsed: ParsedText, path: str) -> Compilation:
         if len(starts) >= 2:
             return _split(lines, starts, head_title, declared, parsed)
 
-    header, issuer, doc_number, lines = _gongwen_header(lines)
-    title, role, rest, body = _single_title(lines, parsed, stem)
+    meta, taken = _metadata(lines)
+    meta_lines, lines = tuple(ln.text for ln in lines[:taken]), lines[taken:] or lines
+    header, gongwen, lines = _gongwen_header(lines)
+    label: tuple[str, ...] = ()
+    if len(lines) > 1 and _LABEL.match(lines[0].text) and lines[0].kind != "table":
+        label, lines = (lines[0].text,), lines[1:]
+    if "title" in meta:
+        title, role, rest = meta.pop("title"), None, ""
+        same = next((i for i, ln in enumerate(lines[:3]) if _flat(ln.text) == _flat(title)), None)
+        body = lines if same is None else lines[:same] + lines[same + 1 :]
+    else:
+        title, role, rest, body = _single_title(lines, parsed, stem)
     article = _article(title, role, rest, body, 0, head_title if is_compilation else "")
-    if doc_number is None:
-        doc_number = next(
-            (m.group("n") for ln in body[:3] if (m := _DOC_NUMBER.match(ln.text))), None
-        )
-    article = replace(article, doc_number=doc_number, issuer=issuer)
-    return Compilation(title, header, declared, (article,), _count_note(declared, 1))
+    fields = {**meta, **_fields(body, gongwen)}
+    for key in ("issuer", "doc_number"):
+        if key in meta:
+            fields[key] = meta[key]
+    date = fields.pop("written_on", None) or (
+        None if article.issued_on else fields.get("published_on") or parsed.date_hint
+    )
+    fields.pop("published_on", None)
+    if date is not None:
+        article = replace(article, issued_on=date, year=int(date[:4]))
+    article = replace(article, **fields)
+    return Compilation(
+        title, meta_lines + header + label, declared, (article,), _count_note(declared, 1)
+    )
 
 
-def _gongwen_header(
-    lines: list[_Line],
-) -> tuple[tuple[str, ...], str | None, str | None, list[_Line]]:
-    """Take a 公文 版头 (issuer) and 文号 (document number) off the top of a document.
+#: Fields of a page's metadata table or a scraper's front matter (``标　　题：…``,
+#: ``文号: …``); several may run together on one line.
+_META: Final = re.compile(
+    r"(?P<label>标[\s\u3000]*题|文[\s\u3000]*号|发文字号|发布单位|发文机关|发文单位|发布机构|"
+    r"成文日期|发布日期|索[\s\u3000]*引[\s\u3000]*号|主题分类|层[\s\u3000]*级|类[\s\u3000]*型|"
+    r"分[\s\u3000]*类|状[\s\u3000]*态|官方链接|附[\s\u3000]*件|来[\s\u3000]*源)\s*[：:]\s*"
+)
+_META_KEYS: Final = {
+    "标题": "title",
+    "文号": "doc_number",
+    "发文字号": "doc_number",
+    "发布单位": "issuer",
+    "发文机关": "issuer",
+    "发文单位": "issuer",
+    "发布机构": "issuer",
+    "成文日期": "written_on",
+    "发布日期": "published_on",
+}
 
-    Returns the header lines, the issuer, the document number and the remaining lines. When
-    the number follows the title instead (as 北大法宝 exports have it), nothing is taken.
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _metadata(lines: list[_Line]) -> tuple[dict[str, str], int]:
+    """A metadata block opening the file (a 政府信息公开 page's table, a scraper's front matter):
+    its fields, and the number of lines it takes. It must name the title (``标题：``)."""
+    values: dict[str, str] = {}
+    taken = 0
+    for line in lines[:12]:
+        text = line.text.replace("\t", " ")
+        matches = list(_META.finditer(text))
+        if not matches or matches[0].start() != 0:
+            break
+        for match, nxt in zip(matches, [*matches[1:], None], strict=True):
+            value = text[match.end() : nxt.start() if nxt else len(text)].strip()
+            key = _META_KEYS.get(_flat(match.group("label")))
+            if key is not None and value and key not in values:
+                values[key] = value
+        taken += 1
+    if "title" not in values:
+        return {}, 0
+    for key in ("written_on", "published_on"):
+        if key in values:
+            date = parse_date(values[key])
+            if date is None:
+                del values[key]
+            else:
+                values[key] = date
+    return values, taken
+
+
+def _gongwen_header(lines: list[_Line]) -> tuple[tuple[str, ...], dict[str, str], list[_Line]]:
+    """Take a 公文 版头 (issuer), 文号 (document number) and 签发人 off the top of a document.
+
+    Returns the header lines, the fields found (``issuer``, ``doc_number``, ``signer``) and
+    the remaining lines. When the number follows the title instead (as 北大法宝 exports have
+    it), nothing is taken.
     """
     for k, line in enumerate(lines[:4]):
         match = _DOC_NUMBER.match(line.text)
         if match is None:
             continue
-        if k == 0 or k + 1 >= len(lines) or not _is_title_like(lines[k + 1].text):
-            return (), None, None, lines
-        issuer = lines[0].text.removesuffix("文件").strip()
-        header = tuple(ln.text for ln in lines[: k + 1])
-        return header, issuer, match.group("n"), lines[k + 1 :]
-    return (), None, None, lines
+        end = k + 1
+        found = {"doc_number": match.group("n")}
+        if match.group("signer"):
+            found["signer"] = match.group("signer").strip()
+        elif end < len(lines) and (signer := _SIGNER.match(lines[end].text)):
+            found["signer"] = signer.group("s").strip()
+            end += 1
+        if k == 0 or end >= len(lines) or not _is_title_like(lines[end].text):
+            return (), {}, lines
+        found["issuer"] = lines[0].text.removesuffix("文件").strip()
+        header = tuple(ln.text for ln in lines[:end])
+        return header, found, lines[end:]
+    return (), {}, lines
+
+
+def _fields(body: list[_Line], gongwen: dict[str, str]) -> dict[str, Any]:
+    """公文 fields of a single document: 发文字号, 发文机关, 签发人 (from the 版头, else the
+    text), 主送机关 (the line ending in a colon under the title) and 附件 (issue 16)."""
+    fields: dict[str, Any] = dict(gongwen)
+    texts = [ln.text for ln in body]
+    if "doc_number" not in fields:
+        for text in texts[:3]:
+            if match := _DOC_NUMBER.match(text):
+                fields["doc_number"] = match.group("n")
+                if match.group("signer"):
+                    fields["signer"] = match.group("signer").strip()
+                break
+    for text in texts[:40]:
+        match = _ADDRESSEE.match(text)
+        if match and len(match.group("a")) >= 4 and not _FIELD_LABEL.search(match.group("a")):
+            fields["addressee"] = match.group("a").strip()
+            break
+    signed = _signature(body)
+    if signed is not None and "issuer" not in fields:
+        fields["issuer"] = signed
+    attachments = _attachments(body)
+    if attachments:
+        fields["attachments"] = attachments
+    return fields
+
+
+def _signature(body: list[_Line]) -> str | None:
+    """The 发文机关 of the 落款: the short name on the line above the first date-only line."""
+    for i, line in enumerate(body):
+        if i >= 1 and line.kind != "table" and date_only(line.text):
+            name = body[i - 1].text.strip()
+            if _SIGNATURE.match(name) and _marker(name) is None and not _LABEL.match(name):
+                return name
+            return None
+    return None
+
+
+def _attachments(body: list[_Line]) -> tuple[str, ...]:
+    """Titles of the 附件 listed in the 落款 block (``附件：1．…  2．…``), or the title under a
+    lone ``附件`` label that heads an attachment."""
+    texts = [ln.text.strip() for ln in body]
+    for i, text in enumerate(texts):
+        if i < 2 or body[i].kind == "table":
+            continue
+        match = _ATTACHMENT.match(text)
+        if match is None:
+            continue
+        rest = match.group("rest").strip()
+        following = texts[i + 1 : i + 12]
+        if rest:
+            item = _ITEM.match(rest)
+            titles = [item.group("t").strip() if item else rest]
+            if item is None:
+                # A title wrapped onto a short next line that is not the 落款's signature.
+                nxt = following[0] if following else ""
+                after = following[1] if len(following) > 1 else ""
+                wrapped = i + 1 < len(body) and body[i + 1].kind == "text"
+                if (
+                    wrapped
+                    and len(nxt) <= 20
+                    and _is_continuation(nxt)
+                    and not _ATTACHMENT.match(nxt)
+                    and not date_only(after)
+                ):
+                    titles[0] += nxt
+                return tuple(titles)
+            for text2 in following:
+                more = _ITEM.match(text2)
+                if more is None:
+                    break
+                titles.append(more.group("t").strip())
+            return tuple(titles)
+        items = []
+        for text2 in following:
+            more = _ITEM.match(text2)
+            if more is None:
+                break
+            items.append(more.group("t").strip())
+        if items:
+            return tuple(items)
+        if following and _is_title_like(following[0]) and body[i + 1].kind != "table":
+            return (following[0],)
+        return ()
+    return ()
+
+
+def _is_continuation(text: str) -> bool:
+    """A short wrapped rest of a line: no sentence end, no outline marker, no date."""
+    return (
+        not _SENTENCE_END.search(text)
+        and _marker(text) is None
+        and date_only(text) is None
+        and not text.endswith(("：", ":"))
+    )
 
 
 def _role_title_starts(lines: list[_Line]) -> list[int]:
@@ -272,11 +488,63 @@ def _single_title(
 ) -> tuple[str, str | None, str, list[_Line]]:
     first = lines[0]
     if first.kind == "title" or (first.kind == "text" and _is_title_like(first.text)):
-        title, role, rest = split_role(_VIDEO_TAG.sub("", first.text))
-        return title, role, rest, lines[1:]
+        title, role, rest, taken = _joined_title(lines)
+        return title, role, rest, lines[taken:]
     if parsed.title_hint:
         return parsed.title_hint, None, "", lines
     return stem, None, "", lines
+
+
+def _title_line(text: str) -> str:
+    """A title line as written: a 文种 spaced out for the 版头 (``通      知``) closed up."""
+    text = _VIDEO_TAG.sub("", text).strip()
+    return re.sub(r"\s+", "", text) if _SPACED_WORD.match(text) else text
+
+
+def _joined_title(lines: list[_Line]) -> tuple[str, str | None, str, int]:
+    """A title broken over up to four lines, joined when the join ends in a 文种 word that the
+    first line alone lacks (``洪泽区人民政府`` / ``2023年政府信息公开工作年度报告``), or is
+    followed by a bracketed suffix (``（2022年修订）``). Returns title, role, run-in rest and
+    the number of lines taken."""
+    first = _title_line(lines[0].text)
+    title, role, rest = split_role(first)
+    if role is not None or rest:
+        return title, role, rest, 1
+    taken = 1
+    if (
+        len(lines) > 1
+        and lines[1].kind in ("text", "title")
+        and len(lines[1].text) <= 40
+        and _CONNECTIVE.match(lines[1].text)
+        and _is_continuation(lines[1].text)
+    ):
+        # ``…测评标准`` / ``及实施规范``: a line opening with a conjunction continues the title.
+        first, taken = first + _title_line(lines[1].text), 2
+        title = first
+    if not _KIND_END.search(first):
+        joined = first
+        for k in range(taken, min(4, len(lines))):
+            line = lines[k]
+            text = _title_line(line.text)
+            if (
+                line.kind not in ("text", "title")
+                or len(text) > 40
+                or text[-1] in _TERMINAL
+                or "，" in text
+                or not _is_continuation(text)
+                or text.startswith(("—", "－", "-", "（", "("))
+                or _LABEL.match(text)
+                or split_role(text)[1] is not None
+            ):
+                break
+            joined += text
+            if _KIND_END.search(joined):
+                title, taken = joined, k + 1
+                break
+    if taken < len(lines) and _TITLE_SUFFIX.match(lines[taken].text.strip()):
+        title += lines[taken].text.strip()
+        taken += 1
+    return title, None, "", taken
 
 
 def _news_day(lines: list[_Line], day: str) -> Compilation:
@@ -402,6 +670,9 @@ def _outline(
             and _introduces_body(paragraphs, i)
             and not _FULL_DATE.search(text)
             and not (text[0] in "（(" and text[-1] in "）)")
+            # A 文号 or a page's date field above the text is no heading (issue 16).
+            and not _DOC_NUMBER.match(text)
+            and field_date(text) is None
         ):
             found[i] = (_LINE_RANK, "line", text, True)
         else:
@@ -440,9 +711,65 @@ def _outline(
     return entries, headings, sections
 
 
+#: 文种 from the word a title ends with, in order (issue 16): the 15 公文 kinds of
+#: 《党政机关公文处理工作条例》, then the genres writers search by. Laws are left to the rule
+#: of 第X条 below.
+_TITLE_KINDS: Final = (
+    (re.compile(r"政府信息公开.{0,8}(?:年度报告|年报)"), "年报"),
+    (re.compile(r"(?:述职|述责述廉|述德述职述廉)报告$"), "述职报告"),
+    (re.compile(r"调研报告$|调查报告$"), "调研报告"),
+    (re.compile(r"决算$"), "决算"),
+    (re.compile(r"大纲$"), "大纲"),
+    (re.compile(r"(?:目录|名录)$"), "目录"),
+    (re.compile(r"(?:名单|职位表|名册)$"), "名单"),
+    (re.compile(r"(?:情况|有关|的)?说明$"), "说明"),
+    (re.compile(r"(?:规范|标准)$"), "规范"),
+    (re.compile(r"公报$"), "公报"),
+    (re.compile(r"公告$"), "公告"),
+    (re.compile(r"通告$"), "通告"),
+    (re.compile(r"公示$"), "公示"),
+    (re.compile(r"纪要$"), "纪要"),
+    (re.compile(r"批复$"), "批复"),
+    (re.compile(r"请示$"), "请示"),
+    (re.compile(r"(?<![协建])议案$"), "议案"),  # not 行政协议案 (a court case)
+    (re.compile(r"决议$"), "决议"),
+    (re.compile(r"决定$"), "决定"),
+    (re.compile(r"意见$"), "意见"),
+    (re.compile(r"通报$"), "通报"),
+    (re.compile(r"通知$"), "通知"),
+    (re.compile(r"(?:的|复|公|便)函$"), "函"),
+    (re.compile(r"(?:命令|[院府部委局署]令|主席令)(?:第.{1,8}号)?$"), "命令"),
+    (re.compile(r"(?:工作)?总结$"), "工作总结"),
+    (re.compile(r"工作(?:计划|要点)$"), "工作计划"),
+)
+#: Bracketed endings that are no 文种: （第一批）、（2022年修订）、（试行）、（节选）.
+_TITLE_TAIL: Final = re.compile(r"(?:[（(][^（）()]{1,20}[）)]|\[\d+\])+$")
+
+
+#: A news headline reports an event: ``…推介会在武汉举行！``, ``…表彰大会隆重召开``.
+_NEWS_HEADLINE: Final = re.compile(
+    r"(?:举行|召开|开幕|闭幕|落幕|举办|启动|开班|开工|签约|揭牌|成立|亮相|走访|调研|考察)[！!]?$"
+)
+
+
+def title_kind(title: str) -> str | None:
+    """The 文种 a title's last word names (``…的通知`` → 通知), or ``None``."""
+    bare = _TITLE_TAIL.sub("", title.strip()).rstrip("！!。 ")
+    for pattern, kind in _TITLE_KINDS:
+        if pattern.search(bare):
+            return kind
+    return None
+
+
 def guess_genre(title: str, role: str | None, paragraphs: list[str], context: str = "") -> str:
     """文种 from evidence in the title, role, opening and the compilation's title."""
     opening = "".join(paragraphs[:2])[:200]
+    law_like = sum(
+        1 for p in paragraphs[:50] if re.match(r"^第[一二三四五六七八九十百千零〇\d]+条", p)
+    )
+    kind = title_kind(title)
+    if kind is not None and not (law_like >= 2 and kind in ("规范", "说明", "目录", "名单")):
+        return kind
     if re.search(r"工作报告|报告$", title):
         return "报告"
     if re.search(r"通知$", title):
@@ -450,9 +777,6 @@ def guess_genre(title: str, role: str | None, paragraphs: list[str], context: st
     official = _OFFICIAL_GENRE.search(title)
     if official is not None:
         return official.group(1)
-    law_like = sum(
-        1 for p in paragraphs[:50] if re.match(r"^第[一二三四五六七八九十百千零〇\d]+条", p)
-    )
     if law_like >= 2 or (
         re.search(r"(法|条例|规定|办法|细则|规则|解释)(（.*）)?$", title) and law_like
     ):
@@ -471,18 +795,47 @@ def guess_genre(title: str, role: str | None, paragraphs: list[str], context: st
         return "报告"
     if re.search(r"央视网消息|新华社[^，。]{0,12}电|新闻联播", opening + title + context):
         return "新闻"
+    if _NEWS_HEADLINE.search(title):
+        return "新闻"
     if re.search(r"(法|条例|规定|办法|细则)$", title):
         return "法规"
     return "文章"
 
 
-def _dates(title: str, paragraphs: list[str]) -> tuple[str | None, int | None]:
-    for text in (title, *paragraphs[:4]):
-        match = _FULL_DATE.search(text)
-        if match is not None:
-            y, m, d = (int(g) for g in match.groups())
-            if 1 <= m <= 12 and 1 <= d <= 31:
-                return f"{y:04d}-{m:02d}-{d:02d}", y
+def _dates(
+    title: str, paragraphs: list[str], kinds: list[tuple[str, int]]
+) -> tuple[str | None, int | None]:
+    """成文日期 and year (issue 16): a ``成文日期：`` field, else the 落款 (the first line after
+    the opening that is a date alone), else the 题注 under the title, else a page's date field
+    (``发布日期：``, ``发稿时间：``) near the top. A date inside a sentence (``自…起施行``) is
+    never taken; the year is the date's, else the title's."""
+    found = None
+    top = paragraphs[:6]
+    for text in top:
+        field = field_date(text)
+        if field is not None and field[0] == "成文日期":
+            found = field[1]
+            break
+    if found is None:
+        found = next(
+            (
+                d
+                for i, text in enumerate(paragraphs)
+                if i >= 2 and kinds[i][0] != "table" and (d := date_only(text))
+            ),
+            None,
+        )
+    if found is None:
+        found = next(
+            (d for text in paragraphs[:3] if (d := date_only(text) or title_note_date(text))),
+            None,
+        )
+    if found is None:
+        found = date_only(title) or title_note_date(title)
+    if found is None:
+        found = next((f[1] for text in top if (f := field_date(text))), None)
+    if found is not None:
+        return found, int(found[:4])
     match = _YEAR.search(title)
     return None, int(match.group(1)) if match else None
 
@@ -515,7 +868,7 @@ def _article(
         Paragraph(i, t, paid[i], headings[i], sections[i], "table" if k == "table" else "text")
         for i, (t, (k, _)) in enumerate(zip(texts, kinds, strict=True))
     )
-    issued_on, year = _dates(title, texts)
+    issued_on, year = _dates(title, texts, kinds)
     if date is not None:
         issued_on, year = date, int(date[:4])
     return ArticleDraft(

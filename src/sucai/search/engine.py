@@ -25,6 +25,7 @@ import tantivy
 from sucai.search.fold import fold
 from sucai.search.highlight import find_spans
 from sucai.search.index import KIND_OUTLINE, KIND_PARAGRAPH, KIND_TITLE
+from sucai.search.query import doc_number_key, issuer_keys
 from sucai.search.tokenize import SPACE, index_text, word_tokens
 
 if TYPE_CHECKING:
@@ -161,6 +162,12 @@ def build_query(schema: tantivy.Schema, query: Query) -> tantivy.Query:
         clauses.append((must, tantivy.Query.term_query(schema, "role", query.role)))
     if query.source is not None:
         clauses.append((must, tantivy.Query.term_query(schema, "src", query.source)))
+    if query.doc_number is not None:
+        key = doc_number_key(query.doc_number)
+        clauses.append((must, tantivy.Query.term_query(schema, "dn", key)))
+    if query.issuer is not None:
+        keys = issuer_keys(query.issuer) or [""]
+        clauses.append((must, tantivy.Query.term_query(schema, "org", keys[0])))
     if query.year_from is not None or query.year_to is not None:
         clauses.append(
             (

@@ -56,6 +56,7 @@ from typing import IO, TYPE_CHECKING, Final
 import tantivy
 
 from sucai.errors import IndexBuildingError, StoreError
+from sucai.search.query import doc_number_key, issuer_keys
 from sucai.search.tokenize import TOKENIZER_ID, prepare_batch
 
 if TYPE_CHECKING:
@@ -75,7 +76,8 @@ __all__ = [
 ]
 
 #: 6: two indexes per generation (full, free), fed by the change log; free-text hashes.
-INDEX_SCHEMA_VERSION: Final = 6
+#: 7: 发文字号 and 发文机关 terms (``dn``, ``org``) for the 文号: and 机关: filters (issue 16).
+INDEX_SCHEMA_VERSION: Final = 7
 KIND_PARAGRAPH: Final = 0
 KIND_TITLE: Final = 1
 KIND_OUTLINE: Final = 2
@@ -125,6 +127,8 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("genre", tokenizer_name="raw", index_option="basic", fast=True)
     builder.add_text_field("role", tokenizer_name="raw", index_option="basic", fast=True)
     builder.add_text_field("src", tokenizer_name="raw", index_option="basic", fast=True)
+    builder.add_text_field("dn", tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("org", tokenizer_name="raw", index_option="basic")
     builder.add_text_field("bi", tokenizer_name="whitespace", index_option="position")
     builder.add_text_field("uni", tokenizer_name=_CHARS, index_option="basic")
     builder.add_text_field("words", tokenizer_name="whitespace", index_option="freq")
@@ -551,6 +555,10 @@ class SearchIndex:
                 doc.add_text("role", article.role)
             if article.source:
                 doc.add_text("src", article.source)
+            if article.doc_number:
+                doc.add_text("dn", doc_number_key(article.doc_number))
+            for key in issuer_keys(article.issuer or ""):
+                doc.add_text("org", key)
             doc.add_text("bi", bigrams[i])
             doc.add_text("uni", prepared[i])
             doc.add_text("words", words[i])
@@ -637,6 +645,8 @@ def _free_hash(article: IndexArticle) -> int:
         article.genre,
         article.year,
         article.source,
+        article.doc_number,
+        article.issuer,
         [p for p in article.paragraphs if not p[4]],
         [e for e in article.outline if e[2] not in paid],
     )

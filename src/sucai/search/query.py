@@ -7,7 +7,9 @@ Syntax:
   ends the word before it (``营商"环境"`` is the word 营商 and the phrase 环境), and a quote
   without its partner is an error, whichever side it is on;
 * ``-word`` or ``-"phrase"`` (also with the full-width ``－``) excludes paragraphs containing it;
-* filters ``文种:``/``genre:``, ``角色:``/``role:``, ``来源:``/``source:``,
+* filters ``文种:``/``genre:``, ``角色:``/``role:``, ``来源:``/``source:``, ``文号:``/``doc:``
+  (发文字号: ``文号:国发〔2019〕4号``, brackets ``[]``/``()``/``【】`` and spaces do not matter),
+  ``机关:``/``issuer:`` (发文机关, one of several joint issuers is enough),
   ``年份:``/``年:``/``year:`` (``2020``, ``2020..2025``, ``2020..``, ``..2025``), with ``:`` or
   ``：`` and the value right after it (quoted when it holds spaces: ``来源:"2023 工作报告"``);
   a filter without a value is an error.
@@ -30,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from typing import Final, Literal
 
 from sucai.errors import QueryError
+from sucai.search.fold import fold
 
 __all__ = [
     "MAX_FILTER_CHARS",
@@ -37,7 +40,9 @@ __all__ = [
     "Query",
     "Scope",
     "clean_query_text",
+    "doc_number_key",
     "format_query",
+    "issuer_keys",
     "parse_query",
     "parse_years",
 ]
@@ -61,9 +66,25 @@ _FILTERS: Final = {
     "年份": "year",
     "year": "year",
     "年": "year",
+    "文号": "doc_number",
+    "发文字号": "doc_number",
+    "doc": "doc_number",
+    "机关": "issuer",
+    "发文机关": "issuer",
+    "issuer": "issuer",
 }
 #: How each filter is written in :func:`format_query`.
-_FILTER_NAMES: Final = (("genre", "文种"), ("role", "角色"), ("year", "年份"), ("source", "来源"))
+_FILTER_NAMES: Final = (
+    ("genre", "文种"),
+    ("role", "角色"),
+    ("year", "年份"),
+    ("source", "来源"),
+    ("doc_number", "文号"),
+    ("issuer", "机关"),
+)
+_OPENING_BRACKETS: Final = str.maketrans("[［(（【〔", "〔〔〔〔〔〔", " \t\u3000\u00a0")
+_CLOSING_BRACKETS: Final = str.maketrans("]］)）】〕", "〕〕〕〕〕〕")
+_ISSUER_SEPARATORS: Final = re.compile(r"[\s、，,；;]+")
 _OPEN_QUOTES: Final = {'"': '"', "“": "”", "「": "」"}
 _CLOSE_ONLY: Final = frozenset("”」")
 _QUOTES: Final = frozenset(_OPEN_QUOTES) | _CLOSE_ONLY
@@ -83,6 +104,8 @@ class Query:
         excluded: what no hit may contain.
         genre, role, source: exact filters on the article (source: the folder it was
             imported from, see :func:`sucai.models.source_folder`).
+        doc_number, issuer: 发文字号 and 发文机关 filters, as written (matched through
+            :func:`doc_number_key` and :func:`issuer_keys`).
         year_from, year_to: inclusive year range; ``None`` for open.
         scope: ``"all"`` paragraphs, ``"title"`` (article titles) or ``"outline"`` (headings).
         limit: hits to return, ``None`` for all; offset: hits to skip.
@@ -97,6 +120,8 @@ class Query:
     year_from: int | None = None
     year_to: int | None = None
     source: str | None = None
+    doc_number: str | None = None
+    issuer: str | None = None
     scope: Scope = "all"
     limit: int | None = 20
     offset: int = 0
@@ -120,6 +145,21 @@ def clean_query_text(text: str) -> str:
     if text.isprintable():  # the common case: nothing to remove
         return text
     return "".join(ch for ch in text if ch.isspace() or unicodedata.category(ch) not in _DROPPED)
+
+
+def doc_number_key(text: str) -> str:
+    """A 发文字号 as the index holds it: ``国发 [2019] 第4号`` → ``国发〔2019〕4号`` (brackets of
+    any kind as 〔〕, no spaces, full-width digits folded, 第 before the number dropped)."""
+    key = fold(text).translate(_OPENING_BRACKETS).translate(_CLOSING_BRACKETS)
+    return key.replace("〕第", "〕")
+
+
+def issuer_keys(text: str) -> list[str]:
+    """The terms a 发文机关 is found by: the whole name and each of joint issuers
+    (``宜春市统计局　国家统计局宜春调查队``, ``财政部、税务总局``), folded, spaces removed."""
+    parts = [p for p in _ISSUER_SEPARATORS.split(fold(text).strip()) if p]
+    whole = "".join(parts)
+    return list(dict.fromkeys([whole, *parts])) if whole else []
 
 
 def parse_years(value: str) -> tuple[int | None, int | None]:
@@ -235,6 +275,8 @@ def parse_query(
     role: str | None = None,
     years: tuple[int | None, int | None] = (None, None),
     source: str | None = None,
+    doc_number: str | None = None,
+    issuer: str | None = None,
     scope: str = "all",
     limit: int | None = 20,
     offset: int = 0,
@@ -288,6 +330,7 @@ def parse_query(
     # A filter given as an option is cleaned as the query text is: ``文种:讲\u202e话`` and
     # ``genre="讲\u202e话"`` (the web form's field) are the same filter.
     given = {"genre": genre, "role": role, "source": source}
+    given |= {"doc_number": doc_number, "issuer": issuer}
     filters.update(
         {name: clean_query_text(value) for name, value in given.items() if value is not None}
     )
@@ -298,6 +341,10 @@ def parse_query(
         genre=_check_value("genre", filters["genre"]) if "genre" in filters else None,
         role=_check_value("role", filters["role"]) if "role" in filters else None,
         source=_check_value("source", filters["source"]) if "source" in filters else None,
+        doc_number=(
+            _check_value("doc_number", filters["doc_number"]) if "doc_number" in filters else None
+        ),
+        issuer=_check_value("issuer", filters["issuer"]) if "issuer" in filters else None,
         text=text,
     )
     if "year" in filters:
@@ -340,7 +387,7 @@ def _written(text: str) -> str:
 
 def format_query(query: Query) -> str:
     """The query in the syntax's canonical form: its words and phrases in order, then the
-    excluded ones, then the filters in the order 文种, 角色, 年份, 来源.
+    excluded ones, then the filters in the order 文种, 角色, 年份, 来源, 文号, 机关.
 
     ``parse_query(format_query(q), scope=q.scope, limit=q.limit, offset=q.offset) == q`` for
     every query ``q`` that :func:`parse_query` returns from text alone (scope, limit and

@@ -91,6 +91,7 @@ class IndexArticle:
     Attributes:
         paragraphs: ``(rowid, index, text, heading, paid)`` per paragraph.
         outline: ``(index, text, paragraph)`` per outline entry.
+        doc_number, issuer: 发文字号 and 发文机关, for the 文号: and 机关: filters (issue 16).
     """
 
     id: int
@@ -101,6 +102,8 @@ class IndexArticle:
     source: str
     paragraphs: tuple[tuple[int, int, str, int, bool], ...]
     outline: tuple[tuple[int, str, int], ...]
+    doc_number: str | None = None
+    issuer: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -388,4 +388,12 @@ def m010_paragraph_kind(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m011_gongwen_fields(db: sqlite3.Connection) -> None:
+    """公文 fields (issue 16): 主送机关, 签发人 and the 附件 titles (one a line)."""
+    _run(db, "ALTER TABLE articles ADD COLUMN addressee TEXT")
+    _run(db, "ALTER TABLE articles ADD COLUMN signer TEXT")
+    _run(db, "ALTER TABLE articles ADD COLUMN attachments TEXT NOT NULL DEFAULT ''")
+
+
 SCHEMA_VERSION: Final = len(MIGRATIONS)

@@ -328,6 +328,14 @@ PG_MIGRATIONS: Final[tuple[tuple[str, str], ...]] = (
             CHECK (kind IN ('text', 'table'));
         """,
     ),
+    (
+        "m011_gongwen_fields",
+        """
+        ALTER TABLE articles ADD COLUMN addressee TEXT;
+        ALTER TABLE articles ADD COLUMN signer TEXT;
+        ALTER TABLE articles ADD COLUMN attachments TEXT NOT NULL DEFAULT '';
+        """,
+    ),
 )
 
 

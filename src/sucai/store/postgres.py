@@ -105,7 +105,8 @@ CONNECT_TIMEOUT: Final = 5
 POOL_SIZE: Final = 10
 
 _ARTICLE_COLUMNS: Final = (
-    "id, title, role, genre, issued_on, year, chars, added_at, doc_number, issuer"
+    "id, title, role, genre, issued_on, year, chars, added_at, doc_number, issuer, "
+    "addressee, signer, attachments"
 )
 _SUMMARY_SQL: Final = (
     "SELECT a.id, a.title, a.role, a.genre, a.issued_on, a.year, a.chars, a.added_at, "
@@ -507,8 +508,8 @@ class PostgresStore:
         chars = sum(len(p.text) for p in draft.paragraphs)
         row = self._execute(
             "INSERT INTO articles (content_hash, title, role, genre, issued_on, year, doc_number, "
-            "issuer, chars, added_at, source) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+            "issuer, chars, added_at, source, addressee, signer, attachments) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
             (
                 key,
                 draft.title,
@@ -521,6 +522,9 @@ class PostgresStore:
                 chars,
                 now,
                 source,
+                draft.addressee,
+                draft.signer,
+                "\n".join(draft.attachments),
             ),
         ).fetchone()
         assert row is not None
@@ -689,6 +693,9 @@ class PostgresStore:
                 chars=row[6],
                 doc_number=row[8],
                 issuer=row[9],
+                addressee=row[10],
+                signer=row[11],
+                attachments=tuple(row[12].splitlines()),
             )
             for row in rows
         ]
@@ -705,7 +712,8 @@ class PostgresStore:
         """Articles with ids above ``after``, in id order, in batches (for the search index)."""
         while True:
             heads = self._fetch(
-                "SELECT id, title, role, genre, year, source FROM articles WHERE id > %s "
+                "SELECT id, title, role, genre, year, source, doc_number, issuer FROM articles "
+                "WHERE id > %s "
                 "ORDER BY id LIMIT %s",
                 (after, batch),
                 primary=True,
@@ -721,7 +729,7 @@ class PostgresStore:
         out). Give a few hundred at a time: they are read at once."""
         ids = sorted(set(article_ids))
         heads = self._fetch(
-            "SELECT id, title, role, genre, year, source FROM articles "
+            "SELECT id, title, role, genre, year, source, doc_number, issuer FROM articles "
             "WHERE id = ANY(%s::bigint[]) ORDER BY id",
             (ids,),
             primary=True,
@@ -796,8 +804,10 @@ class PostgresStore:
                 source,
                 tuple(paragraphs.get(aid, ())),
                 tuple(outline.get(aid, ())),
+                doc_number,
+                issuer,
             )
-            for aid, title, role, genre, year, source in heads
+            for aid, title, role, genre, year, source, doc_number, issuer in heads
         ]
 
     def paragraphs_by_rowid(self, rowids: list[int]) -> dict[int, ParagraphRow]:
@@ -1552,7 +1562,8 @@ class PostgresStore:
         self._execute("DELETE FROM corrections WHERE article_id = %s", (article_id,))
         self._execute(
             "UPDATE articles SET content_hash = %s, title = %s, role = %s, genre = %s, "
-            "issued_on = %s, year = %s, doc_number = %s, issuer = %s, chars = %s WHERE id = %s",
+            "issued_on = %s, year = %s, doc_number = %s, issuer = %s, chars = %s, addressee = %s, "
+            "signer = %s, attachments = %s WHERE id = %s",
             (
                 key,
                 draft.title,
@@ -1563,6 +1574,9 @@ class PostgresStore:
                 draft.doc_number,
                 draft.issuer,
                 sum(len(p.text) for p in draft.paragraphs),
+                draft.addressee,
+                draft.signer,
+                "\n".join(draft.attachments),
                 article_id,
             ),
         )
@@ -1600,6 +1614,9 @@ class PostgresStore:
                 outline=article.outline,
                 doc_number=article.doc_number,
                 issuer=article.issuer,
+                addressee=article.addressee,
+                signer=article.signer,
+                attachments=article.attachments,
             )
             old_key = self._one(
                 "SELECT content_hash FROM articles WHERE id = %s", (article_id,), primary=True

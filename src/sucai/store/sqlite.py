@@ -83,6 +83,9 @@ def _pack(draft: ArticleDraft, corrections: Iterable[Correction]) -> bytes:
         "year": draft.year,
         "doc_number": draft.doc_number,
         "issuer": draft.issuer,
+        "addressee": draft.addressee,
+        "signer": draft.signer,
+        "attachments": list(draft.attachments),
         "position": draft.position,
         "paragraphs": [
             [p.index, p.text, p.paid, p.heading, p.section, p.kind] for p in draft.paragraphs
@@ -113,6 +116,9 @@ def _unpack(blob: bytes) -> tuple[ArticleDraft, list[Correction]]:
         position=data["position"],
         doc_number=data["doc_number"],
         issuer=data["issuer"],
+        addressee=data.get("addressee"),
+        signer=data.get("signer"),
+        attachments=tuple(data.get("attachments", ())),
     )
     return draft, [Correction(*c) for c in data["corrections"]]
 
@@ -397,7 +403,8 @@ class SqliteStore:
         chars = sum(len(p.text) for p in draft.paragraphs)
         cur = self.db.execute(
             "INSERT INTO articles (content_hash, title, role, genre, issued_on, year, doc_number, "
-            "issuer, chars, added_at, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "issuer, chars, added_at, source, addressee, signer, attachments) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 key,
                 draft.title,
@@ -410,6 +417,9 @@ class SqliteStore:
                 chars,
                 now,
                 source,
+                draft.addressee,
+                draft.signer,
+                "\n".join(draft.attachments),
             ),
         )
         article_id = cur.lastrowid
@@ -509,7 +519,8 @@ class SqliteStore:
             NotFoundError: no article has this id.
         """
         row = self.db.execute(
-            "SELECT id, title, role, genre, issued_on, year, chars, added_at, doc_number, issuer "
+            "SELECT id, title, role, genre, issued_on, year, chars, added_at, doc_number, issuer, "
+            "addressee, signer, attachments "
             "FROM articles "
             "WHERE id = ?",
             (article_id,),
@@ -523,7 +534,8 @@ class SqliteStore:
     def iter_articles(self) -> Iterator[Article]:
         """Every article in id order, one at a time."""
         cursor = self.db.execute(
-            "SELECT id, title, role, genre, issued_on, year, chars, added_at, doc_number, issuer "
+            "SELECT id, title, role, genre, issued_on, year, chars, added_at, doc_number, issuer, "
+            "addressee, signer, attachments "
             "FROM articles "
             "ORDER BY id"
         )
@@ -575,6 +587,9 @@ class SqliteStore:
             chars=row[6],
             doc_number=row[8],
             issuer=row[9],
+            addressee=row[10],
+            signer=row[11],
+            attachments=tuple(row[12].splitlines()),
         )
 
     def max_article_id(self) -> int:
@@ -585,7 +600,8 @@ class SqliteStore:
         """Articles with ids above ``after``, in id order, in batches (for the search index)."""
         while True:
             heads = self.db.execute(
-                "SELECT id, title, role, genre, year, source FROM articles WHERE id > ? "
+                "SELECT id, title, role, genre, year, source, doc_number, issuer FROM articles "
+                "WHERE id > ? "
                 "ORDER BY id LIMIT ?",
                 (after, batch),
             ).fetchall()
@@ -604,7 +620,7 @@ class SqliteStore:
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
             heads = self.db.execute(
-                "SELECT id, title, role, genre, year, source FROM articles "
+                "SELECT id, title, role, genre, year, source, doc_number, issuer FROM articles "
                 f"WHERE id IN ({marks}) ORDER BY id",
                 chunk,
             ).fetchall()
@@ -673,8 +689,10 @@ class SqliteStore:
                 source,
                 tuple(paragraphs.get(aid, ())),
                 tuple(outline.get(aid, ())),
+                doc_number,
+                issuer,
             )
-            for aid, title, role, genre, year, source in heads
+            for aid, title, role, genre, year, source, doc_number, issuer in heads
         ]
 
     def _rows_in(self, sql: str, ids: list[int]) -> Iterator[tuple[Any, ...]]:
@@ -1403,7 +1421,8 @@ class SqliteStore:
         self.db.execute("DELETE FROM corrections WHERE article_id = ?", (article_id,))
         self.db.execute(
             "UPDATE articles SET content_hash = ?, title = ?, role = ?, genre = ?, issued_on = ?, "
-            "year = ?, doc_number = ?, issuer = ?, chars = ? WHERE id = ?",
+            "year = ?, doc_number = ?, issuer = ?, chars = ?, addressee = ?, signer = ?, "
+            "attachments = ? WHERE id = ?",
             (
                 key,
                 draft.title,
@@ -1414,6 +1433,9 @@ class SqliteStore:
                 draft.doc_number,
                 draft.issuer,
                 sum(len(p.text) for p in draft.paragraphs),
+                draft.addressee,
+                draft.signer,
+                "\n".join(draft.attachments),
                 article_id,
             ),
         )
@@ -1450,6 +1472,9 @@ class SqliteStore:
                 outline=article.outline,
                 doc_number=article.doc_number,
                 issuer=article.issuer,
+                addressee=article.addressee,
+                signer=article.signer,
+                attachments=article.attachments,
             )
             old_key = self.db.execute(
                 "SELECT content_hash FROM articles WHERE id = ?", (article_id,)

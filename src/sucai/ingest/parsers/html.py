@@ -9,11 +9,14 @@ from typing import TYPE_CHECKING, Final
 from lxml import etree
 
 from sucai.errors import IngestError
+from sucai.ingest.dates import field_date
 from sucai.ingest.normalize import drop_controls, join_wrapped
 from sucai.ingest.sources import check_binary, decode_text, display_name, text_codec
 from sucai.models import Block, ParsedText, table_text
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from lxml.etree import _Element
 
     from sucai.models import BlockKind, SourceFile
@@ -95,6 +98,8 @@ _MIN_HEADLINES: Final = 3
 _MAX_CELL: Final = 500
 #: Columns or rows one cell may span (``colspan``/``rowspan``); Word's maximum is 63 columns.
 _MAX_SPAN: Final = 64
+#: An element holding a page's date field is short (the field, maybe a font-size switch).
+_MAX_DATE_LINE: Final = 80
 
 _ASCII_SPACE: Final = re.compile(r"[ \t\n\r\f]+")
 _CJK: Final = re.compile(
@@ -531,8 +536,10 @@ class HtmlParser:
         if root is None or body is None:
             raise _no_text(source)
         _remove_never_text(root)
-        page_title = _page_title(root)
+        page_title = _article_title(root) or _page_title(root)
         title = _title_element(body, page_title)
+        if title is None:
+            title = _title_above_date(body)
         _remove_chrome(root)
         container = _known_container(body)
         if container is None:
@@ -550,7 +557,64 @@ class HtmlParser:
         if not blocks:
             raise _no_text(source)
         hint = _MEDIA_TAG.sub("", page_title) or None
-        return ParsedText(tuple(blocks), used, tuple(notes), title_hint=hint)
+        date = _page_date(body, container)
+        return ParsedText(tuple(blocks), used, tuple(notes), title_hint=hint, date_hint=date)
+
+
+def _article_title(root: _Element) -> str:
+    """``<meta name="ArticleTitle">``, which government CMSs (TRS, UCAP) fill with the
+    article's own title while ``<title>`` adds the site's name (issue 16)."""
+    for meta in root.iter("meta"):
+        if (meta.get("name") or "").lower() == "articletitle":
+            return _squeeze(meta.get("content") or "")
+    return ""
+
+
+def _date_fields(body: _Element) -> Iterator[tuple[_Element, str]]:
+    """Short elements holding a date field (``发布日期：2017-05-15``, ``发稿时间：2019/3/25``),
+    with the date, in page order."""
+    for element in body.iter():
+        own = element.text if isinstance(element.tag, str) else None
+        if not own or ("日期" not in own and "时间" not in own):
+            continue
+        # The label may sit in an element of its own: <dd><label>生成日期：</label><div>2023-…
+        node: _Element | None = element
+        for _ in range(3):
+            if node is None or node is body:
+                break
+            text = _squeeze(_text(node))
+            if _chars(text) > _MAX_DATE_LINE:
+                break
+            found = field_date(text)
+            if found is not None:
+                yield node, found[1]
+                break
+            node = node.getparent()
+
+
+def _page_date(body: _Element, container: _Element | None) -> str | None:
+    """The page's own date field outside the article text, or ``None``."""
+    for element, date in _date_fields(body):
+        if container is None or not (_inside(element, container) or element is container):
+            return date
+    return None
+
+
+def _title_above_date(body: _Element) -> _Element | None:
+    """On a page with neither ``<title>`` nor ``<h1>``, the element right above the date field
+    is the headline (``<div class="newst">…</div><div class="newsd">发布时间：…``)."""
+    for element, _date in _date_fields(body):
+        for sibling in element.itersiblings(preceding=True):
+            if not isinstance(sibling.tag, str):
+                continue
+            text = _squeeze(_text(sibling))
+            if not text:
+                continue
+            if _MIN_TITLE <= _chars(text) <= _MAX_DATE_LINE and "。" not in text:
+                return sibling
+            return None
+        return None
+    return None
 
 
 def _no_text(source: SourceFile) -> IngestError:
