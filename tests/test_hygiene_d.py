@@ -205,6 +205,7 @@ def test_other_letters_in_the_paragraph_turn_a_rewrite_into_a_finding() -> None:
     assert "请核对" in finding.message
 
 
+@pytest.mark.slow
 def test_the_corpus_gets_no_rewrite(shared: Path) -> None:
     """The shared corpus is genuine text: any D rewritten there would be a false rewrite."""
     rewritten = []

@@ -14,6 +14,8 @@ Three checks, all on plain text with character offsets:
   stored, so the original stays retrievable); a writer's draft gets a finding instead.
 * **Placeholders** a writer must fill in: ``xx``, ``xxx``, ``xxxx年``, ``x月``, ``×××``,
   ``某某``, ``XX县`` …
+* **Personal data**: 身份证号, 手机号 and bank card numbers
+  (:func:`sucai.ingest.screening.find_personal`), which import masks on request.
 * **Likely removed names**: ``的重要讲话`` opening a sentence, ``在…上的重要讲话`` with no
   speaker before it, ``贯彻落实重要讲话`` with nothing between verb and speech. Flagged, never
   guessed.
@@ -26,6 +28,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Final, Literal
 
 from sucai.errors import UserError
+from sucai.ingest.screening import find_personal
 from sucai.ingest.sources import decode_text
 from sucai.store import Correction
 
@@ -53,7 +56,7 @@ __all__ = [
     "restore_text",
 ]
 
-FindingKind = Literal["sanitised", "placeholder", "missing-name"]
+FindingKind = Literal["sanitised", "placeholder", "missing-name", "personal"]
 
 # --- sanitised 党 ------------------------------------------------------------------------------
 
@@ -470,13 +473,17 @@ _UNNAMED_BEFORE: Final = re.compile(
 )
 
 
+_PERSONAL_NAMES: Final = {"id-card": "身份证号", "mobile": "手机号", "bank-card": "银行卡号"}
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One thing a writer should look at in a text.
 
     Attributes:
-        kind: ``"sanitised"`` (a ``D`` meaning 党), ``"placeholder"`` (a blank to fill in)
-            or ``"missing-name"`` (a speaker seems cut out).
+        kind: ``"sanitised"`` (a ``D`` meaning 党), ``"placeholder"`` (a blank to fill in),
+            ``"missing-name"`` (a speaker seems cut out) or ``"personal"`` (a 身份证号,
+            手机号 or bank card number: issue 16).
         start: character offset where it starts.
         end: character offset after it.
         text: the text found.
@@ -585,6 +592,16 @@ def find_issues(text: str, *, sanitised: bool = False) -> list[Finding]:
                 m.end(),
                 m.group(0),
                 "“以同志为核心”中缺少姓名，可能被删去，请核对补全。",
+            )
+        )
+    for start, end, kind in find_personal(text):
+        found.append(
+            Finding(
+                "personal",
+                start,
+                end,
+                text[start:end],
+                f"疑似{_PERSONAL_NAMES[kind]}（个人信息），请核对是否应删去或遮盖。",
             )
         )
     found.sort(key=lambda f: (f.start, f.end))
