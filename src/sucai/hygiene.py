@@ -264,7 +264,9 @@ _LETTER_WORDS: Final = (
     "柱",
     "值",
 )
-_D: Final = re.compile(r"[DＤ]")
+#: A ``D`` with no ASCII letter or digit right beside it (GDP, 3D, D5 are never 党): the only
+#: ones the rules look at, found in one pass.
+_D: Final = re.compile(r"(?<![A-Za-z0-9Ａ-Ｚａ-ｚ０-９])[DＤ](?![A-Za-z0-9Ａ-Ｚａ-ｚ０-９])")
 _ASCII_ALNUM: Final = re.compile(r"[A-Za-z0-9Ａ-Ｚａ-ｚ０-９]")
 #: Another lone Latin capital in the same paragraph (A、B、C或 D; 甲方A与乙方D): then a ``D``
 #: may be a letter, and a rewrite is not safe beyond doubt.
@@ -343,12 +345,14 @@ def _d_verdicts(text: str) -> tuple[list[str], list[tuple[int, DVerdict, str]]]:
     """
     chars = list(text)
     found: list[tuple[int, DVerdict, str]] = []
-    lettered = _LONE_LETTER.search(text) is not None
+    lettered: bool | None = None
     for match in _D.finditer(text):
         i = match.start()
         rule = _d_rule(text, i, chars)
         if rule is None:
             continue
+        if lettered is None:
+            lettered = _LONE_LETTER.search(text) is not None
         if lettered:
             found.append((i, "flag", rule))
         else:
@@ -367,7 +371,7 @@ def restore_text(text: str) -> tuple[str, list[tuple[int, str, str, str]]]:
         ``(restored, changes)``; each change is ``(offset, original, replacement, rule)`` with
         ``offset`` a character offset (the same in both texts: one character becomes one).
     """
-    if "D" not in text and "Ｄ" not in text:
+    if ("D" not in text and "Ｄ" not in text) or not _D.search(text):
         return text, []
     chars, found = _d_verdicts(text)
     changes = [(i, text[i], _PARTY, rule) for i, verdict, rule in found if verdict == "restore"]
