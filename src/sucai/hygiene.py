@@ -206,7 +206,7 @@ _LETTER_NOUNS: Final = (
     "类别",
     "档次",
 )
-#: Nouns ending like a letter noun that are not one (代表D和人民, 全体党员D …).
+#: Words ending like a letter noun that are not one (代表D和人民, 发表D的…).
 _NOT_LETTER_NOUNS: Final = ("代表", "发表", "外表", "蓝图", "意图", "试图", "企图")
 #: Words between a letter noun and its letter: 型号为D, 等级是D, 选项：D.
 _LINKS: Final = ("为", "是", "：", ":", "作", "记作", "称为", "定为", "评为", "列为", "属于", "选")
@@ -276,7 +276,7 @@ _LONE_LETTER: Final = re.compile(
 _LIST_SEPARATORS: Final = frozenset("、，,/和与及或~～-－—")
 _PARTY: Final = "党"
 
-DVerdict = Literal["restore", "flag"]
+_Verdict = Literal["restore", "flag"]
 
 
 def _is_cjk(char: str) -> bool:
@@ -311,7 +311,10 @@ def _d_rule(text: str, i: int, chars: Sequence[str]) -> str | None:
     before = chars[i - 1] if i > 0 else ""
     after = text[i + 1] if i + 1 < len(text) else ""
     # The nearest characters across spaces: "Plan D的" is a letter in an English phrase.
-    near_before = "".join(chars[:i]).rstrip(" \t")[-1:]
+    k = i - 1
+    while k >= 0 and chars[k] in " \t":
+        k -= 1
+    near_before = chars[k] if k >= 0 else ""
     near_after = text[i + 1 :].lstrip(" \t")[:1]
     if _is_letter(near_before) or _is_letter(near_after):
         return None
@@ -336,7 +339,7 @@ def _d_rule(text: str, i: int, chars: Sequence[str]) -> str | None:
     return None
 
 
-def _d_verdicts(text: str) -> tuple[list[str], list[tuple[int, DVerdict, str]]]:
+def _d_verdicts(text: str) -> tuple[list[str], list[tuple[int, _Verdict, str]]]:
     """Each ``D`` of ``text`` that may stand for 党: ``(offset, verdict, rule)``.
 
     ``"restore"``: safe beyond doubt. ``"flag"``: a party context, but another lone Latin
@@ -344,7 +347,7 @@ def _d_verdicts(text: str) -> tuple[list[str], list[tuple[int, DVerdict, str]]]:
     possible, so a person decides (校对).
     """
     chars = list(text)
-    found: list[tuple[int, DVerdict, str]] = []
+    found: list[tuple[int, _Verdict, str]] = []
     lettered: bool | None = None
     for match in _D.finditer(text):
         i = match.start()
