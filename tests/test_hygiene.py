@@ -92,10 +92,42 @@ def test_placeholders_are_flagged_with_offsets() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["3×4=12", "x86 架构", "Linux系统", "X光检查", "box里", "某种程度上", "extra"]
+    "text",
+    [
+        "3×4=12",
+        "x86 架构",
+        "Linux系统",
+        "X光检查",
+        "box里",
+        "某种程度上",
+        "extra",
+        # Names (issue 16): a capital X that is a name, a × that multiplies.
+        "电影《X战警》上映",
+        "欧盟对社交媒体平台X罚款1.2亿欧元",
+        "国内代理公司X公司以马某违约为由",
+        "随着中欧班列X（行）8082次列车驶出",
+        "应纳税额＝销售额×税率",
+        "“数据要素×”三年行动计划",
+        "“中日韩+X”合作项目",
+    ],
 )
-def test_letters_and_arithmetic_are_not_placeholders(text: str) -> None:
+def test_letters_names_and_arithmetic_are_not_placeholders(text: str) -> None:
     assert _kinds(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "blank"),
+    [
+        ("并在×个月内向我院书面回复", "×"),
+        ("依照第X条的规定", "X"),
+        ("新签项目X个", "X"),
+        ("X县X镇", "X县"),
+        ("（2023）最高法行申×号", "×"),
+        ("办好“x新消费”四件事", "x"),
+    ],
+)
+def test_a_lone_x_in_a_counting_slot_is_a_placeholder(text: str, blank: str) -> None:
+    assert ("placeholder", blank) in _kinds(text)
 
 
 def test_speech_without_a_speaker_is_flagged_but_a_named_one_is_not() -> None:

@@ -176,12 +176,15 @@ def _describe(f: FileReport) -> str:
         return f"same  {f.path}: {f.message}"
     if f.status == "skipped":
         return f"skip  {f.path}: {f.message}"
+    if f.status == "refused":
+        return f"REFUSED  {f.message}"
     return f"FAIL  {f.message}"
 
 
 def _file_lines(f: FileReport, show_each: bool, verbose: bool) -> list[str]:
-    """The report lines of one file: failures always, the others when each is shown."""
-    if not show_each and f.status != "failed":
+    """The report lines of one file: failures and refusals always, the others when each is
+    shown."""
+    if not show_each and f.status not in ("failed", "refused"):
         return []
     lines = [_describe(f)]
     if show_each and f.status == "imported":
@@ -221,7 +224,9 @@ _SKIPPED_NAMED: Final = 10
 def _print_summary(report: IngestReport) -> None:
     click.echo(
         f"{len(report.files)} files: {report.imported} imported, {report.duplicates} duplicates, "
-        f"{report.skipped} skipped, {len(report.failed)} failed · {report.articles} articles "
+        f"{report.skipped} skipped, "
+        + (f"{report.refused} refused (classified), " if report.refused else "")
+        + f"{len(report.failed)} failed · {report.articles} articles "
         f"({report.new_articles} new"
         + (f", {report.merged} merged as near-duplicates" if report.merged else "")
         + ") · "
@@ -253,6 +258,16 @@ def _print_summary(report: IngestReport) -> None:
     show_default=True,
     help="Merge texts whose 5-character shingles overlap this much (Jaccard).",
 )
+@click.option(
+    "--allow-classified",
+    is_flag=True,
+    help="Import files marked 秘密/机密/绝密 in their 版头 (refused otherwise).",
+)
+@click.option(
+    "--redact-personal",
+    is_flag=True,
+    help="Mask 身份证号, 手机号 and bank card numbers with ＊ (same length) at import.",
+)
 @db_option
 def import_(
     paths: tuple[Path, ...],
@@ -261,6 +276,8 @@ def import_(
     verbose: bool,
     no_merge: bool,
     similarity: float,
+    allow_classified: bool,
+    redact_personal: bool,
     library: Library,
 ) -> None:
     """Import files, folders (recursively) and .zip archives.
@@ -269,8 +286,9 @@ def import_(
     LibreOffice), .html/.shtml and .pdf. Compilations
     are split into articles; advertising and page chrome are removed and reported. An article
     that is a near-duplicate of stored material (another title, a changed opening, edited
-    sentences) is stored as a source of that article; `sucai duplicates` lists them. Exit
-    status is 1 when any file failed; the others are imported all the same.
+    sentences) is stored as a source of that article; `sucai duplicates` lists them. A file
+    whose 版头 is marked 秘密/机密/绝密 is refused (named, counted) unless --allow-classified
+    is given. Exit status is 1 when any file failed; the others are imported all the same.
     """
     show = sys.stderr.isatty() and not as_json
     total = 0 if as_json else library.count_inputs(list(paths))
@@ -285,6 +303,8 @@ def import_(
             on_index=indexing,
             merge=not no_merge,
             similarity=similarity,
+            allow_classified=allow_classified,
+            redact_personal=redact_personal,
         )
     finally:
         progress.close()

@@ -4,13 +4,18 @@ Three checks, all on plain text with character offsets:
 
 * **Sanitised 党** — material shops write ``D`` for 党 (``D员``, ``D的二十大``, ``管D治D``) so
   that platforms do not filter their pages. :func:`restore_text` puts 党 back, but only where
-  the letter stands for it: the ``D`` must have no ASCII letter or digit beside it (``3D``,
-  ``AD``, ``CAD``, ``D5``), must not close a lettered list (``A、B、C、D组``), and must sit in
-  one of the contexts of :data:`FOLLOWING` (``D`` + word) or :data:`PRECEDING` (word + ``D``).
-  Import applies it (every change is stored, so the original stays retrievable); a writer's
-  draft gets a finding instead.
+  that is safe beyond doubt (issue 16): the ``D`` must have no ASCII letter or digit beside it
+  (``3D``, ``CAD``, ``D5``), must not be an item of a lettered list (``A、B、C、D组``), must
+  not follow a noun that names a letter (附件D, 图D, 当事人D, 维生素D, 型号为D) nor precede a
+  word that makes it a label (D类, D级, D轮, D字签证, D公司), and must sit in one of the
+  contexts of :data:`FOLLOWING` (``D`` + word) or :data:`PRECEDING` (word + ``D``). When
+  another lone Latin capital stands in the same paragraph (options A B C D, parties A and D)
+  the ``D`` is not rewritten but flagged for 校对. Import applies it (every change is
+  stored, so the original stays retrievable); a writer's draft gets a finding instead.
 * **Placeholders** a writer must fill in: ``xx``, ``xxx``, ``xxxx年``, ``x月``, ``×××``,
   ``某某``, ``XX县`` …
+* **Personal data**: 身份证号, 手机号 and bank card numbers
+  (:func:`sucai.ingest.screening.find_personal`), which import masks on request.
 * **Likely removed names**: ``的重要讲话`` opening a sentence, ``在…上的重要讲话`` with no
   speaker before it, ``贯彻落实重要讲话`` with nothing between verb and speech. Flagged, never
   guessed.
@@ -23,6 +28,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Final, Literal
 
 from sucai.errors import UserError
+from sucai.ingest.screening import find_personal
 from sucai.ingest.sources import decode_text
 from sucai.store import Correction
 
@@ -50,7 +56,7 @@ __all__ = [
     "restore_text",
 ]
 
-FindingKind = Literal["sanitised", "placeholder", "missing-name"]
+FindingKind = Literal["sanitised", "placeholder", "missing-name", "personal"]
 
 # --- sanitised 党 ------------------------------------------------------------------------------
 
@@ -104,6 +110,7 @@ FOLLOWING: Final[tuple[str, ...]] = (
     "规",
     "管",
     "对",
+    "兴",
 )
 #: Words that precede a ``D`` standing for 党 (全党, 管党治党, 立党为公, 中国共产党 …).
 PRECEDING: Final[tuple[str, ...]] = (
@@ -126,60 +133,239 @@ PRECEDING: Final[tuple[str, ...]] = (
     "听",
     "强",
 )
-#: ``D`` + word pairs that are letters after all (D风格, D性能, 维生素D的 is handled below).
+#: ``D`` + word pairs that are letters after all (D风格, D性能, D内容 …).
 _FOLLOWING_EXCEPTIONS: Final = (
     "风格",
+    "风险",
     "性能",
     "建筑",
     "组合",
     "外观",
+    "内容",
     "内存",
     "管道",
     "对应",
     "对比",
     "对照",
+    "委托",
+    "纪录",
+    "章节",
+    "兴趣",
+    "心脏",
 )
-#: Characters before ``D的`` that make the ``D`` a letter: 维生素D的, 字母D的, 选项D的, D级 ….
-_LETTER_BEFORE: Final = frozenset("素母项案型号区栋幢座楼级档类盘点")
-_D: Final = re.compile(r"[DＤ]")
+#: Nouns that name a letter just before it (附件D, 图D, 当事人D, 维生素D, 选项D, 型号为D):
+#: the ``D`` is then a label, never 党.
+_LETTER_NOUNS: Final = (
+    "附件",
+    "附录",
+    "附表",
+    "附图",
+    "图",
+    "表",
+    "方案",
+    "预案",
+    "选项",
+    "答案",
+    "型号",
+    "类型",
+    "编号",
+    "代号",
+    "标号",
+    "序号",
+    "字母",
+    "维生素",
+    "当事人",
+    "嫌疑人",
+    "申请人",
+    "被告人",
+    "证人",
+    "行为人",
+    "责任人",
+    "第三人",
+    "自然人",
+    "被害人",
+    "投资人",
+    "债务人",
+    "债权人",
+    "代理人",
+    "委托人",
+    "受托人",
+    "承包人",
+    "发包人",
+    "出租人",
+    "承租人",
+    "买受人",
+    "出卖人",
+    "被告",
+    "原告",
+    "地块",
+    "区块",
+    "车道",
+    "等级",
+    "级别",
+    "类别",
+    "档次",
+)
+#: Words ending like a letter noun that are not one (代表D和人民, 发表D的…).
+_NOT_LETTER_NOUNS: Final = ("代表", "发表", "外表", "蓝图", "意图", "试图", "企图")
+#: Words between a letter noun and its letter: 型号为D, 等级是D, 选项：D.
+_LINKS: Final = ("为", "是", "：", ":", "作", "记作", "称为", "定为", "评为", "列为", "属于", "选")
+#: Words after a ``D`` that make it a label: D类, D级, D轮融资, D字签证, D公司, D某 ….
+_LETTER_WORDS: Final = (
+    "类",
+    "级",
+    "等",
+    "档",
+    "型",
+    "款",
+    "系列",
+    "版",
+    "轮",
+    "区",
+    "栋",
+    "幢",
+    "座",
+    "楼",
+    "层",
+    "室",
+    "户",
+    "号",
+    "盘",
+    "点",
+    "端",
+    "口",
+    "线",
+    "段",
+    "站",
+    "字",
+    "调",
+    "大调",
+    "小调",
+    "照",
+    "证",
+    "牌",
+    "卡",
+    "罩",
+    "题",
+    "项",
+    "选项",
+    "公司",
+    "企业",
+    "单位",
+    "银行",
+    "集团",
+    "某",
+    "君",
+    "先生",
+    "女士",
+    "方",
+    "队",
+    "股",
+    "柱",
+    "值",
+)
+#: A ``D`` with no ASCII letter or digit right beside it (GDP, 3D, D5 are never 党): the only
+#: ones the rules look at, found in one pass.
+_D: Final = re.compile(r"(?<![A-Za-z0-9Ａ-Ｚａ-ｚ０-９])[DＤ](?![A-Za-z0-9Ａ-Ｚａ-ｚ０-９])")
 _ASCII_ALNUM: Final = re.compile(r"[A-Za-z0-9Ａ-Ｚａ-ｚ０-９]")
-_LIST_SEPARATORS: Final = frozenset("、，,/和与及或~～-")
+#: Another lone Latin capital in the same paragraph (A、B、C或 D; 甲方A与乙方D): then a ``D``
+#: may be a letter, and a rewrite is not safe beyond doubt.
+_LONE_LETTER: Final = re.compile(
+    r"(?<![A-Za-z0-9Ａ-Ｚａ-ｚ０-９])[A-CE-HＡ-ＣＥ-Ｈ](?![A-Za-z0-9Ａ-Ｚａ-ｚ０-９])"
+)
+_LIST_SEPARATORS: Final = frozenset("、，,/和与及或~～-－—")
 _PARTY: Final = "党"
+
+_Verdict = Literal["restore", "flag"]
 
 
 def _is_cjk(char: str) -> bool:
     return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
 
 
-def _d_rule(text: str, i: int) -> str | None:
-    """The rule by which ``text[i]`` (a ``D``) stands for 党, or ``None`` when it does not."""
-    before = text[i - 1] if i > 0 else ""
+def _is_letter(char: str) -> bool:
+    return bool(char) and _ASCII_ALNUM.fullmatch(char) is not None
+
+
+def _is_other_letter(char: str) -> bool:
+    return _is_letter(char) and char not in "DＤ"
+
+
+def _names_a_letter(head: str) -> bool:
+    """Whether ``head`` (the text before a ``D``) ends with a noun that names a letter."""
+    for link in ("", *_LINKS):
+        if link and not head.endswith(link):
+            continue
+        stem = head[: len(head) - len(link)]
+        if stem.endswith(_LETTER_NOUNS) and not stem.endswith(_NOT_LETTER_NOUNS):
+            return True
+    return False
+
+
+def _d_rule(text: str, i: int, chars: Sequence[str]) -> str | None:
+    """The rule by which ``text[i]`` (a ``D``) stands for 党, or ``None`` when it does not.
+
+    ``chars`` holds what is decided so far (a ``D`` already restored reads 党), so the second
+    ``D`` of ``从严治D，D和国家`` is not taken for the end of a lettered list.
+    """
+    before = chars[i - 1] if i > 0 else ""
     after = text[i + 1] if i + 1 < len(text) else ""
     # The nearest characters across spaces: "Plan D的" is a letter in an English phrase.
-    near_before = text[:i].rstrip(" \t")[-1:]
+    k = i - 1
+    while k >= 0 and chars[k] in " \t":
+        k -= 1
+    near_before = chars[k] if k >= 0 else ""
     near_after = text[i + 1 :].lstrip(" \t")[:1]
-    if _ASCII_ALNUM.fullmatch(near_before or "_") or _ASCII_ALNUM.fullmatch(near_after or "_"):
+    if _is_letter(near_before) or _is_letter(near_after):
         return None
-    # A, B, C, D组: the last item of a lettered list.
-    if before in _LIST_SEPARATORS and i >= 2 and _ASCII_ALNUM.fullmatch(text[i - 2]):
+    # A, B, C, D组 and D、E两类: an item of a lettered list. ``chars`` reads 党 for a D
+    # restored just before, and a D after is no list either (治D，D和国家).
+    if before in _LIST_SEPARATORS and i >= 2 and _is_letter(chars[i - 2]):
+        return None
+    if after in _LIST_SEPARATORS and _is_other_letter(text[i + 2 : i + 3]):
         return None
     rest = text[i + 1 : i + 7]
+    head = "".join(chars[max(0, i - 6) : i])
+    if rest.startswith(_LETTER_WORDS) or _names_a_letter(head):
+        return None
     if after and _is_cjk(after) and not rest.startswith(_FOLLOWING_EXCEPTIONS):
         for word in FOLLOWING:
             if rest.startswith(word):
-                if word == "的" and before in _LETTER_BEFORE:
-                    return None
                 return f"D{word}"
     if before and _is_cjk(before):
-        head = text[max(0, i - 4) : i]
         for word in PRECEDING:
             if head.endswith(word):
                 return f"{word}D"
     return None
 
 
+def _d_verdicts(text: str) -> tuple[list[str], list[tuple[int, _Verdict, str]]]:
+    """Each ``D`` of ``text`` that may stand for 党: ``(offset, verdict, rule)``.
+
+    ``"restore"``: safe beyond doubt. ``"flag"``: a party context, but another lone Latin
+    capital in the paragraph (an option list, parties A and D) makes the letter reading
+    possible, so a person decides (校对).
+    """
+    chars = list(text)
+    found: list[tuple[int, _Verdict, str]] = []
+    lettered: bool | None = None
+    for match in _D.finditer(text):
+        i = match.start()
+        rule = _d_rule(text, i, chars)
+        if rule is None:
+            continue
+        if lettered is None:
+            lettered = _LONE_LETTER.search(text) is not None
+        if lettered:
+            found.append((i, "flag", rule))
+        else:
+            found.append((i, "restore", rule))
+            chars[i] = _PARTY
+    return chars, found
+
+
 def restore_text(text: str) -> tuple[str, list[tuple[int, str, str, str]]]:
-    """Put 党 back where a ``D`` stands for it.
+    """Put 党 back where a ``D`` stands for it beyond doubt.
 
     Args:
         text: one paragraph, title or line.
@@ -188,17 +374,11 @@ def restore_text(text: str) -> tuple[str, list[tuple[int, str, str, str]]]:
         ``(restored, changes)``; each change is ``(offset, original, replacement, rule)`` with
         ``offset`` a character offset (the same in both texts: one character becomes one).
     """
-    if "D" not in text and "Ｄ" not in text:
+    if ("D" not in text and "Ｄ" not in text) or not _D.search(text):
         return text, []
-    chars = list(text)
-    changes: list[tuple[int, str, str, str]] = []
-    for match in _D.finditer(text):
-        i = match.start()
-        rule = _d_rule(text, i)
-        if rule is not None:
-            changes.append((i, text[i], _PARTY, rule))
-            chars[i] = _PARTY
-    return "".join(chars), changes
+    chars, found = _d_verdicts(text)
+    changes = [(i, text[i], _PARTY, rule) for i, verdict, rule in found if verdict == "restore"]
+    return ("".join(chars), changes) if changes else (text, [])
 
 
 def _corrections(
@@ -284,6 +464,8 @@ _PLACEHOLDER: Final = re.compile(
 )
 #: ``X光``, ``X射线``: a single letter that is a word, not a blank.
 _SINGLE_X_WORDS: Final = ("光", "射线", "线", "型", "轴", "染色体", "因素", "战机")
+#: Counting words after a blank: ``X个``, ``×项``, ``x家``.
+_COUNTERS: Final = frozenset("个名项家次件条款号位批所座万亿元人")
 _DIGIT: Final = re.compile(r"[0-9０-９]")
 _SPEECH: Final = r"重要(?:讲话|指示|批示|论述)"
 _SENTENCE_START: Final = '。！？；!?;“"\n'
@@ -298,13 +480,17 @@ _UNNAMED_BEFORE: Final = re.compile(
 )
 
 
+_PERSONAL_NAMES: Final = {"id-card": "身份证号", "mobile": "手机号", "bank-card": "银行卡号"}
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One thing a writer should look at in a text.
 
     Attributes:
-        kind: ``"sanitised"`` (a ``D`` meaning 党), ``"placeholder"`` (a blank to fill in)
-            or ``"missing-name"`` (a speaker seems cut out).
+        kind: ``"sanitised"`` (a ``D`` meaning 党), ``"placeholder"`` (a blank to fill in),
+            ``"missing-name"`` (a speaker seems cut out) or ``"personal"`` (a 身份证号,
+            手机号 or bank card number: issue 16).
         start: character offset where it starts.
         end: character offset after it.
         text: the text found.
@@ -319,11 +505,20 @@ class Finding:
 
 
 def _single_x_is_word(text: str, start: int, end: int) -> bool:
+    """Whether a lone ``x``/``X``/``×`` not followed by a unit (X县) is no blank to fill in.
+
+    A capital ``X`` or a ``×`` is a blank only in a counting slot (``X个``, ``×项``, ``第X条``):
+    elsewhere a capital is a name (X战警, X光, 平台X, X公司) and ``×`` multiplies
+    (销售额×税率). A lower-case ``x`` beside Chinese text or in quotes is a blank
+    (``x家``, ``“x新消费”``) unless it starts a word (x射线).
+    """
     before = text[start - 1] if start else ""
     after = text[end] if end < len(text) else ""
     if _DIGIT.fullmatch(before or "_") or _DIGIT.fullmatch(after or "_"):
         return True  # 3×4, 2x: arithmetic
-    if text[start:end] in "xXｘＸ" and text[end : end + 3].startswith(_SINGLE_X_WORDS):
+    if text[start:end] in "X×Ｘ":
+        return not (after in _COUNTERS or before == "第")
+    if text[end : end + 3].startswith(_SINGLE_X_WORDS):
         return True
     return not (_is_cjk(before) or _is_cjk(after) or before in '“‘"+＋' or after in '”’"+＋')
 
@@ -333,22 +528,32 @@ def find_issues(text: str, *, sanitised: bool = False) -> list[Finding]:
 
     Args:
         text: one paragraph or line.
-        sanitised: also report each ``D`` that stands for 党 (for drafts; imported text has
-            them restored already).
+        sanitised: also report each ``D`` that stands for 党 beyond doubt (for drafts;
+            imported text has them restored already). A ``D`` that may stand for 党 but may
+            also be a letter is always reported: import leaves it for a person to decide.
 
     Returns:
         Findings in order of their start offset.
     """
     found: list[Finding] = []
-    if sanitised:
-        for off, old, _new, rule in restore_text(text)[1]:
-            found.append(
-                Finding("sanitised", off, off + 1, old, f"“{old}”应为“党”（{rule}），请改正。")
-            )
+    if "D" in text or "Ｄ" in text:
+        for off, verdict, rule in _d_verdicts(text)[1]:
+            old = text[off]
+            if verdict == "flag":
+                message = f"“{old}”可能代指“党”（{rule}），但同段有其他字母，请核对。"
+            elif sanitised:
+                message = f"“{old}”应为“党”（{rule}），请改正。"
+            else:
+                continue
+            found.append(Finding("sanitised", off, off + 1, old, message))
     for m in _PLACEHOLDER.finditer(text):
         token = m.group(0)
         blank = token[:-1] if m.group("unit") else token
-        if len(blank) == 1 and _single_x_is_word(text, m.start(), m.start() + 1):
+        if (
+            len(blank) == 1
+            and not m.group("unit")
+            and _single_x_is_word(text, m.start(), m.start() + 1)
+        ):
             continue
         found.append(
             Finding("placeholder", m.start(), m.end(), token, f"“{token}”是待填写的占位符。")
@@ -394,6 +599,16 @@ def find_issues(text: str, *, sanitised: bool = False) -> list[Finding]:
                 m.end(),
                 m.group(0),
                 "“以同志为核心”中缺少姓名，可能被删去，请核对补全。",
+            )
+        )
+    for start, end, kind in find_personal(text):
+        found.append(
+            Finding(
+                "personal",
+                start,
+                end,
+                text[start:end],
+                f"疑似{_PERSONAL_NAMES[kind]}（个人信息），请核对是否应删去或遮盖。",
             )
         )
     found.sort(key=lambda f: (f.start, f.end))

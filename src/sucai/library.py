@@ -174,6 +174,8 @@ class Library:
         on_index: Callable[[int, int], None] | None = None,
         merge: bool = True,
         similarity: float = DEFAULT_SIMILARITY,
+        allow_classified: bool = False,
+        redact_personal: bool = False,
     ) -> IngestReport:
         """Import files, folders (recursive) and .zip archives, then update the search index.
 
@@ -187,6 +189,9 @@ class Library:
             merge: store near-duplicates of stored material as its copies (issue 6).
             similarity: the Jaccard similarity of 5-character shingles from which two texts
                 are the same material (0 < similarity ≤ 1).
+            allow_classified: import files marked 秘密/机密/绝密 in their 版头 (refused
+                otherwise, issue 16).
+            redact_personal: mask 身份证号, 手机号 and bank card numbers at import.
 
         Raises:
             UserError: ``similarity`` is out of range.
@@ -204,6 +209,8 @@ class Library:
                 on_file=on_file,
                 merge=merge,
                 similarity=similarity,
+                allow_classified=allow_classified,
+                redact_personal=redact_personal,
             )
         finally:
             if helper is not None:

@@ -335,9 +335,10 @@ class FileReport:
 
     Attributes:
         path: the file as shown to people.
-        status: ``"imported"``, ``"duplicate"`` (same bytes already stored), ``"failed"`` or
-            ``"skipped"`` (a type sucai does not read, found inside a folder or archive).
-        code: machine reason for ``failed``/``skipped``/``duplicate``.
+        status: ``"imported"``, ``"duplicate"`` (same bytes already stored), ``"failed"``,
+            ``"skipped"`` (a type sucai does not read, found inside a folder or archive) or
+            ``"refused"`` (a classified document, not imported unless allowed: issue 16).
+        code: machine reason for ``failed``/``skipped``/``duplicate``/``refused``.
         message: what is wrong and what to do next (empty when imported).
         encoding: the encoding used for a text file.
         articles: number of articles found in the file.
@@ -394,6 +395,11 @@ class IngestReport:
     def skipped(self) -> int:
         """Files of other types inside folders or archives, left alone."""
         return self._count("skipped")
+
+    @property
+    def refused(self) -> int:
+        """Files refused because they carry a 密级 marking (秘密, 机密, 绝密)."""
+        return self._count("refused")
 
     @property
     def articles(self) -> int:

@@ -122,6 +122,7 @@ def report_to_dict(report: IngestReport) -> dict[str, Any]:
         "imported": report.imported,
         "duplicates": report.duplicates,
         "skipped": report.skipped,
+        "refused": report.refused,
         "failed": len(report.failed),
         "articles": report.articles,
         "new_articles": report.new_articles,

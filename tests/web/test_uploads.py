@@ -199,3 +199,32 @@ def test_an_upload_into_a_postgresql_library_is_imported_and_searchable(
         # The app's readers were closed with it; the library they shared stays open.
         assert library.search("第1地").total == found["total"]
     assert not list(tmp_path.glob("*.lock"))
+
+
+def test_a_classified_upload_is_refused_unless_allowed_on_the_form(
+    app_client: TestClient, library: Library
+) -> None:
+    """Issue 16: the import page's checkboxes are the CLI's --allow-classified and
+    --redact-personal."""
+    sign_in(app_client, "admin")
+    body = "000001\n秘密★1年\n\n某市人民政府办公室文件\n\n　　联系人手机13912345678。\n"
+    files = [("files", ("密件.txt", body.encode(), "text/plain"))]
+    headers = {"Accept": "application/json"}
+    refused = app_client.post(
+        "/import", data={"csrf": csrf_of(app_client, "/import")}, files=files, headers=headers
+    )
+    job = _wait(app_client, refused.json()["job"]["id"])
+    report = job["report"]
+    assert isinstance(report, dict)
+    assert (report["refused"], report["imported"]) == (1, 0)
+    page = app_client.get(f"/import/{job['id']}").text
+    assert "拒绝（标有密级）1" in page and "--allow-classified" in page
+    form = {"csrf": csrf_of(app_client, "/import"), "allow_classified": "1", "redact_personal": "1"}
+    allowed = app_client.post("/import", data=form, files=files, headers=headers)
+    job = _wait(app_client, allowed.json()["job"]["id"])
+    report = job["report"]
+    assert isinstance(report, dict)
+    assert report["imported"] == 1
+    newest = library.list(newest_first=True, limit=1)[0]
+    text = "".join(p.text for p in library.get(newest.id).paragraphs)
+    assert "＊" * 11 in text and "13912345678" not in text

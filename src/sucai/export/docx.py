@@ -66,7 +66,12 @@ STYLE_IDS: Final = {
     "source": "GWSource",
     "page": "GWPageNumber",
 }
-_HIGHLIGHT: Final = {"placeholder": "yellow", "missing-name": "cyan", "sanitised": "yellow"}
+_HIGHLIGHT: Final = {
+    "placeholder": "yellow",
+    "missing-name": "cyan",
+    "sanitised": "yellow",
+    "personal": "yellow",
+}
 _W: Final = nsdecls("w")
 #: The footer line of a stamp: 小五号 (9 pt) on an exact 10 pt line.
 _STAMP_PT: Final = 9.0

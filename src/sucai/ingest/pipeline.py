@@ -29,6 +29,7 @@ from sucai.hygiene import restore_compilation
 from sucai.ingest.neardup import DEFAULT_SIMILARITY, Matcher
 from sucai.ingest.normalize import is_structural, normalize
 from sucai.ingest.parsers import parse, supported_suffixes
+from sucai.ingest.screening import classified_marking, redact_personal
 from sucai.ingest.sources import iter_candidates, load_file, text_codec
 from sucai.ingest.structure import structure
 from sucai.models import FileReport, IngestReport, NearDuplicate, ParsedText, RemovedLine
@@ -136,6 +137,8 @@ def ingest(
     on_file: Callable[[FileReport], None] | None = None,
     merge: bool = True,
     similarity: float = DEFAULT_SIMILARITY,
+    allow_classified: bool = False,
+    redact_personal: bool = False,
 ) -> IngestReport:
     """Import files, folders (recursive) and .zip archives into ``store``.
 
@@ -148,6 +151,10 @@ def ingest(
             versions (off: every new text is an article of its own; the next import with
             merging on sketches them).
         similarity: the Jaccard similarity (0–1) from which texts are merged.
+        allow_classified: import files whose 版头 carries a 密级 marking (秘密, 机密, 绝密);
+            without it each is refused (status ``"refused"``) and the batch goes on.
+        redact_personal: mask 身份证号, 手机号 and bank card numbers with ``＊`` (same
+            length) before anything is stored; the original digits are not kept.
 
     Returns:
         One report per file found, in the order they were found.
@@ -197,7 +204,15 @@ def ingest(
                     )
                 )
                 continue
-            parsed = normalize(parse(source, encoding))
+            parsed = parse(source, encoding)
+            # The 版头 as laid out, before cleaning joins its short lines (issue 16).
+            refusal = None if allow_classified else _refusal(source.path, parsed)
+            if refusal is not None:
+                done(refusal)
+                continue
+            parsed = normalize(parsed)
+            if redact_personal:
+                parsed = _redacted(parsed)
         except IngestError as exc:
             done(_failed(candidate.path, exc))
             continue
@@ -216,6 +231,39 @@ def ingest(
             chunk, chars = [], 0
     _store_chunk(store, chunk, done, matcher)
     return IngestReport(tuple(r for r in slots if r is not None))
+
+
+def _refusal(path: str, parsed: ParsedText) -> FileReport | None:
+    """The report of a file refused for its 密级 marking (issue 16), or ``None``."""
+    marking = classified_marking(b.text for b in parsed.blocks if b.kind == "text")
+    if marking is None:
+        return None
+    return FileReport(
+        path,
+        "refused",
+        "classified",
+        f"{path}: 版头标有密级“{marking}”，为防误入素材库未导入 (the file is marked "
+        f"“{marking}”, a classified document, and was not imported). If you may keep it in "
+        "this library, import it again with --allow-classified (on the web import page: "
+        "“允许导入标有密级的文件”).",
+        encoding=parsed.encoding,
+    )
+
+
+def _redacted(parsed: ParsedText) -> ParsedText:
+    """``parsed`` with personal numbers masked (same length: offsets and tables hold)."""
+    blocks = []
+    masked = 0
+    for block in parsed.blocks:
+        text, n = redact_personal(block.text)
+        masked += n
+        blocks.append(replace(block, text=text) if n else block)
+    hint, n = redact_personal(parsed.title_hint) if parsed.title_hint else (None, 0)
+    masked += n
+    if not masked:
+        return parsed
+    note = f"{masked} personal numbers masked (身份证号、手机号、银行卡号已遮盖)"
+    return replace(parsed, blocks=tuple(blocks), notes=(*parsed.notes, note), title_hint=hint)
 
 
 def _store_corrections(

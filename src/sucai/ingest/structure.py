@@ -34,7 +34,7 @@ _CN_NUM: Final = "一二三四五六七八九十百千零〇两"
 _ROLE_WORD: Final = (
     r"(?:长|书记|主任|主席|委员|代表|范文|发言|讲话|部长|局长|经理|董事长|校长|院长|政委|"
     r"秘书|干部|同志|负责人|主持词|致辞|总监|理事长|省长|县长|市长|区长|镇长|乡长|厅长|处长|"
-    r"科长|村支书|支书|检察长|庭长|会长|参事|专员|巡视员|调研员|组长|队长|所长|行长|总裁)"
+    r"科长|村支书|支书|检察长|庭长|会长|参事|专员|巡视员|调研员|组长|队长|所长|行长|总裁|总理)"
 )
 _ROLE: Final = re.compile(rf"^[\u4e00-\u9fff、，,·\s]{{0,24}}{_ROLE_WORD}$")
 _ROLE_TITLE: Final = re.compile(
@@ -45,6 +45,13 @@ _ROLE_TITLE: Final = re.compile(
 _DECLARED: Final = re.compile(rf"[（(](?P<n>\d{{1,4}}|[{_CN_NUM}]{{1,6}})篇[）)]")
 _COMPILATION: Final = re.compile(
     r"汇编|合集|选编|合辑|精选|[（(](\d+|[一二三四五六七八九十]+)篇[）)]"
+)
+#: How an article opens when its title runs into it: a news dateline (新华社韩国庆州10月31日电,
+#: 本报讯) or a speech's salutation (各位代表：, 同志们：, 尊敬的…).
+_OPENING: Final = re.compile(
+    r"^(?:(?:新华社|中新社|人民网|新华网|央视网|央广网|中国新闻网|本报|本台)[^。，！？]{0,30}?(?:电|讯)"
+    r"|[^。，！？]{0,24}?\d{1,2}月\d{1,2}日(?:电|讯)"
+    r"|各位代表|各位委员|同志们|尊敬的|女士们|各位领导|各位同事|大家好)"
 )
 _XWLB: Final = re.compile(r"新闻联播.{0,3}[（(](?P<d>\d{8})[）)]")
 _TERMINAL: Final = frozenset("。！？；：…!?;:")
@@ -210,7 +217,7 @@ def structure(parsed: ParsedText, path: str) -> Compilation:
     # A file that states its own title (Markdown "#", a .docx title) is one document unless
     # that title calls it a compilation.
     single = first.kind == "title" and not is_compilation
-    starts = [] if single else _role_title_starts(lines)
+    starts = [] if single else _role_title_starts(lines, is_compilation)
     if len(starts) >= 2 or (starts and is_compilation and starts[0] > 0):
         return _split(lines, starts, head_title, declared, parsed)
     if is_compilation:
@@ -430,7 +437,14 @@ def _is_continuation(text: str) -> bool:
     )
 
 
-def _role_title_starts(lines: list[_Line]) -> list[int]:
+def _role_title_starts(lines: list[_Line], compilation: bool) -> list[int]:
+    """Lines that open an article with a titled role: ``标题（县长）`` alone or run in.
+
+    Run-in titles alone (no stand-alone title beside them) count only when the file calls
+    itself a compilation or each runs into an article's opening (a dateline, a salutation):
+    alone, "职工（代表）大会…" in a single document would match. (:func:`structure` splits
+    at two or more, or at one after a compilation's header.)
+    """
     starts = []
     for i, line in enumerate(lines):
         if line.kind in ("heading", "table"):
@@ -438,12 +452,13 @@ def _role_title_starts(lines: list[_Line]) -> list[int]:
         _, role, rest = split_role(line.text)
         if role is None:
             continue
-        # A run-in title must be followed by a sentence; a stand-alone one by a new paragraph.
-        if rest and not _SENTENCE_END.search(rest):
+        # A run-in title must be followed by a sentence or an opening (各位代表：); a
+        # stand-alone one by a new paragraph.
+        if rest and not (_SENTENCE_END.search(rest) or _OPENING.match(rest)):
             continue
         starts.append(i)
-    # Run-in titles count only beside stand-alone ones: alone, "职工（代表）大会…" would match.
-    if all(split_role(lines[i].text)[2] for i in starts):
+    rests = [split_role(lines[i].text)[2] for i in starts]
+    if all(rests) and not (compilation or all(_OPENING.match(r) for r in rests)):
         return []
     return starts
 

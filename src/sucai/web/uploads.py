@@ -170,12 +170,26 @@ class ImportJobs:
             if job.state in ("queued", "running") and job.host == host and not _alive(job.pid):
                 store.update_import_job(job.id, _now(), state="failed", error=_INTERRUPTED)
 
-    def start(self, store: Store, folder: Path, names: list[str], account: Account) -> str:
-        """Record a job in ``store`` and import ``folder``'s files in the background."""
+    def start(
+        self,
+        store: Store,
+        folder: Path,
+        names: list[str],
+        account: Account,
+        *,
+        allow_classified: bool = False,
+        redact_personal: bool = False,
+    ) -> str:
+        """Record a job in ``store`` and import ``folder``'s files in the background.
+
+        ``allow_classified`` and ``redact_personal`` are :meth:`Library.ingest`'s options.
+        """
         job_id = uuid.uuid4().hex[:12]
         store.add_import_job(job_id, account.name, names, socket.gethostname(), os.getpid(), _now())
         thread = threading.Thread(
-            target=self._run, args=(job_id, folder, names, account), name=f"import-{job_id}"
+            target=self._run,
+            args=(job_id, folder, names, account, allow_classified, redact_personal),
+            name=f"import-{job_id}",
         )
         thread.daemon = True  # an interrupted import is completed by importing again
         self._threads.append(thread)
@@ -187,7 +201,15 @@ class ImportJobs:
         for thread in list(self._threads):
             thread.join(timeout)
 
-    def _run(self, job_id: str, folder: Path, names: list[str], account: Account) -> None:
+    def _run(
+        self,
+        job_id: str,
+        folder: Path,
+        names: list[str],
+        account: Account,
+        allow_classified: bool,
+        redact_personal: bool,
+    ) -> None:
         paths = [folder / name for name in names]
         report: IngestReport | None = None
         try:
@@ -200,6 +222,8 @@ class ImportJobs:
                     on_file=lambda f: store.add_import_job_file(
                         job_id, file_report_to_dict(f), _now()
                     ),
+                    allow_classified=allow_classified,
+                    redact_personal=redact_personal,
                 )
                 store.update_import_job(job_id, _now(), state="done", report=report_to_dict(report))
         except Exception as exc:

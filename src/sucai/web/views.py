@@ -764,6 +764,9 @@ async def upload(request: Request) -> Response:
         try:
             if not getattr(request.state, "via_token", False):
                 check_csrf(request, form.get("csrf"))
+            # Screening options (issue 16): checkboxes, off unless ticked.
+            allow_classified = form.get("allow_classified") == "1"
+            redact_personal = form.get("redact_personal") == "1"
             names: list[str] = []
             used = 0
             for item in form.getlist("files"):
@@ -779,7 +782,15 @@ async def upload(request: Request) -> Response:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     job_id = await blocking(
-        request, lambda: jobs.start(_library(request).store, folder, names, account)
+        request,
+        lambda: jobs.start(
+            _library(request).store,
+            folder,
+            names,
+            account,
+            allow_classified=allow_classified,
+            redact_personal=redact_personal,
+        ),
     )
     job = await reading(request, lambda reader: reader.store.import_job(job_id))
     return _after_post(request, f"/import/{job_id}", {"job": job_to_dict(job)})
