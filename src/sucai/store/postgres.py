@@ -65,7 +65,7 @@ if TYPE_CHECKING:
     from psycopg.rows import TupleRow
 
     from sucai.models import Compilation, RemovedLine
-    from sucai.store import (
+    from sucai.store.records import (
         AddedArticles,
         ApiToken,
         ArticleFilter,
@@ -424,7 +424,7 @@ class PostgresStore:
         so concurrent imports of overlapping files never store an article twice; a file
         another server stored meanwhile is not stored again (its articles are "existing").
         """
-        from sucai.store import AddedArticles
+        from sucai.store.records import AddedArticles
 
         merges = merges or {}
         now = utc_now()
@@ -549,7 +549,7 @@ class PostgresStore:
 
     def files(self) -> list[StoredFile]:
         """Every stored file, oldest first."""
-        from sucai.store import StoredFile
+        from sucai.store.records import StoredFile
 
         rows = self._fetch(
             "SELECT id, path, sha256, size, encoding, title, declared_count, article_count, "
@@ -585,7 +585,7 @@ class PostgresStore:
         newest_first: bool = False,
     ) -> list[ArticleSummary]:
         """Articles matching ``where``, in id order or newest first (by date, then id)."""
-        from sucai.store import ArticleSummary
+        from sucai.store.records import ArticleSummary
 
         clause, params = where_sql(where, "%s")
         # NULLS LAST: SQLite sorts NULL lowest, so undated articles come last when descending.
@@ -768,7 +768,7 @@ class PostgresStore:
         self, heads: list[tuple[Any, ...]], clause: str, params: list[Any]
     ) -> list[IndexArticle]:
         """:class:`IndexArticle` records of ``heads``; ``clause`` selects their rows."""
-        from sucai.store import IndexArticle
+        from sucai.store.records import IndexArticle
 
         paragraphs: dict[int, list[tuple[int, int, str, int, bool]]] = {}
         for rowid, aid, idx, text, heading, paid in self._fetch(
@@ -802,7 +802,7 @@ class PostgresStore:
 
     def paragraphs_by_rowid(self, rowids: list[int]) -> dict[int, ParagraphRow]:
         """Paragraphs by their rowid."""
-        from sucai.store import ParagraphRow
+        from sucai.store.records import ParagraphRow
 
         rows = self._fetch(
             "SELECT rowid, article_id, idx, text, paid, section FROM paragraphs "
@@ -813,14 +813,14 @@ class PostgresStore:
 
     def summaries(self, article_ids: list[int]) -> dict[int, ArticleSummary]:
         """Article summaries by id."""
-        from sucai.store import ArticleSummary
+        from sucai.store.records import ArticleSummary
 
         rows = self._fetch(f"{_SUMMARY_SQL} WHERE a.id = ANY(%s::bigint[])", (list(article_ids),))
         return {r[0]: ArticleSummary(*r) for r in rows}
 
     def article_heads(self, article_ids: list[int]) -> dict[int, ArticleHead]:
         """Title, role, genre and date of articles, by id."""
-        from sucai.store import ArticleHead
+        from sucai.store.records import ArticleHead
 
         # Stored articles never change, so their heads are kept for the next search.
         missing = [a for a in article_ids if a not in self._heads]
@@ -992,7 +992,7 @@ class PostgresStore:
 
     def list_api_tokens(self, user_id: int) -> list[ApiToken]:
         """An account's API tokens, newest first."""
-        from sucai.store import ApiToken
+        from sucai.store.records import ApiToken
 
         rows = self._fetch(
             "SELECT id, user_id, label, created_at, revoked_at FROM api_tokens "
@@ -1034,7 +1034,7 @@ class PostgresStore:
 
     def audit_entries(self, *, limit: int, user_id: int | None = None) -> list[AuditEntry]:
         """The newest lines of the audit log (of one account when ``user_id`` is given)."""
-        from sucai.store import AuditEntry
+        from sucai.store.records import AuditEntry
 
         columns = AUDIT_COLUMNS
         if user_id is None:
@@ -1053,7 +1053,7 @@ class PostgresStore:
 
     def audit_by_code(self, code: str) -> list[AuditEntry]:
         """The lines of the audit log that gave out a file with ``code``, oldest first."""
-        from sucai.store import AuditEntry
+        from sucai.store.records import AuditEntry
 
         rows = self._fetch(
             f"SELECT {AUDIT_COLUMNS} FROM audit_log WHERE code = %s ORDER BY id",
@@ -1241,7 +1241,7 @@ class PostgresStore:
             )
 
     def _correction_rows(self, column: str, value: int) -> list[Correction]:
-        from sucai.store import Correction
+        from sucai.store.records import Correction
 
         rows = self._fetch(
             'SELECT part, idx, "offset", original, replacement, rule FROM corrections '
@@ -1263,7 +1263,7 @@ class PostgresStore:
         return self._count("SELECT count(*) FROM corrections")
 
     def _basket_rows(self, where: str, params: tuple[Any, ...]) -> list[Basket]:
-        from sucai.store import Basket, BasketItem
+        from sucai.store.records import Basket, BasketItem
 
         heads = self._fetch(
             f"SELECT id, owner, name, created_at FROM baskets WHERE {where} ORDER BY name",
@@ -1387,7 +1387,7 @@ class PostgresStore:
 
         Each batch is read afresh, so sketching a batch before asking for the next is fine.
         """
-        from sucai.store import ArticleText
+        from sucai.store.records import ArticleText
 
         after = 0
         while True:
@@ -1454,7 +1454,7 @@ class PostgresStore:
         Raises:
             NotFoundError: no article has this id.
         """
-        from sucai.store import ArticleText
+        from sucai.store.records import ArticleText
 
         row = self._one(
             "SELECT id, title, genre, issued_on, year FROM articles WHERE id = %s",
@@ -1479,7 +1479,7 @@ class PostgresStore:
 
     def merged_copies(self, article_id: int | None = None) -> list[MergedCopy]:
         """The copies of one canonical article (of all when ``None``), by article and id."""
-        from sucai.store import MergedCopy
+        from sucai.store.records import MergedCopy
 
         where, params = (
             ("", ()) if article_id is None else (" WHERE m.article_id = %s", (article_id,))
@@ -1495,7 +1495,7 @@ class PostgresStore:
         Raises:
             NotFoundError: no copy has this id.
         """
-        from sucai.store import MergedCopy
+        from sucai.store.records import MergedCopy
 
         row = self._one(f"{self._COPY_SELECT} WHERE m.id = %s", (copy_id,), primary=True)
         if row is None:
@@ -1523,7 +1523,7 @@ class PostgresStore:
 
     def copy_text(self, copy_id: int) -> ArticleText:
         """A merged copy's title, genre, date and paragraph texts; raises NotFoundError."""
-        from sucai.store import ArticleText
+        from sucai.store.records import ArticleText
 
         draft, _ = _unpack(self._copy_row(copy_id)[3])
         return ArticleText(
@@ -1581,7 +1581,7 @@ class PostgresStore:
             NotFoundError: no copy has this id.
             UserError: the copy's text is already another article.
         """
-        from sucai.store import Merge
+        from sucai.store.records import Merge
 
         with self.atomic():
             self._execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
@@ -1647,7 +1647,7 @@ class PostgresStore:
         Each group is ordered by version date (undated last), then id; groups by their
         first article.
         """
-        from sucai.store import LawVersion
+        from sucai.store.records import LawVersion
 
         if article_id is None:
             links = self._fetch(

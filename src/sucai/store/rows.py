@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Final
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from sucai.store import ArticleFilter, ImportJobRow, User
+    from sucai.store.records import ArticleFilter, ImportJobRow, User
 
 __all__ = [
     "AUDIT_COLUMNS",
@@ -82,7 +82,7 @@ def where_sql(where: ArticleFilter | None, mark: str) -> tuple[str, list[Any]]:
 
 def user_from_row(row: Sequence[Any] | None) -> User | None:
     """A :class:`User` from a row of :data:`USER_COLUMNS`."""
-    from sucai.store import User
+    from sucai.store.records import User
 
     if row is None:
         return None
@@ -91,7 +91,7 @@ def user_from_row(row: Sequence[Any] | None) -> User | None:
 
 def job_from_row(row: Sequence[Any], files: tuple[dict[str, Any], ...] = ()) -> ImportJobRow:
     """An :class:`ImportJobRow` from a row of :data:`JOB_COLUMNS` (and its files' reports)."""
-    from sucai.store import ImportJobRow
+    from sucai.store.records import ImportJobRow
 
     return ImportJobRow(
         id=row[0],

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping
 
     from sucai.models import Compilation, RemovedLine
-    from sucai.store import (
+    from sucai.store.records import (
         AddedArticles,
         ApiToken,
         ArticleFilter,
@@ -99,7 +99,7 @@ def _pack(draft: ArticleDraft, corrections: Iterable[Correction]) -> bytes:
 
 def _unpack(blob: bytes) -> tuple[ArticleDraft, list[Correction]]:
     """The inverse of :func:`_pack`."""
-    from sucai.store import Correction
+    from sucai.store.records import Correction
 
     data = json.loads(zlib.decompress(blob))
     draft = ArticleDraft(
@@ -321,7 +321,7 @@ class SqliteStore:
         stored as copies of their canonical article (issue 6), which gets the file as a
         source too.
         """
-        from sucai.store import AddedArticles
+        from sucai.store.records import AddedArticles
 
         merges = merges or {}
         now = utc_now()
@@ -438,7 +438,7 @@ class SqliteStore:
 
     def files(self) -> list[StoredFile]:
         """Every stored file, oldest first."""
-        from sucai.store import StoredFile
+        from sucai.store.records import StoredFile
 
         rows = self.db.execute(
             "SELECT id, path, sha256, size, encoding, title, declared_count, article_count, "
@@ -466,7 +466,7 @@ class SqliteStore:
         newest_first: bool = False,
     ) -> list[ArticleSummary]:
         """Articles matching ``where``, in id order or newest first (by date, then id)."""
-        from sucai.store import ArticleSummary
+        from sucai.store.records import ArticleSummary
 
         clause, params = where_sql(where, "?")
         order = (
@@ -647,7 +647,7 @@ class SqliteStore:
         self, heads: list[tuple[Any, ...]], clause: str, params: list[Any]
     ) -> list[IndexArticle]:
         """:class:`IndexArticle` records of ``heads``; ``clause`` selects their rows."""
-        from sucai.store import IndexArticle
+        from sucai.store.records import IndexArticle
 
         paragraphs: dict[int, list[tuple[int, int, str, int, bool]]] = {}
         for rowid, aid, idx, text, heading, paid in self.db.execute(
@@ -685,7 +685,7 @@ class SqliteStore:
 
     def paragraphs_by_rowid(self, rowids: list[int]) -> dict[int, ParagraphRow]:
         """Paragraphs by their rowid."""
-        from sucai.store import ParagraphRow
+        from sucai.store.records import ParagraphRow
 
         sql = (
             "SELECT rowid, article_id, idx, text, paid, section FROM paragraphs WHERE rowid IN ({})"
@@ -697,7 +697,7 @@ class SqliteStore:
 
     def summaries(self, article_ids: list[int]) -> dict[int, ArticleSummary]:
         """Article summaries by id."""
-        from sucai.store import ArticleSummary
+        from sucai.store.records import ArticleSummary
 
         sql = (
             "SELECT a.id, a.title, a.role, a.genre, a.issued_on, a.year, a.chars, a.added_at, "
@@ -709,7 +709,7 @@ class SqliteStore:
 
     def article_heads(self, article_ids: list[int]) -> dict[int, ArticleHead]:
         """Title, role, genre and date of articles, by id."""
-        from sucai.store import ArticleHead
+        from sucai.store.records import ArticleHead
 
         # Stored articles never change, so their heads are kept for the next search.
         missing = [a for a in article_ids if a not in self._heads]
@@ -884,7 +884,7 @@ class SqliteStore:
 
     def list_api_tokens(self, user_id: int) -> list[ApiToken]:
         """An account's API tokens, newest first."""
-        from sucai.store import ApiToken
+        from sucai.store.records import ApiToken
 
         rows = self.db.execute(
             "SELECT id, user_id, label, created_at, revoked_at FROM api_tokens "
@@ -925,7 +925,7 @@ class SqliteStore:
 
     def audit_entries(self, *, limit: int, user_id: int | None = None) -> list[AuditEntry]:
         """The newest lines of the audit log (of one account when ``user_id`` is given)."""
-        from sucai.store import AuditEntry
+        from sucai.store.records import AuditEntry
 
         columns = AUDIT_COLUMNS
         if user_id is None:
@@ -941,7 +941,7 @@ class SqliteStore:
 
     def audit_by_code(self, code: str) -> list[AuditEntry]:
         """The lines of the audit log that gave out a file with ``code``, oldest first."""
-        from sucai.store import AuditEntry
+        from sucai.store.records import AuditEntry
 
         rows = self.db.execute(
             f"SELECT {AUDIT_COLUMNS} FROM audit_log WHERE code = ? ORDER BY id", (code,)
@@ -1117,7 +1117,7 @@ class SqliteStore:
             )
 
     def _correction_rows(self, column: str, value: int) -> list[Correction]:
-        from sucai.store import Correction
+        from sucai.store.records import Correction
 
         rows = self.db.execute(
             "SELECT part, idx, offset, original, replacement, rule FROM corrections "
@@ -1139,7 +1139,7 @@ class SqliteStore:
         return int(self.db.execute("SELECT count(*) FROM corrections").fetchone()[0])
 
     def _basket_rows(self, where: str, params: tuple[Any, ...]) -> list[Basket]:
-        from sucai.store import Basket, BasketItem
+        from sucai.store.records import Basket, BasketItem
 
         heads = self.db.execute(
             f"SELECT id, owner, name, created_at FROM baskets WHERE {where} ORDER BY name", params
@@ -1251,7 +1251,7 @@ class SqliteStore:
 
         Each batch is read afresh, so sketching a batch before asking for the next is fine.
         """
-        from sucai.store import ArticleText
+        from sucai.store.records import ArticleText
 
         after = 0
         while True:
@@ -1312,7 +1312,7 @@ class SqliteStore:
         Raises:
             NotFoundError: no article has this id.
         """
-        from sucai.store import ArticleText
+        from sucai.store.records import ArticleText
 
         row = self.db.execute(
             "SELECT id, title, genre, issued_on, year FROM articles WHERE id = ?", (article_id,)
@@ -1333,7 +1333,7 @@ class SqliteStore:
 
     def merged_copies(self, article_id: int | None = None) -> list[MergedCopy]:
         """The copies of one canonical article (of all when ``None``), by article and id."""
-        from sucai.store import MergedCopy
+        from sucai.store.records import MergedCopy
 
         where, params = (
             ("", ()) if article_id is None else (" WHERE m.article_id = ?", (article_id,))
@@ -1347,7 +1347,7 @@ class SqliteStore:
         Raises:
             NotFoundError: no copy has this id.
         """
-        from sucai.store import MergedCopy
+        from sucai.store.records import MergedCopy
 
         row = self.db.execute(f"{self._COPY_SELECT} WHERE m.id = ?", (copy_id,)).fetchone()
         if row is None:
@@ -1374,7 +1374,7 @@ class SqliteStore:
 
     def copy_text(self, copy_id: int) -> ArticleText:
         """A merged copy's title, genre, date and paragraph texts; raises NotFoundError."""
-        from sucai.store import ArticleText
+        from sucai.store.records import ArticleText
 
         draft, _ = _unpack(self._copy_row(copy_id)[3])
         return ArticleText(
@@ -1432,7 +1432,7 @@ class SqliteStore:
             NotFoundError: no copy has this id.
             UserError: the copy's text is already another article.
         """
-        from sucai.store import Merge
+        from sucai.store.records import Merge
 
         with self.atomic():
             article_id, _file, _position, blob = self._copy_row(copy_id)
@@ -1496,7 +1496,7 @@ class SqliteStore:
         Each group is ordered by version date (undated last), then id; groups by their
         first article.
         """
-        from sucai.store import LawVersion
+        from sucai.store.records import LawVersion
 
         if article_id is None:
             links = self.db.execute(
