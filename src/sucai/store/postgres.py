@@ -29,19 +29,11 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from sucai.errors import (
-    ConfigError,
-    SchemaVersionError,
-    StoreUnavailableError,
-)
+from sucai.errors import ConfigError, SchemaVersionError, StoreUnavailableError
+from sucai.store.base import utc_now
 from sucai.store.migrations import SCHEMA_VERSION
 from sucai.store.pg_migrations import PG_BACKFILLS, PG_MIGRATIONS
-from sucai.store.rows import (
-    utc_now,
-)
-from sucai.store.sql import (
-    SqlStore,
-)
+from sucai.store.sql import SqlStore
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence

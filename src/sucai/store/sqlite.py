@@ -9,14 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sucai.errors import SchemaVersionError, StoreError
+from sucai.store.base import utc_now
 from sucai.store.migrations import MIGRATIONS, SCHEMA_VERSION
-from sucai.store.rows import (
-    utc_now,
-)
-from sucai.store.sql import (
-    SqlStore,
-    content_hash,
-)
+from sucai.store.sql import SqlStore
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -25,7 +20,7 @@ if TYPE_CHECKING:
         ArticleHead,
     )
 
-__all__ = ["SqliteStore", "content_hash"]
+__all__ = ["SqliteStore"]
 
 
 def _create_private(path: Path) -> None:
