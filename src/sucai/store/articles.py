@@ -19,10 +19,12 @@ from sucai.store.base import (
     _ARTICLE_COLUMNS,
     _CACHE_LIMIT,
     _SUMMARY_SQL,
+    DRAFT_COLUMNS,
     FACET_COLUMNS,
     SqlBase,
     _pack,
     content_hash,
+    draft_values,
     utc_now,
     where_sql,
 )
@@ -373,21 +375,9 @@ class SqlArticles(SqlBase):
     def _insert_article(self, draft: ArticleDraft, key: str, now: str, source: str) -> int:
         chars = sum(len(p.text) for p in draft.paragraphs)
         article_id = self._insert_id(
-            "INSERT INTO articles (content_hash, title, role, genre, issued_on, year, doc_number, "
-            "issuer, chars, added_at, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                key,
-                draft.title,
-                draft.role,
-                draft.genre,
-                draft.issued_on,
-                draft.year,
-                draft.doc_number,
-                draft.issuer,
-                chars,
-                now,
-                source,
-            ),
+            f"INSERT INTO articles (content_hash, {', '.join(DRAFT_COLUMNS)}, chars, added_at, "
+            f"source) VALUES (?, {', '.join('?' * len(DRAFT_COLUMNS))}, ?, ?, ?)",
+            (key, *draft_values(draft), chars, now, source),
         )
         self._insert_text(article_id, draft)
         return article_id

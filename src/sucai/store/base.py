@@ -130,6 +130,25 @@ def content_hash(draft: ArticleDraft) -> str:
     return digest.hexdigest()
 
 
+#: The columns of ``articles`` written from an :class:`ArticleDraft`, in the order of
+#: :func:`draft_values`; a new field of the draft is added to both (and to
+#: ``_ARTICLE_COLUMNS``, ``SqlArticles._articles``, ``_pack`` and ``_unpack``).
+DRAFT_COLUMNS: Final = ("title", "role", "genre", "issued_on", "year", "doc_number", "issuer")
+
+
+def draft_values(draft: ArticleDraft) -> tuple[Any, ...]:
+    """The values of :data:`DRAFT_COLUMNS` for a draft, in order."""
+    return (
+        draft.title,
+        draft.role,
+        draft.genre,
+        draft.issued_on,
+        draft.year,
+        draft.doc_number,
+        draft.issuer,
+    )
+
+
 def _pack(draft: ArticleDraft, corrections: Iterable[Correction]) -> bytes:
     """A whole article and its hygiene corrections as zlib-compressed JSON (a merged copy)."""
     data = {

@@ -3,14 +3,14 @@ Protocol and its SQL, the same on SQLite and PostgreSQL (see :mod:`sucai.store.b
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
-from sucai.errors import NotFoundError, UserError
-from sucai.models import ArticleDraft, source_folder
-from sucai.store.base import _unpack, content_hash, utc_now
+from sucai.errors import NotFoundError
+from sucai.models import ArticleDraft
+from sucai.store.base import DRAFT_COLUMNS, _unpack, content_hash, draft_values, utc_now
 from sucai.store.records import (
     ArticleText,
+    CopyDraft,
     Correction,
     LawVersion,
     Merge,
@@ -50,9 +50,25 @@ class CopyStore(Protocol):
 
     def copy_text(self, copy_id: int) -> ArticleText: ...
 
-    def keep_copy(self, copy_id: int) -> int: ...
+    def copy_draft(self, copy_id: int) -> CopyDraft: ...
 
-    def split_copy(self, copy_id: int) -> int: ...
+    def article_by_text(self, draft: ArticleDraft) -> int | None: ...
+
+    def delete_copy(self, copy_id: int) -> None: ...
+
+    def add_copy(
+        self, article_id: int, file_id: int, draft: ArticleDraft, merge: Merge
+    ) -> None: ...
+
+    def add_article(
+        self, draft: ArticleDraft, source: str, corrections: tuple[Correction, ...]
+    ) -> int: ...
+
+    def move_source(self, file_id: int, position: int, article_id: int, new_id: int) -> None: ...
+
+    def replace_text(
+        self, article_id: int, draft: ArticleDraft, corrections: tuple[Correction, ...]
+    ) -> None: ...
 
     def law_versions(self, article_id: int | None = None) -> list[list[LawVersion]]: ...
 
@@ -143,20 +159,18 @@ class SqlCopies(SqlArticles):
                 "UPDATE merged_copies SET similarity = ? WHERE id = ?", (similarity, copy_id)
             )
 
-    def _copy_row(self, copy_id: int) -> tuple[int, int, int, bytes]:
-        """``(article_id, file_id, position, packed article)`` of a copy."""
-        self.merged_copy(copy_id)  # NotFoundError with the message
-        row = self._one(
-            "SELECT article_id, file_id, position, article FROM merged_copies WHERE id = ?",
-            (copy_id,),
-            primary=True,
+    def _copy_row(self, copy_id: int) -> tuple[MergedCopy, int, bytes]:
+        """A copy, its file's id and its packed article; raises NotFoundError."""
+        copy = self.merged_copy(copy_id)
+        file_id, blob = self._one(
+            "SELECT file_id, article FROM merged_copies WHERE id = ?", (copy_id,), primary=True
         )
-        return int(row[0]), int(row[1]), int(row[2]), bytes(row[3])
+        return copy, int(file_id), bytes(blob)
 
     def copy_text(self, copy_id: int) -> ArticleText:
         """A merged copy's title, genre, date and paragraph texts; raises NotFoundError."""
 
-        draft, _ = _unpack(self._copy_row(copy_id)[3])
+        draft, _ = _unpack(self._copy_row(copy_id)[2])
         return ArticleText(
             copy_id,
             draft.title,
@@ -166,39 +180,71 @@ class SqlCopies(SqlArticles):
             tuple(p.text for p in draft.paragraphs),
         )
 
-    def _check_new_text(self, key: str, copy_id: int) -> None:
-        row = self._one("SELECT id FROM articles WHERE content_hash = ?", (key,), primary=True)
-        if row is not None:
-            raise UserError(
-                f"copy {copy_id} has the same title and text as article {row[0]}; "
-                f"nothing to do (see `sucai show {row[0]}`)."
+    def copy_draft(self, copy_id: int) -> CopyDraft:
+        """A copy with its whole text and corrections, read under the write lock that
+        :meth:`add_file` takes: inside ``atomic()``, no import changes the copies until the
+        block ends.
+
+        Raises:
+            NotFoundError: no copy has this id.
+        """
+        with self.atomic():
+            self._lock_writes()
+            copy, file_id, blob = self._copy_row(copy_id)
+        draft, corrections = _unpack(blob)
+        return CopyDraft(copy, file_id, draft, tuple(corrections))
+
+    def article_by_text(self, draft: ArticleDraft) -> int | None:
+        """The id of the article with this title and text, if one is stored."""
+        row = self._one(
+            "SELECT id FROM articles WHERE content_hash = ?", (content_hash(draft),), primary=True
+        )
+        return None if row is None else int(row[0])
+
+    def delete_copy(self, copy_id: int) -> None:
+        """Forget a merged copy (its file stays a source of its article)."""
+        with self.atomic():
+            self._execute("DELETE FROM merged_copies WHERE id = ?", (copy_id,))
+
+    def add_copy(self, article_id: int, file_id: int, draft: ArticleDraft, merge: Merge) -> None:
+        """Store ``draft``, found in the file ``file_id``, as a merged copy of an article."""
+        with self.atomic():
+            self._lock_writes()
+            self._insert_copy(article_id, file_id, draft, content_hash(draft), merge, utc_now())
+
+    def add_article(
+        self, draft: ArticleDraft, source: str, corrections: tuple[Correction, ...]
+    ) -> int:
+        """Store ``draft`` as a new article (no file yet: see :meth:`move_source`)."""
+        with self.atomic():
+            new_id = self._insert_article(draft, content_hash(draft), utc_now(), source)
+            self.add_corrections(article_id=new_id, file_id=None, corrections=corrections)
+        return new_id
+
+    def move_source(self, file_id: int, position: int, article_id: int, new_id: int) -> None:
+        """Make the article at ``position`` of a file ``new_id`` instead of ``article_id``."""
+        with self.atomic():
+            self._execute(
+                "UPDATE article_sources SET article_id = ? "
+                "WHERE article_id = ? AND file_id = ? AND position = ?",
+                (new_id, article_id, file_id, position),
             )
 
-    def _replace_text(
-        self, article_id: int, draft: ArticleDraft, key: str, corrections: list[Correction]
+    def replace_text(
+        self, article_id: int, draft: ArticleDraft, corrections: tuple[Correction, ...]
     ) -> None:
         """Give an article another title and text (its id, sources and baskets stay)."""
-        self._execute("DELETE FROM paragraphs WHERE article_id = ?", (article_id,))
-        self._execute("DELETE FROM outline WHERE article_id = ?", (article_id,))
-        self._execute("DELETE FROM corrections WHERE article_id = ?", (article_id,))
-        self._execute(
-            "UPDATE articles SET content_hash = ?, title = ?, role = ?, genre = ?, "
-            "issued_on = ?, year = ?, doc_number = ?, issuer = ?, chars = ? WHERE id = ?",
-            (
-                key,
-                draft.title,
-                draft.role,
-                draft.genre,
-                draft.issued_on,
-                draft.year,
-                draft.doc_number,
-                draft.issuer,
-                sum(len(p.text) for p in draft.paragraphs),
-                article_id,
-            ),
-        )
-        self._insert_text(article_id, draft)
-        self.add_corrections(article_id=article_id, file_id=None, corrections=tuple(corrections))
+        with self.atomic():
+            for table in ("paragraphs", "outline", "corrections"):
+                self._execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
+            columns = "".join(f"{c} = ?, " for c in DRAFT_COLUMNS)
+            chars = sum(len(p.text) for p in draft.paragraphs)
+            self._execute(
+                f"UPDATE articles SET content_hash = ?, {columns}chars = ? WHERE id = ?",
+                (content_hash(draft), *draft_values(draft), chars, article_id),
+            )
+            self._insert_text(article_id, draft)
+            self.add_corrections(article_id=article_id, file_id=None, corrections=corrections)
         self._heads.pop(article_id, None)
         self._paths.clear()
 
@@ -254,75 +300,6 @@ class SqlCopies(SqlArticles):
                 f"no merged copy {copy_id} in {self.where}. `sucai duplicates` lists the copies."
             )
         return MergedCopy(*row)
-
-    def keep_copy(self, copy_id: int) -> int:
-        """Make a copy the canonical text of its article; return the article id.
-
-        The article keeps its id, sources and basket items. Its old text becomes a copy, once
-        for each source that had exactly that text.
-
-        Raises:
-            NotFoundError: no copy has this id.
-            UserError: the copy's text is already another article.
-        """
-
-        with self.atomic():
-            self._lock_writes()
-            article_id, _file, _position, blob = self._copy_row(copy_id)
-            draft, corrections = _unpack(blob)
-            key = content_hash(draft)
-            self._check_new_text(key, copy_id)
-            article = self.get_article(article_id)
-            old = ArticleDraft(
-                title=article.title,
-                role=article.role,
-                genre=article.genre,
-                issued_on=article.issued_on,
-                year=article.year,
-                paragraphs=article.paragraphs,
-                outline=article.outline,
-                doc_number=article.doc_number,
-                issuer=article.issuer,
-            )
-            old_key = self._one(
-                "SELECT content_hash FROM articles WHERE id = ?", (article_id,), primary=True
-            )[0]
-            kept_as = Merge(
-                self.merged_copy(copy_id).similarity,
-                corrections=tuple(self.corrections(article_id)),
-            )
-            now = utc_now()
-            self._execute("DELETE FROM merged_copies WHERE id = ?", (copy_id,))
-            self._replace_text(article_id, draft, key, corrections)
-            for source in article.sources:
-                if source.copy_id is None:
-                    old_here = replace(old, position=source.position)
-                    self._insert_copy(article_id, source.file_id, old_here, old_key, kept_as, now)
-        return article_id
-
-    def split_copy(self, copy_id: int) -> int:
-        """Turn a copy into an article of its own; return the new article's id.
-
-        Raises:
-            NotFoundError: no copy has this id.
-            UserError: the copy's text is already another article.
-        """
-        with self.atomic():
-            self._lock_writes()
-            article_id, file_id, position, blob = self._copy_row(copy_id)
-            draft, corrections = _unpack(blob)
-            key = content_hash(draft)
-            self._check_new_text(key, copy_id)
-            self._execute("DELETE FROM merged_copies WHERE id = ?", (copy_id,))
-            (path,) = self._one("SELECT path FROM files WHERE id = ?", (file_id,), primary=True)
-            new_id = self._insert_article(draft, key, utc_now(), source_folder(path))
-            self._execute(
-                "UPDATE article_sources SET article_id = ? "
-                "WHERE article_id = ? AND file_id = ? AND position = ?",
-                (new_id, article_id, file_id, position),
-            )
-            self.add_corrections(article_id=new_id, file_id=None, corrections=tuple(corrections))
-        return new_id
 
     def law_versions(self, article_id: int | None = None) -> list[list[LawVersion]]:
         """Groups of linked law versions (the one of ``article_id``, or all).

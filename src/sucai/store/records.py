@@ -6,7 +6,10 @@ They are re-exported from :mod:`sucai.store`, so ``from sucai.store import User`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sucai.models import ArticleDraft
 
 __all__ = [
     "AddedArticles",
@@ -18,6 +21,7 @@ __all__ = [
     "AuditEntry",
     "Basket",
     "BasketItem",
+    "CopyDraft",
     "Correction",
     "ImportJobRow",
     "IndexArticle",
@@ -326,3 +330,13 @@ class LawVersion:
     title: str
     version: str | None
     issued_on: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CopyDraft:
+    """A merged copy with its whole text as stored (what keeping or splitting it needs)."""
+
+    copy: MergedCopy
+    file_id: int
+    draft: ArticleDraft
+    corrections: tuple[Correction, ...]
