@@ -363,7 +363,7 @@ class SqlAccounts(SqlBase):
         with self.atomic():
             self._lock_account(user_id)
             cur = self._execute(
-                download_sql("?"),
+                download_sql(),
                 (at, user_id, user_name, target, format, ip, code, user_id, since, quota),
             )
         return cur.rowcount == 1

@@ -165,12 +165,12 @@ class SqlArticles(SqlBase):
 
     def count_matching(self, where: ArticleFilter | None = None) -> int:
         """Number of articles matching ``where``."""
-        clause, params = where_sql(where, "?")
+        clause, params = where_sql(where)
         return self._count(f"SELECT count(*) FROM articles a{clause}", params)
 
     def facets(self, where: ArticleFilter | None = None) -> dict[str, list[tuple[str, int]]]:
         """Counts per genre, role, year and source among the articles matching ``where``."""
-        clause, params = where_sql(where, "?")
+        clause, params = where_sql(where)
         out: dict[str, list[tuple[str, int]]] = {}
         for name, column in FACET_COLUMNS:
             # CAST: year is an integer, and PostgreSQL will not compare it with ''.
@@ -396,7 +396,7 @@ class SqlArticles(SqlBase):
     ) -> list[ArticleSummary]:
         """Articles matching ``where``, in id order or newest first (by date, then id)."""
 
-        clause, params = where_sql(where, "?")
+        clause, params = where_sql(where)
         # NULLS LAST: SQLite sorts NULL lowest, so undated articles come last when descending.
         order = (
             "coalesce(a.issued_on, a.year || '-00-00') DESC NULLS LAST, a.id DESC"

@@ -1,6 +1,8 @@
-"""SqlStore: the queries both stores share, written once.
+"""SqlBase: what the SQL both stores share stands on, and the helpers it uses.
 
-The SQL here is written with ``?`` placeholders and runs unchanged on SQLite and PostgreSQL;
+The shared SQL (one module a concern: ``articles``, ``accounts``, ``jobs``, ``baskets``,
+``copies``, ``changes``, composed into :class:`~sucai.store.sql.SqlStore`) is written with
+``?`` placeholders and runs unchanged on SQLite and PostgreSQL;
 :class:`~sucai.store.postgres.PostgresStore` turns ``?`` into ``%s`` in one place (its
 ``_fetch``/``_execute``). What truly differs stays in the backends: connections and pools,
 locking and ``atomic()``, ids of new rows (``lastrowid`` or ``RETURNING``), membership in a
@@ -48,24 +50,23 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def download_sql(mark: str) -> str:
+def download_sql() -> str:
     """The INSERT of a ``download`` line of the audit log that inserts nothing when the account
-    already has ``quota`` downloads since ``since``; ``mark`` is the store's placeholder.
+    already has ``quota`` downloads since ``since``.
 
     Parameters, in order: ``at, user_id, user_name, target, format, ip, code, user_id, since,
     quota``. The store runs it where no other download of the account can commit meanwhile.
     """
-    values = ", ".join([mark] * 3 + ["'download'"] + [mark] * 4)
+    values = "?, ?, ?, 'download', ?, ?, ?, ?"
     return (
         "INSERT INTO audit_log (at, user_id, user_name, action, target, format, ip, code) "
-        f"SELECT {values} WHERE (SELECT count(*) FROM audit_log WHERE user_id = {mark} "
-        f"AND action = 'download' AND at >= {mark}) < {mark}"
+        f"SELECT {values} WHERE (SELECT count(*) FROM audit_log WHERE user_id = ? "
+        "AND action = 'download' AND at >= ?) < ?"
     )
 
 
-def where_sql(where: ArticleFilter | None, mark: str) -> tuple[str, list[Any]]:
-    """``(" WHERE …", params)`` for an article filter on table alias ``a``; ``mark`` is the
-    store's placeholder."""
+def where_sql(where: ArticleFilter | None) -> tuple[str, list[Any]]:
+    """``(" WHERE …", params)`` for an article filter on table alias ``a``."""
     if where is None:
         return "", []
     parts: list[str] = []
@@ -76,13 +77,13 @@ def where_sql(where: ArticleFilter | None, mark: str) -> tuple[str, list[Any]]:
         ("a.source", where.source),
     ):
         if value is not None:
-            parts.append(f"{column} = {mark}")
+            parts.append(f"{column} = ?")
             params.append(value)
     if where.year_from is not None:
-        parts.append(f"a.year >= {mark}")
+        parts.append("a.year >= ?")
         params.append(where.year_from)
     if where.year_to is not None:
-        parts.append(f"a.year <= {mark}")
+        parts.append("a.year <= ?")
         params.append(where.year_to)
     return (" WHERE " + " AND ".join(parts), params) if parts else ("", [])
 
@@ -175,8 +176,6 @@ def _pack(draft: ArticleDraft, corrections: Iterable[Correction]) -> bytes:
 
 def _unpack(blob: bytes) -> tuple[ArticleDraft, list[Correction]]:
     """The inverse of :func:`_pack`."""
-    from sucai.store.records import Correction
-
     data = json.loads(zlib.decompress(blob))
     draft = ArticleDraft(
         title=data["title"],

@@ -40,9 +40,7 @@ if TYPE_CHECKING:
 
     from psycopg.rows import TupleRow
 
-    from sucai.store.records import (
-        ArticleHead,
-    )
+    from sucai.store.records import ArticleHead
 
     Connection = psycopg.Connection[TupleRow]
 

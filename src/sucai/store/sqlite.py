@@ -1,4 +1,6 @@
-"""SqliteStore: the library as one SQLite file. All of sucai's SQL lives in ``store/``."""
+"""SqliteStore: the library as one SQLite file. The SQL it shares with PostgreSQL is in
+:class:`~sucai.store.sql.SqlStore`; here are the connection, migrations, transactions and
+backup."""
 
 from __future__ import annotations
 
@@ -16,9 +18,7 @@ from sucai.store.sql import SqlStore
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
 
-    from sucai.store.records import (
-        ArticleHead,
-    )
+    from sucai.store.records import ArticleHead
 
 __all__ = ["SqliteStore"]
 
