@@ -1,8 +1,10 @@
 """PostgresStore: the library in a PostgreSQL database (issue 7), for several servers.
 
-It implements the same :class:`~sucai.store.Store` Protocol as SqliteStore, with the same
-results to the character (ids, order, NULLs, text); ``tests/contract/`` runs one suite
-against both. All of its SQL lives here and in ``pg_migrations.py``.
+It runs the same SQL as SqliteStore (:class:`~sucai.store.sql.SqlStore`, with ``?`` turned
+into ``%s`` here, in :func:`_pg`), with the same results to the character (ids, order, NULLs,
+text); ``tests/contract/`` runs one suite against both. What only PostgreSQL needs lives here
+and in ``pg_migrations.py``: pools, transactions, advisory and row locks, ``RETURNING``,
+``= ANY`` and errors.
 
 Connections come from a pool (psycopg_pool). Outside ``atomic()`` every call borrows a
 connection in autocommit mode for one statement or a few; inside ``atomic()`` the thread keeps
