@@ -224,8 +224,9 @@ class Cursor(Protocol):
 class SqlBase:
     """The shared half of SqliteStore and PostgresStore (see the module's docstring).
 
-    A backend provides ``_fetch``, ``_execute``, ``_executemany``, ``_insert_id``,
-    ``_fetch_in`` and ``atomic()``; everything else is written here once.
+    A backend provides ``atomic()``, ``_fetch``, ``_execute``, ``_executemany``,
+    ``_insert_id``, ``_fetch_in``, ``_lock_writes`` and ``_lock_account``; the SQL built on
+    them is written once, in the concern modules.
     """
 
     #: Where the library is, for messages (a file path, or ``host:port/database``).
@@ -269,14 +270,6 @@ class SqlBase:
         ``ids``; ``params`` are bound before the ids."""
         raise NotImplementedError
 
-    #: The columns of :class:`MergedCopy`.
-    _COPY_SELECT: Final = (
-        "SELECT m.id, m.article_id, m.title, m.similarity, f.path, m.position, m.merged_at "
-        "FROM merged_copies m JOIN files f ON f.id = m.file_id"
-    )
-
-    # --- shared helpers ----------------------------------------------------------------------
-
     def _lock_writes(self) -> None:
         """Make the open transaction the only one writing files and merged copies."""
         raise NotImplementedError
@@ -284,6 +277,8 @@ class SqlBase:
     def _lock_account(self, user_id: int) -> None:
         """Make the open transaction the only one counting this account's downloads."""
         raise NotImplementedError
+
+    # --- shared helpers ----------------------------------------------------------------------
 
     def _one(self, sql: str, params: Sequence[Any] = (), *, primary: bool = False) -> Any:
         """The first row of a query, or ``None``."""

@@ -3,7 +3,7 @@ Protocol and its SQL, the same on SQLite and PostgreSQL (see :mod:`sucai.store.b
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Final, Protocol
 
 from sucai.errors import NotFoundError
 from sucai.models import ArticleDraft
@@ -75,6 +75,12 @@ class CopyStore(Protocol):
 
 class SqlCopies(SqlArticles):
     """The SQL of :class:`CopyStore`."""
+
+    #: The columns of a :class:`MergedCopy`.
+    _COPY_SELECT: Final = (
+        "SELECT m.id, m.article_id, m.title, m.similarity, f.path, m.position, m.merged_at "
+        "FROM merged_copies m JOIN files f ON f.id = m.file_id"
+    )
 
     def iter_unsketched(self, batch: int = 200) -> Iterator[list[ArticleText]]:
         """The articles without a sketch, in id order, in batches.
