@@ -32,6 +32,7 @@ from sucai.export import (
     render,
 )
 from sucai.hygiene import apply_originals, article_findings
+from sucai.ingest import copies
 from sucai.ingest.neardup import DEFAULT_SIMILARITY, jaccard, read_article, register
 from sucai.ingest.pipeline import ingest
 from sucai.ingest.sources import count_inputs
@@ -408,7 +409,7 @@ class Library:
             UserError: the copy's title and text are already another article.
         """
         with self.store.atomic():
-            article_id = self.store.keep_copy(copy_id)
+            article_id = copies.keep_copy(self.store, copy_id)
             canonical = read_article(self.store.article_text(article_id))
             register(self.store, article_id, canonical)
             for copy in self.store.merged_copies(article_id):
@@ -425,7 +426,7 @@ class Library:
             UserError: the copy's title and text are already another article.
         """
         with self.store.atomic():
-            article_id = self.store.split_copy(copy_id)
+            article_id = copies.split_copy(self.store, copy_id)
             register(self.store, article_id, read_article(self.store.article_text(article_id)))
         self.index.sync(self.store)
         return article_id

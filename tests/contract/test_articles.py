@@ -12,6 +12,7 @@ import pytest
 
 from sucai.errors import NotFoundError
 from sucai.ingest.pipeline import ingest
+from sucai.models import ArticleDraft, Compilation, Paragraph
 from sucai.store import ArticleFilter
 from tests.conftest import DATA, SEED
 from tests.contract.conftest import plain
@@ -146,3 +147,44 @@ def test_a_table_paragraph_keeps_its_kind_and_rows_in_both_stores(store: Store) 
         ("规范性文件", "60", "60", "", "368"),
     )
     assert {p.kind for p in article.paragraphs} == {"text", "table"}
+
+
+def _notice(number: str, issuer: str, text: str) -> ArticleDraft:
+    """A 公文 as the structure step gives it: its 发文字号 and 发文机关 stated in the header."""
+    return ArticleDraft(
+        title="关于加强基层应急管理工作的通知",
+        role=None,
+        genre="通知",
+        issued_on="2026-03-02",
+        year=2026,
+        paragraphs=(Paragraph(0, "各乡镇人民政府，县政府各部门："), Paragraph(1, text)),
+        outline=(),
+        doc_number=number,
+        issuer=issuer,
+    )
+
+
+def test_an_article_keeps_its_number_and_issuer_when_stored_and_when_replaced(
+    store: Store,
+) -> None:
+    draft = _notice("某政办发〔2026〕7号", "某县人民政府办公室", "现就有关事项通知如下。")
+    added = store.add_file(
+        path="notices/2026-7.txt",
+        sha256="7" * 64,
+        size=120,
+        encoding="utf-8",
+        compilation=Compilation(draft.title, (), None, (draft,)),
+        removed=(),
+        notes=(),
+    )
+    (article_id,) = added.ids
+    article = store.get_article(article_id)
+    assert (article.doc_number, article.issuer) == ("某政办发〔2026〕7号", "某县人民政府办公室")
+    assert article.chars == len("各乡镇人民政府，县政府各部门：现就有关事项通知如下。")
+    other = _notice("某政办发〔2026〕9号", "某县应急管理局", "请结合实际认真贯彻落实。")
+    store.replace_text(article_id, other, ())
+    article = store.get_article(article_id)
+    assert (article.doc_number, article.issuer) == ("某政办发〔2026〕9号", "某县应急管理局")
+    assert article.paragraphs[1].text == "请结合实际认真贯彻落实。"
+    assert store.article_by_text(other) == article_id
+    assert store.article_by_text(draft) is None

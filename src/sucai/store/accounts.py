@@ -1,0 +1,369 @@
+"""Accounts, sessions, API tokens, the audit log, downloads and sign-in attempts: the
+:class:`AccountStore` Protocol and its SQL, the same on SQLite and PostgreSQL (see
+:mod:`sucai.store.base`)."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from sucai.store.base import (
+    _U_USER_COLUMNS,
+    AUDIT_COLUMNS,
+    USER_COLUMNS,
+    SqlBase,
+    download_sql,
+    user_from_row,
+)
+from sucai.store.records import ApiToken, AuditEntry, User
+
+__all__ = ["AccountStore", "SqlAccounts"]
+
+
+class AccountStore(Protocol):
+    """Each method is documented on :class:`SqlAccounts` below."""
+
+    def add_user(
+        self,
+        *,
+        name: str,
+        password_hash: str,
+        role: str,
+        tier: str | None,
+        expires_on: str | None,
+        daily_quota: int | None,
+        now: str,
+    ) -> User: ...
+
+    def get_user(self, user_id: int) -> User | None: ...
+
+    def get_user_by_name(self, name: str) -> User | None: ...
+
+    def list_users(self) -> list[User]: ...
+
+    def password_hash(self, user_id: int) -> str: ...
+
+    def set_password_hash(self, user_id: int, password_hash: str) -> None: ...
+
+    def update_user(
+        self,
+        user_id: int,
+        *,
+        role: str,
+        tier: str | None,
+        expires_on: str | None,
+        daily_quota: int | None,
+        disabled: bool,
+    ) -> None: ...
+
+    def add_session(self, token_hash: str, user_id: int, now: str, expires_at: str) -> None: ...
+
+    def session_user(self, token_hash: str, now: str) -> User | None: ...
+
+    def delete_session(self, token_hash: str) -> None: ...
+
+    def delete_user_sessions(self, user_id: int, keep: str | None = None) -> None: ...
+
+    def add_api_token(self, token_hash: str, user_id: int, label: str, now: str) -> int: ...
+
+    def api_token_user(self, token_hash: str) -> User | None: ...
+
+    def list_api_tokens(self, user_id: int) -> list[ApiToken]: ...
+
+    def revoke_api_token(self, user_id: int, token_id: int, now: str) -> bool: ...
+
+    def add_audit(
+        self,
+        *,
+        at: str,
+        user_id: int | None,
+        user_name: str,
+        action: str,
+        target: str,
+        format: str,
+        ip: str,
+        code: str = "",
+    ) -> None: ...
+
+    def audit_entries(self, *, limit: int, user_id: int | None = None) -> list[AuditEntry]: ...
+
+    def audit_by_code(self, code: str) -> list[AuditEntry]: ...
+
+    def count_audit(self, user_id: int, action: str, since: str) -> int: ...
+
+    def add_download(
+        self,
+        *,
+        at: str,
+        user_id: int,
+        user_name: str,
+        target: str,
+        format: str,
+        ip: str,
+        since: str,
+        quota: int,
+        code: str = "",
+    ) -> bool: ...
+
+    def add_login_attempt(self, name: str, ip: str, at: str, ok: bool) -> None: ...
+
+    def count_failed_logins(self, since: str, *, name: str | None, ip: str | None) -> int: ...
+
+    def clear_failed_logins(self, name: str, ip: str) -> None: ...
+
+
+class SqlAccounts(SqlBase):
+    """The SQL of :class:`AccountStore`."""
+
+    def get_user(self, user_id: int) -> User | None:
+        """The account with this id."""
+        return user_from_row(
+            self._one(f"SELECT {USER_COLUMNS} FROM users WHERE id = ?", (user_id,), primary=True)
+        )
+
+    def get_user_by_name(self, name: str) -> User | None:
+        """The account with this name."""
+        return user_from_row(
+            self._one(f"SELECT {USER_COLUMNS} FROM users WHERE name = ?", (name,), primary=True)
+        )
+
+    def list_users(self) -> list[User]:
+        """Every account, by name."""
+        rows = self._fetch(f"SELECT {USER_COLUMNS} FROM users ORDER BY name", primary=True)
+        return [u for u in (user_from_row(r) for r in rows) if u is not None]
+
+    def password_hash(self, user_id: int) -> str:
+        """The stored password hash of an account ("" when there is no such account)."""
+        row = self._one("SELECT password_hash FROM users WHERE id = ?", (user_id,), primary=True)
+        return str(row[0]) if row else ""
+
+    def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        """Replace an account's password hash."""
+        with self.atomic():
+            self._execute(
+                "UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id)
+            )
+
+    def update_user(
+        self,
+        user_id: int,
+        *,
+        role: str,
+        tier: str | None,
+        expires_on: str | None,
+        daily_quota: int | None,
+        disabled: bool,
+    ) -> None:
+        """Change an account's role, tier, expiry, quota and whether it is disabled."""
+        with self.atomic():
+            self._execute(
+                "UPDATE users SET role = ?, tier = ?, expires_on = ?, daily_quota = ?, "
+                "disabled = ? WHERE id = ?",
+                (role, tier, expires_on, daily_quota, int(disabled), user_id),
+            )
+
+    def add_session(self, token_hash: str, user_id: int, now: str, expires_at: str) -> None:
+        """Store a sign-in session (and drop expired ones, so the table stays small)."""
+        with self.atomic():
+            self._execute("DELETE FROM sessions WHERE expires_at < ?", (now,))
+            self._execute(
+                "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) "
+                "VALUES (?, ?, ?, ?)",
+                (token_hash, user_id, now, expires_at),
+            )
+
+    def session_user(self, token_hash: str, now: str) -> User | None:
+        """The enabled account of an unexpired session."""
+        return user_from_row(
+            self._one(
+                f"SELECT {_U_USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id "
+                "WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0",
+                (token_hash, now),
+                primary=True,
+            )
+        )
+
+    def delete_session(self, token_hash: str) -> None:
+        """End one session."""
+        with self.atomic():
+            self._execute("DELETE FROM sessions WHERE token_hash = ?", (token_hash,))
+
+    def delete_user_sessions(self, user_id: int, keep: str | None = None) -> None:
+        """End every session of an account except ``keep`` (a token hash)."""
+        with self.atomic():
+            self._execute(
+                "DELETE FROM sessions WHERE user_id = ? AND token_hash != ?",
+                (user_id, keep or ""),
+            )
+
+    def api_token_user(self, token_hash: str) -> User | None:
+        """The enabled account of an unrevoked API token."""
+        return user_from_row(
+            self._one(
+                f"SELECT {_U_USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id "
+                "WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled = 0",
+                (token_hash,),
+                primary=True,
+            )
+        )
+
+    def list_api_tokens(self, user_id: int) -> list[ApiToken]:
+        """An account's API tokens, newest first."""
+
+        rows = self._fetch(
+            "SELECT id, user_id, label, created_at, revoked_at FROM api_tokens "
+            "WHERE user_id = ? ORDER BY id DESC",
+            (user_id,),
+            primary=True,
+        )
+        return [ApiToken(*r) for r in rows]
+
+    def revoke_api_token(self, user_id: int, token_id: int, now: str) -> bool:
+        """Revoke one of an account's tokens; ``False`` when there is no such live token."""
+        with self.atomic():
+            cur = self._execute(
+                "UPDATE api_tokens SET revoked_at = ? "
+                "WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
+                (now, token_id, user_id),
+            )
+        return cur.rowcount > 0
+
+    def add_audit(
+        self,
+        *,
+        at: str,
+        user_id: int | None,
+        user_name: str,
+        action: str,
+        target: str,
+        format: str,
+        ip: str,
+        code: str = "",
+    ) -> None:
+        """Append a line to the audit log (``code``: the code of the file it gave out)."""
+        with self.atomic():
+            self._execute(
+                "INSERT INTO audit_log (at, user_id, user_name, action, target, format, ip, "
+                "code) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (at, user_id, user_name, action, target, format, ip, code),
+            )
+
+    def audit_entries(self, *, limit: int, user_id: int | None = None) -> list[AuditEntry]:
+        """The newest lines of the audit log (of one account when ``user_id`` is given)."""
+
+        columns = AUDIT_COLUMNS
+        if user_id is None:
+            rows = self._fetch(
+                f"SELECT {columns} FROM audit_log ORDER BY id DESC LIMIT ?",
+                (limit,),
+                primary=True,
+            )
+        else:
+            rows = self._fetch(
+                f"SELECT {columns} FROM audit_log WHERE user_id = ? ORDER BY id DESC LIMIT ?",
+                (user_id, limit),
+                primary=True,
+            )
+        return [AuditEntry(*r) for r in rows]
+
+    def audit_by_code(self, code: str) -> list[AuditEntry]:
+        """The lines of the audit log that gave out a file with ``code``, oldest first."""
+
+        rows = self._fetch(
+            f"SELECT {AUDIT_COLUMNS} FROM audit_log WHERE code = ? ORDER BY id",
+            (code,),
+            primary=True,
+        )
+        return [AuditEntry(*r) for r in rows]
+
+    def count_audit(self, user_id: int, action: str, since: str) -> int:
+        """How many ``action`` lines an account has since ``since``."""
+        return self._count(
+            "SELECT count(*) FROM audit_log WHERE user_id = ? AND action = ? AND at >= ?",
+            (user_id, action, since),
+            primary=True,
+        )
+
+    def add_login_attempt(self, name: str, ip: str, at: str, ok: bool) -> None:
+        """Record a sign-in attempt."""
+        with self.atomic():
+            self._execute(
+                "INSERT INTO login_attempts (name, ip, at, ok) VALUES (?, ?, ?, ?)",
+                (name, ip, at, int(ok)),
+            )
+
+    def count_failed_logins(self, since: str, *, name: str | None, ip: str | None) -> int:
+        """Failed sign-ins since ``since`` for this name and/or address."""
+        sql = "SELECT count(*) FROM login_attempts WHERE ok = 0 AND at >= ?"
+        params: list[Any] = [since]
+        if name is not None:
+            sql += " AND name = ?"
+            params.append(name)
+        if ip is not None:
+            sql += " AND ip = ?"
+            params.append(ip)
+        return self._count(sql, params, primary=True)
+
+    def clear_failed_logins(self, name: str, ip: str) -> None:
+        """Forget the failed sign-ins of a name from an address (after a success)."""
+        with self.atomic():
+            self._execute(
+                "DELETE FROM login_attempts WHERE name = ? AND ip = ? AND ok = 0", (name, ip)
+            )
+
+    def add_user(
+        self,
+        *,
+        name: str,
+        password_hash: str,
+        role: str,
+        tier: str | None,
+        expires_on: str | None,
+        daily_quota: int | None,
+        now: str,
+    ) -> User:
+        """Store a new account (the name must be new)."""
+        with self.atomic():
+            user_id = self._insert_id(
+                "INSERT INTO users (name, password_hash, role, tier, expires_on, daily_quota, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (name, password_hash, role, tier, expires_on, daily_quota, now),
+            )
+        user = self.get_user(user_id)
+        assert user is not None
+        return user
+
+    def add_api_token(self, token_hash: str, user_id: int, label: str, now: str) -> int:
+        """Store an API token; return its id."""
+        with self.atomic():
+            return self._insert_id(
+                "INSERT INTO api_tokens (token_hash, user_id, label, created_at) "
+                "VALUES (?, ?, ?, ?)",
+                (token_hash, user_id, label, now),
+            )
+
+    def add_download(
+        self,
+        *,
+        at: str,
+        user_id: int,
+        user_name: str,
+        target: str,
+        format: str,
+        ip: str,
+        since: str,
+        quota: int,
+        code: str = "",
+    ) -> bool:
+        """Record a download in the audit log unless the account's quota is used up.
+
+        One ``INSERT … SELECT`` after the account is locked (``_lock_account``): the
+        downloads of one account, from any thread or server, take turns and each one's count
+        sees the ones before it. Returns whether it was recorded.
+        """
+        with self.atomic():
+            self._lock_account(user_id)
+            cur = self._execute(
+                download_sql(),
+                (at, user_id, user_name, target, format, ip, code, user_id, since, quota),
+            )
+        return cur.rowcount == 1

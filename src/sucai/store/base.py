@@ -1,0 +1,311 @@
+"""SqlBase: what the SQL both stores share stands on, and the helpers it uses.
+
+The shared SQL (one module a concern: ``articles``, ``accounts``, ``jobs``, ``baskets``,
+``copies``, ``changes``, composed into :class:`~sucai.store.sql.SqlStore`) is written with
+``?`` placeholders and runs unchanged on SQLite and PostgreSQL;
+:class:`~sucai.store.postgres.PostgresStore` turns ``?`` into ``%s`` in one place (its
+``_fetch``/``_execute``). What truly differs stays in the backends: connections and pools,
+locking and ``atomic()``, ids of new rows (``lastrowid`` or ``RETURNING``), membership in a
+list of ids, backup, and errors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol, Self
+
+from sucai.models import ArticleDraft, OutlineEntry, Paragraph
+from sucai.store.records import (
+    ArticleFilter,
+    ArticleHead,
+    Correction,
+    ImportJobRow,
+    User,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from contextlib import AbstractContextManager
+
+
+__all__ = ["SqlBase", "content_hash", "utc_now"]
+
+#: The columns of :class:`~sucai.store.AuditEntry`, in order.
+AUDIT_COLUMNS: Final = "id, at, user_id, user_name, action, target, format, ip, code"
+#: The columns :func:`user_from_row` reads, in order.
+USER_COLUMNS: Final = "id, name, role, tier, expires_on, daily_quota, created_at, disabled"
+#: The columns :func:`job_from_row` reads, in order (on ``import_jobs j``).
+JOB_COLUMNS: Final = (
+    "j.id, j.user_name, j.names, j.state, j.total, "
+    "(SELECT count(*) FROM import_job_files f WHERE f.job_id = j.id), "
+    "j.error, j.report, j.host, j.pid, j.created_at, j.updated_at"
+)
+
+
+def utc_now() -> str:
+    """The time stored with rows: UTC, ISO 8601, to the second."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def download_sql() -> str:
+    """The INSERT of a ``download`` line of the audit log that inserts nothing when the account
+    already has ``quota`` downloads since ``since``.
+
+    Parameters, in order: ``at, user_id, user_name, target, format, ip, code, user_id, since,
+    quota``. The store runs it where no other download of the account can commit meanwhile.
+    """
+    values = "?, ?, ?, 'download', ?, ?, ?, ?"
+    return (
+        "INSERT INTO audit_log (at, user_id, user_name, action, target, format, ip, code) "
+        f"SELECT {values} WHERE (SELECT count(*) FROM audit_log WHERE user_id = ? "
+        "AND action = 'download' AND at >= ?) < ?"
+    )
+
+
+def where_sql(where: ArticleFilter | None) -> tuple[str, list[Any]]:
+    """``(" WHERE …", params)`` for an article filter on table alias ``a``."""
+    if where is None:
+        return "", []
+    parts: list[str] = []
+    params: list[Any] = []
+    for column, value in (
+        ("a.genre", where.genre),
+        ("a.role", where.role),
+        ("a.source", where.source),
+    ):
+        if value is not None:
+            parts.append(f"{column} = ?")
+            params.append(value)
+    if where.year_from is not None:
+        parts.append("a.year >= ?")
+        params.append(where.year_from)
+    if where.year_to is not None:
+        parts.append("a.year <= ?")
+        params.append(where.year_to)
+    return (" WHERE " + " AND ".join(parts), params) if parts else ("", [])
+
+
+def user_from_row(row: Sequence[Any] | None) -> User | None:
+    """A :class:`User` from a row of :data:`USER_COLUMNS`."""
+    from sucai.store.records import User
+
+    if row is None:
+        return None
+    return User(row[0], row[1], row[2], row[3], row[4], row[5], row[6], bool(row[7]))
+
+
+def job_from_row(row: Sequence[Any], files: tuple[dict[str, Any], ...] = ()) -> ImportJobRow:
+    """An :class:`ImportJobRow` from a row of :data:`JOB_COLUMNS` (and its files' reports)."""
+    from sucai.store.records import ImportJobRow
+
+    return ImportJobRow(
+        id=row[0],
+        user_name=row[1],
+        names=tuple(json.loads(row[2])),
+        state=row[3],
+        total=row[4],
+        done=int(row[5]),
+        error=row[6],
+        report=json.loads(row[7]) if row[7] is not None else None,
+        files=files,
+        host=row[8],
+        pid=row[9],
+        created_at=row[10],
+        updated_at=row[11],
+    )
+
+
+#: Entries kept in each of the caches of unchanging article data (heads, outline paths).
+_CACHE_LIMIT = 200_000
+
+
+def content_hash(draft: ArticleDraft) -> str:
+    """The key under which an article is stored once: its title and paragraph texts."""
+    digest = hashlib.sha256(draft.title.encode())
+    for paragraph in draft.paragraphs:
+        digest.update(b"\n")
+        digest.update(paragraph.text.encode())
+    return digest.hexdigest()
+
+
+#: The columns of ``articles`` written from an :class:`ArticleDraft`, in the order of
+#: :func:`draft_values`; a new field of the draft is added to both (and to
+#: ``_ARTICLE_COLUMNS``, ``SqlArticles._articles``, ``_pack`` and ``_unpack``).
+DRAFT_COLUMNS: Final = (
+    "title",
+    "role",
+    "genre",
+    "issued_on",
+    "year",
+    "doc_number",
+    "issuer",
+    "addressee",
+    "signer",
+    "attachments",
+)
+
+
+def draft_values(draft: ArticleDraft) -> tuple[Any, ...]:
+    """The values of :data:`DRAFT_COLUMNS` for a draft, in order."""
+    return (
+        draft.title,
+        draft.role,
+        draft.genre,
+        draft.issued_on,
+        draft.year,
+        draft.doc_number,
+        draft.issuer,
+        draft.addressee,
+        draft.signer,
+        "\n".join(draft.attachments),
+    )
+
+
+def _pack(draft: ArticleDraft, corrections: Iterable[Correction]) -> bytes:
+    """A whole article and its hygiene corrections as zlib-compressed JSON (a merged copy)."""
+    data = {
+        "title": draft.title,
+        "role": draft.role,
+        "genre": draft.genre,
+        "issued_on": draft.issued_on,
+        "year": draft.year,
+        "doc_number": draft.doc_number,
+        "issuer": draft.issuer,
+        "addressee": draft.addressee,
+        "signer": draft.signer,
+        "attachments": list(draft.attachments),
+        "position": draft.position,
+        "paragraphs": [
+            [p.index, p.text, p.paid, p.heading, p.section, p.kind] for p in draft.paragraphs
+        ],
+        "outline": [
+            [e.index, e.level, e.text, e.paragraph, e.parent, e.kind] for e in draft.outline
+        ],
+        "corrections": [
+            [c.part, c.index, c.offset, c.original, c.replacement, c.rule] for c in corrections
+        ],
+    }
+    return zlib.compress(json.dumps(data, ensure_ascii=False).encode(), 6)
+
+
+def _unpack(blob: bytes) -> tuple[ArticleDraft, list[Correction]]:
+    """The inverse of :func:`_pack`."""
+    data = json.loads(zlib.decompress(blob))
+    draft = ArticleDraft(
+        title=data["title"],
+        role=data["role"],
+        genre=data["genre"],
+        issued_on=data["issued_on"],
+        year=data["year"],
+        paragraphs=tuple(Paragraph(*p) for p in data["paragraphs"]),
+        outline=tuple(OutlineEntry(*e) for e in data["outline"]),
+        position=data["position"],
+        doc_number=data["doc_number"],
+        issuer=data["issuer"],
+        addressee=data.get("addressee"),
+        signer=data.get("signer"),
+        attachments=tuple(data.get("attachments", ())),
+    )
+    return draft, [Correction(*c) for c in data["corrections"]]
+
+
+#: Facet name → column of ``articles a``, for browse counts.
+FACET_COLUMNS: Final = (
+    ("genre", "a.genre"),
+    ("role", "a.role"),
+    ("year", "a.year"),
+    ("source", "a.source"),
+)
+
+
+_ARTICLE_COLUMNS: Final = (
+    "id, title, role, genre, issued_on, year, chars, added_at, doc_number, issuer, "
+    "addressee, signer, attachments"
+)
+_SUMMARY_SQL: Final = (
+    "SELECT a.id, a.title, a.role, a.genre, a.issued_on, a.year, a.chars, a.added_at, "
+    "(SELECT count(*) FROM paragraphs p WHERE p.article_id = a.id), "
+    "(SELECT count(*) FROM article_sources s WHERE s.article_id = a.id) FROM articles a"
+)
+_U_USER_COLUMNS: Final = ", ".join("u." + c for c in USER_COLUMNS.split(", "))
+
+
+class Cursor(Protocol):
+    """What a write returns on both backends."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+
+
+class SqlBase:
+    """The shared half of SqliteStore and PostgresStore (see the module's docstring).
+
+    A backend provides ``atomic()``, ``_fetch``, ``_execute``, ``_executemany``,
+    ``_insert_id``, ``_fetch_in``, ``_lock_writes`` and ``_lock_account``; the SQL built on
+    them is written once, in the concern modules.
+    """
+
+    #: Where the library is, for messages (a file path, or ``host:port/database``).
+    where: str
+    #: Appended to a SELECT that reads rows it will change (PostgreSQL: `` FOR UPDATE``;
+    #: SQLite's ``BEGIN IMMEDIATE`` already holds the whole file).
+    _lock_rows: ClassVar[str] = ""
+    #: What ``LIMIT ?`` takes for "no limit" (SQLite: -1; PostgreSQL: NULL).
+    _NO_LIMIT: ClassVar[int | None] = None
+    _heads: dict[int, ArticleHead]
+    _paths: dict[tuple[int, int], tuple[tuple[str, bool], ...]]
+
+    # --- what each backend provides ----------------------------------------------------------
+
+    def atomic(self) -> AbstractContextManager[Self]:
+        """A write transaction (savepoints when nested)."""
+        raise NotImplementedError
+
+    def _fetch(
+        self, sql: str, params: Sequence[Any] = (), *, primary: bool = False
+    ) -> list[tuple[Any, ...]]:
+        """Rows of one query (``primary``: not from a read replica)."""
+        raise NotImplementedError
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
+        """Run one write (inside ``atomic()``)."""
+        raise NotImplementedError
+
+    def _executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run one write for each of ``rows`` (inside ``atomic()``)."""
+        raise NotImplementedError
+
+    def _insert_id(self, sql: str, params: Sequence[Any]) -> int:
+        """Run one INSERT of a row and return its new ``id``."""
+        raise NotImplementedError
+
+    def _fetch_in(
+        self, sql: str, ids: Sequence[int], params: Sequence[Any] = (), *, primary: bool = False
+    ) -> list[tuple[Any, ...]]:
+        """Rows of ``sql`` whose ``{}`` (after a column) is the test that the column is one of
+        ``ids``; ``params`` are bound before the ids."""
+        raise NotImplementedError
+
+    def _lock_writes(self) -> None:
+        """Make the open transaction the only one writing files and merged copies."""
+        raise NotImplementedError
+
+    def _lock_account(self, user_id: int) -> None:
+        """Make the open transaction the only one counting this account's downloads."""
+        raise NotImplementedError
+
+    # --- shared helpers ----------------------------------------------------------------------
+
+    def _one(self, sql: str, params: Sequence[Any] = (), *, primary: bool = False) -> Any:
+        """The first row of a query, or ``None``."""
+        rows = self._fetch(sql, params, primary=primary)
+        return rows[0] if rows else None
+
+    def _count(self, sql: str, params: Sequence[Any] = (), *, primary: bool = False) -> int:
+        """The integer in the first column of the first row."""
+        return int(self._fetch(sql, params, primary=primary)[0][0])
