@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SAMPLE_DB ?= data/sample.db
 
+# The tests run side by side in one process per core, up to 4 (pytest-xdist).
+PYTEST_PROCESSES := --numprocesses=auto --maxprocesses=4
+
 LOWEST := .venv-lowest
 LOCKED := .venv-lock
 
@@ -32,7 +35,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 pytest: $(STAMP) browser office postgres deploy-tools
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_PROCESSES)
 
 # The browser test drives Debian's Chromium (with CJK fonts): install them when we can.
 browser:
@@ -90,7 +93,8 @@ test-lowest: $(STAMP) browser office postgres deploy-tools
 	$(BIN)/uv pip install --quiet --python $(LOWEST)/bin/python --no-deps -e .
 	$(LOWEST)/bin/ruff format --check --no-cache src tests bench
 	$(LOWEST)/bin/ruff check --no-cache src tests bench
-	$(LOWEST)/bin/python -m pytest -p no:cacheprovider -m "not slow" --durations=15
+	$(LOWEST)/bin/python -m pytest $(PYTEST_PROCESSES) -p no:cacheprovider -m "not slow" \
+	  --durations=15
 
 # The Dockerfile's install steps without Docker: the lock file with hashes checked, then the
 # wheel, into a venv of their own; the lock holds every dependency (pip check), and the sample
