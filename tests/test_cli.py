@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import signal
 import sqlite3
 import stat
@@ -224,6 +225,18 @@ def _stored(db: Path) -> int:
         return 0
 
 
+def _holders(db: Path) -> list[int]:
+    """The other processes that have the library file open (from /proc)."""
+    holders = []
+    for fd in Path("/proc").glob("[0-9]*/fd/*"):
+        try:
+            if fd.readlink() == db and int(fd.parts[2]) != os.getpid():
+                holders.append(int(fd.parts[2]))
+        except OSError:  # gone, or not ours to read
+            continue
+    return holders
+
+
 @pytest.mark.slow
 def test_a_killed_import_leaves_a_sound_library_and_rerunning_completes_it(
     tmp_path: Path, shared: Path
@@ -239,6 +252,11 @@ def test_a_killed_import_leaves_a_sound_library_and_rerunning_completes_it(
         time.sleep(0.05)
     process.send_signal(signal.SIGKILL)
     process.wait()
+    # Nothing it started goes on holding the library (the process indexing alongside).
+    deadline = time.monotonic() + 10
+    while _holders(db) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _holders(db)
     with sqlite3.connect(db) as con:
         assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         partial = con.execute("SELECT count(*) FROM files").fetchone()[0]

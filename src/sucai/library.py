@@ -6,6 +6,7 @@ import builtins
 import logging
 import multiprocessing
 import multiprocessing.synchronize
+import os
 import threading
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -232,7 +233,7 @@ class Library:
         stop = context.Event()
         process = context.Process(
             target=_index_while_importing,
-            args=(self.location, str(self.index.path), stop),
+            args=(self.location, str(self.index.path), stop, os.getpid()),
             name="sucai-index",
             daemon=True,
         )
@@ -709,13 +710,14 @@ INDEX_ALONGSIDE = 256
 
 
 def _index_while_importing(
-    location: str, index_dir: str, stop: multiprocessing.synchronize.Event
+    location: str, index_dir: str, stop: multiprocessing.synchronize.Event, parent: int
 ) -> None:
     """The body of :meth:`Library._index_alongside`'s process: sync the index every second
-    until told to stop. Errors are left to the import's own final sync, which follows."""
+    until told to stop, or until the import is gone (killed: nobody will tell it to stop).
+    Errors are left to the import's own final sync, which follows."""
     try:
         with open_library(location, index_dir=index_dir) as library:
-            while not stop.wait(1.0):
+            while not stop.wait(1.0) and os.getppid() == parent:
                 library.index.sync(library.store)
     except Exception:
         log.exception("indexing alongside the import stopped; the import indexes at its end")
