@@ -115,7 +115,6 @@ def check_text(text: str, path: str) -> None:
         start = match.end()
     if len(text) - start > MAX_LINE_CHARS:
         raise _line_too_long(path, breaks + 1, len(text) - start)
-    _check_marks(text, path)
 
 
 def check_blocks(blocks: Iterable[Block], path: str) -> None:
@@ -129,6 +128,7 @@ def check_blocks(blocks: Iterable[Block], path: str) -> None:
         LimitExceededError: the file is past one of the bounds of this module.
     """
     total = lines = headings = markers = 0
+    blocks = list(blocks)
     for block in blocks:
         lines += 1
         size = len(block.text)
@@ -139,7 +139,7 @@ def check_blocks(blocks: Iterable[Block], path: str) -> None:
             headings += 1
         if "##paid" in block.text:
             markers += len(_PAID.findall(block.text))
-        _check_marks(block.text, path)
+    _check_marks(blocks, path)
     if lines > MAX_LINES:
         raise _too_many_lines(path, lines)
     _check_size(total, path)
@@ -172,16 +172,19 @@ def _check_size(chars: int, path: str) -> None:
         )
 
 
-def _check_marks(text: str, path: str) -> None:
-    if text.isascii():
+def _check_marks(blocks: list[Block], path: str) -> None:
+    # One search over the whole file (the pattern is a long class: a search per line cost
+    # more than the search itself), then the line that has the run.
+    if not _combining_run().search("\n".join(b.text for b in blocks)):
         return
-    found = _combining_run().search(text)
+    block = next(b for b in blocks if _combining_run().search(b.text))
+    found = _combining_run().search(block.text)
     if found is not None:
         raise _refuse(
             path,
             "combining-marks",
-            f"a character at offset {found.start() - 1} carries more than "
-            f"{MAX_COMBINING_RUN} combining marks (accents)",
+            f"a character at offset {found.start() - 1} of line {block.line:,} carries more "
+            f"than {MAX_COMBINING_RUN} combining marks (accents)",
             f"{MAX_COMBINING_RUN} on one character",
             "This is not ordinary text; remove the marks and import it again.",
         )
