@@ -27,6 +27,7 @@ from __future__ import annotations
 __all__ = [
     "AccessDeniedError",
     "AuthError",
+    "CheckTooLongError",
     "ConfigError",
     "DecodeError",
     "IndexBuildingError",
@@ -165,6 +166,10 @@ class LoginThrottledError(AuthError):
 
 class AccessDeniedError(UserError):
     """Signed in, but the account may not do this (HTTP 403)."""
+
+
+class CheckTooLongError(UserError):
+    """A 查重 that would take longer than the web app allows one request (issue 15)."""
 
 
 class QuotaExceededError(UserError):

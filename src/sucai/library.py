@@ -281,6 +281,7 @@ class Library:
         encoding: str | None = None,
         name: str = "",
         paid: bool = True,
+        time_limit: float | None = None,
     ) -> OverlapReport:
         """查重: how much of ``draft`` comes from the library, and from where (issue 6).
 
@@ -293,10 +294,13 @@ class Library:
             encoding: for a text file, its encoding (``None``: detect).
             name: what is checked, for the report (default: the file name).
             paid: compare with the paid part too; ``False``: with the free text alone.
+            time_limit: seconds the comparison may take (``None``: no limit; the web app
+                gives :data:`sucai.web.limits.CHECK_SECONDS`).
 
         Raises:
             IngestError: the draft file is missing, unreadable or not a draft format.
             UserError: the draft has no text, or a stock phrase is only punctuation.
+            CheckTooLongError: the comparison went past ``time_limit``.
         """
         if isinstance(draft, Path):
             paragraphs = draft_from_path(draft, encoding)
@@ -311,7 +315,13 @@ class Library:
         self._catch_up()
         view = self.index.view(paid=paid)
         return check_paragraphs(
-            self.store, view, paragraphs, stock=stock, min_span=min_span, name=name
+            self.store,
+            view,
+            paragraphs,
+            stock=stock,
+            min_span=min_span,
+            name=name,
+            time_limit=time_limit,
         )
 
     def reindex(self, on_progress: Callable[[int, int], None] | None = None) -> int:

@@ -7,18 +7,22 @@ The inputs are the hostile set of :mod:`tests.ingest.hostile` in the formats a d
 from __future__ import annotations
 
 import re
+import time
 from typing import TYPE_CHECKING
 
 import pytest
 
 from sucai.check import DRAFT_SUFFIXES
+from sucai.web.limits import CHECK_SECONDS
 from tests.ingest.hostile import display, generate
-from tests.web.conftest import app_client, csrf_of, library, seed_template, settings
+from tests.web.conftest import app_client, csrf_of, library, seed_template, settings, sign_in
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from starlette.testclient import TestClient
+
+    from sucai import Library
 
 __all__ = ["app_client", "library", "seed_template", "settings"]
 
@@ -64,3 +68,25 @@ def test_hostile_drafts_get_a_report_or_a_chinese_refusal_never_a_server_error(
         if len(data) > CHECK_MAX_BYTES:
             assert response.status_code == 413
     assert set(statuses) == {200, 400, 413}
+
+
+def test_a_check_that_would_hold_a_worker_is_refused_after_its_time(
+    app_client: TestClient, library: Library, tmp_path: Path
+) -> None:
+    """A member's draft repeating what the library repeats (issue 15): the comparison grows
+    with the product of the repeats — over a minute for this pair — and is cut at
+    CHECK_SECONDS with a clear 400, not left to hold the worker."""
+    source = tmp_path / "重复.txt"
+    source.write_text("关于推动高质量发展的讲话\n\n" + "推动高质量发展。" * 2000 + "\n", "utf-8")
+    library.ingest([source])
+    sign_in(app_client, "member")
+    token = csrf_of(app_client, "/check")
+    draft = "推动高质量发展。" * 12_000  # 96,000 characters: within a member's draft limit
+    started = time.monotonic()
+    response = app_client.post("/check.json", data={"text": draft, "csrf": token})
+    elapsed = time.monotonic() - started
+    body = response.json()
+    assert response.status_code == 400, body
+    (message,) = body["errors"]
+    assert body["ok"] is False and "查重超过" in message
+    assert elapsed < CHECK_SECONDS + 10

@@ -9,6 +9,7 @@ each), which is what one inserted, deleted or changed character, or a swapped pl
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Final
 
@@ -23,6 +24,9 @@ GAP: Final = 6
 MIN_IDENTITY: Final = 0.75
 # Width of the source stretches chains are kept by: a run can join a chain ending in two.
 _BUCKET: Final = GAP + SEED
+#: A seed found at more places of the draft than this is repetition: where the clock is
+#: looked at (a look at every seed would cost the common case).
+_MANY: Final = 32
 
 
 @dataclass(slots=True)
@@ -81,7 +85,7 @@ class DraftIndex:
         return self._para_of[position]
 
 
-def _runs(draft: DraftIndex, source: str) -> list[Run]:
+def _runs(draft: DraftIndex, source: str, deadline: float | None) -> list[Run]:
     """Maximal exact matches of at least ``SEED`` characters (not crossing draft paragraphs)."""
     open_runs: dict[int, Run] = {}
     runs: list[Run] = []
@@ -90,6 +94,8 @@ def _runs(draft: DraftIndex, source: str) -> list[Run]:
         hits = grams.get(source[j : j + SEED])
         if not hits:
             continue
+        if deadline is not None and len(hits) > _MANY and time.monotonic() > deadline:
+            raise TimeoutError  # a draft and a source repeating one phrase: quadratic
         for i in hits:
             diagonal = i - j
             run = open_runs.get(diagonal)
@@ -109,15 +115,18 @@ def _runs(draft: DraftIndex, source: str) -> list[Run]:
     return out
 
 
-def align(draft: DraftIndex, source: str, min_span: int) -> list[Chain]:
+def align(
+    draft: DraftIndex, source: str, min_span: int, deadline: float | None = None
+) -> list[Chain]:
     """Spans of at least ``min_span`` draft characters that ``source`` matches, with small edits.
 
     Args:
         draft: the draft's seeds.
         source: one source paragraph, compact.
         min_span: the shortest span kept, in compact characters of the draft.
+        deadline: a :func:`time.monotonic` time past which it raises :class:`TimeoutError`.
     """
-    runs = _runs(draft, source)
+    runs = _runs(draft, source, deadline)
     if not runs:
         return []
     runs.sort(key=lambda r: (r.i, r.j))

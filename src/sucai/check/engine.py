@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Final, Protocol
 from sucai.check.align import DraftIndex, align
 from sucai.check.report import CheckedParagraph, MatchSpan, OverlapReport, SourceShare
 from sucai.check.text import compact, quoted_ranges, sentence_chunks
+from sucai.errors import CheckTooLongError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -88,6 +89,7 @@ def check_paragraphs(
     stock: StockPhrases,
     min_span: int = DEFAULT_MIN_SPAN,
     name: str = "",
+    time_limit: float | None = None,
 ) -> OverlapReport:
     """Check a draft's paragraphs against every paragraph of the library.
 
@@ -99,8 +101,14 @@ def check_paragraphs(
         stock: stock phrases that never count as copied.
         min_span: the shortest span counted, in counted characters (≥ 5).
         name: what is checked, for the report.
+        time_limit: seconds the check may take (``None``: no limit).
+
+    Raises:
+        CheckTooLongError: past ``time_limit`` (a draft and the library repeating one phrase
+            hundreds of times: the comparison grows with the product of the repeats).
     """
     started = time.perf_counter()
+    deadline = None if time_limit is None else time.monotonic() + time_limit
     min_span = max(5, min_span)
     drafts = [compact(p) for p in paragraphs]
     excluded = [
@@ -119,7 +127,14 @@ def check_paragraphs(
     found: list[tuple[Chain, ParagraphRow, Compact]] = []
     for row in rows.values():
         source = compact(row.text)
-        found.extend((chain, row, source) for chain in align(seeds, source.text, min_span))
+        try:
+            chains = align(seeds, source.text, min_span, deadline)
+        except TimeoutError:
+            raise CheckTooLongError(
+                f"查重超过 {time_limit:g} 秒仍未算完：草稿和库里都有同一句话反复出现成百上千次。"
+                "删去草稿里重复的部分再查，或由管理员在命令行用 sucai check 查（不限时）。"
+            ) from None
+        found.extend((chain, row, source) for chain in chains)
     # Longest spans first; among equal ones the earliest article (copies of one speech in
     # several compilations are attributed to the first imported).
     found.sort(key=lambda f: (-(f[0].i_end - f[0].i), -f[0].matched, f[1].article_id, f[1].index))

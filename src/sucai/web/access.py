@@ -28,6 +28,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from sucai.web.limits import CHECK_SECONDS
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -59,7 +61,13 @@ def check(
     library: Library, account: Account, paragraphs: Sequence[str], *, min_span: int, name: str
 ) -> OverlapReport:
     """查重 of a draft against what ``account`` may read."""
-    return library.check(paragraphs, min_span=min_span, name=name, paid=account.reads_paid)
+    return library.check(
+        paragraphs,
+        min_span=min_span,
+        name=name,
+        paid=account.reads_paid,
+        time_limit=CHECK_SECONDS,
+    )
 
 
 def article(library: Library, account: Account, article_id: int) -> Article:

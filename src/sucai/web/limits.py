@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ACTIONS",
+    "CHECK_SECONDS",
     "DEFAULT_RATES",
     "DRAFT_CHARS",
     "REFUSAL_DELAY",
@@ -77,6 +78,10 @@ REFUSAL_DELAY: Final = 1.0
 #: The longest 查重 draft, in characters, for viewers who may read paid text (valid members,
 #: admins) and for the others (visitors, expired members).
 DRAFT_CHARS: Final = {"reader": 100_000, "other": 10_000}
+#: The longest a 查重 request may compare before it is refused (CheckTooLongError, 400): an
+#: ordinary draft of the longest size takes a second or two; a draft that repeats what the
+#: library repeats would hold a worker for a minute.
+CHECK_SECONDS: Final = 8.0
 
 
 @dataclass(frozen=True, slots=True)
