@@ -85,7 +85,7 @@ class DraftIndex:
         return self._para_of[position]
 
 
-def _runs(draft: DraftIndex, source: str, deadline: float | None) -> list[Run]:
+def _runs(draft: DraftIndex, source: str, deadline: float | None = None) -> list[Run]:
     """Maximal exact matches of at least ``SEED`` characters (not crossing draft paragraphs)."""
     open_runs: dict[int, Run] = {}
     runs: list[Run] = []
