@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
+from abc import ABC, abstractmethod
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol, Self
 
@@ -242,7 +243,7 @@ class Cursor(Protocol):
     def fetchone(self) -> Any: ...
 
 
-class SqlBase:
+class SqlBase(ABC):
     """The shared half of SqliteStore and PostgresStore (see the module's docstring).
 
     A backend provides ``atomic()``, ``_fetch``, ``_execute``, ``_executemany``,
@@ -262,42 +263,42 @@ class SqlBase:
 
     # --- what each backend provides ----------------------------------------------------------
 
+    @abstractmethod
     def atomic(self) -> AbstractContextManager[Self]:
         """A write transaction (savepoints when nested)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _fetch(
         self, sql: str, params: Sequence[Any] = (), *, primary: bool = False
     ) -> list[tuple[Any, ...]]:
         """Rows of one query (``primary``: not from a read replica)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
         """Run one write (inside ``atomic()``)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         """Run one write for each of ``rows`` (inside ``atomic()``)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _insert_id(self, sql: str, params: Sequence[Any]) -> int:
         """Run one INSERT of a row and return its new ``id``."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _fetch_in(
         self, sql: str, ids: Sequence[int], params: Sequence[Any] = (), *, primary: bool = False
     ) -> list[tuple[Any, ...]]:
         """Rows of ``sql`` whose ``{}`` (after a column) is the test that the column is one of
         ``ids``; ``params`` are bound before the ids."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _lock_writes(self) -> None:
         """Make the open transaction the only one writing files and merged copies."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _lock_account(self, user_id: int) -> None:
         """Make the open transaction the only one counting this account's downloads."""
-        raise NotImplementedError
 
     # --- shared helpers ----------------------------------------------------------------------
 
