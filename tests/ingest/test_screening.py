@@ -216,3 +216,23 @@ def test_redact_personal_masks_them_with_the_same_length(tmp_path: Path) -> None
 
 def test_a_draft_with_a_mobile_number_gets_a_finding() -> None:
     assert [f.kind for f in find_issues("请联系13912345678。")] == ["personal"]
+
+
+def test_an_allowed_classified_file_keeps_its_marking_out_of_the_title(
+    library: Library, tmp_path: Path
+) -> None:
+    """份号 and 密级 head the 版头 (GB/T 9704): they are never part of the title."""
+    path = tmp_path / "请示.docx"
+    document = docx.Document()
+    for text in ("000051", "秘密★2年", "XX市人民政府", "关于申请专项资金的请示", "市政府："):
+        document.add_paragraph(text)
+    document.add_paragraph("现将有关情况请示如下。")
+    document.save(str(path))
+    (report,) = library.ingest([path], allow_classified=True).files
+    assert library.get(report.article_ids[0]).title == "XX市人民政府关于申请专项资金的请示"
+    plain = tmp_path / "通知.txt"
+    plain.write_text(
+        "秘密★1年\n\n关于加强保密工作的通知\n\n各单位：\n现将有关事项通知如下。\n", "utf-8"
+    )
+    (report,) = library.ingest([plain], allow_classified=True).files
+    assert library.get(report.article_ids[0]).title == "关于加强保密工作的通知"

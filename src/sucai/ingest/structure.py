@@ -23,6 +23,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, Final
 
 from sucai.ingest.dates import date_only, field_date, parse_date, title_note_date
+from sucai.ingest.screening import classified_marking
 from sucai.models import ArticleDraft, Compilation, OutlineEntry, Paragraph
 
 if TYPE_CHECKING:
@@ -236,7 +237,17 @@ def structure(parsed: ParsedText, path: str) -> Compilation:
 
     meta, taken = _metadata(lines)
     meta_lines, lines = tuple(ln.text for ln in lines[:taken]), lines[taken:] or lines
+    # 份号 and 密级 (000051 / 秘密★1年) head the 版头 above the organ (GB/T 9704): never a title.
+    marking = 0
+    if lines and lines[0].text.strip().isdigit() and len(lines[0].text.strip()) <= 8:
+        marking = 1  # a 份号, when a 密级 follows
+    if len(lines) > marking + 1 and classified_marking([lines[marking].text]):
+        marking += 1
+    else:
+        marking = 0
+    marks, lines = tuple(ln.text for ln in lines[:marking]), lines[marking:]
     header, gongwen, lines = _gongwen_header(lines)
+    header = marks + header
     label: tuple[str, ...] = ()
     if len(lines) > 1 and _LABEL.match(lines[0].text) and lines[0].kind != "table":
         label, lines = (lines[0].text,), lines[1:]
