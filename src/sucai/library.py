@@ -3,26 +3,37 @@
 from __future__ import annotations
 
 import builtins
+import functools
 import logging
 import multiprocessing
 import multiprocessing.synchronize
 import os
-import threading
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sucai.basket import check_name, item_paragraphs, parse_ref, validate_item
+from sucai.basket import check_name, item_label, item_paragraphs, parse_ref, validate_item
 from sucai.check import (
     DEFAULT_MIN_SPAN,
+    MatchSpan,
+    OverlapReport,
+    SourceShare,
     check_paragraphs,
+    draft_error_message,
+    draft_from_bytes,
     draft_from_path,
     load_stock_phrases,
     split_paragraphs,
 )
-from sucai.errors import NotFoundError, StoreUnavailableError, UserError
+from sucai.check.render import report_css, report_docx, report_html, write_docx, write_html
+from sucai.errors import NotFoundError, UserError
 from sucai.export import (
+    DEFAULT_TEMPLATE,
+    MEDIA_TYPES,
+    TEMPLATES,
+    FileSink,
+    Stamp,
     ZipSink,
     article_document,
     basket_document,
@@ -32,92 +43,114 @@ from sucai.export import (
     read_codes,
     render,
 )
-from sucai.hygiene import apply_originals, article_findings
+from sucai.hygiene import ArticleHygiene, apply_originals, article_findings, check_text, read_draft
 from sucai.ingest import copies
 from sucai.ingest.neardup import DEFAULT_SIMILARITY, jaccard, read_article, register
 from sucai.ingest.pipeline import ingest
 from sucai.ingest.sources import count_inputs
-from sucai.search.engine import Similar, search, similar
-from sucai.search.index import SearchIndex, default_index_dir
-from sucai.search.query import parse_query
+from sucai.models import Browse, DuplicateCluster, Duplicates, TracedCode
+from sucai.search.engine import SearchHit, SearchPage, Similar, search, similar
+from sucai.search.highlight import mark, snippet
+from sucai.search.index import IndexState, SearchIndex, default_index_dir
+from sucai.search.query import (
+    MAX_FILTER_CHARS,
+    MAX_QUERY_CHARS,
+    Query,
+    clean_query_text,
+    format_query,
+    parse_query,
+    parse_years,
+)
+from sucai.serving import FinishedJob, ImportJobs, IndexFollower, index_while_importing
 from sucai.store import is_postgres_url, open_store
+from sucai.store.migrate import migrate as copy_library
+from sucai.store.sqlite import SqliteStore
+from sucai.users import (
+    MAX_QUOTA,
+    MAX_TIER,
+    MIN_PASSWORD,
+    SESSION_DAYS,
+    UNCHANGED,
+    Account,
+    Accounts,
+    Unchanged,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
 
-    from sucai.check import OverlapReport, StockPhrases
-    from sucai.export import Stamp
-    from sucai.hygiene import ArticleHygiene
+    from sucai.check import StockPhrases
+    from sucai.export import DocxTemplate
     from sucai.models import Article, FileReport, IngestReport, Paragraph
-    from sucai.search.engine import SearchPage
-    from sucai.search.index import IndexState
-    from sucai.search.query import Query
     from sucai.store import (
         ArticleFilter,
         ArticleSummary,
-        AuditEntry,
         Basket,
         BasketItem,
+        ImportJobRow,
         LawVersion,
         MergedCopy,
         Store,
         StoredFile,
     )
 
+# The front ends import what they need of the layers below from here alone, besides plain
+# data modules (tests/test_shape.py says which).
 __all__ = [
-    "DuplicateCluster",
-    "Duplicates",
+    "DEFAULT_MIN_SPAN",
+    "DEFAULT_SIMILARITY",
+    "DEFAULT_TEMPLATE",
+    "MAX_FILTER_CHARS",
+    "MAX_QUERY_CHARS",
+    "MAX_QUOTA",
+    "MAX_TIER",
+    "MEDIA_TYPES",
+    "MIN_PASSWORD",
+    "SESSION_DAYS",
+    "TEMPLATES",
+    "UNCHANGED",
+    "Account",
+    "Accounts",
+    "ArticleHygiene",
+    "FileSink",
+    "FinishedJob",
+    "ImportJobs",
     "IndexFollower",
+    "IndexState",
     "Library",
-    "TracedCode",
+    "MatchSpan",
+    "OverlapReport",
+    "Query",
+    "SearchHit",
+    "SearchPage",
+    "Similar",
+    "SourceShare",
+    "Stamp",
+    "Unchanged",
+    "article_findings",
+    "check_text",
+    "clean_query_text",
+    "copy_library",
+    "draft_error_message",
+    "draft_from_bytes",
+    "format_query",
+    "is_postgres_url",
+    "item_label",
+    "mark",
     "open_library",
+    "parse_query",
+    "parse_years",
+    "read_draft",
+    "report_css",
+    "report_docx",
+    "report_html",
+    "snippet",
+    "split_paragraphs",
+    "write_docx",
+    "write_html",
 ]
 
 log = logging.getLogger("sucai.index")
-
-
-@dataclass(frozen=True, slots=True)
-class Browse:
-    """A browse page: how many articles match, this page of them, and counts per facet."""
-
-    total: int
-    articles: tuple[ArticleSummary, ...]
-    facets: dict[str, builtins.list[tuple[str, int]]]
-
-
-@dataclass(frozen=True, slots=True)
-class DuplicateCluster:
-    """One piece of material found several times (issue 6): the canonical article and the
-    near-duplicates merged into it."""
-
-    article: ArticleSummary
-    copies: tuple[MergedCopy, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Duplicates:
-    """What ``sucai duplicates`` lists: merged clusters, and groups of law versions."""
-
-    clusters: tuple[DuplicateCluster, ...]
-    versions: tuple[tuple[LawVersion, ...], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class TracedCode:
-    """An export code found in a file, and the downloads that gave it out (issue 15).
-
-    Attributes:
-        code: the code (see :mod:`sucai.export.fingerprint`).
-        in_text: how many copies of it the text holds (0: only in the .docx properties).
-        in_properties: the .docx properties hold it.
-        entries: the audit lines that gave out a file with this code (usually one; none
-            when the file comes from another library).
-    """
-
-    code: str
-    in_text: int
-    in_properties: bool
-    entries: tuple[AuditEntry, ...]
 
 
 class Library:
@@ -232,8 +265,8 @@ class Library:
         context = multiprocessing.get_context("spawn")  # no inherited database connections
         stop = context.Event()
         process = context.Process(
-            target=_index_while_importing,
-            args=(self.location, str(self.index.path), stop, os.getpid()),
+            target=index_while_importing,
+            args=(open_library, self.location, str(self.index.path), stop, os.getpid()),
             name="sucai-index",
             daemon=True,
         )
@@ -345,6 +378,57 @@ class Library:
     def count_inputs(self, paths: list[Path] | list[str]) -> int:
         """How many files :meth:`ingest` would look at (for a progress bar)."""
         return count_inputs([Path(p) for p in paths])
+
+    # --- where the library is, its accounts, imports and backups: for the front ends -------
+
+    @property
+    def db(self) -> Path | str:
+        """Where the library is: a SQLite file's path, or its ``postgresql://`` URL."""
+        url: str | None = getattr(self.store, "url", None)
+        return url or Path(str(getattr(self.store, "path", "")))
+
+    @property
+    def read_url(self) -> str | None:
+        """The streaming replica that serves a PostgreSQL library's reads, if any."""
+        url: str | None = getattr(self.store, "read_url", None)
+        return url
+
+    @property
+    def index_dir(self) -> Path:
+        """This server's search index folder."""
+        return self.index.path
+
+    @functools.cached_property
+    def accounts(self) -> Accounts:
+        """The web app's accounts, sessions, tokens, quotas and audit log (issue 4)."""
+        return Accounts(self.store)
+
+    def reopen(self) -> Library:
+        """The same library and index folder with a connection of its own (a background
+        import's), to be closed by the caller."""
+        return open_library(self.db, index_dir=self.index.path)
+
+    def backup(self, target: Path) -> None:
+        """Copy a SQLite library into the new file ``target`` while it is in use.
+
+        Raises:
+            UserError: a PostgreSQL library (back it up with pg_dump).
+            StoreError: the copy failed (the partial file is removed).
+        """
+        if not isinstance(self.store, SqliteStore):
+            raise UserError(
+                "backup copies SQLite libraries; back a PostgreSQL library up with pg_dump "
+                "(see docs/deploy.md)."
+            )
+        self.store.backup(target)
+
+    def import_job(self, job_id: str) -> ImportJobRow | None:
+        """One import job of the web import page (see :class:`ImportJobs`), if any."""
+        return self.store.import_job(job_id)
+
+    def import_jobs(self, limit: int) -> builtins.list[ImportJobRow]:
+        """The ``limit`` latest import jobs, newest first."""
+        return self.store.import_jobs(limit)
 
     def get(self, article_id: int) -> Article:
         """One article. Raises :class:`~sucai.errors.NotFoundError`."""
@@ -490,8 +574,7 @@ class Library:
             UserError: an unknown format or template.
             NotFoundError: no such article.
         """
-        check_format(fmt)
-        layout = get_template(template)
+        layout = _layout(fmt, template)
         article = self.get(article_id)
         doc = article_document(view(article) if view else article)
         return f"{doc.name}.{fmt}", render(doc, fmt, layout, stamp)
@@ -512,8 +595,7 @@ class Library:
         on any error (or Ctrl-C) the partial .zip is removed. Every file carries ``stamp``
         if any (see :meth:`export`). Returns the number exported.
         """
-        check_format(fmt)
-        layout = get_template(template)
+        layout = _layout(fmt, template)
         with ZipSink(out) as sink:
             return export_articles(
                 (self.get(i) for i in article_ids),
@@ -659,82 +741,26 @@ class Library:
         Returns:
             ``(file name, bytes)``.
         """
-        check_format(fmt)
-        layout = get_template(template)
+        layout = _layout(fmt, template)
         basket = self.basket(owner, name)
         parts = [(a, paragraphs) for a, _item, paragraphs in self.basket_parts(basket, view)]
         doc = basket_document(basket.name, parts)
         return f"{doc.name}.{fmt}", render(doc, fmt, layout, stamp)
 
 
-class IndexFollower:
-    """Keeps this server's search index up to date with the library: every ``interval``
-    seconds, a thread applies the changes of the library's log that the index has not seen
-    (made by this server, another server, or ``sucai import`` on any machine) — or builds the
-    index when there is none. A server runs one (``sucai serve``).
-
-    When another process of this server is writing the index, the follower leaves it to it.
-    A database that cannot be reached is logged once and tried again at the next tick.
-
-    Args:
-        library: the server's library; the follower reads through a reader of its own.
-        interval: seconds between two looks at the change log (two cheap queries).
-    """
-
-    def __init__(self, library: Library, interval: float = 0.5) -> None:
-        self._reader = library.reader()
-        self._interval = interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="sucai-index", daemon=True)
-
-    def start(self) -> None:
-        """Start following."""
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Stop, after the sync under way (if any)."""
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join()
-        self._reader.close()
-
-    def _run(self) -> None:
-        down = False
-        while not self._stop.is_set():
-            try:
-                self._reader.sync_index(wait=False)
-                if down:
-                    log.warning("the library answers again; the search index follows it")
-                down = False
-            except StoreUnavailableError as exc:
-                if not down:
-                    log.warning("the search index cannot follow the library: %s", exc)
-                down = True
-            except Exception:
-                log.exception("the search index could not apply the library's changes")
-            self._stop.wait(self._interval)
-
-
 #: From this many input files on, an import indexes in a second process as it goes.
 INDEX_ALONGSIDE = 256
 
 
-def _index_while_importing(
-    location: str, index_dir: str, stop: multiprocessing.synchronize.Event, parent: int
-) -> None:
-    """The body of :meth:`Library._index_alongside`'s process: sync the index every second
-    until told to stop, or until the import is gone (killed: nobody will tell it to stop).
-    Errors are left to the import's own final sync, which follows."""
-    try:
-        with open_library(location, index_dir=index_dir) as library:
-            while not stop.wait(1.0) and os.getppid() == parent:
-                library.index.sync(library.store)
-    except Exception:
-        log.exception("indexing alongside the import stopped; the import indexes at its end")
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _layout(fmt: str, template: str | None) -> DocxTemplate:
+    """The .docx layout of an export, after the format is checked (both fail before any
+    article is read)."""
+    check_format(fmt)
+    return get_template(template)
 
 
 def open_library(

@@ -17,13 +17,18 @@ from typing import TYPE_CHECKING, Final, Literal
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from sucai.store.records import ArticleSummary, AuditEntry, LawVersion, MergedCopy
+
 __all__ = [
     "Article",
     "ArticleDraft",
     "ArticleSource",
     "Block",
     "BlockKind",
+    "Browse",
     "Compilation",
+    "DuplicateCluster",
+    "Duplicates",
     "FileReport",
     "IngestReport",
     "NearDuplicate",
@@ -34,6 +39,7 @@ __all__ = [
     "RemovedLine",
     "SourceFile",
     "TableRows",
+    "TracedCode",
     "table_rows",
     "table_text",
 ]
@@ -436,3 +442,47 @@ def source_folder(path: str) -> str:
         return parent or PurePosixPath(member.group(1)).stem
     parent = PurePosixPath(path).parent.name
     return "" if parent.startswith(UPLOAD_FOLDER_PREFIX) else parent
+
+
+@dataclass(frozen=True, slots=True)
+class Browse:
+    """A browse page: how many articles match, this page of them, and counts per facet."""
+
+    total: int
+    articles: tuple[ArticleSummary, ...]
+    facets: dict[str, list[tuple[str, int]]]
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateCluster:
+    """One piece of material found several times (issue 6): the canonical article and the
+    near-duplicates merged into it."""
+
+    article: ArticleSummary
+    copies: tuple[MergedCopy, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Duplicates:
+    """What ``sucai duplicates`` lists: merged clusters, and groups of law versions."""
+
+    clusters: tuple[DuplicateCluster, ...]
+    versions: tuple[tuple[LawVersion, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TracedCode:
+    """An export code found in a file, and the downloads that gave it out (issue 15).
+
+    Attributes:
+        code: the code (see :mod:`sucai.export.fingerprint`).
+        in_text: how many copies of it the text holds (0: only in the .docx properties).
+        in_properties: the .docx properties hold it.
+        entries: the audit lines that gave out a file with this code (usually one; none
+            when the file comes from another library).
+    """
+
+    code: str
+    in_text: int
+    in_properties: bool
+    entries: tuple[AuditEntry, ...]

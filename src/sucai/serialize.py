@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sucai.check import OverlapReport
-    from sucai.library import Browse, Duplicates
-    from sucai.models import Article, ArticleSource, FileReport, IngestReport
+    from sucai.models import Article, ArticleSource, Browse, Duplicates, FileReport, IngestReport
     from sucai.search.engine import SearchPage
     from sucai.store import ArticleSummary
 

@@ -33,12 +33,8 @@ from sucai.web.limits import CHECK_SECONDS
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from sucai.check import OverlapReport
-    from sucai.library import Library
+    from sucai.library import Account, Library, OverlapReport, Query, SearchPage, Similar
     from sucai.models import Article
-    from sucai.search.engine import SearchPage, Similar
-    from sucai.search.query import Query
-    from sucai.users import Account
 
 __all__ = ["article", "check", "redact_article", "search", "similar"]
 

@@ -35,10 +35,7 @@ from sucai.errors import (
     UploadTooLargeError,
     UserError,
 )
-from sucai.library import IndexFollower, open_library
-from sucai.store import is_postgres_url
-from sucai.users import Accounts
-from sucai.web import views
+from sucai.library import ImportJobs, IndexFollower, is_postgres_url, open_library
 from sucai.web.limits import RateLimiter, parse_rate_limits, parse_trusted_proxies
 from sucai.web.render import (
     JSON,
@@ -49,16 +46,15 @@ from sucai.web.render import (
     page,
     wants_json,
 )
-from sucai.web.uploads import ImportJobs
+from sucai.web.views import accounts, admin, articles, baskets, check, imports, search
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Callable
 
     from starlette.responses import Response
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-    from sucai.library import Library
-    from sucai.web.uploads import FinishedJob
+    from sucai.library import FinishedJob, Library
 
 __all__ = ["WebSettings", "app_from_environment", "create_app", "settings_to_environment"]
 
@@ -345,6 +341,15 @@ class ServerErrors:
             await _error(Request(scope, receive), [SERVER_ERROR], 500)(scope, receive, send)
 
 
+def _both(path: str, endpoint: Callable[..., Any], methods: list[str] | None = None) -> list[Route]:
+    """A page and its JSON twin (``/search`` and ``/search.json``), the twin first so that a
+    ``{name:str}`` in the path never takes ``.json`` for part of the name."""
+    return [
+        Route(f"{path}.json", endpoint, methods=methods),
+        Route(path, endpoint, methods=methods),
+    ]
+
+
 def _templates() -> Environment:
     env = Environment(
         loader=FileSystemLoader(HERE / "templates"),
@@ -367,57 +372,42 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
     # Bad limits fail here, at start-up, naming the setting.
     rates = parse_rate_limits(settings.rate_limits)
     proxies = parse_trusted_proxies(",".join(settings.trusted_proxies))
-    # A PostgreSQL store has a URL (issue 7), a SQLite store a file path.
-    db = (
-        settings.db
-        or getattr(library.store, "url", None)
-        or Path(str(getattr(library.store, "path", "")))
-    )
-    accounts = Accounts(library.store)
 
     def on_import_done(job: FinishedJob) -> None:
         # Called on the import thread: the app's connection is shared, so take its lock.
         report = job.report
         summary = f"{job.files} files, {report.new_articles if report else 0} new"
         with app.state.lock:
-            accounts.audit(job.account, "import", summary, job.state, "-")
+            library.accounts.audit(job.account, "import", summary, job.state, "-")
 
     routes: list[Any] = [
-        Route("/", views.home),
-        Route("/search", views.search),
-        Route("/search.json", views.search),
-        Route("/article/{article_id:id}", views.article),
-        Route("/article/{article_id:id}.json", views.article),
-        Route("/article/{article_id:id}/download", views.download, methods=["POST"]),
-        Route("/browse", views.browse),
-        Route("/browse.json", views.browse),
-        Route("/login", views.login, methods=["GET", "POST"]),
-        Route("/logout", views.logout, methods=["POST"]),
-        Route("/account", views.account_page),
-        Route("/account.json", views.account_page),
-        Route("/account/password", views.change_password, methods=["POST"]),
-        Route("/account/tokens", views.create_token, methods=["POST"]),
-        Route("/account/tokens/{token_id:id}/revoke", views.revoke_token, methods=["POST"]),
-        Route("/admin", views.admin_page),
-        Route("/admin.json", views.admin_page),
-        Route("/admin/users", views.add_user, methods=["POST"]),
-        Route("/admin/users/{user_id:id}", views.update_user, methods=["POST"]),
-        Route("/import", views.import_page, methods=["GET"]),
-        Route("/import", views.upload, methods=["POST"]),
-        Route("/import/{job_id:str}.json", views.import_status),
-        Route("/import/{job_id:str}", views.import_status),
-        Route("/check", views.check_page, methods=["GET"]),
-        Route("/check", views.check, methods=["POST"]),
-        Route("/check.json", views.check, methods=["POST"]),
-        Route("/check.css", views.check_css),
-        Route("/basket", views.basket_page),
-        Route("/basket.json", views.basket_page),
-        Route("/basket/add", views.basket_add, methods=["POST"]),
-        Route("/basket/{name:str}/move", views.basket_move, methods=["POST"]),
-        Route("/basket/{name:str}/remove", views.basket_remove, methods=["POST"]),
-        Route("/basket/{name:str}/export", views.basket_export, methods=["POST"]),
-        Route("/health", views.health),
-        Route("/openapi.json", views.openapi),
+        Route("/", search.home),
+        *_both("/search", search.search),
+        *_both("/article/{article_id:id}", articles.article),
+        Route("/article/{article_id:id}/download", articles.download, methods=["POST"]),
+        *_both("/browse", search.browse),
+        Route("/login", accounts.login, methods=["GET", "POST"]),
+        Route("/logout", accounts.logout, methods=["POST"]),
+        *_both("/account", accounts.account_page),
+        Route("/account/password", accounts.change_password, methods=["POST"]),
+        Route("/account/tokens", accounts.create_token, methods=["POST"]),
+        Route("/account/tokens/{token_id:id}/revoke", accounts.revoke_token, methods=["POST"]),
+        *_both("/admin", admin.admin_page),
+        Route("/admin/users", admin.add_user, methods=["POST"]),
+        Route("/admin/users/{user_id:id}", admin.update_user, methods=["POST"]),
+        Route("/import", imports.import_page, methods=["GET"]),
+        Route("/import", imports.upload, methods=["POST"]),
+        *_both("/import/{job_id:str}", imports.import_status),
+        Route("/check", check.check_page, methods=["GET"]),
+        *_both("/check", check.check, methods=["POST"]),
+        Route("/check.css", check.check_css),
+        *_both("/basket", baskets.basket_page),
+        Route("/basket/add", baskets.basket_add, methods=["POST"]),
+        Route("/basket/{name:str}/move", baskets.basket_move, methods=["POST"]),
+        Route("/basket/{name:str}/remove", baskets.basket_remove, methods=["POST"]),
+        Route("/basket/{name:str}/export", baskets.basket_export, methods=["POST"]),
+        Route("/health", admin.health),
+        Route("/openapi.json", admin.openapi),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
 
@@ -447,12 +437,12 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
         library.sync_index(wait=False)
     library.auto_sync = False
     app.state.library = library
-    app.state.accounts = accounts
+    app.state.accounts = library.accounts
     app.state.settings = settings
     app.state.limiter = RateLimiter(rates)
     app.state.lock = threading.RLock()
     app.state.readers = Readers(library, READERS)
     app.state.templates = _templates()
-    app.state.imports = ImportJobs(db, settings.upload_dir, on_import_done)
-    app.state.imports.mark_interrupted(library.store)
+    app.state.imports = ImportJobs(library, settings.upload_dir, on_import_done)
+    app.state.imports.mark_interrupted()
     return app

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 
     from starlette.requests import Request
 
-    from sucai.users import Account
+    from sucai.library import Account
 
 __all__ = [
     "ACTIONS",

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from sucai.search.query import MAX_FILTER_CHARS, MAX_QUERY_CHARS
-from sucai.users import MAX_QUOTA, MAX_TIER, MIN_PASSWORD
+from sucai.library import MAX_FILTER_CHARS, MAX_QUERY_CHARS, MAX_QUOTA, MAX_TIER, MIN_PASSWORD
 from sucai.web.limits import DRAFT_CHARS
 
 __all__ = ["OPENAPI"]

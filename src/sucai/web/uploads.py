@@ -1,45 +1,25 @@
-"""Uploads and background imports for the import page (admins only).
-
-An upload is streamed to a fresh folder on disk (never held in memory whole), checked — a
-size limit, plain file names only, no archive member that would escape a folder (zip-slip) —
-and imported by :meth:`Library.ingest` in a background thread with its **own** library
-connection, so that searches keep running while the import writes (SQLite WAL: readers never
-wait for the writer). The job keeps going when the browser goes away; its progress and report
-are stored in the library as it goes, and polled as JSON from any server process.
+"""Uploads for the import page (admins only): streamed to a fresh folder on disk (never held
+in memory whole) and checked — a size limit, plain file names only, no archive member that
+would escape a folder (zip-slip) — before :class:`~sucai.library.ImportJobs` imports them in
+the background.
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import os
 import re
-import shutil
-import socket
-import tempfile
-import threading
 import unicodedata
-import uuid
 import zipfile
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any, Final
 
 from sucai.errors import UploadError, UploadTooLargeError
-from sucai.library import open_library
-from sucai.models import UPLOAD_FOLDER_PREFIX
-from sucai.serialize import file_report_to_dict, report_to_dict
-from sucai.store import is_postgres_url
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from pathlib import Path
 
-    from sucai.models import IngestReport
-    from sucai.store import ImportJobRow, Store
-    from sucai.users import Account
+    from sucai.store.records import ImportJobRow
 
-__all__ = ["FinishedJob", "ImportJobs", "check_archive", "job_to_dict", "safe_name"]
+__all__ = ["check_archive", "job_to_dict", "safe_name", "save_upload", "too_large"]
 
 _CHUNK: Final = 1024 * 1024
 _UNSAFE: Final = re.compile(r"[\x00-\x1f/\\:*?\"<>|]")
@@ -117,161 +97,6 @@ def job_to_dict(job: ImportJobRow) -> dict[str, Any]:
         "report": job.report,
         "error": job.error,
     }
-
-
-@dataclass(frozen=True, slots=True)
-class FinishedJob:
-    """What :class:`ImportJobs` tells its ``on_done`` callback about a job that ended."""
-
-    id: str
-    account: Account
-    files: int
-    state: str
-    report: IngestReport | None
-
-
-class ImportJobs:
-    """Runs uploads through ``Library.ingest`` in background threads, one import at a time.
-
-    A job's state and progress are written to the library as it goes (see
-    :meth:`Store.add_import_job`), so every server process shows every job, and a restart
-    keeps the list. Imports queue on an ``flock`` beside the library, across processes: the
-    search index has one writer at a time.
-
-    Args:
-        db: the library file or PostgreSQL URL; each job opens its own connection to it.
-        root: where upload folders are made (the system temp folder when ``None``).
-        on_done: called with each finished job (e.g. to write the audit log).
-    """
-
-    def __init__(
-        self,
-        db: Path | str,
-        root: Path | None = None,
-        on_done: Callable[[FinishedJob], None] | None = None,
-    ) -> None:
-        self.db = db
-        self.root = root
-        self.on_done = on_done
-        self._run_lock = threading.Lock()
-        self._threads: list[threading.Thread] = []
-
-    def new_folder(self) -> Path:
-        """A fresh folder for one upload."""
-        if self.root is not None:
-            self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
-        # mkdtemp makes the folder readable by its owner only (issue 15).
-        return Path(tempfile.mkdtemp(prefix=UPLOAD_FOLDER_PREFIX, dir=self.root))
-
-    def mark_interrupted(self, store: Store) -> None:
-        """Jobs of this machine whose process is gone did not finish: say so."""
-        host = socket.gethostname()
-        for job in store.import_jobs(_RECENT):
-            if job.state in ("queued", "running") and job.host == host and not _alive(job.pid):
-                store.update_import_job(job.id, _now(), state="failed", error=_INTERRUPTED)
-
-    def start(
-        self,
-        store: Store,
-        folder: Path,
-        names: list[str],
-        account: Account,
-        *,
-        allow_classified: bool = False,
-        redact_personal: bool = False,
-    ) -> str:
-        """Record a job in ``store`` and import ``folder``'s files in the background.
-
-        ``allow_classified`` and ``redact_personal`` are :meth:`Library.ingest`'s options.
-        """
-        job_id = uuid.uuid4().hex[:12]
-        store.add_import_job(job_id, account.name, names, socket.gethostname(), os.getpid(), _now())
-        thread = threading.Thread(
-            target=self._run,
-            args=(job_id, folder, names, account, allow_classified, redact_personal),
-            name=f"import-{job_id}",
-        )
-        thread.daemon = True  # an interrupted import is completed by importing again
-        self._threads.append(thread)
-        thread.start()
-        return job_id
-
-    def wait(self, timeout: float | None = None) -> None:
-        """Wait for the started jobs to finish (tests, shutdown)."""
-        for thread in list(self._threads):
-            thread.join(timeout)
-
-    def _run(
-        self,
-        job_id: str,
-        folder: Path,
-        names: list[str],
-        account: Account,
-        allow_classified: bool,
-        redact_personal: bool,
-    ) -> None:
-        paths = [folder / name for name in names]
-        report: IngestReport | None = None
-        try:
-            with self._run_lock, _import_lock(self.db), open_library(self.db) as library:
-                store = library.store
-                total = library.count_inputs(paths)
-                store.update_import_job(job_id, _now(), state="running", total=total)
-                report = library.ingest(
-                    paths,
-                    on_file=lambda f: store.add_import_job_file(
-                        job_id, file_report_to_dict(f), _now()
-                    ),
-                    allow_classified=allow_classified,
-                    redact_personal=redact_personal,
-                )
-                store.update_import_job(job_id, _now(), state="done", report=report_to_dict(report))
-        except Exception as exc:
-            error = f"导入中断：{exc}。再次上传同样的文件即可继续（已导入的不会重复）。"
-            with contextlib.suppress(Exception), open_library(self.db) as library:
-                library.store.update_import_job(job_id, _now(), state="failed", error=error)
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-        if self.on_done is not None:
-            state = "done" if report is not None else "failed"
-            self.on_done(FinishedJob(job_id, account, len(names), state, report))
-
-
-_RECENT: Final = 50
-_INTERRUPTED: Final = "导入中断：服务进程已退出。再次上传同样的文件即可继续（已导入的不会重复）。"
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-@contextlib.contextmanager
-def _import_lock(db: Path | str) -> Iterator[None]:
-    """One import at a time across the server's processes (``<db>-import.lock``).
-
-    A PostgreSQL library (a URL, which names no file to lock beside) needs no lock here:
-    its store writes one file at a time across all servers (an advisory lock), and its
-    search index syncs under a lock of its own, so concurrent imports are already safe.
-    """
-    if is_postgres_url(db):
-        yield
-        return
-    with Path(f"{db}-import.lock").open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 async def save_upload(upload: Any, folder: Path, limit: int, used: int) -> tuple[str, int]:

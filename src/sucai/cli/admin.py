@@ -1,0 +1,386 @@
+"""Admin commands: info, serve, user …, reindex, migrate and backup."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from sucai.cli.common import ProgressBar, cli, db_option, dumps, fail
+from sucai.config import load_settings
+from sucai.errors import SucaiError
+from sucai.library import UNCHANGED, Library, copy_library, open_library
+
+if TYPE_CHECKING:
+    from sucai.store.records import User
+
+
+@cli.command()
+@db_option
+def reindex(library: Library) -> None:
+    """Rebuild the search index from the library (it is rebuilt automatically when stale)."""
+    progress = ProgressBar(sys.stderr.isatty())
+    try:
+        count = library.reindex(on_progress=progress)
+    finally:
+        progress.close()
+    click.echo(f"Indexed {count} articles.")
+
+
+@cli.command()
+@db_option
+def info(library: Library) -> None:
+    """Say where the library is, what it holds, and what to do next."""
+    files = library.files()
+    store_path = library.db
+    click.echo(f"Library: {store_path}")
+    click.echo(f"{library.count()} articles from {len(files)} files.")
+    genres = library.browse(limit=0).facets["genre"]
+    if genres:
+        click.echo("By genre: " + ", ".join(f"{g} {n}" for g, n in genres))
+    state = library.index_state()
+    if state.building:
+        health = f"being built ({state.building[0]} of {state.building[1]} articles)"
+    elif not state.ready:
+        health = "not built yet (the next search or `sucai reindex` builds it)"
+    elif state.behind:
+        health = f"{state.behind} changes behind the library (the next search applies them)"
+    else:
+        health = "up to date"
+    click.echo(f"Search index: {state.path}, {health}.")
+    click.echo(
+        f"\nTry:\n  sucai list --db {store_path}\n  sucai show 1 --db {store_path}\n"
+        f"  sucai import --db {store_path} ~/素材/"
+    )
+
+
+# --- the web app and its accounts (issue 4) ------------------------------------------------
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option(
+    "--max-upload-mb",
+    type=click.IntRange(min=1),
+    default=200,
+    show_default=True,
+    help="Largest upload the import page accepts.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Server processes, each searching on its own CPU core [default: one per core, at most 4].",
+)
+@click.option(
+    "--trusted-proxies",
+    metavar="ADDRESSES",
+    default=None,
+    help="Reverse proxies whose X-Forwarded-For/-Proto are believed, e.g. 127.0.0.1 "
+    "[default: $SUCAI_TRUSTED_PROXIES, else none].",
+)
+@click.option(
+    "--rate-limits",
+    metavar="RULES",
+    default=None,
+    help="Rate limits over the defaults, e.g. 'visitor.search=1/s burst 10; SVIP.search=off', "
+    "or off [default: $SUCAI_RATE_LIMITS].",
+)
+@db_option
+def serve(
+    host: str,
+    port: int,
+    max_upload_mb: int,
+    workers: int | None,
+    trusted_proxies: str | None,
+    rate_limits: str | None,
+    library: Library,
+) -> None:
+    """Serve the web app and JSON API (uvicorn, with request logging).
+
+    \b
+      sucai serve                        http://127.0.0.1:8000/
+      sucai serve --host 0.0.0.0 --port 8080 --workers 2
+      sucai serve --trusted-proxies 127.0.0.1     behind nginx on the same machine
+    Create the first admin with: sucai user add NAME --admin
+    """
+    import uvicorn
+
+    from sucai.web import (
+        WebSettings,
+        create_app,
+        parse_rate_limits,
+        parse_trusted_proxies,
+        settings_to_environment,
+    )
+
+    resolved = load_settings(trusted_proxies=trusted_proxies, rate_limits=rate_limits)
+    parse_rate_limits(resolved.rate_limits)  # a bad value fails now, naming the setting
+    settings = WebSettings(
+        db=library.db,
+        db_read=library.read_url,
+        index_dir=library.index_dir,
+        max_upload_bytes=max_upload_mb * 1024 * 1024,
+        export_line_off_tiers=resolved.export_line_off_tiers,
+        trusted_proxies=parse_trusted_proxies(resolved.trusted_proxies),
+        rate_limits=resolved.rate_limits,
+    )
+    workers = workers or min(os.cpu_count() or 1, 4)
+    if not any(u.role == "admin" for u in library.accounts.users()):
+        click.echo(
+            "No admin account yet: create one with "
+            f"`sucai user add NAME --admin --db {library.db}`.",
+            err=True,
+        )
+    processes = "1 process" if workers == 1 else f"{workers} processes"
+    click.echo(
+        f"Serving {library.count()} articles at http://{host}:{port}/ with {processes} "
+        "(Ctrl-C stops)"
+    )
+    if not library.index_state().ready:
+        click.echo(
+            f"Building the search index in {library.index_dir} in the background: pages "
+            "answer now, searches once it is done (progress: /health).",
+            err=True,
+        )
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": "info",
+        "access_log": True,
+        # X-Forwarded-For/-Proto are read by the app, from --trusted-proxies only (uvicorn
+        # would believe any local client: issue 15).
+        "proxy_headers": False,
+        "server_header": False,
+    }
+    if workers == 1:
+        uvicorn.run(create_app(library, settings), **options)
+        return
+    # Each worker process builds its own app from the environment; one of them at a time
+    # writes the index (the others leave it to it).
+    library.close()
+    os.environ.update(settings_to_environment(settings))
+    uvicorn.run("sucai.web.app:app_from_environment", factory=True, workers=workers, **options)
+
+
+@cli.group()
+def user() -> None:
+    """Manage the web app's accounts.
+
+    \b
+      sucai user add NAME [--admin]           create one (the first admin, too)
+      sucai user list [--json]                every account
+      sucai user set NAME --tier SVIP         change role, tier, expiry or quota
+      sucai user disable NAME · enable NAME   stop or allow signing in
+      sucai user passwd NAME                  a new password (signs the account out)
+    """
+
+
+def _describe_user(u: User) -> str:
+    role = "admin" if u.role == "admin" else f"member {u.tier or '(no tier)'}"
+    until = f" until {u.expires_on}" if u.expires_on else ""
+    quota = f", {u.daily_quota} downloads a day" if u.daily_quota is not None else ""
+    return f"{u.name}: {role}{until}{quota}" + (" (disabled)" if u.disabled else "")
+
+
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+@user.command(name="add")
+@click.argument("name")
+@click.option("--admin", is_flag=True, help="An administrator (manages accounts and imports).")
+@click.option("--tier", metavar="NAME", help="Member tier, e.g. 会员 or SVIP.")
+@click.option("--expires", metavar="YYYY-MM-DD", help="Last day the tier is valid.")
+@click.option("--quota", type=click.IntRange(min=0), help="Downloads per day (default: by tier).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@db_option
+def user_add(
+    name: str,
+    admin: bool,
+    tier: str | None,
+    expires: str | None,
+    quota: int | None,
+    password_stdin: bool,
+    library: Library,
+) -> None:
+    """Create an account; the password is asked for (or read with --password-stdin).
+
+    \b
+      sucai user add boss --admin
+      sucai user add 张三 --tier 会员 --expires 2027-01-01
+    """
+    password = _read_password(password_stdin)
+    created = library.accounts.add(
+        name, password, admin=admin, tier=tier, expires_on=expires, daily_quota=quota
+    )
+    click.echo(f"Created {_describe_user(created)}.")
+
+
+@user.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@db_option
+def user_list(as_json: bool, library: Library) -> None:
+    """List the accounts."""
+    from dataclasses import asdict
+
+    users = library.accounts.users()
+    if as_json:
+        click.echo(dumps([asdict(u) for u in users]))
+        return
+    for u in users:
+        tier = u.tier or "-"
+        click.echo(
+            f"{u.id:>4}  {u.name:<16} {u.role:<6} {tier:<6} {u.expires_on or '-':<10}"
+            + ("  disabled" if u.disabled else "")
+        )
+    if not users:
+        click.echo("No accounts. Create the first admin with: sucai user add NAME --admin")
+
+
+def _quota_value(value: str) -> int | None:
+    """``--quota``: a whole number, or "" for the tier's default."""
+    if not value.strip():
+        return None
+    if not value.strip().isdigit():
+        raise click.BadParameter(
+            f"'{value}' is not a whole number; give one, or '' for the tier's default.",
+            param_hint="'--quota'",
+        )
+    return int(value)
+
+
+@user.command(name="set")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["member", "admin"]), help="member or admin.")
+@click.option("--tier", metavar="NAME", help="Member tier, e.g. 会员 or SVIP ('' for none).")
+@click.option("--expires", metavar="YYYY-MM-DD", help="Last day the tier is valid ('' for never).")
+@click.option("--quota", metavar="N", help="Downloads per day ('' for the tier's default).")
+@db_option
+def user_set(
+    name: str,
+    role: str | None,
+    tier: str | None,
+    expires: str | None,
+    quota: str | None,
+    library: Library,
+) -> None:
+    """Change an account: only the options given; '' clears a tier, expiry or quota.
+
+    \b
+      sucai user set 张三 --tier SVIP --expires 2027-06-30
+      sucai user set 张三 --quota 5        sucai user set 张三 --expires ''
+    """
+    accounts = library.accounts
+    changed = accounts.update(
+        accounts.user(name).id,
+        role=UNCHANGED if role is None else role,
+        tier=UNCHANGED if tier is None else tier,
+        expires_on=UNCHANGED if expires is None else expires,
+        daily_quota=UNCHANGED if quota is None else _quota_value(quota),
+    )
+    click.echo(f"Changed {_describe_user(changed)}.")
+
+
+def _set_disabled(name: str, disabled: bool, library: Library) -> User:
+    accounts = library.accounts
+    return accounts.update(accounts.user(name).id, disabled=disabled)
+
+
+@user.command(name="disable")
+@click.argument("name")
+@db_option
+def user_disable(name: str, library: Library) -> None:
+    """Stop an account from signing in; its sessions end and its API tokens stop working."""
+    changed = _set_disabled(name, True, library)
+    click.echo(f"Disabled {changed.name}: signed out everywhere; its API tokens are refused.")
+
+
+@user.command(name="enable")
+@click.argument("name")
+@db_option
+def user_enable(name: str, library: Library) -> None:
+    """Let a disabled account sign in again (its API tokens work again)."""
+    changed = _set_disabled(name, False, library)
+    click.echo(f"Enabled {_describe_user(changed)}.")
+
+
+@user.command(name="passwd")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@db_option
+def user_passwd(name: str, password_stdin: bool, library: Library) -> None:
+    """Give an account a new password (asked for, or read with --password-stdin).
+
+    The account is signed out everywhere; its API tokens keep working.
+    """
+    accounts = library.accounts
+    found = accounts.user(name)
+    accounts.set_password(found.id, _read_password(password_stdin))
+    click.echo(f"Changed the password of {found.name}; it is signed out everywhere.")
+
+
+# --- moving and keeping libraries (issue 7) ------------------------------------------------
+
+
+@cli.command()
+@click.option("--from", "source", required=True, metavar="DB", help="The library to copy.")
+@click.option("--to", "target", required=True, metavar="DB", help="An empty library to fill.")
+def migrate(source: str, target: str) -> None:
+    """Copy a whole library between SQLite and PostgreSQL, ids and all, then index it.
+
+    \b
+      sucai migrate --from library.db --to postgresql://sucai@db1/sucai
+      sucai migrate --from postgresql://sucai@db1/sucai --to library.db
+    The target must be empty (a new file, or a new database); the source is not changed.
+    """
+    import time
+
+    began = time.monotonic()
+    copying = ProgressBar(sys.stderr.isatty(), "复制")
+    try:
+        try:
+            report = copy_library(source, target, on_progress=copying)
+        finally:
+            copying.close()
+        click.echo(
+            f"Copied {report.articles} articles ({report.total} rows) in "
+            f"{time.monotonic() - began:.1f} s; building the search index …",
+            err=True,
+        )
+        indexing = ProgressBar(sys.stderr.isatty())
+        try:
+            # The search index is not copied: the target's own one is built from its rows.
+            with open_library(target) as library:
+                indexed = library.reindex(on_progress=indexing)
+        finally:
+            indexing.close()
+    except SucaiError as exc:
+        raise fail(exc) from None
+    click.echo(
+        f"Migrated {report.articles} articles to {target} and indexed {indexed} "
+        f"in {time.monotonic() - began:.1f} s."
+    )
+
+
+@cli.command()
+@click.option(
+    "--to", "target", required=True, type=click.Path(path_type=Path), help="The new backup file."
+)
+@db_option
+def backup(target: Path, library: Library) -> None:
+    """Copy a SQLite library into a new file while it is in use (imports may go on).
+
+    \b
+      sucai backup --to /backups/library-$(date +%F).db
+    The search index is not copied; it is rebuilt when the copy is first used.
+    For a PostgreSQL library use pg_dump (see docs/deploy.md).
+    """
+    library.backup(target)
+    click.echo(f"Backed up {library.count()} articles to {target}.")

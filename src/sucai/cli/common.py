@@ -1,0 +1,145 @@
+"""The ``sucai`` group and what its commands share: ``--db``, the filters, errors, JSON, bars."""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from sucai.config import load_settings
+from sucai.errors import DecodeError, SucaiError
+from sucai.library import open_library, parse_years
+from sucai.store.records import ArticleFilter
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sucai.store.records import ArticleSummary
+
+
+F = TypeVar("F", bound="Callable[..., Any]")
+
+
+def dumps(data: object) -> str:
+    """``data`` as JSON, Chinese as it is (not ``\\u`` escapes)."""
+    return json.dumps(data, ensure_ascii=False)
+
+
+def fail(exc: SucaiError) -> click.ClickException:
+    """The command's error for ``exc``, with a hint where one helps."""
+    message = str(exc)
+    if isinstance(exc, DecodeError):
+        message += "\n\nTry running this again with --encoding gb18030 (or utf-16, big5 …)."
+    return click.ClickException(message)
+
+
+def db_option(fn: F) -> F:
+    """Add ``--db`` and hand the command an open :class:`Library` as ``library``."""
+
+    @click.option(
+        "--db",
+        "db",
+        metavar="PATH",
+        envvar="SUCAI_DB",
+        help="Library file (SQLite) or postgresql:// URL. Default: $SUCAI_DB, else "
+        "~/.local/share/sucai/library.db.",
+    )
+    @click.option(
+        "--index-dir",
+        "index_dir",
+        metavar="DIR",
+        envvar="SUCAI_INDEX_DIR",
+        help="This server's search index folder. Default: beside a SQLite library; "
+        "~/.cache/sucai/index/… for PostgreSQL.",
+    )
+    @wraps(fn)
+    def wrapper(*args: Any, db: str | None, index_dir: str | None, **kwargs: Any) -> Any:
+        try:
+            settings = load_settings(db=db, index_dir=index_dir)
+            if settings.db_is_default:
+                click.echo(
+                    f"Library: {settings.db} (the default; choose another with --db or SUCAI_DB)",
+                    err=True,
+                )
+            with open_library(
+                settings.db, read_url=settings.db_read, index_dir=settings.index_dir
+            ) as library:
+                return fn(*args, library=library, **kwargs)
+        except SucaiError as exc:
+            raise fail(exc) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="sucai")
+def cli() -> None:
+    """sucai (素材库): import, clean and browse Chinese official-writing material.
+
+    \b
+      sucai import ~/素材/ 汇编.txt 讲话.docx   files, folders and .zip archives
+      sucai list                                what the library holds
+      sucai show 12                             one article: title, role, outline, text
+      sucai dump > library.jsonl                every article as JSON lines
+    """
+
+
+class ProgressBar:
+    """A bar on standard error fed ``(done, total)`` (indexing, copying a library), shown once
+    the total is known; nothing when not ``enabled``."""
+
+    def __init__(self, enabled: bool, label: str = "索引") -> None:
+        self.enabled = enabled
+        self.label = label
+        self.bar: Any = None
+        self.done = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(
+                length=total, label=self.label, file=sys.stderr, show_pos=True
+            )
+            self.bar.__enter__()
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def filter_options(fn: F) -> F:
+    """Add ``--genre``, ``--role``, ``--year`` and ``--source``; hand over an ``ArticleFilter``."""
+
+    @click.option("--genre", help="Only this genre (讲话, 报告, 法规, 新闻 …).")
+    @click.option("--role", help="Only this speaker role (县长, 市委书记 …).")
+    @click.option("--year", metavar="RANGE", help="Only these years: 2020, 2020..2025, ..2019.")
+    @click.option("--source", help="Only material imported from this folder (来源).")
+    @wraps(fn)
+    def wrapper(
+        *args: Any,
+        genre: str | None,
+        role: str | None,
+        year: str | None,
+        source: str | None,
+        **kw: Any,
+    ) -> Any:
+        try:
+            start, end = parse_years(year) if year else (None, None)
+        except SucaiError as exc:
+            raise fail(exc) from None
+        where = ArticleFilter(genre, role, start, end, source)
+        return fn(*args, where=where, **kw)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def summary_line(r: ArticleSummary) -> str:
+    role = f"（{r.role}）" if r.role else ""
+    date = r.issued_on or (str(r.year) if r.year else "")
+    return f"{r.id:>6}  {r.genre:<4}  {date:<10}  {r.title}{role}  [{r.paragraphs}段]"

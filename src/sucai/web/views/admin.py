@@ -1,0 +1,145 @@
+"""The admin page (accounts, audit log); the service routes ``/health``, ``/openapi.json``."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+from starlette.responses import Response
+
+from sucai.errors import UserError
+from sucai.library import UNCHANGED, Unchanged
+from sucai.web.openapi import OPENAPI
+from sucai.web.render import JSON, blocking, page, reading
+from sucai.web.views.base import accounts_of, after_post, client_ip, posted_form, require
+
+if TYPE_CHECKING:
+    from starlette.datastructures import FormData
+    from starlette.requests import Request
+
+    from sucai.library import IndexState, Library
+    from sucai.store.records import User
+
+
+async def admin_page(request: Request) -> Response:
+    """``/admin`` and ``/admin.json``: accounts and the audit log (admins only)."""
+
+    def work() -> dict[str, Any]:
+        account = require(request, admin=True)
+        accounts = accounts_of(request)
+        return {
+            "users": accounts.users(),
+            "audit": accounts.audit_log(account),
+            "today": accounts.today().isoformat(),
+        }
+
+    context = await blocking(request, work)
+    data = {
+        "users": [asdict(u) for u in context["users"]],
+        "audit": [asdict(e) for e in context["audit"]],
+    }
+    return page(request, "admin.html", context, data)
+
+
+def _quota(value: object) -> int | None:
+    text = str(value or "").strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise UserError(
+            f"quota '{text[:20]}' is not a whole number; leave it empty for the default."
+        )
+    return int(text)
+
+
+async def add_user(request: Request) -> Response:
+    """``POST /admin/users``: create an account."""
+    form = await posted_form(request)
+
+    def work() -> User:
+        account = require(request, admin=True)
+        accounts = accounts_of(request)
+        user = accounts.add(
+            str(form.get("name", "")),
+            str(form.get("password", "")),
+            admin=form.get("role") == "admin",
+            tier=str(form.get("tier", "")).strip() or None,
+            expires_on=str(form.get("expires_on", "")).strip() or None,
+            daily_quota=_quota(form.get("daily_quota")),
+        )
+        accounts.audit(account, "user-add", user.name, "", client_ip(request))
+        return user
+
+    user = await blocking(request, work)
+    return after_post(request, "/admin", {"user": asdict(user)})
+
+
+def _sent(form: FormData, key: str) -> str | Unchanged:
+    """The last value of a form field, or :data:`UNCHANGED` when the form does not have it."""
+    values = form.getlist(key)
+    return str(values[-1]).strip() if values else UNCHANGED
+
+
+def _flag(value: str) -> bool:
+    if value.lower() in ("1", "on", "true"):
+        return True
+    if value.lower() in ("", "0", "off", "false"):
+        return False
+    raise UserError(f"disabled '{value[:20]}' is not understood; send 1 (停用) or 0 (启用).")
+
+
+async def update_user(request: Request) -> Response:
+    """``POST /admin/users/{id}``: change the fields sent — ``role``, ``tier``, ``expires_on``,
+    ``daily_quota``, ``disabled`` (1 or 0). Fields left out stay as they are; an empty
+    ``tier``, ``expires_on`` or ``daily_quota`` clears it."""
+    form = await posted_form(request)
+    user_id = int(request.path_params["user_id"])
+    quota, disabled = _sent(form, "daily_quota"), _sent(form, "disabled")
+
+    def work() -> User:
+        account = require(request, admin=True)
+        accounts = accounts_of(request)
+        user = accounts.update(
+            user_id,
+            role=_sent(form, "role"),
+            tier=_sent(form, "tier"),
+            expires_on=_sent(form, "expires_on"),
+            daily_quota=quota if quota is UNCHANGED else _quota(quota),
+            disabled=disabled if disabled is UNCHANGED else _flag(disabled),
+        )
+        accounts.audit(account, "user-update", user.name, "", client_ip(request))
+        return user
+
+    user = await blocking(request, work)
+    return after_post(request, "/admin", {"user": asdict(user)})
+
+
+# --- service ---------------------------------------------------------------------------------
+
+
+async def health(request: Request) -> Response:
+    """``/health``: the library answers, and this server's search index follows it (which
+    server process answered, too). ``status`` is ``degraded`` while the index is being built:
+    pages answer, searches do not yet."""
+
+    def work(reader: Library) -> tuple[int, IndexState]:
+        return reader.count(), reader.index_state()
+
+    count, state = await reading(request, work)
+    index = {
+        "ready": state.ready,
+        "behind": state.behind,
+        "building": (
+            {"done": state.building[0], "total": state.building[1]} if state.building else None
+        ),
+    }
+    status = "ok" if state.ready else "degraded"
+    return JSON(
+        {"ok": True, "status": status, "articles": count, "index": index, "pid": os.getpid()}
+    )
+
+
+async def openapi(request: Request) -> Response:
+    """``/openapi.json``: the API description."""
+    return JSON(OPENAPI)

@@ -1,0 +1,153 @@
+"""The 素材篮 (issue 5): an account's baskets, adding, reordering, exporting."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sucai.errors import UserError
+from sucai.library import MEDIA_TYPES, item_label
+from sucai.web import access
+from sucai.web.limits import check_rate
+from sucai.web.render import blocking, page
+from sucai.web.views.base import (
+    after_post,
+    attachment,
+    download_format,
+    library_of,
+    load_article,
+    page_url,
+    posted_form,
+    record_download,
+    require,
+    sign_in_first,
+    who,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from starlette.datastructures import FormData
+    from starlette.requests import Request
+    from starlette.responses import Response
+
+    from sucai.library import Account, Library
+
+
+def _basket_view(request: Request, account: Account, name: str | None) -> dict[str, Any]:
+    """An account's baskets with their items, as the account may read them."""
+    library = library_of(request)
+    owner = account.name
+    baskets = library.baskets(owner)
+    chosen = next((b for b in baskets if b.name == name), baskets[0] if baskets else None)
+    items: list[dict[str, Any]] = []
+    if chosen is not None:
+        for article, item, paragraphs in library.basket_parts(
+            chosen, lambda a: access.redact_article(a, account)
+        ):
+            text = "\n".join(p.text for p in paragraphs if p.text)
+            items.append(
+                {
+                    "position": item.position,
+                    "article_id": article.id,
+                    "kind": item.kind,
+                    "ref": item.ref,
+                    "label": item_label(article, item),
+                    "text": text[:300],
+                    "locked": any(p.paid and not p.text for p in paragraphs),
+                }
+            )
+    return {"baskets": baskets, "basket": chosen, "items": items}
+
+
+async def basket_page(request: Request) -> Response:
+    """``/basket`` and ``/basket.json``: the signed-in account's baskets (``?name=``)."""
+    name = request.query_params.get("name")
+    if redirect := await sign_in_first(request, "/basket"):
+        return redirect
+
+    def work() -> dict[str, Any]:
+        return _basket_view(request, require(request), name)
+
+    context = await blocking(request, work)
+    chosen = context["basket"]
+    data = {
+        "baskets": [{"name": b.name, "items": len(b.items)} for b in context["baskets"]],
+        "basket": chosen.name if chosen else None,
+        "items": context["items"],
+    }
+    return page(request, "basket.html", context, data)
+
+
+async def basket_add(request: Request) -> Response:
+    """``POST /basket/add`` (``article_id``, ``kind``, ``ref``, ``name``): add material."""
+    form = await posted_form(request)
+    name = str(form.get("name") or "素材篮")
+    try:
+        article_id = int(str(form.get("article_id", "")))
+        ref_text = str(form.get("ref", "")).strip()
+        ref = int(ref_text) if ref_text else None
+    except ValueError:
+        raise UserError("article_id and ref must be whole numbers.") from None
+    kind = str(form.get("kind", "article"))
+
+    def work() -> int:
+        account = require(request)
+        load_article(library_of(request), account, article_id)  # 404 for a missing article
+        found = library_of(request).basket_add(account.name, name, [(article_id, kind, ref)])
+        return len(found.items)
+
+    count = await blocking(request, work)
+    return after_post(
+        request, page_url("/basket", {"name": name}), {"basket": name, "items": count}
+    )
+
+
+def _position(form: FormData, key: str) -> int:
+    try:
+        return int(str(form.get(key, "")))
+    except ValueError:
+        raise UserError(f"{key} must be a position number (from 1).") from None
+
+
+async def basket_move(request: Request) -> Response:
+    """``POST /basket/{name}/move`` (``from``, ``to``): reorder."""
+    form = await posted_form(request)
+    source, target = _position(form, "from"), _position(form, "to")
+    return await _change(
+        request, lambda lib, owner, name: lib.basket_move(owner, name, source, target)
+    )
+
+
+async def basket_remove(request: Request) -> Response:
+    """``POST /basket/{name}/remove`` (``position``): take an item out."""
+    form = await posted_form(request)
+    position = _position(form, "position")
+    return await _change(request, lambda lib, owner, name: lib.basket_remove(owner, name, position))
+
+
+async def _change(request: Request, change: Callable[[Library, str, str], object]) -> Response:
+    """``change(library, owner, basket name)`` for the signed-in account; then the basket."""
+    name = request.path_params["name"]
+    await blocking(request, lambda: change(library_of(request), require(request).name, name))
+    return after_post(request, page_url("/basket", {"name": name}), {"basket": name})
+
+
+async def basket_export(request: Request) -> Response:
+    """``POST /basket/{name}/export`` (``format``): one document; counts as a download, and
+    carries who took it as :func:`download` says."""
+    await check_rate(request, "download", await who(request))
+    form = await posted_form(request)
+    name = request.path_params["name"]
+    fmt = download_format(form, "docx")
+
+    def work() -> tuple[str, bytes]:
+        account = require(request)
+        library = library_of(request)
+        library.basket(account.name, name)  # a missing basket fails before the quota counts
+        stamp = record_download(request, account, f"basket:{name}", fmt)
+        return library.basket_export(
+            account.name, name, fmt, view=lambda a: access.redact_article(a, account), stamp=stamp
+        )
+
+    file_name, data = await blocking(request, work)
+    return attachment(data, MEDIA_TYPES[fmt], f"basket.{fmt}", file_name)
