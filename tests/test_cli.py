@@ -310,3 +310,27 @@ def test_files_skipped_in_a_folder_are_named_in_the_summary(tmp_path: Path) -> N
         f"      skipped (hidden or system file): {folder / 'Thumbs.db'}",
         f"      skipped (other type): {folder / '照片.jpg'}, {folder / '附件1.xlsx'}",
     ]
+
+
+def test_a_refused_classified_file_fails_the_import_and_is_named(tmp_path: Path) -> None:
+    """A file refused for its 密级 marking (issue 16) makes the exit status 1, as a failed
+    file does, and the summary names it; the other files are imported all the same."""
+    folder = tmp_path / "收文"
+    folder.mkdir()
+    head = "000123\n机密★1年\n特急\n\n国务院办公厅文件\n\n国办发〔2024〕7号\n\n"
+    body = "关于做好安全生产工作的通知\n\n各省、自治区、直辖市人民政府：\n\n现将有关事项通知如下。"
+    (folder / "机密通知.txt").write_text(f"{head}{body}\n", encoding="utf-8")
+    (folder / "通知.txt").write_text(body, encoding="utf-8")
+    db = tmp_path / "lib.db"
+    code, output = _run("import", str(folder), db=db)
+    assert code == 1, output
+    lines = output.splitlines()
+    assert lines[-2].startswith(
+        "2 files: 1 imported, 0 duplicates, 0 skipped, 1 refused (classified), 0 failed"
+    )
+    assert lines[-1] == f"      refused (classified): {folder / '机密通知.txt'}"
+    code, output = _run("import", str(folder / "机密通知.txt"), "--json", db=db)
+    assert code == 1 and json.loads(output)["refused"] == 1
+    code, output = _run("import", str(folder), "--allow-classified", db=db)
+    assert code == 0, output
+    assert "refused (classified)" not in output and "1 imported" in output

@@ -101,7 +101,7 @@ def test_import_refuses_a_classified_file_names_it_and_goes_on(
     law = shared / "corpus" / SECRECY_LAW
     db = str(tmp_path / "lib.db")
     result = CliRunner().invoke(cli, ["import", str(marked), str(law), "--db", db])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # a refused file fails the import (issue 17)
     assert (
         f"REFUSED  {marked}: 版头标有密级“机密★1年”，为防误入素材库未导入 (the file is "
         "marked “机密★1年”, a classified document, and was not imported). If you may keep "

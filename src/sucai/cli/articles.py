@@ -121,7 +121,7 @@ class _Log:
         self.progress(report)
 
 
-#: Files skipped inside folders that the summary names (the rest are counted).
+#: Files skipped inside folders, or refused, that the summary names (the rest are counted).
 _NAMED: Final = 10
 
 
@@ -138,10 +138,15 @@ def _print_summary(report: IngestReport) -> None:
     )
     skipped = [f for f in report.files if f.status == "skipped"]
     for reason in dict.fromkeys(f.message for f in skipped):
-        names = [f.path for f in skipped if f.message == reason]
+        _print_names(f"skipped ({reason})", [f.path for f in skipped if f.message == reason])
+    _print_names("refused (classified)", [f.path for f in report.files if f.status == "refused"])
+
+
+def _print_names(what: str, names: list[str]) -> None:
+    if names:
         shown = ", ".join(names[:_NAMED])
         more = f" and {len(names) - _NAMED} more" if len(names) > _NAMED else ""
-        click.echo(f"      skipped ({reason}): {shown}{more}")
+        click.echo(f"      {what}: {shown}{more}")
 
 
 @cli.command(name="import")
@@ -192,7 +197,8 @@ def import_(
     that is a near-duplicate of stored material (another title, a changed opening, edited
     sentences) is stored as a source of that article; `sucai duplicates` lists them. A file
     whose 版头 is marked 秘密/机密/绝密 is refused (named, counted) unless --allow-classified
-    is given. Exit status is 1 when any file failed; the others are imported all the same.
+    is given. Exit status is 1 when any file failed or was refused; the others are imported
+    all the same.
     """
     show = sys.stderr.isatty() and not as_json
     total = 0 if as_json else library.count_inputs(list(paths))
@@ -217,7 +223,7 @@ def import_(
         click.echo(dumps(report_to_dict(report)))
     else:
         _print_summary(report)
-    if report.failed:
+    if report.failed or report.refused:
         sys.exit(1)
 
 
