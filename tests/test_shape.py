@@ -113,3 +113,15 @@ def test_the_door_test_finds_a_forbidden_import_and_a_store_access() -> None:
         "line 5: .store (ask the Library instead)",
         "line 5: .index (ask the Library instead)",
     ]
+
+
+def test_no_front_end_or_facade_module_is_over_800_lines() -> None:
+    src = ROOT / "src" / "sucai"
+    paths = [*(src / "cli").rglob("*.py"), *(src / "web").rglob("*.py")]
+    paths += [src / "library.py", src / "serving.py"]
+    long = {
+        str(path.relative_to(ROOT)): n
+        for path in paths
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 800
+    }
+    assert long == {}

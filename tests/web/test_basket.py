@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import TYPE_CHECKING
 
 import docx
@@ -121,6 +122,13 @@ def test_a_member_collects_reorders_removes_and_exports(
     )
     assert moved.status_code == 303
     assert [i["article_id"] for i in app_client.get("/basket.json").json()["items"]] == [7, 3, 5]
+    # Each item but the first can move up, each but the last down, by one place.
+    moves = re.findall(
+        r'name="from" value="(\d)">\s*<input type="hidden" name="to" value="(\d)">\s*'
+        r'<button type="submit" class="link">(.{2})</button>',
+        app_client.get("/basket").text,
+    )
+    assert moves == [("1", "2", "下移"), ("2", "1", "上移"), ("2", "3", "下移"), ("3", "2", "上移")]
     app_client.post("/basket/讲话/remove", data={"position": "2", "csrf": token})
     items = app_client.get("/basket.json").json()["items"]
     assert [i["article_id"] for i in items] == [7, 5]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 import pytest
 from starlette.testclient import TestClient
@@ -127,6 +128,30 @@ def test_paging_and_filters_live_in_the_url(app_client: TestClient) -> None:
     assert "page=2" in page.text
     none = app_client.get("/search.json?q=发展&genre=不存在的文种").json()
     assert none["total"] == 0
+
+
+def test_pages_link_to_their_neighbours_and_facets_to_their_filters(
+    app_client: TestClient,
+) -> None:
+    sign_in(app_client, "member")
+    total = app_client.get("/search.json?q=发展").json()["total"]
+    last = (total + 19) // 20  # 20 hits a page
+    assert last >= 2
+
+    def links(url: str) -> dict[str, str]:
+        html = app_client.get(url).text.replace("&amp;", "&")
+        found = re.findall(r'<a href="([^"]*)" rel="(prev|next)">', html)
+        return {rel: href for href, rel in found}
+
+    first = links("/search?q=发展")
+    assert first == {"next": "/search?" + urlencode({"q": "发展", "page": 2})}
+    assert links(f"/search?q=发展&page={last}") == {
+        "prev": "/search?" + urlencode({"q": "发展", "page": last - 1})
+    }
+    genre = app_client.get("/browse.json").json()["facets"]["genre"][0][0]
+    html = app_client.get("/browse?" + urlencode({"genre": genre})).text
+    assert f'<a href="/browse?{urlencode({"genre": genre})}" class="on">{genre}</a>' in html
+    assert '<a class="clear" href="/browse">清除</a>' in html
 
 
 def test_article_page_has_toc_anchors_copy_buttons_similar_and_downloads(

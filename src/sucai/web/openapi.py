@@ -46,6 +46,7 @@ _QUOTA: Final[Schema] = {
     "description": "downloads a day; empty: the tier's default",
 }
 _TIER: Final[Schema] = {"type": "string", "maxLength": MAX_TIER, "description": "empty: none"}
+_PASSWORD: Final[Schema] = {"type": "string", "minLength": MIN_PASSWORD}
 
 
 def _array(items: Schema) -> Schema:
@@ -70,13 +71,17 @@ def _ok(properties: dict[str, Schema], *optional: str) -> Schema:
 
 #: Filter values are bounded (issue 15): they are repeated in every link of a page.
 _FILTER_VALUE: Final[Schema] = {"type": "string", "maxLength": MAX_FILTER_CHARS}
-_SUMMARY: Final[dict[str, Schema]] = {
-    "id": INT,
+#: What an article's description and its summary's start with, after the id.
+_HEAD: Final[dict[str, Schema]] = {
     "title": STR,
     "role": _null(STR),
     "genre": STR,
     "issued_on": _null(STR),
     "year": _null(INT),
+}
+_SUMMARY: Final[dict[str, Schema]] = {
+    "id": INT,
+    **_HEAD,
     "chars": INT,
     "added_at": STR,
     "paragraphs": INT,
@@ -193,11 +198,7 @@ SCHEMAS: Final[dict[str, Schema]] = {
     "Article": _ok(
         {
             "id": INT,
-            "title": STR,
-            "role": _null(STR),
-            "genre": STR,
-            "issued_on": _null(STR),
-            "year": _null(INT),
+            **_HEAD,
             "doc_number": _null(STR),
             "issuer": _null(STR),
             "addressee": _null(STR),
@@ -383,6 +384,20 @@ def _id(name: str, what: str) -> Schema:
     return _param(name, what, "path", type="integer", minimum=0, maximum=2**63 - 1)
 
 
+def _post(summary: str, form: Schema, ok: Schema, *parameters: Schema) -> Schema:
+    """A form ``POST`` of a signed-in caller: ``ok`` when JSON is asked for (else a 303 to the
+    page that shows the change), 400, 401 or 403 (a bad form, a visitor, another site)."""
+    where = {"parameters": list(parameters)} if parameters else {}
+    return {
+        "post": {
+            "summary": summary,
+            **where,
+            "requestBody": form,
+            "responses": _responses(ok, 400, 401, 403),
+        }
+    }
+
+
 def _form(properties: dict[str, Schema], *required: str, multipart: bool = False) -> Schema:
     """A form body; ``csrf`` is the page's token, needed unless the request carries an API
     token (``Authorization: Bearer``)."""
@@ -478,45 +493,29 @@ PATHS: Final[dict[str, Schema]] = {
             ),
         },
     },
-    "/logout": {
-        "post": {
-            "summary": "Sign out",
-            "requestBody": _form({}),
-            "responses": _responses(_json("signed out", _ref("Done")), 400, 401, 403),
-        }
-    },
+    "/logout": _post("Sign out", _form({}), _json("signed out", _ref("Done"))),
     "/account.json": {
         "get": {
             "summary": "The caller's account: tier, expiry, quota, API tokens",
             "responses": _responses(_json("the account", _ref("Account")), 401),
         }
     },
-    "/account/password": {
-        "post": {
-            "summary": "Change the caller's password",
-            "requestBody": _form(
-                {"old": STR, "new": {"type": "string", "minLength": MIN_PASSWORD}, "confirm": STR},
-                "old",
-                "new",
-            ),
-            "responses": _responses(_json("changed", _ref("Done")), 400, 401, 403),
-        }
-    },
-    "/account/tokens": {
-        "post": {
-            "summary": "A new API token (in `token`, shown once)",
-            "requestBody": _form({"label": STR}),
-            "responses": _responses(_json("the account", _ref("Account")), 400, 401, 403),
-        }
-    },
-    "/account/tokens/{token_id}/revoke": {
-        "post": {
-            "summary": "Revoke one of the caller's API tokens",
-            "parameters": [_id("token_id", "token id")],
-            "requestBody": _form({}),
-            "responses": _responses(_json("revoked", _ref("Done")), 400, 401, 403),
-        }
-    },
+    "/account/password": _post(
+        "Change the caller's password",
+        _form({"old": STR, "new": _PASSWORD, "confirm": STR}, "old", "new"),
+        _json("changed", _ref("Done")),
+    ),
+    "/account/tokens": _post(
+        "A new API token (in `token`, shown once)",
+        _form({"label": STR}),
+        _json("the account", _ref("Account")),
+    ),
+    "/account/tokens/{token_id}/revoke": _post(
+        "Revoke one of the caller's API tokens",
+        _form({}),
+        _json("revoked", _ref("Done")),
+        _id("token_id", "token id"),
+    ),
     "/admin.json": {
         "get": {
             "summary": "Accounts and the audit log (admins)",
@@ -555,7 +554,7 @@ PATHS: Final[dict[str, Schema]] = {
             "requestBody": _form(
                 {
                     "name": {"type": "string", "description": "1–64 letters, digits, 汉字, .-_@"},
-                    "password": {"type": "string", "minLength": MIN_PASSWORD},
+                    "password": _PASSWORD,
                     "role": {"enum": ["member", "admin"]},
                     "tier": _TIER,
                     "expires_on": {"type": "string", "description": "YYYY-MM-DD"},
@@ -711,22 +710,18 @@ PATHS: Final[dict[str, Schema]] = {
             ),
         }
     },
-    "/basket/{name}/move": {
-        "post": {
-            "summary": "Move an item to another position (from 1)",
-            "parameters": [_param("name", "the basket", "path")],
-            "requestBody": _form({"from": INT, "to": INT}, "from", "to"),
-            "responses": _responses(_json("moved", _ok({"basket": STR})), 400, 401, 403),
-        }
-    },
-    "/basket/{name}/remove": {
-        "post": {
-            "summary": "Take the item at a position (from 1) out",
-            "parameters": [_param("name", "the basket", "path")],
-            "requestBody": _form({"position": INT}, "position"),
-            "responses": _responses(_json("removed", _ok({"basket": STR})), 400, 401, 403),
-        }
-    },
+    "/basket/{name}/move": _post(
+        "Move an item to another position (from 1)",
+        _form({"from": INT, "to": INT}, "from", "to"),
+        _json("moved", _ok({"basket": STR})),
+        _param("name", "the basket", "path"),
+    ),
+    "/basket/{name}/remove": _post(
+        "Take the item at a position (from 1) out",
+        _form({"position": INT}, "position"),
+        _json("removed", _ok({"basket": STR})),
+        _param("name", "the basket", "path"),
+    ),
     "/basket/{name}/export": {
         "post": {
             "summary": "The basket as one document (counts as a download)",
