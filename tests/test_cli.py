@@ -334,3 +334,14 @@ def test_a_refused_classified_file_fails_the_import_and_is_named(tmp_path: Path)
     code, output = _run("import", str(folder), "--allow-classified", db=db)
     assert code == 0, output
     assert "refused (classified)" not in output and "1 imported" in output
+
+
+def test_backup_of_a_postgresql_library_says_to_use_pg_dump(tmp_path: Path, pg_url: str) -> None:
+    target = tmp_path / "library.db"
+    result = CliRunner().invoke(cli, ["backup", "--to", str(target), "--db", pg_url])
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: backup copies SQLite libraries; back a PostgreSQL library up with pg_dump "
+        "(see docs/deploy.md).\n"
+    )
+    assert not target.exists()
