@@ -1,10 +1,11 @@
-"""The ``sucai`` command line: the group (:mod:`sucai.cli.common`) and a module per family
-of commands. The only code that prints."""
+"""The ``sucai`` command line: the group and its shared options (:mod:`sucai.cli.common`),
+then a module per family of commands. The only code that prints."""
 
 from __future__ import annotations
 
-from sucai.cli import admin, articles, drafts
+# Importing a family's module adds its commands to the group.
+from sucai.cli import admin, articles, drafts  # noqa: F401
 from sucai.cli.admin import user
 from sucai.cli.common import cli
 
-__all__ = ["admin", "articles", "cli", "drafts", "user"]
+__all__ = ["cli", "user"]
