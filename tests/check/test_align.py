@@ -49,6 +49,11 @@ def test_a_real_match_is_not_padded_to_an_unrelated_run() -> None:
             "2026年要切实抓好粮食生产，稳定粮食播种面积，加强高标准农田建设",
             "2024年要抓好粮食生产，稳定粮食播种面积，加强高标准农田建设",
         ),
+        # The same two edits close together after the anchor.
+        (
+            "加强高标准农田建设，2026年要切实抓好粮食生产",
+            "加强高标准农田建设，2024年要抓好粮食生产",
+        ),
         # A character deleted.
         (
             "坚持以人民为中心的发展思想，着力解决群众急难愁盼问题",

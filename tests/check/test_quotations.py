@@ -26,8 +26,10 @@ def test_quoted_terms_are_not_quotations(text: str) -> None:
 
 
 def test_an_attributed_passage_is_a_quotation() -> None:
-    text = "习近平总书记强调：“要把促进全体人民共同富裕摆在更加重要的位置”，我们要认真落实。"
-    assert quotations(text) == ["“要把促进全体人民共同富裕摆在更加重要的位置”"]
+    # 14 characters, no punctuation inside: a quotation because it is attributed.
+    text = "习近平总书记强调：“要把促进共同富裕摆在重要位置”，我们要认真落实。"
+    assert quotations(text) == ["“要把促进共同富裕摆在重要位置”"]
+    assert quotations("文件说明“要把促进共同富裕摆在重要位置”") == []
 
 
 def test_a_quoted_sentence_is_a_quotation() -> None:
