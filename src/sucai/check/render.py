@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Final
 
 from markupsafe import Markup, escape
 
+from sucai.check.align import ANCHOR, GAP
 from sucai.check.report import HIGH, MEDIUM
+from sucai.check.text import QUOTATION_CHARS, TERM_CHARS
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -102,6 +104,22 @@ def _paragraph_html(
     return "".join(out)
 
 
+def rules(min_span: int) -> tuple[str, ...]:
+    """检测说明: how the figures are counted, as the report states them (README, issue 18)."""
+    anchor = min(ANCHOR, min_span)
+    return (
+        "只计汉字、字母和数字，标点和空格不计；繁体与简体、全角与半角视为相同。",
+        f"与库内某一段落有连续 {anchor} 字以上完全相同、全长 {min_span} 字以上的片段计为复制；"
+        f"片段中间每处改动不超过 {GAP} 字（改字、增删字、改年份、“我国”改“我省”）的，"
+        "改动处一并计入。",
+        f"不计入：不足 {min_span} 字的相同片段；隔着较大改动零星相同的短语；套话表里的套话"
+        "（灰色）。",
+        "引用计入总文字复制比，不计入去除引用复制比。引用指：有出处（“指出：”“强调：”等）、"
+        f"成句或 {QUOTATION_CHARS} 字以上的引号内文字，以及带 [1]、① 等引注标记的句子；"
+        f"引号里不足 {TERM_CHARS} 字的词语（如“链主”）不是引用。",
+    )
+
+
 def report_html(
     report: OverlapReport,
     *,
@@ -135,6 +153,9 @@ def report_html(
         f'<span class="ck-l">&lt; {MEDIUM:.0%}</span>'
         f"连续 {report.min_span} 字以上相同才计入；灰色虚线为套话，不计入。</p>"
     )
+    out.append('<details class="ck-rules"><summary>检测说明</summary><ol>')
+    out.extend(f"<li>{escape(line)}</li>" for line in rules(report.min_span))
+    out.append("</ol></details>")
     out.append('<section class="ck-sources"><h2>相似来源</h2>')
     if report.sources:
         out.append("<ol>")
@@ -223,6 +244,9 @@ def report_docx(report: OverlapReport) -> bytes:
                 run.font.color.rgb = RGBColor(0x88, 0x88, 0x88)
         tail = out.add_run(f"　［{_pct(paragraph.ratio)}］")
         tail.font.color.rgb = RGBColor(0x88, 0x88, 0x88)
+    document.add_heading("检测说明", 1)
+    for line in rules(report.min_span):
+        document.add_paragraph(line, "List Number")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
