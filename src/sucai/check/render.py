@@ -7,7 +7,12 @@ more, orange from 40 %, green below — and grey out stock phrases, which never 
 from __future__ import annotations
 
 import io
+import os
+import signal
+import subprocess
+import tempfile
 from importlib.resources import files
+from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from markupsafe import Markup, escape
@@ -15,10 +20,11 @@ from markupsafe import Markup, escape
 from sucai.check.align import ANCHOR, GAP
 from sucai.check.report import HIGH, MEDIUM
 from sucai.check.text import QUOTATION_CHARS, TERM_CHARS
+from sucai.errors import UserError
+from sucai.ingest.parsers.office import find_libreoffice
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from pathlib import Path
 
     from docx.text.run import Run
 
@@ -27,6 +33,10 @@ if TYPE_CHECKING:
 __all__ = ["report_css", "report_docx", "report_html", "write_docx", "write_html"]
 
 _DOCX_FILL: Final = {"high": "FFB3B3", "medium": "FFD59E", "low": "BFE8C0"}
+#: Copied text is written in red in the .docx and PDF reports, as CNKI's are.
+_COPIED_RED: Final = (0xC0, 0x00, 0x00)
+#: Seconds LibreOffice may take to render a report as PDF.
+PDF_TIMEOUT: Final = 120
 
 
 def report_css() -> str:
@@ -240,6 +250,7 @@ def report_docx(report: OverlapReport) -> bytes:
             run = out.add_run(paragraph.text[start:end])
             if label.startswith("copy:"):
                 _shade(run, _DOCX_FILL[paragraph.level])
+                run.font.color.rgb = RGBColor(*_COPIED_RED)
             elif label == "stock":
                 run.font.color.rgb = RGBColor(0x88, 0x88, 0x88)
         tail = out.add_run(f"　［{_pct(paragraph.ratio)}］")
@@ -255,3 +266,62 @@ def report_docx(report: OverlapReport) -> bytes:
 def write_docx(report: OverlapReport, path: Path) -> None:
     """Write the report as a .docx file (see :func:`report_docx`)."""
     path.write_bytes(report_docx(report))
+
+
+def report_pdf(report: OverlapReport) -> bytes:
+    """The .docx report rendered as PDF by LibreOffice: copied text in red (issue 18).
+
+    Raises:
+        UserError: LibreOffice is not installed, or did not render the report in time.
+    """
+    program = find_libreoffice()
+    if program is None:
+        raise UserError(
+            "writing a PDF report needs LibreOffice (Debian/Ubuntu: apt install "
+            "libreoffice-writer fonts-noto-cjk); write the report as .docx or .html instead."
+        )
+    with tempfile.TemporaryDirectory(prefix="sucai-report-") as tmp:
+        folder = Path(tmp)
+        (folder / "report.docx").write_bytes(report_docx(report))
+        command = [
+            program,
+            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder / "out"),
+            str(folder / "report.docx"),
+        ]
+        # A session of its own: a render past its time is ended with all LibreOffice started.
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "HOME": str(folder)},
+            start_new_session=True,
+        )
+        try:
+            process.wait(timeout=PDF_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            raise UserError(
+                f"LibreOffice took more than {PDF_TIMEOUT} seconds to render the PDF report; "
+                "write it as .docx and convert it in Word or WPS."
+            ) from None
+        pdf = folder / "out" / "report.pdf"
+        if not pdf.is_file():
+            raise UserError(
+                f"LibreOffice could not render the PDF report (exit code {process.returncode}); "
+                "write it as .docx and convert it in Word or WPS."
+            )
+        return pdf.read_bytes()
+
+
+def write_pdf(report: OverlapReport, path: Path) -> None:
+    """Write the report as a PDF file (see :func:`report_pdf`)."""
+    path.write_bytes(report_pdf(report))
