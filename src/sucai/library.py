@@ -303,15 +303,9 @@ class Library:
             UserError: the draft has no text, or a stock phrase is only punctuation.
             CheckTooLongError: the comparison went past ``time_limit``.
         """
+        paragraphs = self._draft_paragraphs(draft, encoding)
         if isinstance(draft, Path):
-            paragraphs = draft_from_path(draft, encoding)
             name = name or draft.name
-        elif isinstance(draft, str):
-            paragraphs = split_paragraphs(draft)
-        else:
-            paragraphs = [p.strip() for p in draft if p.strip()]
-        if not paragraphs:
-            raise UserError("the draft is empty: give the text to check, or a .txt/.docx file.")
         stock = load_stock_phrases(exclude)
         self._catch_up()
         view = self.index.view(paid=paid)
@@ -364,9 +358,12 @@ class Library:
             time_limit=time_limit,
         )
 
-    def _draft_paragraphs(self, draft: str | Path | Sequence[str]) -> list[str]:
+    def _draft_paragraphs(
+        self, draft: str | Path | Sequence[str], encoding: str | None = None
+    ) -> list[str]:
+        """A draft's paragraphs (see :meth:`check`); ``UserError`` when it has none."""
         if isinstance(draft, Path):
-            paragraphs = draft_from_path(draft, None)
+            paragraphs = draft_from_path(draft, encoding)
         elif isinstance(draft, str):
             paragraphs = split_paragraphs(draft)
         else:

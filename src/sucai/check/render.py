@@ -7,9 +7,6 @@ more, orange from 40 %, green below — and grey out stock phrases, which never 
 from __future__ import annotations
 
 import io
-import os
-import signal
-import subprocess
 import tempfile
 from importlib.resources import files
 from pathlib import Path
@@ -21,7 +18,7 @@ from sucai.check.align import ANCHOR, GAP
 from sucai.check.report import HIGH, MEDIUM
 from sucai.check.text import QUOTATION_CHARS, TERM_CHARS
 from sucai.errors import UserError
-from sucai.ingest.parsers.office import find_libreoffice
+from sucai.ingest.parsers.office import convert, find_libreoffice
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -281,42 +278,18 @@ def report_pdf(report: OverlapReport) -> bytes:
             "libreoffice-writer fonts-noto-cjk); write the report as .docx or .html instead."
         )
     with tempfile.TemporaryDirectory(prefix="sucai-report-") as tmp:
-        folder = Path(tmp)
-        (folder / "report.docx").write_bytes(report_docx(report))
-        command = [
-            program,
-            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-            "--headless",
-            "--norestore",
-            "--nolockcheck",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder / "out"),
-            str(folder / "report.docx"),
-        ]
-        # A session of its own: a render past its time is ended with all LibreOffice started.
-        process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env={**os.environ, "HOME": str(folder)},
-            start_new_session=True,
-        )
+        document = Path(tmp) / "report.docx"
+        document.write_bytes(report_docx(report))
         try:
-            process.wait(timeout=PDF_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+            pdf, code = convert(program, document, "pdf", PDF_TIMEOUT)
+        except TimeoutError:
             raise UserError(
                 f"LibreOffice took more than {PDF_TIMEOUT} seconds to render the PDF report; "
                 "write it as .docx and convert it in Word or WPS."
             ) from None
-        pdf = folder / "out" / "report.pdf"
-        if not pdf.is_file():
+        if pdf is None:
             raise UserError(
-                f"LibreOffice could not render the PDF report (exit code {process.returncode}); "
+                f"LibreOffice could not render the PDF report (exit code {code}); "
                 "write it as .docx and convert it in Word or WPS."
             )
         return pdf.read_bytes()
