@@ -101,7 +101,9 @@ class Winnowing:
             text = counted_text(para)
             h = _gram_hashes(_codes(text))
             at = _winnow(h)
-            hit = at[np.isin(h[at], self.fingerprints)]
+            where = np.searchsorted(self.fingerprints, h[at])
+            where[where == len(self.fingerprints)] = 0
+            hit = at[self.fingerprints[where] == h[at]]
             marked = np.zeros(len(text), dtype=bool)
             for p in hit:
                 marked[p : p + K] = True

@@ -26,6 +26,9 @@ DEFAULT_MIN_SPAN: Final = 13
 #: Bigrams per lookup: the rarest of a sentence say most about where it comes from, and
 #: rare ones are cheap to look up (their posting lists are short).
 _RARE_BIGRAMS: Final = 12
+#: Most postings (documents holding one of its bigrams, summed) a lookup reads: the cost of
+#: a lookup grows with them.
+_POSTINGS: Final = 20_000
 #: Library paragraphs taken per lookup (the source first; one copy of it is enough).
 _HITS_PER_CHUNK: Final = 3
 #: Counted characters of the draft compared at a time (memory is bounded by one batch).
@@ -97,8 +100,15 @@ def _candidates(index: CandidateIndex, folded: list[str]) -> list[int]:
     lookups: dict[tuple[tuple[str, int], ...], None] = {}  # each once: drafts repeat
     for grams in chunks:
         rare = sorted((g for g in grams if frequency[g]), key=lambda g: (frequency[g], g))
-        if rare:
-            lookups[tuple((g, frequency[g]) for g in rare[:_RARE_BIGRAMS])] = None
+        chosen: list[tuple[str, int]] = []
+        postings = 0
+        for g in rare[:_RARE_BIGRAMS]:
+            if chosen and postings + frequency[g] > _POSTINGS:
+                break
+            chosen.append((g, frequency[g]))
+            postings += frequency[g]
+        if chosen:
+            lookups[tuple(chosen)] = None
     return index.match_bigrams(list(lookups), _HITS_PER_CHUNK) if lookups else []
 
 
