@@ -167,3 +167,13 @@ def test_a_check_past_its_time_limit_is_refused_clearly(library: Library, tmp_pa
         library.check(draft, exclude=[], time_limit=1e-9)
     # Without a limit the same check ends, and finds the whole draft.
     assert library.check(draft, exclude=[]).ratio == 1.0
+
+
+def test_a_long_draft_past_its_time_limit_is_refused_between_batches(
+    reports_library: Library,
+) -> None:
+    draft = [NEW_TEXT[n % 4] for n in range(700)]  # ≈ 28,000 characters: two batches
+    with pytest.raises(CheckTooLongError, match="草稿太长。请分段查重"):
+        reports_library.check(draft, exclude=[], time_limit=1e-9)
+    # A draft of one batch is never cut there.
+    assert reports_library.check(draft[:100], exclude=[], time_limit=1e-9).ratio == 0.0

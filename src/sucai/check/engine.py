@@ -228,6 +228,11 @@ def check_paragraphs(
     spans: dict[int, list[MatchSpan]] = {}
     first = 0
     while first < len(drafts):
+        if first and deadline is not None and time.monotonic() > deadline:
+            raise CheckTooLongError(
+                f"查重超过 {time_limit:g} 秒仍未算完：草稿太长。请分段查重，"
+                "或由管理员在命令行用 sucai check 查（不限时）。"
+            )
         last = first + 1
         size = len(drafts[first].text)
         while last < len(drafts) and size + len(drafts[last].text) <= BATCH_CHARS:
