@@ -234,6 +234,22 @@ def test_a_page_without_title_takes_the_line_above_its_date_field(tmp_path: Path
     assert (article.issued_on, article.genre) == ("2021-06-09", "新闻")
 
 
+def test_a_short_headline_above_the_date_field_is_the_title_but_a_breadcrumb_is_not(
+    tmp_path: Path,
+) -> None:
+    page = (
+        '<html><head><meta charset="gb2312"><title></title></head><body>'
+        '<div class="newst">{}</div>'
+        '<div class="newsd"> 发稿时间：2014/11/17 <span>【 字体：大 中 小 】</span></div>'
+        f'<div id="content-fontsize">{BODY}</div></body></html>'
+    )
+    article = _page(tmp_path, page.format("产品标准"), "gb18030")
+    assert (article.title, article.issued_on) == ("产品标准", "2014-11-17")
+    crumb = '<a href="/">首页</a> &gt; <a href="/news/">新闻</a>'
+    article = _page(tmp_path, page.format(crumb), "gb18030")
+    assert article.title != "首页 > 新闻"
+
+
 def test_title_notes_of_laws_and_reports() -> None:
     assert title_note_date("2005年5月26日 河南省第十届人民代表大会常务委员会第十六次会议通过") == (
         "2005-05-26"
