@@ -149,3 +149,31 @@ def test_one_news_story_with_its_dateline_stays_one_article() -> None:
     )
     compilation = structure(normalize(ParsedText(tuple(text_blocks(text)))), "新闻.txt")
     assert len(compilation.articles) == 1
+
+
+def test_news_days_of_the_corpus_copied_as_run_together_text_split_at_their_headlines(
+    shared: Path,
+) -> None:
+    """The corpus's 新闻联播 days, rendered as text copied from the page: a 全屏播放 line, each
+    headline on its own line, the items' paragraphs under it, no blank line anywhere. An item
+    whose text opens with its dateline (央视网消息（新闻联播）) is split off; the expected
+    headlines come from the Markdown's ``###`` lines, not from sucai."""
+    days = sorted((shared / "corpus" / "xinwenlianbo").glob("*.md"))[::10]
+    assert days
+    for day in days:
+        items: list[tuple[str, list[str]]] = []
+        for line in day.read_text("utf-8").splitlines():
+            if line.startswith("### "):
+                items.append((line[4:].strip(), []))
+            elif items and line.strip() and not line.startswith("#"):
+                items[-1][1].append(line.replace("**", "").strip())
+        lines = ["全屏播放"]
+        for headline, paragraphs in items:
+            lines += [headline, *paragraphs]
+        text = "\n".join(lines) + "\n"
+        split = [h for h, ps in items if ps and ps[0].startswith("央视网消息（新闻联播）")]
+        if len(split) < 2:
+            continue
+        compilation = structure(normalize(ParsedText(tuple(text_blocks(text)))), "新闻.txt")
+        titles = [a.title for a in compilation.articles]
+        assert titles[-len(split) :] == split, day.name

@@ -23,6 +23,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, Final
 
 from sucai.ingest.dates import date_only, field_date, parse_date, title_note_date
+from sucai.ingest.normalize import DATELINE
 from sucai.ingest.screening import classified_marking
 from sucai.models import ArticleDraft, Compilation, OutlineEntry, Paragraph
 
@@ -49,22 +50,20 @@ _DECLARED: Final = re.compile(rf"[（(](?P<n>\d{{1,4}}|[{_CN_NUM}]{{1,6}})篇[�
 _COMPILATION: Final = re.compile(
     r"汇编|合集|选编|合辑|精选|[（(](\d+|[一二三四五六七八九十]+)篇[）)]"
 )
-#: A news item's dateline: 央视网消息（新闻联播）：, 新华社北京1月15日电, 本台消息, 本报讯.
-_DATELINE: Final = (
-    r"(?:(?:新华社|中新社|人民网|新华网|央视网|央广网|中国新闻网|本报|本台)"
-    r"[^。，！？]{0,30}?(?:电|讯|消息)|[^。，！？]{0,24}?\d{1,2}月\d{1,2}日(?:电|讯))"
-)
-_NEWS_OPENING: Final = re.compile(rf"^{_DATELINE}")
+_NEWS_OPENING: Final = re.compile(rf"^{DATELINE}")
 #: How an article opens when its title runs into it: a news dateline (新华社韩国庆州10月31日电,
 #: 本报讯) or a speech's salutation (各位代表：, 同志们：, 尊敬的…).
 _OPENING: Final = re.compile(
-    rf"^(?:{_DATELINE}|各位代表|各位委员|同志们|尊敬的|女士们|各位领导|各位同事|大家好)"
+    rf"^(?:{DATELINE}|各位代表|各位委员|同志们|尊敬的|女士们|各位领导|各位同事|大家好)"
 )
-#: A headline glued to its item's dateline: ``…即位央视网消息（新闻联播）：国家主席…``.
+#: A headline glued to its item's dateline: ``…即位央视网消息（新闻联播）：国家主席…`` (a
+#: headline of up to :data:`_MAX_HEADLINE` characters).
 _GLUED_HEADLINE: Final = re.compile(
-    r"^(?P<title>[^。，！？；：:,;!?]{6,60}?)(?P<rest>(?:新华社|中新社|央视网|央广网|本台|本报)"
-    r"[^。，！？]{0,30}?(?:电|讯|消息).*)$"
+    r"^(?P<title>[^。，！？；：:,;!?]{6,120}?)(?P<rest>(?:新华社|中新社|央视网|央广网|本台|本报)"
+    r"[^。，！？]{0,30}?(?:电(?![视话子影力网台器脑])|(?<!通)讯|消息).*)$"
 )
+#: A news headline may be long: ``中共中央政治局常务委员会召开会议 听取…工作汇报 …主持会议``.
+_MAX_HEADLINE: Final = 120
 _XWLB: Final = re.compile(r"新闻联播.{0,3}[（(](?P<d>\d{8})[）)]")
 _TERMINAL: Final = frozenset("。！？；：…!?;:")
 _SENTENCE_END: Final = re.compile(r"[。！？!?]")
@@ -518,8 +517,10 @@ def _news_starts(lines: list[_Line]) -> list[int]:
         glued = _GLUED_HEADLINE.match(line.text) is not None
         alone = (
             i + 1 < len(lines)
-            and _is_title_like(line.text)
-            and len(line.text) <= 60
+            and 4 <= len(line.text) <= _MAX_HEADLINE
+            # A headline may end in ！ or ？ (…向着新的奋斗目标，出发！), never in 。
+            and "。" not in line.text
+            and line.text[-1] not in "；：，、;:,"
             and not _NEWS_OPENING.match(line.text)
             and _NEWS_OPENING.match(lines[i + 1].text) is not None
         )
