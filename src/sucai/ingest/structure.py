@@ -56,14 +56,13 @@ _NEWS_OPENING: Final = re.compile(rf"^{DATELINE}")
 _OPENING: Final = re.compile(
     rf"^(?:{DATELINE}|各位代表|各位委员|同志们|尊敬的|女士们|各位领导|各位同事|大家好)"
 )
-#: A headline glued to its item's dateline: ``…即位央视网消息（新闻联播）：国家主席…`` (a
-#: headline of up to :data:`_MAX_HEADLINE` characters).
-_GLUED_HEADLINE: Final = re.compile(
-    r"^(?P<title>[^。，！？；：:,;!?]{6,120}?)(?P<rest>(?:新华社|中新社|央视网|央广网|本台|本报)"
-    r"[^。，！？]{0,30}?(?:电(?![视话子影力网台器脑])|(?<!通)讯|消息).*)$"
-)
 #: A news headline may be long: ``中共中央政治局常务委员会召开会议 听取…工作汇报 …主持会议``.
 _MAX_HEADLINE: Final = 120
+#: A headline glued to its item's dateline: ``…即位央视网消息（新闻联播）：国家主席…``.
+_GLUED_HEADLINE: Final = re.compile(
+    rf"^(?P<title>[^。，！？；：:,;!?]{{6,{_MAX_HEADLINE}}}?)"
+    r"(?P<rest>(?:新华社|中新社|央视网|央广网|本台|本报)[^。，！？]{0,30}?(?:电(?![视话子影力网台器脑])|(?<!通)讯|消息).*)$"
+)
 _XWLB: Final = re.compile(r"新闻联播.{0,3}[（(](?P<d>\d{8})[）)]")
 _TERMINAL: Final = frozenset("。！？；：…!?;:")
 _SENTENCE_END: Final = re.compile(r"[。！？!?]")
