@@ -9,16 +9,16 @@ import multiprocessing
 import multiprocessing.synchronize
 import os
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sucai.basket import check_name, item_label, item_paragraphs, parse_ref, validate_item
+from sucai.basket import item_label
 from sucai.check import (
     DEFAULT_MIN_SPAN,
     MatchSpan,
     OverlapReport,
     SourceShare,
+    check_cross,
     check_paragraphs,
     draft_error_message,
     draft_from_bytes,
@@ -27,7 +27,7 @@ from sucai.check import (
     split_paragraphs,
 )
 from sucai.check.render import report_css, report_docx, report_html, write_docx, write_html
-from sucai.errors import NotFoundError, UserError
+from sucai.errors import UserError
 from sucai.export import (
     DEFAULT_TEMPLATE,
     MEDIA_TYPES,
@@ -36,10 +36,7 @@ from sucai.export import (
     Stamp,
     ZipSink,
     article_document,
-    basket_document,
-    check_format,
     export_articles,
-    get_template,
     read_codes,
     render,
 )
@@ -48,6 +45,7 @@ from sucai.ingest import copies
 from sucai.ingest.neardup import DEFAULT_SIMILARITY, jaccard, read_article, register
 from sucai.ingest.pipeline import ingest
 from sucai.ingest.sources import count_inputs
+from sucai.library_baskets import BasketMethods, export_layout
 from sucai.models import Browse, DuplicateCluster, Duplicates, TracedCode
 from sucai.search.engine import SearchHit, SearchPage, Similar, search, similar
 from sucai.search.highlight import mark, snippet
@@ -79,14 +77,11 @@ from sucai.users import (
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
 
-    from sucai.check import StockPhrases
-    from sucai.export import DocxTemplate
-    from sucai.models import Article, FileReport, IngestReport, Paragraph
+    from sucai.check import CrossReport, StockPhrases
+    from sucai.models import Article, FileReport, IngestReport
     from sucai.store import (
         ArticleFilter,
         ArticleSummary,
-        Basket,
-        BasketItem,
         ImportJobRow,
         LawVersion,
         MergedCopy,
@@ -153,7 +148,7 @@ __all__ = [
 log = logging.getLogger("sucai.index")
 
 
-class Library:
+class Library(BasketMethods):
     """A library of articles.
 
     Methods that read text take ``paid``: whether the paid part of articles takes part (the
@@ -335,15 +330,9 @@ class Library:
             UserError: the draft has no text, or a stock phrase is only punctuation.
             CheckTooLongError: the comparison went past ``time_limit``.
         """
+        paragraphs = self._draft_paragraphs(draft, encoding)
         if isinstance(draft, Path):
-            paragraphs = draft_from_path(draft, encoding)
             name = name or draft.name
-        elif isinstance(draft, str):
-            paragraphs = split_paragraphs(draft)
-        else:
-            paragraphs = [p.strip() for p in draft if p.strip()]
-        if not paragraphs:
-            raise UserError("the draft is empty: give the text to check, or a .txt/.docx file.")
         stock = load_stock_phrases(exclude)
         self._catch_up()
         view = self.index.view(paid=paid)
@@ -356,6 +345,59 @@ class Library:
             name=name,
             time_limit=time_limit,
         )
+
+    def check_cross(
+        self,
+        drafts: Sequence[str | Path | Sequence[str]],
+        *,
+        names: Sequence[str] | None = None,
+        min_span: int = DEFAULT_MIN_SPAN,
+        exclude: Path | Sequence[str] | StockPhrases | None = None,
+        paid: bool = True,
+        time_limit: float | None = None,
+    ) -> CrossReport:
+        """横向查重: each draft against the library and against every other draft (issue 18).
+
+        Args:
+            drafts: each as :meth:`check` takes it (a file, a text, or its paragraphs).
+            names: the drafts' names (default: file names, else 稿1, 稿2 …).
+            min_span, exclude, paid, time_limit: as for :meth:`check` (the limit applies to
+                each draft's check against the library).
+
+        Raises:
+            IngestError, UserError, CheckTooLongError: as :meth:`check`, for any draft.
+        """
+        texts = [self._draft_paragraphs(d) for d in drafts]
+        given = list(names) if names is not None else []
+        labels = [
+            given[n] if n < len(given) else d.name if isinstance(d, Path) else f"稿{n + 1}"
+            for n, d in enumerate(drafts)
+        ]
+        stock = load_stock_phrases(exclude)
+        self._catch_up()
+        return check_cross(
+            self.store,
+            self.index.view(paid=paid),
+            texts,
+            labels,
+            stock=stock,
+            min_span=min_span,
+            time_limit=time_limit,
+        )
+
+    def _draft_paragraphs(
+        self, draft: str | Path | Sequence[str], encoding: str | None = None
+    ) -> list[str]:
+        """A draft's paragraphs (see :meth:`check`); ``UserError`` when it has none."""
+        if isinstance(draft, Path):
+            paragraphs = draft_from_path(draft, encoding)
+        elif isinstance(draft, str):
+            paragraphs = split_paragraphs(draft)
+        else:
+            paragraphs = [p.strip() for p in draft if p.strip()]
+        if not paragraphs:
+            raise UserError("the draft is empty: give the text to check, or a .txt/.docx file.")
+        return paragraphs
 
     def reindex(self, on_progress: Callable[[int, int], None] | None = None) -> int:
         """Rebuild the search index from the library; return the number of articles.
@@ -574,7 +616,7 @@ class Library:
             UserError: an unknown format or template.
             NotFoundError: no such article.
         """
-        layout = _layout(fmt, template)
+        layout = export_layout(fmt, template)
         article = self.get(article_id)
         doc = article_document(view(article) if view else article)
         return f"{doc.name}.{fmt}", render(doc, fmt, layout, stamp)
@@ -595,7 +637,7 @@ class Library:
         on any error (or Ctrl-C) the partial .zip is removed. Every file carries ``stamp``
         if any (see :meth:`export`). Returns the number exported.
         """
-        layout = _layout(fmt, template)
+        layout = export_layout(fmt, template)
         with ZipSink(out) as sink:
             return export_articles(
                 (self.get(i) for i in article_ids),
@@ -635,132 +677,9 @@ class Library:
             seen.setdefault(hit.article_id, None)
         return builtins.list(seen)
 
-    def baskets(self, owner: str) -> builtins.list[Basket]:
-        """The baskets of ``owner`` (a CLI ``--user`` or a web account name), by name."""
-        return self.store.baskets(owner)
-
-    def basket(self, owner: str, name: str) -> Basket:
-        """One basket; raises :class:`~sucai.errors.UserError` when there is none."""
-        found = self.store.basket(owner, check_name(name))
-        if found is None:
-            raise UserError(
-                f"{owner} has no basket '{name}'. Add material with: "
-                f"sucai basket add {name} ARTICLE[:PARA|#OUTLINE]"
-            )
-        return found
-
-    def basket_add(
-        self, owner: str, name: str, refs: Sequence[str | tuple[int, str, int | None]]
-    ) -> Basket:
-        """Append material to a basket (created when new).
-
-        Args:
-            owner: whose basket.
-            name: the basket's name.
-            refs: ``"12"``, ``"12:3"``, ``"12#2"`` (1-based, see :mod:`sucai.basket`) or
-                ``(article_id, kind, 0-based ref)``.
-
-        Raises:
-            UserError: a bad reference, or a paragraph/outline entry the article lacks.
-            NotFoundError: no such article.
-        """
-        name = check_name(name)
-        items = [parse_ref(r) if isinstance(r, str) else r for r in refs]
-        if not items:
-            raise UserError("name at least one piece of material to add.")
-        for article_id, kind, ref in items:
-            validate_item(self.get(article_id), kind, ref)
-        return self.store.add_basket_items(owner, name, items, _now())
-
-    def _position(self, basket: Basket, position: int) -> int:
-        if not 1 <= position <= len(basket.items):
-            raise UserError(
-                f"basket '{basket.name}' has items 1–{len(basket.items)}; "
-                f"there is no item {position}."
-            )
-        return position
-
-    def basket_move(self, owner: str, name: str, source: int, target: int) -> Basket:
-        """Move item ``source`` to position ``target`` (1-based)."""
-        basket = self.basket(owner, name)
-        self.store.move_basket_item(
-            basket.id, self._position(basket, source), self._position(basket, target)
-        )
-        return self.basket(owner, name)
-
-    def basket_remove(self, owner: str, name: str, position: int) -> Basket:
-        """Remove item ``position`` (1-based); later items move up."""
-        basket = self.basket(owner, name)
-        self.store.remove_basket_item(basket.id, self._position(basket, position))
-        return self.basket(owner, name)
-
-    def basket_delete(self, owner: str, name: str) -> None:
-        """Delete a basket and its items."""
-        self.store.delete_basket(self.basket(owner, name).id)
-
-    def basket_parts(
-        self, basket: Basket, view: Callable[[Article], Article] | None = None
-    ) -> builtins.list[tuple[Article, BasketItem, tuple[Paragraph, ...]]]:
-        """Each item with its article (passed through ``view``, e.g. paid redaction) and text.
-
-        Items whose article is gone are left out.
-        """
-        out = []
-        cache: dict[int, Article] = {}
-        for item in basket.items:
-            if item.article_id not in cache:
-                try:
-                    article = self.get(item.article_id)
-                except NotFoundError:
-                    continue
-                cache[item.article_id] = view(article) if view else article
-            article = cache[item.article_id]
-            out.append((article, item, item_paragraphs(article, item)))
-        return out
-
-    def basket_export(
-        self,
-        owner: str,
-        name: str,
-        fmt: str = "docx",
-        template: str | None = None,
-        *,
-        view: Callable[[Article], Article] | None = None,
-        stamp: Stamp | None = None,
-    ) -> tuple[str, bytes]:
-        """A basket as one document: material in order, each with its source, then 出处.
-
-        Args:
-            owner: whose basket.
-            name: the basket.
-            fmt: ``docx``, ``txt`` or ``md``.
-            template: the .docx layout (see ``sucai export --template list``).
-            view: applied to each article first (the web app passes paid redaction).
-            stamp: whom the file is for (see :meth:`export`).
-
-        Returns:
-            ``(file name, bytes)``.
-        """
-        layout = _layout(fmt, template)
-        basket = self.basket(owner, name)
-        parts = [(a, paragraphs) for a, _item, paragraphs in self.basket_parts(basket, view)]
-        doc = basket_document(basket.name, parts)
-        return f"{doc.name}.{fmt}", render(doc, fmt, layout, stamp)
-
 
 #: From this many input files on, an import indexes in a second process as it goes.
 INDEX_ALONGSIDE = 256
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _layout(fmt: str, template: str | None) -> DocxTemplate:
-    """The .docx layout of an export, after the format is checked (both fail before any
-    article is read)."""
-    check_format(fmt)
-    return get_template(template)
 
 
 def open_library(

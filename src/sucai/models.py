@@ -149,6 +149,8 @@ class ParsedText:
         title_hint: a title the container states (HTML ``<title>``, .docx core properties).
         date_hint: ``YYYY-MM-DD`` a web page states outside the article text (its
             ``发布日期：`` or ``发稿时间：`` field), taken when the text states no date.
+        page_header: the lines of a document's page headers (a .docx header part), which
+            are not imported but screened for a 密级 marking (issue 16).
     """
 
     blocks: tuple[Block, ...]
@@ -157,6 +159,7 @@ class ParsedText:
     removed: tuple[RemovedLine, ...] = ()
     title_hint: str | None = None
     date_hint: str | None = None
+    page_header: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
