@@ -1,10 +1,10 @@
-"""Files, articles and their hygiene corrections: the :class:`ArticleStore` Protocol and its SQL,
-the same on SQLite and PostgreSQL (see :mod:`sucai.store.base`)."""
+"""Files, articles and their hygiene corrections: the part of :class:`~sucai.store.Store` that
+keeps them, the same SQL on SQLite and PostgreSQL (see :mod:`sucai.store.base`)."""
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from sucai.errors import NotFoundError
 from sucai.models import (
@@ -23,6 +23,7 @@ from sucai.store.base import (
     FACET_COLUMNS,
     SqlBase,
     _pack,
+    columns,
     content_hash,
     draft_values,
     utc_now,
@@ -44,77 +45,11 @@ if TYPE_CHECKING:
 
     from sucai.models import Compilation, RemovedLine
 
-__all__ = ["ArticleStore", "SqlArticles"]
-
-
-class ArticleStore(Protocol):
-    """Each method is documented on :class:`SqlArticles` below."""
-
-    def has_file(self, sha256: str) -> bool: ...
-
-    def file_articles(self, sha256: str) -> tuple[int, ...]: ...
-
-    def add_file(
-        self,
-        *,
-        path: str,
-        sha256: str,
-        size: int,
-        encoding: str | None,
-        compilation: Compilation,
-        removed: tuple[RemovedLine, ...],
-        notes: tuple[str, ...],
-        merges: Mapping[int, Merge] | None = None,
-    ) -> AddedArticles: ...
-
-    def files(self) -> list[StoredFile]: ...
-
-    def count_articles(self) -> int: ...
-
-    def list_articles(
-        self,
-        where: ArticleFilter | None = None,
-        *,
-        limit: int | None = None,
-        offset: int = 0,
-        newest_first: bool = False,
-    ) -> list[ArticleSummary]: ...
-
-    def count_matching(self, where: ArticleFilter | None = None) -> int: ...
-
-    def facets(self, where: ArticleFilter | None = None) -> dict[str, list[tuple[str, int]]]: ...
-
-    def get_article(self, article_id: int) -> Article: ...
-
-    def max_article_id(self) -> int: ...
-
-    def paragraphs_by_rowid(self, rowids: list[int]) -> dict[int, ParagraphRow]: ...
-
-    def summaries(self, article_ids: list[int]) -> dict[int, ArticleSummary]: ...
-
-    def article_heads(self, article_ids: list[int]) -> dict[int, ArticleHead]: ...
-
-    def forget_cached(self) -> None: ...
-
-    def outline_path(self, article_id: int, entry: int) -> tuple[tuple[str, bool], ...]: ...
-
-    def iter_articles(self) -> Iterator[Article]: ...
-
-    def file_id(self, sha256: str) -> int | None: ...
-
-    def add_corrections(
-        self, *, article_id: int | None, file_id: int | None, corrections: tuple[Correction, ...]
-    ) -> None: ...
-
-    def corrections(self, article_id: int) -> list[Correction]: ...
-
-    def file_corrections(self, file_id: int) -> list[Correction]: ...
-
-    def count_corrections(self) -> int: ...
+__all__ = ["SqlArticles"]
 
 
 class SqlArticles(SqlBase):
-    """The SQL of :class:`ArticleStore`."""
+    """Files, articles and corrections."""
 
     def has_file(self, sha256: str) -> bool:
         """True when a file with these bytes was imported before."""
@@ -516,7 +451,7 @@ class SqlArticles(SqlBase):
             if len(self._heads) > _CACHE_LIMIT:
                 self._heads.clear()
             rows = self._fetch_in(
-                "SELECT id, title, role, genre, issued_on, year FROM articles WHERE id {}",
+                f"SELECT {columns(ArticleHead)} FROM articles WHERE id {{}}",
                 missing,
             )
             self._heads.update((r[0], ArticleHead(*r)) for r in rows)

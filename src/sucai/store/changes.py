@@ -1,9 +1,10 @@
-"""What the search index takes in: articles by id and the change log: the :class:`ChangeStore`
-Protocol and its SQL, the same on SQLite and PostgreSQL (see :mod:`sucai.store.base`)."""
+"""What the search index takes in: articles by id and the change log: the part of
+:class:`~sucai.store.Store` that serves them, the same SQL on SQLite and PostgreSQL (see
+:mod:`sucai.store.base`)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from sucai.store.base import SqlBase
 from sucai.store.records import IndexArticle
@@ -12,29 +13,11 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 
-__all__ = ["ChangeStore", "SqlChanges"]
-
-
-class ChangeStore(Protocol):
-    """Each method is documented on :class:`SqlChanges` below."""
-
-    def iter_index_articles(
-        self, after: int, batch: int = 1000
-    ) -> Iterator[list[IndexArticle]]: ...
-
-    def index_articles(self, article_ids: list[int]) -> list[IndexArticle]: ...
-
-    def library_id(self) -> str: ...
-
-    def last_change(self) -> int: ...
-
-    def change_mark(self, seq: int) -> str: ...
-
-    def changed_articles(self, after: int, upto: int) -> list[int]: ...
+__all__ = ["SqlChanges"]
 
 
 class SqlChanges(SqlBase):
-    """The SQL of :class:`ChangeStore`."""
+    """What the search index takes in."""
 
     def library_id(self) -> str:
         """The random id the library was given when it was created: a search index built from

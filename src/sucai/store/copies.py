@@ -1,9 +1,11 @@
-"""Near-duplicates: sketches, links, merged copies and law versions: the :class:`CopyStore`
-Protocol and its SQL, the same on SQLite and PostgreSQL (see :mod:`sucai.store.base`)."""
+"""Near-duplicates: sketches, links, merged copies and law versions: the part of
+:class:`~sucai.store.Store` that keeps them, the same SQL on SQLite and PostgreSQL (see
+:mod:`sucai.store.base`). The rules of keeping and splitting a copy are in
+:mod:`sucai.ingest.copies`."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final, Protocol
+from typing import TYPE_CHECKING, Final
 
 from sucai.errors import NotFoundError
 from sucai.models import ArticleDraft
@@ -22,59 +24,11 @@ if TYPE_CHECKING:
 
 from sucai.store.articles import SqlArticles
 
-__all__ = ["CopyStore", "SqlCopies"]
-
-
-class CopyStore(Protocol):
-    """Each method is documented on :class:`SqlCopies` below."""
-
-    def iter_sketches(self) -> Iterator[tuple[int, bytes]]: ...
-
-    def iter_unsketched(self, batch: int = 200) -> Iterator[list[ArticleText]]: ...
-
-    def set_sketch(
-        self, article_id: int, sketch: bytes | None, title_key: str, version: str | None
-    ) -> None: ...
-
-    def same_title(self, title_key: str, genre: str) -> list[tuple[int, str | None]]: ...
-
-    def link_articles(self, article_id: int, other_id: int, kind: str) -> None: ...
-
-    def article_text(self, article_id: int) -> ArticleText: ...
-
-    def merged_copies(self, article_id: int | None = None) -> list[MergedCopy]: ...
-
-    def merged_copy(self, copy_id: int) -> MergedCopy: ...
-
-    def set_copy_similarity(self, copy_id: int, similarity: float) -> None: ...
-
-    def copy_text(self, copy_id: int) -> ArticleText: ...
-
-    def copy_draft(self, copy_id: int) -> CopyDraft: ...
-
-    def article_by_text(self, draft: ArticleDraft) -> int | None: ...
-
-    def delete_copy(self, copy_id: int) -> None: ...
-
-    def add_copy(
-        self, article_id: int, file_id: int, draft: ArticleDraft, merge: Merge
-    ) -> None: ...
-
-    def add_article(
-        self, draft: ArticleDraft, source: str, corrections: tuple[Correction, ...]
-    ) -> int: ...
-
-    def move_source(self, file_id: int, position: int, article_id: int, new_id: int) -> None: ...
-
-    def replace_text(
-        self, article_id: int, draft: ArticleDraft, corrections: tuple[Correction, ...]
-    ) -> None: ...
-
-    def law_versions(self, article_id: int | None = None) -> list[list[LawVersion]]: ...
+__all__ = ["SqlCopies"]
 
 
 class SqlCopies(SqlArticles):
-    """The SQL of :class:`CopyStore`."""
+    """Sketches, links, merged copies and law versions."""
 
     #: The columns of a :class:`MergedCopy`.
     _COPY_SELECT: Final = (
@@ -160,10 +114,7 @@ class SqlCopies(SqlArticles):
 
     def set_copy_similarity(self, copy_id: int, similarity: float) -> None:
         """Record a copy's similarity to its (new) canonical text."""
-        with self.atomic():
-            self._execute(
-                "UPDATE merged_copies SET similarity = ? WHERE id = ?", (similarity, copy_id)
-            )
+        self._write("UPDATE merged_copies SET similarity = ? WHERE id = ?", (similarity, copy_id))
 
     def _copy_row(self, copy_id: int) -> tuple[MergedCopy, int, bytes]:
         """A copy, its file's id and its packed article; raises NotFoundError."""
@@ -209,8 +160,7 @@ class SqlCopies(SqlArticles):
 
     def delete_copy(self, copy_id: int) -> None:
         """Forget a merged copy (its file stays a source of its article)."""
-        with self.atomic():
-            self._execute("DELETE FROM merged_copies WHERE id = ?", (copy_id,))
+        self._write("DELETE FROM merged_copies WHERE id = ?", (copy_id,))
 
     def add_copy(self, article_id: int, file_id: int, draft: ArticleDraft, merge: Merge) -> None:
         """Store ``draft``, found in the file ``file_id``, as a merged copy of an article."""
@@ -229,12 +179,11 @@ class SqlCopies(SqlArticles):
 
     def move_source(self, file_id: int, position: int, article_id: int, new_id: int) -> None:
         """Make the article at ``position`` of a file ``new_id`` instead of ``article_id``."""
-        with self.atomic():
-            self._execute(
-                "UPDATE article_sources SET article_id = ? "
-                "WHERE article_id = ? AND file_id = ? AND position = ?",
-                (new_id, article_id, file_id, position),
-            )
+        self._write(
+            "UPDATE article_sources SET article_id = ? "
+            "WHERE article_id = ? AND file_id = ? AND position = ?",
+            (new_id, article_id, file_id, position),
+        )
 
     def replace_text(
         self, article_id: int, draft: ArticleDraft, corrections: tuple[Correction, ...]
@@ -274,24 +223,22 @@ class SqlCopies(SqlArticles):
         self, article_id: int, sketch: bytes | None, title_key: str, version: str | None
     ) -> None:
         """Store (or replace) an article's sketch, normalised title and law version."""
-        with self.atomic():
-            self._execute(
-                "INSERT INTO article_sketches (article_id, sketch, title_key, version) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE SET "
-                "sketch = excluded.sketch, title_key = excluded.title_key, "
-                "version = excluded.version",
-                (article_id, sketch, title_key, version),
-            )
+        self._write(
+            "INSERT INTO article_sketches (article_id, sketch, title_key, version) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE SET "
+            "sketch = excluded.sketch, title_key = excluded.title_key, "
+            "version = excluded.version",
+            (article_id, sketch, title_key, version),
+        )
 
     def link_articles(self, article_id: int, other_id: int, kind: str) -> None:
         """Relate two distinct articles (``kind="version"``); idempotent."""
         low, high = sorted((article_id, other_id))
-        with self.atomic():
-            self._execute(
-                "INSERT INTO article_links (article_id, other_id, kind) VALUES (?, ?, ?) "
-                "ON CONFLICT DO NOTHING",
-                (low, high, kind),
-            )
+        self._write(
+            "INSERT INTO article_links (article_id, other_id, kind) VALUES (?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
+            (low, high, kind),
+        )
 
     def merged_copy(self, copy_id: int) -> MergedCopy:
         """One copy.

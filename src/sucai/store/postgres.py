@@ -1,6 +1,6 @@
 """PostgresStore: the library in a PostgreSQL database (issue 7), for several servers.
 
-It runs the same SQL as SqliteStore (:class:`~sucai.store.sql.SqlStore`, with ``?`` turned
+It runs the same SQL as SqliteStore (:class:`~sucai.store.sql.Store`, with ``?`` turned
 into ``%s`` here, in :func:`_pg`), with the same results to the character (ids, order, NULLs,
 text); ``tests/contract/`` runs one suite against both. What only PostgreSQL needs lives here
 and in ``pg_migrations.py``: pools, transactions, advisory and row locks, ``RETURNING``,
@@ -35,7 +35,7 @@ from sucai.errors import ConfigError, SchemaVersionError, StoreUnavailableError
 from sucai.store.base import utc_now
 from sucai.store.migrations import SCHEMA_VERSION
 from sucai.store.pg_migrations import PG_BACKFILLS, PG_MIGRATIONS
-from sucai.store.sql import SqlStore
+from sucai.store.sql import Store
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -51,7 +51,7 @@ __all__ = ["PostgresStore", "describe_url", "first_line"]
 
 @functools.lru_cache(maxsize=1024)
 def _pg(sql: str) -> str:
-    """SqlStore's ``?`` placeholders as psycopg's ``%s``: the one place they are translated."""
+    """Store's ``?`` placeholders as psycopg's ``%s``: the one place they are translated."""
     return sql.replace("?", "%s")
 
 
@@ -92,7 +92,7 @@ def first_line(exc: BaseException) -> str:
     return text.splitlines()[0].removeprefix("connection failed: ")
 
 
-class PostgresStore(SqlStore):
+class PostgresStore(Store):
     """A library in a PostgreSQL database; the schema is created and upgraded on open.
 
     Args:

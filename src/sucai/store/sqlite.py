@@ -1,5 +1,5 @@
 """SqliteStore: the library as one SQLite file. The SQL it shares with PostgreSQL is in
-:class:`~sucai.store.sql.SqlStore`; here are the connection, migrations, transactions and
+:class:`~sucai.store.sql.Store`; here are the connection, migrations, transactions and
 backup."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sucai.errors import SchemaVersionError, StoreError
 from sucai.store.base import utc_now
 from sucai.store.migrations import MIGRATIONS, SCHEMA_VERSION
-from sucai.store.sql import SqlStore
+from sucai.store.sql import Store
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -33,7 +33,7 @@ def _create_private(path: Path) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
-class SqliteStore(SqlStore):
+class SqliteStore(Store):
     """A library in one SQLite file (WAL mode).
 
     Args:
@@ -186,7 +186,7 @@ class SqliteStore(SqlStore):
         reader._paths = self._paths
         return reader
 
-    # --- the primitives SqlStore runs its queries with ----------------------------------------
+    # --- the primitives Store runs its queries with ----------------------------------------
 
     # BEGIN IMMEDIATE (atomic()) already makes a transaction the only writer of the file.
     def _lock_writes(self) -> None:
