@@ -31,9 +31,8 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from sucai.errors import ConfigError, SchemaVersionError, StoreUnavailableError
-from sucai.store.base import utc_now
-from sucai.store.migrations import SCHEMA_VERSION
+from sucai.errors import ConfigError, StoreUnavailableError
+from sucai.store.migrations import pending, record_sql
 from sucai.store.pg_migrations import PG_BACKFILLS, PG_MIGRATIONS
 from sucai.store.sql import Store
 
@@ -172,7 +171,7 @@ class PostgresStore(Store):
         )
 
     def _migrate(self, conn: Connection) -> None:
-        """Apply the missing migrations, one transaction each, one server at a time."""
+        """Apply the missing migrations in one transaction, one server at a time."""
         encoding = conn.execute("SHOW server_encoding").fetchone()
         if encoding is None or encoding[0] != "UTF8":
             raise ConfigError(
@@ -186,28 +185,14 @@ class PostgresStore(Store):
                 'name TEXT COLLATE "C" NOT NULL, applied_at TEXT COLLATE "C" NOT NULL)'
             )
             done = {r[0] for r in conn.execute("SELECT name FROM _sucai_migrations")}
-            known = {name for name, _ in PG_MIGRATIONS}
-            if done - known:
-                raise SchemaVersionError(
-                    f"{self.where} was written by a newer sucai (schema steps "
-                    f"{', '.join(sorted(done - known))}). Upgrade sucai to open it."
-                )
-            for number, (name, ddl) in enumerate(PG_MIGRATIONS, 1):
-                if name in done:
-                    continue
-                conn.execute(ddl.encode())
+            scripts = dict(PG_MIGRATIONS)
+            for number, name in pending(self.where, done):
+                conn.execute(scripts[name].encode())
                 backfill = PG_BACKFILLS.get(name)
                 if backfill is not None:
                     backfill(conn)
-                conn.execute(
-                    "INSERT INTO _sucai_migrations (id, name, applied_at) VALUES (%s, %s, %s)",
-                    (number, name, utc_now()),
-                )
-                conn.execute(
-                    "INSERT INTO meta (key, value) VALUES ('schema_version', %s) "
-                    "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-                    (str(SCHEMA_VERSION),),
-                )
+                for sql, params in record_sql(number, name):
+                    conn.execute(_pg(sql), params)
 
     def close(self) -> None:
         """Close the connection pools (of a reader view: nothing, its store owns them)."""

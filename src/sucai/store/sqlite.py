@@ -10,9 +10,8 @@ from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sucai.errors import SchemaVersionError, StoreError
-from sucai.store.base import utc_now
-from sucai.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from sucai.errors import StoreError
+from sucai.store.migrations import MIGRATIONS, pending, record_sql
 from sucai.store.sql import Store
 
 if TYPE_CHECKING:
@@ -62,6 +61,7 @@ class SqliteStore(Store):
             # NORMAL is durable across application crashes in WAL mode, and much faster.
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
+            self._depth = 0
             self._migrate()
             if read_only:
                 self.db.execute("PRAGMA query_only=ON")
@@ -72,7 +72,6 @@ class SqliteStore(Store):
             ) from None
         except OSError as exc:
             raise StoreError(f"cannot create the library {self.path} ({exc}).") from None
-        self._depth = 0
         self._heads: dict[int, ArticleHead] = {}
         self._paths: dict[tuple[int, int], tuple[tuple[str, bool], ...]] = {}
 
@@ -82,30 +81,12 @@ class SqliteStore(Store):
             "(id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
         )
         done = {row[0] for row in self.db.execute("SELECT name FROM _sucai_migrations")}
-        known = {name for name, _ in MIGRATIONS}
-        if done - known:
-            raise SchemaVersionError(
-                f"{self.path} was written by a newer sucai (schema steps "
-                f"{', '.join(sorted(done - known))}). Upgrade sucai to open it."
-            )
-        for number, (name, fn) in enumerate(MIGRATIONS, 1):
-            if name in done:
-                continue
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                fn(self.db)
-                self.db.execute(
-                    "INSERT INTO _sucai_migrations (id, name, applied_at) VALUES (?, ?, ?)",
-                    (number, name, utc_now()),
-                )
-                self.db.execute(
-                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
-                    (str(SCHEMA_VERSION),),
-                )
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
-            self.db.execute("COMMIT")
+        steps = dict(MIGRATIONS)
+        for number, name in pending(self.where, done):
+            with self.atomic():
+                steps[name](self.db)
+                for sql, params in record_sql(number, name):
+                    self.db.execute(sql, params)
 
     @contextmanager
     def atomic(self) -> Iterator[SqliteStore]:
