@@ -357,16 +357,9 @@ class SqlArticles(SqlBase):
 
     def iter_articles(self) -> Iterator[Article]:
         """Every article in id order, 256 at a time (no connection is held between batches)."""
-        after = 0
-        while True:
-            rows = self._fetch(
-                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id > ? ORDER BY id LIMIT 256",
-                (after,),
-            )
-            if not rows:
-                return
+        sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id > ? ORDER BY id LIMIT ?"
+        for rows in self._pages(sql, 256):
             yield from self._articles(rows)
-            after = rows[-1][0]
 
     def _articles(self, rows: list[tuple[Any, ...]]) -> list[Article]:
         """Whole articles for rows of ``_ARTICLE_COLUMNS``, with three queries in all."""

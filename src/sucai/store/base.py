@@ -30,7 +30,7 @@ from sucai.store.records import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
     from contextlib import AbstractContextManager
 
 
@@ -76,23 +76,17 @@ def where_sql(where: ArticleFilter | None) -> tuple[str, list[Any]]:
     """``(" WHERE …", params)`` for an article filter on table alias ``a``."""
     if where is None:
         return "", []
-    parts: list[str] = []
-    params: list[Any] = []
-    for column, value in (
-        ("a.genre", where.genre),
-        ("a.role", where.role),
-        ("a.source", where.source),
-    ):
-        if value is not None:
-            parts.append(f"{column} = ?")
-            params.append(value)
-    if where.year_from is not None:
-        parts.append("a.year >= ?")
-        params.append(where.year_from)
-    if where.year_to is not None:
-        parts.append("a.year <= ?")
-        params.append(where.year_to)
-    return (" WHERE " + " AND ".join(parts), params) if parts else ("", [])
+    tests = (
+        ("a.genre = ?", where.genre),
+        ("a.role = ?", where.role),
+        ("a.source = ?", where.source),
+        ("a.year >= ?", where.year_from),
+        ("a.year <= ?", where.year_to),
+    )
+    given = [(test, value) for test, value in tests if value is not None]
+    if not given:
+        return "", []
+    return " WHERE " + " AND ".join(t for t, _ in given), [v for _, v in given]
 
 
 def user_from_row(row: Sequence[Any] | None) -> User | None:
@@ -271,6 +265,16 @@ class SqlBase(ABC):
         """The first row of a query, or ``None``."""
         rows = self._fetch(sql, params, primary=primary)
         return rows[0] if rows else None
+
+    def _pages(
+        self, sql: str, batch: int, *, after: int = 0, primary: bool = False
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """The rows of ``sql`` (``… > ? ORDER BY <its first column> LIMIT ?``) a batch at a
+        time, each batch read afresh after the last row's first column: no connection is held
+        between batches, and changes made meanwhile to later rows are seen."""
+        while rows := self._fetch(sql, (after, batch), primary=primary):
+            yield rows
+            after = rows[-1][0]
 
     def _write(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
         """Run one write in a transaction of its own (or as part of the open one)."""

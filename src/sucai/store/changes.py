@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from sucai.store.base import SqlBase
 from sucai.store.records import IndexArticle
@@ -14,6 +14,9 @@ if TYPE_CHECKING:
 
 
 __all__ = ["SqlChanges"]
+
+#: The columns of ``articles`` an :class:`IndexArticle` takes, in the order ``_index_batch`` reads.
+_INDEX_HEAD: Final = "id, title, role, genre, year, source, doc_number, issuer"
 
 
 class SqlChanges(SqlBase):
@@ -40,27 +43,16 @@ class SqlChanges(SqlBase):
 
     def iter_index_articles(self, after: int, batch: int = 1000) -> Iterator[list[IndexArticle]]:
         """Articles with ids above ``after``, in id order, in batches (for the search index)."""
-        while True:
-            heads = self._fetch(
-                "SELECT id, title, role, genre, year, source, doc_number, issuer FROM articles "
-                "WHERE id > ? "
-                "ORDER BY id LIMIT ?",
-                (after, batch),
-                primary=True,
-            )
-            if not heads:
-                return
-            high = heads[-1][0]
+        sql = f"SELECT {_INDEX_HEAD} FROM articles WHERE id > ? ORDER BY id LIMIT ?"
+        for heads in self._pages(sql, batch, after=after, primary=True):
             yield self._index_batch(heads)
-            after = high
 
     def index_articles(self, article_ids: list[int]) -> list[IndexArticle]:
         """What the search index needs of these articles, in id order (missing ids are left
         out). Give a few hundred at a time: they are read at once."""
         ids = sorted(set(article_ids))
         heads = self._fetch_in(
-            "SELECT id, title, role, genre, year, source, doc_number, issuer FROM articles "
-            "WHERE id {} ORDER BY id",
+            f"SELECT {_INDEX_HEAD} FROM articles WHERE id {{}} ORDER BY id",
             ids,
             primary=True,
         )

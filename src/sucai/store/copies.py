@@ -42,17 +42,12 @@ class SqlCopies(SqlArticles):
         Each batch is read afresh, so sketching a batch before asking for the next is fine.
         """
 
-        after = 0
-        while True:
-            heads = self._fetch(
-                "SELECT a.id, a.title, a.genre, a.issued_on, a.year FROM articles a "
-                "LEFT JOIN article_sketches k ON k.article_id = a.id "
-                "WHERE k.article_id IS NULL AND a.id > ? ORDER BY a.id LIMIT ?",
-                (after, batch),
-                primary=True,
-            )
-            if not heads:
-                return
+        sql = (
+            "SELECT a.id, a.title, a.genre, a.issued_on, a.year FROM articles a "
+            "LEFT JOIN article_sketches k ON k.article_id = a.id "
+            "WHERE k.article_id IS NULL AND a.id > ? ORDER BY a.id LIMIT ?"
+        )
+        for heads in self._pages(sql, batch, primary=True):
             texts: dict[int, list[str]] = {}
             for aid, text in self._fetch(
                 "SELECT article_id, text FROM paragraphs WHERE article_id BETWEEN ? AND ? "
@@ -65,7 +60,6 @@ class SqlCopies(SqlArticles):
                 ArticleText(aid, title, genre, issued_on, year, tuple(texts.get(aid, ())))
                 for aid, title, genre, issued_on, year in heads
             ]
-            after = heads[-1][0]
 
     def same_title(self, title_key: str, genre: str) -> list[tuple[int, str | None]]:
         """``(article_id, version)`` of the sketched articles of a genre with this title."""
@@ -205,19 +199,13 @@ class SqlCopies(SqlArticles):
 
     def iter_sketches(self) -> Iterator[tuple[int, bytes]]:
         """``(article_id, sketch)`` of every sketched article (128 little-endian uint32)."""
-        after = 0
-        while True:
-            rows = self._fetch(
-                "SELECT article_id, sketch FROM article_sketches "
-                "WHERE sketch IS NOT NULL AND article_id > ? ORDER BY article_id LIMIT 4096",
-                (after,),
-                primary=True,
-            )
-            if not rows:
-                return
+        sql = (
+            "SELECT article_id, sketch FROM article_sketches "
+            "WHERE sketch IS NOT NULL AND article_id > ? ORDER BY article_id LIMIT ?"
+        )
+        for rows in self._pages(sql, 4096, primary=True):
             for article_id, sketch in rows:
                 yield int(article_id), bytes(sketch)
-            after = rows[-1][0]
 
     def set_sketch(
         self, article_id: int, sketch: bytes | None, title_key: str, version: str | None

@@ -11,6 +11,7 @@ import uuid
 from typing import TYPE_CHECKING, Any, Final
 
 from sucai.errors import SchemaVersionError
+from sucai.models import source_folder
 from sucai.store.base import utc_now
 
 if TYPE_CHECKING:
@@ -335,8 +336,6 @@ def m006_near_duplicates() -> str:
 def m007_article_source(db: sqlite3.Connection) -> None:
     """Each article's 来源 (issue 4's source facet): the folder of the file that first brought
     it (:func:`sucai.models.source_folder`), filled in for articles already stored."""
-    from sucai.models import source_folder
-
     db.create_function(
         "source_folder", 1, lambda path: source_folder(path or ""), deterministic=True
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Final
 
+from sucai.models import source_folder
 from sucai.store.migrations import DDL, MIGRATIONS
 
 if TYPE_CHECKING:
@@ -149,8 +150,6 @@ PG_MIGRATIONS: Final = tuple(
 def _backfill_source(conn: psycopg.Connection[Any]) -> None:
     """Each stored article's 来源: :func:`sucai.models.source_folder` of its first file (by
     file id, then position), as SQLite's m007_article_source sets it."""
-    from sucai.models import source_folder
-
     rows = conn.execute(
         "SELECT DISTINCT ON (s.article_id) s.article_id, f.path "
         "FROM article_sources s JOIN files f ON f.id = s.file_id "

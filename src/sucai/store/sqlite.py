@@ -95,26 +95,20 @@ class SqliteStore(Store):
         The outer block takes the write lock at once (``BEGIN IMMEDIATE``) so that a
         concurrent writer waits at the start rather than failing half-way.
         """
-        if self._depth == 0:
-            self.db.execute("BEGIN IMMEDIATE")
-        else:
-            self.db.execute(f"SAVEPOINT sp{self._depth}")
+        point = f"sp{self._depth}"
+        outer = self._depth == 0
+        self.db.execute("BEGIN IMMEDIATE" if outer else f"SAVEPOINT {point}")
         self._depth += 1
         try:
             yield self
         except BaseException:
-            self._depth -= 1
-            if self._depth == 0:
-                self.db.execute("ROLLBACK")
-            else:
-                self.db.execute(f"ROLLBACK TO sp{self._depth}")
-                self.db.execute(f"RELEASE sp{self._depth}")
+            self.db.execute("ROLLBACK" if outer else f"ROLLBACK TO {point}")
+            if not outer:
+                self.db.execute(f"RELEASE {point}")
             raise
-        self._depth -= 1
-        if self._depth == 0:
-            self.db.execute("COMMIT")
-        else:
-            self.db.execute(f"RELEASE sp{self._depth}")
+        finally:
+            self._depth -= 1
+        self.db.execute("COMMIT" if outer else f"RELEASE {point}")
 
     def close(self) -> None:
         """Close the connection (the WAL is checkpointed by SQLite)."""
