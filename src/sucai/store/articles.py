@@ -364,32 +364,27 @@ class SqlArticles(SqlBase):
     def _articles(self, rows: list[tuple[Any, ...]]) -> list[Article]:
         """Whole articles for rows of ``_ARTICLE_COLUMNS``, with three queries in all."""
         ids = [r[0] for r in rows]
-        paragraphs: dict[int, list[Paragraph]] = {i: [] for i in ids}
-        for aid, *rest in self._fetch_in(
+        paragraphs = self._grouped(
             "SELECT article_id, idx, text, paid, heading, section, kind FROM paragraphs "
             "WHERE article_id {} ORDER BY article_id, idx",
             ids,
-        ):
-            paragraphs[aid].append(
-                Paragraph(rest[0], rest[1], bool(rest[2]), rest[3], rest[4], rest[5])
-            )
-        outline: dict[int, list[OutlineEntry]] = {i: [] for i in ids}
-        for aid, *rest in self._fetch_in(
+            lambda idx, text, paid, *rest: Paragraph(idx, text, bool(paid), *rest),
+        )
+        outline = self._grouped(
             "SELECT article_id, idx, level, text, paragraph, parent, kind FROM outline "
             "WHERE article_id {} ORDER BY article_id, idx",
             ids,
-        ):
-            outline[aid].append(OutlineEntry(*rest))
-        sources: dict[int, list[ArticleSource]] = {i: [] for i in ids}
-        for aid, *rest in self._fetch_in(
+            OutlineEntry,
+        )
+        sources = self._grouped(
             "SELECT s.article_id, f.id, f.path, f.sha256, s.position, f.title, m.id, "
             "m.similarity FROM article_sources s JOIN files f ON f.id = s.file_id "
             "LEFT JOIN merged_copies m ON m.article_id = s.article_id "
             "AND m.file_id = s.file_id AND m.position = s.position "
             "WHERE s.article_id {} ORDER BY s.article_id, f.id, s.position",
             ids,
-        ):
-            sources[aid].append(ArticleSource(*rest))
+            ArticleSource,
+        )
         return [
             Article(
                 id=row[0],

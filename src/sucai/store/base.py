@@ -17,7 +17,7 @@ import zlib
 from abc import ABC, abstractmethod
 from dataclasses import astuple, fields
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol, Self, TypeVar
 
 from sucai.models import ArticleDraft, OutlineEntry, Paragraph
 from sucai.store.records import (
@@ -30,11 +30,13 @@ from sucai.store.records import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
     from contextlib import AbstractContextManager
 
 
 __all__ = ["SqlBase", "content_hash", "utc_now"]
+
+T = TypeVar("T")
 
 
 def columns(record: type[Any], alias: str = "") -> str:
@@ -275,6 +277,22 @@ class SqlBase(ABC):
         while rows := self._fetch(sql, (after, batch), primary=primary):
             yield rows
             after = rows[-1][0]
+
+    def _grouped(
+        self,
+        sql: str,
+        ids: Sequence[int],
+        make: Callable[..., T],
+        *,
+        primary: bool = False,
+    ) -> dict[int, list[T]]:
+        """``make(*rest)`` for each row ``(id, *rest)`` of ``sql`` (see :meth:`_fetch_in`), in
+        order, grouped by id; every one of ``ids`` has a list, empty when it has no rows."""
+        out: dict[int, list[T]] = {i: [] for i in ids}
+        if ids:
+            for key, *rest in self._fetch_in(sql, ids, primary=primary):
+                out[key].append(make(*rest))
+        return out
 
     def _write(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
         """Run one write in a transaction of its own (or as part of the open one)."""

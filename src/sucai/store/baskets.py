@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sucai.store.base import SqlBase
+from sucai.store.base import SqlBase, columns
 from sucai.store.records import Basket, BasketItem
 
 __all__ = ["SqlBaskets"]
@@ -107,13 +107,11 @@ class SqlBaskets(SqlBase):
             params,
             primary=True,
         )
-        items: dict[int, list[BasketItem]] = {h[0]: [] for h in heads}
-        if heads:
-            for basket_id, *rest in self._fetch_in(
-                "SELECT basket_id, position, article_id, kind, ref, added_at FROM basket_items "
-                "WHERE basket_id {} ORDER BY basket_id, position",
-                list(items),
-                primary=True,
-            ):
-                items[basket_id].append(BasketItem(*rest))
+        items = self._grouped(
+            f"SELECT basket_id, {columns(BasketItem)} FROM basket_items "
+            "WHERE basket_id {} ORDER BY basket_id, position",
+            [h[0] for h in heads],
+            BasketItem,
+            primary=True,
+        )
         return [Basket(b, owner, name, at, tuple(items[b])) for b, owner, name, at in heads]
