@@ -350,10 +350,13 @@ class SqlArticles(SqlBase):
         """
         rows = self._fetch(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,))
         if not rows:
-            raise NotFoundError(
-                f"no article {article_id} in {self.where}. `sucai list` shows the ids."
-            )
+            raise self._no_article(article_id)
         return self._articles(rows)[0]
+
+    def _no_article(self, article_id: int) -> NotFoundError:
+        return NotFoundError(
+            f"no article {article_id} in {self.where}. `sucai list` shows the ids."
+        )
 
     def iter_articles(self) -> Iterator[Article]:
         """Every article in id order, 256 at a time (no connection is held between batches)."""

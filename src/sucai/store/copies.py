@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from sucai.errors import NotFoundError
 from sucai.models import ArticleDraft
@@ -26,6 +26,9 @@ from sucai.store.articles import SqlArticles
 
 __all__ = ["SqlCopies"]
 
+#: What an :class:`ArticleText` takes from ``articles a``, in its order.
+_TEXT_HEADS: Final = "SELECT a.id, a.title, a.genre, a.issued_on, a.year FROM articles a"
+
 
 class SqlCopies(SqlArticles):
     """Sketches, links, merged copies and law versions."""
@@ -43,23 +46,11 @@ class SqlCopies(SqlArticles):
         """
 
         sql = (
-            "SELECT a.id, a.title, a.genre, a.issued_on, a.year FROM articles a "
-            "LEFT JOIN article_sketches k ON k.article_id = a.id "
+            f"{_TEXT_HEADS} LEFT JOIN article_sketches k ON k.article_id = a.id "
             "WHERE k.article_id IS NULL AND a.id > ? ORDER BY a.id LIMIT ?"
         )
         for heads in self._pages(sql, batch, primary=True):
-            texts: dict[int, list[str]] = {}
-            for aid, text in self._fetch(
-                "SELECT article_id, text FROM paragraphs WHERE article_id BETWEEN ? AND ? "
-                "ORDER BY article_id, idx",
-                (heads[0][0], heads[-1][0]),
-                primary=True,
-            ):
-                texts.setdefault(aid, []).append(text)
-            yield [
-                ArticleText(aid, title, genre, issued_on, year, tuple(texts.get(aid, ())))
-                for aid, title, genre, issued_on, year in heads
-            ]
+            yield self._texts(heads)
 
     def same_title(self, title_key: str, genre: str) -> list[tuple[int, str | None]]:
         """``(article_id, version)`` of the sketched articles of a genre with this title."""
@@ -78,22 +69,23 @@ class SqlCopies(SqlArticles):
         Raises:
             NotFoundError: no article has this id.
         """
+        heads = self._fetch(f"{_TEXT_HEADS} WHERE a.id = ?", (article_id,), primary=True)
+        if not heads:
+            raise self._no_article(article_id)
+        return self._texts(heads)[0]
 
-        row = self._one(
-            "SELECT id, title, genre, issued_on, year FROM articles WHERE id = ?",
-            (article_id,),
+    def _texts(self, heads: list[tuple[Any, ...]]) -> list[ArticleText]:
+        """The :class:`ArticleText` of each of ``heads`` (rows of :data:`_TEXT_HEADS`)."""
+        texts = self._grouped(
+            "SELECT article_id, text FROM paragraphs WHERE article_id {} ORDER BY article_id, idx",
+            [h[0] for h in heads],
+            str,
             primary=True,
         )
-        if row is None:
-            raise NotFoundError(
-                f"no article {article_id} in {self.where}. `sucai list` shows the ids."
-            )
-        texts = self._fetch(
-            "SELECT text FROM paragraphs WHERE article_id = ? ORDER BY idx",
-            (article_id,),
-            primary=True,
-        )
-        return ArticleText(row[0], row[1], row[2], row[3], row[4], tuple(r[0] for r in texts))
+        return [
+            ArticleText(aid, title, genre, issued_on, year, tuple(texts[aid]))
+            for aid, title, genre, issued_on, year in heads
+        ]
 
     def merged_copies(self, article_id: int | None = None) -> list[MergedCopy]:
         """The copies of one canonical article (of all when ``None``), by article and id."""
