@@ -219,8 +219,12 @@ class SqlBase(ABC):
     _lock_rows: ClassVar[str] = ""
     #: What ``LIMIT ?`` takes for "no limit" (SQLite: -1; PostgreSQL: NULL).
     _NO_LIMIT: ClassVar[int | None] = None
-    _heads: dict[int, ArticleHead]
-    _paths: dict[tuple[int, int], tuple[tuple[str, bool], ...]]
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+        # Stored articles never change: their heads and outline paths are kept for searches.
+        self._heads: dict[int, ArticleHead] = {}
+        self._paths: dict[tuple[int, int], tuple[tuple[str, bool], ...]] = {}
 
     # --- what each backend provides ----------------------------------------------------------
 

@@ -41,8 +41,6 @@ if TYPE_CHECKING:
 
     from psycopg.rows import TupleRow
 
-    from sucai.store.records import ArticleHead
-
     Connection = psycopg.Connection[TupleRow]
 
 __all__ = ["PostgresStore", "describe_url", "first_line"]
@@ -122,7 +120,7 @@ class PostgresStore(Store):
         self.timeout = timeout
         #: Whether close() closes the pools: a reader view (see reader()) shares them.
         self._owner = True
-        self.where = describe_url(url)
+        super().__init__(describe_url(url))
         self.read_where = describe_url(read_url) if read_url else self.where
         kwargs: dict[str, Any] = {
             "autocommit": True,
@@ -140,8 +138,6 @@ class PostgresStore(Store):
                 "right."
             ) from None
         self._local = threading.local()
-        self._heads: dict[int, ArticleHead] = {}
-        self._paths: dict[tuple[int, int], tuple[tuple[str, bool], ...]] = {}
         self._pool = self._open_pool(url, kwargs, pool_size)
         self._read_pool = self._pool
         if read_url:

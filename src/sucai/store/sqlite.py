@@ -17,7 +17,6 @@ from sucai.store.sql import Store
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
 
-    from sucai.store.records import ArticleHead
 
 __all__ = ["SqliteStore"]
 
@@ -45,7 +44,7 @@ class SqliteStore(Store):
 
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
-        self.where = str(self.path)
+        super().__init__(str(self.path))
         if self.path.exists() and self.path.is_dir():
             raise StoreError(f"{self.path} is a folder; give a file name such as library.db.")
         try:
@@ -72,8 +71,6 @@ class SqliteStore(Store):
             ) from None
         except OSError as exc:
             raise StoreError(f"cannot create the library {self.path} ({exc}).") from None
-        self._heads: dict[int, ArticleHead] = {}
-        self._paths: dict[tuple[int, int], tuple[tuple[str, bool], ...]] = {}
 
     def _migrate(self) -> None:
         self.db.execute(
