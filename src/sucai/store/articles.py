@@ -348,7 +348,9 @@ class SqlArticles(SqlBase):
         Raises:
             NotFoundError: no article has this id.
         """
-        rows = self._fetch(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,))
+        rows = self._fetch(
+            f"SELECT {', '.join(_ARTICLE_COLUMNS)} FROM articles WHERE id = ?", (article_id,)
+        )
         if not rows:
             raise self._no_article(article_id)
         return self._articles(rows)[0]
@@ -360,7 +362,7 @@ class SqlArticles(SqlBase):
 
     def iter_articles(self) -> Iterator[Article]:
         """Every article in id order, 256 at a time (no connection is held between batches)."""
-        sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id > ? ORDER BY id LIMIT ?"
+        sql = f"SELECT {', '.join(_ARTICLE_COLUMNS)} FROM articles WHERE id > ? ORDER BY id LIMIT ?"
         for rows in self._pages(sql, 256):
             yield from self._articles(rows)
 
@@ -388,27 +390,19 @@ class SqlArticles(SqlBase):
             ids,
             ArticleSource,
         )
-        return [
-            Article(
-                id=row[0],
-                title=row[1],
-                role=row[2],
-                genre=row[3],
-                issued_on=row[4],
-                year=row[5],
-                paragraphs=tuple(paragraphs[row[0]]),
-                outline=tuple(outline[row[0]]),
-                sources=tuple(sources[row[0]]),
-                added_at=row[7],
-                chars=row[6],
-                doc_number=row[8],
-                issuer=row[9],
-                addressee=row[10],
-                signer=row[11],
-                attachments=tuple(row[12].splitlines()),
+        articles = []
+        for row in rows:
+            values = dict(zip(_ARTICLE_COLUMNS, row, strict=True))
+            values["attachments"] = tuple(values["attachments"].splitlines())
+            articles.append(
+                Article(
+                    **values,
+                    paragraphs=tuple(paragraphs[row[0]]),
+                    outline=tuple(outline[row[0]]),
+                    sources=tuple(sources[row[0]]),
+                )
             )
-            for row in rows
-        ]
+        return articles
 
     def max_article_id(self) -> int:
         """The highest article id (0 for an empty library).

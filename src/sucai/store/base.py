@@ -132,7 +132,7 @@ def content_hash(draft: ArticleDraft) -> str:
 
 #: The columns of ``articles`` written from an :class:`ArticleDraft`: its fields of the same
 #: names (``attachments`` one a line); a new field of the draft that ``articles`` keeps is
-#: added here (and to ``_ARTICLE_COLUMNS`` and ``SqlArticles._articles``).
+#: added here (and to the schema, ``migrations.py``).
 DRAFT_COLUMNS: Final = (
     "title",
     "role",
@@ -184,10 +184,9 @@ FACET_COLUMNS: Final = (
 )
 
 
-_ARTICLE_COLUMNS: Final = (
-    "id, title, role, genre, issued_on, year, chars, added_at, doc_number, issuer, "
-    "addressee, signer, attachments"
-)
+#: The columns of ``articles`` an :class:`~sucai.models.Article` takes (its fields of the
+#: same names).
+_ARTICLE_COLUMNS: Final = ("id", *DRAFT_COLUMNS, "chars", "added_at")
 _SUMMARY_SQL: Final = (
     "SELECT a.id, a.title, a.role, a.genre, a.issued_on, a.year, a.chars, a.added_at, "
     "(SELECT count(*) FROM paragraphs p WHERE p.article_id = a.id), "
