@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Article",
     "ArticleDraft",
+    "ArticleHead",
     "ArticleSource",
     "Block",
     "BlockKind",
@@ -288,8 +289,8 @@ class ArticleSource:
 
 
 @dataclass(frozen=True, slots=True)
-class Article:
-    """A stored article, as ``sucai show`` prints it."""
+class ArticleHead:
+    """What a search hit shows of a stored article (and what every fuller view starts with)."""
 
     id: int
     title: str
@@ -297,6 +298,12 @@ class Article:
     genre: str
     issued_on: str | None
     year: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Article(ArticleHead):
+    """A stored article, as ``sucai show`` prints it."""
+
     paragraphs: tuple[Paragraph, ...]
     outline: tuple[OutlineEntry, ...]
     sources: tuple[ArticleSource, ...]
