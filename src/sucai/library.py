@@ -26,7 +26,14 @@ from sucai.check import (
     load_stock_phrases,
     split_paragraphs,
 )
-from sucai.check.render import report_css, report_docx, report_html, write_docx, write_html
+from sucai.check.render import (
+    report_css,
+    report_docx,
+    report_html,
+    write_docx,
+    write_html,
+    write_pdf,
+)
 from sucai.errors import UserError
 from sucai.export import (
     DEFAULT_TEMPLATE,
@@ -143,6 +150,7 @@ __all__ = [
     "split_paragraphs",
     "write_docx",
     "write_html",
+    "write_pdf",
 ]
 
 log = logging.getLogger("sucai.index")

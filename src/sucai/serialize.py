@@ -9,7 +9,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sucai.check import OverlapReport
+    from sucai.check import CrossReport, OverlapReport
     from sucai.models import Article, ArticleSource, Browse, Duplicates, FileReport, IngestReport
     from sucai.search.engine import SearchPage
     from sucai.store import ArticleSummary
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 __all__ = [
     "article_to_dict",
     "browse_to_dict",
+    "cross_report_to_dict",
     "duplicates_to_dict",
     "file_report_to_dict",
     "overlap_report_to_dict",
@@ -143,6 +144,17 @@ def duplicates_to_dict(found: Duplicates) -> dict[str, Any]:
             for c in found.clusters
         ],
         "versions": [[asdict(v) for v in group] for group in found.versions],
+    }
+
+
+def cross_report_to_dict(report: CrossReport) -> dict[str, Any]:
+    """``sucai check --cross --json``: each draft's report and the matrix of shares between
+    the drafts (``matrix[a][b]``: the share of draft a that draft b also holds)."""
+    return {
+        "ok": True,
+        "names": list(report.names),
+        "reports": [overlap_report_to_dict(r) for r in report.reports],
+        "matrix": [[round(share, 4) for share in row] for row in report.matrix],
     }
 
 

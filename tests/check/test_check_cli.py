@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import docx
 from click.testing import CliRunner
 
+from sucai.check import counted
 from sucai.cli import cli
 from tests.check.conftest import build_draft, library_db, write_draft
 
@@ -107,3 +108,47 @@ def test_check_of_new_text_says_nothing_was_found(reports_library: Library, tmp_
     assert result.exit_code == 0
     assert "总文字复制比 0.0%" in result.output
     assert "没有找到相似的库内材料（0%）。" in result.output
+
+
+def test_check_cross_prints_each_report_and_the_matrix(
+    reports_library: Library, tmp_path: Path
+) -> None:
+    own = "各乡镇要在本月底前完成春耕备耕物资储备情况摸底，逐村建立台账，做到底数清、情况明。"
+    other = "县农业农村局牵头组织技术骨干下沉一线，围绕育秧、施肥和病虫害防治开展现场指导。"
+    first, second = tmp_path / "甲.txt", tmp_path / "乙.txt"
+    first.write_text(own, encoding="utf-8")
+    # 乙 is 甲's paragraph and as much again of its own: half of 乙 is in 甲, all of 甲 in 乙.
+    second.write_text(own + "\n" + other, encoding="utf-8")
+    db = library_db(reports_library)
+    result = CliRunner().invoke(cli, ["check", str(first), str(second), "--cross", "--db", db])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("总文字复制比") == 2
+    matrix = [line.split() for line in result.output.split("横向查重")[1].splitlines()]
+    assert ["1", "甲.txt"] in matrix and ["2", "乙.txt"] in matrix
+    shares = [row[1:] for row in matrix if len(row) == 3 and row[0] in ("1", "2")]
+    half = counted(own) / (counted(own) + counted(other))
+    assert shares == [["—", "100.0%"], [f"{half:.1%}", "—"]]
+
+    as_json = CliRunner().invoke(
+        cli, ["check", str(first), str(second), "--cross", "--json", "--db", db]
+    )
+    data = json.loads(as_json.output)
+    assert data["names"] == ["甲.txt", "乙.txt"]
+    assert [r["name"] for r in data["reports"]] == ["甲.txt", "乙.txt"]
+    assert data["matrix"][0] == [0.0, 1.0]
+
+
+def test_check_refuses_cross_with_one_draft_and_reports_for_several(
+    reports_library: Library, tmp_path: Path
+) -> None:
+    draft = write_draft(tmp_path / "草稿.txt", build_draft(reports_library))
+    db = library_db(reports_library)
+    alone = CliRunner().invoke(cli, ["check", str(draft), "--cross", "--db", db])
+    assert alone.exit_code == 2
+    assert "--cross compares drafts with each other: give two or more." in alone.output
+    two = CliRunner().invoke(
+        cli, ["check", str(draft), str(draft), "--pdf", str(tmp_path / "r.pdf"), "--db", db]
+    )
+    assert two.exit_code == 2
+    assert "--pdf writes the report of one draft" in two.output
+    assert not (tmp_path / "r.pdf").exists()

@@ -22,17 +22,25 @@ from sucai.library import (
     read_draft,
     write_docx,
     write_html,
+    write_pdf,
 )
-from sucai.serialize import overlap_report_to_dict
+from sucai.serialize import cross_report_to_dict, overlap_report_to_dict
 from sucai.store.records import ArticleFilter
 
 if TYPE_CHECKING:
-    from sucai.library import Stamp
+    from collections.abc import Sequence
+
+    from sucai.library import OverlapReport, Stamp
     from sucai.store.records import Basket
 
 
 @cli.command()
-@click.argument("draft", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("drafts", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--cross",
+    is_flag=True,
+    help="横向查重: also compare the drafts with each other (a matrix of shares).",
+)
 @click.option(
     "--min-span",
     type=click.IntRange(min=5),
@@ -60,35 +68,86 @@ if TYPE_CHECKING:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write a .docx report.",
 )
+@click.option(
+    "--pdf",
+    "pdf_out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write a PDF report, copied text in red (needs LibreOffice).",
+)
 @db_option
 def check(
-    draft: Path,
+    drafts: tuple[Path, ...],
+    cross: bool,
     min_span: int,
     exclude: Path | None,
     encoding: str | None,
     as_json: bool,
     html_out: Path | None,
     docx_out: Path | None,
+    pdf_out: Path | None,
     library: Library,
 ) -> None:
-    """查重: how much of DRAFT (.txt/.md/.docx) comes from the library, and from where.
+    """查重: how much of each DRAFT (.txt/.md/.docx) comes from the library, and from where.
 
     \b
       sucai check 草稿.docx
-      sucai check 草稿.txt --html 报告.html --docx 报告.docx
+      sucai check 草稿.txt --html 报告.html --docx 报告.docx --pdf 报告.pdf
       sucai check 草稿.txt --json --min-span 20 --exclude 我的套话.txt
+      sucai check 甲.docx 乙.docx 丙.docx --cross
     Ratios count CJK characters, letters and digits; stretches shorter than --min-span and
-    stock phrases (套话) do not count. Light edits (punctuation, a changed character, xx县 for
-    某县, traditional characters) do not hide a copy.
+    stock phrases (套话) do not count. Light edits (punctuation, a changed character, xx for
+    a name, traditional characters) do not hide a copy. With --cross the drafts are also
+    compared with each other: each row of the matrix is the share of that draft that the
+    draft of each column also holds.
     """
-    report = library.check(draft, min_span=min_span, exclude=exclude, encoding=encoding)
-    if html_out is not None:
-        write_html(report, html_out)
-    if docx_out is not None:
-        write_docx(report, docx_out)
+    outputs = {"--html": html_out, "--docx": docx_out, "--pdf": pdf_out}
+    given = [name for name, out in outputs.items() if out is not None]
+    if len(drafts) > 1 and given:
+        raise click.UsageError(
+            f"{'/'.join(given)} writes the report of one draft; check the drafts one at a time "
+            "to write their reports."
+        )
+    if cross and len(drafts) < 2:
+        raise click.UsageError("--cross compares drafts with each other: give two or more.")
+    if cross:
+        batch = library.check_cross(drafts, min_span=min_span, exclude=exclude)
+        reports = list(batch.reports)
+    else:
+        reports = [
+            library.check(d, min_span=min_span, exclude=exclude, encoding=encoding) for d in drafts
+        ]
     if as_json:
-        click.echo(dumps(overlap_report_to_dict(report)))
+        data: Any = [overlap_report_to_dict(r) for r in reports]
+        if cross:
+            data = cross_report_to_dict(batch)
+        click.echo(dumps(data if len(drafts) > 1 else data[0]))
         return
+    for n, report in enumerate(reports):
+        if n:
+            click.echo()
+        _print_report(report)
+    if cross:
+        _print_matrix(batch.names, batch.matrix)
+    writers = {"--html": write_html, "--docx": write_docx, "--pdf": write_pdf}
+    for name, out in outputs.items():
+        if out is not None:
+            writers[name](reports[0], out)
+            click.echo(f"Wrote {out}")
+
+
+def _print_matrix(names: Sequence[str], matrix: Sequence[Sequence[float]]) -> None:
+    """横向查重's matrix: row a, column b is the share of draft a that draft b also holds."""
+    click.echo("\n横向查重（行：该稿被列稿覆盖的比例）:")
+    labels = [f"{n + 1}" for n in range(len(names))]
+    for n, name in enumerate(names):
+        click.echo(f"  {labels[n]:>3} {name}")
+    click.echo("      " + "".join(f"{label:>7}" for label in labels))
+    for n, row in enumerate(matrix):
+        cells = "".join(f"{'—':>7}" if m == n else f"{share:>7.1%}" for m, share in enumerate(row))
+        click.echo(f"  {labels[n]:>3} {cells}")
+
+
+def _print_report(report: OverlapReport) -> None:
     pct = "{:.1%}".format
     click.echo(
         f"{report.name}: {report.chars} 字 · {len(report.paragraphs)} 段 · {report.seconds:.2f} s"
@@ -122,9 +181,6 @@ def check(
                 f"¶{span.paragraph_index + 1} {span.source_start}–{span.source_end} "
                 f"({span.chars}字)"
             )
-    for out in (html_out, docx_out):
-        if out is not None:
-            click.echo(f"Wrote {out}")
     if not report.sources:
         click.echo("没有找到相似的库内材料（0%）。")
 
