@@ -26,6 +26,7 @@ from sucai.search.fold import fold
 from sucai.search.highlight import find_spans
 from sucai.search.index import KIND_OUTLINE, KIND_PARAGRAPH, KIND_TITLE
 from sucai.search.query import doc_number_key, issuer_keys
+from sucai.search.suggest import Suggestion, suggest
 from sucai.search.tokenize import SPACE, index_text, word_tokens
 
 if TYPE_CHECKING:
@@ -96,13 +97,15 @@ class SearchPage:
 
     ``facets`` (when the search asked for them) counts the matches — all of them, not only
     this page — per genre, role, year and source: ``{"genre": [(value, matches), …], …}``, most
-    first, at most :data:`FACET_VALUES` values each.
+    first, at most :data:`FACET_VALUES` values each. ``suggestions``, when nothing matched:
+    queries like this one that find something (see :mod:`sucai.search.suggest`).
     """
 
     total: int
     hits: tuple[SearchHit, ...]
     query: Query
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    suggestions: tuple[Suggestion, ...] = ()
 
 
 #: Values listed per facet.
@@ -235,6 +238,8 @@ def search(store: Store, view: IndexView, query: Query, *, facets: bool = False)
         fetched = min(4 * fetched, wanted + _TIE_MOST)
         hits = searcher.search(built, fetched, count=False).hits
     addresses = [address for _, address in hits]
+    if total == 0:
+        return SearchPage(0, (), query, counts, tuple(_suggest(view, query)))
     if not addresses or query.offset >= len(addresses):
         return SearchPage(total, (), query, counts)
     rids = [int(v or 0) for v in searcher.fast_field_values("rid", addresses)]
@@ -255,6 +260,19 @@ def search(store: Store, view: IndexView, query: Query, *, facets: bool = False)
         for i in order[query.offset : query.offset + limit]
     ]
     return SearchPage(total, tuple(build_hits(store, query, ranked, paid=view.paid)), query, counts)
+
+
+def _suggest(view: IndexView, query: Query) -> list[Suggestion]:
+    """Suggestions for a query of no matches, from the words of ``view``."""
+    searcher = view.searcher()
+
+    def count(candidate: Query) -> int:
+        return _count(searcher.search(build_query(view.schema, candidate), 1, count=True))
+
+    def words(prefix: str, limit: int) -> list[tuple[str, int]]:
+        return [(w, int(n)) for w, n in searcher.terms_with_prefix("words", prefix, limit=limit)]
+
+    return suggest(query, count, words)
 
 
 def build_hits(
