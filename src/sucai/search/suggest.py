@@ -16,6 +16,7 @@ first, typos before abbreviations.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import TYPE_CHECKING, Final
 
 from sucai.search.fold import fold
@@ -118,7 +119,7 @@ def suggest(
                 found[text] = Suggestion(text, total, kind)
 
     missing = [i for i, t in enumerate(terms) if count(_alone(query, t)) == 0]
-    dictionary = [(fold(t), 0) for t in tifa_terms()]
+    dictionary = _dictionary()
     for i in missing:
         term = fold(terms[i]).replace(" ", SPACE)
         if len(term) < 2:
@@ -131,6 +132,12 @@ def suggest(
     order = {"typo": 0, "longer": 1, "fewer": 2}
     ranked = sorted(found.values(), key=lambda s: (order[s.kind], -s.total, s.query))
     return ranked[:MAX_SUGGESTIONS]
+
+
+@cache
+def _dictionary() -> tuple[tuple[str, int], ...]:
+    """The 提法, folded, as vocabulary entries (their counts come from the index's words)."""
+    return tuple((fold(t), 0) for t in tifa_terms())
 
 
 def _alone(query: Query, term: str) -> Query:
