@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from sucai.basket import check_name, item_paragraphs, parse_ref, validate_item
 from sucai.check import (
     DEFAULT_MIN_SPAN,
+    check_cross,
     check_paragraphs,
     draft_from_path,
     load_stock_phrases,
@@ -45,7 +46,7 @@ from sucai.store import is_postgres_url, open_store
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
 
-    from sucai.check import OverlapReport, StockPhrases
+    from sucai.check import CrossReport, OverlapReport, StockPhrases
     from sucai.export import Stamp
     from sucai.hygiene import ArticleHygiene
     from sucai.models import Article, FileReport, IngestReport, Paragraph
@@ -302,15 +303,9 @@ class Library:
             UserError: the draft has no text, or a stock phrase is only punctuation.
             CheckTooLongError: the comparison went past ``time_limit``.
         """
+        paragraphs = self._draft_paragraphs(draft, encoding)
         if isinstance(draft, Path):
-            paragraphs = draft_from_path(draft, encoding)
             name = name or draft.name
-        elif isinstance(draft, str):
-            paragraphs = split_paragraphs(draft)
-        else:
-            paragraphs = [p.strip() for p in draft if p.strip()]
-        if not paragraphs:
-            raise UserError("the draft is empty: give the text to check, or a .txt/.docx file.")
         stock = load_stock_phrases(exclude)
         self._catch_up()
         view = self.index.view(paid=paid)
@@ -323,6 +318,59 @@ class Library:
             name=name,
             time_limit=time_limit,
         )
+
+    def check_cross(
+        self,
+        drafts: Sequence[str | Path | Sequence[str]],
+        *,
+        names: Sequence[str] | None = None,
+        min_span: int = DEFAULT_MIN_SPAN,
+        exclude: Path | Sequence[str] | StockPhrases | None = None,
+        paid: bool = True,
+        time_limit: float | None = None,
+    ) -> CrossReport:
+        """横向查重: each draft against the library and against every other draft (issue 18).
+
+        Args:
+            drafts: each as :meth:`check` takes it (a file, a text, or its paragraphs).
+            names: the drafts' names (default: file names, else 稿1, 稿2 …).
+            min_span, exclude, paid, time_limit: as for :meth:`check` (the limit applies to
+                each draft's check against the library).
+
+        Raises:
+            IngestError, UserError, CheckTooLongError: as :meth:`check`, for any draft.
+        """
+        texts = [self._draft_paragraphs(d) for d in drafts]
+        given = list(names) if names is not None else []
+        labels = [
+            given[n] if n < len(given) else d.name if isinstance(d, Path) else f"稿{n + 1}"
+            for n, d in enumerate(drafts)
+        ]
+        stock = load_stock_phrases(exclude)
+        self._catch_up()
+        return check_cross(
+            self.store,
+            self.index.view(paid=paid),
+            texts,
+            labels,
+            stock=stock,
+            min_span=min_span,
+            time_limit=time_limit,
+        )
+
+    def _draft_paragraphs(
+        self, draft: str | Path | Sequence[str], encoding: str | None = None
+    ) -> list[str]:
+        """A draft's paragraphs (see :meth:`check`); ``UserError`` when it has none."""
+        if isinstance(draft, Path):
+            paragraphs = draft_from_path(draft, encoding)
+        elif isinstance(draft, str):
+            paragraphs = split_paragraphs(draft)
+        else:
+            paragraphs = [p.strip() for p in draft if p.strip()]
+        if not paragraphs:
+            raise UserError("the draft is empty: give the text to check, or a .txt/.docx file.")
+        return paragraphs
 
     def reindex(self, on_progress: Callable[[int, int], None] | None = None) -> int:
         """Rebuild the search index from the library; return the number of articles.

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Article",
     "ArticleDraft",
+    "ArticleHead",
     "ArticleSource",
     "Block",
     "BlockKind",
@@ -143,6 +144,8 @@ class ParsedText:
         title_hint: a title the container states (HTML ``<title>``, .docx core properties).
         date_hint: ``YYYY-MM-DD`` a web page states outside the article text (its
             ``发布日期：`` or ``发稿时间：`` field), taken when the text states no date.
+        page_header: the lines of a document's page headers (a .docx header part), which
+            are not imported but screened for a 密级 marking (issue 16).
     """
 
     blocks: tuple[Block, ...]
@@ -151,6 +154,7 @@ class ParsedText:
     removed: tuple[RemovedLine, ...] = ()
     title_hint: str | None = None
     date_hint: str | None = None
+    page_header: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,8 +283,8 @@ class ArticleSource:
 
 
 @dataclass(frozen=True, slots=True)
-class Article:
-    """A stored article, as ``sucai show`` prints it."""
+class ArticleHead:
+    """What a search hit shows of a stored article (and what every fuller view starts with)."""
 
     id: int
     title: str
@@ -288,6 +292,12 @@ class Article:
     genre: str
     issued_on: str | None
     year: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Article(ArticleHead):
+    """A stored article, as ``sucai show`` prints it."""
+
     paragraphs: tuple[Paragraph, ...]
     outline: tuple[OutlineEntry, ...]
     sources: tuple[ArticleSource, ...]

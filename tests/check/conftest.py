@@ -71,7 +71,7 @@ def build_draft(library: Library) -> list[Piece]:
     """A draft of library paragraphs edited the ways writers edit, mixed with new text.
 
     Edits: punctuation changed; characters inserted and deleted; a two-character name swapped
-    for ``xx县``; traditional characters; a copied sentence inside a new paragraph.
+    for ``xx``; traditional characters; a copied sentence inside a new paragraph.
     """
     s2t = OpenCC("s2t")
     source = _body(library, 8)
@@ -83,9 +83,9 @@ def build_draft(library: Library) -> list[Piece]:
         elif edit == 1:  # characters inserted and deleted
             third = len(text) // 3
             text = text[:third] + "切实" + text[third : 2 * third] + text[2 * third + 1 :]
-        elif edit == 2:  # a name swapped for xx县
+        elif edit == 2:  # two characters swapped (a name: 某县 → xx), bridged as copied
             mid = len(text) // 2
-            text = text[:mid] + "xx县" + text[mid + 2 :]
+            text = text[:mid] + "xx" + text[mid + 2 :]
         elif edit == 3:  # traditional characters
             text = s2t.convert(text)
         else:  # a copied stretch inside new text

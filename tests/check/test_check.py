@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from sucai.check import StockPhrases, counted, load_stock_phrases
-from sucai.errors import IngestError, UnsupportedFormatError, UserError
+from sucai.errors import CheckTooLongError, IngestError, UnsupportedFormatError, UserError
 from tests.check.conftest import NEW_TEXT, build_draft, draft_text
 
 if TYPE_CHECKING:
@@ -154,3 +154,26 @@ def test_missing_or_unsupported_draft_is_a_clear_error(
         reports_library.check(tmp_path / "a.pdf")
     with pytest.raises(UserError, match="draft is empty"):
         reports_library.check(" \n　\n")
+
+
+def test_a_check_past_its_time_limit_is_refused_clearly(library: Library, tmp_path: Path) -> None:
+    """A draft and a library repeating one phrase: the time limit (the web's CHECK_SECONDS)
+    ends the check with a message that says what to do."""
+    source = tmp_path / "重复.txt"
+    source.write_text("关于推动高质量发展的讲话\n\n" + "推动经济高质量发展。" * 500 + "\n", "utf-8")
+    library.ingest([source])
+    draft = "推动经济高质量发展。" * 200
+    with pytest.raises(CheckTooLongError, match="查重超过 1e-09 秒仍未算完"):
+        library.check(draft, exclude=[], time_limit=1e-9)
+    # Without a limit the same check ends, and finds the whole draft.
+    assert library.check(draft, exclude=[]).ratio == 1.0
+
+
+def test_a_long_draft_past_its_time_limit_is_refused_between_batches(
+    reports_library: Library,
+) -> None:
+    draft = [NEW_TEXT[n % 4] for n in range(700)]  # ≈ 28,000 characters: two batches
+    with pytest.raises(CheckTooLongError, match="草稿太长。请分段查重"):
+        reports_library.check(draft, exclude=[], time_limit=1e-9)
+    # A draft of one batch is never cut there.
+    assert reports_library.check(draft[:100], exclude=[], time_limit=1e-9).ratio == 0.0

@@ -75,6 +75,10 @@ def test_check_writes_html_and_docx_reports(reports_library: Library, tmp_path: 
         if run._r.rPr is not None and run._r.rPr.find(docx.oxml.ns.qn("w:shd")) is not None
     ]
     assert sum(len(t) for t in shaded) > 200
+    # Both reports state how they count (检测说明), with the span they were made with.
+    assert "检测说明" in page and "全长 13 字以上" in page and "“链主”" in page
+    texts = [p.text for p in document.paragraphs]
+    assert "检测说明" in texts and any("全长 13 字以上" in t for t in texts)
 
 
 def test_check_of_a_missing_or_unsupported_file_fails_clearly(

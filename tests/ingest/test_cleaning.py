@@ -67,6 +67,26 @@ def test_web_chrome_and_pkulaw_headers_are_removed_and_reported() -> None:
     assert reasons == ["pkulaw-header"] * 2 + ["duplicate-line"] + ["web-chrome"] * 8
 
 
+def test_a_font_size_switch_and_a_copyright_footer_are_page_furniture() -> None:
+    """As a company's news page (gb2312) has them: the switch beside the date field."""
+    text = (
+        "产品标准\n发稿时间：2014/11/17 【 字体：大 中 小 】\n"
+        "本公司熟料通过了产品质量认证，各项指标均优于国家标准的规定。\n"
+        "【字体：大 中 小】\n"
+        "Copyright © 娲石集团\u00a0\u00a0All Rights Reserved.\n"
+        "©2019 某某市人民政府办公室\n"
+    )
+    parsed = normalize(ParsedText(tuple(text_blocks(text))))
+    assert [b.text for b in parsed.blocks if b.text] == [
+        "产品标准",
+        "发稿时间：2014/11/17",
+        "本公司熟料通过了产品质量认证，各项指标均优于国家标准的规定。",
+    ]
+    # Prose that cites a copyright line keeps it.
+    kept = "Copyright（版权）一词源于英语，意为复制的权利。著作权法对此有规定。"
+    assert _paragraphs(f"关于著作权的说明\n{kept}") == [kept]
+
+
 def test_content_mentioning_members_or_wechat_in_a_long_paragraph_is_kept() -> None:
     long = "要加强党员教育管理，" * 40 + "会员群和微信号：这些词出现在正文里。"
     assert _paragraphs("关于加强工作的通知\n" + long) == [long]

@@ -16,8 +16,9 @@ import pytest
 
 from sucai.ingest.normalize import normalize
 from sucai.ingest.parsers import parse
+from sucai.ingest.parsers.text import text_blocks
 from sucai.ingest.structure import structure
-from sucai.models import SourceFile
+from sucai.models import ParsedText, SourceFile
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -106,3 +107,73 @@ def test_a_single_speech_with_a_role_in_a_sentence_stays_one_article(
     compilation = _structure(tmp_path, "2024年政府工作报告\n" + "\n".join(lines) + "\n")
     assert len(compilation.articles) == 1
     assert not re.search(r"（代表）", compilation.articles[0].title)
+
+
+# A day's news copied from a news site: a player line, then each item's headline on a line of
+# its own (or glued to its dateline) with no blank line between the items. Synthetic text
+# written for the test, in the form of the site's pages.
+NEWS_DAY = (
+    "全屏播放\n"
+    "我国造船三大指标国际市场份额首超50%\n"
+    "央视网消息（新闻联播）：今天，工业和信息化部发布最新数据，中国造船业三大指标连续多年位居"
+    "世界第一。三大指标占国际市场份额首次全部超过50%。\n"
+    "天舟七号货运飞船船箭组合体顺利垂直转运至发射区\n"
+    "央视网消息（新闻联播）：今天上午，天舟七号货运飞船与运载火箭组合体垂直转运至发射区，"
+    "将于近日择机发射。\n"
+    "文昌航天发射场设施设备状态良好，后续将按计划开展发射前的各项功能检查。\n"
+    "我国国家公园建设取得积极成效新华社北京1月15日电 记者从国家林草局了解到，首批国家公园"
+    "正式设立以来，生态保护、建设管理取得积极成效。\n"
+)
+
+
+def test_a_news_day_whose_items_run_together_is_split_at_its_headlines() -> None:
+    parsed = normalize(ParsedText(tuple(text_blocks(NEWS_DAY))))
+    compilation = structure(parsed, "新闻.txt")
+    assert [a.title for a in compilation.articles] == [
+        "我国造船三大指标国际市场份额首超50%",
+        "天舟七号货运飞船船箭组合体顺利垂直转运至发射区",
+        "我国国家公园建设取得积极成效",
+    ]
+    assert {a.genre for a in compilation.articles} == {"新闻"}
+    second, third = compilation.articles[1:]
+    assert [p.text for p in second.paragraphs][-1].startswith("文昌航天发射场")
+    assert third.paragraphs[0].text.startswith("新华社北京1月15日电 记者从国家林草局了解到")
+    assert not any("全屏播放" in line for line in compilation.header)
+
+
+def test_one_news_story_with_its_dateline_stays_one_article() -> None:
+    text = (
+        "我国造船三大指标国际市场份额首超50%\n"
+        "央视网消息（新闻联播）：今天，工业和信息化部发布最新数据。\n"
+        "三大指标占国际市场份额首次全部超过50%。\n"
+    )
+    compilation = structure(normalize(ParsedText(tuple(text_blocks(text)))), "新闻.txt")
+    assert len(compilation.articles) == 1
+
+
+def test_news_days_of_the_corpus_copied_as_run_together_text_split_at_their_headlines(
+    shared: Path,
+) -> None:
+    """The corpus's 新闻联播 days, rendered as text copied from the page: a 全屏播放 line, each
+    headline on its own line, the items' paragraphs under it, no blank line anywhere. An item
+    whose text opens with its dateline (央视网消息（新闻联播）) is split off; the expected
+    headlines come from the Markdown's ``###`` lines, not from sucai."""
+    days = sorted((shared / "corpus" / "xinwenlianbo").glob("*.md"))[::10]
+    assert days
+    for day in days:
+        items: list[tuple[str, list[str]]] = []
+        for line in day.read_text("utf-8").splitlines():
+            if line.startswith("### "):
+                items.append((line[4:].strip(), []))
+            elif items and line.strip() and not line.startswith("#"):
+                items[-1][1].append(line.replace("**", "").strip())
+        lines = ["全屏播放"]
+        for headline, paragraphs in items:
+            lines += [headline, *paragraphs]
+        text = "\n".join(lines) + "\n"
+        split = [h for h, ps in items if ps and ps[0].startswith("央视网消息（新闻联播）")]
+        if len(split) < 2:
+            continue
+        compilation = structure(normalize(ParsedText(tuple(text_blocks(text)))), "新闻.txt")
+        titles = [a.title for a in compilation.articles]
+        assert titles[-len(split) :] == split, day.name

@@ -16,7 +16,7 @@ from sucai.ingest.parsers import parse, supported_suffixes
 from sucai.ingest.parsers.text import text_blocks
 from sucai.ingest.sources import iter_candidates, load_file
 from sucai.ingest.structure import structure, title_kind
-from sucai.models import ArticleDraft, ParsedText
+from sucai.models import ArticleDraft, Block, ParsedText
 
 HANDAN = """中共邯郸市委组织部
 邯组通字〔2018〕39号
@@ -232,6 +232,53 @@ def test_a_page_without_title_takes_the_line_above_its_date_field(tmp_path: Path
     article = _page(tmp_path, html, "gb18030")
     assert article.title == "2021湖北武黄同城暨黄石（光谷）产业投资推介会在武汉举行！"
     assert (article.issued_on, article.genre) == ("2021-06-09", "新闻")
+
+
+def test_a_party_body_addressed_as_its_organisations_is_the_addressee() -> None:
+    article = _one(
+        "中共浙江省淳安县委组织部\n关于开展专业岗位领导干部遴选工作的通知\n"
+        "各乡镇党委，县属各单位党组织：\n"
+        "为切实加强专业化干部队伍建设，现就开展部分专业岗位领导干部遴选工作有关事项通知如下。\n"
+        "中共淳安县委组织部\n2019年7月8日\n"
+    )
+    assert article.addressee == "各乡镇党委，县属各单位党组织"
+    assert (article.issuer, article.issued_on) == ("中共淳安县委组织部", "2019-07-08")
+    assert _one("各党总支：\n现将有关事项通知如下，请遵照执行。\n").addressee == "各党总支"
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("附件： 2016年宜春市市直机关遴选公务员职位表.txt", "2016年宜春市市直机关遴选公务员职位表"),
+        ("附件1：体检人员名单.txt", "体检人员名单"),
+        ("附件三  袁州区乡镇机关职位说明.txt", "袁州区乡镇机关职位说明"),
+        ("附件说明.txt", "附件说明"),
+    ],
+)
+def test_a_file_named_after_its_attachment_label_is_titled_without_it(
+    name: str, title: str
+) -> None:
+    """A document that is all table states no title: the file name gives it, minus 附件1：."""
+    text = "序号\t部门名称\t职位名称\n1\t市财政局\t科员\n"
+    blocks = (Block(text.rstrip("\n"), "table"),)
+    compilation = structure(normalize(ParsedText(blocks)), name)
+    assert compilation.articles[0].title == title
+
+
+def test_a_short_headline_above_the_date_field_is_the_title_but_a_breadcrumb_is_not(
+    tmp_path: Path,
+) -> None:
+    page = (
+        '<html><head><meta charset="gb2312"><title></title></head><body>'
+        '<div class="newst">{}</div>'
+        '<div class="newsd"> 发稿时间：2014/11/17 <span>【 字体：大 中 小 】</span></div>'
+        f'<div id="content-fontsize">{BODY}</div></body></html>'
+    )
+    article = _page(tmp_path, page.format("产品标准"), "gb18030")
+    assert (article.title, article.issued_on) == ("产品标准", "2014-11-17")
+    crumb = '<a href="/">首页</a> &gt; <a href="/news/">新闻</a>'
+    article = _page(tmp_path, page.format(crumb), "gb18030")
+    assert article.title != "首页 > 新闻"
 
 
 def test_title_notes_of_laws_and_reports() -> None:

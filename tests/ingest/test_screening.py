@@ -131,6 +131,37 @@ def test_a_docx_with_a_marking_is_refused(library: Library, tmp_path: Path) -> N
     assert library.ingest([path], allow_classified=True).imported == 1
 
 
+def test_a_marking_only_in_the_docx_page_header_is_refused(
+    library: Library, tmp_path: Path
+) -> None:
+    """A template may keep 密级 in the page header (word/header1.xml), never in the body."""
+    path = tmp_path / "请示.docx"
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "机密★1年"
+    for text in ("XX市人民政府", "关于申请专项资金的请示", "市政府："):
+        document.add_paragraph(text)
+    document.add_paragraph("现将有关情况请示如下。")
+    document.save(str(path))
+    (report,) = library.ingest([path]).files
+    assert (report.status, report.code) == ("refused", "classified")
+    assert "“机密★1年”" in report.message and library.count() == 0
+    (report,) = library.ingest([path], allow_classified=True).files
+    article = library.get(report.article_ids[0])
+    assert article.title == "XX市人民政府关于申请专项资金的请示"
+    assert not any("机密" in p.text for p in article.paragraphs)
+
+
+def test_a_page_header_without_a_marking_is_no_refusal(library: Library, tmp_path: Path) -> None:
+    path = tmp_path / "通知.docx"
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "XX市人民政府办公室文件"
+    document.sections[0].header.add_paragraph("关于做好保守国家秘密工作的通知")
+    document.add_paragraph("关于做好保守国家秘密工作的通知")
+    document.add_paragraph("各区人民政府：现将有关事项通知如下。")
+    document.save(str(path))
+    assert library.ingest([path]).imported == 1
+
+
 # --- personal data -------------------------------------------------------------------------
 
 ID_CARD = "11010519491231002X"  # GB 11643-1999, annex: the example number

@@ -140,6 +140,24 @@ def test_each_mistake_is_a_query_error_that_says_what_to_do(
     assert error.chinese.startswith(chinese)
 
 
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("发展 文号:", "文号:国发〔2019〕4号"),
+        ("发展 发文字号：", "发文字号:国发〔2019〕4号"),
+        ("发展 机关:", "机关:国务院办公厅"),
+        ("发展 文种:", "文种:讲话"),
+        ("发展 角色:", "角色:县长"),
+        ("发展 年份:", "年份:2020..2025"),
+        ("发展 来源:", '来源:"2023 工作报告"'),
+    ],
+)
+def test_an_empty_filter_is_shown_with_a_value_of_its_own_kind(text: str, shown: str) -> None:
+    error = _error(text)
+    assert f"e.g. {shown} (quoted" in str(error)
+    assert f"例如 {shown}（含空格时加引号）" in error.chinese
+
+
 def test_an_unbalanced_closing_quote_is_the_same_error_as_an_unbalanced_opening_one() -> None:
     opening, closing = _error('"营商环境'), _error('营商环境"')
     assert type(opening) is type(closing) is QueryError

@@ -70,12 +70,13 @@ def test_hostile_drafts_get_a_report_or_a_chinese_refusal_never_a_server_error(
     assert set(statuses) == {200, 400, 413}
 
 
-def test_a_check_that_would_hold_a_worker_is_refused_after_its_time(
+def test_a_check_that_held_a_worker_is_answered_in_time(
     app_client: TestClient, library: Library, tmp_path: Path
 ) -> None:
-    """A member's draft repeating what the library repeats (issue 15): the comparison grows
-    with the product of the repeats — over a minute for this pair — and is cut at
-    CHECK_SECONDS with a clear 400, not left to hold the worker."""
+    """A member's draft repeating what the library repeats (issue 15) grew with the product
+    of the repeats — over a minute for this pair — and had to be cut at CHECK_SECONDS.
+    Aligned from anchors, once per stretch of the draft (issue 18), it is answered well
+    within the limit; the limit itself is tested in tests/check/test_check.py."""
     source = tmp_path / "重复.txt"
     source.write_text("关于推动高质量发展的讲话\n\n" + "推动高质量发展。" * 2000 + "\n", "utf-8")
     library.ingest([source])
@@ -86,7 +87,6 @@ def test_a_check_that_would_hold_a_worker_is_refused_after_its_time(
     response = app_client.post("/check.json", data={"text": draft, "csrf": token})
     elapsed = time.monotonic() - started
     body = response.json()
-    assert response.status_code == 400, body
-    (message,) = body["errors"]
-    assert body["ok"] is False and "查重超过" in message
-    assert elapsed < CHECK_SECONDS + 10
+    assert response.status_code == 200, body
+    assert body["ok"] is True
+    assert elapsed < CHECK_SECONDS

@@ -1,10 +1,16 @@
-"""Seed-and-extend alignment of compact texts that tolerates small edits.
+"""Anchored alignment of compact texts that tolerates small edits (issue 18).
 
-Exact ``k``-character seeds shared by the draft and a source are merged along their diagonal
-(draft offset − source offset) into *runs* — maximal exact matches. Runs are then chained in
-reading order when the gap between them is small in both texts (at most ``gap`` characters
-each), which is what one inserted, deleted or changed character, or a swapped place name
-(``xx县`` for ``某县``), leaves behind. A chain is one matched span.
+A span starts from an **anchor**: an exact match of at least :data:`ANCHOR` characters
+(found by probing the source every few characters for a ``k``-gram of the draft, then
+extending both ways). From the anchor it grows along the text, one edit at a time: past a
+gap of at most :data:`GAP` characters in either text (one or two inserted, deleted or
+changed characters: 我国→我省, a changed year, an added 切实) the next exact run of at least
+:data:`SEED` characters joins the span, or a shorter one followed by another such gap and
+such a run (two edits close together: ``2026年要切实`` for ``2024年要``). At the ends of
+both paragraphs a shorter run joins too (an edit two characters before the end does not
+lose the end). Nothing else joins: a
+chain of 4-character phrases that two texts happen to share across bigger differences is
+not a copy, and a real match is not padded across a gap to an unrelated short run.
 """
 
 from __future__ import annotations
@@ -13,20 +19,25 @@ import time
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["SEED", "Chain", "DraftIndex", "Run", "align"]
+__all__ = ["ANCHOR", "GAP", "SEED", "Chain", "DraftIndex", "Run", "align"]
 
-#: Seed length in compact characters: long enough that chance seeds are rare within one
-#: paragraph pair, short enough that an edit every ~5 characters still leaves seeds.
+#: Every span holds an exact run at least this long (at most the shortest span counted).
+ANCHOR: Final = 10
+#: The shortest exact run that joins a span past an edit (shorter ones only at the ends).
 SEED: Final = 4
 #: Most characters skipped in either text between two runs of one span.
-GAP: Final = 6
-#: Share of a span's draft characters that must lie in exact runs.
-MIN_IDENTITY: Final = 0.75
-# Width of the source stretches chains are kept by: a run can join a chain ending in two.
-_BUCKET: Final = GAP + SEED
-#: A seed found at more places of the draft than this is repetition: where the clock is
-#: looked at (a look at every seed would cost the common case).
+GAP: Final = 2
+#: Length of the draft grams the source is probed with (at most the anchor).
+GRAM: Final = 6
+#: A gram found at more places of the draft than this is repetition: where the clock is
+#: looked at (a look at every probe would cost the common case).
 _MANY: Final = 32
+# Edits tried between two runs (characters skipped in the draft, in the source): a changed
+# character first, then a deleted or an inserted one, then two of them.
+_GAPS: Final = sorted(
+    ((gi, gj) for gi in range(GAP + 1) for gj in range(GAP + 1) if gi or gj),
+    key=lambda g: (max(g), g[0] != g[1], g),
+)
 
 
 @dataclass(slots=True)
@@ -56,63 +67,107 @@ class Chain:
             if candidate.i > p:
                 break
             run = candidate
-        return max(self.j, min(self.j_end, p + run.j - run.i))
+        return max(self.j, min(self.j_end - 1, p + run.j - run.i))
 
 
 class DraftIndex:
-    """Seeds of the whole draft: every ``SEED``-gram inside one paragraph, by text.
+    """The whole draft, compact, and its ``gram``-character grams inside each paragraph.
 
     Args:
         paragraphs: the draft's compact paragraphs.
+        gram: length of the grams (``min(GRAM, anchor)`` of the alignment).
     """
 
-    def __init__(self, paragraphs: list[str]) -> None:
+    def __init__(self, paragraphs: list[str], gram: int = GRAM) -> None:
         self.text = "".join(paragraphs)
+        self.gram = gram
         self.starts: list[int] = []
         self.ends: list[int] = []
         self.grams: dict[str, list[int]] = {}
+        self._para_of: list[int] = []
         at = 0
-        for para in paragraphs:
+        for n, para in enumerate(paragraphs):
             self.starts.append(at)
             self.ends.append(at + len(para))
-            for k in range(len(para) - SEED + 1):
-                self.grams.setdefault(para[k : k + SEED], []).append(at + k)
+            for k in range(len(para) - gram + 1):
+                self.grams.setdefault(para[k : k + gram], []).append(at + k)
+            self._para_of.extend([n] * len(para))
             at += len(para)
-        self._para_of = [n for n, para in enumerate(paragraphs) for _ in para]
 
     def paragraph_of(self, position: int) -> int:
         """The draft paragraph holding the global compact ``position``."""
         return self._para_of[position]
 
 
-def _runs(draft: DraftIndex, source: str, deadline: float | None = None) -> list[Run]:
-    """Maximal exact matches of at least ``SEED`` characters (not crossing draft paragraphs)."""
-    open_runs: dict[int, Run] = {}
-    runs: list[Run] = []
-    grams = draft.grams
-    for j in range(len(source) - SEED + 1):
-        hits = grams.get(source[j : j + SEED])
-        if not hits:
+def _forward(a: str, i: int, i_end: int, b: str, j: int) -> int:
+    """How many characters ``a[i:]`` (up to ``i_end``) and ``b[j:]`` share from the start."""
+    n = 0
+    limit = min(i_end - i, len(b) - j)
+    while n < limit and a[i + n] == b[j + n]:
+        n += 1
+    return n
+
+
+def _backward(a: str, i: int, i_start: int, b: str, j: int) -> int:
+    """How many characters ``a[:i]`` (down to ``i_start``) and ``b[:j]`` share at the end."""
+    n = 0
+    limit = min(i - i_start, j)
+    while n < limit and a[i - 1 - n] == b[j - 1 - n]:
+        n += 1
+    return n
+
+
+def _next_right(text: str, hi: int, source: str, ie: int, je: int, short: bool) -> list[Run]:
+    """The runs that continue a span ending at ``ie``/``je`` past one edit (two when
+    ``short``: one edit, a run of 1–3 characters, another edit); ``[]`` when none does."""
+    for gi, gj in _GAPS:
+        i, j = ie + gi, je + gj
+        if i >= hi or j >= len(source):
             continue
-        if deadline is not None and len(hits) > _MANY and time.monotonic() > deadline:
-            raise TimeoutError  # a draft and a source repeating one phrase: quadratic
-        for i in hits:
-            diagonal = i - j
-            run = open_runs.get(diagonal)
-            if run is not None and run.j + run.length - SEED + 1 == j:
-                run.length += 1
-            else:
-                run = Run(i, j, SEED)
-                open_runs[diagonal] = run
-                runs.append(run)
-    # A diagonal run may cross from one draft paragraph into the next: cut it there.
-    out: list[Run] = []
-    for run in runs:
-        para = draft.paragraph_of(run.i)
-        end = min(run.i + run.length, draft.ends[para])
-        if end - run.i >= SEED:
-            out.append(Run(run.i, run.j, end - run.i))
-    return out
+        length = _forward(text, i, hi, source, j)
+        if length >= SEED or (length and (i + length == hi or j + length == len(source))):
+            return [Run(i, j, length)]
+        if length and short:
+            after = _next_right(text, hi, source, i + length, j + length, short=False)
+            if after:
+                return [Run(i, j, length), *after]
+    return []
+
+
+def _next_left(text: str, lo: int, source: str, i0: int, j0: int, short: bool) -> list[Run]:
+    """:func:`_next_right` towards the start of the paragraphs (runs in reading order)."""
+    for gi, gj in _GAPS:
+        i, j = i0 - gi, j0 - gj
+        if i <= lo or j <= 0:
+            continue
+        length = _backward(text, i, lo, source, j)
+        if length >= SEED or (length and (i - length == lo or j - length == 0)):
+            return [Run(i - length, j - length, length)]
+        if length and short:
+            before = _next_left(text, lo, source, i - length, j - length, short=False)
+            if before:
+                return [*before, Run(i - length, j - length, length)]
+    return []
+
+
+def _grow(text: str, lo: int, hi: int, source: str, anchor: Run) -> Chain:
+    """The span around ``anchor``: runs past small edits on both sides (see the module)."""
+    runs = [anchor]
+    while more := _next_right(
+        text, hi, source, runs[-1].i + runs[-1].length, runs[-1].j + runs[-1].length, short=True
+    ):
+        runs.extend(more)
+    while more := _next_left(text, lo, source, runs[0].i, runs[0].j, short=True):
+        runs[:0] = more
+    last = runs[-1]
+    return Chain(
+        runs,
+        runs[0].i,
+        runs[0].j,
+        last.i + last.length,
+        last.j + last.length,
+        sum(r.length for r in runs),
+    )
 
 
 def align(
@@ -121,65 +176,46 @@ def align(
     """Spans of at least ``min_span`` draft characters that ``source`` matches, with small edits.
 
     Args:
-        draft: the draft's seeds.
+        draft: the draft's grams (``draft.gram`` at most the anchor, ``min(ANCHOR, min_span)``).
         source: one source paragraph, compact.
         min_span: the shortest span kept, in compact characters of the draft.
         deadline: a :func:`time.monotonic` time past which it raises :class:`TimeoutError`.
     """
-    runs = _runs(draft, source, deadline)
-    if not runs:
-        return []
-    runs.sort(key=lambda r: (r.i, r.j))
+    anchor = min(ANCHOR, min_span)
+    gram = draft.gram
+    step = anchor - gram + 1
+    text = draft.text
+    grams = draft.grams
+    # Per diagonal (draft offset − source offset), where the last run found on it ends in
+    # the source: a probe inside it is the same run again.
+    covered: dict[int, int] = {}
+    # Draft positions inside a span found already: another alignment of them with this
+    # source adds nothing (a source and a draft repeating a phrase would give one for
+    # every pair of repeats).
+    spanned = bytearray()
     chains: list[Chain] = []
-    # Chains by where they end in the source (j_end // _BUCKET): a run joins only a chain
-    # ending at most GAP before it or less than SEED after it, in two buckets at most. A
-    # source that repeats a phrase thousands of times would otherwise make every run look
-    # at every chain (issue 22). Entries of chains that moved on or can no longer grow are
-    # dropped when met; the best chain is the one with most matched characters, the
-    # earliest made among equals.
-    buckets: dict[int, list[int]] = {}
-    for run in runs:
-        para = draft.paragraph_of(run.i)
-        best: Chain | None = None
-        best_index = -1
-        for key in {(run.j - GAP) // _BUCKET, (run.j + SEED - 1) // _BUCKET}:
-            kept = []
-            for index in buckets.get(key, ()):
-                chain = chains[index]
-                if chain.i_end + GAP < run.i or chain.j_end // _BUCKET != key:
-                    continue
-                kept.append(index)
-                gap_i = run.i - chain.i_end
-                gap_j = run.j - chain.j_end
-                if (
-                    -SEED < gap_i <= GAP
-                    and -SEED < gap_j <= GAP
-                    and run.j > chain.runs[-1].j
-                    and run.i + run.length > chain.i_end
-                    and draft.paragraph_of(chain.i) == para
-                    and (
-                        best is None
-                        or chain.matched > best.matched
-                        or (chain.matched == best.matched and index < best_index)
-                    )
-                ):
-                    best, best_index = chain, index
-            buckets[key] = kept
-        if best is None:
-            chain = Chain([run], run.i, run.j, run.i + run.length, run.j + run.length, run.length)
-            chains.append(chain)
-            buckets.setdefault(chain.j_end // _BUCKET, []).append(len(chains) - 1)
+    for j in range(0, len(source) - gram + 1, step):
+        hits = grams.get(source[j : j + gram])
+        if not hits:
             continue
-        before = best.j_end // _BUCKET
-        overlap = max(0, best.i_end - run.i)
-        best.runs.append(run)
-        best.matched += run.length - overlap
-        best.i_end = max(best.i_end, run.i + run.length)
-        best.j_end = max(best.j_end, run.j + run.length)
-        if best.j_end // _BUCKET != before:
-            buckets.setdefault(best.j_end // _BUCKET, []).append(best_index)
-    return [
-        c
-        for c in chains
-        if c.i_end - c.i >= min_span and c.matched >= MIN_IDENTITY * (c.i_end - c.i)
-    ]
+        if deadline is not None and len(hits) > _MANY and time.monotonic() > deadline:
+            raise TimeoutError  # a draft and a source repeating one phrase: quadratic
+        for i in hits:
+            if covered.get(i - j, -1) > j or (spanned and spanned[i]):
+                continue
+            para = draft.paragraph_of(i)
+            lo, hi = draft.starts[para], draft.ends[para]
+            back = _backward(text, i, lo, source, j)
+            length = back + _forward(text, i, hi, source, j)
+            covered[i - j] = j + length - back
+            if length < anchor:
+                continue
+            chain = _grow(text, lo, hi, source, Run(i - back, j - back, length))
+            for run in chain.runs:
+                covered[run.i - run.j] = max(covered.get(run.i - run.j, -1), run.j + run.length)
+            if chain.i_end - chain.i >= min_span:
+                chains.append(chain)
+                if not spanned:
+                    spanned = bytearray(len(text))
+                spanned[chain.i : chain.i_end] = b"\x01" * (chain.i_end - chain.i)
+    return chains

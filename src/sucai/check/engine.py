@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from typing import TYPE_CHECKING, Final, Protocol
+from weakref import WeakKeyDictionary
 
-from sucai.check.align import DraftIndex, align
+from sucai.check.align import ANCHOR, GRAM, DraftIndex, align
 from sucai.check.report import CheckedParagraph, MatchSpan, OverlapReport, SourceShare
-from sucai.check.text import compact, quoted_ranges, sentence_chunks
+from sucai.check.text import compact, counted_text, quoted_ranges, sentence_chunks
 from sucai.errors import CheckTooLongError
 
 if TYPE_CHECKING:
@@ -18,14 +19,20 @@ if TYPE_CHECKING:
     from sucai.check.text import Compact, StockPhrases
     from sucai.store import ParagraphRow, Store
 
-__all__ = ["DEFAULT_MIN_SPAN", "CandidateIndex", "check_paragraphs"]
+__all__ = ["BATCH_CHARS", "DEFAULT_MIN_SPAN", "CandidateIndex", "check_paragraphs"]
 
 #: Spans shorter than this many counted characters are not counted (CNKI uses 13 too).
 DEFAULT_MIN_SPAN: Final = 13
-#: Bigrams per lookup: the rarest of a sentence say most about where it comes from.
-_RARE_BIGRAMS: Final = 16
-#: Library paragraphs taken per lookup (copies of one text in several compilations share it).
-_HITS_PER_CHUNK: Final = 8
+#: Bigrams per lookup: the rarest of a sentence say most about where it comes from, and
+#: rare ones are cheap to look up (their posting lists are short).
+_RARE_BIGRAMS: Final = 12
+#: Most postings (documents holding one of its bigrams, summed) a lookup reads: the cost of
+#: a lookup grows with them.
+_POSTINGS: Final = 20_000
+#: Library paragraphs taken per lookup (the source first; one copy of it is enough).
+_HITS_PER_CHUNK: Final = 3
+#: Counted characters of the draft compared at a time (memory is bounded by one batch).
+BATCH_CHARS: Final = 20_000
 
 
 class CandidateIndex(Protocol):
@@ -61,6 +68,23 @@ def _merge(ranges: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
+# Document frequencies of bigrams seen, per index view. They only rank a sentence's
+# bigrams by rarity, so a count from before the latest import is as good; a bigram the index
+# did not hold is asked again (an import may have brought it).
+_FREQUENCIES: WeakKeyDictionary[CandidateIndex, dict[str, int]] = WeakKeyDictionary()
+_FREQUENCIES_KEPT: Final = 500_000
+
+
+def _doc_freqs(index: CandidateIndex, grams: set[str]) -> dict[str, int]:
+    known = _FREQUENCIES.setdefault(index, {})
+    missing = sorted(g for g in grams if g not in known)
+    if missing:
+        if len(known) > _FREQUENCIES_KEPT:
+            known.clear()
+        known.update((g, n) for g, n in index.bigram_doc_freqs(missing).items() if n)
+    return {g: known.get(g, 0) for g in grams}
+
+
 def _candidates(index: CandidateIndex, folded: list[str]) -> list[int]:
     """Rowids of library paragraphs sharing rare bigrams with some sentence of the draft."""
     chunks = [
@@ -72,52 +96,35 @@ def _candidates(index: CandidateIndex, folded: list[str]) -> list[int]:
         for text in folded
         for chunk in sentence_chunks(text)
     ]
-    frequency = index.bigram_doc_freqs(sorted(set().union(*chunks)))
-    lookups: list[list[tuple[str, int]]] = []
+    frequency = _doc_freqs(index, set().union(*chunks))
+    lookups: dict[tuple[tuple[str, int], ...], None] = {}  # each once: drafts repeat
     for grams in chunks:
         rare = sorted((g for g in grams if frequency[g]), key=lambda g: (frequency[g], g))
-        if rare:
-            lookups.append([(g, frequency[g]) for g in rare[:_RARE_BIGRAMS]])
-    return index.match_bigrams(lookups, _HITS_PER_CHUNK) if lookups else []
+        chosen: list[tuple[str, int]] = []
+        postings = 0
+        for g in rare[:_RARE_BIGRAMS]:
+            if chosen and postings + frequency[g] > _POSTINGS:
+                break
+            chosen.append((g, frequency[g]))
+            postings += frequency[g]
+        if chosen:
+            lookups[tuple(chosen)] = None
+    return index.match_bigrams(list(lookups), _HITS_PER_CHUNK) if lookups else []
 
 
-def check_paragraphs(
+def _spans(
     store: Store,
     index: CandidateIndex,
-    paragraphs: list[str],
+    drafts: list[Compact],
+    excluded: list[set[int]],
+    quoted: list[set[int]],
     *,
-    stock: StockPhrases,
-    min_span: int = DEFAULT_MIN_SPAN,
-    name: str = "",
-    time_limit: float | None = None,
-) -> OverlapReport:
-    """Check a draft's paragraphs against every paragraph of the library.
-
-    Args:
-        store: the library.
-        index: its search index (up to date). A draft checked against the free index is
-            compared with free paragraphs only: the report is a function of the free text.
-        paragraphs: the draft, one string per paragraph.
-        stock: stock phrases that never count as copied.
-        min_span: the shortest span counted, in counted characters (≥ 5).
-        name: what is checked, for the report.
-        time_limit: seconds the check may take (``None``: no limit).
-
-    Raises:
-        CheckTooLongError: past ``time_limit`` (a draft and the library repeating one phrase
-            hundreds of times: the comparison grows with the product of the repeats).
-    """
-    started = time.perf_counter()
-    deadline = None if time_limit is None else time.monotonic() + time_limit
-    min_span = max(5, min_span)
-    drafts = [compact(p) for p in paragraphs]
-    excluded = [
-        d.compact_positions(stock.ranges(p)) for d, p in zip(drafts, paragraphs, strict=True)
-    ]
-    quoted = [
-        d.compact_positions(quoted_ranges(p)) for d, p in zip(drafts, paragraphs, strict=True)
-    ]
-    seeds = DraftIndex([d.text for d in drafts])
+    min_span: int,
+    deadline: float | None,
+    time_limit: float | None,
+) -> dict[int, list[MatchSpan]]:
+    """The spans of a batch of the draft's paragraphs (indexes into the batch)."""
+    seeds = DraftIndex([d.text for d in drafts], min(GRAM, ANCHOR, min_span))
     rows = store.paragraphs_by_rowid(_candidates(index, [d.folded for d in drafts]))
     if not index.paid:
         # The free index holds no paid paragraph; one that became paid since it was read
@@ -126,15 +133,16 @@ def check_paragraphs(
 
     found: list[tuple[Chain, ParagraphRow, Compact]] = []
     for row in rows.values():
-        source = compact(row.text)
         try:
-            chains = align(seeds, source.text, min_span, deadline)
+            chains = align(seeds, counted_text(row.text), min_span, deadline)
         except TimeoutError:
             raise CheckTooLongError(
                 f"查重超过 {time_limit:g} 秒仍未算完：草稿和库里都有同一句话反复出现成百上千次。"
                 "删去草稿里重复的部分再查，或由管理员在命令行用 sucai check 查（不限时）。"
             ) from None
-        found.extend((chain, row, source) for chain in chains)
+        if chains:
+            source = compact(row.text)
+            found.extend((chain, row, source) for chain in chains)
     # Longest spans first; among equal ones the earliest article (copies of one speech in
     # several compilations are attributed to the first imported).
     found.sort(key=lambda f: (-(f[0].i_end - f[0].i), -f[0].matched, f[1].article_id, f[1].index))
@@ -175,6 +183,73 @@ def check_paragraphs(
                     )
                 )
             start = end
+    return spans
+
+
+def check_paragraphs(
+    store: Store,
+    index: CandidateIndex,
+    paragraphs: list[str],
+    *,
+    stock: StockPhrases,
+    min_span: int = DEFAULT_MIN_SPAN,
+    name: str = "",
+    time_limit: float | None = None,
+) -> OverlapReport:
+    """Check a draft's paragraphs against every paragraph of the library.
+
+    The draft is compared :data:`BATCH_CHARS` characters at a time (whole paragraphs: a
+    span never crosses one), so a long draft takes memory for one batch of candidates.
+
+    Args:
+        store: the library.
+        index: its search index (up to date). A draft checked against the free index is
+            compared with free paragraphs only: the report is a function of the free text.
+        paragraphs: the draft, one string per paragraph.
+        stock: stock phrases that never count as copied.
+        min_span: the shortest span counted, in counted characters (≥ 5).
+        name: what is checked, for the report.
+        time_limit: seconds the check may take (``None``: no limit).
+
+    Raises:
+        CheckTooLongError: past ``time_limit`` (a draft and the library repeating one phrase
+            hundreds of times: the comparison grows with the product of the repeats).
+    """
+    started = time.perf_counter()
+    deadline = None if time_limit is None else time.monotonic() + time_limit
+    min_span = max(5, min_span)
+    drafts = [compact(p) for p in paragraphs]
+    excluded = [
+        d.compact_positions(stock.ranges(p)) for d, p in zip(drafts, paragraphs, strict=True)
+    ]
+    quoted = [
+        d.compact_positions(quoted_ranges(p)) for d, p in zip(drafts, paragraphs, strict=True)
+    ]
+    spans: dict[int, list[MatchSpan]] = {}
+    first = 0
+    while first < len(drafts):
+        if first and deadline is not None and time.monotonic() > deadline:
+            raise CheckTooLongError(
+                f"查重超过 {time_limit:g} 秒仍未算完：草稿太长。请分段查重，"
+                "或由管理员在命令行用 sucai check 查（不限时）。"
+            )
+        last = first + 1
+        size = len(drafts[first].text)
+        while last < len(drafts) and size + len(drafts[last].text) <= BATCH_CHARS:
+            size += len(drafts[last].text)
+            last += 1
+        batch = _spans(
+            store,
+            index,
+            drafts[first:last],
+            excluded[first:last],
+            quoted[first:last],
+            min_span=min_span,
+            deadline=deadline,
+            time_limit=time_limit,
+        )
+        spans.update((first + n, found) for n, found in batch.items())
+        first = last
 
     checked: list[CheckedParagraph] = []
     for n, text in enumerate(paragraphs):

@@ -7,16 +7,21 @@ more, orange from 40 %, green below — and grey out stock phrases, which never 
 from __future__ import annotations
 
 import io
+import tempfile
 from importlib.resources import files
+from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from markupsafe import Markup, escape
 
+from sucai.check.align import ANCHOR, GAP
 from sucai.check.report import HIGH, MEDIUM
+from sucai.check.text import QUOTATION_CHARS, TERM_CHARS
+from sucai.errors import UserError
+from sucai.ingest.parsers.office import convert, find_libreoffice
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from pathlib import Path
 
     from docx.text.run import Run
 
@@ -25,6 +30,10 @@ if TYPE_CHECKING:
 __all__ = ["report_css", "report_docx", "report_html", "write_docx", "write_html"]
 
 _DOCX_FILL: Final = {"high": "FFB3B3", "medium": "FFD59E", "low": "BFE8C0"}
+#: Copied text is written in red in the .docx and PDF reports, as CNKI's are.
+_COPIED_RED: Final = (0xC0, 0x00, 0x00)
+#: Seconds LibreOffice may take to render a report as PDF.
+PDF_TIMEOUT: Final = 120
 
 
 def report_css() -> str:
@@ -102,6 +111,22 @@ def _paragraph_html(
     return "".join(out)
 
 
+def rules(min_span: int) -> tuple[str, ...]:
+    """检测说明: how the figures are counted, as the report states them (README, issue 18)."""
+    anchor = min(ANCHOR, min_span)
+    return (
+        "只计汉字、字母和数字，标点和空格不计；繁体与简体、全角与半角视为相同。",
+        f"与库内某一段落有连续 {anchor} 字以上完全相同、全长 {min_span} 字以上的片段计为复制；"
+        f"片段中间每处改动不超过 {GAP} 字（改字、增删字、改年份、“我国”改“我省”）的，"
+        "改动处一并计入。",
+        f"不计入：不足 {min_span} 字的相同片段；隔着较大改动零星相同的短语；套话表里的套话"
+        "（灰色）。",
+        "引用计入总文字复制比，不计入去除引用复制比。引用指：有出处（“指出：”“强调：”等）、"
+        f"成句或 {QUOTATION_CHARS} 字以上的引号内文字，以及带 [1]、① 等引注标记的句子；"
+        f"引号里不足 {TERM_CHARS} 字的词语（如“链主”）不是引用。",
+    )
+
+
 def report_html(
     report: OverlapReport,
     *,
@@ -135,6 +160,9 @@ def report_html(
         f'<span class="ck-l">&lt; {MEDIUM:.0%}</span>'
         f"连续 {report.min_span} 字以上相同才计入；灰色虚线为套话，不计入。</p>"
     )
+    out.append('<details class="ck-rules"><summary>检测说明</summary><ol>')
+    out.extend(f"<li>{escape(line)}</li>" for line in rules(report.min_span))
+    out.append("</ol></details>")
     out.append('<section class="ck-sources"><h2>相似来源</h2>')
     if report.sources:
         out.append("<ol>")
@@ -219,10 +247,14 @@ def report_docx(report: OverlapReport) -> bytes:
             run = out.add_run(paragraph.text[start:end])
             if label.startswith("copy:"):
                 _shade(run, _DOCX_FILL[paragraph.level])
+                run.font.color.rgb = RGBColor(*_COPIED_RED)
             elif label == "stock":
                 run.font.color.rgb = RGBColor(0x88, 0x88, 0x88)
         tail = out.add_run(f"　［{_pct(paragraph.ratio)}］")
         tail.font.color.rgb = RGBColor(0x88, 0x88, 0x88)
+    document.add_heading("检测说明", 1)
+    for line in rules(report.min_span):
+        document.add_paragraph(line, "List Number")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -231,3 +263,38 @@ def report_docx(report: OverlapReport) -> bytes:
 def write_docx(report: OverlapReport, path: Path) -> None:
     """Write the report as a .docx file (see :func:`report_docx`)."""
     path.write_bytes(report_docx(report))
+
+
+def report_pdf(report: OverlapReport) -> bytes:
+    """The .docx report rendered as PDF by LibreOffice: copied text in red (issue 18).
+
+    Raises:
+        UserError: LibreOffice is not installed, or did not render the report in time.
+    """
+    program = find_libreoffice()
+    if program is None:
+        raise UserError(
+            "writing a PDF report needs LibreOffice (Debian/Ubuntu: apt install "
+            "libreoffice-writer fonts-noto-cjk); write the report as .docx or .html instead."
+        )
+    with tempfile.TemporaryDirectory(prefix="sucai-report-") as tmp:
+        document = Path(tmp) / "report.docx"
+        document.write_bytes(report_docx(report))
+        try:
+            pdf, code = convert(program, document, "pdf", PDF_TIMEOUT)
+        except TimeoutError:
+            raise UserError(
+                f"LibreOffice took more than {PDF_TIMEOUT} seconds to render the PDF report; "
+                "write it as .docx and convert it in Word or WPS."
+            ) from None
+        if pdf is None:
+            raise UserError(
+                f"LibreOffice could not render the PDF report (exit code {code}); "
+                "write it as .docx and convert it in Word or WPS."
+            )
+        return pdf.read_bytes()
+
+
+def write_pdf(report: OverlapReport, path: Path) -> None:
+    """Write the report as a PDF file (see :func:`report_pdf`)."""
+    path.write_bytes(report_pdf(report))

@@ -29,6 +29,7 @@ __all__ = [
     "StockPhrases",
     "compact",
     "counted",
+    "counted_text",
     "load_stock_phrases",
     "quoted_ranges",
     "sentence_chunks",
@@ -36,17 +37,31 @@ __all__ = [
 
 #: A counted character: a letter or digit in any script (CJK ideographs are letters).
 _COUNTED: Final = re.compile(r"[^\W_]")
+_COUNTED_RUN: Final = re.compile(r"[^\W_]+")
 #: How many characters ``…`` in a stock phrase may stand for (within one sentence).
 STOCK_WILDCARD_CHARS: Final = 30
 _WILDCARD: Final = re.compile(r"…+|\.{3,}")
 # Folded sentence ends: 。 stays, ！？； fold to ASCII.
 _SENTENCE_END: Final = "。!?;\n"
 _CHUNK: Final = re.compile(r"[^。!?;\n]+[。!?;]*")
-_QUOTES: Final = re.compile(r"“[^“”\n]*”|「[^「」\n]*」|『[^『』\n]*』|\"[^\"\n]*\"")
-# A sentence followed by a reference mark such as [1], ［1］, 〔1〕 or ① is a marked citation;
-# it is looked for within 500 characters before the mark (an unbounded sentence made the
-# search quadratic in a long paragraph, issue 22).
-_CITED: Final = re.compile(r"[^。!?;\n]{1,500}[。!?;]?\s*(?:\[\d{1,3}\]|〔\d{1,3}〕|[①-⑳])")
+_QUOTES: Final = re.compile(r"“([^“”\n]*)”|「([^「」\n]*)」|『([^『』\n]*)』|\"([^\"\n]*)\"")
+#: A quoted passage this long (counted characters) is a quotation whatever surrounds it.
+QUOTATION_CHARS: Final = 20
+#: A quoted term shorter than this (counted characters) is never a quotation: “链主”,
+#: “两个确立”, “绿水青山就是金山银山” are terms, not citations.
+TERM_CHARS: Final = 8
+# Attribution just before the opening mark (folded text: ，：become , :): 指出：“…”,
+# 强调，“…”, 所说的“…”, 《论语》云“…”.
+_ATTRIBUTION: Final = re.compile(
+    r"(?:指出|强调|说|讲|讲道|写道|提出|要求|认为|表示|宣布|曰|云|称|所说的|所指出的|所强调的)"
+    r"[:,]?\s*$"
+)
+# Punctuation inside a quoted passage that makes it a sentence, not a term.
+_SENTENCE_INSIDE: Final = re.compile(r"[,。!?;:]")
+# A reference mark: [1], 〔1〕 (［１］ folds to [1]) or ①–⑳.
+_MARK: Final = re.compile(r"\s*(?:\[\d{1,3}\]|〔\d{1,3}〕|[①-⑳])")
+# The sentence before a reference mark (at most 500 characters back: issue 22).
+_CITED_SENTENCE: Final = re.compile(r"[^。!?;\n]{1,500}[。!?;]?$")
 
 
 def counted(text: str) -> int:
@@ -85,8 +100,15 @@ class Compact:
 def compact(text: str) -> Compact:
     """Fold ``text`` and keep its counted characters with their offsets."""
     folded = fold(text)
-    offsets = tuple(m.start() for m in _COUNTED.finditer(folded))
-    return Compact("".join(folded[i] for i in offsets), offsets, folded)
+    offsets: list[int] = []
+    for match in _COUNTED_RUN.finditer(folded):
+        offsets.extend(range(match.start(), match.end()))
+    return Compact("".join(_COUNTED_RUN.findall(folded)), tuple(offsets), folded)
+
+
+def counted_text(text: str) -> str:
+    """The folded counted characters of ``text``, joined (:func:`compact` without offsets)."""
+    return "".join(_COUNTED_RUN.findall(fold(text)))
 
 
 def sentence_chunks(folded: str, *, shortest: int = 8, longest: int = 60) -> list[str]:
@@ -114,16 +136,36 @@ def sentence_chunks(folded: str, *, shortest: int = 8, longest: int = 60) -> lis
 
 
 def quoted_ranges(text: str) -> list[tuple[int, int]]:
-    """Original ``[start, end)`` ranges of quotations (“…”, 「…」, 『…』, "…") and citations.
+    """Original ``[start, end)`` ranges of quotations and marked citations (issue 18).
 
-    A marked citation is a sentence followed by a reference mark (``[1]``, ``［1］``,
-    ``〔1〕``, ``①``) or a paragraph written as a Markdown quote (``> …``).
+    A quotation is a passage in quotation marks (“…”, 「…」, 『…』, "…") that is a
+    citation, not a quoted term: it has at least :data:`TERM_CHARS` counted characters and
+    is attributed (``指出：“…”``), is a sentence (punctuation inside), is at least
+    :data:`QUOTATION_CHARS` long, or is followed by a reference mark. A marked citation is
+    the sentence before a reference mark (``[1]``, ``［1］``, ``〔1〕``, ``①``); a paragraph
+    written as a Markdown quote (``> …``) is all citation.
     """
     folded = fold(text)
     if folded.lstrip().startswith(">"):
         return [(0, len(text))]
-    ranges = [m.span() for m in _QUOTES.finditer(folded)]
-    ranges += [m.span() for m in _CITED.finditer(folded)]
+    ranges: list[tuple[int, int]] = []
+    for match in _QUOTES.finditer(folded):
+        inner = next(g for g in match.groups() if g is not None)
+        chars = counted(inner)
+        marked = _MARK.match(folded, match.end()) is not None
+        if marked or (
+            chars >= TERM_CHARS
+            and (
+                chars >= QUOTATION_CHARS
+                or _SENTENCE_INSIDE.search(inner) is not None
+                or _ATTRIBUTION.search(folded, max(0, match.start() - 8), match.start()) is not None
+            )
+        ):
+            ranges.append(match.span())
+    for mark in _MARK.finditer(folded):
+        sentence = _CITED_SENTENCE.search(folded, max(0, mark.start() - 500), mark.start())
+        if sentence is not None:
+            ranges.append((sentence.start(), mark.end()))
     return ranges
 
 

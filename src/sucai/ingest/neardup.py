@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 
 from sucai.search.fold import fold, fold_table
+from sucai.store import Merge
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from sucai.models import ArticleDraft
-    from sucai.store import ArticleText, Correction, Merge, Store
+    from sucai.store import ArticleText, Correction, Store
 
 __all__ = [
     "DEFAULT_SIMILARITY",
@@ -473,8 +474,6 @@ class Matcher:
         Returns:
             ``(fingerprints, merges)``: merges by article index in the file.
         """
-        from sucai.store import Merge
-
         fps = [
             fingerprint(
                 d.title,

@@ -32,6 +32,7 @@ from sucai.ingest.limits import MAX_LINE_CHARS
 from sucai.models import Block, ParsedText, RemovedLine, table_rows, table_text
 
 __all__ = [
+    "DATELINE",
     "PAID_BEGIN",
     "PAID_END",
     "Wrapped",
@@ -78,6 +79,7 @@ _CHROME_LINES: Final = frozenset(
         "下载",
         "打印",
         "全屏",
+        "全屏播放",
         "收藏",
         "【字号：",
         "【字号:",
@@ -104,10 +106,22 @@ _CHROME_LINES: Final = frozenset(
     }
 )
 _CHROME: Final = re.compile(
-    r"^(下载\s*打印\s*)?【?\s*字号[：:]?\s*(加大|大)\s*(还原|中)\s*(减小|小)\s*】?"
+    r"^(下载\s*打印\s*)?【?\s*字[号体][：:]?\s*(加大|大)\s*(还原|中)\s*(减小|小)\s*】?"
+    r"|^(?:Copyright|©)\s*(?:©|\([cC]\))?[^。！？]{0,80}$"
     r"|^\[[^\]]{0,20}\]\((https?://|/)[^)]*\)$"
     r"|^(责任编辑|编辑|来源链接)[：:].{0,30}$"
 )
+#: A font-size switch at the end of a line (``发稿时间：2019/3/25 【 字体：大 中 小 】``).
+_SIZE_SWITCH: Final = re.compile(
+    r"\s*【\s*字[号体]\s*[：:]?\s*(?:大\s*中\s*小|加大\s*还原\s*减小)\s*】\s*$"
+)
+#: A news item's dateline: 央视网消息（新闻联播）：, 新华社北京1月15日电, 本台消息, 本报讯.
+DATELINE: Final = (
+    r"(?:(?:新华社|中新社|人民网|新华网|央视网|央广网|中国新闻网|本报|本台)"
+    r"[^。，！？]{0,30}?(?:电(?![视话子影力网台器脑])|(?<!通)讯|消息)"
+    r"|[^。，！？]{0,24}?\d{1,2}月\d{1,2}日(?:电|讯))"
+)
+_DATELINE_OPENING: Final = re.compile(rf"^{DATELINE}")
 _PKULAW: Final = re.compile(r"^【法宝引证码】|^原文链接[：:]\s*https?://")
 
 _TITLE_ZONE: Final = 10  # a title repeated below itself happens at the top of a file
@@ -187,6 +201,9 @@ def normalize(parsed: ParsedText) -> ParsedText:
                     out.append(Block("", block.kind, block.level, piece_paid, block.line))
                 continue
             reason = removal_reason(stripped)
+            if reason is None and "字" in stripped:
+                # The switch beside a date field goes; the field stays.
+                stripped = _SIZE_SWITCH.sub("", stripped) or stripped
             if reason is None and block.kind != "text" and stripped == last_text:
                 reason = None  # a heading may legitimately repeat the title
             elif reason is None and stripped == last_text and block.line <= _TITLE_ZONE:
@@ -257,6 +274,8 @@ def _join_wrapped(blocks: list[Block]) -> list[Block]:
             and out[-1].paid == block.paid
             and para.last not in _TERMINAL
             and not _MARKER.match(block.text)
+            # A news item's dateline opens a paragraph: the headline above is no wrapped line.
+            and not _DATELINE_OPENING.match(block.text)
             and (
                 (width is not None and para.size >= width - 2)
                 or (width is None and para.size >= 60)

@@ -235,7 +235,11 @@ def ingest(
 
 def _refusal(path: str, parsed: ParsedText) -> FileReport | None:
     """The report of a file refused for its 密级 marking (issue 16), or ``None``."""
-    marking = classified_marking(b.text for b in parsed.blocks if b.kind == "text")
+    # GB/T 9704 puts the marking in the 版头; a template may keep it in the page header,
+    # repeated on every page and never part of the text.
+    marking = classified_marking(parsed.page_header) or classified_marking(
+        b.text for b in parsed.blocks if b.kind == "text"
+    )
     if marking is None:
         return None
     return FileReport(

@@ -23,10 +23,13 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, Final
 
 from sucai.ingest.dates import date_only, field_date, parse_date, title_note_date
+from sucai.ingest.normalize import DATELINE
 from sucai.ingest.screening import classified_marking
 from sucai.models import ArticleDraft, Compilation, OutlineEntry, Paragraph
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sucai.models import ParsedText
 
 __all__ = ["guess_genre", "split_role", "structure", "title_kind"]
@@ -47,12 +50,18 @@ _DECLARED: Final = re.compile(rf"[（(](?P<n>\d{{1,4}}|[{_CN_NUM}]{{1,6}})篇[�
 _COMPILATION: Final = re.compile(
     r"汇编|合集|选编|合辑|精选|[（(](\d+|[一二三四五六七八九十]+)篇[）)]"
 )
+_NEWS_OPENING: Final = re.compile(rf"^{DATELINE}")
 #: How an article opens when its title runs into it: a news dateline (新华社韩国庆州10月31日电,
 #: 本报讯) or a speech's salutation (各位代表：, 同志们：, 尊敬的…).
 _OPENING: Final = re.compile(
-    r"^(?:(?:新华社|中新社|人民网|新华网|央视网|央广网|中国新闻网|本报|本台)[^。，！？]{0,30}?(?:电|讯)"
-    r"|[^。，！？]{0,24}?\d{1,2}月\d{1,2}日(?:电|讯)"
-    r"|各位代表|各位委员|同志们|尊敬的|女士们|各位领导|各位同事|大家好)"
+    rf"^(?:{DATELINE}|各位代表|各位委员|同志们|尊敬的|女士们|各位领导|各位同事|大家好)"
+)
+#: A news headline may be long: ``中共中央政治局常务委员会召开会议 听取…工作汇报 …主持会议``.
+_MAX_HEADLINE: Final = 120
+#: A headline glued to its item's dateline: ``…即位央视网消息（新闻联播）：国家主席…``.
+_GLUED_HEADLINE: Final = re.compile(
+    rf"^(?P<title>[^。，！？；：:,;!?]{{6,{_MAX_HEADLINE}}}?)"
+    r"(?P<rest>(?:新华社|中新社|央视网|央广网|本台|本报)[^。，！？]{0,30}?(?:电(?![视话子影力网台器脑])|(?<!通)讯|消息).*)$"
 )
 _XWLB: Final = re.compile(r"新闻联播.{0,3}[（(](?P<d>\d{8})[）)]")
 _TERMINAL: Final = frozenset("。！？；：…!?;:")
@@ -84,6 +93,11 @@ _SIGNER: Final = re.compile(r"^签\s*发\s*人\s*[：:]\s*(?P<s>[\u4e00-\u9fff·
 _LABEL: Final = re.compile(
     r"^(?:附件|附表|附录|大纲|表)\s*[0-9０-９一二三四五六七八九十]{0,3}\s*[:：]?$"
 )
+#: The 附件 label that opens the name of an attachment's file (``附件1：``, ``附件： ``,
+#: ``附件三  ``), not part of its title.
+_STEM_LABEL: Final = re.compile(
+    r"^(?:附件|附表)\s*[0-9０-９一二三四五六七八九十]{0,3}\s*(?:[:：]\s*|\s+)"
+)
 #: 文种 words a title ends with (the 15 公文 kinds, then the genres writers search by), and
 #: what may follow them: （第一批）、（2022年修订）、（试行）.
 _KIND_END: Final = re.compile(
@@ -106,10 +120,11 @@ _ATTACHMENT: Final = re.compile(
     r"^附\s*件\s*[0-9０-９一二三四五六七八九十]{0,2}\s*[：:]?\s*(?P<rest>.*)$"
 )
 _ITEM: Final = re.compile(r"^[0-9０-９]{1,2}\s*[.．、]\s*(?P<t>.+)$")
-#: 主送机关: a line ending in a colon that names offices (各…局，…各相关单位：).
+#: 主送机关: a line ending in a colon that names offices (各…局，…各相关单位：) or Party
+#: bodies (各乡镇党委，县属各单位党组织：).
 _ADDRESSEE: Final = re.compile(
     r"^(?P<a>[^。；;！？!?：:]{2,200}?(?:局|厅|委|部|办|办公室|政府|单位|机关|机构|部门|公司|院|"
-    r"会|处|室|队|中心|街道|镇|乡|组|所|站|校|学校|党组|党委|支部))\s*[：:]$"
+    r"会|处|室|队|中心|街道|镇|乡|组|所|站|校|学校|党组|党委|支部|党组织|总支))\s*[：:]$"
 )
 #: A field's label that ends like an office: ``联系单位：``, ``责任单位：`` (not a 主送机关).
 _FIELD_LABEL: Final = re.compile(
@@ -203,6 +218,8 @@ def structure(parsed: ParsedText, path: str) -> Compilation:
     """
     lines = _lines(parsed)
     stem = PurePosixPath(path.replace("\\", "/").split("!")[-1]).stem
+    # An attachment saved on its own is named after its label: 附件1：…职位表.docx.
+    stem = _STEM_LABEL.sub("", stem) or stem
     if not lines:
         return Compilation(stem, (), None, ())
     first = lines[0]
@@ -221,6 +238,9 @@ def structure(parsed: ParsedText, path: str) -> Compilation:
     starts = [] if single else _role_title_starts(lines, is_compilation)
     if len(starts) >= 2 or (starts and is_compilation and starts[0] > 0):
         return _split(lines, starts, head_title, declared, parsed)
+    news = [] if single else _news_starts(lines)
+    if len(news) >= 2:
+        return _split(lines, news, head_title, declared, parsed, _headline_parts)
     if is_compilation:
         starts = [
             i
@@ -474,6 +494,40 @@ def _role_title_starts(lines: list[_Line], compilation: bool) -> list[int]:
     return starts
 
 
+def _headline_parts(text: str) -> tuple[str, str | None, str]:
+    """A news item's headline and the dateline it runs into (``(title, None, rest)``), or
+    ``(text, None, "")`` for a headline on its own line."""
+    match = _GLUED_HEADLINE.match(text)
+    if match is None:
+        return text, None, ""
+    return match.group("title").strip(), None, match.group("rest")
+
+
+def _news_starts(lines: list[_Line]) -> list[int]:
+    """Lines that open a news item in a day's news copied as run-together text: a headline
+    followed by a line opening with a dateline (央视网消息（新闻联播）：…, 新华社…电), or a
+    headline glued to its dateline. (:func:`structure` splits at two or more.)"""
+    starts = []
+    for i, line in enumerate(lines):
+        if line.kind in ("heading", "table"):
+            continue
+        if _marker(line.text) is not None:
+            continue
+        glued = _GLUED_HEADLINE.match(line.text) is not None
+        alone = (
+            i + 1 < len(lines)
+            and 4 <= len(line.text) <= _MAX_HEADLINE
+            # A headline may end in ！ or ？ (…向着新的奋斗目标，出发！), never in 。
+            and "。" not in line.text
+            and line.text[-1] not in "；：，、;:,"
+            and not _NEWS_OPENING.match(line.text)
+            and _NEWS_OPENING.match(lines[i + 1].text) is not None
+        )
+        if glued or alone:
+            starts.append(i)
+    return starts
+
+
 def _count_note(declared: int | None, found: int) -> tuple[str, ...]:
     if declared is None or declared == found:
         return ()
@@ -486,13 +540,14 @@ def _split(
     head_title: str,
     declared: int | None,
     parsed: ParsedText,
+    parts: Callable[[str], tuple[str, str | None, str]] = split_role,
 ) -> Compilation:
     header = tuple(line.text for line in lines[: starts[0]])
     compilation_title = header[0] if header else head_title
     articles = []
     bounds = [*starts, len(lines)]
     for position, (start, end) in enumerate(pairwise(bounds)):
-        title, role, rest = split_role(lines[start].text)
+        title, role, rest = parts(lines[start].text)
         articles.append(
             _article(
                 title,

@@ -82,6 +82,16 @@ _FILTER_NAMES: Final = (
     ("doc_number", "文号"),
     ("issuer", "机关"),
 )
+#: A value each filter takes, for the message about a filter written without one: a real
+#: 文号 and 机关 (what the field holds), and a value with a space, quoted, for 来源.
+_FILTER_EXAMPLES: Final = {
+    "genre": "讲话",
+    "role": "县长",
+    "year": "2020..2025",
+    "source": '"2023 工作报告"',
+    "doc_number": "国发〔2019〕4号",
+    "issuer": "国务院办公厅",
+}
 _OPENING_BRACKETS: Final = str.maketrans("[［(（【〔", "〔〔〔〔〔〔", " \t\u3000\u00a0")
 _CLOSING_BRACKETS: Final = str.maketrans("]］)）】〕", "〕〕〕〕〕〕")
 _ISSUER_SEPARATORS: Final = re.compile(r"[\s、，,；;]+")
@@ -313,12 +323,12 @@ def parse_query(
             if not value and after is not None and after.glued and after.quoted:
                 value, skip = after.text, True  # 来源:"2023 工作报告"
             if not value:
-                key = token.text.rstrip(":：")
+                example = f"{token.text.rstrip(':：')}:{_FILTER_EXAMPLES[name]}"
                 raise QueryError(
                     f"the filter {token.text} has no value; write it right after the colon, "
-                    f'e.g. {key}:讲话 (quoted when it holds spaces: {key}:"工作 报告").',
-                    f"筛选条件“{token.text}”后面没有值：请把值紧接在冒号后面，例如 {key}:讲话"
-                    f'（含空格时加引号：{key}:"工作 报告"）。',
+                    f"e.g. {example} (quoted when it holds spaces).",
+                    f"筛选条件“{token.text}”后面没有值：请把值紧接在冒号后面，例如 {example}"
+                    "（含空格时加引号）。",
                 )
             filters[name] = value
             continue

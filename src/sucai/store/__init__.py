@@ -1,83 +1,26 @@
 """The library's storage. ``open_store(url)`` returns a :class:`Store`.
 
 A file path opens a :class:`~sucai.store.sqlite.SqliteStore`; a ``postgresql://`` URL opens a
-:class:`~sucai.store.postgres.PostgresStore` (issue 7), which implements the same Protocol and
-passes the same contract tests (``tests/contract/``).
+:class:`~sucai.store.postgres.PostgresStore` (issue 7); both run the queries of
+:class:`Store` and pass the same contract tests (``tests/contract/``). The records the store
+returns (:mod:`sucai.store.records`) are importable from here too.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from sucai.errors import ConfigError
-from sucai.store.accounts import AccountStore
-from sucai.store.articles import ArticleStore
-from sucai.store.baskets import BasketStore
-from sucai.store.changes import ChangeStore
-from sucai.store.copies import CopyStore
-from sucai.store.jobs import JobStore
-from sucai.store.records import (
-    AddedArticles,
-    ApiToken,
-    ArticleFilter,
-    ArticleHead,
-    ArticleSummary,
-    ArticleText,
-    AuditEntry,
-    Basket,
-    BasketItem,
-    CopyDraft,
-    Correction,
-    ImportJobRow,
-    IndexArticle,
-    LawVersion,
-    Merge,
-    MergedCopy,
-    ParagraphRow,
-    StoredFile,
-    User,
-)
+from sucai.store import records
+from sucai.store.records import *  # noqa: F403  (the records are part of this package's API)
+from sucai.store.sql import Store
 from sucai.store.sqlite import SqliteStore
 
 if TYPE_CHECKING:
-    from contextlib import AbstractContextManager
     from pathlib import Path
 
-__all__ = [
-    "AddedArticles",
-    "ApiToken",
-    "ArticleFilter",
-    "ArticleHead",
-    "ArticleSummary",
-    "ArticleText",
-    "AuditEntry",
-    "Basket",
-    "BasketItem",
-    "CopyDraft",
-    "Correction",
-    "ImportJobRow",
-    "IndexArticle",
-    "LawVersion",
-    "Merge",
-    "MergedCopy",
-    "ParagraphRow",
-    "Store",
-    "StoredFile",
-    "User",
-    "is_postgres_url",
-    "open_store",
-]
-
-
-class Store(ArticleStore, AccountStore, JobStore, BasketStore, CopyStore, ChangeStore, Protocol):
-    """What the pipeline and the library need from a storage backend: one Protocol a concern
-    (each documented beside its SQL), and the transaction and connection methods."""
-
-    def atomic(self) -> AbstractContextManager[Store]: ...
-
-    def close(self) -> None: ...
-
-    def reader(self) -> Store: ...
+__all__ = ["Store", "is_postgres_url", "open_store"]
+__all__ += records.__all__
 
 
 def is_postgres_url(url: str | Path) -> bool:

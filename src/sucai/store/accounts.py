@@ -1,118 +1,26 @@
 """Accounts, sessions, API tokens, the audit log, downloads and sign-in attempts: the
-:class:`AccountStore` Protocol and its SQL, the same on SQLite and PostgreSQL (see
-:mod:`sucai.store.base`)."""
+part of :class:`~sucai.store.Store` that keeps them, the same SQL on SQLite and PostgreSQL
+(see :mod:`sucai.store.base`)."""
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any
 
 from sucai.store.base import (
-    _U_USER_COLUMNS,
     AUDIT_COLUMNS,
     USER_COLUMNS,
     SqlBase,
+    columns,
     download_sql,
     user_from_row,
 )
 from sucai.store.records import ApiToken, AuditEntry, User
 
-__all__ = ["AccountStore", "SqlAccounts"]
-
-
-class AccountStore(Protocol):
-    """Each method is documented on :class:`SqlAccounts` below."""
-
-    def add_user(
-        self,
-        *,
-        name: str,
-        password_hash: str,
-        role: str,
-        tier: str | None,
-        expires_on: str | None,
-        daily_quota: int | None,
-        now: str,
-    ) -> User: ...
-
-    def get_user(self, user_id: int) -> User | None: ...
-
-    def get_user_by_name(self, name: str) -> User | None: ...
-
-    def list_users(self) -> list[User]: ...
-
-    def password_hash(self, user_id: int) -> str: ...
-
-    def set_password_hash(self, user_id: int, password_hash: str) -> None: ...
-
-    def update_user(
-        self,
-        user_id: int,
-        *,
-        role: str,
-        tier: str | None,
-        expires_on: str | None,
-        daily_quota: int | None,
-        disabled: bool,
-    ) -> None: ...
-
-    def add_session(self, token_hash: str, user_id: int, now: str, expires_at: str) -> None: ...
-
-    def session_user(self, token_hash: str, now: str) -> User | None: ...
-
-    def delete_session(self, token_hash: str) -> None: ...
-
-    def delete_user_sessions(self, user_id: int, keep: str | None = None) -> None: ...
-
-    def add_api_token(self, token_hash: str, user_id: int, label: str, now: str) -> int: ...
-
-    def api_token_user(self, token_hash: str) -> User | None: ...
-
-    def list_api_tokens(self, user_id: int) -> list[ApiToken]: ...
-
-    def revoke_api_token(self, user_id: int, token_id: int, now: str) -> bool: ...
-
-    def add_audit(
-        self,
-        *,
-        at: str,
-        user_id: int | None,
-        user_name: str,
-        action: str,
-        target: str,
-        format: str,
-        ip: str,
-        code: str = "",
-    ) -> None: ...
-
-    def audit_entries(self, *, limit: int, user_id: int | None = None) -> list[AuditEntry]: ...
-
-    def audit_by_code(self, code: str) -> list[AuditEntry]: ...
-
-    def count_audit(self, user_id: int, action: str, since: str) -> int: ...
-
-    def add_download(
-        self,
-        *,
-        at: str,
-        user_id: int,
-        user_name: str,
-        target: str,
-        format: str,
-        ip: str,
-        since: str,
-        quota: int,
-        code: str = "",
-    ) -> bool: ...
-
-    def add_login_attempt(self, name: str, ip: str, at: str, ok: bool) -> None: ...
-
-    def count_failed_logins(self, since: str, *, name: str | None, ip: str | None) -> int: ...
-
-    def clear_failed_logins(self, name: str, ip: str) -> None: ...
+__all__ = ["SqlAccounts"]
 
 
 class SqlAccounts(SqlBase):
-    """The SQL of :class:`AccountStore`."""
+    """Accounts, sessions, tokens, the audit log and sign-in attempts."""
 
     def get_user(self, user_id: int) -> User | None:
         """The account with this id."""
@@ -138,10 +46,7 @@ class SqlAccounts(SqlBase):
 
     def set_password_hash(self, user_id: int, password_hash: str) -> None:
         """Replace an account's password hash."""
-        with self.atomic():
-            self._execute(
-                "UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id)
-            )
+        self._write("UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id))
 
     def update_user(
         self,
@@ -154,12 +59,11 @@ class SqlAccounts(SqlBase):
         disabled: bool,
     ) -> None:
         """Change an account's role, tier, expiry, quota and whether it is disabled."""
-        with self.atomic():
-            self._execute(
-                "UPDATE users SET role = ?, tier = ?, expires_on = ?, daily_quota = ?, "
-                "disabled = ? WHERE id = ?",
-                (role, tier, expires_on, daily_quota, int(disabled), user_id),
-            )
+        self._write(
+            "UPDATE users SET role = ?, tier = ?, expires_on = ?, daily_quota = ?, "
+            "disabled = ? WHERE id = ?",
+            (role, tier, expires_on, daily_quota, int(disabled), user_id),
+        )
 
     def add_session(self, token_hash: str, user_id: int, now: str, expires_at: str) -> None:
         """Store a sign-in session (and drop expired ones, so the table stays small)."""
@@ -175,7 +79,7 @@ class SqlAccounts(SqlBase):
         """The enabled account of an unexpired session."""
         return user_from_row(
             self._one(
-                f"SELECT {_U_USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id "
+                f"SELECT {columns(User, 'u')} FROM sessions s JOIN users u ON u.id = s.user_id "
                 "WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0",
                 (token_hash, now),
                 primary=True,
@@ -184,22 +88,20 @@ class SqlAccounts(SqlBase):
 
     def delete_session(self, token_hash: str) -> None:
         """End one session."""
-        with self.atomic():
-            self._execute("DELETE FROM sessions WHERE token_hash = ?", (token_hash,))
+        self._write("DELETE FROM sessions WHERE token_hash = ?", (token_hash,))
 
     def delete_user_sessions(self, user_id: int, keep: str | None = None) -> None:
         """End every session of an account except ``keep`` (a token hash)."""
-        with self.atomic():
-            self._execute(
-                "DELETE FROM sessions WHERE user_id = ? AND token_hash != ?",
-                (user_id, keep or ""),
-            )
+        self._write(
+            "DELETE FROM sessions WHERE user_id = ? AND token_hash != ?",
+            (user_id, keep or ""),
+        )
 
     def api_token_user(self, token_hash: str) -> User | None:
         """The enabled account of an unrevoked API token."""
         return user_from_row(
             self._one(
-                f"SELECT {_U_USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id "
+                f"SELECT {columns(User, 'u')} FROM api_tokens t JOIN users u ON u.id = t.user_id "
                 "WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled = 0",
                 (token_hash,),
                 primary=True,
@@ -210,8 +112,7 @@ class SqlAccounts(SqlBase):
         """An account's API tokens, newest first."""
 
         rows = self._fetch(
-            "SELECT id, user_id, label, created_at, revoked_at FROM api_tokens "
-            "WHERE user_id = ? ORDER BY id DESC",
+            f"SELECT {columns(ApiToken)} FROM api_tokens WHERE user_id = ? ORDER BY id DESC",
             (user_id,),
             primary=True,
         )
@@ -219,12 +120,11 @@ class SqlAccounts(SqlBase):
 
     def revoke_api_token(self, user_id: int, token_id: int, now: str) -> bool:
         """Revoke one of an account's tokens; ``False`` when there is no such live token."""
-        with self.atomic():
-            cur = self._execute(
-                "UPDATE api_tokens SET revoked_at = ? "
-                "WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
-                (now, token_id, user_id),
-            )
+        cur = self._write(
+            "UPDATE api_tokens SET revoked_at = ? "
+            "WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
+            (now, token_id, user_id),
+        )
         return cur.rowcount > 0
 
     def add_audit(
@@ -240,12 +140,11 @@ class SqlAccounts(SqlBase):
         code: str = "",
     ) -> None:
         """Append a line to the audit log (``code``: the code of the file it gave out)."""
-        with self.atomic():
-            self._execute(
-                "INSERT INTO audit_log (at, user_id, user_name, action, target, format, ip, "
-                "code) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (at, user_id, user_name, action, target, format, ip, code),
-            )
+        self._write(
+            "INSERT INTO audit_log (at, user_id, user_name, action, target, format, ip, "
+            "code) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (at, user_id, user_name, action, target, format, ip, code),
+        )
 
     def audit_entries(self, *, limit: int, user_id: int | None = None) -> list[AuditEntry]:
         """The newest lines of the audit log (of one account when ``user_id`` is given)."""
@@ -285,11 +184,10 @@ class SqlAccounts(SqlBase):
 
     def add_login_attempt(self, name: str, ip: str, at: str, ok: bool) -> None:
         """Record a sign-in attempt."""
-        with self.atomic():
-            self._execute(
-                "INSERT INTO login_attempts (name, ip, at, ok) VALUES (?, ?, ?, ?)",
-                (name, ip, at, int(ok)),
-            )
+        self._write(
+            "INSERT INTO login_attempts (name, ip, at, ok) VALUES (?, ?, ?, ?)",
+            (name, ip, at, int(ok)),
+        )
 
     def count_failed_logins(self, since: str, *, name: str | None, ip: str | None) -> int:
         """Failed sign-ins since ``since`` for this name and/or address."""
@@ -305,10 +203,7 @@ class SqlAccounts(SqlBase):
 
     def clear_failed_logins(self, name: str, ip: str) -> None:
         """Forget the failed sign-ins of a name from an address (after a success)."""
-        with self.atomic():
-            self._execute(
-                "DELETE FROM login_attempts WHERE name = ? AND ip = ? AND ok = 0", (name, ip)
-            )
+        self._write("DELETE FROM login_attempts WHERE name = ? AND ip = ? AND ok = 0", (name, ip))
 
     def add_user(
         self,

@@ -1,10 +1,10 @@
-"""Files, articles and their hygiene corrections: the :class:`ArticleStore` Protocol and its SQL,
-the same on SQLite and PostgreSQL (see :mod:`sucai.store.base`)."""
+"""Files, articles and their hygiene corrections: the part of :class:`~sucai.store.Store` that
+keeps them, the same SQL on SQLite and PostgreSQL (see :mod:`sucai.store.base`)."""
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from sucai.errors import NotFoundError
 from sucai.models import (
@@ -23,6 +23,7 @@ from sucai.store.base import (
     FACET_COLUMNS,
     SqlBase,
     _pack,
+    columns,
     content_hash,
     draft_values,
     utc_now,
@@ -44,77 +45,11 @@ if TYPE_CHECKING:
 
     from sucai.models import Compilation, RemovedLine
 
-__all__ = ["ArticleStore", "SqlArticles"]
-
-
-class ArticleStore(Protocol):
-    """Each method is documented on :class:`SqlArticles` below."""
-
-    def has_file(self, sha256: str) -> bool: ...
-
-    def file_articles(self, sha256: str) -> tuple[int, ...]: ...
-
-    def add_file(
-        self,
-        *,
-        path: str,
-        sha256: str,
-        size: int,
-        encoding: str | None,
-        compilation: Compilation,
-        removed: tuple[RemovedLine, ...],
-        notes: tuple[str, ...],
-        merges: Mapping[int, Merge] | None = None,
-    ) -> AddedArticles: ...
-
-    def files(self) -> list[StoredFile]: ...
-
-    def count_articles(self) -> int: ...
-
-    def list_articles(
-        self,
-        where: ArticleFilter | None = None,
-        *,
-        limit: int | None = None,
-        offset: int = 0,
-        newest_first: bool = False,
-    ) -> list[ArticleSummary]: ...
-
-    def count_matching(self, where: ArticleFilter | None = None) -> int: ...
-
-    def facets(self, where: ArticleFilter | None = None) -> dict[str, list[tuple[str, int]]]: ...
-
-    def get_article(self, article_id: int) -> Article: ...
-
-    def max_article_id(self) -> int: ...
-
-    def paragraphs_by_rowid(self, rowids: list[int]) -> dict[int, ParagraphRow]: ...
-
-    def summaries(self, article_ids: list[int]) -> dict[int, ArticleSummary]: ...
-
-    def article_heads(self, article_ids: list[int]) -> dict[int, ArticleHead]: ...
-
-    def forget_cached(self) -> None: ...
-
-    def outline_path(self, article_id: int, entry: int) -> tuple[tuple[str, bool], ...]: ...
-
-    def iter_articles(self) -> Iterator[Article]: ...
-
-    def file_id(self, sha256: str) -> int | None: ...
-
-    def add_corrections(
-        self, *, article_id: int | None, file_id: int | None, corrections: tuple[Correction, ...]
-    ) -> None: ...
-
-    def corrections(self, article_id: int) -> list[Correction]: ...
-
-    def file_corrections(self, file_id: int) -> list[Correction]: ...
-
-    def count_corrections(self) -> int: ...
+__all__ = ["SqlArticles"]
 
 
 class SqlArticles(SqlBase):
-    """The SQL of :class:`ArticleStore`."""
+    """Files, articles and corrections."""
 
     def has_file(self, sha256: str) -> bool:
         """True when a file with these bytes was imported before."""
@@ -413,76 +348,61 @@ class SqlArticles(SqlBase):
         Raises:
             NotFoundError: no article has this id.
         """
-        rows = self._fetch(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,))
+        rows = self._fetch(
+            f"SELECT {', '.join(_ARTICLE_COLUMNS)} FROM articles WHERE id = ?", (article_id,)
+        )
         if not rows:
-            raise NotFoundError(
-                f"no article {article_id} in {self.where}. `sucai list` shows the ids."
-            )
+            raise self._no_article(article_id)
         return self._articles(rows)[0]
+
+    def _no_article(self, article_id: int) -> NotFoundError:
+        return NotFoundError(
+            f"no article {article_id} in {self.where}. `sucai list` shows the ids."
+        )
 
     def iter_articles(self) -> Iterator[Article]:
         """Every article in id order, 256 at a time (no connection is held between batches)."""
-        after = 0
-        while True:
-            rows = self._fetch(
-                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id > ? ORDER BY id LIMIT 256",
-                (after,),
-            )
-            if not rows:
-                return
+        sql = f"SELECT {', '.join(_ARTICLE_COLUMNS)} FROM articles WHERE id > ? ORDER BY id LIMIT ?"
+        for rows in self._pages(sql, 256):
             yield from self._articles(rows)
-            after = rows[-1][0]
 
     def _articles(self, rows: list[tuple[Any, ...]]) -> list[Article]:
         """Whole articles for rows of ``_ARTICLE_COLUMNS``, with three queries in all."""
         ids = [r[0] for r in rows]
-        paragraphs: dict[int, list[Paragraph]] = {i: [] for i in ids}
-        for aid, *rest in self._fetch_in(
+        paragraphs = self._grouped(
             "SELECT article_id, idx, text, paid, heading, section, kind FROM paragraphs "
             "WHERE article_id {} ORDER BY article_id, idx",
             ids,
-        ):
-            paragraphs[aid].append(
-                Paragraph(rest[0], rest[1], bool(rest[2]), rest[3], rest[4], rest[5])
-            )
-        outline: dict[int, list[OutlineEntry]] = {i: [] for i in ids}
-        for aid, *rest in self._fetch_in(
+            lambda idx, text, paid, *rest: Paragraph(idx, text, bool(paid), *rest),
+        )
+        outline = self._grouped(
             "SELECT article_id, idx, level, text, paragraph, parent, kind FROM outline "
             "WHERE article_id {} ORDER BY article_id, idx",
             ids,
-        ):
-            outline[aid].append(OutlineEntry(*rest))
-        sources: dict[int, list[ArticleSource]] = {i: [] for i in ids}
-        for aid, *rest in self._fetch_in(
+            OutlineEntry,
+        )
+        sources = self._grouped(
             "SELECT s.article_id, f.id, f.path, f.sha256, s.position, f.title, m.id, "
             "m.similarity FROM article_sources s JOIN files f ON f.id = s.file_id "
             "LEFT JOIN merged_copies m ON m.article_id = s.article_id "
             "AND m.file_id = s.file_id AND m.position = s.position "
             "WHERE s.article_id {} ORDER BY s.article_id, f.id, s.position",
             ids,
-        ):
-            sources[aid].append(ArticleSource(*rest))
-        return [
-            Article(
-                id=row[0],
-                title=row[1],
-                role=row[2],
-                genre=row[3],
-                issued_on=row[4],
-                year=row[5],
-                paragraphs=tuple(paragraphs[row[0]]),
-                outline=tuple(outline[row[0]]),
-                sources=tuple(sources[row[0]]),
-                added_at=row[7],
-                chars=row[6],
-                doc_number=row[8],
-                issuer=row[9],
-                addressee=row[10],
-                signer=row[11],
-                attachments=tuple(row[12].splitlines()),
+            ArticleSource,
+        )
+        articles = []
+        for row in rows:
+            values = dict(zip(_ARTICLE_COLUMNS, row, strict=True))
+            values["attachments"] = tuple(values["attachments"].splitlines())
+            articles.append(
+                Article(
+                    **values,
+                    paragraphs=tuple(paragraphs[row[0]]),
+                    outline=tuple(outline[row[0]]),
+                    sources=tuple(sources[row[0]]),
+                )
             )
-            for row in rows
-        ]
+        return articles
 
     def max_article_id(self) -> int:
         """The highest article id (0 for an empty library).
@@ -516,7 +436,7 @@ class SqlArticles(SqlBase):
             if len(self._heads) > _CACHE_LIMIT:
                 self._heads.clear()
             rows = self._fetch_in(
-                "SELECT id, title, role, genre, issued_on, year FROM articles WHERE id {}",
+                f"SELECT {columns(ArticleHead)} FROM articles WHERE id {{}}",
                 missing,
             )
             self._heads.update((r[0], ArticleHead(*r)) for r in rows)

@@ -1,7 +1,7 @@
 """SqlBase: what the SQL both stores share stands on, and the helpers it uses.
 
 The shared SQL (one module a concern: ``articles``, ``accounts``, ``jobs``, ``baskets``,
-``copies``, ``changes``, composed into :class:`~sucai.store.sql.SqlStore`) is written with
+``copies``, ``changes``, composed into :class:`~sucai.store.sql.Store`) is written with
 ``?`` placeholders and runs unchanged on SQLite and PostgreSQL;
 :class:`~sucai.store.postgres.PostgresStore` turns ``?`` into ``%s`` in one place (its
 ``_fetch``/``_execute``). What truly differs stays in the backends: connections and pools,
@@ -15,29 +15,37 @@ import hashlib
 import json
 import zlib
 from abc import ABC, abstractmethod
+from dataclasses import astuple, fields
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol, Self, TypeVar
 
 from sucai.models import ArticleDraft, OutlineEntry, Paragraph
 from sucai.store.records import (
     ArticleFilter,
     ArticleHead,
+    AuditEntry,
     Correction,
     ImportJobRow,
     User,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
     from contextlib import AbstractContextManager
 
 
 __all__ = ["SqlBase", "content_hash", "utc_now"]
 
-#: The columns of :class:`~sucai.store.AuditEntry`, in order.
-AUDIT_COLUMNS: Final = "id, at, user_id, user_name, action, target, format, ip, code"
-#: The columns :func:`user_from_row` reads, in order.
-USER_COLUMNS: Final = "id, name, role, tier, expires_on, daily_quota, created_at, disabled"
+T = TypeVar("T")
+
+
+def columns(record: type[Any], alias: str = "") -> str:
+    """The columns a record is read from: its fields' names in order (``alias.`` before each)."""
+    return ", ".join(f"{alias}.{f.name}" if alias else f.name for f in fields(record))
+
+
+AUDIT_COLUMNS: Final = columns(AuditEntry)
+USER_COLUMNS: Final = columns(User)
 #: The columns :func:`job_from_row` reads, in order (on ``import_jobs j``).
 JOB_COLUMNS: Final = (
     "j.id, j.user_name, j.names, j.state, j.total, "
@@ -70,29 +78,21 @@ def where_sql(where: ArticleFilter | None) -> tuple[str, list[Any]]:
     """``(" WHERE …", params)`` for an article filter on table alias ``a``."""
     if where is None:
         return "", []
-    parts: list[str] = []
-    params: list[Any] = []
-    for column, value in (
-        ("a.genre", where.genre),
-        ("a.role", where.role),
-        ("a.source", where.source),
-    ):
-        if value is not None:
-            parts.append(f"{column} = ?")
-            params.append(value)
-    if where.year_from is not None:
-        parts.append("a.year >= ?")
-        params.append(where.year_from)
-    if where.year_to is not None:
-        parts.append("a.year <= ?")
-        params.append(where.year_to)
-    return (" WHERE " + " AND ".join(parts), params) if parts else ("", [])
+    tests = (
+        ("a.genre = ?", where.genre),
+        ("a.role = ?", where.role),
+        ("a.source = ?", where.source),
+        ("a.year >= ?", where.year_from),
+        ("a.year <= ?", where.year_to),
+    )
+    given = [(test, value) for test, value in tests if value is not None]
+    if not given:
+        return "", []
+    return " WHERE " + " AND ".join(t for t, _ in given), [v for _, v in given]
 
 
 def user_from_row(row: Sequence[Any] | None) -> User | None:
-    """A :class:`User` from a row of :data:`USER_COLUMNS`."""
-    from sucai.store.records import User
-
+    """A :class:`User` from a row of :data:`USER_COLUMNS` (``disabled`` is stored as 0/1)."""
     if row is None:
         return None
     return User(row[0], row[1], row[2], row[3], row[4], row[5], row[6], bool(row[7]))
@@ -100,8 +100,6 @@ def user_from_row(row: Sequence[Any] | None) -> User | None:
 
 def job_from_row(row: Sequence[Any], files: tuple[dict[str, Any], ...] = ()) -> ImportJobRow:
     """An :class:`ImportJobRow` from a row of :data:`JOB_COLUMNS` (and its files' reports)."""
-    from sucai.store.records import ImportJobRow
-
     return ImportJobRow(
         id=row[0],
         user_name=row[1],
@@ -132,9 +130,9 @@ def content_hash(draft: ArticleDraft) -> str:
     return digest.hexdigest()
 
 
-#: The columns of ``articles`` written from an :class:`ArticleDraft`, in the order of
-#: :func:`draft_values`; a new field of the draft is added to both (and to
-#: ``_ARTICLE_COLUMNS``, ``SqlArticles._articles``, ``_pack`` and ``_unpack``).
+#: The columns of ``articles`` written from an :class:`ArticleDraft`: its fields of the same
+#: names (``attachments`` one a line); a new field of the draft that ``articles`` keeps is
+#: added here (and to the schema, ``migrations.py``).
 DRAFT_COLUMNS: Final = (
     "title",
     "role",
@@ -151,66 +149,30 @@ DRAFT_COLUMNS: Final = (
 
 def draft_values(draft: ArticleDraft) -> tuple[Any, ...]:
     """The values of :data:`DRAFT_COLUMNS` for a draft, in order."""
-    return (
-        draft.title,
-        draft.role,
-        draft.genre,
-        draft.issued_on,
-        draft.year,
-        draft.doc_number,
-        draft.issuer,
-        draft.addressee,
-        draft.signer,
-        "\n".join(draft.attachments),
-    )
+    values = [getattr(draft, column) for column in DRAFT_COLUMNS]
+    values[DRAFT_COLUMNS.index("attachments")] = "\n".join(draft.attachments)
+    return tuple(values)
 
 
 def _pack(draft: ArticleDraft, corrections: Iterable[Correction]) -> bytes:
-    """A whole article and its hygiene corrections as zlib-compressed JSON (a merged copy)."""
-    data = {
-        "title": draft.title,
-        "role": draft.role,
-        "genre": draft.genre,
-        "issued_on": draft.issued_on,
-        "year": draft.year,
-        "doc_number": draft.doc_number,
-        "issuer": draft.issuer,
-        "addressee": draft.addressee,
-        "signer": draft.signer,
-        "attachments": list(draft.attachments),
-        "position": draft.position,
-        "paragraphs": [
-            [p.index, p.text, p.paid, p.heading, p.section, p.kind] for p in draft.paragraphs
-        ],
-        "outline": [
-            [e.index, e.level, e.text, e.paragraph, e.parent, e.kind] for e in draft.outline
-        ],
-        "corrections": [
-            [c.part, c.index, c.offset, c.original, c.replacement, c.rule] for c in corrections
-        ],
-    }
+    """A whole article and its hygiene corrections as zlib-compressed JSON (a merged copy):
+    the draft's fields by name; paragraphs, outline entries and corrections as lists of their
+    fields, in order."""
+    data = {field.name: getattr(draft, field.name) for field in fields(draft)}
+    data["paragraphs"] = [astuple(p) for p in draft.paragraphs]
+    data["outline"] = [astuple(e) for e in draft.outline]
+    data["corrections"] = [astuple(c) for c in corrections]
     return zlib.compress(json.dumps(data, ensure_ascii=False).encode(), 6)
 
 
 def _unpack(blob: bytes) -> tuple[ArticleDraft, list[Correction]]:
-    """The inverse of :func:`_pack`."""
+    """The inverse of :func:`_pack` (copies packed before a field existed get its default)."""
     data = json.loads(zlib.decompress(blob))
-    draft = ArticleDraft(
-        title=data["title"],
-        role=data["role"],
-        genre=data["genre"],
-        issued_on=data["issued_on"],
-        year=data["year"],
-        paragraphs=tuple(Paragraph(*p) for p in data["paragraphs"]),
-        outline=tuple(OutlineEntry(*e) for e in data["outline"]),
-        position=data["position"],
-        doc_number=data["doc_number"],
-        issuer=data["issuer"],
-        addressee=data.get("addressee"),
-        signer=data.get("signer"),
-        attachments=tuple(data.get("attachments", ())),
-    )
-    return draft, [Correction(*c) for c in data["corrections"]]
+    corrections = [Correction(*c) for c in data.pop("corrections")]
+    data["paragraphs"] = tuple(Paragraph(*p) for p in data["paragraphs"])
+    data["outline"] = tuple(OutlineEntry(*e) for e in data["outline"])
+    data["attachments"] = tuple(data.get("attachments", ()))
+    return ArticleDraft(**data), corrections
 
 
 #: Facet name → column of ``articles a``, for browse counts.
@@ -222,16 +184,14 @@ FACET_COLUMNS: Final = (
 )
 
 
-_ARTICLE_COLUMNS: Final = (
-    "id, title, role, genre, issued_on, year, chars, added_at, doc_number, issuer, "
-    "addressee, signer, attachments"
-)
+#: The columns of ``articles`` an :class:`~sucai.models.Article` takes (its fields of the
+#: same names).
+_ARTICLE_COLUMNS: Final = ("id", *DRAFT_COLUMNS, "chars", "added_at")
 _SUMMARY_SQL: Final = (
     "SELECT a.id, a.title, a.role, a.genre, a.issued_on, a.year, a.chars, a.added_at, "
     "(SELECT count(*) FROM paragraphs p WHERE p.article_id = a.id), "
     "(SELECT count(*) FROM article_sources s WHERE s.article_id = a.id) FROM articles a"
 )
-_U_USER_COLUMNS: Final = ", ".join("u." + c for c in USER_COLUMNS.split(", "))
 
 
 class Cursor(Protocol):
@@ -258,8 +218,12 @@ class SqlBase(ABC):
     _lock_rows: ClassVar[str] = ""
     #: What ``LIMIT ?`` takes for "no limit" (SQLite: -1; PostgreSQL: NULL).
     _NO_LIMIT: ClassVar[int | None] = None
-    _heads: dict[int, ArticleHead]
-    _paths: dict[tuple[int, int], tuple[tuple[str, bool], ...]]
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+        # Stored articles never change: their heads and outline paths are kept for searches.
+        self._heads: dict[int, ArticleHead] = {}
+        self._paths: dict[tuple[int, int], tuple[tuple[str, bool], ...]] = {}
 
     # --- what each backend provides ----------------------------------------------------------
 
@@ -306,6 +270,37 @@ class SqlBase(ABC):
         """The first row of a query, or ``None``."""
         rows = self._fetch(sql, params, primary=primary)
         return rows[0] if rows else None
+
+    def _pages(
+        self, sql: str, batch: int, *, after: int = 0, primary: bool = False
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """The rows of ``sql`` (``… > ? ORDER BY <its first column> LIMIT ?``) a batch at a
+        time, each batch read afresh after the last row's first column: no connection is held
+        between batches, and changes made meanwhile to later rows are seen."""
+        while rows := self._fetch(sql, (after, batch), primary=primary):
+            yield rows
+            after = rows[-1][0]
+
+    def _grouped(
+        self,
+        sql: str,
+        ids: Sequence[int],
+        make: Callable[..., T],
+        *,
+        primary: bool = False,
+    ) -> dict[int, list[T]]:
+        """``make(*rest)`` for each row ``(id, *rest)`` of ``sql`` (see :meth:`_fetch_in`), in
+        order, grouped by id; every one of ``ids`` has a list, empty when it has no rows."""
+        out: dict[int, list[T]] = {i: [] for i in ids}
+        if ids:
+            for key, *rest in self._fetch_in(sql, ids, primary=primary):
+                out[key].append(make(*rest))
+        return out
+
+    def _write(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
+        """Run one write in a transaction of its own (or as part of the open one)."""
+        with self.atomic():
+            return self._execute(sql, params)
 
     def _count(self, sql: str, params: Sequence[Any] = (), *, primary: bool = False) -> int:
         """The integer in the first column of the first row."""

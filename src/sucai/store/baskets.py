@@ -1,36 +1,18 @@
-"""Baskets of articles and passages: the :class:`BasketStore` Protocol and its SQL, the same on
-SQLite and PostgreSQL (see :mod:`sucai.store.base`)."""
+"""Baskets of articles and passages: the part of :class:`~sucai.store.Store` that keeps them, the
+same SQL on SQLite and PostgreSQL (see :mod:`sucai.store.base`)."""
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any
 
-from sucai.store.base import SqlBase
+from sucai.store.base import SqlBase, columns
 from sucai.store.records import Basket, BasketItem
 
-__all__ = ["BasketStore", "SqlBaskets"]
-
-
-class BasketStore(Protocol):
-    """Each method is documented on :class:`SqlBaskets` below."""
-
-    def baskets(self, owner: str) -> list[Basket]: ...
-
-    def basket(self, owner: str, name: str) -> Basket | None: ...
-
-    def add_basket_items(
-        self, owner: str, name: str, items: list[tuple[int, str, int | None]], now: str
-    ) -> Basket: ...
-
-    def move_basket_item(self, basket_id: int, source: int, target: int) -> None: ...
-
-    def remove_basket_item(self, basket_id: int, position: int) -> None: ...
-
-    def delete_basket(self, basket_id: int) -> None: ...
+__all__ = ["SqlBaskets"]
 
 
 class SqlBaskets(SqlBase):
-    """The SQL of :class:`BasketStore`."""
+    """Baskets and their items."""
 
     def baskets(self, owner: str) -> list[Basket]:
         """An owner's baskets, by name, with their items."""
@@ -80,8 +62,7 @@ class SqlBaskets(SqlBase):
 
     def delete_basket(self, basket_id: int) -> None:
         """Delete a basket and its items."""
-        with self.atomic():
-            self._execute("DELETE FROM baskets WHERE id = ?", (basket_id,))
+        self._write("DELETE FROM baskets WHERE id = ?", (basket_id,))
 
     def add_basket_items(
         self, owner: str, name: str, items: list[tuple[int, str, int | None]], now: str
@@ -126,13 +107,11 @@ class SqlBaskets(SqlBase):
             params,
             primary=True,
         )
-        items: dict[int, list[BasketItem]] = {h[0]: [] for h in heads}
-        if heads:
-            for basket_id, *rest in self._fetch_in(
-                "SELECT basket_id, position, article_id, kind, ref, added_at FROM basket_items "
-                "WHERE basket_id {} ORDER BY basket_id, position",
-                list(items),
-                primary=True,
-            ):
-                items[basket_id].append(BasketItem(*rest))
+        items = self._grouped(
+            f"SELECT basket_id, {columns(BasketItem)} FROM basket_items "
+            "WHERE basket_id {} ORDER BY basket_id, position",
+            [h[0] for h in heads],
+            BasketItem,
+            primary=True,
+        )
         return [Basket(b, owner, name, at, tuple(items[b])) for b, owner, name, at in heads]

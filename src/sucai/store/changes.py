@@ -1,9 +1,10 @@
-"""What the search index takes in: articles by id and the change log: the :class:`ChangeStore`
-Protocol and its SQL, the same on SQLite and PostgreSQL (see :mod:`sucai.store.base`)."""
+"""What the search index takes in: articles by id and the change log: the part of
+:class:`~sucai.store.Store` that serves them, the same SQL on SQLite and PostgreSQL (see
+:mod:`sucai.store.base`)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Final
 
 from sucai.store.base import SqlBase
 from sucai.store.records import IndexArticle
@@ -12,29 +13,14 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 
-__all__ = ["ChangeStore", "SqlChanges"]
+__all__ = ["SqlChanges"]
 
-
-class ChangeStore(Protocol):
-    """Each method is documented on :class:`SqlChanges` below."""
-
-    def iter_index_articles(
-        self, after: int, batch: int = 1000
-    ) -> Iterator[list[IndexArticle]]: ...
-
-    def index_articles(self, article_ids: list[int]) -> list[IndexArticle]: ...
-
-    def library_id(self) -> str: ...
-
-    def last_change(self) -> int: ...
-
-    def change_mark(self, seq: int) -> str: ...
-
-    def changed_articles(self, after: int, upto: int) -> list[int]: ...
+#: The columns of ``articles`` an :class:`IndexArticle` takes, in the order ``_index_batch`` reads.
+_INDEX_HEAD: Final = "id, title, role, genre, year, source, doc_number, issuer"
 
 
 class SqlChanges(SqlBase):
-    """The SQL of :class:`ChangeStore`."""
+    """What the search index takes in."""
 
     def library_id(self) -> str:
         """The random id the library was given when it was created: a search index built from
@@ -57,27 +43,16 @@ class SqlChanges(SqlBase):
 
     def iter_index_articles(self, after: int, batch: int = 1000) -> Iterator[list[IndexArticle]]:
         """Articles with ids above ``after``, in id order, in batches (for the search index)."""
-        while True:
-            heads = self._fetch(
-                "SELECT id, title, role, genre, year, source, doc_number, issuer FROM articles "
-                "WHERE id > ? "
-                "ORDER BY id LIMIT ?",
-                (after, batch),
-                primary=True,
-            )
-            if not heads:
-                return
-            high = heads[-1][0]
+        sql = f"SELECT {_INDEX_HEAD} FROM articles WHERE id > ? ORDER BY id LIMIT ?"
+        for heads in self._pages(sql, batch, after=after, primary=True):
             yield self._index_batch(heads)
-            after = high
 
     def index_articles(self, article_ids: list[int]) -> list[IndexArticle]:
         """What the search index needs of these articles, in id order (missing ids are left
         out). Give a few hundred at a time: they are read at once."""
         ids = sorted(set(article_ids))
         heads = self._fetch_in(
-            "SELECT id, title, role, genre, year, source, doc_number, issuer FROM articles "
-            "WHERE id {} ORDER BY id",
+            f"SELECT {_INDEX_HEAD} FROM articles WHERE id {{}} ORDER BY id",
             ids,
             primary=True,
         )

@@ -1,9 +1,11 @@
-"""Near-duplicates: sketches, links, merged copies and law versions: the :class:`CopyStore`
-Protocol and its SQL, the same on SQLite and PostgreSQL (see :mod:`sucai.store.base`)."""
+"""Near-duplicates: sketches, links, merged copies and law versions: the part of
+:class:`~sucai.store.Store` that keeps them, the same SQL on SQLite and PostgreSQL (see
+:mod:`sucai.store.base`). The rules of keeping and splitting a copy are in
+:mod:`sucai.ingest.copies`."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final
 
 from sucai.errors import NotFoundError
 from sucai.models import ArticleDraft
@@ -22,59 +24,14 @@ if TYPE_CHECKING:
 
 from sucai.store.articles import SqlArticles
 
-__all__ = ["CopyStore", "SqlCopies"]
+__all__ = ["SqlCopies"]
 
-
-class CopyStore(Protocol):
-    """Each method is documented on :class:`SqlCopies` below."""
-
-    def iter_sketches(self) -> Iterator[tuple[int, bytes]]: ...
-
-    def iter_unsketched(self, batch: int = 200) -> Iterator[list[ArticleText]]: ...
-
-    def set_sketch(
-        self, article_id: int, sketch: bytes | None, title_key: str, version: str | None
-    ) -> None: ...
-
-    def same_title(self, title_key: str, genre: str) -> list[tuple[int, str | None]]: ...
-
-    def link_articles(self, article_id: int, other_id: int, kind: str) -> None: ...
-
-    def article_text(self, article_id: int) -> ArticleText: ...
-
-    def merged_copies(self, article_id: int | None = None) -> list[MergedCopy]: ...
-
-    def merged_copy(self, copy_id: int) -> MergedCopy: ...
-
-    def set_copy_similarity(self, copy_id: int, similarity: float) -> None: ...
-
-    def copy_text(self, copy_id: int) -> ArticleText: ...
-
-    def copy_draft(self, copy_id: int) -> CopyDraft: ...
-
-    def article_by_text(self, draft: ArticleDraft) -> int | None: ...
-
-    def delete_copy(self, copy_id: int) -> None: ...
-
-    def add_copy(
-        self, article_id: int, file_id: int, draft: ArticleDraft, merge: Merge
-    ) -> None: ...
-
-    def add_article(
-        self, draft: ArticleDraft, source: str, corrections: tuple[Correction, ...]
-    ) -> int: ...
-
-    def move_source(self, file_id: int, position: int, article_id: int, new_id: int) -> None: ...
-
-    def replace_text(
-        self, article_id: int, draft: ArticleDraft, corrections: tuple[Correction, ...]
-    ) -> None: ...
-
-    def law_versions(self, article_id: int | None = None) -> list[list[LawVersion]]: ...
+#: What an :class:`ArticleText` takes from ``articles a``, in its order.
+_TEXT_HEADS: Final = "SELECT a.id, a.title, a.genre, a.issued_on, a.year FROM articles a"
 
 
 class SqlCopies(SqlArticles):
-    """The SQL of :class:`CopyStore`."""
+    """Sketches, links, merged copies and law versions."""
 
     #: The columns of a :class:`MergedCopy`.
     _COPY_SELECT: Final = (
@@ -88,30 +45,12 @@ class SqlCopies(SqlArticles):
         Each batch is read afresh, so sketching a batch before asking for the next is fine.
         """
 
-        after = 0
-        while True:
-            heads = self._fetch(
-                "SELECT a.id, a.title, a.genre, a.issued_on, a.year FROM articles a "
-                "LEFT JOIN article_sketches k ON k.article_id = a.id "
-                "WHERE k.article_id IS NULL AND a.id > ? ORDER BY a.id LIMIT ?",
-                (after, batch),
-                primary=True,
-            )
-            if not heads:
-                return
-            texts: dict[int, list[str]] = {}
-            for aid, text in self._fetch(
-                "SELECT article_id, text FROM paragraphs WHERE article_id BETWEEN ? AND ? "
-                "ORDER BY article_id, idx",
-                (heads[0][0], heads[-1][0]),
-                primary=True,
-            ):
-                texts.setdefault(aid, []).append(text)
-            yield [
-                ArticleText(aid, title, genre, issued_on, year, tuple(texts.get(aid, ())))
-                for aid, title, genre, issued_on, year in heads
-            ]
-            after = heads[-1][0]
+        sql = (
+            f"{_TEXT_HEADS} LEFT JOIN article_sketches k ON k.article_id = a.id "
+            "WHERE k.article_id IS NULL AND a.id > ? ORDER BY a.id LIMIT ?"
+        )
+        for heads in self._pages(sql, batch, primary=True):
+            yield self._texts(heads)
 
     def same_title(self, title_key: str, genre: str) -> list[tuple[int, str | None]]:
         """``(article_id, version)`` of the sketched articles of a genre with this title."""
@@ -130,22 +69,23 @@ class SqlCopies(SqlArticles):
         Raises:
             NotFoundError: no article has this id.
         """
+        heads = self._fetch(f"{_TEXT_HEADS} WHERE a.id = ?", (article_id,), primary=True)
+        if not heads:
+            raise self._no_article(article_id)
+        return self._texts(heads)[0]
 
-        row = self._one(
-            "SELECT id, title, genre, issued_on, year FROM articles WHERE id = ?",
-            (article_id,),
+    def _texts(self, heads: list[tuple[Any, ...]]) -> list[ArticleText]:
+        """The :class:`ArticleText` of each of ``heads`` (rows of :data:`_TEXT_HEADS`)."""
+        texts = self._grouped(
+            "SELECT article_id, text FROM paragraphs WHERE article_id {} ORDER BY article_id, idx",
+            [h[0] for h in heads],
+            str,
             primary=True,
         )
-        if row is None:
-            raise NotFoundError(
-                f"no article {article_id} in {self.where}. `sucai list` shows the ids."
-            )
-        texts = self._fetch(
-            "SELECT text FROM paragraphs WHERE article_id = ? ORDER BY idx",
-            (article_id,),
-            primary=True,
-        )
-        return ArticleText(row[0], row[1], row[2], row[3], row[4], tuple(r[0] for r in texts))
+        return [
+            ArticleText(aid, title, genre, issued_on, year, tuple(texts[aid]))
+            for aid, title, genre, issued_on, year in heads
+        ]
 
     def merged_copies(self, article_id: int | None = None) -> list[MergedCopy]:
         """The copies of one canonical article (of all when ``None``), by article and id."""
@@ -160,10 +100,7 @@ class SqlCopies(SqlArticles):
 
     def set_copy_similarity(self, copy_id: int, similarity: float) -> None:
         """Record a copy's similarity to its (new) canonical text."""
-        with self.atomic():
-            self._execute(
-                "UPDATE merged_copies SET similarity = ? WHERE id = ?", (similarity, copy_id)
-            )
+        self._write("UPDATE merged_copies SET similarity = ? WHERE id = ?", (similarity, copy_id))
 
     def _copy_row(self, copy_id: int) -> tuple[MergedCopy, int, bytes]:
         """A copy, its file's id and its packed article; raises NotFoundError."""
@@ -209,8 +146,7 @@ class SqlCopies(SqlArticles):
 
     def delete_copy(self, copy_id: int) -> None:
         """Forget a merged copy (its file stays a source of its article)."""
-        with self.atomic():
-            self._execute("DELETE FROM merged_copies WHERE id = ?", (copy_id,))
+        self._write("DELETE FROM merged_copies WHERE id = ?", (copy_id,))
 
     def add_copy(self, article_id: int, file_id: int, draft: ArticleDraft, merge: Merge) -> None:
         """Store ``draft``, found in the file ``file_id``, as a merged copy of an article."""
@@ -229,12 +165,11 @@ class SqlCopies(SqlArticles):
 
     def move_source(self, file_id: int, position: int, article_id: int, new_id: int) -> None:
         """Make the article at ``position`` of a file ``new_id`` instead of ``article_id``."""
-        with self.atomic():
-            self._execute(
-                "UPDATE article_sources SET article_id = ? "
-                "WHERE article_id = ? AND file_id = ? AND position = ?",
-                (new_id, article_id, file_id, position),
-            )
+        self._write(
+            "UPDATE article_sources SET article_id = ? "
+            "WHERE article_id = ? AND file_id = ? AND position = ?",
+            (new_id, article_id, file_id, position),
+        )
 
     def replace_text(
         self, article_id: int, draft: ArticleDraft, corrections: tuple[Correction, ...]
@@ -256,42 +191,34 @@ class SqlCopies(SqlArticles):
 
     def iter_sketches(self) -> Iterator[tuple[int, bytes]]:
         """``(article_id, sketch)`` of every sketched article (128 little-endian uint32)."""
-        after = 0
-        while True:
-            rows = self._fetch(
-                "SELECT article_id, sketch FROM article_sketches "
-                "WHERE sketch IS NOT NULL AND article_id > ? ORDER BY article_id LIMIT 4096",
-                (after,),
-                primary=True,
-            )
-            if not rows:
-                return
+        sql = (
+            "SELECT article_id, sketch FROM article_sketches "
+            "WHERE sketch IS NOT NULL AND article_id > ? ORDER BY article_id LIMIT ?"
+        )
+        for rows in self._pages(sql, 4096, primary=True):
             for article_id, sketch in rows:
                 yield int(article_id), bytes(sketch)
-            after = rows[-1][0]
 
     def set_sketch(
         self, article_id: int, sketch: bytes | None, title_key: str, version: str | None
     ) -> None:
         """Store (or replace) an article's sketch, normalised title and law version."""
-        with self.atomic():
-            self._execute(
-                "INSERT INTO article_sketches (article_id, sketch, title_key, version) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE SET "
-                "sketch = excluded.sketch, title_key = excluded.title_key, "
-                "version = excluded.version",
-                (article_id, sketch, title_key, version),
-            )
+        self._write(
+            "INSERT INTO article_sketches (article_id, sketch, title_key, version) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE SET "
+            "sketch = excluded.sketch, title_key = excluded.title_key, "
+            "version = excluded.version",
+            (article_id, sketch, title_key, version),
+        )
 
     def link_articles(self, article_id: int, other_id: int, kind: str) -> None:
         """Relate two distinct articles (``kind="version"``); idempotent."""
         low, high = sorted((article_id, other_id))
-        with self.atomic():
-            self._execute(
-                "INSERT INTO article_links (article_id, other_id, kind) VALUES (?, ?, ?) "
-                "ON CONFLICT DO NOTHING",
-                (low, high, kind),
-            )
+        self._write(
+            "INSERT INTO article_links (article_id, other_id, kind) VALUES (?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
+            (low, high, kind),
+        )
 
     def merged_copy(self, copy_id: int) -> MergedCopy:
         """One copy.

@@ -1,55 +1,29 @@
-"""Web import jobs: the :class:`JobStore` Protocol and its SQL, the same on SQLite and PostgreSQL
-(see :mod:`sucai.store.base`)."""
+"""Web import jobs: the part of :class:`~sucai.store.Store` that keeps them, the same SQL on
+SQLite and PostgreSQL (see :mod:`sucai.store.base`)."""
 
 from __future__ import annotations
 
 import json
-from typing import Any, Protocol
+from typing import Any
 
 from sucai.store.base import JOB_COLUMNS, SqlBase, job_from_row
 from sucai.store.records import ImportJobRow
 
-__all__ = ["JobStore", "SqlJobs"]
-
-
-class JobStore(Protocol):
-    """Each method is documented on :class:`SqlJobs` below."""
-
-    def add_import_job(
-        self, job_id: str, user_name: str, names: list[str], host: str, pid: int, now: str
-    ) -> None: ...
-
-    def update_import_job(
-        self,
-        job_id: str,
-        now: str,
-        *,
-        state: str | None = None,
-        total: int | None = None,
-        error: str | None = None,
-        report: dict[str, Any] | None = None,
-    ) -> None: ...
-
-    def add_import_job_file(self, job_id: str, report: dict[str, Any], now: str) -> None: ...
-
-    def import_job(self, job_id: str) -> ImportJobRow | None: ...
-
-    def import_jobs(self, limit: int) -> list[ImportJobRow]: ...
+__all__ = ["SqlJobs"]
 
 
 class SqlJobs(SqlBase):
-    """The SQL of :class:`JobStore`."""
+    """Web import jobs."""
 
     def add_import_job(
         self, job_id: str, user_name: str, names: list[str], host: str, pid: int, now: str
     ) -> None:
         """Record a new, queued web import, run by process ``pid`` on ``host``."""
-        with self.atomic():
-            self._execute(
-                "INSERT INTO import_jobs (id, user_name, names, state, host, pid, created_at, "
-                "updated_at) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?)",
-                (job_id, user_name, json.dumps(names, ensure_ascii=False), host, pid, now, now),
-            )
+        self._write(
+            "INSERT INTO import_jobs (id, user_name, names, state, host, pid, created_at, "
+            "updated_at) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?)",
+            (job_id, user_name, json.dumps(names, ensure_ascii=False), host, pid, now, now),
+        )
 
     def update_import_job(
         self,
@@ -62,20 +36,19 @@ class SqlJobs(SqlBase):
         report: dict[str, Any] | None = None,
     ) -> None:
         """Change what is given of a job (``None`` leaves a field as it is)."""
-        with self.atomic():
-            self._execute(
-                "UPDATE import_jobs SET state = coalesce(?, state), "
-                "total = coalesce(CAST(? AS INTEGER), total), error = coalesce(?, error), "
-                "report = coalesce(?, report), updated_at = ? WHERE id = ?",
-                (
-                    state,
-                    total,
-                    error,
-                    json.dumps(report, ensure_ascii=False) if report is not None else None,
-                    now,
-                    job_id,
-                ),
-            )
+        self._write(
+            "UPDATE import_jobs SET state = coalesce(?, state), "
+            "total = coalesce(CAST(? AS INTEGER), total), error = coalesce(?, error), "
+            "report = coalesce(?, report), updated_at = ? WHERE id = ?",
+            (
+                state,
+                total,
+                error,
+                json.dumps(report, ensure_ascii=False) if report is not None else None,
+                now,
+                job_id,
+            ),
+        )
 
     def add_import_job_file(self, job_id: str, report: dict[str, Any], now: str) -> None:
         """Append one file's report to a job."""

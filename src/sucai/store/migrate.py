@@ -12,12 +12,12 @@ The search index is not copied: the caller rebuilds the destination's (``Library
 from __future__ import annotations
 
 import sqlite3
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
-from sucai.errors import StoreError, UserError
+from sucai.errors import StoreError, StoreUnavailableError, UserError
 from sucai.store import is_postgres_url, open_store
 
 if TYPE_CHECKING:
@@ -74,19 +74,8 @@ _KEY: Final = {
 #: The change log is not copied either: the copy's triggers write its own as it fills.
 _NOT_DATA: Final = ("_sucai_migrations", "sqlite_", "changes")
 
-#: Rows the tables with an identity column continue from after a copy into PostgreSQL.
-_IDENTITY: Final = (
-    ("files", "id"),
-    ("removed_lines", "rowid"),
-    ("articles", "id"),
-    ("paragraphs", "rowid"),
-    ("users", "id"),
-    ("api_tokens", "id"),
-    ("audit_log", "id"),
-    ("baskets", "id"),
-    ("import_jobs", "rowid"),
-    ("merged_copies", "id"),
-)
+#: The identity columns (an ``id`` or ``rowid`` first) that PostgreSQL continues after a copy.
+_IDENTITY: Final = tuple((t, c[0]) for t, c in TABLES if c[0] in ("id", "rowid"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,18 +135,15 @@ class _SqliteSide:
         self.db.execute("BEGIN")
         self.db.execute("SELECT count(*) FROM meta").fetchone()
 
-    def transaction(self) -> AbstractContextManager[None]:
-        @contextmanager
-        def tx() -> Iterator[None]:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                yield
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
-            self.db.execute("COMMIT")
-
-        return tx()
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
 
     def write(self, table: str, columns: tuple[str, ...], rows: list[Any]) -> None:
         names = ", ".join(c if c == "rowid" else _q(c) for c in columns)
@@ -181,8 +167,6 @@ class _PostgresSide:
                 url, autocommit=True, application_name="sucai-migrate", connect_timeout=10
             )
         except psycopg.OperationalError as exc:
-            from sucai.errors import StoreUnavailableError
-
             raise StoreUnavailableError(f"cannot connect to PostgreSQL ({exc})") from None
 
     def tables(self) -> set[str]:
@@ -211,13 +195,10 @@ class _PostgresSide:
         # cursors need a transaction); it is never committed, only closed.
         self.db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
 
-    def transaction(self) -> AbstractContextManager[None]:
-        @contextmanager
-        def tx() -> Iterator[None]:
-            with self.db.transaction():
-                yield
-
-        return tx()
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self.db.transaction():
+            yield
 
     def write(self, table: str, columns: tuple[str, ...], rows: list[Any]) -> None:
         names = ", ".join(_q(c) for c in columns)
@@ -238,14 +219,6 @@ class _PostgresSide:
 
     def close(self) -> None:
         self.db.close()
-
-
-def _describe(location: str | Path) -> str:
-    if is_postgres_url(location):
-        from sucai.store.postgres import describe_url
-
-        return describe_url(str(location))
-    return str(location)
 
 
 def _side(location: str | Path) -> _SqliteSide | _PostgresSide:
@@ -280,10 +253,11 @@ def migrate(
         raise UserError(f"migrate: {source} does not exist; give the library file to copy.")
     # Opening each side as a library creates or upgrades its schema: same tables both sides.
     open_store(source).close()
-    open_store(target).close()
+    with closing(open_store(target)) as store:
+        where = store.where
     src, dst = _side(source), _side(target)
     try:
-        return _copy(src, dst, _describe(target), batch, on_progress)
+        return _copy(src, dst, where, batch, on_progress)
     finally:
         src.close()
         dst.close()

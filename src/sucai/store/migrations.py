@@ -1,27 +1,74 @@
 """Ordered schema migrations, recorded in ``_sucai_migrations``.
 
-Add a new decorated function for every schema change; never edit one that has shipped.
+Add a new decorated function for every schema change; never edit one that has shipped:
+``@ddl`` for a step that is DDL only (PostgreSQL runs its translation), ``@migration`` for one
+that needs code (its PostgreSQL twin is written out in ``pg_migrations.py``).
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
+
+from sucai.errors import SchemaVersionError
+from sucai.models import source_folder
+from sucai.store.base import utc_now
 
 if TYPE_CHECKING:
     import sqlite3
     from collections.abc import Callable
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migration"]
+__all__ = ["DDL", "MIGRATIONS", "SCHEMA_VERSION", "ddl", "migration", "pending", "record_sql"]
 
 Migration = tuple[str, "Callable[[sqlite3.Connection], None]"]
 MIGRATIONS: list[Migration] = []
+#: The SQLite script of each step that is DDL only, by name.
+DDL: dict[str, str] = {}
 
 
 def migration(fn: Callable[[sqlite3.Connection], None]) -> Callable[[sqlite3.Connection], None]:
     """Register ``fn`` as the next migration."""
     MIGRATIONS.append((fn.__name__, fn))
     return fn
+
+
+def ddl(fn: Callable[[], str]) -> Callable[[], str]:
+    """Register the script ``fn`` returns as the next migration: DDL only, which PostgreSQL runs
+    translated (:func:`sucai.store.pg_migrations.translate`)."""
+    script = DDL[fn.__name__] = fn()
+    MIGRATIONS.append((fn.__name__, lambda db: _run(db, script)))
+    return fn
+
+
+def pending(where: str, done: set[str]) -> list[tuple[int, str]]:
+    """``(number, name)`` of the steps a library whose applied steps are ``done`` lacks.
+
+    Raises:
+        SchemaVersionError: the library has steps this sucai does not know.
+    """
+    unknown = done - {name for name, _ in MIGRATIONS}
+    if unknown:
+        raise SchemaVersionError(
+            f"{where} was written by a newer sucai (schema steps "
+            f"{', '.join(sorted(unknown))}). Upgrade sucai to open it."
+        )
+    return [(n, name) for n, (name, _) in enumerate(MIGRATIONS, 1) if name not in done]
+
+
+def record_sql(number: int, name: str) -> list[tuple[str, tuple[Any, ...]]]:
+    """The statements (``?`` placeholders) that record step ``number`` as applied, to run in
+    its transaction."""
+    return [
+        (
+            "INSERT INTO _sucai_migrations (id, name, applied_at) VALUES (?, ?, ?)",
+            (number, name, utc_now()),
+        ),
+        (
+            "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (str(SCHEMA_VERSION),),
+        ),
+    ]
 
 
 def _run(db: sqlite3.Connection, script: str) -> None:
@@ -31,12 +78,10 @@ def _run(db: sqlite3.Connection, script: str) -> None:
             db.execute(statement)
 
 
-@migration
-def m001_initial(db: sqlite3.Connection) -> None:
+@ddl
+def m001_initial() -> str:
     """Files, articles (deduplicated by content), their sources, paragraphs and outline."""
-    _run(
-        db,
-        """
+    return """
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE files (
             id INTEGER PRIMARY KEY,
@@ -99,20 +144,17 @@ def m001_initial(db: sqlite3.Connection) -> None:
             kind TEXT NOT NULL,
             PRIMARY KEY (article_id, idx)
         ) WITHOUT ROWID;
-        """,
-    )
+        """
 
 
-@migration
-def m002_users(db: sqlite3.Connection) -> None:
+@ddl
+def m002_users() -> str:
     """Accounts for the web app (issue 4): users, sessions, API tokens, audit log, sign-ins.
 
     Secrets are stored only as hashes: scrypt for passwords, SHA-256 for session and API
     tokens (they are long random strings, so a fast hash is enough).
     """
-    _run(
-        db,
-        """
+    return """
         CREATE TABLE users (
             id INTEGER PRIMARY KEY,
             name TEXT NOT NULL UNIQUE,
@@ -157,21 +199,18 @@ def m002_users(db: sqlite3.Connection) -> None:
             ok INTEGER NOT NULL
         );
         CREATE INDEX login_attempts_name_ip ON login_attempts(name, ip, at);
-        """,
-    )
+        """
 
 
-@migration
-def m003_baskets(db: sqlite3.Connection) -> None:
+@ddl
+def m003_baskets() -> str:
     """Baskets of material (素材篮, issue 5): named per owner, items kept in order.
 
     An item is a whole article (``ref`` NULL), a paragraph (``ref`` = its index) or an outline
     section (``ref`` = the outline entry's index). ``owner`` is a name: the web account's, or
     the CLI's ``--user``, so the same person sees the same baskets in both.
     """
-    _run(
-        db,
-        """
+    return """
         CREATE TABLE baskets (
             id INTEGER PRIMARY KEY,
             owner TEXT NOT NULL,
@@ -188,20 +227,17 @@ def m003_baskets(db: sqlite3.Connection) -> None:
             added_at TEXT NOT NULL,
             PRIMARY KEY (basket_id, position)
         ) WITHOUT ROWID;
-        """,
-    )
+        """
 
 
-@migration
-def m004_corrections(db: sqlite3.Connection) -> None:
+@ddl
+def m004_corrections() -> str:
     """What hygiene changed at import (issue 5), so that the original text stays retrievable.
 
     A row belongs to an article (its title, role or a paragraph) or to a file (the
     compilation's title and header lines); offsets are in characters.
     """
-    _run(
-        db,
-        """
+    return """
         CREATE TABLE corrections (
             article_id INTEGER REFERENCES articles(id) ON DELETE CASCADE,
             file_id INTEGER REFERENCES files(id) ON DELETE CASCADE,
@@ -217,21 +253,18 @@ def m004_corrections(db: sqlite3.Connection) -> None:
             ON corrections(article_id, part, idx, offset) WHERE article_id IS NOT NULL;
         CREATE UNIQUE INDEX corrections_file
             ON corrections(file_id, part, idx, offset) WHERE file_id IS NOT NULL;
-        """,
-    )
+        """
 
 
-@migration
-def m005_import_jobs(db: sqlite3.Connection) -> None:
+@ddl
+def m005_import_jobs() -> str:
     """Web imports (issue 4) in the library, not in a server's memory: every server process
     sees every job and its progress, and a restart keeps the list.
 
     ``host``/``pid`` name the process running the job, so that a job whose process died is
     shown as interrupted. Each file's report is one JSON row as the file is done.
     """
-    _run(
-        db,
-        """
+    return """
         CREATE TABLE import_jobs (
             id TEXT PRIMARY KEY,
             user_name TEXT NOT NULL,
@@ -251,12 +284,11 @@ def m005_import_jobs(db: sqlite3.Connection) -> None:
             report TEXT NOT NULL,
             PRIMARY KEY (job_id, seq)
         ) WITHOUT ROWID;
-        """,
-    )
+        """
 
 
-@migration
-def m006_near_duplicates(db: sqlite3.Connection) -> None:
+@ddl
+def m006_near_duplicates() -> str:
     """Near-duplicate material merged at import, and law versions (issue 6).
 
     ``article_sketches`` holds the MinHash sketch of each canonical article (``NULL`` for a
@@ -268,9 +300,7 @@ def m006_near_duplicates(db: sqlite3.Connection) -> None:
     ``article_links`` relates distinct articles, e.g. two versions of a law
     (``article_id < other_id``).
     """
-    _run(
-        db,
-        """
+    return """
         CREATE TABLE article_sketches (
             article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
             sketch BLOB,
@@ -299,16 +329,13 @@ def m006_near_duplicates(db: sqlite3.Connection) -> None:
             CHECK (article_id < other_id)
         ) WITHOUT ROWID;
         CREATE INDEX article_links_other ON article_links(other_id);
-        """,
-    )
+        """
 
 
 @migration
 def m007_article_source(db: sqlite3.Connection) -> None:
     """Each article's 来源 (issue 4's source facet): the folder of the file that first brought
     it (:func:`sucai.models.source_folder`), filled in for articles already stored."""
-    from sucai.models import source_folder
-
     db.create_function(
         "source_folder", 1, lambda path: source_folder(path or ""), deterministic=True
     )
@@ -362,30 +389,24 @@ def m008_change_log(db: sqlite3.Connection) -> None:
         )
 
 
-@migration
-def m009_audit_code(db: sqlite3.Connection) -> None:
+@ddl
+def m009_audit_code() -> str:
     """The code each download's file carries (issue 15), so that ``sucai trace`` finds the
     download from a leaked file; empty for other lines and for downloads before this."""
-    _run(
-        db,
-        """
+    return """
         ALTER TABLE audit_log ADD COLUMN code TEXT NOT NULL DEFAULT '';
         CREATE INDEX audit_log_code ON audit_log(code) WHERE code <> '';
-        """,
-    )
+        """
 
 
-@migration
-def m010_paragraph_kind(db: sqlite3.Connection) -> None:
+@ddl
+def m010_paragraph_kind() -> str:
     """A paragraph's kind (issue 16): ``table`` for a whole table kept as one paragraph (its
     rows one a line, cells separated by tabs), ``text`` for every other and earlier one."""
-    _run(
-        db,
-        """
+    return """
         ALTER TABLE paragraphs ADD COLUMN kind TEXT NOT NULL DEFAULT 'text'
             CHECK (kind IN ('text', 'table'))
-        """,
-    )
+        """
 
 
 @migration

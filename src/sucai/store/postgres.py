@@ -1,6 +1,6 @@
 """PostgresStore: the library in a PostgreSQL database (issue 7), for several servers.
 
-It runs the same SQL as SqliteStore (:class:`~sucai.store.sql.SqlStore`, with ``?`` turned
+It runs the same SQL as SqliteStore (:class:`~sucai.store.sql.Store`, with ``?`` turned
 into ``%s`` here, in :func:`_pg`), with the same results to the character (ids, order, NULLs,
 text); ``tests/contract/`` runs one suite against both. What only PostgreSQL needs lives here
 and in ``pg_migrations.py``: pools, transactions, advisory and row locks, ``RETURNING``,
@@ -31,18 +31,15 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from sucai.errors import ConfigError, SchemaVersionError, StoreUnavailableError
-from sucai.store.base import utc_now
-from sucai.store.migrations import SCHEMA_VERSION
+from sucai.errors import ConfigError, StoreUnavailableError
+from sucai.store.migrations import pending, record_sql
 from sucai.store.pg_migrations import PG_BACKFILLS, PG_MIGRATIONS
-from sucai.store.sql import SqlStore
+from sucai.store.sql import Store
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
     from psycopg.rows import TupleRow
-
-    from sucai.store.records import ArticleHead
 
     Connection = psycopg.Connection[TupleRow]
 
@@ -51,7 +48,7 @@ __all__ = ["PostgresStore", "describe_url", "first_line"]
 
 @functools.lru_cache(maxsize=1024)
 def _pg(sql: str) -> str:
-    """SqlStore's ``?`` placeholders as psycopg's ``%s``: the one place they are translated."""
+    """Store's ``?`` placeholders as psycopg's ``%s``: the one place they are translated."""
     return sql.replace("?", "%s")
 
 
@@ -92,7 +89,7 @@ def first_line(exc: BaseException) -> str:
     return text.splitlines()[0].removeprefix("connection failed: ")
 
 
-class PostgresStore(SqlStore):
+class PostgresStore(Store):
     """A library in a PostgreSQL database; the schema is created and upgraded on open.
 
     Args:
@@ -123,7 +120,7 @@ class PostgresStore(SqlStore):
         self.timeout = timeout
         #: Whether close() closes the pools: a reader view (see reader()) shares them.
         self._owner = True
-        self.where = describe_url(url)
+        super().__init__(describe_url(url))
         self.read_where = describe_url(read_url) if read_url else self.where
         kwargs: dict[str, Any] = {
             "autocommit": True,
@@ -141,8 +138,6 @@ class PostgresStore(SqlStore):
                 "right."
             ) from None
         self._local = threading.local()
-        self._heads: dict[int, ArticleHead] = {}
-        self._paths: dict[tuple[int, int], tuple[tuple[str, bool], ...]] = {}
         self._pool = self._open_pool(url, kwargs, pool_size)
         self._read_pool = self._pool
         if read_url:
@@ -172,7 +167,7 @@ class PostgresStore(SqlStore):
         )
 
     def _migrate(self, conn: Connection) -> None:
-        """Apply the missing migrations, one transaction each, one server at a time."""
+        """Apply the missing migrations in one transaction, one server at a time."""
         encoding = conn.execute("SHOW server_encoding").fetchone()
         if encoding is None or encoding[0] != "UTF8":
             raise ConfigError(
@@ -186,28 +181,14 @@ class PostgresStore(SqlStore):
                 'name TEXT COLLATE "C" NOT NULL, applied_at TEXT COLLATE "C" NOT NULL)'
             )
             done = {r[0] for r in conn.execute("SELECT name FROM _sucai_migrations")}
-            known = {name for name, _ in PG_MIGRATIONS}
-            if done - known:
-                raise SchemaVersionError(
-                    f"{self.where} was written by a newer sucai (schema steps "
-                    f"{', '.join(sorted(done - known))}). Upgrade sucai to open it."
-                )
-            for number, (name, ddl) in enumerate(PG_MIGRATIONS, 1):
-                if name in done:
-                    continue
-                conn.execute(ddl.encode())
+            scripts = dict(PG_MIGRATIONS)
+            for number, name in pending(self.where, done):
+                conn.execute(scripts[name].encode())
                 backfill = PG_BACKFILLS.get(name)
                 if backfill is not None:
                     backfill(conn)
-                conn.execute(
-                    "INSERT INTO _sucai_migrations (id, name, applied_at) VALUES (%s, %s, %s)",
-                    (number, name, utc_now()),
-                )
-                conn.execute(
-                    "INSERT INTO meta (key, value) VALUES ('schema_version', %s) "
-                    "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-                    (str(SCHEMA_VERSION),),
-                )
+                for sql, params in record_sql(number, name):
+                    conn.execute(_pg(sql), params)
 
     def close(self) -> None:
         """Close the connection pools (of a reader view: nothing, its store owns them)."""

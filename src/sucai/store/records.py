@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sucai.models import ArticleHead
+
 if TYPE_CHECKING:
     from sucai.models import ArticleDraft
 
@@ -35,15 +37,9 @@ __all__ = [
 
 
 @dataclass(frozen=True, slots=True)
-class ArticleSummary:
+class ArticleSummary(ArticleHead):
     """One row of ``sucai list``."""
 
-    id: int
-    title: str
-    role: str | None
-    genre: str
-    issued_on: str | None
-    year: int | None
     chars: int
     added_at: str
     paragraphs: int
@@ -59,18 +55,6 @@ class ArticleFilter:
     year_from: int | None = None
     year_to: int | None = None
     source: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleHead:
-    """What a search hit shows of its article."""
-
-    id: int
-    title: str
-    role: str | None
-    genre: str
-    issued_on: str | None
-    year: int | None
 
 
 @dataclass(frozen=True, slots=True)

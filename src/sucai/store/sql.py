@@ -1,6 +1,8 @@
-"""SqlStore: the SQL both stores share, composed from one part a concern."""
+"""Store: every query of the library, written once for SQLite and PostgreSQL."""
 
 from __future__ import annotations
+
+from abc import abstractmethod
 
 from sucai.store.accounts import SqlAccounts
 from sucai.store.baskets import SqlBaskets
@@ -8,10 +10,23 @@ from sucai.store.changes import SqlChanges
 from sucai.store.copies import SqlCopies
 from sucai.store.jobs import SqlJobs
 
-__all__ = ["SqlStore"]
+__all__ = ["Store"]
 
 
-class SqlStore(SqlCopies, SqlAccounts, SqlBaskets, SqlJobs, SqlChanges):
-    """Every query of :class:`~sucai.store.Store` (SqliteStore and PostgresStore add the
-    connections, transactions and the few statements that differ; see
-    :mod:`sucai.store.base`)."""
+class Store(SqlCopies, SqlAccounts, SqlBaskets, SqlJobs, SqlChanges):
+    """What the pipeline and the library need from a storage backend, one part a concern:
+    files and articles (with near-duplicate copies), accounts, baskets, import jobs and what
+    the search index takes in. Each method is documented once, beside its SQL.
+
+    :class:`~sucai.store.sqlite.SqliteStore` and :class:`~sucai.store.postgres.PostgresStore`
+    add the connections, transactions and the few statements that differ (see
+    :mod:`sucai.store.base`).
+    """
+
+    @abstractmethod
+    def close(self) -> None:
+        """Close the store's connections."""
+
+    @abstractmethod
+    def reader(self) -> Store:
+        """This store for another thread (reads only; caches shared)."""

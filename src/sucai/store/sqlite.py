@@ -1,5 +1,5 @@
 """SqliteStore: the library as one SQLite file. The SQL it shares with PostgreSQL is in
-:class:`~sucai.store.sql.SqlStore`; here are the connection, migrations, transactions and
+:class:`~sucai.store.sql.Store`; here are the connection, migrations, transactions and
 backup."""
 
 from __future__ import annotations
@@ -10,15 +10,13 @@ from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sucai.errors import SchemaVersionError, StoreError
-from sucai.store.base import utc_now
-from sucai.store.migrations import MIGRATIONS, SCHEMA_VERSION
-from sucai.store.sql import SqlStore
+from sucai.errors import StoreError
+from sucai.store.migrations import MIGRATIONS, pending, record_sql
+from sucai.store.sql import Store
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
 
-    from sucai.store.records import ArticleHead
 
 __all__ = ["SqliteStore"]
 
@@ -33,7 +31,7 @@ def _create_private(path: Path) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
-class SqliteStore(SqlStore):
+class SqliteStore(Store):
     """A library in one SQLite file (WAL mode).
 
     Args:
@@ -46,7 +44,7 @@ class SqliteStore(SqlStore):
 
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
-        self.where = str(self.path)
+        super().__init__(str(self.path))
         if self.path.exists() and self.path.is_dir():
             raise StoreError(f"{self.path} is a folder; give a file name such as library.db.")
         try:
@@ -62,6 +60,7 @@ class SqliteStore(SqlStore):
             # NORMAL is durable across application crashes in WAL mode, and much faster.
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
+            self._depth = 0
             self._migrate()
             if read_only:
                 self.db.execute("PRAGMA query_only=ON")
@@ -72,9 +71,6 @@ class SqliteStore(SqlStore):
             ) from None
         except OSError as exc:
             raise StoreError(f"cannot create the library {self.path} ({exc}).") from None
-        self._depth = 0
-        self._heads: dict[int, ArticleHead] = {}
-        self._paths: dict[tuple[int, int], tuple[tuple[str, bool], ...]] = {}
 
     def _migrate(self) -> None:
         self.db.execute(
@@ -82,30 +78,12 @@ class SqliteStore(SqlStore):
             "(id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
         )
         done = {row[0] for row in self.db.execute("SELECT name FROM _sucai_migrations")}
-        known = {name for name, _ in MIGRATIONS}
-        if done - known:
-            raise SchemaVersionError(
-                f"{self.path} was written by a newer sucai (schema steps "
-                f"{', '.join(sorted(done - known))}). Upgrade sucai to open it."
-            )
-        for number, (name, fn) in enumerate(MIGRATIONS, 1):
-            if name in done:
-                continue
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                fn(self.db)
-                self.db.execute(
-                    "INSERT INTO _sucai_migrations (id, name, applied_at) VALUES (?, ?, ?)",
-                    (number, name, utc_now()),
-                )
-                self.db.execute(
-                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
-                    (str(SCHEMA_VERSION),),
-                )
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
-            self.db.execute("COMMIT")
+        steps = dict(MIGRATIONS)
+        for number, name in pending(self.where, done):
+            with self.atomic():
+                steps[name](self.db)
+                for sql, params in record_sql(number, name):
+                    self.db.execute(sql, params)
 
     @contextmanager
     def atomic(self) -> Iterator[SqliteStore]:
@@ -114,26 +92,20 @@ class SqliteStore(SqlStore):
         The outer block takes the write lock at once (``BEGIN IMMEDIATE``) so that a
         concurrent writer waits at the start rather than failing half-way.
         """
-        if self._depth == 0:
-            self.db.execute("BEGIN IMMEDIATE")
-        else:
-            self.db.execute(f"SAVEPOINT sp{self._depth}")
+        point = f"sp{self._depth}"
+        outer = self._depth == 0
+        self.db.execute("BEGIN IMMEDIATE" if outer else f"SAVEPOINT {point}")
         self._depth += 1
         try:
             yield self
         except BaseException:
-            self._depth -= 1
-            if self._depth == 0:
-                self.db.execute("ROLLBACK")
-            else:
-                self.db.execute(f"ROLLBACK TO sp{self._depth}")
-                self.db.execute(f"RELEASE sp{self._depth}")
+            self.db.execute("ROLLBACK" if outer else f"ROLLBACK TO {point}")
+            if not outer:
+                self.db.execute(f"RELEASE {point}")
             raise
-        self._depth -= 1
-        if self._depth == 0:
-            self.db.execute("COMMIT")
-        else:
-            self.db.execute(f"RELEASE sp{self._depth}")
+        finally:
+            self._depth -= 1
+        self.db.execute("COMMIT" if outer else f"RELEASE {point}")
 
     def close(self) -> None:
         """Close the connection (the WAL is checkpointed by SQLite)."""
@@ -186,7 +158,7 @@ class SqliteStore(SqlStore):
         reader._paths = self._paths
         return reader
 
-    # --- the primitives SqlStore runs its queries with ----------------------------------------
+    # --- the primitives Store runs its queries with ----------------------------------------
 
     # BEGIN IMMEDIATE (atomic()) already makes a transaction the only writer of the file.
     def _lock_writes(self) -> None:

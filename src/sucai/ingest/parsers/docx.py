@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Final, TypeAlias, TypeVar
 import docx
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import nsmap, qn
 from docx.oxml.text.run import CT_R
 from docx.styles.style import CharacterStyle, ParagraphStyle
@@ -48,6 +49,7 @@ _TC_PR: Final = qn("w:tcPr")
 _GRID_SPAN: Final = qn("w:gridSpan")
 _GRID_BEFORE: Final = qn("w:gridBefore")
 _TXBX: Final = qn("w:txbxContent")
+_TEXT: Final = qn("w:t")
 _TXBX_ANYWHERE: Final = f".//{_TXBX}"
 _MC: Final = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 # The VML copy of a text box that Word writes beside the DrawingML one, and moved-away text.
@@ -343,6 +345,20 @@ class _Reader:
                 self.paras.append(_Para(paragraph, number, segment, in_table))
 
 
+def _page_header(document: Document) -> tuple[str, ...]:
+    """The non-empty lines of the document's header parts (every section's default, first-page
+    and even-page headers, their text boxes included), in part order."""
+    lines: list[str] = []
+    for rel in document.part.rels.values():
+        if rel.is_external or rel.reltype != RT.HEADER:
+            continue
+        for p in rel.target_part.element.iter(_P):
+            text = "".join(t.text or "" for t in p.iter(_TEXT))
+            if text.strip():
+                lines.append(text)
+    return tuple(lines)
+
+
 def _read_body(document: Document) -> list[_Para]:
     reader = _Reader(document)
     reader.container(document.element.body, False)
@@ -571,6 +587,7 @@ class DocxParser:
                 if p.text.strip() and p.paragraph is not None and book.is_numbered(p.paragraph)
             )
             title_hint = (document.core_properties.title or "").strip() or None
+            page_header = _page_header(document)
         except IngestError:
             raise
         except Exception as exc:
@@ -591,4 +608,6 @@ class DocxParser:
                 f"{numbered} paragraph(s) use Word automatic numbering; the numbers Word shows "
                 "before them (一、, 1. …) are not part of the imported text.",
             )
-        return ParsedText(tuple(blocks), None, notes, title_hint=title_hint)
+        return ParsedText(
+            tuple(blocks), None, notes, title_hint=title_hint, page_header=page_header
+        )

@@ -92,6 +92,8 @@ _MIN_ARTICLE: Final = 20
 _MIN_HEADLINE: Final = 8
 #: A page ``<title>`` shorter than this names the site, not the article.
 _MIN_TITLE: Final = 5
+#: The element right above a page's date field is its headline from this many characters.
+_MIN_HEADLINE_ABOVE_DATE: Final = 2
 #: A page without article text and with this many headlines is an index page.
 _MIN_HEADLINES: Final = 3
 #: A table cell with more characters than this holds prose: the table lays out a page.
@@ -610,7 +612,14 @@ def _title_above_date(body: _Element) -> _Element | None:
             text = _squeeze(_text(sibling))
             if not text:
                 continue
-            if _MIN_TITLE <= _chars(text) <= _MAX_DATE_LINE and "。" not in text:
+            # A headline may be short (产品标准, 公司简介): unlike a <title>, this element
+            # names no site; a line of links (a breadcrumb, a menu) is no headline.
+            chars = _chars(text)
+            if (
+                _MIN_HEADLINE_ABOVE_DATE <= chars <= _MAX_DATE_LINE
+                and "。" not in text
+                and 2 * _link_chars(sibling) < chars
+            ):
                 return sibling
             return None
         return None

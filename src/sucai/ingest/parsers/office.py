@@ -32,7 +32,7 @@ from sucai.models import SourceFile
 if TYPE_CHECKING:
     from sucai.models import ParsedText
 
-__all__ = ["CONVERT_TIMEOUT", "LegacyWordParser", "find_libreoffice"]
+__all__ = ["CONVERT_TIMEOUT", "LegacyWordParser", "convert", "find_libreoffice"]
 
 #: Seconds one conversion may take (a real document takes a few).
 CONVERT_TIMEOUT: Final = 120
@@ -66,45 +66,63 @@ def _unreadable(source: SourceFile, kind: str, why: str) -> IngestError:
     )
 
 
+def convert(program: str, document: Path, target: str, timeout: float) -> tuple[Path | None, int]:
+    """Convert ``document`` (alone in its folder) with LibreOffice to ``target`` (its
+    ``--convert-to`` argument, e.g. ``pdf``), in a profile and a session of its own.
+
+    Returns:
+        The converted file in ``out/`` beside the document (``None`` when LibreOffice made
+        none) and LibreOffice's exit code.
+
+    Raises:
+        TimeoutError: past ``timeout`` seconds; every process LibreOffice started is ended.
+    """
+    folder = document.parent
+    command = [
+        program,
+        f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+        "--headless",
+        "--norestore",
+        "--nolockcheck",
+        "--convert-to",
+        target,
+        "--outdir",
+        str(folder / "out"),
+        str(document),
+    ]
+    # A session of its own, so that a conversion past its time is ended with every process
+    # LibreOffice started.
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "HOME": str(folder)},
+        start_new_session=True,
+    )
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        raise TimeoutError from None
+    converted = folder / "out" / f"{document.stem}.{target.split(':')[0]}"
+    return (converted if converted.is_file() else None), process.returncode
+
+
 def _convert(program: str, data: bytes, suffix: str, source: SourceFile, kind: str) -> bytes:
     """The ``.docx`` LibreOffice makes of the document, in a folder of its own."""
     with tempfile.TemporaryDirectory(prefix="sucai-office-") as tmp:
-        folder = Path(tmp)
-        document = folder / f"document{suffix}"
+        document = Path(tmp) / f"document{suffix}"
         document.write_bytes(data)
-        command = [
-            program,
-            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-            "--headless",
-            "--norestore",
-            "--nolockcheck",
-            "--convert-to",
-            "docx:MS Word 2007 XML",
-            "--outdir",
-            str(folder / "out"),
-            str(document),
-        ]
-        # A session of its own, so that a conversion past its time is ended with every
-        # process LibreOffice started.
-        process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env={**os.environ, "HOME": str(folder)},
-            start_new_session=True,
-        )
         try:
-            process.wait(timeout=CONVERT_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+            converted, code = convert(program, document, "docx:MS Word 2007 XML", CONVERT_TIMEOUT)
+        except TimeoutError:
             raise _unreadable(
                 source, kind, f"it took more than {CONVERT_TIMEOUT} seconds"
             ) from None
-        converted = folder / "out" / "document.docx"
-        if not converted.is_file():
-            raise _unreadable(source, kind, f"LibreOffice exited with code {process.returncode}")
+        if converted is None:
+            raise _unreadable(source, kind, f"LibreOffice exited with code {code}")
         if converted.stat().st_size > MAX_FILE_BYTES:
             raise LimitExceededError(
                 "file-too-large",
