@@ -70,7 +70,8 @@ def summary_to_dict(summary: ArticleSummary) -> dict[str, Any]:
 
 
 def page_to_dict(page: SearchPage) -> dict[str, Any]:
-    """``sucai search --json``: the exact total and this page of hits (character offsets)."""
+    """``sucai search --json``: the exact total, this page of hits (character offsets) and,
+    when nothing matched, queries that would find something."""
     return {
         "ok": True,
         "total": page.total,
@@ -91,6 +92,9 @@ def page_to_dict(page: SearchPage) -> dict[str, Any]:
                 "score": round(h.score, 4),
             }
             for h in page.hits
+        ],
+        "suggestions": [
+            {"query": s.query, "total": s.total, "kind": s.kind} for s in page.suggestions
         ],
     }
 

@@ -77,7 +77,8 @@ __all__ = [
 
 #: 6: two indexes per generation (full, free), fed by the change log; free-text hashes.
 #: 7: 发文字号 and 发文机关 terms (``dn``, ``org``) for the 文号: and 机关: filters (issue 16).
-INDEX_SCHEMA_VERSION: Final = 7
+#: 8: each document's length in characters (``len``), for the ranking's length prior (issue 18).
+INDEX_SCHEMA_VERSION: Final = 8
 KIND_PARAGRAPH: Final = 0
 KIND_TITLE: Final = 1
 KIND_OUTLINE: Final = 2
@@ -123,6 +124,7 @@ def _schema() -> tantivy.Schema:
     builder.add_unsigned_field("paid", indexed=True, fast=True)
     builder.add_unsigned_field("heading", indexed=True)  # the paragraph is a heading line
     builder.add_unsigned_field("fh", fast=True)  # on a title: hash of the article's free docs
+    builder.add_unsigned_field("len", fast=True)  # characters of the text
     # Fast fields too: search facets count them over all matches.
     builder.add_text_field("genre", tokenizer_name="raw", index_option="basic", fast=True)
     builder.add_text_field("role", tokenizer_name="raw", index_option="basic", fast=True)
@@ -550,6 +552,7 @@ class SearchIndex:
             doc.add_unsigned("pos", pos)
             doc.add_unsigned("year", article.year or 0)
             doc.add_unsigned("paid", int(paid))
+            doc.add_unsigned("len", len(prepared[i]))
             doc.add_text("genre", article.genre)
             if article.role:
                 doc.add_text("role", article.role)

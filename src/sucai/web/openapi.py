@@ -151,8 +151,16 @@ SCHEMAS: Final[dict[str, Schema]] = {
             "limit": _null(INT),
             "hits": _array(_ref("Hit")),
             "facets": _ref("Facets"),
+            "suggestions": _array(_ref("Suggestion")),
         },
         "facets",
+    ),
+    "Suggestion": _object(
+        {
+            "query": STR,
+            "total": {"type": "integer", "minimum": 1},
+            "kind": {"enum": ["typo", "longer", "fewer"]},
+        }
     ),
     "Browse": _ok(
         {
