@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 import pytest
+from click.testing import CliRunner
+from starlette.testclient import TestClient
 
 from sucai import open_library
+from sucai.cli import cli
 from sucai.search.fold import fold
 from sucai.search.suggest import abbreviates, one_edit_apart
 from sucai.serialize import page_to_dict
+from sucai.web import WebSettings, create_app
 from tests.conftest import CORPUS
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
     from sucai import Library
 
@@ -99,3 +105,20 @@ def test_the_json_result_carries_the_suggestions(reports: Library) -> None:
         "total": _holding(reports, "全面从严治党"),
         "kind": "typo",
     }
+
+
+def test_the_command_line_and_the_page_offer_the_suggestions(
+    reports: Library, tmp_path: Path
+) -> None:
+    total = _holding(reports, "全面从严治党")
+    result = CliRunner().invoke(cli, ["search", "全面从严冶党", "--db", str(reports.db)])
+    assert result.exit_code == 0, result.output
+    assert f"Try: 全面从严治党  ({total} matching)" in result.output.splitlines()
+
+    with TestClient(
+        create_app(reports, WebSettings(rate_limits="off", upload_dir=tmp_path / "uploads"))
+    ) as client:
+        page = client.get("/search", params={"q": "全面从严冶党"})
+    assert page.status_code == 200
+    link = f'<a href="/search?q={quote("全面从严治党")}">全面从严治党</a>（{total} 条）'
+    assert link in page.text

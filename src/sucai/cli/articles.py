@@ -411,6 +411,8 @@ def search_(
         click.echo(
             f"No matches for “{format_query(query)}”. Try fewer words, or check the filters."
         )
+        for s in page.suggestions:
+            click.echo(f"Try: {s.query}  ({s.total} matching)")
         return
     shown = f"{offset + 1}–{offset + len(page.hits)}" if page.hits else "none"
     click.echo(
