@@ -10,8 +10,9 @@ evidence:
    after two or more blank lines.
 
 Otherwise the file is one article. Within an article each paragraph is placed in an outline
-built from 一、/（一）/1./（1）, 第X编/章/节/条, 一要/一是/第一, short heading lines and lead
-sentences of parallel paragraphs (``在对外开放上再发力，打造“融沈对接”先导区。``).
+(:mod:`sucai.ingest.outline`); its 文种 comes from :mod:`sucai.ingest.kinds`, its dates from
+:mod:`sucai.ingest.dates`, and its 公文 fields (文号, 发文机关, 主送机关, 签发人, 附件) from
+the lines around its title and its 落款, here.
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, Final
 
 from sucai.ingest.dates import date_only, field_date, parse_date, title_note_date
+from sucai.ingest.kinds import guess_genre, title_kind
 from sucai.ingest.normalize import DATELINE
+from sucai.ingest.outline import CN_NUM, DOC_NUMBER, SENTENCE_END, TERMINAL, marker, outline
 from sucai.ingest.screening import classified_marking
-from sucai.models import ArticleDraft, Compilation, OutlineEntry, Paragraph
+from sucai.models import ArticleDraft, Compilation, Paragraph
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -34,7 +37,6 @@ if TYPE_CHECKING:
 
 __all__ = ["guess_genre", "split_role", "structure", "title_kind"]
 
-_CN_NUM: Final = "一二三四五六七八九十百千零〇两"
 _ROLE_WORD: Final = (
     r"(?:长|书记|主任|主席|委员|代表|范文|发言|讲话|部长|局长|经理|董事长|校长|院长|政委|"
     r"秘书|干部|同志|负责人|主持词|致辞|总监|理事长|省长|县长|市长|区长|镇长|乡长|厅长|处长|"
@@ -46,7 +48,7 @@ _ROLE_TITLE: Final = re.compile(
 )
 # A count of articles has at most four digits: 汇编（99999999999999999999篇） is no count (and
 # would not fit the store's integer, issue 22).
-_DECLARED: Final = re.compile(rf"[（(](?P<n>\d{{1,4}}|[{_CN_NUM}]{{1,6}})篇[）)]")
+_DECLARED: Final = re.compile(rf"[（(](?P<n>\d{{1,4}}|[{CN_NUM}]{{1,6}})篇[）)]")
 _COMPILATION: Final = re.compile(
     r"汇编|合集|选编|合辑|精选|[（(](\d+|[一二三四五六七八九十]+)篇[）)]"
 )
@@ -64,29 +66,8 @@ _GLUED_HEADLINE: Final = re.compile(
     r"(?P<rest>(?:新华社|中新社|央视网|央广网|本台|本报)[^。，！？]{0,30}?(?:电(?![视话子影力网台器脑])|(?<!通)讯|消息).*)$"
 )
 _XWLB: Final = re.compile(r"新闻联播.{0,3}[（(](?P<d>\d{8})[）)]")
-_TERMINAL: Final = frozenset("。！？；：…!?;:")
-_SENTENCE_END: Final = re.compile(r"[。！？!?]")
-_FULL_DATE: Final = re.compile(r"(?<!\d)((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日")
 _YEAR: Final = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
 
-# (regex, rank, kind): a lower rank is higher in the tree.
-_MARKERS: Final = (
-    (re.compile(rf"^第[{_CN_NUM}\d]+编(?=\s|$|[^\u4e00-\u9fff]|\S)"), 10, "marker"),
-    (re.compile(rf"^第[{_CN_NUM}\d]+章"), 20, "marker"),
-    (re.compile(rf"^第[{_CN_NUM}\d]+节"), 30, "marker"),
-    (re.compile(rf"^第[{_CN_NUM}\d]+条(?:之[{_CN_NUM}]+)?(?=[\s\u3000]|$)"), 40, "marker"),
-    (re.compile(r"^[一二三四五六七八九十]+、"), 50, "marker"),
-    (re.compile(r"^[（(][一二三四五六七八九十]+[）)]"), 60, "marker"),
-    (re.compile(r"^\d{1,2}[.．、](?!\d)"), 70, "marker"),
-    (re.compile(r"^[（(]\d{1,2}[）)]"), 80, "marker"),
-    (re.compile(r"^[一二三四五六七八九十]+(?:要|是|方面|则|抓|在)(?=\S)"), 90, "enum"),
-    (re.compile(r"^(?:第[一二三四五六七八九十]+|首先|其次|再次|最后)[，、,：:]"), 90, "enum"),
-)
-_OFFICIAL_GENRE: Final = re.compile(r"(意见|决议|决定|批复|通报|公告|通告|方案|规划|纲要)$")
-_DOC_NUMBER: Final = re.compile(
-    r"^[（(]?(?P<n>[\u4e00-\u9fff]{1,16}\s*[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*第?\d+\s*号)[）)]?"
-    r"(?:\s+签发人\s*[：:]\s*(?P<signer>[\u4e00-\u9fff·　 ]{2,12}))?$"
-)
 #: 签发人 on a line of its own (上行文 carry it beside or under the 文号).
 _SIGNER: Final = re.compile(r"^签\s*发\s*人\s*[：:]\s*(?P<s>[\u4e00-\u9fff·、　 ]{2,30})$")
 #: A document's own label above its title: 附件3、大纲1、附表二 (the file is an attachment).
@@ -137,10 +118,6 @@ _SIGNATURE: Final = re.compile(
 )
 _VIDEO_TAG: Final = re.compile(r"^[\[【](视频|图文|音频)[\]】]\s*")
 _TITLE_BREAKERS: Final = re.compile(r"[，,。；;：:！？!?、]$|[。；;！？!?，,：:]")
-_LINE_RANK: Final = 45
-_LEAD_RANK: Final = 95
-_HEADING_MAX: Final = 45
-_LEAD_MAX: Final = 60
 
 
 @dataclass(slots=True)
@@ -168,7 +145,7 @@ def split_role(line: str) -> tuple[str, str | None, str]:
         not _ROLE.match(role)
         or len(title) < 6
         or _TITLE_BREAKERS.search(title)
-        or _marker(title) is not None
+        or marker(title) is not None
     ):
         return line, None, ""
     return title, role, match.group("rest").strip()
@@ -177,8 +154,8 @@ def split_role(line: str) -> tuple[str, str | None, str]:
 def _is_title_like(text: str) -> bool:
     return (
         4 <= len(text) <= 80
-        and not _SENTENCE_END.search(text)
-        and text[-1] not in _TERMINAL
+        and not SENTENCE_END.search(text)
+        and text[-1] not in TERMINAL
         and "，" not in text[:4]
     )
 
@@ -250,7 +227,7 @@ def structure(parsed: ParsedText, path: str) -> Compilation:
             and line.kind != "table"
             and _is_title_like(line.text)
             and len(line.text) <= 40
-            and _marker(line.text) is None
+            and marker(line.text) is None
         ]
         if len(starts) >= 2:
             return _split(lines, starts, head_title, declared, parsed)
@@ -354,7 +331,7 @@ def _gongwen_header(lines: list[_Line]) -> tuple[tuple[str, ...], dict[str, str]
     it), nothing is taken.
     """
     for k, line in enumerate(lines[:4]):
-        match = _DOC_NUMBER.match(line.text)
+        match = DOC_NUMBER.match(line.text)
         if match is None:
             continue
         end = k + 1
@@ -379,7 +356,7 @@ def _fields(body: list[_Line], gongwen: dict[str, str]) -> dict[str, Any]:
     texts = [ln.text for ln in body]
     if "doc_number" not in fields:
         for text in texts[:3]:
-            if match := _DOC_NUMBER.match(text):
+            if match := DOC_NUMBER.match(text):
                 fields["doc_number"] = match.group("n")
                 if match.group("signer"):
                     fields["signer"] = match.group("signer").strip()
@@ -403,7 +380,7 @@ def _signature(body: list[_Line]) -> str | None:
     for i, line in enumerate(body):
         if i >= 1 and line.kind != "table" and date_only(line.text):
             name = body[i - 1].text.strip()
-            if _SIGNATURE.match(name) and _marker(name) is None and not _LABEL.match(name):
+            if _SIGNATURE.match(name) and marker(name) is None and not _LABEL.match(name):
                 return name
             return None
     return None
@@ -461,8 +438,8 @@ def _attachments(body: list[_Line]) -> tuple[str, ...]:
 def _is_continuation(text: str) -> bool:
     """A short wrapped rest of a line: no sentence end, no outline marker, no date."""
     return (
-        not _SENTENCE_END.search(text)
-        and _marker(text) is None
+        not SENTENCE_END.search(text)
+        and marker(text) is None
         and date_only(text) is None
         and not text.endswith(("：", ":"))
     )
@@ -485,7 +462,7 @@ def _role_title_starts(lines: list[_Line], compilation: bool) -> list[int]:
             continue
         # A run-in title must be followed by a sentence or an opening (各位代表：); a
         # stand-alone one by a new paragraph.
-        if rest and not (_SENTENCE_END.search(rest) or _OPENING.match(rest)):
+        if rest and not (SENTENCE_END.search(rest) or _OPENING.match(rest)):
             continue
         starts.append(i)
     rests = [split_role(lines[i].text)[2] for i in starts]
@@ -511,7 +488,7 @@ def _news_starts(lines: list[_Line]) -> list[int]:
     for i, line in enumerate(lines):
         if line.kind in ("heading", "table"):
             continue
-        if _marker(line.text) is not None:
+        if marker(line.text) is not None:
             continue
         glued = _GLUED_HEADLINE.match(line.text) is not None
         alone = (
@@ -610,7 +587,7 @@ def _joined_title(lines: list[_Line]) -> tuple[str, str | None, str, int]:
             if (
                 line.kind not in ("text", "title")
                 or len(text) > 40
-                or text[-1] in _TERMINAL
+                or text[-1] in TERMINAL
                 or "，" in text
                 or not _is_continuation(text)
                 or text.startswith(("—", "－", "-", "（", "("))
@@ -644,243 +621,6 @@ def _news_day(lines: list[_Line], day: str) -> Compilation:
         for n, (s, e) in enumerate(pairwise(bounds))
     )
     return Compilation(lines[0].text, header, None, articles)
-
-
-def _marker(text: str) -> tuple[int, str, str] | None:
-    """``(rank, kind, marker)`` when the paragraph opens with an outline marker."""
-    for pattern, rank, kind in _MARKERS:
-        match = pattern.match(text)
-        if match is not None:
-            return rank, kind, match.group(0)
-    return None
-
-
-def _introduces_body(paragraphs: list[str], i: int) -> bool:
-    """A heading line is followed by a longer paragraph of sentences (not by a 落款 line)."""
-    if i + 1 >= len(paragraphs):
-        return False
-    following = paragraphs[i + 1]
-    return len(following) > len(paragraphs[i]) and following[-1] in _TERMINAL | {"”", "）"}
-
-
-def _lead(text: str) -> str | None:
-    """The lead sentence of a paragraph written as a heading, if it is short enough."""
-    match = _SENTENCE_END.search(text)
-    if match is None or match.end() >= len(text):
-        return None
-    lead = text[: match.end()]
-    return lead if 6 <= len(lead) <= _LEAD_MAX else None
-
-
-def _first_clause(text: str) -> str:
-    return re.split(r"[，。；：,;:！？]", text, maxsplit=1)[0]
-
-
-def _common_affix(clauses: list[str]) -> int:
-    """Length of the longest prefix or suffix that all clauses share."""
-
-    def common(items: list[str]) -> int:
-        n = min(len(s) for s in items)
-        k = 0
-        while k < n and all(s[k] == items[0][k] for s in items):
-            k += 1
-        return k
-
-    return max(common(clauses), common([s[::-1] for s in clauses]))
-
-
-def _parallel_leads(paragraphs: list[str], candidates: set[int]) -> dict[int, str]:
-    """Lead sentences of runs of ≥3 parallel paragraphs (排比 headings)."""
-    leads: dict[int, str] = {}
-    run: list[int] = []
-
-    def flush() -> None:
-        if len(run) >= 2:
-            clauses = [_first_clause(paragraphs[i]) for i in run]
-            need = 2 if len(run) >= 3 else 4
-            if _common_affix(clauses) >= need:
-                for i in run:
-                    lead = _lead(paragraphs[i])
-                    if lead is not None:
-                        leads[i] = lead
-        run.clear()
-
-    for i in range(len(paragraphs)):
-        if i in candidates and _lead(paragraphs[i]) is not None:
-            if (
-                run
-                and _common_affix([_first_clause(paragraphs[run[0]]), _first_clause(paragraphs[i])])
-                < 2
-            ):
-                flush()
-            run.append(i)
-        else:
-            flush()
-    flush()
-    return leads
-
-
-def _outline(
-    paragraphs: list[str], kinds: list[tuple[str, int]]
-) -> tuple[list[OutlineEntry], list[int], list[int | None]]:
-    """Build the outline; return entries, each paragraph's heading level and section."""
-    found: dict[int, tuple[int, str, str, bool]] = {}  # index -> rank, kind, text, is_heading_line
-    candidates: set[int] = set()
-    for i, text in enumerate(paragraphs):
-        kind, level = kinds[i]
-        if kind == "table":
-            continue  # a table's cells are never outline entries (issue 16)
-        marker = _marker(text)
-        whole = (
-            len(text) <= _HEADING_MAX
-            and text[-1] not in _TERMINAL
-            and not _SENTENCE_END.search(text)
-        )
-        if kind in ("heading", "title"):
-            rank = marker[0] if marker else 5 + level
-            found[i] = (rank, "marker" if marker else "heading", text, True)
-        elif marker is not None:
-            rank, mkind, _ = marker
-            if whole:
-                found[i] = (rank, mkind, text, True)
-            else:
-                lead = _lead(text) or _first_clause(text)[:_LEAD_MAX]
-                found[i] = (rank, mkind, lead, False)
-        elif (
-            whole
-            and _introduces_body(paragraphs, i)
-            and not _FULL_DATE.search(text)
-            and not (text[0] in "（(" and text[-1] in "）)")
-            # A 文号 or a page's date field above the text is no heading (issue 16).
-            and not _DOC_NUMBER.match(text)
-            and field_date(text) is None
-        ):
-            found[i] = (_LINE_RANK, "line", text, True)
-        else:
-            candidates.add(i)
-    for i, lead in _parallel_leads(paragraphs, candidates).items():
-        found[i] = (_LEAD_RANK, "lead", lead, False)
-
-    entries: list[OutlineEntry] = []
-    stack: list[tuple[int, int, str]] = []  # (rank, entry index, kind)
-    headings = [0] * len(paragraphs)
-    sections: list[int | None] = [None] * len(paragraphs)
-    for i in range(len(paragraphs)):
-        item = found.get(i)
-        if item is None:
-            sections[i] = stack[-1][1] if stack else None
-            continue
-        rank, kind, text, is_line = item
-        if kind == "line":
-            # An unmarked heading line sits just below the innermost marked heading.
-            marked = [r for r, _, k in stack if k != "line"]
-            rank = marked[-1] + 5 if marked else _LINE_RANK
-        elif kind == "marker":
-            # …and never takes marked headings as children: they are its siblings.
-            while stack and stack[-1][2] == "line":
-                stack.pop()
-        while stack and stack[-1][0] >= rank:
-            stack.pop()
-        parent = stack[-1][1] if stack else None
-        entry = OutlineEntry(len(entries), len(stack) + 1, text, i, parent, kind)
-        entries.append(entry)
-        sections[i] = entry.index
-        if is_line:
-            headings[i] = entry.level
-        if kind not in ("lead", "enum"):
-            stack.append((rank, entry.index, kind))
-    return entries, headings, sections
-
-
-#: 文种 from the word a title ends with, in order (issue 16): the 15 公文 kinds of
-#: 《党政机关公文处理工作条例》, then the genres writers search by. Laws are left to the rule
-#: of 第X条 below.
-_TITLE_KINDS: Final = (
-    (re.compile(r"政府信息公开.{0,8}(?:年度报告|年报)"), "年报"),
-    (re.compile(r"(?:述职|述责述廉|述德述职述廉)报告$"), "述职报告"),
-    (re.compile(r"调研报告$|调查报告$"), "调研报告"),
-    (re.compile(r"决算$"), "决算"),
-    (re.compile(r"大纲$"), "大纲"),
-    (re.compile(r"(?:目录|名录)$"), "目录"),
-    (re.compile(r"(?:名单|职位表|名册)$"), "名单"),
-    (re.compile(r"(?:情况|有关|的)?说明$"), "说明"),
-    (re.compile(r"(?:规范|标准)$"), "规范"),
-    (re.compile(r"公报$"), "公报"),
-    (re.compile(r"公告$"), "公告"),
-    (re.compile(r"通告$"), "通告"),
-    (re.compile(r"公示$"), "公示"),
-    (re.compile(r"纪要$"), "纪要"),
-    (re.compile(r"批复$"), "批复"),
-    (re.compile(r"请示$"), "请示"),
-    (re.compile(r"(?<![协建])议案$"), "议案"),  # not 行政协议案 (a court case)
-    (re.compile(r"决议$"), "决议"),
-    (re.compile(r"决定$"), "决定"),
-    (re.compile(r"意见$"), "意见"),
-    (re.compile(r"通报$"), "通报"),
-    (re.compile(r"通知$"), "通知"),
-    (re.compile(r"(?:的|复|公|便)函$"), "函"),
-    (re.compile(r"(?:命令|[院府部委局署]令|主席令)(?:第.{1,8}号)?$"), "命令"),
-    (re.compile(r"(?:工作)?总结$"), "工作总结"),
-    (re.compile(r"工作(?:计划|要点)$"), "工作计划"),
-)
-#: Bracketed endings that are no 文种: （第一批）、（2022年修订）、（试行）、（节选）.
-_TITLE_TAIL: Final = re.compile(r"(?:[（(][^（）()]{1,20}[）)]|\[\d+\])+$")
-
-
-#: A news headline reports an event: ``…推介会在武汉举行！``, ``…表彰大会隆重召开``.
-_NEWS_HEADLINE: Final = re.compile(
-    r"(?:举行|召开|开幕|闭幕|落幕|举办|启动|开班|开工|签约|揭牌|成立|亮相|走访|调研|考察)[！!]?$"
-)
-
-
-def title_kind(title: str) -> str | None:
-    """The 文种 a title's last word names (``…的通知`` → 通知), or ``None``."""
-    bare = _TITLE_TAIL.sub("", title.strip()).rstrip("！!。 ")
-    for pattern, kind in _TITLE_KINDS:
-        if pattern.search(bare):
-            return kind
-    return None
-
-
-def guess_genre(title: str, role: str | None, paragraphs: list[str], context: str = "") -> str:
-    """文种 from evidence in the title, role, opening and the compilation's title."""
-    opening = "".join(paragraphs[:2])[:200]
-    law_like = sum(
-        1 for p in paragraphs[:50] if re.match(r"^第[一二三四五六七八九十百千零〇\d]+条", p)
-    )
-    kind = title_kind(title)
-    if kind is not None and not (law_like >= 2 and kind in ("规范", "说明", "目录", "名单")):
-        return kind
-    if re.search(r"工作报告|报告$", title):
-        return "报告"
-    if re.search(r"通知$", title):
-        return "通知"
-    official = _OFFICIAL_GENRE.search(title)
-    if official is not None:
-        return official.group(1)
-    if law_like >= 2 or (
-        re.search(r"(法|条例|规定|办法|细则|规则|解释)(（.*）)?$", title) and law_like
-    ):
-        return "法规"
-    if re.search(r"心得|体会|感悟", title + context):
-        return "心得体会"
-    if re.search(r"主持词", title + (role or "")):
-        return "主持词"
-    if re.search(r"发言", title + (role or "") + context):
-        return "发言"
-    if re.search(r"致辞|讲话|动员|报告会", title) or "同志们" in opening:
-        return "讲话"
-    if role is not None:
-        return "讲话"
-    if "各位代表" in opening:
-        return "报告"
-    if re.search(r"央视网消息|新华社[^，。]{0,12}电|新闻联播", opening + title + context):
-        return "新闻"
-    if _NEWS_HEADLINE.search(title):
-        return "新闻"
-    if re.search(r"(法|条例|规定|办法|细则)$", title):
-        return "法规"
-    return "文章"
 
 
 def _dates(
@@ -944,7 +684,7 @@ def _article(
         texts.append(line.text)
         paid.append(line.paid)
         kinds.append((line.kind, line.level))
-    entries, headings, sections = _outline(texts, kinds) if texts else ([], [], [])
+    entries, headings, sections = outline(texts, kinds) if texts else ([], [], [])
     paragraphs = tuple(
         Paragraph(i, t, paid[i], headings[i], sections[i], "table" if k == "table" else "text")
         for i, (t, (k, _)) in enumerate(zip(texts, kinds, strict=True))
