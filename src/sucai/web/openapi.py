@@ -53,6 +53,17 @@ def _array(items: Schema) -> Schema:
     return {"type": "array", "items": items}
 
 
+def _pair(first: Schema, second: Schema, description: str) -> Schema:
+    """A JSON array of two: ``[first, second]``."""
+    return {
+        "type": "array",
+        "description": description,
+        "prefixItems": [first, second],
+        "minItems": 2,
+        "maxItems": 2,
+    }
+
+
 def _object(properties: dict[str, Schema], *optional: str) -> Schema:
     """A closed object: every property required except ``optional``, nothing else allowed
     (a field the app adds without describing it fails the fuzz test)."""
@@ -105,15 +116,7 @@ SCHEMAS: Final[dict[str, Schema]] = {
     ),
     "Facets": _object(
         {
-            name: _array(
-                {
-                    "type": "array",
-                    "description": "[value, count]",
-                    "prefixItems": [value, {"type": "integer", "minimum": 1}],
-                    "minItems": 2,
-                    "maxItems": 2,
-                }
-            )
+            name: _array(_pair(value, {"type": "integer", "minimum": 1}, "[value, count]"))
             for name, value in (("genre", STR), ("role", STR), ("year", INT), ("source", STR))
         }
     ),
@@ -130,15 +133,7 @@ SCHEMAS: Final[dict[str, Schema]] = {
                 "type": "string",
                 "description": "empty in a paid paragraph a viewer may not read",
             },
-            "highlights": _array(
-                {
-                    "type": "array",
-                    "description": "[start, end) in characters of text",
-                    "prefixItems": [INT, INT],
-                    "minItems": 2,
-                    "maxItems": 2,
-                }
-            ),
+            "highlights": _array(_pair(INT, INT, "[start, end) in characters of text")),
             "outline_path": _array(STR),
             "paid": BOOL,
             "score": NUM,
