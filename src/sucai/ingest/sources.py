@@ -598,12 +598,14 @@ def decode_text(data: bytes, path: str, encoding: str | None = None) -> tuple[st
 
 def _strict(data: bytes, codec: str, name: str, what: str, hint: str) -> tuple[str, str, list[str]]:
     """``data`` decoded with ``codec`` (called ``name``), or DecodeError: ``what``, the byte
-    that cannot be decoded and ``hint``."""
+    that cannot be decoded (its offset in the file) and ``hint``."""
     try:
         return data.decode(codec), name, []
     except UnicodeDecodeError as exc:
+        # utf-8-sig decodes what follows its byte-order mark: count from the file's start.
+        at = exc.start + len(data) - len(exc.object)
         raise DecodeError(
-            f"{what}: byte 0x{data[exc.start]:02x} at offset {exc.start} cannot be decoded. " + hint
+            f"{what}: byte 0x{data[at]:02x} at offset {at} cannot be decoded. {hint}"
         ) from None
 
 
