@@ -271,25 +271,26 @@ class PostgresStore(Store):
         """``= ANY(?::bigint[])``: the ids travel as one array."""
         return self._fetch(sql.format("= ANY(?::bigint[])"), [*params, list(ids)], primary=primary)
 
-    def _execute(self, sql: str, params: Sequence[Any] = ()) -> psycopg.Cursor[TupleRow]:
-        """Run a write inside ``atomic()``."""
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """The connection of the open ``atomic()`` block, for a write; a lost connection
+        becomes StoreUnavailableError."""
         conn = self._tx()
         assert conn is not None, "writes run inside atomic()"
         try:
-            return conn.execute(_pg(sql), params)
+            yield conn
         except psycopg.OperationalError as exc:
             raise self._unavailable(exc) from None
 
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> psycopg.Cursor[TupleRow]:
+        """Run a write inside ``atomic()``."""
+        with self._writing() as conn:
+            return conn.execute(_pg(sql), params)
+
     def _executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        conn = self._tx()
-        assert conn is not None, "writes run inside atomic()"
-        if not rows:
-            return
-        try:
-            with conn.cursor() as cur:
+        if rows:
+            with self._writing() as conn, conn.cursor() as cur:
                 cur.executemany(_pg(sql), rows)
-        except psycopg.OperationalError as exc:
-            raise self._unavailable(exc) from None
 
     @contextmanager
     def atomic(self) -> Iterator[PostgresStore]:
@@ -351,10 +352,9 @@ class PostgresStore(Store):
 
     def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Any]) -> None:
         """``COPY … FROM STDIN``: many times faster than one INSERT a row."""
-        conn = self._tx()
-        assert conn is not None, "writes run inside atomic()"
         names = ", ".join(quote(c) for c in columns)
         with (
+            self._writing() as conn,
             conn.cursor() as cursor,
             cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy,
         ):
