@@ -141,6 +141,15 @@ def test_speech_without_a_speaker_is_flagged_but_a_named_one_is_not() -> None:
     assert _kinds("总书记的重要讲话") == []
 
 
+def test_a_missing_speaker_is_told_where_and_what_to_do() -> None:
+    found = find_issues("。的重要讲话，要领悟重要讲话，以同志为核心")
+    assert [(f.start, f.end, f.text, f.message) for f in found] == [
+        (1, 6, "的重要讲话", "句首“的重要讲话”前缺少讲话人，可能被删去，请核对补全。"),
+        (8, 14, "领悟重要讲话", "“重要讲话”前没有讲话人，可能被删去，请核对补全。"),
+        (15, 21, "以同志为核心", "“以同志为核心”中缺少姓名，可能被删去，请核对补全。"),
+    ]
+
+
 def test_check_text_reports_line_and_column() -> None:
     found = check_text(["第一行没问题。", "请D员同志在xx月前完成"])
     assert [(f.line, f.column, f.finding.kind) for f in found] == [

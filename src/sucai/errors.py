@@ -29,6 +29,7 @@ __all__ = [
     "AuthError",
     "CheckTooLongError",
     "ConfigError",
+    "DamagedFileError",
     "DecodeError",
     "IndexBuildingError",
     "IngestError",
@@ -84,6 +85,22 @@ class DecodeError(IngestError):
 
     def __init__(self, message: str, code: str = "decode") -> None:
         super().__init__(code, message)
+
+
+class DamagedFileError(IngestError):
+    """A document is damaged or truncated (``code`` ``"damaged"``).
+
+    Args:
+        path: the file.
+        kind: what it is to a person, e.g. ``".docx"`` or ``"PDF"``.
+        reason: what is wrong with it.
+        fix: what to do, one sentence or two.
+    """
+
+    def __init__(self, path: str, kind: str, reason: str, fix: str) -> None:
+        super().__init__(
+            "damaged", f"{path}: this {kind} is damaged or truncated ({reason}). {fix}"
+        )
 
 
 class LimitExceededError(IngestError):

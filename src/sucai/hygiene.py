@@ -536,6 +536,11 @@ def find_issues(text: str, *, sanitised: bool = False) -> list[Finding]:
         Findings in order of their start offset.
     """
     found: list[Finding] = []
+
+    def missing(start: int, end: int, what: str) -> None:
+        message = f"{what}，可能被删去，请核对补全。"
+        found.append(Finding("missing-name", start, end, text[start:end], message))
+
     if "D" in text or "Ｄ" in text:
         for off, verdict, rule in _d_verdicts(text)[1]:
             old = text[off]
@@ -560,47 +565,14 @@ def find_issues(text: str, *, sanitised: bool = False) -> list[Finding]:
         )
     for m in _OPENING_GAP.finditer(text):
         if m.start() == 0 or text[m.start() - 1] in _SENTENCE_START:
-            found.append(
-                Finding(
-                    "missing-name",
-                    m.start(),
-                    m.end(),
-                    m.group(0),
-                    "句首“的重要讲话”前缺少讲话人，可能被删去，请核对补全。",
-                )
-            )
+            missing(m.start(), m.end(), "句首“的重要讲话”前缺少讲话人")
     for m in _AT_MEETING.finditer(text):
         if _UNNAMED_BEFORE.search(text[max(0, m.start() - 4) : m.start()]):
-            found.append(
-                Finding(
-                    "missing-name",
-                    m.start(),
-                    m.end(),
-                    m.group(0),
-                    "“在…上的重要讲话”前没有讲话人，可能被删去，请核对补全。",
-                )
-            )
+            missing(m.start(), m.end(), "“在…上的重要讲话”前没有讲话人")
     for m in _VERB_GAP.finditer(text):
-        end = text.index("重要", m.end()) + 4
-        found.append(
-            Finding(
-                "missing-name",
-                m.start(),
-                end,
-                text[m.start() : end],
-                "“重要讲话”前没有讲话人，可能被删去，请核对补全。",
-            )
-        )
+        missing(m.start(), text.index("重要", m.end()) + 4, "“重要讲话”前没有讲话人")
     for m in _CORE_GAP.finditer(text):
-        found.append(
-            Finding(
-                "missing-name",
-                m.start(),
-                m.end(),
-                m.group(0),
-                "“以同志为核心”中缺少姓名，可能被删去，请核对补全。",
-            )
-        )
+        missing(m.start(), m.end(), "“以同志为核心”中缺少姓名")
     for start, end, kind in find_personal(text):
         found.append(
             Finding(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from click.testing import CliRunner
 from opencc import OpenCC
@@ -11,6 +11,7 @@ from starlette.testclient import TestClient
 
 from sucai import open_library
 from sucai.cli import cli
+from sucai.ingest.copies import draft_of
 from sucai.ingest.neardup import (
     DEFAULT_SIMILARITY,
     _rows_per_band,
@@ -19,7 +20,7 @@ from sucai.ingest.neardup import (
     law_version,
     title_key,
 )
-from sucai.models import IngestReport
+from sucai.models import Article, ArticleDraft, IngestReport, OutlineEntry, Paragraph
 from sucai.web import WebSettings, create_app
 
 if TYPE_CHECKING:
@@ -390,3 +391,23 @@ def test_the_similarity_threshold_is_the_one_given(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["merged_articles"] == 0
+
+
+def test_a_stored_article_becomes_a_draft_with_every_field() -> None:
+    paragraphs = (Paragraph(0, "一、总体要求", False, 1, 0), Paragraph(1, "正文。", True, 0, 0))
+    written: dict[str, Any] = {
+        "title": "关于开展调研的通知",
+        "role": None,
+        "genre": "通知",
+        "issued_on": "2018-06-20",
+        "year": 2018,
+        "paragraphs": paragraphs,
+        "outline": (OutlineEntry(0, 1, "一、总体要求", 0, None, "marker"),),
+        "doc_number": "邯组通字〔2018〕39号",
+        "issuer": "中共邯郸市委组织部",
+        "addressee": "各县（市、区）委组织部",
+        "signer": "张三",
+        "attachments": ("调研提纲",),
+    }
+    stored = Article(id=7, sources=(), added_at="2026-01-01T08:00:00+00:00", chars=9, **written)
+    assert draft_of(stored) == ArticleDraft(**written)

@@ -61,6 +61,37 @@ def test_forced_encoding_is_used_and_a_wrong_one_is_explained() -> None:
         decode_text(b"abc", "x.txt", "klingon")
 
 
+@pytest.mark.parametrize(
+    ("data", "encoding", "message"),
+    [
+        (
+            "关于".encode("gbk"),
+            "utf-8",
+            "x.txt: not valid utf-8: byte 0xb9 at offset 0 cannot be decoded. "
+            "Try another --encoding, or omit it to detect.",
+        ),
+        (
+            b"\xef\xbb\xbf" + "通知".encode() + b"\xff" + "完".encode(),
+            None,
+            "x.txt: starts with a utf-8-sig byte-order mark but is not valid utf-8-sig: byte "
+            "0xff at offset 9 cannot be decoded. The file is damaged. Re-save it as UTF-8.",
+        ),
+        (
+            b"\xff\xfe" + "通知".encode("utf-16-le") + b"\x00\xdc",
+            None,
+            "x.txt: starts with a utf-16 byte-order mark but is not valid utf-16: byte "
+            "0x00 at offset 6 cannot be decoded. The file is damaged. Re-save it as UTF-8.",
+        ),
+    ],
+)
+def test_a_byte_that_does_not_decode_is_named_with_its_offset_in_the_file(
+    data: bytes, encoding: str | None, message: str
+) -> None:
+    with pytest.raises(DecodeError) as info:
+        decode_text(data, "x.txt", encoding)
+    assert str(info.value) == message
+
+
 def test_crlf_and_cr_line_endings_give_the_same_paragraphs(
     tmp_path: Path, library: Library
 ) -> None:

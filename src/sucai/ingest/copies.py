@@ -8,7 +8,7 @@ decided here, once; the store only offers the steps (``copy_draft``, ``delete_co
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 from typing import TYPE_CHECKING
 
 from sucai.errors import UserError
@@ -25,20 +25,9 @@ __all__ = ["draft_of", "keep_copy", "split_copy"]
 
 def draft_of(article: Article) -> ArticleDraft:
     """A stored article's text and fields as a draft (to store it again as a copy)."""
-    return ArticleDraft(
-        title=article.title,
-        role=article.role,
-        genre=article.genre,
-        issued_on=article.issued_on,
-        year=article.year,
-        paragraphs=article.paragraphs,
-        outline=article.outline,
-        doc_number=article.doc_number,
-        issuer=article.issuer,
-        addressee=article.addressee,
-        signer=article.signer,
-        attachments=article.attachments,
-    )
+    # ``position`` is where a file holds the text, not the stored article's: its default stands.
+    names = [f.name for f in fields(ArticleDraft) if f.name != "position"]
+    return ArticleDraft(**{name: getattr(article, name) for name in names})
 
 
 def keep_copy(store: Store, copy_id: int) -> int:

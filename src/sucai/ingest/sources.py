@@ -596,6 +596,19 @@ def decode_text(data: bytes, path: str, encoding: str | None = None) -> tuple[st
     return text, name, notes
 
 
+def _strict(data: bytes, codec: str, name: str, what: str, hint: str) -> tuple[str, str, list[str]]:
+    """``data`` decoded with ``codec`` (called ``name``), or DecodeError: ``what``, the byte
+    that cannot be decoded (its offset in the file) and ``hint``."""
+    try:
+        return data.decode(codec), name, []
+    except UnicodeDecodeError as exc:
+        # utf-8-sig decodes what follows its byte-order mark: count from the file's start.
+        at = exc.start + len(data) - len(exc.object)
+        raise DecodeError(
+            f"{what}: byte 0x{data[at]:02x} at offset {at} cannot be decoded. {hint}"
+        ) from None
+
+
 def _decode(data: bytes, path: str, encoding: str | None) -> tuple[str, str, list[str]]:
     if encoding is not None:
         codec = text_codec(encoding)
@@ -604,22 +617,12 @@ def _decode(data: bytes, path: str, encoding: str | None) -> tuple[str, str, lis
                 f"{path}: unknown encoding '{encoding}' (not a text encoding sucai knows). Use a "
                 "name such as utf-8, gb18030, utf-16."
             )
-        try:
-            return data.decode(codec), encoding, []
-        except UnicodeDecodeError as exc:
-            raise DecodeError(
-                f"{path}: not valid {encoding}: byte 0x{data[exc.start]:02x} at offset "
-                f"{exc.start} cannot be decoded. Try another --encoding, or omit it to detect."
-            ) from None
+        hint = "Try another --encoding, or omit it to detect."
+        return _strict(data, codec, encoding, f"{path}: not valid {encoding}", hint)
     for bom, name in _BOMS:
         if data.startswith(bom):
-            try:
-                return data.decode(name), name, []
-            except UnicodeDecodeError as exc:
-                raise DecodeError(
-                    f"{path}: starts with a {name} byte-order mark but byte offset {exc.start} is "
-                    f"not valid {name}; the file is damaged. Re-save it as UTF-8."
-                ) from None
+            what = f"{path}: starts with a {name} byte-order mark but is not valid {name}"
+            return _strict(data, name, name, what, "The file is damaged. Re-save it as UTF-8.")
     try:
         return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError as exc:

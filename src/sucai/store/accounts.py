@@ -110,13 +110,12 @@ class SqlAccounts(SqlBase):
 
     def list_api_tokens(self, user_id: int) -> list[ApiToken]:
         """An account's API tokens, newest first."""
-
-        rows = self._fetch(
+        return self._records(
+            ApiToken,
             f"SELECT {columns(ApiToken)} FROM api_tokens WHERE user_id = ? ORDER BY id DESC",
             (user_id,),
             primary=True,
         )
-        return [ApiToken(*r) for r in rows]
 
     def revoke_api_token(self, user_id: int, token_id: int, now: str) -> bool:
         """Revoke one of an account's tokens; ``False`` when there is no such live token."""
@@ -148,31 +147,24 @@ class SqlAccounts(SqlBase):
 
     def audit_entries(self, *, limit: int, user_id: int | None = None) -> list[AuditEntry]:
         """The newest lines of the audit log (of one account when ``user_id`` is given)."""
-
-        columns = AUDIT_COLUMNS
-        if user_id is None:
-            rows = self._fetch(
-                f"SELECT {columns} FROM audit_log ORDER BY id DESC LIMIT ?",
-                (limit,),
-                primary=True,
-            )
-        else:
-            rows = self._fetch(
-                f"SELECT {columns} FROM audit_log WHERE user_id = ? ORDER BY id DESC LIMIT ?",
-                (user_id, limit),
-                primary=True,
-            )
-        return [AuditEntry(*r) for r in rows]
+        where, params = (
+            ("", (limit,)) if user_id is None else (" WHERE user_id = ?", (user_id, limit))
+        )
+        return self._records(
+            AuditEntry,
+            f"SELECT {AUDIT_COLUMNS} FROM audit_log{where} ORDER BY id DESC LIMIT ?",
+            params,
+            primary=True,
+        )
 
     def audit_by_code(self, code: str) -> list[AuditEntry]:
         """The lines of the audit log that gave out a file with ``code``, oldest first."""
-
-        rows = self._fetch(
+        return self._records(
+            AuditEntry,
             f"SELECT {AUDIT_COLUMNS} FROM audit_log WHERE code = ? ORDER BY id",
             (code,),
             primary=True,
         )
-        return [AuditEntry(*r) for r in rows]
 
     def count_audit(self, user_id: int, action: str, since: str) -> int:
         """How many ``action`` lines an account has since ``since``."""

@@ -181,13 +181,12 @@ class SqlArticles(SqlBase):
             )
 
     def _correction_rows(self, column: str, value: int) -> list[Correction]:
-
-        rows = self._fetch(
+        return self._records(
+            Correction,
             'SELECT part, idx, "offset", original, replacement, rule FROM corrections '
             f'WHERE {column} = ? ORDER BY part, idx, "offset"',
             (value,),
         )
-        return [Correction(*r) for r in rows]
 
     def corrections(self, article_id: int) -> list[Correction]:
         """An article's corrections, by part, index and offset."""
@@ -340,7 +339,7 @@ class SqlArticles(SqlBase):
         )
         sql = f"{_SUMMARY_SQL}{clause} ORDER BY {order} LIMIT ? OFFSET ?"
         params += [self._NO_LIMIT if limit is None else limit, offset]
-        return [ArticleSummary(*row) for row in self._fetch(sql, params)]
+        return self._records(ArticleSummary, sql, params)
 
     def get_article(self, article_id: int) -> Article:
         """One article with its paragraphs, outline and sources.

@@ -281,6 +281,17 @@ class SqlBase(ABC):
             yield rows
             after = rows[-1][0]
 
+    def _records(
+        self,
+        record: Callable[..., T],
+        sql: str,
+        params: Sequence[Any] = (),
+        *,
+        primary: bool = False,
+    ) -> list[T]:
+        """``record(*row)`` for each row of a query."""
+        return [record(*row) for row in self._fetch(sql, params, primary=primary)]
+
     def _grouped(
         self,
         sql: str,

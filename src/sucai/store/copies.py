@@ -93,10 +93,8 @@ class SqlCopies(SqlArticles):
         where, params = (
             ("", ()) if article_id is None else (" WHERE m.article_id = ?", (article_id,))
         )
-        rows = self._fetch(
-            f"{self._COPY_SELECT}{where} ORDER BY m.article_id, m.id", params, primary=True
-        )
-        return [MergedCopy(*r) for r in rows]
+        sql = f"{self._COPY_SELECT}{where} ORDER BY m.article_id, m.id"
+        return self._records(MergedCopy, sql, params, primary=True)
 
     def set_copy_similarity(self, copy_id: int, similarity: float) -> None:
         """Record a copy's similarity to its (new) canonical text."""

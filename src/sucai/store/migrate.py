@@ -11,18 +11,16 @@ The search index is not copied: the caller rebuilds the destination's (``Library
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Protocol
+from typing import TYPE_CHECKING, Final
 
-from sucai.errors import StoreError, StoreUnavailableError, UserError
-from sucai.store import is_postgres_url, open_store
+from sucai.errors import StoreError, UserError
+from sucai.store import Store, is_postgres_url, open_store
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
-    from contextlib import AbstractContextManager
+    from collections.abc import Callable
 
 __all__ = ["TABLES", "MigrateReport", "migrate"]
 
@@ -95,138 +93,6 @@ class MigrateReport:
         return sum(n for _, n in self.rows)
 
 
-def _q(name: str) -> str:
-    """A quoted identifier (``offset`` is a keyword of PostgreSQL)."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-class _Side(Protocol):
-    def tables(self) -> set[str]: ...
-    def count(self, table: str) -> int: ...
-    def rows(self, table: str, columns: tuple[str, ...], batch: int) -> Iterator[list[Any]]: ...
-    def transaction(self) -> AbstractContextManager[None]: ...
-    def write(self, table: str, columns: tuple[str, ...], rows: list[Any]) -> None: ...
-    def finish(self) -> None: ...
-    def close(self) -> None: ...
-
-
-class _SqliteSide:
-    def __init__(self, path: str) -> None:
-        # isolation_level=None: the one transaction is explicit (a snapshot, or the copy).
-        self.db = sqlite3.connect(path, isolation_level=None)
-
-    def tables(self) -> set[str]:
-        rows = self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        return {r[0] for r in rows}
-
-    def count(self, table: str) -> int:
-        return int(self.db.execute(f"SELECT count(*) FROM {_q(table)}").fetchone()[0])
-
-    def rows(self, table: str, columns: tuple[str, ...], batch: int) -> Iterator[list[Any]]:
-        # ``rowid`` unquoted: quoted, SQLite would look for a real column of that name.
-        names = ", ".join(c if c == "rowid" else _q(c) for c in columns)
-        key = ", ".join(_q(c) if c != "rowid" else c for c in columns[: _KEY[table]])
-        cursor = self.db.execute(f"SELECT {names} FROM {_q(table)} ORDER BY {key}")
-        while rows := cursor.fetchmany(batch):
-            yield rows
-
-    def snapshot(self) -> None:
-        # One read transaction: every table is read as of the same moment (WAL snapshot).
-        self.db.execute("BEGIN")
-        self.db.execute("SELECT count(*) FROM meta").fetchone()
-
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
-
-    def write(self, table: str, columns: tuple[str, ...], rows: list[Any]) -> None:
-        names = ", ".join(c if c == "rowid" else _q(c) for c in columns)
-        marks = ", ".join("?" * len(columns))
-        self.db.executemany(f"INSERT INTO {_q(table)} ({names}) VALUES ({marks})", rows)
-
-    def finish(self) -> None:
-        """Nothing to do: SQLite continues ids from the largest one."""
-
-    def close(self) -> None:
-        self.db.close()
-
-
-class _PostgresSide:
-    def __init__(self, url: str) -> None:
-        import psycopg
-
-        self.psycopg = psycopg
-        try:
-            self.db = psycopg.connect(
-                url, autocommit=True, application_name="sucai-migrate", connect_timeout=10
-            )
-        except psycopg.OperationalError as exc:
-            raise StoreUnavailableError(f"cannot connect to PostgreSQL ({exc})") from None
-
-    def tables(self) -> set[str]:
-        rows = self.db.execute(
-            "SELECT table_name FROM information_schema.tables "
-            "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
-        )
-        return {r[0] for r in rows}
-
-    def count(self, table: str) -> int:
-        row = self.db.execute(f"SELECT count(*) FROM {_q(table)}").fetchone()
-        return int(row[0]) if row else 0
-
-    def rows(self, table: str, columns: tuple[str, ...], batch: int) -> Iterator[list[Any]]:
-        key = ", ".join(_q(c) for c in columns[: _KEY[table]])
-        names = ", ".join(_q(c) for c in columns)
-        # A server-side cursor: the table is streamed, not loaded into memory.
-        with self.db.cursor(name=f"migrate_{table}") as cursor:
-            cursor.itersize = batch
-            cursor.execute(f"SELECT {names} FROM {_q(table)} ORDER BY {key}")
-            while rows := cursor.fetchmany(batch):
-                yield rows
-
-    def snapshot(self) -> None:
-        # REPEATABLE READ: every table is read as of the same moment (and server-side
-        # cursors need a transaction); it is never committed, only closed.
-        self.db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        with self.db.transaction():
-            yield
-
-    def write(self, table: str, columns: tuple[str, ...], rows: list[Any]) -> None:
-        names = ", ".join(_q(c) for c in columns)
-        with (
-            self.db.cursor() as cursor,
-            cursor.copy(f"COPY {_q(table)} ({names}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
-
-    def finish(self) -> None:
-        # Ids were copied, not drawn: continue each identity after the largest copied one.
-        for table, column in _IDENTITY:
-            self.db.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "
-                f"coalesce(max({_q(column)}), 0) + 1, false) FROM {_q(table)}"
-            )
-
-    def close(self) -> None:
-        self.db.close()
-
-
-def _side(location: str | Path) -> _SqliteSide | _PostgresSide:
-    if is_postgres_url(location):
-        return _PostgresSide(str(location))
-    return _SqliteSide(str(location))
-
-
 def migrate(
     source: str | Path,
     target: str | Path,
@@ -252,60 +118,51 @@ def migrate(
     if not is_postgres_url(source) and not Path(source).is_file():
         raise UserError(f"migrate: {source} does not exist; give the library file to copy.")
     # Opening each side as a library creates or upgrades its schema: same tables both sides.
-    open_store(source).close()
-    with closing(open_store(target)) as store:
-        where = store.where
-    src, dst = _side(source), _side(target)
-    try:
-        return _copy(src, dst, where, batch, on_progress)
-    finally:
-        src.close()
-        dst.close()
+    with closing(open_store(source)) as src, closing(open_store(target)) as dst:
+        return _copy(src, dst, batch, on_progress)
 
 
 def _copy(
-    src: _SqliteSide | _PostgresSide,
-    dst: _SqliteSide | _PostgresSide,
-    target: str,
+    src: Store,
+    dst: Store,
     batch: int,
     on_progress: Callable[[int, int], None] | None,
 ) -> MigrateReport:
     known = {name for name, _ in TABLES}
-    unknown = sorted(t for t in src.tables() if not t.startswith(_NOT_DATA) and t not in known)
+    unknown = sorted(t for t in src.table_names() if not t.startswith(_NOT_DATA) and t not in known)
     if unknown:
         raise StoreError(
             f"migrate: the source has tables this sucai cannot copy ({', '.join(unknown)}). "
             "Use the sucai version that wrote it."
         )
-    held = [(t, n) for t, _ in TABLES if t != "meta" and (n := dst.count(t))]
+    held = [(t, n) for t, _ in TABLES if t != "meta" and (n := dst.count_rows(t))]
     if held:
         raise UserError(
-            f"migrate: {target} is not empty ("
+            f"migrate: {dst.where} is not empty ("
             + ", ".join(f"{n} {t}" for t, n in held[:3])
             + (", …" if len(held) > 3 else "")
             + "). Give a new file or an empty database: migrate copies a whole library, "
             "ids and all, into an empty one."
         )
-    src.snapshot()
-    counts = [(t, src.count(t)) for t, _ in TABLES]
-    total = sum(n for t, n in counts if t != "meta")
-    done = 0
-    with dst.transaction():
+    with src.snapshot(), dst.atomic():
+        counts = [(t, src.count_rows(t)) for t, _ in TABLES]
+        total = sum(n for t, n in counts if t != "meta")
+        done = 0
         for table, columns in TABLES:
             if table == "meta":
                 # The target's own schema_version and library_id (a copy is another
                 # library, with its own search index) stand; copy any other settings.
-                rows = [r for b in src.rows(table, columns, batch) for r in b]
+                rows = [r for b in src.table_rows(table, columns, 1, batch) for r in b]
                 own = ("schema_version", "library_id")
-                dst.write(table, columns, [r for r in rows if r[0] not in own])
+                dst.insert_rows(table, columns, [r for r in rows if r[0] not in own])
                 continue
-            for rows in src.rows(table, columns, batch):
-                dst.write(table, columns, rows)
+            for rows in src.table_rows(table, columns, _KEY[table], batch):
+                dst.insert_rows(table, columns, rows)
                 done += len(rows)
                 if on_progress is not None:
                     on_progress(done, total)
-        dst.finish()
-        copied = [(t, dst.count(t)) for t, _ in TABLES if t != "meta"]
+        dst.continue_ids(_IDENTITY)
+        copied = [(t, dst.count_rows(t)) for t, _ in TABLES if t != "meta"]
         expected = [(t, n) for t, n in counts if t != "meta"]
         if copied != expected:
             raise StoreError(

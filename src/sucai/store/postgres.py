@@ -35,6 +35,7 @@ from sucai.errors import ConfigError, StoreUnavailableError
 from sucai.store.migrations import pending, record_sql
 from sucai.store.pg_migrations import PG_BACKFILLS, PG_MIGRATIONS
 from sucai.store.sql import Store
+from sucai.store.tables import quote
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -270,25 +271,26 @@ class PostgresStore(Store):
         """``= ANY(?::bigint[])``: the ids travel as one array."""
         return self._fetch(sql.format("= ANY(?::bigint[])"), [*params, list(ids)], primary=primary)
 
-    def _execute(self, sql: str, params: Sequence[Any] = ()) -> psycopg.Cursor[TupleRow]:
-        """Run a write inside ``atomic()``."""
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """The connection of the open ``atomic()`` block, for a write; a lost connection
+        becomes StoreUnavailableError."""
         conn = self._tx()
         assert conn is not None, "writes run inside atomic()"
         try:
-            return conn.execute(_pg(sql), params)
+            yield conn
         except psycopg.OperationalError as exc:
             raise self._unavailable(exc) from None
 
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> psycopg.Cursor[TupleRow]:
+        """Run a write inside ``atomic()``."""
+        with self._writing() as conn:
+            return conn.execute(_pg(sql), params)
+
     def _executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        conn = self._tx()
-        assert conn is not None, "writes run inside atomic()"
-        if not rows:
-            return
-        try:
-            with conn.cursor() as cur:
+        if rows:
+            with self._writing() as conn, conn.cursor() as cur:
                 cur.executemany(_pg(sql), rows)
-        except psycopg.OperationalError as exc:
-            raise self._unavailable(exc) from None
 
     @contextmanager
     def atomic(self) -> Iterator[PostgresStore]:
@@ -313,6 +315,59 @@ class PostgresStore(Store):
                 self._pool.putconn(conn)
         except (PoolTimeout, psycopg.OperationalError) as exc:
             raise self._unavailable(exc) from None
+
+    def table_names(self) -> set[str]:
+        rows = self._fetch(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+        )
+        return {r[0] for r in rows}
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        # REPEATABLE READ: every table is read as of the same moment (and server-side cursors
+        # need a transaction); it is never committed, only rolled back.
+        try:
+            conn = self._borrow()
+        except (PoolTimeout, psycopg.OperationalError) as exc:
+            raise self._unavailable(exc) from None
+        self._local.conn = conn
+        try:
+            conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            yield
+        finally:
+            self._local.conn = None
+            conn.rollback()
+            self._pool.putconn(conn)
+
+    def _stream(self, sql: str, batch: int) -> Iterator[list[tuple[Any, ...]]]:
+        conn = self._tx()
+        assert conn is not None, "tables are streamed inside snapshot()"
+        # A server-side cursor: the table is streamed, not loaded into memory.
+        with conn.cursor(name="sucai_stream") as cursor:
+            cursor.itersize = batch
+            cursor.execute(sql)
+            while rows := cursor.fetchmany(batch):
+                yield rows
+
+    def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Any]) -> None:
+        """``COPY … FROM STDIN``: many times faster than one INSERT a row."""
+        names = ", ".join(quote(c) for c in columns)
+        with (
+            self._writing() as conn,
+            conn.cursor() as cursor,
+            cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+
+    def continue_ids(self, identities: Sequence[tuple[str, str]]) -> None:
+        # Ids were copied, not drawn: continue each identity after the largest copied one.
+        for table, column in identities:
+            self._execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "
+                f"coalesce(max({quote(column)}), 0) + 1, false) FROM {quote(table)}"
+            )
 
     def _borrow(self) -> Connection:
         """A live connection to the primary for a transaction.

@@ -181,6 +181,28 @@ class SqliteStore(Store):
     def _insert_id(self, sql: str, params: Sequence[Any]) -> int:
         return int(self.db.execute(sql, params).lastrowid or 0)
 
+    def table_names(self) -> set[str]:
+        return {r[0] for r in self._fetch("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        # One read transaction, begun by its first read: every table is read as of the same
+        # moment (WAL snapshot).
+        self.db.execute("BEGIN")
+        try:
+            self.db.execute("SELECT count(*) FROM meta").fetchone()
+            yield
+        finally:
+            self.db.execute("ROLLBACK")
+
+    def _stream(self, sql: str, batch: int) -> Iterator[list[tuple[Any, ...]]]:
+        cursor = self.db.execute(sql)
+        while rows := cursor.fetchmany(batch):
+            yield rows
+
+    def continue_ids(self, identities: Sequence[tuple[str, str]]) -> None:
+        """Nothing to do: SQLite continues ids from the largest one."""
+
     def _fetch_in(
         self, sql: str, ids: Sequence[int], params: Sequence[Any] = (), *, primary: bool = False
     ) -> list[tuple[Any, ...]]:

@@ -20,7 +20,12 @@ from docx.styles.style import CharacterStyle, ParagraphStyle
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from sucai.errors import IngestError, LimitExceededError, UnsupportedFormatError
+from sucai.errors import (
+    DamagedFileError,
+    IngestError,
+    LimitExceededError,
+    UnsupportedFormatError,
+)
 from sucai.ingest.archive import open_archive, read_member
 from sucai.ingest.limits import MAX_LINES, MAX_PACKAGE_BYTES, MAX_PART_BYTES
 from sucai.ingest.normalize import Wrapped, join_wrapped
@@ -529,11 +534,9 @@ _DAMAGE: Final = (
 )
 
 
-def _damaged(source: SourceFile, reason: str) -> IngestError:
-    return IngestError(
-        "damaged",
-        f"{source.path}: this .docx is damaged or truncated ({reason}). "
-        "Re-save it from Word/WPS and import it again.",
+def _damaged(source: SourceFile, reason: str) -> DamagedFileError:
+    return DamagedFileError(
+        source.path, ".docx", reason, "Re-save it from Word/WPS and import it again."
     )
 
 

@@ -32,7 +32,7 @@ from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError, LimitReachedError
 from pypdf.generic import ArrayObject, DictionaryObject, StreamObject
 
-from sucai.errors import IngestError, LimitExceededError
+from sucai.errors import DamagedFileError, IngestError, LimitExceededError
 from sucai.ingest.limits import MAX_LINES, MAX_TEXT_CHARS
 from sucai.ingest.normalize import Wrapped
 from sucai.ingest.parsers.pdf_layout import (
@@ -486,12 +486,9 @@ def _unlock(reader: PdfReader, source: SourceFile) -> None:
         )
 
 
-def _damaged(source: SourceFile, reason: str) -> IngestError:
-    return IngestError(
-        "damaged",
-        f"{source.path}: this PDF is damaged or truncated ({reason}). Re-export or download it "
-        "again and import it again.",
-    )
+def _damaged(source: SourceFile, reason: str) -> DamagedFileError:
+    fix = "Re-export or download it again and import it again."
+    return DamagedFileError(source.path, "PDF", reason, fix)
 
 
 class PdfParser:
