@@ -49,6 +49,8 @@ _NOTE_EVENT: Final = re.compile(
 )
 #: A web page's date field; ``成文日期`` is the document's own, the others the page's
 #: (``生成日期`` is the 政府信息公开 table's).
+#: The longest date alone, spaces and brackets included (``（二〇一九年十二月三十一日）`` is 14).
+_DATE_ONLY_MAX: Final = 40
 _FIELD: Final = re.compile(
     rf"(?P<label>成文日期|发文日期|印发日期|生成日期|发布日期|发布时间|发稿时间|公开日期|(?<![\u4e00-\u9fff])时间|"
     rf"(?<![\u4e00-\u9fff])日期)\s*[：:]\s*(?:{_ARABIC}|{_CHINESE})"
@@ -101,7 +103,10 @@ def parse_date(text: str) -> str | None:
 
 def date_only(text: str) -> str | None:
     """The date when ``text`` is a date alone (a 落款 line, a bracketed 题注), else ``None``."""
-    match = _DATE_ONLY.match(text.strip().translate(_DIGITS))
+    text = text.strip()
+    if len(text) > _DATE_ONLY_MAX:
+        return None  # every paragraph is asked: do not translate a long one
+    match = _DATE_ONLY.match(text.translate(_DIGITS))
     return _iso(match) if match else None
 
 
@@ -136,6 +141,8 @@ def title_note_date(text: str) -> str | None:
 
 def field_date(text: str) -> tuple[str, str] | None:
     """``(label, date)`` of the first date field in ``text`` (``发布日期：2020-01-31``)."""
+    if "日期" not in text and "时间" not in text:
+        return None  # every label of _FIELD holds one of them
     match = _FIELD.search(text.translate(_DIGITS))
     if match is None:
         return None
