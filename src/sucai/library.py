@@ -361,6 +361,7 @@ class Library(BasketMethods):
         names: Sequence[str] | None = None,
         min_span: int = DEFAULT_MIN_SPAN,
         exclude: Path | Sequence[str] | StockPhrases | None = None,
+        encoding: str | None = None,
         paid: bool = True,
         time_limit: float | None = None,
     ) -> CrossReport:
@@ -369,13 +370,14 @@ class Library(BasketMethods):
         Args:
             drafts: each as :meth:`check` takes it (a file, a text, or its paragraphs).
             names: the drafts' names (default: file names, else 稿1, 稿2 …).
-            min_span, exclude, paid, time_limit: as for :meth:`check` (the limit applies to
-                each draft's check against the library).
+            min_span, exclude, encoding, paid, time_limit: as for :meth:`check` (the
+                encoding of every text file; the limit applies to each draft's check
+                against the library).
 
         Raises:
             IngestError, UserError, CheckTooLongError: as :meth:`check`, for any draft.
         """
-        texts = [self._draft_paragraphs(d) for d in drafts]
+        texts = [self._draft_paragraphs(d, encoding) for d in drafts]
         given = list(names) if names is not None else []
         labels = [
             given[n] if n < len(given) else d.name if isinstance(d, Path) else f"稿{n + 1}"

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from sucai.check import counted
+from sucai.errors import DecodeError
 from tests.check.conftest import NEW_TEXT
 
 if TYPE_CHECKING:
@@ -51,3 +52,13 @@ def test_stock_phrases_do_not_count_between_drafts(reports_library: Library) -> 
     listed = reports_library.check_cross([OWN[0], OWN[0] + "。" + NEW_TEXT[3]], exclude=[phrase])
     assert plain.matrix[0][1] == 1.0
     assert listed.matrix[0][1] == pytest.approx(1 - counted(phrase) / counted(OWN[0]))
+
+
+def test_the_encoding_reaches_every_draft_file(reports_library: Library, tmp_path: Path) -> None:
+    draft = tmp_path / "甲.txt"
+    draft.write_text(OWN[0], encoding="gb18030")
+    report = reports_library.check_cross([draft, OWN[1]], encoding="gb18030", exclude=[])
+    assert report.reports[0].chars == counted(OWN[0])
+    # Told UTF-8, the GB18030 file is refused instead of detected.
+    with pytest.raises(DecodeError, match=r"甲\.txt: not valid utf-8"):
+        reports_library.check_cross([draft, OWN[1]], encoding="utf-8")

@@ -110,17 +110,18 @@ def check(
     if cross and len(drafts) < 2:
         raise click.UsageError("--cross compares drafts with each other: give two or more.")
     if cross:
-        batch = library.check_cross(drafts, min_span=min_span, exclude=exclude)
+        batch = library.check_cross(drafts, min_span=min_span, exclude=exclude, encoding=encoding)
         reports = list(batch.reports)
     else:
         reports = [
             library.check(d, min_span=min_span, exclude=exclude, encoding=encoding) for d in drafts
         ]
     if as_json:
-        data: Any = [overlap_report_to_dict(r) for r in reports]
         if cross:
-            data = cross_report_to_dict(batch)
-        click.echo(dumps(data if len(drafts) > 1 else data[0]))
+            click.echo(dumps(cross_report_to_dict(batch)))
+        else:
+            each = [overlap_report_to_dict(r) for r in reports]
+            click.echo(dumps(each[0] if len(each) == 1 else each))
         return
     for n, report in enumerate(reports):
         if n:
