@@ -1,9 +1,5 @@
-"""The library's storage. ``open_store(url)`` returns a :class:`Store`.
-
-A file path opens a :class:`~sucai.store.sqlite.SqliteStore`; a ``postgresql://`` URL opens a
-:class:`~sucai.store.postgres.PostgresStore` (issue 7); both run the queries of
-:class:`Store` and pass the same contract tests (``tests/contract/``). The records the store
-returns (:mod:`sucai.store.records`) are importable from here too.
+"""The library's storage: ``open_store(url)`` opens a SQLite file or a ``postgresql://`` URL as
+a :class:`Store`. The records it returns (:mod:`sucai.store.records`) are importable from here.
 """
 
 from __future__ import annotations

@@ -1,43 +1,40 @@
-"""Accounts, sessions, API tokens, the audit log, downloads and sign-in attempts: the
-part of :class:`~sucai.store.Store` that keeps them, the same SQL on SQLite and PostgreSQL
-(see :mod:`sucai.store.base`)."""
+"""Accounts, sessions, API tokens, the audit log, downloads and sign-in attempts."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
-from sucai.store.base import (
-    AUDIT_COLUMNS,
-    USER_COLUMNS,
-    SqlBase,
-    columns,
-    download_sql,
-    user_from_row,
-)
+from sucai.store.base import SqlBase, columns
 from sucai.store.records import ApiToken, AuditEntry, User
 
 __all__ = ["SqlAccounts"]
+
+_AUDIT_COLUMNS: Final = columns(AuditEntry)
 
 
 class SqlAccounts(SqlBase):
     """Accounts, sessions, tokens, the audit log and sign-in attempts."""
 
+    def _users(self, tables: str, params: tuple[Any, ...] = ()) -> list[User]:
+        """The accounts (``users u``) of ``FROM tables`` (``disabled`` is stored as 0/1)."""
+        rows = self._fetch(f"SELECT {columns(User, 'u')} FROM {tables}", params, primary=True)
+        return [User(*(*row[:7], bool(row[7]))) for row in rows]
+
+    def _user(self, tables: str, params: tuple[Any, ...]) -> User | None:
+        found = self._users(tables, params)
+        return found[0] if found else None
+
     def get_user(self, user_id: int) -> User | None:
         """The account with this id."""
-        return user_from_row(
-            self._one(f"SELECT {USER_COLUMNS} FROM users WHERE id = ?", (user_id,), primary=True)
-        )
+        return self._user("users u WHERE id = ?", (user_id,))
 
     def get_user_by_name(self, name: str) -> User | None:
         """The account with this name."""
-        return user_from_row(
-            self._one(f"SELECT {USER_COLUMNS} FROM users WHERE name = ?", (name,), primary=True)
-        )
+        return self._user("users u WHERE name = ?", (name,))
 
     def list_users(self) -> list[User]:
         """Every account, by name."""
-        rows = self._fetch(f"SELECT {USER_COLUMNS} FROM users ORDER BY name", primary=True)
-        return [u for u in (user_from_row(r) for r in rows) if u is not None]
+        return self._users("users u ORDER BY name")
 
     def password_hash(self, user_id: int) -> str:
         """The stored password hash of an account ("" when there is no such account)."""
@@ -77,13 +74,10 @@ class SqlAccounts(SqlBase):
 
     def session_user(self, token_hash: str, now: str) -> User | None:
         """The enabled account of an unexpired session."""
-        return user_from_row(
-            self._one(
-                f"SELECT {columns(User, 'u')} FROM sessions s JOIN users u ON u.id = s.user_id "
-                "WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0",
-                (token_hash, now),
-                primary=True,
-            )
+        return self._user(
+            "sessions s JOIN users u ON u.id = s.user_id "
+            "WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0",
+            (token_hash, now),
         )
 
     def delete_session(self, token_hash: str) -> None:
@@ -99,13 +93,10 @@ class SqlAccounts(SqlBase):
 
     def api_token_user(self, token_hash: str) -> User | None:
         """The enabled account of an unrevoked API token."""
-        return user_from_row(
-            self._one(
-                f"SELECT {columns(User, 'u')} FROM api_tokens t JOIN users u ON u.id = t.user_id "
-                "WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled = 0",
-                (token_hash,),
-                primary=True,
-            )
+        return self._user(
+            "api_tokens t JOIN users u ON u.id = t.user_id "
+            "WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled = 0",
+            (token_hash,),
         )
 
     def list_api_tokens(self, user_id: int) -> list[ApiToken]:
@@ -147,12 +138,11 @@ class SqlAccounts(SqlBase):
 
     def audit_entries(self, *, limit: int, user_id: int | None = None) -> list[AuditEntry]:
         """The newest lines of the audit log (of one account when ``user_id`` is given)."""
-        where, params = (
-            ("", (limit,)) if user_id is None else (" WHERE user_id = ?", (user_id, limit))
-        )
+        params = (limit,) if user_id is None else (user_id, limit)
+        where = "" if user_id is None else " WHERE user_id = ?"
         return self._records(
             AuditEntry,
-            f"SELECT {AUDIT_COLUMNS} FROM audit_log{where} ORDER BY id DESC LIMIT ?",
+            f"SELECT {_AUDIT_COLUMNS} FROM audit_log{where} ORDER BY id DESC LIMIT ?",
             params,
             primary=True,
         )
@@ -161,7 +151,7 @@ class SqlAccounts(SqlBase):
         """The lines of the audit log that gave out a file with ``code``, oldest first."""
         return self._records(
             AuditEntry,
-            f"SELECT {AUDIT_COLUMNS} FROM audit_log WHERE code = ? ORDER BY id",
+            f"SELECT {_AUDIT_COLUMNS} FROM audit_log WHERE code = ? ORDER BY id",
             (code,),
             primary=True,
         )
@@ -250,7 +240,9 @@ class SqlAccounts(SqlBase):
         with self.atomic():
             self._lock_account(user_id)
             cur = self._execute(
-                download_sql(),
+                "INSERT INTO audit_log (at, user_id, user_name, action, target, format, ip, code) "
+                "SELECT ?, ?, ?, 'download', ?, ?, ?, ? WHERE (SELECT count(*) FROM audit_log "
+                "WHERE user_id = ? AND action = 'download' AND at >= ?) < ?",
                 (at, user_id, user_name, target, format, ip, code, user_id, since, quota),
             )
         return cur.rowcount == 1

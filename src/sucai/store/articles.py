@@ -1,10 +1,10 @@
-"""Files, articles and their hygiene corrections: the part of :class:`~sucai.store.Store` that
-keeps them, the same SQL on SQLite and PostgreSQL (see :mod:`sucai.store.base`)."""
+"""Files, articles and their hygiene corrections."""
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from dataclasses import astuple
+from typing import TYPE_CHECKING, Any, Final
 
 from sucai.errors import NotFoundError
 from sucai.models import (
@@ -16,11 +16,7 @@ from sucai.models import (
     source_folder,
 )
 from sucai.store.base import (
-    _ARTICLE_COLUMNS,
-    _CACHE_LIMIT,
-    _SUMMARY_SQL,
     DRAFT_COLUMNS,
-    FACET_COLUMNS,
     SqlBase,
     _pack,
     columns,
@@ -47,15 +43,23 @@ if TYPE_CHECKING:
 
 __all__ = ["SqlArticles"]
 
+#: Entries kept in each of the caches of unchanging article data (heads, outline paths).
+_CACHE_LIMIT: Final = 200_000
+#: The columns of ``articles`` an :class:`~sucai.models.Article` takes (its fields' names).
+_ARTICLE_COLUMNS: Final = ("id", *DRAFT_COLUMNS, "chars", "added_at")
+_SUMMARY_SQL: Final = (
+    "SELECT a.id, a.title, a.role, a.genre, a.issued_on, a.year, a.chars, a.added_at, "
+    "(SELECT count(*) FROM paragraphs p WHERE p.article_id = a.id), "
+    "(SELECT count(*) FROM article_sources s WHERE s.article_id = a.id) FROM articles a"
+)
+
 
 class SqlArticles(SqlBase):
     """Files, articles and corrections."""
 
     def has_file(self, sha256: str) -> bool:
         """True when a file with these bytes was imported before."""
-        return (
-            self._one("SELECT 1 FROM files WHERE sha256 = ?", (sha256,), primary=True) is not None
-        )
+        return self.file_id(sha256) is not None
 
     def _insert_text(self, article_id: int, draft: ArticleDraft) -> None:
         """Store an article's paragraphs and outline."""
@@ -78,25 +82,15 @@ class SqlArticles(SqlBase):
 
     def files(self) -> list[StoredFile]:
         """Every stored file, oldest first."""
-
-        rows = self._fetch(
-            "SELECT id, path, sha256, size, encoding, title, declared_count, article_count, "
-            "notes, imported_at FROM files ORDER BY id"
-        )
-        return [
-            StoredFile(
-                r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], tuple(json.loads(r[8])), r[9]
-            )
-            for r in rows
-        ]
+        rows = self._fetch(f"SELECT {columns(StoredFile)} FROM files ORDER BY id")
+        return [StoredFile(*(*r[:8], tuple(json.loads(r[8])), r[9])) for r in rows]
 
     def removed_lines(self, file_id: int) -> list[tuple[int, str, str]]:
         """``(line, text, reason)`` of what cleaning removed from a file."""
-        rows = self._fetch(
+        return self._fetch(
             "SELECT line, text, reason FROM removed_lines WHERE file_id = ? ORDER BY rowid",
             (file_id,),
         )
-        return [(r[0], r[1], r[2]) for r in rows]
 
     def count_matching(self, where: ArticleFilter | None = None) -> int:
         """Number of articles matching ``where``."""
@@ -107,7 +101,8 @@ class SqlArticles(SqlBase):
         """Counts per genre, role, year and source among the articles matching ``where``."""
         clause, params = where_sql(where)
         out: dict[str, list[tuple[str, int]]] = {}
-        for name, column in FACET_COLUMNS:
+        for name in ("genre", "role", "year", "source"):
+            column = f"a.{name}"
             # CAST: year is an integer, and PostgreSQL will not compare it with ''.
             rows = self._fetch(
                 f"SELECT {column}, count(*) FROM articles a{clause} "
@@ -165,19 +160,7 @@ class SqlArticles(SqlBase):
                 'INSERT INTO corrections (article_id, file_id, part, idx, "offset", '
                 "original, replacement, rule) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT DO NOTHING",
-                [
-                    (
-                        article_id,
-                        file_id,
-                        c.part,
-                        c.index,
-                        c.offset,
-                        c.original,
-                        c.replacement,
-                        c.rule,
-                    )
-                    for c in corrections
-                ],
+                [(article_id, file_id, *astuple(c)) for c in corrections],
             )
 
     def _correction_rows(self, column: str, value: int) -> list[Correction]:
@@ -231,7 +214,6 @@ class SqlArticles(SqlBase):
         so concurrent imports of overlapping files never store an article twice; a file
         another server stored meanwhile is not stored again (its articles are "existing").
         """
-
         merges = merges or {}
         now = utc_now()
         source = source_folder(path)
@@ -290,20 +272,12 @@ class SqlArticles(SqlBase):
     ) -> None:
         # The id SQLite gives (its highest + 1, reused after the highest copy was kept or
         # split); callers hold the write lock, so no other writer takes it meanwhile.
+        packed = _pack(draft, merge.corrections)
         self._execute(
             "INSERT INTO merged_copies (id, article_id, file_id, position, title, similarity, "
             "content_hash, article, merged_at) VALUES ((SELECT coalesce(max(id), 0) + 1 "
             "FROM merged_copies), ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                article_id,
-                file_id,
-                draft.position,
-                draft.title,
-                merge.similarity,
-                key,
-                _pack(draft, merge.corrections),
-                now,
-            ),
+            (article_id, file_id, draft.position, draft.title, merge.similarity, key, packed, now),
         )
 
     def _insert_article(self, draft: ArticleDraft, key: str, now: str, source: str) -> int:
@@ -329,7 +303,6 @@ class SqlArticles(SqlBase):
         newest_first: bool = False,
     ) -> list[ArticleSummary]:
         """Articles matching ``where``, in id order or newest first (by date, then id)."""
-
         clause, params = where_sql(where)
         # NULLS LAST: SQLite sorts NULL lowest, so undated articles come last when descending.
         order = (
@@ -413,7 +386,6 @@ class SqlArticles(SqlBase):
 
     def paragraphs_by_rowid(self, rowids: list[int]) -> dict[int, ParagraphRow]:
         """Paragraphs by their rowid."""
-
         rows = self._fetch_in(
             "SELECT rowid, article_id, idx, text, paid, section FROM paragraphs WHERE rowid {}",
             rowids,
@@ -422,21 +394,18 @@ class SqlArticles(SqlBase):
 
     def summaries(self, article_ids: list[int]) -> dict[int, ArticleSummary]:
         """Article summaries by id."""
-
         rows = self._fetch_in(f"{_SUMMARY_SQL} WHERE a.id {{}}", article_ids)
         return {r[0]: ArticleSummary(*r) for r in rows}
 
     def article_heads(self, article_ids: list[int]) -> dict[int, ArticleHead]:
         """Title, role, genre and date of articles, by id."""
-
         # Stored articles never change, so their heads are kept for the next search.
         missing = [a for a in article_ids if a not in self._heads]
         if missing:
             if len(self._heads) > _CACHE_LIMIT:
                 self._heads.clear()
             rows = self._fetch_in(
-                f"SELECT {columns(ArticleHead)} FROM articles WHERE id {{}}",
-                missing,
+                f"SELECT {columns(ArticleHead)} FROM articles WHERE id {{}}", missing
             )
             self._heads.update((r[0], ArticleHead(*r)) for r in rows)
         return {a: self._heads[a] for a in article_ids if a in self._heads}

@@ -1,12 +1,8 @@
-"""SqlBase: what the SQL both stores share stands on, and the helpers it uses.
+"""SqlBase: what the shared SQL stands on, and its helpers.
 
-The shared SQL (one module a concern: ``articles``, ``accounts``, ``jobs``, ``baskets``,
-``copies``, ``changes``, composed into :class:`~sucai.store.sql.Store`) is written with
-``?`` placeholders and runs unchanged on SQLite and PostgreSQL;
-:class:`~sucai.store.postgres.PostgresStore` turns ``?`` into ``%s`` in one place (its
-``_fetch``/``_execute``). What truly differs stays in the backends: connections and pools,
-locking and ``atomic()``, ids of new rows (``lastrowid`` or ``RETURNING``), membership in a
-list of ids, backup, and errors.
+The SQL (a module a concern, composed into :class:`~sucai.store.sql.Store`) is written once
+with ``?`` placeholders and runs on SQLite and PostgreSQL. What truly differs stays in the
+backends: connections, locking and ``atomic()``, ids of new rows, ``IN`` lists, backup, errors.
 """
 
 from __future__ import annotations
@@ -20,14 +16,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol, Self, TypeVar
 
 from sucai.models import ArticleDraft, OutlineEntry, Paragraph
-from sucai.store.records import (
-    ArticleFilter,
-    ArticleHead,
-    AuditEntry,
-    Correction,
-    ImportJobRow,
-    User,
-)
+from sucai.store.records import ArticleFilter, ArticleHead, Correction
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -44,81 +33,24 @@ def columns(record: type[Any], alias: str = "") -> str:
     return ", ".join(f"{alias}.{f.name}" if alias else f.name for f in fields(record))
 
 
-AUDIT_COLUMNS: Final = columns(AuditEntry)
-USER_COLUMNS: Final = columns(User)
-#: The columns :func:`job_from_row` reads, in order (on ``import_jobs j``).
-JOB_COLUMNS: Final = (
-    "j.id, j.user_name, j.names, j.state, j.total, "
-    "(SELECT count(*) FROM import_job_files f WHERE f.job_id = j.id), "
-    "j.error, j.report, j.host, j.pid, j.created_at, j.updated_at"
-)
-
-
 def utc_now() -> str:
     """The time stored with rows: UTC, ISO 8601, to the second."""
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def download_sql() -> str:
-    """The INSERT of a ``download`` line of the audit log that inserts nothing when the account
-    already has ``quota`` downloads since ``since``.
-
-    Parameters, in order: ``at, user_id, user_name, target, format, ip, code, user_id, since,
-    quota``. The store runs it where no other download of the account can commit meanwhile.
-    """
-    values = "?, ?, ?, 'download', ?, ?, ?, ?"
-    return (
-        "INSERT INTO audit_log (at, user_id, user_name, action, target, format, ip, code) "
-        f"SELECT {values} WHERE (SELECT count(*) FROM audit_log WHERE user_id = ? "
-        "AND action = 'download' AND at >= ?) < ?"
-    )
-
-
 def where_sql(where: ArticleFilter | None) -> tuple[str, list[Any]]:
     """``(" WHERE …", params)`` for an article filter on table alias ``a``."""
-    if where is None:
-        return "", []
+    w = where or ArticleFilter()
     tests = (
-        ("a.genre = ?", where.genre),
-        ("a.role = ?", where.role),
-        ("a.source = ?", where.source),
-        ("a.year >= ?", where.year_from),
-        ("a.year <= ?", where.year_to),
+        ("a.genre = ?", w.genre),
+        ("a.role = ?", w.role),
+        ("a.source = ?", w.source),
+        ("a.year >= ?", w.year_from),
+        ("a.year <= ?", w.year_to),
     )
     given = [(test, value) for test, value in tests if value is not None]
-    if not given:
-        return "", []
-    return " WHERE " + " AND ".join(t for t, _ in given), [v for _, v in given]
-
-
-def user_from_row(row: Sequence[Any] | None) -> User | None:
-    """A :class:`User` from a row of :data:`USER_COLUMNS` (``disabled`` is stored as 0/1)."""
-    if row is None:
-        return None
-    return User(row[0], row[1], row[2], row[3], row[4], row[5], row[6], bool(row[7]))
-
-
-def job_from_row(row: Sequence[Any], files: tuple[dict[str, Any], ...] = ()) -> ImportJobRow:
-    """An :class:`ImportJobRow` from a row of :data:`JOB_COLUMNS` (and its files' reports)."""
-    return ImportJobRow(
-        id=row[0],
-        user_name=row[1],
-        names=tuple(json.loads(row[2])),
-        state=row[3],
-        total=row[4],
-        done=int(row[5]),
-        error=row[6],
-        report=json.loads(row[7]) if row[7] is not None else None,
-        files=files,
-        host=row[8],
-        pid=row[9],
-        created_at=row[10],
-        updated_at=row[11],
-    )
-
-
-#: Entries kept in each of the caches of unchanging article data (heads, outline paths).
-_CACHE_LIMIT = 200_000
+    clause = " WHERE " + " AND ".join(t for t, _ in given) if given else ""
+    return clause, [v for _, v in given]
 
 
 def content_hash(draft: ArticleDraft) -> str:
@@ -175,25 +107,6 @@ def _unpack(blob: bytes) -> tuple[ArticleDraft, list[Correction]]:
     return ArticleDraft(**data), corrections
 
 
-#: Facet name → column of ``articles a``, for browse counts.
-FACET_COLUMNS: Final = (
-    ("genre", "a.genre"),
-    ("role", "a.role"),
-    ("year", "a.year"),
-    ("source", "a.source"),
-)
-
-
-#: The columns of ``articles`` an :class:`~sucai.models.Article` takes (its fields of the
-#: same names).
-_ARTICLE_COLUMNS: Final = ("id", *DRAFT_COLUMNS, "chars", "added_at")
-_SUMMARY_SQL: Final = (
-    "SELECT a.id, a.title, a.role, a.genre, a.issued_on, a.year, a.chars, a.added_at, "
-    "(SELECT count(*) FROM paragraphs p WHERE p.article_id = a.id), "
-    "(SELECT count(*) FROM article_sources s WHERE s.article_id = a.id) FROM articles a"
-)
-
-
 class Cursor(Protocol):
     """What a write returns on both backends."""
 
@@ -204,12 +117,8 @@ class Cursor(Protocol):
 
 
 class SqlBase(ABC):
-    """The shared half of SqliteStore and PostgresStore (see the module's docstring).
-
-    A backend provides ``atomic()``, ``_fetch``, ``_execute``, ``_executemany``,
-    ``_insert_id``, ``_fetch_in``, ``_lock_writes`` and ``_lock_account``; the SQL built on
-    them is written once, in the concern modules.
-    """
+    """The shared half of SqliteStore and PostgresStore: a backend provides the abstract
+    methods below, the concern modules build their SQL on them."""
 
     #: Where the library is, for messages (a file path, or ``host:port/database``).
     where: str

@@ -1,5 +1,4 @@
-"""Baskets of articles and passages: the part of :class:`~sucai.store.Store` that keeps them, the
-same SQL on SQLite and PostgreSQL (see :mod:`sucai.store.base`)."""
+"""Baskets (素材篮) of articles and passages."""
 
 from __future__ import annotations
 
@@ -101,7 +100,6 @@ class SqlBaskets(SqlBase):
         return found
 
     def _basket_rows(self, where: str, params: tuple[Any, ...]) -> list[Basket]:
-
         heads = self._fetch(
             f"SELECT id, owner, name, created_at FROM baskets WHERE {where} ORDER BY name",
             params,

@@ -1,9 +1,8 @@
-"""What the search index takes in: articles by id and the change log: the part of
-:class:`~sucai.store.Store` that serves them, the same SQL on SQLite and PostgreSQL (see
-:mod:`sucai.store.base`)."""
+"""What the search index takes in: articles by id, and the change log."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import TYPE_CHECKING, Any, Final
 
 from sucai.store.base import SqlBase
@@ -15,8 +14,8 @@ if TYPE_CHECKING:
 
 __all__ = ["SqlChanges"]
 
-#: The columns of ``articles`` an :class:`IndexArticle` takes, in the order ``_index_batch`` reads.
-_INDEX_HEAD: Final = "id, title, role, genre, year, source, doc_number, issuer"
+#: The columns of ``articles`` an :class:`IndexArticle` takes (its fields of the same names).
+_INDEX_HEAD: Final = ("id", "title", "role", "genre", "year", "source", "doc_number", "issuer")
 
 
 class SqlChanges(SqlBase):
@@ -43,7 +42,7 @@ class SqlChanges(SqlBase):
 
     def iter_index_articles(self, after: int, batch: int = 1000) -> Iterator[list[IndexArticle]]:
         """Articles with ids above ``after``, in id order, in batches (for the search index)."""
-        sql = f"SELECT {_INDEX_HEAD} FROM articles WHERE id > ? ORDER BY id LIMIT ?"
+        sql = f"SELECT {', '.join(_INDEX_HEAD)} FROM articles WHERE id > ? ORDER BY id LIMIT ?"
         for heads in self._pages(sql, batch, after=after, primary=True):
             yield self._index_batch(heads)
 
@@ -52,7 +51,7 @@ class SqlChanges(SqlBase):
         out). Give a few hundred at a time: they are read at once."""
         ids = sorted(set(article_ids))
         heads = self._fetch_in(
-            f"SELECT {_INDEX_HEAD} FROM articles WHERE id {{}} ORDER BY id",
+            f"SELECT {', '.join(_INDEX_HEAD)} FROM articles WHERE id {{}} ORDER BY id",
             ids,
             primary=True,
         )
@@ -83,30 +82,23 @@ class SqlChanges(SqlBase):
                 return self._fetch(sql.format("BETWEEN ? AND ?"), (low, high), primary=True)
             return self._fetch_in(sql, ids, primary=True)
 
-        paragraphs: dict[int, list[tuple[int, int, str, int, bool]]] = {}
+        paragraphs: defaultdict[int, list[tuple[int, int, str, int, bool]]] = defaultdict(list)
         for rowid, aid, idx, text, heading, paid in rows(
             "SELECT rowid, article_id, idx, text, heading, paid FROM paragraphs "
             "WHERE article_id {} ORDER BY article_id, idx"
         ):
-            paragraphs.setdefault(aid, []).append((rowid, idx, text, heading, bool(paid)))
-        outline: dict[int, list[tuple[int, str, int]]] = {}
+            paragraphs[aid].append((rowid, idx, text, heading, bool(paid)))
+        outline: defaultdict[int, list[tuple[int, str, int]]] = defaultdict(list)
         for aid, idx, text, paragraph in rows(
             "SELECT article_id, idx, text, paragraph FROM outline WHERE article_id {} "
             "ORDER BY article_id, idx"
         ):
-            outline.setdefault(aid, []).append((idx, text, paragraph))
+            outline[aid].append((idx, text, paragraph))
         return [
             IndexArticle(
-                aid,
-                title,
-                role,
-                genre,
-                year,
-                source,
-                tuple(paragraphs.get(aid, ())),
-                tuple(outline.get(aid, ())),
-                doc_number,
-                issuer,
+                **dict(zip(_INDEX_HEAD, head, strict=True)),
+                paragraphs=tuple(paragraphs[head[0]]),
+                outline=tuple(outline[head[0]]),
             )
-            for aid, title, role, genre, year, source, doc_number, issuer in heads
+            for head in heads
         ]

@@ -1,7 +1,5 @@
-"""Near-duplicates: sketches, links, merged copies and law versions: the part of
-:class:`~sucai.store.Store` that keeps them, the same SQL on SQLite and PostgreSQL (see
-:mod:`sucai.store.base`). The rules of keeping and splitting a copy are in
-:mod:`sucai.ingest.copies`."""
+"""Near-duplicates: sketches, links, merged copies and law versions (the rules of keeping and
+splitting a copy are in :mod:`sucai.ingest.copies`)."""
 
 from __future__ import annotations
 
@@ -44,7 +42,6 @@ class SqlCopies(SqlArticles):
 
         Each batch is read afresh, so sketching a batch before asking for the next is fine.
         """
-
         sql = (
             f"{_TEXT_HEADS} LEFT JOIN article_sketches k ON k.article_id = a.id "
             "WHERE k.article_id IS NULL AND a.id > ? ORDER BY a.id LIMIT ?"
@@ -89,10 +86,8 @@ class SqlCopies(SqlArticles):
 
     def merged_copies(self, article_id: int | None = None) -> list[MergedCopy]:
         """The copies of one canonical article (of all when ``None``), by article and id."""
-
-        where, params = (
-            ("", ()) if article_id is None else (" WHERE m.article_id = ?", (article_id,))
-        )
+        params = () if article_id is None else (article_id,)
+        where = " WHERE m.article_id = ?" if params else ""
         sql = f"{self._COPY_SELECT}{where} ORDER BY m.article_id, m.id"
         return self._records(MergedCopy, sql, params, primary=True)
 
@@ -110,16 +105,9 @@ class SqlCopies(SqlArticles):
 
     def copy_text(self, copy_id: int) -> ArticleText:
         """A merged copy's title, genre, date and paragraph texts; raises NotFoundError."""
-
-        draft, _ = _unpack(self._copy_row(copy_id)[2])
-        return ArticleText(
-            copy_id,
-            draft.title,
-            draft.genre,
-            draft.issued_on,
-            draft.year,
-            tuple(p.text for p in draft.paragraphs),
-        )
+        d, _ = _unpack(self._copy_row(copy_id)[2])
+        texts = tuple(p.text for p in d.paragraphs)
+        return ArticleText(copy_id, d.title, d.genre, d.issued_on, d.year, texts)
 
     def copy_draft(self, copy_id: int) -> CopyDraft:
         """A copy with its whole text and corrections, read under the write lock that
@@ -224,7 +212,6 @@ class SqlCopies(SqlArticles):
         Raises:
             NotFoundError: no copy has this id.
         """
-
         row = self._one(f"{self._COPY_SELECT} WHERE m.id = ?", (copy_id,), primary=True)
         if row is None:
             raise NotFoundError(
@@ -238,7 +225,6 @@ class SqlCopies(SqlArticles):
         Each group is ordered by version date (undated last), then id; groups by their
         first article.
         """
-
         if article_id is None:
             links = self._fetch(
                 "SELECT article_id, other_id FROM article_links WHERE kind = 'version' "

@@ -1,22 +1,16 @@
 """PostgresStore: the library in a PostgreSQL database (issue 7), for several servers.
 
-It runs the same SQL as SqliteStore (:class:`~sucai.store.sql.Store`, with ``?`` turned
-into ``%s`` here, in :func:`_pg`), with the same results to the character (ids, order, NULLs,
-text); ``tests/contract/`` runs one suite against both. What only PostgreSQL needs lives here
-and in ``pg_migrations.py``: pools, transactions, advisory and row locks, ``RETURNING``,
-``= ANY`` and errors.
+It runs the SQL of :class:`~sucai.store.sql.Store` (``?`` turned into ``%s`` in :func:`_pg`)
+with SqliteStore's results to the character; ``tests/contract/`` runs one suite against both.
 
-Connections come from a pool (psycopg_pool). Outside ``atomic()`` every call borrows a
-connection in autocommit mode for one statement or a few; inside ``atomic()`` the thread keeps
-one connection and a transaction (savepoints when nested). With a read URL (a streaming
-replica, ``SUCAI_DB_READ``) the library's reads go to a second pool; accounts, sessions,
-quotas, baskets, what an import checks and what the search index takes in are read from the
-primary, which has the latest writes.
+Outside ``atomic()`` every call borrows a pooled connection in autocommit mode; inside it the
+thread keeps one connection and a transaction (savepoints when nested). With a read URL (a
+streaming replica, ``SUCAI_DB_READ``) reads go to a second pool, except those that need the
+latest writes (accounts, quotas, baskets, what an import checks, what the index takes in).
 
-A lost connection (the server restarting, a network cut) becomes
-:class:`~sucai.errors.StoreUnavailableError` (HTTP 503); a read is first retried once on a
-fresh connection. A transaction cut off this way is rolled back by the server, so an import
-never leaves half a file behind.
+A lost connection becomes :class:`~sucai.errors.StoreUnavailableError` (HTTP 503); a read is
+first retried once on a fresh connection. A transaction cut off this way is rolled back by the
+server, so an import never leaves half a file behind.
 """
 
 from __future__ import annotations
@@ -44,7 +38,7 @@ if TYPE_CHECKING:
 
     Connection = psycopg.Connection[TupleRow]
 
-__all__ = ["PostgresStore", "describe_url", "first_line"]
+__all__ = ["PostgresStore"]
 
 
 @functools.lru_cache(maxsize=1024)
@@ -305,15 +299,9 @@ class PostgresStore(Store):
                 yield self
             return
         try:
-            conn = self._borrow()
-            try:
-                self._local.conn = conn
-                with conn.transaction():
-                    yield self
-            finally:
-                self._local.conn = None
-                self._pool.putconn(conn)
-        except (PoolTimeout, psycopg.OperationalError) as exc:
+            with self._hold() as conn, conn.transaction():
+                yield self
+        except psycopg.OperationalError as exc:
             raise self._unavailable(exc) from None
 
     def table_names(self) -> set[str]:
@@ -327,18 +315,12 @@ class PostgresStore(Store):
     def snapshot(self) -> Iterator[None]:
         # REPEATABLE READ: every table is read as of the same moment (and server-side cursors
         # need a transaction); it is never committed, only rolled back.
-        try:
-            conn = self._borrow()
-        except (PoolTimeout, psycopg.OperationalError) as exc:
-            raise self._unavailable(exc) from None
-        self._local.conn = conn
-        try:
-            conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            yield
-        finally:
-            self._local.conn = None
-            conn.rollback()
-            self._pool.putconn(conn)
+        with self._hold() as conn:
+            try:
+                conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                yield
+            finally:
+                conn.rollback()
 
     def _stream(self, sql: str, batch: int) -> Iterator[list[tuple[Any, ...]]]:
         conn = self._tx()
@@ -369,21 +351,29 @@ class PostgresStore(Store):
                 f"coalesce(max({quote(column)}), 0) + 1, false) FROM {quote(table)}"
             )
 
-    def _borrow(self) -> Connection:
-        """A live connection to the primary for a transaction.
+    @contextmanager
+    def _hold(self) -> Iterator[Connection]:
+        """A live connection to the primary, held as this thread's for a transaction.
 
         A write is not retried once begun, so the connection is tried first: after a server
         restart the pool's old connections are dead, and a new one is taken instead.
         """
         for attempt in (1, 2):
-            conn = self._pool.getconn()
+            try:
+                conn = self._pool.getconn()
+            except (PoolTimeout, psycopg.OperationalError) as exc:
+                raise self._unavailable(exc) from None
             try:
                 conn.execute("SELECT 1")
-            except psycopg.OperationalError:
+                break
+            except psycopg.OperationalError as exc:
                 self._pool.putconn(conn)
                 if attempt == 2:
-                    raise
+                    raise self._unavailable(exc) from None
                 self._pool.check()
-                continue
-            return conn
-        raise AssertionError("unreachable")  # pragma: no cover
+        self._local.conn = conn
+        try:
+            yield conn
+        finally:
+            self._local.conn = None
+            self._pool.putconn(conn)

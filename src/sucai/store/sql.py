@@ -15,14 +15,9 @@ __all__ = ["Store"]
 
 
 class Store(SqlCopies, SqlAccounts, SqlBaskets, SqlJobs, SqlChanges, SqlTables):
-    """What the pipeline and the library need from a storage backend, one part a concern:
-    files and articles (with near-duplicate copies), accounts, baskets, import jobs, what the
-    search index takes in, and whole tables (``sucai migrate``). Each method is documented
-    once, beside its SQL.
-
-    :class:`~sucai.store.sqlite.SqliteStore` and :class:`~sucai.store.postgres.PostgresStore`
-    add the connections, transactions and the few statements that differ (see
-    :mod:`sucai.store.base`).
+    """What the pipeline and the library need from a storage backend, a mixin a concern, each
+    method documented once beside its SQL; :class:`~sucai.store.sqlite.SqliteStore` and
+    :class:`~sucai.store.postgres.PostgresStore` add what differs (see :mod:`sucai.store.base`).
     """
 
     @abstractmethod

@@ -200,9 +200,6 @@ class SqliteStore(Store):
         while rows := cursor.fetchmany(batch):
             yield rows
 
-    def continue_ids(self, identities: Sequence[tuple[str, str]]) -> None:
-        """Nothing to do: SQLite continues ids from the largest one."""
-
     def _fetch_in(
         self, sql: str, ids: Sequence[int], params: Sequence[Any] = (), *, primary: bool = False
     ) -> list[tuple[Any, ...]]:

@@ -43,10 +43,9 @@ class SqlTables(SqlBase):
     def _stream(self, sql: str, batch: int) -> Iterator[list[tuple[Any, ...]]]:
         """The rows of ``sql`` a batch at a time (inside :meth:`snapshot`)."""
 
-    @abstractmethod
     def continue_ids(self, identities: Sequence[tuple[str, str]]) -> None:
         """After rows were inserted with their ids: new rows of each ``(table, column)`` get
-        ids above the largest one (inside ``atomic()``)."""
+        ids above the largest one (inside ``atomic()``); SQLite does so by itself."""
 
     def count_rows(self, table: str) -> int:
         """How many rows ``table`` holds."""
