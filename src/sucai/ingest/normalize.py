@@ -225,10 +225,6 @@ def normalize(parsed: ParsedText) -> ParsedText:
     )
 
 
-def _ends_paragraph(text: str) -> bool:
-    return not text or text[-1] in _TERMINAL
-
-
 def _ends_sentence(text: str) -> bool:
     return text[-1] in "。！？!?"
 

@@ -67,8 +67,6 @@ RULE_WIDTH: Final = 2.5
 _SNAP: Final = 3.0
 #: A table has at least this many rows and columns of cells.
 _MIN_TABLE: Final = 2
-#: Characters lying this far outside a table's frame (points) still belong to it.
-_FRAME_MARGIN: Final = 1.0
 #: A gutter between two columns has at least this share of the page's lines on each side…
 _GUTTER_SIDE: Final = 0.25
 _GUTTER_MIN_LINES: Final = 4
