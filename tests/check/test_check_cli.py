@@ -99,6 +99,22 @@ def test_check_of_a_missing_or_unsupported_file_fails_clearly(
     assert "a draft to check must be one of .docx, .markdown, .md, .text, .txt" in result.output
 
 
+def test_check_refuses_a_folder_as_a_draft_or_a_report(
+    reports_library: Library, tmp_path: Path
+) -> None:
+    draft = write_draft(tmp_path / "草稿.txt", build_draft(reports_library))
+    for args in (
+        [str(tmp_path)],
+        [str(draft), "--exclude", str(tmp_path)],
+        [str(draft), "--html", str(tmp_path)],
+        [str(draft), "--docx", str(tmp_path)],
+        [str(draft), "--pdf", str(tmp_path)],
+    ):
+        result = CliRunner().invoke(cli, ["check", *args, "--db", library_db(reports_library)])
+        assert result.exit_code == 2, args
+        assert f"'{tmp_path}' is a directory." in result.output, args
+
+
 def test_check_of_new_text_says_nothing_was_found(reports_library: Library, tmp_path: Path) -> None:
     draft = tmp_path / "新.txt"
     draft.write_text(

@@ -6,7 +6,7 @@ import itertools
 import sys
 from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import click
 
@@ -33,9 +33,12 @@ if TYPE_CHECKING:
     from sucai.library import OverlapReport, Stamp
     from sucai.store.records import Basket
 
+#: A file to read or write (not a folder).
+_FILE: Final = click.Path(path_type=Path, dir_okay=False)
+
 
 @cli.command()
-@click.argument("drafts", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("drafts", nargs=-1, required=True, type=_FILE)
 @click.option(
     "--cross",
     is_flag=True,
@@ -50,28 +53,17 @@ if TYPE_CHECKING:
 )
 @click.option(
     "--exclude",
-    "exclude",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=_FILE,
     help="Stock phrases (套话) that do not count, one a line (default: the shipped list).",
 )
 @click.option("--encoding", metavar="NAME", help="Decode a text draft with this encoding.")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole report as JSON.")
-@click.option(
-    "--html",
-    "html_out",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write an HTML report.",
-)
-@click.option(
-    "--docx",
-    "docx_out",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write a .docx report.",
-)
+@click.option("--html", "html_out", type=_FILE, help="Write an HTML report.")
+@click.option("--docx", "docx_out", type=_FILE, help="Write a .docx report.")
 @click.option(
     "--pdf",
     "pdf_out",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=_FILE,
     help="Write a PDF report, copied text in red (needs LibreOffice).",
 )
 @db_option
