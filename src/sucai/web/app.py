@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import threading
+from abc import ABC, abstractmethod
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -190,7 +191,24 @@ def app_from_environment() -> Starlette:
     return create_app(library, settings)
 
 
-class SecurityHeaders:
+class _HttpMiddleware(ABC):
+    """An ASGI middleware of HTTP requests (:meth:`http`); other scopes (lifespan) pass through."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self.http(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+    @abstractmethod
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer one HTTP request (by calling ``self.app`` or not)."""
+
+
+class SecurityHeaders(_HttpMiddleware):
     """Adds security headers to every response and keeps pages out of shared caches.
 
     Pages differ per account (paid text), so no proxy may cache them (``private, no-store``).
@@ -207,13 +225,7 @@ class SecurityHeaders:
         ),
     )
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         static = str(scope.get("path", "")).startswith("/static/")
 
         async def send_with_headers(message: Message) -> None:
@@ -229,7 +241,7 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-class SameOrigin:
+class SameOrigin(_HttpMiddleware):
     """Refuses a state-changing request that another site's page sent (issue 15): 403 with
     the error envelope, before the body is read. Requests with an API token
     (``Authorization: Bearer``, which a browser never adds to another site's form) are not
@@ -238,11 +250,8 @@ class SameOrigin:
 
     MESSAGE: Final = "请求来自其他网站，已拒绝（跨站请求）：请在本站的页面上操作。"
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] not in SAFE_METHODS:
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] not in SAFE_METHODS:
             request = Request(scope)
             bearer = request.headers.get("authorization", "")[:7].lower() == "bearer "
             if not bearer and cross_site(request):
@@ -313,18 +322,12 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return _error(request, [message], exc.status_code)
 
 
-class ServerErrors:
+class ServerErrors(_HttpMiddleware):
     """Turns an unexpected exception into our Chinese 500 page or envelope, inside
     :class:`SecurityHeaders`, so that it carries the same headers as every other answer
     (Starlette's own handler answers outside every middleware, without them)."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = False
 
         async def watch(message: Message) -> None:
