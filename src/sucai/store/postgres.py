@@ -334,7 +334,7 @@ class PostgresStore(Store):
 
     def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Any]) -> None:
         """``COPY … FROM STDIN``: many times faster than one INSERT a row."""
-        names = ", ".join(quote(c) for c in columns)
+        names = ", ".join(map(quote, columns))
         with (
             self._writing() as conn,
             conn.cursor() as cursor,

@@ -15,7 +15,7 @@ from sucai.store.migrations import MIGRATIONS, pending, record_sql
 from sucai.store.sql import Store
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Iterator, Sequence
 
 
 __all__ = ["SqliteStore"]
@@ -111,7 +111,7 @@ class SqliteStore(Store):
         """Close the connection (the WAL is checkpointed by SQLite)."""
         self.db.close()
 
-    def backup(self, target: Path, on_progress: Callable[[int, int], None] | None = None) -> None:
+    def backup(self, target: Path) -> None:
         """Copy the library, while it is in use, into the new file ``target``.
 
         SQLite's online backup API copies a consistent snapshot page by page (imports and
@@ -121,7 +121,6 @@ class SqliteStore(Store):
 
         Args:
             target: the backup file; it must not exist.
-            on_progress: called with ``(pages copied, pages in all)``.
 
         Raises:
             StoreError: ``target`` exists, or cannot be written.
@@ -133,15 +132,7 @@ class SqliteStore(Store):
             target.parent.mkdir(parents=True, exist_ok=True)
             _create_private(partial)
             with closing(sqlite3.connect(partial)) as copy:
-                self.db.backup(
-                    copy,
-                    pages=1024,
-                    progress=(
-                        None
-                        if on_progress is None
-                        else lambda _status, remaining, total: on_progress(total - remaining, total)
-                    ),
-                )
+                self.db.backup(copy, pages=1024)
             partial.replace(target)
         except (OSError, sqlite3.Error) as exc:
             partial.unlink(missing_ok=True)
