@@ -116,7 +116,6 @@ class User:
         tier: the member tier (会员, SVIP …), or ``None`` for none.
         expires_on: ``YYYY-MM-DD``, the last day the tier is valid (``None``: no expiry).
         daily_quota: downloads per day; ``None`` means the tier's default.
-        created_at: ISO 8601 UTC.
         disabled: a disabled account cannot sign in.
     """
 
@@ -204,15 +203,12 @@ class Correction:
 
 @dataclass(frozen=True, slots=True)
 class BasketItem:
-    """One piece of material in a basket (素材篮, issue 5).
+    """One piece of material in a basket (素材篮, issue 5), at 1-based ``position``.
 
     Attributes:
-        position: 1-based position in the basket.
-        article_id: the article it comes from.
         kind: ``"article"`` (the whole article), ``"paragraph"`` or ``"section"`` (an outline
             entry: its heading and the paragraphs under it).
         ref: the paragraph index or outline entry index (``None`` for a whole article).
-        added_at: ISO 8601 UTC.
     """
 
     position: int
@@ -247,14 +243,12 @@ class ArticleText:
 
 @dataclass(frozen=True, slots=True)
 class Merge:
-    """Store an article of a file as a copy of another (near-duplicate material, issue 6).
-
-    Exactly one of ``article_id`` and ``draft`` is set.
+    """Store an article of a file as a copy of another (near-duplicate material, issue 6):
+    of the stored article ``article_id``, or of the earlier article number ``draft`` of the
+    same file (exactly one is set).
 
     Attributes:
         similarity: Jaccard similarity of the two texts' shingles (0–1).
-        article_id: the stored article it is a copy of.
-        draft: or the index of an earlier article of the same file.
         corrections: what hygiene changed in the copy (kept with it).
     """
 
@@ -285,15 +279,12 @@ class AddedArticles:
 
 @dataclass(frozen=True, slots=True)
 class MergedCopy:
-    """An article stored as a copy of a canonical article (issue 6).
+    """An article stored as a copy of the canonical article ``article_id`` (issue 6).
 
     Attributes:
         id: the copy's id (``sucai duplicates --keep/--split`` take it).
-        article_id: the canonical article.
-        title: the copy's own title.
         similarity: Jaccard similarity to the canonical text when merged (0–1).
         path: the file it was found in; ``position`` is its 0-based place there.
-        merged_at: ISO 8601 UTC.
     """
 
     id: int
