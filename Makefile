@@ -12,7 +12,7 @@ LOWEST := .venv-lowest
 LOCKED := .venv-lock
 
 .PHONY: run test lint pytest browser office postgres deploy-tools check-deploy test-lowest test-lock lock \
-	bench bench-tools clean
+	bench bench-tools mutate clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -123,6 +123,11 @@ bench: $(STAMP) bench-tools
 	$(BIN)/python -m bench.import_bench
 	$(BIN)/python -m bench.search_bench
 	$(BIN)/python -m bench.export_bench
+
+# The mutation score of the core modules (issue 23): about an hour, not part of make test.
+mutate: $(STAMP)
+	$(BIN)/python -m pip install --quiet --group mutate
+	$(BIN)/python -m bench.mutate
 
 clean:
 	rm -rf $(VENV) $(LOWEST) $(LOCKED) data .pytest_cache .mypy_cache .ruff_cache
