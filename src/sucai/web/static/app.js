@@ -1,4 +1,4 @@
-// 素材库: copy a paragraph, mark the outline entry being read, follow an import's progress.
+// 素材库: copy a paragraph or the whole text, print, mark the outline entry being read, follow an import's progress.
 "use strict";
 
 function copyText(text) {
@@ -24,17 +24,45 @@ function setupCopy() {
   document.querySelectorAll("button.copy").forEach(function (button) {
     button.addEventListener("click", function () {
       var para = document.getElementById(button.dataset.copy);
-      var table = para ? para.querySelector("table") : null;
-      // A table is copied one line a row, cells separated by tabs (pastes as a table).
-      var text = table ? Array.prototype.map.call(table.rows, function (row) {
-        return Array.prototype.map.call(row.cells, function (cell) { return cell.textContent; }).join("\t");
-      }).join("\n") : (para ? para.querySelector("p").textContent : "");
-      copyText(text).then(function () {
-        button.textContent = "已复制";
-        button.classList.add("done");
-        setTimeout(function () { button.textContent = "复制"; button.classList.remove("done"); }, 1500);
-      }, function () { button.textContent = "复制失败"; });
+      copyText(para ? paragraphText(para) : "").then(function () { flash(button, "已复制", "复制"); },
+        function () { button.textContent = "复制失败"; });
     });
+  });
+}
+
+function paragraphText(para) {
+  var table = para.querySelector("table");
+  // A table is copied one line a row, cells separated by tabs (pastes as a table).
+  if (table) {
+    return Array.prototype.map.call(table.rows, function (row) {
+      return Array.prototype.map.call(row.cells, function (c) { return c.textContent; }).join("\t");
+    }).join("\n");
+  }
+  var p = para.querySelector("p");
+  return p ? p.textContent : "";
+}
+
+function flash(button, done, label) {
+  button.textContent = done;
+  button.classList.add("done");
+  setTimeout(function () { button.textContent = label; button.classList.remove("done"); }, 1500);
+}
+
+function setupDocument() {
+  // 一键复制全文: the title and every paragraph shown, one a line (issue 21).
+  document.querySelectorAll("button.copy-all").forEach(function (button) {
+    var label = button.textContent;
+    button.addEventListener("click", function () {
+      var lines = [document.querySelector(".doc-head h1").textContent];
+      document.querySelectorAll(".text .para").forEach(function (para) {
+        lines.push(paragraphText(para));
+      });
+      copyText(lines.join("\n")).then(function () { flash(button, "已复制全文", label); },
+        function () { button.textContent = "复制失败"; });
+    });
+  });
+  document.querySelectorAll("button.print").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
   });
 }
 
@@ -92,6 +120,7 @@ function setupImport() {
 
 document.addEventListener("DOMContentLoaded", function () {
   setupCopy();
+  setupDocument();
   setupToc();
   setupImport();
 });
