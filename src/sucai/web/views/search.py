@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from starlette.responses import Response
 
-from sucai.library import clean_query_text, parse_query, snippet
+from sucai.library import clean_query_text, parse_query, parse_years, snippet
 from sucai.serialize import page_to_dict, summary_to_dict
 from sucai.web import access
 from sucai.web.limits import check_rate
@@ -25,9 +25,13 @@ from sucai.web.views.base import (
 if TYPE_CHECKING:
     from starlette.requests import Request
 
-    from sucai.library import Library, SearchHit
+    from sucai.library import Account, Library, SearchHit
 
 SCOPES: Final = (("all", "全文"), ("title", "标题"), ("outline", "提纲"))
+#: Hits of one article shown before the rest fold under "本文还有 N 处匹配" (issue 21).
+FOLD_AFTER: Final = 2
+#: Page links on each side of the current page (with the first and the last always shown).
+PAGE_SPREAD: Final = 2
 
 
 def _hit_view(hit: SearchHit) -> dict[str, Any]:
@@ -40,12 +44,45 @@ def _hit_view(hit: SearchHit) -> dict[str, Any]:
 
 
 def _groups(hits: tuple[SearchHit, ...]) -> list[dict[str, Any]]:
-    """Hits grouped by article, articles in the order of their best hit."""
+    """Hits grouped by article, articles in the order of their best hit; a group's hits after
+    the first :data:`FOLD_AFTER` are its ``folded`` ones (one law's 13 hits filled a screen)."""
     groups: dict[int, dict[str, Any]] = {}
     for hit in hits:
         group = groups.setdefault(hit.article_id, {"first": hit, "hits": []})
         group["hits"].append(_hit_view(hit))
+    for group in groups.values():
+        group["folded"] = group["hits"][FOLD_AFTER:]
+        group["hits"] = group["hits"][:FOLD_AFTER]
     return list(groups.values())
+
+
+def _wider(
+    library: Library, account: Account, q: str, scope: str, kept: dict[str, str]
+) -> list[Any]:
+    """For a search that found nothing: the same words without the filters, or in the whole
+    text, each ``(label, url, total)`` when it finds something (issue 21)."""
+    tries: list[tuple[str, dict[str, str], str]] = []
+    if kept:
+        tries.append(("去掉筛选条件", {}, scope))
+    if scope != "all":
+        tries.append(("在全文中检索", kept, "all"))
+    found = []
+    for label, filters, where in tries:
+        year = filters.get("year")
+        query = parse_query(
+            q,
+            genre=filters.get("genre"),
+            role=filters.get("role"),
+            source=filters.get("source"),
+            years=parse_years(year) if year else (None, None),
+            scope=where,
+            limit=0,
+        )
+        total = access.search(library, account, query, facets=False).total
+        if total:
+            url = page_url("/search", {"q": q, "in": where if where != "all" else "", **filters})
+            found.append((label, url, total))
+    return found
 
 
 async def search(request: Request) -> Response:
@@ -80,7 +117,10 @@ async def search(request: Request) -> Response:
         # The page always shows facets; the JSON API counts them when asked (facets=1).
         facets = not wants_json(request) or params.get("facets", "") in ("1", "true")
         result = access.search(library, account, query, facets=facets)
-        return {**base, "page": result, "facets": result.facets, "number": number}
+        wider = (
+            [] if result.total or wants_json(request) else _wider(library, account, q, scope, kept)
+        )
+        return {**base, "page": result, "facets": result.facets, "number": number, "wider": wider}
 
     context = await reading(request, work)
     result = context["page"]
@@ -140,6 +180,22 @@ async def browse(request: Request) -> Response:
     return page(request, "browse.html", context, data)
 
 
+def _page_links(path: str, link: dict[str, str], number: int, last: int) -> list[Any]:
+    """Numbered page links: ``(number, url, current)``, ``None`` for a gap (…): the first and
+    last pages and :data:`PAGE_SPREAD` on each side of the current one."""
+    if last <= 1:
+        return []
+    shown = sorted(
+        {1, last, *range(max(1, number - PAGE_SPREAD), min(last, number + PAGE_SPREAD) + 1)}
+    )
+    out: list[Any] = []
+    for n in shown:
+        if out and n - out[-1][0] > 1:
+            out.append(None)
+        out.append((n, page_url(path, {**link, "page": n if n > 1 else ""}), n == number))
+    return out
+
+
 def _links(
     path: str,
     link: dict[str, str],
@@ -157,6 +213,7 @@ def _links(
     return {
         "prev_url": page_url(path, {**link, "page": number - 1}) if number > 1 else "",
         "next_url": page_url(path, {**link, "page": number + 1}) if number < last else "",
+        "page_urls": _page_links(path, link, number, last),
         "facet_urls": [
             (
                 label,
