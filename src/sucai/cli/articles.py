@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -10,6 +9,7 @@ from typing import TYPE_CHECKING, Final
 import click
 
 from sucai.cli.common import ProgressBar, cli, db_option, dumps, filter_options, summary_line
+from sucai.cli.progress import FileProgress
 from sucai.library import DEFAULT_SIMILARITY, Library, format_query, mark, parse_query, snippet
 from sucai.serialize import (
     article_to_dict,
@@ -28,38 +28,11 @@ if TYPE_CHECKING:
     from sucai.models import Article, FileReport, IngestReport
 
 
-class _Progress:
-    """A progress bar on the terminal while an import runs (nothing when not a terminal)."""
-
-    def __init__(self, total: int, enabled: bool, label: str = "导入") -> None:
-        self.bar = (
-            click.progressbar(
-                length=total,
-                label=label,
-                file=sys.stderr,
-                show_pos=True,
-                item_show_func=lambda name: name,
-            )
-            if enabled
-            else None
-        )
-        if self.bar is not None:
-            self.bar.__enter__()
+class _Progress(FileProgress):
+    """The import's progress line, fed each file's report."""
 
     def __call__(self, report: FileReport) -> None:
-        if self.bar is not None:
-            name = report.path if len(report.path) <= 40 else "…" + report.path[-39:]
-            self.bar.update(1, name)
-
-    def clear(self) -> None:
-        """Blank the bar's line so that a report line can be printed in its place."""
-        if self.bar is not None:
-            width = shutil.get_terminal_size().columns - 1
-            click.echo("\r" + " " * width + "\r", nl=False, err=True)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
+        self.update(report.path)
 
 
 def _describe(f: FileReport) -> str:
