@@ -53,6 +53,7 @@ from sucai.ingest.neardup import DEFAULT_SIMILARITY, jaccard, read_article, regi
 from sucai.ingest.pipeline import ingest
 from sucai.ingest.sources import count_inputs
 from sucai.library_baskets import BasketMethods, export_layout
+from sucai.library_desk import DeskMethods, LibraryFacts
 from sucai.models import Browse, DuplicateCluster, Duplicates, TracedCode
 from sucai.search.engine import SearchHit, SearchPage, Similar, search, similar
 from sucai.search.highlight import mark, snippet
@@ -120,6 +121,7 @@ __all__ = [
     "IndexFollower",
     "IndexState",
     "Library",
+    "LibraryFacts",
     "MatchSpan",
     "OverlapReport",
     "Query",
@@ -156,7 +158,7 @@ __all__ = [
 log = logging.getLogger("sucai.index")
 
 
-class Library(BasketMethods):
+class Library(BasketMethods, DeskMethods):
     """A library of articles.
 
     Methods that read text take ``paid``: whether the paid part of articles takes part (the
@@ -640,17 +642,20 @@ class Library(BasketMethods):
         *,
         on_article: Callable[[Article], None] | None = None,
         stamp: Stamp | None = None,
+        view: Callable[[Article], Article] | None = None,
     ) -> int:
         """Export articles into one .zip at ``out`` (one file each plus ``index.csv``).
 
         Articles are read and written one at a time, so memory does not grow with the set;
         on any error (or Ctrl-C) the partial .zip is removed. Every file carries ``stamp``
-        if any (see :meth:`export`). Returns the number exported.
+        if any, and each article is passed through ``view`` first (see :meth:`export`).
+        Returns the number exported.
         """
         layout = export_layout(fmt, template)
+        see = view or (lambda article: article)
         with ZipSink(out) as sink:
             return export_articles(
-                (self.get(i) for i in article_ids),
+                (see(self.get(i)) for i in article_ids),
                 sink,
                 fmt,
                 layout,

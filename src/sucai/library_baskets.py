@@ -86,6 +86,31 @@ class BasketMethods:
         self.store.remove_basket_item(basket.id, self._position(basket, position))
         return self.basket(owner, name)
 
+    def basket_create(self, owner: str, name: str) -> Basket:
+        """Create an empty basket.
+
+        Raises:
+            UserError: a bad name, or ``owner`` has a basket of that name.
+        """
+        name = check_name(name)
+        if not self.store.create_basket(owner, name, _now()):
+            raise UserError(f"{owner} has a basket '{name}' already: choose another name.")
+        return self.basket(owner, name)
+
+    def basket_rename(self, owner: str, name: str, to: str) -> Basket:
+        """Rename a basket.
+
+        Raises:
+            UserError: no such basket, a bad name, or ``owner`` has a basket named ``to``.
+        """
+        basket = self.basket(owner, name)
+        to = check_name(to)
+        if to != basket.name:
+            if self.store.basket(owner, to) is not None:
+                raise UserError(f"{owner} has a basket '{to}' already: choose another name.")
+            self.store.rename_basket(basket.id, to)
+        return self.basket(owner, to)
+
     def basket_delete(self, owner: str, name: str) -> None:
         """Delete a basket and its items."""
         self.store.delete_basket(self.basket(owner, name).id)

@@ -46,7 +46,17 @@ from sucai.web.render import (
     page,
     wants_json,
 )
-from sucai.web.views import accounts, admin, articles, baskets, check, imports, search
+from sucai.web.views import (
+    accounts,
+    admin,
+    articles,
+    baskets,
+    check,
+    desk,
+    downloads,
+    imports,
+    search,
+)
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
@@ -381,10 +391,13 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
             library.accounts.audit(job.account, "import", summary, job.state, "-")
 
     routes: list[Any] = [
-        Route("/", search.home),
+        Route("/", desk.home),
         *_both("/search", search.search),
         *_both("/article/{article_id:id}", articles.article),
         Route("/article/{article_id:id}/download", articles.download, methods=["POST"]),
+        Route("/article/{article_id:id}/favourite", desk.favourite, methods=["POST"]),
+        Route("/download", downloads.download_zip, methods=["POST"]),
+        *_both("/favourites", desk.favourites),
         *_both("/browse", search.browse),
         Route("/login", accounts.login, methods=["GET", "POST"]),
         Route("/logout", accounts.logout, methods=["POST"]),
@@ -403,6 +416,9 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
         Route("/check.css", check.check_css),
         *_both("/basket", baskets.basket_page),
         Route("/basket/add", baskets.basket_add, methods=["POST"]),
+        Route("/basket/new", baskets.basket_new, methods=["POST"]),
+        Route("/basket/{name:str}/rename", baskets.basket_rename, methods=["POST"]),
+        Route("/basket/{name:str}/delete", baskets.basket_delete, methods=["POST"]),
         Route("/basket/{name:str}/move", baskets.basket_move, methods=["POST"]),
         Route("/basket/{name:str}/remove", baskets.basket_remove, methods=["POST"]),
         Route("/basket/{name:str}/export", baskets.basket_export, methods=["POST"]),
@@ -443,6 +459,7 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
     app.state.lock = threading.RLock()
     app.state.readers = Readers(library, READERS)
     app.state.templates = _templates()
+    app.state.desk_cache = {}
     app.state.imports = ImportJobs(library, settings.upload_dir, on_import_done)
     app.state.imports.mark_interrupted()
     return app

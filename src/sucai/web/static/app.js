@@ -66,6 +66,15 @@ function setupDocument() {
   });
 }
 
+function setupConfirm() {
+  // A form that deletes asks first (data-confirm holds the question).
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
+    });
+  });
+}
+
 function setupToc() {
   var links = document.querySelectorAll(".toc a");
   links.forEach(function (link) {
@@ -121,6 +130,7 @@ function setupImport() {
 document.addEventListener("DOMContentLoaded", function () {
   setupCopy();
   setupDocument();
+  setupConfirm();
   setupToc();
   setupImport();
 });

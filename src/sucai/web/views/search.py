@@ -120,7 +120,14 @@ async def search(request: Request) -> Response:
         wider = (
             [] if result.total or wants_json(request) else _wider(library, account, q, scope, kept)
         )
-        return {**base, "page": result, "facets": result.facets, "number": number, "wider": wider}
+        return {
+            **base,
+            "page": result,
+            "facets": result.facets,
+            "number": number,
+            "wider": wider,
+            "labels": library.source_labels(),
+        }
 
     context = await reading(request, work)
     result = context["page"]
@@ -134,7 +141,13 @@ async def search(request: Request) -> Response:
         link = {"q": q, "in": scope if scope != "all" else "", **context["filters"]}
         context.update(
             _links(
-                "/search", link, context["filters"], context["facets"], number, min(pages, MAX_PAGE)
+                "/search",
+                link,
+                context["filters"],
+                context["facets"],
+                number,
+                min(pages, MAX_PAGE),
+                context["labels"],
             ),
             groups=_groups(result.hits),
             pages=pages,
@@ -144,11 +157,6 @@ async def search(request: Request) -> Response:
             ],
         )
     return page(request, "search.html", context)
-
-
-async def home(request: Request) -> Response:
-    """``/``: the search page."""
-    return await search(request)
 
 
 async def browse(request: Request) -> Response:
@@ -161,7 +169,12 @@ async def browse(request: Request) -> Response:
     def work(library: Library) -> dict[str, Any]:
         where, kept = article_filter(request)
         result = library.browse(where, limit=size, offset=(number - 1) * size)
-        return {"result": result, "filters": kept, "today": added_today(library)}
+        return {
+            "result": result,
+            "filters": kept,
+            "today": added_today(library),
+            "labels": library.source_labels(),
+        }
 
     context = await reading(request, work)
     result = context["result"]
@@ -175,7 +188,10 @@ async def browse(request: Request) -> Response:
     }
     pages = (result.total + size - 1) // size
     context.update(
-        _links("/browse", kept, kept, result.facets, number, pages, 20), number=number, pages=pages
+        _links("/browse", kept, kept, result.facets, number, pages, context["labels"], 20),
+        number=number,
+        pages=pages,
+        zip_url=page_url("/download", kept),
     )
     return page(request, "browse.html", context, data)
 
@@ -203,12 +219,14 @@ def _links(
     facets: dict[str, list[tuple[str, int]]],
     number: int,
     last: int,
+    labels: dict[str, str],
     most: int | None = None,
 ) -> dict[str, Any]:
     """A page's links: the previous and next page (up to page ``last``), and per facet its
     ``most`` first values (each a link, and whether it is chosen) and a link that drops it.
 
-    ``link`` holds the parameters every link repeats; ``kept`` the filters given.
+    ``link`` holds the parameters every link repeats; ``kept`` the filters given; ``labels``
+    what the 来源 facet shows for a source (``sucai source label``, issue 21).
     """
     return {
         "prev_url": page_url(path, {**link, "page": number - 1}) if number > 1 else "",
@@ -219,7 +237,12 @@ def _links(
                 label,
                 name,
                 [
-                    (value, count, page_url(path, {**link, name: value}), kept.get(name) == value)
+                    (
+                        labels.get(value, value) if name == "source" else value,
+                        count,
+                        page_url(path, {**link, name: value}),
+                        kept.get(name) == value,
+                    )
                     for value, count in facets[name][:most]
                 ],
                 page_url(path, {**link, name: ""}) if name in kept else "",
