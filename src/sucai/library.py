@@ -48,6 +48,7 @@ from sucai.export import (
     render,
 )
 from sucai.hygiene import ArticleHygiene, apply_originals, article_findings, check_text, read_draft
+from sucai.i18n import WEB_LANGUAGE, cli_language, explain_file, import_summary, line_word
 from sucai.ingest import copies
 from sucai.ingest.neardup import DEFAULT_SIMILARITY, jaccard, read_article, register
 from sucai.ingest.pipeline import ingest
@@ -112,6 +113,7 @@ __all__ = [
     "SESSION_DAYS",
     "TEMPLATES",
     "UNCHANGED",
+    "WEB_LANGUAGE",
     "Account",
     "Accounts",
     "ArticleHygiene",
@@ -134,12 +136,16 @@ __all__ = [
     "article_findings",
     "check_text",
     "clean_query_text",
+    "cli_language",
     "copy_library",
     "draft_error_message",
     "draft_from_bytes",
+    "explain_file",
     "format_query",
+    "import_summary",
     "is_postgres_url",
     "item_label",
+    "line_word",
     "mark",
     "open_library",
     "parse_query",

@@ -10,7 +10,18 @@ import click
 
 from sucai.cli.common import ProgressBar, cli, db_option, dumps, filter_options, summary_line
 from sucai.cli.progress import FileProgress
-from sucai.library import DEFAULT_SIMILARITY, Library, format_query, mark, parse_query, snippet
+from sucai.library import (
+    DEFAULT_SIMILARITY,
+    Library,
+    cli_language,
+    explain_file,
+    format_query,
+    import_summary,
+    line_word,
+    mark,
+    parse_query,
+    snippet,
+)
 from sucai.serialize import (
     article_to_dict,
     browse_to_dict,
@@ -36,6 +47,8 @@ class _Progress(FileProgress):
 
 
 def _describe(f: FileReport) -> str:
+    """A file's line of the import report, in the locale's language (issue 21)."""
+    word = line_word(f.status, cli_language())
     if f.status == "imported":
         parts = [f"{f.articles} article{'s' if f.articles != 1 else ''}"]
         if f.existing_articles:
@@ -48,14 +61,13 @@ def _describe(f: FileReport) -> str:
             parts.append(f.encoding)
         if f.removed:
             parts.append(f"{len(f.removed)} lines removed")
-        return f"ok    {f.path}: " + ", ".join(parts)
-    if f.status == "duplicate":
-        return f"same  {f.path}: {f.message}"
-    if f.status == "skipped":
-        return f"skip  {f.path}: {f.message}"
-    if f.status == "refused":
-        return f"REFUSED  {f.message}"
-    return f"FAIL  {f.message}"
+        return f"{word}{f.path}: " + ", ".join(parts)
+    _, reason = explain_file(f.status, f.code, cli_language())
+    if reason:  # translated: the file, then what to do
+        return f"{word}{f.path}：{reason}"
+    if f.status in ("duplicate", "skipped"):
+        return f"{word}{f.path}: {f.message}"
+    return f"{word}{f.message}"
 
 
 def _file_lines(f: FileReport, show_each: bool, verbose: bool) -> list[str]:
@@ -99,16 +111,19 @@ _NAMED: Final = 10
 
 
 def _print_summary(report: IngestReport) -> None:
-    click.echo(
-        f"{len(report.files)} files: {report.imported} imported, {report.duplicates} duplicates, "
-        f"{report.skipped} skipped, "
-        + (f"{report.refused} refused (classified), " if report.refused else "")
-        + f"{len(report.failed)} failed · {report.articles} articles "
-        f"({report.new_articles} new"
-        + (f", {report.merged} merged as near-duplicates" if report.merged else "")
-        + ") · "
-        f"{sum(len(f.removed) for f in report.files)} advertising/chrome lines removed"
-    )
+    counts = {
+        "files": len(report.files),
+        "imported": report.imported,
+        "duplicates": report.duplicates,
+        "skipped": report.skipped,
+        "refused": report.refused,
+        "failed": len(report.failed),
+        "articles": report.articles,
+        "new": report.new_articles,
+        "merged": report.merged,
+        "removed": sum(len(f.removed) for f in report.files),
+    }
+    click.echo(import_summary(counts, cli_language()))
     skipped = [f for f in report.files if f.status == "skipped"]
     for reason in dict.fromkeys(f.message for f in skipped):
         _print_names(f"skipped ({reason})", [f.path for f in skipped if f.message == reason])

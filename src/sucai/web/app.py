@@ -35,7 +35,14 @@ from sucai.errors import (
     UploadTooLargeError,
     UserError,
 )
-from sucai.library import ImportJobs, IndexFollower, is_postgres_url, open_library
+from sucai.library import (
+    WEB_LANGUAGE,
+    ImportJobs,
+    IndexFollower,
+    explain_file,
+    is_postgres_url,
+    open_library,
+)
 from sucai.web.limits import RateLimiter, parse_rate_limits, parse_trusted_proxies
 from sucai.web.render import (
     JSON,
@@ -368,6 +375,8 @@ def _templates() -> Environment:
         lstrip_blocks=True,
     )
     env.globals["site"] = "素材库"
+    # An import's file statuses and reasons in Chinese (issue 21; the catalogue is the .po).
+    env.globals["explain"] = lambda status, code: explain_file(status, code, WEB_LANGUAGE)
     return env
 
 

@@ -95,6 +95,8 @@ function setupImport() {
   var box = document.getElementById("job");
   if (!box) { return; }
   var names = { queued: "排队中", running: "导入中", done: "已完成", failed: "失败" };
+  // As the catalogue says them (sucai/locale); the page, once done, explains each reason.
+  var statuses = { imported: "已导入", duplicate: "重复", skipped: "跳过", refused: "拒绝（标有密级）", failed: "失败" };
   function poll() {
     fetch("/import/" + box.dataset.job + ".json", { headers: { Accept: "application/json" } })
       .then(function (r) { return r.json(); })
@@ -112,7 +114,7 @@ function setupImport() {
         job.files.forEach(function (f) {
           var tr = document.createElement("tr");
           tr.appendChild(cell(f.path.split("/").pop()));
-          tr.appendChild(cell(f.status));
+          tr.appendChild(cell(statuses[f.status] || f.status));
           tr.appendChild(cell(String(f.articles)));
           tr.appendChild(cell(f.message));
           body.appendChild(tr);
