@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from sucai.users import Account
 from sucai.web import access
-from tests.web.browser import MARKS, OFFICE, chromium
+from tests.web.browser import MARKS, OFFICE, PHONE, chromium
 from tests.web.conftest import PASSWORD, ROLES
 
 if TYPE_CHECKING:
@@ -41,6 +41,10 @@ def _width(page: Any, selector: str) -> float:
     return float(
         page.evaluate(f"document.querySelector('{selector}').getBoundingClientRect().width")
     )
+
+
+def _height(page: Any, selector: str) -> float:
+    return float(page.evaluate(f"document.querySelector('{selector}').offsetHeight"))
 
 
 def _plain_article(library: Library, tmp_path: Path) -> int:
@@ -158,3 +162,45 @@ def test_print_lays_the_article_out_as_a_gongwen_on_a4(library: Library, server:
         # A4 is 210 × 297 mm (Chromium's own default would be US Letter, 216 × 279 mm).
         box = pdf.pages[0].mediabox
         assert (round(box.width / 72 * 25.4), round(box.height / 72 * 25.4)) == (210, 297)
+
+
+def test_the_pages_at_office_and_phone_sizes(library: Library, server: str, tmp_path: Path) -> None:
+    """Screenshots of the desk, results, an article (member and visitor) and the basket at
+    1366×768 and 390×844, kept in ``tmp_path/screenshots``; no page scrolls sideways."""
+    shots = tmp_path / "screenshots"
+    shots.mkdir()
+    paywalled = _paywalled_article(library)
+    pages = {
+        "home": "/",
+        "results": "/search?q=%E9%AB%98%E8%B4%A8%E9%87%8F%E5%8F%91%E5%B1%95",
+        "article": f"/article/{paywalled}",
+        "basket": "/basket",
+    }
+    with chromium() as browser:
+        for size, viewport in (("office", OFFICE), ("phone", PHONE)):
+            for role in ("member", "visitor"):
+                context = browser.new_context(viewport=viewport, locale="zh-CN", bypass_csp=True)
+                page = context.new_page()
+                errors: list[str] = []
+                page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
+                _sign_in(page, server, role)
+                if role == "member":
+                    for form in (f"/article/{paywalled}/favourite", "/basket/add"):
+                        page.goto(f"{server}/article/{paywalled}")
+                        page.click(f"form[action='{form}'] button")
+                for name, path in pages.items():
+                    if role == "visitor" and name == "basket":
+                        continue
+                    page.goto(server + path)
+                    page.screenshot(path=str(shots / f"{name}-{role}-{size}.png"), full_page=True)
+                    width = page.evaluate("document.documentElement.scrollWidth")
+                    assert width <= viewport["width"], (name, role, size, width)
+                    # The menu takes two rows on a phone (it took four), one at the office.
+                    assert _height(page, "header.top") <= (100 if size == "phone" else 60)
+                    if name == "article" and role == "visitor":
+                        # The paywall's lock is a shipped SVG, drawn without an emoji font.
+                        icon = "document.querySelector('.paywall img.icon').naturalWidth"
+                        assert page.evaluate(icon) == 16
+                assert not errors, errors
+                context.close()
+    assert len(list(shots.glob("*.png"))) == 14
