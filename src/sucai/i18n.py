@@ -148,11 +148,11 @@ SUMMARY: Final = (
 )
 #: The first word of a file's line in the command line's import report, by status.
 LINE_WORDS: Final = {
-    "imported": N_("ok   "),
-    "duplicate": N_("same "),
-    "skipped": N_("skip "),
-    "refused": N_("REFUSED "),
-    "failed": N_("FAIL "),
+    "imported": N_("ok    "),
+    "duplicate": N_("same  "),
+    "skipped": N_("skip  "),
+    "refused": N_("REFUSED  "),
+    "failed": N_("FAIL  "),
 }
 
 
