@@ -17,7 +17,7 @@ import os
 import re
 from functools import cache
 from importlib.resources import files
-from typing import Final
+from typing import Any, Final
 
 __all__ = [
     "FAILURES",
@@ -142,9 +142,9 @@ def cli_language() -> str:
 SUMMARY: Final = (
     N_("%(files)d files: %(imported)d imported, %(duplicates)d duplicates, %(skipped)d skipped, "),
     N_("%(refused)d refused (classified), "),
-    N_("%(failed)d failed · %(articles)d articles (%(new)d new"),
-    N_(", %(merged)d merged as near-duplicates"),
-    N_(") · %(removed)d advertising/chrome lines removed"),
+    N_("%(failed)d failed · %(articles)d articles (%(new_articles)d new"),
+    N_(", %(merged_articles)d merged as near-duplicates"),
+    N_(") · %(removed_lines)d advertising/chrome lines removed"),
 )
 #: The first word of a file's line in the command line's import report, by status.
 LINE_WORDS: Final = {
@@ -171,11 +171,12 @@ def line_word(status: str, language: str) -> str:
     return catalogue(language).gettext(LINE_WORDS.get(status, LINE_WORDS["failed"]))
 
 
-def import_summary(counts: dict[str, int], language: str) -> str:
-    """The command line's import summary: ``counts`` of files, imported, duplicates,
-    skipped, refused, failed, articles, new, merged and removed (lines)."""
+def import_summary(counts: dict[str, Any], language: str) -> str:
+    """The command line's import summary of ``counts``: the report as ``sucai import --json``
+    gives it (files, imported, duplicates, skipped, refused, failed, articles, new_articles,
+    merged_articles, removed_lines)."""
     say = catalogue(language).gettext
     files, refused, failed, merged, removed = SUMMARY
     shown = [files, *([refused] if counts["refused"] else []), failed]
-    shown += [*([merged] if counts["merged"] else []), removed]
+    shown += [*([merged] if counts["merged_articles"] else []), removed]
     return "".join(say(piece) % counts for piece in shown)

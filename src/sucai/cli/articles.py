@@ -111,19 +111,7 @@ _NAMED: Final = 10
 
 
 def _print_summary(report: IngestReport) -> None:
-    counts = {
-        "files": len(report.files),
-        "imported": report.imported,
-        "duplicates": report.duplicates,
-        "skipped": report.skipped,
-        "refused": report.refused,
-        "failed": len(report.failed),
-        "articles": report.articles,
-        "new": report.new_articles,
-        "merged": report.merged,
-        "removed": sum(len(f.removed) for f in report.files),
-    }
-    click.echo(import_summary(counts, cli_language()))
+    click.echo(import_summary(report_to_dict(report), cli_language()))
     skipped = [f for f in report.files if f.status == "skipped"]
     for reason in dict.fromkeys(f.message for f in skipped):
         _print_names(f"skipped ({reason})", [f.path for f in skipped if f.message == reason])
