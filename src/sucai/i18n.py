@@ -32,6 +32,7 @@ __all__ = [
     "import_summary",
     "line_word",
     "read_po",
+    "user_message",
 ]
 
 WEB_LANGUAGE: Final = "zh_CN"
@@ -180,3 +181,12 @@ def import_summary(counts: dict[str, Any], language: str) -> str:
     shown = [files, *([refused] if counts["refused"] else []), failed]
     shown += [*([merged] if counts["merged_articles"] else []), removed]
     return "".join(say(piece) % counts for piece in shown)
+
+
+def user_message(error: Exception, language: str) -> str:
+    """What ``error`` says in ``language``: a :class:`~sucai.errors.UserError` made with
+    ``UserError.of`` is translated from its template; any other as it was written."""
+    template = getattr(error, "template", "")
+    if not template:
+        return str(error)
+    return catalogue(language).gettext(template).format(**getattr(error, "values", {}))

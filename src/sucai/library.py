@@ -48,7 +48,14 @@ from sucai.export import (
     render,
 )
 from sucai.hygiene import ArticleHygiene, apply_originals, article_findings, check_text, read_draft
-from sucai.i18n import WEB_LANGUAGE, cli_language, explain_file, import_summary, line_word
+from sucai.i18n import (
+    WEB_LANGUAGE,
+    cli_language,
+    explain_file,
+    import_summary,
+    line_word,
+    user_message,
+)
 from sucai.ingest import copies
 from sucai.ingest.neardup import DEFAULT_SIMILARITY, jaccard, read_article, register
 from sucai.ingest.pipeline import ingest
@@ -156,6 +163,7 @@ __all__ = [
     "report_html",
     "snippet",
     "split_paragraphs",
+    "user_message",
     "write_docx",
     "write_html",
     "write_pdf",

@@ -112,7 +112,11 @@ def test_a_member_creates_renames_and_deletes_baskets_on_the_page(app_client: Te
     again = app_client.post(
         "/basket/new", data={"name": "开头", "csrf": csrf_of(app_client, "/basket")}
     )
-    assert again.status_code == 400 and "already" in again.text
+    assert again.status_code == 400 and "已有名为“开头”的素材篮：请换一个名称。" in again.text
+    long = app_client.post(
+        "/basket/new", data={"name": "长" * 41, "csrf": csrf_of(app_client, "/basket")}
+    )
+    assert long.status_code == 400 and "素材篮名称须为 1 至 40 个字" in long.text
     html = _post(app_client, "/basket/%E5%BC%80%E5%A4%B4/delete", {})
     assert "开头" not in html
     assert app_client.get("/basket.json").json()["baskets"] == []

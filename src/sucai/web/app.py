@@ -42,6 +42,7 @@ from sucai.library import (
     explain_file,
     is_postgres_url,
     open_library,
+    user_message,
 )
 from sucai.web.limits import RateLimiter, parse_rate_limits, parse_trusted_proxies
 from sucai.web.render import (
@@ -319,8 +320,9 @@ async def _sucai_error(request: Request, exc: Exception) -> Response:
         return response
     if isinstance(exc, RateLimitedError):
         return _error(request, [str(exc)], status, retry_after=exc.retry_after)
-    # A query error's message is written for the command line; the web has its own.
-    message = exc.chinese if isinstance(exc, QueryError) else str(exc)
+    # A query error's message is written for the command line; the web has its own, and a
+    # templated error is translated by the message catalogue (issue 21).
+    message = exc.chinese if isinstance(exc, QueryError) else user_message(exc, WEB_LANGUAGE)
     return _error(request, [message], status)
 
 
