@@ -12,6 +12,7 @@ from starlette.testclient import TestClient
 
 from sucai.search.tokenize import tifa_terms
 from sucai.web import create_app
+from sucai.web.views.baskets import cut
 from tests.web.conftest import csrf_of, sign_in
 
 if TYPE_CHECKING:
@@ -122,13 +123,24 @@ def test_a_member_creates_renames_and_deletes_baskets_on_the_page(app_client: Te
     assert app_client.get("/basket.json").json()["baskets"] == []
 
 
-def test_the_basket_page_opens_on_the_basket_used_last(app_client: TestClient) -> None:
+def test_the_basket_page_opens_on_the_basket_used_last(
+    app_client: TestClient, library: Library
+) -> None:
+    # 甲篮 is made first and sorts after 乙篮 by name, but material went into it last.
+    store = library.store
+    store.create_basket("会员甲", "甲篮", "2026-01-01T00:00:00+00:00")
+    store.create_basket("会员甲", "乙篮", "2026-01-02T00:00:00+00:00")
+    store.add_basket_items("会员甲", "甲篮", [(2, "article", None)], "2026-01-03T00:00:00+00:00")
     sign_in(app_client, "member")
-    for name in ("乙篮", "甲篮"):  # 甲篮 sorts first by name, but 乙篮 is used last below
-        _post(app_client, "/basket/new", {"name": name})
-    _post(app_client, "/basket/add", {"name": "乙篮", "article_id": "2"}, "/article/2")
-    assert app_client.get("/basket.json").json()["basket"] == "乙篮"
-    assert "<h2>乙篮</h2>" in app_client.get("/basket").text
+    assert app_client.get("/basket.json").json()["basket"] == "甲篮"
+    assert "<h2>甲篮</h2>" in app_client.get("/basket").text
+    store.create_basket("会员甲", "丙篮", "2026-01-04T00:00:00+00:00")
+    assert app_client.get("/basket.json").json()["basket"] == "丙篮"
+
+
+def test_a_preview_is_cut_only_past_300_characters() -> None:
+    assert cut("字" * 300, 300) == "字" * 300
+    assert cut("字" * 301, 300) == "字" * 300 + "…"
 
 
 @pytest.mark.parametrize("role", ["member", "expired"])
