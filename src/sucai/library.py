@@ -48,11 +48,20 @@ from sucai.export import (
     render,
 )
 from sucai.hygiene import ArticleHygiene, apply_originals, article_findings, check_text, read_draft
+from sucai.i18n import (
+    WEB_LANGUAGE,
+    cli_language,
+    explain_file,
+    import_summary,
+    line_word,
+    user_message,
+)
 from sucai.ingest import copies
 from sucai.ingest.neardup import DEFAULT_SIMILARITY, jaccard, read_article, register
 from sucai.ingest.pipeline import ingest
 from sucai.ingest.sources import count_inputs
 from sucai.library_baskets import BasketMethods, export_layout
+from sucai.library_desk import DeskMethods, LibraryFacts
 from sucai.models import Browse, DuplicateCluster, Duplicates, TracedCode
 from sucai.search.engine import SearchHit, SearchPage, Similar, search, similar
 from sucai.search.highlight import mark, snippet
@@ -111,6 +120,7 @@ __all__ = [
     "SESSION_DAYS",
     "TEMPLATES",
     "UNCHANGED",
+    "WEB_LANGUAGE",
     "Account",
     "Accounts",
     "ArticleHygiene",
@@ -120,6 +130,7 @@ __all__ = [
     "IndexFollower",
     "IndexState",
     "Library",
+    "LibraryFacts",
     "MatchSpan",
     "OverlapReport",
     "Query",
@@ -132,12 +143,16 @@ __all__ = [
     "article_findings",
     "check_text",
     "clean_query_text",
+    "cli_language",
     "copy_library",
     "draft_error_message",
     "draft_from_bytes",
+    "explain_file",
     "format_query",
+    "import_summary",
     "is_postgres_url",
     "item_label",
+    "line_word",
     "mark",
     "open_library",
     "parse_query",
@@ -148,6 +163,7 @@ __all__ = [
     "report_html",
     "snippet",
     "split_paragraphs",
+    "user_message",
     "write_docx",
     "write_html",
     "write_pdf",
@@ -156,7 +172,7 @@ __all__ = [
 log = logging.getLogger("sucai.index")
 
 
-class Library(BasketMethods):
+class Library(BasketMethods, DeskMethods):
     """A library of articles.
 
     Methods that read text take ``paid``: whether the paid part of articles takes part (the
@@ -640,17 +656,20 @@ class Library(BasketMethods):
         *,
         on_article: Callable[[Article], None] | None = None,
         stamp: Stamp | None = None,
+        view: Callable[[Article], Article] | None = None,
     ) -> int:
         """Export articles into one .zip at ``out`` (one file each plus ``index.csv``).
 
         Articles are read and written one at a time, so memory does not grow with the set;
         on any error (or Ctrl-C) the partial .zip is removed. Every file carries ``stamp``
-        if any (see :meth:`export`). Returns the number exported.
+        if any, and each article is passed through ``view`` first (see :meth:`export`).
+        Returns the number exported.
         """
         layout = export_layout(fmt, template)
+        see = view or (lambda article: article)
         with ZipSink(out) as sink:
             return export_articles(
-                (self.get(i) for i in article_ids),
+                (see(self.get(i)) for i in article_ids),
                 sink,
                 fmt,
                 layout,

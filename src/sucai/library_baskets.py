@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from sucai.basket import check_name, item_paragraphs, parse_ref, validate_item
 from sucai.errors import NotFoundError, UserError
 from sucai.export import basket_document, check_format, get_template, render
+from sucai.i18n import N_
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from sucai.store import Basket, BasketItem, Store
 
 __all__ = ["BasketMethods", "export_layout"]
+
+_EXISTS = N_("{owner} has a basket '{name}' already: choose another name.")
 
 
 class BasketMethods:
@@ -35,9 +38,13 @@ class BasketMethods:
         """One basket; raises :class:`~sucai.errors.UserError` when there is none."""
         found = self.store.basket(owner, check_name(name))
         if found is None:
-            raise UserError(
-                f"{owner} has no basket '{name}'. Add material with: "
-                f"sucai basket add {name} ARTICLE[:PARA|#OUTLINE]"
+            raise UserError.of(
+                N_(
+                    "{owner} has no basket '{name}'. Add material with: "
+                    "sucai basket add {name} ARTICLE[:PARA|#OUTLINE]"
+                ),
+                owner=owner,
+                name=name,
             )
         return found
 
@@ -66,9 +73,11 @@ class BasketMethods:
 
     def _position(self, basket: Basket, position: int) -> int:
         if not 1 <= position <= len(basket.items):
-            raise UserError(
-                f"basket '{basket.name}' has items 1–{len(basket.items)}; "
-                f"there is no item {position}."
+            raise UserError.of(
+                N_("basket '{name}' has items 1–{count}; there is no item {position}."),
+                name=basket.name,
+                count=len(basket.items),
+                position=position,
             )
         return position
 
@@ -85,6 +94,31 @@ class BasketMethods:
         basket = self.basket(owner, name)
         self.store.remove_basket_item(basket.id, self._position(basket, position))
         return self.basket(owner, name)
+
+    def basket_create(self, owner: str, name: str) -> Basket:
+        """Create an empty basket.
+
+        Raises:
+            UserError: a bad name, or ``owner`` has a basket of that name.
+        """
+        name = check_name(name)
+        if not self.store.create_basket(owner, name, _now()):
+            raise UserError.of(_EXISTS, owner=owner, name=name)
+        return self.basket(owner, name)
+
+    def basket_rename(self, owner: str, name: str, to: str) -> Basket:
+        """Rename a basket.
+
+        Raises:
+            UserError: no such basket, a bad name, or ``owner`` has a basket named ``to``.
+        """
+        basket = self.basket(owner, name)
+        to = check_name(to)
+        if to != basket.name:
+            if self.store.basket(owner, to) is not None:
+                raise UserError.of(_EXISTS, owner=owner, name=to)
+            self.store.rename_basket(basket.id, to)
+        return self.basket(owner, to)
 
     def basket_delete(self, owner: str, name: str) -> None:
         """Delete a basket and its items."""

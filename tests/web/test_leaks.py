@@ -8,7 +8,9 @@ every scope, downloads, and provokes errors, then looks for each sentence in eve
 from __future__ import annotations
 
 import html
+import io
 import re
+import zipfile
 from typing import TYPE_CHECKING
 
 import pytest
@@ -87,7 +89,22 @@ def walk(client: TestClient, library: Library, sentences: list[str]) -> list[tup
                 f"/article/{article_id}/download", data={"format": fmt, "csrf": token}
             )
             bodies.append((f"download {article_id}.{fmt}", response.text))
+    # Issue 21: favourites and the desk, a .zip of several articles, wider searches.
+    for article_id in ids:
+        client.post(f"/article/{article_id}/favourite", data={"csrf": token})
+    for path in ("/", "/favourites", "/favourites.json"):
+        get(path)
+    response = client.post(
+        "/download", data={"id": [str(i) for i in ids[-5:]], "format": "txt", "csrf": token}
+    )
+    if response.headers.get("content-type") == "application/zip":
+        with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+            for name in archive.namelist():
+                bodies.append((f"zip {name}", archive.read(name).decode("utf-8")))
+    else:
+        bodies.append(("zip", response.text))
     for query in probe_queries(sentences):
+        get("/search", q=query, genre="通知")  # nothing found: the wider searches' counts
         for scope in ("all", "title", "outline"):
             for path in ("/search", "/search.json"):
                 get(path, q=query, **{"in": scope})
@@ -125,6 +142,8 @@ def test_paid_text_never_reaches_visitors_or_expired_members(
     joined = "\n".join(body for _, body in bodies)
     assert "会员内容" in joined
     assert '"paid":true' in joined
+    # Members' surfaces were walked: an expired member got the .zip, a visitor was refused.
+    assert any(what.startswith("zip ") for what, _ in bodies) == (role == "expired")
 
 
 def test_members_receive_the_paid_text_the_walk_looks_for(

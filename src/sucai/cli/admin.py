@@ -1,4 +1,4 @@
-"""Admin commands: info, serve, user …, reindex, migrate and backup."""
+"""Admin commands: info, serve, user …, source …, reindex, migrate and backup."""
 
 from __future__ import annotations
 
@@ -384,3 +384,45 @@ def backup(target: Path, library: Library) -> None:
     """
     library.backup(target)
     click.echo(f"Backed up {library.count()} articles to {target}.")
+
+
+# --- what the 来源 facet shows (issue 21) ----------------------------------------------------
+
+
+@cli.group()
+def source() -> None:
+    """Name the sources (import folders) as readers see them in the 来源 facet.
+
+    \b
+      sucai source list [--json]              each source, its articles and its label
+      sucai source label laws 法律法规          show "laws" as 法律法规
+      sucai source label laws                 show the folder name again
+    """
+
+
+@source.command("list")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+def source_list(library: Library, as_json: bool) -> None:
+    """Each source with its number of articles and its label."""
+    labels = library.source_labels()
+    counts = library.browse(limit=0).facets["source"]
+    if as_json:
+        rows = [{"source": s, "articles": n, "label": labels.get(s)} for s, n in counts]
+        click.echo(dumps(rows))
+        return
+    for name, count in counts:
+        click.echo(f"{name}\t{count}\t{labels.get(name, '')}".rstrip())
+
+
+@source.command("label")
+@db_option
+@click.argument("name")
+@click.argument("label", required=False)
+def source_label(library: Library, name: str, label: str | None) -> None:
+    """Show source NAME as LABEL (no LABEL: as its folder name again)."""
+    try:
+        library.label_source(name, label)
+    except SucaiError as exc:
+        raise fail(exc) from None
+    click.echo(f"{name} → {label}" if label else f"{name}: label removed")

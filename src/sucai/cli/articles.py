@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -10,7 +9,19 @@ from typing import TYPE_CHECKING, Final
 import click
 
 from sucai.cli.common import ProgressBar, cli, db_option, dumps, filter_options, summary_line
-from sucai.library import DEFAULT_SIMILARITY, Library, format_query, mark, parse_query, snippet
+from sucai.cli.progress import FileProgress
+from sucai.library import (
+    DEFAULT_SIMILARITY,
+    Library,
+    cli_language,
+    explain_file,
+    format_query,
+    import_summary,
+    line_word,
+    mark,
+    parse_query,
+    snippet,
+)
 from sucai.serialize import (
     article_to_dict,
     browse_to_dict,
@@ -28,41 +39,16 @@ if TYPE_CHECKING:
     from sucai.models import Article, FileReport, IngestReport
 
 
-class _Progress:
-    """A progress bar on the terminal while an import runs (nothing when not a terminal)."""
-
-    def __init__(self, total: int, enabled: bool, label: str = "导入") -> None:
-        self.bar = (
-            click.progressbar(
-                length=total,
-                label=label,
-                file=sys.stderr,
-                show_pos=True,
-                item_show_func=lambda name: name,
-            )
-            if enabled
-            else None
-        )
-        if self.bar is not None:
-            self.bar.__enter__()
+class _Progress(FileProgress):
+    """The import's progress line, fed each file's report."""
 
     def __call__(self, report: FileReport) -> None:
-        if self.bar is not None:
-            name = report.path if len(report.path) <= 40 else "…" + report.path[-39:]
-            self.bar.update(1, name)
-
-    def clear(self) -> None:
-        """Blank the bar's line so that a report line can be printed in its place."""
-        if self.bar is not None:
-            width = shutil.get_terminal_size().columns - 1
-            click.echo("\r" + " " * width + "\r", nl=False, err=True)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
+        self.update(report.path)
 
 
 def _describe(f: FileReport) -> str:
+    """A file's line of the import report, in the locale's language (issue 21)."""
+    word = line_word(f.status, cli_language())
     if f.status == "imported":
         parts = [f"{f.articles} article{'s' if f.articles != 1 else ''}"]
         if f.existing_articles:
@@ -75,14 +61,13 @@ def _describe(f: FileReport) -> str:
             parts.append(f.encoding)
         if f.removed:
             parts.append(f"{len(f.removed)} lines removed")
-        return f"ok    {f.path}: " + ", ".join(parts)
-    if f.status == "duplicate":
-        return f"same  {f.path}: {f.message}"
-    if f.status == "skipped":
-        return f"skip  {f.path}: {f.message}"
-    if f.status == "refused":
-        return f"REFUSED  {f.message}"
-    return f"FAIL  {f.message}"
+        return f"{word}{f.path}: " + ", ".join(parts)
+    _, reason = explain_file(f.status, f.code, cli_language())
+    if reason:  # translated: the file, then what to do
+        return f"{word}{f.path}：{reason}"
+    if f.status in ("duplicate", "skipped"):
+        return f"{word}{f.path}: {f.message}"
+    return f"{word}{f.message}"
 
 
 def _file_lines(f: FileReport, show_each: bool, verbose: bool) -> list[str]:
@@ -126,16 +111,7 @@ _NAMED: Final = 10
 
 
 def _print_summary(report: IngestReport) -> None:
-    click.echo(
-        f"{len(report.files)} files: {report.imported} imported, {report.duplicates} duplicates, "
-        f"{report.skipped} skipped, "
-        + (f"{report.refused} refused (classified), " if report.refused else "")
-        + f"{len(report.failed)} failed · {report.articles} articles "
-        f"({report.new_articles} new"
-        + (f", {report.merged} merged as near-duplicates" if report.merged else "")
-        + ") · "
-        f"{sum(len(f.removed) for f in report.files)} advertising/chrome lines removed"
-    )
+    click.echo(import_summary(report_to_dict(report), cli_language()))
     skipped = [f for f in report.files if f.status == "skipped"]
     for reason in dict.fromkeys(f.message for f in skipped):
         _print_names(f"skipped ({reason})", [f.path for f in skipped if f.message == reason])

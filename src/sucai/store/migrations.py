@@ -417,4 +417,29 @@ def m011_gongwen_fields(db: sqlite3.Connection) -> None:
     _run(db, "ALTER TABLE articles ADD COLUMN attachments TEXT NOT NULL DEFAULT ''")
 
 
+@ddl
+def m012_favourites() -> str:
+    """A member's favourite articles, 收藏 (issue 21): listed on their desk, newest first."""
+    return """
+        CREATE TABLE favourites (
+            owner TEXT NOT NULL,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            added_at TEXT NOT NULL,
+            PRIMARY KEY (owner, article_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX favourites_article ON favourites(article_id);
+        """
+
+
+@ddl
+def m013_source_labels() -> str:
+    """What the 来源 facet shows for a source folder (issue 21): ``laws`` → 法律法规."""
+    return """
+        CREATE TABLE source_labels (
+            source TEXT NOT NULL PRIMARY KEY,
+            label TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """
+
+
 SCHEMA_VERSION: Final = len(MIGRATIONS)

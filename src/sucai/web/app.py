@@ -36,7 +36,15 @@ from sucai.errors import (
     UploadTooLargeError,
     UserError,
 )
-from sucai.library import ImportJobs, IndexFollower, is_postgres_url, open_library
+from sucai.library import (
+    WEB_LANGUAGE,
+    ImportJobs,
+    IndexFollower,
+    explain_file,
+    is_postgres_url,
+    open_library,
+    user_message,
+)
 from sucai.web.limits import RateLimiter, parse_rate_limits, parse_trusted_proxies
 from sucai.web.render import (
     JSON,
@@ -47,7 +55,17 @@ from sucai.web.render import (
     page,
     wants_json,
 )
-from sucai.web.views import accounts, admin, articles, baskets, check, imports, search
+from sucai.web.views import (
+    accounts,
+    admin,
+    articles,
+    baskets,
+    check,
+    desk,
+    downloads,
+    imports,
+    search,
+)
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
@@ -311,8 +329,9 @@ async def _sucai_error(request: Request, exc: Exception) -> Response:
         return response
     if isinstance(exc, RateLimitedError):
         return _error(request, [str(exc)], status, retry_after=exc.retry_after)
-    # A query error's message is written for the command line; the web has its own.
-    message = exc.chinese if isinstance(exc, QueryError) else str(exc)
+    # A query error's message is written for the command line; the web has its own, and a
+    # templated error is translated by the message catalogue (issue 21).
+    message = exc.chinese if isinstance(exc, QueryError) else user_message(exc, WEB_LANGUAGE)
     return _error(request, [message], status)
 
 
@@ -361,6 +380,8 @@ def _templates() -> Environment:
         lstrip_blocks=True,
     )
     env.globals["site"] = "素材库"
+    # An import's file statuses and reasons in Chinese (issue 21; the catalogue is the .po).
+    env.globals["explain"] = lambda status, code: explain_file(status, code, WEB_LANGUAGE)
     return env
 
 
@@ -384,10 +405,13 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
             library.accounts.audit(job.account, "import", summary, job.state, "-")
 
     routes: list[Any] = [
-        Route("/", search.home),
+        Route("/", desk.home),
         *_both("/search", search.search),
         *_both("/article/{article_id:id}", articles.article),
         Route("/article/{article_id:id}/download", articles.download, methods=["POST"]),
+        Route("/article/{article_id:id}/favourite", desk.favourite, methods=["POST"]),
+        Route("/download", downloads.download_zip, methods=["POST"]),
+        *_both("/favourites", desk.favourites),
         *_both("/browse", search.browse),
         Route("/login", accounts.login, methods=["GET", "POST"]),
         Route("/logout", accounts.logout, methods=["POST"]),
@@ -406,6 +430,9 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
         Route("/check.css", check.check_css),
         *_both("/basket", baskets.basket_page),
         Route("/basket/add", baskets.basket_add, methods=["POST"]),
+        Route("/basket/new", baskets.basket_new, methods=["POST"]),
+        Route("/basket/{name:str}/rename", baskets.basket_rename, methods=["POST"]),
+        Route("/basket/{name:str}/delete", baskets.basket_delete, methods=["POST"]),
         Route("/basket/{name:str}/move", baskets.basket_move, methods=["POST"]),
         Route("/basket/{name:str}/remove", baskets.basket_remove, methods=["POST"]),
         Route("/basket/{name:str}/export", baskets.basket_export, methods=["POST"]),
@@ -446,6 +473,7 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
     app.state.lock = threading.RLock()
     app.state.readers = Readers(library, READERS)
     app.state.templates = _templates()
+    app.state.desk_cache = {}
     app.state.imports = ImportJobs(library, settings.upload_dir, on_import_done)
     app.state.imports.mark_interrupted()
     return app

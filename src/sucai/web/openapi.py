@@ -3,11 +3,10 @@
 It describes every route that answers JSON (issue 15): the ``.json`` twins of the pages, every
 form ``POST`` (which answers JSON when asked with ``Accept: application/json``), the error
 envelope of each status a route can give, and the limits the handlers enforce (query length,
-filter length, 查重 draft caps per viewer). ``tests/web/test_openapi.py`` walks the app's
-routes and fails when one that answers JSON is not described here, or when a path described
-here is not a route; ``tests/web/test_fuzz.py`` sends what this description allows, as
-visitor, member and admin, and checks every answer against it.
-"""
+filter length, 查重 draft caps per viewer). ``tests/web/test_openapi.py`` walks the app's routes
+and fails when one that answers JSON is not described here (or in ``openapi_desk.py``), or
+a path described is not a route; ``tests/web/test_fuzz.py`` sends what it allows, as visitor,
+member and admin, and checks every answer against it."""
 
 from __future__ import annotations
 
@@ -416,7 +415,7 @@ def _form(properties: dict[str, Schema], *required: str, multipart: bool = False
     return {"required": True, "content": {kind: {"schema": schema}}}
 
 
-_FILE: Final = {"description": "the file (Content-Disposition names it)"}
+_FILE: Final[Schema] = {"description": "the file (Content-Disposition names it)"}
 
 _FILTERS: Final = [
     _param("genre", "文种, e.g. 讲话", **_FILTER_VALUE),
@@ -684,7 +683,7 @@ PATHS: Final[dict[str, Schema]] = {
                                         "kind": {"enum": ["article", "paragraph", "section"]},
                                         "ref": _null(INT),
                                         "label": STR,
-                                        "text": {"type": "string", "maxLength": 300},
+                                        "text": {"type": "string", "maxLength": 301},
                                         "locked": BOOL,
                                     }
                                 )
@@ -767,14 +766,15 @@ PATHS: Final[dict[str, Schema]] = {
 
 
 def _not_found_in_paths(paths: dict[str, Schema]) -> dict[str, Schema]:
-    """A path with a parameter may match no route (``/article/abc.json``, an id of 19 digits):
-    404, in the envelope, for every such operation."""
+    """A path with a parameter may match no route (``/article/abc.json``, a 19-digit id): 404."""
     for path, operations in paths.items():
         if "{" in path:
             for operation in operations.values():
                 operation["responses"].setdefault("404", _json(_ERRORS[404], _ref("Error")))
     return paths
 
+
+from sucai.web.openapi_desk import DESK_PATHS  # noqa: E402  (it uses the helpers above)
 
 OPENAPI: Final[dict[str, Any]] = {
     "openapi": "3.1.0",
@@ -796,5 +796,5 @@ OPENAPI: Final[dict[str, Any]] = {
         "schemas": SCHEMAS,
     },
     "security": [{}, {"bearer": []}],
-    "paths": _not_found_in_paths(PATHS),
+    "paths": _not_found_in_paths(PATHS | DESK_PATHS),
 }

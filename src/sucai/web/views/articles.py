@@ -53,11 +53,15 @@ async def article(request: Request) -> Response:
 
     context = await reading(request, work)
     if account.user is not None:
-        context["downloads_today"] = await blocking(
-            request, lambda: accounts_of(request).downloads_today(account)
+        context["downloads_today"], context["favourite"] = await blocking(
+            request,
+            lambda: (
+                accounts_of(request).downloads_today(account),
+                library_of(request).is_favourite(account.name, article_id),
+            ),
         )
     else:
-        context["downloads_today"] = 0
+        context["downloads_today"], context["favourite"] = 0, False
     shown: Article = context["article"]
     data = {
         # Server paths and file hashes are for admins; others get file names (issue 15).
