@@ -48,6 +48,15 @@ from sucai.export import (
     render,
 )
 from sucai.hygiene import ArticleHygiene, apply_originals, article_findings, check_text, read_draft
+from sucai.inbox import (
+    DEFAULT_POLL,
+    DEFAULT_SETTLE,
+    Inbox,
+    InboxFile,
+    InboxProcess,
+    describe,
+    run_inbox,
+)
 from sucai.ingest import copies
 from sucai.ingest.neardup import DEFAULT_SIMILARITY, jaccard, read_article, register
 from sucai.ingest.pipeline import ingest
@@ -100,6 +109,8 @@ if TYPE_CHECKING:
 # data modules (tests/test_shape.py says which).
 __all__ = [
     "DEFAULT_MIN_SPAN",
+    "DEFAULT_POLL",
+    "DEFAULT_SETTLE",
     "DEFAULT_SIMILARITY",
     "DEFAULT_TEMPLATE",
     "MAX_FILTER_CHARS",
@@ -117,6 +128,9 @@ __all__ = [
     "FileSink",
     "FinishedJob",
     "ImportJobs",
+    "Inbox",
+    "InboxFile",
+    "InboxProcess",
     "IndexFollower",
     "IndexState",
     "Library",
@@ -133,6 +147,7 @@ __all__ = [
     "check_text",
     "clean_query_text",
     "copy_library",
+    "describe",
     "draft_error_message",
     "draft_from_bytes",
     "format_query",
@@ -275,6 +290,29 @@ class Library(BasketMethods):
         )
         process.start()
         return process, stop
+
+    def start_inbox(
+        self, folders: Sequence[Path], *, settle: float = DEFAULT_SETTLE, poll: float | None = None
+    ) -> InboxProcess:
+        """Import what is dropped into ``folders`` in a process of its own (``sucai serve
+        --watch``, issue 19): see :class:`~sucai.inbox.Inbox`. Several servers may each start
+        one: one at a time imports a folder.
+
+        Raises:
+            UserError: the library was not opened by :func:`open_library`.
+        """
+        if self.location is None:
+            raise UserError("an inbox needs a library opened by open_library().")
+        context = multiprocessing.get_context("spawn")  # no inherited database connections
+        folder = str(self.index.path)
+        process = context.Process(
+            target=run_inbox,
+            args=(open_library, self.location, folder, list(folders), settle, poll, os.getpid()),
+            name="sucai-inbox",
+            daemon=True,
+        )
+        process.start()
+        return InboxProcess(process)
 
     def _catch_up(self) -> None:
         """Apply the library's latest changes before a search (command line and scripts);

@@ -90,6 +90,21 @@ def info(library: Library) -> None:
     help="Rate limits over the defaults, e.g. 'visitor.search=1/s burst 10; SVIP.search=off', "
     "or off [default: $SUCAI_RATE_LIMITS].",
 )
+@click.option(
+    "--watch",
+    "watch",
+    multiple=True,
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="An inbox: import what is dropped into DIR, as `sucai watch` does (repeatable).",
+)
+@click.option(
+    "--watch-poll",
+    type=click.FloatRange(min=0.1),
+    default=None,
+    metavar="SECONDS",
+    help="Look at the inboxes every SECONDS instead of waiting for change events.",
+)
 @db_option
 def serve(
     host: str,
@@ -98,6 +113,8 @@ def serve(
     workers: int | None,
     trusted_proxies: str | None,
     rate_limits: str | None,
+    watch: tuple[Path, ...],
+    watch_poll: float | None,
     library: Library,
 ) -> None:
     """Serve the web app and JSON API (uvicorn, with request logging).
@@ -106,6 +123,7 @@ def serve(
       sucai serve                        http://127.0.0.1:8000/
       sucai serve --host 0.0.0.0 --port 8080 --workers 2
       sucai serve --trusted-proxies 127.0.0.1     behind nginx on the same machine
+      sucai serve --watch /srv/收件箱              import what is dropped there
     Create the first admin with: sucai user add NAME --admin
     """
     import uvicorn
@@ -157,14 +175,20 @@ def serve(
         "proxy_headers": False,
         "server_header": False,
     }
-    if workers == 1:
-        uvicorn.run(create_app(library, settings), **options)
-        return
-    # Each worker process builds its own app from the environment; one of them at a time
-    # writes the index (the others leave it to it).
-    library.close()
-    os.environ.update(settings_to_environment(settings))
-    uvicorn.run("sucai.web.app:app_from_environment", factory=True, workers=workers, **options)
+    # The inbox imports in a process of its own, whatever the number of workers (issue 19).
+    inbox = library.start_inbox(watch, poll=watch_poll) if watch else None
+    try:
+        if workers == 1:
+            uvicorn.run(create_app(library, settings), **options)
+            return
+        # Each worker process builds its own app from the environment; one of them at a time
+        # writes the index (the others leave it to it).
+        library.close()
+        os.environ.update(settings_to_environment(settings))
+        uvicorn.run("sucai.web.app:app_from_environment", factory=True, workers=workers, **options)
+    finally:
+        if inbox is not None:
+            inbox.stop()
 
 
 @cli.group()
