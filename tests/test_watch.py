@@ -266,18 +266,41 @@ def test_a_watcher_killed_mid_import_loses_nothing_and_imports_nothing_twice(
     assert len(set(stored)) == len(texts)
 
 
-def test_a_polling_inbox_imports_without_change_events(tmp_path: Path) -> None:
+def _drop(inbox: Path, name: str, text: str) -> None:
+    (inbox / name).write_text(text, encoding="utf-8")
+    _wait_until(lambda: not _waiting(inbox), 60, f"{name} leaves the inbox")
+
+
+def test_a_polling_inbox_merges_near_duplicates_of_what_it_and_others_imported(
+    tmp_path: Path,
+) -> None:
     inbox, db = tmp_path / "share", tmp_path / "lib.db"
+    rng = random.Random(1)
+    first, second = _text(rng, "关于轮询的通知", 6), _text(rng, "关于另一事项的通知", 6)
+    # The same texts with one sentence's last characters changed: near-duplicates (Jaccard
+    # of 5-character shingles ≈ 0.95, over the 0.8 from which they are merged).
+    edited = [t.replace("。", "，另有改动。", 1) for t in (first, second)]
     log = tmp_path / "watch.log"
     watcher = _watch(db, inbox, "--poll", "0.5", "--settle", "0.5", log=log)
     try:
         _wait_until(lambda: log.exists() and "Watching" in log.read_text(), 60, "it starts")
-        (inbox / "a.txt").write_text(_text(random.Random(1), "关于轮询的通知"), encoding="utf-8")
-        _wait_until(lambda: not _waiting(inbox), 30, "the file leaves the inbox")
+        _drop(inbox, "a.txt", first)
+        _drop(inbox, "a2.txt", edited[0])  # a copy of what the inbox imported itself
+        other = tmp_path / "b.txt"
+        other.write_text(second, encoding="utf-8")
+        subprocess.run(  # another import into the library meanwhile
+            [sys.executable, "-m", "sucai", "import", "--db", str(db), str(other)],
+            check=True,
+            capture_output=True,
+        )
+        _drop(inbox, "b2.txt", edited[1])  # a copy of what the other import stored
     finally:
         _stop(watcher)
     assert "looking every 0.5 s" in log.read_text()
-    assert _library(db)[1:3] == (1, 1)
+    assert _library(db)[1:3] == (4, 2)  # four files, two articles
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT count(*) FROM merged_copies").fetchone()[0] == 2
+    con.close()
 
 
 def _search(port: int, query: str) -> int:

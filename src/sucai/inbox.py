@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from sucai.errors import StoreUnavailableError
+from sucai.ingest.neardup import Matcher
 from sucai.ingest.sources import display_name
 from sucai.serving import import_lock
 
@@ -173,6 +174,10 @@ class Inbox:
         #: announced (see :meth:`_check_events`).
         self._last_event = float("-inf")
         self._unannounced: float | None = None
+        #: The near-duplicate matcher of the last import, and the change log's last change
+        #: then: kept while nothing else changes the library (opening one reads every sketch).
+        self._matcher: Matcher | None = None
+        self._mark = -1
 
     @property
     def polling(self) -> bool:
@@ -357,8 +362,10 @@ class Inbox:
         """Import complete files, moving each as soon as its report is known."""
         by_name = {display_name(path): (folder, path) for folder, path in ready}
         pending: dict[Path, list[FileReport]] = {path: [] for _folder, path in ready}
+        ours: set[int] = set()
 
         def on_file(report: FileReport) -> None:
+            ours.update(report.article_ids)
             owner = _owner(report.path, by_name)
             if owner is None or owner[1] not in pending:
                 return
@@ -367,14 +374,22 @@ class Inbox:
             if path.suffix.lower() != ".zip":  # an archive has a report per member
                 self._finish(folder, path, pending.pop(path))
 
+        store = self.library.store
         with import_lock(self.library.db):
+            before = store.last_change()
+            if self._matcher is None or before != self._mark:
+                self._matcher = Matcher(store)  # the library changed since: read it again
             self.library.ingest(
                 [path for _folder, path in ready],
                 on_file=on_file,
                 encoding=self.encoding,
                 allow_classified=self.allow_classified,
                 redact_personal=self.redact_personal,
+                matcher=self._matcher,
             )
+            self._mark = store.last_change()
+            if not set(store.changed_articles(before, self._mark)) <= ours:
+                self._matcher = None  # another process changed articles meanwhile
         for folder, path in ready:
             if path in pending:
                 self._finish(folder, path, pending.pop(path))

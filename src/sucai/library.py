@@ -94,6 +94,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
 
     from sucai.check import CrossReport, StockPhrases
+    from sucai.ingest.neardup import Matcher
     from sucai.models import Article, FileReport, IngestReport
     from sucai.store import (
         ArticleFilter,
@@ -229,6 +230,7 @@ class Library(BasketMethods):
         similarity: float = DEFAULT_SIMILARITY,
         allow_classified: bool = False,
         redact_personal: bool = False,
+        matcher: Matcher | None = None,
     ) -> IngestReport:
         """Import files, folders (recursive) and .zip archives, then update the search index.
 
@@ -245,6 +247,7 @@ class Library(BasketMethods):
             allow_classified: import files marked 秘密/机密/绝密 in their 版头 (refused
                 otherwise, issue 16).
             redact_personal: mask 身份证号, 手机号 and bank card numbers at import.
+            matcher: a near-duplicate matcher kept from an earlier import (the inbox's).
 
         Raises:
             UserError: ``similarity`` is out of range.
@@ -264,6 +267,7 @@ class Library(BasketMethods):
                 similarity=similarity,
                 allow_classified=allow_classified,
                 redact_personal=redact_personal,
+                matcher=matcher,
             )
         finally:
             if helper is not None:
