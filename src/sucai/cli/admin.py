@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from sucai.cli.common import ProgressBar, cli, db_option, dumps, fail
+from sucai.cli.watch import poll_option
 from sucai.config import load_settings
 from sucai.errors import SucaiError
 from sucai.library import UNCHANGED, Library, copy_library, open_library
@@ -98,13 +99,7 @@ def info(library: Library) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="An inbox: import what is dropped into DIR, as `sucai watch` does (repeatable).",
 )
-@click.option(
-    "--watch-poll",
-    type=click.FloatRange(min=0.1),
-    default=None,
-    metavar="SECONDS",
-    help="Look at the inboxes every SECONDS instead of waiting for change events.",
-)
+@poll_option("--watch-poll")
 @db_option
 def serve(
     host: str,
@@ -114,7 +109,7 @@ def serve(
     trusted_proxies: str | None,
     rate_limits: str | None,
     watch: tuple[Path, ...],
-    watch_poll: float | None,
+    poll: float | None,
     library: Library,
 ) -> None:
     """Serve the web app and JSON API (uvicorn, with request logging).
@@ -176,7 +171,7 @@ def serve(
         "server_header": False,
     }
     # The inbox imports in a process of its own, whatever the number of workers (issue 19).
-    inbox = library.start_inbox(watch, poll=watch_poll) if watch else None
+    inbox = library.start_inbox(watch, poll=poll) if watch else None
     try:
         if workers == 1:
             uvicorn.run(create_app(library, settings), **options)

@@ -14,7 +14,23 @@ from sucai.library import DEFAULT_POLL, DEFAULT_SETTLE, Inbox, describe
 from sucai.serialize import file_report_to_dict
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sucai.cli.common import F
     from sucai.library import InboxFile, Library
+
+
+def poll_option(name: str) -> Callable[[F], F]:
+    """``--poll`` of ``sucai watch``, ``--watch-poll`` of ``sucai serve``."""
+    return click.option(
+        name,
+        "poll",
+        type=click.FloatRange(min=0.1),
+        default=None,
+        metavar="SECONDS",
+        help="Look at the inbox folders every SECONDS instead of waiting for change events "
+        "(automatic on NFS/SMB shares and where events do not arrive).",
+    )
 
 
 @cli.command()
@@ -28,14 +44,7 @@ if TYPE_CHECKING:
     show_default=True,
     help="Seconds a file's size and time must stay the same before it is imported.",
 )
-@click.option(
-    "--poll",
-    type=click.FloatRange(min=0.1),
-    default=None,
-    metavar="SECONDS",
-    help="Look at the folders every SECONDS instead of waiting for change events "
-    "(automatic on NFS/SMB shares and where events do not arrive).",
-)
+@poll_option("--poll")
 @click.option("--encoding", metavar="NAME", help="Decode text files with this encoding.")
 @click.option(
     "--allow-classified",
