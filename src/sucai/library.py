@@ -56,6 +56,15 @@ from sucai.i18n import (
     line_word,
     user_message,
 )
+from sucai.inbox import (
+    DEFAULT_POLL,
+    DEFAULT_SETTLE,
+    Inbox,
+    InboxFile,
+    InboxProcess,
+    describe,
+    run_inbox,
+)
 from sucai.ingest import copies
 from sucai.ingest.neardup import DEFAULT_SIMILARITY, jaccard, read_article, register
 from sucai.ingest.pipeline import ingest
@@ -94,6 +103,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
 
     from sucai.check import CrossReport, StockPhrases
+    from sucai.ingest.neardup import Matcher
     from sucai.models import Article, FileReport, IngestReport
     from sucai.store import (
         ArticleFilter,
@@ -109,6 +119,8 @@ if TYPE_CHECKING:
 # data modules (tests/test_shape.py says which).
 __all__ = [
     "DEFAULT_MIN_SPAN",
+    "DEFAULT_POLL",
+    "DEFAULT_SETTLE",
     "DEFAULT_SIMILARITY",
     "DEFAULT_TEMPLATE",
     "MAX_FILTER_CHARS",
@@ -127,6 +139,9 @@ __all__ = [
     "FileSink",
     "FinishedJob",
     "ImportJobs",
+    "Inbox",
+    "InboxFile",
+    "InboxProcess",
     "IndexFollower",
     "IndexState",
     "Library",
@@ -145,6 +160,7 @@ __all__ = [
     "clean_query_text",
     "cli_language",
     "copy_library",
+    "describe",
     "draft_error_message",
     "draft_from_bytes",
     "explain_file",
@@ -230,6 +246,7 @@ class Library(BasketMethods, DeskMethods):
         similarity: float = DEFAULT_SIMILARITY,
         allow_classified: bool = False,
         redact_personal: bool = False,
+        matcher: Matcher | None = None,
     ) -> IngestReport:
         """Import files, folders (recursive) and .zip archives, then update the search index.
 
@@ -246,6 +263,7 @@ class Library(BasketMethods, DeskMethods):
             allow_classified: import files marked 秘密/机密/绝密 in their 版头 (refused
                 otherwise, issue 16).
             redact_personal: mask 身份证号, 手机号 and bank card numbers at import.
+            matcher: a near-duplicate matcher kept from an earlier import (the inbox's).
 
         Raises:
             UserError: ``similarity`` is out of range.
@@ -265,6 +283,7 @@ class Library(BasketMethods, DeskMethods):
                 similarity=similarity,
                 allow_classified=allow_classified,
                 redact_personal=redact_personal,
+                matcher=matcher,
             )
         finally:
             if helper is not None:
@@ -291,6 +310,29 @@ class Library(BasketMethods, DeskMethods):
         )
         process.start()
         return process, stop
+
+    def start_inbox(
+        self, folders: Sequence[Path], *, settle: float = DEFAULT_SETTLE, poll: float | None = None
+    ) -> InboxProcess:
+        """Import what is dropped into ``folders`` in a process of its own (``sucai serve
+        --watch``, issue 19): see :class:`~sucai.inbox.Inbox`. Several servers may each start
+        one: one at a time imports a folder.
+
+        Raises:
+            UserError: the library was not opened by :func:`open_library`.
+        """
+        if self.location is None:
+            raise UserError("an inbox needs a library opened by open_library().")
+        context = multiprocessing.get_context("spawn")  # no inherited database connections
+        folder = str(self.index.path)
+        process = context.Process(
+            target=run_inbox,
+            args=(open_library, self.location, folder, list(folders), settle, poll, os.getpid()),
+            name="sucai-inbox",
+            daemon=True,
+        )
+        process.start()
+        return InboxProcess(process)
 
     def _catch_up(self) -> None:
         """Apply the library's latest changes before a search (command line and scripts);

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from sucai.cli.common import ProgressBar, cli, db_option, dumps, fail
+from sucai.cli.watch import poll_option
 from sucai.config import load_settings
 from sucai.errors import SucaiError
 from sucai.library import UNCHANGED, Library, copy_library, open_library
@@ -90,6 +91,15 @@ def info(library: Library) -> None:
     help="Rate limits over the defaults, e.g. 'visitor.search=1/s burst 10; SVIP.search=off', "
     "or off [default: $SUCAI_RATE_LIMITS].",
 )
+@click.option(
+    "--watch",
+    "watch",
+    multiple=True,
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="An inbox: import what is dropped into DIR, as `sucai watch` does (repeatable).",
+)
+@poll_option("--watch-poll")
 @db_option
 def serve(
     host: str,
@@ -98,6 +108,8 @@ def serve(
     workers: int | None,
     trusted_proxies: str | None,
     rate_limits: str | None,
+    watch: tuple[Path, ...],
+    poll: float | None,
     library: Library,
 ) -> None:
     """Serve the web app and JSON API (uvicorn, with request logging).
@@ -106,6 +118,7 @@ def serve(
       sucai serve                        http://127.0.0.1:8000/
       sucai serve --host 0.0.0.0 --port 8080 --workers 2
       sucai serve --trusted-proxies 127.0.0.1     behind nginx on the same machine
+      sucai serve --watch /srv/收件箱              import what is dropped there
     Create the first admin with: sucai user add NAME --admin
     """
     import uvicorn
@@ -157,14 +170,20 @@ def serve(
         "proxy_headers": False,
         "server_header": False,
     }
-    if workers == 1:
-        uvicorn.run(create_app(library, settings), **options)
-        return
-    # Each worker process builds its own app from the environment; one of them at a time
-    # writes the index (the others leave it to it).
-    library.close()
-    os.environ.update(settings_to_environment(settings))
-    uvicorn.run("sucai.web.app:app_from_environment", factory=True, workers=workers, **options)
+    # The inbox imports in a process of its own, whatever the number of workers (issue 19).
+    inbox = library.start_inbox(watch, poll=poll) if watch else None
+    try:
+        if workers == 1:
+            uvicorn.run(create_app(library, settings), **options)
+            return
+        # Each worker process builds its own app from the environment; one of them at a time
+        # writes the index (the others leave it to it).
+        library.close()
+        os.environ.update(settings_to_environment(settings))
+        uvicorn.run("sucai.web.app:app_from_environment", factory=True, workers=workers, **options)
+    finally:
+        if inbox is not None:
+            inbox.stop()
 
 
 @cli.group()
