@@ -23,7 +23,6 @@ from sucai.check import (
     draft_error_message,
     draft_from_bytes,
     draft_from_path,
-    load_stock_phrases,
     split_paragraphs,
 )
 from sucai.check.render import (
@@ -53,6 +52,7 @@ from sucai.ingest.neardup import DEFAULT_SIMILARITY, jaccard, read_article, regi
 from sucai.ingest.pipeline import ingest
 from sucai.ingest.sources import count_inputs
 from sucai.library_baskets import BasketMethods, export_layout
+from sucai.library_stock import StockPhraseMethods
 from sucai.models import Browse, DuplicateCluster, Duplicates, TracedCode
 from sucai.search.engine import SearchHit, SearchPage, Similar, search, similar
 from sucai.search.highlight import mark, snippet
@@ -156,7 +156,7 @@ __all__ = [
 log = logging.getLogger("sucai.index")
 
 
-class Library(BasketMethods):
+class Library(BasketMethods, StockPhraseMethods):
     """A library of articles.
 
     Methods that read text take ``paid``: whether the paid part of articles takes part (the
@@ -325,8 +325,9 @@ class Library(BasketMethods):
             draft: a :class:`~pathlib.Path` of a .txt/.md/.docx file; a ``str`` of text (one
                 paragraph a line); or a sequence of paragraphs.
             min_span: the shortest span counted, in counted characters (CJK, letters, digits).
-            exclude: stock phrases that never count: ``None`` for the shipped list, a file
-                of phrases, or the phrases themselves (see :class:`sucai.check.StockPhrases`).
+            exclude: stock phrases that never count: ``None`` for the library's 套话 list
+                (:meth:`stock_phrases`), a file of phrases, or the phrases themselves (see
+                :class:`sucai.check.StockPhrases`).
             encoding: for a text file, its encoding (``None``: detect).
             name: what is checked, for the report (default: the file name).
             paid: compare with the paid part too; ``False``: with the free text alone.
@@ -341,7 +342,7 @@ class Library(BasketMethods):
         paragraphs = self._draft_paragraphs(draft, encoding)
         if isinstance(draft, Path):
             name = name or draft.name
-        stock = load_stock_phrases(exclude)
+        stock = self.stock_phrases_for(exclude)
         self._catch_up()
         view = self.index.view(paid=paid)
         return check_paragraphs(
@@ -383,7 +384,7 @@ class Library(BasketMethods):
             given[n] if n < len(given) else d.name if isinstance(d, Path) else f"稿{n + 1}"
             for n, d in enumerate(drafts)
         ]
-        stock = load_stock_phrases(exclude)
+        stock = self.stock_phrases_for(exclude)
         self._catch_up()
         return check_cross(
             self.store,

@@ -395,6 +395,8 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
         *_both("/admin", admin.admin_page),
         Route("/admin/users", admin.add_user, methods=["POST"]),
         Route("/admin/users/{user_id:id}", admin.update_user, methods=["POST"]),
+        Route("/admin/stock-phrases", admin.edit_stock_phrase, methods=["POST"]),
+        Route("/admin/stock-phrases/remove", admin.edit_stock_phrase, methods=["POST"]),
         Route("/import", imports.import_page, methods=["GET"]),
         Route("/import", imports.upload, methods=["POST"]),
         *_both("/import/{job_id:str}", imports.import_status),
