@@ -36,7 +36,12 @@ from sucai.errors import (
     UserError,
 )
 from sucai.library import ImportJobs, IndexFollower, is_postgres_url, open_library
-from sucai.web.limits import RateLimiter, parse_rate_limits, parse_trusted_proxies
+from sucai.web.limits import (
+    PDF_CONVERSIONS,
+    RateLimiter,
+    parse_rate_limits,
+    parse_trusted_proxies,
+)
 from sucai.web.render import (
     JSON,
     SAFE_METHODS,
@@ -443,6 +448,7 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
     app.state.settings = settings
     app.state.limiter = RateLimiter(rates)
     app.state.lock = threading.RLock()
+    app.state.pdf_slots = threading.BoundedSemaphore(PDF_CONVERSIONS)
     app.state.readers = Readers(library, READERS)
     app.state.templates = _templates()
     app.state.imports = ImportJobs(library, settings.upload_dir, on_import_done)
