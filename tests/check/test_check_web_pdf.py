@@ -11,15 +11,9 @@ import pytest
 from pypdf import PdfReader
 
 from tests.check.test_check_web import _seed_draft
-from tests.check.test_report_pdf import _red_pixels, pytestmark
-from tests.web.conftest import (  # the seed library, its accounts and a client
-    app_client,
-    csrf_of,
-    library,
-    seed_template,
-    settings,
-    sign_in,
-)
+from tests.check.test_report_pdf import _red_pixels
+from tests.check.test_report_pdf import pytestmark as pytestmark  # slow; needs LibreOffice
+from tests.web.conftest import csrf_of, sign_in
 from tests.web.test_leaks import paid_only_sentences
 
 if TYPE_CHECKING:
@@ -28,8 +22,6 @@ if TYPE_CHECKING:
     from starlette.testclient import TestClient
 
     from sucai import Library
-
-__all__ = ["app_client", "library", "pytestmark", "seed_template", "settings"]
 
 
 def _text(pdf: bytes) -> str:

@@ -12,14 +12,7 @@ from click.testing import CliRunner
 
 from sucai.check import counted, load_stock_phrases
 from sucai.cli import cli
-from tests.web.conftest import (  # the seed library, its accounts and a client
-    app_client,
-    csrf_of,
-    library,
-    seed_template,
-    settings,
-    sign_in,
-)
+from tests.web.conftest import csrf_of, sign_in
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -28,7 +21,6 @@ if TYPE_CHECKING:
 
     from sucai import Library
 
-__all__ = ["app_client", "library", "seed_template", "settings"]
 
 JSON_ACCEPT = {"accept": "application/json"}
 

@@ -220,8 +220,7 @@ def stock_phrases_list(as_json: bool, library: Library) -> None:
 def stock_phrases_add(phrases: tuple[str, ...], library: Library) -> None:
     """Add phrases to the library's 套话 list."""
     for phrase in phrases:
-        added = library.add_stock_phrase(phrase, user_name=_owner(None))
-        click.echo(f"Added {added}")
+        click.echo(f"Added {library.add_stock_phrase(phrase, user_name=_owner(None))}")
 
 
 @stock_phrases.command(name="remove")
@@ -230,8 +229,7 @@ def stock_phrases_add(phrases: tuple[str, ...], library: Library) -> None:
 def stock_phrases_remove(phrases: tuple[str, ...], library: Library) -> None:
     """Take phrases out of the library's 套话 list (shipped ones too)."""
     for phrase in phrases:
-        removed = library.remove_stock_phrase(phrase, user_name=_owner(None))
-        click.echo(f"Removed {removed}")
+        click.echo(f"Removed {library.remove_stock_phrase(phrase, user_name=_owner(None))}")
 
 
 def _print_templates() -> None:
