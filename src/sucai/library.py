@@ -23,13 +23,13 @@ from sucai.check import (
     draft_error_message,
     draft_from_bytes,
     draft_from_path,
-    load_stock_phrases,
     split_paragraphs,
 )
 from sucai.check.render import (
     report_css,
     report_docx,
     report_html,
+    report_pdf,
     write_docx,
     write_html,
     write_pdf,
@@ -71,6 +71,7 @@ from sucai.ingest.pipeline import ingest
 from sucai.ingest.sources import count_inputs
 from sucai.library_baskets import BasketMethods, export_layout
 from sucai.library_desk import DeskMethods, LibraryFacts
+from sucai.library_stock import StockPhraseMethods
 from sucai.models import Browse, DuplicateCluster, Duplicates, TracedCode
 from sucai.search.engine import SearchHit, SearchPage, Similar, search, similar
 from sucai.search.highlight import mark, snippet
@@ -177,6 +178,7 @@ __all__ = [
     "report_css",
     "report_docx",
     "report_html",
+    "report_pdf",
     "snippet",
     "split_paragraphs",
     "user_message",
@@ -188,7 +190,7 @@ __all__ = [
 log = logging.getLogger("sucai.index")
 
 
-class Library(BasketMethods, DeskMethods):
+class Library(BasketMethods, DeskMethods, StockPhraseMethods):
     """A library of articles.
 
     Methods that read text take ``paid``: whether the paid part of articles takes part (the
@@ -383,8 +385,9 @@ class Library(BasketMethods, DeskMethods):
             draft: a :class:`~pathlib.Path` of a .txt/.md/.docx file; a ``str`` of text (one
                 paragraph a line); or a sequence of paragraphs.
             min_span: the shortest span counted, in counted characters (CJK, letters, digits).
-            exclude: stock phrases that never count: ``None`` for the shipped list, a file
-                of phrases, or the phrases themselves (see :class:`sucai.check.StockPhrases`).
+            exclude: stock phrases that never count: ``None`` for the library's 套话 list
+                (:meth:`stock_phrases`), a file of phrases, or the phrases themselves (see
+                :class:`sucai.check.StockPhrases`).
             encoding: for a text file, its encoding (``None``: detect).
             name: what is checked, for the report (default: the file name).
             paid: compare with the paid part too; ``False``: with the free text alone.
@@ -399,7 +402,7 @@ class Library(BasketMethods, DeskMethods):
         paragraphs = self._draft_paragraphs(draft, encoding)
         if isinstance(draft, Path):
             name = name or draft.name
-        stock = load_stock_phrases(exclude)
+        stock = self.stock_phrases_for(exclude)
         self._catch_up()
         view = self.index.view(paid=paid)
         return check_paragraphs(
@@ -441,7 +444,7 @@ class Library(BasketMethods, DeskMethods):
             given[n] if n < len(given) else d.name if isinstance(d, Path) else f"稿{n + 1}"
             for n, d in enumerate(drafts)
         ]
-        stock = load_stock_phrases(exclude)
+        stock = self.stock_phrases_for(exclude)
         self._catch_up()
         return check_cross(
             self.store,

@@ -442,4 +442,19 @@ def m013_source_labels() -> str:
         """
 
 
+@ddl
+def m014_stock_phrase_edits() -> str:
+    """The operator's edits of the 套话 list (issue 18): a phrase added (``included`` 1) or a
+    shipped one taken out (0), with when and by whom. The library's list is the shipped
+    ``stock_phrases.txt`` with these applied, so phrases shipped later reach every library."""
+    return """
+        CREATE TABLE stock_phrase_edits (
+            phrase TEXT PRIMARY KEY,
+            included INTEGER NOT NULL CHECK (included IN (0, 1)),
+            edited_at TEXT NOT NULL,
+            edited_by TEXT NOT NULL
+        );
+        """
+
+
 SCHEMA_VERSION: Final = len(MIGRATIONS)

@@ -31,6 +31,7 @@ __all__ = [
     "Merge",
     "MergedCopy",
     "ParagraphRow",
+    "StockPhraseEdit",
     "StoredFile",
     "User",
 ]
@@ -199,6 +200,17 @@ class Correction:
     original: str
     replacement: str
     rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class StockPhraseEdit:
+    """The operator's edit of one 套话 (issue 18): added (``included``) or taken out of the
+    library's list, when (UTC, ISO 8601) and by whom."""
+
+    phrase: str
+    included: bool
+    edited_at: str
+    edited_by: str
 
 
 @dataclass(frozen=True, slots=True)

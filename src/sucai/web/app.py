@@ -45,7 +45,12 @@ from sucai.library import (
     open_library,
     user_message,
 )
-from sucai.web.limits import RateLimiter, parse_rate_limits, parse_trusted_proxies
+from sucai.web.limits import (
+    PDF_CONVERSIONS,
+    RateLimiter,
+    parse_rate_limits,
+    parse_trusted_proxies,
+)
 from sucai.web.render import (
     JSON,
     SAFE_METHODS,
@@ -422,6 +427,8 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
         *_both("/admin", admin.admin_page),
         Route("/admin/users", admin.add_user, methods=["POST"]),
         Route("/admin/users/{user_id:id}", admin.update_user, methods=["POST"]),
+        Route("/admin/stock-phrases", admin.edit_stock_phrase, methods=["POST"]),
+        Route("/admin/stock-phrases/remove", admin.edit_stock_phrase, methods=["POST"]),
         Route("/import", imports.import_page, methods=["GET"]),
         Route("/import", imports.upload, methods=["POST"]),
         *_both("/import/{job_id:str}", imports.import_status),
@@ -471,6 +478,7 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
     app.state.settings = settings
     app.state.limiter = RateLimiter(rates)
     app.state.lock = threading.RLock()
+    app.state.pdf_slots = threading.BoundedSemaphore(PDF_CONVERSIONS)
     app.state.readers = Readers(library, READERS)
     app.state.templates = _templates()
     app.state.desk_cache = {}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from sucai.library import MAX_FILTER_CHARS, MAX_QUERY_CHARS, MAX_QUOTA, MAX_TIER, MIN_PASSWORD
+from sucai.library import MAX_FILTER_CHARS, MAX_QUERY_CHARS, MIN_PASSWORD
 from sucai.web.limits import DRAFT_CHARS
 
 __all__ = ["OPENAPI"]
@@ -39,12 +39,6 @@ BOOL: Final[Schema] = {"type": "boolean"}
 RATIO: Final[Schema] = {"type": "number", "minimum": 0, "maximum": 1}
 
 
-#: A form's optional number: a whole number, or empty for "none" (the default).
-_QUOTA: Final[Schema] = {
-    "anyOf": [{"type": "integer", "minimum": 0, "maximum": MAX_QUOTA}, {"const": ""}],
-    "description": "downloads a day; empty: the tier's default",
-}
-_TIER: Final[Schema] = {"type": "string", "maxLength": MAX_TIER, "description": "empty: none"}
 _PASSWORD: Final[Schema] = {"type": "string", "minLength": MIN_PASSWORD}
 
 
@@ -518,76 +512,6 @@ PATHS: Final[dict[str, Schema]] = {
         _json("revoked", _ref("Done")),
         _id("token_id", "token id"),
     ),
-    "/admin.json": {
-        "get": {
-            "summary": "Accounts and the audit log (admins)",
-            "responses": _responses(
-                _json(
-                    "users and audit",
-                    _ok(
-                        {
-                            "users": _array(_ref("User")),
-                            "audit": _array(
-                                _object(
-                                    {
-                                        "id": INT,
-                                        "at": STR,
-                                        "user_id": _null(INT),
-                                        "user_name": STR,
-                                        "action": STR,
-                                        "target": STR,
-                                        "format": STR,
-                                        "ip": STR,
-                                        "code": STR,
-                                    }
-                                )
-                            ),
-                        }
-                    ),
-                ),
-                401,
-                403,
-            ),
-        }
-    },
-    "/admin/users": {
-        "post": {
-            "summary": "Create an account (admins)",
-            "requestBody": _form(
-                {
-                    "name": {"type": "string", "description": "1–64 letters, digits, 汉字, .-_@"},
-                    "password": _PASSWORD,
-                    "role": {"enum": ["member", "admin"]},
-                    "tier": _TIER,
-                    "expires_on": {"type": "string", "description": "YYYY-MM-DD"},
-                    "daily_quota": _QUOTA,
-                },
-                "name",
-                "password",
-            ),
-            "responses": _responses(
-                _json("the new account", _ok({"user": _ref("User")})), 400, 401, 403
-            ),
-        }
-    },
-    "/admin/users/{user_id}": {
-        "post": {
-            "summary": "Change the fields sent (admins); fields left out stay as they are",
-            "parameters": [_id("user_id", "user id")],
-            "requestBody": _form(
-                {
-                    "role": {"enum": ["member", "admin"]},
-                    "tier": _TIER,
-                    "expires_on": {"type": "string", "description": "YYYY-MM-DD; empty: none"},
-                    "daily_quota": _QUOTA,
-                    "disabled": {"enum": ["1", "0"]},
-                }
-            ),
-            "responses": _responses(
-                _json("the account", _ok({"user": _ref("User")})), 400, 401, 403
-            ),
-        }
-    },
     "/import": {
         "get": {
             "summary": "The latest import jobs (admins)",
@@ -655,7 +579,7 @@ PATHS: Final[dict[str, Schema]] = {
                         "default": 13,
                         "description": "shortest copied run counted, in characters",
                     },
-                    "format": {"enum": ["html", "docx"]},
+                    "format": {"enum": ["html", "docx", "pdf"]},
                 },
                 multipart=True,
             ),
@@ -774,6 +698,8 @@ def _not_found_in_paths(paths: dict[str, Schema]) -> dict[str, Schema]:
     return paths
 
 
+# The families described in modules of their own use the helpers above: imported after them.
+from sucai.web.openapi_admin import ADMIN_PATHS  # noqa: E402
 from sucai.web.openapi_desk import DESK_PATHS  # noqa: E402  (it uses the helpers above)
 
 OPENAPI: Final[dict[str, Any]] = {
@@ -796,5 +722,5 @@ OPENAPI: Final[dict[str, Any]] = {
         "schemas": SCHEMAS,
     },
     "security": [{}, {"bearer": []}],
-    "paths": _not_found_in_paths(PATHS | DESK_PATHS),
+    "paths": _not_found_in_paths(PATHS | DESK_PATHS | ADMIN_PATHS),
 }
