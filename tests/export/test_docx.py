@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from typing import TYPE_CHECKING
 
@@ -283,3 +284,40 @@ def test_cli_exports_one_file_a_search_a_filter_and_lists_templates(
     nothing = runner.invoke(cli, ["export", "--db", db])
     assert nothing.exit_code == 2
     assert "nothing to export" in nothing.output
+
+
+def _parts(data: bytes) -> dict[str, str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {
+            name: archive.read(name).decode("utf-8")
+            for name in archive.namelist()
+            if name.endswith((".xml", ".rels"))
+        }
+
+
+def test_no_japanese_defaults_of_python_docx_survive(seed_library: Library) -> None:
+    parts = _parts(seed_library.export(3, "docx")[1])
+    for name, xml in parts.items():
+        assert "ja-JP" not in xml, name
+        assert "ＭＳ" not in xml, name  # ＭＳ 明朝, ＭＳ ゴシック
+        assert 'script="Jpan"' not in xml, name
+    assert '<w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"/>' in parts["word/settings.xml"]
+    # Word 2010's copy of the styles, with 72 theme-font references, is not shipped.
+    assert not [name for name in parts if "stylesWithEffects" in name]
+    assert "stylesWithEffects" not in parts["[Content_Types].xml"]
+    theme = parts["word/theme/theme1.xml"]
+    assert '<a:font script="Hans" typeface="仿宋"/>' in theme
+    assert "Theme" not in parts["word/styles.xml"].replace("w:styleId", "")
+
+
+def test_every_style_a_part_names_is_defined(seed_library: Library) -> None:
+    _name, data = seed_library.export(3, "docx")  # it carries comments
+    parts = _parts(data)
+    defined = set(re.findall(r'w:styleId="([^"]+)"', parts["word/styles.xml"]))
+    used = {
+        (name, style)
+        for name, xml in parts.items()
+        for style in re.findall(r'<w:[pr]Style w:val="([^"]+)"', xml)
+    }
+    assert {name for name, _ in used} >= {"word/document.xml", "word/comments.xml"}
+    assert {(name, style) for name, style in used if style not in defined} == set()
