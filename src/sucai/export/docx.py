@@ -42,6 +42,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 
 from sucai.export.fingerprint import CUSTOM_PROPERTY, encode, strip
+from sucai.export.titles import title_lines
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -357,6 +358,17 @@ def _runs(
     return "".join(runs)
 
 
+def _broken(text: str, chars: float, font: str, size: float, frame: str, condense: int = 0) -> str:
+    """``text`` as runs in lines of at most ``chars`` characters broken between words
+    (:func:`~sucai.export.titles.title_lines`), the code before the first line only."""
+    lines = title_lines(text, chars)
+    br = f"<w:r><w:rPr>{_fonts(font)}{_size(size)}</w:rPr><w:br/></w:r>"
+    return br.join(
+        _runs(line, font, size, frame=frame if n == 0 else "", condense=condense)
+        for n, line in enumerate(lines)
+    )
+
+
 def _table_xml(piece: Piece, t: DocxTemplate, frame: str) -> str:
     """A table as a Word table with single borders, its cells in the body font at 小四 at
     most, with no first-line indent; the code (if any) opens its first cell."""
@@ -388,10 +400,16 @@ def _table_xml(piece: Piece, t: DocxTemplate, frame: str) -> str:
     )
 
 
-def _piece_xml(piece: Piece, t: DocxTemplate, frame: str) -> str:
+def _piece_xml(piece: Piece, t: DocxTemplate, frame: str, keep: bool = False) -> str:
+    """A piece as a paragraph (or a table); ``keep``: on the page of the next paragraph."""
     if piece.kind == "table":
         return _table_xml(piece, t, frame)
     fonts = _style_fonts(t)
+    if piece.kind == "title":
+        font, size = fonts["h1"]
+        return _paragraph(
+            STYLE_IDS["h1"], _broken(piece.text, t.chars_per_line, font, size, frame), _CENTRED
+        )
     if piece.kind == "heading":
         role = f"h{max(1, min(piece.level, 4))}"
     elif piece.kind in ("source", "sources-title"):
@@ -415,9 +433,17 @@ def _piece_xml(piece: Piece, t: DocxTemplate, frame: str) -> str:
     extra = '<w:jc w:val="left"/>' if piece.kind == "sources-title" else ""
     if piece.kind == "heading" and _CHAPTER.match(piece.text):
         extra = _CENTRED
-    if piece.kind == "source" and not piece.text.startswith("——"):
-        extra = '<w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="left"/>'
-    return _paragraph(STYLE_IDS[role], runs, extra)
+    if piece.kind == "source":
+        # "——摘自《…》（…，date）" (right-aligned) and the 出处 list: broken between words,
+        # never inside a date.
+        runs = _broken(piece.text, t.chars_per_line, font, size, frame, t.condense_twips)
+        if not piece.text.startswith("——"):
+            extra = '<w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="left"/>'
+    return _paragraph(STYLE_IDS[role], runs, ("<w:keepNext/>" if keep else "") + extra)
+
+
+def _names_source(piece: Piece | None) -> bool:
+    return piece is not None and piece.kind == "source" and piece.text.startswith("——")
 
 
 def _page_number(align: str, t: DocxTemplate) -> str:
@@ -526,13 +552,26 @@ def render_docx(doc: ExportDoc, template: DocxTemplate, stamp: Stamp | None = No
     for p in list(body.findall(qn("w:p"))):
         body.remove(p)
     title_font, title_size = fonts["title"]
-    add(_paragraph(STYLE_IDS["title"], _runs(doc.title, title_font, title_size, frame=frame)))
+    title = _broken(doc.title, template.title_chars, title_font, title_size, frame)
+    add(_paragraph(STYLE_IDS["title"], title))
     if doc.subtitle:
         font, size = fonts["subtitle"]
-        add(_paragraph(STYLE_IDS["subtitle"], _runs(doc.subtitle, font, size, frame=frame)))
+        for line in doc.subtitle.splitlines():
+            runs = _broken(
+                line, template.chars_per_line, font, size, frame, template.condense_twips
+            )
+            add(_paragraph(STYLE_IDS["subtitle"], runs))
     # GB/T 9704 7.3.3: one empty line between the title block and the text.
     add(_paragraph(STYLE_IDS["body"], ""))
-    added = [(add(_piece_xml(piece, template, frame)), piece) for piece in doc.pieces]
+    # A basket's source line stays on the page of the text it names (issue 21): the text
+    # keeps with it when it is at most half a page (a word processor moves it whole).
+    half_page = template.chars_per_line * (template.lines_per_page // 2) - 2
+    follows = [*doc.pieces[1:], None]
+    added = [
+        (add(_piece_xml(piece, template, frame, keep)), piece)
+        for piece, after in zip(doc.pieces, follows, strict=True)
+        for keep in [_names_source(after) and len(piece.text) <= half_page]
+    ]
     _comment_missing_names(document, added)
     _set_properties(document, doc.title, stamp)
     out = io.BytesIO()
