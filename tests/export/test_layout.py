@@ -239,8 +239,8 @@ def test_a_speech_has_its_own_caption_centred_under_the_title_once(
     assert "".join(texts).count("2024年3月5日") == 1
     for line in caption:
         assert (line.x0 + line.x1) / 2 == pytest.approx((LEFT + RIGHT) / 2, abs=2)
-    assert caption[-1].text.replace(" ", "").startswith("国务院总理")
-    assert " " in caption[-1].text  # office and name apart: 国务院总理　李　强
+    # Office and name apart (国务院总理　李　强; stored as 国务院总理李　强).
+    assert caption[-1].words[0][2] == "国务院总理"
     # One empty row between the 题注 and the text, as after a title.
     salutation = lines[texts.index("各位代表：")]
     assert salutation.y0 - caption[-1].y0 == pytest.approx(2 * (BOTTOM - TOP) / 22, abs=1)

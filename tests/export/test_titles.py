@@ -78,6 +78,11 @@ def test_real_titles_break_only_between_words_and_fit(shared: Path) -> None:
             ("踔厉奋发 我们一起向未来——习近平主席", "新年贺词在全国各地引发热烈反响"),
         ),
         ("2024年中华人民共和国国务院政府工作报告", ("2024年中华人民共和国国务院政府工作报告",)),
+        # The segmenter cuts 区块|链: a line does not end beside a one-character word.
+        (
+            "上海市促进浦东新区运用区块链赋能电子单证应用若干规定",
+            ("上海市促进浦东新区运用", "区块链赋能电子单证应用若干规定"),
+        ),
     ],
 )
 def test_the_titles_of_the_issue(title: str, lines: tuple[str, ...]) -> None:
@@ -85,10 +90,16 @@ def test_the_titles_of_the_issue(title: str, lines: tuple[str, ...]) -> None:
 
 
 def test_a_tifa_stays_whole_where_the_segmenter_would_split_it() -> None:
-    # 黄河流域生态保护和高质量发展 is one 提法: its line cannot end inside it.
-    title = "深入学习贯彻习近平总书记重要讲话精神推动黄河流域生态保护和高质量发展"
-    term = "黄河流域生态保护和高质量发展"
+    # The segmenter cuts 踔厉奋发、勇毅前行 at its 、, where a line could end.
+    term = "踔厉奋发、勇毅前行"
     assert term in tifa_terms()
-    lines = title_lines(title, WIDTH)
-    assert len(lines) == 2
-    assert any(term in line for line in lines), lines
+    title = f"以党的二十大精神为指引{term}奋力开创各项工作新局面"
+    assert title_lines(title, WIDTH) == (f"以党的二十大精神为指引{term}", "奋力开创各项工作新局面")
+
+
+def test_a_date_is_never_split() -> None:
+    # Too wide for 10 characters, and no break outside the date fits: it stays one line
+    # (the word processor breaks it) rather than "（2021年8 / 月20日）".
+    assert title_lines("会议讲话（2021年8月20日）", 10) == ("会议讲话（2021年8月20日）",)
+    lines = title_lines("——摘自《关于推动高质量发展的意见》（市委副书记、市长，2021年8月20日）", 28)
+    assert lines == ("——摘自《关于推动高质量发展的意见》", "（市委副书记、市长，2021年8月20日）")
