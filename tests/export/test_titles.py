@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from sucai.export.templates import get_template
-from sucai.export.titles import title_lines
+from sucai.export.titles import source_lines, title_lines
 from sucai.search.tokenize import tifa_terms
 
 if TYPE_CHECKING:
@@ -101,5 +101,7 @@ def test_a_date_is_never_split() -> None:
     # Too wide for 10 characters, and no break outside the date fits: it stays one line
     # (the word processor breaks it) rather than "（2021年8 / 月20日）".
     assert title_lines("会议讲话（2021年8月20日）", 10) == ("会议讲话（2021年8月20日）",)
-    lines = title_lines("——摘自《关于推动高质量发展的意见》（市委副书记、市长，2021年8月20日）", 28)
-    assert lines == ("——摘自《关于推动高质量发展的意见》", "（市委副书记、市长，2021年8月20日）")
+    source = "——摘自《关于推动高质量发展的意见》（市委副书记、市长，2021年8月20日）"
+    expected = ("——摘自《关于推动高质量发展的意见》", "（市委副书记、市长，2021年8月20日）")
+    assert title_lines(source, 28) == source_lines(source, 28) == expected
+    assert source_lines(source[:20] + "）", 28) == (source[:20] + "）",)

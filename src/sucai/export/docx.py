@@ -42,10 +42,10 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 
 from sucai.export.fingerprint import CUSTOM_PROPERTY, encode, strip
-from sucai.export.titles import title_lines
+from sucai.export.titles import source_lines, title_lines
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from docx.document import Document
 
@@ -358,10 +358,19 @@ def _runs(
     return "".join(runs)
 
 
-def _broken(text: str, chars: float, font: str, size: float, frame: str, condense: int = 0) -> str:
+def _broken(
+    text: str,
+    chars: float,
+    font: str,
+    size: float,
+    frame: str,
+    condense: int = 0,
+    lines_of: Callable[[str, float], tuple[str, ...]] = title_lines,
+) -> str:
     """``text`` as runs in lines of at most ``chars`` characters broken between words
-    (:func:`~sucai.export.titles.title_lines`), the code before the first line only."""
-    lines = title_lines(text, chars)
+    (:func:`~sucai.export.titles.title_lines`, or ``lines_of``), the code before the first
+    line only."""
+    lines = lines_of(text, chars)
     br = f"<w:r><w:rPr>{_fonts(font)}{_size(size)}</w:rPr><w:br/></w:r>"
     return br.join(
         _runs(line, font, size, frame=frame if n == 0 else "", condense=condense)
@@ -434,9 +443,9 @@ def _piece_xml(piece: Piece, t: DocxTemplate, frame: str, keep: bool = False) ->
     if piece.kind == "heading" and _CHAPTER.match(piece.text):
         extra = _CENTRED
     if piece.kind == "source":
-        # "——摘自《…》（…，date）" (right-aligned) and the 出处 list: broken between words,
-        # never inside a date.
-        runs = _broken(piece.text, t.chars_per_line, font, size, frame, t.condense_twips)
+        # "——摘自《…》（…，date）" (right-aligned) and the 出处 list: never broken in a date.
+        chars, condense = t.chars_per_line, t.condense_twips
+        runs = _broken(piece.text, chars, font, size, frame, condense, source_lines)
         if not piece.text.startswith("——"):
             extra = '<w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="left"/>'
     return _paragraph(STYLE_IDS[role], runs, ("<w:keepNext/>" if keep else "") + extra)

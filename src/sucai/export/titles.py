@@ -20,7 +20,7 @@ from typing import Final
 
 from sucai.search.tokenize import tagged_words, tifa_terms
 
-__all__ = ["title_lines"]
+__all__ = ["source_lines", "title_lines"]
 
 #: Nothing may open a line with these, nor close one with the openers (a dash opens what
 #: follows it: ——习近平主席新年贺词…).
@@ -133,3 +133,13 @@ def title_lines(title: str, chars_per_line: float) -> tuple[str, ...]:
                 j = i
             return tuple(reversed(lines))
     return (title,)
+
+
+def source_lines(text: str, chars_per_line: float) -> tuple[str, ...]:
+    """A source line (``——摘自《title》（role，2021年8月20日）``) that is wider than
+    ``chars_per_line``, broken before its closing brackets, so that its date is never split
+    ("（2021年8 / 月20日）"); the word processor breaks a title too long for one line."""
+    cut = text.rfind("（")
+    if _width(text) <= chars_per_line or cut <= 0 or not text.endswith("）"):
+        return (text,)
+    return (text[:cut], text[cut:])
