@@ -45,7 +45,9 @@ browser:
 	else echo "chromium or CJK fonts missing: the browser test will be skipped"; fi
 
 # The Word-export test lays a .docx out with LibreOffice (and docs/export-sample.png is made
-# with poppler's pdftoppm): install them when we can, only when missing.
+# with poppler's pdftoppm: page 1 of `sucai export` of the 2024 government work report,
+# `libreoffice --headless --convert-to pdf`, then `pdftoppm -r 60 -f 1 -l 1 -png`): install
+# them when we can, only when missing.
 office:
 	@if command -v libreoffice >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 \
 	  && fc-list :lang=zh 2>/dev/null | grep -q .; then :; \

@@ -58,6 +58,8 @@ MEDIA_TYPES: Final = {
     "md": "text/markdown; charset=utf-8",
 }
 INDEX_NAME: Final = "index.csv"
+#: What a spreadsheet reads as a formula at the start of a cell (OWASP, CSV injection).
+_FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 
 
 def check_format(fmt: str) -> str:
@@ -80,6 +82,14 @@ def render(
     return render_text(doc, stamp)
 
 
+def _cell(value: object) -> object:
+    """A text cell that Excel or WPS would run as a formula gets a leading apostrophe, as
+    OWASP recommends (issue 21): ``=HYPERLINK(…)`` is shown, not followed."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def export_articles(
     articles: Iterable[Article],
     sink: ExportSink,
@@ -93,7 +103,8 @@ def export_articles(
 
     ``articles`` is consumed lazily (pass a generator to stream a large set). The index
     lists id, file, title, role, genre, date and the hygiene findings of each article; it is
-    UTF-8 with a BOM so that Excel opens it correctly. Every file carries ``stamp`` if any.
+    UTF-8 with a BOM so that Excel opens it correctly, and no cell of it runs as a formula.
+    Every file carries ``stamp`` if any.
     """
     check_format(fmt)
     template = template or get_template(None)
@@ -106,18 +117,17 @@ def export_articles(
         name = f"{doc.name}.{fmt}"
         sink.add(name, render(doc, fmt, template, stamp))
         kinds = [f.kind for p in article.paragraphs for f in find_issues(p.text)]
-        writer.writerow(
-            [
-                article.id,
-                name,
-                article.title,
-                article.role or "",
-                article.genre,
-                article.issued_on or (article.year or ""),
-                kinds.count("placeholder"),
-                kinds.count("missing-name"),
-            ]
-        )
+        row = [
+            article.id,
+            name,
+            article.title,
+            article.role or "",
+            article.genre,
+            article.issued_on or (article.year or ""),
+            kinds.count("placeholder"),
+            kinds.count("missing-name"),
+        ]
+        writer.writerow([_cell(value) for value in row])
         count += 1
         if on_article is not None:
             on_article(article)

@@ -32,7 +32,7 @@ __all__ = [
     "source_line",
 ]
 
-PieceKind = Literal["heading", "body", "source", "note", "sources-title", "table"]
+PieceKind = Literal["heading", "body", "source", "note", "sources-title", "table", "title"]
 LOCKED_NOTE: Final = "（以下为会员内容，开通会员后可下载全文。）"
 
 _LEVELS: Final = (
@@ -43,6 +43,18 @@ _LEVELS: Final = (
 )
 _LEAD_END: Final = re.compile(r"[。！？]")
 _LEAD_MAX: Final = 60
+#: The 题注 a speech opens with, under its title: the date and the meeting
+#: (``——2024年3月5日在第十四届全国人民代表大会第二次会议上``) and the speaker
+#: (``国务院总理　李　强``, stored as ``国务院总理李　强``), at most this many lines in all.
+_CAPTION_DATE: Final = re.compile(r"^[—－]{1,2}\s*\d{4}年\d{1,2}月\d{1,2}日[^。；！？]{0,60}$")
+_SPEAKER: Final = re.compile(
+    r"^(?P<office>[\u4e00-\u9fff]{1,20}?(?:总理|书记|主席|主任|部长|省长|市长|县长|区长|州长|"
+    r"镇长|乡长|局长|厅长|院长|会长|行长|校长))[\s\u3000]*"
+    r"(?P<name>[\u4e00-\u9fff](?:[\s\u3000]?[\u4e00-\u9fff]){1,3})$"
+)
+_CAPTION_LINES: Final = 4
+#: A date alone in brackets under the title (``（2021年8月20日）``): our own 题注 says it.
+_BRACKETED_DATE: Final = re.compile(r"^[（(]\d{4}年\d{1,2}月\d{1,2}日[）)]$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +74,7 @@ class Piece:
     Attributes:
         kind: ``"heading"`` (a whole heading line), ``"body"``, ``"source"`` (where a basket
             piece comes from), ``"note"`` (e.g. the paid-part notice), ``"sources-title"``,
+            ``"title"`` (the title of a whole article in a basket),
             ``"table"`` (``text`` is the table's rows, one a line, cells separated by tabs:
             see :attr:`rows`).
         text: the text.
@@ -89,7 +102,8 @@ class ExportDoc:
 
     Attributes:
         title: the title (centred, 2号小标宋 in Word).
-        subtitle: the role/date line (题注) under the title, if any.
+        subtitle: the 题注 under the title, if any: our role/date line, or the speech's own
+            date-and-meeting and speaker lines (``\n`` between lines).
         pieces: the paragraphs.
         name: a file name stem (without suffix).
     """
@@ -170,18 +184,55 @@ def _safe_name(text: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("._")[:60] or "untitled"
 
 
+def _own_caption(article: Article) -> tuple[int, list[str]]:
+    """The 题注 a speech's text opens with: how many leading paragraphs it takes (with a
+    first line that repeats the end of the title: ``政府工作报告``, and a bracketed date our
+    own 题注 repeats) and its lines. Only a block with a date counts; ``(0, [])``
+    otherwise."""
+    lines: list[str] = []
+    dated = False
+    taken = 0
+    for p in article.paragraphs[:_CAPTION_LINES]:
+        text = p.text.strip()
+        if p.paid or p.heading or p.kind == "table" or not text:
+            break
+        if _CAPTION_DATE.match(text):
+            lines.append(text)
+            dated = True
+        elif _BRACKETED_DATE.match(text):
+            dated = True
+        elif speaker := _SPEAKER.match(text):
+            lines.append(f"{speaker['office']}　{speaker['name']}")
+        elif not (taken == 0 and len(text) >= 4 and article.title.endswith(text)):
+            break
+        taken += 1
+    return (taken, lines) if dated else (0, [])
+
+
 def article_document(article: Article) -> ExportDoc:
-    """An article as a document: title, 题注, paragraphs (headings by their marker)."""
+    """An article as a document: title, 题注, paragraphs (headings by their marker).
+
+    A speech that opens with its own 题注 (date and meeting, speaker) has those lines as its
+    题注, once: our role/date line adds only a role they do not name (issue 21).
+    """
+    taken, caption = _own_caption(article)
+    ours = subtitle(article)
+    if caption:
+        role = article.role
+        ours = f"（{role}）" if role and not any(role in line for line in caption) else None
+    elif not article.issued_on:
+        taken = 0  # a bracketed date our 题注 does not say: the text keeps it
     return ExportDoc(
         title=article.title,
-        subtitle=subtitle(article),
-        pieces=tuple(_paragraph_pieces(article.paragraphs)),
+        subtitle="\n".join([*caption, *([ours] if ours else [])]) or None,
+        pieces=tuple(_paragraph_pieces(article.paragraphs[taken:])),
         name=f"{article.id}-{_safe_name(article.title)}",
     )
 
 
 def basket_document(name: str, parts: Sequence[tuple[Article, Sequence[Paragraph]]]) -> ExportDoc:
     """A basket as one document: each piece of material followed by its source, then 出处.
+    A whole article comes under its own title.
 
     Args:
         name: the basket's name (the document's title).
@@ -190,6 +241,8 @@ def basket_document(name: str, parts: Sequence[tuple[Article, Sequence[Paragraph
     pieces: list[Piece] = []
     seen: dict[int, str] = {}
     for article, paragraphs in parts:
+        if paragraphs and tuple(paragraphs) == article.paragraphs:
+            pieces.append(Piece("title", article.title))
         pieces += _paragraph_pieces(paragraphs)
         line = source_line(article)
         seen.setdefault(article.id, line)

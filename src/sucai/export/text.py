@@ -27,7 +27,7 @@ def render_text(doc: ExportDoc, stamp: Stamp | None = None) -> bytes:
     a table one line a row, its cells separated by tabs), carrying ``stamp`` if any."""
     lines = [_text(doc.title, stamp)]
     if doc.subtitle:
-        lines.append(_text(doc.subtitle, stamp))
+        lines += [_text(line, stamp) for line in doc.subtitle.splitlines()]
     lines.append("")
     for piece in doc.pieces:
         text = _text(piece.text, stamp)
@@ -57,7 +57,7 @@ def render_markdown(doc: ExportDoc, stamp: Stamp | None = None) -> bytes:
     list of the findings, carrying ``stamp`` if any."""
     lines = [f"# {_text(doc.title, stamp)}", ""]
     if doc.subtitle:
-        lines += [f"> {_text(doc.subtitle, stamp)}", ""]
+        lines += [f"> {_text(line, stamp)}" for line in doc.subtitle.splitlines()] + [""]
     notes: list[str] = []
     for n, piece in enumerate(doc.pieces, 1):
         text = _text(piece.text, stamp)
@@ -65,7 +65,7 @@ def render_markdown(doc: ExportDoc, stamp: Stamp | None = None) -> bytes:
             lines += [*_markdown_table(piece, stamp), ""]
         elif piece.kind == "heading":
             lines += ["#" * min(6, piece.level + 1) + " " + text, ""]
-        elif piece.kind == "sources-title":
+        elif piece.kind in ("sources-title", "title"):
             lines += [f"## {text}", ""]
         elif piece.kind == "note":
             lines += [f"> {text}", ""]
