@@ -34,6 +34,7 @@ from sucai.check.render import (
     write_html,
     write_pdf,
 )
+from sucai.compose import Composition, HeadingGroup, LawStatus, Piece, Skeleton
 from sucai.errors import UserError
 from sucai.export import (
     DEFAULT_TEMPLATE,
@@ -53,6 +54,7 @@ from sucai.ingest.neardup import DEFAULT_SIMILARITY, jaccard, read_article, regi
 from sucai.ingest.pipeline import ingest
 from sucai.ingest.sources import count_inputs
 from sucai.library_baskets import BasketMethods, export_layout
+from sucai.library_compose import DEFAULT_ARTICLES, DEFAULT_PIECES, ComposeMethods, JinjuSource
 from sucai.models import Browse, DuplicateCluster, Duplicates, TracedCode
 from sucai.search.engine import SearchHit, SearchPage, Similar, search, similar
 from sucai.search.highlight import mark, snippet
@@ -99,7 +101,9 @@ if TYPE_CHECKING:
 # The front ends import what they need of the layers below from here alone, besides plain
 # data modules (tests/test_shape.py says which).
 __all__ = [
+    "DEFAULT_ARTICLES",
     "DEFAULT_MIN_SPAN",
+    "DEFAULT_PIECES",
     "DEFAULT_SIMILARITY",
     "DEFAULT_TEMPLATE",
     "MAX_FILTER_CHARS",
@@ -114,18 +118,24 @@ __all__ = [
     "Account",
     "Accounts",
     "ArticleHygiene",
+    "Composition",
     "FileSink",
     "FinishedJob",
+    "HeadingGroup",
     "ImportJobs",
     "IndexFollower",
     "IndexState",
+    "JinjuSource",
+    "LawStatus",
     "Library",
     "MatchSpan",
     "OverlapReport",
+    "Piece",
     "Query",
     "SearchHit",
     "SearchPage",
     "Similar",
+    "Skeleton",
     "SourceShare",
     "Stamp",
     "Unchanged",
@@ -156,7 +166,7 @@ __all__ = [
 log = logging.getLogger("sucai.index")
 
 
-class Library(BasketMethods):
+class Library(BasketMethods, ComposeMethods):
     """A library of articles.
 
     Methods that read text take ``paid``: whether the paid part of articles takes part (the

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sucai.check import CrossReport, OverlapReport
+    from sucai.compose import Composition, LawStatus, Piece
     from sucai.models import Article, ArticleSource, Browse, Duplicates, FileReport, IngestReport
     from sucai.search.engine import SearchPage
     from sucai.store import ArticleSummary
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 __all__ = [
     "article_to_dict",
     "browse_to_dict",
+    "composition_to_dict",
     "cross_report_to_dict",
     "duplicates_to_dict",
     "file_report_to_dict",
@@ -207,3 +209,29 @@ def overlap_report_to_dict(report: OverlapReport) -> dict[str, Any]:
             for p in report.paragraphs
         ],
     }
+
+
+def composition_to_dict(composition: Composition) -> dict[str, Any]:
+    """``sucai compose --json`` / ``/compose.json`` (issue 20): the 写作台 for a topic, each
+    piece and skeleton with ``link`` (its passage on the web, marked) and a law's ``status``."""
+
+    def status(found: LawStatus | None) -> dict[str, Any] | None:
+        return None if found is None else {**asdict(found), "label": found.label}
+
+    def piece(p: Piece) -> dict[str, Any]:
+        return {
+            **asdict(p),
+            "status": status(p.status),
+            "link": f"/article/{p.article_id}#p{p.paragraph}",
+        }
+
+    data = asdict(composition)
+    data["skeletons"] = [
+        {**asdict(s), "status": status(s.status), "link": f"/article/{s.article_id}"}
+        for s in composition.skeletons
+    ]
+    data["groups"] = [
+        {**asdict(g), "pieces": [piece(p) for p in g.pieces]} for g in composition.groups
+    ]
+    data["jinju"] = [piece(p) for p in composition.jinju]
+    return {"ok": True, **data}
