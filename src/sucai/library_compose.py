@@ -37,7 +37,7 @@ from sucai.compose import (
     group_headings,
     skeleton,
 )
-from sucai.errors import UserError
+from sucai.errors import QueryError
 from sucai.ingest.neardup import LAW_GENRE, title_key
 from sucai.search.query import parse_query
 
@@ -120,13 +120,16 @@ class ComposeMethods:
             jinju: where 金句 come from; without one the result's ``jinju`` is empty.
 
         Raises:
-            UserError: an empty topic, a pick that is no group, a count below 1.
-            QueryError: the topic cannot be searched.
+            QueryError: an empty topic or one that cannot be searched, a pick that is no
+                group, a count below 1.
         """
         if not topic.strip():
-            raise UserError("give a topic, e.g. sucai compose 优化营商环境 --genre 讲话")
+            raise QueryError(
+                "give a topic, e.g. sucai compose 优化营商环境 --genre 讲话",
+                "请输入主题，例如：优化营商环境。",
+            )
         if articles < 1 or pieces < 1:
-            raise UserError("the number of articles and of pieces must be at least 1.")
+            raise QueryError("the number of articles and of pieces must be at least 1.")
         notes: list[str] = []
         base = parse_query(topic, role=role, years=years, limit=None)
         chosen = self._skeletons(base, genre, topic, articles, paid, view)
@@ -152,9 +155,10 @@ class ComposeMethods:
         wanted = set(picks)
         unknown = sorted(wanted - {g.number for g in groups})
         if unknown:
-            raise UserError(
+            raise QueryError(
                 f"there is no group {unknown[0]}: the 写作台 for {topic} has groups "
-                f"1–{len(groups)}."
+                f"1–{len(groups)}.",
+                f"没有第 {unknown[0]} 组：“{topic}”的写作台共有 {len(groups)} 组标题。",
             )
         widened = genre if not notes else None
         filled = tuple(

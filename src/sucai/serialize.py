@@ -22,6 +22,7 @@ __all__ = [
     "cross_report_to_dict",
     "duplicates_to_dict",
     "file_report_to_dict",
+    "law_status_to_dict",
     "overlap_report_to_dict",
     "page_to_dict",
     "report_to_dict",
@@ -215,19 +216,16 @@ def composition_to_dict(composition: Composition) -> dict[str, Any]:
     """``sucai compose --json`` / ``/compose.json`` (issue 20): the 写作台 for a topic, each
     piece and skeleton with ``link`` (its passage on the web, marked) and a law's ``status``."""
 
-    def status(found: LawStatus | None) -> dict[str, Any] | None:
-        return None if found is None else {**asdict(found), "label": found.label}
-
     def piece(p: Piece) -> dict[str, Any]:
         return {
             **asdict(p),
-            "status": status(p.status),
+            "status": law_status_to_dict(p.status),
             "link": f"/article/{p.article_id}#p{p.paragraph}",
         }
 
     data = asdict(composition)
     data["skeletons"] = [
-        {**asdict(s), "status": status(s.status), "link": f"/article/{s.article_id}"}
+        {**asdict(s), "status": law_status_to_dict(s.status), "link": f"/article/{s.article_id}"}
         for s in composition.skeletons
     ]
     data["groups"] = [
@@ -235,3 +233,8 @@ def composition_to_dict(composition: Composition) -> dict[str, Any]:
     ]
     data["jinju"] = [piece(p) for p in composition.jinju]
     return {"ok": True, **data}
+
+
+def law_status_to_dict(status: LawStatus | None) -> dict[str, Any] | None:
+    """A law's status (issue 20) with its ``label`` (``已修正（2021-06-10 版）``)."""
+    return None if status is None else {**asdict(status), "label": status.label}

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from sucai.library import (
         Account,
         Composition,
+        LawStatus,
         Library,
         OverlapReport,
         Query,
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
     )
     from sucai.models import Article
 
-__all__ = ["article", "check", "compose", "redact_article", "search", "similar"]
+__all__ = ["article", "check", "compose", "law_status", "redact_article", "search", "similar"]
 
 
 def search(library: Library, account: Account, query: Query, *, facets: bool) -> SearchPage:
@@ -96,6 +97,11 @@ def compose(
         paid=account.reads_paid,
         view=lambda a: redact_article(a, account),
     )
+
+
+def law_status(library: Library, account: Account, article_id: int) -> LawStatus | None:
+    """Whether a law is in force, a repeal looked for in what ``account`` may read."""
+    return library.law_status(article_id, paid=account.reads_paid)
 
 
 def article(library: Library, account: Account, article_id: int) -> Article:

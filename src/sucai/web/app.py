@@ -46,7 +46,7 @@ from sucai.web.render import (
     page,
     wants_json,
 )
-from sucai.web.views import accounts, admin, articles, baskets, check, imports, search
+from sucai.web.views import accounts, admin, articles, baskets, check, compose, imports, search
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
@@ -401,6 +401,7 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
         Route("/check", check.check_page, methods=["GET"]),
         *_both("/check", check.check, methods=["POST"]),
         Route("/check.css", check.check_css),
+        *_both("/compose", compose.compose),
         *_both("/basket", baskets.basket_page),
         Route("/basket/add", baskets.basket_add, methods=["POST"]),
         Route("/basket/{name:str}/move", baskets.basket_move, methods=["POST"]),
