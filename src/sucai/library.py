@@ -292,7 +292,9 @@ class Library(BasketMethods, ComposeMethods):
         if self.auto_sync:
             self.index.sync(self.store, wait=False)
 
-    def search(self, query: Query | str, *, facets: bool = False, paid: bool = True) -> SearchPage:
+    def search(
+        self, query: Query | str, *, facets: bool = False, paid: bool = True, suggest: bool = True
+    ) -> SearchPage:
         """Search paragraphs (or titles, or outlines): exact matches, best first.
 
         Args:
@@ -300,6 +302,7 @@ class Library(BasketMethods, ComposeMethods):
                 options (see :func:`~sucai.search.query.parse_query`).
             facets: also count all matches per genre, role and year.
             paid: search the paid part too; ``False`` searches the free text alone.
+            suggest: when nothing matches, suggest queries that find something.
 
         Raises:
             QueryError: the query string cannot be understood.
@@ -308,7 +311,7 @@ class Library(BasketMethods, ComposeMethods):
         if isinstance(query, str):
             query = parse_query(query)
         self._catch_up()
-        return search(self.store, self.index.view(paid=paid), query, facets=facets)
+        return search(self.store, self.index.view(paid=paid), query, facets=facets, suggest=suggest)
 
     def similar(
         self, article_id: int, *, limit: int = 10, paid: bool = True

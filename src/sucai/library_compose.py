@@ -4,9 +4,10 @@ material (the rules are in :mod:`sucai.compose`), and whether a law is in force.
 **Which articles.** The topic is searched in paragraphs and in outline headings (a heading
 match counts :data:`HEADING_WEIGHT` times a paragraph's score); articles are ranked by the sum
 of their hits' scores and the best :data:`DEFAULT_ARTICLES` that have a skeleton are kept.
-When the asked genre has fewer than two such articles (the shared corpus has one 讲话), the
-genres a writer would borrow a skeleton from (:data:`KINDRED`) come next, then every genre,
-and a note says so.
+When the asked genre has fewer than two such articles (the shared corpus has one 讲话), others
+fill in, and a note says so: first articles about the topic (it is in their title: a 条例 on
+优化营商环境 outlines it better than a 报告 that mentions it), then the genres a writer would
+borrow a skeleton from (:data:`KINDRED`), then any.
 
 **Which paragraphs.** For a group the writer picks, the topic and the group's word (its most
 shared word, or the theme cue its headings use most) are searched, keeping paragraphs of
@@ -39,6 +40,7 @@ from sucai.compose import (
 )
 from sucai.errors import QueryError
 from sucai.ingest.neardup import LAW_GENRE, title_key
+from sucai.search.fold import fold
 from sucai.search.query import parse_query
 
 if TYPE_CHECKING:
@@ -135,13 +137,22 @@ class ComposeMethods:
         chosen = self._skeletons(base, genre, topic, articles, paid, view)
         if genre is not None and len(chosen) < 2:
             kindred = KINDRED.get(genre, (genre,))
+            wider_chosen = list(chosen)
             for wider_genre in (*kindred[1:], None):
-                if len(chosen) >= articles:
-                    break
-                have = {s[0].article_id for s in chosen}
+                have = {s[0].article_id for s in wider_chosen}
                 more = self._skeletons(base, wider_genre, topic, articles, paid, view)
-                chosen += [s for s in more if s[0].article_id not in have]
-            chosen = chosen[:articles]
+                wider_chosen += [s for s in more if s[0].article_id not in have]
+            # The asked genre first, then articles about the topic (it is in their title),
+            # then kindred genres: a 条例 on the topic outlines it better than a 报告 that
+            # mentions it.
+            terms = [fold(t) for t in base.terms]
+
+            def order(found: tuple[Skeleton, tuple[Heading, ...], Article]) -> tuple[int, int]:
+                about = all(t in fold(found[0].title) for t in terms)
+                near = kindred.index(found[0].genre) if found[0].genre in kindred else 99
+                return (0 if near == 0 else 1 if about else 2, near)
+
+            chosen = sorted(wider_chosen, key=order)[:articles]
             wider = "、".join(g for g in kindred if g != genre)
             notes.append(
                 f"库中「{genre}」有提纲的相关材料不足两篇，已补入"
@@ -167,14 +178,23 @@ class ComposeMethods:
             else g
             for g in groups
         )
+        # A law's status, once per law shown.
+        laws = {s.article_id for s, _h, _a in chosen if s.genre == LAW_GENRE}
+        laws |= {p.article_id for g in filled for p in g.pieces if p.genre == LAW_GENRE}
+        statuses = {law: self.law_status(law, paid=paid) for law in sorted(laws)}
         return Composition(
             topic=topic,
             genre=genre,
             role=role,
             year_from=years[0],
             year_to=years[1],
-            skeletons=tuple(s for s, _h, _a in chosen),
-            groups=filled,
+            skeletons=tuple(replace(s, status=statuses.get(s.article_id)) for s, _h, _a in chosen),
+            groups=tuple(
+                replace(
+                    g, pieces=tuple(replace(p, status=statuses.get(p.article_id)) for p in g.pieces)
+                )
+                for g in filled
+            ),
             jinju=tuple(jinju(topic, paid=paid, limit=pieces)) if jinju is not None else (),
             notes=tuple(notes),
         )
@@ -212,7 +232,6 @@ class ComposeMethods:
                     article.issued_on,
                     article.year,
                     headings,
-                    self.law_status(article.id, paid=paid) if article.genre == LAW_GENRE else None,
                 )
                 out.append((found, headings, article))
                 if len(out) == wanted:
@@ -221,7 +240,7 @@ class ComposeMethods:
 
     def _free_hits(self, query: Query, paid: bool) -> tuple[SearchHit, ...]:
         """Hits as the reader may have them (a visitor's never lie in the paid part)."""
-        hits = self.search(query, paid=paid).hits
+        hits = self.search(query, paid=paid, suggest=False).hits
         return hits if paid else tuple(h for h in hits if not h.paid)
 
     def _pieces(
@@ -264,15 +283,7 @@ class ComposeMethods:
                 for p in under[:2]
                 if (article.id, p.index) not in have
             ]
-        statuses: dict[int, LawStatus | None] = {}
-        kept = []
-        for piece in fold_pieces(found, limit):
-            if piece.genre == LAW_GENRE:
-                if piece.article_id not in statuses:
-                    statuses[piece.article_id] = self.law_status(piece.article_id, paid=paid)
-                piece = replace(piece, status=statuses[piece.article_id])
-            kept.append(piece)
-        return tuple(kept)
+        return tuple(fold_pieces(found, limit))
 
     def law_status(self, article_id: int, *, paid: bool = True) -> LawStatus | None:
         """Whether a law is in force (see the module docstring); ``None`` for other articles.
