@@ -235,3 +235,52 @@ def test_a_law_is_in_force_amended_by_a_later_version_or_repealed(
         assert statuses[by_title["甲市河道管理条例"]] == statuses[new]
         speech = library.ingest([SPEECHES / "甲县优化营商环境讲话.txt"]).files[0].article_ids[0]
         assert library.law_status(speech) is None
+
+
+def test_check_hygiene_warns_of_quotes_from_an_amended_version_or_a_repealed_law(
+    tmp_path: Path, shared: Path
+) -> None:
+    holidays = shared / "corpus" / "laws" / "行政法规"
+    db = tmp_path / "lib.db"
+    with open_library(db) as library:
+        library.ingest(
+            [
+                SPEECHES / "laws",
+                holidays / "全国年节及纪念日放假办法(2013-12-11).md",
+                holidays / "全国年节及纪念日放假办法(2024-11-10).md",
+            ]
+        )
+    draft = tmp_path / "稿.txt"
+    old_rule = (
+        "全体公民放假的假日，如果适逢星期六、星期日，应当在工作日补假。"
+        "部分公民放假的假日，如果适逢星期六、星期日，则不补假。"
+    )
+    draft.write_text(
+        "\n".join(
+            [
+                f"  按规定，{old_rule}",  # the 2013 text (2024: 周六、周日)
+                "为统一全国年节及纪念日的假期，制定本办法。",  # unchanged in 2024
+                "",
+                "依据《甲市河道采砂管理办法》，采砂须经许可。",
+                "依据《甲市河道管理条例》加强管理。",  # in force
+            ]
+        ),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["check-hygiene", str(draft), "--db", str(db)])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"{draft}:1:7: law: 此处引用的是《全国年节及纪念日放假办法》的旧版本，该法已修正"
+        "（现行为 2024-11-10 版）：请按现行版本核对引文。",
+        f"{draft}:4:3: law: 《甲市河道采砂管理办法》已废止（见《甲市河道管理条例》），"
+        "请勿作为依据引用。",
+        f"2 findings in {draft}.",
+    ]
+    # The unchanged article was found (in one version or the other) and is no warning.
+    with open_library(db) as library:
+        report = library.check(draft.read_text(encoding="utf-8"))
+    assert report.paragraphs[1].spans
+    # Without a library the law check does not run.
+    assert CliRunner().invoke(cli, ["check-hygiene", str(draft)], env={"SUCAI_DB": ""}).output == (
+        f"{draft}: clean.\n"
+    )

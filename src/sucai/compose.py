@@ -61,6 +61,7 @@ __all__ = [
     "Composition",
     "Heading",
     "HeadingGroup",
+    "LawQuote",
     "LawStatus",
     "Piece",
     "Position",
@@ -213,6 +214,28 @@ class LawStatus:
         if self.status == "已废止":
             return f"{self.status}（{self.by_title}）"
         return f"{self.status}（{self.by_version or self.by_title} 版）"
+
+
+@dataclass(frozen=True, slots=True)
+class LawQuote:
+    """A draft quoting a law that is no longer in force (``check-hygiene``, issue 20).
+
+    Attributes:
+        paragraph: 0-based index of the draft paragraph (line) it is in.
+        start, end: ``[start, end)`` character offsets in that paragraph.
+        text: the quoted text, or the law's title as the draft writes it.
+        article_id: the law it quotes (a superseded version, or a repealed law).
+        status: that law's status.
+        message: what to do, in Chinese for writers.
+    """
+
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    article_id: int
+    status: LawStatus
+    message: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,7 @@ from sucai.check.render import (
     write_html,
     write_pdf,
 )
-from sucai.compose import Composition, HeadingGroup, LawStatus, Piece, Skeleton
+from sucai.compose import Composition, HeadingGroup, LawQuote, LawStatus, Piece, Skeleton
 from sucai.errors import UserError
 from sucai.export import (
     DEFAULT_TEMPLATE,
@@ -48,7 +48,15 @@ from sucai.export import (
     read_codes,
     render,
 )
-from sucai.hygiene import ArticleHygiene, apply_originals, article_findings, check_text, read_draft
+from sucai.hygiene import (
+    ArticleHygiene,
+    Finding,
+    LineFinding,
+    apply_originals,
+    article_findings,
+    check_text,
+    read_draft,
+)
 from sucai.ingest import copies
 from sucai.ingest.neardup import DEFAULT_SIMILARITY, jaccard, read_article, register
 from sucai.ingest.pipeline import ingest
@@ -120,14 +128,17 @@ __all__ = [
     "ArticleHygiene",
     "Composition",
     "FileSink",
+    "Finding",
     "FinishedJob",
     "HeadingGroup",
     "ImportJobs",
     "IndexFollower",
     "IndexState",
     "JinjuSource",
+    "LawQuote",
     "LawStatus",
     "Library",
+    "LineFinding",
     "MatchSpan",
     "OverlapReport",
     "Piece",

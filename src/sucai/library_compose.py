@@ -31,6 +31,7 @@ from sucai.compose import (
     Composition,
     Heading,
     HeadingGroup,
+    LawQuote,
     LawStatus,
     Piece,
     Skeleton,
@@ -46,6 +47,7 @@ from sucai.search.query import parse_query
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
+    from sucai.check import OverlapReport
     from sucai.models import Article, ArticleHead
     from sucai.search.engine import SearchHit, SearchPage
     from sucai.search.query import Query
@@ -76,6 +78,8 @@ _HEADING_HITS: Final = 40
 _LOOKED_AT: Final = 3
 _PIECE_HITS: Final = 30
 _REPEAL: Final = "废止"
+#: A law's title as a draft writes it.
+_TITLE: Final = re.compile(r"《([^《》]{2,60})》")
 #: How a paragraph of sentences ends.
 SENTENCE_CLOSE: Final = frozenset("。！？；…”）")
 
@@ -93,6 +97,7 @@ class ComposeMethods:
     store: Store
     get: Callable[[int], Article]
     search: Callable[..., SearchPage]
+    check: Callable[..., OverlapReport]
 
     def compose(
         self,
@@ -318,6 +323,88 @@ class ComposeMethods:
         repeal = self._repeal(head, paid)
         return repeal or LawStatus("现行有效")
 
+    def law_quotes(self, lines: Sequence[str], *, paid: bool = True) -> list[LawQuote]:
+        """Where a draft quotes a law that is not in force (issue 20), line by line.
+
+        Two ways: 查重 alignment (:meth:`check`) finds a passage of a superseded version or a
+        repealed law (a passage that the law's current version also holds is fine: the
+        amendment left it as it was); and a title in 《》 that names only repealed laws.
+
+        Args:
+            lines: the draft's lines (empty ones are skipped; offsets count from each line's
+                start).
+            paid: compare with the paid part too.
+        """
+        kept = [(n, line) for n, line in enumerate(lines) if line.strip()]
+        if not kept:
+            return []
+        report = self.check([line for _n, line in kept], paid=paid)
+        found: list[LawQuote] = []
+        statuses: dict[int, LawStatus | None] = {}
+
+        def status_of(article_id: int) -> LawStatus | None:
+            if article_id not in statuses:
+                statuses[article_id] = self.law_status(article_id, paid=paid)
+            return statuses[article_id]
+
+        for checked, (number, line) in zip(report.paragraphs, kept, strict=True):
+            shift = len(line) - len(line.lstrip())  # the check reads the line stripped
+            for span in checked.spans:
+                status = status_of(span.article_id)
+                if status is None or status.by_id is None:
+                    continue
+                if status.status == "已修正" and self._still_in(status.by_id, span.source_text):
+                    continue
+                title = self.store.article_heads([span.article_id])[span.article_id].title
+                found.append(
+                    LawQuote(
+                        number,
+                        span.start + shift,
+                        span.end + shift,
+                        checked.text[span.start : span.end],
+                        span.article_id,
+                        status,
+                        _quote_message(title, status),
+                    )
+                )
+            for match in _TITLE.finditer(line):
+                found += self._repealed_title(number, match, paid, status_of)
+        return sorted(found, key=lambda q: (q.paragraph, q.start))
+
+    def _still_in(self, article_id: int, text: str) -> bool:
+        """Whether ``text`` (folded, punctuation and spaces left out) is in the article."""
+        wanted = _bare(text)
+        return any(wanted in _bare(p.text) for p in self.get(article_id).paragraphs)
+
+    def _repealed_title(
+        self,
+        number: int,
+        match: re.Match[str],
+        paid: bool,
+        status_of: Callable[[int], LawStatus | None],
+    ) -> list[LawQuote]:
+        """A 《title》 that names repealed laws only (none of that title in force)."""
+        name = match.group(1)
+        key = title_key(name)
+        query = replace(parse_query(f'"{name}"', limit=20, scope="title"), genre=LAW_GENRE)
+        laws = [h.article_id for h in self._free_hits(query, paid) if title_key(h.title) == key]
+        statuses = [(law, status_of(law)) for law in laws]
+        repealed = [(law, s) for law, s in statuses if s is not None and s.status == "已废止"]
+        if not repealed or len(repealed) < len(statuses):
+            return []
+        law, status = repealed[0]
+        return [
+            LawQuote(
+                number,
+                match.start(),
+                match.end(),
+                match.group(0),
+                law,
+                status,
+                _quote_message(name, status),
+            )
+        ]
+
     def _repeal(self, head: ArticleHead, paid: bool) -> LawStatus | None:
         """The later law whose text repeals ``head`` (``《title》…废止`` in one sentence)."""
         name = re.sub(r"[（(][^（()）]*[）)]\s*$", "", head.title).strip()
@@ -340,6 +427,21 @@ class ComposeMethods:
             ):
                 return LawStatus("已废止", other.id, other.title, other.issued_on)
         return None
+
+
+def _bare(text: str) -> str:
+    """Folded text without punctuation and spaces: what 查重 compares."""
+    return "".join(ch for ch in fold(text) if ch.isalnum())
+
+
+def _quote_message(title: str, status: LawStatus) -> str:
+    """What a writer quoting a law that is not in force should do."""
+    if status.status == "已废止":
+        return f"《{title}》已废止（见《{status.by_title}》），请勿作为依据引用。"
+    return (
+        f"此处引用的是《{title}》的旧版本，该法已修正（现行为 {status.by_version or '新'} 版）："
+        "请按现行版本核对引文。"
+    )
 
 
 def _is_prose(text: str) -> bool:
