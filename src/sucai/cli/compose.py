@@ -1,4 +1,5 @@
-"""The 写作台 on the command line (issue 20): ``sucai compose TOPIC``."""
+"""The 写作台 on the command line (issue 20): ``sucai compose TOPIC``; and ``sucai mcp``, the
+library (写作台 included) as tools for a local assistant."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import click
 
 from sucai.cli.common import cli, db_option, dumps, filter_options
 from sucai.cli.drafts import user_option
-from sucai.library import DEFAULT_ARTICLES, DEFAULT_PIECES
+from sucai.library import DEFAULT_ARTICLES, DEFAULT_PIECES, Account
 from sucai.serialize import composition_to_dict
+from sucai.web import run_mcp
 
 if TYPE_CHECKING:
     from sucai.library import Composition, Library, Piece
@@ -129,3 +131,47 @@ def _print_piece(p: Piece) -> None:
     click.echo(
         f"          ——《{p.title}》{role} {date}{status}  {p.article_id}:{p.paragraph + 1}{folded}"
     )
+
+
+@cli.command(name="mcp")
+@click.option(
+    "--user",
+    "user",
+    metavar="NAME",
+    help="Answer as this account of the library (a member reads the paid part). Default: as "
+    "a visitor, free text only.",
+)
+@click.option(
+    "--token",
+    metavar="TOKEN",
+    envvar="SUCAI_MCP_TOKEN",
+    help="Answer as the account of this API token of the web app ($SUCAI_MCP_TOKEN).",
+)
+@click.option(
+    "--allow-writes",
+    is_flag=True,
+    help="Also offer basket_add (the account's 素材篮). Without it no tool changes the library.",
+)
+@db_option
+def mcp(user: str | None, token: str | None, allow_writes: bool, library: Library) -> None:
+    """Serve the library as Model Context Protocol tools over stdio, for a local assistant:
+    search, show, compose and check, each answer with its sources.
+
+    \b
+      {"command": "sucai", "args": ["mcp", "--db", "/srv/sucai/library.db"]}
+    """
+    accounts = library.accounts
+    if user and token:
+        raise click.UsageError("give --user or --token, not both.")
+    if token:
+        account = accounts.from_api_token(token)
+        if account is None:
+            raise click.ClickException("the token is unknown, revoked or its account disabled.")
+    elif user:
+        found = accounts.user(user)
+        if found.disabled:
+            raise click.ClickException(f"the account {user} is disabled.")
+        account = Account(found, accounts.today())
+    else:
+        account = accounts.visitor()
+    run_mcp(library, account, allow_writes=allow_writes)

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from sucai.library import (
         Account,
         Composition,
+        LawQuote,
         LawStatus,
         Library,
         OverlapReport,
@@ -46,7 +47,16 @@ if TYPE_CHECKING:
     )
     from sucai.models import Article
 
-__all__ = ["article", "check", "compose", "law_status", "redact_article", "search", "similar"]
+__all__ = [
+    "article",
+    "check",
+    "compose",
+    "law_quotes",
+    "law_status",
+    "redact_article",
+    "search",
+    "similar",
+]
 
 
 def search(library: Library, account: Account, query: Query, *, facets: bool) -> SearchPage:
@@ -102,6 +112,12 @@ def compose(
 def law_status(library: Library, account: Account, article_id: int) -> LawStatus | None:
     """Whether a law is in force, a repeal looked for in what ``account`` may read."""
     return library.law_status(article_id, paid=account.reads_paid)
+
+
+def law_quotes(library: Library, account: Account, lines: Sequence[str]) -> list[LawQuote]:
+    """Where a draft quotes a law no longer in force, compared with what ``account`` may
+    read (the quotes are the draft's own text; the laws' titles and statuses are public)."""
+    return library.law_quotes(lines, paid=account.reads_paid)
 
 
 def article(library: Library, account: Account, article_id: int) -> Article:
