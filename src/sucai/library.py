@@ -58,7 +58,7 @@ from sucai.hygiene import (
     read_draft,
 )
 from sucai.ingest import copies
-from sucai.ingest.neardup import DEFAULT_SIMILARITY, jaccard, read_article, register
+from sucai.ingest.neardup import DEFAULT_SIMILARITY, LAW_GENRE, jaccard, read_article, register
 from sucai.ingest.pipeline import ingest
 from sucai.ingest.sources import count_inputs
 from sucai.library_baskets import BasketMethods, export_layout
@@ -114,6 +114,7 @@ __all__ = [
     "DEFAULT_PIECES",
     "DEFAULT_SIMILARITY",
     "DEFAULT_TEMPLATE",
+    "LAW_GENRE",
     "MAX_FILTER_CHARS",
     "MAX_QUERY_CHARS",
     "MAX_QUOTA",

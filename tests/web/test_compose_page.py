@@ -139,3 +139,27 @@ def test_a_member_composes_opens_a_passage_and_exports_the_basis_table(
         r"《在全市优化营商环境推进会上的讲话》市长2024-02-20/article/\d+#p6",
         table,
     ), table
+
+
+def test_a_repealed_law_says_so_on_its_page_and_beside_its_hits(
+    library: Library, settings: WebSettings
+) -> None:
+    ids = {a.title: a.id for a in library.list()}
+    sand, river = ids["甲市河道采砂管理办法"], ids["甲市河道管理条例"]
+    with TestClient(create_app(library, settings)) as client:
+        page = client.get(f"/article/{sand}").text
+        assert f'<a href="/article/{river}">已废止（甲市河道管理条例）</a>' in page
+        assert client.get(f"/article/{sand}.json").json()["status"] == {
+            "status": "已废止",
+            "by_id": river,
+            "by_title": "甲市河道管理条例",
+            "by_version": "2015-03-20",
+            "label": "已废止（甲市河道管理条例）",
+        }
+        hits = client.get("/search", params={"q": "采砂"}).text
+        assert '<span class="law-status">已废止（甲市河道管理条例）</span>' in hits
+        assert '<span class="law-status">现行有效</span>' in hits
+        assert (
+            client.get(f"/article/{ids['在全县优化营商环境大会上的讲话']}.json").json()["status"]
+            is None
+        )

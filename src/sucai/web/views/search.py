@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from starlette.responses import Response
 
-from sucai.library import clean_query_text, parse_query, snippet
+from sucai.library import LAW_GENRE, clean_query_text, parse_query, snippet
 from sucai.serialize import page_to_dict, summary_to_dict
 from sucai.web import access
 from sucai.web.limits import check_rate
@@ -80,7 +80,20 @@ async def search(request: Request) -> Response:
         # The page always shows facets; the JSON API counts them when asked (facets=1).
         facets = not wants_json(request) or params.get("facets", "") in ("1", "true")
         result = access.search(library, account, query, facets=facets)
-        return {**base, "page": result, "facets": result.facets, "number": number}
+        # A law's status beside its hits on the page (issue 20).
+        laws = sorted({h.article_id for h in result.hits if h.genre == LAW_GENRE})
+        statuses = (
+            {}
+            if wants_json(request)
+            else {law: access.law_status(library, account, law) for law in laws}
+        )
+        return {
+            **base,
+            "page": result,
+            "facets": result.facets,
+            "number": number,
+            "statuses": statuses,
+        }
 
     context = await reading(request, work)
     result = context["page"]
