@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from sucai import open_library
 from sucai.cli import cli
-from sucai.compose import Piece, fold_pieces
+from sucai.compose import Heading, Piece, fold_pieces, group_headings, heading_words
 from sucai.errors import UserError
 from sucai.users import Accounts
 from sucai.web import access
@@ -101,6 +101,43 @@ def test_a_genre_the_library_lacks_is_widened_and_said(lib: Library) -> None:
     assert {s.genre for s in found.skeletons[1:]} <= {"报告", "法规", "文章"}
 
 
+def test_articles_about_the_topic_fill_in_before_kindred_genres(lib: Library) -> None:
+    # No 讲话 on 乡村振兴: the law named for it comes before the reports that mention it.
+    found = lib.compose("乡村振兴", genre="讲话")
+    assert [(s.genre, s.title) for s in found.skeletons][:2] == [
+        ("法规", "中华人民共和国乡村振兴促进法"),
+        ("报告", "2024年中华人民共和国国务院政府工作报告"),
+    ]
+    assert found.skeletons[0].status is not None and found.skeletons[0].status.label == "现行有效"
+
+
+def _skeleton(article_id: int, *texts: str) -> tuple[Heading, ...]:
+    last = len(texts) - 1
+    return tuple(
+        Heading(
+            article_id,
+            n,
+            n,
+            text,
+            "opening" if n == 0 else "closing" if n == last else "body",
+            heading_words(text, "数字政府"),
+        )
+        for n, text in enumerate(texts)
+    )
+
+
+def test_a_theme_cue_counts_where_the_theme_belongs_and_words_link_within_a_position() -> None:
+    first = _skeleton(1, "一、提高政治站位", "二、加强数据认识能力", "三、守住数据底线")
+    second = _skeleton(2, "一、统一思想认识", "二、打通数据壁垒", "三、强化组织保障")
+    groups = group_headings([first, second])
+    assert [(g.position, g.label, [h.text for h in g.headings]) for g in groups] == [
+        ("opening", "提高站位 · 统一思想", ["一、提高政治站位", "一、统一思想认识"]),
+        ("body", "数据", ["二、加强数据认识能力", "二、打通数据壁垒"]),
+        ("closing", "强化保障 · 狠抓落实", ["三、强化组织保障"]),
+        ("closing", "守住数据底线", ["三、守住数据底线"]),  # 数据, but at the close: apart
+    ]
+
+
 def test_picked_groups_get_ranked_paragraphs_with_their_source(lib: Library) -> None:
     found = lib.compose("优化营商环境", genre="讲话", picks=[2], pieces=3)
     picked = found.groups[1]
@@ -122,6 +159,10 @@ def test_picked_groups_get_ranked_paragraphs_with_their_source(lib: Library) -> 
         (ids["在全市优化营商环境推进会上的讲话"], 6, True),
         (ids["在全县优化营商环境大会上的讲话"], 6, False),
     ]
+    # The opening's headings hold 优化营商环境 and a cue (思想, 认识): heading lines are no
+    # pieces, the paragraphs written under them are.
+    opening = lib.compose("优化营商环境", genre="讲话", picks=[1]).groups[0]
+    assert [p.text[:9] for p in opening.pieces] == ["优化营商环境是一场", "营商环境是企业生存"]
     with pytest.raises(UserError, match="there is no group 9"):
         lib.compose("优化营商环境", genre="讲话", picks=[9])
 
