@@ -11,10 +11,12 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from click.testing import CliRunner
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
 from sucai import open_library
+from sucai.cli import cli
 from sucai.users import Accounts
 from tests.test_compose import PAID_WORDS, ROOT, SPEECHES
 
@@ -123,3 +125,14 @@ def test_a_visitor_gets_no_paid_text_and_a_member_does(db: Path) -> None:
     assert member["3:check"]["sources"][0]["article_id"] == speech
     assert member["4:basket_add"] == {"ok": True, "basket": "稿", "items": 1}
     assert "basket_add" in member["tools"]
+
+
+def test_mcp_refuses_an_unknown_token_and_two_accounts(db: Path) -> None:
+    runner = CliRunner()
+    bad = runner.invoke(cli, ["mcp", "--db", str(db), "--token", "sc_nope"])
+    assert bad.exit_code == 1
+    assert bad.output == "Error: the token is unknown, revoked or its account disabled.\n"
+    both = runner.invoke(cli, ["mcp", "--db", str(db), "--token", "sc_x", "--user", "会员甲"])
+    assert both.exit_code == 2 and "give --user or --token, not both." in both.output
+    nobody = runner.invoke(cli, ["mcp", "--db", str(db), "--user", "无名"])
+    assert nobody.output == "Error: no user '无名'; `sucai user list` shows the accounts.\n"

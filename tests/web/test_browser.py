@@ -10,7 +10,7 @@ import socket
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Final
 
 import pytest
 
@@ -33,6 +33,16 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+#: A desktop browser at 1366×768. bypass_csp: Playwright's own waiting helpers evaluate
+#: strings, which the app's Content-Security-Policy (no eval) rightly forbids; the app's JS
+#: needs no bypass.
+DESKTOP: Final[dict[str, Any]] = {
+    "viewport": {"width": 1366, "height": 768},
+    "accept_downloads": True,
+    "locale": "zh-CN",
+    "bypass_csp": True,
+}
 
 pytestmark = [
     pytest.mark.slow,
@@ -68,6 +78,15 @@ def server(library: Library, settings: WebSettings) -> Iterator[str]:
     thread.join(10)
 
 
+def sign_in_member(page: Any, server: str) -> None:
+    """Sign a Playwright page in as the member 会员甲 (on the home page after)."""
+    page.goto(server + "/login")
+    page.fill("input[name=name]", "会员甲")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url(server + "/")
+
+
 def test_a_member_signs_in_searches_reads_copies_and_downloads(server: str, tmp_path: Path) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
     shots = tmp_path / "screenshots"
@@ -75,24 +94,13 @@ def test_a_member_signs_in_searches_reads_copies_and_downloads(server: str, tmp_
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
-            # bypass_csp: Playwright's own waiting helpers evaluate strings, which the app's
-            # Content-Security-Policy (no eval) rightly forbids; the app's JS needs no bypass.
-            context = browser.new_context(
-                viewport={"width": 1366, "height": 768},
-                accept_downloads=True,
-                locale="zh-CN",
-                bypass_csp=True,
-            )
+            context = browser.new_context(**DESKTOP)
             context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
             page = context.new_page()
             errors: list[str] = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))
 
-            page.goto(server + "/login")
-            page.fill("input[name=name]", "会员甲")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("form.stack button[type=submit]")
-            page.wait_for_url(server + "/")
+            sign_in_member(page, server)
             assert "会员甲" in page.inner_text("header")
 
             page.fill("input[name=q]", "招商")

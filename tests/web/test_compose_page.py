@@ -23,7 +23,7 @@ from sucai.web import create_app
 from tests.export.test_libreoffice import LIBREOFFICE, _pdf
 from tests.test_compose import PAID_WORDS, ROOT, SPEECHES
 from tests.web.conftest import PASSWORD, csrf_of
-from tests.web.test_browser import ARGS, CHROMIUM, server
+from tests.web.test_browser import ARGS, CHROMIUM, DESKTOP, server, sign_in_member
 
 __all__ = ["server"]  # the fixture: the app under a real uvicorn
 
@@ -81,20 +81,10 @@ def test_a_member_composes_opens_a_passage_and_exports_the_basis_table(
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
-            context = browser.new_context(
-                viewport={"width": 1366, "height": 768},
-                accept_downloads=True,
-                locale="zh-CN",
-                bypass_csp=True,
-            )
-            page = context.new_page()
+            page = browser.new_context(**DESKTOP).new_page()
             errors: list[str] = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(server + "/login")
-            page.fill("input[name=name]", "会员甲")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("form.stack button[type=submit]")
-            page.wait_for_url(server + "/")
+            sign_in_member(page, server)
 
             page.click("header nav >> text=写作台")
             page.fill("input[name=topic]", "优化营商环境")
