@@ -84,10 +84,21 @@ def test_export_puts_each_piece_before_its_source_and_lists_sources_last(
     assert lines[3] == f"——摘自《{third.title}》"
     assert lines[4] == "　　" + seventh.paragraphs[0].text
     assert lines[5] == f"——摘自《{seventh.title}》（市委副书记、市长）"
-    assert lines[-3:] == [
+    end = lines.index("依据表")
+    assert lines[end - 4 : end] == [
         "出处",
         f"1. 《{third.title}》",
         f"2. 《{seventh.title}》（市委副书记、市长）",
+        "",
+    ]
+    # The 依据表 (issue 20): a row per piece, with its passage on the article page.
+    fifth = third.paragraphs[4].text
+    assert lines[end + 1 :] == [
+        "序号\t材料\t文章\t职务\t日期\t效力\t出处",
+        f"1\t{third.paragraphs[1].text}\t《{third.title}》\t范文\t\t\t/article/3#p1",
+        f"2\t{seventh.paragraphs[0].text[:24]}…\t《{seventh.title}》\t市委副书记、市长\t\t\t"
+        "/article/7#p0",
+        f"3\t{fifth[:24]}…\t《{third.title}》\t范文\t\t\t/article/3#p4",
     ]
 
 

@@ -18,11 +18,8 @@ from sucai.check import (
     MatchSpan,
     OverlapReport,
     SourceShare,
-    check_cross,
-    check_paragraphs,
     draft_error_message,
     draft_from_bytes,
-    draft_from_path,
     split_paragraphs,
 )
 from sucai.check.render import (
@@ -34,6 +31,7 @@ from sucai.check.render import (
     write_html,
     write_pdf,
 )
+from sucai.compose import Composition, HeadingGroup, LawQuote, LawStatus, Piece, Skeleton
 from sucai.errors import UserError
 from sucai.export import (
     DEFAULT_TEMPLATE,
@@ -47,7 +45,15 @@ from sucai.export import (
     read_codes,
     render,
 )
-from sucai.hygiene import ArticleHygiene, apply_originals, article_findings, check_text, read_draft
+from sucai.hygiene import (
+    ArticleHygiene,
+    Finding,
+    LineFinding,
+    apply_originals,
+    article_findings,
+    check_text,
+    read_draft,
+)
 from sucai.i18n import (
     WEB_LANGUAGE,
     cli_language,
@@ -66,12 +72,13 @@ from sucai.inbox import (
     run_inbox,
 )
 from sucai.ingest import copies
-from sucai.ingest.neardup import DEFAULT_SIMILARITY, jaccard, read_article, register
+from sucai.ingest.neardup import DEFAULT_SIMILARITY, LAW_GENRE, jaccard, read_article, register
 from sucai.ingest.pipeline import ingest
 from sucai.ingest.sources import count_inputs
 from sucai.library_baskets import BasketMethods, export_layout
+from sucai.library_check import CheckMethods
+from sucai.library_compose import DEFAULT_ARTICLES, DEFAULT_PIECES, ComposeMethods, JinjuSource
 from sucai.library_desk import DeskMethods, LibraryFacts
-from sucai.library_stock import StockPhraseMethods
 from sucai.models import Browse, DuplicateCluster, Duplicates, TracedCode
 from sucai.search.engine import SearchHit, SearchPage, Similar, search, similar
 from sucai.search.highlight import mark, snippet
@@ -103,7 +110,6 @@ from sucai.users import (
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
 
-    from sucai.check import CrossReport, StockPhrases
     from sucai.ingest.neardup import Matcher
     from sucai.models import Article, FileReport, IngestReport
     from sucai.store import (
@@ -119,11 +125,14 @@ if TYPE_CHECKING:
 # The front ends import what they need of the layers below from here alone, besides plain
 # data modules (tests/test_shape.py says which).
 __all__ = [
+    "DEFAULT_ARTICLES",
     "DEFAULT_MIN_SPAN",
+    "DEFAULT_PIECES",
     "DEFAULT_POLL",
     "DEFAULT_SETTLE",
     "DEFAULT_SIMILARITY",
     "DEFAULT_TEMPLATE",
+    "LAW_GENRE",
     "MAX_FILTER_CHARS",
     "MAX_QUERY_CHARS",
     "MAX_QUOTA",
@@ -137,22 +146,31 @@ __all__ = [
     "Account",
     "Accounts",
     "ArticleHygiene",
+    "Composition",
     "FileSink",
+    "Finding",
     "FinishedJob",
+    "HeadingGroup",
     "ImportJobs",
     "Inbox",
     "InboxFile",
     "InboxProcess",
     "IndexFollower",
     "IndexState",
+    "JinjuSource",
+    "LawQuote",
+    "LawStatus",
     "Library",
     "LibraryFacts",
+    "LineFinding",
     "MatchSpan",
     "OverlapReport",
+    "Piece",
     "Query",
     "SearchHit",
     "SearchPage",
     "Similar",
+    "Skeleton",
     "SourceShare",
     "Stamp",
     "Unchanged",
@@ -190,7 +208,7 @@ __all__ = [
 log = logging.getLogger("sucai.index")
 
 
-class Library(BasketMethods, DeskMethods, StockPhraseMethods):
+class Library(BasketMethods, CheckMethods, ComposeMethods, DeskMethods):
     """A library of articles.
 
     Methods that read text take ``paid``: whether the paid part of articles takes part (the
@@ -336,13 +354,9 @@ class Library(BasketMethods, DeskMethods, StockPhraseMethods):
         process.start()
         return InboxProcess(process)
 
-    def _catch_up(self) -> None:
-        """Apply the library's latest changes before a search (command line and scripts);
-        skipped when another process is writing the index (it is doing just that)."""
-        if self.auto_sync:
-            self.index.sync(self.store, wait=False)
-
-    def search(self, query: Query | str, *, facets: bool = False, paid: bool = True) -> SearchPage:
+    def search(
+        self, query: Query | str, *, facets: bool = False, paid: bool = True, suggest: bool = True
+    ) -> SearchPage:
         """Search paragraphs (or titles, or outlines): exact matches, best first.
 
         Args:
@@ -350,6 +364,7 @@ class Library(BasketMethods, DeskMethods, StockPhraseMethods):
                 options (see :func:`~sucai.search.query.parse_query`).
             facets: also count all matches per genre, role and year.
             paid: search the paid part too; ``False`` searches the free text alone.
+            suggest: when nothing matches, suggest queries that find something.
 
         Raises:
             QueryError: the query string cannot be understood.
@@ -358,7 +373,7 @@ class Library(BasketMethods, DeskMethods, StockPhraseMethods):
         if isinstance(query, str):
             query = parse_query(query)
         self._catch_up()
-        return search(self.store, self.index.view(paid=paid), query, facets=facets)
+        return search(self.store, self.index.view(paid=paid), query, facets=facets, suggest=suggest)
 
     def similar(
         self, article_id: int, *, limit: int = 10, paid: bool = True
@@ -367,108 +382,6 @@ class Library(BasketMethods, DeskMethods, StockPhraseMethods):
         :meth:`search`)."""
         self._catch_up()
         return similar(self.store, self.index.view(paid=paid), article_id, limit=limit)
-
-    def check(
-        self,
-        draft: str | Path | Sequence[str],
-        *,
-        min_span: int = DEFAULT_MIN_SPAN,
-        exclude: Path | Sequence[str] | StockPhrases | None = None,
-        encoding: str | None = None,
-        name: str = "",
-        paid: bool = True,
-        time_limit: float | None = None,
-    ) -> OverlapReport:
-        """查重: how much of ``draft`` comes from the library, and from where (issue 6).
-
-        Args:
-            draft: a :class:`~pathlib.Path` of a .txt/.md/.docx file; a ``str`` of text (one
-                paragraph a line); or a sequence of paragraphs.
-            min_span: the shortest span counted, in counted characters (CJK, letters, digits).
-            exclude: stock phrases that never count: ``None`` for the library's 套话 list
-                (:meth:`stock_phrases`), a file of phrases, or the phrases themselves (see
-                :class:`sucai.check.StockPhrases`).
-            encoding: for a text file, its encoding (``None``: detect).
-            name: what is checked, for the report (default: the file name).
-            paid: compare with the paid part too; ``False``: with the free text alone.
-            time_limit: seconds the comparison may take (``None``: no limit; the web app
-                gives :data:`sucai.web.limits.CHECK_SECONDS`).
-
-        Raises:
-            IngestError: the draft file is missing, unreadable or not a draft format.
-            UserError: the draft has no text, or a stock phrase is only punctuation.
-            CheckTooLongError: the comparison went past ``time_limit``.
-        """
-        paragraphs = self._draft_paragraphs(draft, encoding)
-        if isinstance(draft, Path):
-            name = name or draft.name
-        stock = self.stock_phrases_for(exclude)
-        self._catch_up()
-        view = self.index.view(paid=paid)
-        return check_paragraphs(
-            self.store,
-            view,
-            paragraphs,
-            stock=stock,
-            min_span=min_span,
-            name=name,
-            time_limit=time_limit,
-        )
-
-    def check_cross(
-        self,
-        drafts: Sequence[str | Path | Sequence[str]],
-        *,
-        names: Sequence[str] | None = None,
-        min_span: int = DEFAULT_MIN_SPAN,
-        exclude: Path | Sequence[str] | StockPhrases | None = None,
-        encoding: str | None = None,
-        paid: bool = True,
-        time_limit: float | None = None,
-    ) -> CrossReport:
-        """横向查重: each draft against the library and against every other draft (issue 18).
-
-        Args:
-            drafts: each as :meth:`check` takes it (a file, a text, or its paragraphs).
-            names: the drafts' names (default: file names, else 稿1, 稿2 …).
-            min_span, exclude, encoding, paid, time_limit: as for :meth:`check` (the
-                encoding of every text file; the limit applies to each draft's check
-                against the library).
-
-        Raises:
-            IngestError, UserError, CheckTooLongError: as :meth:`check`, for any draft.
-        """
-        texts = [self._draft_paragraphs(d, encoding) for d in drafts]
-        given = list(names) if names is not None else []
-        labels = [
-            given[n] if n < len(given) else d.name if isinstance(d, Path) else f"稿{n + 1}"
-            for n, d in enumerate(drafts)
-        ]
-        stock = self.stock_phrases_for(exclude)
-        self._catch_up()
-        return check_cross(
-            self.store,
-            self.index.view(paid=paid),
-            texts,
-            labels,
-            stock=stock,
-            min_span=min_span,
-            time_limit=time_limit,
-        )
-
-    def _draft_paragraphs(
-        self, draft: str | Path | Sequence[str], encoding: str | None = None
-    ) -> list[str]:
-        """A draft's paragraphs (see :meth:`check`); ``UserError`` when it has none."""
-        if isinstance(draft, Path):
-            paragraphs = draft_from_path(draft, encoding)
-        elif isinstance(draft, str):
-            paragraphs = split_paragraphs(draft)
-        else:
-            paragraphs = [p.strip() for p in draft if p.strip()]
-        if not paragraphs:
-            raise UserError("the draft is empty: give the text to check, or a .txt/.docx file.")
-        return paragraphs
 
     def reindex(self, on_progress: Callable[[int, int], None] | None = None) -> int:
         """Rebuild the search index from the library; return the number of articles.

@@ -15,6 +15,7 @@ from sucai.i18n import N_
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
+    from sucai.compose import LawStatus
     from sucai.export import DocxTemplate, Stamp
     from sucai.models import Article, Paragraph
     from sucai.store import Basket, BasketItem, Store
@@ -29,6 +30,7 @@ class BasketMethods:
 
     store: Store
     get: Callable[[int], Article]
+    law_status: Callable[..., LawStatus | None]
 
     def baskets(self, owner: str) -> list[Basket]:
         """The baskets of ``owner`` (a CLI ``--user`` or a web account name), by name."""
@@ -154,7 +156,8 @@ class BasketMethods:
         view: Callable[[Article], Article] | None = None,
         stamp: Stamp | None = None,
     ) -> tuple[str, bytes]:
-        """A basket as one document: material in order, each with its source, then 出处.
+        """A basket as one document: material in order, each with its source, then 出处 and
+        the 依据表 (a row per piece: article, role, date, a law's status, the passage).
 
         Args:
             owner: whose basket.
@@ -170,7 +173,13 @@ class BasketMethods:
         layout = export_layout(fmt, template)
         basket = self.basket(owner, name)
         parts = [(a, paragraphs) for a, _item, paragraphs in self.basket_parts(basket, view)]
-        doc = basket_document(basket.name, parts)
+        statuses: dict[int, str] = {}
+        for article, _paragraphs in parts:
+            # A repeal is looked for in free text: whoever the file is for may learn it.
+            status = self.law_status(article.id, paid=False)
+            if status is not None:
+                statuses[article.id] = status.label
+        doc = basket_document(basket.name, parts, statuses)
         return f"{doc.name}.{fmt}", render(doc, fmt, layout, stamp)
 
 

@@ -110,6 +110,12 @@ def walk(client: TestClient, library: Library, sentences: list[str]) -> list[tup
                 get(path, q=query, **{"in": scope})
         get("/search.json", q=query, page="2")
         get("/search", q=f'"{query}')  # a query error echoes the query, nothing else
+        # The 写作台 (issue 20), every group's paragraphs asked for.
+        get("/compose", topic=query)
+        groups = client.get("/compose.json", params={"topic": query}).json().get("groups", [])
+        picks = [("pick", str(g["number"])) for g in groups[:8]]
+        response = client.get("/compose.json", params=[("topic", query), *picks])
+        bodies.append((f"GET /compose.json {query} {picks}", response.text))
     for sentence in sentences[:60]:
         get("/search.json", q=sentence[-6:-1])
         get("/search", q=sentence[1:6])

@@ -16,9 +16,12 @@ from sucai.library import (
     DEFAULT_TEMPLATE,
     TEMPLATES,
     FileSink,
+    Finding,
     Library,
+    LineFinding,
     check_text,
     item_label,
+    open_library,
     read_draft,
     write_docx,
     write_html,
@@ -547,14 +550,35 @@ def trace(source: str, as_json: bool, library: Library) -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--encoding", metavar="NAME", help="Decode a text draft with this encoding.")
 @click.option("--json", "as_json", is_flag=True, help="Print {ok, findings:[…]} as JSON.")
-def check_hygiene(path: Path, encoding: str | None, as_json: bool) -> None:
-    """Check a draft (.txt, .md, .docx) for D written for 党, placeholders and cut names.
+@click.option(
+    "--db",
+    "db",
+    metavar="PATH",
+    envvar="SUCAI_DB",
+    help="Also warn where the draft quotes a law that this library (file or postgresql:// URL; "
+    "default $SUCAI_DB) knows to be amended by a later version or repealed.",
+)
+def check_hygiene(path: Path, encoding: str | None, as_json: bool, db: str | None) -> None:
+    """Check a draft (.txt, .md, .docx) for D written for 党, placeholders and cut names, and
+    (with --db) quotations of laws no longer in force.
 
     Prints each finding as FILE:LINE:COLUMN (columns count characters); the exit status is
     1 when anything was found.
     """
     try:
-        findings = check_text(read_draft(path, encoding))
+        lines = read_draft(path, encoding)
+        findings = check_text(lines)
+        if db:
+            with open_library(db) as library:
+                findings += [
+                    LineFinding(
+                        q.paragraph + 1,
+                        q.start + 1,
+                        Finding("law", q.start, q.end, q.text, q.message),
+                    )
+                    for q in library.law_quotes(lines)
+                ]
+            findings.sort(key=lambda f: (f.line, f.column))
     except SucaiError as exc:
         raise fail(exc) from None
     if as_json:

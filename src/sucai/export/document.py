@@ -13,14 +13,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
 
 from sucai.hygiene import find_issues
-from sucai.models import table_rows
+from sucai.models import table_rows, table_text
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from sucai.models import Article, Paragraph, TableRows
 
 __all__ = [
+    "BASIS_COLUMNS",
     "LOCKED_NOTE",
     "ExportDoc",
     "Mark",
@@ -230,16 +231,26 @@ def article_document(article: Article) -> ExportDoc:
     )
 
 
-def basket_document(name: str, parts: Sequence[tuple[Article, Sequence[Paragraph]]]) -> ExportDoc:
-    """A basket as one document: each piece of material followed by its source, then 出处.
-    A whole article comes under its own title.
+def basket_document(
+    name: str,
+    parts: Sequence[tuple[Article, Sequence[Paragraph]]],
+    statuses: Mapping[int, str] | None = None,
+) -> ExportDoc:
+    """A basket as one document: each piece of material followed by its source (a whole
+    article under its own title), then 出处 and the 依据表 (issue 20).
+
+    The 依据表 is a table with a row per piece: the piece (its opening words), its article's
+    title, role and date, a law's status (现行有效, 已修正 …) and where the passage is
+    (``/article/12#p4`` opens it marked on the web page; ``sucai show 12``).
 
     Args:
         name: the basket's name (the document's title).
         parts: per basket item, the article it comes from and the paragraphs chosen.
+        statuses: a law's status by article id (others have none).
     """
     pieces: list[Piece] = []
     seen: dict[int, str] = {}
+    rows: list[tuple[str, ...]] = [BASIS_COLUMNS]
     for article, paragraphs in parts:
         if paragraphs and tuple(paragraphs) == article.paragraphs:
             pieces.append(Piece("title", article.title))
@@ -247,7 +258,39 @@ def basket_document(name: str, parts: Sequence[tuple[Article, Sequence[Paragraph
         line = source_line(article)
         seen.setdefault(article.id, line)
         pieces.append(Piece("source", f"——摘自{line}"))
+        shown: list[Paragraph | None] = [p for p in paragraphs if p.text] or [None]
+        for p in shown:
+            rows.append(_basis_row(len(rows), article, p, (statuses or {}).get(article.id)))
     if seen:
         pieces.append(Piece("sources-title", "出处"))
         pieces += [Piece("source", f"{n}. {line}") for n, line in enumerate(seen.values(), 1)]
+        pieces.append(Piece("sources-title", "依据表"))
+        pieces.append(Piece("table", table_text(rows)))
     return ExportDoc(title=name, subtitle=None, pieces=tuple(pieces), name=_safe_name(name))
+
+
+#: The columns of the 依据表 (issue 20).
+BASIS_COLUMNS: Final = ("序号", "材料", "文章", "职务", "日期", "效力", "出处")
+#: Characters of a piece shown in its 依据表 row.
+_BASIS_EXCERPT: Final = 24
+
+
+def _basis_row(
+    number: int, article: Article, paragraph: Paragraph | None, status: str | None
+) -> tuple[str, ...]:
+    """One row of the 依据表: a paragraph (``None``: a whole article withheld or empty)."""
+    if paragraph is None:
+        excerpt, where = "（全文）", f"/article/{article.id}"
+    else:
+        text = paragraph.text
+        excerpt = text if len(text) <= _BASIS_EXCERPT else text[:_BASIS_EXCERPT] + "…"
+        where = f"/article/{article.id}#p{paragraph.index}"
+    return (
+        str(number),
+        excerpt,
+        f"《{article.title}》",
+        article.role or "",
+        article.issued_on or _year(article) or "",
+        status or "",
+        where,
+    )

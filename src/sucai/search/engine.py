@@ -219,7 +219,9 @@ def _count(result: tantivy.SearchResult) -> int:
     return int(getattr(result, "count", 0) or 0)
 
 
-def search(store: Store, view: IndexView, query: Query, *, facets: bool = False) -> SearchPage:
+def search(
+    store: Store, view: IndexView, query: Query, *, facets: bool = False, suggest: bool = True
+) -> SearchPage:
     """Run a query: exact total, the requested page of hits, best first, with highlights.
 
     Args:
@@ -230,6 +232,8 @@ def search(store: Store, view: IndexView, query: Query, *, facets: bool = False)
         query: what to find.
         facets: also count all matches per genre, role, year and source (the same pass over the
             matches gives the total, so the page of hits is found without counting again).
+        suggest: when nothing matches, look for queries like this one that find something
+            (a person's search; a program asking many questions, such as the 写作台, skips it).
     """
     searcher = view.searcher()
     built = build_query(view.schema, query)
@@ -257,7 +261,7 @@ def search(store: Store, view: IndexView, query: Query, *, facets: bool = False)
         hits = searcher.search(built, fetched, count=False).hits
     addresses = [address for _, address in hits]
     if total == 0:
-        return SearchPage(0, (), query, counts, tuple(_suggest(view, query)))
+        return SearchPage(0, (), query, counts, tuple(_suggest(view, query)) if suggest else ())
     if not addresses or query.offset >= len(addresses):
         return SearchPage(total, (), query, counts)
     rids = [int(v or 0) for v in searcher.fast_field_values("rid", addresses)]

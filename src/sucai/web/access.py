@@ -5,10 +5,11 @@ expired) receives is a function of the free text alone — hits, totals, facets,
 the ranking of free hits, similar articles, outline and title search, 查重 reports, exports
 and error messages. Handlers reach the library's text only through this module:
 
-* :func:`search`, :func:`similar` and :func:`check` ask the library to search and compare
-  with the **free index** for such a viewer (:mod:`sucai.search.index`): paid paragraphs take
-  no part at all — not in hits, totals or facets, not in the BM25 statistics that rank the
-  free hits, not in a 查重 report. Nothing answers "does paid paragraph X contain S?".
+* :func:`search`, :func:`similar`, :func:`check` and :func:`compose` ask the library to
+  search and compare with the **free index** for such a viewer (:mod:`sucai.search.index`):
+  paid paragraphs take no part at all — not in hits, totals or facets, not in the BM25
+  statistics that rank the free hits, not in a 查重 report or a 写作台. Nothing answers
+  "does paid paragraph X contain S?".
 * :func:`article` empties the text of paid paragraphs (the paragraphs stay, so the page can
   say how many there are — their number is not secret), clears their heading level and
   section, leaves out the outline entries standing on them, and points a free paragraph's
@@ -33,10 +34,29 @@ from sucai.web.limits import CHECK_SECONDS
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from sucai.library import Account, Library, OverlapReport, Query, SearchPage, Similar
+    from sucai.library import (
+        Account,
+        Composition,
+        LawQuote,
+        LawStatus,
+        Library,
+        OverlapReport,
+        Query,
+        SearchPage,
+        Similar,
+    )
     from sucai.models import Article
 
-__all__ = ["article", "check", "redact_article", "search", "similar"]
+__all__ = [
+    "article",
+    "check",
+    "compose",
+    "law_quotes",
+    "law_status",
+    "redact_article",
+    "search",
+    "similar",
+]
 
 
 def search(library: Library, account: Account, query: Query, *, facets: bool) -> SearchPage:
@@ -64,6 +84,40 @@ def check(
         paid=account.reads_paid,
         time_limit=CHECK_SECONDS,
     )
+
+
+def compose(
+    library: Library,
+    account: Account,
+    topic: str,
+    *,
+    genre: str | None,
+    role: str | None,
+    years: tuple[int | None, int | None],
+    picks: Sequence[int],
+) -> Composition:
+    """The 写作台 (issue 20) from what ``account`` may read: articles ranked and paragraphs
+    found on the free index, outlines and paragraphs of redacted articles."""
+    return library.compose(
+        topic,
+        genre=genre,
+        role=role,
+        years=years,
+        picks=picks,
+        paid=account.reads_paid,
+        view=lambda a: redact_article(a, account),
+    )
+
+
+def law_status(library: Library, account: Account, article_id: int) -> LawStatus | None:
+    """Whether a law is in force, a repeal looked for in what ``account`` may read."""
+    return library.law_status(article_id, paid=account.reads_paid)
+
+
+def law_quotes(library: Library, account: Account, lines: Sequence[str]) -> list[LawQuote]:
+    """Where a draft quotes a law no longer in force, compared with what ``account`` may
+    read (the quotes are the draft's own text; the laws' titles and statuses are public)."""
+    return library.law_quotes(lines, paid=account.reads_paid)
 
 
 def article(library: Library, account: Account, article_id: int) -> Article:

@@ -1,29 +1,30 @@
-"""The admin family of ``/openapi.json`` (accounts, the 套话 list): :mod:`sucai.web.openapi`
-reached its 800 lines, so this family is described here with its helpers."""
+"""The admin family of ``/openapi.json`` (accounts, the 套话 list), written with the helpers
+of :mod:`sucai.web.openapi_parts`; :mod:`sucai.web.openapi` joins it to the other families."""
 
 from __future__ import annotations
 
 from typing import Final
 
-from sucai.library import MAX_QUOTA, MAX_TIER
-from sucai.web.openapi import (
-    _PASSWORD,
+from sucai.library import MAX_QUOTA, MAX_TIER, MIN_PASSWORD
+from sucai.web.openapi_parts import (
     INT,
     STR,
     Schema,
-    _array,
-    _form,
-    _id,
-    _json,
-    _null,
-    _object,
-    _ok,
-    _post,
-    _ref,
-    _responses,
+    array,
+    closed_object,
+    form,
+    json_body,
+    null,
+    ok,
+    path_id,
+    post,
+    ref,
+    responses,
 )
 
 __all__ = ["ADMIN_PATHS"]
+
+_PASSWORD: Final[Schema] = {"type": "string", "minLength": MIN_PASSWORD}
 
 #: A form's optional number: a whole number, or empty for "none" (the default).
 _QUOTA: Final[Schema] = {
@@ -37,25 +38,25 @@ _PHRASE: Final[Schema] = {
     "maxLength": 200,
     "description": "a 套话 as the list writes it (… stands for up to 30 characters)",
 }
-_PHRASES: Final[Schema] = _json("the library's 套话 list", _ok({"stock_phrases": _array(STR)}))
+_PHRASES: Final[Schema] = json_body("the library's 套话 list", ok({"stock_phrases": array(STR)}))
 
 ADMIN_PATHS: Final[dict[str, Schema]] = {
     "/admin.json": {
         "get": {
             "summary": "Accounts, the 套话 list and the audit log (admins)",
-            "responses": _responses(
-                _json(
+            "responses": responses(
+                json_body(
                     "users, 套话 and audit",
-                    _ok(
+                    ok(
                         {
-                            "users": _array(_ref("User")),
-                            "stock_phrases": _array(STR),
-                            "audit": _array(
-                                _object(
+                            "users": array(ref("User")),
+                            "stock_phrases": array(STR),
+                            "audit": array(
+                                closed_object(
                                     {
                                         "id": INT,
                                         "at": STR,
-                                        "user_id": _null(INT),
+                                        "user_id": null(INT),
                                         "user_name": STR,
                                         "action": STR,
                                         "target": STR,
@@ -76,7 +77,7 @@ ADMIN_PATHS: Final[dict[str, Schema]] = {
     "/admin/users": {
         "post": {
             "summary": "Create an account (admins)",
-            "requestBody": _form(
+            "requestBody": form(
                 {
                     "name": {"type": "string", "description": "1–64 letters, digits, 汉字, .-_@"},
                     "password": _PASSWORD,
@@ -88,16 +89,16 @@ ADMIN_PATHS: Final[dict[str, Schema]] = {
                 "name",
                 "password",
             ),
-            "responses": _responses(
-                _json("the new account", _ok({"user": _ref("User")})), 400, 401, 403
+            "responses": responses(
+                json_body("the new account", ok({"user": ref("User")})), 400, 401, 403
             ),
         }
     },
     "/admin/users/{user_id}": {
         "post": {
             "summary": "Change the fields sent (admins); fields left out stay as they are",
-            "parameters": [_id("user_id", "user id")],
-            "requestBody": _form(
+            "parameters": [path_id("user_id", "user id")],
+            "requestBody": form(
                 {
                     "role": {"enum": ["member", "admin"]},
                     "tier": _TIER,
@@ -106,19 +107,19 @@ ADMIN_PATHS: Final[dict[str, Schema]] = {
                     "disabled": {"enum": ["1", "0"]},
                 }
             ),
-            "responses": _responses(
-                _json("the account", _ok({"user": _ref("User")})), 400, 401, 403
+            "responses": responses(
+                json_body("the account", ok({"user": ref("User")})), 400, 401, 403
             ),
         }
     },
-    "/admin/stock-phrases": _post(
+    "/admin/stock-phrases": post(
         "Add a phrase to the library's 套话 list, which every 查重 uses (admins; audited)",
-        _form({"phrase": _PHRASE}, "phrase"),
+        form({"phrase": _PHRASE}, "phrase"),
         _PHRASES,
     ),
-    "/admin/stock-phrases/remove": _post(
+    "/admin/stock-phrases/remove": post(
         "Take a phrase out of the library's 套话 list, a shipped one too (admins; audited)",
-        _form({"phrase": _PHRASE}, "phrase"),
+        form({"phrase": _PHRASE}, "phrase"),
         _PHRASES,
     ),
 }

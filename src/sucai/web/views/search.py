@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from starlette.responses import Response
 
-from sucai.library import clean_query_text, parse_query, parse_years, snippet
+from sucai.library import LAW_GENRE, clean_query_text, parse_query, parse_years, snippet
 from sucai.serialize import page_to_dict, summary_to_dict
 from sucai.web import access
 from sucai.web.limits import check_rate
@@ -120,6 +120,13 @@ async def search(request: Request) -> Response:
         wider = (
             [] if result.total or wants_json(request) else _wider(library, account, q, scope, kept)
         )
+        # A law's status beside its hits on the page (issue 20).
+        laws = sorted({h.article_id for h in result.hits if h.genre == LAW_GENRE})
+        statuses = (
+            {}
+            if wants_json(request)
+            else {law: access.law_status(library, account, law) for law in laws}
+        )
         return {
             **base,
             "page": result,
@@ -127,6 +134,7 @@ async def search(request: Request) -> Response:
             "number": number,
             "wider": wider,
             "labels": library.source_labels(),
+            "statuses": statuses,
         }
 
     context = await reading(request, work)
