@@ -19,7 +19,7 @@ from starlette.testclient import TestClient
 from sucai import open_library
 from sucai.users import Accounts
 from sucai.web import WebSettings, create_app
-from sucai.web.openapi import OPENAPI
+from sucai.web.openapi_updates import OPENAPI
 from tests.conftest import SEED
 
 if TYPE_CHECKING:

@@ -16,7 +16,7 @@ import schemathesis
 from starlette.routing import Mount, Route
 
 from sucai.web.limits import RateLimiter, parse_rate_limits
-from sucai.web.openapi import OPENAPI
+from sucai.web.openapi_updates import OPENAPI
 from tests.web.conftest import assert_described, sign_in
 
 if TYPE_CHECKING:

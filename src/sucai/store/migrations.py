@@ -417,4 +417,41 @@ def m011_gongwen_fields(db: sqlite3.Connection) -> None:
     _run(db, "ALTER TABLE articles ADD COLUMN attachments TEXT NOT NULL DEFAULT ''")
 
 
+@ddl
+def m_updates_subscriptions() -> str:
+    """今日更新, subscriptions and feeds (issue 19).
+
+    ``articles_added_at`` finds a day's imports. A subscription (订阅) is a saved search of an
+    owner (a web account's name or the CLI's ``--user``, as for baskets): its query and filters
+    as written, when it was last opened, and the highest article id then (what is new is what
+    was added after it: ids, unlike times of a second, never tie).
+    ``readers`` keeps, per owner, the latest visit to 今日更新 and where "since your last
+    visit" starts, and the feed token of the owner's feed URLs (kept as it is, since every
+    feed link shows it; it opens feeds and nothing else, and is revoked by replacing it).
+    """
+    return """
+        CREATE INDEX articles_added_at ON articles(added_at);
+        CREATE TABLE subscriptions (
+            id INTEGER PRIMARY KEY,
+            owner TEXT NOT NULL,
+            name TEXT NOT NULL,
+            query TEXT NOT NULL,
+            genre TEXT,
+            role TEXT,
+            years TEXT,
+            source TEXT,
+            created_at TEXT NOT NULL,
+            opened_at TEXT NOT NULL,
+            seen_id INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (owner, name)
+        );
+        CREATE TABLE readers (
+            owner TEXT PRIMARY KEY,
+            visit_at TEXT,
+            since TEXT,
+            feed_token TEXT UNIQUE
+        );
+        """
+
+
 SCHEMA_VERSION: Final = len(MIGRATIONS)

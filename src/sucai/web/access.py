@@ -9,6 +9,9 @@ and error messages. Handlers reach the library's text only through this module:
   with the **free index** for such a viewer (:mod:`sucai.search.index`): paid paragraphs take
   no part at all — not in hits, totals or facets, not in the BM25 statistics that rank the
   free hits, not in a 查重 report. Nothing answers "does paid paragraph X contain S?".
+* :func:`feed`, :func:`digest` and :func:`subscriptions` (issue 19) find a subscription's
+  matches in the index the viewer may search, and pass every article through
+  :func:`redact_article`: a feed entry's or a digest's first paragraph is a free one.
 * :func:`article` empties the text of paid paragraphs (the paragraphs stay, so the page can
   say how many there are — their number is not secret), clears their heading level and
   section, leaves out the outline entries standing on them, and points a free paragraph's
@@ -32,11 +35,32 @@ from sucai.web.limits import CHECK_SECONDS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from datetime import date
 
-    from sucai.library import Account, Library, OverlapReport, Query, SearchPage, Similar
+    from sucai.library import (
+        Account,
+        Feed,
+        Library,
+        OverlapReport,
+        Query,
+        SearchPage,
+        Similar,
+        SubscriptionNews,
+    )
     from sucai.models import Article
+    from sucai.store.records import ArticleSummary, Subscription
 
-__all__ = ["article", "check", "redact_article", "search", "similar"]
+__all__ = [
+    "article",
+    "check",
+    "digest",
+    "feed",
+    "open_subscription",
+    "redact_article",
+    "search",
+    "similar",
+    "subscriptions",
+]
 
 
 def search(library: Library, account: Account, query: Query, *, facets: bool) -> SearchPage:
@@ -63,6 +87,43 @@ def check(
         name=name,
         paid=account.reads_paid,
         time_limit=CHECK_SECONDS,
+    )
+
+
+def subscriptions(library: Library, account: Account) -> list[SubscriptionNews]:
+    """The account's subscriptions, with the new articles it may find."""
+    return library.subscriptions(account.name, paid=account.reads_paid)
+
+
+def open_subscription(
+    library: Library, account: Account, name: str
+) -> tuple[Subscription, list[ArticleSummary]]:
+    """Open one of the account's subscriptions: the new articles it may find."""
+    return library.subscription_open(account.name, name, paid=account.reads_paid)
+
+
+def feed(library: Library, account: Account, kind: str, value: str) -> Feed:
+    """A feed as ``account`` may receive it (a visitor: no subscriptions)."""
+    owner = account.name if account.user is not None else None
+    return library.feed(
+        kind,
+        value,
+        owner=owner,
+        paid=account.reads_paid,
+        view=lambda a: redact_article(a, account),
+    )
+
+
+def digest(
+    library: Library, account: Account, day: date, fmt: str, query: str = ""
+) -> tuple[str, bytes]:
+    """The day's digest as ``account`` may receive it: by kind, or the matches of ``query``."""
+    return library.digest(
+        day,
+        query=query,
+        fmt=fmt,
+        paid=account.reads_paid,
+        view=lambda a: redact_article(a, account),
     )
 
 

@@ -1,4 +1,4 @@
-"""The OpenAPI description served at ``/openapi.json``, written by hand from small helpers.
+"""The OpenAPI description, from small helpers (served with :mod:`.openapi_updates`'s paths).
 
 It describes every route that answers JSON (issue 15): the ``.json`` twins of the pages, every
 form ``POST`` (which answers JSON when asked with ``Accept: application/json``), the error
@@ -16,7 +16,7 @@ from typing import Any, Final
 from sucai.library import MAX_FILTER_CHARS, MAX_QUERY_CHARS, MAX_QUOTA, MAX_TIER, MIN_PASSWORD
 from sucai.web.limits import DRAFT_CHARS
 
-__all__ = ["OPENAPI"]
+__all__ = ["BASE"]
 
 Schema = dict[str, Any]
 
@@ -776,7 +776,7 @@ def _not_found_in_paths(paths: dict[str, Schema]) -> dict[str, Schema]:
     return paths
 
 
-OPENAPI: Final[dict[str, Any]] = {
+BASE: Final[dict[str, Any]] = {
     "openapi": "3.1.0",
     "info": {
         "title": "sucai 素材库 API",

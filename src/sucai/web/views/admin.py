@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from sucai.errors import UserError
 from sucai.library import UNCHANGED, Unchanged
-from sucai.web.openapi import OPENAPI
+from sucai.web.openapi_updates import OPENAPI
 from sucai.web.render import JSON, blocking, page, reading
 from sucai.web.views.base import accounts_of, after_post, client_ip, posted_form, require
 
