@@ -2,12 +2,12 @@
 that keeps them, the same SQL on SQLite and PostgreSQL (see :mod:`sucai.store.base`).
 
 Times are ISO 8601 UTC strings of one shape (:func:`~sucai.store.base.utc_now`), so that a
-range of ``added_at`` is a range of strings, found through the ``articles_added_at`` index.
+range of ``added_at`` is a range of strings, found through the ``articles_added`` index.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from sucai.store.base import _SUMMARY_SQL, SqlBase, columns, where_sql
 from sucai.store.records import ArticleSummary, Subscription
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 __all__ = ["SqlUpdates"]
 
 #: What a day's articles are counted by: name and column.
-GROUP_COLUMNS = (("genre", "a.genre"), ("role", "a.role"), ("source", "a.source"))
+GROUP_COLUMNS: Final = (("genre", "a.genre"), ("role", "a.role"), ("source", "a.source"))
 
 
 def _added_sql(
@@ -49,14 +49,19 @@ class SqlUpdates(SqlBase):
         """Counts per genre, role and source of the articles added from ``start`` until
         ``end``, most first (ties by value)."""
         clause, params = _added_sql(where, start, end)
+        # One pass over the index (articles_added covers the columns), summed here per column.
+        rows = self._fetch(
+            f"SELECT a.genre, a.role, a.source, count(*) FROM articles a{clause} "
+            "GROUP BY a.genre, a.role, a.source",
+            params,
+        )
         out: dict[str, list[tuple[str, int]]] = {}
-        for name, column in GROUP_COLUMNS:
-            rows = self._fetch(
-                f"SELECT {column}, count(*) FROM articles a{clause} AND {column} IS NOT NULL "
-                f"AND {column} <> '' GROUP BY {column} ORDER BY count(*) DESC, {column}",
-                params,
-            )
-            out[name] = [(str(value), int(count)) for value, count in rows]
+        for n, (name, _) in enumerate(GROUP_COLUMNS):
+            counts: dict[str, int] = {}
+            for row in rows:
+                if row[n]:
+                    counts[str(row[n])] = counts.get(str(row[n]), 0) + int(row[3])
+            out[name] = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         return out
 
     def list_added(
