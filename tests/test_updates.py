@@ -269,3 +269,50 @@ def test_the_digest_lists_the_day_by_kind_and_a_visitor_gets_free_text_only(
     # A query: only its matches (here, as a visitor: the paid match is left out).
     _, found = library.digest(day, query="营商环境", fmt="md", paid=False)
     assert "优化营商环境大会" in found.decode() and "招商引资" not in found.decode()
+
+
+def test_the_cli_keeps_subscriptions_and_writes_digests(
+    three: tuple[Library, Path, list[int]], tmp_path: Path
+) -> None:
+    library, db, _ = three
+    runner = CliRunner()
+
+    def run(*args: str) -> str:
+        result = runner.invoke(cli, [*args, "--db", str(db)])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert run("subscription", "add", "营商", "营商环境", "--user", "王敏") == (
+        "Subscribed 王敏 to 营商: 营商环境\n"
+    )
+    run("subscription", "add", "讲话", "--genre", "讲话", "--user", "王敏")
+    new = _ingest(library, tmp_path / "in", "i.txt", "营商环境的讲话（县长）\n\n营商环境要优化。\n")
+    listed = json.loads(run("subscription", "list", "--user", "王敏", "--json"))
+    genre = str(_rows(db, "SELECT genre FROM articles WHERE id = ?", (new,))[0][0])
+    assert listed == [
+        {"name": "营商", "search": "营商环境", "new": 1},
+        {"name": "讲话", "search": "文种:讲话", "new": 1 if genre == "讲话" else 0},
+    ]
+    opened = run("subscription", "open", "营商", "--user", "王敏")
+    assert opened.startswith("营商: 1 new\n") and f"{new:>6}" in opened
+    # The day's digest grouped by the user's subscriptions, and by one of them.
+    by_subscription = run("digest", "--user", "王敏", "--format", "md")
+    matching = _rows(db, "SELECT DISTINCT article_id FROM paragraphs WHERE text LIKE '%营商环境%'")
+    speeches = _rows(db, "SELECT id FROM articles WHERE genre = '讲话'")
+    assert f"## 一、营商（{len(matching)} 篇）" in by_subscription
+    assert f"## 二、讲话（{len(speeches)} 篇）" in by_subscription
+    one = run("digest", "--user", "王敏", "--subscription", "营商", "--format", "html")
+    assert "营商环境的讲话" in one and "二、" not in one
+    out = tmp_path / "今日更新.docx"
+    assert run("digest", "-o", str(out)) == f"Wrote {out}\n"
+    assert out.read_bytes()[:2] == b"PK"
+    assert (
+        run("subscription", "remove", "营商", "--user", "王敏")
+        == "Removed 王敏's subscription 营商\n"
+    )
+    missing = runner.invoke(cli, ["digest", "--subscription", "营商", "--db", str(db)])
+    assert missing.exit_code == 2 and "--subscription needs --user" in missing.output
+    bad = runner.invoke(cli, ["digest", "--date", "12/06", "--format", "md", "--db", str(db)])
+    assert bad.exit_code == 1 and "--date 12/06: write the day as YYYY-MM-DD." in bad.output
+    nodocx = runner.invoke(cli, ["digest", "--format", "docx", "--db", str(db)])
+    assert nodocx.exit_code == 2 and "a .docx digest needs -o FILE" in nodocx.output

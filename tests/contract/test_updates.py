@@ -5,26 +5,15 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-import pytest
-
-from sucai.ingest.pipeline import ingest
 from sucai.store import Subscription
 from sucai.store.records import ArticleFilter
-from tests.conftest import SEED
+from tests.contract.test_baskets import seeded  # noqa: F401  (the fixture)
 
 if TYPE_CHECKING:
     from sucai.store import Store
 
 
-@pytest.fixture
-def seeded(store: Store) -> Store:
-    if not SEED.is_file():
-        pytest.skip(f"{SEED} is not beside the project")
-    ingest(store, [SEED])
-    return store
-
-
-def test_a_range_of_import_times_is_counted_listed_and_grouped(seeded: Store) -> None:
+def test_a_range_of_import_times_is_counted_listed_and_grouped(seeded: Store) -> None:  # noqa: F811
     store = seeded
     summaries = store.list_articles()
     first = min(s.added_at for s in summaries)
@@ -49,7 +38,7 @@ def test_a_range_of_import_times_is_counted_listed_and_grouped(seeded: Store) ->
     assert store.added_from(first) == first
 
 
-def test_subscriptions_visits_and_feed_tokens_are_kept(seeded: Store) -> None:
+def test_subscriptions_visits_and_feed_tokens_are_kept(seeded: Store) -> None:  # noqa: F811
     store = seeded
     draft = Subscription(
         0, "甲", "营商", "营商环境", "讲话", None, "2020..2023", None, "t0", "t0", 3

@@ -69,6 +69,7 @@ def test_a_member_reads_the_day_sorts_by_date_and_subscribes(
             assert "发展动态" in page.inner_text("table.articles")
 
             page.goto(server + "/account")
+            assert page.title() == "账户 · 素材库"
             page.click("#feeds button:has-text('生成令牌')")
             page.wait_for_selector("#feeds code.token")
             page.goto(server + "/subscriptions")

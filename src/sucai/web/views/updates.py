@@ -109,9 +109,10 @@ async def updates(request: Request) -> Response:
     pages = (result.total + DAY_PAGE - 1) // DAY_PAGE
     context.update(
         day_path=day_path,
-        group_urls=[
+        facet_urls=[
             (
                 label,
+                name,
                 [
                     (
                         value,
