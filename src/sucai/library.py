@@ -11,6 +11,7 @@ import os
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from sucai.basket import item_label
 from sucai.check import (
@@ -32,6 +33,7 @@ from sucai.check.render import (
     write_pdf,
 )
 from sucai.compose import Composition, HeadingGroup, LawQuote, LawStatus, Piece, Skeleton
+from sucai.config import check_time_zone
 from sucai.errors import UserError
 from sucai.export import (
     DEFAULT_TEMPLATE,
@@ -79,6 +81,15 @@ from sucai.library_baskets import BasketMethods, export_layout
 from sucai.library_check import CheckMethods
 from sucai.library_compose import DEFAULT_ARTICLES, DEFAULT_PIECES, ComposeMethods, JinjuSource
 from sucai.library_desk import DeskMethods, LibraryFacts
+from sucai.library_updates import (
+    DIGEST_MOST,
+    FEED_ENTRIES,
+    DayUpdates,
+    Feed,
+    FeedEntry,
+    SubscriptionNews,
+    UpdateMethods,
+)
 from sucai.models import Browse, DuplicateCluster, Duplicates, TracedCode
 from sucai.search.engine import SearchHit, SearchPage, Similar, search, similar
 from sucai.search.highlight import mark, snippet
@@ -132,6 +143,8 @@ __all__ = [
     "DEFAULT_SETTLE",
     "DEFAULT_SIMILARITY",
     "DEFAULT_TEMPLATE",
+    "DIGEST_MOST",
+    "FEED_ENTRIES",
     "LAW_GENRE",
     "MAX_FILTER_CHARS",
     "MAX_QUERY_CHARS",
@@ -147,6 +160,9 @@ __all__ = [
     "Accounts",
     "ArticleHygiene",
     "Composition",
+    "DayUpdates",
+    "Feed",
+    "FeedEntry",
     "FileSink",
     "Finding",
     "FinishedJob",
@@ -173,6 +189,7 @@ __all__ = [
     "Skeleton",
     "SourceShare",
     "Stamp",
+    "SubscriptionNews",
     "Unchanged",
     "article_findings",
     "check_text",
@@ -208,7 +225,7 @@ __all__ = [
 log = logging.getLogger("sucai.index")
 
 
-class Library(BasketMethods, CheckMethods, ComposeMethods, DeskMethods):
+class Library(BasketMethods, CheckMethods, ComposeMethods, DeskMethods, UpdateMethods):
     """A library of articles.
 
     Methods that read text take ``paid``: whether the paid part of articles takes part (the
@@ -253,6 +270,7 @@ class Library(BasketMethods, CheckMethods, ComposeMethods, DeskMethods):
         reader = Library(self.store.reader(), self.index)
         reader.auto_sync = False
         reader._owns_index = False
+        reader.time_zone = self.time_zone
         return reader
 
     def ingest(
@@ -474,14 +492,33 @@ class Library(BasketMethods, CheckMethods, ComposeMethods, DeskMethods):
         )
 
     def browse(
-        self, where: ArticleFilter | None = None, *, limit: int | None = 20, offset: int = 0
+        self,
+        where: ArticleFilter | None = None,
+        *,
+        limit: int | None = 20,
+        offset: int = 0,
+        sort: str = "date",
     ) -> Browse:
-        """Quick lookup without a query: matching articles newest first, and facet counts."""
+        """Quick lookup without a query: matching articles and facet counts.
+
+        Args:
+            sort: ``"date"``: newest first by date (成文日期, else year; undated last);
+                ``"added"``: the latest imported first (issue 19).
+
+        Raises:
+            UserError: another ``sort``.
+        """
+        if sort == "added":
+            articles = self.store.list_added("", None, where, limit=limit, offset=offset)
+        elif sort == "date":
+            articles = self.store.list_articles(
+                where, limit=limit, offset=offset, newest_first=True
+            )
+        else:
+            raise UserError(f"sort '{sort[:20]}' is unknown: choose date or added.")
         return Browse(
             total=self.store.count_matching(where),
-            articles=tuple(
-                self.store.list_articles(where, limit=limit, offset=offset, newest_first=True)
-            ),
+            articles=tuple(articles),
             facets=self.store.facets(where),
         )
 
@@ -670,7 +707,11 @@ INDEX_ALONGSIDE = 256
 
 
 def open_library(
-    db: str | Path, *, read_url: str | None = None, index_dir: str | Path | None = None
+    db: str | Path,
+    *,
+    read_url: str | None = None,
+    index_dir: str | Path | None = None,
+    time_zone: str = "",
 ) -> Library:
     """Open (creating if needed) the library at ``db``.
 
@@ -683,6 +724,8 @@ def open_library(
         read_url: PostgreSQL only: a streaming replica of ``db`` (``SUCAI_DB_READ``) that
             serves the library's reads; imports and the index's feed go to ``db``.
         index_dir: the search index's folder on this server (``SUCAI_INDEX_DIR``).
+        time_zone: the library's time zone, an IANA name (the ``time_zone`` setting; empty:
+            the system's), where its import days run from midnight to midnight (issue 19).
 
     Raises:
         ConfigError: a bad URL, or a read URL for a SQLite library.
@@ -700,4 +743,5 @@ def open_library(
     index.on_reload(store.forget_cached)
     library = Library(store, index)
     library.location = str(db)
+    library.time_zone = ZoneInfo(check_time_zone(time_zone)) if time_zone else None
     return library

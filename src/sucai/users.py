@@ -527,6 +527,38 @@ class Accounts:
         user = self.store.api_token_user(_token_hash(token))
         return Account(user, self.today()) if user is not None else None
 
+    # --- feed tokens (issue 19) ---------------------------------------------------------------
+
+    def feed_token(self, account: Account, *, renew: bool = False) -> str | None:
+        """The account's feed token (``renew``: a new one, and the old one stops working).
+
+        The token in a member's feed URLs opens those feeds as the member reads them, and
+        nothing else (no page, no API). ``None``: the account has none.
+
+        Raises:
+            AuthError: not signed in.
+        """
+        if account.user is None:
+            raise AuthError("请先登录。")
+        if renew:
+            self.store.set_feed_token(account.user.name, "sf_" + secrets.token_urlsafe(24))
+        return self.store.feed_token(account.user.name)
+
+    def revoke_feed_token(self, account: Account) -> None:
+        """Revoke the account's feed token: its feed URLs stop working."""
+        if account.user is None:
+            raise AuthError("请先登录。")
+        self.store.set_feed_token(account.user.name, None)
+
+    def from_feed_token(self, token: str) -> Account | None:
+        """The account whose feed token ``token`` is; ``None`` when none is (or it is
+        disabled)."""
+        owner = self.store.feed_token_owner(token) if token else None
+        user = self.store.get_user_by_name(owner) if owner else None
+        if user is None or user.disabled:
+            return None
+        return Account(user, self.today())
+
     # --- downloads and the audit log ---------------------------------------------------------
 
     def downloads_today(self, account: Account) -> int:

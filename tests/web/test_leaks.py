@@ -105,6 +105,15 @@ def walk(client: TestClient, library: Library, sentences: list[str]) -> list[tup
         bodies.append(("zip", response.text))
     for query in probe_queries(sentences):
         get("/search", q=query, genre="通知")  # nothing found: the wider searches' counts
+    # 今日更新, its digests and the feeds (issue 19).
+    day = library.today().isoformat()
+    for path in ("/updates", "/updates.json", f"/updates/{day}/digest.md"):
+        get(path)
+    get(f"/updates/{day}/digest.html")
+    for genre in sorted({a.genre for a in library.list()}):
+        get(f"/feeds/kind/{genre}.atom")
+    for query in probe_queries(sentences):
+        get("/search.json", q=query, sort="date")
         for scope in ("all", "title", "outline"):
             for path in ("/search", "/search.json"):
                 get(path, q=query, **{"in": scope})

@@ -141,6 +141,7 @@ def serve(
         export_line_off_tiers=resolved.export_line_off_tiers,
         trusted_proxies=parse_trusted_proxies(resolved.trusted_proxies),
         rate_limits=resolved.rate_limits,
+        time_zone=resolved.time_zone,
     )
     workers = workers or min(os.cpu_count() or 1, 4)
     if not any(u.role == "admin" for u in library.accounts.users()):

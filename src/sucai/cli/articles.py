@@ -225,11 +225,23 @@ def list_(where: ArticleFilter, limit: int, offset: int, as_json: bool, library:
 @filter_options
 @click.option("--limit", type=click.IntRange(min=0), default=20, help="At most N (0 = all).")
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip the first N.")
+@click.option(
+    "--sort",
+    type=click.Choice(["date", "added"]),
+    default="date",
+    show_default=True,
+    help="Newest by 成文日期 (undated last), or latest imported first.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print {total, articles, facets} as JSON.")
 @db_option
-def browse(where: ArticleFilter, limit: int, offset: int, as_json: bool, library: Library) -> None:
-    """Look things up without a query: newest first, with counts per genre, role and year."""
-    page = library.browse(where, limit=limit or None, offset=offset)
+def browse(
+    where: ArticleFilter, limit: int, offset: int, sort: str, as_json: bool, library: Library
+) -> None:
+    """Look things up without a query: newest first, with counts per genre, role and year.
+
+    Without a query there is no relevance: --sort added lists the latest imported first.
+    """
+    page = library.browse(where, limit=limit or None, offset=offset, sort=sort)
     if as_json:
         click.echo(dumps(browse_to_dict(page)))
         return
@@ -340,6 +352,13 @@ def _hit_lines(hit: SearchHit, color: bool) -> list[str]:
     "--doc-number", metavar="文号", help="Only the document with this 发文字号 (国发〔2019〕4号)."
 )
 @click.option("--issuer", metavar="机关", help="Only documents of this 发文机关 (国务院办公厅).")
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "date"]),
+    default="relevance",
+    show_default=True,
+    help="Best hits first, or the newest articles first (by 成文日期; undated last).",
+)
 @click.option("--limit", type=click.IntRange(min=0), default=20, help="At most N hits (0 = all).")
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip the first N hits.")
 @click.option("--json", "as_json", is_flag=True, help="Print {ok, total, hits:[…]} as JSON.")
@@ -350,6 +369,7 @@ def search_(
     scope: str,
     doc_number: str | None,
     issuer: str | None,
+    sort: str,
     limit: int,
     offset: int,
     as_json: bool,
@@ -364,8 +384,9 @@ def search_(
       sucai search 招商 --in title
       sucai search 优秀历史建筑 文号:沪房规范〔2025〕7号
       sucai search 优秀历史建筑 --issuer 上海市房屋管理局
+      sucai search 营商环境 --sort date
     Hits are ranked (titles and headings above body text, words written together above
-    scattered ones) and grouped by article.
+    scattered ones) and grouped by article; --sort date lists the newest articles first.
     """
     query = parse_query(
         " ".join(words),
@@ -377,6 +398,7 @@ def search_(
         scope=scope,
         limit=limit or None,
         offset=offset,
+        sort=sort,
     )
     page = library.search(query)
     if as_json:

@@ -13,14 +13,19 @@ import io
 from typing import TYPE_CHECKING, Final
 
 from sucai.errors import UserError
-from sucai.export.document import ExportDoc, article_document, basket_document
+from sucai.export.document import (
+    ExportDoc,
+    article_document,
+    basket_document,
+    digest_document,
+)
 from sucai.export.docx import MEDIA_TYPE as DOCX_MEDIA_TYPE
 from sucai.export.docx import render_docx
 from sucai.export.fingerprint import Stamp
 from sucai.export.reading import FoundCode, read_codes
 from sucai.export.sinks import DirectorySink, ExportSink, FileSink, ZipSink
 from sucai.export.templates import DEFAULT_TEMPLATE, TEMPLATES, DocxTemplate, get_template
-from sucai.export.text import render_markdown, render_text
+from sucai.export.text import render_html, render_markdown, render_text
 from sucai.hygiene import find_issues
 
 if TYPE_CHECKING:
@@ -45,10 +50,12 @@ __all__ = [
     "article_document",
     "basket_document",
     "check_format",
+    "digest_document",
     "export_articles",
     "get_template",
     "read_codes",
     "render",
+    "render_html",
 ]
 
 FORMATS: Final = ("docx", "txt", "md")

@@ -17,6 +17,7 @@ from sucai.models import table_rows, table_text
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
+    from datetime import date
 
     from sucai.models import Article, Paragraph, TableRows
 
@@ -29,7 +30,9 @@ __all__ = [
     "PieceKind",
     "article_document",
     "basket_document",
+    "digest_document",
     "heading_level",
+    "numeral",
     "source_line",
 ]
 
@@ -42,6 +45,7 @@ _LEVELS: Final = (
     (re.compile(r"^\d{1,2}[.．](?!\d)"), 3),
     (re.compile(r"^[（(]\d{1,2}[）)]"), 4),
 )
+_NUMERALS: Final = "一二三四五六七八九十"
 _LEAD_END: Final = re.compile(r"[。！？]")
 _LEAD_MAX: Final = 60
 #: The 题注 a speech opens with, under its title: the date and the meeting
@@ -294,3 +298,52 @@ def _basis_row(
         status or "",
         where,
     )
+
+
+def numeral(n: int) -> str:
+    """1 → 一, 12 → 十二, 21 → 二十一 (1 to 99): the number of a 一、 heading."""
+    tens, ones = divmod(n, 10)
+    head = ("" if tens < 2 else _NUMERALS[tens - 1]) + ("十" if tens else "")
+    return head + (_NUMERALS[ones - 1] if ones else "")
+
+
+def digest_document(
+    title: str,
+    day: date,
+    groups: Sequence[tuple[str, int, Sequence[tuple[Article, str, str]]]],
+) -> ExportDoc:
+    """A daily digest (今日更新, issue 19): per group a 一、 heading with its count, then per
+    article its title (a 1. heading), a line of role, source and date, and its first paragraph.
+
+    Args:
+        title: the document's title.
+        day: the import day (in the 题注).
+        groups: ``(label, articles in the group, listed)``, each listed article with its
+            source folder and its first paragraph the reader may read (``""``: none; a note
+            says so when paid paragraphs were withheld). Articles counted but not listed are
+            counted in a note.
+    """
+    pieces: list[Piece] = []
+    total = sum(count for _, count, _ in groups)
+    for n, (label, count, listed) in enumerate(groups, 1):
+        pieces.append(Piece("heading", f"{numeral(min(n, 99))}、{label}（{count} 篇）", 1))
+        for k, (article, source, lead) in enumerate(listed, 1):
+            pieces.append(Piece("heading", f"{k}. {article.title}", 3))
+            date_text = _date(article) or _year(article)
+            facts = [article.genre, article.role, source, date_text]
+            pieces.append(Piece("source", " · ".join(x for x in facts if x)))
+            if lead:
+                pieces.append(_piece_text(lead))
+            elif any(p.paid and not p.text for p in article.paragraphs):
+                pieces.append(Piece("note", LOCKED_NOTE))
+        if count > len(listed):
+            pieces.append(Piece("note", f"（另有 {count - len(listed)} 篇未列出。）"))
+    if not groups:
+        pieces.append(Piece("note", "（这一天没有新导入的材料。）"))
+    subtitle_text = f"（{day.year}年{day.month}月{day.day}日　共 {total} 篇）"
+    return ExportDoc(title, subtitle_text, tuple(pieces), _safe_name(title))
+
+
+def _piece_text(text: str) -> Piece:
+    """A body paragraph of ``text`` (no hygiene marks: a digest quotes, it is not edited)."""
+    return Piece("body", text)

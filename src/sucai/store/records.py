@@ -33,6 +33,7 @@ __all__ = [
     "ParagraphRow",
     "StockPhraseEdit",
     "StoredFile",
+    "Subscription",
     "User",
 ]
 
@@ -330,3 +331,28 @@ class CopyDraft:
     file_id: int
     draft: ArticleDraft
     corrections: tuple[Correction, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """A saved search of an owner (订阅, issue 19).
+
+    Attributes:
+        query: the query as written (may be empty: filters alone).
+        genre, role, years, source: its filters as written (``years``: ``2020`` or
+            ``2020-2023``); ``None``: any.
+        created_at, opened_at: ISO 8601 UTC: when it was made and last opened.
+        seen_id: the highest article id when it was last opened: later ones are new.
+    """
+
+    id: int
+    owner: str
+    name: str
+    query: str
+    genre: str | None
+    role: str | None
+    years: str | None
+    source: str | None
+    created_at: str
+    opened_at: str
+    seen_id: int

@@ -12,12 +12,21 @@ from sucai.store.desk import SqlDesk
 from sucai.store.jobs import SqlJobs
 from sucai.store.stock import SqlStockPhrases
 from sucai.store.tables import SqlTables
+from sucai.store.updates import SqlUpdates
 
 __all__ = ["Store"]
 
 
 class Store(
-    SqlCopies, SqlAccounts, SqlBaskets, SqlDesk, SqlJobs, SqlChanges, SqlTables, SqlStockPhrases
+    SqlCopies,
+    SqlAccounts,
+    SqlBaskets,
+    SqlDesk,
+    SqlJobs,
+    SqlChanges,
+    SqlTables,
+    SqlStockPhrases,
+    SqlUpdates,
 ):
     """What the pipeline and the library need from a storage backend, a mixin a concern, each
     method documented once beside its SQL; :class:`~sucai.store.sqlite.SqliteStore` and

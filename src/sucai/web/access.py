@@ -10,6 +10,9 @@ and error messages. Handlers reach the library's text only through this module:
   paid paragraphs take no part at all — not in hits, totals or facets, not in the BM25
   statistics that rank the free hits, not in a 查重 report or a 写作台. Nothing answers
   "does paid paragraph X contain S?".
+* :func:`feed`, :func:`digest` and :func:`subscriptions` (issue 19) find a subscription's
+  matches in the index the viewer may search, and pass every article through
+  :func:`redact_article`: a feed entry's or a digest's first paragraph is a free one.
 * :func:`article` empties the text of paid paragraphs (the paragraphs stay, so the page can
   say how many there are — their number is not secret), clears their heading level and
   section, leaves out the outline entries standing on them, and points a free paragraph's
@@ -33,10 +36,12 @@ from sucai.web.limits import CHECK_SECONDS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from datetime import date
 
     from sucai.library import (
         Account,
         Composition,
+        Feed,
         LawQuote,
         LawStatus,
         Library,
@@ -44,18 +49,24 @@ if TYPE_CHECKING:
         Query,
         SearchPage,
         Similar,
+        SubscriptionNews,
     )
     from sucai.models import Article
+    from sucai.store.records import ArticleSummary, Subscription
 
 __all__ = [
     "article",
     "check",
     "compose",
+    "digest",
+    "feed",
     "law_quotes",
     "law_status",
+    "open_subscription",
     "redact_article",
     "search",
     "similar",
+    "subscriptions",
 ]
 
 
@@ -109,6 +120,30 @@ def compose(
     )
 
 
+def subscriptions(library: Library, account: Account) -> list[SubscriptionNews]:
+    """The account's subscriptions, with the new articles it may find."""
+    return library.subscriptions(account.name, paid=account.reads_paid)
+
+
+def open_subscription(
+    library: Library, account: Account, name: str
+) -> tuple[Subscription, list[ArticleSummary]]:
+    """Open one of the account's subscriptions: the new articles it may find."""
+    return library.subscription_open(account.name, name, paid=account.reads_paid)
+
+
+def feed(library: Library, account: Account, kind: str, value: str) -> Feed:
+    """A feed as ``account`` may receive it (a visitor: no subscriptions)."""
+    owner = account.name if account.user is not None else None
+    return library.feed(
+        kind,
+        value,
+        owner=owner,
+        paid=account.reads_paid,
+        view=lambda a: redact_article(a, account),
+    )
+
+
 def law_status(library: Library, account: Account, article_id: int) -> LawStatus | None:
     """Whether a law is in force, a repeal looked for in what ``account`` may read."""
     return library.law_status(article_id, paid=account.reads_paid)
@@ -118,6 +153,19 @@ def law_quotes(library: Library, account: Account, lines: Sequence[str]) -> list
     """Where a draft quotes a law no longer in force, compared with what ``account`` may
     read (the quotes are the draft's own text; the laws' titles and statuses are public)."""
     return library.law_quotes(lines, paid=account.reads_paid)
+
+
+def digest(
+    library: Library, account: Account, day: date, fmt: str, query: str = ""
+) -> tuple[str, bytes]:
+    """The day's digest as ``account`` may receive it: by kind, or the matches of ``query``."""
+    return library.digest(
+        day,
+        query=query,
+        fmt=fmt,
+        paid=account.reads_paid,
+        view=lambda a: redact_article(a, account),
+    )
 
 
 def article(library: Library, account: Account, article_id: int) -> Article:

@@ -71,6 +71,7 @@ from sucai.web.views import (
     downloads,
     imports,
     search,
+    updates,
 )
 
 if TYPE_CHECKING:
@@ -148,6 +149,7 @@ class WebSettings:
             :func:`~sucai.web.limits.parse_trusted_proxies`); empty: none.
         rate_limits: the ``rate_limits`` setting as written (see
             :func:`~sucai.web.limits.parse_rate_limits`); empty: the default rates.
+        time_zone: the ``time_zone`` setting (each worker opens its library with it).
     """
 
     db: Path | str | None = None
@@ -159,6 +161,7 @@ class WebSettings:
     export_line_off_tiers: tuple[str, ...] = ()
     trusted_proxies: tuple[str, ...] = ()
     rate_limits: str = ""
+    time_zone: str = ""
 
 
 #: The environment variable that carries :class:`WebSettings` to each server worker process.
@@ -177,6 +180,7 @@ def settings_to_environment(settings: WebSettings) -> dict[str, str]:
         "export_line_off_tiers": list(settings.export_line_off_tiers),
         "trusted_proxies": list(settings.trusted_proxies),
         "rate_limits": settings.rate_limits,
+        "time_zone": settings.time_zone,
     }
     return {SETTINGS_ENV: json.dumps(data, ensure_ascii=False)}
 
@@ -208,10 +212,16 @@ def app_from_environment() -> Starlette:
         export_line_off_tiers=tuple(data.get("export_line_off_tiers", ())),
         trusted_proxies=tuple(data["trusted_proxies"]),
         rate_limits=data["rate_limits"],
+        time_zone=data.get("time_zone", ""),
     )
     if settings.db is None:
         raise ConfigError(f"${SETTINGS_ENV} names no library: start the server with `sucai serve`.")
-    library = open_library(settings.db, read_url=settings.db_read, index_dir=settings.index_dir)
+    library = open_library(
+        settings.db,
+        read_url=settings.db_read,
+        index_dir=settings.index_dir,
+        time_zone=settings.time_zone,
+    )
     return create_app(library, settings)
 
 
@@ -445,6 +455,16 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
         Route("/basket/{name:str}/move", baskets.basket_move, methods=["POST"]),
         Route("/basket/{name:str}/remove", baskets.basket_remove, methods=["POST"]),
         Route("/basket/{name:str}/export", baskets.basket_export, methods=["POST"]),
+        *_both("/updates", updates.updates),
+        *_both("/updates/{day:str}", updates.updates),
+        Route("/updates/{day:str}/digest.{fmt:str}", updates.digest),
+        *_both("/subscriptions", updates.subscriptions),
+        Route("/subscriptions", updates.subscription_add, methods=["POST"]),
+        *_both("/subscriptions/{name:str}", updates.subscription_open),
+        Route("/subscriptions/{name:str}/remove", updates.subscription_remove, methods=["POST"]),
+        Route("/account/feed-token", updates.feed_token, methods=["POST"]),
+        Route("/account/feed-token/revoke", updates.revoke_feed_token, methods=["POST"]),
+        Route("/feeds/{kind:str}/{value:str}.atom", updates.feed),
         Route("/health", admin.health),
         Route("/openapi.json", admin.openapi),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),

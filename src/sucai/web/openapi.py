@@ -42,6 +42,7 @@ from sucai.web.openapi_parts import (
     ref,
     responses,
 )
+from sucai.web.openapi_updates import SORTS, UPDATE_PATHS, UPDATE_SCHEMAS
 
 __all__ = ["OPENAPI"]
 
@@ -599,6 +600,14 @@ def _not_found_in_paths(paths: dict[str, Schema]) -> dict[str, Schema]:
     return paths
 
 
+def _with_sorts(paths: dict[str, Schema]) -> dict[str, Schema]:
+    """``paths`` with the ``sort`` parameter of each GET that takes one (:data:`SORTS`)."""
+    for path, sort in SORTS.items():
+        get = paths[path]["get"]
+        get["parameters"] = [*get["parameters"], sort]
+    return paths
+
+
 OPENAPI: Final[dict[str, Any]] = {
     "openapi": "3.1.0",
     "info": {
@@ -616,8 +625,10 @@ OPENAPI: Final[dict[str, Any]] = {
     },
     "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        "schemas": {**SCHEMAS, **COMPOSE_SCHEMAS},
+        "schemas": {**SCHEMAS, **COMPOSE_SCHEMAS, **UPDATE_SCHEMAS},
     },
     "security": [{}, {"bearer": []}],
-    "paths": _not_found_in_paths(PATHS | COMPOSE_PATHS | DESK_PATHS | ADMIN_PATHS),
+    "paths": _not_found_in_paths(
+        _with_sorts(PATHS) | COMPOSE_PATHS | DESK_PATHS | ADMIN_PATHS | UPDATE_PATHS
+    ),
 }

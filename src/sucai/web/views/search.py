@@ -32,6 +32,7 @@ SCOPES: Final = (("all", "全文"), ("title", "标题"), ("outline", "提纲"))
 FOLD_AFTER: Final = 2
 #: Page links on each side of the current page (with the first and the last always shown).
 PAGE_SPREAD: Final = 2
+SORTS: Final = (("relevance", "按相关度"), ("date", "按日期"))
 
 
 def _hit_view(hit: SearchHit) -> dict[str, Any]:
@@ -92,6 +93,7 @@ async def search(request: Request) -> Response:
     # query parser drops them from what it searches for.
     q = clean_query_text(params.get("q", "")).strip()
     scope = params.get("in", "all")
+    sort = params.get("sort", "relevance")
     size = request.app.state.settings.page_size
     number = int_param(params.get("page"), 1)
 
@@ -101,7 +103,7 @@ async def search(request: Request) -> Response:
 
     def work(library: Library) -> dict[str, Any]:
         where, kept = article_filter(request)
-        base: dict[str, Any] = {"q": q, "scope": scope, "filters": kept, "scopes": SCOPES}
+        base: dict[str, Any] = {"q": q, "scope": scope, "sort": sort, "filters": kept}
         if not q and not wants_json(request):
             return {**base, "page": None, "today": added_today(library, 10)}
         query = parse_query(
@@ -113,6 +115,7 @@ async def search(request: Request) -> Response:
             scope=scope,
             limit=size,
             offset=(number - 1) * size,
+            sort=sort,
         )
         # The page always shows facets; the JSON API counts them when asked (facets=1).
         facets = not wants_json(request) or params.get("facets", "") in ("1", "true")
@@ -146,7 +149,12 @@ async def search(request: Request) -> Response:
         return JSON({**data, "ok": True})
     if result is not None:
         pages = (result.total + size - 1) // size
-        link = {"q": q, "in": scope if scope != "all" else "", **context["filters"]}
+        link = {
+            "q": q,
+            "in": scope if scope != "all" else "",
+            "sort": sort if sort != "relevance" else "",
+            **context["filters"],
+        }
         context.update(
             _links(
                 "/search",
@@ -163,6 +171,10 @@ async def search(request: Request) -> Response:
                 (value, label, page_url("/search", {**link, "in": value if value != "all" else ""}))
                 for value, label in SCOPES
             ],
+            sort_urls=[
+                (value, label, page_url("/search", {**link, "sort": value, "page": ""}))
+                for value, label in SORTS
+            ],
         )
     return page(request, "search.html", context)
 
@@ -171,12 +183,13 @@ async def browse(request: Request) -> Response:
     """``/browse`` and ``/browse.json``: newest first, facet counts, what was added today."""
     size = request.app.state.settings.page_size
     number = int_param(request.query_params.get("page"), 1)
+    sort = request.query_params.get("sort", "date")
 
     await who(request)
 
     def work(library: Library) -> dict[str, Any]:
         where, kept = article_filter(request)
-        result = library.browse(where, limit=size, offset=(number - 1) * size)
+        result = library.browse(where, limit=size, offset=(number - 1) * size, sort=sort)
         return {
             "result": result,
             "filters": kept,
@@ -187,6 +200,7 @@ async def browse(request: Request) -> Response:
     context = await reading(request, work)
     result = context["result"]
     kept = context["filters"]
+    link = {**kept, "sort": sort if sort != "date" else ""}
     data = {
         "total": result.total,
         "offset": (number - 1) * size,
@@ -196,10 +210,15 @@ async def browse(request: Request) -> Response:
     }
     pages = (result.total + size - 1) // size
     context.update(
-        _links("/browse", kept, kept, result.facets, number, pages, context["labels"], 20),
+        _links("/browse", link, kept, result.facets, number, pages, context["labels"], 20),
         number=number,
         pages=pages,
         zip_url=page_url("/download", kept),
+        sort=sort,
+        sort_urls=[
+            (value, label, page_url("/browse", {**kept, "sort": value}))
+            for value, label in (("date", "按成文日期"), ("added", "按导入时间"))
+        ],
     )
     return page(request, "browse.html", context, data)
 
