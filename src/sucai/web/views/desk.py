@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from sucai.serialize import summary_to_dict
+from sucai.web import access
 from sucai.web.render import blocking, page, reading, wants_json
 from sucai.web.views import search
 from sucai.web.views.base import (
@@ -113,6 +114,22 @@ def _favourites(desk: Desk) -> Panel | None:
     return Panel("favourites", "我的收藏", {"articles": found[:LISTED]}, more)
 
 
+def _compose(desk: Desk) -> Panel:
+    return Panel("compose", "写作台", more=("打开写作台", "/compose"))
+
+
+def _subscriptions(desk: Desk) -> Panel | None:
+    if desk.account.user is None:
+        return None
+    found = access.subscriptions(desk.library, desk.account)
+    return Panel(
+        "subscriptions",
+        "我的订阅",
+        {"subscriptions": found[:LISTED]},
+        ("全部订阅", "/subscriptions"),
+    )
+
+
 def _tifa(desk: Desk) -> Panel | None:
     terms = desk.figures.tifa
     return Panel("tifa", "近期常见提法", {"terms": terms}) if terms else None
@@ -131,6 +148,8 @@ def _library(desk: Desk) -> Panel:
 #: The desk's panels, in the order shown.
 PANELS: Final[list[Callable[[Desk], Panel | None]]] = [
     _today,
+    _compose,
+    _subscriptions,
     _baskets,
     _favourites,
     _tifa,
