@@ -53,6 +53,7 @@ from sucai.ingest.neardup import DEFAULT_SIMILARITY, jaccard, read_article, regi
 from sucai.ingest.pipeline import ingest
 from sucai.ingest.sources import count_inputs
 from sucai.library_baskets import BasketMethods, export_layout
+from sucai.library_jinju import JINJU_KINDS, MAX_PHRASES, TIFA_GROUPS, JinjuMethods
 from sucai.models import Browse, DuplicateCluster, Duplicates, TracedCode
 from sucai.search.engine import SearchHit, SearchPage, Similar, search, similar
 from sucai.search.highlight import mark, snippet
@@ -102,7 +103,9 @@ __all__ = [
     "DEFAULT_MIN_SPAN",
     "DEFAULT_SIMILARITY",
     "DEFAULT_TEMPLATE",
+    "JINJU_KINDS",
     "MAX_FILTER_CHARS",
+    "MAX_PHRASES",
     "MAX_QUERY_CHARS",
     "MAX_QUOTA",
     "MAX_TIER",
@@ -110,6 +113,7 @@ __all__ = [
     "MIN_PASSWORD",
     "SESSION_DAYS",
     "TEMPLATES",
+    "TIFA_GROUPS",
     "UNCHANGED",
     "Account",
     "Accounts",
@@ -156,7 +160,7 @@ __all__ = [
 log = logging.getLogger("sucai.index")
 
 
-class Library(BasketMethods):
+class Library(BasketMethods, JinjuMethods):
     """A library of articles.
 
     Methods that read text take ``paid``: whether the paid part of articles takes part (the

@@ -56,6 +56,7 @@ TABLES: Final = (
     ("merged_copies", ("id", "article_id", "file_id", "position", "title", "similarity",
                        "content_hash", "article", "merged_at")),
     ("article_links", ("article_id", "other_id", "kind")),
+    ("jinju", ("article_id", "paragraph", "start", "stop", "kind")),
 )  # fmt: skip
 
 #: How many leading columns of each table order its rows (its key; all for tables without).
@@ -64,7 +65,7 @@ _KEY: Final = {
     "paragraphs": 1, "outline": 2, "users": 1, "sessions": 1, "api_tokens": 1, "audit_log": 1,
     "login_attempts": 4, "baskets": 1, "basket_items": 2, "corrections": 8,
     "import_jobs": 1, "import_job_files": 2, "article_sketches": 1, "merged_copies": 1,
-    "article_links": 3,
+    "article_links": 3, "jinju": 3,
 }  # fmt: skip
 
 #: Tables that are not library data: the schema's own bookkeeping, and search indexes,

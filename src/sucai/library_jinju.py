@@ -1,0 +1,193 @@
+"""The 金句 and 提法 methods of :class:`~sucai.library.Library` (issue 20): the sentences worth
+quoting that import found (:mod:`sucai.jinju`), and how often the library uses a phrase, year
+by year (docs/jinju.md says how both are counted, and what a visitor gets)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, Any, Final
+
+from sucai.errors import UserError
+from sucai.jinju import KINDS
+from sucai.models import ArticleHead, Jinju, Tifa, TifaRow
+from sucai.search.fold import fold
+from sucai.search.phrases import phrase_rowids
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from sucai.search.index import SearchIndex
+    from sucai.store import Store, StoredJinju, YearText
+
+__all__ = ["JINJU_KINDS", "MAX_PHRASES", "TIFA_GROUPS", "JinjuMethods"]
+
+#: The kinds of 金句, in the order pages list them.
+JINJU_KINDS: Final = KINDS
+#: What a 提法's rows can be.
+TIFA_GROUPS: Final = ("year", "source", "genre")
+#: Phrases compared at once (one chart's lines).
+MAX_PHRASES: Final = 8
+#: The longest phrase counted, in characters.
+MAX_PHRASE: Final = 40
+
+
+class JinjuMethods:
+    """What :class:`~sucai.library.Library` does with 金句 and 提法, over its store and index."""
+
+    store: Store
+    index: SearchIndex
+
+    def _catch_up(self) -> None:
+        """Bring the index up to date (:meth:`sucai.library.Library._catch_up`)."""
+
+    def jinju(
+        self,
+        query: str = "",
+        *,
+        kinds: Sequence[str] | None = None,
+        limit: int | None = 20,
+        offset: int = 0,
+        paid: bool = True,
+    ) -> tuple[int, list[Jinju]]:
+        """金句 whose sentence holds every word of ``query`` (width, case and traditional
+        characters folded as in search), newest first; all of them for a blank query.
+
+        Args:
+            query: words separated by spaces.
+            kinds: only these kinds (``引用``, ``排比``, ``对仗``, ``警句``; ``None``: all).
+            limit: at most this many (``None``: all); ``offset``: skip as many first.
+            paid: include those of paid paragraphs (``False`` for a visitor who may not read
+                the paid part: they are neither listed nor counted).
+
+        Returns:
+            ``(total, the page)``.
+
+        Raises:
+            UserError: an unknown kind.
+        """
+        words = [fold(w) for w in query.split()]
+        rows = [
+            row
+            for row in self.store.jinju(kinds=check_kinds(kinds), paid=paid)
+            if all(w in fold(row.text) for w in words)
+        ]
+        end = None if limit is None else offset + limit
+        return len(rows), [_jinju(row) for row in rows[offset:end]]
+
+    def article_jinju(self, article_id: int, *, paid: bool = True) -> list[Jinju]:
+        """An article's 金句 in text order (``paid``: as in :meth:`jinju`)."""
+        return [_jinju(row) for row in self.store.jinju(article_id=article_id, paid=paid)]
+
+    def tifa(self, phrases: Sequence[str], *, by: str = "year", paid: bool = True) -> list[Tifa]:
+        """How often the library uses each phrase: exact uses and uses per million
+        characters, per year (or source, or 文种) of the dated articles.
+
+        The index's phrase query finds the paragraphs; the uses are counted in their stored
+        text (``str.count``: the phrase as written, not overlapping).
+
+        Args:
+            phrases: one phrase or more (at most :data:`MAX_PHRASES`).
+            by: ``year``, ``source`` or ``genre``.
+            paid: count the paid part too; ``False`` counts the free paragraphs alone, uses
+                and characters both (a visitor's counts say nothing of the paid text).
+
+        Raises:
+            UserError: no phrase, too many or too long, or an unknown ``by``.
+            IndexBuildingError: this server's index is not built yet.
+        """
+        wanted = check_phrases(phrases)
+        if by not in TIFA_GROUPS:
+            raise UserError(f"--by must be one of {', '.join(TIFA_GROUPS)}, not '{by}'.")
+        self._catch_up()
+        view = self.index.view(paid=paid)
+        years, chars = self._tifa_base(paid)
+        out = []
+        for phrase in wanted:
+            uses: Counter[tuple[int, str, str]] = Counter()
+            for article_id, text in self.store.paragraph_texts(
+                phrase_rowids(view, phrase), paid=paid
+            ):
+                head = years.get(article_id)
+                n = text.count(phrase)
+                if head is not None and n:
+                    uses[(head.year, head.source, head.genre)] += n
+            out.append(_tifa(phrase, by, chars, uses))
+        return out
+
+    def _tifa_base(self, paid: bool) -> tuple[dict[int, YearText], list[tuple[int, str, str, int]]]:
+        """The year of each article's text and the characters per year, source and 文种,
+        kept until the library changes (reading them takes longer than counting)."""
+        seq = self.store.last_change()
+        cache: dict[bool, tuple[int, Any]] = self.__dict__.setdefault("_tifa_cache", {})
+        if paid not in cache or cache[paid][0] != seq:
+            cache[paid] = (seq, (self.store.text_years(), self.store.year_chars(paid=paid)))
+        base: tuple[dict[int, YearText], list[tuple[int, str, str, int]]] = cache[paid][1]
+        return base
+
+
+def check_kinds(kinds: Sequence[str] | None) -> list[str] | None:
+    """``kinds`` as a list; raises :class:`UserError` for one that is not a kind."""
+    if kinds is None:
+        return None
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown:
+        raise UserError(f"unknown 金句 kind '{unknown[0]}': use one of {'、'.join(KINDS)}.")
+    return list(kinds)
+
+
+def check_phrases(phrases: Sequence[str]) -> list[str]:
+    """The distinct phrases, stripped; raises :class:`UserError` for none, too many or a
+    too long one."""
+    wanted = list(dict.fromkeys(p.strip() for p in phrases if p.strip()))
+    if not wanted:
+        raise UserError("give a phrase to count, e.g. sucai tifa 新质生产力")
+    if len(wanted) > MAX_PHRASES:
+        raise UserError(f"compare at most {MAX_PHRASES} phrases at once, not {len(wanted)}.")
+    long = next((p for p in wanted if len(p) > MAX_PHRASE), None)
+    if long is not None:
+        raise UserError(f"a phrase is at most {MAX_PHRASE} characters: '{long[:MAX_PHRASE]}…'.")
+    return wanted
+
+
+def _jinju(row: StoredJinju) -> Jinju:
+    head = ArticleHead(row.article_id, row.title, row.role, row.genre, row.issued_on, row.year)
+    return Jinju(row.kind, row.text, head, row.paragraph, row.start, row.stop, bool(row.paid))
+
+
+def _tifa(
+    phrase: str,
+    by: str,
+    chars: list[tuple[int, str, str, int]],
+    uses: Counter[tuple[int, str, str]],
+) -> Tifa:
+    """Group ``uses`` and the characters of ``chars`` (both by year, source and 文种) by
+    ``by``."""
+    index = TIFA_GROUPS.index(by)
+    groups: dict[int | str, dict[str, dict[str, list[int]]]] = {}
+    for year, source, genre, n_chars in chars:
+        key = (year, source, genre)
+        group = groups.setdefault(key[index], {"source": {}, "genre": {}})
+        for split, name in (("source", source), ("genre", genre)):
+            tally = group[split].setdefault(name, [0, 0])
+            tally[0] += uses[key]
+            tally[1] += n_chars
+    rows = [
+        TifaRow(
+            key,
+            sum(u for u, _ in split["source"].values()),
+            sum(c for _, c in split["source"].values()),
+            _split(split["source"]),
+            _split(split["genre"]),
+        )
+        for key, split in groups.items()
+    ]
+    rows.sort(key=(lambda r: r.key) if by == "year" else (lambda r: (-r.uses, -r.chars)))
+    years = sorted(y for (y, _, _), n in uses.items() if n)
+    first, last = (years[0], years[-1]) if years else (None, None)
+    return Tifa(phrase, by, tuple(rows), first, last, sum(uses.values()))
+
+
+def _split(tallies: dict[str, list[int]]) -> tuple[tuple[str, int, int], ...]:
+    return tuple(
+        sorted(((name, u, c) for name, (u, c) in tallies.items()), key=lambda t: (-t[1], -t[2]))
+    )
