@@ -4,12 +4,15 @@ for a library older than them, and withheld with the paid part."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from typing import TYPE_CHECKING
 
 import pytest
+from click.testing import CliRunner
 
 from sucai import open_library
+from sucai.cli import cli
 from sucai.errors import UserError
 from sucai.jinju import find_jinju, sentences
 from tests.conftest import SEED
@@ -163,3 +166,29 @@ def test_a_library_older_than_jinju_finds_them_when_first_opened(
         db.execute("DELETE FROM _sucai_migrations WHERE name = 'm012_jinju'")
     with open_library(path) as reopened:
         assert reopened.jinju(limit=None) == before
+
+
+def test_sucai_search_in_jinju_prints_each_with_its_kind_and_source(library: Library) -> None:
+    library.ingest([SEED])
+    _, found = library.jinju("发展", kinds=["排比"], limit=1)
+    j = found[0]
+    runner = CliRunner()
+    db = str(library.db)
+    result = runner.invoke(
+        cli, ["search", "--db", db, "--in", "jinju", "发展", "--kind", "排比", "--limit", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    total = library.jinju("发展", kinds=["排比"])[0]
+    assert result.output == (
+        f"{total} matching 金句 (1–1 shown)\n\n[排比] {j.text}  [会员]\n"
+        f"     [{j.article.id}:{j.paragraph + 1}] {j.article.title}（{j.article.role}）\n"
+    )
+    data = json.loads(
+        runner.invoke(cli, ["search", "--db", db, "--in", "jinju", "发展", "--json"]).output
+    )
+    assert data["ok"] and data["total"] == library.jinju("发展")[0]
+    first = data["jinju"][0]
+    text = library.get(first["article_id"]).paragraphs[first["paragraph_index"]].text
+    assert text[first["start"] : first["stop"]] == first["text"]
+    result = runner.invoke(cli, ["search", "--db", db, "--in", "jinju", "没有这个词"])
+    assert result.output == "No 金句 hold “没有这个词”. Try fewer words, or another --kind.\n"

@@ -3,18 +3,21 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from click.testing import CliRunner
 
 from sucai import open_library
+from sucai.cli import cli
 from sucai.errors import UserError
 from tests.conftest import CORPUS, SEED
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from pathlib import Path
 
     from sucai import Library
 
@@ -137,3 +140,45 @@ def test_a_law_counts_in_the_year_of_its_latest_revision(tmp_path: Path) -> None
         library.ingest(sorted(LAW.glob("上海市科学技术进步条例*.md")))
         (tifa,) = library.tifa(["新质生产力"])
         assert (tifa.first, tifa.last) == (2024, 2024)
+
+
+def test_sucai_tifa_prints_a_table_and_json(tmp_path: Path) -> None:
+    """Two speeches: 30 characters of 2023 with 新质生产力 twice, 26 of 2024 with each phrase
+    once (counted by hand)."""
+    for name, text in (
+        (
+            "a.txt",
+            "关于培育新质生产力的讲话\n（2023年5月1日）\n\n我们要培育新质生产力，发展新质生产力。\n",
+        ),
+        ("b.txt", "关于高质量发展的讲话\n（2024年6月1日）\n\n新质生产力是高质量发展的关键。\n"),
+    ):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    db = str(tmp_path / "lib.db")
+    runner = CliRunner()
+    for name in ("a.txt", "b.txt"):  # one at a time: a batch drops lines its files share
+        assert runner.invoke(cli, ["import", "--db", db, str(tmp_path / name)]).exit_code == 0
+    result = runner.invoke(cli, ["tifa", "--db", db, "新质生产力", "高质量发展"])
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "新质生产力: 3 uses, first 2023, last 2024\n"
+        "高质量发展: 1 uses, first 2024, last 2024\n"
+        "\n"
+        "year  chars  新质生产力 uses  新质生产力 /百万字  高质量发展 uses  高质量发展 /百万字\n"
+        "2023     30                2            66666.67                0                0.00\n"
+        "2024     26                1            38461.54                1            38461.54\n"
+    )
+    result = runner.invoke(cli, ["tifa", "--db", db, "新质生产力", "--by", "genre", "--json"])
+    (phrase,) = json.loads(result.output)["phrases"]
+    assert phrase["rows"] == [
+        {
+            "key": "讲话",
+            "uses": 3,
+            "chars": 56,
+            "per_million": round(3e6 / 56, 3),
+            "by_source": [[tmp_path.name, 3, 56]],
+            "by_genre": [["讲话", 3, 56]],
+        }
+    ]
+    result = runner.invoke(cli, ["tifa", "--db", db, " "])
+    assert result.exit_code == 1
+    assert result.output == "Error: give a phrase to count, e.g. sucai tifa 新质生产力\n"

@@ -252,7 +252,9 @@ def _paired(a: str, b: str) -> bool:
     if len(a) != len(b) or not 4 <= len(a) <= 12 or _DIGITS.search(a + b):
         return False
     same = sum(1 for x, y in zip(a, b, strict=True) if x == y)
-    return 2 <= same <= len(a) - 2 and a[0] not in "一二三四五六七八九十第（(“"
+    return (
+        2 <= same <= len(a) - 2 and 3 * same >= len(a) and a[0] not in "一二三四五六七八九十第（(“"
+    )
 
 
 def _summary(sentence: str) -> JinjuKind | None:

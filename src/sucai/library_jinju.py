@@ -12,6 +12,7 @@ from sucai.jinju import KINDS
 from sucai.models import ArticleHead, Jinju, Tifa, TifaRow
 from sucai.search.fold import fold
 from sucai.search.phrases import phrase_rowids
+from sucai.search.query import MAX_QUERY_CHARS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -63,8 +64,10 @@ class JinjuMethods:
             ``(total, the page)``.
 
         Raises:
-            UserError: an unknown kind.
+            UserError: an unknown kind, or a query too long.
         """
+        if len(query) > MAX_QUERY_CHARS:
+            raise UserError(f"the query is longer than {MAX_QUERY_CHARS} characters.")
         words = [fold(w) for w in query.split()]
         rows = [
             row

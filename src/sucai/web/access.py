@@ -9,6 +9,9 @@ and error messages. Handlers reach the library's text only through this module:
   with the **free index** for such a viewer (:mod:`sucai.search.index`): paid paragraphs take
   no part at all — not in hits, totals or facets, not in the BM25 statistics that rank the
   free hits, not in a 查重 report. Nothing answers "does paid paragraph X contain S?".
+* :func:`jinju`, :func:`article_jinju` and :func:`tifa` (issue 20) ask the library for the
+  金句 of free paragraphs alone, and for 提法 counts over the free text alone — uses and
+  characters both, so a visitor's per-million rates say nothing of the paid part either.
 * :func:`article` empties the text of paid paragraphs (the paragraphs stay, so the page can
   say how many there are — their number is not secret), clears their heading level and
   section, leaves out the outline entries standing on them, and points a free paragraph's
@@ -34,9 +37,18 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from sucai.library import Account, Library, OverlapReport, Query, SearchPage, Similar
-    from sucai.models import Article
+    from sucai.models import Article, Jinju, Tifa
 
-__all__ = ["article", "check", "redact_article", "search", "similar"]
+__all__ = [
+    "article",
+    "article_jinju",
+    "check",
+    "jinju",
+    "redact_article",
+    "search",
+    "similar",
+    "tifa",
+]
 
 
 def search(library: Library, account: Account, query: Query, *, facets: bool) -> SearchPage:
@@ -51,6 +63,33 @@ def search(library: Library, account: Account, query: Query, *, facets: bool) ->
 def similar(library: Library, account: Account, article_id: int, limit: int) -> list[Similar]:
     """Articles like ``article_id``, chosen from what ``account`` may read."""
     return library.similar(article_id, limit=limit, paid=account.reads_paid)
+
+
+def jinju(
+    library: Library,
+    account: Account,
+    query: str,
+    *,
+    kinds: Sequence[str] | None,
+    limit: int,
+    offset: int,
+) -> tuple[int, list[Jinju]]:
+    """金句 holding ``query``'s words, of what ``account`` may read: total and this page."""
+    total, found = library.jinju(
+        query, kinds=kinds, limit=limit, offset=offset, paid=account.reads_paid
+    )
+    return total, [j for j in found if account.reads_paid or not j.paid]
+
+
+def article_jinju(library: Library, account: Account, article_id: int) -> list[Jinju]:
+    """An article's 金句 that ``account`` may read."""
+    found = library.article_jinju(article_id, paid=account.reads_paid)
+    return [j for j in found if account.reads_paid or not j.paid]
+
+
+def tifa(library: Library, account: Account, phrases: Sequence[str], by: str) -> list[Tifa]:
+    """How often the text ``account`` may read uses each phrase."""
+    return library.tifa(phrases, by=by, paid=account.reads_paid)
 
 
 def check(

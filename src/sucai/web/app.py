@@ -46,7 +46,7 @@ from sucai.web.render import (
     page,
     wants_json,
 )
-from sucai.web.views import accounts, admin, articles, baskets, check, imports, search
+from sucai.web.views import accounts, admin, articles, baskets, check, imports, jinju, search, tifa
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
@@ -386,6 +386,8 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
         *_both("/article/{article_id:id}", articles.article),
         Route("/article/{article_id:id}/download", articles.download, methods=["POST"]),
         *_both("/browse", search.browse),
+        *_both("/jinju", jinju.jinju_page),
+        *_both("/tifa", tifa.tifa_page),
         Route("/login", accounts.login, methods=["GET", "POST"]),
         Route("/logout", accounts.logout, methods=["POST"]),
         *_both("/account", accounts.account_page),

@@ -1,12 +1,10 @@
-"""The OpenAPI description served at ``/openapi.json``, written by hand from small helpers.
-
-It describes every route that answers JSON (issue 15): the ``.json`` twins of the pages, every
-form ``POST`` (which answers JSON when asked with ``Accept: application/json``), the error
-envelope of each status a route can give, and the limits the handlers enforce (query length,
-filter length, 查重 draft caps per viewer). ``tests/web/test_openapi.py`` walks the app's
-routes and fails when one that answers JSON is not described here, or when a path described
-here is not a route; ``tests/web/test_fuzz.py`` sends what this description allows, as
-visitor, member and admin, and checks every answer against it.
+"""The OpenAPI description served at ``/openapi.json``, written by hand from small helpers
+(金句 and 提法: :mod:`sucai.web.openapi_jinju`). It describes every route that answers JSON
+(issue 15): the pages' ``.json`` twins, every form ``POST`` (JSON when asked with ``Accept:
+application/json``), the error envelope of each status a route can give, and the limits the
+handlers enforce (query and filter length, 查重 draft caps per viewer). tests/web/test_openapi.py
+fails when a route that answers JSON is not described here, or a path described is no route;
+tests/web/test_fuzz.py sends what it allows, as visitor, member and admin, and checks answers.
 """
 
 from __future__ import annotations
@@ -15,6 +13,7 @@ from typing import Any, Final
 
 from sucai.library import MAX_FILTER_CHARS, MAX_QUERY_CHARS, MAX_QUOTA, MAX_TIER, MIN_PASSWORD
 from sucai.web.limits import DRAFT_CHARS
+from sucai.web.openapi_jinju import ARTICLE_JINJU, JINJU_PATHS, JINJU_SCHEMAS
 
 __all__ = ["OPENAPI"]
 
@@ -213,6 +212,7 @@ SCHEMAS: Final[dict[str, Schema]] = {
             "outline": _array(_ref("OutlineEntry")),
             "paragraphs": _array(_ref("Paragraph")),
             "locked_paragraphs": {"type": "integer", "minimum": 0},
+            **ARTICLE_JINJU,
             "similar": _array(_object({**_SUMMARY, "score": NUM})),
             "versions": _array(
                 _object(
@@ -447,7 +447,7 @@ PATHS: Final[dict[str, Schema]] = {
                     ),
                     "required": True,
                 },
-                _param("in", "scope", enum=["all", "title", "outline"]),
+                _param("in", "scope (jinju: see /jinju)", enum=["all", "title", "outline"]),
                 *_FILTERS,
                 _param("facets", "1: also count every match per facet", enum=["1", "true"]),
             ],
@@ -793,8 +793,8 @@ OPENAPI: Final[dict[str, Any]] = {
     },
     "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        "schemas": SCHEMAS,
+        "schemas": SCHEMAS | JINJU_SCHEMAS,
     },
     "security": [{}, {"bearer": []}],
-    "paths": _not_found_in_paths(PATHS),
+    "paths": _not_found_in_paths(PATHS | JINJU_PATHS),
 }

@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from sucai.errors import IndexBuildingError
 from sucai.library import MEDIA_TYPES, article_findings
-from sucai.serialize import article_to_dict, summary_to_dict
+from sucai.serialize import article_to_dict, jinju_to_dict, summary_to_dict
 from sucai.web import access
 from sucai.web.limits import check_rate
 from sucai.web.render import blocking, marked, page, reading
@@ -49,6 +49,7 @@ async def article(request: Request) -> Response:
             "similar": related,
             "locked": sum(1 for p in shown.paragraphs if p.paid and not p.text),
             "versions": library.versions(article_id),
+            "jinju": access.article_jinju(library, account, article_id),
         }
 
     context = await reading(request, work)
@@ -68,6 +69,8 @@ async def article(request: Request) -> Response:
         ],
         # Other versions of a law (issue 6).
         "versions": [asdict(v) for v in context["versions"]],
+        # 金句 of the paragraphs the viewer may read (issue 20).
+        "jinju": jinju_to_dict(len(context["jinju"]), context["jinju"])["jinju"],
     }
     first_locked = next((p.index for p in shown.paragraphs if p.paid and not p.text), None)
     # Hygiene (issue 5) runs on the article as shown, so it never reveals paid text.
