@@ -86,19 +86,46 @@ _CLOSE: Final = "”’」』"
 MAX_SENTENCE: Final = 160
 
 _QUOTE = re.compile(r"“([^“”]{6,80})”")
+#: A quotation of a sentence longer than this is stored alone (in its marks).
+SHORT_QUOTE: Final = 50
+#: A book named right before the quotation: 据《尚书》记载，“…”; 《逍遥游》里的“…”.
+_BOOK = re.compile(r"《[^》]{1,12}》[^“。，]{0,8}[，：]?[^“。]{0,6}$")
+#: What follows a quotation to say it is one: “…”等典故 / 的经典名句 / 的校训.
+_NAMED_AFTER = re.compile(
+    r"^(?:“[^“”]*”[、，和及与]?)*(?:等|这句|这一)?(?:的)?(?:经典)?"
+    r"(?:典故|名句|佳句|古训|校训|诗句|古语|名言|箴言|格言|古诗|诗词|古人智慧)"
+)
+#: A saying without quotation marks after a cue that names it one: 中国人常讲：读万卷书，行万里路。
+_SAYING = re.compile(
+    r"^.{0,12}?(?:(古人云|古人说|古语说|古语云|古语有云|常讲|常说|俗话说|常言道|有言)|"
+    r"指出|强调|说)[：:，]([^“”：]+)$"
+)
 _CUE = re.compile(
     r"(古人云|古人说|古语说|古语云|古语有云|古人讲|先贤|语出|诗云|诗曰|有言|常言道|俗话说|"
     r"正如.{1,24}(?:所说|所言|指出|讲的|说的|所讲)|"
-    r"(?:指出|说过|曾说|讲过|强调|所说|所言|引用|名言|箴言|告诫|写道|说)[：:，]?$)"
+    r"(?:指出|说过|曾说|讲过|强调|所说|所言|引用|化用|名言|箴言|告诫|写道|说)(?:过?的)?[：:，]?$)"
 )
-#: Characters of classical Chinese: two or more (not 之 alone) mark a classical quotation.
-_CLASSICAL: Final = frozenset("之乎者也矣焉哉兮亦乃其而则不无勿于邦吾汝曰弗毋斯夫莫孰")
-#: Characters modern prose hardly uses: two of them alone mark a classical quotation.
-_ARCHAIC: Final = "之乎者也矣焉哉兮邦吾汝曰弗毋孰"
+#: Characters of classical Chinese (counted once the modern words holding them are taken out).
+_CLASSICAL: Final = frozenset("之乎者也矣焉哉兮亦乃其而则不无勿于吾汝曰弗毋孰惟邦苟")
+#: Modern words with those characters: 其他, 或者, 之后, 不断, 对于 … do not make a text classical.
+_MODERN = re.compile(
+    r"其他|其中|其实|尤其|极其|或者|记者|作者|读者|学者|患者|者们|之后|之间|之一|之前|之际|之下|"
+    r"之中|之外|之内|之上|之所以|总之|不断|不仅|不是|不能|不得|不会|不要|不再|不同|不少|而且|"
+    r"然而|从而|进而|因而|而是|无法|无论|于是|对于|关于|由于|属于|位于|等于|用于|基于|终于|"
+    r"乃至|也是|也要|也将|也在|也有|也会|也不|邻邦|联邦|友邦|城邦|原则|规则|否则|准则|细则|"
+    r"法则|则是|实则"
+)
+#: What only classical Chinese writes: two classical characters with one of these (or, for a
+#: short couplet standing alone, one of these) mark a classical text.
+_ARCHAIC = re.compile(
+    r"[乎矣焉哉兮吾汝曰弗毋孰惟邦苟则]|也(?:[，；。！？”]|$)|者[，；]|之[^，；。]"
+)
 #: The longest sentence read as one 排比 (longer ones are lists of measures).
 MAX_PARALLEL: Final = 120
 #: Words of a list of people, documents or an agenda, not of a rhetorical run.
 _LISTING = re.compile(r"主席|主任|书记|部长|委员长|议程|报告、|条例|办法|包括：|名单")
+#: Figures in a quotation (一日, 九万里 are words of a saying; 2023, ５% are not).
+_FIGURES = re.compile(r"[0-9０-９%％]")
 _CLAUSE = re.compile(r"[^，；：、,;:]+")
 _SPLIT_CLAUSES = re.compile(r"[，；]")
 _DIGITS = re.compile(r"[0-9０-９一二三四五六七八九十百千万亿〇两]+[年月日个项条号%％]|[0-9０-９]")
@@ -156,14 +183,20 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 
 def find_jinju(text: str) -> list[JinjuSpan]:
-    """The 金句 of one paragraph, in text order (at most one per sentence, or per clause pair
-    of a sentence for 对仗)."""
+    """The 金句 of one paragraph, in text order (at most one per sentence: the sentence, or
+    the quotation of a long one, or a quoted clause pair of one for 对仗)."""
     found: list[JinjuSpan] = []
     for start, stop in sentences(text):
-        if stop - start > MAX_SENTENCE or stop - start < 8:
+        if stop - start < 8:
             continue
         sentence = text[start:stop]
-        kind = _quotation(sentence) or _parallel(sentence) or _summary(sentence)
+        quotes = _quotations(sentence)
+        if quotes:
+            found.extend(JinjuSpan(start + a, start + b, "引用") for a, b in quotes)
+            continue
+        if stop - start > MAX_SENTENCE:
+            continue
+        kind = _parallel(sentence) or _summary(sentence)
         if kind is not None:
             found.append(JinjuSpan(start, stop, kind))
             continue
@@ -173,33 +206,89 @@ def find_jinju(text: str) -> list[JinjuSpan]:
     return found
 
 
-def _quotation(sentence: str) -> JinjuKind | None:
+def _quotations(sentence: str) -> list[tuple[int, int]]:
+    """引用: where the quotations of ``sentence`` are — the whole sentence when it is short,
+    else each quotation in its marks."""
+    bare = sentence.rstrip("。！？").strip("“”").rstrip("。！？")
+    clauses = _SPLIT_CLAUSES.split(bare)
+    if (
+        2 <= len(clauses) <= 4
+        and all(2 <= len(c) <= 8 for c in clauses)
+        and not _DIGITS.search(bare)
+    ):
+        # A sentence that is a saying and nothing else: quoted (“德不孤，必有邻”。), or a
+        # classical couplet (民惟邦本，本固邦宁。).
+        couplet = len(clauses) == 2 and len(clauses[0]) == len(clauses[1])
+        alone = sentence.startswith("“") and "“" not in bare and "”" not in bare
+        if alone and (couplet or _classical(bare, loose=True)):
+            return [(0, len(sentence))]
+        if couplet and not _paired(*clauses) and _classical(bare, loose=True):
+            return [(0, len(sentence))]
     if "“" not in sentence:
-        return None
+        plain = _SAYING.match(sentence)
+        if plain is not None and len(sentence) <= SHORT_QUOTE:
+            # After 古人云/俗话说 … a saying; after 指出/强调/说 only a classical one.
+            saying = plain.group(2).rstrip("。！？")
+            clauses = _SPLIT_CLAUSES.split(saying)
+            if (
+                2 <= len(clauses) <= 3
+                and all(len(c) <= 8 for c in clauses)
+                and (plain.group(1) or _classical(saying, loose=True))
+            ):
+                return [(0, len(sentence))]
+        return []
+    found: list[tuple[int, int]] = []
     for match in _QUOTE.finditer(sentence):
         quoted = match.group(1).rstrip("。！？")
         clauses = [c for c in _SPLIT_CLAUSES.split(quoted) if c]
-        if len(clauses) < 2 or any(len(c) > 16 for c in clauses) or _DIGITS.search(quoted):
+        if len(clauses) < 2 or any(len(c) > 16 for c in clauses) or _FIGURES.search(quoted):
             continue
-        before = sentence[: match.start()]
-        if _CUE.search(before[-30:]) and ("古" in before or _classical(quoted) or _cited(before)):
-            return "引用"
-        if _classical(quoted) and len(quoted) <= 40:
-            return "引用"
-    return None
+        # A run of quotations after one cue (引用的“…”“…”等) shares it.
+        before = _before_quotes(sentence[: match.start()])
+        after = sentence[match.end() :]
+        # A cue and a pair of like clauses (习近平指出，“心合意同，谋无不成”): a saying.
+        short = len(clauses) == 2 and len(clauses[0]) == len(clauses[1]) <= 8
+        cited = (
+            _CUE.search(before[-30:]) is not None
+            and ("古" in before or short or _classical(quoted) or _cited(before))
+        ) or (
+            all(len(c) <= 8 for c in clauses)
+            and (_BOOK.search(before) is not None or _NAMED_AFTER.match(after) is not None)
+        )
+        if cited or (_classical(quoted) and len(quoted) <= 40):
+            if len(sentence) <= SHORT_QUOTE:
+                return [(0, len(sentence))]
+            found.append((match.start(), match.end()))
+    return found
+
+
+def _before_quotes(before: str) -> str:
+    """``before`` without the quotations it ends with (“…”、“…”)."""
+    while before.endswith(("”", "”、", "”，", "”和", "”与")):
+        opening = before.rfind("“")
+        if opening < 0:
+            break
+        before = before[:opening]
+    return before
 
 
 def _cited(before: str) -> bool:
     """A cue that names the quotation's source (正如…所说, 语出, 古人云 …), not a mere 说."""
     return (
-        re.search(r"正如|语出|古人|古语|诗云|诗曰|常言|俗话|名言|箴言|有言|先贤", before)
+        re.search(r"正如|语出|古人|古语|诗云|诗曰|常言|俗话|名言|箴言|有言|先贤|引用|化用", before)
         is not None
     )
 
 
-def _classical(quoted: str) -> bool:
-    marks = sum(1 for ch in quoted if ch in _CLASSICAL)
-    return marks >= 3 or (marks >= 2 and any(ch in quoted for ch in _ARCHAIC))
+def _classical(quoted: str, *, loose: bool = False) -> bool:
+    """Classical Chinese by its function characters: three, or two with an archaic one (or,
+    ``loose``, for a short couplet standing alone: an archaic one)."""
+    text = _MODERN.sub("", quoted)
+    marks = sum(1 for ch in text if ch in _CLASSICAL)
+    archaic = _ARCHAIC.search(text) is not None
+    if loose:
+        return archaic
+    return marks >= 3 or (marks >= 2 and archaic)
 
 
 def _parallel(sentence: str) -> JinjuKind | None:
