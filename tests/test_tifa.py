@@ -182,3 +182,32 @@ def test_sucai_tifa_prints_a_table_and_json(tmp_path: Path) -> None:
     result = runner.invoke(cli, ["tifa", "--db", db, " "])
     assert result.exit_code == 1
     assert result.output == "Error: give a phrase to count, e.g. sucai tifa 新质生产力\n"
+
+
+def test_check_hygiene_warns_of_tifa_the_newest_material_no_longer_uses(tmp_path: Path) -> None:
+    """Speeches of 2020–2024: “三去一降一补” in 2020–2022 only (stale: 2023–2024 lack it),
+    新质生产力 in 2024 (current), 放管服 in 2021 only but twice (fewer than three uses)."""
+    speeches = {
+        2020: "我们要扎实推进“三去一降一补”，深化改革。",
+        2021: "继续推进“三去一降一补”，深化“放管服”改革，“放管服”成效明显。",
+        2022: "“三去一降一补”取得成效。",
+        2023: "经济运行总体平稳。",
+        2024: "加快培育新质生产力，经济运行总体平稳。",
+    }
+    runner = CliRunner()
+    db = str(tmp_path / "lib.db")
+    for year, text in speeches.items():
+        path = tmp_path / f"{year}.txt"
+        path.write_text(f"{year}年工作讲话\n（{year}年3月1日）\n\n{text}\n", encoding="utf-8")
+        assert runner.invoke(cli, ["import", "--db", db, str(path)]).exit_code == 0
+    draft = tmp_path / "draft.txt"
+    draft.write_text("抓好“三去一降一补”，深化“放管服”改革。\n培育新质生产力。\n", encoding="utf-8")
+    result = runner.invoke(cli, ["check-hygiene", str(draft), "--stale-tifa", "--db", db])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"{draft}:1:4: stale-tifa: 提法“三去一降一补”：库中最新材料（2023–2024 年）已不再使用，"
+        "最后见于 2022 年（此前共 3 次）。请核对是否仍是现行提法。\n"
+        f"1 findings in {draft}.\n"
+    )
+    clean = runner.invoke(cli, ["check-hygiene", str(draft)])
+    assert (clean.exit_code, clean.output) == (0, f"{draft}: clean.\n")

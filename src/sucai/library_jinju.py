@@ -4,15 +4,18 @@ by year (docs/jinju.md says how both are counted, and what a visitor gets)."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any, Final
 
 from sucai.errors import UserError
+from sucai.hygiene import Finding, LineFinding
 from sucai.jinju import KINDS
 from sucai.models import ArticleHead, Jinju, Tifa, TifaRow
 from sucai.search.fold import fold
 from sucai.search.phrases import phrase_rowids
 from sucai.search.query import MAX_QUERY_CHARS
+from sucai.search.tokenize import tifa_terms
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -20,7 +23,7 @@ if TYPE_CHECKING:
     from sucai.search.index import SearchIndex
     from sucai.store import Store, StoredJinju, YearText
 
-__all__ = ["JINJU_KINDS", "MAX_PHRASES", "TIFA_GROUPS", "JinjuMethods"]
+__all__ = ["JINJU_KINDS", "MAX_PHRASES", "STALE_MIN_USES", "TIFA_GROUPS", "JinjuMethods"]
 
 #: The kinds of 金句, in the order pages list them.
 JINJU_KINDS: Final = KINDS
@@ -30,6 +33,10 @@ TIFA_GROUPS: Final = ("year", "source", "genre")
 MAX_PHRASES: Final = 8
 #: The longest phrase counted, in characters.
 MAX_PHRASE: Final = 40
+#: Uses in older material from which a 提法 the newest material lacks is stale.
+STALE_MIN_USES: Final = 3
+#: A quoted term of a draft (“放管服”): a candidate 提法 besides the dictionary's.
+_QUOTED_TERM: Final = re.compile(r"“([\u4e00-\u9fff、]{2,12})”")
 
 
 class JinjuMethods:
@@ -116,6 +123,56 @@ class JinjuMethods:
                     uses[(head.year, head.source, head.genre)] += n
             out.append(_tifa(phrase, by, chars, uses))
         return out
+
+    def stale_tifa(
+        self, lines: Sequence[str], *, recent: int = 2, paid: bool = True
+    ) -> list[LineFinding]:
+        """提法 of a draft that the library's newest material no longer uses (issue 20).
+
+        The candidates are the draft's entries of the 提法 dictionary and its quoted terms
+        (“放管服”). One is stale when the library's last ``recent`` years with text do not use
+        it, while the years before do, :data:`STALE_MIN_USES` times or more: each gets one
+        finding, at its first place in the draft, naming the years.
+
+        Args:
+            lines: the draft, one line each (as :func:`sucai.hygiene.read_draft` reads it).
+            recent: how many of the newest years count as current.
+            paid: count the paid part too.
+        """
+        text = "\n".join(lines)
+        candidates = [t for t in tifa_terms() if t in text]
+        candidates += [t for t in _QUOTED_TERM.findall(text) if t not in candidates]
+        if not candidates:
+            return []
+        self._catch_up()
+        view = self.index.view(paid=paid)
+        years, chars = self._tifa_base(paid)
+        newest = sorted({year for year, _, _, n in chars if n}, reverse=True)[:recent]
+        if len(newest) < recent:
+            return []
+        found = []
+        for phrase in dict.fromkeys(candidates):
+            used: Counter[int] = Counter()
+            for article_id, para in self.store.paragraph_texts(
+                phrase_rowids(view, phrase), paid=paid
+            ):
+                head = years.get(article_id)
+                if head is not None:
+                    used[head.year] += para.count(phrase)
+            older = sum(n for year, n in used.items() if year < newest[-1])
+            if older < STALE_MIN_USES or any(used[year] for year in newest):
+                continue
+            last = max(year for year, n in used.items() if n)
+            span = f"{newest[-1]}–{newest[0]}"
+            message = (
+                f"提法“{phrase}”：库中最新材料（{span} 年）已不再使用，最后见于 {last} 年"
+                f"（此前共 {older} 次）。请核对是否仍是现行提法。"
+            )
+            number, line = next((n, s) for n, s in enumerate(lines, 1) if phrase in s)
+            start = line.index(phrase)
+            finding = Finding("stale-tifa", start, start + len(phrase), phrase, message)
+            found.append(LineFinding(number, start + 1, finding))
+        return sorted(found, key=lambda f: (f.line, f.column))
 
     def _tifa_base(self, paid: bool) -> tuple[dict[int, YearText], list[tuple[int, str, str, int]]]:
         """The year of each article's text and the characters per year, source and 文种,

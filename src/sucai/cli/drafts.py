@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from sucai.cli.common import F, ProgressBar, cli, db_option, dumps, fail, filter_options
+from sucai.config import load_settings
 from sucai.errors import SucaiError
 from sucai.library import (
     DEFAULT_TEMPLATE,
@@ -19,6 +20,7 @@ from sucai.library import (
     Library,
     check_text,
     item_label,
+    open_library,
     read_draft,
     write_docx,
     write_html,
@@ -511,14 +513,30 @@ def trace(source: str, as_json: bool, library: Library) -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--encoding", metavar="NAME", help="Decode a text draft with this encoding.")
 @click.option("--json", "as_json", is_flag=True, help="Print {ok, findings:[…]} as JSON.")
-def check_hygiene(path: Path, encoding: str | None, as_json: bool) -> None:
-    """Check a draft (.txt, .md, .docx) for D written for 党, placeholders and cut names.
+@click.option(
+    "--stale-tifa",
+    is_flag=True,
+    help="Also warn of 提法 the library's newest material (its last two years) no longer "
+    "uses while older material does (needs the library: --db).",
+)
+@click.option("--db", metavar="PATH", envvar="SUCAI_DB", help="With --stale-tifa: the library.")
+def check_hygiene(
+    path: Path, encoding: str | None, as_json: bool, stale_tifa: bool, db: str | None
+) -> None:
+    """Check a draft (.txt, .md, .docx) for D written for 党, placeholders and cut names;
+    with --stale-tifa, for 提法 the library no longer uses.
 
     Prints each finding as FILE:LINE:COLUMN (columns count characters); the exit status is
     1 when anything was found.
     """
     try:
-        findings = check_text(read_draft(path, encoding))
+        lines = read_draft(path, encoding)
+        findings = check_text(lines)
+        if stale_tifa:
+            settings = load_settings(db=db)
+            with open_library(settings.db, index_dir=settings.index_dir) as library:
+                findings += library.stale_tifa(lines)
+            findings.sort(key=lambda f: (f.line, f.column))
     except SucaiError as exc:
         raise fail(exc) from None
     if as_json:
