@@ -75,6 +75,8 @@ def walk(client: TestClient, library: Library, sentences: list[str]) -> list[tup
         "/login",
         "/article/99999",
         "/article/99999.json",
+        "/jinju",
+        "/jinju.json",
     ):
         get(path)
     ids = [a.id for a in library.list()]
@@ -93,6 +95,9 @@ def walk(client: TestClient, library: Library, sentences: list[str]) -> list[tup
                 get(path, q=query, **{"in": scope})
         get("/search.json", q=query, page="2")
         get("/search", q=f'"{query}')  # a query error echoes the query, nothing else
+        get("/jinju", q=query[:2])
+        get("/jinju.json", q=query[:2])
+        get("/tifa", q=query)
     for sentence in sentences[:60]:
         get("/search.json", q=sentence[-6:-1])
         get("/search", q=sentence[1:6])
