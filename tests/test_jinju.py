@@ -15,7 +15,7 @@ from sucai import open_library
 from sucai.cli import cli
 from sucai.errors import UserError
 from sucai.jinju import find_jinju, sentences
-from tests.conftest import SEED
+from tests.conftest import ROOT, SEED
 from tests.ingest.test_neardup import BODY, _ingest_each, _write
 
 if TYPE_CHECKING:
@@ -192,3 +192,10 @@ def test_sucai_search_in_jinju_prints_each_with_its_kind_and_source(library: Lib
     assert text[first["start"] : first["stop"]] == first["text"]
     result = runner.invoke(cli, ["search", "--db", db, "--in", "jinju", "没有这个词"])
     assert result.output == "No 金句 hold “没有这个词”. Try fewer words, or another --kind.\n"
+
+
+def test_laws_and_regulations_have_no_jinju(library: Library) -> None:
+    """A law is cited as a 依据, not quoted for its style (docs/jinju.md)."""
+    report = library.ingest(sorted((ROOT / "samples" / "laws").glob("*.md")))
+    assert report.new_articles > 0
+    assert library.jinju(limit=None) == (0, [])

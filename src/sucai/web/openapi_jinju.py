@@ -17,7 +17,7 @@ _NULL_INT: Final[Schema] = {"anyOf": [_INT, {"type": "null"}]}
 #: ``[name, uses, characters]`` of a source or 文种.
 _SPLIT: Final[Schema] = {
     "type": "array",
-    "prefixItems": [_STR, _INT, _INT],
+    "items": {"type": ["string", "integer"]},
     "minItems": 3,
     "maxItems": 3,
 }
