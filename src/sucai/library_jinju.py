@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Final
 from sucai.errors import UserError
 from sucai.hygiene import Finding, LineFinding
 from sucai.jinju import KINDS
-from sucai.models import ArticleHead, Jinju, Tifa, TifaRow
+from sucai.models import Jinju, Tifa, TifaRow
 from sucai.search.fold import fold
 from sucai.search.phrases import phrase_rowids
 from sucai.search.query import MAX_QUERY_CHARS
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from sucai.search.index import SearchIndex
-    from sucai.store import Store, StoredJinju, YearText
+    from sucai.store import Store, YearText
 
 __all__ = ["JINJU_KINDS", "MAX_PHRASES", "STALE_MIN_USES", "TIFA_GROUPS", "JinjuMethods"]
 
@@ -82,11 +82,11 @@ class JinjuMethods:
             if all(w in fold(row.text) for w in words)
         ]
         end = None if limit is None else offset + limit
-        return len(rows), [_jinju(row) for row in rows[offset:end]]
+        return len(rows), rows[offset:end]
 
     def article_jinju(self, article_id: int, *, paid: bool = True) -> list[Jinju]:
         """An article's 金句 in text order (``paid``: as in :meth:`jinju`)."""
-        return [_jinju(row) for row in self.store.jinju(article_id=article_id, paid=paid)]
+        return self.store.jinju(article_id=article_id, paid=paid)
 
     def tifa(self, phrases: Sequence[str], *, by: str = "year", paid: bool = True) -> list[Tifa]:
         """How often the library uses each phrase: exact uses and uses per million
@@ -207,11 +207,6 @@ def check_phrases(phrases: Sequence[str]) -> list[str]:
     if long is not None:
         raise UserError(f"a phrase is at most {MAX_PHRASE} characters: '{long[:MAX_PHRASE]}…'.")
     return wanted
-
-
-def _jinju(row: StoredJinju) -> Jinju:
-    head = ArticleHead(row.article_id, row.title, row.role, row.genre, row.issued_on, row.year)
-    return Jinju(row.kind, row.text, head, row.paragraph, row.start, row.stop, bool(row.paid))
 
 
 def _tifa(

@@ -4,10 +4,11 @@ same SQL on SQLite and PostgreSQL. The 金句 rows are written with their paragr
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from sucai.models import ArticleHead, Jinju
 from sucai.store.base import SqlBase
-from sucai.store.records import StoredJinju, YearText
+from sucai.store.records import YearText
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -29,6 +30,19 @@ _JINJU_SQL = (
 )
 
 
+def _jinju(
+    article_id: int,
+    paragraph: int,
+    start: int,
+    stop: int,
+    kind: str,
+    text: str,
+    paid: int,
+    *head: Any,
+) -> Jinju:
+    return Jinju(kind, text, ArticleHead(article_id, *head), paragraph, start, stop, bool(paid))
+
+
 class SqlJinju(SqlBase):
     """金句 and the text 提法 are counted in."""
 
@@ -38,7 +52,7 @@ class SqlJinju(SqlBase):
         kinds: Sequence[str] | None = None,
         paid: bool = True,
         article_id: int | None = None,
-    ) -> list[StoredJinju]:
+    ) -> list[Jinju]:
         """The stored 金句 with their sentence and article: of one article in text order, or
         of the library newest first (by date, then article id, then place).
 
@@ -64,7 +78,7 @@ class SqlJinju(SqlBase):
             else "coalesce(a.issued_on, a.year || '-00-00') DESC NULLS LAST, a.id DESC, "
             "j.paragraph, j.start"
         )
-        return self._records(StoredJinju, f"{_JINJU_SQL}{where} ORDER BY {order}", params)
+        return self._records(_jinju, f"{_JINJU_SQL}{where} ORDER BY {order}", params)
 
     def paragraph_texts(self, rowids: Sequence[int], *, paid: bool = True) -> list[tuple[int, str]]:
         """``(article_id, text)`` of paragraphs by rowid (paid ones only when ``paid``)."""

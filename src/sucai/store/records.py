@@ -32,7 +32,6 @@ __all__ = [
     "MergedCopy",
     "ParagraphRow",
     "StoredFile",
-    "StoredJinju",
     "User",
     "YearText",
 ]
@@ -329,30 +328,6 @@ class CopyDraft:
     file_id: int
     draft: ArticleDraft
     corrections: tuple[Correction, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class StoredJinju:
-    """A stored 金句 (issue 20) with its sentence and what a list shows of its article.
-
-    Attributes:
-        paragraph: its paragraph's 0-based index; ``start``/``stop``: its place there, in
-            characters (``stop`` exclusive).
-        paid: its paragraph is in the paid part.
-    """
-
-    article_id: int
-    paragraph: int
-    start: int
-    stop: int
-    kind: str
-    text: str
-    paid: bool
-    title: str
-    role: str | None
-    genre: str
-    issued_on: str | None
-    year: int | None
 
 
 @dataclass(frozen=True, slots=True)
