@@ -93,7 +93,7 @@ class JinjuMethods:
         characters, per year (or source, or 文种) of the dated articles.
 
         The index's phrase query finds the paragraphs; the uses are counted in their stored
-        text (``str.count``: the phrase as written, not overlapping).
+        text (as ``str.count``: the phrase as written, not overlapping), by the store.
 
         Args:
             phrases: one phrase or more (at most :data:`MAX_PHRASES`).
@@ -114,11 +114,10 @@ class JinjuMethods:
         out = []
         for phrase in wanted:
             uses: Counter[tuple[int, str, str]] = Counter()
-            for article_id, text in self.store.paragraph_texts(
-                phrase_rowids(view, phrase), paid=paid
+            for article_id, n in self.store.phrase_counts(
+                phrase_rowids(view, phrase), phrase, paid=paid
             ):
                 head = years.get(article_id)
-                n = text.count(phrase)
                 if head is not None and n:
                     uses[(head.year, head.source, head.genre)] += n
             out.append(_tifa(phrase, by, chars, uses))
@@ -153,12 +152,12 @@ class JinjuMethods:
         found = []
         for phrase in dict.fromkeys(candidates):
             used: Counter[int] = Counter()
-            for article_id, para in self.store.paragraph_texts(
-                phrase_rowids(view, phrase), paid=paid
+            for article_id, n in self.store.phrase_counts(
+                phrase_rowids(view, phrase), phrase, paid=paid
             ):
                 head = years.get(article_id)
                 if head is not None:
-                    used[head.year] += para.count(phrase)
+                    used[head.year] += n
             older = sum(n for year, n in used.items() if year < newest[-1])
             if older < STALE_MIN_USES or any(used[year] for year in newest):
                 continue

@@ -25,6 +25,7 @@ def test_both_stores_hold_the_same_jinju_and_character_counts(loaded: Pair) -> N
             [every, store.jinju(kinds=["排比"], paid=False), store.jinju(article_id=1)]
             + [store.year_chars(paid=paid) for paid in (True, False)]
             + [store.text_years()]
+            + [sorted(store.phrase_counts(range(1, 600), "发展", paid=p)) for p in (True, False)]
         )
 
     assert read(loaded.sqlite) == read(loaded.postgres)

@@ -80,14 +80,18 @@ class SqlJinju(SqlBase):
         )
         return self._records(_jinju, f"{_JINJU_SQL}{where} ORDER BY {order}", params)
 
-    def paragraph_texts(self, rowids: Sequence[int], *, paid: bool = True) -> list[tuple[int, str]]:
-        """``(article_id, text)`` of paragraphs by rowid (paid ones only when ``paid``)."""
+    def phrase_counts(
+        self, rowids: Sequence[int], phrase: str, *, paid: bool = True
+    ) -> list[tuple[int, int]]:
+        """``(article_id, uses)`` of paragraphs by rowid: how often each holds ``phrase``, not
+        overlapping (as ``str.count``; paid paragraphs only when ``paid``)."""
         return [
-            (int(aid), text)
-            for aid, text in self._fetch_in(
-                "SELECT article_id, text FROM paragraphs WHERE "
-                f"{'' if paid else 'paid = 0 AND '}rowid {{}}",
+            (int(aid), int(uses))
+            for aid, uses in self._fetch_in(
+                "SELECT article_id, (length(text) - length(replace(text, ?, ''))) / ? "
+                f"FROM paragraphs WHERE {'' if paid else 'paid = 0 AND '}rowid {{}}",
                 list(rowids),
+                (phrase, len(phrase)),
             )
         ]
 
