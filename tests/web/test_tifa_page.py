@@ -92,6 +92,7 @@ def test_the_tifa_chart_the_jinju_tab_and_an_articles_jinju_in_chromium(
             assert kinds == {"对仗"}
             page.locator(".list.jinju li .meta a").first.click()
             page.wait_for_selector("section.jinju li")
+            page.locator("section.jinju").scroll_into_view_if_needed()
             page.screenshot(path=str(shots / "article-jinju.png"), full_page=False)
             target = page.locator("section.jinju li a").first.get_attribute("href")
             assert target and page.locator(target).count() == 1
