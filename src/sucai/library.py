@@ -81,6 +81,7 @@ from sucai.library_baskets import BasketMethods, export_layout
 from sucai.library_check import CheckMethods
 from sucai.library_compose import DEFAULT_ARTICLES, DEFAULT_PIECES, ComposeMethods, JinjuSource
 from sucai.library_desk import DeskMethods, LibraryFacts
+from sucai.library_jinju import JINJU_KINDS, MAX_PHRASES, TIFA_GROUPS, JinjuMethods
 from sucai.library_updates import (
     DIGEST_MOST,
     FEED_ENTRIES,
@@ -145,8 +146,10 @@ __all__ = [
     "DEFAULT_TEMPLATE",
     "DIGEST_MOST",
     "FEED_ENTRIES",
+    "JINJU_KINDS",
     "LAW_GENRE",
     "MAX_FILTER_CHARS",
+    "MAX_PHRASES",
     "MAX_QUERY_CHARS",
     "MAX_QUOTA",
     "MAX_TIER",
@@ -154,6 +157,7 @@ __all__ = [
     "MIN_PASSWORD",
     "SESSION_DAYS",
     "TEMPLATES",
+    "TIFA_GROUPS",
     "UNCHANGED",
     "WEB_LANGUAGE",
     "Account",
@@ -225,7 +229,9 @@ __all__ = [
 log = logging.getLogger("sucai.index")
 
 
-class Library(BasketMethods, CheckMethods, ComposeMethods, DeskMethods, UpdateMethods):
+class Library(
+    BasketMethods, CheckMethods, ComposeMethods, DeskMethods, JinjuMethods, UpdateMethods
+):
     """A library of articles.
 
     Methods that read text take ``paid``: whether the paid part of articles takes part (the

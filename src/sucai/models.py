@@ -496,3 +496,70 @@ class TracedCode:
     in_text: int
     in_properties: bool
     entries: tuple[AuditEntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Jinju:
+    """A 金句 (issue 20): a sentence worth quoting, with its kind and its source.
+
+    Attributes:
+        kind: ``引用``, ``排比``, ``对仗`` or ``警句`` (docs/jinju.md says when each applies).
+        text: the sentence as stored.
+        article: the article it is in.
+        paragraph: its paragraph's 0-based index; ``start``/``stop`` its place there in
+            characters (``stop`` exclusive).
+        paid: its paragraph is in the paid part.
+    """
+
+    kind: str
+    text: str
+    article: ArticleHead
+    paragraph: int
+    start: int
+    stop: int
+    paid: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TifaRow:
+    """A 提法's uses in one group of the library's text (a year, a source or a 文种).
+
+    Attributes:
+        key: the year, the source or the 文种.
+        uses: exact occurrences of the phrase.
+        chars: characters of the group's text.
+        by_source / by_genre: ``(name, uses, chars)`` of the group split by source and by
+            文种, most uses first.
+    """
+
+    key: int | str
+    uses: int
+    chars: int
+    by_source: tuple[tuple[str, int, int], ...] = ()
+    by_genre: tuple[tuple[str, int, int], ...] = ()
+
+    @property
+    def per_million(self) -> float:
+        """Uses per million characters (0 for a group without text)."""
+        return self.uses * 1_000_000 / self.chars if self.chars else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Tifa:
+    """How often the library uses a 提法, group by group (issue 20).
+
+    Attributes:
+        phrase: the phrase.
+        by: ``year``, ``source`` or ``genre``: what ``rows`` are.
+        rows: every group of the library's dated text, in order (years ascending; sources and
+            文种 by uses), with no uses too.
+        first / last: the first and last year with a use (``None``: never used).
+        uses: all uses.
+    """
+
+    phrase: str
+    by: str
+    rows: tuple[TifaRow, ...]
+    first: int | None
+    last: int | None
+    uses: int

@@ -11,7 +11,16 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sucai.check import CrossReport, OverlapReport
     from sucai.compose import Composition, LawStatus, Piece
-    from sucai.models import Article, ArticleSource, Browse, Duplicates, FileReport, IngestReport
+    from sucai.models import (
+        Article,
+        ArticleSource,
+        Browse,
+        Duplicates,
+        FileReport,
+        IngestReport,
+        Jinju,
+        Tifa,
+    )
     from sucai.search.engine import SearchPage
     from sucai.store import ArticleSummary
 
@@ -22,11 +31,13 @@ __all__ = [
     "cross_report_to_dict",
     "duplicates_to_dict",
     "file_report_to_dict",
+    "jinju_to_dict",
     "law_status_to_dict",
     "overlap_report_to_dict",
     "page_to_dict",
     "report_to_dict",
     "summary_to_dict",
+    "tifa_to_dict",
 ]
 
 
@@ -238,3 +249,62 @@ def composition_to_dict(composition: Composition) -> dict[str, Any]:
 def law_status_to_dict(status: LawStatus | None) -> dict[str, Any] | None:
     """A law's status (issue 20) with its ``label`` (``已修正（2021-06-10 版）``)."""
     return None if status is None else {**asdict(status), "label": status.label}
+
+
+def jinju_to_dict(
+    total: int, found: list[Jinju], offset: int = 0, limit: int | None = None
+) -> dict[str, Any]:
+    """``sucai search --in jinju --json`` / ``/search.json?in=jinju``: the total and this page
+    of 金句, each with its kind, article and place (paragraph index, character offsets)."""
+    return {
+        "ok": True,
+        "total": total,
+        "offset": offset,
+        "limit": limit,
+        "jinju": [
+            {
+                "kind": j.kind,
+                "text": j.text,
+                "article_id": j.article.id,
+                "title": j.article.title,
+                "role": j.article.role,
+                "genre": j.article.genre,
+                "issued_on": j.article.issued_on,
+                "year": j.article.year,
+                "paragraph_index": j.paragraph,
+                "start": j.start,
+                "stop": j.stop,
+                "paid": j.paid,
+            }
+            for j in found
+        ],
+    }
+
+
+def tifa_to_dict(found: list[Tifa]) -> dict[str, Any]:
+    """``sucai tifa --json`` / ``/tifa.json``: each phrase's uses per group (year, source or
+    文种) with the group's characters, uses per million and splits by source and 文种."""
+    return {
+        "ok": True,
+        "phrases": [
+            {
+                "phrase": t.phrase,
+                "by": t.by,
+                "first": t.first,
+                "last": t.last,
+                "uses": t.uses,
+                "rows": [
+                    {
+                        "key": r.key,
+                        "uses": r.uses,
+                        "chars": r.chars,
+                        "per_million": round(r.per_million, 3),
+                        "by_source": [list(s) for s in r.by_source],
+                        "by_genre": [list(g) for g in r.by_genre],
+                    }
+                    for r in t.rows
+                ],
+            }
+            for t in found
+        ],
+    }

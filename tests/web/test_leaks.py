@@ -77,6 +77,8 @@ def walk(client: TestClient, library: Library, sentences: list[str]) -> list[tup
         "/login",
         "/article/99999",
         "/article/99999.json",
+        "/jinju",
+        "/jinju.json",
     ):
         get(path)
     ids = [a.id for a in library.list()]
@@ -125,6 +127,9 @@ def walk(client: TestClient, library: Library, sentences: list[str]) -> list[tup
         picks = [("pick", str(g["number"])) for g in groups[:8]]
         response = client.get("/compose.json", params=[("topic", query), *picks])
         bodies.append((f"GET /compose.json {query} {picks}", response.text))
+        get("/jinju", q=query[:2])
+        get("/jinju.json", q=query[:2])
+        get("/tifa", q=query)
     for sentence in sentences[:60]:
         get("/search.json", q=sentence[-6:-1])
         get("/search", q=sentence[1:6])

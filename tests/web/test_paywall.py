@@ -201,6 +201,15 @@ def _requests(client: TestClient, real: Path, queries: list[str]) -> Iterator[tu
                 )
             yield f"-{q}", client.get("/search.json", params={"q": f"发展 -{q}"})
             yield f"digest {q}", client.get(f"/updates/{day}/digest.md", params={"q": q})
+        if n % 5 == 0:
+            # 金句 and 提法 counts (issue 20): nothing of the paid text, not even a count.
+            yield f"jinju {q}", client.get("/jinju.json", params={"q": q})
+            yield f"tifa {q}", client.get("/tifa.json", params={"q": [q, q[:2]]})
+        if n % 50 == 0:
+            yield f"jinju page {q}", client.get("/jinju", params={"q": q[:1]})
+            yield f"tifa page {q}", client.get("/tifa", params={"q": q, "by": "genre"})
+    for kind in ("", "引用", "排比", "对仗", "警句"):
+        yield f"jinju {kind}", client.get("/jinju.json", params={"kind": kind})
     for article_id, _, text in _paid_rows(real / "library.db")[::9]:
         for fmt in ("json", "html"):
             path = "/check.json" if fmt == "json" else "/check"

@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING, Final
 import click
 
 from sucai.cli.common import ProgressBar, cli, db_option, dumps, filter_options, summary_line
+from sucai.cli.jinju import print_jinju
 from sucai.cli.progress import FileProgress
 from sucai.library import (
     DEFAULT_SIMILARITY,
+    JINJU_KINDS,
     Library,
     cli_language,
     explain_file,
@@ -343,10 +345,18 @@ def _hit_lines(hit: SearchHit, color: bool) -> list[str]:
 @click.option(
     "--in",
     "scope",
-    type=click.Choice(["all", "title", "outline"]),
+    type=click.Choice(["all", "title", "outline", "jinju"]),
     default="all",
     show_default=True,
-    help="Search paragraphs, article titles only, or outline headings only (提纲检索).",
+    help="Search paragraphs, article titles only, outline headings only (提纲检索), or 金句 "
+    "(sentences worth quoting: every word must occur in the sentence).",
+)
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(JINJU_KINDS),
+    help="With --in jinju: only 金句 of this kind (repeat for several).",
 )
 @click.option(
     "--doc-number", metavar="文号", help="Only the document with this 发文字号 (国发〔2019〕4号)."
@@ -367,6 +377,7 @@ def search_(
     words: tuple[str, ...],
     where: ArticleFilter,
     scope: str,
+    kinds: tuple[str, ...],
     doc_number: str | None,
     issuer: str | None,
     sort: str,
@@ -382,12 +393,16 @@ def search_(
       sucai search '"优化营商环境" 民营'
       sucai search 乡村振兴 -脱贫 --genre 讲话 --year 2020..2025
       sucai search 招商 --in title
+      sucai search 人民 --in jinju --kind 对仗
       sucai search 优秀历史建筑 文号:沪房规范〔2025〕7号
       sucai search 优秀历史建筑 --issuer 上海市房屋管理局
       sucai search 营商环境 --sort date
     Hits are ranked (titles and headings above body text, words written together above
     scattered ones) and grouped by article; --sort date lists the newest articles first.
     """
+    if scope == "jinju":
+        print_jinju(library, words, kinds, limit, offset, as_json)
+        return
     query = parse_query(
         " ".join(words),
         genre=where.genre,

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Final
 import click
 
 from sucai.cli.common import F, ProgressBar, cli, db_option, dumps, fail, filter_options
+from sucai.config import load_settings
 from sucai.errors import SucaiError
 from sucai.library import (
     DEFAULT_TEMPLATE,
@@ -551,16 +552,25 @@ def trace(source: str, as_json: bool, library: Library) -> None:
 @click.option("--encoding", metavar="NAME", help="Decode a text draft with this encoding.")
 @click.option("--json", "as_json", is_flag=True, help="Print {ok, findings:[…]} as JSON.")
 @click.option(
+    "--stale-tifa",
+    is_flag=True,
+    help="Also warn of 提法 the library's newest material (its last two years) no longer "
+    "uses while older material does.",
+)
+@click.option(
     "--db",
     "db",
     metavar="PATH",
     envvar="SUCAI_DB",
-    help="Also warn where the draft quotes a law that this library (file or postgresql:// URL; "
-    "default $SUCAI_DB) knows to be amended by a later version or repealed.",
+    help="The library (file or postgresql:// URL; default $SUCAI_DB): also warn where the "
+    "draft quotes a law it knows to be amended by a later version or repealed.",
 )
-def check_hygiene(path: Path, encoding: str | None, as_json: bool, db: str | None) -> None:
-    """Check a draft (.txt, .md, .docx) for D written for 党, placeholders and cut names, and
-    (with --db) quotations of laws no longer in force.
+def check_hygiene(
+    path: Path, encoding: str | None, as_json: bool, stale_tifa: bool, db: str | None
+) -> None:
+    """Check a draft (.txt, .md, .docx) for D written for 党, placeholders and cut names; with
+    a library (--db), for quotations of laws no longer in force, and with --stale-tifa, for
+    提法 the library no longer uses.
 
     Prints each finding as FILE:LINE:COLUMN (columns count characters); the exit status is
     1 when anything was found.
@@ -568,8 +578,9 @@ def check_hygiene(path: Path, encoding: str | None, as_json: bool, db: str | Non
     try:
         lines = read_draft(path, encoding)
         findings = check_text(lines)
-        if db:
-            with open_library(db) as library:
+        if db or stale_tifa:
+            settings = load_settings(db=db)
+            with open_library(settings.db, index_dir=settings.index_dir) as library:
                 findings += [
                     LineFinding(
                         q.paragraph + 1,
@@ -578,6 +589,8 @@ def check_hygiene(path: Path, encoding: str | None, as_json: bool, db: str | Non
                     )
                     for q in library.law_quotes(lines)
                 ]
+                if stale_tifa:
+                    findings += library.stale_tifa(lines)
             findings.sort(key=lambda f: (f.line, f.column))
     except SucaiError as exc:
         raise fail(exc) from None

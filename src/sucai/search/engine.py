@@ -48,7 +48,10 @@ __all__ = [
     "Similar",
     "build_hits",
     "build_query",
+    "count_hits",
     "date_key",
+    "exact_query",
+    "prepare_term",
     "search",
     "similar",
     "similar_articles",
@@ -138,11 +141,11 @@ _FACET_AGGREGATIONS: Final = {
 _BY_ARTICLE: Final = {"aid": {"terms": {"field": "aid", "size": 1_000_000}}}
 
 
-def _prepare(term: str) -> str:
+def prepare_term(term: str) -> str:
     return fold(term).replace(" ", SPACE)
 
 
-def _exact(schema: tantivy.Schema, term: str, bigrams: str, chars: str) -> tantivy.Query:
+def exact_query(schema: tantivy.Schema, term: str, bigrams: str, chars: str) -> tantivy.Query:
     """Documents whose field contains ``term`` (prepared) as a substring."""
     if len(term) == 1:
         return tantivy.Query.term_query(schema, chars, term, index_option="freq")
@@ -159,7 +162,7 @@ def _exact(schema: tantivy.Schema, term: str, bigrams: str, chars: str) -> tanti
 def build_query(schema: tantivy.Schema, query: Query) -> tantivy.Query:
     """The tantivy query for a parsed :class:`Query` (matching clauses plus ranking clauses)."""
     must, should, must_not = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
-    terms = [_prepare(t) for t in query.terms]
+    terms = [prepare_term(t) for t in query.terms]
     terms = [t for t in terms if t.strip(SPACE)]
     kind = {"all": KIND_PARAGRAPH, "title": KIND_TITLE, "outline": KIND_OUTLINE}[query.scope]
     kinds = [(must, tantivy.Query.term_query(schema, "kind", kind))]
@@ -174,10 +177,14 @@ def build_query(schema: tantivy.Schema, query: Query) -> tantivy.Query:
     clauses: list[tuple[tantivy.Occur, tantivy.Query]] = [
         *kinds,
         *(
-            (must, tantivy.Query.boost_query(_exact(schema, t, "bi", "uni"), _TERM_BOOST))
+            (must, tantivy.Query.boost_query(exact_query(schema, t, "bi", "uni"), _TERM_BOOST))
             for t in terms
         ),
-        *((must_not, _exact(schema, _prepare(t), "bi", "uni")) for t in query.excluded if t),
+        *(
+            (must_not, exact_query(schema, prepare_term(t), "bi", "uni"))
+            for t in query.excluded
+            if t
+        ),
     ]
     if query.genre is not None:
         clauses.append((must, tantivy.Query.term_query(schema, "genre", query.genre)))
@@ -214,7 +221,7 @@ def build_query(schema: tantivy.Schema, query: Query) -> tantivy.Query:
             in_title = tantivy.Query.term_query(schema, "tw", word)
             clauses.append((should, tantivy.Query.boost_query(in_title, _CONTEXT_BOOST)))
     if len(terms) > 1:
-        adjacent = _exact(schema, "".join(terms), "bi", "uni")
+        adjacent = exact_query(schema, "".join(terms), "bi", "uni")
         clauses.append((should, tantivy.Query.boost_query(adjacent, _ADJACENT_BOOST)))
     for word in words:
         term = tantivy.Query.term_query(schema, "words", word, index_option="freq")
@@ -222,7 +229,7 @@ def build_query(schema: tantivy.Schema, query: Query) -> tantivy.Query:
     return tantivy.Query.boolean_query(clauses)
 
 
-def _count(result: tantivy.SearchResult) -> int:
+def count_hits(result: tantivy.SearchResult) -> int:
     # SearchResult.count exists at run time; tantivy's type stub leaves it out.
     return int(getattr(result, "count", 0) or 0)
 
@@ -254,7 +261,7 @@ def search(
     limit = query.limit
     if limit is None:
         # "All hits": count first, since tantivy sizes its top-k heap by the limit.
-        limit = total if total >= 0 else _count(searcher.search(built, 1, count=True))
+        limit = total if total >= 0 else count_hits(searcher.search(built, 1, count=True))
     wanted = max(query.offset + limit, 1)
     # The best hits are ordered again with the length prior: all of them are fetched on every
     # page, so that pages tile one order.
@@ -263,7 +270,7 @@ def search(
     fetched = window + _TIE_SLACK
     result = searcher.search(built, fetched, count=total < 0)
     if total < 0:
-        total = _count(result)
+        total = count_hits(result)
     hits = result.hits
     while len(hits) == fetched < window + _TIE_MOST and hits[-1][0] == hits[window - 1][0]:
         # Hits of the last score wanted go on beyond those fetched: fetch all of them.
@@ -363,7 +370,7 @@ def _suggest(view: IndexView, query: Query) -> list[Suggestion]:
     searcher = view.searcher()
 
     def count(candidate: Query) -> int:
-        return _count(searcher.search(build_query(view.schema, candidate), 1, count=True))
+        return count_hits(searcher.search(build_query(view.schema, candidate), 1, count=True))
 
     def words(prefix: str, limit: int) -> list[tuple[str, int]]:
         return [(w, int(n)) for w, n in searcher.terms_with_prefix("words", prefix, limit=limit)]

@@ -7,6 +7,7 @@ from dataclasses import astuple
 from typing import TYPE_CHECKING, Any, Final
 
 from sucai.errors import NotFoundError
+from sucai.jinju import paragraph_rows
 from sucai.models import (
     Article,
     ArticleDraft,
@@ -78,6 +79,10 @@ class SqlArticles(SqlBase):
                 (article_id, e.index, e.level, e.text, e.paragraph, e.parent, e.kind)
                 for e in draft.outline
             ],
+        )
+        self._executemany(
+            "INSERT INTO jinju (article_id, paragraph, start, stop, kind) VALUES (?, ?, ?, ?, ?)",
+            paragraph_rows(article_id, draft.genre, draft.paragraphs),
         )
 
     def files(self) -> list[StoredFile]:

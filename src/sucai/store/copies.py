@@ -162,7 +162,7 @@ class SqlCopies(SqlArticles):
     ) -> None:
         """Give an article another title and text (its id, sources and baskets stay)."""
         with self.atomic():
-            for table in ("paragraphs", "outline", "corrections"):
+            for table in ("paragraphs", "outline", "corrections", "jinju"):
                 self._execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
             columns = "".join(f"{c} = ?, " for c in DRAFT_COLUMNS)
             chars = sum(len(p.text) for p in draft.paragraphs)

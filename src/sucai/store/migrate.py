@@ -62,6 +62,7 @@ TABLES: Final = (
     ("subscriptions", ("id", "owner", "name", "query", "genre", "role", "years", "source",
                        "created_at", "opened_at", "seen_id")),
     ("readers", ("owner", "visit_at", "since", "feed_token")),
+    ("jinju", ("article_id", "paragraph", "start", "stop", "kind")),
 )  # fmt: skip
 
 #: How many leading columns of each table order its rows (its key; all for tables without).
@@ -71,7 +72,7 @@ _KEY: Final = {
     "login_attempts": 4, "baskets": 1, "basket_items": 2, "corrections": 8,
     "import_jobs": 1, "import_job_files": 2, "article_sketches": 1, "merged_copies": 1,
     "article_links": 3, "favourites": 2, "source_labels": 1, "stock_phrase_edits": 1,
-    "subscriptions": 1, "readers": 1,
+    "subscriptions": 1, "readers": 1, "jinju": 3,
 }  # fmt: skip
 
 #: Tables that are not library data: the schema's own bookkeeping, and search indexes,

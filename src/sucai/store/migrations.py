@@ -11,6 +11,7 @@ import uuid
 from typing import TYPE_CHECKING, Any, Final
 
 from sucai.errors import SchemaVersionError
+from sucai.jinju import jinju_rows
 from sucai.models import source_folder
 from sucai.store.base import utc_now
 
@@ -496,6 +497,40 @@ def m015_updates_subscriptions() -> str:
             feed_token TEXT UNIQUE
         );
         """
+
+
+#: The 金句 table (issue 20): each paragraph's sentences worth quoting, by character offsets;
+#: and the paid paragraphs found at once (a visitor's 提法 counts leave their characters out).
+JINJU_DDL: Final = """
+    CREATE TABLE jinju (
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        paragraph INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        stop INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('引用', '排比', '对仗', '警句')),
+        PRIMARY KEY (article_id, paragraph, start)
+    ) WITHOUT ROWID;
+    CREATE INDEX jinju_kind ON jinju(kind);
+    CREATE INDEX paragraphs_paid ON paragraphs(article_id) WHERE paid = 1
+    """
+
+#: Finds the 金句 of every stored paragraph (``?`` placeholders), for a library older than
+#: the 金句 table.
+JINJU_BACKFILL: Final = (
+    "SELECT p.article_id, p.idx, p.text FROM paragraphs p JOIN articles a "
+    "ON a.id = p.article_id WHERE p.kind = 'text' AND p.heading = 0 AND a.genre <> '法规'",
+    "INSERT INTO jinju (article_id, paragraph, start, stop, kind) VALUES (?, ?, ?, ?, ?)",
+)
+
+
+@migration
+def m016_jinju(db: sqlite3.Connection) -> None:
+    """金句 (issue 20): the sentences of each paragraph worth quoting, with their kind and
+    character offsets; found for the paragraphs already stored."""
+    _run(db, JINJU_DDL)
+    select, insert = JINJU_BACKFILL
+    rows = db.execute(select).fetchall()
+    db.executemany(insert, jinju_rows(rows))
 
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)

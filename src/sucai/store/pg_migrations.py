@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Final
 
+from sucai.jinju import jinju_rows
 from sucai.models import source_folder
-from sucai.store.migrations import DDL, MIGRATIONS
+from sucai.store.migrations import DDL, JINJU_BACKFILL, JINJU_DDL, MIGRATIONS
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -138,6 +139,7 @@ _WRITTEN_OUT: Final = {
         ALTER TABLE articles ADD COLUMN attachments TEXT NOT NULL DEFAULT '';
         """
     ),
+    "m016_jinju": translate(JINJU_DDL),
 }
 
 #: ``(name, DDL)`` in order; names equal those of :data:`sucai.store.migrations.MIGRATIONS`.
@@ -161,7 +163,17 @@ def _backfill_source(conn: psycopg.Connection[Any]) -> None:
             cur.executemany("UPDATE articles SET source = %s WHERE id = %s", updates)
 
 
+def _backfill_jinju(conn: psycopg.Connection[Any]) -> None:
+    """The 金句 of the paragraphs already stored, as SQLite's m016_jinju finds them."""
+    select, insert = (sql.replace("?", "%s") for sql in JINJU_BACKFILL)
+    rows = jinju_rows(conn.execute(select).fetchall())
+    if rows:
+        with conn.cursor() as cur:
+            cur.executemany(insert, rows)
+
+
 #: Steps run after a migration's DDL, in its transaction, by migration name.
 PG_BACKFILLS: Final[dict[str, Callable[[psycopg.Connection[Any]], None]]] = {
     "m007_article_source": _backfill_source,
+    "m016_jinju": _backfill_jinju,
 }

@@ -35,6 +35,7 @@ __all__ = [
     "StoredFile",
     "Subscription",
     "User",
+    "YearText",
 ]
 
 
@@ -356,3 +357,12 @@ class Subscription:
     created_at: str
     opened_at: str
     seen_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class YearText:
+    """The year of an article's text, its source and 文种 (how 提法 counts are grouped)."""
+
+    year: int
+    source: str
+    genre: str

@@ -9,6 +9,7 @@ from sucai.store.baskets import SqlBaskets
 from sucai.store.changes import SqlChanges
 from sucai.store.copies import SqlCopies
 from sucai.store.desk import SqlDesk
+from sucai.store.jinju import SqlJinju
 from sucai.store.jobs import SqlJobs
 from sucai.store.stock import SqlStockPhrases
 from sucai.store.tables import SqlTables
@@ -22,6 +23,7 @@ class Store(
     SqlAccounts,
     SqlBaskets,
     SqlDesk,
+    SqlJinju,
     SqlJobs,
     SqlChanges,
     SqlTables,

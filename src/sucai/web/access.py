@@ -13,6 +13,9 @@ and error messages. Handlers reach the library's text only through this module:
 * :func:`feed`, :func:`digest` and :func:`subscriptions` (issue 19) find a subscription's
   matches in the index the viewer may search, and pass every article through
   :func:`redact_article`: a feed entry's or a digest's first paragraph is a free one.
+* :func:`jinju`, :func:`article_jinju` and :func:`tifa` (issue 20) ask the library for the
+  金句 of free paragraphs alone, and for 提法 counts over the free text alone — uses and
+  characters both, so a visitor's per-million rates say nothing of the paid part either.
 * :func:`article` empties the text of paid paragraphs (the paragraphs stay, so the page can
   say how many there are — their number is not secret), clears their heading level and
   section, leaves out the outline entries standing on them, and points a free paragraph's
@@ -51,15 +54,17 @@ if TYPE_CHECKING:
         Similar,
         SubscriptionNews,
     )
-    from sucai.models import Article
+    from sucai.models import Article, Jinju, Tifa
     from sucai.store.records import ArticleSummary, Subscription
 
 __all__ = [
     "article",
+    "article_jinju",
     "check",
     "compose",
     "digest",
     "feed",
+    "jinju",
     "law_quotes",
     "law_status",
     "open_subscription",
@@ -67,6 +72,7 @@ __all__ = [
     "search",
     "similar",
     "subscriptions",
+    "tifa",
 ]
 
 
@@ -82,6 +88,33 @@ def search(library: Library, account: Account, query: Query, *, facets: bool) ->
 def similar(library: Library, account: Account, article_id: int, limit: int) -> list[Similar]:
     """Articles like ``article_id``, chosen from what ``account`` may read."""
     return library.similar(article_id, limit=limit, paid=account.reads_paid)
+
+
+def jinju(
+    library: Library,
+    account: Account,
+    query: str,
+    *,
+    kinds: Sequence[str] | None,
+    limit: int,
+    offset: int,
+) -> tuple[int, list[Jinju]]:
+    """金句 holding ``query``'s words, of what ``account`` may read: total and this page."""
+    total, found = library.jinju(
+        query, kinds=kinds, limit=limit, offset=offset, paid=account.reads_paid
+    )
+    return total, [j for j in found if account.reads_paid or not j.paid]
+
+
+def article_jinju(library: Library, account: Account, article_id: int) -> list[Jinju]:
+    """An article's 金句 that ``account`` may read."""
+    found = library.article_jinju(article_id, paid=account.reads_paid)
+    return [j for j in found if account.reads_paid or not j.paid]
+
+
+def tifa(library: Library, account: Account, phrases: Sequence[str], by: str) -> list[Tifa]:
+    """How often the text ``account`` may read uses each phrase."""
+    return library.tifa(phrases, by=by, paid=account.reads_paid)
 
 
 def check(

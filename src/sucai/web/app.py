@@ -70,7 +70,9 @@ from sucai.web.views import (
     desk,
     downloads,
     imports,
+    jinju,
     search,
+    tifa,
     updates,
 )
 
@@ -429,6 +431,8 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
         Route("/download", downloads.download_zip, methods=["POST"]),
         *_both("/favourites", desk.favourites),
         *_both("/browse", search.browse),
+        *_both("/jinju", jinju.jinju_page),
+        *_both("/tifa", tifa.tifa_page),
         Route("/login", accounts.login, methods=["GET", "POST"]),
         Route("/logout", accounts.logout, methods=["POST"]),
         *_both("/account", accounts.account_page),

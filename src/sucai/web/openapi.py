@@ -5,9 +5,10 @@ form ``POST`` (which answers JSON when asked with ``Accept: application/json``),
 envelope of each status a route can give, and the limits the handlers enforce (query length,
 filter length, 查重 draft caps per viewer). ``tests/web/test_openapi.py`` walks the app's
 routes and fails when one that answers JSON is not described here (or in the family modules
-``openapi_admin``, ``openapi_compose``, ``openapi_desk``), or when a path described is not a
-route; ``tests/web/test_fuzz.py`` sends what this description allows, as visitor, member and
-admin, and checks every answer against it.
+``openapi_admin``, ``openapi_compose``, ``openapi_desk``, ``openapi_jinju``,
+``openapi_updates``), or when a path described is not a route; ``tests/web/test_fuzz.py``
+sends what this description allows, as visitor, member and admin, and checks every answer
+against it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sucai.web.limits import DRAFT_CHARS
 from sucai.web.openapi_admin import ADMIN_PATHS
 from sucai.web.openapi_compose import COMPOSE_PATHS, COMPOSE_SCHEMAS
 from sucai.web.openapi_desk import DESK_PATHS
+from sucai.web.openapi_jinju import ARTICLE_JINJU, JINJU_PATHS, JINJU_SCHEMAS
 from sucai.web.openapi_parts import (
     BOOL,
     ERRORS,
@@ -184,6 +186,7 @@ SCHEMAS: Final[dict[str, Schema]] = {
             "outline": array(ref("OutlineEntry")),
             "paragraphs": array(ref("Paragraph")),
             "locked_paragraphs": {"type": "integer", "minimum": 0},
+            **ARTICLE_JINJU,
             "similar": array(closed_object({**_SUMMARY, "score": NUM})),
             "versions": array(
                 closed_object(
@@ -341,7 +344,7 @@ PATHS: Final[dict[str, Schema]] = {
                     ),
                     "required": True,
                 },
-                param("in", "scope", enum=["all", "title", "outline"]),
+                param("in", "scope (jinju: see /jinju)", enum=["all", "title", "outline"]),
                 *FILTERS,
                 param("facets", "1: also count every match per facet", enum=["1", "true"]),
             ],
@@ -625,10 +628,10 @@ OPENAPI: Final[dict[str, Any]] = {
     },
     "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        "schemas": {**SCHEMAS, **COMPOSE_SCHEMAS, **UPDATE_SCHEMAS},
+        "schemas": {**SCHEMAS, **COMPOSE_SCHEMAS, **UPDATE_SCHEMAS, **JINJU_SCHEMAS},
     },
     "security": [{}, {"bearer": []}],
     "paths": _not_found_in_paths(
-        _with_sorts(PATHS) | COMPOSE_PATHS | DESK_PATHS | ADMIN_PATHS | UPDATE_PATHS
+        _with_sorts(PATHS) | COMPOSE_PATHS | DESK_PATHS | ADMIN_PATHS | UPDATE_PATHS | JINJU_PATHS
     ),
 }

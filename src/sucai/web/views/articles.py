@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from sucai.errors import IndexBuildingError
 from sucai.library import MEDIA_TYPES, article_findings
-from sucai.serialize import article_to_dict, law_status_to_dict, summary_to_dict
+from sucai.serialize import article_to_dict, jinju_to_dict, law_status_to_dict, summary_to_dict
 from sucai.web import access
 from sucai.web.limits import check_rate
 from sucai.web.render import blocking, marked, page, reading
@@ -50,6 +50,7 @@ async def article(request: Request) -> Response:
             "locked": sum(1 for p in shown.paragraphs if p.paid and not p.text),
             "versions": library.versions(article_id),
             "status": access.law_status(library, account, article_id),
+            "jinju": access.article_jinju(library, account, article_id),
         }
 
     context = await reading(request, work)
@@ -75,6 +76,8 @@ async def article(request: Request) -> Response:
         "versions": [asdict(v) for v in context["versions"]],
         # Whether a law is in force (issue 20).
         "status": law_status_to_dict(context["status"]),
+        # 金句 of the paragraphs the viewer may read (issue 20).
+        "jinju": jinju_to_dict(len(context["jinju"]), context["jinju"])["jinju"],
     }
     first_locked = next((p.index for p in shown.paragraphs if p.paid and not p.text), None)
     # Hygiene (issue 5) runs on the article as shown, so it never reveals paid text.

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 MAX_PAGE: Final = 500
 MAX_ID: Final = 2**63 - 1  # the largest database integer
 FACET_LABELS: Final = (("genre", "文种"), ("role", "角色"), ("year", "年份"), ("source", "来源"))
+#: The search page's tabs: paragraphs, titles, outlines (``/search?in=…``) and 金句 (``/jinju``).
+SCOPES: Final = (("all", "全文"), ("title", "标题"), ("outline", "提纲"), ("jinju", "金句"))
 
 
 def library_of(request: Request) -> Library:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from sucai.library import LAW_GENRE, clean_query_text, parse_query, parse_years, snippet
 from sucai.serialize import page_to_dict, summary_to_dict
@@ -14,6 +14,7 @@ from sucai.web.render import JSON, marked, page, reading, wants_json
 from sucai.web.views.base import (
     FACET_LABELS,
     MAX_PAGE,
+    SCOPES,
     added_today,
     article_filter,
     facet_dict,
@@ -21,13 +22,13 @@ from sucai.web.views.base import (
     page_url,
     who,
 )
+from sucai.web.views.jinju import tab_url
 
 if TYPE_CHECKING:
     from starlette.requests import Request
 
     from sucai.library import Account, Library, SearchHit
 
-SCOPES: Final = (("all", "全文"), ("title", "标题"), ("outline", "提纲"))
 #: Hits of one article shown before the rest fold under "本文还有 N 处匹配" (issue 21).
 FOLD_AFTER: Final = 2
 #: Page links on each side of the current page (with the first and the last always shown).
@@ -93,6 +94,8 @@ async def search(request: Request) -> Response:
     # query parser drops them from what it searches for.
     q = clean_query_text(params.get("q", "")).strip()
     scope = params.get("in", "all")
+    if scope == "jinju":
+        return RedirectResponse(tab_url("jinju", q), status_code=303)
     sort = params.get("sort", "relevance")
     size = request.app.state.settings.page_size
     number = int_param(params.get("page"), 1)
@@ -168,7 +171,13 @@ async def search(request: Request) -> Response:
             groups=_groups(result.hits),
             pages=pages,
             scope_urls=[
-                (value, label, page_url("/search", {**link, "in": value if value != "all" else ""}))
+                (
+                    value,
+                    label,
+                    tab_url(value, q)
+                    if value == "jinju"
+                    else page_url("/search", {**link, "in": value if value != "all" else ""}),
+                )
                 for value, label in SCOPES
             ],
             sort_urls=[

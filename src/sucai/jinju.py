@@ -1,0 +1,354 @@
+"""金句: the sentences of a paragraph worth quoting, and their kind (issue 20).
+
+A pure function of a paragraph's text, so that the store can find them again whenever it
+writes a paragraph (import, a kept or split copy, a schema upgrade). The criteria, written
+before the rules and the labels of ``bench/jinju_labels.tsv``, are in docs/jinju.md:
+
+- ``引用``: a quotation in “…” of two clauses or more, introduced by a citation cue
+  (古人云, 语出, 正如…所说, …指出/说/强调：) or itself classical (之/乎/者/也/而 …);
+- ``排比``: three clauses or more in a row that open with the same words and are of like
+  length;
+- ``对仗``: two clauses of the same length (4–12 characters) that share characters in the
+  same places (文明因交流而多彩，文明因互鉴而丰富);
+- ``警句``: a short sentence that sums up: …是…的“金钥匙”, …就是…, …是…的生命线/压舱石 ….
+
+Offsets are in characters of the paragraph, ``start`` inclusive and ``stop`` exclusive.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final, Literal
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from sucai.models import Paragraph
+
+__all__ = [
+    "KINDS",
+    "UNQUOTED_GENRE",
+    "JinjuKind",
+    "JinjuSpan",
+    "find_jinju",
+    "jinju_rows",
+    "paragraph_rows",
+    "sentences",
+]
+
+JinjuKind = Literal["引用", "排比", "对仗", "警句"]
+#: The kinds, in the order pages list them.
+KINDS: Final[tuple[JinjuKind, ...]] = ("引用", "排比", "对仗", "警句")
+
+
+@dataclass(frozen=True, slots=True)
+class JinjuSpan:
+    """One 金句 in a paragraph: ``text[start:stop]`` is the sentence (or clause pair)."""
+
+    start: int
+    stop: int
+    kind: JinjuKind
+
+
+#: The 文种 whose text is cited as a 依据, never searched for 金句 (laws and regulations).
+UNQUOTED_GENRE: Final = "法规"
+
+#: A stored 金句 row: ``(article_id, paragraph, start, stop, kind)``.
+JinjuRow = tuple[int, int, int, int, str]
+
+
+def jinju_rows(paragraphs: Iterable[tuple[int, int, str]]) -> list[JinjuRow]:
+    """The 金句 rows of ``(article_id, paragraph index, text)`` of quotable paragraphs."""
+    return [
+        (article_id, index, span.start, span.stop, span.kind)
+        for article_id, index, text in paragraphs
+        for span in find_jinju(text)
+    ]
+
+
+def paragraph_rows(article_id: int, genre: str, paragraphs: Iterable[Paragraph]) -> list[JinjuRow]:
+    """The 金句 rows of an article's paragraphs: its text paragraphs that are not headings,
+    none for laws and regulations."""
+    if genre == UNQUOTED_GENRE:
+        return []
+    return jinju_rows(
+        (article_id, p.index, p.text) for p in paragraphs if p.kind == "text" and not p.heading
+    )
+
+
+#: Sentence ends outside quotation marks; a closing quote after one stays with its sentence.
+_ENDS: Final = frozenset("。！？")
+_OPEN: Final = "“‘「『"
+_CLOSE: Final = "”’」』"
+#: The longest sentence considered: longer ones are passages, not sentences to quote.
+MAX_SENTENCE: Final = 160
+
+_QUOTE = re.compile(r"“([^“”]{6,80})”")
+#: A quotation of a sentence longer than this is stored alone (in its marks).
+SHORT_QUOTE: Final = 50
+#: A book named right before the quotation: 据《尚书》记载，“…”; 《逍遥游》里的“…”.
+_BOOK = re.compile(r"《[^》]{1,12}》[^“。，]{0,8}[，：]?[^“。]{0,6}$")
+#: What follows a quotation to say it is one: “…”等典故 / 的经典名句 / 的校训.
+_NAMED_AFTER = re.compile(
+    r"^(?:“[^“”]*”[、，和及与]?)*(?:等|这句|这一)?(?:的)?(?:经典)?"
+    r"(?:典故|名句|佳句|古训|校训|诗句|古语|名言|箴言|格言|古诗|诗词|古人智慧)"
+)
+#: A saying without quotation marks after a cue that names it one: 中国人常讲：读万卷书，行万里路。
+_SAYING = re.compile(
+    r"^.{0,12}?(?:(古人云|古人说|古语说|古语云|古语有云|常讲|常说|俗话说|常言道|有言)|"
+    r"指出|强调|说)[：:，]([^“”：]+)$"
+)
+_CUE = re.compile(
+    r"(古人云|古人说|古语说|古语云|古语有云|古人讲|先贤|语出|诗云|诗曰|有言|常言道|俗话说|"
+    r"正如.{1,24}(?:所说|所言|指出|讲的|说的|所讲)|"
+    r"(?:指出|说过|曾说|讲过|强调|所说|所言|引用|化用|名言|箴言|告诫|写道|说)(?:过?的)?[：:，]?$)"
+)
+#: Characters of classical Chinese (counted once the modern words holding them are taken out).
+_CLASSICAL: Final = frozenset("之乎者也矣焉哉兮亦乃其而则不无勿于吾汝曰弗毋孰惟邦苟")
+#: Modern words with those characters: 其他, 或者, 之后, 不断, 对于 … do not make a text classical.
+_MODERN = re.compile(
+    r"其他|其中|其实|尤其|极其|或者|记者|作者|读者|学者|患者|者们|之后|之间|之一|之前|之际|之下|"
+    r"之中|之外|之内|之上|之所以|总之|不断|不仅|不是|不能|不得|不会|不要|不再|不同|不少|而且|"
+    r"然而|从而|进而|因而|而是|无法|无论|于是|对于|关于|由于|属于|位于|等于|用于|基于|终于|"
+    r"乃至|也是|也要|也将|也在|也有|也会|也不|邻邦|联邦|友邦|城邦|原则|规则|否则|准则|细则|"
+    r"法则|则是|实则"
+)
+#: What only classical Chinese writes: two classical characters with one of these (or, for a
+#: short couplet standing alone, one of these) mark a classical text.
+_ARCHAIC = re.compile(
+    r"[乎矣焉哉兮吾汝曰弗毋孰惟邦苟则]|也(?:[，；。！？”]|$)|者[，；]|之[^，；。]"
+)
+#: The longest sentence read as one 排比 (longer ones are lists of measures).
+MAX_PARALLEL: Final = 120
+#: Words of a list of people, documents or an agenda, not of a rhetorical run.
+_LISTING = re.compile(r"主席|主任|书记|部长|委员长|议程|报告、|条例|办法|包括：|名单")
+#: Figures in a quotation (一日, 九万里 are words of a saying; 2023, ５% are not).
+_FIGURES = re.compile(r"[0-9０-９%％]")
+_CLAUSE = re.compile(r"[^，；：、,;:]+")
+_SPLIT_CLAUSES = re.compile(r"[，；]")
+_DIGITS = re.compile(r"[0-9０-９一二三四五六七八九十百千万亿〇两]+[年月日个项条号%％]|[0-9０-９]")
+_METAPHORS: Final = (
+    "金钥匙|生命线|压舱石|牛鼻子|试金石|定盘星|主心骨|顶梁柱|压舱石|指南针|晴雨表|风向标|"
+    "助推器|加速器|稳定器|先手棋|必答题|必修课|大考|命脉|根基|灵魂|底色|底线|根本|本质|精髓|"
+    "关键|重中之重|第一要务|头等大事|最大公约数|最大优势|最大底气|力量源泉|国之大者|定海神针|"
+    "主引擎|强引擎|第一动力|加油站|蓄水池|主阵地|主力军|试验田|排头兵|领头雁|金名片"
+)
+_SUMMARY = re.compile(
+    rf"^[^，；：“”]{{2,18}}(?:是|就是|才是|乃是)(?:[^，；“”]{{0,16}}的)?“?(?:{_METAPHORS})”?[。！]?$"
+)
+#: How a news item opens: a date, not a summary (今天是全国“爱眼日”).
+_NEWS: Final = ("今天", "今年", "明天", "昨天", "当天", "这一天", "本周", "目前")
+_JIUSHI = re.compile(r"^([^，；：“”]{2,14})(?:就是|即是)([^，；：“”]{2,14})[。！]$")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """``(start, stop)`` of each sentence of ``text``: ends at 。！？ outside quotation marks
+    (with the closing marks after it) or at a closing mark right after one, whitespace
+    around it left out."""
+    out: list[tuple[int, int]] = []
+    depth = 0
+    start = 0
+    n = len(text)
+    i = 0
+    while i < n:
+        ch = text[i]
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+            if depth == 0 and i and text[i - 1] in _ENDS:  # …不为不成。” ends a sentence
+                out.append((start, i + 1))
+                start = i + 1
+        elif ch in _ENDS and depth == 0:
+            stop = i + 1
+            while stop < n and (text[stop] in _ENDS or text[stop] in _CLOSE):
+                stop += 1
+            out.append((start, stop))
+            start = i = stop
+            continue
+        i += 1
+    if start < n:
+        out.append((start, n))
+    spans = []
+    for s, e in out:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            spans.append((s, e))
+    return spans
+
+
+def find_jinju(text: str) -> list[JinjuSpan]:
+    """The 金句 of one paragraph, in text order (at most one per sentence: the sentence, or
+    the quotation of a long one, or a quoted clause pair of one for 对仗)."""
+    found: list[JinjuSpan] = []
+    for start, stop in sentences(text):
+        if stop - start < 8:
+            continue
+        sentence = text[start:stop]
+        quotes = _quotations(sentence)
+        if quotes:
+            found.extend(JinjuSpan(start + a, start + b, "引用") for a, b in quotes)
+            continue
+        if stop - start > MAX_SENTENCE:
+            continue
+        kind = _parallel(sentence) or _summary(sentence)
+        if kind is not None:
+            found.append(JinjuSpan(start, stop, kind))
+            continue
+        pair = _couplet(sentence)
+        if pair is not None:
+            found.append(JinjuSpan(start + pair[0], start + pair[1], "对仗"))
+    return found
+
+
+def _quotations(sentence: str) -> list[tuple[int, int]]:
+    """引用: where the quotations of ``sentence`` are — the whole sentence when it is short,
+    else each quotation in its marks."""
+    bare = sentence.rstrip("。！？").strip("“”").rstrip("。！？")
+    clauses = _SPLIT_CLAUSES.split(bare)
+    if (
+        2 <= len(clauses) <= 4
+        and all(2 <= len(c) <= 8 for c in clauses)
+        and not _DIGITS.search(bare)
+    ):
+        # A sentence that is a saying and nothing else: quoted (“德不孤，必有邻”。), or a
+        # classical couplet (民惟邦本，本固邦宁。).
+        couplet = len(clauses) == 2 and len(clauses[0]) == len(clauses[1])
+        alone = sentence.startswith("“") and "“" not in bare and "”" not in bare
+        if alone and (couplet or _classical(bare, loose=True)):
+            return [(0, len(sentence))]
+        if couplet and not _paired(*clauses) and _classical(bare, loose=True):
+            return [(0, len(sentence))]
+    if "“" not in sentence:
+        plain = _SAYING.match(sentence)
+        if plain is not None and len(sentence) <= SHORT_QUOTE:
+            # After 古人云/俗话说 … a saying; after 指出/强调/说 only a classical one.
+            saying = plain.group(2).rstrip("。！？")
+            clauses = _SPLIT_CLAUSES.split(saying)
+            if (
+                2 <= len(clauses) <= 3
+                and all(len(c) <= 8 for c in clauses)
+                and (plain.group(1) or _classical(saying, loose=True))
+            ):
+                return [(0, len(sentence))]
+        return []
+    found: list[tuple[int, int]] = []
+    for match in _QUOTE.finditer(sentence):
+        quoted = match.group(1).rstrip("。！？")
+        clauses = [c for c in _SPLIT_CLAUSES.split(quoted) if c]
+        if len(clauses) < 2 or any(len(c) > 16 for c in clauses) or _FIGURES.search(quoted):
+            continue
+        # A run of quotations after one cue (引用的“…”“…”等) shares it.
+        before = _before_quotes(sentence[: match.start()])
+        after = sentence[match.end() :]
+        # A cue and a pair of like clauses (习近平指出，“心合意同，谋无不成”): a saying.
+        short = len(clauses) == 2 and len(clauses[0]) == len(clauses[1]) <= 8
+        cited = (
+            _CUE.search(before[-30:]) is not None
+            and ("古" in before or short or _classical(quoted) or _cited(before))
+        ) or (
+            all(len(c) <= 8 for c in clauses)
+            and (_BOOK.search(before) is not None or _NAMED_AFTER.match(after) is not None)
+        )
+        if cited or (_classical(quoted) and len(quoted) <= 40):
+            if len(sentence) <= SHORT_QUOTE:
+                return [(0, len(sentence))]
+            found.append((match.start(), match.end()))
+    return found
+
+
+def _before_quotes(before: str) -> str:
+    """``before`` without the quotations it ends with (“…”、“…”)."""
+    while before.endswith(("”", "”、", "”，", "”和", "”与")):
+        opening = before.rfind("“")
+        if opening < 0:
+            break
+        before = before[:opening]
+    return before
+
+
+def _cited(before: str) -> bool:
+    """A cue that names the quotation's source (正如…所说, 语出, 古人云 …), not a mere 说."""
+    return (
+        re.search(r"正如|语出|古人|古语|诗云|诗曰|常言|俗话|名言|箴言|有言|先贤|引用|化用", before)
+        is not None
+    )
+
+
+def _classical(quoted: str, *, loose: bool = False) -> bool:
+    """Classical Chinese by its function characters: three, or two with an archaic one (or,
+    ``loose``, for a short couplet standing alone: an archaic one)."""
+    text = _MODERN.sub("", quoted)
+    marks = sum(1 for ch in text if ch in _CLASSICAL)
+    archaic = _ARCHAIC.search(text) is not None
+    if loose:
+        return archaic
+    return marks >= 3 or (marks >= 2 and archaic)
+
+
+def _parallel(sentence: str) -> JinjuKind | None:
+    """排比: three clauses or more in a row opening alike (two characters, or one and a
+    shared closing character) and of like length; not a list of names or documents."""
+    if sentence.count("，") + sentence.count("；") < 2 or len(sentence) > MAX_PARALLEL:
+        return None
+    if _LISTING.search(sentence):
+        return None
+    clauses = _CLAUSE.findall(sentence.rstrip("。！？”"))
+    run = 1
+    for a, b in itertools.pairwise(clauses):
+        if _alike(a, b):
+            run += 1
+            if run >= 3:
+                return "排比"
+        else:
+            run = 1
+    return None
+
+
+def _alike(a: str, b: str) -> bool:
+    a, b = a.strip("“”"), b.strip("“”")
+    if not (3 <= len(a) <= 18 and 3 <= len(b) <= 18) or max(len(a), len(b)) > 1.6 * min(
+        len(a), len(b)
+    ):
+        return False
+    if a[0] in "一二三四五六七八九十第（(" or _DIGITS.search(a + b):
+        return False
+    return a[:2] == b[:2] or (a[0] == b[0] and a[-1] == b[-1])
+
+
+def _couplet(sentence: str) -> tuple[int, int] | None:
+    """对仗: a sentence of two clauses only, or a quoted pair of clauses within one, of equal
+    length that match in two places or more and differ in two or more, as ``(start, stop)``
+    in the sentence."""
+    if "，" not in sentence and "；" not in sentence:
+        return None
+    whole = sentence.rstrip("。！？")
+    candidates = [(0, len(sentence), whole)]
+    candidates += [(m.start(), m.end(), m.group(1)) for m in _QUOTE.finditer(sentence)]
+    for start, stop, part in candidates:
+        clauses = _SPLIT_CLAUSES.split(part.strip("“”").rstrip("。！？"))
+        if len(clauses) == 2 and _paired(clauses[0], clauses[1]):
+            return start, stop
+    return None
+
+
+def _paired(a: str, b: str) -> bool:
+    if len(a) != len(b) or not 4 <= len(a) <= 12 or _DIGITS.search(a + b):
+        return False
+    same = sum(1 for x, y in zip(a, b, strict=True) if x == y)
+    return (
+        2 <= same <= len(a) - 2 and 3 * same >= len(a) and a[0] not in "一二三四五六七八九十第（(“"
+    )
+
+
+def _summary(sentence: str) -> JinjuKind | None:
+    if len(sentence) > 40 or _DIGITS.search(sentence) or sentence.startswith(_NEWS):
+        return None
+    if _SUMMARY.match(sentence) or _JIUSHI.match(sentence):
+        return "警句"
+    return None

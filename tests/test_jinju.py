@@ -1,0 +1,201 @@
+"""金句 (issue 20): the rules on hand-written sentences (docs/jinju.md says what each kind is),
+stored at import with their offsets, found again when a merged copy is kept or split, found
+for a library older than them, and withheld with the paid part."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import TYPE_CHECKING
+
+import pytest
+from click.testing import CliRunner
+
+from sucai import open_library
+from sucai.cli import cli
+from sucai.errors import UserError
+from sucai.jinju import find_jinju, sentences
+from tests.conftest import ROOT, SEED
+from tests.ingest.test_neardup import BODY, _ingest_each, _write
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from sucai import Library
+
+#: Sentences that are 金句 by the criteria, with their kind (gold written by hand).
+QUOTABLE = [
+    ("习近平最后强调，中国古人云：“道虽迩，不行不至；事虽小，不为不成。”", "引用"),
+    ("正如毛泽东主席所说，“敌人在一天天烂下去，我们在一天天好起来”。", "引用"),
+    ("我们要牢记“民为邦本，本固邦宁”，把群众冷暖放在心上。", "引用"),
+    ("要做到深学笃信，要做到精思细悟，要做到知行合一。", "排比"),
+    ("强化全球资源配置功能，强化科技创新策源功能，强化开放枢纽门户功能。", "排比"),
+    ("文明因交流而多彩，文明因互鉴而丰富。", "对仗"),
+    ("国运兴则体育兴，国家强则体育强。", "对仗"),
+    ("绿水青山就是金山银山。", "警句"),
+    ("粮食安全是“国之大者”。", "警句"),
+    ("改革开放是决定当代中国命运的关键一招，也是党和人民事业大踏步赶上时代的重要法宝。", None),
+]
+#: Sentences that are not (a slogan, a plain list of measures, numbered items, a news line,
+#: figures).
+PLAIN = [
+    "大会主题是“构建新发展格局，推进中国式现代化”。",
+    "加强耕地保护，加快高标准农田建设，加大种业振兴力度。",
+    "一是抓项目，二是抓产业，三是抓环境。",
+    "今天（6月6日）是全国“爱眼日”。",
+    "2023年增长5.2%，2024年增长5.0%。",
+    "会议审议了有关报告，听取了有关情况汇报。",
+]
+
+
+@pytest.mark.parametrize(("sentence", "kind"), QUOTABLE)
+def test_a_sentence_worth_quoting_is_found_with_its_kind(sentence: str, kind: str | None) -> None:
+    found = find_jinju(sentence)
+    if kind is None:
+        assert found == []
+    else:
+        assert [(s.kind, sentence[s.start : s.stop]) for s in found] == [(kind, sentence)]
+
+
+@pytest.mark.parametrize("sentence", PLAIN)
+def test_a_plain_sentence_is_not_a_jinju(sentence: str) -> None:
+    assert find_jinju(sentence) == []
+
+
+def test_offsets_are_characters_of_the_paragraph_and_a_quote_stays_whole() -> None:
+    paragraph = (
+        "开场白。古人云：“道虽迩，不行不至。事虽小，不为不成。”大家要牢记。 "
+        "国运兴则体育兴，国家强则体育强。"
+    )
+    assert [paragraph[s:e] for s, e in sentences(paragraph)] == [
+        "开场白。",
+        "古人云：“道虽迩，不行不至。事虽小，不为不成。”",
+        "大家要牢记。",
+        "国运兴则体育兴，国家强则体育强。",
+    ]
+    found = find_jinju(paragraph)
+    assert [(s.kind, paragraph[s.start : s.stop]) for s in found] == [
+        ("引用", "古人云：“道虽迩，不行不至。事虽小，不为不成。”"),
+        ("对仗", "国运兴则体育兴，国家强则体育强。"),
+    ]
+
+
+def test_a_couplet_quoted_inside_a_long_sentence_is_the_quoted_pair() -> None:
+    sentence = "会上，他用“人民有所呼，改革有所应”来概括一年来的工作，赢得了代表们的掌声。"
+    (found,) = find_jinju(sentence)
+    assert (found.kind, sentence[found.start : found.stop]) == ("对仗", "“人民有所呼，改革有所应”")
+
+
+JINJU_OLD = "我们要牢记“民为邦本，本固邦宁”，把群众冷暖放在心上。"
+JINJU_NEW = "要做到深学笃信，要做到精思细悟，要做到知行合一。"
+
+
+def _speech(tmp_path: Path, name: str, extra: str) -> Path:
+    body = [*BODY[:5], BODY[5] + extra, *BODY[6:]]
+    return _write(tmp_path / name, "在全县经济工作会议上的讲话", body)
+
+
+def test_jinju_are_stored_with_offsets_and_found_again_when_a_copy_is_kept_or_split(
+    library: Library, tmp_path: Path
+) -> None:
+    _ingest_each(
+        library, [_speech(tmp_path, "a.txt", JINJU_OLD), _speech(tmp_path, "b.txt", JINJU_NEW)]
+    )
+    assert library.count() == 1
+    (article,) = library.articles()
+
+    def texts(article_id: int) -> list[tuple[str, str]]:
+        found = library.article_jinju(article_id)
+        for j in found:  # the offsets point at the sentence in the stored paragraph
+            assert library.get(article_id).paragraphs[j.paragraph].text[j.start : j.stop] == j.text
+        return [(j.kind, j.text) for j in found]
+
+    assert ("引用", JINJU_OLD) in texts(article.id)
+    assert ("排比", JINJU_NEW) not in texts(article.id)
+    (copy,) = library.duplicates().clusters[0].copies
+    library.keep_copy(copy.id)
+    assert ("排比", JINJU_NEW) in texts(article.id)
+    assert ("引用", JINJU_OLD) not in texts(article.id)
+    (old,) = library.duplicates().clusters[0].copies
+    new_id = library.split_copy(old.id)
+    assert ("引用", JINJU_OLD) in texts(new_id)
+    assert ("引用", JINJU_OLD) not in texts(article.id)
+
+
+def test_jinju_are_searched_by_words_and_kind_newest_first(library: Library) -> None:
+    library.ingest([SEED])
+    total, every = library.jinju(limit=None)
+    assert total == len(every) > 0
+    dates = [j.article.issued_on or str(j.article.year or "") for j in every]
+    assert dates == sorted(dates, reverse=True)
+    word = every[0].text[1:3]
+    total, hits = library.jinju(word, limit=None)
+    assert total == len(hits) == sum(word in j.text for j in every)
+    kind = every[0].kind
+    assert library.jinju(kinds=[kind], limit=None)[1] == [j for j in every if j.kind == kind]
+    assert library.jinju(kinds=[], limit=None) == (0, [])
+    assert library.jinju(limit=2, offset=1)[1] == every[1:3]
+    with pytest.raises(UserError, match="unknown 金句 kind '比喻'"):
+        library.jinju(kinds=["比喻"])
+
+
+def test_a_jinju_of_a_paid_paragraph_is_not_listed_or_counted_for_a_visitor(
+    library: Library,
+) -> None:
+    library.ingest([SEED])
+    total, every = library.jinju(limit=None)
+    paid = [j for j in every if j.paid]
+    assert paid, "the seed's paid part has 金句"
+    free_total, free = library.jinju(limit=None, paid=False)
+    assert free == [j for j in every if not j.paid] and free_total == total - len(paid)
+    article_id = paid[0].article.id
+    assert all(not j.paid for j in library.article_jinju(article_id, paid=False))
+    assert any(j.paid for j in library.article_jinju(article_id))
+
+
+def test_a_library_older_than_jinju_finds_them_when_first_opened(
+    library: Library, tmp_path: Path
+) -> None:
+    library.ingest([SEED])
+    before = library.jinju(limit=None)
+    path = library.db
+    library.close()
+    with sqlite3.connect(path) as db:  # the library as sucai 0.11 left it
+        db.execute("DROP TABLE jinju")
+        db.execute("DROP INDEX paragraphs_paid")
+        db.execute("DELETE FROM _sucai_migrations WHERE name = 'm016_jinju'")
+    with open_library(path) as reopened:
+        assert reopened.jinju(limit=None) == before
+
+
+def test_sucai_search_in_jinju_prints_each_with_its_kind_and_source(library: Library) -> None:
+    library.ingest([SEED])
+    _, found = library.jinju("发展", kinds=["排比"], limit=1)
+    j = found[0]
+    runner = CliRunner()
+    db = str(library.db)
+    result = runner.invoke(
+        cli, ["search", "--db", db, "--in", "jinju", "发展", "--kind", "排比", "--limit", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    total = library.jinju("发展", kinds=["排比"])[0]
+    assert result.output == (
+        f"{total} matching 金句 (1–1 shown)\n\n[排比] {j.text}  [会员]\n"
+        f"     [{j.article.id}:{j.paragraph + 1}] {j.article.title}（{j.article.role}）\n"
+    )
+    data = json.loads(
+        runner.invoke(cli, ["search", "--db", db, "--in", "jinju", "发展", "--json"]).output
+    )
+    assert data["ok"] and data["total"] == library.jinju("发展")[0]
+    first = data["jinju"][0]
+    text = library.get(first["article_id"]).paragraphs[first["paragraph_index"]].text
+    assert text[first["start"] : first["stop"]] == first["text"]
+    result = runner.invoke(cli, ["search", "--db", db, "--in", "jinju", "没有这个词"])
+    assert result.output == "No 金句 hold “没有这个词”. Try fewer words, or another --kind.\n"
+
+
+def test_laws_and_regulations_have_no_jinju(library: Library) -> None:
+    """A law is cited as a 依据, not quoted for its style (docs/jinju.md)."""
+    report = library.ingest(sorted((ROOT / "samples" / "laws").glob("*.md")))
+    assert report.new_articles > 0
+    assert library.jinju(limit=None) == (0, [])
