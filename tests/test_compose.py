@@ -91,7 +91,12 @@ def test_headings_that_say_the_same_thing_are_grouped(lib: Library) -> None:
         ("closing", "秘密武器，会员专享的营商环境心法", {"五、秘密武器，会员专享的营商环境心法"}),
     ]
     assert found.notes == ()
-    assert found.jinju == ()  # no 金句 source given
+    # 金句 of the skeletons' articles, with the passage each comes from (issue 20).
+    assert [(p.title, p.paragraph, p.text) for p in found.jinju] == [
+        ("在全县优化营商环境大会上的讲话", 4, "古人云：“人而无信，不知其可也。”")
+    ]
+    passage = lib.get(found.jinju[0].article_id).paragraphs[found.jinju[0].paragraph].text
+    assert found.jinju[0].text in passage
 
 
 def test_a_genre_the_library_lacks_is_widened_and_said(lib: Library) -> None:
@@ -228,7 +233,9 @@ def test_cli_compose_prints_the_skeletons_and_fills_a_basket(folder: Path, tmp_p
             cli, ["compose", "优化营商环境", "--genre", "讲话", "--pick", "2", "--json", "--db", db]
         ).output
     )
-    assert data["ok"] and data["jinju"] == []
+    assert data["ok"] and [(j["text"], j["link"][:9]) for j in data["jinju"]] == [
+        ("古人云：“人而无信，不知其可也。”", "/article/")
+    ]
     links = [p["link"] for p in data["groups"][1]["pieces"]]
     assert links and all(link.startswith("/article/") and "#p" in link for link in links)
 

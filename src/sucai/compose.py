@@ -311,8 +311,7 @@ class Composition:
             may have been widened: see ``notes``).
         skeletons: the best-matching articles with an outline, best first.
         groups: their headings grouped (see the module docstring).
-        jinju: 金句 for the topic — empty until a 金句 source is given to
-            :meth:`~sucai.library.Library.compose` (issue 20, part 2).
+        jinju: 金句 for the topic (issue 20, part 2), each with its source passage.
         notes: what the writer should know (a widened genre, no article found).
     """
 

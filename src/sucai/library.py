@@ -79,7 +79,7 @@ from sucai.ingest.pipeline import ingest
 from sucai.ingest.sources import count_inputs
 from sucai.library_baskets import BasketMethods, export_layout
 from sucai.library_check import CheckMethods
-from sucai.library_compose import DEFAULT_ARTICLES, DEFAULT_PIECES, ComposeMethods, JinjuSource
+from sucai.library_compose import DEFAULT_ARTICLES, DEFAULT_PIECES, ComposeMethods
 from sucai.library_desk import DeskMethods, LibraryFacts
 from sucai.library_jinju import JINJU_KINDS, MAX_PHRASES, TIFA_GROUPS, JinjuMethods
 from sucai.library_updates import (
@@ -177,7 +177,6 @@ __all__ = [
     "InboxProcess",
     "IndexFollower",
     "IndexState",
-    "JinjuSource",
     "LawQuote",
     "LawStatus",
     "Library",

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import replace
-from typing import TYPE_CHECKING, Final, Protocol
+from typing import TYPE_CHECKING, Final
 
 from sucai.compose import (
     THEMES,
@@ -42,13 +42,14 @@ from sucai.compose import (
 from sucai.errors import QueryError
 from sucai.ingest.neardup import LAW_GENRE, title_key
 from sucai.search.fold import fold
+from sucai.search.highlight import find_spans
 from sucai.search.query import parse_query
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from sucai.check import OverlapReport
-    from sucai.models import Article, ArticleHead
+    from sucai.models import Article, ArticleHead, Jinju
     from sucai.search.engine import SearchHit, SearchPage
     from sucai.search.query import Query
     from sucai.store import LawVersion, Store
@@ -58,7 +59,6 @@ __all__ = [
     "DEFAULT_PIECES",
     "KINDRED",
     "ComposeMethods",
-    "JinjuSource",
 ]
 
 #: Articles whose skeletons are shown, and candidate paragraphs per picked group.
@@ -84,13 +84,6 @@ _TITLE: Final = re.compile(r"《([^《》]{2,60})》")
 SENTENCE_CLOSE: Final = frozenset("。！？；…”）")
 
 
-class JinjuSource(Protocol):
-    """Where the 写作台 takes 金句 from (issue 20, part 2): ``(topic, paid, limit)`` → pieces,
-    best first. The lead wires the 金句 index in here."""
-
-    def __call__(self, topic: str, *, paid: bool, limit: int) -> Sequence[Piece]: ...
-
-
 class ComposeMethods:
     """What :class:`~sucai.library.Library` does for the 写作台, over its search and store."""
 
@@ -98,6 +91,8 @@ class ComposeMethods:
     get: Callable[[int], Article]
     search: Callable[..., SearchPage]
     check: Callable[..., OverlapReport]
+    jinju: Callable[..., tuple[int, list[Jinju]]]
+    article_jinju: Callable[..., list[Jinju]]
 
     def compose(
         self,
@@ -111,7 +106,6 @@ class ComposeMethods:
         pieces: int = DEFAULT_PIECES,
         paid: bool = True,
         view: Callable[[Article], Article] | None = None,
-        jinju: JinjuSource | None = None,
     ) -> Composition:
         """The 写作台 for ``topic``: skeletons, grouped headings, and material for ``picks``.
 
@@ -124,7 +118,6 @@ class ComposeMethods:
             pieces: candidate paragraphs per picked group.
             paid: search and read the paid part too (``False``: a visitor's free text).
             view: applied to each article read (the web app passes paid redaction).
-            jinju: where 金句 come from; without one the result's ``jinju`` is empty.
 
         Raises:
             QueryError: an empty topic or one that cannot be searched, a pick that is no
@@ -200,9 +193,44 @@ class ComposeMethods:
                 )
                 for g in filled
             ),
-            jinju=tuple(jinju(topic, paid=paid, limit=pieces)) if jinju is not None else (),
+            jinju=self._topic_jinju(
+                topic, [s.article_id for s, _h, _a in chosen], paid=paid, limit=pieces
+            ),
             notes=tuple(notes),
         )
+
+    def _topic_jinju(
+        self, topic: str, article_ids: Sequence[int], *, paid: bool, limit: int
+    ) -> tuple[Piece, ...]:
+        """金句 for the 写作台 (issue 20), each with its source passage: those whose sentence
+        holds every word of ``topic`` first (newest first), then those of the articles whose
+        skeletons are shown, in their order."""
+        words = [w for w in topic.split() if not w.startswith(("-", "－"))]
+        _total, found = self.jinju(" ".join(words), paid=paid, limit=limit)
+        for article_id in article_ids:
+            found += self.article_jinju(article_id, paid=paid)
+        seen: set[tuple[int, int, int]] = set()
+        pieces: list[Piece] = []
+        for j in found:
+            key = (j.article.id, j.paragraph, j.start)
+            if key in seen or len(pieces) == limit:
+                continue
+            seen.add(key)
+            pieces.append(
+                Piece(
+                    article_id=j.article.id,
+                    paragraph=j.paragraph,
+                    title=j.article.title,
+                    role=j.article.role,
+                    genre=j.article.genre,
+                    issued_on=j.article.issued_on,
+                    year=j.article.year,
+                    text=j.text,
+                    highlights=tuple(find_spans(j.text, tuple(fold(w) for w in words))),
+                    score=0.0,
+                )
+            )
+        return tuple(pieces)
 
     def _skeletons(
         self,
