@@ -8,6 +8,7 @@ import asyncio
 import json
 import os
 import sys
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -77,10 +78,13 @@ def test_every_tool_answers_over_stdio_with_its_sources(db: Path) -> None:
             ),
             ("show", {"article_id": 99999}),
             ("search", {"query": '"未闭合'}),
+            ("jinju", {"query": "人而无信"}),
+            ("tifa", {"phrases": ["优化营商环境"]}),
         ],
     )
     tools = answers["tools"]
-    assert sorted(tools) == ["check", "compose", "search", "show"]  # read-only: no basket_add
+    # Read-only: no basket_add.
+    assert sorted(tools) == ["check", "compose", "jinju", "search", "show", "tifa"]
     assert all(t.annotations.read_only_hint for t in tools.values())
     assert tools["compose"].input_schema["required"] == ["topic"]
     search = answers["0:search"]
@@ -96,6 +100,26 @@ def test_every_tool_answers_over_stdio_with_its_sources(db: Path) -> None:
     assert check["sources"][0]["article_id"] == speech and check["law_quotes"] == []
     assert answers["4:show"].startswith("Error executing tool show: no article 99999 in ")
     assert "quote" in answers["5:search"]
+    jinju = answers["6:jinju"]
+    county = ids["在全县优化营商环境大会上的讲话"]
+    assert jinju["total"] == 1
+    assert [(j["text"], j["kind"], j["link"]) for j in jinju["jinju"]] == [
+        ("古人云：“人而无信，不知其可也。”", "引用", f"/article/{county}#p4")
+    ]
+    (tifa,) = answers["7:tifa"]["phrases"]
+    with open_library(db) as library:  # a visitor's count: the free paragraphs of dated text
+        uses: Counter[int] = Counter()
+        for a in library.articles():
+            if a.year is not None:
+                uses[a.year] += sum(
+                    p.text.count("优化营商环境") for p in a.paragraphs if not p.paid
+                )
+    first = min(year for year, n in uses.items() if n)
+    assert (tifa["phrase"], tifa["uses"], tifa["first"]) == (
+        "优化营商环境",
+        sum(uses.values()),
+        first,
+    )
 
 
 def test_a_visitor_gets_no_paid_text_and_a_member_does(db: Path) -> None:

@@ -9,10 +9,9 @@ with its source (``link``: the passage on the web app, ``/article/12#p4``):
 * ``show`` — one article, with a law's status (``sucai show``);
 * ``compose`` — the 写作台 of a topic (``sucai compose``);
 * ``check`` — 查重 of a draft, with the quotations of laws no longer in force
-  (``sucai check`` and ``check-hygiene --db``).
-
-The 金句 and 提法 tools join when those features exist (issue 20, parts 2 and 3): add them in
-:func:`build_server` beside the others.
+  (``sucai check`` and ``check-hygiene --db``);
+* ``jinju`` — sentences worth quoting (``sucai search --in jinju``);
+* ``tifa`` — how often the library uses a 提法 per year, source or 文种 (``sucai tifa``).
 
 **Who is asking.** A visitor, unless the server is started for an account (``--user NAME``, or
 an API token of the web app): the same paid-text rules as the web (:mod:`sucai.web.access`),
@@ -37,9 +36,11 @@ from sucai.library import DEFAULT_MIN_SPAN, parse_query, parse_years
 from sucai.serialize import (
     article_to_dict,
     composition_to_dict,
+    jinju_to_dict,
     law_status_to_dict,
     overlap_report_to_dict,
     page_to_dict,
+    tifa_to_dict,
 )
 from sucai.web import access
 
@@ -183,6 +184,27 @@ def build_server(library: Library, account: Account, *, allow_writes: bool = Fal
                 for q in quotes
             ],
         }
+
+    @server.tool(annotations=_READ)
+    @_answers
+    async def jinju(query: str = "", kind: str = "", limit: int = 10) -> dict[str, Any]:
+        """金句: sentences worth quoting (kind 引用, 排比, 对仗 or 警句; empty: all) whose
+        sentence holds every word of query, newest first, each with its article and place."""
+        size = max(1, min(limit, MAX_HITS))
+        total, found = access.jinju(
+            library, account, query, kinds=[kind] if kind else None, limit=size, offset=0
+        )
+        data = jinju_to_dict(total, found, 0, size)
+        for item in data["jinju"]:
+            item["link"] = f"/article/{item['article_id']}#p{item['paragraph_index']}"
+        return data
+
+    @server.tool(annotations=_READ)
+    @_answers
+    async def tifa(phrases: list[str], by: str = "year") -> dict[str, Any]:
+        """提法 over time: each phrase's exact uses and uses per million characters per year
+        (by year), source (by source) or 文种 (by genre), with its first and last year."""
+        return tifa_to_dict(access.tifa(library, account, phrases, by))
 
     if allow_writes:
 
