@@ -11,7 +11,9 @@ import pytest
 
 from sucai import open_library
 from tests.conftest import CORPUS
-from tests.web.test_browser import ARGS, CHROMIUM, pytestmark, server  # noqa: F401
+from tests.web.browser import ARGS, CHROMIUM, DESKTOP, MARKS
+
+pytestmark = MARKS
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -43,7 +45,7 @@ def library(reports_template: Path, tmp_path: Path) -> Iterator[Library]:
 
 
 def test_the_tifa_chart_the_jinju_tab_and_an_articles_jinju_in_chromium(
-    server: str,  # noqa: F811
+    server: str,
     tmp_path: Path,
 ) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
@@ -52,9 +54,7 @@ def test_the_tifa_chart_the_jinju_tab_and_an_articles_jinju_in_chromium(
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
-            context = browser.new_context(
-                viewport={"width": 1366, "height": 768}, locale="zh-CN", bypass_csp=True
-            )
+            context = browser.new_context(**DESKTOP)
             page = context.new_page()
             errors: list[str] = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))

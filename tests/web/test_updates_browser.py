@@ -7,20 +7,16 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.web.conftest import PASSWORD
-from tests.web.test_browser import ARGS, CHROMIUM, server  # noqa: F401  (the fixture)
+from tests.web.browser import ARGS, CHROMIUM, DESKTOP, MARKS, sign_in_member
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium"),
-]
+pytestmark = MARKS
 
 
 def test_a_member_reads_the_day_sorts_by_date_and_subscribes(
-    server: str,  # noqa: F811
+    server: str,
     tmp_path: Path,
 ) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
@@ -29,9 +25,7 @@ def test_a_member_reads_the_day_sorts_by_date_and_subscribes(
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
-            context = browser.new_context(
-                viewport={"width": 1366, "height": 768}, locale="zh-CN", bypass_csp=True
-            )
+            context = browser.new_context(**DESKTOP)
             page = context.new_page()
             errors: list[str] = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -40,11 +34,7 @@ def test_a_member_reads_the_day_sorts_by_date_and_subscribes(
             assert "时区" in page.inner_text("main")
             page.screenshot(path=str(shots / "updates-visitor.png"), full_page=True)
 
-            page.goto(server + "/login")
-            page.fill("input[name=name]", "会员甲")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("form.stack button[type=submit]")
-            page.wait_for_url(server + "/")
+            sign_in_member(page, server)
 
             page.click("header >> text=今日更新")
             page.wait_for_selector("table.articles")
