@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ctypes
 import json
 import logging
 import os
+import signal
+import sys
 import threading
 from abc import ABC, abstractmethod
 from contextlib import asynccontextmanager
@@ -139,10 +142,28 @@ class WebSettings:
 
 #: The environment variable that carries :class:`WebSettings` to each server worker process.
 SETTINGS_ENV: Final = "SUCAI_WEB_SETTINGS"
+#: The environment variable that names the ``sucai serve`` process its workers die with.
+PARENT_ENV: Final = "SUCAI_SERVE_PARENT"
+#: ``prctl`` option: the signal the kernel sends this process when its parent dies.
+_PR_SET_PDEATHSIG: Final = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Have the kernel stop this worker (SIGTERM: uvicorn's graceful stop, which closes the
+    listening socket) when ``parent``, the ``sucai serve`` process, dies — also by ``kill -9``,
+    after which the workers kept serving and held the port (issue 22). Linux only; elsewhere
+    the service manager has to stop the whole process group."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the line above: nobody will tell us
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def settings_to_environment(settings: WebSettings) -> dict[str, str]:
-    """``settings`` as environment variables for :func:`app_from_environment`."""
+    """``settings`` as environment variables for :func:`app_from_environment`, and this
+    process as the parent its workers die with."""
     data = {
         "db": str(settings.db) if settings.db else None,
         "db_read": settings.db_read,
@@ -154,7 +175,7 @@ def settings_to_environment(settings: WebSettings) -> dict[str, str]:
         "trusted_proxies": list(settings.trusted_proxies),
         "rate_limits": settings.rate_limits,
     }
-    return {SETTINGS_ENV: json.dumps(data, ensure_ascii=False)}
+    return {SETTINGS_ENV: json.dumps(data, ensure_ascii=False), PARENT_ENV: str(os.getpid())}
 
 
 def _library_location(value: str | None) -> Path | str | None:
@@ -187,6 +208,8 @@ def app_from_environment() -> Starlette:
     )
     if settings.db is None:
         raise ConfigError(f"${SETTINGS_ENV} names no library: start the server with `sucai serve`.")
+    if parent := os.environ.get(PARENT_ENV):
+        die_with_parent(int(parent))
     library = open_library(settings.db, read_url=settings.db_read, index_dir=settings.index_dir)
     return create_app(library, settings)
 
