@@ -127,6 +127,8 @@ class WebSettings:
             :func:`~sucai.web.limits.parse_trusted_proxies`); empty: none.
         rate_limits: the ``rate_limits`` setting as written (see
             :func:`~sucai.web.limits.parse_rate_limits`); empty: the default rates.
+        db_connections: PostgreSQL connections each server process holds at most (its share
+            of ``--db-connections``); ``None``: the store's default.
     """
 
     db: Path | str | None = None
@@ -138,6 +140,7 @@ class WebSettings:
     export_line_off_tiers: tuple[str, ...] = ()
     trusted_proxies: tuple[str, ...] = ()
     rate_limits: str = ""
+    db_connections: int | None = None
 
 
 #: The environment variable that carries :class:`WebSettings` to each server worker process.
@@ -174,6 +177,7 @@ def settings_to_environment(settings: WebSettings) -> dict[str, str]:
         "export_line_off_tiers": list(settings.export_line_off_tiers),
         "trusted_proxies": list(settings.trusted_proxies),
         "rate_limits": settings.rate_limits,
+        "db_connections": settings.db_connections,
     }
     return {SETTINGS_ENV: json.dumps(data, ensure_ascii=False), PARENT_ENV: str(os.getpid())}
 
@@ -205,12 +209,16 @@ def app_from_environment() -> Starlette:
         export_line_off_tiers=tuple(data.get("export_line_off_tiers", ())),
         trusted_proxies=tuple(data["trusted_proxies"]),
         rate_limits=data["rate_limits"],
+        db_connections=data.get("db_connections"),
     )
     if settings.db is None:
         raise ConfigError(f"${SETTINGS_ENV} names no library: start the server with `sucai serve`.")
-    if parent := os.environ.get(PARENT_ENV):
-        die_with_parent(int(parent))
+    parent = int(os.environ.get(PARENT_ENV) or os.getpid())
+    if parent != os.getpid():  # a worker of `sucai serve`, not the process that set it up
+        die_with_parent(parent)
     library = open_library(settings.db, read_url=settings.db_read, index_dir=settings.index_dir)
+    if settings.db_connections is not None:
+        library.limit_connections(settings.db_connections)
     return create_app(library, settings)
 
 

@@ -15,6 +15,7 @@ from typing import Any, Final
 
 from sucai.library import MAX_FILTER_CHARS, MAX_QUERY_CHARS, MAX_QUOTA, MAX_TIER, MIN_PASSWORD
 from sucai.web.limits import DRAFT_CHARS
+from sucai.web.openapi_health import HEALTH
 
 __all__ = ["OPENAPI"]
 
@@ -735,26 +736,9 @@ PATHS: Final[dict[str, Schema]] = {
     },
     "/health": {
         "get": {
-            "summary": "Liveness, the search index's state, and which server process answered",
-            "responses": _responses(
-                _json(
-                    "alive",
-                    _ok(
-                        {
-                            "status": {"enum": ["ok", "degraded"]},
-                            "articles": INT,
-                            "index": _object(
-                                {
-                                    "ready": BOOL,
-                                    "behind": INT,
-                                    "building": _null(_object({"done": INT, "total": INT})),
-                                }
-                            ),
-                            "pid": INT,
-                        }
-                    ),
-                )
-            ),
+            "summary": "Liveness, the search index's state, the database connections, and "
+            "which server process answered",
+            "responses": _responses(_json("alive", HEALTH)),
         }
     },
     "/openapi.json": {
