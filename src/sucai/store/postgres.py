@@ -87,6 +87,11 @@ MAX_IDLE: Final = 5.0
 #: however long the server was down (with a minute, the delays had grown to 30 s).
 RECONNECT_WINDOW: Final = 2.0
 
+#: Seconds a call waits for a connection while the last wait of its pool found none (the
+#: database is down or full): a request that needs several calls then still ends within
+#: about CONNECT_TIMEOUT + 1 s, instead of waiting CONNECT_TIMEOUT for each.
+FAILING_WAIT: Final = 0.5
+
 #: Seconds a read waits for the replica before it is sent to the primary (when it falls back).
 REPLICA_TIMEOUT: Final = 1.0
 
@@ -157,6 +162,8 @@ class _PoolState:
         self.budget = budget
         #: Until when (``time.monotonic()``) reads skip the failed replica; 0: it answers.
         self.replica_down_until = 0.0
+        #: Per pool (its name of the server), until when a call waits FAILING_WAIT at most.
+        self.failing_until: dict[str, float] = {}
 
 
 class PostgresStore(Store):
@@ -355,6 +362,18 @@ class PostgresStore(Store):
             "moment, and check that the server is running."
         )
 
+    def _deadline(self, where: str, timeout: float) -> float:
+        """When a call to the pool of ``where`` stops waiting for a connection: ``timeout``
+        from now, or FAILING_WAIT while its last wait found none."""
+        if self._state.failing_until.get(where, 0.0) > time.monotonic():
+            timeout = min(timeout, FAILING_WAIT)
+        return time.monotonic() + timeout
+
+    def _timed_out(self, exc: PoolTimeout, where: str) -> StoreUnavailableError:
+        """No connection came in time: the next calls to ``where`` wait less for a while."""
+        self._state.failing_until[where] = time.monotonic() + self.timeout
+        return self._unavailable(exc, where)
+
     def _tx(self) -> Connection | None:
         """The connection of this thread's open ``atomic()`` block, if any."""
         return getattr(self._local, "conn", None)
@@ -403,13 +422,15 @@ class PostgresStore(Store):
         A broken pooled connection (the server restarted since it was opened) is retried
         once on a fresh one, after the pool has thrown away its other dead connections.
         """
-        deadline = time.monotonic() + timeout
+        deadline = self._deadline(where, timeout)
         for attempt in (1, 2):
             try:
                 with pool.connection(timeout=deadline - time.monotonic()) as conn:
-                    return conn.execute(_pg(sql), params).fetchall()
+                    rows = conn.execute(_pg(sql), params).fetchall()
+                self._state.failing_until.pop(where, None)
+                return rows
             except PoolTimeout as exc:
-                raise self._unavailable(exc, where) from None
+                raise self._timed_out(exc, where) from None
             except psycopg.OperationalError as exc:
                 if attempt == 2:
                     raise self._unavailable(exc, where) from None
@@ -529,11 +550,13 @@ class PostgresStore(Store):
         A write is not retried once begun, so the connection is tried first: after a server
         restart the pool's old connections are dead, and a new one is taken instead.
         """
-        deadline = time.monotonic() + self.timeout
+        deadline = self._deadline(self.where, self.timeout)
         for attempt in (1, 2):
             try:
                 conn = self._pool.getconn(timeout=deadline - time.monotonic())
-            except (PoolTimeout, psycopg.OperationalError) as exc:
+            except PoolTimeout as exc:
+                raise self._timed_out(exc, self.where) from None
+            except psycopg.OperationalError as exc:
                 raise self._unavailable(exc) from None
             try:
                 conn.execute("SELECT 1")
@@ -543,6 +566,7 @@ class PostgresStore(Store):
                 if attempt == 2:
                     raise self._unavailable(exc) from None
                 self._pool.check()
+        self._state.failing_until.pop(self.where, None)
         self._local.conn = conn
         try:
             yield conn
