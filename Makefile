@@ -12,7 +12,7 @@ LOWEST := .venv-lowest
 LOCKED := .venv-lock
 
 .PHONY: run test lint pytest browser office postgres deploy-tools check-deploy test-lowest test-lock lock \
-	bench bench-tools clean
+	bench bench-tools mutate clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,9 @@ browser:
 	else echo "chromium or CJK fonts missing: the browser test will be skipped"; fi
 
 # The Word-export test lays a .docx out with LibreOffice (and docs/export-sample.png is made
-# with poppler's pdftoppm): install them when we can, only when missing.
+# with poppler's pdftoppm: page 1 of `sucai export` of the 2024 government work report,
+# `libreoffice --headless --convert-to pdf`, then `pdftoppm -r 60 -f 1 -l 1 -png`): install
+# them when we can, only when missing.
 office:
 	@if command -v libreoffice >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 \
 	  && fc-list :lang=zh 2>/dev/null | grep -q .; then :; \
@@ -123,6 +125,11 @@ bench: $(STAMP) bench-tools
 	$(BIN)/python -m bench.import_bench
 	$(BIN)/python -m bench.search_bench
 	$(BIN)/python -m bench.export_bench
+
+# The mutation score of the core modules (issue 23): about an hour, not part of make test.
+mutate: $(STAMP)
+	$(BIN)/python -m pip install --quiet --group mutate
+	$(BIN)/python -m bench.mutate
 
 clean:
 	rm -rf $(VENV) $(LOWEST) $(LOCKED) data .pytest_cache .mypy_cache .ruff_cache

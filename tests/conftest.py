@@ -21,7 +21,9 @@ if TYPE_CHECKING:
     from sucai import Library
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+#: The shared corpus beside the project; `make mutate` runs the tests from a copy of the tree
+#: (mutants/) and names it with SUCAI_SHARED.
+SHARED = Path(os.environ.get("SUCAI_SHARED") or ROOT.parent / "shared")
 SEED = SHARED / "seed" / "000_f3e70d4696a96c53.txt"
 CORPUS = SHARED / "corpus"
 DATA = Path(__file__).resolve().parent / "data"

@@ -81,13 +81,24 @@ def test_export_puts_each_piece_before_its_source_and_lists_sources_last(
     third, seventh = seeded.get(3), seeded.get(7)
     assert lines[0] == "稿子"
     assert lines[2] == third.paragraphs[1].text  # a heading line: no indent
-    assert lines[3] == f"——摘自《{third.title}》（范文）"
+    assert lines[3] == f"——摘自《{third.title}》"
     assert lines[4] == "　　" + seventh.paragraphs[0].text
     assert lines[5] == f"——摘自《{seventh.title}》（市委副书记、市长）"
-    assert lines[-3:] == [
+    end = lines.index("依据表")
+    assert lines[end - 4 : end] == [
         "出处",
-        f"1. 《{third.title}》（范文）",
+        f"1. 《{third.title}》",
         f"2. 《{seventh.title}》（市委副书记、市长）",
+        "",
+    ]
+    # The 依据表 (issue 20): a row per piece, with its passage on the article page.
+    fifth = third.paragraphs[4].text
+    assert lines[end + 1 :] == [
+        "序号\t材料\t文章\t职务\t日期\t效力\t出处",
+        f"1\t{third.paragraphs[1].text}\t《{third.title}》\t范文\t\t\t/article/3#p1",
+        f"2\t{seventh.paragraphs[0].text[:24]}…\t《{seventh.title}》\t市委副书记、市长\t\t\t"
+        "/article/7#p0",
+        f"3\t{fifth[:24]}…\t《{third.title}》\t范文\t\t\t/article/3#p4",
     ]
 
 
@@ -117,7 +128,7 @@ def test_cli_basket_commands(seeded: Library, tmp_path: Path) -> None:
     listing = run("basket", "list", "讲话").splitlines()
     assert listing[0] == "讲话: 2 items"
     assert listing[1].startswith(
-        "   1. [3] 《贯彻落实重要讲话精神会高质量发展全面推动xx经济社会》第2段"
+        "   1. [3] 《贯彻落实重要讲话精神会高质量发展全面推动xx经济社会（范文）》第2段"
     )
     moved = run("basket", "move", "讲话", "2", "1").splitlines()
     assert moved[1].startswith("   1. [7] ")

@@ -44,8 +44,8 @@ def test_import_list_show_and_dump_the_seed(tmp_path: Path, shared: Path) -> Non
     assert [r["role"] for r in rows] == [
         "县长",
         "县长",
-        "范文",
-        "范文",
+        None,
+        None,
         "市长",
         "副市长",
         "市委副书记、市长",

@@ -205,11 +205,13 @@ def test_the_nginx_configuration_in_the_docs_is_valid(tmp_path: Path) -> None:
 def test_the_systemd_units_in_the_docs_are_valid(tmp_path: Path) -> None:
     analyze = _tool("systemd-analyze")
     units = [b for b in _doc_blocks("ini") if b.startswith("# /etc/systemd/system/")]
-    assert len(units) == 2  # one machine (SQLite), a server of a PostgreSQL library
+    # One machine (SQLite) and its inbox (issue 19), a server of a PostgreSQL library.
+    assert len(units) == 3
     sucai = BIN / "sucai"
     for unit in units:
         name = unit.split("\n", 1)[0].rsplit("/", 1)[1]
-        assert "ExecStart=/opt/sucai/.venv/bin/sucai serve" in unit
+        command = "watch" if name == "sucai-watch.service" else "serve"
+        assert f"ExecStart=/opt/sucai/.venv/bin/sucai {command}" in unit
         (tmp_path / name).write_text(
             unit.replace("/opt/sucai/.venv/bin/sucai", str(sucai)), encoding="utf-8"
         )

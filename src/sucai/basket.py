@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING, Final
 
 from sucai.errors import UserError
+from sucai.i18n import N_
 
 if TYPE_CHECKING:
     from sucai.models import Article, Paragraph
@@ -28,7 +29,9 @@ def check_name(name: str) -> str:
     """A basket name, trimmed; raises :class:`UserError` when empty or too long."""
     name = name.strip()
     if not name or len(name) > _NAME_MAX:
-        raise UserError(f"a basket name needs 1 to {_NAME_MAX} characters, e.g. 讲话素材.")
+        raise UserError.of(
+            N_("a basket name needs 1 to {most} characters, e.g. 讲话素材."), most=_NAME_MAX
+        )
     return name
 
 

@@ -11,10 +11,18 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sucai.errors import ConfigError
 
-__all__ = ["SETTINGS", "Setting", "Settings", "default_db_path", "load_settings"]
+__all__ = [
+    "SETTINGS",
+    "Setting",
+    "Settings",
+    "check_time_zone",
+    "default_db_path",
+    "load_settings",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +84,13 @@ SETTINGS: Final = (
         "download, login (visitor only); RATE: COUNT/UNIT [burst N] with UNIT s, min or h, "
         "or off. 'off' alone turns every limit off. Empty: the defaults.",
     ),
+    Setting(
+        "time_zone",
+        "",
+        "The library's time zone (an IANA name such as Asia/Shanghai): a day of 今日更新, of "
+        "sucai digest and of the feeds runs from midnight to midnight there, by the time "
+        "articles were imported. Empty: the system's time zone.",
+    ),
 )
 
 
@@ -90,6 +105,7 @@ class Settings:
     export_line_off_tiers: tuple[str, ...] = ()
     trusted_proxies: str = ""
     rate_limits: str = ""
+    time_zone: str = ""
 
 
 def load_settings(
@@ -141,14 +157,36 @@ def load_settings(
     )
     web = {
         name: _text(name, flag, file_values, path)
-        for name, flag in (("trusted_proxies", trusted_proxies), ("rate_limits", rate_limits))
+        for name, flag in (
+            ("trusted_proxies", trusted_proxies),
+            ("rate_limits", rate_limits),
+            ("time_zone", None),
+        )
     }
+    check_time_zone(web["time_zone"])
     if value.startswith(("postgresql://", "postgres://")):
         # A URL stays a string: as a Path its "//" would collapse.
         return Settings(value, False, read, index, tiers, **web)
     if value:
         return Settings(Path(value).expanduser(), False, read, index, tiers, **web)
     return Settings(default_db_path(), True, read, index, tiers, **web)
+
+
+def check_time_zone(name: str) -> str:
+    """``name`` when it is empty (the system's zone) or a time zone this machine knows.
+
+    Raises:
+        ConfigError: an unknown zone, naming the setting.
+    """
+    if name:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(
+                f"setting 'time_zone': '{name}' is not a known time zone; use an IANA name "
+                "such as Asia/Shanghai, or leave it empty for the system's zone."
+            ) from None
+    return name
 
 
 def _tiers(value: object, path: Path) -> tuple[str, ...]:

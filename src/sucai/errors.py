@@ -24,6 +24,8 @@ file's name and never holds the text of a Python exception (issue 22).
 
 from __future__ import annotations
 
+from typing import Self
+
 __all__ = [
     "AccessDeniedError",
     "AuthError",
@@ -153,7 +155,22 @@ class IndexBuildingError(StoreUnavailableError):
 
 
 class UserError(SucaiError):
-    """A mistake in what the user asked for; the message is safe to show as it is."""
+    """A mistake in what the user asked for; the message is safe to show as it is.
+
+    Made with :meth:`of`, it keeps its English ``template`` (marked for the message
+    catalogue, issue 21) and the ``values`` filled in, so that a web page can show it in
+    Chinese (:func:`sucai.i18n.user_message`).
+    """
+
+    template: str = ""
+    values: dict[str, object] = {}  # noqa: RUF012 (read only; instances get their own)
+
+    @classmethod
+    def of(cls, template: str, **values: object) -> Self:
+        """The error ``template.format(**values)``, translatable as ``template``."""
+        error = cls(template.format(**values))
+        error.template, error.values = template, values
+        return error
 
 
 class QueryError(UserError):

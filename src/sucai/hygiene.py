@@ -56,7 +56,7 @@ __all__ = [
     "restore_text",
 ]
 
-FindingKind = Literal["sanitised", "placeholder", "missing-name", "personal"]
+FindingKind = Literal["sanitised", "placeholder", "missing-name", "personal", "law"]
 
 # --- sanitised 党 ------------------------------------------------------------------------------
 
@@ -490,7 +490,8 @@ class Finding:
     Attributes:
         kind: ``"sanitised"`` (a ``D`` meaning 党), ``"placeholder"`` (a blank to fill in),
             ``"missing-name"`` (a speaker seems cut out) or ``"personal"`` (a 身份证号,
-            手机号 or bank card number: issue 16).
+            手机号 or bank card number: issue 16) or ``"law"`` (a quoted law no longer in
+            force: found with a library, see :meth:`sucai.library.Library.law_quotes`).
         start: character offset where it starts.
         end: character offset after it.
         text: the text found.

@@ -11,6 +11,7 @@ import os
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
+from zoneinfo import ZoneInfo
 
 from sucai.basket import item_label
 from sucai.check import (
@@ -18,22 +19,21 @@ from sucai.check import (
     MatchSpan,
     OverlapReport,
     SourceShare,
-    check_cross,
-    check_paragraphs,
     draft_error_message,
     draft_from_bytes,
-    draft_from_path,
-    load_stock_phrases,
     split_paragraphs,
 )
 from sucai.check.render import (
     report_css,
     report_docx,
     report_html,
+    report_pdf,
     write_docx,
     write_html,
     write_pdf,
 )
+from sucai.compose import Composition, HeadingGroup, LawQuote, LawStatus, Piece, Skeleton
+from sucai.config import check_time_zone
 from sucai.errors import UserError
 from sucai.export import (
     DEFAULT_TEMPLATE,
@@ -47,12 +47,49 @@ from sucai.export import (
     read_codes,
     render,
 )
-from sucai.hygiene import ArticleHygiene, apply_originals, article_findings, check_text, read_draft
+from sucai.hygiene import (
+    ArticleHygiene,
+    Finding,
+    LineFinding,
+    apply_originals,
+    article_findings,
+    check_text,
+    read_draft,
+)
+from sucai.i18n import (
+    WEB_LANGUAGE,
+    cli_language,
+    explain_file,
+    import_summary,
+    line_word,
+    user_message,
+)
+from sucai.inbox import (
+    DEFAULT_POLL,
+    DEFAULT_SETTLE,
+    Inbox,
+    InboxFile,
+    InboxProcess,
+    describe,
+    run_inbox,
+)
 from sucai.ingest import copies
-from sucai.ingest.neardup import DEFAULT_SIMILARITY, jaccard, read_article, register
+from sucai.ingest.neardup import DEFAULT_SIMILARITY, LAW_GENRE, jaccard, read_article, register
 from sucai.ingest.pipeline import ingest
 from sucai.ingest.sources import count_inputs
 from sucai.library_baskets import BasketMethods, export_layout
+from sucai.library_check import CheckMethods
+from sucai.library_compose import DEFAULT_ARTICLES, DEFAULT_PIECES, ComposeMethods, JinjuSource
+from sucai.library_desk import DeskMethods, LibraryFacts
+from sucai.library_updates import (
+    DIGEST_MOST,
+    FEED_ENTRIES,
+    DayUpdates,
+    Feed,
+    FeedEntry,
+    SubscriptionNews,
+    UpdateMethods,
+)
 from sucai.models import Browse, DuplicateCluster, Duplicates, TracedCode
 from sucai.search.engine import SearchHit, SearchPage, Similar, search, similar
 from sucai.search.highlight import mark, snippet
@@ -84,7 +121,7 @@ from sucai.users import (
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
 
-    from sucai.check import CrossReport, StockPhrases
+    from sucai.ingest.neardup import Matcher
     from sucai.models import Article, FileReport, IngestReport
     from sucai.store import (
         ArticleFilter,
@@ -100,9 +137,16 @@ if TYPE_CHECKING:
 # The front ends import what they need of the layers below from here alone, besides plain
 # data modules (tests/test_shape.py says which).
 __all__ = [
+    "DEFAULT_ARTICLES",
     "DEFAULT_MIN_SPAN",
+    "DEFAULT_PIECES",
+    "DEFAULT_POLL",
+    "DEFAULT_SETTLE",
     "DEFAULT_SIMILARITY",
     "DEFAULT_TEMPLATE",
+    "DIGEST_MOST",
+    "FEED_ENTRIES",
+    "LAW_GENRE",
     "MAX_FILTER_CHARS",
     "MAX_QUERY_CHARS",
     "MAX_QUOTA",
@@ -112,33 +156,56 @@ __all__ = [
     "SESSION_DAYS",
     "TEMPLATES",
     "UNCHANGED",
+    "WEB_LANGUAGE",
     "Account",
     "Accounts",
     "ArticleHygiene",
+    "Composition",
+    "DayUpdates",
+    "Feed",
+    "FeedEntry",
     "FileSink",
+    "Finding",
     "FinishedJob",
+    "HeadingGroup",
     "ImportJobs",
+    "Inbox",
+    "InboxFile",
+    "InboxProcess",
     "IndexFollower",
     "IndexState",
+    "JinjuSource",
+    "LawQuote",
+    "LawStatus",
     "Library",
+    "LibraryFacts",
+    "LineFinding",
     "MatchSpan",
     "OverlapReport",
+    "Piece",
     "Query",
     "SearchHit",
     "SearchPage",
     "Similar",
+    "Skeleton",
     "SourceShare",
     "Stamp",
+    "SubscriptionNews",
     "Unchanged",
     "article_findings",
     "check_text",
     "clean_query_text",
+    "cli_language",
     "copy_library",
+    "describe",
     "draft_error_message",
     "draft_from_bytes",
+    "explain_file",
     "format_query",
+    "import_summary",
     "is_postgres_url",
     "item_label",
+    "line_word",
     "mark",
     "open_library",
     "parse_query",
@@ -147,8 +214,10 @@ __all__ = [
     "report_css",
     "report_docx",
     "report_html",
+    "report_pdf",
     "snippet",
     "split_paragraphs",
+    "user_message",
     "write_docx",
     "write_html",
     "write_pdf",
@@ -157,7 +226,7 @@ __all__ = [
 log = logging.getLogger("sucai.index")
 
 
-class Library(BasketMethods):
+class Library(BasketMethods, CheckMethods, ComposeMethods, DeskMethods, UpdateMethods):
     """A library of articles.
 
     Methods that read text take ``paid``: whether the paid part of articles takes part (the
@@ -202,6 +271,7 @@ class Library(BasketMethods):
         reader = Library(self.store.reader(), self.index)
         reader.auto_sync = False
         reader._owns_index = False
+        reader.time_zone = self.time_zone
         return reader
 
     def ingest(
@@ -215,6 +285,7 @@ class Library(BasketMethods):
         similarity: float = DEFAULT_SIMILARITY,
         allow_classified: bool = False,
         redact_personal: bool = False,
+        matcher: Matcher | None = None,
     ) -> IngestReport:
         """Import files, folders (recursive) and .zip archives, then update the search index.
 
@@ -231,6 +302,7 @@ class Library(BasketMethods):
             allow_classified: import files marked 秘密/机密/绝密 in their 版头 (refused
                 otherwise, issue 16).
             redact_personal: mask 身份证号, 手机号 and bank card numbers at import.
+            matcher: a near-duplicate matcher kept from an earlier import (the inbox's).
 
         Raises:
             UserError: ``similarity`` is out of range.
@@ -250,6 +322,7 @@ class Library(BasketMethods):
                 similarity=similarity,
                 allow_classified=allow_classified,
                 redact_personal=redact_personal,
+                matcher=matcher,
             )
         finally:
             if helper is not None:
@@ -277,13 +350,32 @@ class Library(BasketMethods):
         process.start()
         return process, stop
 
-    def _catch_up(self) -> None:
-        """Apply the library's latest changes before a search (command line and scripts);
-        skipped when another process is writing the index (it is doing just that)."""
-        if self.auto_sync:
-            self.index.sync(self.store, wait=False)
+    def start_inbox(
+        self, folders: Sequence[Path], *, settle: float = DEFAULT_SETTLE, poll: float | None = None
+    ) -> InboxProcess:
+        """Import what is dropped into ``folders`` in a process of its own (``sucai serve
+        --watch``, issue 19): see :class:`~sucai.inbox.Inbox`. Several servers may each start
+        one: one at a time imports a folder.
 
-    def search(self, query: Query | str, *, facets: bool = False, paid: bool = True) -> SearchPage:
+        Raises:
+            UserError: the library was not opened by :func:`open_library`.
+        """
+        if self.location is None:
+            raise UserError("an inbox needs a library opened by open_library().")
+        context = multiprocessing.get_context("spawn")  # no inherited database connections
+        folder = str(self.index.path)
+        process = context.Process(
+            target=run_inbox,
+            args=(open_library, self.location, folder, list(folders), settle, poll, os.getpid()),
+            name="sucai-inbox",
+            daemon=True,
+        )
+        process.start()
+        return InboxProcess(process)
+
+    def search(
+        self, query: Query | str, *, facets: bool = False, paid: bool = True, suggest: bool = True
+    ) -> SearchPage:
         """Search paragraphs (or titles, or outlines): exact matches, best first.
 
         Args:
@@ -291,6 +383,7 @@ class Library(BasketMethods):
                 options (see :func:`~sucai.search.query.parse_query`).
             facets: also count all matches per genre, role and year.
             paid: search the paid part too; ``False`` searches the free text alone.
+            suggest: when nothing matches, suggest queries that find something.
 
         Raises:
             QueryError: the query string cannot be understood.
@@ -299,7 +392,7 @@ class Library(BasketMethods):
         if isinstance(query, str):
             query = parse_query(query)
         self._catch_up()
-        return search(self.store, self.index.view(paid=paid), query, facets=facets)
+        return search(self.store, self.index.view(paid=paid), query, facets=facets, suggest=suggest)
 
     def similar(
         self, article_id: int, *, limit: int = 10, paid: bool = True
@@ -308,107 +401,6 @@ class Library(BasketMethods):
         :meth:`search`)."""
         self._catch_up()
         return similar(self.store, self.index.view(paid=paid), article_id, limit=limit)
-
-    def check(
-        self,
-        draft: str | Path | Sequence[str],
-        *,
-        min_span: int = DEFAULT_MIN_SPAN,
-        exclude: Path | Sequence[str] | StockPhrases | None = None,
-        encoding: str | None = None,
-        name: str = "",
-        paid: bool = True,
-        time_limit: float | None = None,
-    ) -> OverlapReport:
-        """查重: how much of ``draft`` comes from the library, and from where (issue 6).
-
-        Args:
-            draft: a :class:`~pathlib.Path` of a .txt/.md/.docx file; a ``str`` of text (one
-                paragraph a line); or a sequence of paragraphs.
-            min_span: the shortest span counted, in counted characters (CJK, letters, digits).
-            exclude: stock phrases that never count: ``None`` for the shipped list, a file
-                of phrases, or the phrases themselves (see :class:`sucai.check.StockPhrases`).
-            encoding: for a text file, its encoding (``None``: detect).
-            name: what is checked, for the report (default: the file name).
-            paid: compare with the paid part too; ``False``: with the free text alone.
-            time_limit: seconds the comparison may take (``None``: no limit; the web app
-                gives :data:`sucai.web.limits.CHECK_SECONDS`).
-
-        Raises:
-            IngestError: the draft file is missing, unreadable or not a draft format.
-            UserError: the draft has no text, or a stock phrase is only punctuation.
-            CheckTooLongError: the comparison went past ``time_limit``.
-        """
-        paragraphs = self._draft_paragraphs(draft, encoding)
-        if isinstance(draft, Path):
-            name = name or draft.name
-        stock = load_stock_phrases(exclude)
-        self._catch_up()
-        view = self.index.view(paid=paid)
-        return check_paragraphs(
-            self.store,
-            view,
-            paragraphs,
-            stock=stock,
-            min_span=min_span,
-            name=name,
-            time_limit=time_limit,
-        )
-
-    def check_cross(
-        self,
-        drafts: Sequence[str | Path | Sequence[str]],
-        *,
-        names: Sequence[str] | None = None,
-        min_span: int = DEFAULT_MIN_SPAN,
-        exclude: Path | Sequence[str] | StockPhrases | None = None,
-        encoding: str | None = None,
-        paid: bool = True,
-        time_limit: float | None = None,
-    ) -> CrossReport:
-        """横向查重: each draft against the library and against every other draft (issue 18).
-
-        Args:
-            drafts: each as :meth:`check` takes it (a file, a text, or its paragraphs).
-            names: the drafts' names (default: file names, else 稿1, 稿2 …).
-            min_span, exclude, encoding, paid, time_limit: as for :meth:`check` (the
-                encoding of every text file; the limit applies to each draft's check
-                against the library).
-
-        Raises:
-            IngestError, UserError, CheckTooLongError: as :meth:`check`, for any draft.
-        """
-        texts = [self._draft_paragraphs(d, encoding) for d in drafts]
-        given = list(names) if names is not None else []
-        labels = [
-            given[n] if n < len(given) else d.name if isinstance(d, Path) else f"稿{n + 1}"
-            for n, d in enumerate(drafts)
-        ]
-        stock = load_stock_phrases(exclude)
-        self._catch_up()
-        return check_cross(
-            self.store,
-            self.index.view(paid=paid),
-            texts,
-            labels,
-            stock=stock,
-            min_span=min_span,
-            time_limit=time_limit,
-        )
-
-    def _draft_paragraphs(
-        self, draft: str | Path | Sequence[str], encoding: str | None = None
-    ) -> list[str]:
-        """A draft's paragraphs (see :meth:`check`); ``UserError`` when it has none."""
-        if isinstance(draft, Path):
-            paragraphs = draft_from_path(draft, encoding)
-        elif isinstance(draft, str):
-            paragraphs = split_paragraphs(draft)
-        else:
-            paragraphs = [p.strip() for p in draft if p.strip()]
-        if not paragraphs:
-            raise UserError("the draft is empty: give the text to check, or a .txt/.docx file.")
-        return paragraphs
 
     def reindex(self, on_progress: Callable[[int, int], None] | None = None) -> int:
         """Rebuild the search index from the library; return the number of articles.
@@ -528,14 +520,33 @@ class Library(BasketMethods):
         )
 
     def browse(
-        self, where: ArticleFilter | None = None, *, limit: int | None = 20, offset: int = 0
+        self,
+        where: ArticleFilter | None = None,
+        *,
+        limit: int | None = 20,
+        offset: int = 0,
+        sort: str = "date",
     ) -> Browse:
-        """Quick lookup without a query: matching articles newest first, and facet counts."""
+        """Quick lookup without a query: matching articles and facet counts.
+
+        Args:
+            sort: ``"date"``: newest first by date (成文日期, else year; undated last);
+                ``"added"``: the latest imported first (issue 19).
+
+        Raises:
+            UserError: another ``sort``.
+        """
+        if sort == "added":
+            articles = self.store.list_added("", None, where, limit=limit, offset=offset)
+        elif sort == "date":
+            articles = self.store.list_articles(
+                where, limit=limit, offset=offset, newest_first=True
+            )
+        else:
+            raise UserError(f"sort '{sort[:20]}' is unknown: choose date or added.")
         return Browse(
             total=self.store.count_matching(where),
-            articles=tuple(
-                self.store.list_articles(where, limit=limit, offset=offset, newest_first=True)
-            ),
+            articles=tuple(articles),
             facets=self.store.facets(where),
         )
 
@@ -668,17 +679,20 @@ class Library(BasketMethods):
         *,
         on_article: Callable[[Article], None] | None = None,
         stamp: Stamp | None = None,
+        view: Callable[[Article], Article] | None = None,
     ) -> int:
         """Export articles into one .zip at ``out`` (one file each plus ``index.csv``).
 
         Articles are read and written one at a time, so memory does not grow with the set;
         on any error (or Ctrl-C) the partial .zip is removed. Every file carries ``stamp``
-        if any (see :meth:`export`). Returns the number exported.
+        if any, and each article is passed through ``view`` first (see :meth:`export`).
+        Returns the number exported.
         """
         layout = export_layout(fmt, template)
+        see = view or (lambda article: article)
         with ZipSink(out) as sink:
             return export_articles(
-                (self.get(i) for i in article_ids),
+                (see(self.get(i)) for i in article_ids),
                 sink,
                 fmt,
                 layout,
@@ -721,7 +735,11 @@ INDEX_ALONGSIDE = 256
 
 
 def open_library(
-    db: str | Path, *, read_url: str | None = None, index_dir: str | Path | None = None
+    db: str | Path,
+    *,
+    read_url: str | None = None,
+    index_dir: str | Path | None = None,
+    time_zone: str = "",
 ) -> Library:
     """Open (creating if needed) the library at ``db``.
 
@@ -734,6 +752,8 @@ def open_library(
         read_url: PostgreSQL only: a streaming replica of ``db`` (``SUCAI_DB_READ``) that
             serves the library's reads; imports and the index's feed go to ``db``.
         index_dir: the search index's folder on this server (``SUCAI_INDEX_DIR``).
+        time_zone: the library's time zone, an IANA name (the ``time_zone`` setting; empty:
+            the system's), where its import days run from midnight to midnight (issue 19).
 
     Raises:
         ConfigError: a bad URL, or a read URL for a SQLite library.
@@ -751,4 +771,5 @@ def open_library(
     index.on_reload(store.forget_cached)
     library = Library(store, index)
     library.location = str(db)
+    library.time_zone = ZoneInfo(check_time_zone(time_zone)) if time_zone else None
     return library

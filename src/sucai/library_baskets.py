@@ -10,15 +10,19 @@ from typing import TYPE_CHECKING
 from sucai.basket import check_name, item_paragraphs, parse_ref, validate_item
 from sucai.errors import NotFoundError, UserError
 from sucai.export import basket_document, check_format, get_template, render
+from sucai.i18n import N_
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
+    from sucai.compose import LawStatus
     from sucai.export import DocxTemplate, Stamp
     from sucai.models import Article, Paragraph
     from sucai.store import Basket, BasketItem, Store
 
 __all__ = ["BasketMethods", "export_layout"]
+
+_EXISTS = N_("{owner} has a basket '{name}' already: choose another name.")
 
 
 class BasketMethods:
@@ -26,6 +30,7 @@ class BasketMethods:
 
     store: Store
     get: Callable[[int], Article]
+    law_status: Callable[..., LawStatus | None]
 
     def baskets(self, owner: str) -> list[Basket]:
         """The baskets of ``owner`` (a CLI ``--user`` or a web account name), by name."""
@@ -35,9 +40,13 @@ class BasketMethods:
         """One basket; raises :class:`~sucai.errors.UserError` when there is none."""
         found = self.store.basket(owner, check_name(name))
         if found is None:
-            raise UserError(
-                f"{owner} has no basket '{name}'. Add material with: "
-                f"sucai basket add {name} ARTICLE[:PARA|#OUTLINE]"
+            raise UserError.of(
+                N_(
+                    "{owner} has no basket '{name}'. Add material with: "
+                    "sucai basket add {name} ARTICLE[:PARA|#OUTLINE]"
+                ),
+                owner=owner,
+                name=name,
             )
         return found
 
@@ -66,9 +75,11 @@ class BasketMethods:
 
     def _position(self, basket: Basket, position: int) -> int:
         if not 1 <= position <= len(basket.items):
-            raise UserError(
-                f"basket '{basket.name}' has items 1–{len(basket.items)}; "
-                f"there is no item {position}."
+            raise UserError.of(
+                N_("basket '{name}' has items 1–{count}; there is no item {position}."),
+                name=basket.name,
+                count=len(basket.items),
+                position=position,
             )
         return position
 
@@ -85,6 +96,31 @@ class BasketMethods:
         basket = self.basket(owner, name)
         self.store.remove_basket_item(basket.id, self._position(basket, position))
         return self.basket(owner, name)
+
+    def basket_create(self, owner: str, name: str) -> Basket:
+        """Create an empty basket.
+
+        Raises:
+            UserError: a bad name, or ``owner`` has a basket of that name.
+        """
+        name = check_name(name)
+        if not self.store.create_basket(owner, name, _now()):
+            raise UserError.of(_EXISTS, owner=owner, name=name)
+        return self.basket(owner, name)
+
+    def basket_rename(self, owner: str, name: str, to: str) -> Basket:
+        """Rename a basket.
+
+        Raises:
+            UserError: no such basket, a bad name, or ``owner`` has a basket named ``to``.
+        """
+        basket = self.basket(owner, name)
+        to = check_name(to)
+        if to != basket.name:
+            if self.store.basket(owner, to) is not None:
+                raise UserError.of(_EXISTS, owner=owner, name=to)
+            self.store.rename_basket(basket.id, to)
+        return self.basket(owner, to)
 
     def basket_delete(self, owner: str, name: str) -> None:
         """Delete a basket and its items."""
@@ -120,7 +156,8 @@ class BasketMethods:
         view: Callable[[Article], Article] | None = None,
         stamp: Stamp | None = None,
     ) -> tuple[str, bytes]:
-        """A basket as one document: material in order, each with its source, then 出处.
+        """A basket as one document: material in order, each with its source, then 出处 and
+        the 依据表 (a row per piece: article, role, date, a law's status, the passage).
 
         Args:
             owner: whose basket.
@@ -136,7 +173,13 @@ class BasketMethods:
         layout = export_layout(fmt, template)
         basket = self.basket(owner, name)
         parts = [(a, paragraphs) for a, _item, paragraphs in self.basket_parts(basket, view)]
-        doc = basket_document(basket.name, parts)
+        statuses: dict[int, str] = {}
+        for article, _paragraphs in parts:
+            # A repeal is looked for in free text: whoever the file is for may learn it.
+            status = self.law_status(article.id, paid=False)
+            if status is not None:
+                statuses[article.id] = status.label
+        doc = basket_document(basket.name, parts, statuses)
         return f"{doc.name}.{fmt}", render(doc, fmt, layout, stamp)
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sucai.check import CrossReport, OverlapReport
+    from sucai.compose import Composition, LawStatus, Piece
     from sucai.models import Article, ArticleSource, Browse, Duplicates, FileReport, IngestReport
     from sucai.search.engine import SearchPage
     from sucai.store import ArticleSummary
@@ -17,9 +18,11 @@ if TYPE_CHECKING:
 __all__ = [
     "article_to_dict",
     "browse_to_dict",
+    "composition_to_dict",
     "cross_report_to_dict",
     "duplicates_to_dict",
     "file_report_to_dict",
+    "law_status_to_dict",
     "overlap_report_to_dict",
     "page_to_dict",
     "report_to_dict",
@@ -207,3 +210,31 @@ def overlap_report_to_dict(report: OverlapReport) -> dict[str, Any]:
             for p in report.paragraphs
         ],
     }
+
+
+def composition_to_dict(composition: Composition) -> dict[str, Any]:
+    """``sucai compose --json`` / ``/compose.json`` (issue 20): the 写作台 for a topic, each
+    piece and skeleton with ``link`` (its passage on the web, marked) and a law's ``status``."""
+
+    def piece(p: Piece) -> dict[str, Any]:
+        return {
+            **asdict(p),
+            "status": law_status_to_dict(p.status),
+            "link": f"/article/{p.article_id}#p{p.paragraph}",
+        }
+
+    data = asdict(composition)
+    data["skeletons"] = [
+        {**asdict(s), "status": law_status_to_dict(s.status), "link": f"/article/{s.article_id}"}
+        for s in composition.skeletons
+    ]
+    data["groups"] = [
+        {**asdict(g), "pieces": [piece(p) for p in g.pieces]} for g in composition.groups
+    ]
+    data["jinju"] = [piece(p) for p in composition.jinju]
+    return {"ok": True, **data}
+
+
+def law_status_to_dict(status: LawStatus | None) -> dict[str, Any] | None:
+    """A law's status (issue 20) with its ``label`` (``已修正（2021-06-10 版）``)."""
+    return None if status is None else {**asdict(status), "label": status.label}

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from sucai.models import IngestReport
     from sucai.users import Account
 
-__all__ = ["FinishedJob", "ImportJobs", "IndexFollower", "index_while_importing"]
+__all__ = ["FinishedJob", "ImportJobs", "IndexFollower", "import_lock", "index_while_importing"]
 
 log = logging.getLogger("sucai.index")
 
@@ -206,7 +206,7 @@ class ImportJobs:
         paths = [folder / name for name in names]
         report: IngestReport | None = None
         try:
-            with self._run_lock, _import_lock(self.library.db), self.library.reopen() as library:
+            with self._run_lock, import_lock(self.library.db), self.library.reopen() as library:
                 # One writer thread: a PostgreSQL library's import needs no more (issue 22).
                 library.limit_connections(_IMPORT_CONNECTIONS)
                 store = library.store
@@ -253,7 +253,7 @@ def _alive(pid: int) -> bool:
 
 
 @contextlib.contextmanager
-def _import_lock(db: Path | str) -> Iterator[None]:
+def import_lock(db: Path | str) -> Iterator[None]:
     """One import at a time across the server's processes (``<db>-import.lock``).
 
     A PostgreSQL library (a URL, which names no file to lock beside) needs no lock here:

@@ -33,7 +33,7 @@ from sucai.errors import (
 from sucai.export.fingerprint import Stamp, new_code
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection
+    from collections.abc import Callable, Collection, Sequence
 
     from sucai.store import ApiToken, AuditEntry, Store, User
 
@@ -527,6 +527,38 @@ class Accounts:
         user = self.store.api_token_user(_token_hash(token))
         return Account(user, self.today()) if user is not None else None
 
+    # --- feed tokens (issue 19) ---------------------------------------------------------------
+
+    def feed_token(self, account: Account, *, renew: bool = False) -> str | None:
+        """The account's feed token (``renew``: a new one, and the old one stops working).
+
+        The token in a member's feed URLs opens those feeds as the member reads them, and
+        nothing else (no page, no API). ``None``: the account has none.
+
+        Raises:
+            AuthError: not signed in.
+        """
+        if account.user is None:
+            raise AuthError("请先登录。")
+        if renew:
+            self.store.set_feed_token(account.user.name, "sf_" + secrets.token_urlsafe(24))
+        return self.store.feed_token(account.user.name)
+
+    def revoke_feed_token(self, account: Account) -> None:
+        """Revoke the account's feed token: its feed URLs stop working."""
+        if account.user is None:
+            raise AuthError("请先登录。")
+        self.store.set_feed_token(account.user.name, None)
+
+    def from_feed_token(self, token: str) -> Account | None:
+        """The account whose feed token ``token`` is; ``None`` when none is (or it is
+        disabled)."""
+        owner = self.store.feed_token_owner(token) if token else None
+        user = self.store.get_user_by_name(owner) if owner else None
+        if user is None or user.disabled:
+            return None
+        return Account(user, self.today())
+
     # --- downloads and the audit log ---------------------------------------------------------
 
     def downloads_today(self, account: Account) -> int:
@@ -543,6 +575,7 @@ class Accounts:
         ip: str,
         *,
         line_off_tiers: Collection[str] = (),
+        code: str | None = None,
     ) -> Stamp:
         """Check the daily quota and record a download in the audit log, as one step in the
         store: concurrent downloads of an account (threads, servers) never exceed its quota.
@@ -554,6 +587,8 @@ class Accounts:
             ip: from where.
             line_off_tiers: member tiers whose files carry no visible footer line (the
                 ``export_line_off_tiers`` setting).
+            code: the code to record (one file's other downloads, see
+                :meth:`record_downloads`); a new one when ``None``.
 
         Returns:
             The stamp the file must carry: for the account, dated today, with a new code
@@ -568,7 +603,7 @@ class Accounts:
         stamp = Stamp(
             account.name,
             self.today().isoformat(),
-            new_code(),
+            code or new_code(),
             visible=account.user.tier not in line_off_tiers,
         )
         quota = account.daily_quota
@@ -589,6 +624,44 @@ class Accounts:
             raise QuotaExceededError(
                 f"今日下载次数已用完（每日 {quota} 次），请明天再试或联系管理员提高额度。"
             )
+        return stamp
+
+    def record_downloads(
+        self,
+        account: Account,
+        targets: Sequence[str],
+        fmt: str,
+        ip: str,
+        *,
+        line_off_tiers: Collection[str] = (),
+    ) -> Stamp:
+        """Record one file (a .zip) of several articles: each of ``targets`` counts as one
+        download against the quota (a .zip of 20 articles is 20 downloads, as 20 single files
+        would be, issue 21), all recorded with the file's one code, or none of them.
+
+        Raises:
+            AuthError: a visitor.
+            QuotaExceededError: the downloads left today are fewer than ``targets``.
+        """
+        stamp: Stamp | None = None
+        try:
+            with self.store.atomic():
+                for target in targets:
+                    stamp = self.record_download(
+                        account,
+                        target,
+                        fmt,
+                        ip,
+                        line_off_tiers=line_off_tiers,
+                        code=stamp.code if stamp else None,
+                    )
+        except QuotaExceededError:
+            left = max(0, (account.daily_quota or 0) - self.downloads_today(account))
+            raise QuotaExceededError(
+                f"打包下载 {len(targets)} 篇计 {len(targets)} 次下载，今日只剩 {left} 次"
+                f"（每日 {account.daily_quota} 次）：请少选几篇，或明天再试。"
+            ) from None
+        assert stamp is not None, "no targets"
         return stamp
 
     def record_export(self, recipient: str, target: str, fmt: str) -> Stamp:

@@ -11,6 +11,9 @@ from opencc import OpenCC
 
 from sucai.check import counted
 from sucai.store.sqlite import SqliteStore
+from tests.web.conftest import app_client, library, seed_template, settings
+
+__all__ = ["app_client", "library", "seed_template", "settings"]  # the web app's fixtures
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -7,6 +7,7 @@ writer makes to a copied sentence.
 
 from __future__ import annotations
 
+import random
 import time
 
 import pytest
@@ -93,3 +94,111 @@ def test_a_source_repeating_a_phrase_thousands_of_times_stays_fast() -> None:
     found = spans(draft, source)
     assert time.perf_counter() - started < 5
     assert sum(map(len, found)) == len(compact(draft).text)
+
+
+# --- texts built so that the truth is known by construction (issue 23) ------------------------
+#
+# A source of random characters (no 4 characters repeat by chance) and a draft made of pieces of
+# it between runs of characters the source never uses: every copied piece is a span exactly
+# when it is at least min_span long, at the place it was copied from, whatever its neighbours.
+
+_SOURCE_CHARS = [chr(c) for c in range(0x4E00, 0x4E00 + 3000)]
+_FRESH_CHARS = [chr(c) for c in range(0x6000, 0x6000 + 500)]
+
+
+def _fresh(rng: random.Random, n: int) -> str:
+    return "".join(rng.choice(_FRESH_CHARS) for _ in range(n))
+
+
+def _pieces(rng: random.Random, source: str, count: int) -> list[tuple[int, int]]:
+    """Up to ``count`` pieces of ``source`` (start, length), apart from each other by ≥ 3."""
+    cuts = sorted(rng.sample(range(len(source) + 1), min(len(source), 2 * count)))
+    pieces = []
+    for start, end in zip(cuts[::2], cuts[1::2], strict=False):
+        if end - start >= 1 and (not pieces or start >= sum(pieces[-1]) + 3):
+            pieces.append((start, end - start))
+    rng.shuffle(pieces)
+    return pieces
+
+
+def _chains(paragraphs: list[str], source: str, min_span: int) -> list[Chain]:
+    index = DraftIndex(paragraphs, min(GRAM, ANCHOR, min_span))
+    return align(index, source, min_span)
+
+
+@pytest.mark.parametrize("min_span", [13, 8, 20])
+def test_copied_pieces_are_spans_exactly_when_long_enough(min_span: int) -> None:
+    rng = random.Random(min_span)
+    for _ in range(150):
+        source = "".join(rng.sample(_SOURCE_CHARS, rng.randint(30, 200)))
+        paragraphs: list[str] = []
+        expected = set()
+        at = 0
+        for start, length in _pieces(rng, source, rng.randint(1, 5)):
+            before, after = _fresh(rng, rng.choice([0, 3, 5])), _fresh(rng, rng.choice([0, 3, 4]))
+            piece = source[start : start + length]
+            if length >= min_span:
+                expected.add((at + len(before), at + len(before) + length, start, start + length))
+            paragraphs.append(before + piece + after)
+            at += len(paragraphs[-1])
+        chains = _chains(paragraphs, source, min_span)
+        assert {(c.i, c.i_end, c.j, c.j_end) for c in chains} == expected
+        for c in chains:
+            assert c.matched == c.i_end - c.i
+            assert all(c.source_offset(p) == c.j + p - c.i for p in range(c.i, c.i_end))
+
+
+@pytest.mark.parametrize("cut", [5, 12, 13, 20])
+def test_a_span_never_crosses_a_paragraph_break(cut: int) -> None:
+    source = "".join(random.Random(cut).sample(_SOURCE_CHARS, 40))
+    piece = source[5:30]  # 25 characters, broken after `cut`
+    chains = _chains(["甲乙丙" + piece[:cut], piece[cut:] + "丁戊己"], source, 13)
+    expected = set()
+    if cut >= 13:
+        expected.add((3, 3 + cut, 5, 5 + cut))
+    if 25 - cut >= 13:
+        expected.add((3 + cut, 3 + 25, 5 + cut, 30))
+    assert {(c.i, c.i_end, c.j, c.j_end) for c in chains} == expected
+
+
+@pytest.mark.parametrize(
+    ("edit", "spans"),
+    [
+        # One or two characters changed, inserted or deleted: one span over the whole piece.
+        ("change 1", 1),
+        ("insert 1", 1),
+        ("delete 1", 1),
+        ("change 2", 1),
+        ("insert 2", 1),
+        ("delete 2", 1),
+        # Three: the piece is two copies, each long enough to be a span of its own.
+        ("insert 3", 2),
+        ("change 3", 2),
+    ],
+)
+def test_an_edit_inside_a_copied_piece_joins_or_splits_it_by_its_size(
+    edit: str, spans: int
+) -> None:
+    rng = random.Random(edit)
+    for _ in range(40):
+        source = "".join(rng.sample(_SOURCE_CHARS, 80))
+        start, left, right = rng.randint(0, 20), rng.randint(14, 25), rng.randint(14, 25)
+        kind, size = edit.split()
+        n = int(size)
+        skipped = n if kind in ("change", "delete") else 0
+        added = _fresh(rng, n) if kind in ("change", "insert") else ""
+        head = source[start : start + left]
+        tail = source[start + left + skipped : start + left + skipped + right]
+        draft = "".join(_fresh(rng, 3)) + head + added + tail + _fresh(rng, 3)
+        chains = sorted(_chains([draft], source, 13), key=lambda c: c.i)
+        assert len(chains) == spans, (edit, draft, source)
+        assert (chains[0].i, chains[0].j) == (3, start)
+        assert (chains[-1].i_end, chains[-1].j_end) == (
+            3 + left + len(added) + right,
+            start + left + skipped + right,
+        )
+        assert sum(c.matched for c in chains) == left + right
+        if spans == 1:
+            # Across the edit, positions map by the nearest run on their left.
+            assert chains[0].source_offset(3 + left - 1) == start + left - 1
+            assert chains[0].source_offset(3 + left + len(added)) == start + left + skipped

@@ -7,14 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.check.conftest import build_draft, draft_text
-from tests.web.conftest import (  # the seed library, its accounts and a client
-    app_client,
-    csrf_of,
-    library,
-    seed_template,
-    settings,
-    sign_in,
-)
+from tests.web.conftest import csrf_of, sign_in
 from tests.web.test_leaks import paid_only_sentences
 
 if TYPE_CHECKING:
@@ -23,8 +16,6 @@ if TYPE_CHECKING:
     from starlette.testclient import TestClient
 
     from sucai import Library
-
-__all__ = ["app_client", "library", "seed_template", "settings"]
 
 
 def _seed_draft(library: Library) -> tuple[str, list[str]]:

@@ -40,6 +40,7 @@ def _fill(db: Path) -> None:
             "会员甲", "素材", [(2, "paragraph", 1), (1, "article", None)], NOW
         )
         library.store.add_corrections(article_id=3, file_id=None, corrections=(_correction(),))
+        library.add_stock_phrase("推进县域商业体系建设", user_name="admin")
 
 
 def _correction() -> object:
@@ -65,6 +66,7 @@ def _reads(store: Store) -> object:
             "failed": store.count_failed_logins("2000", name=None, ip=None),
             "baskets": store.baskets("会员甲"),
             "corrections": [store.corrections(i) for i in ids],
+            "stock_phrases": store.stock_phrase_edits(),
         }
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from typing import TYPE_CHECKING
 
@@ -107,10 +108,15 @@ def test_body_has_a_two_character_indent_and_the_title_is_centred(seed_library: 
     paragraphs = document.paragraphs
     assert paragraphs[0].style.style_id == "GWTitle"
     assert paragraphs[0].style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
-    assert paragraphs[0].text == "贯彻落实重要讲话精神会高质量发展全面推动xx经济社会"
-    assert paragraphs[1].style.style_id == "GWSubtitle"
-    assert paragraphs[1].text == "（范文）"
-    assert paragraphs[1].style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    # Two lines, broken between words (issue 21).
+    assert paragraphs[0].text == "贯彻落实重要讲话精神会高质量发展全面\n推动xx经济社会（范文）"
+    # （范文） is no speaker role: it stays in the title, and there is no 题注 (issue 21).
+    assert paragraphs[1].style.style_id == "GWBody"
+    assert paragraphs[1].text == ""
+    subtitle = _docx(seed_library, 5).paragraphs[1]
+    assert subtitle.style.style_id == "GWSubtitle"
+    assert subtitle.text == "（市长）"
+    assert subtitle.style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
 
 
 def test_every_run_carries_its_east_asian_font(seed_library: Library) -> None:
@@ -223,10 +229,10 @@ def test_text_and_markdown_exports(seed_library: Library) -> None:
     name, data = seed_library.export(3, "md")
     assert name.endswith(".md")
     text = data.decode()
-    assert text.startswith("# 贯彻落实重要讲话精神会高质量发展全面推动xx经济社会\n\n> （范文）\n")
+    assert text.startswith("# 贯彻落实重要讲话精神会高质量发展全面推动xx经济社会（范文）\n\n去年xx")
     assert "**校对提示**" in text
     name, data = seed_library.export(3, "txt")
-    assert data.decode().splitlines()[3].startswith("　　去年xx月份召开的中央经济工作会议")
+    assert data.decode().splitlines()[2].startswith("　　去年xx月份召开的中央经济工作会议")
 
 
 def test_many_articles_stream_into_one_zip_with_an_index(
@@ -283,3 +289,58 @@ def test_cli_exports_one_file_a_search_a_filter_and_lists_templates(
     nothing = runner.invoke(cli, ["export", "--db", db])
     assert nothing.exit_code == 2
     assert "nothing to export" in nothing.output
+
+
+def _parts(data: bytes) -> dict[str, str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {
+            name: archive.read(name).decode("utf-8")
+            for name in archive.namelist()
+            if name.endswith((".xml", ".rels"))
+        }
+
+
+def test_no_japanese_defaults_of_python_docx_survive(seed_library: Library) -> None:
+    parts = _parts(seed_library.export(3, "docx")[1])
+    for name, xml in parts.items():
+        assert "ja-JP" not in xml, name
+        assert "ＭＳ" not in xml, name  # ＭＳ 明朝, ＭＳ ゴシック
+        assert 'script="Jpan"' not in xml, name
+    assert '<w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"/>' in parts["word/settings.xml"]
+    # Word 2010's copy of the styles, with 72 theme-font references, is not shipped.
+    assert not [name for name in parts if "stylesWithEffects" in name]
+    assert "stylesWithEffects" not in parts["[Content_Types].xml"]
+    theme = parts["word/theme/theme1.xml"]
+    assert '<a:font script="Hans" typeface="仿宋"/>' in theme
+    assert "Theme" not in parts["word/styles.xml"].replace("w:styleId", "")
+
+
+def test_every_style_a_part_names_is_defined(seed_library: Library) -> None:
+    _name, data = seed_library.export(3, "docx")  # it carries comments
+    parts = _parts(data)
+    defined = set(re.findall(r'w:styleId="([^"]+)"', parts["word/styles.xml"]))
+    used = {
+        (name, style)
+        for name, xml in parts.items()
+        for style in re.findall(r'<w:[pr]Style w:val="([^"]+)"', xml)
+    }
+    assert {name for name, _ in used} >= {"word/document.xml", "word/comments.xml"}
+    assert {(name, style) for name, style in used if style not in defined} == set()
+
+
+def test_index_csv_cells_never_run_as_formulas(library: Library, tmp_path: Path) -> None:
+    titles = ['=HYPERLINK("http://example.com/x","查看附件")', "@SUM(1+1)关于推进工作的通知"]
+    for n, title in enumerate(titles):
+        body = f"第{n + 1}份材料的正文，各不相同，共{n + 10}个字。"
+        (tmp_path / f"{n}.txt").write_text(f"{title}\n\n{body}\n", encoding="utf-8")
+    report = library.ingest([tmp_path / "0.txt", tmp_path / "1.txt"])
+    ids = [f.article_ids[0] for f in report.files]
+    assert [library.get(i).title for i in ids] == titles
+    out = tmp_path / "out.zip"
+    library.export_many(ids, out, "txt")
+    with zipfile.ZipFile(out) as archive:
+        rows = list(csv.reader(io.StringIO(archive.read("index.csv").decode("utf-8-sig"))))
+    # OWASP: a leading apostrophe makes Excel and WPS show the cell as text.
+    assert [row[2] for row in rows[1:]] == ["'" + title for title in titles]
+    for row in rows[1:]:
+        assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row)

@@ -21,6 +21,7 @@ from sucai.users import Accounts
 from sucai.web import WebSettings, create_app
 from sucai.web.openapi import OPENAPI
 from tests.conftest import SEED
+from tests.web.browser import serving
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -84,6 +85,13 @@ def settings(tmp_path: Path) -> WebSettings:
     return WebSettings(
         max_upload_bytes=256 * 1024, upload_dir=tmp_path / "uploads", rate_limits="off"
     )
+
+
+@pytest.fixture
+def server(library: Library, settings: WebSettings) -> Iterator[str]:
+    """The app under a real uvicorn on a free loopback port (for the browser tests)."""
+    with serving(create_app(library, settings)) as url:
+        yield url
 
 
 @pytest.fixture

@@ -6,66 +6,18 @@ downloads a file, saving screenshots of the main pages (1366×768 and a phone) i
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 from sucai.export.fingerprint import strip
+from tests.web.browser import ARGS, CHROMIUM, MARKS
 from tests.web.conftest import PASSWORD
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from pathlib import Path
 
-    from sucai import Library
-    from sucai.web import WebSettings
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="needs Debian's chromium at /usr/bin/chromium (apt-get install -y chromium)",
-    ),
-]
-
-
-@pytest.fixture
-def server(library: Library, settings: WebSettings) -> Iterator[str]:
-    """The app under a real uvicorn on a free loopback port."""
-    import uvicorn
-
-    from sucai.web import create_app
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(library, settings), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+pytestmark = MARKS
 
 
 def test_a_member_signs_in_searches_reads_copies_and_downloads(server: str, tmp_path: Path) -> None:

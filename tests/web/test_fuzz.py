@@ -165,7 +165,18 @@ EDGES = [
     "营" * 5000,
 ]
 #: A value for each path parameter that reaches a handler.
-PATH_VALUES = {"article_id": 1, "token_id": 0, "user_id": 2, "job_id": "x", "name": "素材篮"}
+PATH_VALUES = {
+    "article_id": 1,
+    "token_id": 0,
+    "user_id": 2,
+    "job_id": "x",
+    "name": "素材篮",
+    # 今日更新, its digest and the feeds (issue 19).
+    "day": "2026-12-06",
+    "fmt": "md",
+    "kind": "kind",
+    "value": "讲话",
+}
 
 
 def _fields(operation: dict[str, Any]) -> tuple[list[str], list[str], str | None]:

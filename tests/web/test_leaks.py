@@ -8,7 +8,9 @@ every scope, downloads, and provokes errors, then looks for each sentence in eve
 from __future__ import annotations
 
 import html
+import io
 import re
+import zipfile
 from typing import TYPE_CHECKING
 
 import pytest
@@ -87,12 +89,42 @@ def walk(client: TestClient, library: Library, sentences: list[str]) -> list[tup
                 f"/article/{article_id}/download", data={"format": fmt, "csrf": token}
             )
             bodies.append((f"download {article_id}.{fmt}", response.text))
+    # Issue 21: favourites and the desk, a .zip of several articles, wider searches.
+    for article_id in ids:
+        client.post(f"/article/{article_id}/favourite", data={"csrf": token})
+    for path in ("/", "/favourites", "/favourites.json"):
+        get(path)
+    response = client.post(
+        "/download", data={"id": [str(i) for i in ids[-5:]], "format": "txt", "csrf": token}
+    )
+    if response.headers.get("content-type") == "application/zip":
+        with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+            for name in archive.namelist():
+                bodies.append((f"zip {name}", archive.read(name).decode("utf-8")))
+    else:
+        bodies.append(("zip", response.text))
     for query in probe_queries(sentences):
+        get("/search", q=query, genre="通知")  # nothing found: the wider searches' counts
+    # 今日更新, its digests and the feeds (issue 19).
+    day = library.today().isoformat()
+    for path in ("/updates", "/updates.json", f"/updates/{day}/digest.md"):
+        get(path)
+    get(f"/updates/{day}/digest.html")
+    for genre in sorted({a.genre for a in library.list()}):
+        get(f"/feeds/kind/{genre}.atom")
+    for query in probe_queries(sentences):
+        get("/search.json", q=query, sort="date")
         for scope in ("all", "title", "outline"):
             for path in ("/search", "/search.json"):
                 get(path, q=query, **{"in": scope})
         get("/search.json", q=query, page="2")
         get("/search", q=f'"{query}')  # a query error echoes the query, nothing else
+        # The 写作台 (issue 20), every group's paragraphs asked for.
+        get("/compose", topic=query)
+        groups = client.get("/compose.json", params={"topic": query}).json().get("groups", [])
+        picks = [("pick", str(g["number"])) for g in groups[:8]]
+        response = client.get("/compose.json", params=[("topic", query), *picks])
+        bodies.append((f"GET /compose.json {query} {picks}", response.text))
     for sentence in sentences[:60]:
         get("/search.json", q=sentence[-6:-1])
         get("/search", q=sentence[1:6])
@@ -125,6 +157,8 @@ def test_paid_text_never_reaches_visitors_or_expired_members(
     joined = "\n".join(body for _, body in bodies)
     assert "会员内容" in joined
     assert '"paid":true' in joined
+    # Members' surfaces were walked: an expired member got the .zip, a visitor was refused.
+    assert any(what.startswith("zip ") for what, _ in bodies) == (role == "expired")
 
 
 def test_members_receive_the_paid_text_the_walk_looks_for(

@@ -18,6 +18,7 @@ import random
 import re
 import shutil
 import sqlite3
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -166,6 +167,15 @@ def _requests(client: TestClient, real: Path, queries: list[str]) -> Iterator[tu
         roles = [
             str(r[0]) for r in conn.execute("SELECT DISTINCT role FROM articles WHERE role != ''")
         ]
+        genres = [str(r[0]) for r in conn.execute("SELECT DISTINCT genre FROM articles")]
+    # 今日更新, its digests and the feeds (issue 19); the twins were imported today.
+    day = datetime.now().astimezone().date().isoformat()
+    for path in ("/updates", "/updates.json", f"/updates/{day}.json?page=2"):
+        yield path, client.get(path)
+    for fmt in ("md", "html", "docx"):
+        yield f"digest.{fmt}", client.get(f"/updates/{day}/digest.{fmt}")
+    for genre in genres:
+        yield f"feed {genre}", client.get(f"/feeds/kind/{genre}.atom")
     token = csrf_of(client, "/check")
     for article_id in ids:
         yield f"article {article_id}", client.get(f"/article/{article_id}")
@@ -182,6 +192,7 @@ def _requests(client: TestClient, real: Path, queries: list[str]) -> Iterator[tu
             for scope in ("title", "outline"):
                 yield f"{scope} {q}", client.get("/search.json", params={"q": q, "in": scope})
             yield f"page 2 {q}", client.get("/search.json", params={"q": q, "page": "2"})
+            yield f"by date {q}", client.get("/search.json", params={"q": q, "sort": "date"})
         if n % 25 == 0:
             for role in roles:
                 yield (
@@ -189,6 +200,7 @@ def _requests(client: TestClient, real: Path, queries: list[str]) -> Iterator[tu
                     client.get("/search.json", params={"q": f"{q} 角色:{role}"}),
                 )
             yield f"-{q}", client.get("/search.json", params={"q": f"发展 -{q}"})
+            yield f"digest {q}", client.get(f"/updates/{day}/digest.md", params={"q": q})
     for article_id, _, text in _paid_rows(real / "library.db")[::9]:
         for fmt in ("json", "html"):
             path = "/check.json" if fmt == "json" else "/check"

@@ -17,6 +17,9 @@ Method
    becomes one OR-query of its 12 rarest character bigrams (document frequency from the
    index), ranked by BM25; the best 3 paragraphs of each query are candidates. A copied
    sentence keeps most of its rare bigrams through light edits, so its source ranks first.
+   The queries go in three rounds (every third sentence first, then of the others those no
+   span found so far covers): the next sentence of a copied paragraph comes from the same
+   source, so a draft half copied needs a third fewer queries, the cost that dominates.
    The index is the same on every server (:class:`~sucai.check.engine.CandidateIndex`), so
    a SQLite and a PostgreSQL library of the same files give the same report. The draft is
    compared 20,000 characters at a time, so memory does not grow with its length.

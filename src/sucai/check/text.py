@@ -111,28 +111,30 @@ def counted_text(text: str) -> str:
     return "".join(_COUNTED_RUN.findall(fold(text)))
 
 
-def sentence_chunks(folded: str, *, shortest: int = 8, longest: int = 60) -> list[str]:
+def sentence_chunks(folded: str, *, shortest: int = 8, longest: int = 60) -> list[tuple[int, int]]:
     """Pieces of a folded paragraph to look up in the index: sentences, merged or cut to size.
 
     Short sentences join the next one (a lone 8-character clause says little); long ones are
     cut into ``longest``-character windows so each lookup stays specific.
+
+    Returns:
+        ``[start, end)`` of each piece in ``folded``, in order.
     """
-    pieces: list[str] = []
-    pending = ""
+    pieces: list[tuple[int, int]] = []
+    pending: tuple[int, int] | None = None
     for match in _CHUNK.finditer(folded):
-        pending += match.group(0)
-        if counted(pending) >= shortest:
+        pending = (pending[0] if pending else match.start(), match.end())
+        if counted(folded[pending[0] : pending[1]]) >= shortest:
             pieces.append(pending)
-            pending = ""
+            pending = None
     if pending:
-        if pieces and counted(pending) < shortest:
-            pieces[-1] += pending
+        if pieces and counted(folded[pending[0] : pending[1]]) < shortest:
+            pieces[-1] = (pieces[-1][0], pending[1])
         else:
             pieces.append(pending)
-    out: list[str] = []
-    for piece in pieces:
-        out.extend(piece[i : i + longest] for i in range(0, len(piece), longest))
-    return out
+    return [
+        (at, min(at + longest, end)) for start, end in pieces for at in range(start, end, longest)
+    ]
 
 
 def quoted_ranges(text: str) -> list[tuple[int, int]]:

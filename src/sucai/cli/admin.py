@@ -1,4 +1,4 @@
-"""Admin commands: info, serve, user …, reindex, migrate and backup."""
+"""Admin commands: info, serve, user …, source …, reindex, migrate and backup."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from sucai.cli.common import ProgressBar, cli, db_option, dumps, fail
+from sucai.cli.watch import poll_option
 from sucai.config import load_settings
 from sucai.errors import SucaiError
 from sucai.library import UNCHANGED, Library, copy_library, open_library
@@ -117,6 +118,15 @@ def info(library: Library) -> None:
     help="Rate limits over the defaults, e.g. 'visitor.search=1/s burst 10; SVIP.search=off', "
     "or off [default: $SUCAI_RATE_LIMITS].",
 )
+@click.option(
+    "--watch",
+    "watch",
+    multiple=True,
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="An inbox: import what is dropped into DIR, as `sucai watch` does (repeatable).",
+)
+@poll_option("--watch-poll")
 @db_option
 def serve(
     host: str,
@@ -127,6 +137,8 @@ def serve(
     servers: int,
     trusted_proxies: str | None,
     rate_limits: str | None,
+    watch: tuple[Path, ...],
+    poll: float | None,
     library: Library,
 ) -> None:
     """Serve the web app and JSON API (uvicorn, with request logging).
@@ -135,6 +147,7 @@ def serve(
       sucai serve                        http://127.0.0.1:8000/
       sucai serve --host 0.0.0.0 --port 8080 --workers 2
       sucai serve --trusted-proxies 127.0.0.1     behind nginx on the same machine
+      sucai serve --watch /srv/收件箱              import what is dropped there
       sucai serve --db postgresql://sucai@db1/sucai --servers 3    one of three servers
     Create the first admin with: sucai user add NAME --admin
     """
@@ -164,6 +177,7 @@ def serve(
         export_line_off_tiers=resolved.export_line_off_tiers,
         trusted_proxies=parse_trusted_proxies(resolved.trusted_proxies),
         rate_limits=resolved.rate_limits,
+        time_zone=resolved.time_zone,
         db_connections=share,
     )
     if not any(u.role == "admin" for u in library.accounts.users()):
@@ -198,14 +212,20 @@ def serve(
         "proxy_headers": False,
         "server_header": False,
     }
-    if workers == 1:
-        uvicorn.run(create_app(library, settings), **options)
-        return
-    # Each worker process builds its own app from the environment; one of them at a time
-    # writes the index (the others leave it to it).
-    library.close()
-    os.environ.update(settings_to_environment(settings))
-    uvicorn.run("sucai.web.app:app_from_environment", factory=True, workers=workers, **options)
+    # The inbox imports in a process of its own, whatever the number of workers (issue 19).
+    inbox = library.start_inbox(watch, poll=poll) if watch else None
+    try:
+        if workers == 1:
+            uvicorn.run(create_app(library, settings), **options)
+            return
+        # Each worker process builds its own app from the environment; one of them at a time
+        # writes the index (the others leave it to it).
+        library.close()
+        os.environ.update(settings_to_environment(settings))
+        uvicorn.run("sucai.web.app:app_from_environment", factory=True, workers=workers, **options)
+    finally:
+        if inbox is not None:
+            inbox.stop()
 
 
 @cli.group()
@@ -425,3 +445,45 @@ def backup(target: Path, library: Library) -> None:
     """
     library.backup(target)
     click.echo(f"Backed up {library.count()} articles to {target}.")
+
+
+# --- what the 来源 facet shows (issue 21) ----------------------------------------------------
+
+
+@cli.group()
+def source() -> None:
+    """Name the sources (import folders) as readers see them in the 来源 facet.
+
+    \b
+      sucai source list [--json]              each source, its articles and its label
+      sucai source label laws 法律法规          show "laws" as 法律法规
+      sucai source label laws                 show the folder name again
+    """
+
+
+@source.command("list")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+def source_list(library: Library, as_json: bool) -> None:
+    """Each source with its number of articles and its label."""
+    labels = library.source_labels()
+    counts = library.browse(limit=0).facets["source"]
+    if as_json:
+        rows = [{"source": s, "articles": n, "label": labels.get(s)} for s, n in counts]
+        click.echo(dumps(rows))
+        return
+    for name, count in counts:
+        click.echo(f"{name}\t{count}\t{labels.get(name, '')}".rstrip())
+
+
+@source.command("label")
+@db_option
+@click.argument("name")
+@click.argument("label", required=False)
+def source_label(library: Library, name: str, label: str | None) -> None:
+    """Show source NAME as LABEL (no LABEL: as its folder name again)."""
+    try:
+        library.label_source(name, label)
+    except SucaiError as exc:
+        raise fail(exc) from None
+    click.echo(f"{name} → {label}" if label else f"{name}: label removed")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -10,7 +9,19 @@ from typing import TYPE_CHECKING, Final
 import click
 
 from sucai.cli.common import ProgressBar, cli, db_option, dumps, filter_options, summary_line
-from sucai.library import DEFAULT_SIMILARITY, Library, format_query, mark, parse_query, snippet
+from sucai.cli.progress import FileProgress
+from sucai.library import (
+    DEFAULT_SIMILARITY,
+    Library,
+    cli_language,
+    explain_file,
+    format_query,
+    import_summary,
+    line_word,
+    mark,
+    parse_query,
+    snippet,
+)
 from sucai.serialize import (
     article_to_dict,
     browse_to_dict,
@@ -28,41 +39,16 @@ if TYPE_CHECKING:
     from sucai.models import Article, FileReport, IngestReport
 
 
-class _Progress:
-    """A progress bar on the terminal while an import runs (nothing when not a terminal)."""
-
-    def __init__(self, total: int, enabled: bool, label: str = "导入") -> None:
-        self.bar = (
-            click.progressbar(
-                length=total,
-                label=label,
-                file=sys.stderr,
-                show_pos=True,
-                item_show_func=lambda name: name,
-            )
-            if enabled
-            else None
-        )
-        if self.bar is not None:
-            self.bar.__enter__()
+class _Progress(FileProgress):
+    """The import's progress line, fed each file's report."""
 
     def __call__(self, report: FileReport) -> None:
-        if self.bar is not None:
-            name = report.path if len(report.path) <= 40 else "…" + report.path[-39:]
-            self.bar.update(1, name)
-
-    def clear(self) -> None:
-        """Blank the bar's line so that a report line can be printed in its place."""
-        if self.bar is not None:
-            width = shutil.get_terminal_size().columns - 1
-            click.echo("\r" + " " * width + "\r", nl=False, err=True)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
+        self.update(report.path)
 
 
 def _describe(f: FileReport) -> str:
+    """A file's line of the import report, in the locale's language (issue 21)."""
+    word = line_word(f.status, cli_language())
     if f.status == "imported":
         parts = [f"{f.articles} article{'s' if f.articles != 1 else ''}"]
         if f.existing_articles:
@@ -75,14 +61,13 @@ def _describe(f: FileReport) -> str:
             parts.append(f.encoding)
         if f.removed:
             parts.append(f"{len(f.removed)} lines removed")
-        return f"ok    {f.path}: " + ", ".join(parts)
-    if f.status == "duplicate":
-        return f"same  {f.path}: {f.message}"
-    if f.status == "skipped":
-        return f"skip  {f.path}: {f.message}"
-    if f.status == "refused":
-        return f"REFUSED  {f.message}"
-    return f"FAIL  {f.message}"
+        return f"{word}{f.path}: " + ", ".join(parts)
+    _, reason = explain_file(f.status, f.code, cli_language())
+    if reason:  # translated: the file, then what to do
+        return f"{word}{f.path}：{reason}"
+    if f.status in ("duplicate", "skipped"):
+        return f"{word}{f.path}: {f.message}"
+    return f"{word}{f.message}"
 
 
 def _file_lines(f: FileReport, show_each: bool, verbose: bool) -> list[str]:
@@ -126,16 +111,7 @@ _NAMED: Final = 10
 
 
 def _print_summary(report: IngestReport) -> None:
-    click.echo(
-        f"{len(report.files)} files: {report.imported} imported, {report.duplicates} duplicates, "
-        f"{report.skipped} skipped, "
-        + (f"{report.refused} refused (classified), " if report.refused else "")
-        + f"{len(report.failed)} failed · {report.articles} articles "
-        f"({report.new_articles} new"
-        + (f", {report.merged} merged as near-duplicates" if report.merged else "")
-        + ") · "
-        f"{sum(len(f.removed) for f in report.files)} advertising/chrome lines removed"
-    )
+    click.echo(import_summary(report_to_dict(report), cli_language()))
     skipped = [f for f in report.files if f.status == "skipped"]
     for reason in dict.fromkeys(f.message for f in skipped):
         _print_names(f"skipped ({reason})", [f.path for f in skipped if f.message == reason])
@@ -252,11 +228,23 @@ def list_(where: ArticleFilter, limit: int, offset: int, as_json: bool, library:
 @filter_options
 @click.option("--limit", type=click.IntRange(min=0), default=20, help="At most N (0 = all).")
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip the first N.")
+@click.option(
+    "--sort",
+    type=click.Choice(["date", "added"]),
+    default="date",
+    show_default=True,
+    help="Newest by 成文日期 (undated last), or latest imported first.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print {total, articles, facets} as JSON.")
 @db_option
-def browse(where: ArticleFilter, limit: int, offset: int, as_json: bool, library: Library) -> None:
-    """Look things up without a query: newest first, with counts per genre, role and year."""
-    page = library.browse(where, limit=limit or None, offset=offset)
+def browse(
+    where: ArticleFilter, limit: int, offset: int, sort: str, as_json: bool, library: Library
+) -> None:
+    """Look things up without a query: newest first, with counts per genre, role and year.
+
+    Without a query there is no relevance: --sort added lists the latest imported first.
+    """
+    page = library.browse(where, limit=limit or None, offset=offset, sort=sort)
     if as_json:
         click.echo(dumps(browse_to_dict(page)))
         return
@@ -367,6 +355,13 @@ def _hit_lines(hit: SearchHit, color: bool) -> list[str]:
     "--doc-number", metavar="文号", help="Only the document with this 发文字号 (国发〔2019〕4号)."
 )
 @click.option("--issuer", metavar="机关", help="Only documents of this 发文机关 (国务院办公厅).")
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "date"]),
+    default="relevance",
+    show_default=True,
+    help="Best hits first, or the newest articles first (by 成文日期; undated last).",
+)
 @click.option("--limit", type=click.IntRange(min=0), default=20, help="At most N hits (0 = all).")
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip the first N hits.")
 @click.option("--json", "as_json", is_flag=True, help="Print {ok, total, hits:[…]} as JSON.")
@@ -377,6 +372,7 @@ def search_(
     scope: str,
     doc_number: str | None,
     issuer: str | None,
+    sort: str,
     limit: int,
     offset: int,
     as_json: bool,
@@ -391,8 +387,9 @@ def search_(
       sucai search 招商 --in title
       sucai search 优秀历史建筑 文号:沪房规范〔2025〕7号
       sucai search 优秀历史建筑 --issuer 上海市房屋管理局
+      sucai search 营商环境 --sort date
     Hits are ranked (titles and headings above body text, words written together above
-    scattered ones) and grouped by article.
+    scattered ones) and grouped by article; --sort date lists the newest articles first.
     """
     query = parse_query(
         " ".join(words),
@@ -404,6 +401,7 @@ def search_(
         scope=scope,
         limit=limit or None,
         offset=offset,
+        sort=sort,
     )
     page = library.search(query)
     if as_json:

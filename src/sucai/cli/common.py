@@ -65,7 +65,10 @@ def db_option(fn: F) -> F:
                     err=True,
                 )
             with open_library(
-                settings.db, read_url=settings.db_read, index_dir=settings.index_dir
+                settings.db,
+                read_url=settings.db_read,
+                index_dir=settings.index_dir,
+                time_zone=settings.time_zone,
             ) as library:
                 return fn(*args, library=library, **kwargs)
         except SucaiError as exc:

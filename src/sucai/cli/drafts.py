@@ -16,9 +16,12 @@ from sucai.library import (
     DEFAULT_TEMPLATE,
     TEMPLATES,
     FileSink,
+    Finding,
     Library,
+    LineFinding,
     check_text,
     item_label,
+    open_library,
     read_draft,
     write_docx,
     write_html,
@@ -53,8 +56,10 @@ _FILE: Final = click.Path(path_type=Path, dir_okay=False)
 )
 @click.option(
     "--exclude",
+    "exclude",
     type=_FILE,
-    help="Stock phrases (套话) that do not count, one a line (default: the shipped list).",
+    help="Stock phrases (套话) that do not count, one a line (default: the library's list, "
+    "see sucai stock-phrases).",
 )
 @click.option("--encoding", metavar="NAME", help="Decode a text draft with this encoding.")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole report as JSON.")
@@ -179,6 +184,48 @@ def _print_report(report: OverlapReport) -> None:
 
 
 # --- export, the 素材篮 and hygiene (issue 5) ----------------------------------------------
+
+
+@cli.group(name="stock-phrases")
+def stock_phrases() -> None:
+    """The library's 套话 list: stock phrases that never count as copied in 查重.
+
+    The shipped list (sucai/check/stock_phrases.txt) with the operator's edits, kept in the
+    library: every server and every sucai check uses it (unless --exclude FILE is given).
+    Each change is written to the audit log. Admins edit it on the web too (/admin).
+
+    \b
+      sucai stock-phrases list [--json]
+      sucai stock-phrases add 高举…伟大旗帜 推动高质量发展     "…": up to 30 characters
+      sucai stock-phrases remove 以…为指导
+    """
+
+
+@stock_phrases.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@db_option
+def stock_phrases_list(as_json: bool, library: Library) -> None:
+    """Print the library's 套话 list, one phrase a line."""
+    phrases = library.stock_phrases()
+    click.echo(dumps(phrases) if as_json else "\n".join(phrases))
+
+
+@stock_phrases.command(name="add")
+@click.argument("phrases", nargs=-1, required=True)
+@db_option
+def stock_phrases_add(phrases: tuple[str, ...], library: Library) -> None:
+    """Add phrases to the library's 套话 list."""
+    for phrase in phrases:
+        click.echo(f"Added {library.add_stock_phrase(phrase, user_name=_owner(None))}")
+
+
+@stock_phrases.command(name="remove")
+@click.argument("phrases", nargs=-1, required=True)
+@db_option
+def stock_phrases_remove(phrases: tuple[str, ...], library: Library) -> None:
+    """Take phrases out of the library's 套话 list (shipped ones too)."""
+    for phrase in phrases:
+        click.echo(f"Removed {library.remove_stock_phrase(phrase, user_name=_owner(None))}")
 
 
 def _print_templates() -> None:
@@ -503,14 +550,35 @@ def trace(source: str, as_json: bool, library: Library) -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--encoding", metavar="NAME", help="Decode a text draft with this encoding.")
 @click.option("--json", "as_json", is_flag=True, help="Print {ok, findings:[…]} as JSON.")
-def check_hygiene(path: Path, encoding: str | None, as_json: bool) -> None:
-    """Check a draft (.txt, .md, .docx) for D written for 党, placeholders and cut names.
+@click.option(
+    "--db",
+    "db",
+    metavar="PATH",
+    envvar="SUCAI_DB",
+    help="Also warn where the draft quotes a law that this library (file or postgresql:// URL; "
+    "default $SUCAI_DB) knows to be amended by a later version or repealed.",
+)
+def check_hygiene(path: Path, encoding: str | None, as_json: bool, db: str | None) -> None:
+    """Check a draft (.txt, .md, .docx) for D written for 党, placeholders and cut names, and
+    (with --db) quotations of laws no longer in force.
 
     Prints each finding as FILE:LINE:COLUMN (columns count characters); the exit status is
     1 when anything was found.
     """
     try:
-        findings = check_text(read_draft(path, encoding))
+        lines = read_draft(path, encoding)
+        findings = check_text(lines)
+        if db:
+            with open_library(db) as library:
+                findings += [
+                    LineFinding(
+                        q.paragraph + 1,
+                        q.start + 1,
+                        Finding("law", q.start, q.end, q.text, q.message),
+                    )
+                    for q in library.law_quotes(lines)
+                ]
+            findings.sort(key=lambda f: (f.line, f.column))
     except SucaiError as exc:
         raise fail(exc) from None
     if as_json:

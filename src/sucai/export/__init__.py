@@ -13,14 +13,19 @@ import io
 from typing import TYPE_CHECKING, Final
 
 from sucai.errors import UserError
-from sucai.export.document import ExportDoc, article_document, basket_document
+from sucai.export.document import (
+    ExportDoc,
+    article_document,
+    basket_document,
+    digest_document,
+)
 from sucai.export.docx import MEDIA_TYPE as DOCX_MEDIA_TYPE
 from sucai.export.docx import render_docx
 from sucai.export.fingerprint import Stamp
 from sucai.export.reading import FoundCode, read_codes
 from sucai.export.sinks import DirectorySink, ExportSink, FileSink, ZipSink
 from sucai.export.templates import DEFAULT_TEMPLATE, TEMPLATES, DocxTemplate, get_template
-from sucai.export.text import render_markdown, render_text
+from sucai.export.text import render_html, render_markdown, render_text
 from sucai.hygiene import find_issues
 
 if TYPE_CHECKING:
@@ -45,10 +50,12 @@ __all__ = [
     "article_document",
     "basket_document",
     "check_format",
+    "digest_document",
     "export_articles",
     "get_template",
     "read_codes",
     "render",
+    "render_html",
 ]
 
 FORMATS: Final = ("docx", "txt", "md")
@@ -58,6 +65,8 @@ MEDIA_TYPES: Final = {
     "md": "text/markdown; charset=utf-8",
 }
 INDEX_NAME: Final = "index.csv"
+#: What a spreadsheet reads as a formula at the start of a cell (OWASP, CSV injection).
+_FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 
 
 def check_format(fmt: str) -> str:
@@ -80,6 +89,14 @@ def render(
     return render_text(doc, stamp)
 
 
+def _cell(value: object) -> object:
+    """A text cell that Excel or WPS would run as a formula gets a leading apostrophe, as
+    OWASP recommends (issue 21): ``=HYPERLINK(…)`` is shown, not followed."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def export_articles(
     articles: Iterable[Article],
     sink: ExportSink,
@@ -93,7 +110,8 @@ def export_articles(
 
     ``articles`` is consumed lazily (pass a generator to stream a large set). The index
     lists id, file, title, role, genre, date and the hygiene findings of each article; it is
-    UTF-8 with a BOM so that Excel opens it correctly. Every file carries ``stamp`` if any.
+    UTF-8 with a BOM so that Excel opens it correctly, and no cell of it runs as a formula.
+    Every file carries ``stamp`` if any.
     """
     check_format(fmt)
     template = template or get_template(None)
@@ -106,18 +124,17 @@ def export_articles(
         name = f"{doc.name}.{fmt}"
         sink.add(name, render(doc, fmt, template, stamp))
         kinds = [f.kind for p in article.paragraphs for f in find_issues(p.text)]
-        writer.writerow(
-            [
-                article.id,
-                name,
-                article.title,
-                article.role or "",
-                article.genre,
-                article.issued_on or (article.year or ""),
-                kinds.count("placeholder"),
-                kinds.count("missing-name"),
-            ]
-        )
+        row = [
+            article.id,
+            name,
+            article.title,
+            article.role or "",
+            article.genre,
+            article.issued_on or (article.year or ""),
+            kinds.count("placeholder"),
+            kinds.count("missing-name"),
+        ]
+        writer.writerow([_cell(value) for value in row])
         count += 1
         if on_article is not None:
             on_article(article)

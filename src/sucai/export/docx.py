@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 from typing import TYPE_CHECKING, Final
 from xml.sax.saxutils import escape
 
@@ -41,9 +42,10 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 
 from sucai.export.fingerprint import CUSTOM_PROPERTY, encode, strip
+from sucai.export.titles import source_lines, title_lines
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from docx.document import Document
 
@@ -78,6 +80,32 @@ _STAMP_PT: Final = 9.0
 _STAMP_LINE_PT: Final = 10.0
 #: The largest size of a table's text: 小四 (a 3号 table rarely fits the type area).
 _TABLE_PT: Final = 12.0
+#: No hanging punctuation: a line-final "，" stays inside the type area (issue 21). Word and
+#: WPS read ``overflowPunct`` as the standard has it (0: no hanging); LibreOffice reads it the
+#: other way round (``PROP_PARA_IS_HANGING_PUNCTUATION = (value == 0)`` in its DOCX import,
+#: 7.4 to today) and knows no ``w15``: Word 2013 and later take the choice, LibreOffice the
+#: fallback, and neither lets punctuation hang.
+_NO_HANGING: Final = (
+    '<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+    ' xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml">'
+    '<mc:Choice Requires="w15"><w:overflowPunct w:val="0"/></mc:Choice>'
+    '<mc:Fallback><w:overflowPunct w:val="1"/></mc:Fallback></mc:AlternateContent>'
+)
+#: The styles python-docx's comments part names (its template does not define them).
+_COMMENT_STYLES: Final = (
+    f'<w:style {_W} w:type="paragraph" w:styleId="CommentText"><w:name w:val="annotation text"/>'
+    '<w:basedOn w:val="Normal"/><w:pPr><w:spacing w:line="240" w:lineRule="auto"/>'
+    '<w:ind w:firstLineChars="0" w:firstLine="0"/></w:pPr>'
+    '<w:rPr><w:sz w:val="20"/><w:szCs w:val="20"/></w:rPr></w:style>',
+    f'<w:style {_W} w:type="character" w:styleId="CommentReference">'
+    '<w:name w:val="annotation reference"/><w:rPr><w:sz w:val="16"/><w:szCs w:val="16"/>'
+    "</w:rPr></w:style>",
+)
+#: A part, chapter or section heading of a law or plan: 第一编, 第二分编, 第三章, 第四节 — set
+#: centred, as laws are printed (issue 21).
+_CHAPTER: Final = re.compile(r"^第[一二三四五六七八九十百零〇两\d]+(?:分?编|章|节)(?:[\s\u3000]|$)")
+_CENTRED: Final = '<w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="center"/>'
+_THEME_FONTS: Final = "http://schemas.openxmlformats.org/drawingml/2006/main"
 
 
 def _fonts(name: str) -> str:
@@ -119,8 +147,12 @@ def _style_xml(role: str, t: DocxTemplate) -> str:
     elif role == "source":
         jc = "right"
     elif role == "page":
-        line, indent, jc = '<w:spacing w:before="0" w:after="0"/>', "", "right"
+        # Single spacing of its own: the body's exact line would set the number lower.
+        line = '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
+        indent, jc = "", "right"
     keep = "<w:keepNext/>" if role.startswith("h") or role == "title" else ""
+    # A 2号 title line is taller than a grid row: snapped, it would take two (issue 21).
+    snap = "0" if role in ("title", "page") else "1"
     name = {"title": "公文标题", "subtitle": "题注", "body": "公文正文", "source": "出处"}.get(
         role,
         {"h1": "一级标题", "h2": "二级标题", "h3": "三级标题", "h4": "四级标题"}.get(role, "页码"),
@@ -128,7 +160,8 @@ def _style_xml(role: str, t: DocxTemplate) -> str:
     return (
         f'<w:style {_W} w:type="paragraph" w:customStyle="1" w:styleId="{STYLE_IDS[role]}">'
         f'<w:name w:val="{name}"/><w:qFormat/>'
-        f'<w:pPr>{keep}<w:snapToGrid w:val="1"/>{line}{indent}<w:jc w:val="{jc}"/>{outline}</w:pPr>'
+        f'<w:pPr>{keep}<w:snapToGrid w:val="{snap}"/>{line}{indent}<w:jc w:val="{jc}"/>'
+        f"{outline}</w:pPr>"
         f"<w:rPr>{_fonts(font)}{_size(size)}"
         '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:style>'
     )
@@ -146,7 +179,7 @@ def _set_defaults(document: Document, t: DocxTemplate, footer_line: bool) -> Non
         parse_xml(
             f"<w:docDefaults {_W}><w:rPrDefault><w:rPr>{_fonts(t.body_font)}{_size(t.body_pt)}"
             '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
-            '<w:pPrDefault><w:pPr><w:spacing w:before="0" w:after="0" '
+            f'<w:pPrDefault><w:pPr>{_NO_HANGING}<w:spacing w:before="0" w:after="0" '
             f'w:line="{t.line_twips}" w:lineRule="exact"/></w:pPr></w:pPrDefault></w:docDefaults>'
         ),
     )
@@ -173,28 +206,79 @@ def _set_defaults(document: Document, t: DocxTemplate, footer_line: bool) -> Non
         )
     for role in STYLE_IDS:
         styles.append(parse_xml(_style_xml(role, t)))
+    for xml in _COMMENT_STYLES:
+        styles.append(parse_xml(xml))
 
     settings = document.settings
     settings.odd_and_even_pages_header_footer = True
-    theme_lang = settings.element.find(qn("w:themeFontLang"))
+    _chinese_package(document, t)
+    section = document.sections[0]
+    top, bottom, left, right = t.margins_mm
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(top), Mm(bottom)
+    section.left_margin, section.right_margin = Mm(left), Mm(right)
+    # GB/T 9704 7.5: the 一字线 of the page number sits 7 mm below the type area. The number
+    # is a single line (not the body's exact one) ending at the footer's bottom edge, its
+    # dashes half a character above that edge.
+    footer = Mm(max(5.0, bottom - 7)) - Pt(t.page_number_pt / 2)
+    section.footer_distance = footer - Pt(_STAMP_LINE_PT) if footer_line else footer
+    section.header_distance = Mm(15)
+    grid = section._sectPr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = etree.SubElement(section._sectPr, qn("w:docGrid"))
+    grid.set(qn("w:type"), t.grid)
+    grid.set(qn("w:linePitch"), str(t.line_twips))
+    grid.set(qn("w:charSpace"), str(t.char_space))
+
+
+def _part(document: Document, name: str) -> Part | None:
+    return next(
+        (p for p in document.part.package.iter_parts() if str(p.partname).endswith(name)), None
+    )
+
+
+def _chinese_package(document: Document, t: DocxTemplate) -> None:
+    """python-docx's template is Japanese under its styles: its theme's East-Asian fonts are
+    ＭＳ 明朝/ゴシック, its font table lists them, ``themeFontLang`` says ``ja-JP`` and
+    ``stylesWithEffects.xml`` (a Word 2010 copy of the styles) refers to theme fonts 72 times.
+    Made Chinese here, the copy of the styles dropped (issue 21)."""
+    settings = document.settings.element
+    theme_lang = settings.find(qn("w:themeFontLang"))
     if theme_lang is None:
-        theme_lang = parse_xml(f'<w:themeFontLang {_W} w:val="en-US" w:eastAsia="zh-CN"/>')
-        compat = settings.element.find(qn("w:compat"))
+        theme_lang = parse_xml(f"<w:themeFontLang {_W}/>")
+        compat = settings.find(qn("w:compat"))
         if compat is not None:
             compat.addprevious(theme_lang)
         else:
-            settings.element.append(theme_lang)
+            settings.append(theme_lang)
+    theme_lang.set(qn("w:val"), "en-US")
+    theme_lang.set(qn("w:eastAsia"), "zh-CN")
 
-    font_table = next(
-        (
-            p
-            for p in document.part.package.iter_parts()
-            if str(p.partname).endswith("fontTable.xml")
-        ),
-        None,
-    )
+    for rel_id, rel in list(document.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            document.part.drop_rel(rel_id)
+
+    theme = _part(document, "theme1.xml")
+    if theme is not None:
+        root = parse_xml(theme.blob)
+        for fonts, name in (("majorFont", t.title_font), ("minorFont", t.body_font)):
+            for group in root.iter(f"{{{_THEME_FONTS}}}{fonts}"):
+                for entry in group.findall(f"{{{_THEME_FONTS}}}font"):
+                    if entry.get("script") in ("Jpan", "Hans"):
+                        group.remove(entry)
+                ea = group.find(f"{{{_THEME_FONTS}}}ea")
+                if ea is not None:
+                    ea.set("typeface", name)
+                etree.SubElement(group, f"{{{_THEME_FONTS}}}font", script="Hans", typeface=name)
+        _set_blob(theme, root)
+
+    font_table = _part(document, "fontTable.xml")
     if font_table is not None:
         root = parse_xml(font_table.blob)
+        for old in root.findall(qn("w:font")):
+            charset = old.find(qn("w:charset"))
+            if charset is not None and charset.get(qn("w:val")) == "80":  # Shift-JIS
+                root.remove(old)
         used = {f for f, _ in _style_fonts(t).values()}
         for font in sorted(used):
             alt = t.alt_fonts.get(font)
@@ -205,27 +289,12 @@ def _set_defaults(document: Document, t: DocxTemplate, footer_line: bool) -> Non
                     '<w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>'
                 )
             )
-        # A plain (non-XML) part in python-docx: its bytes are what gets saved.
-        font_table._blob = etree.tostring(
-            root, xml_declaration=True, encoding="UTF-8", standalone=True
-        )
+        _set_blob(font_table, root)
 
-    section = document.sections[0]
-    top, bottom, left, right = t.margins_mm
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(top), Mm(bottom)
-    section.left_margin, section.right_margin = Mm(left), Mm(right)
-    # GB/T 9704 7.5: the page number sits 7 mm below the type area; 4号 is about 5 mm high.
-    section.footer_distance = Mm(max(5.0, bottom - 7 - 5))
-    if footer_line:
-        section.footer_distance = section.footer_distance - Pt(_STAMP_LINE_PT)
-    section.header_distance = Mm(15)
-    grid = section._sectPr.find(qn("w:docGrid"))
-    if grid is None:
-        grid = etree.SubElement(section._sectPr, qn("w:docGrid"))
-    grid.set(qn("w:type"), t.grid)
-    grid.set(qn("w:linePitch"), str(t.line_twips))
-    grid.set(qn("w:charSpace"), str(t.char_space))
+
+def _set_blob(part: Part, root: etree._Element) -> None:
+    """A plain (non-XML) part in python-docx: its bytes are what gets saved."""
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _run(text: str, font: str, size: float, highlight: str | None = None, condense: int = 0) -> str:
@@ -289,6 +358,26 @@ def _runs(
     return "".join(runs)
 
 
+def _broken(
+    text: str,
+    chars: float,
+    font: str,
+    size: float,
+    frame: str,
+    condense: int = 0,
+    lines_of: Callable[[str, float], tuple[str, ...]] = title_lines,
+) -> str:
+    """``text`` as runs in lines of at most ``chars`` characters broken between words
+    (:func:`~sucai.export.titles.title_lines`, or ``lines_of``), the code before the first
+    line only."""
+    lines = lines_of(text, chars)
+    br = f"<w:r><w:rPr>{_fonts(font)}{_size(size)}</w:rPr><w:br/></w:r>"
+    return br.join(
+        _runs(line, font, size, frame=frame if n == 0 else "", condense=condense)
+        for n, line in enumerate(lines)
+    )
+
+
 def _table_xml(piece: Piece, t: DocxTemplate, frame: str) -> str:
     """A table as a Word table with single borders, its cells in the body font at 小四 at
     most, with no first-line indent; the code (if any) opens its first cell."""
@@ -320,10 +409,16 @@ def _table_xml(piece: Piece, t: DocxTemplate, frame: str) -> str:
     )
 
 
-def _piece_xml(piece: Piece, t: DocxTemplate, frame: str) -> str:
+def _piece_xml(piece: Piece, t: DocxTemplate, frame: str, keep: bool = False) -> str:
+    """A piece as a paragraph (or a table); ``keep``: on the page of the next paragraph."""
     if piece.kind == "table":
         return _table_xml(piece, t, frame)
     fonts = _style_fonts(t)
+    if piece.kind == "title":
+        font, size = fonts["h1"]
+        return _paragraph(
+            STYLE_IDS["h1"], _broken(piece.text, t.chars_per_line, font, size, frame), _CENTRED
+        )
     if piece.kind == "heading":
         role = f"h{max(1, min(piece.level, 4))}"
     elif piece.kind in ("source", "sources-title"):
@@ -345,9 +440,19 @@ def _piece_xml(piece: Piece, t: DocxTemplate, frame: str) -> str:
         lead_font=lead_font,
     )
     extra = '<w:jc w:val="left"/>' if piece.kind == "sources-title" else ""
-    if piece.kind == "source" and not piece.text.startswith("——"):
-        extra = '<w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="left"/>'
-    return _paragraph(STYLE_IDS[role], runs, extra)
+    if piece.kind == "heading" and _CHAPTER.match(piece.text):
+        extra = _CENTRED
+    if piece.kind == "source":
+        # "——摘自《…》（…，date）" (right-aligned) and the 出处 list: never broken in a date.
+        chars, condense = t.chars_per_line, t.condense_twips
+        runs = _broken(piece.text, chars, font, size, frame, condense, source_lines)
+        if not piece.text.startswith("——"):
+            extra = '<w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="left"/>'
+    return _paragraph(STYLE_IDS[role], runs, ("<w:keepNext/>" if keep else "") + extra)
+
+
+def _names_source(piece: Piece | None) -> bool:
+    return piece is not None and piece.kind == "source" and piece.text.startswith("——")
 
 
 def _page_number(align: str, t: DocxTemplate) -> str:
@@ -456,13 +561,26 @@ def render_docx(doc: ExportDoc, template: DocxTemplate, stamp: Stamp | None = No
     for p in list(body.findall(qn("w:p"))):
         body.remove(p)
     title_font, title_size = fonts["title"]
-    add(_paragraph(STYLE_IDS["title"], _runs(doc.title, title_font, title_size, frame=frame)))
+    title = _broken(doc.title, template.title_chars, title_font, title_size, frame)
+    add(_paragraph(STYLE_IDS["title"], title))
     if doc.subtitle:
         font, size = fonts["subtitle"]
-        add(_paragraph(STYLE_IDS["subtitle"], _runs(doc.subtitle, font, size, frame=frame)))
+        for line in doc.subtitle.splitlines():
+            runs = _broken(
+                line, template.chars_per_line, font, size, frame, template.condense_twips
+            )
+            add(_paragraph(STYLE_IDS["subtitle"], runs))
     # GB/T 9704 7.3.3: one empty line between the title block and the text.
     add(_paragraph(STYLE_IDS["body"], ""))
-    added = [(add(_piece_xml(piece, template, frame)), piece) for piece in doc.pieces]
+    # A basket's source line stays on the page of the text it names (issue 21): the text
+    # keeps with it when it is at most half a page (a word processor moves it whole).
+    half_page = template.chars_per_line * (template.lines_per_page // 2) - 2
+    follows = [*doc.pieces[1:], None]
+    added = [
+        (add(_piece_xml(piece, template, frame, keep)), piece)
+        for piece, after in zip(doc.pieces, follows, strict=True)
+        for keep in [_names_source(after) and len(piece.text) <= half_page]
+    ]
     _comment_missing_names(document, added)
     _set_properties(document, doc.title, stamp)
     out = io.BytesIO()

@@ -76,6 +76,11 @@ class DocxTemplate:
         return 210.0 - left - right, 297.0 - top - bottom
 
     @property
+    def title_chars(self) -> float:
+        """How many title characters a line of the type area holds (20.1 for GB/T)."""
+        return self.type_area_mm[0] / _MM_PER_PT / self.title_pt
+
+    @property
     def line_twips(self) -> int:
         """The fixed line spacing in twips (1/20 pt)."""
         if self.line_pitch_pt is not None:

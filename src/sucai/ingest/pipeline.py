@@ -139,6 +139,7 @@ def ingest(
     similarity: float = DEFAULT_SIMILARITY,
     allow_classified: bool = False,
     redact_personal: bool = False,
+    matcher: Matcher | None = None,
 ) -> IngestReport:
     """Import files, folders (recursive) and .zip archives into ``store``.
 
@@ -155,6 +156,9 @@ def ingest(
             without it each is refused (status ``"refused"``) and the batch goes on.
         redact_personal: mask 身份证号, 手机号 and bank card numbers with ``＊`` (same
             length) before anything is stored; the original digits are not kept.
+        matcher: with merging on, the near-duplicate matcher of an earlier import into this
+            library that nothing else has changed since (the inbox keeps one: opening a
+            matcher loads every article's sketch); ``None``: open one.
 
     Returns:
         One report per file found, in the order they were found.
@@ -168,7 +172,7 @@ def ingest(
             f"unknown encoding '{encoding}' (not a text encoding sucai knows); use a name such "
             "as utf-8, gb18030, utf-16."
         )
-    matcher = Matcher(store, similarity) if merge else None
+    matcher = (matcher or Matcher(store, similarity)) if merge else None
     # Stored files are reported when their chunk is stored; the report keeps discovery order.
     slots: list[FileReport | None] = []
 

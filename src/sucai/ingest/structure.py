@@ -43,6 +43,10 @@ _ROLE_WORD: Final = (
     r"科长|村支书|支书|检察长|庭长|会长|参事|专员|巡视员|调研员|组长|队长|所长|行长|总裁|总理)"
 )
 _ROLE: Final = re.compile(rf"^[\u4e00-\u9fff、，,·\s]{{0,24}}{_ROLE_WORD}$")
+#: A mark in a title's brackets that says what the text is, not who speaks: ``标题（范文）``
+#: opens an article like a role does, but it stays in the title, and the article has no
+#: speaker role (issue 21).
+_SAMPLE_MARK: Final = re.compile(r"^(?:参考)?范文$")
 _ROLE_TITLE: Final = re.compile(
     r"^(?P<title>[^（(。！？；]{4,80}?)[（(](?P<role>[^（）()]{1,26})[）)](?P<rest>.*)$"
 )
@@ -692,6 +696,8 @@ def _article(
     issued_on, year = _dates(title, texts, kinds)
     if date is not None:
         issued_on, year = date, int(date[:4])
+    if role is not None and _SAMPLE_MARK.match(role):
+        title, role = f"{title}（{role}）", None
     return ArticleDraft(
         title=title,
         role=role,

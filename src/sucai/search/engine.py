@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Final
 
 import tantivy
@@ -35,6 +35,7 @@ from sucai.search.tokenize import SPACE, index_text, word_tokens
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
+    from sucai.models import ArticleHead
     from sucai.search.index import IndexView
     from sucai.search.query import Query
     from sucai.store import ArticleSummary, Store
@@ -47,6 +48,7 @@ __all__ = [
     "Similar",
     "build_hits",
     "build_query",
+    "date_key",
     "search",
     "similar",
     "similar_articles",
@@ -132,6 +134,10 @@ _FACET_AGGREGATIONS: Final = {
 }
 
 
+#: Hits per article, for a sort by date: every matching article (a bucket each).
+_BY_ARTICLE: Final = {"aid": {"terms": {"field": "aid", "size": 1_000_000}}}
+
+
 def _prepare(term: str) -> str:
     return fold(term).replace(" ", SPACE)
 
@@ -179,6 +185,8 @@ def build_query(schema: tantivy.Schema, query: Query) -> tantivy.Query:
         clauses.append((must, tantivy.Query.term_query(schema, "role", query.role)))
     if query.source is not None:
         clauses.append((must, tantivy.Query.term_query(schema, "src", query.source)))
+    if query.ids is not None:
+        clauses.append((must, tantivy.Query.term_set_query(schema, "aid", sorted(query.ids))))
     if query.doc_number is not None:
         key = doc_number_key(query.doc_number)
         clauses.append((must, tantivy.Query.term_query(schema, "dn", key)))
@@ -219,7 +227,9 @@ def _count(result: tantivy.SearchResult) -> int:
     return int(getattr(result, "count", 0) or 0)
 
 
-def search(store: Store, view: IndexView, query: Query, *, facets: bool = False) -> SearchPage:
+def search(
+    store: Store, view: IndexView, query: Query, *, facets: bool = False, suggest: bool = True
+) -> SearchPage:
     """Run a query: exact total, the requested page of hits, best first, with highlights.
 
     Args:
@@ -230,6 +240,8 @@ def search(store: Store, view: IndexView, query: Query, *, facets: bool = False)
         query: what to find.
         facets: also count all matches per genre, role, year and source (the same pass over the
             matches gives the total, so the page of hits is found without counting again).
+        suggest: when nothing matches, look for queries like this one that find something
+            (a person's search; a program asking many questions, such as the 写作台, skips it).
     """
     searcher = view.searcher()
     built = build_query(view.schema, query)
@@ -237,6 +249,8 @@ def search(store: Store, view: IndexView, query: Query, *, facets: bool = False)
     total = -1
     if facets:
         counts, total = _facets(searcher.aggregate(built, _FACET_AGGREGATIONS))
+    if query.sort == "date":
+        return _by_date(store, view, query, built, counts)
     limit = query.limit
     if limit is None:
         # "All hits": count first, since tantivy sizes its top-k heap by the limit.
@@ -257,7 +271,7 @@ def search(store: Store, view: IndexView, query: Query, *, facets: bool = False)
         hits = searcher.search(built, fetched, count=False).hits
     addresses = [address for _, address in hits]
     if total == 0:
-        return SearchPage(0, (), query, counts, tuple(_suggest(view, query)))
+        return SearchPage(0, (), query, counts, tuple(_suggest(view, query)) if suggest else ())
     if not addresses or query.offset >= len(addresses):
         return SearchPage(total, (), query, counts)
     rids = [int(v or 0) for v in searcher.fast_field_values("rid", addresses)]
@@ -284,6 +298,63 @@ def search(store: Store, view: IndexView, query: Query, *, facets: bool = False)
         (scores[i], rids[i], aids[i], positions[i])
         for i in order[query.offset : query.offset + limit]
     ]
+    return SearchPage(total, tuple(build_hits(store, query, ranked, paid=view.paid)), query, counts)
+
+
+def date_key(head: ArticleHead) -> tuple[str, int]:
+    """The sort key of "newest first" (issue 19), ascending: the date (成文日期, else the
+    year), undated last, then the highest id — the order of ``sucai browse``."""
+    date = head.issued_on or (f"{head.year}-00-00" if head.year else "")
+    # Characters inverted so that an ascending sort puts the latest date first; "" sorts last.
+    return "".join(chr(0x10FFFF - ord(c)) for c in date) if date else "\U0010ffff", -head.id
+
+
+def _by_date(
+    store: Store,
+    view: IndexView,
+    query: Query,
+    built: tantivy.Query,
+    counts: dict[str, list[tuple[str, int]]],
+) -> SearchPage:
+    """The page of a query sorted by date: the matching articles (with their number of hits,
+    from one aggregation) ordered by :func:`date_key`; then the hits of the articles the page
+    covers, read in their order in each article."""
+    searcher = view.searcher()
+    per_article = searcher.aggregate(built, _BY_ARTICLE)["aid"]["buckets"]
+    hits_of = {int(b["key"]): int(b["doc_count"]) for b in per_article}
+    total = sum(hits_of.values())
+    if total == 0:
+        return SearchPage(0, (), query, counts, tuple(_suggest(view, query)))
+    heads = store.article_heads(sorted(hits_of))
+    articles = sorted(heads.values(), key=date_key)
+    end = total if query.limit is None else query.offset + query.limit
+    chosen: list[int] = []
+    before = seen = 0  # hits of the articles before the first chosen one; of all looked at
+    for head in articles:
+        if seen >= end:
+            break
+        if seen + hits_of[head.id] > query.offset:
+            chosen.append(head.id)
+        else:
+            before += hits_of[head.id]
+        seen += hits_of[head.id]
+    if not chosen:
+        return SearchPage(total, (), query, counts)
+    narrowed = build_query(view.schema, replace(query, ids=frozenset(chosen), sort="relevance"))
+    found = searcher.search(narrowed, sum(hits_of[a] for a in chosen), count=False).hits
+    addresses = [address for _, address in found]
+    rids, aids, positions = (
+        [int(v or 0) for v in searcher.fast_field_values(name, addresses)]
+        for name in ("rid", "aid", "pos")
+    )
+    place = {aid: n for n, aid in enumerate(chosen)}
+    rows = sorted(
+        zip(aids, positions, rids, [float(score) for score, _ in found], strict=True),
+        key=lambda row: (place[row[0]], row[1], row[2]),
+    )
+    start = query.offset - before
+    wanted = rows[start : start + (len(rows) if query.limit is None else query.limit)]
+    ranked = [(score, rid, aid, pos) for aid, pos, rid, score in wanted]
     return SearchPage(total, tuple(build_hits(store, query, ranked, paid=view.paid)), query, counts)
 
 

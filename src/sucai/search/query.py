@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from sucai.errors import QueryError
 from sucai.search.fold import fold
@@ -39,6 +39,7 @@ __all__ = [
     "MAX_QUERY_CHARS",
     "Query",
     "Scope",
+    "Sort",
     "clean_query_text",
     "doc_number_key",
     "format_query",
@@ -49,6 +50,9 @@ __all__ = [
 
 Scope = Literal["all", "title", "outline"]
 SCOPES: Final = ("all", "title", "outline")
+#: The orders of hits: best first, or the newest articles first (issue 19).
+Sort = Literal["relevance", "date"]
+SORTS: Final = ("relevance", "date")
 
 #: The longest query accepted, in characters (before format controls are removed): a long
 #: sentence fits; whole paragraphs are what 查重 is for.
@@ -119,6 +123,10 @@ class Query:
         year_from, year_to: inclusive year range; ``None`` for open.
         scope: ``"all"`` paragraphs, ``"title"`` (article titles) or ``"outline"`` (headings).
         limit: hits to return, ``None`` for all; offset: hits to skip.
+        sort: ``"relevance"`` (best first) or ``"date"``: the articles newest first by their
+            date (成文日期, else year; undated last, then the highest id), each article's hits
+            in their order in it (issue 19).
+        ids: only these articles (``None``: any); what is new for a subscription.
         text: the query string, format controls removed (not compared).
     """
 
@@ -135,6 +143,8 @@ class Query:
     scope: Scope = "all"
     limit: int | None = 20
     offset: int = 0
+    sort: Sort = "relevance"
+    ids: frozenset[int] | None = None
     text: str = field(default="", compare=False)
 
 
@@ -290,13 +300,15 @@ def parse_query(
     scope: str = "all",
     limit: int | None = 20,
     offset: int = 0,
+    sort: str = "relevance",
 ) -> Query:
     """Parse a query string; the keyword options add to (and override) inline filters.
 
     Raises:
         QueryError: a query over :data:`MAX_QUERY_CHARS` characters, a quote without its
             partner, a lone ``-``, a filter without a value (or one over
-            :data:`MAX_FILTER_CHARS`), a bad year, an unknown scope, nothing to search for.
+            :data:`MAX_FILTER_CHARS`), a bad year, an unknown scope or sort, nothing to
+            search for.
     """
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(
@@ -367,7 +379,13 @@ def parse_query(
             f"--in {scope}: choose one of {', '.join(SCOPES)}.",
             f"检索范围“{scope[:20]}”无效：可选 {'、'.join(SCOPES)}。",
         )
-    query = replace(query, scope=scope, limit=limit, offset=offset)  # type: ignore[arg-type]
+    if sort not in SORTS:
+        raise QueryError(
+            f"--sort {sort}: choose one of {', '.join(SORTS)}.",
+            f"排序“{sort[:20]}”无效：可选 relevance（相关度）、date（日期）。",
+        )
+    chosen: dict[str, Any] = {"scope": scope, "sort": sort}  # both checked above
+    query = replace(query, limit=limit, offset=offset, **chosen)
     if not query.terms:
         raise QueryError(
             "nothing to search for: give at least one word (exclusions with '-' and filters "

@@ -35,6 +35,7 @@ __all__ = [
     "char_tokens",
     "index_text",
     "prepare_batch",
+    "tagged_words",
     "tifa_terms",
     "tokenizer_id",
     "word_tokens",
@@ -111,6 +112,18 @@ def word_tokens(prepared: str) -> str:
     """Segmenter words of a prepared text, space-separated."""
     _segmenter()
     return " ".join(w for w in rjieba.cut(prepared, False) if w != " ")
+
+
+def tagged_words(text: str) -> list[tuple[str, str]]:
+    """``text`` cut into the segmenter's words, each as written in ``text`` with its part of
+    speech (jieba's tags: ``v`` verb, ``p`` preposition, ``nr`` a person's name, ``x``
+    punctuation; a 提法 has ``""``)."""
+    _segmenter()
+    words, start = [], 0
+    for word, tag in rjieba.tag(fold(text), False):
+        words.append((text[start : start + len(word)], tag))
+        start += len(word)
+    return words
 
 
 def prepare_batch(texts: list[str]) -> tuple[list[str], list[str], list[str]]:

@@ -47,7 +47,7 @@ __all__ = ["SqlArticles"]
 _CACHE_LIMIT: Final = 200_000
 #: The columns of ``articles`` an :class:`~sucai.models.Article` takes (its fields' names).
 _ARTICLE_COLUMNS: Final = ("id", *DRAFT_COLUMNS, "chars", "added_at")
-_SUMMARY_SQL: Final = (
+SUMMARY_SQL: Final = (
     "SELECT a.id, a.title, a.role, a.genre, a.issued_on, a.year, a.chars, a.added_at, "
     "(SELECT count(*) FROM paragraphs p WHERE p.article_id = a.id), "
     "(SELECT count(*) FROM article_sources s WHERE s.article_id = a.id) FROM articles a"
@@ -310,7 +310,7 @@ class SqlArticles(SqlBase):
             if newest_first
             else "a.id"
         )
-        sql = f"{_SUMMARY_SQL}{clause} ORDER BY {order} LIMIT ? OFFSET ?"
+        sql = f"{SUMMARY_SQL}{clause} ORDER BY {order} LIMIT ? OFFSET ?"
         params += [self._NO_LIMIT if limit is None else limit, offset]
         return self._records(ArticleSummary, sql, params)
 
@@ -394,7 +394,7 @@ class SqlArticles(SqlBase):
 
     def summaries(self, article_ids: list[int]) -> dict[int, ArticleSummary]:
         """Article summaries by id."""
-        rows = self._fetch_in(f"{_SUMMARY_SQL} WHERE a.id {{}}", article_ids)
+        rows = self._fetch_in(f"{SUMMARY_SQL} WHERE a.id {{}}", article_ids)
         return {r[0]: ArticleSummary(*r) for r in rows}
 
     def article_heads(self, article_ids: list[int]) -> dict[int, ArticleHead]:

@@ -59,6 +59,20 @@ class SqlBaskets(SqlBase):
             )
             self._renumber(basket_id, self._positions(basket_id))
 
+    def create_basket(self, owner: str, name: str, now: str) -> bool:
+        """Create an empty basket; ``False`` when ``owner`` has one of that name already."""
+        with self.atomic():
+            cursor = self._execute(
+                "INSERT INTO baskets (owner, name, created_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (owner, name) DO NOTHING",
+                (owner, name, now),
+            )
+            return bool(cursor.rowcount)
+
+    def rename_basket(self, basket_id: int, name: str) -> None:
+        """Give a basket another name (its owner has none of that name: check first)."""
+        self._write("UPDATE baskets SET name = ? WHERE id = ?", (name, basket_id))
+
     def delete_basket(self, basket_id: int) -> None:
         """Delete a basket and its items."""
         self._write("DELETE FROM baskets WHERE id = ?", (basket_id,))

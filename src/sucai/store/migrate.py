@@ -56,6 +56,12 @@ TABLES: Final = (
     ("merged_copies", ("id", "article_id", "file_id", "position", "title", "similarity",
                        "content_hash", "article", "merged_at")),
     ("article_links", ("article_id", "other_id", "kind")),
+    ("favourites", ("owner", "article_id", "added_at")),
+    ("source_labels", ("source", "label")),
+    ("stock_phrase_edits", ("phrase", "included", "edited_at", "edited_by")),
+    ("subscriptions", ("id", "owner", "name", "query", "genre", "role", "years", "source",
+                       "created_at", "opened_at", "seen_id")),
+    ("readers", ("owner", "visit_at", "since", "feed_token")),
 )  # fmt: skip
 
 #: How many leading columns of each table order its rows (its key; all for tables without).
@@ -64,7 +70,8 @@ _KEY: Final = {
     "paragraphs": 1, "outline": 2, "users": 1, "sessions": 1, "api_tokens": 1, "audit_log": 1,
     "login_attempts": 4, "baskets": 1, "basket_items": 2, "corrections": 8,
     "import_jobs": 1, "import_job_files": 2, "article_sketches": 1, "merged_copies": 1,
-    "article_links": 3,
+    "article_links": 3, "favourites": 2, "source_labels": 1, "stock_phrase_edits": 1,
+    "subscriptions": 1, "readers": 1,
 }  # fmt: skip
 
 #: Tables that are not library data: the schema's own bookkeeping, and search indexes,

@@ -417,4 +417,85 @@ def m011_gongwen_fields(db: sqlite3.Connection) -> None:
     _run(db, "ALTER TABLE articles ADD COLUMN attachments TEXT NOT NULL DEFAULT ''")
 
 
+@ddl
+def m012_favourites() -> str:
+    """A member's favourite articles, 收藏 (issue 21): listed on their desk, newest first."""
+    return """
+        CREATE TABLE favourites (
+            owner TEXT NOT NULL,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            added_at TEXT NOT NULL,
+            PRIMARY KEY (owner, article_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX favourites_article ON favourites(article_id);
+        """
+
+
+@ddl
+def m013_source_labels() -> str:
+    """What the 来源 facet shows for a source folder (issue 21): ``laws`` → 法律法规."""
+    return """
+        CREATE TABLE source_labels (
+            source TEXT NOT NULL PRIMARY KEY,
+            label TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """
+
+
+@ddl
+def m014_stock_phrase_edits() -> str:
+    """The operator's edits of the 套话 list (issue 18): a phrase added (``included`` 1) or a
+    shipped one taken out (0), with when and by whom. The library's list is the shipped
+    ``stock_phrases.txt`` with these applied, so phrases shipped later reach every library."""
+    return """
+        CREATE TABLE stock_phrase_edits (
+            phrase TEXT PRIMARY KEY,
+            included INTEGER NOT NULL CHECK (included IN (0, 1)),
+            edited_at TEXT NOT NULL,
+            edited_by TEXT NOT NULL
+        );
+        """
+
+
+@ddl
+def m015_updates_subscriptions() -> str:
+    """今日更新, subscriptions and feeds (issue 19).
+
+    ``articles_added`` finds a day's imports and counts them by kind, role and source from the
+    index alone; ``articles_genre_added`` and ``articles_source_added`` give a feed's latest
+    articles without sorting the kind's or source's all. A subscription (订阅) is a saved
+    search of an owner (a web account's name or the CLI's ``--user``, as for baskets): its
+    query and filters as written, when it was last opened, and the highest article id then
+    (what is new is what was added after it: ids, unlike times of a second, never tie).
+    ``readers`` keeps, per owner, the latest visit to 今日更新 and where "since your last
+    visit" starts, and the feed token of the owner's feed URLs (kept as it is, since every
+    feed link shows it; it opens feeds and nothing else, and is revoked by replacing it).
+    """
+    return """
+        CREATE INDEX articles_added ON articles(added_at, genre, role, source);
+        CREATE INDEX articles_genre_added ON articles(genre, added_at);
+        CREATE INDEX articles_source_added ON articles(source, added_at);
+        CREATE TABLE subscriptions (
+            id INTEGER PRIMARY KEY,
+            owner TEXT NOT NULL,
+            name TEXT NOT NULL,
+            query TEXT NOT NULL,
+            genre TEXT,
+            role TEXT,
+            years TEXT,
+            source TEXT,
+            created_at TEXT NOT NULL,
+            opened_at TEXT NOT NULL,
+            seen_id INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (owner, name)
+        );
+        CREATE TABLE readers (
+            owner TEXT PRIMARY KEY,
+            visit_at TEXT,
+            since TEXT,
+            feed_token TEXT UNIQUE
+        );
+        """
+
+
 SCHEMA_VERSION: Final = len(MIGRATIONS)

@@ -33,7 +33,9 @@ __all__ = [
     "MergedCopy",
     "ParagraphRow",
     "PoolUse",
+    "StockPhraseEdit",
     "StoredFile",
+    "Subscription",
     "User",
 ]
 
@@ -204,6 +206,17 @@ class Correction:
 
 
 @dataclass(frozen=True, slots=True)
+class StockPhraseEdit:
+    """The operator's edit of one 套话 (issue 18): added (``included``) or taken out of the
+    library's list, when (UTC, ISO 8601) and by whom."""
+
+    phrase: str
+    included: bool
+    edited_at: str
+    edited_by: str
+
+
+@dataclass(frozen=True, slots=True)
 class BasketItem:
     """One piece of material in a basket (素材篮, issue 5), at 1-based ``position``.
 
@@ -342,3 +355,28 @@ class ConnectionUse:
     budget: int
     pools: tuple[PoolUse, ...]
     replica: str
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """A saved search of an owner (订阅, issue 19).
+
+    Attributes:
+        query: the query as written (may be empty: filters alone).
+        genre, role, years, source: its filters as written (``years``: ``2020`` or
+            ``2020-2023``); ``None``: any.
+        created_at, opened_at: ISO 8601 UTC: when it was made and last opened.
+        seen_id: the highest article id when it was last opened: later ones are new.
+    """
+
+    id: int
+    owner: str
+    name: str
+    query: str
+    genre: str | None
+    role: str | None
+    years: str | None
+    source: str | None
+    created_at: str
+    opened_at: str
+    seen_id: int

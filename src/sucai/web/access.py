@@ -5,10 +5,14 @@ expired) receives is a function of the free text alone — hits, totals, facets,
 the ranking of free hits, similar articles, outline and title search, 查重 reports, exports
 and error messages. Handlers reach the library's text only through this module:
 
-* :func:`search`, :func:`similar` and :func:`check` ask the library to search and compare
-  with the **free index** for such a viewer (:mod:`sucai.search.index`): paid paragraphs take
-  no part at all — not in hits, totals or facets, not in the BM25 statistics that rank the
-  free hits, not in a 查重 report. Nothing answers "does paid paragraph X contain S?".
+* :func:`search`, :func:`similar`, :func:`check` and :func:`compose` ask the library to
+  search and compare with the **free index** for such a viewer (:mod:`sucai.search.index`):
+  paid paragraphs take no part at all — not in hits, totals or facets, not in the BM25
+  statistics that rank the free hits, not in a 查重 report or a 写作台. Nothing answers
+  "does paid paragraph X contain S?".
+* :func:`feed`, :func:`digest` and :func:`subscriptions` (issue 19) find a subscription's
+  matches in the index the viewer may search, and pass every article through
+  :func:`redact_article`: a feed entry's or a digest's first paragraph is a free one.
 * :func:`article` empties the text of paid paragraphs (the paragraphs stay, so the page can
   say how many there are — their number is not secret), clears their heading level and
   section, leaves out the outline entries standing on them, and points a free paragraph's
@@ -32,11 +36,38 @@ from sucai.web.limits import CHECK_SECONDS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from datetime import date
 
-    from sucai.library import Account, Library, OverlapReport, Query, SearchPage, Similar
+    from sucai.library import (
+        Account,
+        Composition,
+        Feed,
+        LawQuote,
+        LawStatus,
+        Library,
+        OverlapReport,
+        Query,
+        SearchPage,
+        Similar,
+        SubscriptionNews,
+    )
     from sucai.models import Article
+    from sucai.store.records import ArticleSummary, Subscription
 
-__all__ = ["article", "check", "redact_article", "search", "similar"]
+__all__ = [
+    "article",
+    "check",
+    "compose",
+    "digest",
+    "feed",
+    "law_quotes",
+    "law_status",
+    "open_subscription",
+    "redact_article",
+    "search",
+    "similar",
+    "subscriptions",
+]
 
 
 def search(library: Library, account: Account, query: Query, *, facets: bool) -> SearchPage:
@@ -63,6 +94,77 @@ def check(
         name=name,
         paid=account.reads_paid,
         time_limit=CHECK_SECONDS,
+    )
+
+
+def compose(
+    library: Library,
+    account: Account,
+    topic: str,
+    *,
+    genre: str | None,
+    role: str | None,
+    years: tuple[int | None, int | None],
+    picks: Sequence[int],
+) -> Composition:
+    """The 写作台 (issue 20) from what ``account`` may read: articles ranked and paragraphs
+    found on the free index, outlines and paragraphs of redacted articles."""
+    return library.compose(
+        topic,
+        genre=genre,
+        role=role,
+        years=years,
+        picks=picks,
+        paid=account.reads_paid,
+        view=lambda a: redact_article(a, account),
+    )
+
+
+def subscriptions(library: Library, account: Account) -> list[SubscriptionNews]:
+    """The account's subscriptions, with the new articles it may find."""
+    return library.subscriptions(account.name, paid=account.reads_paid)
+
+
+def open_subscription(
+    library: Library, account: Account, name: str
+) -> tuple[Subscription, list[ArticleSummary]]:
+    """Open one of the account's subscriptions: the new articles it may find."""
+    return library.subscription_open(account.name, name, paid=account.reads_paid)
+
+
+def feed(library: Library, account: Account, kind: str, value: str) -> Feed:
+    """A feed as ``account`` may receive it (a visitor: no subscriptions)."""
+    owner = account.name if account.user is not None else None
+    return library.feed(
+        kind,
+        value,
+        owner=owner,
+        paid=account.reads_paid,
+        view=lambda a: redact_article(a, account),
+    )
+
+
+def law_status(library: Library, account: Account, article_id: int) -> LawStatus | None:
+    """Whether a law is in force, a repeal looked for in what ``account`` may read."""
+    return library.law_status(article_id, paid=account.reads_paid)
+
+
+def law_quotes(library: Library, account: Account, lines: Sequence[str]) -> list[LawQuote]:
+    """Where a draft quotes a law no longer in force, compared with what ``account`` may
+    read (the quotes are the draft's own text; the laws' titles and statuses are public)."""
+    return library.law_quotes(lines, paid=account.reads_paid)
+
+
+def digest(
+    library: Library, account: Account, day: date, fmt: str, query: str = ""
+) -> tuple[str, bytes]:
+    """The day's digest as ``account`` may receive it: by kind, or the matches of ``query``."""
+    return library.digest(
+        day,
+        query=query,
+        fmt=fmt,
+        paid=account.reads_paid,
+        view=lambda a: redact_article(a, account),
     )
 
 

@@ -39,8 +39,21 @@ from sucai.errors import (
     UploadTooLargeError,
     UserError,
 )
-from sucai.library import ImportJobs, IndexFollower, is_postgres_url, open_library
-from sucai.web.limits import RateLimiter, parse_rate_limits, parse_trusted_proxies
+from sucai.library import (
+    WEB_LANGUAGE,
+    ImportJobs,
+    IndexFollower,
+    explain_file,
+    is_postgres_url,
+    open_library,
+    user_message,
+)
+from sucai.web.limits import (
+    PDF_CONVERSIONS,
+    RateLimiter,
+    parse_rate_limits,
+    parse_trusted_proxies,
+)
 from sucai.web.render import (
     JSON,
     SAFE_METHODS,
@@ -50,7 +63,19 @@ from sucai.web.render import (
     page,
     wants_json,
 )
-from sucai.web.views import accounts, admin, articles, baskets, check, imports, search
+from sucai.web.views import (
+    accounts,
+    admin,
+    articles,
+    baskets,
+    check,
+    compose,
+    desk,
+    downloads,
+    imports,
+    search,
+    updates,
+)
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
@@ -127,6 +152,7 @@ class WebSettings:
             :func:`~sucai.web.limits.parse_trusted_proxies`); empty: none.
         rate_limits: the ``rate_limits`` setting as written (see
             :func:`~sucai.web.limits.parse_rate_limits`); empty: the default rates.
+        time_zone: the ``time_zone`` setting (each worker opens its library with it).
         db_connections: PostgreSQL connections each server process holds at most (its share
             of ``--db-connections``); ``None``: the store's default.
     """
@@ -140,6 +166,7 @@ class WebSettings:
     export_line_off_tiers: tuple[str, ...] = ()
     trusted_proxies: tuple[str, ...] = ()
     rate_limits: str = ""
+    time_zone: str = ""
     db_connections: int | None = None
 
 
@@ -177,6 +204,7 @@ def settings_to_environment(settings: WebSettings) -> dict[str, str]:
         "export_line_off_tiers": list(settings.export_line_off_tiers),
         "trusted_proxies": list(settings.trusted_proxies),
         "rate_limits": settings.rate_limits,
+        "time_zone": settings.time_zone,
         "db_connections": settings.db_connections,
     }
     return {SETTINGS_ENV: json.dumps(data, ensure_ascii=False), PARENT_ENV: str(os.getpid())}
@@ -209,6 +237,7 @@ def app_from_environment() -> Starlette:
         export_line_off_tiers=tuple(data.get("export_line_off_tiers", ())),
         trusted_proxies=tuple(data["trusted_proxies"]),
         rate_limits=data["rate_limits"],
+        time_zone=data.get("time_zone", ""),
         db_connections=data.get("db_connections"),
     )
     if settings.db is None:
@@ -216,7 +245,12 @@ def app_from_environment() -> Starlette:
     parent = int(os.environ.get(PARENT_ENV) or os.getpid())
     if parent != os.getpid():  # a worker of `sucai serve`, not the process that set it up
         die_with_parent(parent)
-    library = open_library(settings.db, read_url=settings.db_read, index_dir=settings.index_dir)
+    library = open_library(
+        settings.db,
+        read_url=settings.db_read,
+        index_dir=settings.index_dir,
+        time_zone=settings.time_zone,
+    )
     if settings.db_connections is not None:
         library.limit_connections(settings.db_connections)
     return create_app(library, settings)
@@ -342,8 +376,9 @@ async def _sucai_error(request: Request, exc: Exception) -> Response:
         return response
     if isinstance(exc, RateLimitedError):
         return _error(request, [str(exc)], status, retry_after=exc.retry_after)
-    # A query error's message is written for the command line; the web has its own.
-    message = exc.chinese if isinstance(exc, QueryError) else str(exc)
+    # A query error's message is written for the command line; the web has its own, and a
+    # templated error is translated by the message catalogue (issue 21).
+    message = exc.chinese if isinstance(exc, QueryError) else user_message(exc, WEB_LANGUAGE)
     return _error(request, [message], status)
 
 
@@ -392,6 +427,8 @@ def _templates() -> Environment:
         lstrip_blocks=True,
     )
     env.globals["site"] = "素材库"
+    # An import's file statuses and reasons in Chinese (issue 21; the catalogue is the .po).
+    env.globals["explain"] = lambda status, code: explain_file(status, code, WEB_LANGUAGE)
     return env
 
 
@@ -415,10 +452,13 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
             library.accounts.audit(job.account, "import", summary, job.state, "-")
 
     routes: list[Any] = [
-        Route("/", search.home),
+        Route("/", desk.home),
         *_both("/search", search.search),
         *_both("/article/{article_id:id}", articles.article),
         Route("/article/{article_id:id}/download", articles.download, methods=["POST"]),
+        Route("/article/{article_id:id}/favourite", desk.favourite, methods=["POST"]),
+        Route("/download", downloads.download_zip, methods=["POST"]),
+        *_both("/favourites", desk.favourites),
         *_both("/browse", search.browse),
         Route("/login", accounts.login, methods=["GET", "POST"]),
         Route("/logout", accounts.logout, methods=["POST"]),
@@ -429,17 +469,33 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
         *_both("/admin", admin.admin_page),
         Route("/admin/users", admin.add_user, methods=["POST"]),
         Route("/admin/users/{user_id:id}", admin.update_user, methods=["POST"]),
+        Route("/admin/stock-phrases", admin.edit_stock_phrase, methods=["POST"]),
+        Route("/admin/stock-phrases/remove", admin.edit_stock_phrase, methods=["POST"]),
         Route("/import", imports.import_page, methods=["GET"]),
         Route("/import", imports.upload, methods=["POST"]),
         *_both("/import/{job_id:str}", imports.import_status),
         Route("/check", check.check_page, methods=["GET"]),
         *_both("/check", check.check, methods=["POST"]),
         Route("/check.css", check.check_css),
+        *_both("/compose", compose.compose),
         *_both("/basket", baskets.basket_page),
         Route("/basket/add", baskets.basket_add, methods=["POST"]),
+        Route("/basket/new", baskets.basket_new, methods=["POST"]),
+        Route("/basket/{name:str}/rename", baskets.basket_rename, methods=["POST"]),
+        Route("/basket/{name:str}/delete", baskets.basket_delete, methods=["POST"]),
         Route("/basket/{name:str}/move", baskets.basket_move, methods=["POST"]),
         Route("/basket/{name:str}/remove", baskets.basket_remove, methods=["POST"]),
         Route("/basket/{name:str}/export", baskets.basket_export, methods=["POST"]),
+        *_both("/updates", updates.updates),
+        *_both("/updates/{day:str}", updates.updates),
+        Route("/updates/{day:str}/digest.{fmt:str}", updates.digest),
+        *_both("/subscriptions", updates.subscriptions),
+        Route("/subscriptions", updates.subscription_add, methods=["POST"]),
+        *_both("/subscriptions/{name:str}", updates.subscription_open),
+        Route("/subscriptions/{name:str}/remove", updates.subscription_remove, methods=["POST"]),
+        Route("/account/feed-token", updates.feed_token, methods=["POST"]),
+        Route("/account/feed-token/revoke", updates.revoke_feed_token, methods=["POST"]),
+        Route("/feeds/{kind:str}/{value:str}.atom", updates.feed),
         Route("/health", admin.health),
         Route("/openapi.json", admin.openapi),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
@@ -475,8 +531,10 @@ def create_app(library: Library, settings: WebSettings | None = None) -> Starlet
     app.state.settings = settings
     app.state.limiter = RateLimiter(rates)
     app.state.lock = threading.RLock()
+    app.state.pdf_slots = threading.BoundedSemaphore(PDF_CONVERSIONS)
     app.state.readers = Readers(library, READERS)
     app.state.templates = _templates()
+    app.state.desk_cache = {}
     app.state.imports = ImportJobs(library, settings.upload_dir, on_import_done)
     app.state.imports.mark_interrupted()
     return app

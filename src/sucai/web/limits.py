@@ -56,6 +56,8 @@ __all__ = [
     "CHECK_SECONDS",
     "DEFAULT_RATES",
     "DRAFT_CHARS",
+    "PDF_CONVERSIONS",
+    "PDF_RETRY_SECONDS",
     "REFUSAL_DELAY",
     "Rate",
     "RateLimiter",
@@ -82,6 +84,12 @@ DRAFT_CHARS: Final = {"reader": 100_000, "other": 10_000}
 #: ordinary draft of the longest size takes a second or two; a draft that repeats what the
 #: library repeats would hold a worker for a minute.
 CHECK_SECONDS: Final = 8.0
+#: PDF 查重 reports rendered at once by one server process: LibreOffice takes seconds and
+#: hundreds of megabytes for each, so a request that finds every slot taken is refused at
+#: once (HTTP 429, before its draft is checked) instead of queueing.
+PDF_CONVERSIONS: Final = 1
+#: The ``Retry-After`` of a PDF report refused because every slot is taken, in seconds.
+PDF_RETRY_SECONDS: Final = 10
 
 
 @dataclass(frozen=True, slots=True)

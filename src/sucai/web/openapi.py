@@ -4,92 +4,63 @@ It describes every route that answers JSON (issue 15): the ``.json`` twins of th
 form ``POST`` (which answers JSON when asked with ``Accept: application/json``), the error
 envelope of each status a route can give, and the limits the handlers enforce (query length,
 filter length, 查重 draft caps per viewer). ``tests/web/test_openapi.py`` walks the app's
-routes and fails when one that answers JSON is not described here, or when a path described
-here is not a route; ``tests/web/test_fuzz.py`` sends what this description allows, as
-visitor, member and admin, and checks every answer against it.
+routes and fails when one that answers JSON is not described here (or in the family modules
+``openapi_admin``, ``openapi_compose``, ``openapi_desk``), or when a path described is not a
+route; ``tests/web/test_fuzz.py`` sends what this description allows, as visitor, member and
+admin, and checks every answer against it.
 """
 
 from __future__ import annotations
 
 from typing import Any, Final
 
-from sucai.library import MAX_FILTER_CHARS, MAX_QUERY_CHARS, MAX_QUOTA, MAX_TIER, MIN_PASSWORD
+from sucai.library import MAX_FILTER_CHARS, MAX_QUERY_CHARS, MIN_PASSWORD
 from sucai.web.limits import DRAFT_CHARS
-from sucai.web.openapi_health import HEALTH
+from sucai.web.openapi_admin import ADMIN_PATHS
+from sucai.web.openapi_compose import COMPOSE_PATHS, COMPOSE_SCHEMAS
+from sucai.web.openapi_desk import DESK_PATHS
+from sucai.web.openapi_health import HEALTH_DB
+from sucai.web.openapi_parts import (
+    BOOL,
+    ERRORS,
+    FILE,
+    FILTERS,
+    INT,
+    NUM,
+    RATIO,
+    STR,
+    Schema,
+    array,
+    closed_object,
+    form,
+    json_body,
+    null,
+    ok,
+    pair,
+    param,
+    path_id,
+    post,
+    ref,
+    responses,
+)
+from sucai.web.openapi_updates import SORTS, UPDATE_PATHS, UPDATE_SCHEMAS
 
 __all__ = ["OPENAPI"]
-
-Schema = dict[str, Any]
 
 #: The most 查重 characters anyone may send (a member's or admin's draft).
 _MAX_DRAFT: Final = DRAFT_CHARS["reader"]
 
 
-def _ref(name: str) -> Schema:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _null(schema: Schema) -> Schema:
-    """``schema`` or ``null``."""
-    return {"anyOf": [schema, {"type": "null"}]}
-
-
-STR: Final[Schema] = {"type": "string"}
-INT: Final[Schema] = {"type": "integer"}
-NUM: Final[Schema] = {"type": "number"}
-BOOL: Final[Schema] = {"type": "boolean"}
-RATIO: Final[Schema] = {"type": "number", "minimum": 0, "maximum": 1}
-
-
-#: A form's optional number: a whole number, or empty for "none" (the default).
-_QUOTA: Final[Schema] = {
-    "anyOf": [{"type": "integer", "minimum": 0, "maximum": MAX_QUOTA}, {"const": ""}],
-    "description": "downloads a day; empty: the tier's default",
-}
-_TIER: Final[Schema] = {"type": "string", "maxLength": MAX_TIER, "description": "empty: none"}
 _PASSWORD: Final[Schema] = {"type": "string", "minLength": MIN_PASSWORD}
 
 
-def _array(items: Schema) -> Schema:
-    return {"type": "array", "items": items}
-
-
-def _pair(first: Schema, second: Schema, description: str) -> Schema:
-    """A JSON array of two: ``[first, second]``."""
-    return {
-        "type": "array",
-        "description": description,
-        "prefixItems": [first, second],
-        "minItems": 2,
-        "maxItems": 2,
-    }
-
-
-def _object(properties: dict[str, Schema], *optional: str) -> Schema:
-    """A closed object: every property required except ``optional``, nothing else allowed
-    (a field the app adds without describing it fails the fuzz test)."""
-    return {
-        "type": "object",
-        "required": [name for name in properties if name not in optional],
-        "properties": properties,
-        "additionalProperties": False,
-    }
-
-
-def _ok(properties: dict[str, Schema], *optional: str) -> Schema:
-    """A success: ``{"ok": true, …}``."""
-    return _object({"ok": {"const": True}, **properties}, *optional)
-
-
-#: Filter values are bounded (issue 15): they are repeated in every link of a page.
-_FILTER_VALUE: Final[Schema] = {"type": "string", "maxLength": MAX_FILTER_CHARS}
 #: What an article's description and its summary's start with, after the id.
 _HEAD: Final[dict[str, Schema]] = {
     "title": STR,
-    "role": _null(STR),
+    "role": null(STR),
     "genre": STR,
-    "issued_on": _null(STR),
-    "year": _null(INT),
+    "issued_on": null(STR),
+    "year": null(INT),
 }
 _SUMMARY: Final[dict[str, Schema]] = {
     "id": INT,
@@ -101,7 +72,7 @@ _SUMMARY: Final[dict[str, Schema]] = {
 }
 
 SCHEMAS: Final[dict[str, Schema]] = {
-    "Error": _object(
+    "Error": closed_object(
         {
             "ok": {"const": False},
             "error": {"type": "string", "minLength": 1, "description": "the messages, joined"},
@@ -115,118 +86,119 @@ SCHEMAS: Final[dict[str, Schema]] = {
         },
         "retry_after",
     ),
-    "Facets": _object(
+    "Facets": closed_object(
         {
-            name: _array(_pair(value, {"type": "integer", "minimum": 1}, "[value, count]"))
+            name: array(pair(value, {"type": "integer", "minimum": 1}, "[value, count]"))
             for name, value in (("genre", STR), ("role", STR), ("year", INT), ("source", STR))
         }
     ),
-    "ArticleSummary": _object(_SUMMARY),
-    "Hit": _object(
+    "ArticleSummary": closed_object(_SUMMARY),
+    "Hit": closed_object(
         {
             "article_id": INT,
             "title": STR,
-            "role": _null(STR),
+            "role": null(STR),
             "genre": STR,
-            "year": _null(INT),
-            "paragraph_index": _null({"type": "integer", "minimum": 0}),
+            "year": null(INT),
+            "paragraph_index": null({"type": "integer", "minimum": 0}),
             "text": {
                 "type": "string",
                 "description": "empty in a paid paragraph a viewer may not read",
             },
-            "highlights": _array(_pair(INT, INT, "[start, end) in characters of text")),
-            "outline_path": _array(STR),
+            "highlights": array(pair(INT, INT, "[start, end) in characters of text")),
+            "outline_path": array(STR),
             "paid": BOOL,
             "score": NUM,
         }
     ),
-    "SearchPage": _ok(
+    "SearchPage": ok(
         {
             "total": {"type": "integer", "minimum": 0},
             "offset": {"type": "integer", "minimum": 0},
-            "limit": _null(INT),
-            "hits": _array(_ref("Hit")),
-            "facets": _ref("Facets"),
-            "suggestions": _array(_ref("Suggestion")),
+            "limit": null(INT),
+            "hits": array(ref("Hit")),
+            "facets": ref("Facets"),
+            "suggestions": array(ref("Suggestion")),
         },
         "facets",
     ),
-    "Suggestion": _object(
+    "Suggestion": closed_object(
         {
             "query": STR,
             "total": {"type": "integer", "minimum": 1},
             "kind": {"enum": ["typo", "longer", "fewer"]},
         }
     ),
-    "Browse": _ok(
+    "Browse": ok(
         {
             "total": {"type": "integer", "minimum": 0},
             "offset": {"type": "integer", "minimum": 0},
-            "articles": _array(_ref("ArticleSummary")),
-            "facets": _ref("Facets"),
-            "today": _array(_ref("ArticleSummary")),
+            "articles": array(ref("ArticleSummary")),
+            "facets": ref("Facets"),
+            "today": array(ref("ArticleSummary")),
         }
     ),
-    "Paragraph": _object(
+    "Paragraph": closed_object(
         {
             "index": INT,
             "text": {"type": "string", "description": "empty when paid and not readable"},
             "paid": BOOL,
             "heading": INT,
-            "section": _null(INT),
+            "section": null(INT),
             "kind": STR,
         }
     ),
-    "OutlineEntry": _object(
+    "OutlineEntry": closed_object(
         {
             "index": INT,
             "level": INT,
             "text": STR,
             "paragraph": INT,
-            "parent": _null(INT),
+            "parent": null(INT),
             "kind": STR,
         }
     ),
-    "Source": _object(
+    "Source": closed_object(
         {
             "file_id": INT,
             "path": {"type": "string", "description": "admins: the server path; others: the name"},
             "sha256": {"type": "string", "description": "admins only"},
             "position": INT,
             "compilation_title": STR,
-            "copy_id": _null(INT),
-            "similarity": _null(NUM),
+            "copy_id": null(INT),
+            "similarity": null(NUM),
         },
         "sha256",
     ),
-    "Article": _ok(
+    "Article": ok(
         {
             "id": INT,
             **_HEAD,
-            "doc_number": _null(STR),
-            "issuer": _null(STR),
-            "addressee": _null(STR),
-            "signer": _null(STR),
-            "attachments": _array(STR),
+            "doc_number": null(STR),
+            "issuer": null(STR),
+            "addressee": null(STR),
+            "signer": null(STR),
+            "attachments": array(STR),
             "chars": INT,
             "added_at": STR,
-            "sources": _array(_ref("Source")),
-            "outline": _array(_ref("OutlineEntry")),
-            "paragraphs": _array(_ref("Paragraph")),
+            "sources": array(ref("Source")),
+            "outline": array(ref("OutlineEntry")),
+            "paragraphs": array(ref("Paragraph")),
             "locked_paragraphs": {"type": "integer", "minimum": 0},
-            "similar": _array(_object({**_SUMMARY, "score": NUM})),
-            "versions": _array(
-                _object(
+            "similar": array(closed_object({**_SUMMARY, "score": NUM})),
+            "versions": array(
+                closed_object(
                     {
                         "article_id": INT,
                         "title": STR,
-                        "version": _null(STR),
-                        "issued_on": _null(STR),
+                        "version": null(STR),
+                        "issued_on": null(STR),
                     }
                 )
             ),
-            "hygiene": _array(
-                _object(
+            "status": ref("LawStatus"),
+            "hygiene": array(
+                closed_object(
                     {
                         "paragraph": {"type": "integer", "description": "-1: the title"},
                         "kind": STR,
@@ -239,7 +211,7 @@ SCHEMAS: Final[dict[str, Schema]] = {
             ),
         }
     ),
-    "CheckReport": _ok(
+    "CheckReport": ok(
         {
             "name": STR,
             "ratio": RATIO,
@@ -251,22 +223,22 @@ SCHEMAS: Final[dict[str, Schema]] = {
             "excluded": INT,
             "min_span": INT,
             "seconds": NUM,
-            "sources": _array(
-                _object(
+            "sources": array(
+                closed_object(
                     {
                         "article_id": INT,
                         "title": STR,
-                        "role": _null(STR),
+                        "role": null(STR),
                         "genre": STR,
-                        "year": _null(INT),
+                        "year": null(INT),
                         "chars": INT,
                         "ratio": RATIO,
-                        "paragraphs": _array(INT),
+                        "paragraphs": array(INT),
                     }
                 )
             ),
-            "paragraphs": _array(
-                _object(
+            "paragraphs": array(
+                closed_object(
                     {
                         "index": INT,
                         "text": STR,
@@ -274,10 +246,10 @@ SCHEMAS: Final[dict[str, Schema]] = {
                         "copied": INT,
                         "ratio": RATIO,
                         "level": STR,
-                        "excluded": _array(_array(INT)),
-                        "quoted": _array(_array(INT)),
-                        "spans": _array(
-                            _object(
+                        "excluded": array(array(INT)),
+                        "quoted": array(array(INT)),
+                        "spans": array(
+                            closed_object(
                                 {
                                     "start": INT,
                                     "end": INT,
@@ -297,46 +269,46 @@ SCHEMAS: Final[dict[str, Schema]] = {
             ),
         }
     ),
-    "Job": _object(
+    "Job": closed_object(
         {
             "id": STR,
             "state": STR,
             "user": STR,
-            "names": _array(STR),
+            "names": array(STR),
             "total": INT,
             "done": INT,
-            "files": _array({"type": "object"}),
-            "report": _null({"type": "object", "description": "as `sucai import --json`"}),
+            "files": array({"type": "object"}),
+            "report": null({"type": "object", "description": "as `sucai import --json`"}),
             "error": STR,
         }
     ),
-    "User": _object(
+    "User": closed_object(
         {
             "id": INT,
             "name": STR,
             "role": {"enum": ["member", "admin"]},
-            "tier": _null(STR),
-            "expires_on": _null(STR),
-            "daily_quota": _null(INT),
+            "tier": null(STR),
+            "expires_on": null(STR),
+            "daily_quota": null(INT),
             "created_at": STR,
             "disabled": BOOL,
         }
     ),
-    "Account": _ok(
+    "Account": ok(
         {
-            "user": _ref("User"),
+            "user": ref("User"),
             "member_valid": BOOL,
             "reads_paid": BOOL,
-            "daily_quota": _null(INT),
+            "daily_quota": null(INT),
             "downloads_today": INT,
-            "tokens": _array(
-                _object(
+            "tokens": array(
+                closed_object(
                     {
                         "id": INT,
                         "user_id": INT,
                         "label": STR,
                         "created_at": STR,
-                        "revoked_at": _null(STR),
+                        "revoked_at": null(STR),
                     }
                 )
             ),
@@ -344,88 +316,10 @@ SCHEMAS: Final[dict[str, Schema]] = {
         },
         "token",
     ),
-    "Done": _ok({}),
+    "Done": ok({}),
 }
 
 # --- operations ------------------------------------------------------------------------------
-
-_ERRORS: Final = {
-    400: "bad query, form or file",
-    401: "sign-in needed, or a bad API token",
-    403: "not allowed, bad CSRF token, or a request from another site",
-    404: "not found",
-    413: "upload or draft too large",
-    429: "rate limit (retry_after, Retry-After), daily quota used up, or too many sign-ins",
-    503: "the database is unavailable, or (searches) the search index is being built "
-    "(搜索索引正在建立…); Retry-After says when to retry",
-}
-
-
-def _json(description: str, schema: Schema) -> Schema:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-def _responses(ok: Schema, *codes: int) -> Schema:
-    """The 200 answer and the error envelope for each of ``codes``; every route that reads the
-    library may also answer 503 (the database down), so it is always listed."""
-    answers = {"200": ok}
-    for code in sorted({*codes, 503}):
-        answers[str(code)] = _json(_ERRORS[code], _ref("Error"))
-    return answers
-
-
-def _param(name: str, description: str, where: str = "query", **schema: Any) -> Schema:
-    return {
-        "name": name,
-        "in": where,
-        "required": where == "path",
-        "description": description,
-        "schema": schema or {"type": "string"},
-    }
-
-
-def _id(name: str, what: str) -> Schema:
-    return _param(name, what, "path", type="integer", minimum=0, maximum=2**63 - 1)
-
-
-def _post(summary: str, form: Schema, ok: Schema, *parameters: Schema) -> Schema:
-    """A form ``POST`` of a signed-in caller: ``ok`` when JSON is asked for (else a 303 to the
-    page that shows the change), 400, 401 or 403 (a bad form, a visitor, another site)."""
-    where = {"parameters": list(parameters)} if parameters else {}
-    return {
-        "post": {
-            "summary": summary,
-            **where,
-            "requestBody": form,
-            "responses": _responses(ok, 400, 401, 403),
-        }
-    }
-
-
-def _form(properties: dict[str, Schema], *required: str, multipart: bool = False) -> Schema:
-    """A form body; ``csrf`` is the page's token, needed unless the request carries an API
-    token (``Authorization: Bearer``)."""
-    schema = {
-        "type": "object",
-        "properties": {
-            **properties,
-            "csrf": {"type": "string", "description": "the form's CSRF token (not with a token)"},
-        },
-        "required": list(required),
-    }
-    kind = "multipart/form-data" if multipart else "application/x-www-form-urlencoded"
-    return {"required": True, "content": {kind: {"schema": schema}}}
-
-
-_FILE: Final = {"description": "the file (Content-Disposition names it)"}
-
-_FILTERS: Final = [
-    _param("genre", "文种, e.g. 讲话", **_FILTER_VALUE),
-    _param("role", "speaker role, e.g. 县长", **_FILTER_VALUE),
-    _param("year", "2020, 2020..2025, 2020.. or ..2025", **_FILTER_VALUE),
-    _param("source", "来源: the folder the material was imported from", **_FILTER_VALUE),
-    _param("page", "1-based page (past 500: the last)", type="integer", minimum=1),
-]
 
 _DRAFT_LIMITS: Final = (
     f"at most {DRAFT_CHARS['other']} characters for visitors and expired members, "
@@ -438,7 +332,7 @@ PATHS: Final[dict[str, Schema]] = {
             "summary": "Search paragraphs, titles or outlines (also /search, / with Accept)",
             "parameters": [
                 {
-                    **_param(
+                    **param(
                         "q",
                         'the query: words, "phrases", -excluded, 文种:讲话 年份:2020..2025 …; '
                         "format controls (U+202E, U+200B …) are removed",
@@ -448,48 +342,48 @@ PATHS: Final[dict[str, Schema]] = {
                     ),
                     "required": True,
                 },
-                _param("in", "scope", enum=["all", "title", "outline"]),
-                *_FILTERS,
-                _param("facets", "1: also count every match per facet", enum=["1", "true"]),
+                param("in", "scope", enum=["all", "title", "outline"]),
+                *FILTERS,
+                param("facets", "1: also count every match per facet", enum=["1", "true"]),
             ],
-            "responses": _responses(_json("a page of hits", _ref("SearchPage")), 400, 401, 429),
+            "responses": responses(json_body("a page of hits", ref("SearchPage")), 400, 401, 429),
         }
     },
     "/article/{article_id}.json": {
         "get": {
             "summary": "One article as the caller may read it, with similar articles",
-            "parameters": [_id("article_id", "article id")],
-            "responses": _responses(_json("the article", _ref("Article")), 401, 404),
+            "parameters": [path_id("article_id", "article id")],
+            "responses": responses(json_body("the article", ref("Article")), 401, 404),
         }
     },
     "/article/{article_id}/download": {
         "post": {
             "summary": "Download as .txt, .md or .docx (signed in; counts against the daily quota)",
-            "parameters": [_id("article_id", "article id")],
-            "requestBody": _form({"format": {"enum": ["txt", "md", "docx"]}}),
-            "responses": _responses(_FILE, 400, 401, 403, 404, 429),
+            "parameters": [path_id("article_id", "article id")],
+            "requestBody": form({"format": {"enum": ["txt", "md", "docx"]}}),
+            "responses": responses(FILE, 400, 401, 403, 404, 429),
         }
     },
     "/browse.json": {
         "get": {
             "summary": "Articles newest first with facet counts, and today's additions",
-            "parameters": _FILTERS,
-            "responses": _responses(_json("a page of articles", _ref("Browse")), 400, 401),
+            "parameters": FILTERS,
+            "responses": responses(json_body("a page of articles", ref("Browse")), 400, 401),
         }
     },
     "/login": {
         "get": {
             "summary": "The sign-in form: where it returns to",
-            "parameters": [_param("next", "a local path to return to")],
-            "responses": _responses(
-                _json("the form", _ok({"next": STR, "error": STR, "name": STR})), 401
+            "parameters": [param("next", "a local path to return to")],
+            "responses": responses(
+                json_body("the form", ok({"next": STR, "error": STR, "name": STR})), 401
             ),
         },
         "post": {
             "summary": "Sign in: sets the session cookie",
-            "requestBody": _form({"name": STR, "password": STR, "next": STR}, "name", "password"),
-            "responses": _responses(
-                _json("signed in", _ok({"user": STR, "role": {"enum": ["member", "admin"]}})),
+            "requestBody": form({"name": STR, "password": STR, "next": STR}, "name", "password"),
+            "responses": responses(
+                json_body("signed in", ok({"user": STR, "role": {"enum": ["member", "admin"]}})),
                 400,
                 401,
                 403,
@@ -497,130 +391,60 @@ PATHS: Final[dict[str, Schema]] = {
             ),
         },
     },
-    "/logout": _post("Sign out", _form({}), _json("signed out", _ref("Done"))),
+    "/logout": post("Sign out", form({}), json_body("signed out", ref("Done"))),
     "/account.json": {
         "get": {
             "summary": "The caller's account: tier, expiry, quota, API tokens",
-            "responses": _responses(_json("the account", _ref("Account")), 401),
+            "responses": responses(json_body("the account", ref("Account")), 401),
         }
     },
-    "/account/password": _post(
+    "/account/password": post(
         "Change the caller's password",
-        _form({"old": STR, "new": _PASSWORD, "confirm": STR}, "old", "new"),
-        _json("changed", _ref("Done")),
+        form({"old": STR, "new": _PASSWORD, "confirm": STR}, "old", "new"),
+        json_body("changed", ref("Done")),
     ),
-    "/account/tokens": _post(
+    "/account/tokens": post(
         "A new API token (in `token`, shown once)",
-        _form({"label": STR}),
-        _json("the account", _ref("Account")),
+        form({"label": STR}),
+        json_body("the account", ref("Account")),
     ),
-    "/account/tokens/{token_id}/revoke": _post(
+    "/account/tokens/{token_id}/revoke": post(
         "Revoke one of the caller's API tokens",
-        _form({}),
-        _json("revoked", _ref("Done")),
-        _id("token_id", "token id"),
+        form({}),
+        json_body("revoked", ref("Done")),
+        path_id("token_id", "token id"),
     ),
-    "/admin.json": {
-        "get": {
-            "summary": "Accounts and the audit log (admins)",
-            "responses": _responses(
-                _json(
-                    "users and audit",
-                    _ok(
-                        {
-                            "users": _array(_ref("User")),
-                            "audit": _array(
-                                _object(
-                                    {
-                                        "id": INT,
-                                        "at": STR,
-                                        "user_id": _null(INT),
-                                        "user_name": STR,
-                                        "action": STR,
-                                        "target": STR,
-                                        "format": STR,
-                                        "ip": STR,
-                                        "code": STR,
-                                    }
-                                )
-                            ),
-                        }
-                    ),
-                ),
-                401,
-                403,
-            ),
-        }
-    },
-    "/admin/users": {
-        "post": {
-            "summary": "Create an account (admins)",
-            "requestBody": _form(
-                {
-                    "name": {"type": "string", "description": "1–64 letters, digits, 汉字, .-_@"},
-                    "password": _PASSWORD,
-                    "role": {"enum": ["member", "admin"]},
-                    "tier": _TIER,
-                    "expires_on": {"type": "string", "description": "YYYY-MM-DD"},
-                    "daily_quota": _QUOTA,
-                },
-                "name",
-                "password",
-            ),
-            "responses": _responses(
-                _json("the new account", _ok({"user": _ref("User")})), 400, 401, 403
-            ),
-        }
-    },
-    "/admin/users/{user_id}": {
-        "post": {
-            "summary": "Change the fields sent (admins); fields left out stay as they are",
-            "parameters": [_id("user_id", "user id")],
-            "requestBody": _form(
-                {
-                    "role": {"enum": ["member", "admin"]},
-                    "tier": _TIER,
-                    "expires_on": {"type": "string", "description": "YYYY-MM-DD; empty: none"},
-                    "daily_quota": _QUOTA,
-                    "disabled": {"enum": ["1", "0"]},
-                }
-            ),
-            "responses": _responses(
-                _json("the account", _ok({"user": _ref("User")})), 400, 401, 403
-            ),
-        }
-    },
     "/import": {
         "get": {
             "summary": "The latest import jobs (admins)",
-            "responses": _responses(_json("jobs", _ok({"jobs": _array(_ref("Job"))})), 401, 403),
+            "responses": responses(json_body("jobs", ok({"jobs": array(ref("Job"))})), 401, 403),
         },
         "post": {
             "summary": "Upload files or .zip archives to import in the background (admins)",
-            "requestBody": _form(
-                {"files": _array({"type": "string", "format": "binary"})},
+            "requestBody": form(
+                {"files": array({"type": "string", "format": "binary"})},
                 "files",
                 multipart=True,
             ),
-            "responses": _responses(
-                _json("the job started", _ok({"job": _ref("Job")})), 400, 401, 403, 413
+            "responses": responses(
+                json_body("the job started", ok({"job": ref("Job")})), 400, 401, 403, 413
             ),
         },
     },
     "/import/{job_id}.json": {
         "get": {
             "summary": "Progress and report of an import (admins)",
-            "parameters": [_param("job_id", "job id", "path")],
-            "responses": _responses(_json("the job", _ok({"job": _ref("Job")})), 401, 403, 404),
+            "parameters": [param("job_id", "job id", "path")],
+            "responses": responses(json_body("the job", ok({"job": ref("Job")})), 401, 403, 404),
         }
     },
     "/check": {
         "get": {
             "summary": "The 查重 form: the caller's draft limit (max_chars) and file limit",
-            "responses": _responses(
-                _json(
+            "responses": responses(
+                json_body(
                     "the form's limits",
-                    _ok(
+                    ok(
                         {
                             "min_span": INT,
                             "max_chars": {"type": "integer", "description": _DRAFT_LIMITS},
@@ -638,7 +462,7 @@ PATHS: Final[dict[str, Schema]] = {
             "(also POST /check with Accept)",
             "description": f"Paste `text` or send a `file`; {_DRAFT_LIMITS}, files up to "
             "10 MB. Paid paragraphs take part only for viewers who may read them.",
-            "requestBody": _form(
+            "requestBody": form(
                 {
                     "text": {
                         "type": "string",
@@ -657,35 +481,35 @@ PATHS: Final[dict[str, Schema]] = {
                         "default": 13,
                         "description": "shortest copied run counted, in characters",
                     },
-                    "format": {"enum": ["html", "docx"]},
+                    "format": {"enum": ["html", "docx", "pdf"]},
                 },
                 multipart=True,
             ),
-            "responses": _responses(
-                _json("the report", _ref("CheckReport")), 400, 401, 403, 413, 429
+            "responses": responses(
+                json_body("the report", ref("CheckReport")), 400, 401, 403, 413, 429
             ),
         }
     },
     "/basket.json": {
         "get": {
             "summary": "The caller's 素材篮: its baskets, and the items of one (?name=)",
-            "parameters": [_param("name", "the basket shown (default: the first)")],
-            "responses": _responses(
-                _json(
+            "parameters": [param("name", "the basket shown (default: the first)")],
+            "responses": responses(
+                json_body(
                     "the baskets",
-                    _ok(
+                    ok(
                         {
-                            "baskets": _array(_object({"name": STR, "items": INT})),
-                            "basket": _null(STR),
-                            "items": _array(
-                                _object(
+                            "baskets": array(closed_object({"name": STR, "items": INT})),
+                            "basket": null(STR),
+                            "items": array(
+                                closed_object(
                                     {
                                         "position": INT,
                                         "article_id": INT,
                                         "kind": {"enum": ["article", "paragraph", "section"]},
-                                        "ref": _null(INT),
+                                        "ref": null(INT),
                                         "label": STR,
-                                        "text": {"type": "string", "maxLength": 300},
+                                        "text": {"type": "string", "maxLength": 301},
                                         "locked": BOOL,
                                     }
                                 )
@@ -700,7 +524,7 @@ PATHS: Final[dict[str, Schema]] = {
     "/basket/add": {
         "post": {
             "summary": "Add an article, a paragraph or an outline entry to a basket",
-            "requestBody": _form(
+            "requestBody": form(
                 {
                     "article_id": INT,
                     "kind": {"enum": ["article", "paragraph", "section"]},
@@ -709,42 +533,61 @@ PATHS: Final[dict[str, Schema]] = {
                 },
                 "article_id",
             ),
-            "responses": _responses(
-                _json("added", _ok({"basket": STR, "items": INT})), 400, 401, 403, 404
+            "responses": responses(
+                json_body("added", ok({"basket": STR, "items": INT})), 400, 401, 403, 404
             ),
         }
     },
-    "/basket/{name}/move": _post(
+    "/basket/{name}/move": post(
         "Move an item to another position (from 1)",
-        _form({"from": INT, "to": INT}, "from", "to"),
-        _json("moved", _ok({"basket": STR})),
-        _param("name", "the basket", "path"),
+        form({"from": INT, "to": INT}, "from", "to"),
+        json_body("moved", ok({"basket": STR})),
+        param("name", "the basket", "path"),
     ),
-    "/basket/{name}/remove": _post(
+    "/basket/{name}/remove": post(
         "Take the item at a position (from 1) out",
-        _form({"position": INT}, "position"),
-        _json("removed", _ok({"basket": STR})),
-        _param("name", "the basket", "path"),
+        form({"position": INT}, "position"),
+        json_body("removed", ok({"basket": STR})),
+        param("name", "the basket", "path"),
     ),
     "/basket/{name}/export": {
         "post": {
             "summary": "The basket as one document (counts as a download)",
-            "parameters": [_param("name", "the basket", "path")],
-            "requestBody": _form({"format": {"enum": ["txt", "md", "docx"]}}),
-            "responses": _responses(_FILE, 400, 401, 403, 429),
+            "parameters": [param("name", "the basket", "path")],
+            "requestBody": form({"format": {"enum": ["txt", "md", "docx"]}}),
+            "responses": responses(FILE, 400, 401, 403, 429),
         }
     },
     "/health": {
         "get": {
             "summary": "Liveness, the search index's state, the database connections, and "
             "which server process answered",
-            "responses": _responses(_json("alive", HEALTH)),
+            "responses": responses(
+                json_body(
+                    "alive",
+                    ok(
+                        {
+                            "status": {"enum": ["ok", "degraded"]},
+                            "articles": INT,
+                            "index": closed_object(
+                                {
+                                    "ready": BOOL,
+                                    "behind": INT,
+                                    "building": null(closed_object({"done": INT, "total": INT})),
+                                }
+                            ),
+                            "db": null(HEALTH_DB),
+                            "pid": INT,
+                        }
+                    ),
+                )
+            ),
         }
     },
     "/openapi.json": {
         "get": {
             "summary": "This description",
-            "responses": {"200": _json("OpenAPI 3.1", {"type": "object"})},
+            "responses": {"200": json_body("OpenAPI 3.1", {"type": "object"})},
         }
     },
 }
@@ -756,7 +599,15 @@ def _not_found_in_paths(paths: dict[str, Schema]) -> dict[str, Schema]:
     for path, operations in paths.items():
         if "{" in path:
             for operation in operations.values():
-                operation["responses"].setdefault("404", _json(_ERRORS[404], _ref("Error")))
+                operation["responses"].setdefault("404", json_body(ERRORS[404], ref("Error")))
+    return paths
+
+
+def _with_sorts(paths: dict[str, Schema]) -> dict[str, Schema]:
+    """``paths`` with the ``sort`` parameter of each GET that takes one (:data:`SORTS`)."""
+    for path, sort in SORTS.items():
+        get = paths[path]["get"]
+        get["parameters"] = [*get["parameters"], sort]
     return paths
 
 
@@ -777,8 +628,10 @@ OPENAPI: Final[dict[str, Any]] = {
     },
     "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        "schemas": SCHEMAS,
+        "schemas": {**SCHEMAS, **COMPOSE_SCHEMAS, **UPDATE_SCHEMAS},
     },
     "security": [{}, {"bearer": []}],
-    "paths": _not_found_in_paths(PATHS),
+    "paths": _not_found_in_paths(
+        _with_sorts(PATHS) | COMPOSE_PATHS | DESK_PATHS | ADMIN_PATHS | UPDATE_PATHS
+    ),
 }

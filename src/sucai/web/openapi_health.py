@@ -1,56 +1,23 @@
-"""The answer of ``/health`` in the API description (beside ``openapi.py``, which is full):
-liveness, the search index's state, a PostgreSQL library's connections (issue 22), and which
-server process answered."""
+"""``/health``'s ``db``: a PostgreSQL library's connections in this process (issue 22)."""
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Final
 
-__all__ = ["HEALTH"]
+from sucai.web.openapi_parts import INT, Schema, array, closed_object
 
-_INT: Final = {"type": "integer", "minimum": 0}
+__all__ = ["HEALTH_DB"]
 
-
-def _closed(properties: dict[str, Any]) -> dict[str, Any]:
-    """An object with every one of ``properties``, and nothing else."""
-    return {
-        "type": "object",
-        "required": list(properties),
-        "properties": properties,
-        "additionalProperties": False,
-    }
-
-
-_POOL: Final = _closed(
-    {"name": {"enum": ["write", "read"]}, "in_use": _INT, "idle": _INT, "max": _INT}
-)
-
-#: ``/health``'s body: ``db`` is ``null`` for a SQLite library; ``replica`` is ``null``
-#: without one, ``down`` while reads go to the primary instead (``status``: degraded).
-HEALTH: Final = _closed(
+#: ``null`` for SQLite (see ``/health``); ``replica``: ``null`` without one, ``down`` while
+#: reads go to the primary instead (``status``: degraded).
+HEALTH_DB: Final[Schema] = closed_object(
     {
-        "ok": {"const": True},
-        "status": {"enum": ["ok", "degraded"]},
-        "articles": _INT,
-        "index": _closed(
-            {
-                "ready": {"type": "boolean"},
-                "behind": _INT,
-                "building": {"anyOf": [_closed({"done": _INT, "total": _INT}), {"type": "null"}]},
-            }
+        "budget": INT,
+        "pools": array(
+            closed_object(
+                {"name": {"enum": ["write", "read"]}, "in_use": INT, "idle": INT, "max": INT}
+            )
         ),
-        "db": {
-            "anyOf": [
-                _closed(
-                    {
-                        "budget": _INT,
-                        "pools": {"type": "array", "items": _POOL},
-                        "replica": {"enum": ["up", "down", None]},
-                    }
-                ),
-                {"type": "null"},
-            ]
-        },
-        "pid": _INT,
+        "replica": {"enum": ["up", "down", None]},
     }
 )

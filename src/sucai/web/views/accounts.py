@@ -89,6 +89,7 @@ def _account_context(request: Request, new_token: str = "") -> dict[str, Any]:
         "quota": account.daily_quota,
         "downloads_today": accounts.downloads_today(account),
         "tokens": accounts.tokens(account),
+        "feed_token": accounts.feed_token(account),
         "new_token": new_token,
         "message": "",
     }

@@ -1,4 +1,5 @@
-"""The admin page (accounts, audit log); the service routes ``/health``, ``/openapi.json``."""
+"""The admin page (accounts, the 套话 list, audit log); the service routes ``/health``,
+``/openapi.json``."""
 
 from __future__ import annotations
 
@@ -23,21 +24,25 @@ if TYPE_CHECKING:
 
 
 async def admin_page(request: Request) -> Response:
-    """``/admin`` and ``/admin.json``: accounts and the audit log (admins only)."""
+    """``/admin`` and ``/admin.json``: accounts and the audit log (admins only); the page
+    also edits the library's 套话 list."""
 
     def work() -> dict[str, Any]:
         account = require(request, admin=True)
         accounts = accounts_of(request)
+        library: Library = request.app.state.library
         return {
             "users": accounts.users(),
             "audit": accounts.audit_log(account),
             "today": accounts.today().isoformat(),
+            "stock_phrases": library.stock_phrases(),
         }
 
     context = await blocking(request, work)
     data = {
         "users": [asdict(u) for u in context["users"]],
         "audit": [asdict(e) for e in context["audit"]],
+        "stock_phrases": context["stock_phrases"],
     }
     return page(request, "admin.html", context, data)
 
@@ -113,6 +118,26 @@ async def update_user(request: Request) -> Response:
 
     user = await blocking(request, work)
     return after_post(request, "/admin", {"user": asdict(user)})
+
+
+async def edit_stock_phrase(request: Request) -> Response:
+    """``POST /admin/stock-phrases`` (add ``phrase``) and ``POST /admin/stock-phrases/remove``
+    (take it out): the library's 套话 list, which every 查重 then uses (admins only; the
+    audit log records the change)."""
+    form = await posted_form(request)
+    phrase = str(form.get("phrase", ""))
+    remove = request.url.path.endswith("/remove")
+
+    def work() -> list[str]:
+        account = require(request, admin=True)
+        library: Library = request.app.state.library
+        edit = library.remove_stock_phrase if remove else library.add_stock_phrase
+        user_id = account.user.id if account.user else None
+        edit(phrase, user_name=account.name, user_id=user_id, ip=client_ip(request))
+        return library.stock_phrases()
+
+    phrases = await blocking(request, work)
+    return after_post(request, "/admin#stock-phrases", {"stock_phrases": phrases})
 
 
 # --- service ---------------------------------------------------------------------------------

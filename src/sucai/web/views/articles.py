@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from sucai.errors import IndexBuildingError
 from sucai.library import MEDIA_TYPES, article_findings
-from sucai.serialize import article_to_dict, summary_to_dict
+from sucai.serialize import article_to_dict, law_status_to_dict, summary_to_dict
 from sucai.web import access
 from sucai.web.limits import check_rate
 from sucai.web.render import blocking, marked, page, reading
@@ -49,15 +49,20 @@ async def article(request: Request) -> Response:
             "similar": related,
             "locked": sum(1 for p in shown.paragraphs if p.paid and not p.text),
             "versions": library.versions(article_id),
+            "status": access.law_status(library, account, article_id),
         }
 
     context = await reading(request, work)
     if account.user is not None:
-        context["downloads_today"] = await blocking(
-            request, lambda: accounts_of(request).downloads_today(account)
+        context["downloads_today"], context["favourite"] = await blocking(
+            request,
+            lambda: (
+                accounts_of(request).downloads_today(account),
+                library_of(request).is_favourite(account.name, article_id),
+            ),
         )
     else:
-        context["downloads_today"] = 0
+        context["downloads_today"], context["favourite"] = 0, False
     shown: Article = context["article"]
     data = {
         # Server paths and file hashes are for admins; others get file names (issue 15).
@@ -68,6 +73,8 @@ async def article(request: Request) -> Response:
         ],
         # Other versions of a law (issue 6).
         "versions": [asdict(v) for v in context["versions"]],
+        # Whether a law is in force (issue 20).
+        "status": law_status_to_dict(context["status"]),
     }
     first_locked = next((p.index for p in shown.paragraphs if p.paid and not p.text), None)
     # Hygiene (issue 5) runs on the article as shown, so it never reveals paid text.

@@ -22,6 +22,8 @@ from sucai.web import access
 from sucai.web.render import JSON, SESSION_COOKIE, blocking, check_csrf, wants_json
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from starlette.datastructures import FormData
     from starlette.requests import Request
 
@@ -120,7 +122,15 @@ def int_param(value: str | None, default: int, low: int = 1, high: int = MAX_PAG
 
 def article_filter(request: Request) -> tuple[ArticleFilter, dict[str, str]]:
     """The filters of the query string, and those given (to repeat in links)."""
-    params = request.query_params
+    return filters_of(request.query_params)
+
+
+def filters_of(params: Mapping[str, str]) -> tuple[ArticleFilter, dict[str, str]]:
+    """The filters of a query string or a form (genre, role, year, source), and those given.
+
+    Raises:
+        QueryError: a filter too long, or a bad year.
+    """
     # Invisible format controls are dropped, as the query parser drops them from its text.
     genre, role, year, source = (
         clean_query_text(params.get(name, "")) or None

@@ -1,8 +1,9 @@
-"""The 素材篮 (issue 5): an account's baskets, adding, reordering, exporting."""
+"""The 素材篮 (issue 5): an account's baskets, adding, reordering, exporting; creating,
+renaming and deleting them on the page (issue 21)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from sucai.errors import UserError
 from sucai.library import MEDIA_TYPES, item_label
@@ -31,6 +32,20 @@ if TYPE_CHECKING:
     from starlette.responses import Response
 
     from sucai.library import Account, Library
+    from sucai.store.records import Basket
+
+
+#: Characters of an item's text the basket page shows; a longer text ends in "…".
+PREVIEW_CHARS: Final = 300
+
+
+def cut(text: str, limit: int) -> str:
+    """``text``, or its first ``limit`` characters and "…" when it is longer."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _last_used(basket: Basket) -> str:
+    return max([basket.created_at, *(item.added_at for item in basket.items)])
 
 
 def _basket_view(request: Request, account: Account, name: str | None) -> dict[str, Any]:
@@ -38,7 +53,10 @@ def _basket_view(request: Request, account: Account, name: str | None) -> dict[s
     library = library_of(request)
     owner = account.name
     baskets = library.baskets(owner)
-    chosen = next((b for b in baskets if b.name == name), baskets[0] if baskets else None)
+    # Without a name: the basket used last (created or added to), where the writer left off.
+    chosen = next((b for b in baskets if b.name == name), None) or max(
+        baskets, key=_last_used, default=None
+    )
     items: list[dict[str, Any]] = []
     if chosen is not None:
         for article, item, paragraphs in library.basket_parts(
@@ -52,7 +70,7 @@ def _basket_view(request: Request, account: Account, name: str | None) -> dict[s
                     "kind": item.kind,
                     "ref": item.ref,
                     "label": item_label(article, item),
-                    "text": text[:300],
+                    "text": cut(text, PREVIEW_CHARS),
                     "locked": any(p.paid and not p.text for p in paragraphs),
                 }
             )
@@ -151,3 +169,36 @@ async def basket_export(request: Request) -> Response:
 
     file_name, data = await blocking(request, work)
     return attachment(data, MEDIA_TYPES[fmt], f"basket.{fmt}", file_name)
+
+
+async def basket_new(request: Request) -> Response:
+    """``POST /basket/new`` (``name``): an empty basket, opened."""
+    form = await posted_form(request)
+    name = str(form.get("name", ""))
+
+    def work() -> str:
+        return library_of(request).basket_create(require(request).name, name).name
+
+    created = await blocking(request, work)
+    return after_post(request, page_url("/basket", {"name": created}), {"basket": created})
+
+
+async def basket_rename(request: Request) -> Response:
+    """``POST /basket/{name}/rename`` (``to``): another name."""
+    form = await posted_form(request)
+    to = str(form.get("to", ""))
+    name = request.path_params["name"]
+
+    def work() -> str:
+        return library_of(request).basket_rename(require(request).name, name, to).name
+
+    renamed = await blocking(request, work)
+    return after_post(request, page_url("/basket", {"name": renamed}), {"basket": renamed})
+
+
+async def basket_delete(request: Request) -> Response:
+    """``POST /basket/{name}/delete``: the basket and its items are gone."""
+    await posted_form(request)
+    name = request.path_params["name"]
+    await blocking(request, lambda: library_of(request).basket_delete(require(request).name, name))
+    return after_post(request, "/basket", {"basket": name})

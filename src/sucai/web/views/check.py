@@ -1,14 +1,22 @@
-"""查重 (issue 6): the check page, its report as HTML, JSON or .docx."""
+"""查重 (issue 6): the check page, its report as HTML, JSON, .docx or PDF (issue 18)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from typing import TYPE_CHECKING, Any, Final
 
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from sucai.errors import IngestError, UploadError, UploadTooLargeError, UserError
+from sucai.errors import (
+    IngestError,
+    RateLimitedError,
+    UploadError,
+    UploadTooLargeError,
+    UserError,
+)
 from sucai.library import (
     DEFAULT_MIN_SPAN,
     MEDIA_TYPES,
@@ -17,16 +25,20 @@ from sucai.library import (
     report_css,
     report_docx,
     report_html,
+    report_pdf,
     split_paragraphs,
 )
 from sucai.serialize import overlap_report_to_dict
 from sucai.web import access
-from sucai.web.limits import DRAFT_CHARS, check_rate, draft_chars
+from sucai.web.limits import DRAFT_CHARS, PDF_RETRY_SECONDS, check_rate, draft_chars
 from sucai.web.render import check_csrf, page, reading, wants_json
 from sucai.web.uploads import too_large
 from sucai.web.views.base import attachment, current_account, int_param, who
 
 if TYPE_CHECKING:
+    import threading
+    from collections.abc import AsyncIterator
+
     from starlette.datastructures import UploadFile
     from starlette.requests import Request
 
@@ -110,8 +122,8 @@ async def _draft(request: Request) -> tuple[list[str], str, str, int, str]:
                 raise too_large(CHECK_MAX_BYTES)
     finally:
         await form.close()
-    if fmt not in ("html", "docx"):
-        raise UserError(f"报告格式“{fmt[:20]}”未知：请选择 html 或 docx。")
+    if fmt not in ("html", "docx", "pdf"):
+        raise UserError(f"报告格式“{fmt[:20]}”未知：请选择 html、docx 或 pdf。")
     if data:
         try:
             # Parsing a .docx takes a while: off the event loop, beside the library's threads.
@@ -136,22 +148,55 @@ async def check(request: Request) -> Response:
     """``POST /check`` and ``POST /check.json``: the overlap report of a pasted or uploaded draft.
 
     Form fields: ``text`` (pasted) or ``file`` (.txt/.md/.docx), ``min_span``, and ``format``
-    (``html``, or ``docx`` for the report as a Word download). Source text of paid paragraphs
-    takes no part for viewers who may not read it (:func:`~sucai.web.access.check`).
+    (``html``; ``docx`` or ``pdf`` for the report as a download). Source text of paid
+    paragraphs takes no part for viewers who may not read it (:func:`~sucai.web.access.check`).
+    A PDF is rendered by LibreOffice, :data:`~sucai.web.limits.PDF_CONVERSIONS` at a time
+    per server process: a PDF request that finds them all taken is refused with 429 before
+    its draft is checked.
     """
     paragraphs, name, text, min_span, fmt = await _draft(request)
     account = current_account(request)  # read by _draft
+    download = fmt if fmt in ("docx", "pdf") and not wants_json(request) else None
 
     def work(reader: Library) -> OverlapReport:
         return access.check(reader, account, paragraphs, min_span=min_span, name=name)
 
-    # It only reads: beside searches, never holding up imports and sign-ins.
-    report = await reading(request, work)
-    if fmt == "docx" and not wants_json(request):
-        name = f"查重报告-{name or '草稿'}.docx"
-        return attachment(report_docx(report), MEDIA_TYPES["docx"], "check-report.docx", name)
+    async with _pdf_slot(request, download == "pdf"):
+        # It only reads: beside searches, never holding up imports and sign-ins.
+        report = await reading(request, work)
+        if download == "pdf":
+            pdf = await run_in_threadpool(report_pdf, report)
+            return attachment(pdf, "application/pdf", "check-report.pdf", _report_name(name, "pdf"))
+    if download == "docx":
+        docx = report_docx(report)
+        return attachment(
+            docx, MEDIA_TYPES["docx"], "check-report.docx", _report_name(name, "docx")
+        )
     context = _check_context(report, text, min_span, draft_chars(current_account(request)))
     return page(request, "check.html", context, overlap_report_to_dict(report))
+
+
+def _report_name(draft: str, suffix: str) -> str:
+    return f"查重报告-{draft or '草稿'}.{suffix}"
+
+
+@contextlib.asynccontextmanager
+async def _pdf_slot(request: Request, wanted: bool) -> AsyncIterator[None]:
+    """Hold one of the app's PDF slots while ``wanted`` (see :func:`check`)."""
+    if not wanted:
+        yield
+        return
+    slots: threading.BoundedSemaphore = request.app.state.pdf_slots
+    if not slots.acquire(blocking=False):
+        await asyncio.sleep(request.app.state.limiter.delay)
+        raise RateLimitedError(
+            f"PDF 报告正在为其他查重生成，请 {PDF_RETRY_SECONDS} 秒后再试，或下载 Word 报告。",
+            PDF_RETRY_SECONDS,
+        )
+    try:
+        yield
+    finally:
+        slots.release()
 
 
 async def check_css(request: Request) -> Response:

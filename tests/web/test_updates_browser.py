@@ -1,0 +1,84 @@
+"""今日更新 and subscriptions in a real headless Chromium at 1366×768 (issue 19), as
+``test_browser.py`` drives the other pages; screenshots are saved in tmp_path."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.web.conftest import PASSWORD
+from tests.web.test_browser import ARGS, CHROMIUM, server  # noqa: F401  (the fixture)
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium"),
+]
+
+
+def test_a_member_reads_the_day_sorts_by_date_and_subscribes(
+    server: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    shots = tmp_path / "screenshots"
+    shots.mkdir()
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            context = browser.new_context(
+                viewport={"width": 1366, "height": 768}, locale="zh-CN", bypass_csp=True
+            )
+            page = context.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+            page.goto(server + "/updates")
+            assert "时区" in page.inner_text("main")
+            page.screenshot(path=str(shots / "updates-visitor.png"), full_page=True)
+
+            page.goto(server + "/login")
+            page.fill("input[name=name]", "会员甲")
+            page.fill("input[name=password]", PASSWORD)
+            page.click("form.stack button[type=submit]")
+            page.wait_for_url(server + "/")
+
+            page.click("header >> text=今日更新")
+            page.wait_for_selector("table.articles")
+            assert "这是您第一次访问今日更新" in page.inner_text("main")
+            rows = page.locator("table.articles tbody tr").count()
+            first_group = page.locator(".facets li a").first
+            label = first_group.inner_text()
+            first_group.click()
+            page.wait_for_selector(".facets a.on")
+            assert page.locator(".facets a.on").first.inner_text() == label
+            assert page.locator("table.articles tbody tr").count() <= rows
+            page.screenshot(path=str(shots / "updates.png"), full_page=True)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+
+            page.goto(server + "/search?q=%E5%8F%91%E5%B1%95")
+            page.click("text=按日期")
+            page.wait_for_url("**sort=date**")
+            page.screenshot(path=str(shots / "search-by-date.png"), full_page=True)
+            page.fill(".subscribe input[name=name]", "发展动态")
+            page.click("text=订阅此搜索")
+            page.wait_for_url(server + "/subscriptions")
+            assert "发展动态" in page.inner_text("table.articles")
+
+            page.goto(server + "/account")
+            assert page.title() == "账户 · 素材库"
+            page.click("#feeds button:has-text('生成令牌')")
+            page.wait_for_selector("#feeds code.token")
+            page.goto(server + "/subscriptions")
+            feed = page.locator("a:has-text('Atom')").get_attribute("href") or ""
+            assert feed.startswith("/feeds/subscription/") and "token=sf_" in feed
+            page.screenshot(path=str(shots / "subscriptions.png"), full_page=True)
+            page.click("text=发展动态")
+            page.wait_for_selector("p.total")
+            assert "上次打开以来新增" in page.inner_text("main")
+            assert not errors, errors
+        finally:
+            browser.close()
