@@ -10,7 +10,7 @@ import multiprocessing.synchronize
 import os
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 from zoneinfo import ZoneInfo
 
 from sucai.basket import item_label
@@ -133,6 +133,7 @@ if TYPE_CHECKING:
         Store,
         StoredFile,
     )
+    from sucai.store.records import ConnectionUse
 
 # The front ends import what they need of the layers below from here alone, besides plain
 # data modules (tests/test_shape.py says which).
@@ -441,6 +442,33 @@ class Library(
         """The streaming replica that serves a PostgreSQL library's reads, if any."""
         url: str | None = getattr(self.store, "read_url", None)
         return url
+
+    def connection_budget(self, servers: int) -> int | None:
+        """PostgreSQL: the connections each of ``servers`` servers may hold by default (its
+        ``max_connections`` less reserved slots, shared); ``None`` for SQLite (issue 22).
+
+        Raises:
+            ConfigError: nothing is left for a server.
+        """
+        budget = getattr(self.store, "connection_budget", None)
+        return None if budget is None else int(budget(servers))
+
+    def limit_connections(self, connections: int) -> None:
+        """PostgreSQL: hold at most ``connections`` connections in this process (a server
+        process's share of its budget); nothing for SQLite.
+
+        Raises:
+            ConfigError: too few for the connection pools.
+        """
+        limit = getattr(self.store, "limit_connections", None)
+        if limit is not None:
+            limit(connections)
+
+    def connection_use(self) -> ConnectionUse | None:
+        """PostgreSQL: this process's connection budget and its use per pool; ``None`` for
+        SQLite."""
+        use = getattr(self.store, "connection_use", None)
+        return None if use is None else cast("ConnectionUse", use())
 
     @property
     def index_dir(self) -> Path:

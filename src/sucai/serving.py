@@ -207,6 +207,8 @@ class ImportJobs:
         report: IngestReport | None = None
         try:
             with self._run_lock, import_lock(self.library.db), self.library.reopen() as library:
+                # One writer thread: a PostgreSQL library's import needs no more (issue 22).
+                library.limit_connections(_IMPORT_CONNECTIONS)
                 store = library.store
                 total = library.count_inputs(paths)
                 store.update_import_job(job_id, _now(), state="running", total=total)
@@ -231,6 +233,8 @@ class ImportJobs:
 
 
 _RECENT: Final = 50
+#: PostgreSQL connections a web import holds (its own library, beside the server's budget).
+_IMPORT_CONNECTIONS: Final = 2
 _INTERRUPTED: Final = "导入中断：服务进程已退出。再次上传同样的文件即可继续（已导入的不会重复）。"
 
 

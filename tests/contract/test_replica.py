@@ -135,3 +135,54 @@ def test_a_library_opened_with_a_read_url_searches_with_the_replica(
         readers.close()  # the readers share the worker's store and index: still open
         assert worker.search(query) == library.search(query)
         worker.close()
+
+
+def test_reads_fall_back_to_the_primary_while_the_replica_is_down(
+    clusters: tuple[PgCluster, PgCluster], tmp_path: Path
+) -> None:
+    """Issue 22: a replica that went down made searches and /health answer 503."""
+    from starlette.testclient import TestClient
+
+    from sucai.web import create_app
+
+    primary, replica = clusters
+    library = open_library(
+        primary.url_of("lib"), read_url=replica.url_of("lib"), index_dir=tmp_path / "index"
+    )
+    failing = PostgresStore(
+        primary.url_of("lib"), read_url=replica.url_of("lib"), read_fallback="fail"
+    )
+    query = parse_query("精准招商", limit=3)
+    try:
+        library.ingest([SEED])  # nothing new if an earlier test ran; the index is built
+        _caught_up(primary, replica)
+        page = library.search(query)
+        total = library.count()
+        with TestClient(create_app(library)) as client:
+            health = client.get("/health").json()
+            assert (health["status"], health["db"]["replica"]) == ("ok", "up")
+            replica.stop()
+            began = time.monotonic()
+            assert library.count() == total  # from the primary
+            assert time.monotonic() - began < 5
+            assert library.search(query) == page
+            response = client.get("/health")
+            assert response.status_code == 200
+            health = response.json()
+            assert (health["status"], health["db"]["replica"]) == ("degraded", "down")
+            assert [p["name"] for p in health["db"]["pools"]] == ["write", "read"]
+            with pytest.raises(StoreUnavailableError, match=rf"127\.0\.0\.1:{replica.port}/lib"):
+                failing.count_articles()
+            replica.start()
+            _caught_up(primary, replica)
+            deadline = time.monotonic() + 15  # the replica is tried again every 5 s
+            while library.connection_use().replica != "up" and time.monotonic() < deadline:  # type: ignore[union-attr]
+                assert library.count() == total
+                time.sleep(0.2)
+            health = client.get("/health").json()
+            assert (health["status"], health["db"]["replica"]) == ("ok", "up")
+    finally:
+        failing.close()
+        library.close()
+        if not replica.running:
+            replica.start()

@@ -6,6 +6,7 @@ made through one worker holds in the other, and both find the same material.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tests.web.conftest import PASSWORD
@@ -34,13 +36,9 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture
-def workers(library: Library) -> Iterator[int]:
-    """``sucai serve --workers 2`` on the seed library, in its own process group."""
-    port = _free_port()
-    db = str(library.store.path)  # type: ignore[attr-defined]
-    library.close()
-    # 40 searches in a row: this test is about sharing, not about rate limits
+def _serve(db: str, port: int) -> subprocess.Popen[bytes]:
+    """``sucai serve --workers 2`` on ``db``, in its own process group, once it answers."""
+    # 40 searches in a row: these tests are about sharing, not about rate limits
     command = ["serve", "--db", db, "--port", str(port), "--workers", "2", "--rate-limits", "off"]
     server = subprocess.Popen(
         [sys.executable, "-m", "sucai", *command],
@@ -48,20 +46,41 @@ def workers(library: Library) -> Iterator[int]:
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if _get(port, "/health")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise AssertionError("sucai serve --workers 2 did not answer /health")
-        yield port
-    finally:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if _get(port, "/health")[0] == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(30)
+    raise AssertionError("sucai serve --workers 2 did not answer /health")
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(server.pid, signal.SIGTERM)
-        server.wait(30)
+    server.wait(30)
+
+
+@pytest.fixture
+def served(library: Library) -> Iterator[tuple[str, int, subprocess.Popen[bytes]]]:
+    """The seed library's file, a port, and ``sucai serve --workers 2`` on them."""
+    port = _free_port()
+    db = str(library.store.path)  # type: ignore[attr-defined]
+    library.close()
+    server = _serve(db, port)
+    try:
+        yield db, port, server
+    finally:
+        _stop(server)
+
+
+@pytest.fixture
+def workers(served: tuple[str, int, subprocess.Popen[bytes]]) -> int:
+    """The port of ``sucai serve --workers 2`` on the seed library."""
+    return served[1]
 
 
 def _get(port: int, path: str, cookie: str = "") -> tuple[int, dict[str, object]]:
@@ -99,11 +118,7 @@ def _sign_in(port: int) -> str:
 
 
 def test_two_workers_share_sessions_and_the_library(workers: int) -> None:
-    pids: set[object] = set()
-    deadline = time.monotonic() + 30  # the second worker may still be starting
-    while len(pids) < 2 and time.monotonic() < deadline:
-        pids.add(_get(workers, "/health")[1]["pid"])
-    assert len(pids) == 2, f"expected two worker processes to answer, got {pids}"
+    _worker_pids(workers)
     cookie = _sign_in(workers)
     seen: set[object] = set()
     for _ in range(40):
@@ -117,6 +132,44 @@ def test_two_workers_share_sessions_and_the_library(workers: int) -> None:
         assert status == 200
         assert int(str(found["total"])) > 0
     assert len(seen) == 2
+
+
+def _worker_pids(port: int) -> set[int]:
+    pids: set[int] = set()
+    deadline = time.monotonic() + 30  # the second worker may still be starting
+    while len(pids) < 2 and time.monotonic() < deadline:
+        pids.add(int(str(_get(port, "/health")[1]["pid"])))
+    assert len(pids) == 2, f"expected two worker processes to answer, got {pids}"
+    return pids
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie (dead, not yet reaped by init) holds no port
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_workers_die_with_their_parent_and_the_port_is_free_at_once(
+    served: tuple[str, int, subprocess.Popen[bytes]],
+) -> None:
+    """``kill -9`` of the ``sucai serve`` parent left its workers serving on the port, and a
+    restart failed with "Address already in use" (issue 22)."""
+    db, port, server = served
+    pids = _worker_pids(port)
+    server.kill()
+    server.wait(10)
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in pids), "a worker outlived its parent"
+    again = _serve(db, port)  # the same port, at once
+    try:
+        assert _get(port, "/health")[0] == 200
+    finally:
+        _stop(again)
 
 
 def test_reads_run_at_most_readers_at_a_time_each_with_its_own_reader(library: Library) -> None:

@@ -52,6 +52,15 @@ def info(library: Library) -> None:
     else:
         health = "up to date"
     click.echo(f"Search index: {state.path}, {health}.")
+    use = library.connection_use()
+    if use is not None:
+        pools = ", ".join(
+            f"{p.name} {p.in_use} in use, {p.idle} idle, {p.max} max" for p in use.pools
+        )
+        replica = f"; replica {use.replica}" if use.replica else ""
+        click.echo(
+            f"PostgreSQL connections of this process: {pools} (budget {use.budget}){replica}."
+        )
     click.echo(
         f"\nTry:\n  sucai list --db {store_path}\n  sucai show 1 --db {store_path}\n"
         f"  sucai import --db {store_path} ~/素材/"
@@ -76,6 +85,24 @@ def info(library: Library) -> None:
     type=click.IntRange(min=1),
     default=None,
     help="Server processes, each searching on its own CPU core [default: one per core, at most 4].",
+)
+@click.option(
+    "--db-connections",
+    type=click.IntRange(min=1),
+    envvar="SUCAI_DB_CONNECTIONS",
+    default=None,
+    help="PostgreSQL connections this server holds at most, all --workers together "
+    "[default: $SUCAI_DB_CONNECTIONS, else the database's max_connections less its reserved "
+    "slots and 5 for imports and tools, divided by --servers].",
+)
+@click.option(
+    "--servers",
+    type=click.IntRange(min=1),
+    envvar="SUCAI_SERVERS",
+    default=1,
+    show_default=True,
+    help="How many sucai servers share the PostgreSQL library (divides the default "
+    "--db-connections).",
 )
 @click.option(
     "--trusted-proxies",
@@ -106,6 +133,8 @@ def serve(
     port: int,
     max_upload_mb: int,
     workers: int | None,
+    db_connections: int | None,
+    servers: int,
     trusted_proxies: str | None,
     rate_limits: str | None,
     watch: tuple[Path, ...],
@@ -119,6 +148,7 @@ def serve(
       sucai serve --host 0.0.0.0 --port 8080 --workers 2
       sucai serve --trusted-proxies 127.0.0.1     behind nginx on the same machine
       sucai serve --watch /srv/收件箱              import what is dropped there
+      sucai serve --db postgresql://sucai@db1/sucai --servers 3    one of three servers
     Create the first admin with: sucai user add NAME --admin
     """
     import uvicorn
@@ -133,6 +163,12 @@ def serve(
 
     resolved = load_settings(trusted_proxies=trusted_proxies, rate_limits=rate_limits)
     parse_rate_limits(resolved.rate_limits)  # a bad value fails now, naming the setting
+    workers = workers or min(os.cpu_count() or 1, 4)
+    # PostgreSQL: the server's connection budget, shared by its worker processes (issue 22).
+    budget = db_connections or library.connection_budget(servers)
+    share = None if budget is None else budget // workers
+    if share is not None:
+        library.limit_connections(share)  # too few fails now, naming the setting
     settings = WebSettings(
         db=library.db,
         db_read=library.read_url,
@@ -142,8 +178,8 @@ def serve(
         trusted_proxies=parse_trusted_proxies(resolved.trusted_proxies),
         rate_limits=resolved.rate_limits,
         time_zone=resolved.time_zone,
+        db_connections=share,
     )
-    workers = workers or min(os.cpu_count() or 1, 4)
     if not any(u.role == "admin" for u in library.accounts.users()):
         click.echo(
             "No admin account yet: create one with "
@@ -155,6 +191,11 @@ def serve(
         f"Serving {library.count()} articles at http://{host}:{port}/ with {processes} "
         "(Ctrl-C stops)"
     )
+    if budget is not None:
+        click.echo(
+            f"PostgreSQL connections: at most {budget} for this server, {share} a process.",
+            err=True,
+        )
     if not library.index_state().ready:
         click.echo(
             f"Building the search index in {library.index_dir} in the background: pages "

@@ -182,7 +182,10 @@ def import_(
     total = 0 if as_json else library.count_inputs(list(paths))
     progress = _Progress(total, show)
     indexing = ProgressBar(show)
-    on_file = progress if as_json else _Log(progress, verbose or total <= 20, verbose)
+    # Into a log (not a terminal) every file gets its line, flushed as it is known: a killed
+    # import leaves the lines of the files it stored (issue 22).
+    each = verbose or total <= 20 or not sys.stdout.isatty()
+    on_file = progress if as_json else _Log(progress, each, verbose)
     try:
         report = library.ingest(
             list(paths),

@@ -11,13 +11,23 @@ latest writes (accounts, quotas, baskets, what an import checks, what the index 
 A lost connection becomes :class:`~sucai.errors.StoreUnavailableError` (HTTP 503); a read is
 first retried once on a fresh connection. A transaction cut off this way is rolled back by the
 server, so an import never leaves half a file behind.
+
+Connections (issue 22): a process holds at most its share of the server's budget
+(:meth:`PostgresStore.limit_connections`), split between the two pools; an idle connection is
+closed after :data:`MAX_IDLE` seconds; a call waits at most :data:`CONNECT_TIMEOUT` seconds in
+all for a connection; and a pool that lost the server tries again every second or so, however
+long the outage lasted (:data:`RECONNECT_WINDOW`), so that it is back within two seconds of
+the server.
 """
 
 from __future__ import annotations
 
 import copy
 import functools
+import logging
+import os
 import threading
+import time
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Final
 
@@ -28,6 +38,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from sucai.errors import ConfigError, StoreUnavailableError
 from sucai.store.migrations import pending, record_sql
 from sucai.store.pg_migrations import PG_BACKFILLS, PG_MIGRATIONS
+from sucai.store.records import ConnectionUse, PoolUse
 from sucai.store.sql import Store
 from sucai.store.tables import quote
 
@@ -38,7 +49,9 @@ if TYPE_CHECKING:
 
     Connection = psycopg.Connection[TupleRow]
 
-__all__ = ["PostgresStore"]
+__all__ = ["PostgresStore", "split_budget"]
+
+log = logging.getLogger("sucai.store")
 
 
 @functools.lru_cache(maxsize=1024)
@@ -52,12 +65,70 @@ def _pg(sql: str) -> str:
 _WRITE_LOCK: Final = 0x5375636169
 _MIGRATE_LOCK: Final = 0x537563616A
 
-#: Seconds to wait for a connection (from the pool, or a new one) before answering 503.
-CONNECT_TIMEOUT: Final = 5
+#: Seconds a call waits in all for a connection (from the pool, or a new one, retry included)
+#: before it gives up (HTTP 503).
+CONNECT_TIMEOUT: Final = 4
 
-#: Connections per pool: enough for a web server's worker threads, small enough that
-#: several servers stay well under PostgreSQL's default max_connections (100).
-POOL_SIZE: Final = 10
+#: Connections a process holds at most when no budget is set (``sucai import``, ``sucai
+#: info`` …): shared by its pools as :func:`split_budget` says.
+DEFAULT_CONNECTIONS: Final = 10
+
+#: The most connections one pool of a process opens, however large its share: a server process
+#: has a handful of threads that use the database (two readers, one writer, the index follower,
+#: an import), so more would only sit idle.
+POOL_CAP: Final = 10
+
+#: Seconds an unused connection stays open; the pool then closes one every as many seconds,
+#: down to one, so that a quiet server gives its connections back (it held them ten minutes).
+MAX_IDLE: Final = 5.0
+
+#: Seconds a pool keeps retrying one failed connection (its delays grow from 1 s) before it
+#: gives up and starts afresh at the next request: the retries stay one second or so apart
+#: however long the server was down (with a minute, the delays had grown to 30 s).
+RECONNECT_WINDOW: Final = 2.0
+
+#: Seconds a call waits for a connection while the last wait of its pool found none (the
+#: database is down or full): a request that needs several calls then still ends within
+#: about CONNECT_TIMEOUT + 1 s, instead of waiting CONNECT_TIMEOUT for each.
+FAILING_WAIT: Final = 0.5
+
+#: Seconds a read waits for the replica before it is sent to the primary (when it falls back).
+REPLICA_TIMEOUT: Final = 1.0
+
+#: Seconds the reads stay on the primary after the replica failed, before it is tried again.
+REPLICA_RETRY: Final = 5.0
+
+#: Connections of PostgreSQL's ``max_connections`` left out of the servers' budgets for
+#: ``sucai import``, ``sucai migrate``, psql and the like (besides the reserved slots).
+TOOL_CONNECTIONS: Final = 5
+
+#: What reads do when the replica fails: ``primary`` (go there, /health says degraded) or
+#: ``fail`` (answer 503).
+READ_FALLBACK_ENV: Final = "SUCAI_DB_READ_FALLBACK"
+READ_FALLBACKS: Final = ("primary", "fail")
+
+
+def split_budget(connections: int, replica: bool) -> tuple[int, int]:
+    """The most connections of the write pool and of the read pool of a process allowed
+    ``connections`` in all: both :data:`POOL_CAP` at most, summing to at most ``connections``.
+    With a replica, the primary gets the larger half (it also serves accounts and sessions);
+    without one, the read pool is the write pool (``(n, 0)``).
+
+    Raises:
+        ConfigError: too few connections for the pools (one each).
+    """
+    needed = 2 if replica else 1
+    if connections < needed:
+        pools = "one per pool, primary and replica" if replica else "one"
+        raise ConfigError(
+            f"db_connections: {connections} connection(s) a process is too few: each server "
+            f"process needs at least {needed} ({pools}). Give more with --db-connections, or "
+            "fewer --workers."
+        )
+    if not replica:
+        return min(connections, POOL_CAP), 0
+    write = (connections + 1) // 2
+    return min(write, POOL_CAP), min(connections - write, POOL_CAP)
 
 
 def describe_url(url: str) -> str:
@@ -84,6 +155,17 @@ def first_line(exc: BaseException) -> str:
     return text.splitlines()[0].removeprefix("connection failed: ")
 
 
+class _PoolState:
+    """What a store and its reader views share besides the pools."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        #: Until when (``time.monotonic()``) reads skip the failed replica; 0: it answers.
+        self.replica_down_until = 0.0
+        #: Per pool (its name of the server), until when a call waits FAILING_WAIT at most.
+        self.failing_until: dict[str, float] = {}
+
+
 class PostgresStore(Store):
     """A library in a PostgreSQL database; the schema is created and upgraded on open.
 
@@ -91,11 +173,15 @@ class PostgresStore(Store):
         url: ``postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE`` of the primary.
         read_url: a streaming replica of it for the library's reads and searches
             (``None``: the primary serves everything).
-        pool_size: at most this many connections per pool.
-        timeout: seconds to wait for a connection before giving up (StoreUnavailableError).
+        connections: at most this many connections in all, both pools together (see
+            :meth:`limit_connections`).
+        timeout: seconds to wait in all for a connection before giving up
+            (StoreUnavailableError).
+        read_fallback: ``primary`` (reads go to the primary while the replica fails) or
+            ``fail`` (they fail); ``None``: ``$SUCAI_DB_READ_FALLBACK``, else ``primary``.
 
     Raises:
-        ConfigError: a URL cannot be parsed, or the database is not UTF-8.
+        ConfigError: a URL cannot be parsed, the database is not UTF-8, a setting is bad.
         StoreUnavailableError: the server cannot be reached.
         SchemaVersionError: the database was written by a newer sucai.
     """
@@ -107,12 +193,20 @@ class PostgresStore(Store):
         url: str,
         *,
         read_url: str | None = None,
-        pool_size: int = POOL_SIZE,
+        connections: int = DEFAULT_CONNECTIONS,
         timeout: float = CONNECT_TIMEOUT,
+        read_fallback: str | None = None,
     ) -> None:
         self.url = url
         self.read_url = read_url
         self.timeout = timeout
+        fallback = read_fallback or os.environ.get(READ_FALLBACK_ENV) or "primary"
+        if fallback not in READ_FALLBACKS:
+            raise ConfigError(
+                f"{READ_FALLBACK_ENV}: '{fallback}' is not one of {', '.join(READ_FALLBACKS)}: "
+                "primary sends reads to the primary while the replica fails, fail answers 503."
+            )
+        self.read_fallback = fallback
         #: Whether close() closes the pools: a reader view (see reader()) shares them.
         self._owner = True
         super().__init__(describe_url(url))
@@ -133,12 +227,16 @@ class PostgresStore(Store):
                 "right."
             ) from None
         self._local = threading.local()
-        self._pool = self._open_pool(url, kwargs, pool_size)
+        # Shared with the reader views (copy.copy keeps the same object).
+        self._state = _PoolState(connections)
+        write, read = split_budget(connections, bool(read_url))
+        self._pool = self._open_pool(url, kwargs, write)
         self._read_pool = self._pool
         if read_url:
-            self._read_pool = self._open_pool(read_url, kwargs, pool_size)
+            self._read_pool = self._open_pool(read_url, kwargs, read)
             try:
-                # Fail at start-up, not at the first search, when the replica is unreachable.
+                # Fail at start-up, not at the first search, when the replica is unreachable
+                # and reads may not fall back to the primary.
                 self._fetch("SELECT 1")
             except StoreUnavailableError:
                 self.close()
@@ -146,20 +244,71 @@ class PostgresStore(Store):
 
     def _open_pool(self, url: str, kwargs: dict[str, Any], size: int) -> ConnectionPool[Connection]:
         # min_size=1: a server keeps one warm connection; more are opened under load, up to
-        # ``size``, and closed again after 10 idle minutes (max_idle).
+        # ``size``, and closed again when unused (MAX_IDLE).
         return ConnectionPool(
             url,
             kwargs=kwargs,
             min_size=1,
             max_size=size,
             timeout=self.timeout,
-            max_idle=600,
-            # Retry connecting for a minute at most when the server is down (then 503s).
-            reconnect_timeout=60,
+            max_idle=MAX_IDLE,
+            reconnect_timeout=RECONNECT_WINDOW,
             num_workers=1,
             name="sucai",
             open=True,
         )
+
+    def limit_connections(self, connections: int) -> None:
+        """Hold at most ``connections`` connections in this process, both pools together
+        (a server process's share of the server's budget).
+
+        Raises:
+            ConfigError: too few for the pools (see :func:`split_budget`).
+        """
+        write, read = split_budget(connections, self._read_pool is not self._pool)
+        self._pool.resize(1, write)
+        if read:
+            self._read_pool.resize(1, read)
+        self._state.budget = connections
+
+    def connection_budget(self, servers: int) -> int:
+        """The connections one of ``servers`` servers may hold by default: PostgreSQL's
+        ``max_connections``, less its reserved slots and :data:`TOOL_CONNECTIONS`, shared.
+
+        Raises:
+            ConfigError: nothing is left for a server.
+        """
+        row = self._fetch(
+            "SELECT current_setting('max_connections')::int, "
+            "current_setting('superuser_reserved_connections')::int, "
+            "coalesce(current_setting('reserved_connections', true)::int, 0)",
+            primary=True,
+        )[0]
+        most, superuser, reserved = (int(v) for v in row)
+        budget = (most - superuser - reserved - TOOL_CONNECTIONS) // servers
+        if budget < 1:
+            raise ConfigError(
+                f"db_connections: PostgreSQL at {self.where} allows {most} connections "
+                f"({superuser + reserved} reserved, {TOOL_CONNECTIONS} kept for imports and "
+                f"tools): none is left for each of {servers} servers. Raise max_connections, "
+                "or set --db-connections."
+            )
+        return budget
+
+    def connection_use(self) -> ConnectionUse:
+        """This process's budget, and its pools' connections in use, idle and allowed."""
+        pools = [("write", self._pool)]
+        if self._read_pool is not self._pool:
+            pools.append(("read", self._read_pool))
+        uses = []
+        for name, pool in pools:
+            stats = pool.get_stats()
+            idle = stats.get("pool_available", 0)
+            uses.append(PoolUse(name, stats.get("pool_size", 0) - idle, idle, pool.max_size))
+        replica = ""
+        if self.read_url:
+            replica = "down" if self._state.replica_down_until > time.monotonic() else "up"
+        return ConnectionUse(self._state.budget, tuple(uses), replica)
 
     def _migrate(self, conn: Connection) -> None:
         """Apply the missing migrations in one transaction, one server at a time."""
@@ -213,6 +362,18 @@ class PostgresStore(Store):
             "moment, and check that the server is running."
         )
 
+    def _deadline(self, where: str, timeout: float) -> float:
+        """When a call to the pool of ``where`` stops waiting for a connection: ``timeout``
+        from now, or FAILING_WAIT while its last wait found none."""
+        if self._state.failing_until.get(where, 0.0) > time.monotonic():
+            timeout = min(timeout, FAILING_WAIT)
+        return time.monotonic() + timeout
+
+    def _timed_out(self, exc: PoolTimeout, where: str) -> StoreUnavailableError:
+        """No connection came in time: the next calls to ``where`` wait less for a while."""
+        self._state.failing_until[where] = time.monotonic() + self.timeout
+        return self._unavailable(exc, where)
+
     def _tx(self) -> Connection | None:
         """The connection of this thread's open ``atomic()`` block, if any."""
         return getattr(self._local, "conn", None)
@@ -220,10 +381,8 @@ class PostgresStore(Store):
     def _fetch(
         self, sql: str, params: Sequence[Any] = (), *, primary: bool = False
     ) -> list[tuple[Any, ...]]:
-        """Rows of one query: in the open transaction, else from a pooled connection.
-
-        A broken pooled connection (the server restarted since it was opened) is retried
-        once on a fresh one, after the pool has thrown away its other dead connections.
+        """Rows of one query: in the open transaction, else from a pooled connection — of the
+        replica, unless ``primary`` or the replica failed and reads fall back to the primary.
         """
         conn = self._tx()
         if conn is not None:
@@ -231,14 +390,47 @@ class PostgresStore(Store):
                 return conn.execute(_pg(sql), params).fetchall()
             except psycopg.OperationalError as exc:
                 raise self._unavailable(exc) from None
-        pool = self._pool if primary else self._read_pool
-        where = self.where if primary else self.read_where
+        if primary or self._read_pool is self._pool:
+            return self._pooled(self._pool, self.where, sql, params, self.timeout)
+        if self.read_fallback == "fail":
+            return self._pooled(self._read_pool, self.read_where, sql, params, self.timeout)
+        state = self._state
+        if state.replica_down_until > time.monotonic():
+            return self._pooled(self._pool, self.where, sql, params, self.timeout)
+        try:
+            rows = self._pooled(self._read_pool, self.read_where, sql, params, REPLICA_TIMEOUT)
+        except StoreUnavailableError as exc:
+            if not state.replica_down_until:
+                log.warning("%s Reads go to the primary until it answers again.", exc)
+            state.replica_down_until = time.monotonic() + REPLICA_RETRY
+            return self._pooled(self._pool, self.where, sql, params, self.timeout)
+        if state.replica_down_until:
+            log.warning("the replica at %s answers again; reads go there", self.read_where)
+            state.replica_down_until = 0.0
+        return rows
+
+    def _pooled(
+        self,
+        pool: ConnectionPool[Connection],
+        where: str,
+        sql: str,
+        params: Sequence[Any],
+        timeout: float,
+    ) -> list[tuple[Any, ...]]:
+        """Rows of one query on a connection of ``pool``, within ``timeout`` seconds of waiting.
+
+        A broken pooled connection (the server restarted since it was opened) is retried
+        once on a fresh one, after the pool has thrown away its other dead connections.
+        """
+        deadline = self._deadline(where, timeout)
         for attempt in (1, 2):
             try:
-                with pool.connection() as conn:
-                    return conn.execute(_pg(sql), params).fetchall()
+                with pool.connection(timeout=deadline - time.monotonic()) as conn:
+                    rows = conn.execute(_pg(sql), params).fetchall()
+                self._state.failing_until.pop(where, None)
+                return rows
             except PoolTimeout as exc:
-                raise self._unavailable(exc, where) from None
+                raise self._timed_out(exc, where) from None
             except psycopg.OperationalError as exc:
                 if attempt == 2:
                     raise self._unavailable(exc, where) from None
@@ -358,10 +550,13 @@ class PostgresStore(Store):
         A write is not retried once begun, so the connection is tried first: after a server
         restart the pool's old connections are dead, and a new one is taken instead.
         """
+        deadline = self._deadline(self.where, self.timeout)
         for attempt in (1, 2):
             try:
-                conn = self._pool.getconn()
-            except (PoolTimeout, psycopg.OperationalError) as exc:
+                conn = self._pool.getconn(timeout=deadline - time.monotonic())
+            except PoolTimeout as exc:
+                raise self._timed_out(exc, self.where) from None
+            except psycopg.OperationalError as exc:
                 raise self._unavailable(exc) from None
             try:
                 conn.execute("SELECT 1")
@@ -371,6 +566,7 @@ class PostgresStore(Store):
                 if attempt == 2:
                     raise self._unavailable(exc) from None
                 self._pool.check()
+        self._state.failing_until.pop(self.where, None)
         self._local.conn = conn
         try:
             yield conn

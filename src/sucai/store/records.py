@@ -23,6 +23,7 @@ __all__ = [
     "AuditEntry",
     "Basket",
     "BasketItem",
+    "ConnectionUse",
     "CopyDraft",
     "Correction",
     "ImportJobRow",
@@ -31,6 +32,7 @@ __all__ = [
     "Merge",
     "MergedCopy",
     "ParagraphRow",
+    "PoolUse",
     "StockPhraseEdit",
     "StoredFile",
     "Subscription",
@@ -332,6 +334,28 @@ class CopyDraft:
     file_id: int
     draft: ArticleDraft
     corrections: tuple[Correction, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PoolUse:
+    """One PostgreSQL connection pool of this process: ``write`` (the primary) or ``read``
+    (the replica), its connections in use and idle, and the most it may open."""
+
+    name: str
+    in_use: int
+    idle: int
+    max: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionUse:
+    """The PostgreSQL connections of this process (issue 22): ``budget`` is its share of the
+    server's budget, split across ``pools`` so that their ``max`` add up to at most it;
+    ``replica`` is ``"up"``, ``"down"`` (reads fall back to the primary) or ``""`` (none)."""
+
+    budget: int
+    pools: tuple[PoolUse, ...]
+    replica: str
 
 
 @dataclass(frozen=True, slots=True)

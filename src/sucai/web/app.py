@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ctypes
 import json
 import logging
 import os
+import signal
+import sys
 import threading
 from abc import ABC, abstractmethod
 from contextlib import asynccontextmanager
@@ -152,6 +155,8 @@ class WebSettings:
         rate_limits: the ``rate_limits`` setting as written (see
             :func:`~sucai.web.limits.parse_rate_limits`); empty: the default rates.
         time_zone: the ``time_zone`` setting (each worker opens its library with it).
+        db_connections: PostgreSQL connections each server process holds at most (its share
+            of ``--db-connections``); ``None``: the store's default.
     """
 
     db: Path | str | None = None
@@ -164,14 +169,33 @@ class WebSettings:
     trusted_proxies: tuple[str, ...] = ()
     rate_limits: str = ""
     time_zone: str = ""
+    db_connections: int | None = None
 
 
 #: The environment variable that carries :class:`WebSettings` to each server worker process.
 SETTINGS_ENV: Final = "SUCAI_WEB_SETTINGS"
+#: The environment variable that names the ``sucai serve`` process its workers die with.
+PARENT_ENV: Final = "SUCAI_SERVE_PARENT"
+#: ``prctl`` option: the signal the kernel sends this process when its parent dies.
+_PR_SET_PDEATHSIG: Final = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Have the kernel stop this worker (SIGTERM: uvicorn's graceful stop, which closes the
+    listening socket) when ``parent``, the ``sucai serve`` process, dies — also by ``kill -9``,
+    after which the workers kept serving and held the port (issue 22). Linux only; elsewhere
+    the service manager has to stop the whole process group."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the line above: nobody will tell us
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def settings_to_environment(settings: WebSettings) -> dict[str, str]:
-    """``settings`` as environment variables for :func:`app_from_environment`."""
+    """``settings`` as environment variables for :func:`app_from_environment`, and this
+    process as the parent its workers die with."""
     data = {
         "db": str(settings.db) if settings.db else None,
         "db_read": settings.db_read,
@@ -183,8 +207,9 @@ def settings_to_environment(settings: WebSettings) -> dict[str, str]:
         "trusted_proxies": list(settings.trusted_proxies),
         "rate_limits": settings.rate_limits,
         "time_zone": settings.time_zone,
+        "db_connections": settings.db_connections,
     }
-    return {SETTINGS_ENV: json.dumps(data, ensure_ascii=False)}
+    return {SETTINGS_ENV: json.dumps(data, ensure_ascii=False), PARENT_ENV: str(os.getpid())}
 
 
 def _library_location(value: str | None) -> Path | str | None:
@@ -215,15 +240,21 @@ def app_from_environment() -> Starlette:
         trusted_proxies=tuple(data["trusted_proxies"]),
         rate_limits=data["rate_limits"],
         time_zone=data.get("time_zone", ""),
+        db_connections=data.get("db_connections"),
     )
     if settings.db is None:
         raise ConfigError(f"${SETTINGS_ENV} names no library: start the server with `sucai serve`.")
+    parent = int(os.environ.get(PARENT_ENV) or os.getpid())
+    if parent != os.getpid():  # a worker of `sucai serve`, not the process that set it up
+        die_with_parent(parent)
     library = open_library(
         settings.db,
         read_url=settings.db_read,
         index_dir=settings.index_dir,
         time_zone=settings.time_zone,
     )
+    if settings.db_connections is not None:
+        library.limit_connections(settings.db_connections)
     return create_app(library, settings)
 
 

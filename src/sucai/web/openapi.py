@@ -20,6 +20,7 @@ from sucai.web.limits import DRAFT_CHARS
 from sucai.web.openapi_admin import ADMIN_PATHS
 from sucai.web.openapi_compose import COMPOSE_PATHS, COMPOSE_SCHEMAS
 from sucai.web.openapi_desk import DESK_PATHS
+from sucai.web.openapi_health import HEALTH_DB
 from sucai.web.openapi_jinju import ARTICLE_JINJU, JINJU_PATHS, JINJU_SCHEMAS
 from sucai.web.openapi_parts import (
     BOOL,
@@ -562,7 +563,8 @@ PATHS: Final[dict[str, Schema]] = {
     },
     "/health": {
         "get": {
-            "summary": "Liveness, the search index's state, and which server process answered",
+            "summary": "Liveness, the search index's state, the database connections, and "
+            "which server process answered",
             "responses": responses(
                 json_body(
                     "alive",
@@ -577,6 +579,7 @@ PATHS: Final[dict[str, Schema]] = {
                                     "building": null(closed_object({"done": INT, "total": INT})),
                                 }
                             ),
+                            "db": null(HEALTH_DB),
                             "pid": INT,
                         }
                     ),

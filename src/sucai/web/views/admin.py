@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from starlette.requests import Request
 
     from sucai.library import IndexState, Library
-    from sucai.store.records import User
+    from sucai.store.records import ConnectionUse, User
 
 
 async def admin_page(request: Request) -> Response:
@@ -145,13 +145,15 @@ async def edit_stock_phrase(request: Request) -> Response:
 
 async def health(request: Request) -> Response:
     """``/health``: the library answers, and this server's search index follows it (which
-    server process answered, too). ``status`` is ``degraded`` while the index is being built:
-    pages answer, searches do not yet."""
+    server process answered, too). ``status`` is ``degraded`` while the index is being built
+    (pages answer, searches do not yet) or while a PostgreSQL replica fails (reads go to the
+    primary). ``db`` gives a PostgreSQL library's connection budget of this process and its
+    use per pool (issue 22)."""
 
-    def work(reader: Library) -> tuple[int, IndexState]:
-        return reader.count(), reader.index_state()
+    def work(reader: Library) -> tuple[int, IndexState, ConnectionUse | None]:
+        return reader.count(), reader.index_state(), reader.connection_use()
 
-    count, state = await reading(request, work)
+    count, state, use = await reading(request, work)
     index = {
         "ready": state.ready,
         "behind": state.behind,
@@ -159,9 +161,20 @@ async def health(request: Request) -> Response:
             {"done": state.building[0], "total": state.building[1]} if state.building else None
         ),
     }
-    status = "ok" if state.ready else "degraded"
+    db = None
+    if use is not None:
+        pools = [asdict(p) for p in use.pools]
+        db = {"budget": use.budget, "pools": pools, "replica": use.replica or None}
+    degraded = not state.ready or (use is not None and use.replica == "down")
     return JSON(
-        {"ok": True, "status": status, "articles": count, "index": index, "pid": os.getpid()}
+        {
+            "ok": True,
+            "status": "degraded" if degraded else "ok",
+            "articles": count,
+            "index": index,
+            "db": db,
+            "pid": os.getpid(),
+        }
     )
 
 
