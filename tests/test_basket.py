@@ -95,10 +95,11 @@ def test_export_puts_each_piece_before_its_source_and_lists_sources_last(
     fifth = third.paragraphs[4].text
     assert lines[end + 1 :] == [
         "序号\t材料\t文章\t职务\t日期\t效力\t出处",
-        f"1\t{third.paragraphs[1].text}\t《{third.title}》\t范文\t\t\t/article/3#p1",
+        # 范文 is a mark in the title, not a role (issue 21): no 职务.
+        f"1\t{third.paragraphs[1].text}\t《{third.title}》\t\t\t\t/article/3#p1",
         f"2\t{seventh.paragraphs[0].text[:24]}…\t《{seventh.title}》\t市委副书记、市长\t\t\t"
         "/article/7#p0",
-        f"3\t{fifth[:24]}…\t《{third.title}》\t范文\t\t\t/article/3#p4",
+        f"3\t{fifth[:24]}…\t《{third.title}》\t\t\t\t/article/3#p4",
     ]
 
 
