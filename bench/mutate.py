@@ -48,7 +48,10 @@ MODULES: dict[str, tuple[str, list[str]]] = {
         ["tests/ingest/test_cleaning.py", "tests/ingest/test_seed.py"],
     ),
     "hygiene": ("hygiene.py", ["tests/test_hygiene.py", "tests/test_hygiene_d.py"]),
-    "access": ("web/access.py", ["tests/web/test_paywall.py", "tests/web/test_leaks.py"]),
+    "access": (
+        "web/access.py",
+        ["tests/web/test_redaction.py", "tests/web/test_paywall.py", "tests/web/test_leaks.py"],
+    ),
     "align": ("check/align.py", ["tests/check/test_align.py", "tests/check/test_quotations.py"]),
     "neardup": (
         "ingest/neardup.py",
@@ -63,6 +66,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
         "users.py",
         [
             "tests/contract/test_accounts.py",
+            "tests/contract/test_account_rules.py",
             "tests/web/test_account_security.py",
             "tests/web/test_cli_users.py",
             "-k",
