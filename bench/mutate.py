@@ -57,6 +57,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
         "ingest/neardup.py",
         [
             "tests/ingest/test_neardup.py",
+            "tests/ingest/test_neardup_rules.py",
             "tests/contract/test_near_duplicates.py",
             "-k",
             "not postgres",
@@ -83,7 +84,8 @@ KILLED = {1, 3, 36, 24, -24, 37}
 NO_TESTS = {33}
 SURVIVED = {0}
 
-COPY = ["src", "tests", "bench", "pyproject.toml"]
+#: What the copy holds; the README too, which the CLI tests read.
+COPY = ["src", "tests", "bench", "pyproject.toml", "README.md"]
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,7 @@ def _prepare(work: Path, name: str, module: str, tests: list[str]) -> Path:
     config = {
         "source_paths": ["src/sucai"],
         "only_mutate": [f"src/sucai/{module}"],
+        "also_copy": ["README.md"],
         "pytest_add_cli_args_test_selection": tests,
         "pytest_add_cli_args": ["-p", "no:cacheprovider", "-q"],
     }
