@@ -47,7 +47,10 @@ MODULES: dict[str, tuple[str, list[str]]] = {
         "ingest/normalize.py",
         ["tests/ingest/test_cleaning.py", "tests/ingest/test_seed.py"],
     ),
-    "hygiene": ("hygiene.py", ["tests/test_hygiene.py", "tests/test_hygiene_d.py"]),
+    "hygiene": (
+        "hygiene.py",
+        ["tests/test_hygiene.py", "tests/test_hygiene_d.py", "tests/test_hygiene_rules.py"],
+    ),
     "access": (
         "web/access.py",
         ["tests/web/test_redaction.py", "tests/web/test_paywall.py", "tests/web/test_leaks.py"],
