@@ -39,6 +39,8 @@ MODULES: dict[str, tuple[str, list[str]]] = {
         "ingest/structure.py",
         [
             "tests/ingest/test_compilations.py",
+            "tests/ingest/test_structure_rules.py",
+            "tests/ingest/test_cleaning.py",
             "tests/ingest/test_fields.py",
             "tests/ingest/test_seed.py",
         ],
