@@ -165,11 +165,11 @@ def test_a_password_change_needs_the_old_one_and_keeps_only_this_session(store: 
     _, here = accounts.sign_in("甲", PASSWORD, "10.0.0.1")
     _, there = accounts.sign_in("甲", PASSWORD, "10.0.0.2")
     account = accounts.from_session(here)
-    with pytest.raises(AuthError, match="当前密码不正确"):
+    with pytest.raises(AuthError, match=r"^当前密码不正确。$"):
         accounts.change_password(account, "wrong-password", "new-password-1")
     with pytest.raises(UserError, match="at least 8 characters"):
         accounts.change_password(account, PASSWORD, "short")
-    with pytest.raises(AuthError, match="请先登录"):
+    with pytest.raises(AuthError, match=r"^请先登录。$"):
         accounts.change_password(accounts.visitor(), PASSWORD, "new-password-1")
     assert accounts.from_session(there).user is not None  # nothing changed yet
     accounts.change_password(account, PASSWORD, "new-password-1")
@@ -221,6 +221,13 @@ def test_a_zip_counts_one_download_per_article_all_or_none(store: Store) -> None
         accounts.audit_log(account)
     with pytest.raises(AuthError, match="下载需要登录"):
         accounts.record_downloads(accounts.visitor(), ["article:1"], "zip", "10.0.0.1")
+    accounts.record_downloads(account, ["article:3"], "zip", "10.0.0.1")
+    none_left = r"^打包下载 1 篇计 1 次下载，今日只剩 0 次（每日 3 次）"
+    with pytest.raises(QuotaExceededError, match=none_left):
+        accounts.record_downloads(account, ["article:4"], "zip", "10.0.0.1")
+    nothing = Account(accounts.add("乙", PASSWORD, daily_quota=0), date(2026, 3, 10))
+    with pytest.raises(QuotaExceededError, match="今日只剩 0 次（每日 0 次）"):
+        accounts.record_downloads(nothing, ["article:1"], "zip", "10.0.0.1")
 
 
 def test_the_footer_line_is_off_only_for_the_tiers_named(store: Store) -> None:
@@ -233,6 +240,10 @@ def test_the_footer_line_is_off_only_for_the_tiers_named(store: Store) -> None:
             account, "article:1", "docx", "10.0.0.1", line_off_tiers=("SVIP",)
         )
         assert stamp.visible is visible
+        zipped = accounts.record_downloads(
+            account, ["article:1", "article:2"], "zip", "10.0.0.1", line_off_tiers=("SVIP",)
+        )
+        assert zipped.visible is visible
 
 
 def test_an_export_for_someone_is_audited_with_their_account_when_there_is_one(
@@ -251,5 +262,5 @@ def test_an_export_for_someone_is_audited_with_their_account_when_there_is_one(
         (None, "局办公室", "export", "article:2", "pdf", "cli", unknown.code),
         (user.id, "甲", "export", "article:1", "docx", "cli", known.code),
     ]
-    with pytest.raises(UserError, match="name whom the export is for"):
+    with pytest.raises(UserError, match=r"^name whom the export is for: --for NAME\.$"):
         accounts.record_export("  ", "article:1", "docx")
