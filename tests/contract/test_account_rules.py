@@ -219,7 +219,7 @@ def test_a_zip_counts_one_download_per_article_all_or_none(store: Store) -> None
     assert {e.code for e in downloads} == {stamp.code}
     with pytest.raises(AccessDeniedError, match="只有管理员可以查看审计日志"):
         accounts.audit_log(account)
-    with pytest.raises(AuthError, match="下载需要登录"):
+    with pytest.raises(AuthError, match=r"^下载需要登录：请先登录或开通会员。$"):
         accounts.record_downloads(accounts.visitor(), ["article:1"], "zip", "10.0.0.1")
     accounts.record_downloads(account, ["article:3"], "zip", "10.0.0.1")
     none_left = r"^打包下载 1 篇计 1 次下载，今日只剩 0 次（每日 3 次）"
@@ -264,3 +264,29 @@ def test_an_export_for_someone_is_audited_with_their_account_when_there_is_one(
     ]
     with pytest.raises(UserError, match=r"^name whom the export is for: --for NAME\.$"):
         accounts.record_export("  ", "article:1", "docx")
+
+
+def test_an_admins_download_has_no_quota_and_is_audited_in_full(store: Store) -> None:
+    accounts, _ = _accounts(store)
+    admin = Account(accounts.add("管理员", PASSWORD, admin=True), date(2026, 3, 10))
+    for n in range(3):
+        stamp = accounts.record_download(admin, f"article:{n}", "docx", "10.0.0.9")
+    (last, *_) = accounts.audit_log(admin)
+    assert (last.at, last.user_id, last.user_name, last.action) == (
+        "2026-03-10T12:00:00+00:00",
+        admin.user.id if admin.user else None,
+        "管理员",
+        "download",
+    )
+    assert (last.target, last.format, last.ip, last.code) == (
+        "article:2",
+        "docx",
+        "10.0.0.9",
+        stamp.code,
+    )
+    assert accounts.downloads_today(admin) == 3
+
+
+def test_an_unreadable_old_hash_is_no_match() -> None:
+    for stored in ("scrypt$x", "scrypt$16384$8$1$zz$00", "scrypt$0$8$1$00$00"):
+        assert FAST.verify("correct-horse-1", stored) is False, stored
