@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from sucai.errors import StoreError
 from sucai.store import open_store
+from sucai.store.sqlite import SqliteStore
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -140,3 +142,39 @@ def test_every_outer_sqlite_block_takes_the_write_lock_at_once(tmp_path: Path) -
         assert _names(store) == ["a", "b"]
     finally:
         store.close()
+
+
+def test_a_sqlite_library_its_backup_and_reader(tmp_path: Path) -> None:
+    """The file is private, the backup a private copy that refuses to overwrite, the reader
+    refuses writes, and a folder or a file of another kind is refused with a clear error."""
+    path = tmp_path / "library.db"
+    store = SqliteStore(path)
+    try:
+        _attempt(store, "a")
+        assert path.stat().st_mode & 0o777 == 0o600
+        target = tmp_path / "copies" / "backup.db"
+        store.backup(target)
+        assert target.stat().st_mode & 0o777 == 0o600
+        assert not (tmp_path / "copies" / "backup.db.partial").exists()
+        with pytest.raises(StoreError, match=f"^{target} exists; give a new file name"):
+            store.backup(target)
+        copy = open_store(target)
+        try:
+            assert _names(copy) == ["a"]
+        finally:
+            copy.close()
+        reader = store.reader()
+        try:
+            with pytest.raises(sqlite3.OperationalError, match="readonly"):
+                _attempt(reader, "b")
+            assert _names(reader) == ["a"]
+        finally:
+            reader.close()
+    finally:
+        store.close()
+    with pytest.raises(StoreError, match=f"^{tmp_path} is a folder"):
+        open_store(tmp_path)
+    other = tmp_path / "notes.db"
+    other.write_text("不是数据库" * 200, encoding="utf-8")
+    with pytest.raises(StoreError, match=f"^{other} is not a sucai library"):
+        open_store(other)
