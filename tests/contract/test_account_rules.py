@@ -140,7 +140,11 @@ def test_names_passwords_quotas_tiers_and_dates_are_checked_at_their_limits(
     assert accounts.add("乙", PASSWORD, daily_quota=0).daily_quota == 0
     assert accounts.add("丙", PASSWORD, daily_quota=1_000_000).daily_quota == 1_000_000
     for quota in (-1, 1_000_001):
-        with pytest.raises(UserError, match=f"the daily quota {quota} is out of range"):
+        message = (
+            f"^the daily quota {quota} is out of range: give 0 to 1000000, "
+            "or leave it empty for the tier's default.$"
+        )
+        with pytest.raises(UserError, match=message):
             accounts.add("丁", PASSWORD, daily_quota=quota)
     assert accounts.add("戊", PASSWORD, tier="级" * 40).tier == "级" * 40
     with pytest.raises(UserError, match="a tier name has at most 40 characters"):
@@ -157,6 +161,9 @@ def test_names_passwords_quotas_tiers_and_dates_are_checked_at_their_limits(
     assert accounts.user("乙") == user
     with pytest.raises(UserError, match="no user '壬'"):
         accounts.user("壬")
+    with pytest.raises(UserError, match=r"^no user with id 99\.$"):
+        accounts.set_password(99, "new-password-1")
+    assert accounts.downloads_today(accounts.visitor()) == 0
 
 
 def test_a_password_change_needs_the_old_one_and_keeps_only_this_session(store: Store) -> None:
