@@ -79,7 +79,10 @@ MODULES: dict[str, tuple[str, list[str]]] = {
             "not postgres",
         ],
     ),
-    "docx": ("export/docx.py", ["tests/export/test_docx.py"]),
+    "docx": (
+        "export/docx.py",
+        ["tests/export/test_docx.py", "tests/export/test_docx_rules.py"],
+    ),
     "atomicity": ("store/sqlite.py", ["tests/contract/test_transactions.py", "-k", "not postgres"]),
 }
 
