@@ -195,8 +195,10 @@ def test_api_tokens_carry_a_label_of_at_most_80_characters(store: Store) -> None
     assert blank.startswith("sc_") and long.startswith("sc_")
     assert [t.label for t in accounts.tokens(account)] == ["标" * 80, "API"]
     assert accounts.tokens(accounts.visitor()) == []
-    with pytest.raises(AuthError, match="请先登录"):
+    with pytest.raises(AuthError, match=r"^请先登录。$"):
         accounts.create_token(accounts.visitor(), "x")
+    # 32 random bytes, URL-safe base64 without padding: 43 characters after the prefix.
+    assert (len(blank), len(long)) == (46, 46)
     first = accounts.tokens(account)[1]
     accounts.revoke_token(account, first.id)
     assert accounts.from_api_token(blank) is None
@@ -224,7 +226,7 @@ def test_a_zip_counts_one_download_per_article_all_or_none(store: Store) -> None
     downloads = [e for e in log if e.action == "download"]
     assert [e.target for e in downloads] == ["article:2", "article:1"]
     assert {e.code for e in downloads} == {stamp.code}
-    with pytest.raises(AccessDeniedError, match="只有管理员可以查看审计日志"):
+    with pytest.raises(AccessDeniedError, match=r"^只有管理员可以查看审计日志。$"):
         accounts.audit_log(account)
     with pytest.raises(AuthError, match=r"^下载需要登录：请先登录或开通会员。$"):
         accounts.record_downloads(accounts.visitor(), ["article:1"], "zip", "10.0.0.1")
@@ -297,3 +299,13 @@ def test_an_admins_download_has_no_quota_and_is_audited_in_full(store: Store) ->
 def test_an_unreadable_old_hash_is_no_match() -> None:
     for stored in ("scrypt$x", "scrypt$16384$8$1$zz$00", "scrypt$0$8$1$00$00"):
         assert FAST.verify("correct-horse-1", stored) is False, stored
+
+
+def test_the_audit_log_shows_the_newest_200_lines(store: Store) -> None:
+    accounts, _ = _accounts(store)
+    admin = Account(accounts.add("管理员", PASSWORD, admin=True), date(2026, 3, 10))
+    for n in range(201):
+        accounts.audit(admin, "download", f"article:{n}", "docx", "10.0.0.1")
+    log = accounts.audit_log(admin)
+    assert [e.target for e in log] == [f"article:{n}" for n in range(200, 0, -1)]
+    assert len(accounts.audit_log(admin, limit=3)) == 3
