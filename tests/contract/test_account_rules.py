@@ -133,7 +133,11 @@ def test_names_passwords_quotas_tiers_and_dates_are_checked_at_their_limits(
     assert accounts.add(" 甲 ", "x" * 8).name == "甲"
     assert accounts.add("名" * 64, PASSWORD).name == "名" * 64
     for bad in ("名" * 65, "", "a b", "a/b"):
-        with pytest.raises(UserError, match=f"user name '{bad}' is not allowed"):
+        message = (
+            f"^user name '{bad}' is not allowed: use 1–64 letters, digits, Chinese "
+            "characters, '.', '-', '_' or '@'.$"
+        )
+        with pytest.raises(UserError, match=message):
             accounts.add(bad, PASSWORD)
     with pytest.raises(UserError, match="user '甲' already exists"):
         accounts.add("甲", PASSWORD)
@@ -309,3 +313,22 @@ def test_the_audit_log_shows_the_newest_200_lines(store: Store) -> None:
     log = accounts.audit_log(admin)
     assert [e.target for e in log] == [f"article:{n}" for n in range(200, 0, -1)]
     assert len(accounts.audit_log(admin, limit=3)) == 3
+
+
+def test_a_sign_in_is_audited_and_gives_a_43_character_session_token(store: Store) -> None:
+    accounts, _ = _accounts(store)
+    user = accounts.add("甲", PASSWORD)
+    admin = Account(accounts.add("管理员", PASSWORD, admin=True), date(2026, 3, 10))
+    _, token = accounts.sign_in("甲", PASSWORD, "10.0.0.7")
+    assert len(token) == 43  # 32 random bytes, URL-safe base64
+    accounts.audit(admin, "note", "article:1", "", "10.0.0.8")
+    note, login = accounts.audit_log(admin)[:2]
+    assert (login.at, login.user_id, login.user_name, login.action) == (
+        "2026-03-10T12:00:00+00:00",
+        user.id,
+        "甲",
+        "login",
+    )
+    assert (login.target, login.format, login.ip, login.code) == ("", "", "10.0.0.7", "")
+    assert (note.user_id, note.user_name, note.code) == (admin.user and admin.user.id, "管理员", "")
+    assert accounts.visitor() == Account(None, date(2026, 3, 10))
