@@ -332,3 +332,23 @@ def test_a_sign_in_is_audited_and_gives_a_43_character_session_token(store: Stor
     assert (login.target, login.format, login.ip, login.code) == ("", "", "10.0.0.7", "")
     assert (note.user_id, note.user_name, note.code) == (admin.user and admin.user.id, "管理员", "")
     assert accounts.visitor() == Account(None, date(2026, 3, 10))
+
+
+def test_the_shipped_hash_has_a_16_byte_salt_and_a_32_byte_digest() -> None:
+    passwords = Passwords()
+    salt, digest = passwords.hash(PASSWORD).split("$")[-2:]
+    assert (len(salt), len(digest)) == (22, 43)  # base64 without padding of 16 and 32 bytes
+    assert passwords.needs_rehash("$argon2id$broken") is True
+
+
+def test_a_visitors_action_is_audited_without_an_account(store: Store) -> None:
+    accounts, _ = _accounts(store)
+    admin = Account(accounts.add("管理员", PASSWORD, admin=True), date(2026, 3, 10))
+    accounts.audit(accounts.visitor(), "search", "高质量发展", "", "10.0.0.3")
+    (line, *_) = accounts.audit_log(admin)
+    assert (line.user_id, line.user_name, line.action, line.target) == (
+        None,
+        "visitor",
+        "search",
+        "高质量发展",
+    )
