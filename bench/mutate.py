@@ -39,6 +39,8 @@ MODULES: dict[str, tuple[str, list[str]]] = {
         "ingest/structure.py",
         [
             "tests/ingest/test_compilations.py",
+            "tests/ingest/test_structure_rules.py",
+            "tests/ingest/test_cleaning.py",
             "tests/ingest/test_fields.py",
             "tests/ingest/test_seed.py",
         ],
@@ -47,13 +49,20 @@ MODULES: dict[str, tuple[str, list[str]]] = {
         "ingest/normalize.py",
         ["tests/ingest/test_cleaning.py", "tests/ingest/test_seed.py"],
     ),
-    "hygiene": ("hygiene.py", ["tests/test_hygiene.py", "tests/test_hygiene_d.py"]),
-    "access": ("web/access.py", ["tests/web/test_paywall.py", "tests/web/test_leaks.py"]),
+    "hygiene": (
+        "hygiene.py",
+        ["tests/test_hygiene.py", "tests/test_hygiene_d.py", "tests/test_hygiene_rules.py"],
+    ),
+    "access": (
+        "web/access.py",
+        ["tests/web/test_redaction.py", "tests/web/test_paywall.py", "tests/web/test_leaks.py"],
+    ),
     "align": ("check/align.py", ["tests/check/test_align.py", "tests/check/test_quotations.py"]),
     "neardup": (
         "ingest/neardup.py",
         [
             "tests/ingest/test_neardup.py",
+            "tests/ingest/test_neardup_rules.py",
             "tests/contract/test_near_duplicates.py",
             "-k",
             "not postgres",
@@ -63,13 +72,17 @@ MODULES: dict[str, tuple[str, list[str]]] = {
         "users.py",
         [
             "tests/contract/test_accounts.py",
+            "tests/contract/test_account_rules.py",
             "tests/web/test_account_security.py",
             "tests/web/test_cli_users.py",
             "-k",
             "not postgres",
         ],
     ),
-    "docx": ("export/docx.py", ["tests/export/test_docx.py"]),
+    "docx": (
+        "export/docx.py",
+        ["tests/export/test_docx.py", "tests/export/test_docx_rules.py"],
+    ),
     "atomicity": ("store/sqlite.py", ["tests/contract/test_transactions.py", "-k", "not postgres"]),
 }
 
@@ -79,7 +92,8 @@ KILLED = {1, 3, 36, 24, -24, 37}
 NO_TESTS = {33}
 SURVIVED = {0}
 
-COPY = ["src", "tests", "bench", "pyproject.toml"]
+#: What the copy holds; the README too, which the CLI tests read.
+COPY = ["src", "tests", "bench", "pyproject.toml", "README.md"]
 
 
 @dataclass(frozen=True)
@@ -111,6 +125,7 @@ def _prepare(work: Path, name: str, module: str, tests: list[str]) -> Path:
     config = {
         "source_paths": ["src/sucai"],
         "only_mutate": [f"src/sucai/{module}"],
+        "also_copy": ["README.md"],
         "pytest_add_cli_args_test_selection": tests,
         "pytest_add_cli_args": ["-p", "no:cacheprovider", "-q"],
     }

@@ -1,0 +1,228 @@
+"""The rules of :mod:`sucai.ingest.neardup` against a second, deliberately simple
+implementation and hand-worked cases (issue 23).
+
+The brute force: fold, keep letters and digits, take every 5-character window as a Python set;
+Jaccard is ``len(a & b) / len(a | b)``. Each threshold (the similarity, 200 counted characters,
+the 12 header paragraphs of a law) is checked on both sides.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from opencc import OpenCC
+
+from sucai.ingest.neardup import (
+    Matcher,
+    fingerprint,
+    jaccard,
+    law_version,
+    title_key,
+)
+from sucai.models import ArticleDraft, Paragraph
+from sucai.search.fold import fold
+from sucai.store import Merge, open_store
+from tests.ingest.test_neardup import BODY, OPENING, OTHER
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from sucai.ingest.neardup import Fingerprint
+
+
+def _counted(text: str) -> str:
+    return "".join(ch for ch in fold(text) if ch.isalnum())
+
+
+def _windows(text: str) -> set[str]:
+    chars = _counted(text)
+    return {chars[i : i + 5] for i in range(len(chars) - 4)}
+
+
+def _brute_jaccard(a: str, b: str) -> float:
+    one, two = _windows(a), _windows(b)
+    return len(one & two) / len(one | two) if one and two else 0.0
+
+
+def _fp(text: str, genre: str = "讲话", **dates: Any) -> Fingerprint:
+    return fingerprint("标题", genre, text.split("\n"), **dates)
+
+
+SPEECH = "\n".join([OPENING, *BODY])
+EDITED = "\n".join(
+    [
+        "同志们：这次会议是县委、县政府决定召开的一次重要会议。",
+        *BODY[:3],
+        OpenCC("s2t").convert(BODY[3]),
+        *BODY[4:8],
+        BODY[8].replace("深化放管服改革，", "持续深化放管服改革，扎实"),
+    ]
+)
+
+
+@pytest.fixture
+def matcher(tmp_path: Path) -> Iterator[Matcher]:
+    store = open_store(tmp_path / "library.db")
+    try:
+        yield Matcher(store)
+    finally:
+        store.close()
+
+
+def _at(matcher: Matcher, threshold: float) -> Matcher:
+    """The same empty library's matcher at another threshold."""
+    return Matcher(matcher.store, threshold)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (SPEECH, "\n".join(BODY)),
+        (SPEECH, EDITED),
+        ("\n".join(BODY[:5]), "\n".join(BODY[3:])),
+        (SPEECH, "\n".join(OTHER)),
+        ("ＡＢＣ党建引领ABC党建引领", "abc党建引领，abc党建引领！"),
+    ],
+)
+def test_counts_shingles_and_similarity_agree_with_a_brute_force(a: str, b: str) -> None:
+    one, two = _fp(a), _fp(b)
+    assert one.chars == len(_counted(a))
+    assert (one.shingles.size, two.shingles.size) == (len(_windows(a)), len(_windows(b)))
+    assert jaccard(one, two) == _brute_jaccard(a, b)
+    assert jaccard(two, one) == _brute_jaccard(a, b)
+
+
+def test_hand_worked_similarities() -> None:
+    # 一二三四五六 and 一二三四五七 share one of three distinct windows.
+    assert jaccard(_fp("一二三四五六"), _fp("一二三四五七")) == 1 / 3
+    assert jaccard(_fp("一二三四五，六。"), _fp("一二三四五六")) == 1.0
+    four = _fp("一二三四")
+    assert (four.chars, four.shingles.size, four.sketch) == (4, 0, None)
+    assert jaccard(four, four) == 0.0
+    five = _fp("一二三四五")
+    assert (five.shingles.size, five.sketch is not None) == (1, True)
+
+
+def test_the_similarity_needed_is_the_threshold_itself(matcher: Matcher) -> None:
+    exact = _brute_jaccard(SPEECH, EDITED)
+    assert 0.8 < exact < 1.0
+    assert _at(matcher, exact).similarity(_fp(SPEECH), _fp(EDITED)) == exact
+    assert _at(matcher, exact + 1e-9).similarity(_fp(SPEECH), _fp(EDITED)) is None
+    assert matcher.similarity(_fp(SPEECH), _fp(EDITED)) == exact
+
+
+def test_short_texts_merge_only_when_identical_from_200_counted_characters(
+    matcher: Matcher,
+) -> None:
+    chars = _counted("".join(BODY))
+    for length, merges in ((200, True), (199, False)):
+        text = chars[:length]
+        edited = text[:-1] + ("甲" if text[-1] != "甲" else "乙")
+        exact = _brute_jaccard(text, edited)
+        assert exact > 0.95
+        found = matcher.similarity(_fp(text), _fp(edited))
+        assert found == (exact if merges else None), length
+        # Beside a longer text, the shorter of the two decides.
+        longer = chars[: length + 10]
+        near = _brute_jaccard(longer, edited)
+        assert near > 0.9
+        assert matcher.similarity(_fp(longer), _fp(edited)) == (near if merges else None)
+        assert matcher.similarity(_fp(text), _fp(text)) == 1.0
+
+
+def test_texts_stating_different_dates_are_two_events(matcher: Matcher) -> None:
+    exact = _brute_jaccard(SPEECH, EDITED)
+    cases: list[tuple[dict[str, Any], dict[str, Any], float | None]] = [
+        ({"issued_on": "2024-12-18"}, {"issued_on": "2023-12-20"}, None),
+        ({"issued_on": "2024-12-18"}, {"issued_on": "2024-12-18"}, exact),
+        ({"issued_on": "2024-12-18"}, {}, exact),
+        ({"year": 2024}, {"year": 2023}, None),
+        ({"year": 2024}, {"year": 2024}, exact),
+        ({"year": 2024}, {}, exact),
+        ({"issued_on": "2024-12-18", "year": 2024}, {"year": 2023}, None),
+        (
+            {"issued_on": "2024-12-18", "year": 2024},
+            {"issued_on": "2024-12-18", "year": 2023},
+            exact,
+        ),
+    ]
+    for one, two, expected in cases:
+        assert matcher.similarity(_fp(SPEECH, **one), _fp(EDITED, **two)) == expected, (one, two)
+        assert matcher.similarity(_fp(EDITED, **two), _fp(SPEECH, **one)) == expected, (two, one)
+
+
+def _law(title: str, header: str, body: str = SPEECH, **dates: Any) -> Fingerprint:
+    return fingerprint(title, "法规", [header, *body.split("\n")], **dates)
+
+
+def test_laws_merge_only_with_the_same_title_and_version(matcher: Matcher) -> None:
+    exact = _brute_jaccard("2020年1月1日通过\n" + SPEECH, "2020年1月1日通过\n" + EDITED)
+    # A law's stated date is that of its first adoption, shared by all its versions.
+    law = _law("某某条例", "2020年1月1日通过", issued_on="2020-01-01")
+    assert law.version == "2020-01-01"
+    same = _law("某某条例（2020修正）", "2020年1月1日通过", EDITED, issued_on="2019-05-05")
+    assert matcher.similarity(law, same) == exact
+    assert matcher.similarity(law, _law("某某条例", "2021年1月1日修正", EDITED)) is None
+    assert matcher.similarity(law, _law("另一条例", "2020年1月1日通过", EDITED)) is None
+    unversioned = _law("某某条例", "本条例自公布之日起施行")
+    assert unversioned.version is None
+    assert matcher.similarity(unversioned, unversioned) is None
+    assert matcher.similarity(law, _fp("2020年1月1日通过\n" + EDITED)) is None
+    assert matcher.similarity(_fp("2020年1月1日通过\n" + EDITED), law) is None
+
+
+def test_a_laws_version_is_the_latest_enactment_in_its_header() -> None:
+    assert law_version(["1990年9月7日通过", "2001年10月27日修正", "自2002年1月1日起施行"]) == (
+        "2001-10-27"
+    )
+    assert law_version(["2020年5月1日修订", "2010年1月1日通过"]) == "2020-05-01"
+    assert law_version(["2018年3月2日修改"]) == "2018-03-02"
+    assert law_version(["自2021年1月1日起施行"]) is None
+    assert law_version(["2019年1月1日起施行，2018年6月5日公布"]) == "2018-06-05"
+    assert law_version(["第一条 2030年1月1日通过"]) is None
+    assert law_version(["2000年1月1日通过", "第一章 总则", "2030年1月1日通过"]) == "2000-01-01"
+    filler = ["（说明）"] * 10
+    assert law_version(["2000年1月1日通过", *filler, "2012年1月1日修正"]) == "2012-01-01"
+    assert law_version(["2000年1月1日通过", *filler, "（说明）", "2013年1月1日修正"]) == (
+        "2000-01-01"
+    )
+
+
+def test_law_titles_compare_without_version_prefix_punctuation_or_script() -> None:
+    for title in (
+        "中华人民共和国广告法（2018年修正）",
+        "广告法(2015修订)",
+        "中华人民共和国 廣告法",
+        "广告法（根据2021年决定修改）",
+    ):
+        assert title_key(title) == "广告法", title
+    assert title_key("关于中华人民共和国广告法的解释") == "关于中华人民共和国广告法的解释"
+    assert title_key("广告法（2018年版）") == "广告法2018年版"
+
+
+def _draft(text: str, issued_on: str | None = None) -> ArticleDraft:
+    paragraphs = tuple(Paragraph(i, p, False, 0, None) for i, p in enumerate(text.split("\n")))
+    return ArticleDraft("讲话", None, "讲话", issued_on, None, paragraphs, ())
+
+
+def test_a_files_articles_merge_with_the_closest_earlier_original(matcher: Matcher) -> None:
+    shorter = "\n".join(BODY[:9])
+    other = "\n".join(OTHER)
+    drafts = [_draft(SPEECH), _draft(shorter), _draft(shorter), _draft(other)]
+    fps, merges = matcher.decide(drafts, ((), (), (), ()))
+    assert [fp.chars for fp in fps] == [len(_counted(t)) for t in (SPEECH, shorter, shorter, other)]
+    # The third is identical to the second, but the second is a copy: it merges with the first.
+    expected = _brute_jaccard(SPEECH, shorter)
+    assert merges == {1: Merge(expected, draft=0), 2: Merge(expected, draft=0)}
+    # Two originals of other dates (never merged together) and an undated copy of both:
+    # the closer one wins, whichever comes first.
+    body = "\n".join(BODY)
+    near, far = sorted([SPEECH, shorter], key=lambda t: -_brute_jaccard(t, body))
+    assert _brute_jaccard(near, body) > _brute_jaccard(far, body) > 0.8
+    for first, second in ((near, far), (far, near)):
+        originals = [_draft(first, "2024-12-18"), _draft(second, "2023-12-20"), _draft(body)]
+        _, merges = matcher.decide(originals, ((), (), ()))
+        winner = 0 if first is near else 1
+        assert merges == {2: Merge(_brute_jaccard(near, body), draft=winner)}

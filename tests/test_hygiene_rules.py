@@ -1,0 +1,176 @@
+"""Hygiene rules worked by hand (issue 23): restoring a compilation and putting the original
+back, the findings of an article, the messages a writer reads, and the edges of the
+placeholder and sentence-start rules.
+"""
+
+from __future__ import annotations
+
+from sucai.hygiene import (
+    ArticleHygiene,
+    Finding,
+    ParagraphFindings,
+    apply_originals,
+    article_findings,
+    find_issues,
+    restore_compilation,
+    restore_text,
+)
+from sucai.models import Article, ArticleDraft, Compilation, OutlineEntry, Paragraph
+from sucai.store import Correction
+
+
+def _spans(text: str) -> list[tuple[str, int, int, str]]:
+    return [(f.kind, f.start, f.end, f.text) for f in find_issues(text)]
+
+
+def test_placeholder_offsets_worked_by_hand() -> None:
+    # 请0 于1 x2-5 年6 x7 月8 前9 报10 送11 某12 某13 县14 ×15-17 材18
+    assert _spans("请于xxxx年x月前报送某某县×××材料。") == [
+        ("placeholder", 2, 7, "xxxx年"),
+        ("placeholder", 7, 9, "x月"),
+        ("placeholder", 12, 14, "某某"),
+        ("placeholder", 15, 18, "×××"),
+    ]
+    assert _spans("○○年○○月，二〇二〇年") == [
+        ("placeholder", 0, 2, "○○"),
+        ("placeholder", 3, 5, "○○"),
+    ]
+    assert _spans("某单位") == [] and _spans("○○○○为分隔") == []
+    assert _spans("x.x亿元") == [("placeholder", 0, 3, "x.x")]
+    # Beside a digit a lone x is arithmetic, on either side (a full-width digit too).
+    for text in ("共２x台", "乘x３倍", "共2x台", "乘x3倍"):
+        assert _spans(text) == [], text
+    assert _spans("共x台") == [("placeholder", 1, 2, "x")]
+    (found,) = find_issues("xx县")
+    assert found.message == "“xx县”是待填写的占位符。"
+
+
+def test_a_speech_opening_a_sentence_lacks_its_speaker_only_there() -> None:
+    assert _spans("的重要讲话精神") == [("missing-name", 0, 5, "的重要讲话")]
+    for before in '。！？；!?;“"\n':
+        assert _spans(f"好{before}的重要指示") == [("missing-name", 2, 7, "的重要指示")], before
+    assert _spans("好，的重要批示") == []
+
+
+def test_sanitised_findings_say_whether_to_correct_or_to_check() -> None:
+    assert find_issues("全体D员") == []
+    (restore,) = find_issues("全体D员", sanitised=True)
+    assert restore == Finding("sanitised", 2, 3, "D", "“D”应为“党”（D员），请改正。")
+    flagged = find_issues("方案A通过后，全体D员")
+    assert flagged == [
+        Finding("sanitised", 9, 10, "D", "“D”可能代指“党”（D员），但同段有其他字母，请核对。")
+    ]
+    assert find_issues("方案A通过后，全体D员", sanitised=True) == flagged
+    (phone,) = find_issues("联系电话13812345678。")
+    assert (phone.kind, phone.start, phone.end) == ("personal", 4, 15)
+    assert phone.message == "疑似手机号（个人信息），请核对是否应删去或遮盖。"
+
+
+def test_the_original_comes_back_from_the_restored_text_and_its_corrections() -> None:
+    original = "全D上下，D员干部要管D治D"
+    restored, changes = restore_text(original)
+    assert restored == "全党上下，党员干部要管党治党"
+    assert [(off, rule) for off, _, _, rule in changes] == [
+        (1, "全D"),
+        (5, "D员"),
+        (11, "管D"),
+        (13, "治D"),
+    ]
+    corrections = [Correction("paragraph", 0, o, old, new, r) for o, old, new, r in changes]
+    assert apply_originals(restored, corrections) == original
+    assert apply_originals(restored, reversed(corrections)) == original
+    # A correction whose text has been edited since is left out, the others still apply.
+    edited = "全党上下，党员干部要管严治党"
+    assert apply_originals(edited, corrections) == "全D上下，D员干部要管严治D"
+
+
+def _draft(title: str, paragraphs: tuple[str, ...], role: str | None = None) -> ArticleDraft:
+    return ArticleDraft(
+        title,
+        role,
+        "讲话",
+        None,
+        None,
+        tuple(Paragraph(i, t, False, 1 if i == 0 else 0, 0) for i, t in enumerate(paragraphs)),
+        (OutlineEntry(0, 1, paragraphs[0], 0, None, "marker"),),
+    )
+
+
+def test_a_compilation_is_restored_and_every_change_recorded_once() -> None:
+    compilation = Compilation(
+        title="D建工作讲话汇编",
+        header=("D建工作讲话汇编", "D委办公室编"),
+        declared_count=2,
+        articles=(
+            _draft("在全D大会上的讲话", ("一、加强D的建设", "全体D员。"), role="D委书记"),
+            _draft("工作报告", ("一、总体情况", "没有要改的。")),
+        ),
+    )
+    restored, record = restore_compilation(compilation)
+    first, second = restored.articles
+    assert (first.title, first.role) == ("在全党大会上的讲话", "党委书记")
+    assert [p.text for p in first.paragraphs] == ["一、加强党的建设", "全体党员。"]
+    assert [e.text for e in first.outline] == ["一、加强党的建设"]
+    assert second == compilation.articles[1]
+    assert (restored.title, restored.header) == (
+        "党建工作讲话汇编",
+        ("党建工作讲话汇编", "党委办公室编"),
+    )
+    assert record.articles == (
+        (
+            Correction("title", 0, 2, "D", "党", "全D"),
+            Correction("role", 0, 0, "D", "党", "D委"),
+            Correction("paragraph", 0, 4, "D", "党", "D的"),
+            Correction("paragraph", 1, 2, "D", "党", "D员"),
+        ),
+        (),
+    )
+    # The title is one of the header lines: its correction is recorded there only.
+    assert record.file == (
+        Correction("header", 0, 0, "D", "党", "D建"),
+        Correction("header", 1, 0, "D", "党", "D委"),
+    )
+    assert record.count == 6
+    _, apart = restore_compilation(Compilation("D建汇编", ("目录",), None, compilation.articles))
+    assert apart.file == (Correction("file-title", 0, 0, "D", "党", "D建"),)
+    assert apart.count == 5
+
+
+def test_an_articles_findings_are_kept_per_paragraph_with_the_title_first() -> None:
+    article = Article(
+        id=3,
+        title="关于xx县工作的报告",
+        role=None,
+        genre="报告",
+        issued_on=None,
+        year=None,
+        paragraphs=(
+            Paragraph(0, "没有问题。", False),
+            Paragraph(1, "某某同志、×××同志负责。", False),
+        ),
+        outline=(),
+        sources=(),
+        added_at="2026-01-01T08:00:00+00:00",
+        chars=20,
+    )
+    hygiene = article_findings(article)
+    assert hygiene == ArticleHygiene(
+        3,
+        (
+            ParagraphFindings(
+                -1, (Finding("placeholder", 2, 5, "xx县", "“xx县”是待填写的占位符。"),)
+            ),
+            ParagraphFindings(
+                1,
+                (
+                    Finding("placeholder", 0, 2, "某某", "“某某”是待填写的占位符。"),
+                    Finding("placeholder", 5, 8, "×××", "“×××”是待填写的占位符。"),
+                ),
+            ),
+        ),
+        (),
+    )
+    assert hygiene.count == 3
+    assert [f.text for f in hygiene.of(1)] == ["某某", "×××"]
+    assert hygiene.of(0) == ()
+    assert hygiene.of(-1)[0].text == "xx县"
