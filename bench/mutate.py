@@ -49,7 +49,11 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     ),
     "normalize": (
         "ingest/normalize.py",
-        ["tests/ingest/test_cleaning.py", "tests/ingest/test_seed.py"],
+        [
+            "tests/ingest/test_cleaning.py",
+            "tests/ingest/test_normalize_rules.py",
+            "tests/ingest/test_seed.py",
+        ],
     ),
     "hygiene": ("hygiene.py", ["tests/test_hygiene.py", "tests/test_hygiene_d.py"]),
     "access": ("web/access.py", ["tests/web/test_paywall.py", "tests/web/test_leaks.py"]),
