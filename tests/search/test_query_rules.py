@@ -20,17 +20,7 @@ from sucai.search.query import (
     parse_query,
     parse_years,
 )
-
-
-def q(terms: tuple[str, ...], phrases: tuple[bool, ...] | None = None, **rest: object) -> Query:
-    """The expected query: ``phrases`` default to none quoted."""
-    return Query(terms, phrases if phrases is not None else (False,) * len(terms), **rest)  # type: ignore[arg-type]
-
-
-def _error(text: str, **options: object) -> QueryError:
-    with pytest.raises(QueryError) as caught:
-        parse_query(text, **options)  # type: ignore[arg-type]
-    return caught.value
+from tests.search.test_query import _error, q
 
 
 @pytest.mark.parametrize(
