@@ -44,6 +44,7 @@ from tests.search.test_query import _error, q
         ("发展 foo:bar", q(("发展", "foo:bar"))),
         ("发展-脱贫", q(("发展-脱贫",))),
         ("发展 --x", q(("发展",), excluded=("-x",))),
+        ("发展 -x", q(("发展",), excluded=("x",))),
         ('发展 -“精准扶贫"', q(("发展",), excluded=("精准扶贫",))),
         ('发展 -"a"b', q(("发展", "b"), excluded=("a",))),
         ('发展 "a"来源:b', q(("发展", "a"), (False, True), source="b")),
