@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import settings
 
 from sucai import open_library
 from sucai.store import open_store
@@ -27,6 +28,13 @@ SHARED = Path(os.environ.get("SUCAI_SHARED") or ROOT.parent / "shared")
 SEED = SHARED / "seed" / "000_f3e70d4696a96c53.txt"
 CORPUS = SHARED / "corpus"
 DATA = Path(__file__).resolve().parent / "data"
+
+#: `python -m bench.mutate` runs a module's tests once for every mutant: it sets
+#: SUCAI_HYPOTHESIS_PROFILE=mutate, and property tests whose budget is a multiple of the
+#: profile's (tests/search/test_query.py) draw a tenth of their usual examples.
+settings.register_profile("mutate", max_examples=10)
+if os.environ.get("SUCAI_HYPOTHESIS_PROFILE"):
+    settings.load_profile(os.environ["SUCAI_HYPOTHESIS_PROFILE"])
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -202,3 +202,58 @@ def test_an_edit_inside_a_copied_piece_joins_or_splits_it_by_its_size(
             # Across the edit, positions map by the nearest run on their left.
             assert chains[0].source_offset(3 + left - 1) == start + left - 1
             assert chains[0].source_offset(3 + left + len(added)) == start + left + skipped
+
+
+# --- each growth rule on its own, by construction (issue 23) ----------------------------------
+#
+# S is 60 distinct characters; 甲乙丙 are never in it. Spans are (i, i_end, j, j_end, matched).
+
+_S = "".join(random.Random(23).sample(_SOURCE_CHARS, 60))
+
+
+def _found(paragraphs: list[str], min_span: int = 13) -> set[tuple[int, int, int, int, int]]:
+    return {(c.i, c.i_end, c.j, c.j_end, c.matched) for c in _chains(paragraphs, _S, min_span)}
+
+
+@pytest.mark.parametrize(
+    ("draft", "expected"),
+    [
+        # A 2-character run after an edit joins at the end of the draft's paragraph …
+        (_S[10:30] + "甲" + _S[31:33], (0, 23, 10, 33, 22)),
+        # … at the end of the source …
+        (_S[30:57] + "甲" + _S[58:60] + "乙乙乙", (0, 30, 30, 60, 29)),
+        # … at the start of the draft's paragraph …
+        (_S[11:13] + "甲" + _S[14:34], (0, 23, 11, 34, 22)),
+        # … and at the start of the source.
+        ("乙乙乙乙乙" + _S[0:2] + "甲" + _S[3:25], (5, 30, 0, 25, 24)),
+        # Elsewhere it does not: the span stops before the edit.
+        (_S[10:30] + "甲" + _S[31:33] + "乙乙乙", (0, 20, 10, 30, 20)),
+        ("乙乙乙" + _S[11:13] + "甲" + _S[14:34], (6, 26, 14, 34, 20)),
+    ],
+)
+def test_a_short_run_joins_only_at_the_ends_of_both_texts(
+    draft: str, expected: tuple[int, int, int, int, int]
+) -> None:
+    assert _found([draft]) == {expected}
+
+
+@pytest.mark.parametrize(("run", "joined"), [(4, True), (3, False)])
+def test_past_an_edit_a_run_of_four_joins_and_a_run_of_three_does_not(
+    run: int, joined: bool
+) -> None:
+    draft = _S[0:20] + "甲" + _S[21 : 21 + run] + "乙乙乙"
+    end = 21 + run if joined else 20
+    assert _found([draft]) == {(0, end, 0, end, end - 1 if joined else 20)}
+
+
+def test_two_edits_close_together_join_and_three_do_not() -> None:
+    two = _S[0:20] + "甲" + _S[21:23] + "乙" + _S[24:44]
+    assert _found([two]) == {(0, 44, 0, 44, 42)}
+    three = _S[0:20] + "甲" + _S[21:23] + "乙" + _S[24:26] + "丙" + _S[27:47]
+    assert _found([three]) == {(0, 20, 0, 20, 20), (27, 47, 27, 47, 20)}
+
+
+def test_a_span_is_measured_with_its_edits_not_by_its_matched_characters() -> None:
+    # 13 draft characters, 12 of them matched: a span of 13.
+    assert _found([_S[0:10] + "甲" + _S[11:13]]) == {(0, 13, 0, 13, 12)}
+    assert _found([_S[0:10] + "甲" + _S[11:12]]) == set()

@@ -224,10 +224,11 @@ texts = st.one_of(
     st.lists(st.sampled_from(PIECES), max_size=24).map("".join),
     st.text(max_size=40),
 )
-# Bounded: 400 examples each; no deadline and no slow-generation check, as the test machine
-# is shared and timing is not what these test.
+# Bounded: four times the profile's budget, 400 examples each (40 under bench.mutate's profile,
+# see tests/conftest.py); no deadline and no slow-generation check, as the test machine is
+# shared and timing is not what these test.
 PROPERTY = settings(
-    max_examples=400,
+    max_examples=4 * settings.default.max_examples,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow],

@@ -189,15 +189,17 @@ def parse_years(value: str) -> tuple[int | None, int | None]:
         QueryError: anything else, or a range that runs backwards.
     """
     match = re.fullmatch(r"\s*(\d{4})?\s*(\.\.|-|—|～|~)?\s*(\d{4})?\s*", value)
-    if match is None or not (match.group(1) or match.group(3)):
+    first, separator, last = match.groups() if match else (None, None, None)
+    # Two years need a separator between them: ``2020 2025`` is not a range.
+    if not (first or last) or (separator is None and first and last):
         shown = value[:20]
         raise QueryError(
             f"year '{shown}' is not understood; write 2020, 2020..2025, 2020.. or ..2025.",
             f"年份“{shown}”无法识别：请写成 2020、2020..2025、2020.. 或 ..2025。",
         )
-    start = int(match.group(1)) if match.group(1) else None
-    end = int(match.group(3)) if match.group(3) else None
-    if match.group(2) is None:
+    start = int(first) if first else None
+    end = int(last) if last else None
+    if separator is None:
         end = start
     if start is not None and end is not None and start > end:
         raise QueryError(

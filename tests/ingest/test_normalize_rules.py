@@ -1,0 +1,249 @@
+"""normalize()'s rules one by one on small hand-made blocks, each threshold on both sides
+(issue 23). Expected blocks are worked out by hand from the rules in the module docstring."""
+
+from __future__ import annotations
+
+import pytest
+
+from sucai.ingest.normalize import join_wrapped, normalize, removal_reason
+from sucai.models import Block, BlockKind, ParsedText, RemovedLine
+
+
+def _clean(*lines: str | Block, title_hint: str | None = None) -> ParsedText:
+    """normalize() of lines numbered from 1 (a str is a text block)."""
+    blocks = tuple(
+        Block(item, line=n) if isinstance(item, str) else replace_line(item, n)
+        for n, item in enumerate(lines, 1)
+    )
+    return normalize(ParsedText(blocks, title_hint=title_hint))
+
+
+def replace_line(block: Block, line: int) -> Block:
+    return Block(block.text, block.kind, block.level, block.paid, line)
+
+
+def _texts(parsed: ParsedText) -> list[tuple[str, bool]]:
+    return [(b.text, b.paid) for b in parsed.blocks]
+
+
+# --- the paywall markers -----------------------------------------------------------------------
+
+
+def test_lines_between_the_markers_are_paid_and_the_marker_lines_go() -> None:
+    parsed = _clean("公开段。", "##paidbegin##", "付费段。", "", "##paidend##", "公开尾。")
+    assert _texts(parsed) == [
+        ("公开段。", False),
+        ("付费段。", True),
+        ("", True),
+        ("公开尾。", False),
+    ]
+
+
+def test_markers_inside_a_line_split_it_into_paid_and_free_pieces() -> None:
+    parsed = _clean("前文。##paidbegin##付费文。##paidend##后文。")
+    assert _texts(parsed) == [("前文。", False), ("付费文。", True), ("后文。", False)]
+    assert [b.line for b in parsed.blocks] == [1, 1, 1]
+
+
+def test_a_table_is_paid_as_it_starts_and_its_markers_set_what_follows() -> None:
+    parsed = _clean(
+        Block("甲\t乙\n##paidbegin##丙\u200b\t丁", "table"),
+        "付费。",
+        Block("##paidend##", "table"),
+        "公开。",
+    )
+    assert [(b.text, b.kind, b.paid) for b in parsed.blocks] == [
+        ("甲\t乙\n丙\t丁", "table", False),
+        ("付费。", "text", True),
+        ("公开。", "text", False),
+    ]
+
+
+def test_a_table_holding_both_markers_leaves_what_follows_free() -> None:
+    parsed = _clean(Block("##paidbegin##甲\t乙##paidend##", "table"), "公开。")
+    assert [(b.text, b.paid) for b in parsed.blocks] == [("甲\t乙", False), ("公开。", False)]
+
+
+def test_a_paid_line_does_not_join_the_free_line_before_it() -> None:
+    parsed = _clean("甲" * 60, "##paidbegin##乙。")
+    assert _texts(parsed) == [("甲" * 60, False), ("乙。", True)]
+
+
+# --- characters --------------------------------------------------------------------------------
+
+
+def test_every_control_character_but_tab_and_line_breaks_is_left_out_and_counted() -> None:
+    parsed = _clean("营\x00商\x08环\x0b境\x0c的\x0e通\x1f知\x7f。甲\t乙。")
+    assert _texts(parsed) == [("营商环境的通知。甲\t乙。", False)]
+    assert parsed.notes == ("7 control character(s), which are not text, were left out.",)
+
+
+def test_format_characters_are_dropped_without_a_note() -> None:
+    parsed = _clean("营\u200b商\u202e环\u00ad境。", title_hint="标\x00题")
+    assert _texts(parsed) == [("营商环境。", False)]
+    assert parsed.notes == ()
+    assert parsed.title_hint == "标题"
+
+
+# --- paragraphs run together -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "parts"),
+    [
+        ("第一段。　　第二段。  第三段。", ["第一段。", "第二段。", "第三段。"]),
+        ("甲乙　　丙丁", ["甲乙", "丙丁"]),
+        ("他说“好。”  下一段。", ["他说“好。”", "下一段。"]),
+        ("第一段。\t\t第二段。", ["第一段。", "第二段。"]),
+        # One indent, one space, or spaces after no sentence end: one paragraph.
+        ("第一段。　第二段。", ["第一段。　第二段。"]),
+        ("第一段。 第二段。", ["第一段。 第二段。"]),
+        ("甲乙  丙丁", ["甲乙  丙丁"]),
+    ],
+)
+def test_paragraphs_run_together_are_split_at_indents(line: str, parts: list[str]) -> None:
+    assert [text for text, _ in _texts(_clean(line))] == parts
+
+
+def test_a_heading_is_never_split() -> None:
+    parsed = _clean(Block("一、总体要求　　二、主要任务", "heading", 1))
+    assert _texts(parsed) == [("一、总体要求　　二、主要任务", False)]
+
+
+# --- a title repeated below itself -------------------------------------------------------------
+
+
+def test_a_title_repeated_below_itself_is_removed_even_across_blank_lines() -> None:
+    parsed = _clean("关于X的通知", "", "关于X的通知", "正文。")
+    assert _texts(parsed) == [("关于X的通知", False), ("", False), ("正文。", False)]
+    assert parsed.removed == (RemovedLine(3, "关于X的通知", "duplicate-line"),)
+
+
+@pytest.mark.parametrize(("line", "removed"), [(10, True), (11, False)])
+def test_a_repeat_counts_only_in_the_first_ten_lines(line: int, removed: bool) -> None:
+    lines = [f"第{n}段。" for n in range(1, line - 1)] + ["重复", "重复"]
+    parsed = _clean(*lines)
+    assert [b.text for b in parsed.blocks][-2:] == (
+        [f"第{line - 2}段。", "重复"] if removed else ["重复", "重复"]
+    )
+    assert parsed.removed == ((RemovedLine(line, "重复", "duplicate-line"),) if removed else ())
+
+
+@pytest.mark.parametrize(("kind", "kept"), [("heading", True), ("text", False)])
+def test_a_heading_may_repeat_the_title(kind: BlockKind, kept: bool) -> None:
+    parsed = _clean(
+        Block("关于X的通知", "title"), Block("关于X的通知", kind, 1 if kind == "heading" else 0)
+    )
+    assert len(parsed.blocks) == (2 if kept else 1)
+
+
+# --- advertising and chrome --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("下载", "web-chrome"),
+        ("【字号：加大 还原 减小】", "web-chrome"),
+        ("Copyright © 2024 某某网 版权所有", "web-chrome"),
+        ("Copyright © 2024 某某网。版权所有", None),
+        ("[查看原文](https://x.cn/a)", "web-chrome"),
+        ("责任编辑：张三", "web-chrome"),
+        ("责任编辑：" + "张" * 31, None),
+        ("【法宝引证码】CLI.2.123", "pkulaw-header"),
+        ("原文链接：https://x.cn", "pkulaw-header"),
+        ("【公文素材库】每天更新", "advert"),
+        ("每日更新各类材料", "advert"),
+        ("加入SVIP", "advert"),
+        ("添加客服微信领取", "contact"),
+        ("联系qq", "contact"),
+        ("扫码进群", "contact"),
+        ("电话：13812345678", "contact"),
+        ("电话：12812345678", None),
+        ("电话：010-12345678", None),
+        ("优化营商环境", None),
+    ],
+)
+def test_each_kind_of_page_furniture_has_its_reason(text: str, reason: str | None) -> None:
+    assert removal_reason(text) == reason
+
+
+@pytest.mark.parametrize(("size", "reason"), [(159, "contact"), (160, None)])
+def test_an_advert_or_contact_line_is_shorter_than_160_characters(
+    size: int, reason: str | None
+) -> None:
+    text = "添加客服微信" + "的" * (size - 6)
+    assert removal_reason(text) == reason
+    assert removal_reason("【公文素材库】" + "的" * (size - 7)) == (reason and "advert")
+
+
+def test_a_removed_line_is_reported_with_its_number_and_a_size_switch_is_cut_off() -> None:
+    parsed = _clean("正文。", "添加客服微信", "发稿时间：2019/3/25 【 字体：大 中 小 】")
+    assert _texts(parsed) == [("正文。", False), ("发稿时间：2019/3/25", False)]
+    assert parsed.removed == (RemovedLine(2, "添加客服微信", "contact"),)
+
+
+# --- wrapped lines -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("size", "joined"), [(60, True), (59, False)])
+def test_a_line_of_sixty_characters_without_a_sentence_end_is_wrapped(
+    size: int, joined: bool
+) -> None:
+    parsed = _clean("甲" * size, "乙乙。")
+    assert [b.text for b in parsed.blocks] == (
+        ["甲" * size + "乙乙。"] if joined else ["甲" * size, "乙乙。"]
+    )
+
+
+@pytest.mark.parametrize(
+    "second", ["一、乙。", "（二）乙。", "第三条 乙。", "新华社北京1月15日电 乙。"]
+)
+def test_an_outline_marker_or_a_dateline_opens_a_paragraph(second: str) -> None:
+    assert [b.text for b in _clean("甲" * 60, second).blocks] == ["甲" * 60, second]
+
+
+def test_a_sentence_end_is_not_wrapped() -> None:
+    assert [b.text for b in _clean("甲" * 59 + "。", "乙。").blocks] == ["甲" * 59 + "。", "乙。"]
+
+
+def test_a_line_of_closing_punctuation_joins_the_line_before_it() -> None:
+    assert [b.text for b in _clean("甲甲甲", "。”").blocks] == ["甲甲甲。”"]
+
+
+@pytest.mark.parametrize(("paragraphs", "joined"), [(5, True), (4, False)])
+def test_in_blank_separated_text_a_single_break_is_a_wrap(paragraphs: int, joined: bool) -> None:
+    lines: list[str] = []
+    for n in range(paragraphs):
+        lines += [f"第{n}句。", ""]
+    lines += ["这一段被", "折断了。"]
+    texts = [b.text for b in _clean(*lines).blocks]
+    assert texts[-2:] == (["", "这一段被折断了。"] if joined else ["这一段被", "折断了。"])
+
+
+def test_in_blank_separated_text_an_outline_heading_is_not_joined_to_the_next_line() -> None:
+    lines: list[str] = []
+    for n in range(5):
+        lines += [f"第{n}句。", ""]
+    texts = [b.text for b in _clean(*lines, "一、总体要求", "折断了。").blocks]
+    assert texts[-2:] == ["一、总体要求", "折断了。"]
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "joined"),
+    [
+        ("营商", "环境", "营商环境"),
+        ("open", "data", "open data"),
+        ("word,", "next", "word, next"),
+        ("中文", "abc", "中文abc"),
+        ("abc", "中文", "abc中文"),
+        ("a", "(b", "a (b"),
+        ("a", ")", "a)"),
+        ("", "x", "x"),
+        ("x", "", "x"),
+    ],
+)
+def test_wrapped_pieces_join_with_a_space_only_between_latin_words(
+    left: str, right: str, joined: str
+) -> None:
+    assert join_wrapped(left, right) == joined
