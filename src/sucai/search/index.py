@@ -386,7 +386,7 @@ class SearchIndex:
         # is applied again by the next sync (re-indexing an article is idempotent).
         head = store.last_change()
         mark = store.change_mark(head)
-        total = store.count_articles()
+        total = store.count_articles(primary=True)
         generation = _Generation(number, folder, self.schema, create=True)
         done = 0
         self._write_progress(0, total)

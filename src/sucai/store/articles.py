@@ -295,9 +295,10 @@ class SqlArticles(SqlBase):
         self._insert_text(article_id, draft)
         return article_id
 
-    def count_articles(self) -> int:
-        """Number of stored articles."""
-        return self._count("SELECT count(*) FROM articles")
+    def count_articles(self, *, primary: bool = False) -> int:
+        """Number of stored articles (``primary``: as the primary has them, for what is fed
+        from it — the search index — not as a replica that may lag has them)."""
+        return self._count("SELECT count(*) FROM articles", primary=primary)
 
     def list_articles(
         self,
