@@ -106,6 +106,32 @@ def test_a_day_runs_from_midnight_to_midnight_in_the_library_time_zone(
         assert [r.id for r in utc.updates(date(2026, 12, 6)).articles] == [c]
 
 
+def test_a_day_counts_follow_every_change_of_the_library(
+    three: tuple[Library, Path, list[int]], tmp_path: Path
+) -> None:
+    # A day's counts are kept between requests (by the change log's head), by a library and
+    # its readers alike: any change shows at once, whoever made it.
+    library, db, _ids = three
+    day = library.local_day(library.list(limit=1)[0].added_at)
+    reader = library.reader()
+    try:
+        assert reader.updates(day).total == 3
+        added = _ingest(
+            library,
+            tmp_path / "in",
+            "d.txt",
+            "关于做好防汛工作的通知\n\n各乡镇：现将有关事项通知如下。\n",
+        )
+        assert reader.updates(day).total == library.updates(day).total == 4
+        with sqlite3.connect(db) as conn:  # another process changes a kind
+            conn.execute("UPDATE articles SET genre = '函' WHERE id = ?", (added,))
+        conn.close()
+        genres = dict(_rows(db, "SELECT genre, count(*) FROM articles GROUP BY genre"))
+        assert dict(reader.updates(day).groups["genre"]) == genres
+    finally:
+        reader.close()
+
+
 def test_an_unknown_time_zone_is_refused_naming_the_setting(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         cli, ["list", "--db", str(tmp_path / "x.db")], env={"SUCAI_TIME_ZONE": "Asia/Beijing"}

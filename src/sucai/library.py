@@ -254,6 +254,7 @@ class Library(
         #: Where the library is (a file path or a ``postgresql://`` URL), when it was opened
         #: by :func:`open_library`: a large import indexes in a second process that opens it.
         self.location: str | None = None
+        self._day_counts = {}
 
     def __enter__(self) -> Library:
         return self
@@ -276,6 +277,7 @@ class Library(
         reader = Library(self.store.reader(), self.index)
         reader.auto_sync = False
         reader._owns_index = False
+        reader._day_counts = self._day_counts
         reader.time_zone = self.time_zone
         return reader
 

@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from sucai.search.query import Query
     from sucai.store import ArticleSummary, Store
 
+    #: A day's total, counts by group, and the last import before it and first after it.
+    DayCounts = tuple[int, dict[str, list[tuple[str, int]]], str | None, str | None]
+
 __all__ = [
     "DIGEST_MOST",
     "FEED_ENTRIES",
@@ -52,6 +55,8 @@ VISIT_GAP: Final = timedelta(minutes=30)
 #: A day's groups: name and label.
 GROUPS: Final = (("genre", "文种"), ("role", "角色"), ("source", "来源"))
 _NAME_MAX: Final = 40
+#: Days (with their filters) whose counts are kept at one change-log head.
+DAY_COUNTS: Final = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +132,9 @@ class UpdateMethods:
     time_zone: tzinfo | None = None
     get: Callable[[int], Article]
     search: Callable[..., SearchPage]
+    #: A day's total, counts by group and neighbouring import days, by the change log's head,
+    #: day and filter (shared by a library and its readers).
+    _day_counts: dict[tuple[int, str, str, ArticleFilter | None], DayCounts]
 
     # --- days --------------------------------------------------------------------------------
 
@@ -171,12 +179,25 @@ class UpdateMethods:
         """
         start, end = self.day_bounds(day)
         store = self.store
-        before, after = store.added_before(start), store.added_from(end)
+        # The counts (most of a page's time on a large day) change only with the log.
+        key = (store.last_change(), start, end, where)
+        counted = self._day_counts.get(key)
+        if counted is None:
+            counted = (
+                store.count_added(start, end, where),
+                store.added_groups(start, end, where),
+                store.added_before(start),
+                store.added_from(end),
+            )
+            if len(self._day_counts) >= DAY_COUNTS or any(k[0] != key[0] for k in self._day_counts):
+                self._day_counts.clear()
+            self._day_counts[key] = counted
+        total, groups, before, after = counted
         return DayUpdates(
             day=day,
             zone=self.zone_name(),
-            total=store.count_added(start, end, where),
-            groups=store.added_groups(start, end, where),
+            total=total,
+            groups=groups,
             articles=tuple(store.list_added(start, end, where, limit=limit, offset=offset)),
             previous=self.local_day(before) if before else None,
             next=self.local_day(after) if after else None,
