@@ -266,6 +266,52 @@ def test_a_watcher_killed_mid_import_loses_nothing_and_imports_nothing_twice(
     assert len(set(stored)) == len(texts)
 
 
+def test_a_file_renamed_into_the_inbox_is_imported_without_waiting_settle(
+    tmp_path: Path,
+) -> None:
+    # --settle is for files whose writer the inbox cannot know of: a file renamed in, or
+    # written in place and closed, that no process holds open for writing is complete.
+    rng = random.Random(5)
+    inbox, db = tmp_path / "inbox", tmp_path / "lib.db"
+    inbox.mkdir()
+    log = tmp_path / "watch.log"
+    watcher = _watch(db, inbox, "--settle", "120", log=log)
+    try:
+        _wait_until(lambda: "Watching" in log.read_text(), 60, "the watcher starts")
+        made = tmp_path / "改名.txt"
+        made.write_text(_text(rng, "关于改名放入的通知"), encoding="utf-8")
+        made.rename(inbox / made.name)
+        (inbox / "写入.txt").write_text(_text(rng, "关于直接写入的通知"), encoding="utf-8")
+        _wait_until(lambda: not _waiting(inbox), 60, "both leave the inbox before --settle")
+    finally:
+        _stop(watcher)
+    assert set(_moved(inbox, ".done")) == {"改名.txt", "写入.txt"}
+    assert _library(db)[1:3] == (2, 2)
+
+
+def test_a_file_held_open_for_writing_waits_however_long_its_writer_pauses(
+    tmp_path: Path,
+) -> None:
+    rng = random.Random(6)
+    inbox, db = tmp_path / "inbox", tmp_path / "lib.db"
+    inbox.mkdir()
+    log = tmp_path / "watch.log"
+    watcher = _watch(db, inbox, "--settle", "0.3", log=log)
+    try:
+        _wait_until(lambda: "Watching" in log.read_text(), 60, "the watcher starts")
+        # Each pause is five times --settle: size and time alone would call it complete.
+        lines = [_text(rng, "关于停顿写入的通知", 1)] + [
+            "".join(rng.choices(_CHARS, k=20)) + "。\n\n" for _ in range(3)
+        ]
+        _slow_writer(inbox / "停顿.txt", lines, 1.5)
+        _wait_until(lambda: not _waiting(inbox), 60, "停顿.txt leaves the inbox")
+    finally:
+        _stop(watcher)
+    check, files, articles, texts = _library(db)
+    assert (check, files, articles) == ("ok", 1, 1)
+    assert lines[-1].strip() in texts[0]  # whole, not the part before a pause
+
+
 def _drop(inbox: Path, name: str, text: str) -> None:
     (inbox / name).write_text(text, encoding="utf-8")
     _wait_until(lambda: not _waiting(inbox), 60, f"{name} leaves the inbox")
@@ -313,7 +359,7 @@ def _search(port: int, query: str) -> int:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[int, Path]]:
+def server(tmp_path: Path) -> Iterator[tuple[int, Path, int]]:
     """``sucai serve --watch`` with two server processes: one inbox imports."""
     port, inbox = free_port(), tmp_path / "inbox"
     process = subprocess.Popen(
@@ -327,16 +373,34 @@ def server(tmp_path: Path) -> Iterator[tuple[int, Path]]:
     )
     try:
         _wait_until(lambda: _search(port, "通知") >= 0, 90, "the server answers")
-        yield port, inbox
+        yield port, inbox, process.pid  # the session's id (start_new_session)
     finally:
         _stop(process)
 
 
-def test_a_server_with_an_inbox_imports_what_is_dropped(server: tuple[int, Path]) -> None:
-    port, inbox = server
+def _nice_values(session: int) -> dict[int, int]:
+    """The nice value of every process of a session, by pid (from ``/proc``)."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        if int(fields[3]) == session:  # fields from the state on: session is the 4th
+            found[int(stat.parent.name)] = int(fields[16])
+    return found
+
+
+def test_a_server_with_an_inbox_imports_what_is_dropped(server: tuple[int, Path, int]) -> None:
+    port, inbox, session = server
     rng = random.Random(4)
     word = "".join(rng.choices(_CHARS, k=8))
     text = _text(rng, "关于服务收件箱的通知").replace("各有关单位：", f"各有关单位：{word}")
     (inbox / "a.txt").write_text(text, encoding="utf-8")
     _wait_until(lambda: _search(port, f'"{word}"') == 1, 30, "the dropped file is found")
     assert not _waiting(inbox)
+    # The inbox runs at a lower CPU priority than the server's processes (their searches
+    # go first on busy cores): of the server's processes, one alone is nicer, by 10.
+    nice = _nice_values(session)
+    assert len(nice) >= 4, nice  # the server, its two workers, the inbox
+    assert sorted(nice.values()) == [0] * (len(nice) - 1) + [10], nice

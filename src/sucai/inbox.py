@@ -6,7 +6,13 @@ the way: to ``DIR/.done/YYYY-MM-DD/`` when it was imported (or was already in th
 to ``DIR/.failed/`` with the reason in ``NAME.error.txt`` beside it otherwise. A file is
 never deleted: a move that would overwrite takes a free name (``a~2.txt``) instead.
 
-Complete means: its size and modification time have not changed for ``settle`` seconds.
+Complete means: no process of this machine has the file open for writing, and its size
+and modification time have not changed for :data:`CLOSED_SETTLE` seconds — a file renamed
+into the folder, or written and closed, is imported at once. Whether a file is open for
+writing is asked of the kernel (a read lease is refused while it is: ``fcntl(F_SETLEASE)``).
+Where that cannot be told — a file of another user, a network share (NFS, SMB), whose writers
+are on other machines — the size and time must stay the same for ``settle`` seconds instead.
+A file some process keeps open for writing is never imported, however long it pauses.
 Names that writers use while they write (``.part``, ``.tmp``, ``.crdownload``, Office's
 ``~$`` lock files, dot-files) are left alone until renamed into place. Folders dropped whole
 are walked; the sub-folders they leave empty are removed.
@@ -64,8 +70,12 @@ __all__ = [
 
 log = logging.getLogger("sucai.watch")
 
-#: Seconds a file's size and modification time must stay the same before it is imported.
+#: Seconds a file's size and modification time must stay the same before it is imported,
+#: where the inbox cannot tell whether someone still writes it (see :func:`_open_for_writing`).
 DEFAULT_SETTLE: Final = 1.0
+#: Seconds the same for a file no process has open for writing (at most ``settle``): a writer
+#: that closes the file and opens it again at once to append is waited for.
+CLOSED_SETTLE: Final = 0.2
 #: Seconds between two looks at a folder where change events do not arrive.
 DEFAULT_POLL: Final = 2.0
 DONE_FOLDER: Final = ".done"
@@ -78,6 +88,8 @@ BATCH: Final = 64
 RESCAN: Final = 30.0
 #: Seconds within which a change event follows a change (watchfiles debounces them).
 EVENT_DELAY: Final = 1.0
+#: How much nicer than the server its inbox process is (``nice``: 0 to 19, lower priority).
+INBOX_NICE: Final = 10
 #: Seconds before trying again when the library cannot be reached.
 RETRY: Final = 5.0
 #: Names writers give a file until it is complete.
@@ -126,10 +138,12 @@ class InboxFile:
 
 @dataclass(slots=True)
 class _Seen:
-    """A file not yet imported: what it looked like, and since when."""
+    """A file not yet imported: what it looked like, since when, and when to ask again
+    whether it is complete."""
 
     signature: tuple[int, int, int]
     since: float
+    look: float
 
 
 class Inbox:
@@ -170,6 +184,9 @@ class Inbox:
         self._seen: dict[Path, _Seen] = {}
         self._quiet_dirs: list[float] = []
         self._polling = poll is not None
+        #: The folders where the kernel tells whether a file is open for writing (not on a
+        #: network share: its writers are on other machines).
+        self._leases: set[Path] = set()
         #: When the last change event arrived, and since when a file is known that no event
         #: announced (see :meth:`_check_events`).
         self._last_event = float("-inf")
@@ -204,7 +221,9 @@ class Inbox:
             for folder in self.folders:
                 if not stack.enter_context(self._folder_lock(folder)):
                     return  # stopped while waiting
-            if not self._polling and any(_on_network_share(f) for f in self.folders):
+            shares = {f for f in self.folders if _on_network_share(f)}
+            self._leases = set(self.folders) - shares
+            if not self._polling and shares:
                 log.info("network share: polling every %s s", DEFAULT_POLL)
                 self._polling = True
             watcher = None if self._polling else self._start_events()
@@ -305,7 +324,7 @@ class Inbox:
     def _timeout(self, now: float) -> float:
         """Seconds until the next look: when the first waiting file may be complete (or an
         empty folder may be removed), else the poll interval, else the safety rescan."""
-        waits = [s.since + self.settle - now for s in self._seen.values()]
+        waits = [s.look - now for s in self._seen.values()]
         waits += [t + self.settle - now for t in self._quiet_dirs]
         if self._unannounced is not None:
             waits.append(self._unannounced + EVENT_DELAY - now)
@@ -327,12 +346,28 @@ class Inbox:
                     # Unchanged since its last modification — unless that is in the future
                     # (another machine's clock): the moment may be over already.
                     quiet = min(max(0.0, time.time() - st.st_mtime), self.settle)
-                    self._seen[path] = _Seen(signature, now - quiet if seen is None else now)
-                elif now - seen.since >= self.settle:
+                    since = now - quiet if seen is None else now
+                    leases = folder in self._leases
+                    wait = min(CLOSED_SETTLE, self.settle) if leases else self.settle
+                    self._seen[path] = _Seen(signature, since, since + wait)
+                elif now >= seen.look and self._complete(folder, path, seen, now):
                     ready.append((folder, path))
         for gone in set(self._seen) - present:
             del self._seen[gone]
         return ready[:BATCH]
+
+    def _complete(self, folder: Path, path: Path, seen: _Seen, now: float) -> bool:
+        """Whether a file unchanged since ``seen.since`` is complete (else, when to look
+        again is set in ``seen.look``): see the module docstring."""
+        writing = _open_for_writing(path) if folder in self._leases else None
+        if writing is False:
+            return True
+        if writing is None and now - seen.since >= self.settle:
+            return True
+        # Someone writes it (look again in a moment: its writes are events too), or it
+        # cannot be told and the moment is not over.
+        seen.look = now + self.settle if writing else seen.since + self.settle
+        return False
 
     def _walk(self, folder: Path, now: float) -> Iterator[tuple[Path, os.stat_result]]:
         """The files of an inbox folder and its sub-folders, but not hidden or half-written
@@ -444,6 +479,30 @@ def _ignored_path(path: str, folders: list[Path]) -> bool:
     return False
 
 
+def _open_for_writing(path: Path) -> bool | None:
+    """Whether a process of this machine has ``path`` open for writing; ``None`` when the
+    kernel does not say (a file of another user, a file system without leases).
+
+    A read lease is granted only while no one has the file open for writing. It is let go at
+    once; a writer that opens the file meanwhile is held up for that moment, and the lease's
+    break is told by SIGURG (ignored by default) rather than SIGIO, which would end us.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        fcntl.fcntl(fd, fcntl.F_SETSIG, signal.SIGURG)
+        fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_RDLCK)
+    except OSError as exc:
+        return True if exc.errno == errno.EAGAIN else None
+    else:
+        fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_UNLCK)
+        return False
+    finally:
+        os.close(fd)
+
+
 def _on_network_share(folder: Path) -> bool:
     """Whether ``folder`` is on a file system where inotify sees no one else's changes."""
     best, kind = "", ""
@@ -526,6 +585,8 @@ def describe(item: InboxFile) -> str:
 class InboxProcess:
     """A server's inbox, in a process of its own so that its imports never hold up requests
     (see :meth:`Library.start_inbox`); it stops with :meth:`stop` or when the server is gone.
+    It runs at a lower CPU priority (:data:`INBOX_NICE`): where the cores are all busy, the
+    server's requests go first and a burst of files waits.
     """
 
     def __init__(self, process: BaseProcess) -> None:
@@ -553,6 +614,8 @@ def run_inbox(
 ) -> None:
     """The body of an :class:`InboxProcess`: open the library, and run an :class:`Inbox`
     that logs a line per file, until SIGTERM or until the server is gone (killed)."""
+    # First, so that every thread it starts (tantivy's writers, the watcher) inherits it.
+    os.nice(INBOX_NICE)
     said = logging.StreamHandler()
     said.setFormatter(logging.Formatter("%(levelname)s:     [inbox] %(message)s"))
     log.addHandler(said)
