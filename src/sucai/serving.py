@@ -19,6 +19,7 @@ import shutil
 import socket
 import tempfile
 import threading
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -37,7 +38,14 @@ if TYPE_CHECKING:
     from sucai.models import IngestReport
     from sucai.users import Account
 
-__all__ = ["FinishedJob", "ImportJobs", "IndexFollower", "import_lock", "index_while_importing"]
+__all__ = [
+    "FinishedJob",
+    "ImportJobs",
+    "IndexFollower",
+    "import_lock",
+    "import_under_way",
+    "index_while_importing",
+]
 
 log = logging.getLogger("sucai.index")
 
@@ -48,8 +56,13 @@ class IndexFollower:
     (made by this server, another server, or ``sucai import`` on any machine) — or builds the
     index when there is none. A server runs one (``sucai serve``).
 
-    When another process of this server is writing the index, the follower leaves it to it.
-    A database that cannot be reached is logged once and tried again at the next tick.
+    When another process of this server is writing the index, the follower leaves it to it;
+    while an import of this machine holds the library's import lock (the inbox's, an upload's),
+    it leaves the changes to that import for up to :data:`DEFER` seconds: an import brings the
+    index up to date at its end, once for all its files, in its own process — not in a web
+    server's, whose searches would wait for the work and reload their searchers after each
+    file of a burst. A database that cannot be reached is logged once and tried again at the
+    next tick.
 
     Args:
         library: the server's library; the follower reads through a reader of its own.
@@ -75,7 +88,15 @@ class IndexFollower:
 
     def _run(self) -> None:
         down = False
+        deferred: float | None = None  # since when an import is left to index its changes
         while not self._stop.is_set():
+            if import_under_way(self._reader.db):
+                now = time.monotonic()
+                deferred = now if deferred is None else deferred
+                if now - deferred < DEFER:
+                    self._stop.wait(self._interval)
+                    continue
+            deferred = None
             try:
                 self._reader.sync_index(wait=False)
                 if down:
@@ -88,6 +109,10 @@ class IndexFollower:
             except Exception:
                 log.exception("the search index could not apply the library's changes")
             self._stop.wait(self._interval)
+
+
+#: Seconds the index follower leaves the library's changes to an import under way.
+DEFER: Final = 5.0
 
 
 def index_while_importing(
@@ -250,6 +275,23 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def import_under_way(db: Path | str) -> bool:
+    """Whether an import of this machine holds :func:`import_lock` now (never for a
+    PostgreSQL library, which takes no such lock)."""
+    if is_postgres_url(db):
+        return False
+    try:
+        with Path(f"{db}-import.lock").open("a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    except OSError:
+        pass  # a folder the server may not write: no import of this machine either
+    return False
 
 
 @contextlib.contextmanager

@@ -20,6 +20,7 @@ from starlette.testclient import TestClient
 
 from sucai import open_library
 from sucai.search.query import parse_query
+from sucai.serving import DEFER, IndexFollower, import_lock
 from sucai.web import WebSettings, create_app
 from tests.conftest import CORPUS, ROOT, SEED
 from tests.contract.conftest import plain
@@ -299,3 +300,33 @@ def test_a_library_restored_from_a_backup_is_indexed_again(tmp_path: Path) -> No
             assert library.search_article_ids(f'"{text}"') == [], text
         for text in later:
             assert library.search_article_ids(f'"{text}"'), text
+
+
+def test_a_follower_leaves_the_changes_to_the_import_under_way_for_a_while(
+    tmp_path: Path,
+) -> None:
+    # The inbox and uploads import holding the library's import lock, and index their files
+    # at the end: a web server's follower does not do that work meanwhile (its searches would
+    # wait), but does not wait for ever either (a long import keeps the lock for long).
+    db = tmp_path / "lib.db"
+    extra = tmp_path / "extra.txt"
+    extra.write_text("关于推进数字乡村建设的通知\n发展智慧农业。\n", encoding="utf-8")
+    with (
+        open_library(db) as server,
+        open_library(db, index_dir=tmp_path / "elsewhere") as importer,
+    ):
+        server.sync_index()
+        follower = IndexFollower(server, interval=0.05)
+        follower.start()
+        try:
+            with import_lock(db):
+                importer.ingest([extra])  # stores, and updates its own index only
+                started = time.monotonic()
+                time.sleep(1.5)
+                assert server.index_state().behind > 0, "the follower did the import's work"
+                while server.index_state().behind > 0:
+                    assert time.monotonic() - started < DEFER + 10, "it waited for ever"
+                    time.sleep(0.05)
+        finally:
+            follower.stop()
+        assert server.search("智慧农业").total == 1
