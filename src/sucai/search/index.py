@@ -49,6 +49,7 @@ import os
 import shutil
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Final
@@ -355,9 +356,17 @@ class SearchIndex:
             if seq == head:
                 return 0
             changed = store.changed_articles(seq, head)
-            done = self._apply(number, store, changed, on_progress)
-            self._write_meta(self.path / f"g{number}", library, head, store.change_mark(head))
-            return done
+            mark = store.change_mark(head)
+            # Searches see the changes once the meta says so: as soon as they are committed,
+            # not after the merges the commit started (they only tidy the segments).
+            folder = self.path / f"g{number}"
+            return self._apply(
+                number,
+                store,
+                changed,
+                on_progress,
+                on_commit=lambda: self._write_meta(folder, library, head, mark),
+            )
 
     def rebuild(
         self, store: Store, *, on_progress: Callable[[int, int], None] | None = None
@@ -420,14 +429,16 @@ class SearchIndex:
         store: Store,
         article_ids: list[int],
         on_progress: Callable[[int, int], None] | None,
+        on_commit: Callable[[], None],
     ) -> int:
         """Re-index ``article_ids`` in generation ``number``: drop their documents, add what
-        the library holds of them now (nothing, for a deleted article)."""
+        the library holds of them now (nothing, for a deleted article); ``on_commit`` is
+        called once that is committed, before the merges are waited for."""
         generation = self._open_generation(number)
         generation.indexes["free"].reload()
         free = generation.indexes["free"].searcher()
         done = 0
-        with self._writers(generation) as writers:
+        with self._writers(generation, on_commit) as writers:
             for start in range(0, len(article_ids), _BATCH):
                 ids = article_ids[start : start + _BATCH]
                 articles = store.index_articles(ids)
@@ -448,9 +459,11 @@ class SearchIndex:
         return done
 
     @contextlib.contextmanager
-    def _writers(self, generation: _Generation) -> Iterator[dict[str, tantivy.IndexWriter]]:
-        """One writer per index; all commit (and merge) at the end, or roll back on any
-        error (or Ctrl-C)."""
+    def _writers(
+        self, generation: _Generation, on_commit: Callable[[], None] | None = None
+    ) -> Iterator[dict[str, tantivy.IndexWriter]]:
+        """One writer per index; all commit at the end (then ``on_commit`` is called) and
+        merge, or roll back on any error (or Ctrl-C)."""
         writers: dict[str, tantivy.IndexWriter] = {}
         try:
             for name, index in generation.indexes.items():
@@ -462,10 +475,10 @@ class SearchIndex:
             ) from None
         try:
             yield writers
-            for writer in writers.values():
-                writer.commit()
-            for writer in writers.values():
-                writer.wait_merging_threads()
+            _at_once(writers, "commit")
+            if on_commit is not None:
+                on_commit()
+            _at_once(writers, "wait_merging_threads")
         except BaseException:
             for writer in writers.values():
                 with contextlib.suppress(Exception):
@@ -637,6 +650,16 @@ class SearchIndex:
         """Let go of the open indexes (the folder stays)."""
         with self._open_lock:
             self._generation = None
+
+
+def _at_once(writers: dict[str, tantivy.IndexWriter], method: str) -> None:
+    """Call ``method`` of every writer, each in a thread: tantivy lets go of the GIL, so their
+    commits' writes and fsyncs (most of a small sync's time) overlap. Raises the first error
+    once all are done."""
+    with ThreadPoolExecutor(len(writers), thread_name_prefix="sucai-commit") as pool:
+        done = [pool.submit(getattr(writer, method)) for writer in writers.values()]
+    for future in done:
+        future.result()
 
 
 def _free_hash(article: IndexArticle) -> int:
