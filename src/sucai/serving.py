@@ -49,6 +49,12 @@ __all__ = [
 
 log = logging.getLogger("sucai.index")
 
+#: Seconds the index follower leaves the library's changes to an import under way: longer
+#: than a batch of the inbox takes on a busy machine (at 5 s, the web workers still did a
+#: third of a burst's indexing); an upload of many files indexes alongside as it goes (see
+#: :meth:`Library.ingest`).
+DEFER: Final = 30.0
+
 
 class IndexFollower:
     """Keeps this server's search index up to date with the library: every ``interval``
@@ -58,7 +64,7 @@ class IndexFollower:
 
     When another process of this server is writing the index, the follower leaves it to it;
     while an import of this machine holds the library's import lock (the inbox's, an upload's),
-    it leaves the changes to that import for up to :data:`DEFER` seconds: an import brings the
+    it leaves the changes to that import for up to ``defer`` seconds: an import brings the
     index up to date at its end, once for all its files, in its own process — not in a web
     server's, whose searches would wait for the work and reload their searchers after each
     file of a burst. A database that cannot be reached is logged once and tried again at the
@@ -67,11 +73,13 @@ class IndexFollower:
     Args:
         library: the server's library; the follower reads through a reader of its own.
         interval: seconds between two looks at the change log (two cheap queries).
+        defer: seconds at most that changes are left to an import under way.
     """
 
-    def __init__(self, library: Library, interval: float = 0.5) -> None:
+    def __init__(self, library: Library, interval: float = 0.5, defer: float = DEFER) -> None:
         self._reader = library.reader()
         self._interval = interval
+        self._defer = defer
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="sucai-index", daemon=True)
 
@@ -93,7 +101,7 @@ class IndexFollower:
             if import_under_way(self._reader.db):
                 now = time.monotonic()
                 deferred = now if deferred is None else deferred
-                if now - deferred < DEFER:
+                if now - deferred < self._defer:
                     self._stop.wait(self._interval)
                     continue
             deferred = None
@@ -109,10 +117,6 @@ class IndexFollower:
             except Exception:
                 log.exception("the search index could not apply the library's changes")
             self._stop.wait(self._interval)
-
-
-#: Seconds the index follower leaves the library's changes to an import under way.
-DEFER: Final = 5.0
 
 
 def index_while_importing(
