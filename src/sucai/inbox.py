@@ -37,6 +37,7 @@ import fcntl
 import logging
 import os
 import signal
+import stat
 import threading
 import time
 from dataclasses import dataclass
@@ -138,12 +139,13 @@ class InboxFile:
 
 @dataclass(slots=True)
 class _Seen:
-    """A file not yet imported: what it looked like, since when, and when to ask again
-    whether it is complete."""
+    """A file not yet imported: what it looked like, since when, when to look again whether
+    it is complete, and whether the kernel may be asked if it is open for writing."""
 
     signature: tuple[int, int, int]
     since: float
     look: float
+    ask: bool
 
 
 class Inbox:
@@ -347,19 +349,21 @@ class Inbox:
                     # (another machine's clock): the moment may be over already.
                     quiet = min(max(0.0, time.time() - st.st_mtime), self.settle)
                     since = now - quiet if seen is None else now
-                    leases = folder in self._leases
-                    wait = min(CLOSED_SETTLE, self.settle) if leases else self.settle
-                    self._seen[path] = _Seen(signature, since, since + wait)
-                elif now >= seen.look and self._complete(folder, path, seen, now):
+                    # The kernel is asked about regular files alone (opening a device or a
+                    # pipe to ask may do something).
+                    ask = folder in self._leases and stat.S_ISREG(st.st_mode)
+                    wait = min(CLOSED_SETTLE, self.settle) if ask else self.settle
+                    self._seen[path] = _Seen(signature, since, since + wait, ask)
+                elif now >= seen.look and self._complete(path, seen, now):
                     ready.append((folder, path))
         for gone in set(self._seen) - present:
             del self._seen[gone]
         return ready[:BATCH]
 
-    def _complete(self, folder: Path, path: Path, seen: _Seen, now: float) -> bool:
+    def _complete(self, path: Path, seen: _Seen, now: float) -> bool:
         """Whether a file unchanged since ``seen.since`` is complete (else, when to look
         again is set in ``seen.look``): see the module docstring."""
-        writing = _open_for_writing(path) if folder in self._leases else None
+        writing = _open_for_writing(path) if seen.ask else None
         if writing is False:
             return True
         if writing is None and now - seen.since >= self.settle:

@@ -42,7 +42,9 @@ def poll_option(name: str) -> Callable[[F], F]:
     type=click.FloatRange(min=0.1),
     default=DEFAULT_SETTLE,
     show_default=True,
-    help="Seconds a file's size and time must stay the same before it is imported.",
+    help="Seconds a file's size and time must stay the same before it is imported, where "
+    "it cannot be told whether a process still writes it (a file of another user, a network "
+    "share); elsewhere a file is imported once no process has it open for writing.",
 )
 @poll_option("--poll")
 @click.option("--encoding", metavar="NAME", help="Decode text files with this encoding.")
@@ -70,9 +72,10 @@ def watch(
 ) -> None:
     """Import every file dropped into FOLDERS (an inbox), until stopped.
 
-    A file is imported, with the rules and report of `sucai import`, once its size and time
-    have not changed for --settle seconds (names ending in .part, .tmp or .crdownload, ~$
-    and dot-files wait until renamed); folders dropped whole are walked. Then it moves to
+    A file is imported, with the rules and report of `sucai import`, once no process has it
+    open for writing (or, where that cannot be told, once its size and time have not changed
+    for --settle seconds); names ending in .part, .tmp or .crdownload, ~$ and dot-files wait
+    until renamed; folders dropped whole are walked. Then it moves to
     FOLDER/.done/YYYY-MM-DD/, or to FOLDER/.failed/ with the reason in NAME.error.txt; a
     file is never deleted or overwritten. A line per file is printed as it is done.
 
