@@ -291,6 +291,7 @@ class Library(
         allow_classified: bool = False,
         redact_personal: bool = False,
         matcher: Matcher | None = None,
+        shown_as: tuple[Path, str] | None = None,
     ) -> IngestReport:
         """Import files, folders (recursive) and .zip archives, then update the search index.
 
@@ -308,6 +309,9 @@ class Library(
                 otherwise, issue 16).
             redact_personal: mask 身份证号, 手机号 and bank card numbers at import.
             matcher: a near-duplicate matcher kept from an earlier import (the inbox's).
+            shown_as: ``(folder, name)``: report and store the paths inside ``folder`` as
+                inside a folder called ``name`` (the web import: ``上传/报告.docx``, not the
+                temporary folder the upload was saved in).
 
         Raises:
             UserError: ``similarity`` is out of range.
@@ -328,6 +332,7 @@ class Library(
                 allow_classified=allow_classified,
                 redact_personal=redact_personal,
                 matcher=matcher,
+                shown_as=shown_as,
             )
         finally:
             if helper is not None:
