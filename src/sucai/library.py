@@ -71,6 +71,7 @@ from sucai.inbox import (
     InboxFile,
     InboxProcess,
     describe,
+    make_folders,
     run_inbox,
 )
 from sucai.ingest import copies
@@ -209,6 +210,7 @@ __all__ = [
     "is_postgres_url",
     "item_label",
     "line_word",
+    "make_folders",
     "mark",
     "open_library",
     "parse_query",
