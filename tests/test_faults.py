@@ -1,6 +1,8 @@
 """Faults under load (issue 22): two ``sucai serve`` on one PostgreSQL library, a few client
 threads searching through both, while the database restarts, stops for 10 and for 30 seconds,
-runs out of connection slots, and while a server and an import are killed with ``kill -9``.
+runs out of connection slots, and while a server and an import are killed with ``kill -9``;
+and two servers reading from a streaming replica while it stops (reads fall back to the
+primary, ``/health`` says degraded, reads return to the replica once it is back).
 
 Every request must end within :data:`BOUND` seconds, answered or with the JSON 503 envelope
 and ``Retry-After``; both servers must answer again within :data:`RECOVERY` seconds of the
@@ -127,16 +129,22 @@ def cluster() -> Iterator[PgCluster]:
         cluster.remove()
 
 
-def _serve(url: str, port: int, index: Path) -> subprocess.Popen[bytes]:
+def _serve(
+    url: str, port: int, index: Path, read_url: str | None = None
+) -> subprocess.Popen[bytes]:
     command = [
         *("serve", "--db", url, "--index-dir", str(index), "--port", str(port)),
         *("--workers", "2", "--servers", "2", "--rate-limits", "off"),
     ]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SUCAI_DB_READ")}
+    if read_url is not None:
+        env["SUCAI_DB_READ"] = read_url
     return subprocess.Popen(
         [sys.executable, "-m", "sucai", *command],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        env=env,
     )
 
 
@@ -294,3 +302,131 @@ def test_faults_under_load(cluster: PgCluster, tmp_path: Path) -> None:
             _stop(server)
         shutil.rmtree(tmp_path / "index0", ignore_errors=True)
     log.info("faults under load (2 servers x 2 workers, 4 clients): %s", figures)
+
+
+#: Seconds after the replica is back within which every server reads from it again: the
+#: reads of a process skip a failed replica for 5 s (REPLICA_RETRY) before trying it again.
+REPLICA_RECOVERY: Final = 10.0
+#: Seconds the replica stays down: more than REPLICA_RETRY, so that each process tries the
+#: replica again while it is still down, and falls back again.
+OUTAGE: Final = 7.0
+
+
+@pytest.fixture(scope="module")
+def replicated() -> Iterator[tuple[PgCluster, PgCluster]]:
+    """A primary and a streaming replica of it (``pg_basebackup -R``), database ``lib``."""
+    bindir = find_bindir()
+    if bindir is None:
+        pytest.skip("PostgreSQL server binaries not found: apt-get install postgresql")
+    primary = PgCluster(bindir, cluster_folder("faults-primary"))
+    replica = PgCluster(bindir, cluster_folder("faults-replica"))
+    try:
+        primary.init()
+        primary.start()
+        primary.psql("CREATE DATABASE lib")
+        replica.follow(primary)
+        replica.start()
+        yield primary, replica
+    finally:
+        replica.remove()
+        primary.remove()
+
+
+def _health(port: int) -> tuple[int, str, str | None]:
+    """``/health`` of one server: its HTTP status, ``status`` and ``db.replica``."""
+    status, _, body = _get(port, "/health", timeout=BOUND)
+    if status != 200:  # an error page
+        return status, body[:200].decode("utf-8", "replace"), None
+    data = json.loads(body)
+    return status, data.get("status", ""), (data.get("db") or {}).get("replica")
+
+
+def _replica_reads(replica: PgCluster) -> tuple[int, int]:
+    """The servers' connections to the replica's ``lib`` and its committed transactions, as
+    the replica itself counts them (asked through its ``postgres`` database)."""
+    row = replica.psql(
+        "SELECT (SELECT count(*) FROM pg_stat_activity WHERE datname = 'lib' "
+        "AND application_name = 'sucai'), "
+        "(SELECT xact_commit FROM pg_stat_database WHERE datname = 'lib')"
+    )
+    connections, commits = row.split("|")
+    return int(connections), int(commits)
+
+
+def test_a_replica_that_goes_down_under_load(
+    replicated: tuple[PgCluster, PgCluster], tmp_path: Path
+) -> None:
+    """Two servers of two workers read from a streaming replica while clients search; the
+    replica stops for :data:`OUTAGE` seconds. Every request ends within :data:`BOUND`, with
+    200 (reads fall back to the primary) or the 503 envelope with Retry-After; ``/health``
+    answers 200 with ``degraded`` and ``"replica": "down"`` on both servers; once the replica
+    is back, both servers read from it again within :data:`REPLICA_RECOVERY` seconds, as the
+    replica's own statistics show."""
+    primary, replica = replicated
+    url, read_url = primary.url_of("lib"), replica.url_of("lib")
+    with open_library(url, index_dir=tmp_path / "seed-index") as library:
+        library.ingest([SEED])
+    lsn = primary.psql("SELECT pg_current_wal_lsn()")
+    deadline = time.monotonic() + 30
+    while replica.psql(f"SELECT pg_last_wal_replay_lsn() >= '{lsn}'::pg_lsn") != "t":
+        assert time.monotonic() < deadline, "the replica did not catch up"
+        time.sleep(0.05)
+    ports = [free_port(), free_port()]
+    servers = [_serve(url, port, tmp_path / f"index{i}", read_url) for i, port in enumerate(ports)]
+    figures: dict[str, str] = {}
+    try:
+        for port in ports:
+            _wait_ready(port)
+        with Load(ports) as load:
+            time.sleep(2)
+            assert all(_health(port) == (200, "ok", "up") for port in ports)
+            connections, commits = _replica_reads(replica)
+            assert connections > 0, "the servers do not read from the replica"
+            began = time.monotonic()
+            replica.stop()
+            stopped = time.monotonic()
+            # Every /health during the outage answers 200; each server says degraded at once.
+            healths: list[tuple[int, str, str | None]] = []
+            first_degraded: dict[int, float] = {}
+            while time.monotonic() - stopped < OUTAGE:
+                for port in ports:
+                    answer = _health(port)
+                    healths.append(answer)
+                    assert answer[0] == 200, answer
+                    if answer[1:] == ("degraded", "down"):
+                        first_degraded.setdefault(port, time.monotonic() - stopped)
+                time.sleep(0.2)
+            assert set(first_degraded) == set(ports), healths
+            down = load.since(began)
+            replica.start()
+            back = time.monotonic()
+            # Back on the replica: each server's /health says ok several times in a row (so
+            # both of its workers), and the replica serves the servers' reads.
+            streak = dict.fromkeys(ports, 0)
+            while min(streak.values()) < 6:
+                assert time.monotonic() - back < 30, f"reads did not return to the replica {streak}"
+                for port in ports:
+                    ok = _health(port) == (200, "ok", "up")
+                    streak[port] = streak[port] + 1 if ok else 0
+                time.sleep(0.1)
+            returned = time.monotonic() - back
+            connections, commits = _replica_reads(replica)
+            time.sleep(1.5)  # a backend reports its statistics a second after the last
+            after = _replica_reads(replica)
+        longest = _check_answers(load.since(began))
+        assert connections > 0 and after[1] > commits, "the replica serves no reads"
+        assert returned <= REPLICA_RECOVERY, f"reads returned to the replica in {returned:.1f} s"
+        not_ok = sum(a.status != 200 for a in load.since(began))
+        figures = {
+            "answers while down": f"{len(down)}, {sum(a.status != 200 for a in down)} not 200",
+            "longest request": f"{longest:.1f} s",
+            "degraded after": ", ".join(f"{first_degraded[p]:.1f} s" for p in ports),
+            "back on the replica after": f"{returned:.1f} s",
+            "answers in all": f"{len(load.since(began))}, {not_ok} not 200",
+        }
+    finally:
+        for server in servers:
+            _stop(server)
+        if not replica.running:
+            replica.start()
+    log.info("replica down under load (2 servers x 2 workers, 4 clients): %s", figures)

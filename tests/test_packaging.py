@@ -144,10 +144,22 @@ def test_the_compose_file_is_valid_and_asks_for_the_database_password() -> None:
         )
         assert done.returncode == 0, done.stderr
         if command[1] == "--services":
-            assert set(done.stdout.split()) == {"db", "app1", "app2", "nginx"}
+            assert set(done.stdout.split()) == {"db", "app1", "app2", "watch", "nginx"}
         if command[1] == "--volumes":
             # The database's, and one index folder for each server.
             assert set(done.stdout.split()) == {"db", "app1", "app2"}
+
+
+def test_the_compose_file_runs_one_inbox_watcher_beside_the_servers() -> None:
+    """Issue 22: exactly one ``sucai watch`` per inbox for the whole set, and no server
+    watching as well; it shares app1's volume (and so its index folder)."""
+    compose = (ROOT / "compose.yaml").read_text(encoding="utf-8")
+    commands = re.findall(r"^\s*command: \[(.*)\]$", compose, re.M)
+    assert [c for c in commands if '"watch"' in c] == ['"sucai", "watch", "/var/lib/sucai/inbox"']
+    assert not [c for c in commands if "--watch" in c]  # no server watches as well
+    watch = compose.split("\n  watch:\n", 1)[1].split("\n\n", 1)[0]
+    assert "- app1:/var/lib/sucai\n" in watch and ":/var/lib/sucai/inbox" in watch
+    assert "replicas" not in watch and "scale" not in watch
 
 
 def _nginx_check(tmp_path: Path, site: str) -> subprocess.CompletedProcess[str]:
@@ -205,9 +217,19 @@ def test_the_nginx_configuration_in_the_docs_is_valid(tmp_path: Path) -> None:
 def test_the_systemd_units_in_the_docs_are_valid(tmp_path: Path) -> None:
     analyze = _tool("systemd-analyze")
     units = [b for b in _doc_blocks("ini") if b.startswith("# /etc/systemd/system/")]
-    # One machine (SQLite) and its inbox (issue 19), a server of a PostgreSQL library.
-    assert len(units) == 3
+    # One machine (SQLite) and its inbox (issue 19), a server of a PostgreSQL library and
+    # the one inbox watcher of the several servers (issue 22).
+    assert len(units) == 4
     sucai = BIN / "sucai"
+    watchers = [u for u in units if "sucai watch" in u]
+    assert len(watchers) == 2
+    several = [u for u in watchers if "SUCAI_DB=postgresql://" in u]
+    assert len(several) == 1
+    # The watcher of a PostgreSQL library uses app1's index folder, and no server watches.
+    (app,) = [u for u in units if "SUCAI_DB=postgresql://" in u and u not in watchers]
+    index = re.search(r"^Environment=SUCAI_INDEX_DIR=(.+)$", app, re.M)
+    assert index and f"SUCAI_INDEX_DIR={index.group(1)}\n" in several[0]
+    assert "--watch" not in app
     for unit in units:
         name = unit.split("\n", 1)[0].rsplit("/", 1)[1]
         command = "watch" if name == "sucai-watch.service" else "serve"

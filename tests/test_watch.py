@@ -12,6 +12,7 @@ import json
 import os
 import random
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -246,13 +247,18 @@ def test_a_watcher_killed_mid_import_loses_nothing_and_imports_nothing_twice(
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(30)
         assert _waiting(inbox), "the import ended before the kill: nothing was tested"
-        # A kill between a file's commit and its move leaves it stored and in the inbox:
-        # as if that happened to five files, they go back.
+        # A kill between a file's commit and its move leaves it stored, in the killed
+        # watcher's claim folder: as if that happened to five files, they go there.
+        claims = inbox / ".importing" / f"{socket.gethostname()}-{first.pid}"
+        claims.mkdir(parents=True, exist_ok=True)
         today = inbox / ".done" / date.today().isoformat()
         for path in sorted(today.iterdir())[:5]:
-            path.rename(inbox / path.name)
+            path.rename(claims / path.name)
         assert '"status"' not in second_log.read_text()  # it imported nothing meanwhile
         _wait_until(lambda: not _waiting(inbox), 240, "every file leaves the inbox")
+        # The killed watcher's claims went back into the inbox and were imported.
+        _wait_until(lambda: not claims.exists(), 30, "the claims of the killed one go back")
+        _wait_until(lambda: not _waiting(inbox), 60, "the files given back leave the inbox")
     finally:
         _stop(first)
         if second is not None:
@@ -310,6 +316,116 @@ def test_a_file_held_open_for_writing_waits_however_long_its_writer_pauses(
     check, files, articles, texts = _library(db)
     assert (check, files, articles) == ("ok", 1, 1)
     assert lines[-1].strip() in texts[0]  # whole, not the part before a pause
+
+
+def test_two_watchers_at_once_on_one_folder_import_each_file_once(tmp_path: Path) -> None:
+    """Where the folder's lock does not hold — a share mounted without working locks, or, as
+    here, a lock file deleted under a running watcher — two watchers import from one folder
+    at once: each file is claimed by one of them, imported once and moved once."""
+    rng = random.Random(22)
+    inbox, db = tmp_path / "inbox", tmp_path / "lib.db"
+    inbox.mkdir()
+    logs = [tmp_path / "a.log", tmp_path / "b.log"]
+    first = _watch(db, inbox, "--settle", "0.3", log=logs[0])
+    second = None
+    try:
+        _wait_until(lambda: "Watching" in logs[0].read_text(), 60, "the first one starts")
+        (inbox / ".sucai-watch.lock").unlink()  # the second one locks a new file: no wait
+        second = _watch(db, inbox, "--settle", "0.3", log=logs[1])
+        _wait_until(lambda: "Watching" in logs[1].read_text(), 60, "the second one starts")
+        texts = {f"{n:03}.txt": _text(rng, f"关于第{n}份材料的通知", 2) for n in range(300)}
+        for name, text in texts.items():
+            (inbox / name).write_text(text, encoding="utf-8")
+        _wait_until(lambda: not _waiting(inbox), 180, "every file leaves the inbox")
+        time.sleep(1)  # a watcher that found a file gone says so within its settle time
+    finally:
+        _stop(first)
+        if second is not None:
+            _stop(second)
+    said = [log.read_text(encoding="utf-8").splitlines() for log in logs]
+    lines = [json.loads(line) for out in said for line in out if line.startswith("{")]
+    names = [line["name"] for line in lines]
+    assert sorted(names) == sorted(texts), "each file reported once, by one watcher"
+    assert {line["status"] for line in lines} == {"imported"}
+    assert all(names for names in ([ln for ln in out if ln.startswith("{")] for out in said)), (
+        "both watchers imported: the test ran two at once"
+    )
+    others = [ln for out in said for ln in out if not ln.startswith(("{", "Watching", "Stopped"))]
+    assert others == []  # no "not moved", no file gone from under a watcher
+    assert _moved(inbox, ".done") == texts  # each moved once (no 007~2.txt)
+    assert not (inbox / ".failed").exists()
+    assert not [p for p in (inbox / ".importing").rglob("*") if p.is_file()]
+    check, files, articles, stored = _library(db)
+    assert check == "ok"
+    assert files == articles == len(set(stored)) == len(texts)
+
+
+def _chattr(flag: str, path: Path) -> bool:
+    done = subprocess.run(["chattr", flag, str(path)], capture_output=True, check=False)
+    return done.returncode == 0
+
+
+def test_a_file_the_watcher_cannot_move_is_said_once_and_taken_once_it_can(
+    tmp_path: Path,
+) -> None:
+    """A file in a folder the watcher may not change (here: immutable, which binds root too)
+    is not imported — it could not be moved out — and the log says so once, with what to do;
+    the watcher goes on with the others, and takes the file once the folder is writable."""
+    rng = random.Random(7)
+    inbox, db = tmp_path / "inbox", tmp_path / "lib.db"
+    (inbox / "锁定").mkdir(parents=True)
+    (inbox / "锁定" / "甲.txt").write_text(_text(rng, "关于甲的通知"), encoding="utf-8")
+    if not _chattr("+i", inbox / "锁定"):
+        pytest.skip("chattr +i is not allowed here (needs root on ext4 or similar)")
+    log = tmp_path / "watch.log"
+    watcher = _watch(db, inbox, "--settle", "0.3", log=log)
+    try:
+        (inbox / "乙.txt").write_text(_text(rng, "关于乙的通知"), encoding="utf-8")
+        _wait_until(lambda: '"乙.txt"' in log.read_text(), 60, "the other file is imported")
+        time.sleep(1.5)  # several looks at the folder meanwhile
+        said = log.read_text(encoding="utf-8")
+        assert said.count("cannot be moved out of the inbox") == 1, said
+        assert "give the watcher's user write access to its folder" in said
+        assert (inbox / "锁定" / "甲.txt").exists()
+        assert _chattr("-i", inbox / "锁定")
+        _wait_until(lambda: not _waiting(inbox), 30, "甲.txt is taken once it can be")
+    finally:
+        _chattr("-i", inbox / "锁定")
+        _stop(watcher)
+    assert set(_moved(inbox, ".done")) == {"乙.txt", "锁定/甲.txt"}
+    assert _library(db)[1:3] == (2, 2)
+
+
+def test_a_missing_inbox_folder_is_made_and_said_or_refused_when_its_parent_is_missing(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "lib.db"
+    inbox = tmp_path / "新收件箱"
+    log = tmp_path / "watch.log"
+    watcher = _watch(db, inbox, log=log)
+    try:
+        _wait_until(lambda: "Watching" in log.read_text(), 60, "the watcher starts")
+    finally:
+        _stop(watcher)
+    said = log.read_text(encoding="utf-8")
+    assert f"Created the inbox folder {inbox} (it did not exist)." in said
+    assert inbox.is_dir()
+    # A mistyped path (its parent missing too) is refused, and nothing is made.
+    for command in ("watch", "serve"):
+        missing = tmp_path / "不存在" / "收件箱"
+        args = [missing] if command == "watch" else ["--watch", missing, "--port", "1"]
+        done = subprocess.run(
+            [sys.executable, "-m", "sucai", command, "--db", str(db), *map(str, args)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 1, done.stderr
+        assert f"Error: {missing}: no such folder, nor its parent" in done.stderr
+        assert "Traceback" not in done.stderr and "Watching" not in done.stderr
+        assert "Serving" not in done.stdout
+        assert not (tmp_path / "不存在").exists()
 
 
 def _drop(inbox: Path, name: str, text: str) -> None:

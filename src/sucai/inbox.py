@@ -22,11 +22,21 @@ its own and moved only after it commits; a file still in the inbox whose bytes a
 stored (killed between the commit and the move) is reported as a duplicate — the pipeline
 compares SHA-256 before parsing — and moved to ``.done``.
 
+Each file is **claimed** before it is read: renamed into ``DIR/.importing/<host>-<pid>/``, its
+watcher's own folder (a rename is atomic, also on NFS and SMB: of two watchers that see the
+same file, exactly one takes it; the other finds it gone and leaves it). It is stored under
+its inbox path all the same (``DIR/a.txt``, not the claim folder). Claims of a watcher that
+is gone — a process of this machine that no longer runs, or another machine's claim
+untouched for :data:`STALE_CLAIM` seconds — go back into the inbox and are imported again
+(as duplicates, when their bytes were stored).
+
 Changes are noticed with ``watchfiles`` (inotify on Linux). Where events do not arrive —
 network shares (NFS, SMB) and any folder where a rescan finds a file no event announced —
 the inbox polls every ``poll`` seconds instead. One inbox imports a folder at a time, across
 processes and machines (an ``flock`` on ``DIR/.sucai-watch.lock``); its imports queue with
-the web server's on the library's import lock.
+the web server's on the library's import lock. Where the lock does not reach (a share mounted
+without working locks: NFS with ``nolock``, sshfs, SMB with ``nobrl``) two watchers may run
+at once; the claims keep each file imported and moved once.
 """
 
 from __future__ import annotations
@@ -37,6 +47,7 @@ import fcntl
 import logging
 import os
 import signal
+import socket
 import stat
 import threading
 import time
@@ -45,19 +56,20 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from sucai.errors import StoreUnavailableError
+from sucai.errors import StoreUnavailableError, UserError
 from sucai.ingest.neardup import Matcher
 from sucai.ingest.sources import display_name
 from sucai.serving import import_lock
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterator, Sequence
     from multiprocessing.process import BaseProcess
 
     from sucai.library import Library
     from sucai.models import FileReport
 
 __all__ = [
+    "CLAIM_FOLDER",
     "DEFAULT_POLL",
     "DEFAULT_SETTLE",
     "DONE_FOLDER",
@@ -65,7 +77,9 @@ __all__ = [
     "Inbox",
     "InboxFile",
     "InboxProcess",
+    "claim",
     "describe",
+    "make_folders",
     "run_inbox",
 ]
 
@@ -81,12 +95,18 @@ CLOSED_SETTLE: Final = 0.2
 DEFAULT_POLL: Final = 2.0
 DONE_FOLDER: Final = ".done"
 FAILED_FOLDER: Final = ".failed"
+#: Where a watcher keeps the files it claimed, in a folder of its own (``<host>-<pid>``).
+CLAIM_FOLDER: Final = ".importing"
+#: Seconds after which another machine's claim folder, untouched, is taken to be abandoned.
+STALE_CLAIM: Final = 3600.0
 LOCK_NAME: Final = ".sucai-watch.lock"
 #: Files imported in one :meth:`Library.ingest` (each is moved as soon as it is stored).
 BATCH: Final = 64
 #: With change events, a full rescan this often all the same (a lost event, a folder on a
 #: share mounted later): one that finds a file no event announced turns polling on.
 RESCAN: Final = 30.0
+#: Seconds between two looks for the claims of watchers that are gone.
+RECLAIM: Final = 10.0
 #: Seconds within which a change event follows a change (watchfiles debounces them).
 EVENT_DELAY: Final = 1.0
 #: How much nicer than the server its inbox process is (``nice``: 0 to 19, lower priority).
@@ -197,6 +217,11 @@ class Inbox:
         #: then: kept while nothing else changes the library (opening one reads every sketch).
         self._matcher: Matcher | None = None
         self._mark = -1
+        #: This watcher's name in the claim folders, and when they were last looked at.
+        self._claimant = f"{_host()}-{os.getpid()}"
+        self._reclaimed = float("-inf")
+        #: Files that could not be claimed (no write access), and when that was last tried.
+        self._unmovable: dict[Path, float] = {}
 
     @property
     def polling(self) -> bool:
@@ -223,6 +248,9 @@ class Inbox:
             for folder in self.folders:
                 if not stack.enter_context(self._folder_lock(folder)):
                     return  # stopped while waiting
+            for folder in self.folders:
+                self._reclaim(folder, starting=True)
+            self._reclaimed = time.monotonic()
             shares = {f for f in self.folders if _on_network_share(f)}
             self._leases = set(self.folders) - shares
             if not self._polling and shares:
@@ -326,7 +354,8 @@ class Inbox:
     def _timeout(self, now: float) -> float:
         """Seconds until the next look: when the first waiting file may be complete (or an
         empty folder may be removed), else the poll interval, else the safety rescan."""
-        waits = [s.look - now for s in self._seen.values()]
+        waits = [s.look - now for p, s in self._seen.items() if p not in self._unmovable]
+        waits += [t + RECLAIM - now for t in self._unmovable.values()]
         waits += [t + self.settle - now for t in self._quiet_dirs]
         if self._unannounced is not None:
             waits.append(self._unannounced + EVENT_DELAY - now)
@@ -339,6 +368,10 @@ class Inbox:
         ready: list[tuple[Path, Path]] = []
         present: set[Path] = set()
         self._quiet_dirs = []
+        if now - self._reclaimed >= RECLAIM:
+            for folder in self.folders:
+                self._reclaim(folder)
+            self._reclaimed = now
         for folder in self.folders:
             for path, st in self._walk(folder, now):
                 present.add(path)
@@ -354,10 +387,15 @@ class Inbox:
                     ask = folder in self._leases and stat.S_ISREG(st.st_mode)
                     wait = min(CLOSED_SETTLE, self.settle) if ask else self.settle
                     self._seen[path] = _Seen(signature, since, since + wait, ask)
-                elif now >= seen.look and self._complete(path, seen, now):
+                elif (
+                    now >= seen.look
+                    and now - self._unmovable.get(path, float("-inf")) >= RECLAIM
+                    and self._complete(path, seen, now)
+                ):
                     ready.append((folder, path))
         for gone in set(self._seen) - present:
             del self._seen[gone]
+            self._unmovable.pop(gone, None)
         return ready[:BATCH]
 
     def _complete(self, path: Path, seen: _Seen, now: float) -> bool:
@@ -398,9 +436,32 @@ class Inbox:
     # --- importing ------------------------------------------------------------------------
 
     def _import(self, ready: list[tuple[Path, Path]]) -> None:
-        """Import complete files, moving each as soon as its report is known."""
-        by_name = {display_name(path): (folder, path) for folder, path in ready}
-        pending: dict[Path, list[FileReport]] = {path: [] for _folder, path in ready}
+        """Claim complete files, import them, and move each out of the way as soon as its
+        report is known; files claimed but not done (the library went away) go back."""
+        claimed: dict[Path, list[Path]] = {}  # inbox folder → the files claimed in it
+        by_name: dict[str, tuple[Path, Path, Path]] = {}
+        for folder, path in ready:
+            try:
+                held = claim(folder, path, self._claimant)
+            except OSError as exc:
+                if path not in self._unmovable:
+                    log.error(
+                        "%s: cannot be moved out of the inbox (%s), so it is not imported; "
+                        "give the watcher's user write access to its folder (tried again "
+                        "every %g s)",
+                        path,
+                        exc.strerror or exc,
+                        RECLAIM,
+                    )
+                self._unmovable[path] = time.monotonic()
+                continue
+            self._unmovable.pop(path, None)
+            if held is None:
+                self._seen.pop(path, None)  # another watcher took it
+                continue
+            claimed.setdefault(folder, []).append(held)
+            by_name[display_name(path)] = (folder, path, held)
+        pending: dict[Path, list[FileReport]] = {path: [] for _f, path, _h in by_name.values()}
         ours: set[int] = set()
 
         def on_file(report: FileReport) -> None:
@@ -408,33 +469,45 @@ class Inbox:
             owner = _owner(report.path, by_name)
             if owner is None or owner[1] not in pending:
                 return
-            folder, path = owner
+            folder, path, held = owner
             pending[path].append(report)
             if path.suffix.lower() != ".zip":  # an archive has a report per member
-                self._finish(folder, path, pending.pop(path))
+                self._finish(folder, path, held, pending.pop(path))
 
         store = self.library.store
-        with import_lock(self.library.db):
-            before = store.last_change()
-            if self._matcher is None or before != self._mark:
-                self._matcher = Matcher(store)  # the library changed since: read it again
-            self.library.ingest(
-                [path for _folder, path in ready],
-                on_file=on_file,
-                encoding=self.encoding,
-                allow_classified=self.allow_classified,
-                redact_personal=self.redact_personal,
-                matcher=self._matcher,
-            )
-            self._mark = store.last_change()
-            if not set(store.changed_articles(before, self._mark)) <= ours:
-                self._matcher = None  # another process changed articles meanwhile
-        for folder, path in ready:
+        try:
+            with import_lock(self.library.db):
+                before = store.last_change()
+                if self._matcher is None or before != self._mark:
+                    self._matcher = Matcher(store)  # the library changed since: read it again
+                for folder, files in claimed.items():
+                    self.library.ingest(
+                        files,
+                        on_file=on_file,
+                        encoding=self.encoding,
+                        allow_classified=self.allow_classified,
+                        redact_personal=self.redact_personal,
+                        matcher=self._matcher,
+                        # Stored and reported under its inbox path, not the claim folder.
+                        shown_as=(_claims(folder, self._claimant), str(folder)),
+                    )
+                self._mark = store.last_change()
+                if not set(store.changed_articles(before, self._mark)) <= ours:
+                    self._matcher = None  # another process changed articles meanwhile
+        except BaseException:
+            for _folder, path, held in by_name.values():
+                if path in pending:
+                    with contextlib.suppress(OSError):
+                        _move(held, path)  # back into the inbox, to be tried again
+                    self._seen.pop(path, None)
+            raise
+        for folder, path, held in by_name.values():
             if path in pending:
-                self._finish(folder, path, pending.pop(path))
+                self._finish(folder, path, held, pending.pop(path))
 
-    def _finish(self, folder: Path, path: Path, reports: list[FileReport]) -> None:
-        """Move one imported (or failed) file out of the inbox and say so."""
+    def _finish(self, folder: Path, path: Path, held: Path, reports: list[FileReport]) -> None:
+        """Move one imported (or failed) file, ``held`` in its claim folder, out of the inbox
+        and say so."""
         self._seen.pop(path, None)
         stored = any(r.status in ("imported", "duplicate") for r in reports)
         failed = [r for r in reports if r.status in ("failed", "refused")]
@@ -445,19 +518,130 @@ class Inbox:
         try:
             if failed:
                 status = "failed"
-                moved = _move(path, folder / FAILED_FOLDER / name)
+                moved = _move(held, folder / FAILED_FOLDER / name)
                 _write_error(moved, name, failed)
             else:
                 status = "imported" if any(r.status == "imported" for r in reports) else "duplicate"
-                moved = _move(path, folder / DONE_FOLDER / date.today().isoformat() / name)
+                moved = _move(held, folder / DONE_FOLDER / date.today().isoformat() / name)
         except OSError as exc:
-            log.error("%s: imported, but not moved out of the inbox: %s", path, exc)
+            log.error("%s: imported, but not moved out of %s: %s", path, held.parent, exc)
             return
         if self.on_file is not None:
             self.on_file(InboxFile(name, status, tuple(reports), moved, reason))
 
+    def _reclaim(self, folder: Path, *, starting: bool = False) -> None:
+        """Put the files of abandoned claim folders back into the inbox: those of processes
+        of this machine that are gone (and, at start, this process's own: a pid used again
+        after a reboot), and another machine's untouched for :data:`STALE_CLAIM` seconds."""
+        root = folder / CLAIM_FOLDER
+        try:
+            owners = sorted(root.iterdir())
+        except OSError:
+            return  # none yet
+        host = _host()
+        for claims in owners:
+            name, _, pid = claims.name.rpartition("-")
+            if claims.name == self._claimant:
+                abandoned = starting
+            elif name == host and pid.isdigit():
+                abandoned = not _running(int(pid))
+            else:
+                abandoned = _untouched(claims) >= STALE_CLAIM
+            if abandoned:
+                _give_back(claims, folder)
 
-def _owner(report_path: str, by_name: dict[str, tuple[Path, Path]]) -> tuple[Path, Path] | None:
+
+def make_folders(folders: Sequence[Path]) -> list[Path]:
+    """Check the inbox folders before watching them: make those missing whose parent exists,
+    and return them (so that the operator is told: a mistyped name must not look like a
+    working inbox).
+
+    Raises:
+        UserError: a folder's parent does not exist either (a mistyped path, a share not
+            mounted), or a folder cannot be made.
+    """
+    made = []
+    for folder in folders:
+        if folder.is_dir():
+            continue
+        if not folder.parent.is_dir():
+            raise UserError(
+                f"{folder}: no such folder, nor its parent {folder.parent}; nothing to watch. "
+                "Check the path (is the share mounted?), or create the folder first."
+            )
+        try:
+            folder.mkdir()
+        except OSError as exc:
+            raise UserError(
+                f"{folder}: cannot create the inbox folder ({exc.strerror or exc}). Create it "
+                "yourself, writable by the user that runs sucai."
+            ) from None
+        made.append(folder)
+    return made
+
+
+def claim(folder: Path, path: Path, owner: str) -> Path | None:
+    """Take ``path`` (a file of the inbox ``folder``) for the watcher ``owner``: rename it into
+    ``folder/.importing/<owner>/`` and return where it is now — or ``None`` when it is gone
+    (another watcher claimed it first: a rename is atomic, so exactly one of them has it)."""
+    held = _claims(folder, owner) / path.relative_to(folder)
+    held.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.rename(held)
+    except FileNotFoundError:
+        return None
+    return held
+
+
+def _claims(folder: Path, owner: str) -> Path:
+    """The claim folder of one watcher in an inbox folder."""
+    return folder / CLAIM_FOLDER / owner
+
+
+def _host() -> str:
+    return socket.gethostname().replace("/", "_") or "localhost"
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _untouched(claims: Path) -> float:
+    """Seconds since anything in a claim folder last changed."""
+    newest = 0.0
+    for root, dirs, names in os.walk(claims):
+        for name in [*dirs, *names, "."]:
+            with contextlib.suppress(OSError):
+                newest = max(newest, Path(root, name).lstat().st_mtime)
+    return time.time() - newest
+
+
+def _give_back(claims: Path, folder: Path) -> None:
+    """Move an abandoned claim folder's files back to their places in the inbox."""
+    for root, _dirs, names in os.walk(claims):
+        for name in names:
+            held = Path(root, name)
+            back = folder / held.relative_to(claims)
+            try:
+                _move(held, back)
+            except OSError as exc:
+                log.error("%s: could not put it back into the inbox: %s", held, exc)
+                continue
+            log.info("%s: back in the inbox (its watcher stopped before it was done)", back)
+    for root, _dirs, _names in sorted(os.walk(claims), key=lambda w: -len(w[0])):
+        with contextlib.suppress(OSError):
+            Path(root).rmdir()  # only when empty
+
+
+def _owner(
+    report_path: str, by_name: dict[str, tuple[Path, Path, Path]]
+) -> tuple[Path, Path, Path] | None:
     """The inbox file a report is about: the file itself, or the archive of a member
     (``archive.zip!member``; a name may hold ``!`` too)."""
     if report_path in by_name:

@@ -71,6 +71,7 @@ from sucai.inbox import (
     InboxFile,
     InboxProcess,
     describe,
+    make_folders,
     run_inbox,
 )
 from sucai.ingest import copies
@@ -209,6 +210,7 @@ __all__ = [
     "is_postgres_url",
     "item_label",
     "line_word",
+    "make_folders",
     "mark",
     "open_library",
     "parse_query",
@@ -293,6 +295,7 @@ class Library(
         allow_classified: bool = False,
         redact_personal: bool = False,
         matcher: Matcher | None = None,
+        shown_as: tuple[Path, str] | None = None,
     ) -> IngestReport:
         """Import files, folders (recursive) and .zip archives, then update the search index.
 
@@ -310,6 +313,9 @@ class Library(
                 otherwise, issue 16).
             redact_personal: mask 身份证号, 手机号 and bank card numbers at import.
             matcher: a near-duplicate matcher kept from an earlier import (the inbox's).
+            shown_as: ``(folder, name)``: report and store the paths inside ``folder`` as
+                inside a folder called ``name`` (the web import: ``上传/报告.docx``, not the
+                temporary folder the upload was saved in).
 
         Raises:
             UserError: ``similarity`` is out of range.
@@ -330,6 +336,7 @@ class Library(
                 allow_classified=allow_classified,
                 redact_personal=redact_personal,
                 matcher=matcher,
+                shown_as=shown_as,
             )
         finally:
             if helper is not None:

@@ -436,6 +436,8 @@ class IngestReport:
 _ZIP_MEMBER: Final = re.compile(r"^(.*\.zip)!(.+)$", re.IGNORECASE)
 #: Folders the web import page makes for an upload: no one chose their names.
 UPLOAD_FOLDER_PREFIX: Final = "sucai-upload-"
+#: The folder web uploads are stored as being in (``上传/报告.docx``): their 来源.
+UPLOAD_SOURCE: Final = "上传"
 
 
 def source_folder(path: str) -> str:
@@ -443,7 +445,9 @@ def source_folder(path: str) -> str:
 
     ``…/reports/state_council/1954.md`` → ``state_council``; a .zip member
     ``…/每日更新.zip!讲话/a.docx`` → ``讲话``, ``…/每日更新.zip!a.docx`` → ``每日更新``. A file
-    named alone (``seed.txt``) or uploaded on its own through the web has none.
+    named alone (``seed.txt``) has none; a file uploaded through the web import page is
+    stored as ``上传/报告.docx`` (:data:`UPLOAD_SOURCE`), so its source is 上传. (Uploads
+    imported before that were stored under their temporary folder: they have none.)
     """
     path = path.replace("\\", "/")
     member = _ZIP_MEMBER.match(path)

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from sucai.errors import StoreUnavailableError
-from sucai.models import UPLOAD_FOLDER_PREFIX
+from sucai.models import UPLOAD_FOLDER_PREFIX, UPLOAD_SOURCE
 from sucai.serialize import file_report_to_dict, report_to_dict
 from sucai.store import is_postgres_url
 
@@ -248,6 +248,8 @@ class ImportJobs:
                     ),
                     allow_classified=allow_classified,
                     redact_personal=redact_personal,
+                    # What the operator uploaded, not where this server kept it (issue 22).
+                    shown_as=(folder, UPLOAD_SOURCE),
                 )
                 store.update_import_job(job_id, _now(), state="done", report=report_to_dict(report))
         except Exception as exc:

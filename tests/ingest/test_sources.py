@@ -220,9 +220,12 @@ def test_the_source_of_a_file_is_the_folder_it_was_imported_from() -> None:
     assert source_folder("/srv/每日更新.zip!讲话/a.docx") == "讲话"
     assert source_folder("/srv/每日更新.zip!a.docx") == "每日更新"
     assert source_folder("seed.txt") == ""
-    # A web upload's temporary folder is no source; an uploaded .zip names one.
+    # Uploads stored before issue 22 kept their temporary folder: it is no source.
     assert source_folder("/tmp/sucai-upload-x1y2/a.txt") == ""
     assert source_folder("/tmp/sucai-upload-x1y2/汇编.zip!a.txt") == "汇编"
+    # Uploads now: the file's source is 上传, an archive member's its folder.
+    assert source_folder("上传/a.txt") == "上传"
+    assert source_folder("上传/汇编.zip!讲话/a.txt") == "讲话"
 
 
 REALFILES = Path(__file__).resolve().parents[1] / "data" / "realfiles" / "files"

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import io
 import socket
+import sqlite3
 import time
 import zipfile
+from contextlib import closing
 from typing import TYPE_CHECKING
 
 from starlette.testclient import TestClient
@@ -192,6 +194,10 @@ def test_an_upload_into_a_postgresql_library_is_imported_and_searchable(
             report = job["report"]
             assert isinstance(report, dict)
             assert library.count() == report["new_articles"] > 7
+            # Stored as uploaded (issue 22), on PostgreSQL as on SQLite.
+            ids = [i for f in report["details"] for i in f["article_ids"]]
+            stored = {s.path for i in ids for s in library.get(i).sources}
+            assert stored == {"上传/变体.txt", "上传/种子.txt"}
             jobs = library.store.import_jobs(5)
             assert [(j.id, j.state, j.done) for j in jobs] == [(job_id, "done", 2)]
             found = client.get("/search.json", params={"q": "第1地", "facets": "1"}).json()
@@ -228,3 +234,76 @@ def test_a_classified_upload_is_refused_unless_allowed_on_the_form(
     newest = library.list(newest_first=True, limit=1)[0]
     text = "".join(p.text for p in library.get(newest.id).paragraphs)
     assert "＊" * 11 in text and "13912345678" not in text
+
+
+_SPEECH = (
+    "在全县春季植树造林动员会上的讲话\n\n同志们：\n\n"
+    "　　今天召开全县春季植树造林动员会，主要任务是总结去年国土绿化工作，部署今年春季植树任务。\n\n"
+    "　　一、提高认识，增强做好国土绿化工作的责任感。全县林草覆盖率逐年提高，生态环境持续改善。\n\n"
+    "　　二、突出重点，扎实推进春季植树造林。各乡镇要围绕河道两岸、道路沿线和村庄周边开展绿化。\n"
+)
+_REPORT = (
+    "关于全市老旧小区改造进展情况的报告\n\n"
+    "　　今年以来，全市共开工改造老旧小区一百二十个，惠及居民三万余户，完成年度目标的八成。\n\n"
+    "　　一、主要做法。坚持居民自愿、政府引导，先改水电气管网，再改外立面和绿化停车设施。\n\n"
+    "　　二、存在问题。部分小区资金筹措困难，加装电梯意见难以统一，后续物业管理还不到位。\n"
+)
+
+
+def _rows_naming(db: Path, needles: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Every stored value of every table of the SQLite library ``db`` that holds a needle."""
+    found = []
+    with closing(sqlite3.connect(db)) as con:
+        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        for table in tables:
+            for row in con.execute(f'SELECT * FROM "{table}"'):
+                for value in row:
+                    text = (
+                        value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+                    )
+                    if any(needle in text for needle in needles):
+                        found.append((table, text[:200]))
+    return found
+
+
+def test_an_upload_is_stored_as_what_was_uploaded_not_its_temporary_folder(
+    app_client: TestClient, library: Library, tmp_path: Path
+) -> None:
+    """Issue 22: the stored source of an uploaded file is 上传/<its name> (a .zip member:
+    上传/<archive>.zip!<member>), as ``sucai import`` stores the path it was given — never the
+    server's temporary upload folder; the 来源 facet lists 上传 and the operator labels it."""
+    sign_in(app_client, "admin")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("讲话/乙.txt", _SPEECH)
+    files = [("甲.txt", _REPORT.encode()), ("材料.zip", buffer.getvalue())]
+    job = _wait(app_client, _upload(app_client, files).json()["job"]["id"])  # type: ignore[attr-defined]
+    assert job["state"] == "done", job
+    report = job["report"]
+    assert isinstance(report, dict)
+    assert report["imported"] == 2
+    by_path = {f["path"]: f["article_ids"] for f in report["details"]}
+    assert set(by_path) == {"上传/甲.txt", "上传/材料.zip!讲话/乙.txt"}
+    assert [f["path"] for f in job["files"]] == list(by_path)  # type: ignore[union-attr]
+    # The JSON API (an admin sees the full stored path) and the article page.
+    first = by_path["上传/甲.txt"][0]
+    article = app_client.get(f"/article/{first}.json").json()
+    assert [s["path"] for s in article["sources"]] == ["上传/甲.txt"]
+    assert "甲.txt" in app_client.get(f"/article/{first}").text
+    member = by_path["上传/材料.zip!讲话/乙.txt"][0]
+    assert [s.path for s in library.get(member).sources] == ["上传/材料.zip!讲话/乙.txt"]
+    # The 来源 facet: 上传 for the file, the member's folder for the archive (as the CLI).
+    sources = dict(app_client.get("/browse.json").json()["facets"]["source"])
+    assert (sources["上传"], sources["讲话"]) == (1, 1)
+    library.label_source("上传", "网页上传")
+    assert library.source_labels() == {"上传": "网页上传"}
+    # Nothing stored names the temporary folder: not the files, articles, jobs or audit log.
+    needles = (str(tmp_path / "uploads"), "sucai-upload-")
+    assert _rows_naming(library.store.path, needles) == []  # type: ignore[attr-defined]
+    # The same upload again is recognised by its bytes, as before: nothing new.
+    again = _wait(app_client, _upload(app_client, files).json()["job"]["id"])  # type: ignore[attr-defined]
+    assert isinstance(again["report"], dict)
+    assert (again["report"]["duplicates"], again["report"]["new_articles"]) == (2, 0)
+    assert [s["path"] for s in app_client.get(f"/article/{first}.json").json()["sources"]] == [
+        "上传/甲.txt"
+    ]

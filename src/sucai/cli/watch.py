@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sucai.cli.common import cli, db_option, dumps
-from sucai.library import DEFAULT_POLL, DEFAULT_SETTLE, Inbox, describe
+from sucai.cli.common import cli, db_option, dumps, fail
+from sucai.errors import UserError
+from sucai.library import DEFAULT_POLL, DEFAULT_SETTLE, Inbox, describe, make_folders
 from sucai.serialize import file_report_to_dict
 
 if TYPE_CHECKING:
@@ -72,6 +73,9 @@ def watch(
 ) -> None:
     """Import every file dropped into FOLDERS (an inbox), until stopped.
 
+    A folder that does not exist is created (and said so) when its parent exists, and
+    refused otherwise (a mistyped path, a share not mounted).
+
     A file is imported, with the rules and report of `sucai import`, once no process has it
     open for writing (or, where that cannot be told, once its size and time have not changed
     for --settle seconds); names ending in .part, .tmp or .crdownload, ~$ and dot-files wait
@@ -103,6 +107,11 @@ def watch(
         else:
             click.echo(describe(item))  # click.echo flushes: a line per file, at once
 
+    try:
+        for made in make_folders(folders):
+            click.echo(f"Created the inbox folder {made} (it did not exist).", err=True)
+    except UserError as exc:
+        raise fail(exc) from None
     # What the inbox says besides the files (waiting for another's lock, polling) goes to
     # standard error.
     said = logging.getLogger("sucai.watch")

@@ -140,6 +140,7 @@ def ingest(
     allow_classified: bool = False,
     redact_personal: bool = False,
     matcher: Matcher | None = None,
+    shown_as: tuple[Path, str] | None = None,
 ) -> IngestReport:
     """Import files, folders (recursive) and .zip archives into ``store``.
 
@@ -159,6 +160,8 @@ def ingest(
         matcher: with merging on, the near-duplicate matcher of an earlier import into this
             library that nothing else has changed since (the inbox keeps one: opening a
             matcher loads every article's sketch); ``None``: open one.
+        shown_as: ``(folder, name)``: report and store the paths inside ``folder`` as inside
+            a folder called ``name`` (see :func:`~sucai.ingest.sources.iter_candidates`).
 
     Returns:
         One report per file found, in the order they were found.
@@ -184,7 +187,7 @@ def ingest(
     chunk: list[_Parsed] = []
     chars = 0
     seen: set[str] = set()
-    for candidate in iter_candidates(paths, supported_suffixes()):
+    for candidate in iter_candidates(paths, supported_suffixes(), shown_as):
         slots.append(None)
         if candidate.skip:
             done(FileReport(candidate.path, "skipped", "other-type", candidate.skip))

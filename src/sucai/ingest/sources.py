@@ -90,18 +90,23 @@ def _suffix(name: str) -> str:
     return PurePosixPath(name).suffix.lower()
 
 
-def iter_candidates(paths: list[Path], suffixes: frozenset[str]) -> Iterator[Candidate]:
+def iter_candidates(
+    paths: list[Path], suffixes: frozenset[str], shown_as: tuple[Path, str] | None = None
+) -> Iterator[Candidate]:
     """Yield every file to import from files, folders (recursive) and .zip archives.
 
     Args:
         paths: what the user named.
         suffixes: suffixes sucai reads (``.zip`` included).
+        shown_as: ``(folder, name)``: show and store the paths inside ``folder`` as inside a
+            folder called ``name`` (the web import's upload folder, a temporary one, is shown
+            as 上传: what the operator uploaded, not where the server kept it).
     """
     for path in paths:
-        shown = display_name(path)
+        shown = _shown(path, shown_as)
         if path.is_dir():
             found = False
-            for candidate in _walk(path, suffixes):
+            for candidate in _walk(path, suffixes, shown_as):
                 found = True
                 yield candidate
             if not found:
@@ -124,7 +129,16 @@ def iter_candidates(paths: list[Path], suffixes: frozenset[str]) -> Iterator[Can
             )
 
 
-def _walk(root: Path, suffixes: frozenset[str]) -> Iterator[Candidate]:
+def _shown(path: Path, shown_as: tuple[Path, str] | None) -> str:
+    """``path`` as reports show and the library stores it (see :func:`iter_candidates`)."""
+    if shown_as is not None and path.is_relative_to(shown_as[0]):
+        path = Path(shown_as[1], path.relative_to(shown_as[0]))
+    return display_name(path)
+
+
+def _walk(
+    root: Path, suffixes: frozenset[str], shown_as: tuple[Path, str] | None
+) -> Iterator[Candidate]:
     """The candidates of a folder, in name order; links are not followed out of it."""
     real_root = os.path.realpath(root)
     unreadable: list[OSError] = []
@@ -135,14 +149,15 @@ def _walk(root: Path, suffixes: frozenset[str]) -> Iterator[Candidate]:
                 continue
             path = Path(folder) / name
             if path.is_symlink():
-                yield _link(path, real_root)
+                yield _link(path, _shown(path, shown_as), real_root)
             else:
                 kept.append(name)
         dirs[:] = kept
         for name in sorted(files):
-            yield from _candidate(Path(folder) / name, None, suffixes, root=real_root)
+            path = Path(folder) / name
+            yield from _candidate(path, _shown(path, shown_as), suffixes, root=real_root)
     for error in unreadable:
-        shown = display_name(Path(error.filename))
+        shown = _shown(Path(error.filename), shown_as)
         yield Candidate(
             shown,
             error=IngestError(
@@ -156,9 +171,8 @@ def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def _link(path: Path, real_root: str) -> Candidate:
+def _link(path: Path, shown: str, real_root: str) -> Candidate:
     """A symbolic link met in a walk: refused when it leads out of the folder imported."""
-    shown = display_name(path)
     target = os.path.realpath(path)
     if not _inside(target, real_root):
         return Candidate(
@@ -191,17 +205,16 @@ def _not_a_file(shown: str, mode: int) -> IngestError:
 
 
 def _candidate(
-    path: Path, shown: str | None, suffixes: frozenset[str], *, root: str | None
+    path: Path, shown: str, suffixes: frozenset[str], *, root: str | None
 ) -> Iterator[Candidate]:
     """The candidate(s) of one path: named directly (``root`` is ``None``) or walked."""
-    shown = shown or display_name(path)
     suffix = path.suffix.lower()
     if root is not None and suffix not in suffixes:
         why = "hidden or system file" if path.name.lower() in _IGNORED_NAMES else "other type"
         yield Candidate(shown, skip=why)
         return
     if root is not None and path.is_symlink() and not _inside(os.path.realpath(path), root):
-        yield _link(path, root)
+        yield _link(path, shown, root)
         return
     try:
         mode = path.stat().st_mode
