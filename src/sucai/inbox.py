@@ -57,6 +57,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from sucai.errors import StoreUnavailableError, UserError
+from sucai.inbox_files import on_network_share, open_for_writing
 from sucai.ingest.neardup import Matcher
 from sucai.ingest.sources import display_name
 from sucai.serving import import_lock
@@ -86,7 +87,8 @@ __all__ = [
 log = logging.getLogger("sucai.watch")
 
 #: Seconds a file's size and modification time must stay the same before it is imported,
-#: where the inbox cannot tell whether someone still writes it (see :func:`_open_for_writing`).
+#: where the inbox cannot tell whether someone still writes it (see
+#: :func:`~sucai.inbox_files.open_for_writing`).
 DEFAULT_SETTLE: Final = 1.0
 #: Seconds the same for a file no process has open for writing (at most ``settle``): a writer
 #: that closes the file and opens it again at once to append is waited for.
@@ -115,9 +117,6 @@ INBOX_NICE: Final = 10
 RETRY: Final = 5.0
 #: Names writers give a file until it is complete.
 _WRITING_SUFFIXES: Final = (".part", ".partial", ".tmp", ".crdownload", ".download", ".swp")
-_NETWORK_FS: Final = frozenset(
-    {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "ceph", "glusterfs"}
-)
 #: The reason headline of the ``.error.txt`` files, by the report's code.
 _REASONS: Final = {
     "unsupported": "不支持的文件类型",
@@ -251,7 +250,7 @@ class Inbox:
             for folder in self.folders:
                 self._reclaim(folder, starting=True)
             self._reclaimed = time.monotonic()
-            shares = {f for f in self.folders if _on_network_share(f)}
+            shares = {f for f in self.folders if on_network_share(f)}
             self._leases = set(self.folders) - shares
             if not self._polling and shares:
                 log.info("network share: polling every %s s", DEFAULT_POLL)
@@ -401,7 +400,7 @@ class Inbox:
     def _complete(self, path: Path, seen: _Seen, now: float) -> bool:
         """Whether a file unchanged since ``seen.since`` is complete (else, when to look
         again is set in ``seen.look``): see the module docstring."""
-        writing = _open_for_writing(path) if seen.ask else None
+        writing = open_for_writing(path) if seen.ask else None
         if writing is False:
             return True
         if writing is None and now - seen.since >= self.settle:
@@ -665,49 +664,6 @@ def _ignored_path(path: str, folders: list[Path]) -> bool:
             parts = Path(path).relative_to(folder).parts
             return any(_ignored_name(part) for part in parts)
     return False
-
-
-def _open_for_writing(path: Path) -> bool | None:
-    """Whether a process of this machine has ``path`` open for writing; ``None`` when the
-    kernel does not say (a file of another user, a file system without leases).
-
-    A read lease is granted only while no one has the file open for writing. It is let go at
-    once; a writer that opens the file meanwhile is held up for that moment, and the lease's
-    break is told by SIGURG (ignored by default) rather than SIGIO, which would end us.
-    """
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
-    except OSError:
-        return None
-    try:
-        fcntl.fcntl(fd, fcntl.F_SETSIG, signal.SIGURG)
-        fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_RDLCK)
-    except OSError as exc:
-        return True if exc.errno == errno.EAGAIN else None
-    else:
-        fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_UNLCK)
-        return False
-    finally:
-        os.close(fd)
-
-
-def _on_network_share(folder: Path) -> bool:
-    """Whether ``folder`` is on a file system where inotify sees no one else's changes."""
-    best, kind = "", ""
-    target = os.path.realpath(folder)
-    try:
-        with Path("/proc/self/mounts").open(encoding="utf-8") as mounts:
-            for line in mounts:
-                fields = line.split()
-                if len(fields) < 3:
-                    continue
-                point = fields[1].replace("\\040", " ")
-                inside = target == point or target.startswith(point.rstrip("/") + "/")
-                if inside and len(point) > len(best):
-                    best, kind = point, fields[2]
-    except OSError:
-        return False
-    return kind in _NETWORK_FS
 
 
 def _move(path: Path, target: Path) -> Path:
