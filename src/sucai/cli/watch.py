@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sucai.cli.common import cli, db_option, dumps
-from sucai.library import DEFAULT_POLL, DEFAULT_SETTLE, Inbox, describe
+from sucai.cli.common import cli, db_option, dumps, tr
+from sucai.library import DEFAULT_POLL, DEFAULT_SETTLE, N_, Inbox, describe
 from sucai.serialize import file_report_to_dict
 
 if TYPE_CHECKING:
@@ -124,4 +124,4 @@ def watch(
         click.echo(f"Watching {shown} ({how}; Ctrl-C stops)", err=True)
 
     inbox.run(on_ready=ready)
-    click.echo("Stopped.", err=True)
+    click.echo(tr(N_("Stopped.")), err=True)
