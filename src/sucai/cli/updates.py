@@ -153,7 +153,14 @@ def subscription_add(
         found = library.subscription_add(owner, name, " ".join(words), where, years)
     except SucaiError as exc:
         raise fail(exc) from None
-    click.echo(f"Subscribed {owner} to {found.name}: {_describe(found)}")
+    click.echo(
+        tr(
+            N_("Subscribed {owner} to {name}: {search}"),
+            owner=owner,
+            name=found.name,
+            search=_describe(found),
+        )
+    )
 
 
 @subscription.command(name="list")
