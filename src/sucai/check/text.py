@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from sucai.errors import UserError
+from sucai.i18n import N_
 from sucai.search.fold import fold
 
 if TYPE_CHECKING:
@@ -194,10 +195,21 @@ class StockPhrases:
         gap = r"[^\w。!?;\n]{0,3}"
         literal = [gap.join(re.escape(c) for c in part) for part in parts]
         if not any(literal):
-            where = f" in {self.source}" if self.source else ""
-            raise UserError(
-                f"stock phrase '{phrase}'{where} has no characters besides punctuation and "
-                "'…'; write the words of the phrase, e.g. 高举…伟大旗帜."
+            if self.source:
+                raise UserError.of(
+                    N_(
+                        "stock phrase '{phrase}' in {source} has no characters besides "
+                        "punctuation and '…'; write the words of the phrase, e.g. 高举…伟大旗帜."
+                    ),
+                    phrase=phrase,
+                    source=self.source,
+                )
+            raise UserError.of(
+                N_(
+                    "stock phrase '{phrase}' has no characters besides punctuation and '…'; "
+                    "write the words of the phrase, e.g. 高举…伟大旗帜."
+                ),
+                phrase=phrase,
             )
         wildcard = rf"{gap}[^{_SENTENCE_END}]{{1,{STOCK_WILDCARD_CHARS}}}?{gap}"
         return re.compile(wildcard.join(literal))
