@@ -96,8 +96,13 @@ class DraftIndex:
             self.starts.append(at)
             self.ends.append(at + len(para))
             keys = [para[k : k + gram] for k in range(len(para) - gram + 1)]
-            if len(set(keys)) == len(keys) and not any(map(grams.__contains__, keys)):
-                grams.update(zip(keys, range(at, at + len(keys))))  # the common case
+            fresh = dict(zip(keys, range(at, at + len(keys))))
+            if len(fresh) == len(keys):
+                # No gram repeats inside the paragraph (the common case): only those that
+                # earlier paragraphs hold are repeats.
+                for key in fresh.keys() & grams.keys():
+                    self._add(key, fresh.pop(key))
+                grams.update(fresh)
             else:
                 for k, key in enumerate(keys, at):
                     self._add(key, k)
