@@ -88,13 +88,15 @@ _FREQUENCIES_KEPT: Final = 500_000
 
 
 def _doc_freqs(index: CandidateIndex, grams: set[str]) -> dict[str, int]:
+    """Document frequencies of bigrams the index holds, ``grams`` among them (a bigram
+    missing from the answer is held by no document)."""
     known = _FREQUENCIES.setdefault(index, {})
+    if len(known) > _FREQUENCIES_KEPT:
+        known.clear()
     missing = sorted(g for g in grams if g not in known)
     if missing:
-        if len(known) > _FREQUENCIES_KEPT:
-            known.clear()
         known.update((g, n) for g, n in index.bigram_doc_freqs(missing).items() if n)
-    return {g: known.get(g, 0) for g in grams}
+    return known
 
 
 #: A lookup: the bigrams of a chunk of the draft with their document frequencies, rarest first.
@@ -125,7 +127,7 @@ def _lookups(index: CandidateIndex, drafts: list[Compact], chunks: list[_Chunk])
     frequency = _doc_freqs(index, set().union(*grams_of))
     lookups: list[_Lookup] = []
     for grams in grams_of:
-        rare = sorted((f, g) for g in grams if (f := frequency[g]))
+        rare = sorted((f, g) for g in grams if (f := frequency.get(g, 0)))
         chosen: list[tuple[str, int]] = []
         postings = 0
         for f, g in rare[:_RARE_BIGRAMS]:
