@@ -96,7 +96,7 @@ class DraftIndex:
             self.starts.append(at)
             self.ends.append(at + len(para))
             keys = [para[k : k + gram] for k in range(len(para) - gram + 1)]
-            fresh = dict(zip(keys, range(at, at + len(keys))))
+            fresh = dict(zip(keys, range(at, at + len(keys)), strict=True))
             if len(fresh) == len(keys):
                 # No gram repeats inside the paragraph (the common case): only those that
                 # earlier paragraphs hold are repeats.

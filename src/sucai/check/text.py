@@ -115,7 +115,9 @@ def counted_text(text: str) -> str:
 def bigrams(folded: str, start: int, end: int) -> set[str]:
     """The bigrams of folded ``[start, end)``: two counted characters side by side."""
     return {
-        run[k : k + 2] for run in _COUNTED_RUN.findall(folded, start, end) for k in range(len(run) - 1)
+        run[k : k + 2]
+        for run in _COUNTED_RUN.findall(folded, start, end)
+        for k in range(len(run) - 1)
     }
 
 
