@@ -28,6 +28,7 @@ __all__ = [
     "STOCK_WILDCARD_CHARS",
     "Compact",
     "StockPhrases",
+    "bigrams",
     "compact",
     "counted",
     "counted_text",
@@ -110,6 +111,15 @@ def compact(text: str) -> Compact:
 def counted_text(text: str) -> str:
     """The folded counted characters of ``text``, joined (:func:`compact` without offsets)."""
     return "".join(_COUNTED_RUN.findall(fold(text)))
+
+
+def bigrams(folded: str, start: int, end: int) -> set[str]:
+    """The bigrams of folded ``[start, end)``: two counted characters side by side."""
+    return {
+        run[k : k + 2]
+        for run in _COUNTED_RUN.findall(folded, start, end)
+        for k in range(len(run) - 1)
+    }
 
 
 def sentence_chunks(folded: str, *, shortest: int = 8, longest: int = 60) -> list[tuple[int, int]]:
