@@ -38,8 +38,14 @@ if os.environ.get("SUCAI_HYPOTHESIS_PROFILE"):
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Search indexes of PostgreSQL libraries go to a folder of this run, not ~/.cache."""
+    """Search indexes of PostgreSQL libraries go to a folder of this run, not ~/.cache; the
+    command line's messages are English."""
     os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="sucai-cache-")
+    # The command line speaks the locale's language (issue 21): English in the tests, on any
+    # machine, unless a test chooses a locale.
+    os.environ["LANG"] = "C.UTF-8"
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        os.environ.pop(name, None)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

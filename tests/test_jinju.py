@@ -194,6 +194,25 @@ def test_sucai_search_in_jinju_prints_each_with_its_kind_and_source(library: Lib
     assert result.output == "No 金句 hold “没有这个词”. Try fewer words, or another --kind.\n"
 
 
+def test_tifa_of_a_library_without_dated_articles_prints_an_empty_table(tmp_path: Path) -> None:
+    # No article has a year: there is no row to print (it was a TypeError traceback).
+    notice = tmp_path / "通知.txt"
+    notice.write_text("关于做好冬季防火工作的通知\n\n各单位要落实防火责任。", encoding="utf-8")
+    db = str(tmp_path / "lib.db")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["import", "--db", db, str(notice)]).exit_code == 0
+    result = runner.invoke(cli, ["tifa", "--db", db, "防火"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1].split() == [
+        "year",
+        "chars",
+        "防火",
+        "uses",
+        "防火",
+        "/百万字",
+    ]
+
+
 def test_laws_and_regulations_have_no_jinju(library: Library) -> None:
     """A law is cited as a 依据, not quoted for its style (docs/jinju.md)."""
     report = library.ingest(sorted((ROOT / "samples" / "laws").glob("*.md")))

@@ -43,9 +43,12 @@ def parse_ref(text: str) -> tuple[int, str, int | None]:
     """
     match = _REF.match(text)
     if match is None or (match.group(3) is not None and int(match.group(3)) < 1):
-        raise UserError(
-            f"'{text}' is not material: write ARTICLE (12), ARTICLE:PARAGRAPH (12:3) "
-            "or ARTICLE#OUTLINE (12#2), numbered from 1."
+        raise UserError.of(
+            N_(
+                "'{text}' is not material: write ARTICLE (12), ARTICLE:PARAGRAPH (12:3) "
+                "or ARTICLE#OUTLINE (12#2), numbered from 1."
+            ),
+            text=text,
         )
     article_id = int(match.group(1))
     if match.group(2) is None:
@@ -57,18 +60,26 @@ def parse_ref(text: str) -> tuple[int, str, int | None]:
 def validate_item(article: Article, kind: str, ref: int | None) -> None:
     """Check that ``ref`` exists in ``article``; raises :class:`UserError` naming the range."""
     if kind not in KINDS:
-        raise UserError(f"kind '{kind}' is unknown; use one of {', '.join(KINDS)}.")
+        raise UserError.of(
+            N_("kind '{kind}' is unknown; use one of {choices}."), kind=kind, choices=KINDS
+        )
     if kind == "paragraph" and (ref is None or not 0 <= ref < len(article.paragraphs)):
-        raise UserError(
-            f"article {article.id} has paragraphs 1–{len(article.paragraphs)}; "
-            f"there is no paragraph {(ref or 0) + 1}."
+        raise UserError.of(
+            N_("article {id} has paragraphs 1–{count}; there is no paragraph {number}."),
+            id=article.id,
+            count=len(article.paragraphs),
+            number=(ref or 0) + 1,
         )
     if kind == "section" and (ref is None or not 0 <= ref < len(article.outline)):
         if not article.outline:
-            raise UserError(f"article {article.id} has no outline; add a paragraph instead.")
-        raise UserError(
-            f"article {article.id} has outline entries 1–{len(article.outline)}; "
-            f"there is no entry {(ref or 0) + 1}."
+            raise UserError.of(
+                N_("article {id} has no outline; add a paragraph instead."), id=article.id
+            )
+        raise UserError.of(
+            N_("article {id} has outline entries 1–{count}; there is no entry {number}."),
+            id=article.id,
+            count=len(article.outline),
+            number=(ref or 0) + 1,
         )
 
 

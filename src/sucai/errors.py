@@ -26,6 +26,8 @@ from __future__ import annotations
 
 from typing import Self
 
+from sucai.i18n import N_, fill
+
 __all__ = [
     "AccessDeniedError",
     "AuthError",
@@ -53,7 +55,23 @@ __all__ = [
 
 
 class SucaiError(Exception):
-    """Base class of every error sucai raises on purpose."""
+    """Base class of every error sucai raises on purpose.
+
+    Made with :meth:`of`, it keeps its English ``template`` (marked ``N_`` for the message
+    catalogue, issue 21) and the ``values`` filled in, so that a web page shows it in Chinese
+    and the command line in the locale's language (:func:`sucai.i18n.user_message`).
+    """
+
+    template: str = ""
+    values: dict[str, object] = {}  # noqa: RUF012 (read only; instances get their own)
+
+    @classmethod
+    def of(cls, template: str, **values: object) -> Self:
+        """The error ``template`` filled with ``values`` (in English), translatable as
+        ``template``: lists are joined, :class:`~sucai.i18n.Term` values translated."""
+        error = cls(fill(template, values, "en"))
+        error.template, error.values = template, values
+        return error
 
 
 class ConfigError(SucaiError):
@@ -141,50 +159,27 @@ class IndexBuildingError(StoreUnavailableError):
     def __init__(self, progress: tuple[int, int] | None) -> None:
         self.progress = progress
         if progress is None:
-            message = (
+            self.template = N_(
                 "the search index has not been built yet: run `sucai reindex` (a server "
                 "builds it by itself when it starts)."
             )
+            self.values = {}
         else:
-            done, total = progress
-            message = (
-                f"the search index is being built ({done} of {total} articles); searches are "
+            self.template = N_(
+                "the search index is being built ({done} of {total} articles); searches are "
                 "answered when it is done."
             )
-        super().__init__(message)
+            self.values = {"done": progress[0], "total": progress[1]}
+        super().__init__(fill(self.template, self.values, "en"))
 
 
 class UserError(SucaiError):
-    """A mistake in what the user asked for; the message is safe to show as it is.
-
-    Made with :meth:`of`, it keeps its English ``template`` (marked for the message
-    catalogue, issue 21) and the ``values`` filled in, so that a web page can show it in
-    Chinese (:func:`sucai.i18n.user_message`).
-    """
-
-    template: str = ""
-    values: dict[str, object] = {}  # noqa: RUF012 (read only; instances get their own)
-
-    @classmethod
-    def of(cls, template: str, **values: object) -> Self:
-        """The error ``template.format(**values)``, translatable as ``template``."""
-        error = cls(template.format(**values))
-        error.template, error.values = template, values
-        return error
+    """A mistake in what the user asked for; the message is safe to show as it is."""
 
 
 class QueryError(UserError):
-    """A search query or filter that cannot be understood.
-
-    Args:
-        message: what is wrong and how to fix it, for the command line (in English, like
-            every CLI message).
-        chinese: the same for web pages and the JSON API; ``message`` when empty.
-    """
-
-    def __init__(self, message: str, chinese: str = "") -> None:
-        super().__init__(message)
-        self.chinese = chinese or message
+    """A search query or filter that cannot be understood (made with :meth:`of`: Chinese on
+    the web, in the locale's language on the command line)."""
 
 
 # --- accounts and the web app (issue 4) ----------------------------------------------------

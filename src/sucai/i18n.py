@@ -22,16 +22,20 @@ from typing import Any, Final
 __all__ = [
     "FAILURES",
     "LINE_WORDS",
+    "LIST_SEPARATOR",
     "N_",
     "STATUSES",
     "SUMMARY",
     "WEB_LANGUAGE",
+    "Term",
     "catalogue",
     "cli_language",
     "explain_file",
+    "fill",
     "import_summary",
     "line_word",
     "read_po",
+    "say",
     "user_message",
 ]
 
@@ -43,6 +47,17 @@ _STRING: Final = re.compile(r'"(?:[^"\\]|\\.)*"')
 def N_(message: str) -> str:
     """``message`` unchanged: marks it for the catalogue, to be translated where it is shown."""
     return message
+
+
+class Term(str):
+    """A value of a message that is itself a word to translate (a filter's name: ``role`` is
+    角色 in Chinese); mark it ``N_`` where it is written."""
+
+    __slots__ = ()
+
+
+#: How the items of a list value of a message are joined.
+LIST_SEPARATOR: Final = N_(", ")
 
 
 #: What happened to each file of an import (``FileReport.status``).
@@ -183,10 +198,33 @@ def import_summary(counts: dict[str, Any], language: str) -> str:
     return "".join(say(piece) % counts for piece in shown)
 
 
+def fill(template: str, values: dict[str, Any], language: str) -> str:
+    """``template`` (English, marked ``N_``) in ``language``, its ``{name}`` placeholders
+    filled from ``values``: a :class:`Term` is translated, a list or tuple joined (``, `` in
+    English, ``、`` in Chinese)."""
+    translate = catalogue(language).gettext
+    separator = translate(LIST_SEPARATOR)
+    shown = {
+        name: translate(value)
+        if isinstance(value, Term)
+        else separator.join(map(str, value))
+        if isinstance(value, (list, tuple))
+        else value
+        for name, value in values.items()
+    }
+    return translate(template).format(**shown)
+
+
+def say(message: str, language: str, **values: Any) -> str:
+    """``message`` (English, marked ``N_`` or ``_``) in ``language``, filled with ``values``
+    as :func:`fill` does."""
+    return fill(message, values, language)
+
+
 def user_message(error: Exception, language: str) -> str:
-    """What ``error`` says in ``language``: a :class:`~sucai.errors.UserError` made with
-    ``UserError.of`` is translated from its template; any other as it was written."""
+    """What ``error`` says in ``language``: a :class:`~sucai.errors.SucaiError` made with
+    ``of`` is translated from its template; any other as it was written."""
     template = getattr(error, "template", "")
     if not template:
         return str(error)
-    return catalogue(language).gettext(template).format(**getattr(error, "values", {}))
+    return fill(template, getattr(error, "values", {}), language)

@@ -57,6 +57,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from sucai.errors import StoreUnavailableError, UserError
+from sucai.i18n import N_
 from sucai.inbox_files import on_network_share, open_for_writing
 from sucai.ingest.neardup import Matcher
 from sucai.ingest.sources import display_name
@@ -564,16 +565,24 @@ def make_folders(folders: Sequence[Path]) -> list[Path]:
         if folder.is_dir():
             continue
         if not folder.parent.is_dir():
-            raise UserError(
-                f"{folder}: no such folder, nor its parent {folder.parent}; nothing to watch. "
-                "Check the path (is the share mounted?), or create the folder first."
+            raise UserError.of(
+                N_(
+                    "{folder}: no such folder, nor its parent {parent}; nothing to watch. "
+                    "Check the path (is the share mounted?), or create the folder first."
+                ),
+                folder=str(folder),
+                parent=str(folder.parent),
             )
         try:
             folder.mkdir()
         except OSError as exc:
-            raise UserError(
-                f"{folder}: cannot create the inbox folder ({exc.strerror or exc}). Create it "
-                "yourself, writable by the user that runs sucai."
+            raise UserError.of(
+                N_(
+                    "{folder}: cannot create the inbox folder ({reason}). Create it yourself, "
+                    "writable by the user that runs sucai."
+                ),
+                folder=str(folder),
+                reason=str(exc.strerror or exc),
             ) from None
         made.append(folder)
     return made

@@ -57,11 +57,14 @@ from sucai.hygiene import (
     read_draft,
 )
 from sucai.i18n import (
+    N_,
     WEB_LANGUAGE,
+    Term,
     cli_language,
     explain_file,
     import_summary,
     line_word,
+    say,
     user_message,
 )
 from sucai.inbox import (
@@ -157,6 +160,7 @@ __all__ = [
     "MAX_TIER",
     "MEDIA_TYPES",
     "MIN_PASSWORD",
+    "N_",
     "SESSION_DAYS",
     "TEMPLATES",
     "TIFA_GROUPS",
@@ -195,6 +199,7 @@ __all__ = [
     "SourceShare",
     "Stamp",
     "SubscriptionNews",
+    "Term",
     "Unchanged",
     "article_findings",
     "check_text",
@@ -220,6 +225,7 @@ __all__ = [
     "report_docx",
     "report_html",
     "report_pdf",
+    "say",
     "snippet",
     "split_paragraphs",
     "user_message",
@@ -321,8 +327,9 @@ class Library(
             UserError: ``similarity`` is out of range.
         """
         if not 0 < similarity <= 1:
-            raise UserError(
-                f"the similarity must be above 0 and at most 1 (e.g. 0.8), not {similarity}."
+            raise UserError.of(
+                N_("the similarity must be above 0 and at most 1 (e.g. 0.8), not {similarity}."),
+                similarity=similarity,
             )
         helper = self._index_alongside(paths)
         try:
@@ -557,7 +564,9 @@ class Library(
                 where, limit=limit, offset=offset, newest_first=True
             )
         else:
-            raise UserError(f"sort '{sort[:20]}' is unknown: choose date or added.")
+            raise UserError.of(
+                N_("sort '{sort}' is unknown: choose date or added."), sort=sort[:20]
+            )
         return Browse(
             total=self.store.count_matching(where),
             articles=tuple(articles),

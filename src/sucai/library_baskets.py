@@ -68,7 +68,7 @@ class BasketMethods:
         name = check_name(name)
         items = [parse_ref(r) if isinstance(r, str) else r for r in refs]
         if not items:
-            raise UserError("name at least one piece of material to add.")
+            raise UserError.of(N_("name at least one piece of material to add."))
         for article_id, kind, ref in items:
             validate_item(self.get(article_id), kind, ref)
         return self.store.add_basket_items(owner, name, items, _now())

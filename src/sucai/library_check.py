@@ -17,6 +17,7 @@ from sucai.check import (
     split_paragraphs,
 )
 from sucai.errors import UserError
+from sucai.i18n import N_
 from sucai.library_stock import StockPhraseMethods
 
 if TYPE_CHECKING:
@@ -139,5 +140,7 @@ class CheckMethods(StockPhraseMethods):
         else:
             paragraphs = [p.strip() for p in draft if p.strip()]
         if not paragraphs:
-            raise UserError("the draft is empty: give the text to check, or a .txt/.docx file.")
+            raise UserError.of(
+                N_("the draft is empty: give the text to check, or a .txt/.docx file.")
+            )
         return paragraphs

@@ -40,6 +40,7 @@ from sucai.compose import (
     skeleton,
 )
 from sucai.errors import QueryError
+from sucai.i18n import N_
 from sucai.ingest.neardup import LAW_GENRE, title_key
 from sucai.search.fold import fold
 from sucai.search.highlight import find_spans
@@ -124,12 +125,9 @@ class ComposeMethods:
                 group, a count below 1.
         """
         if not topic.strip():
-            raise QueryError(
-                "give a topic, e.g. sucai compose 优化营商环境 --genre 讲话",
-                "请输入主题，例如：优化营商环境。",
-            )
+            raise QueryError.of(N_("give a topic, e.g. sucai compose 优化营商环境 --genre 讲话"))
         if articles < 1 or pieces < 1:
-            raise QueryError("the number of articles and of pieces must be at least 1.")
+            raise QueryError.of(N_("the number of articles and of pieces must be at least 1."))
         notes: list[str] = []
         base = parse_query(topic, role=role, years=years, limit=None)
         chosen = self._skeletons(base, genre, topic, articles, paid, view)
@@ -164,10 +162,11 @@ class ComposeMethods:
         wanted = set(picks)
         unknown = sorted(wanted - {g.number for g in groups})
         if unknown:
-            raise QueryError(
-                f"there is no group {unknown[0]}: the 写作台 for {topic} has groups "
-                f"1–{len(groups)}.",
-                f"没有第 {unknown[0]} 组：“{topic}”的写作台共有 {len(groups)} 组标题。",
+            raise QueryError.of(
+                N_("there is no group {group}: the 写作台 for {topic} has groups 1–{count}."),
+                group=unknown[0],
+                topic=topic,
+                count=len(groups),
             )
         widened = genre if not notes else None
         filled = tuple(

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING, Final
 
 from sucai.errors import UserError
+from sucai.i18n import N_
 from sucai.search.tokenize import tifa_terms
 
 if TYPE_CHECKING:
@@ -83,12 +84,22 @@ class DeskMethods:
         """
         sources = {value for value, _ in self.store.facets(None).get("source", [])}
         if source not in sources:
-            known = "、".join(sorted(sources)) or "（库中还没有文章）"
-            raise UserError(f"no article comes from the source '{source}'. Sources: {known}")
+            if not sources:
+                raise UserError.of(
+                    N_("no article comes from the source '{source}': the library is empty."),
+                    source=source,
+                )
+            raise UserError.of(
+                N_("no article comes from the source '{source}'. Sources: {known}"),
+                source=source,
+                known=sorted(sources),
+            )
         label = (label or "").strip() or None
         if label is not None and len(label) > MAX_LABEL:
-            raise UserError(
-                f"the label is {len(label)} characters long; at most {MAX_LABEL} are allowed."
+            raise UserError.of(
+                N_("the label is {length} characters long; at most {most} are allowed."),
+                length=len(label),
+                most=MAX_LABEL,
             )
         self.store.set_source_label(source, label)
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from sucai.errors import UserError
 from sucai.hygiene import Finding, LineFinding
+from sucai.i18n import N_
 from sucai.jinju import KINDS
 from sucai.models import Jinju, Tifa, TifaRow
 from sucai.search.fold import fold
@@ -74,7 +75,9 @@ class JinjuMethods:
             UserError: an unknown kind, or a query too long.
         """
         if len(query) > MAX_QUERY_CHARS:
-            raise UserError(f"the query is longer than {MAX_QUERY_CHARS} characters.")
+            raise UserError.of(
+                N_("the query is longer than {most} characters."), most=MAX_QUERY_CHARS
+            )
         words = [fold(w) for w in query.split()]
         rows = [
             row
@@ -107,7 +110,9 @@ class JinjuMethods:
         """
         wanted = check_phrases(phrases)
         if by not in TIFA_GROUPS:
-            raise UserError(f"--by must be one of {', '.join(TIFA_GROUPS)}, not '{by}'.")
+            raise UserError.of(
+                N_("--by must be one of {choices}, not '{by}'."), choices=TIFA_GROUPS, by=by
+            )
         self._catch_up()
         view = self.index.view(paid=paid)
         years, chars = self._tifa_base(paid)
@@ -190,7 +195,9 @@ def check_kinds(kinds: Sequence[str] | None) -> list[str] | None:
         return None
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
-        raise UserError(f"unknown 金句 kind '{unknown[0]}': use one of {'、'.join(KINDS)}.")
+        raise UserError.of(
+            N_("unknown 金句 kind '{kind}': use one of {choices}."), kind=unknown[0], choices=KINDS
+        )
     return list(kinds)
 
 
@@ -199,12 +206,20 @@ def check_phrases(phrases: Sequence[str]) -> list[str]:
     too long one."""
     wanted = list(dict.fromkeys(p.strip() for p in phrases if p.strip()))
     if not wanted:
-        raise UserError("give a phrase to count, e.g. sucai tifa 新质生产力")
+        raise UserError.of(N_("give a phrase to count, e.g. sucai tifa 新质生产力"))
     if len(wanted) > MAX_PHRASES:
-        raise UserError(f"compare at most {MAX_PHRASES} phrases at once, not {len(wanted)}.")
+        raise UserError.of(
+            N_("compare at most {most} phrases at once, not {count}."),
+            most=MAX_PHRASES,
+            count=len(wanted),
+        )
     long = next((p for p in wanted if len(p) > MAX_PHRASE), None)
     if long is not None:
-        raise UserError(f"a phrase is at most {MAX_PHRASE} characters: '{long[:MAX_PHRASE]}…'.")
+        raise UserError.of(
+            N_("a phrase is at most {most} characters: '{phrase}…'."),
+            most=MAX_PHRASE,
+            phrase=long[:MAX_PHRASE],
+        )
     return wanted
 
 

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sucai.errors import UserError
 from sucai.export import check_format, digest_document, get_template, render, render_html
+from sucai.i18n import N_
 from sucai.models import source_folder
 from sucai.search.query import parse_query, parse_years
 from sucai.store.records import ArticleFilter, Subscription
@@ -244,7 +245,9 @@ class UpdateMethods:
         if query:
             parse_query(query)
         elif not (where.genre or where.role or where.source or years):
-            raise UserError("a subscription needs a query or a filter (文种, 角色, 年份, 来源).")
+            raise UserError.of(
+                N_("a subscription needs a query or a filter (文种, 角色, 年份, 来源).")
+            )
         now = _iso(datetime.now(UTC))
         seen = self.store.max_article_id()
         draft = Subscription(
@@ -261,7 +264,11 @@ class UpdateMethods:
             seen,
         )
         if not self.store.add_subscription(draft):
-            raise UserError(f"{owner} already has a subscription '{name}': choose another name.")
+            raise UserError.of(
+                N_("{owner} already has a subscription '{name}': choose another name."),
+                owner=owner,
+                name=name,
+            )
         return self.subscription(owner, name)
 
     def subscription(self, owner: str, name: str) -> Subscription:
@@ -272,9 +279,13 @@ class UpdateMethods:
         """
         found = self.store.subscription(owner, name.strip())
         if found is None:
-            raise UserError(
-                f"{owner} has no subscription '{name}'. Add one with: "
-                f"sucai subscription add {name} QUERY --user {owner}"
+            raise UserError.of(
+                N_(
+                    "{owner} has no subscription '{name}'. Add one with: "
+                    "sucai subscription add {name} QUERY --user {owner}"
+                ),
+                owner=owner,
+                name=name,
             )
         return found
 
@@ -389,8 +400,9 @@ class UpdateMethods:
             ids = self.store.added_ids(epoch, None, where, FEED_ENTRIES)
             title = f"{'文种' if kind == 'kind' else '来源'}：{value}"
         else:
-            raise UserError(
-                f"no feed of '{kind}': feeds are of a kind, a source or a subscription."
+            raise UserError.of(
+                N_("no feed of '{kind}': feeds are of a kind, a source or a subscription."),
+                kind=kind,
             )
         return Feed(f"{title} · 素材库", tuple(self.entries(ids[:FEED_ENTRIES], view)))
 
@@ -435,7 +447,10 @@ class UpdateMethods:
                 else self.store.subscriptions(owner)
             )
             if not chosen:
-                raise UserError(f"{owner} has no subscriptions: add one, or digest --query Q.")
+                raise UserError.of(
+                    N_("{owner} has no subscriptions: add one, or digest --query Q."),
+                    owner=owner,
+                )
             for found in chosen:
                 groups.append((found.name, self.subscription_matches(found, start, end, paid=paid)))
         else:
@@ -461,8 +476,9 @@ def _check_name(name: str) -> str:
     """A subscription name, trimmed; raises :class:`UserError` when empty or too long."""
     name = name.strip()
     if not name or len(name) > _NAME_MAX or "/" in name:
-        raise UserError(
-            f"a subscription name needs 1 to {_NAME_MAX} characters and no '/', e.g. 营商环境."
+        raise UserError.of(
+            N_("a subscription name needs 1 to {most} characters and no '/', e.g. 营商环境."),
+            most=_NAME_MAX,
         )
     return name
 

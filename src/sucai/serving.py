@@ -26,7 +26,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from sucai.errors import StoreUnavailableError
+from sucai.errors import StoreUnavailableError, SucaiError
+from sucai.i18n import WEB_LANGUAGE, user_message
 from sucai.models import UPLOAD_FOLDER_PREFIX, UPLOAD_SOURCE
 from sucai.serialize import file_report_to_dict, report_to_dict
 from sucai.store import is_postgres_url
@@ -253,7 +254,16 @@ class ImportJobs:
                 )
                 store.update_import_job(job_id, _now(), state="done", report=report_to_dict(report))
         except Exception as exc:
-            error = f"导入中断：{exc}。再次上传同样的文件即可继续（已导入的不会重复）。"
+            # Shown on the import page: a sucai error in Chinese, anything else for the log.
+            if isinstance(exc, SucaiError):
+                reason = user_message(exc, WEB_LANGUAGE)
+            else:
+                log.exception("import job %s failed", job_id)
+                reason = "服务器内部错误"
+            error = (
+                f"导入中断：{reason.rstrip('。.')}。"
+                "再次上传同样的文件即可继续（已导入的不会重复）。"
+            )
             with contextlib.suppress(Exception), self.library.reopen() as library:
                 library.store.update_import_job(job_id, _now(), state="failed", error=error)
         finally:

@@ -31,6 +31,7 @@ from sucai.errors import (
     UserError,
 )
 from sucai.export.fingerprint import Stamp, new_code
+from sucai.i18n import N_
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Sequence
@@ -62,6 +63,7 @@ MIN_PASSWORD: Final = 8
 MAX_QUOTA: Final = 1_000_000
 #: The longest tier name, in characters (it is shown on pages and named in rate limits).
 MAX_TIER: Final = 40
+_NO_USER: Final = N_("no user with id {id}.")
 ROLES: Final = ("member", "admin")
 
 _NAME: Final = re.compile(r"[\w.@\-\u4e00-\u9fff]{1,64}")
@@ -283,12 +285,15 @@ class Accounts:
         """
         name = name.strip()
         if not _NAME.fullmatch(name):
-            raise UserError(
-                f"user name '{name}' is not allowed: use 1–64 letters, digits, Chinese "
-                "characters, '.', '-', '_' or '@'."
+            raise UserError.of(
+                N_(
+                    "user name '{name}' is not allowed: use 1–64 letters, digits, Chinese "
+                    "characters, '.', '-', '_' or '@'."
+                ),
+                name=name,
             )
         if self.store.get_user_by_name(name) is not None:
-            raise UserError(f"user '{name}' already exists; choose another name.")
+            raise UserError.of(N_("user '{name}' already exists; choose another name."), name=name)
         self._check_password(password)
         expires_on = self._check_date(expires_on)
         if daily_quota is not None:
@@ -317,7 +322,9 @@ class Accounts:
         """
         found = self.store.get_user_by_name(name.strip())
         if found is None:
-            raise UserError(f"no user '{name}'; `sucai user list` shows the accounts.")
+            raise UserError.of(
+                N_("no user '{name}'; `sucai user list` shows the accounts."), name=name
+            )
         return found
 
     def update(
@@ -339,7 +346,7 @@ class Accounts:
                 would leave no enabled admin (demoting or disabling the last one).
         """
         if role is not UNCHANGED and role not in ROLES:
-            raise UserError(f"role '{role}' is unknown; choose member or admin.")
+            raise UserError.of(N_("role '{role}' is unknown; choose member or admin."), role=role)
         if isinstance(daily_quota, int):
             self._check_quota(daily_quota)
         if isinstance(tier, str):
@@ -347,7 +354,7 @@ class Accounts:
         with self.store.atomic():
             user = self.store.get_user(user_id)
             if user is None:
-                raise UserError(f"no user with id {user_id}.")
+                raise UserError.of(_NO_USER, id=user_id)
             changed = replace(
                 user,
                 role=user.role if role is UNCHANGED else role,
@@ -364,9 +371,12 @@ class Accounts:
                 and not _active_admin(changed)
                 and not any(_active_admin(u) for u in others)
             ):
-                raise UserError(
-                    f"{user.name} 是唯一在用的管理员，不能降为会员或停用："
-                    "请先把另一个账号设为管理员。"
+                raise UserError.of(
+                    N_(
+                        "{name} is the only enabled admin and cannot become a member or be "
+                        "disabled: make another account an admin first."
+                    ),
+                    name=user.name,
                 )
             self.store.update_user(
                 user_id,
@@ -388,7 +398,7 @@ class Accounts:
         """
         self._check_password(password)
         if self.store.get_user(user_id) is None:
-            raise UserError(f"no user with id {user_id}.")
+            raise UserError.of(_NO_USER, id=user_id)
         with self.store.atomic():
             self.store.set_password_hash(user_id, self.passwords.hash(password))
             self.store.delete_user_sessions(user_id)
@@ -396,20 +406,28 @@ class Accounts:
     @staticmethod
     def _check_password(password: str) -> None:
         if len(password) < MIN_PASSWORD:
-            raise UserError(f"the password must have at least {MIN_PASSWORD} characters.")
+            raise UserError.of(
+                N_("the password must have at least {least} characters."), least=MIN_PASSWORD
+            )
 
     @staticmethod
     def _check_quota(quota: int) -> None:
         if not 0 <= quota <= MAX_QUOTA:
-            raise UserError(
-                f"the daily quota {quota} is out of range: give 0 to {MAX_QUOTA}, "
-                "or leave it empty for the tier's default."
+            raise UserError.of(
+                N_(
+                    "the daily quota {quota} is out of range: give 0 to {most}, "
+                    "or leave it empty for the tier's default."
+                ),
+                quota=quota,
+                most=MAX_QUOTA,
             )
 
     @staticmethod
     def _check_tier(tier: str) -> None:
         if len(tier) > MAX_TIER:
-            raise UserError(f"a tier name has at most {MAX_TIER} characters, e.g. 会员 or SVIP.")
+            raise UserError.of(
+                N_("a tier name has at most {most} characters, e.g. 会员 or SVIP."), most=MAX_TIER
+            )
 
     @staticmethod
     def _check_date(value: str | None) -> str | None:
@@ -421,8 +439,9 @@ class Accounts:
                 raise ValueError(value)
             date.fromisoformat(value)
         except ValueError:
-            raise UserError(
-                f"date '{value}' is not understood; write it as YYYY-MM-DD, e.g. 2027-01-01."
+            raise UserError.of(
+                N_("date '{date}' is not understood; write it as YYYY-MM-DD, e.g. 2027-01-01."),
+                date=value,
             ) from None
         return value
 
@@ -520,7 +539,7 @@ class Accounts:
         if account.user is None or not self.store.revoke_api_token(
             account.user.id, token_id, self._now()
         ):
-            raise UserError(f"no live API token {token_id} of this account.")
+            raise UserError.of(N_("no live API token {id} of this account."), id=token_id)
 
     def from_api_token(self, token: str) -> Account | None:
         """The account of an ``Authorization: Bearer`` token, ``None`` when not valid."""
@@ -679,7 +698,7 @@ class Accounts:
         """
         recipient = recipient.strip()
         if not recipient:
-            raise UserError("name whom the export is for: --for NAME.")
+            raise UserError.of(N_("name whom the export is for: --for NAME."))
         user = self.store.get_user_by_name(recipient)
         stamp = Stamp(recipient, self.today().isoformat(), new_code())
         self.store.add_audit(

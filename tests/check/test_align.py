@@ -8,6 +8,7 @@ writer makes to a copied sentence.
 from __future__ import annotations
 
 import random
+import re
 import time
 
 import pytest
@@ -257,3 +258,19 @@ def test_a_span_is_measured_with_its_edits_not_by_its_matched_characters() -> No
     # 13 draft characters, 12 of them matched: a span of 13.
     assert _found([_S[0:10] + "甲" + _S[11:13]]) == {(0, 13, 0, 13, 12)}
     assert _found([_S[0:10] + "甲" + _S[11:12]]) == set()
+
+
+def test_a_sentence_copied_into_several_paragraphs_is_found_in_each() -> None:
+    sentence = compact("着力扩大国内需求，推动消费和投资协同发力，增强经济内生动力。").text
+    paragraphs = [
+        "今年" + sentence + "为此" + sentence,  # twice in one paragraph
+        "我们要" + sentence,  # again in a later one
+        "此外还要" + sentence[:12] + "等等",  # 12 characters: too short
+        sentence + "这是关键",
+    ]
+    index = DraftIndex(paragraphs, min(GRAM, ANCHOR, 13))
+    found = sorted((c.i, c.i_end) for c in align(index, sentence, 13))
+    text = "".join(paragraphs)
+    where = [m.start() for m in re.finditer(sentence, text)]
+    assert len(where) == 4
+    assert found == [(at, at + len(sentence)) for at in where]

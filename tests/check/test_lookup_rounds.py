@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from sucai.check import check_paragraphs, counted, load_stock_phrases
+from sucai.check.engine import BATCH_CHARS
 from tests.check.conftest import NEW_TEXT, build_draft
 
 if TYPE_CHECKING:
@@ -77,3 +78,30 @@ def test_lookups_in_rounds_find_what_looking_up_every_sentence_finds(
     assert every.ratio == pytest.approx(copied / sum(map(counted, paragraphs)), abs=0.02)
     # The copied paragraphs' later sentences are not looked up; the new text's all are.
     assert fewer < 0.8 * all_lookups
+
+
+def test_a_long_draft_asks_each_lookup_once(reports_library: Library) -> None:
+    """A draft of several batches repeating its paragraphs asks the index each sentence's
+    lookup once, and finds every repeat's copied stretches."""
+    half = [p.text for p in build_draft(reports_library)] + list(NEW_TEXT)
+    copies = BATCH_CHARS // sum(map(counted, half)) + 2  # two batches or more
+    reports_library.check(half[:1])  # brings the index up to date
+    view = reports_library.index.view(paid=True)
+    found = {}
+    for name, paragraphs in (("once", half), ("repeated", half * copies)):
+        index = CountingIndex(view)
+        report = check_paragraphs(
+            reports_library.store,
+            index,
+            paragraphs,
+            stock=load_stock_phrases([]),
+            lookup_rounds=1,
+        )
+        found[name] = (report, index.lookups)
+    (once, asked), (repeated, asked_repeated) = found["once"], found["repeated"]
+    assert sum(p.chars for p in repeated.paragraphs) > BATCH_CHARS
+    assert asked_repeated == asked
+    spans = [[(s.start, s.end, s.chars, s.article_id) for s in p.spans] for p in once.paragraphs]
+    assert [
+        [(s.start, s.end, s.chars, s.article_id) for s in p.spans] for p in repeated.paragraphs
+    ] == spans * copies

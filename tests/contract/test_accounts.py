@@ -341,12 +341,12 @@ def test_the_last_enabled_admin_cannot_be_demoted_or_disabled(store: Store) -> N
     other = accounts.add("乙", "correct-horse-1", admin=True)
     accounts.update(other.id, disabled=True)  # a disabled admin does not count
     for change in ({"role": "member"}, {"disabled": True}):
-        with pytest.raises(UserError, match="boss 是唯一在用的管理员"):
+        with pytest.raises(UserError, match="boss is the only enabled admin"):
             accounts.update(boss.id, **change)  # type: ignore[arg-type]
         assert store.get_user(boss.id) == boss
     accounts.update(other.id, disabled=False)
     assert accounts.update(boss.id, role="member").role == "member"
-    with pytest.raises(UserError, match="乙 是唯一在用的管理员"):
+    with pytest.raises(UserError, match="乙 is the only enabled admin"):
         accounts.update(other.id, disabled=True)
     accounts.update(boss.id, tier="会员")  # any other change of a member is fine
 

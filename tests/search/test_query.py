@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sucai.errors import QueryError
+from sucai.i18n import WEB_LANGUAGE, user_message
 from sucai.search.query import (
     MAX_FILTER_CHARS,
     MAX_QUERY_CHARS,
@@ -83,6 +84,11 @@ def test_keyword_options_add_to_and_override_inline_filters() -> None:
     assert (scoped.scope, scoped.limit, scoped.offset) == ("title", 5, 10)
 
 
+def shown_on_web(error: QueryError) -> str:
+    """What a web page shows for ``error``."""
+    return user_message(error, WEB_LANGUAGE)
+
+
 def _error(text: str, **options: object) -> QueryError:
     with pytest.raises(QueryError) as caught:
         parse_query(text, **options)  # type: ignore[arg-type]
@@ -137,7 +143,7 @@ def test_each_mistake_is_a_query_error_that_says_what_to_do(
 ) -> None:
     error = _error(text)
     assert str(error).startswith(english)
-    assert error.chinese.startswith(chinese)
+    assert shown_on_web(error).startswith(chinese)
 
 
 @pytest.mark.parametrize(
@@ -155,7 +161,7 @@ def test_each_mistake_is_a_query_error_that_says_what_to_do(
 def test_an_empty_filter_is_shown_with_a_value_of_its_own_kind(text: str, shown: str) -> None:
     error = _error(text)
     assert f"e.g. {shown} (quoted" in str(error)
-    assert f"例如 {shown}（含空格时加引号）" in error.chinese
+    assert f"例如 {shown}（含空格时加引号）" in shown_on_web(error)
 
 
 def test_an_unbalanced_closing_quote_is_the_same_error_as_an_unbalanced_opening_one() -> None:
@@ -163,21 +169,24 @@ def test_an_unbalanced_closing_quote_is_the_same_error_as_an_unbalanced_opening_
     assert type(opening) is type(closing) is QueryError
     assert str(opening).endswith("add the other quote or remove this one.")
     assert str(closing).endswith("add the other quote or remove this one.")
-    assert closing.chinese.endswith("请补上另一半引号，或删去它。")
+    assert shown_on_web(closing).endswith("请补上另一半引号，或删去它。")
 
 
 def test_a_query_has_a_maximum_length_in_characters() -> None:
     assert parse_query("营" * MAX_QUERY_CHARS).terms == ("营" * MAX_QUERY_CHARS,)
     error = _error("营" * (MAX_QUERY_CHARS + 1))
     assert str(error).startswith("the query is 201 characters long; at most 200 are allowed.")
-    assert error.chinese.startswith("检索词过长（201 字，上限 200 字）")
+    assert shown_on_web(error).startswith("检索词过长（201 字，上限 200 字）")
 
 
 def test_a_filter_value_has_a_maximum_length() -> None:
     assert parse_query("发展", genre="x" * MAX_FILTER_CHARS).genre == "x" * MAX_FILTER_CHARS
     assert "101 characters" in str(_error("发展", genre="x" * 101))
     assert "101 characters" in str(_error("发展 来源:" + "y" * 101))
-    assert _error("发展", role="z" * 101).chinese == "筛选条件“角色”过长（101 字，上限 100 字）。"
+    assert (
+        shown_on_web(_error("发展", role="z" * 101))
+        == "筛选条件“角色”过长（101 字，上限 100 字）。"
+    )
 
 
 def test_a_filter_given_as_an_option_loses_its_format_controls_too() -> None:
@@ -189,7 +198,7 @@ def test_a_filter_given_as_an_option_loses_its_format_controls_too() -> None:
 
 
 def test_an_unknown_scope_is_refused() -> None:
-    assert _error("发展", scope="body").chinese.startswith("检索范围“body”无效")
+    assert shown_on_web(_error("发展", scope="body")).startswith("检索范围“body”无效")
 
 
 @pytest.mark.parametrize(
@@ -312,13 +321,13 @@ def test_every_error_is_chinese_and_quotes_only_what_the_query_holds(text: str) 
     try:
         parse_query(text)
     except QueryError as error:
-        assert _CJK.search(error.chinese), error.chinese
-        assert error.chinese != str(error)
-        assert error.chinese.startswith(PROBLEMS), error.chinese
+        assert _CJK.search(shown_on_web(error)), shown_on_web(error)
+        assert shown_on_web(error) != str(error)
+        assert shown_on_web(error).startswith(PROBLEMS), shown_on_web(error)
         # What the message quotes of the query (“…”) is a piece of it: the reader finds it.
-        for groups in _QUOTED_PIECE.findall(error.chinese):
+        for groups in _QUOTED_PIECE.findall(shown_on_web(error)):
             piece = "".join(groups)
-            assert piece.strip(), error.chinese
+            assert piece.strip(), shown_on_web(error)
             assert piece in _visible(text), piece
 
 
@@ -334,10 +343,10 @@ def test_the_maximum_length_holds_for_every_text(text: str) -> None:
     try:
         parse_query(text)
     except QueryError as error:
-        too_long = error.chinese.startswith("检索词过长")
-        assert too_long == (len(text) > MAX_QUERY_CHARS), error.chinese
+        too_long = shown_on_web(error).startswith("检索词过长")
+        assert too_long == (len(text) > MAX_QUERY_CHARS), shown_on_web(error)
         if too_long:
-            assert f"（{len(text)} 字，上限 {MAX_QUERY_CHARS} 字）" in error.chinese
+            assert f"（{len(text)} 字，上限 {MAX_QUERY_CHARS} 字）" in shown_on_web(error)
     else:
         assert len(text) <= MAX_QUERY_CHARS
 

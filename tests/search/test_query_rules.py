@@ -20,7 +20,7 @@ from sucai.search.query import (
     parse_query,
     parse_years,
 )
-from tests.search.test_query import _error, q
+from tests.search.test_query import _error, q, shown_on_web
 
 
 @pytest.mark.parametrize(
@@ -86,7 +86,7 @@ def test_each_filter_name_and_token_rule(text: str, expected: Query) -> None:
 def test_each_token_mistake_says_where_it_is(text: str, english: str, chinese: str) -> None:
     error = _error(text)
     assert str(error).startswith(english)
-    assert error.chinese.startswith(chinese)
+    assert shown_on_web(error).startswith(chinese)
 
 
 def test_the_whole_messages_of_the_commonest_mistakes() -> None:
@@ -96,7 +96,8 @@ def test_the_whole_messages_of_the_commonest_mistakes() -> None:
     )
     assert str(_error("发展", scope="body")) == "--in body: choose one of all, title, outline."
     assert (
-        _error("发展", scope="Title").chinese == "检索范围“Title”无效：可选 all、title、outline。"
+        shown_on_web(_error("发展", scope="Title"))
+        == "检索范围“Title”无效：可选 all、title、outline。"
     )
     assert str(_error("发展 -")) == (
         "a lone '-' excludes nothing; write it right before the word to exclude, "
@@ -142,8 +143,8 @@ def test_every_filter_value_holds_at_most_its_limit(written: str, name: str, lab
     assert getattr(parse_query("发展", **{name: "x" * 100}), name) == "x" * 100
     error = _error(f"发展 {written}:" + "x" * 101)
     assert str(error) == (f"the {name} filter is 101 characters long; at most 100 are allowed.")
-    assert error.chinese == f"筛选条件“{label}”过长（101 字，上限 100 字）。"
-    assert _error("发展", **{name: "y" * 101}).chinese == error.chinese
+    assert shown_on_web(error) == f"筛选条件“{label}”过长（101 字，上限 100 字）。"
+    assert shown_on_web(_error("发展", **{name: "y" * 101})) == shown_on_web(error)
 
 
 def test_a_filter_value_is_measured_without_its_format_controls() -> None:
@@ -153,11 +154,11 @@ def test_a_filter_value_is_measured_without_its_format_controls() -> None:
 
 def test_a_year_value_is_measured_before_it_is_read() -> None:
     error = _error("发展 年份:" + "2" * 101)
-    assert error.chinese == "筛选条件“年份”过长（101 字，上限 100 字）。"
+    assert shown_on_web(error) == "筛选条件“年份”过长（101 字，上限 100 字）。"
     # 100 characters pass the length check and fail as a year, shown by their first 20.
     error = _error("发展 年份:" + "2" * 100)
     assert str(error).startswith(f"year '{'2' * 20}' is not understood")
-    assert error.chinese.startswith(f"年份“{'2' * 20}”无法识别")
+    assert shown_on_web(error).startswith(f"年份“{'2' * 20}”无法识别")
 
 
 # --- years -----------------------------------------------------------------------------------
@@ -203,7 +204,7 @@ def test_a_backwards_range_is_refused_one_year_apart_and_its_fix_is_shown() -> N
         "year range 2022..2021 runs backwards; write the earlier year first (2021..2022)."
     )
     assert (
-        caught.value.chinese
+        shown_on_web(caught.value)
         == "年份范围 2022..2021 前后颠倒：请把较早的年份写在前面（2021..2022）。"
     )
 

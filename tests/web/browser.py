@@ -83,6 +83,15 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
+def desktop_page(browser: Any, **options: Any) -> tuple[Any, list[str]]:
+    """A new page of ``browser`` in a :data:`DESKTOP` context (``options`` override it), and
+    the list its JavaScript errors are collected in (assert it is empty at the end)."""
+    page = browser.new_context(**(DESKTOP | options)).new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return page, errors
+
+
 def sign_in_member(page: Any, server: str) -> None:
     """Sign a Playwright page in as the member 会员甲 (on the home page after)."""
     from tests.web.conftest import PASSWORD  # the conftest imports this module

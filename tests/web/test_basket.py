@@ -159,8 +159,8 @@ def test_basket_errors_use_the_envelope(app_client: TestClient) -> None:
     assert response.status_code == 400
     assert response.json() == {
         "ok": False,
-        "error": "article 1 has paragraphs 1–10; there is no paragraph 1000.",
-        "errors": ["article 1 has paragraphs 1–10; there is no paragraph 1000."],
+        "error": "第 1 篇文章共 10 段，没有第 1000 段。",
+        "errors": ["第 1 篇文章共 10 段，没有第 1000 段。"],
         "status": 400,
     }
     missing = app_client.post(

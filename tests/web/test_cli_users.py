@@ -140,7 +140,8 @@ def test_user_disable_enable_and_passwd_act_at_once(tmp_path: Path) -> None:
     code, out = _user(runner, db, "disable", "boss")
     assert (code, out) == (
         1,
-        "Error: boss 是唯一在用的管理员，不能降为会员或停用：请先把另一个账号设为管理员。\n",
+        "Error: boss is the only enabled admin and cannot become a member or be disabled: "
+        "make another account an admin first.\n",
     )
 
 

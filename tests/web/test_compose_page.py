@@ -22,7 +22,7 @@ from sucai.users import Accounts
 from sucai.web import create_app
 from tests.export.test_libreoffice import LIBREOFFICE, _pdf
 from tests.test_compose import PAID_WORDS, ROOT, SPEECHES
-from tests.web.browser import ARGS, CHROMIUM, DESKTOP, sign_in_member
+from tests.web.browser import CHROMIUM, chromium, desktop_page, sign_in_member
 from tests.web.conftest import PASSWORD, csrf_of
 
 if TYPE_CHECKING:
@@ -73,48 +73,41 @@ def test_a_visitors_compose_page_holds_no_paid_text(
 def test_a_member_composes_opens_a_passage_and_exports_the_basis_table(
     server: str, tmp_path: Path
 ) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
     shots = tmp_path / "screenshots"
     shots.mkdir()
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            page = browser.new_context(**DESKTOP).new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            sign_in_member(page, server)
+    with chromium() as browser:
+        page, errors = desktop_page(browser)
+        sign_in_member(page, server)
 
-            page.click("header nav >> text=写作台")
-            page.fill("input[name=topic]", "优化营商环境")
-            page.fill("input[name=genre]", "讲话")
-            page.press("input[name=topic]", "Enter")
-            page.wait_for_selector(".skeleton")
-            assert page.locator(".skeleton").count() == 2
-            page.check("#g1 input[name=pick]")
-            page.check("#g2 input[name=pick]")
-            page.click("text=查看所选分组的段落")
-            page.wait_for_selector("#g2 .piece")
-            assert page.locator("#g2 .piece").count() == 2
-            page.screenshot(path=str(shots / "compose.png"), full_page=True)
-            assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+        page.click("header nav >> text=写作台")
+        page.fill("input[name=topic]", "优化营商环境")
+        page.fill("input[name=genre]", "讲话")
+        page.press("input[name=topic]", "Enter")
+        page.wait_for_selector(".skeleton")
+        assert page.locator(".skeleton").count() == 2
+        page.check("#g1 input[name=pick]")
+        page.check("#g2 input[name=pick]")
+        page.click("text=查看所选分组的段落")
+        page.wait_for_selector("#g2 .piece")
+        assert page.locator("#g2 .piece").count() == 2
+        page.screenshot(path=str(shots / "compose.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1366
 
-            piece = page.locator("#g2 .piece").first
-            text = piece.locator("p").first.inner_text()
-            piece.locator("p.meta a").click()
-            page.wait_for_selector(".para:target")
-            assert page.locator(".para:target p").inner_text() == text
-            page.screenshot(path=str(shots / "compose-passage.png"))
-            page.go_back()
-            page.wait_for_selector("#g2 .piece")
-            page.locator("#g2 .piece").first.locator("text=加入素材篮").click()
-            page.wait_for_url(re.compile(r".*/basket\?name=.*"))
-            with page.expect_download() as info:
-                page.click("text=导出 .docx")
-            saved = tmp_path / "basket.docx"
-            info.value.save_as(saved)
-            assert not errors, errors
-        finally:
-            browser.close()
+        piece = page.locator("#g2 .piece").first
+        text = piece.locator("p").first.inner_text()
+        piece.locator("p.meta a").click()
+        page.wait_for_selector(".para:target")
+        assert page.locator(".para:target p").inner_text() == text
+        page.screenshot(path=str(shots / "compose-passage.png"))
+        page.go_back()
+        page.wait_for_selector("#g2 .piece")
+        page.locator("#g2 .piece").first.locator("text=加入素材篮").click()
+        page.wait_for_url(re.compile(r".*/basket\?name=.*"))
+        with page.expect_download() as info:
+            page.click("text=导出 .docx")
+        saved = tmp_path / "basket.docx"
+        info.value.save_as(saved)
+        assert not errors, errors
     assert sorted(p.name for p in shots.glob("*.png")) == ["compose-passage.png", "compose.png"]
     if LIBREOFFICE is None:
         pytest.skip("LibreOffice renders the export (make office installs libreoffice-writer)")

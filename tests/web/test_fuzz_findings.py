@@ -42,8 +42,7 @@ def test_a_quota_past_what_the_database_holds_is_a_clear_400_not_a_500(
     for response in (added, changed):
         assert response.status_code == 400, response.text
         assert response.json()["errors"] == [
-            f"the daily quota {quota} is out of range: give 0 to {MAX_QUOTA}, "
-            "or leave it empty for the tier's default."
+            f"每日下载额度 {quota} 超出范围：请填 0 至 {MAX_QUOTA}，或留空以用会员等级的默认额度。"
         ]
     users = app_client.get("/admin.json").json()["users"]
     assert "新会员" not in [u["name"] for u in users]
@@ -68,9 +67,7 @@ def test_a_tier_name_has_a_maximum_length(app_client: TestClient) -> None:
         "/admin/users/2", data={"tier": "级" * (MAX_TIER + 1), "csrf": csrf}, headers=JSON
     )
     assert refused.status_code == 400
-    assert refused.json()["error"] == (
-        f"a tier name has at most {MAX_TIER} characters, e.g. 会员 or SVIP."
-    )
+    assert refused.json()["error"] == f"会员等级名称至多 {MAX_TIER} 个字，如：会员、SVIP。"
 
 
 @pytest.mark.parametrize("name", ["报告\u202etxt.exe", "a\u200b.txt", "\u2066b.txt"])

@@ -51,9 +51,9 @@ def test_jinju_and_tifa_answer_each_viewer_from_what_they_may_read(
 
 def test_bad_jinju_and_tifa_requests_get_the_error_envelope(app_client: TestClient) -> None:
     for path, params, message in (
-        ("/jinju.json", {"kind": "比喻"}, "unknown 金句 kind '比喻'"),
-        ("/tifa.json", {"q": [f"词{n}" for n in range(9)]}, "at most 8 phrases"),
-        ("/tifa.json", {"q": "发展", "by": "month"}, "--by must be one of"),
+        ("/jinju.json", {"kind": "比喻"}, "金句类别“比喻”未知：可选 "),
+        ("/tifa.json", {"q": [f"词{n}" for n in range(9)]}, "一次至多比较 8 个提法，现有 9 个。"),
+        ("/tifa.json", {"q": "发展", "by": "month"}, "分组方式“month”无效：可选 "),
     ):
         response = app_client.get(path, params=params)
         assert response.status_code == 400

@@ -142,7 +142,7 @@ def test_a_member_subscribes_to_a_search_and_opens_what_is_new(
         headers={"accept": "application/json"},
     )
     assert again.status_code == 400
-    assert again.json()["error"] == "会员甲 already has a subscription '营商': choose another name."
+    assert again.json()["error"] == "已有名为“营商”的订阅：请换一个名称。"
     removed = app_client.post("/subscriptions/营商/remove", data={"csrf": token})
     assert removed.status_code == 200
     assert app_client.get("/subscriptions.json").json()["subscriptions"] == []

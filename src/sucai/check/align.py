@@ -73,6 +73,10 @@ class Chain:
 class DraftIndex:
     """The whole draft, compact, and its ``gram``-character grams inside each paragraph.
 
+    ``grams`` maps a gram found once to its position, and a repeated one to ``~r``:
+    ``repeats[r]`` lists its positions. A list per gram would be 700,000 lists for a 2 MB
+    draft, and the garbage collector would go through all of them again and again.
+
     Args:
         paragraphs: the draft's compact paragraphs.
         gram: length of the grams (``min(GRAM, anchor)`` of the alignment).
@@ -83,16 +87,37 @@ class DraftIndex:
         self.gram = gram
         self.starts: list[int] = []
         self.ends: list[int] = []
-        self.grams: dict[str, list[int]] = {}
+        self.grams: dict[str, int] = {}
+        self.repeats: list[list[int]] = []
         self._para_of: list[int] = []
+        grams = self.grams
         at = 0
         for n, para in enumerate(paragraphs):
             self.starts.append(at)
             self.ends.append(at + len(para))
-            for k in range(len(para) - gram + 1):
-                self.grams.setdefault(para[k : k + gram], []).append(at + k)
+            keys = [para[k : k + gram] for k in range(len(para) - gram + 1)]
+            fresh = dict(zip(keys, range(at, at + len(keys)), strict=True))
+            if len(fresh) == len(keys):
+                # No gram repeats inside the paragraph (the common case): only those that
+                # earlier paragraphs hold are repeats.
+                for key in fresh.keys() & grams.keys():
+                    self._add(key, fresh.pop(key))
+                grams.update(fresh)
+            else:
+                for k, key in enumerate(keys, at):
+                    self._add(key, k)
             self._para_of.extend([n] * len(para))
             at += len(para)
+
+    def _add(self, key: str, position: int) -> None:
+        first = self.grams.setdefault(key, position)
+        if first == position:
+            return
+        if first >= 0:
+            self.grams[key] = ~len(self.repeats)
+            self.repeats.append([first, position])
+        else:
+            self.repeats[~first].append(position)
 
     def paragraph_of(self, position: int) -> int:
         """The draft paragraph holding the global compact ``position``."""
@@ -186,6 +211,7 @@ def align(
     step = anchor - gram + 1
     text = draft.text
     grams = draft.grams
+    repeats = draft.repeats
     # Per diagonal (draft offset − source offset), where the last run found on it ends in
     # the source: a probe inside it is the same run again.
     covered: dict[int, int] = {}
@@ -195,11 +221,15 @@ def align(
     spanned = bytearray()
     chains: list[Chain] = []
     for j in range(0, len(source) - gram + 1, step):
-        hits = grams.get(source[j : j + gram])
-        if not hits:
+        hit = grams.get(source[j : j + gram])
+        if hit is None:
             continue
-        if deadline is not None and len(hits) > _MANY and time.monotonic() > deadline:
-            raise TimeoutError  # a draft and a source repeating one phrase: quadratic
+        if hit >= 0:
+            hits: tuple[int] | list[int] = (hit,)
+        else:
+            hits = repeats[~hit]
+            if deadline is not None and len(hits) > _MANY and time.monotonic() > deadline:
+                raise TimeoutError  # a draft and a source repeating one phrase: quadratic
         for i in hits:
             if covered.get(i - j, -1) > j or (spanned and spanned[i]):
                 continue

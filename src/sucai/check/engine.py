@@ -10,7 +10,7 @@ from weakref import WeakKeyDictionary
 
 from sucai.check.align import ANCHOR, GRAM, DraftIndex, align
 from sucai.check.report import CheckedParagraph, MatchSpan, OverlapReport, SourceShare
-from sucai.check.text import compact, counted_text, quoted_ranges, sentence_chunks
+from sucai.check.text import bigrams, compact, counted_text, quoted_ranges, sentence_chunks
 from sucai.errors import CheckTooLongError
 
 if TYPE_CHECKING:
@@ -57,13 +57,15 @@ class CandidateIndex(Protocol):
         character bigram; 0 when none. One lookup for all of them."""
         ...
 
-    def match_bigrams(self, lookups: Sequence[Sequence[tuple[str, int]]], limit: int) -> list[int]:
-        """Rowids of the library paragraphs among the best ``limit`` documents of each lookup.
+    def match_bigrams(
+        self, lookups: Sequence[Sequence[tuple[str, int]]], limit: int
+    ) -> list[list[int]]:
+        """For each lookup, the rowids of the library paragraphs among its best ``limit``
+        documents.
 
         A lookup is an OR-query of bigrams, given with their document frequencies, rarest
         first; documents rank by BM25 over the bigrams they hold. Titles and outline entries
         take their places in a lookup's best ``limit`` but are left out of the answer.
-        Returns ascending rowids, each once.
         """
         ...
 
@@ -86,58 +88,67 @@ _FREQUENCIES_KEPT: Final = 500_000
 
 
 def _doc_freqs(index: CandidateIndex, grams: set[str]) -> dict[str, int]:
+    """Document frequencies of bigrams the index holds, ``grams`` among them (a bigram
+    missing from the answer is held by no document)."""
     known = _FREQUENCIES.setdefault(index, {})
+    if len(known) > _FREQUENCIES_KEPT:
+        known.clear()
     missing = sorted(g for g in grams if g not in known)
     if missing:
-        if len(known) > _FREQUENCIES_KEPT:
-            known.clear()
         known.update((g, n) for g, n in index.bigram_doc_freqs(missing).items() if n)
-    return {g: known.get(g, 0) for g in grams}
+    return known
 
 
-#: A lookup: its bigrams with their document frequencies (rarest first), and the global
-#: compact ``[start, end)`` of its chunk of the draft.
-_Lookup = tuple[tuple[tuple[str, int], ...], int, int]
+#: A lookup: the bigrams of a chunk of the draft with their document frequencies, rarest first.
+_Lookup = tuple[tuple[str, int], ...]
+#: A sentence chunk of a batch: its paragraph (in the batch), its ``[start, end)`` in the
+#: paragraph's folded text, and its global compact ``[start, end)``.
+_Chunk = tuple[int, int, int, int, int]
 
 
-def _lookups(index: CandidateIndex, drafts: list[Compact], starts: list[int]) -> list[_Lookup]:
-    """One lookup for each sentence chunk of the draft (``starts``: where each paragraph
-    begins in the whole compact draft), in draft order; chunks without a known bigram have
-    none."""
-    chunks: list[tuple[set[str], int, int]] = []
-    for draft, at in zip(drafts, starts, strict=True):
-        text = draft.folded
-        for start, end in sentence_chunks(text):
-            grams = {
-                text[k : k + 2]
-                for k in range(start, end - 1)
-                if text[k].isalnum() and text[k + 1].isalnum()
-            }
-            lo = bisect.bisect_left(draft.offsets, start)
-            chunks.append((grams, at + lo, at + bisect.bisect_left(draft.offsets, end, lo)))
-    frequency = _doc_freqs(index, set().union(*(grams for grams, _, _ in chunks)))
+def _chunks(drafts: list[Compact], starts: list[int]) -> list[_Chunk]:
+    """The sentence chunks of a batch holding a bigram, in draft order (``starts``: where
+    each paragraph begins in the batch's compact text)."""
+    chunks: list[_Chunk] = []
+    for n, (draft, at) in enumerate(zip(drafts, starts, strict=True)):
+        offsets = draft.offsets
+        for start, end in sentence_chunks(draft.folded):
+            lo = bisect.bisect_left(offsets, start)
+            hi = bisect.bisect_left(offsets, end, lo)
+            # A bigram is two counted characters side by side in the folded text.
+            if any(offsets[k + 1] == offsets[k] + 1 for k in range(lo, hi - 1)):
+                chunks.append((n, start, end, at + lo, at + hi))
+    return chunks
+
+
+def _lookups(index: CandidateIndex, drafts: list[Compact], chunks: list[_Chunk]) -> list[_Lookup]:
+    """The lookup of each chunk: its rarest bigrams the index holds (``()`` when none)."""
+    grams_of = [bigrams(drafts[n].folded, start, end) for n, start, end, _, _ in chunks]
+    frequency = _doc_freqs(index, set().union(*grams_of))
     lookups: list[_Lookup] = []
-    for grams, lo, hi in chunks:
-        rare = sorted((g for g in grams if frequency[g]), key=lambda g: (frequency[g], g))
+    for grams in grams_of:
+        rare = sorted((f, g) for g in grams if (f := frequency.get(g, 0)))
         chosen: list[tuple[str, int]] = []
         postings = 0
-        for g in rare[:_RARE_BIGRAMS]:
-            if chosen and postings + frequency[g] > _POSTINGS:
+        for f, g in rare[:_RARE_BIGRAMS]:
+            if chosen and postings + f > _POSTINGS:
                 break
-            chosen.append((g, frequency[g]))
-            postings += frequency[g]
-        if chosen:
-            lookups.append((tuple(chosen), lo, hi))
+            chosen.append((g, f))
+            postings += f
+        lookups.append(tuple(chosen))
     return lookups
 
 
 def _candidates(
-    index: CandidateIndex, lookups: list[_Lookup], done: set[tuple[tuple[str, int], ...]]
+    index: CandidateIndex, lookups: list[_Lookup], found: dict[_Lookup, list[int]]
 ) -> list[int]:
-    """Rowids of the best library paragraphs of each lookup not ``done`` (then done)."""
-    wanted = list(dict.fromkeys(grams for grams, _, _ in lookups if grams not in done))
-    done.update(wanted)
-    return index.match_bigrams(wanted, _HITS_PER_CHUNK) if wanted else []
+    """Rowids of the best library paragraphs of the ``lookups``, ascending: each lookup is
+    asked of the index once per check (``found`` keeps the answers: a long draft repeating
+    a sentence in several batches asks it once)."""
+    wanted = list(dict.fromkeys(g for g in lookups if g and g not in found))
+    if wanted:
+        found.update(zip(wanted, index.match_bigrams(wanted, _HITS_PER_CHUNK), strict=True))
+    return sorted({r for g in lookups if g for r in found[g]})
 
 
 def _spans(
@@ -151,20 +162,24 @@ def _spans(
     rounds: int,
     deadline: float | None,
     time_limit: float | None,
+    answers: dict[_Lookup, list[int]],
 ) -> dict[int, list[MatchSpan]]:
-    """The spans of a batch of the draft's paragraphs (indexes into the batch)."""
+    """The spans of a batch of the draft's paragraphs (indexes into the batch); ``answers``
+    keeps the index's answers to lookups across the batches of a check."""
     seeds = DraftIndex([d.text for d in drafts], min(GRAM, ANCHOR, min_span))
-    lookups = _lookups(index, drafts, seeds.starts)
+    chunks = _chunks(drafts, seeds.starts)
     found: list[tuple[Chain, ParagraphRow, Compact]] = []
     covered = bytearray(len(seeds.text))
-    done: set[tuple[tuple[str, int], ...]] = set()
     seen: set[int] = set()
     # In rounds: every third chunk first; then, of the others, those no span found so far covers
     # (a copied paragraph's next chunk comes from the same source: its lookup would find
-    # what is found already): a third fewer lookups on a draft half copied (issue 18).
-    for chunks in (lookups[k::rounds] for k in range(rounds)):
-        chunks = [c for c in chunks if not all(covered[c[1] : c[2]])]
-        rowids = [r for r in _candidates(index, chunks, done) if r not in seen]
+    # what is found already): a third fewer lookups on a draft half copied (issue 18). A
+    # chunk's lookup is made when its round comes, if it is not covered by then.
+    for k in range(rounds):
+        todo = [c for c in chunks[k::rounds] if covered.find(0, c[3], c[4]) >= 0]
+        rowids = [
+            r for r in _candidates(index, _lookups(index, drafts, todo), answers) if r not in seen
+        ]
         seen.update(rowids)
         for row in store.paragraphs_by_rowid(rowids).values():
             if row.paid and not index.paid:
@@ -270,6 +285,7 @@ def check_paragraphs(
         d.compact_positions(quoted_ranges(p)) for d, p in zip(drafts, paragraphs, strict=True)
     ]
     spans: dict[int, list[MatchSpan]] = {}
+    answers: dict[_Lookup, list[int]] = {}
     first = 0
     while first < len(drafts):
         if first and deadline is not None and time.monotonic() > deadline:
@@ -292,6 +308,7 @@ def check_paragraphs(
             rounds=lookup_rounds,
             deadline=deadline,
             time_limit=time_limit,
+            answers=answers,
         )
         spans.update((first + n, found) for n, found in batch.items())
         first = last

@@ -18,6 +18,7 @@ from sucai.check.align import ANCHOR, GAP
 from sucai.check.report import HIGH, MEDIUM
 from sucai.check.text import QUOTATION_CHARS, TERM_CHARS
 from sucai.errors import UserError
+from sucai.i18n import N_
 from sucai.ingest.parsers.office import convert, find_libreoffice
 
 if TYPE_CHECKING:
@@ -273,9 +274,11 @@ def report_pdf(report: OverlapReport) -> bytes:
     """
     program = find_libreoffice()
     if program is None:
-        raise UserError(
-            "writing a PDF report needs LibreOffice (Debian/Ubuntu: apt install "
-            "libreoffice-writer fonts-noto-cjk); write the report as .docx or .html instead."
+        raise UserError.of(
+            N_(
+                "writing a PDF report needs LibreOffice (Debian/Ubuntu: apt install "
+                "libreoffice-writer fonts-noto-cjk); write the report as .docx or .html instead."
+            )
         )
     with tempfile.TemporaryDirectory(prefix="sucai-report-") as tmp:
         document = Path(tmp) / "report.docx"
@@ -283,14 +286,20 @@ def report_pdf(report: OverlapReport) -> bytes:
         try:
             pdf, code = convert(program, document, "pdf", PDF_TIMEOUT)
         except TimeoutError:
-            raise UserError(
-                f"LibreOffice took more than {PDF_TIMEOUT} seconds to render the PDF report; "
-                "write it as .docx and convert it in Word or WPS."
+            raise UserError.of(
+                N_(
+                    "LibreOffice took more than {seconds} seconds to render the PDF report; "
+                    "write it as .docx and convert it in Word or WPS."
+                ),
+                seconds=PDF_TIMEOUT,
             ) from None
         if pdf is None:
-            raise UserError(
-                f"LibreOffice could not render the PDF report (exit code {code}); "
-                "write it as .docx and convert it in Word or WPS."
+            raise UserError.of(
+                N_(
+                    "LibreOffice could not render the PDF report (exit code {code}); "
+                    "write it as .docx and convert it in Word or WPS."
+                ),
+                code=code,
             )
         return pdf.read_bytes()
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from sucai.errors import UserError
+from sucai.i18n import N_
 from sucai.search.fold import fold
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ __all__ = [
     "STOCK_WILDCARD_CHARS",
     "Compact",
     "StockPhrases",
+    "bigrams",
     "compact",
     "counted",
     "counted_text",
@@ -109,6 +111,15 @@ def compact(text: str) -> Compact:
 def counted_text(text: str) -> str:
     """The folded counted characters of ``text``, joined (:func:`compact` without offsets)."""
     return "".join(_COUNTED_RUN.findall(fold(text)))
+
+
+def bigrams(folded: str, start: int, end: int) -> set[str]:
+    """The bigrams of folded ``[start, end)``: two counted characters side by side."""
+    return {
+        run[k : k + 2]
+        for run in _COUNTED_RUN.findall(folded, start, end)
+        for k in range(len(run) - 1)
+    }
 
 
 def sentence_chunks(folded: str, *, shortest: int = 8, longest: int = 60) -> list[tuple[int, int]]:
@@ -194,10 +205,21 @@ class StockPhrases:
         gap = r"[^\w。!?;\n]{0,3}"
         literal = [gap.join(re.escape(c) for c in part) for part in parts]
         if not any(literal):
-            where = f" in {self.source}" if self.source else ""
-            raise UserError(
-                f"stock phrase '{phrase}'{where} has no characters besides punctuation and "
-                "'…'; write the words of the phrase, e.g. 高举…伟大旗帜."
+            if self.source:
+                raise UserError.of(
+                    N_(
+                        "stock phrase '{phrase}' in {source} has no characters besides "
+                        "punctuation and '…'; write the words of the phrase, e.g. 高举…伟大旗帜."
+                    ),
+                    phrase=phrase,
+                    source=self.source,
+                )
+            raise UserError.of(
+                N_(
+                    "stock phrase '{phrase}' has no characters besides punctuation and '…'; "
+                    "write the words of the phrase, e.g. 高举…伟大旗帜."
+                ),
+                phrase=phrase,
             )
         wildcard = rf"{gap}[^{_SENTENCE_END}]{{1,{STOCK_WILDCARD_CHARS}}}?{gap}"
         return re.compile(wildcard.join(literal))

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from sucai.cli.common import ProgressBar, cli, db_option, dumps, fail
+from sucai.cli.common import ProgressBar, cli, db_option, dumps, fail, tr
 from sucai.cli.watch import poll_option
 from sucai.config import load_settings
 from sucai.errors import SucaiError
-from sucai.library import UNCHANGED, Library, copy_library, make_folders, open_library
+from sucai.library import N_, UNCHANGED, Library, copy_library, make_folders, open_library
 
 if TYPE_CHECKING:
     from sucai.store.records import User
@@ -28,7 +28,7 @@ def reindex(library: Library) -> None:
         count = library.reindex(on_progress=progress)
     finally:
         progress.close()
-    click.echo(f"Indexed {count} articles.")
+    click.echo(tr(N_("Indexed {count} articles."), count=count))
 
 
 @cli.command()
@@ -165,7 +165,10 @@ def serve(
     parse_rate_limits(resolved.rate_limits)  # a bad value fails now, naming the setting
     try:
         for made in make_folders(watch):
-            click.echo(f"Created the inbox folder {made} (it did not exist).", err=True)
+            click.echo(
+                tr(N_("Created the inbox folder {folder} (it did not exist)."), folder=made),
+                err=True,
+            )
     except SucaiError as exc:
         raise fail(exc) from None
     workers = workers or min(os.cpu_count() or 1, 4)
@@ -286,7 +289,7 @@ def user_add(
     created = library.accounts.add(
         name, password, admin=admin, tier=tier, expires_on=expires, daily_quota=quota
     )
-    click.echo(f"Created {_describe_user(created)}.")
+    click.echo(tr(N_("Created {user}."), user=_describe_user(created)))
 
 
 @user.command(name="list")
@@ -307,7 +310,7 @@ def user_list(as_json: bool, library: Library) -> None:
             + ("  disabled" if u.disabled else "")
         )
     if not users:
-        click.echo("No accounts. Create the first admin with: sucai user add NAME --admin")
+        click.echo(tr(N_("No accounts. Create the first admin with: sucai user add NAME --admin")))
 
 
 def _quota_value(value: str) -> int | None:
@@ -351,7 +354,7 @@ def user_set(
         expires_on=UNCHANGED if expires is None else expires,
         daily_quota=UNCHANGED if quota is None else _quota_value(quota),
     )
-    click.echo(f"Changed {_describe_user(changed)}.")
+    click.echo(tr(N_("Changed {user}."), user=_describe_user(changed)))
 
 
 def _set_disabled(name: str, disabled: bool, library: Library) -> User:
@@ -365,7 +368,12 @@ def _set_disabled(name: str, disabled: bool, library: Library) -> User:
 def user_disable(name: str, library: Library) -> None:
     """Stop an account from signing in; its sessions end and its API tokens stop working."""
     changed = _set_disabled(name, True, library)
-    click.echo(f"Disabled {changed.name}: signed out everywhere; its API tokens are refused.")
+    click.echo(
+        tr(
+            N_("Disabled {name}: signed out everywhere; its API tokens are refused."),
+            name=changed.name,
+        )
+    )
 
 
 @user.command(name="enable")
@@ -374,7 +382,7 @@ def user_disable(name: str, library: Library) -> None:
 def user_enable(name: str, library: Library) -> None:
     """Let a disabled account sign in again (its API tokens work again)."""
     changed = _set_disabled(name, False, library)
-    click.echo(f"Enabled {_describe_user(changed)}.")
+    click.echo(tr(N_("Enabled {user}."), user=_describe_user(changed)))
 
 
 @user.command(name="passwd")
@@ -389,7 +397,9 @@ def user_passwd(name: str, password_stdin: bool, library: Library) -> None:
     accounts = library.accounts
     found = accounts.user(name)
     accounts.set_password(found.id, _read_password(password_stdin))
-    click.echo(f"Changed the password of {found.name}; it is signed out everywhere.")
+    click.echo(
+        tr(N_("Changed the password of {name}; it is signed out everywhere."), name=found.name)
+    )
 
 
 # --- moving and keeping libraries (issue 7) ------------------------------------------------
@@ -409,7 +419,7 @@ def migrate(source: str, target: str) -> None:
     import time
 
     began = time.monotonic()
-    copying = ProgressBar(sys.stderr.isatty(), "复制")
+    copying = ProgressBar(sys.stderr.isatty(), N_("Copying"))
     try:
         try:
             report = copy_library(source, target, on_progress=copying)
@@ -449,7 +459,9 @@ def backup(target: Path, library: Library) -> None:
     For a PostgreSQL library use pg_dump (see docs/deploy.md).
     """
     library.backup(target)
-    click.echo(f"Backed up {library.count()} articles to {target}.")
+    click.echo(
+        tr(N_("Backed up {count} articles to {target}."), count=library.count(), target=target)
+    )
 
 
 # --- what the 来源 facet shows (issue 21) ----------------------------------------------------

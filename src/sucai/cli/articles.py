@@ -8,13 +8,15 @@ from typing import TYPE_CHECKING, Final
 
 import click
 
-from sucai.cli.common import ProgressBar, cli, db_option, dumps, filter_options, summary_line
+from sucai.cli.common import ProgressBar, cli, db_option, dumps, filter_options, summary_line, tr
 from sucai.cli.jinju import print_jinju
 from sucai.cli.progress import FileProgress
 from sucai.library import (
     DEFAULT_SIMILARITY,
     JINJU_KINDS,
+    N_,
     Library,
+    Term,
     cli_language,
     explain_file,
     format_query,
@@ -127,6 +129,10 @@ def _print_names(what: str, names: list[str]) -> None:
         click.echo(f"      {what}: {shown}{more}")
 
 
+#: What a search's summary counts, by ``--in`` (``sucai search``).
+_MATCHING: Final = {"all": N_("paragraphs"), "title": N_("titles"), "outline": N_("outlines")}
+
+
 @cli.command(name="import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--encoding", metavar="NAME", help="Decode text files with this encoding.")
@@ -223,7 +229,7 @@ def list_(where: ArticleFilter, limit: int, offset: int, as_json: bool, library:
     for r in rows:
         click.echo(summary_line(r))
     if not rows:
-        click.echo("No articles. Add material with: sucai import PATH …")
+        click.echo(tr(N_("No articles. Add material with: sucai import PATH …")))
 
 
 @cli.command()
@@ -254,10 +260,19 @@ def browse(
         counts = page.facets[name][:12]
         if counts:
             click.echo(f"{label}: " + "  ".join(f"{value} {n}" for value, n in counts))
-    click.echo(
-        f"\n{page.total} articles"
-        + (f", {offset + 1}–{offset + len(page.articles)} shown:" if page.articles else ".")
-    )
+    if page.articles:
+        last = offset + len(page.articles)
+        click.echo(
+            "\n"
+            + tr(
+                N_("{total} articles, {first}–{last} shown:"),
+                total=page.total,
+                first=offset + 1,
+                last=last,
+            )
+        )
+    else:
+        click.echo("\n" + tr(N_("{total} articles."), total=page.total))
     for r in page.articles:
         click.echo(summary_line(r))
 
@@ -425,18 +440,32 @@ def search_(
     if not page.total:
         # The query as parsed: invisible format controls (U+202E …) are not echoed.
         click.echo(
-            f"No matches for “{format_query(query)}”. Try fewer words, or check the filters."
+            tr(
+                N_("No matches for “{query}”. Try fewer words, or check the filters."),
+                query=format_query(query),
+            )
         )
         for s in page.suggestions:
-            click.echo(f"Try: {s.query}  ({s.total} matching)")
+            click.echo(tr(N_("Try: {query}  ({total} matching)"), query=s.query, total=s.total))
         return
-    shown = f"{offset + 1}–{offset + len(page.hits)}" if page.hits else "none"
+    shown = f"{offset + 1}–{offset + len(page.hits)}" if page.hits else Term(N_("none"))
     click.echo(
-        f"{page.total} matching {'paragraphs' if scope == 'all' else scope + 's'} ({shown} shown)"
+        tr(
+            N_("{total} matching {what} ({shown} shown)"),
+            total=page.total,
+            what=Term(_MATCHING[scope]),
+            shown=shown,
+        )
     )
     if not page.hits and limit:
         last = (page.total - 1) // limit * limit
-        click.echo(f"--offset {offset} is past the end; the last page is --offset {last}.")
+        click.echo(
+            tr(
+                N_("--offset {offset} is past the end; the last page is --offset {last}."),
+                offset=offset,
+                last=last,
+            )
+        )
     color = sys.stdout.isatty()
     last_article = None
     for hit in page.hits:
@@ -468,7 +497,7 @@ def similar(article_id: int, limit: int, as_json: bool, library: Library) -> Non
     for s in found:
         click.echo(f"{s.score:7.1f}  " + summary_line(s.article).lstrip())
     if not found:
-        click.echo("No similar articles found.")
+        click.echo(tr(N_("No similar articles found.")))
 
 
 @cli.command()
@@ -504,7 +533,7 @@ def duplicates(keep: int | None, split: int | None, as_json: bool, library: Libr
     turns a copy back into an article of its own.
     """
     if keep is not None and split is not None:
-        raise click.UsageError("give --keep or --split, not both.")
+        raise click.UsageError(tr(N_("give --keep or --split, not both.")))
     if keep is not None:
         article_id = library.keep_copy(keep)
         click.echo(
@@ -540,7 +569,7 @@ def duplicates(keep: int | None, split: int | None, as_json: bool, library: Libr
         click.echo("" if not rows else "\n" + "法规版本 (law versions):")
         _table(("article", "version", "issued_on", "title"), versions, numeric=1)
     if not rows and not versions:
-        click.echo("No near-duplicates merged and no law versions linked.")
+        click.echo(tr(N_("No near-duplicates merged and no law versions linked.")))
     else:
         click.echo(
             f"\n{len(found.clusters)} clusters, {sum(len(c.copies) for c in found.clusters)} "

@@ -11,7 +11,7 @@ import click
 
 from sucai.config import load_settings
 from sucai.errors import DecodeError, SucaiError
-from sucai.library import open_library, parse_years
+from sucai.library import N_, cli_language, open_library, parse_years, say, user_message
 from sucai.store.records import ArticleFilter
 
 if TYPE_CHECKING:
@@ -28,11 +28,20 @@ def dumps(data: object) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
+def tr(message: str, **values: Any) -> str:
+    """``message`` (English, marked ``N_``) in the locale's language, filled with ``values``
+    (issue 21: the command line's errors, summaries and progress lines follow the locale)."""
+    return say(message, cli_language(), **values)
+
+
 def fail(exc: SucaiError) -> click.ClickException:
     """The command's error for ``exc``, with a hint where one helps."""
-    message = str(exc)
+    language = cli_language()
+    message = user_message(exc, language)
     if isinstance(exc, DecodeError):
-        message += "\n\nTry running this again with --encoding gb18030 (or utf-16, big5 …)."
+        message += "\n\n" + say(
+            N_("Try running this again with --encoding gb18030 (or utf-16, big5 …)."), language
+        )
     return click.ClickException(message)
 
 
@@ -61,7 +70,10 @@ def db_option(fn: F) -> F:
             settings = load_settings(db=db, index_dir=index_dir)
             if settings.db_is_default:
                 click.echo(
-                    f"Library: {settings.db} (the default; choose another with --db or SUCAI_DB)",
+                    tr(
+                        N_("Library: {db} (the default; choose another with --db or SUCAI_DB)"),
+                        db=settings.db,
+                    ),
                     err=True,
                 )
             with open_library(
@@ -94,9 +106,9 @@ class ProgressBar:
     """A bar on standard error fed ``(done, total)`` (indexing, copying a library), shown once
     the total is known; nothing when not ``enabled``."""
 
-    def __init__(self, enabled: bool, label: str = "索引") -> None:
+    def __init__(self, enabled: bool, label: str = N_("Indexing")) -> None:
         self.enabled = enabled
-        self.label = label
+        self.label = tr(label)
         self.bar: Any = None
         self.done = 0
 

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sucai.cli.common import cli, db_option, dumps, filter_options
+from sucai.cli.common import cli, db_option, dumps, filter_options, tr
 from sucai.cli.drafts import user_option
-from sucai.library import DEFAULT_ARTICLES, DEFAULT_PIECES, Account
+from sucai.library import DEFAULT_ARTICLES, DEFAULT_PIECES, N_, Account
 from sucai.serialize import composition_to_dict
 from sucai.web import run_mcp
 
@@ -162,15 +162,17 @@ def mcp(user: str | None, token: str | None, allow_writes: bool, library: Librar
     """
     accounts = library.accounts
     if user and token:
-        raise click.UsageError("give --user or --token, not both.")
+        raise click.UsageError(tr(N_("give --user or --token, not both.")))
     if token:
         account = accounts.from_api_token(token)
         if account is None:
-            raise click.ClickException("the token is unknown, revoked or its account disabled.")
+            raise click.ClickException(
+                tr(N_("the token is unknown, revoked or its account disabled."))
+            )
     elif user:
         found = accounts.user(user)
         if found.disabled:
-            raise click.ClickException(f"the account {user} is disabled.")
+            raise click.ClickException(tr(N_("the account {name} is disabled."), name=user))
         account = Account(found, accounts.today())
     else:
         account = accounts.visitor()

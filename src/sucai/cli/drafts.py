@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, Any, Final
 
 import click
 
-from sucai.cli.common import F, ProgressBar, cli, db_option, dumps, fail, filter_options
+from sucai.cli.common import F, ProgressBar, cli, db_option, dumps, fail, filter_options, tr
 from sucai.config import load_settings
 from sucai.errors import SucaiError
 from sucai.library import (
     DEFAULT_TEMPLATE,
+    N_,
     TEMPLATES,
     FileSink,
     Finding,
@@ -106,7 +107,7 @@ def check(
             "to write their reports."
         )
     if cross and len(drafts) < 2:
-        raise click.UsageError("--cross compares drafts with each other: give two or more.")
+        raise click.UsageError(tr(N_("--cross compares drafts with each other: give two or more.")))
     if cross:
         batch = library.check_cross(drafts, min_span=min_span, exclude=exclude, encoding=encoding)
         reports = list(batch.reports)
@@ -327,7 +328,7 @@ def export_(
     ids = list(dict.fromkeys(ids))
     if not ids:
         raise click.UsageError(
-            "nothing to export: name article ids, or use --query, --basket or a filter."
+            tr(N_("nothing to export: name article ids, or use --query, --basket or a filter."))
         )
     single = len(ids) == 1 and not (query or basket or where != ArticleFilter())
     single = single and not (output and output.suffix.lower() == ".zip")
@@ -341,7 +342,7 @@ def export_(
         return
     target = output or Path("sucai-export.zip")
     # A bar for large exports only (nothing for small ones or pipes).
-    progress = ProgressBar(len(ids) >= 20 and sys.stderr.isatty(), "导出")
+    progress = ProgressBar(len(ids) >= 20 and sys.stderr.isatty(), N_("Exporting"))
     done = itertools.count(1)
     try:
         count = library.export_many(
@@ -354,7 +355,14 @@ def export_(
         )
     finally:
         progress.close()
-    click.echo(f"Wrote {target}: {count} articles ({fmt}) and index.csv")
+    click.echo(
+        tr(
+            N_("Wrote {target}: {count} articles ({format}) and index.csv"),
+            target=target,
+            count=count,
+            format=fmt,
+        )
+    )
 
 
 def _export_target(ids: list[int], single: bool) -> str:
@@ -423,7 +431,14 @@ def _print_basket(library: Library, found: Basket) -> None:
 def basket_add(name: str, refs: tuple[str, ...], owner: str, library: Library) -> None:
     """Add material to basket NAME: ARTICLE, ARTICLE:PARAGRAPH or ARTICLE#OUTLINE (from 1)."""
     found = library.basket_add(owner, name, list(refs))
-    click.echo(f"Added {len(refs)} to {found.name} ({len(found.items)} items).")
+    click.echo(
+        tr(
+            N_("Added {count} to {basket} ({items} items)."),
+            count=len(refs),
+            basket=found.name,
+            items=len(found.items),
+        )
+    )
 
 
 @basket.command(name="list")

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sucai.cli.common import cli, db_option, dumps
-from sucai.library import TIFA_GROUPS
+from sucai.cli.common import cli, db_option, dumps, tr
+from sucai.library import N_, TIFA_GROUPS, Term
 from sucai.serialize import jinju_to_dict, tifa_to_dict
 
 if TYPE_CHECKING:
@@ -35,10 +35,15 @@ def print_jinju(
         click.echo(dumps(jinju_to_dict(total, found, offset, limit or None)))
         return
     if not total:
-        click.echo(f"No 金句 hold “{' '.join(words)}”. Try fewer words, or another --kind.")
+        click.echo(
+            tr(
+                N_("No 金句 hold “{words}”. Try fewer words, or another --kind."),
+                words=" ".join(words),
+            )
+        )
         return
-    shown = f"{offset + 1}–{offset + len(found)}" if found else "none"
-    click.echo(f"{total} matching 金句 ({shown} shown)")
+    shown = f"{offset + 1}–{offset + len(found)}" if found else Term(N_("none"))
+    click.echo(tr(N_("{total} matching 金句 ({shown} shown)"), total=total, shown=shown))
     for j in found:
         role = f"（{j.article.role}）" if j.article.role else ""
         date = j.article.issued_on or (str(j.article.year) if j.article.year else "")
@@ -93,13 +98,13 @@ def tifa(phrases: tuple[str, ...], by: str, as_json: bool, library: Library) -> 
         earlier = [k for k in keys if isinstance(k, int) and k < min(firsts)]
         keys = keys[len(earlier) :]
         if earlier:
-            click.echo(f"No uses in {earlier[0]}–{earlier[-1]}.")
+            click.echo(tr(N_("No uses in {first}–{last}."), first=earlier[0], last=earlier[-1]))
     rows = [
         [str(key), f"{cells[0][key].chars:,}"]
         + [cell for c in cells for cell in (str(c[key].uses), f"{c[key].per_million:.2f}")]
         for key in keys
     ]
-    widths = [max(_width(h), *(_width(r[c]) for r in rows)) for c, h in enumerate(heads)]
+    widths = [max([_width(h), *(_width(r[c]) for r in rows)]) for c, h in enumerate(heads)]
     click.echo()
     for line in [heads, *rows]:
         click.echo(

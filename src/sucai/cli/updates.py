@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from sucai.cli.common import cli, db_option, dumps, fail, filter_options, summary_line
+from sucai.cli.common import cli, db_option, dumps, fail, filter_options, summary_line, tr
 from sucai.cli.drafts import _owner
 from sucai.errors import SucaiError, UserError
+from sucai.library import N_
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -83,12 +84,14 @@ def digest(
     A day runs from midnight to midnight in the library's time zone (SUCAI_TIME_ZONE).
     """
     if subscription and not user:
-        raise click.UsageError("--subscription needs --user: whose subscription it is.")
+        raise click.UsageError(tr(N_("--subscription needs --user: whose subscription it is.")))
     if subscription and query:
-        raise click.UsageError("give --subscription or --query, not both.")
+        raise click.UsageError(tr(N_("give --subscription or --query, not both.")))
     fmt = fmt or (output.suffix.lstrip(".").lower() if output else "md")
     if fmt == "docx" and output is None:
-        raise click.UsageError("a .docx digest needs -o FILE (or --format md|html for stdout).")
+        raise click.UsageError(
+            tr(N_("a .docx digest needs -o FILE (or --format md|html for stdout)."))
+        )
     try:
         _, data = library.digest(
             _day(day, library),
@@ -104,7 +107,7 @@ def digest(
         sys.stdout.buffer.write(data)
         return
     output.write_bytes(data)
-    click.echo(f"Wrote {output}", err=True)
+    click.echo(tr(N_("Wrote {target}"), target=output), err=True)
 
 
 @cli.group()
@@ -150,7 +153,14 @@ def subscription_add(
         found = library.subscription_add(owner, name, " ".join(words), where, years)
     except SucaiError as exc:
         raise fail(exc) from None
-    click.echo(f"Subscribed {owner} to {found.name}: {_describe(found)}")
+    click.echo(
+        tr(
+            N_("Subscribed {owner} to {name}: {search}"),
+            owner=owner,
+            name=found.name,
+            search=_describe(found),
+        )
+    )
 
 
 @subscription.command(name="list")
@@ -201,4 +211,4 @@ def subscription_remove(name: str, owner: str, library: Library) -> None:
         library.subscription_remove(owner, name)
     except SucaiError as exc:
         raise fail(exc) from None
-    click.echo(f"Removed {owner}'s subscription {name}")
+    click.echo(tr(N_("Removed {owner}'s subscription {name}"), owner=owner, name=name))

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sucai.cli.common import cli, db_option, dumps, fail
+from sucai.cli.common import cli, db_option, dumps, fail, tr
 from sucai.errors import UserError
-from sucai.library import DEFAULT_POLL, DEFAULT_SETTLE, Inbox, describe, make_folders
+from sucai.library import DEFAULT_POLL, DEFAULT_SETTLE, N_, Inbox, describe, make_folders
 from sucai.serialize import file_report_to_dict
 
 if TYPE_CHECKING:
@@ -109,7 +109,10 @@ def watch(
 
     try:
         for made in make_folders(folders):
-            click.echo(f"Created the inbox folder {made} (it did not exist).", err=True)
+            click.echo(
+                tr(N_("Created the inbox folder {folder} (it did not exist)."), folder=made),
+                err=True,
+            )
     except UserError as exc:
         raise fail(exc) from None
     # What the inbox says besides the files (waiting for another's lock, polling) goes to
@@ -136,4 +139,4 @@ def watch(
         click.echo(f"Watching {shown} ({how}; Ctrl-C stops)", err=True)
 
     inbox.run(on_ready=ready)
-    click.echo("Stopped.", err=True)
+    click.echo(tr(N_("Stopped.")), err=True)

@@ -27,6 +27,7 @@ from sucai.export.sinks import DirectorySink, ExportSink, FileSink, ZipSink
 from sucai.export.templates import DEFAULT_TEMPLATE, TEMPLATES, DocxTemplate, get_template
 from sucai.export.text import render_html, render_markdown, render_text
 from sucai.hygiene import find_issues
+from sucai.i18n import N_
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -72,7 +73,11 @@ _FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 def check_format(fmt: str) -> str:
     """``fmt`` when it is one of :data:`FORMATS`; else a :class:`UserError` naming them."""
     if fmt not in FORMATS:
-        raise UserError(f"format '{fmt}' is unknown; choose one of {', '.join(FORMATS)}.")
+        raise UserError.of(
+            N_("format '{format}' is unknown; choose one of {choices}."),
+            format=fmt,
+            choices=FORMATS,
+        )
     return fmt
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Final
 
 from sucai.errors import UserError
+from sucai.i18n import N_
 
 __all__ = ["DEFAULT_TEMPLATE", "TEMPLATES", "DocxTemplate", "get_template"]
 
@@ -156,8 +157,12 @@ def get_template(name: str | None) -> DocxTemplate:
     """
     found = TEMPLATES.get(name or DEFAULT_TEMPLATE)
     if found is None:
-        raise UserError(
-            f"no export template '{name}'. Choose one of: {', '.join(TEMPLATES)} "
-            "(sucai export --template list describes them)."
+        raise UserError.of(
+            N_(
+                "no export template '{name}'. Choose one of: {choices} "
+                "(sucai export --template list describes them)."
+            ),
+            name=name,
+            choices=tuple(TEMPLATES),
         )
     return replace(found)

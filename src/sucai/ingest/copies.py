@@ -12,6 +12,7 @@ from dataclasses import fields, replace
 from typing import TYPE_CHECKING
 
 from sucai.errors import UserError
+from sucai.i18n import N_
 from sucai.models import ArticleDraft, source_folder
 from sucai.store.records import Merge
 
@@ -75,8 +76,12 @@ def _new_text(store: Store, copy_id: int) -> CopyDraft:
     copy = store.copy_draft(copy_id)
     same = store.article_by_text(copy.draft)
     if same is not None:
-        raise UserError(
-            f"copy {copy_id} has the same title and text as article {same}; "
-            f"nothing to do (see `sucai show {same}`)."
+        raise UserError.of(
+            N_(
+                "copy {copy} has the same title and text as article {article}; "
+                "nothing to do (see `sucai show {article}`)."
+            ),
+            copy=copy_id,
+            article=same,
         )
     return copy

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Final
 
 from sucai.errors import IngestError, StoreError, UserError
 from sucai.hygiene import restore_compilation
+from sucai.i18n import N_
 from sucai.ingest.neardup import DEFAULT_SIMILARITY, Matcher
 from sucai.ingest.normalize import is_structural, normalize
 from sucai.ingest.parsers import parse, supported_suffixes
@@ -171,9 +172,12 @@ def ingest(
         StoreError: the library cannot be written (the files stored so far stay stored).
     """
     if encoding is not None and text_codec(encoding) is None:
-        raise UserError(
-            f"unknown encoding '{encoding}' (not a text encoding sucai knows); use a name such "
-            "as utf-8, gb18030, utf-16."
+        raise UserError.of(
+            N_(
+                "unknown encoding '{encoding}' (not a text encoding sucai knows); use a name "
+                "such as utf-8, gb18030, utf-16."
+            ),
+            encoding=encoding,
         )
     matcher = (matcher or Matcher(store, similarity)) if merge else None
     # Stored files are reported when their chunk is stored; the report keeps discovery order.

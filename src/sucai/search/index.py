@@ -203,26 +203,35 @@ class IndexView:
         searcher = self.searcher()
         return {g: searcher.doc_freq("bi", g) for g in grams}
 
-    def match_bigrams(self, lookups: Sequence[Sequence[tuple[str, int]]], limit: int) -> list[int]:
-        """Rowids of the library paragraphs among the best ``limit`` documents of each lookup
-        (an OR-query of its bigrams, ranked by BM25), ascending and each once."""
+    def match_bigrams(
+        self, lookups: Sequence[Sequence[tuple[str, int]]], limit: int
+    ) -> list[list[int]]:
+        """For each lookup (an OR-query of its bigrams, ranked by BM25), the rowids of the
+        library paragraphs among its best ``limit`` documents."""
         searcher = self.searcher()
         should = tantivy.Occur.Should
-        addresses: list[tantivy.DocAddress] = []
+        found: list[list[tantivy.DocAddress]] = []
         for grams in lookups:
             # No Must clause on ``kind``: intersecting with every paragraph costs 20× the
-            # lookup itself; titles and outline entries are dropped below instead.
+            # lookup itself; titles and outline entries are dropped below instead. Term
+            # queries without positions (BM25 needs only the frequencies): 8 % less time.
             query = tantivy.Query.boolean_query(
-                [(should, tantivy.Query.term_query(self.schema, "bi", g)) for g, _ in grams]
+                [
+                    (should, tantivy.Query.term_query(self.schema, "bi", g, index_option="freq"))
+                    for g, _ in grams
+                ]
             )
-            addresses.extend(a for _, a in searcher.search(query, limit).hits)
+            found.append([a for _, a in searcher.search(query, limit, count=False).hits])
+        addresses = [a for hits in found for a in hits]
         if not addresses:
-            return []
-        kinds = searcher.fast_field_values("kind", addresses)
-        rids = searcher.fast_field_values("rid", addresses)
-        return sorted(
-            {int(r or 0) for k, r in zip(kinds, rids, strict=True) if k == KIND_PARAGRAPH and r}
-        )
+            return [[] for _ in found]
+        kinds = iter(searcher.fast_field_values("kind", addresses))
+        rids = iter(searcher.fast_field_values("rid", addresses))
+        answers: list[list[int]] = []
+        for hits in found:
+            pairs = [(next(kinds), next(rids)) for _ in hits]
+            answers.append([int(r) for k, r in pairs if k == KIND_PARAGRAPH and r])
+        return answers
 
 
 class _Generation:

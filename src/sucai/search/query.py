@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Final, Literal
 
 from sucai.errors import QueryError
+from sucai.i18n import N_, Term
 from sucai.search.fold import fold
 
 __all__ = [
@@ -86,6 +87,15 @@ _FILTER_NAMES: Final = (
     ("doc_number", "文号"),
     ("issuer", "机关"),
 )
+#: Each filter's name in messages, translated where they are shown.
+FILTER_TERMS: Final = {
+    "genre": N_("genre"),
+    "role": N_("role"),
+    "year": N_("year"),
+    "source": N_("source"),
+    "doc_number": N_("doc_number"),
+    "issuer": N_("issuer"),
+}
 #: A value each filter takes, for the message about a filter written without one: a real
 #: 文号 and 机关 (what the field holds), and a value with a space, quoted, for 来源.
 _FILTER_EXAMPLES: Final = {
@@ -193,18 +203,20 @@ def parse_years(value: str) -> tuple[int | None, int | None]:
     # Two years need a separator between them: ``2020 2025`` is not a range.
     if not (first or last) or (separator is None and first and last):
         shown = value[:20]
-        raise QueryError(
-            f"year '{shown}' is not understood; write 2020, 2020..2025, 2020.. or ..2025.",
-            f"年份“{shown}”无法识别：请写成 2020、2020..2025、2020.. 或 ..2025。",
+        raise QueryError.of(
+            N_("year '{year}' is not understood; write 2020, 2020..2025, 2020.. or ..2025."),
+            year=shown,
         )
     start = int(first) if first else None
     end = int(last) if last else None
     if separator is None:
         end = start
     if start is not None and end is not None and start > end:
-        raise QueryError(
-            f"year range {value} runs backwards; write the earlier year first ({end}..{start}).",
-            f"年份范围 {value} 前后颠倒：请把较早的年份写在前面（{end}..{start}）。",
+        raise QueryError.of(
+            N_("year range {range} runs backwards; write the earlier year first ({end}..{start})."),
+            range=value,
+            start=start,
+            end=end,
         )
     return start, end
 
@@ -216,15 +228,29 @@ def _unpaired(text: str, at: int) -> QueryError:
     before = text[max(0, at - 8) : at].strip()
     side = "opened" if quote in _CLOSE_ONLY else "closed"
     if not (after or before):  # the quote alone: there is nothing to locate it by
-        return QueryError(
-            f"the quote {quote} is not {side}; add the other quote or remove this one.",
-            f"引号 {quote} 没有配对：请补上另一半引号，或删去它。",
+        return QueryError.of(
+            N_("the quote {quote} is not {side}; add the other quote or remove this one."),
+            quote=quote,
+            side=side,
         )
-    where_en = f"before “{after}”" if after else f"after “{before}”"
-    where_zh = f"在“{after}”之前" if after else f"在“{before}”之后"
-    return QueryError(
-        f"the quote {quote} {where_en} is not {side}; add the other quote or remove this one.",
-        f"引号 {quote}（{where_zh}）没有配对：请补上另一半引号，或删去它。",
+    if after:
+        return QueryError.of(
+            N_(
+                "the quote {quote} before “{after}” is not {side}; add the other quote or "
+                "remove this one."
+            ),
+            quote=quote,
+            after=after,
+            side=side,
+        )
+    return QueryError.of(
+        N_(
+            "the quote {quote} after “{before}” is not {side}; add the other quote or "
+            "remove this one."
+        ),
+        quote=quote,
+        before=before,
+        side=side,
     )
 
 
@@ -240,10 +266,11 @@ def _tokens(text: str) -> list[_Token]:
             continue
         negated = text[i] in "-－" and i + 1 < len(text) and not text[i + 1].isspace()
         if text[i] in "-－" and not negated:
-            raise QueryError(
-                "a lone '-' excludes nothing; write it right before the word to exclude, "
-                "e.g. 乡村振兴 -脱贫.",
-                "单独的“-”不排除任何内容：请把它紧贴在要排除的词前面，例如 乡村振兴 -脱贫。",
+            raise QueryError.of(
+                N_(
+                    "a lone '-' excludes nothing; write it right before the word to exclude, "
+                    "e.g. 乡村振兴 -脱贫."
+                )
             )
         start = i + 1 if negated else i
         if text[start] in _CLOSE_ONLY:
@@ -281,11 +308,11 @@ def _filter(token: _Token) -> tuple[str, str] | None:
 
 def _check_value(name: str, value: str) -> str:
     if len(value) > MAX_FILTER_CHARS:
-        raise QueryError(
-            f"the {name} filter is {len(value)} characters long; at most "
-            f"{MAX_FILTER_CHARS} are allowed.",
-            f"筛选条件“{dict(_FILTER_NAMES)[name]}”过长（{len(value)} 字，"
-            f"上限 {MAX_FILTER_CHARS} 字）。",
+        raise QueryError.of(
+            N_("the {name} filter is {length} characters long; at most {most} are allowed."),
+            name=Term(FILTER_TERMS[name]),
+            length=len(value),
+            most=MAX_FILTER_CHARS,
         )
     return value
 
@@ -313,11 +340,13 @@ def parse_query(
             search for.
     """
     if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(
-            f"the query is {len(text)} characters long; at most {MAX_QUERY_CHARS} are allowed. "
-            "Search for a shorter part of it, or use `sucai check` to compare whole paragraphs.",
-            f"检索词过长（{len(text)} 字，上限 {MAX_QUERY_CHARS} 字）：请检索其中较短的一段，"
-            "或用“查重”比对整段文字。",
+        raise QueryError.of(
+            N_(
+                "the query is {length} characters long; at most {most} are allowed. Search "
+                "for a shorter part of it, or use `sucai check` to compare whole paragraphs."
+            ),
+            length=len(text),
+            most=MAX_QUERY_CHARS,
         )
     text = clean_query_text(text)
     terms: list[str] = []
@@ -338,11 +367,13 @@ def parse_query(
                 value, skip = after.text, True  # 来源:"2023 工作报告"
             if not value:
                 example = f"{token.text.rstrip(':：')}:{_FILTER_EXAMPLES[name]}"
-                raise QueryError(
-                    f"the filter {token.text} has no value; write it right after the colon, "
-                    f"e.g. {example} (quoted when it holds spaces).",
-                    f"筛选条件“{token.text}”后面没有值：请把值紧接在冒号后面，例如 {example}"
-                    "（含空格时加引号）。",
+                raise QueryError.of(
+                    N_(
+                        "the filter {filter} has no value; write it right after the colon, "
+                        "e.g. {example} (quoted when it holds spaces)."
+                    ),
+                    filter=token.text,
+                    example=example,
                 )
             filters[name] = value
             continue
@@ -377,23 +408,21 @@ def parse_query(
     if years != (None, None):
         query = replace(query, year_from=years[0], year_to=years[1])
     if scope not in SCOPES:
-        raise QueryError(
-            f"--in {scope}: choose one of {', '.join(SCOPES)}.",
-            f"检索范围“{scope[:20]}”无效：可选 {'、'.join(SCOPES)}。",
+        raise QueryError.of(
+            N_("--in {scope}: choose one of {choices}."), scope=scope[:20], choices=SCOPES
         )
     if sort not in SORTS:
-        raise QueryError(
-            f"--sort {sort}: choose one of {', '.join(SORTS)}.",
-            f"排序“{sort[:20]}”无效：可选 relevance（相关度）、date（日期）。",
+        raise QueryError.of(
+            N_("--sort {sort}: choose one of {choices}."), sort=sort[:20], choices=SORTS
         )
     chosen: dict[str, Any] = {"scope": scope, "sort": sort}  # both checked above
     query = replace(query, limit=limit, offset=offset, **chosen)
     if not query.terms:
-        raise QueryError(
-            "nothing to search for: give at least one word (exclusions with '-' and filters "
-            "alone are not a search). Use `sucai browse` to list articles by filter.",
-            "没有要检索的词：请至少写一个词（只有“-”排除词或筛选条件不能检索）。"
-            "按条件列出文章请用“浏览”。",
+        raise QueryError.of(
+            N_(
+                "nothing to search for: give at least one word (exclusions with '-' and "
+                "filters alone are not a search). Use `sucai browse` to list articles by filter."
+            )
         )
     return query
 

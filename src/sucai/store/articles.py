@@ -7,6 +7,7 @@ from dataclasses import astuple
 from typing import TYPE_CHECKING, Any, Final
 
 from sucai.errors import NotFoundError
+from sucai.i18n import N_
 from sucai.jinju import paragraph_rows
 from sucai.models import (
     Article,
@@ -334,8 +335,10 @@ class SqlArticles(SqlBase):
         return self._articles(rows)[0]
 
     def _no_article(self, article_id: int) -> NotFoundError:
-        return NotFoundError(
-            f"no article {article_id} in {self.where}. `sucai list` shows the ids."
+        return NotFoundError.of(
+            N_("no article {id} in {library}. `sucai list` shows the ids."),
+            id=article_id,
+            library=self.where,
         )
 
     def iter_articles(self) -> Iterator[Article]:

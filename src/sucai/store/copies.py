@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Final
 
 from sucai.errors import NotFoundError
+from sucai.i18n import N_
 from sucai.models import ArticleDraft
 from sucai.store.base import DRAFT_COLUMNS, _unpack, content_hash, draft_values, utc_now
 from sucai.store.records import (
@@ -214,8 +215,10 @@ class SqlCopies(SqlArticles):
         """
         row = self._one(f"{self._COPY_SELECT} WHERE m.id = ?", (copy_id,), primary=True)
         if row is None:
-            raise NotFoundError(
-                f"no merged copy {copy_id} in {self.where}. `sucai duplicates` lists the copies."
+            raise NotFoundError.of(
+                N_("no merged copy {id} in {library}. `sucai duplicates` lists the copies."),
+                id=copy_id,
+                library=self.where,
             )
         return MergedCopy(*row)
 

@@ -31,7 +31,6 @@ from sucai.errors import (
     IndexBuildingError,
     LoginThrottledError,
     NotFoundError,
-    QueryError,
     QuotaExceededError,
     RateLimitedError,
     StoreUnavailableError,
@@ -378,10 +377,8 @@ async def _sucai_error(request: Request, exc: Exception) -> Response:
         return response
     if isinstance(exc, RateLimitedError):
         return _error(request, [str(exc)], status, retry_after=exc.retry_after)
-    # A query error's message is written for the command line; the web has its own, and a
-    # templated error is translated by the message catalogue (issue 21).
-    message = exc.chinese if isinstance(exc, QueryError) else user_message(exc, WEB_LANGUAGE)
-    return _error(request, [message], status)
+    # An error made with ``of`` is translated by the message catalogue (issue 21).
+    return _error(request, [user_message(exc, WEB_LANGUAGE)], status)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

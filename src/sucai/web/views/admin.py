@@ -52,9 +52,7 @@ def _quota(value: object) -> int | None:
     if not text:
         return None
     if not text.isdigit():
-        raise UserError(
-            f"quota '{text[:20]}' is not a whole number; leave it empty for the default."
-        )
+        raise UserError(f"每日下载额度“{text[:20]}”不是整数：留空则用默认额度。")
     return int(text)
 
 
@@ -91,7 +89,7 @@ def _flag(value: str) -> bool:
         return True
     if value.lower() in ("", "0", "off", "false"):
         return False
-    raise UserError(f"disabled '{value[:20]}' is not understood; send 1 (停用) or 0 (启用).")
+    raise UserError(f"停用标记“{value[:20]}”无法识别：请填 1（停用）或 0（启用）。")
 
 
 async def update_user(request: Request) -> Response:

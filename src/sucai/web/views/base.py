@@ -118,7 +118,7 @@ def int_param(value: str | None, default: int, low: int = 1, high: int = MAX_PAG
         number = int(value) if value is not None else default
     except ValueError:
         shown = (value or "")[:20]
-        raise QueryError(f"'{shown}' is not a number.", f"“{shown}”不是数字。") from None
+        raise QueryError(f"“{shown}”不是数字。") from None
     return max(low, min(high, number))
 
 
@@ -144,8 +144,7 @@ def filters_of(params: Mapping[str, str]) -> tuple[ArticleFilter, dict[str, str]
         if value and len(value) > MAX_FILTER_CHARS:
             label = dict(FACET_LABELS)[name]
             raise QueryError(
-                f"the {name} filter is too long.",
-                f"筛选条件“{label}”过长（{len(value)} 字，上限 {MAX_FILTER_CHARS} 字）。",
+                f"筛选条件“{label}”过长（{len(value)} 字，上限 {MAX_FILTER_CHARS} 字）。"
             )
     start, end = parse_years(year) if year else (None, None)
     kept = {k: v for k, v in pairs if v}

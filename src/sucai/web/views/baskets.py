@@ -105,7 +105,7 @@ async def basket_add(request: Request) -> Response:
         ref_text = str(form.get("ref", "")).strip()
         ref = int(ref_text) if ref_text else None
     except ValueError:
-        raise UserError("article_id and ref must be whole numbers.") from None
+        raise UserError("文章编号和段落、提纲的序号须是整数。") from None
     kind = str(form.get("kind", "article"))
 
     def work() -> int:
@@ -124,7 +124,7 @@ def _position(form: FormData, key: str) -> int:
     try:
         return int(str(form.get(key, "")))
     except ValueError:
-        raise UserError(f"{key} must be a position number (from 1).") from None
+        raise UserError("素材的位置须是从 1 起的序号。") from None
 
 
 async def basket_move(request: Request) -> Response:

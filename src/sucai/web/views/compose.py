@@ -29,11 +29,9 @@ def _picks(request: Request) -> list[int]:
     try:
         picks = sorted({int(v) for v in values if v})
     except ValueError:
-        raise QueryError("pick must be a group number.", "所选分组须为组号。") from None
+        raise QueryError("所选分组须为组号。") from None
     if len(picks) > MAX_PICKS:
-        raise QueryError(
-            f"pick at most {MAX_PICKS} groups at once.", f"一次最多选 {MAX_PICKS} 组标题。"
-        )
+        raise QueryError(f"一次最多选 {MAX_PICKS} 组标题。")
     return picks
 
 
@@ -73,7 +71,7 @@ async def compose(request: Request) -> Response:
     result = context["result"]
     if result is None:
         if wants_json(request):
-            raise QueryError("give a topic: /compose.json?topic=…", "请输入主题。")
+            raise QueryError("请输入主题。")
         return page(request, "compose.html", {**context, "positions": POSITIONS})
     context.update(
         positions=POSITIONS,
