@@ -168,6 +168,35 @@ def test_a_library_older_than_jinju_finds_them_when_first_opened(
         assert reopened.jinju(limit=None) == before
 
 
+@pytest.mark.parametrize("recorded", ["1", None])
+def test_jinju_found_by_older_rules_are_found_again_on_open(
+    library: Library, recorded: str | None
+) -> None:
+    """A library whose 金句 older rules found (version 1, or none recorded: as m016 left
+    it) finds them again when opened, with progress; one found by these rules is left as it
+    is."""
+    library.ingest([SEED])
+    before = library.jinju(limit=None)
+    assert before[0] > 0
+    path = library.db
+    library.close()
+    with sqlite3.connect(path) as db:
+        db.execute("DELETE FROM jinju")
+        db.execute("DELETE FROM meta WHERE key = 'jinju_extractor'")
+        if recorded is not None:
+            db.execute("INSERT INTO meta VALUES ('jinju_extractor', ?)", (recorded,))
+    progress: list[tuple[int, int]] = []
+    with open_library(path, on_jinju=lambda done, total: progress.append((done, total))) as again:
+        assert again.jinju(limit=None) == before
+    assert progress and progress[-1][0] == progress[-1][1] > 0
+    with sqlite3.connect(path) as db:
+        db.execute("DELETE FROM jinju")
+    with open_library(path, on_jinju=lambda done, total: progress.append((done, total))) as same:
+        assert same.jinju(limit=None) == (0, [])
+        assert same.refind_jinju() == 0
+    assert len(progress) == 1
+
+
 def test_sucai_search_in_jinju_prints_each_with_its_kind_and_source(library: Library) -> None:
     library.ingest([SEED])
     _, found = library.jinju("发展", kinds=["排比"], limit=1)

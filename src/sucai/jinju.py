@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from sucai.models import Paragraph
 
 __all__ = [
+    "EXTRACTOR",
     "KINDS",
     "UNQUOTED_GENRE",
     "JinjuKind",
@@ -51,6 +52,11 @@ class JinjuSpan:
     stop: int
     kind: JinjuKind
 
+
+#: The version of the rules below: raise it whenever they change what they find. A library
+#: whose 金句 were found by other rules finds them again when it is opened
+#: (:meth:`sucai.store.jinju.SqlJinju.refind_jinju`).
+EXTRACTOR: Final = 2
 
 #: The 文种 whose text is cited as a 依据, never searched for 金句 (laws and regulations).
 UNQUOTED_GENRE: Final = "法规"
