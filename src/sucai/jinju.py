@@ -5,12 +5,17 @@ writes a paragraph (import, a kept or split copy, a schema upgrade). The criteri
 before the rules and the labels of ``bench/jinju_labels.tsv``, are in docs/jinju.md:
 
 - ``引用``: a quotation in “…” of two clauses or more, introduced by a citation cue
-  (古人云, 语出, 正如…所说, …指出/说/强调：) or itself classical (之/乎/者/也/而 …);
-- ``排比``: three clauses or more in a row that open with the same words and are of like
-  length;
+  (古人云, 古语道, 语出, 正如…所说, …指出/说/强调：), used as an attribute (“…”的壮丽景象),
+  a couplet of verse, or itself classical (之/乎/者/也/而 …); a short classical sentence;
+- ``排比``: three clauses or more in a row (between ，and ；) that open alike, are of like
+  length and share a frame carrying content (not 加强X，加强Y，加强Z);
 - ``对仗``: two clauses of the same length (4–12 characters) that share characters in the
-  same places (文明因交流而多彩，文明因互鉴而丰富);
+  same places (文明因交流而多彩，文明因互鉴而丰富), or two short ones in a longer sentence that
+  echo each other (各美其美，美美与共);
 - ``警句``: a short sentence that sums up: …是…的“金钥匙”, …就是…, …是…的生命线/压舱石 ….
+
+:data:`EXTRACTOR` is the version of these rules: a library whose 金句 older rules found finds
+them again when opened.
 
 Offsets are in characters of the paragraph, ``start`` inclusive and ``stop`` exclusive.
 """
