@@ -145,16 +145,16 @@ MAX_PARALLEL: Final = 120
 _LISTING = re.compile(
     r"主席|主任|书记|部长|委员长|组长|成员|负责同志|议程|报告、|条例|办法|包括：|名单"
 )
-#: Figures in a quotation (一日, 九万里 are words of a saying; 2023, ５% are not).
 #: Verbs of measures: three clauses opening with the same one and sharing nothing else are a
 #: list of measures (加强风险预警，加强隐患排查，加强应急值守), not a 排比.
 _MEASURE = re.compile(
     r"加强|加快|加大|加紧|强化|推进|推动|完善|健全|深化|落实|提高|提升|做好|抓好|优化|扩大|"
     r"促进|建立|建设|坚持|实施|实行|开展|发展|保障|维护|支持|鼓励|引导|规范|严格|严肃|统筹|"
     r"着力|积极|大力|全面|切实|不断|持续|共同|依法|增强|巩固|拓展|培育|打造|构建|创新|防范|"
-    r"化解|保持|确保|实现|坚决|认真|努力|强调|要求|提出|举办|召开|组织|开展|加速|扎实|"
+    r"化解|保持|确保|实现|坚决|认真|努力|强调|要求|提出|举办|召开|组织|加速|扎实|"
     r"壮大|做强|做大|做优|释放|激发|发挥"
 )
+#: Figures in a quotation (一日, 九万里 are words of a saying; 2023, ５% are not).
 _FIGURES = re.compile(r"[0-9０-９%％]")
 _CLAUSE = re.compile(r"[^，；：,;:]+")
 _SPLIT_CLAUSES = re.compile(r"[，；]")
@@ -262,7 +262,7 @@ def _quotations(sentence: str) -> list[tuple[int, int]]:
         verse = couplet and len(clauses[0]) in (3, 4, 5, 7)
         if alone and (verse or _classical(bare, loose=True)):
             return [(0, len(sentence))]
-        if couplet and not _paired(*clauses) and _classical(bare, loose=True):
+        if couplet and not paired and _classical(bare, loose=True):
             return [(0, len(sentence))]
     if "“" not in sentence:
         plain = _SAYING.match(sentence)
@@ -352,9 +352,8 @@ def _classical(quoted: str, *, loose: bool = False) -> bool:
 
 def _parallel(sentence: str) -> JinjuKind | None:
     """排比: three clauses or more in a row (between ，and ；: a run of words between 、 is a
-    list) opening alike and of like length, whose shared frame is more than a verb of
-    measures (加强X，加强Y，加强Z is a list of measures), taking up a good part of the
-    sentence; not a list of names or documents."""
+    list) opening alike and of like length, whose shared frame carries content
+    (:func:`_rhetorical`); not a list of names or documents."""
     if sentence.count("，") + sentence.count("；") < 2 or len(sentence) > MAX_PARALLEL:
         return None
     if _LISTING.search(sentence):
