@@ -35,6 +35,17 @@ QUOTABLE = [
     ("绿水青山就是金山银山。", "警句"),
     ("粮食安全是“国之大者”。", "警句"),
     ("改革开放是决定当代中国命运的关键一招，也是党和人民事业大踏步赶上时代的重要法宝。", None),
+    # A short sentence in classical Chinese, without quotation marks or cue.
+    ("发展如逆水行舟，不进则退。", "引用"),
+    ("志合者，不以山海为远。", "引用"),
+    # A saying used as an attribute; a cue of 古语; a quoted couplet with an archaic word.
+    ("高质量发展是“苟日新，日日新，又日新”开拓精神的生动写照。", "引用"),
+    ("大地呈现出“千里冰封，万里雪飘”的壮丽景象。", "引用"),
+    ("中国古语道，“上下同欲者胜，同舟共济者赢”。", "引用"),
+    ("中国坚定奉行“大道之行，天下为公”。", "引用"),
+    # A run whose frame is more than its opening verb.
+    ("以文明交流超越文明隔阂，以文明互鉴超越文明冲突，以文明共存超越文明优越。", "排比"),
+    ("不负韶华，不负时代，不负人民。", "排比"),
 ]
 #: Sentences that are not (a slogan, a plain list of measures, numbered items, a news line,
 #: figures).
@@ -45,6 +56,20 @@ PLAIN = [
     "今天（6月6日）是全国“爱眼日”。",
     "2023年增长5.2%，2024年增长5.0%。",
     "会议审议了有关报告，听取了有关情况汇报。",
+    # 排比 criteria (docs/jinju.md): a list of measures, of fixed terms (、), a frame of a
+    # subject alone over long clauses.
+    "加强风险预报预警，加强隐患排查整治，加强应急值班值守，确保群众安全度汛。",
+    "要健全民主制度，丰富民主形式，依法实行民主选举、民主协商、民主决策、民主管理、民主监督。",
+    "两岸政治交往取得历史性突破，两岸对话协商形成新局面，两岸人员往来持续扩大。",
+    # A pair of measures; …的就是…; a news lede with a modern 之; a theme of clauses of six;
+    # a modern idiom with classical characters.
+    "加强社区建设，扩大社区服务。",
+    "主导这次急救的就是傅小云。",
+    "他最看重的就是大家的团结。",
+    "南海之畔，共襄盛会。",
+    "“共建创新之路，同促合作发展”",
+    "这一成绩来之不易，要继续巩固拓展。",
+    "中国不搞军备竞赛，不参加军事集团，不谋求势力范围。",
 ]
 
 
@@ -78,6 +103,47 @@ def test_offsets_are_characters_of_the_paragraph_and_a_quote_stays_whole() -> No
         ("引用", "古人云：“道虽迩，不行不至。事虽小，不为不成。”"),
         ("对仗", "国运兴则体育兴，国家强则体育强。"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "pair"),
+    [
+        (
+            "我们要深化人文领域交流互鉴和文化遗产保护合作，各美其美，美美与共，将历史情感与"
+            "时代精神融入两国友谊。",
+            "各美其美，美美与共",
+        ),
+        (
+            "瓦库党主席拉夫曼表示，习近平总书记指出，江山就是人民，人民就是江山，瓦库党高度"
+            "赞赏中国共产党以人民为中心的发展思想。",
+            "江山就是人民，人民就是江山",
+        ),
+        (
+            "必须始终坚持党的群众路线，一切为了群众，一切依靠群众，从群众中来，到群众中去，"
+            "尊重人民群众创造。",
+            "从群众中来，到群众中去",
+        ),
+    ],
+)
+def test_two_clauses_that_echo_each_other_in_a_long_sentence_are_a_duizhang(
+    sentence: str, pair: str
+) -> None:
+    """Repeated characters (各美其美，美美与共), the same characters turned round, or a match
+    in three places: the pair alone, as a 对仗."""
+    start = sentence.index(pair)
+    assert [(s.kind, s.start, s.stop) for s in find_jinju(sentence)] == [
+        ("对仗", start, start + len(pair))
+    ]
+
+
+def test_two_clauses_of_a_list_in_a_long_sentence_are_not_a_duizhang() -> None:
+    """Names sharing their ending, two measures, two clauses opening alike."""
+    for sentence in (
+        "各民主党派中央、全国工商联负责人，无党派代表人士，宗教界代表人士，出席座谈会并发言。",
+        "会议要求各地区各部门，加强党的建设，加快党的发展，推动各项工作落实落地。",
+        "中央军委委托，中央军委委员出席会议并在会上讲话，部署下一阶段有关工作任务。",
+    ):
+        assert find_jinju(sentence) == [], sentence
 
 
 def test_a_couplet_quoted_inside_a_long_sentence_is_the_quoted_pair() -> None:
@@ -166,6 +232,35 @@ def test_a_library_older_than_jinju_finds_them_when_first_opened(
         db.execute("DELETE FROM _sucai_migrations WHERE name = 'm016_jinju'")
     with open_library(path) as reopened:
         assert reopened.jinju(limit=None) == before
+
+
+@pytest.mark.parametrize("recorded", ["1", None])
+def test_jinju_found_by_older_rules_are_found_again_on_open(
+    library: Library, recorded: str | None
+) -> None:
+    """A library whose 金句 older rules found (version 1, or none recorded: as m016 left
+    it) finds them again when opened, with progress; one found by these rules is left as it
+    is."""
+    library.ingest([SEED])
+    before = library.jinju(limit=None)
+    assert before[0] > 0
+    path = library.db
+    library.close()
+    with sqlite3.connect(path) as db:
+        db.execute("DELETE FROM jinju")
+        db.execute("DELETE FROM meta WHERE key = 'jinju_extractor'")
+        if recorded is not None:
+            db.execute("INSERT INTO meta VALUES ('jinju_extractor', ?)", (recorded,))
+    progress: list[tuple[int, int]] = []
+    with open_library(path, on_jinju=lambda done, total: progress.append((done, total))) as again:
+        assert again.jinju(limit=None) == before
+    assert progress and progress[-1][0] == progress[-1][1] > 0
+    with sqlite3.connect(path) as db:
+        db.execute("DELETE FROM jinju")
+    with open_library(path, on_jinju=lambda done, total: progress.append((done, total))) as same:
+        assert same.jinju(limit=None) == (0, [])
+        assert same.refind_jinju() == 0
+    assert len(progress) == 1
 
 
 def test_sucai_search_in_jinju_prints_each_with_its_kind_and_source(library: Library) -> None:

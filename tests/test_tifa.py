@@ -211,3 +211,32 @@ def test_check_hygiene_warns_of_tifa_the_newest_material_no_longer_uses(tmp_path
     )
     clean = runner.invoke(cli, ["check-hygiene", str(draft)])
     assert (clean.exit_code, clean.output) == (0, f"{draft}: clean.\n")
+
+
+@pytest.mark.parametrize(
+    ("years", "line"),
+    [
+        ((2018, 2019), "No uses in 2018."),
+        ((2016, 2017, 2018, 2019), "No uses in 2016–2018."),
+        ((2018, 2019), "2018年未见使用。"),
+        ((2016, 2017, 2018, 2019), "2016—2018年均未见使用。"),
+    ],
+)
+def test_sucai_tifa_names_the_years_before_the_first_use(
+    tmp_path: Path, years: tuple[int, ...], line: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Speeches of each year, the last one alone using the phrase: the years before are named
+    once, a single year as one year (not 2018–2018)."""
+    if "年" in line:
+        monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    runner = CliRunner()
+    db = str(tmp_path / "lib.db")
+    for year in years:
+        body = "我们要优化营商环境。" if year == years[-1] else "我们要抓好春耕生产。"
+        path = tmp_path / f"{year}.txt"
+        path.write_text(f"关于工作的讲话\n（{year}年5月1日）\n\n{body}\n", encoding="utf-8")
+        assert runner.invoke(cli, ["import", "--db", db, str(path)]).exit_code == 0
+    result = runner.invoke(cli, ["tifa", "--db", db, "营商环境"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1] == line
+    assert str(years[-1]) in result.output.splitlines()[-1]

@@ -5,12 +5,17 @@ writes a paragraph (import, a kept or split copy, a schema upgrade). The criteri
 before the rules and the labels of ``bench/jinju_labels.tsv``, are in docs/jinju.md:
 
 - ``引用``: a quotation in “…” of two clauses or more, introduced by a citation cue
-  (古人云, 语出, 正如…所说, …指出/说/强调：) or itself classical (之/乎/者/也/而 …);
-- ``排比``: three clauses or more in a row that open with the same words and are of like
-  length;
+  (古人云, 古语道, 语出, 正如…所说, …指出/说/强调：), used as an attribute (“…”的壮丽景象),
+  a couplet of verse, or itself classical (之/乎/者/也/而 …); a short classical sentence;
+- ``排比``: three clauses or more in a row (between ，and ；) that open alike, are of like
+  length and share a frame carrying content (not 加强X，加强Y，加强Z);
 - ``对仗``: two clauses of the same length (4–12 characters) that share characters in the
-  same places (文明因交流而多彩，文明因互鉴而丰富);
+  same places (文明因交流而多彩，文明因互鉴而丰富), or two short ones in a longer sentence that
+  echo each other (各美其美，美美与共);
 - ``警句``: a short sentence that sums up: …是…的“金钥匙”, …就是…, …是…的生命线/压舱石 ….
+
+:data:`EXTRACTOR` is the version of these rules: a library whose 金句 older rules found finds
+them again when opened.
 
 Offsets are in characters of the paragraph, ``start`` inclusive and ``stop`` exclusive.
 """
@@ -28,6 +33,7 @@ if TYPE_CHECKING:
     from sucai.models import Paragraph
 
 __all__ = [
+    "EXTRACTOR",
     "KINDS",
     "UNQUOTED_GENRE",
     "JinjuKind",
@@ -51,6 +57,11 @@ class JinjuSpan:
     stop: int
     kind: JinjuKind
 
+
+#: The version of the rules below: raise it whenever they change what they find. A library
+#: whose 金句 were found by other rules finds them again when it is opened
+#: (:meth:`sucai.store.jinju.SqlJinju.refind_jinju`).
+EXTRACTOR: Final = 2
 
 #: The 文种 whose text is cited as a 依据, never searched for 金句 (laws and regulations).
 UNQUOTED_GENRE: Final = "法规"
@@ -95,6 +106,12 @@ _NAMED_AFTER = re.compile(
     r"^(?:“[^“”]*”[、，和及与]?)*(?:等|这句|这一)?(?:的)?(?:经典)?"
     r"(?:典故|名句|佳句|古训|校训|诗句|古语|名言|箴言|格言|古诗|诗词|古人智慧)"
 )
+#: What follows a saying used as an attribute: 的 and a word of a spirit, a scene or a thought.
+_ATTRIBUTE = re.compile(
+    r"^的?[^，。；“”]{0,6}?(?:精神|情怀|景象|图景|画卷|境界|胸怀|气概|气节|气魄|情操|品格|风骨|"
+    r"风范|美德|意境|思想|智慧|哲理|道理|古训|传统|追求|梦想|理想|志向|抱负|信念|襟怀|写照|"
+    r"豪情|壮志|真谛|清醒|态势|担当|初心|决心|底气|定力|魄力)"
+)
 #: A saying without quotation marks after a cue that names it one: 中国人常讲：读万卷书，行万里路。
 _SAYING = re.compile(
     r"^.{0,12}?(?:(古人云|古人说|古语说|古语云|古语有云|常讲|常说|俗话说|常言道|有言)|"
@@ -102,6 +119,7 @@ _SAYING = re.compile(
 )
 _CUE = re.compile(
     r"(古人云|古人说|古语说|古语云|古语有云|古人讲|先贤|语出|诗云|诗曰|有言|常言道|俗话说|"
+    r"(?:古语|古话|老话|俗话|俗语|谚语|农谚|民谚|古训|名言|名句|诗句)(?:道|讲|说|云|有云|曰)?[：:，]?$|"
     r"正如.{1,24}(?:所说|所言|指出|讲的|说的|所讲)|"
     r"(?:指出|说过|曾说|讲过|强调|所说|所言|引用|化用|名言|箴言|告诫|写道|说)(?:过?的)?[：:，]?$)"
 )
@@ -113,7 +131,8 @@ _MODERN = re.compile(
     r"之中|之外|之内|之上|之所以|总之|不断|不仅|不是|不能|不得|不会|不要|不再|不同|不少|而且|"
     r"然而|从而|进而|因而|而是|无法|无论|于是|对于|关于|由于|属于|位于|等于|用于|基于|终于|"
     r"乃至|也是|也要|也将|也在|也有|也会|也不|邻邦|联邦|友邦|城邦|原则|规则|否则|准则|细则|"
-    r"法则|则是|实则"
+    r"法则|则是|实则|之畔|之滨|之都|之城|之乡|之约|之旅|之夜|之窗|之声|之星|之春|之路|之心|不够|"
+    r"来之不易|不正之风|之私|礼仪之邦|关乎"
 )
 #: What only classical Chinese writes: two classical characters with one of these (or, for a
 #: short couplet standing alone, one of these) mark a classical text.
@@ -123,11 +142,24 @@ _ARCHAIC = re.compile(
 #: The longest sentence read as one 排比 (longer ones are lists of measures).
 MAX_PARALLEL: Final = 120
 #: Words of a list of people, documents or an agenda, not of a rhetorical run.
-_LISTING = re.compile(r"主席|主任|书记|部长|委员长|议程|报告、|条例|办法|包括：|名单")
+_LISTING = re.compile(
+    r"主席|主任|书记|部长|委员长|组长|成员|负责同志|议程|报告、|条例|办法|包括：|名单"
+)
+#: Verbs of measures: three clauses opening with the same one and sharing nothing else are a
+#: list of measures (加强风险预警，加强隐患排查，加强应急值守), not a 排比.
+_MEASURE = re.compile(
+    r"加强|加快|加大|加紧|强化|推进|推动|完善|健全|深化|落实|提高|提升|做好|抓好|优化|扩大|"
+    r"促进|建立|建设|坚持|实施|实行|开展|发展|保障|维护|支持|鼓励|引导|规范|严格|严肃|统筹|"
+    r"着力|积极|大力|全面|切实|不断|持续|共同|依法|增强|巩固|拓展|培育|打造|构建|创新|防范|"
+    r"化解|保持|确保|实现|坚决|认真|努力|强调|要求|提出|举办|召开|组织|加速|扎实|"
+    r"壮大|做强|做大|做优|释放|激发|发挥"
+)
 #: Figures in a quotation (一日, 九万里 are words of a saying; 2023, ５% are not).
 _FIGURES = re.compile(r"[0-9０-９%％]")
-_CLAUSE = re.compile(r"[^，；：、,;:]+")
+_CLAUSE = re.compile(r"[^，；：,;:]+")
 _SPLIT_CLAUSES = re.compile(r"[，；]")
+#: A clause of plain text: between punctuation and quotation marks.
+_PLAIN_CLAUSE = re.compile(r"[^，；：。！？、“”‘’（）《》,;:()\s]+")
 _DIGITS = re.compile(r"[0-9０-９一二三四五六七八九十百千万亿〇两]+[年月日个项条号%％]|[0-9０-９]")
 _METAPHORS: Final = (
     "金钥匙|生命线|压舱石|牛鼻子|试金石|定盘星|主心骨|顶梁柱|压舱石|指南针|晴雨表|风向标|"
@@ -220,9 +252,17 @@ def _quotations(sentence: str) -> list[tuple[int, int]]:
         # classical couplet (民惟邦本，本固邦宁。).
         couplet = len(clauses) == 2 and len(clauses[0]) == len(clauses[1])
         alone = sentence.startswith("“") and "“" not in bare and "”" not in bare
-        if alone and (couplet or _classical(bare, loose=True)):
+        paired = couplet and _paired(*clauses)
+        if "“" not in sentence and _classical(bare) and not paired:
+            # A short sentence in classical Chinese: 志合者，不以山海为远 (a paired one,
+            # 国运兴则体育兴，国家强则体育强, is a 对仗).
             return [(0, len(sentence))]
-        if couplet and not _paired(*clauses) and _classical(bare, loose=True):
+        # A quoted couplet standing alone, of the lengths of verse (a clause of six is prose:
+        # “共建创新之路，同促合作发展” is a theme).
+        verse = couplet and len(clauses[0]) in (3, 4, 5, 7)
+        if alone and (verse or _classical(bare, loose=True)):
+            return [(0, len(sentence))]
+        if couplet and not paired and _classical(bare, loose=True):
             return [(0, len(sentence))]
     if "“" not in sentence:
         plain = _SAYING.match(sentence)
@@ -250,16 +290,34 @@ def _quotations(sentence: str) -> list[tuple[int, int]]:
         short = len(clauses) == 2 and len(clauses[0]) == len(clauses[1]) <= 8
         cited = (
             _CUE.search(before[-30:]) is not None
-            and ("古" in before or short or _classical(quoted) or _cited(before))
+            and ("古" in before[-12:] or short or _classical(quoted) or _cited(before))
         ) or (
             all(len(c) <= 8 for c in clauses)
             and (_BOOK.search(before) is not None or _NAMED_AFTER.match(after) is not None)
         )
-        if cited or (_classical(quoted) and len(quoted) <= 40):
+        # A quoted couplet of short clauses with an archaic word: “大道之行，天下为公”.
+        archaic = short and len(clauses[0]) <= 7 and _classical(quoted, loose=True)
+        if (
+            cited
+            or archaic
+            or (_classical(quoted) and len(quoted) <= 40)
+            or _attribute(clauses, after)
+        ):
             if len(sentence) <= SHORT_QUOTE:
                 return [(0, len(sentence))]
             found.append((match.start(), match.end()))
     return found
+
+
+def _attribute(quoted: list[str], after: str) -> bool:
+    """A saying used as an attribute: “苟日新，日日新，又日新”开拓精神, “千里冰封，万里雪飘”
+    的壮丽景象 — two or three short clauses, followed by a word of a spirit, a scene or a
+    thought (not of a theme or a requirement: slogans are followed by those)."""
+    return (
+        2 <= len(quoted) <= 3
+        and all(2 <= len(c) <= 8 for c in quoted)
+        and (_ATTRIBUTE.match(after) is not None)
+    )
 
 
 def _before_quotes(before: str) -> str:
@@ -284,7 +342,8 @@ def _classical(quoted: str, *, loose: bool = False) -> bool:
     """Classical Chinese by its function characters: three, or two with an archaic one (or,
     ``loose``, for a short couplet standing alone: an archaic one)."""
     text = _MODERN.sub("", quoted)
-    marks = sum(1 for ch in text if ch in _CLASSICAL)
+    # 不 counts once: 不搞…，不参加…，不谋求… is modern.
+    marks = sum(1 for ch in text if ch in _CLASSICAL and ch != "不") + ("不" in text)
     archaic = _ARCHAIC.search(text) is not None
     if loose:
         return archaic
@@ -292,31 +351,64 @@ def _classical(quoted: str, *, loose: bool = False) -> bool:
 
 
 def _parallel(sentence: str) -> JinjuKind | None:
-    """排比: three clauses or more in a row opening alike (two characters, or one and a
-    shared closing character) and of like length; not a list of names or documents."""
+    """排比: three clauses or more in a row (between ，and ；: a run of words between 、 is a
+    list) opening alike and of like length, whose shared frame carries content
+    (:func:`_rhetorical`); not a list of names or documents."""
     if sentence.count("，") + sentence.count("；") < 2 or len(sentence) > MAX_PARALLEL:
         return None
     if _LISTING.search(sentence):
         return None
     clauses = _CLAUSE.findall(sentence.rstrip("。！？”"))
-    run = 1
+    run: list[str] = clauses[:1]
     for a, b in itertools.pairwise(clauses):
         if _alike(a, b):
-            run += 1
-            if run >= 3:
-                return "排比"
-        else:
-            run = 1
-    return None
+            run.append(b)
+            continue
+        if _rhetorical(run):
+            return "排比"
+        run = [b]
+    return "排比" if _rhetorical(run) else None
+
+
+def _rhetorical(run: list[str]) -> bool:
+    """A run of three like clauses or more whose frame carries content: the characters the
+    clauses share (in the same places from the start, and at the end) are more than a bare
+    verb of measures (加强X，加强Y，加强Z), and four or more unless the clauses are short
+    (不负韶华，不负时代，不负人民; not 两岸X取得Y，两岸Z形成W)."""
+    if len(run) < 3:
+        return False
+    parts = [c.strip("“”") for c in run]
+    frame = min(_frame(a, b) for a, b in itertools.pairwise(parts))
+    prefix = _common_start(parts)
+    if frame == len(prefix) == 2 and _MEASURE.fullmatch(prefix):
+        return False
+    return frame >= 4 or sum(map(len, parts)) <= 9 * len(parts)
+
+
+def _common_start(texts: list[str]) -> str:
+    """The characters all ``texts`` open with."""
+    first, last = min(texts), max(texts)
+    n = 0
+    while n < min(len(first), len(last)) and first[n] == last[n]:
+        n += 1
+    return first[:n]
+
+
+def _frame(a: str, b: str) -> int:
+    """Characters ``a`` and ``b`` share in the same places from the start, plus their
+    common ending."""
+    same = sum(1 for x, y in zip(a, b, strict=False) if x == y)
+    end = len(_common_start([a[::-1], b[::-1]]))
+    return same + end
 
 
 def _alike(a: str, b: str) -> bool:
     a, b = a.strip("“”"), b.strip("“”")
-    if not (3 <= len(a) <= 18 and 3 <= len(b) <= 18) or max(len(a), len(b)) > 1.6 * min(
+    if not (3 <= len(a) <= 24 and 3 <= len(b) <= 24) or max(len(a), len(b)) > 1.6 * min(
         len(a), len(b)
     ):
         return False
-    if a[0] in "一二三四五六七八九十第（(" or _DIGITS.search(a + b):
+    if a[0] in "一二三四五六七八九十第（(《" or _DIGITS.search(a + b):
         return False
     return a[:2] == b[:2] or (a[0] == b[0] and a[-1] == b[-1])
 
@@ -334,12 +426,39 @@ def _couplet(sentence: str) -> tuple[int, int] | None:
         clauses = _SPLIT_CLAUSES.split(part.strip("“”").rstrip("。！？"))
         if len(clauses) == 2 and _paired(clauses[0], clauses[1]):
             return start, stop
+    # Two short clauses within a longer sentence that echo each other: 各美其美，美美与共;
+    # 江山就是人民，人民就是江山; 从群众中来，到群众中去.
+    spans = [(m.start(), m.end()) for m in _PLAIN_CLAUSE.finditer(sentence)]
+    for (a0, a1), (b0, b1) in itertools.pairwise(spans):
+        if sentence[a1:b0] == "，" and _echo(sentence[a0:a1], sentence[b0:b1]):
+            return a0, b1
     return None
+
+
+def _echo(a: str, b: str) -> bool:
+    """Two clauses of 4–7 characters that echo each other: each repeats a character (各美其美，
+    美美与共), or one holds the other's characters in another order (江山就是人民，人民就是
+    江山; 人不负青山，青山定不负人), or they match in three places or more and not at the end
+    (从群众中来，到群众中去; not 无党派代表人士，宗教界代表人士), and are not two measures
+    (:func:`_paired`)."""
+    if not (4 <= len(a) <= 7 and 4 <= len(b) <= 7) or _DIGITS.search(a + b):
+        return False
+    if a[:2] == b[:2]:
+        return False
+    repeated = len(set(a)) < len(a) and len(set(b)) < len(b) and bool(set(a) & set(b))
+    small, large = sorted((set(a), set(b)), key=len)
+    turned = len(small) >= 4 and small <= large
+    # Matching in three places, not at the end: 无党派代表人士，宗教界代表人士 is a list.
+    same = sum(1 for x, y in zip(a, b, strict=False) if x == y)
+    matched = same >= 3 and a[-2:] != b[-2:] and len(a) == len(b) and _paired(a, b)
+    return repeated or turned or matched
 
 
 def _paired(a: str, b: str) -> bool:
     if len(a) != len(b) or not 4 <= len(a) <= 12 or _DIGITS.search(a + b):
         return False
+    if _MEASURE.fullmatch(a[:2]) and _MEASURE.fullmatch(b[:2]):
+        return False  # 加强社区建设，扩大社区服务: two measures
     same = sum(1 for x, y in zip(a, b, strict=True) if x == y)
     return (
         2 <= same <= len(a) - 2 and 3 * same >= len(a) and a[0] not in "一二三四五六七八九十第（(“"
@@ -349,6 +468,19 @@ def _paired(a: str, b: str) -> bool:
 def _summary(sentence: str) -> JinjuKind | None:
     if len(sentence) > 40 or _DIGITS.search(sentence) or sentence.startswith(_NEWS):
         return None
-    if _SUMMARY.match(sentence) or _JIUSHI.match(sentence):
+    if _SUMMARY.match(sentence):
+        return "警句"
+    same = _JIUSHI.match(sentence)
+    if same is not None and _mirrored(same.group(1), same.group(2)):
         return "警句"
     return None
+
+
+def _mirrored(left: str, right: str) -> bool:
+    """Two sides of …就是… that answer each other (绿水青山就是金山银山: as long; 中国的成功
+    就是全球跨国企业的成功: the same ending), not a plain statement (靠的就是这根阻拦索)."""
+    if left.endswith("的"):
+        return False
+    if len(left) == len(right) <= 6:
+        return True
+    return len(_common_start([left[::-1], right[::-1]])) >= 2

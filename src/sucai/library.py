@@ -85,7 +85,7 @@ from sucai.library_baskets import BasketMethods, export_layout
 from sucai.library_check import CheckMethods
 from sucai.library_compose import DEFAULT_ARTICLES, DEFAULT_PIECES, ComposeMethods
 from sucai.library_desk import DeskMethods, LibraryFacts
-from sucai.library_jinju import JINJU_KINDS, MAX_PHRASES, TIFA_GROUPS, JinjuMethods
+from sucai.library_jinju import JINJU_EXTRACTOR, JINJU_KINDS, MAX_PHRASES, TIFA_GROUPS, JinjuMethods
 from sucai.library_updates import (
     DIGEST_MOST,
     FEED_ENTRIES,
@@ -763,6 +763,7 @@ def open_library(
     read_url: str | None = None,
     index_dir: str | Path | None = None,
     time_zone: str = "",
+    on_jinju: Callable[[int, int], None] | None = None,
 ) -> Library:
     """Open (creating if needed) the library at ``db``.
 
@@ -777,11 +778,23 @@ def open_library(
         index_dir: the search index's folder on this server (``SUCAI_INDEX_DIR``).
         time_zone: the library's time zone, an IANA name (the ``time_zone`` setting; empty:
             the system's), where its import days run from midnight to midnight (issue 19).
+        on_jinju: called with ``(articles done, articles in all)`` while the 金句 of a
+            library written before the rules of :mod:`sucai.jinju` changed are found again
+            (once, on the first open by this sucai: :meth:`Library.refind_jinju`).
 
     Raises:
         ConfigError: a bad URL, or a read URL for a SQLite library.
     """
     store = open_store(db, read_url=read_url)
+    try:
+        if store.jinju_extractor() != str(JINJU_EXTRACTOR):
+            logging.getLogger("sucai.store").info(
+                "finding the 金句 of %s again: the rules changed", store.where
+            )
+            store.refind_jinju(on_jinju)
+    except BaseException:
+        store.close()
+        raise
     if index_dir:
         folder = Path(index_dir)
     elif is_postgres_url(db):

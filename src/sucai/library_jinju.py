@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Final
 from sucai.errors import UserError
 from sucai.hygiene import Finding, LineFinding
 from sucai.i18n import N_
-from sucai.jinju import KINDS
+from sucai.jinju import EXTRACTOR, KINDS
 from sucai.models import Jinju, Tifa, TifaRow
 from sucai.search.fold import fold
 from sucai.search.phrases import phrase_rowids
@@ -19,15 +19,24 @@ from sucai.search.query import MAX_QUERY_CHARS
 from sucai.search.tokenize import tifa_terms
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from sucai.search.index import SearchIndex
     from sucai.store import Store, YearText
 
-__all__ = ["JINJU_KINDS", "MAX_PHRASES", "STALE_MIN_USES", "TIFA_GROUPS", "JinjuMethods"]
+__all__ = [
+    "JINJU_EXTRACTOR",
+    "JINJU_KINDS",
+    "MAX_PHRASES",
+    "STALE_MIN_USES",
+    "TIFA_GROUPS",
+    "JinjuMethods",
+]
 
 #: The kinds of 金句, in the order pages list them.
 JINJU_KINDS: Final = KINDS
+#: The version of the rules that find 金句 (a library found by others finds them again).
+JINJU_EXTRACTOR: Final = EXTRACTOR
 #: What a 提法's rows can be.
 TIFA_GROUPS: Final = ("year", "source", "genre")
 #: Phrases compared at once (one chart's lines).
@@ -86,6 +95,19 @@ class JinjuMethods:
         ]
         end = None if limit is None else offset + limit
         return len(rows), rows[offset:end]
+
+    def refind_jinju(self, on_progress: Callable[[int, int], None] | None = None) -> int:
+        """Find the 金句 of the stored articles again if they were found by other rules than
+        this sucai's (a library written before the rules changed); :func:`open_library`
+        does it on open.
+
+        Args:
+            on_progress: called with ``(articles done, articles in all)`` as it goes.
+
+        Returns:
+            The articles read again (0: the 金句 were up to date).
+        """
+        return self.store.refind_jinju(on_progress)
 
     def article_jinju(self, article_id: int, *, paid: bool = True) -> list[Jinju]:
         """An article's 金句 in text order (``paid``: as in :meth:`jinju`)."""

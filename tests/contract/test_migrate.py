@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -165,3 +166,27 @@ def test_backup_copies_a_library_in_use(tmp_path: Path) -> None:
     assert again.exit_code == 1
     assert again.output == f"Error: {copy} exists; give a new file name for the backup.\n"
     assert not list(copy.parent.glob("*.partial"))
+
+
+def test_migrate_into_a_library_opened_before_keeps_the_sources_jinju_rules(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """An empty library opened once records the rules of its (no) 金句; a copy into it brings
+    the source's record with the source's 金句, and the copy finds them again when opened
+    as a library (on PostgreSQL too)."""
+    source, target = tmp_path / "a.db", tmp_path / "b.db"
+    _fill(source)
+    with open_library(source) as library:
+        every = library.jinju(limit=None)
+    assert every[0] > 0
+    with sqlite3.connect(source) as db:
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'jinju_extractor'")
+        db.execute("DELETE FROM jinju")
+    for copy in (target, pg_url):
+        open_library(copy).close()
+        migrate(source, copy)
+        with closing(open_store(copy)) as store:
+            assert store.jinju_extractor() == "1"
+            assert store.jinju() == []
+        with open_library(copy) as library:
+            assert library.jinju(limit=None) == every

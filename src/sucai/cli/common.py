@@ -76,12 +76,19 @@ def db_option(fn: F) -> F:
                     ),
                     err=True,
                 )
-            with open_library(
-                settings.db,
-                read_url=settings.db_read,
-                index_dir=settings.index_dir,
-                time_zone=settings.time_zone,
-            ) as library:
+            # A library whose 金句 were found by older rules finds them again on open.
+            refinding = ProgressBar(sys.stderr.isatty(), label="金句")
+            try:
+                library = open_library(
+                    settings.db,
+                    read_url=settings.db_read,
+                    index_dir=settings.index_dir,
+                    time_zone=settings.time_zone,
+                    on_jinju=refinding,
+                )
+            finally:
+                refinding.close()
+            with library:
                 return fn(*args, library=library, **kwargs)
         except SucaiError as exc:
             raise fail(exc) from None

@@ -98,7 +98,7 @@ def tifa(phrases: tuple[str, ...], by: str, as_json: bool, library: Library) -> 
         earlier = [k for k in keys if isinstance(k, int) and k < min(firsts)]
         keys = keys[len(earlier) :]
         if earlier:
-            click.echo(tr(N_("No uses in {first}–{last}."), first=earlier[0], last=earlier[-1]))
+            click.echo(_no_uses(earlier[0], earlier[-1]))
     rows = [
         [str(key), f"{cells[0][key].chars:,}"]
         + [cell for c in cells for cell in (str(c[key].uses), f"{c[key].per_million:.2f}")]
@@ -113,6 +113,13 @@ def tifa(phrases: tuple[str, ...], by: str, as_json: bool, library: Library) -> 
                 for c, (cell, w) in enumerate(zip(line, widths, strict=True))
             ).rstrip()
         )
+
+
+def _no_uses(first: int, last: int) -> str:
+    """The line for the years before any phrase's first use: one year, or a range."""
+    if first == last:
+        return tr(N_("No uses in {year}."), year=first)
+    return tr(N_("No uses in {first}–{last}."), first=first, last=last)
 
 
 def _width(text: str) -> int:

@@ -4,16 +4,28 @@ same SQL on SQLite and PostgreSQL. The 金句 rows are written with their paragr
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
+from sucai.jinju import EXTRACTOR, UNQUOTED_GENRE, jinju_rows
 from sucai.models import ArticleHead, Jinju
 from sucai.store.base import SqlBase
 from sucai.store.records import YearText
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
-__all__ = ["TEXT_YEAR", "SqlJinju"]
+__all__ = ["EXTRACTOR_KEY", "TEXT_YEAR", "SqlJinju"]
+
+#: The ``meta`` key of the rules (:data:`sucai.jinju.EXTRACTOR`) the stored 金句 were found
+#: with; none in a library whose 金句 were found before rules had a version.
+EXTRACTOR_KEY: Final = "jinju_extractor"
+#: Articles whose paragraphs are read and searched for 金句 at once when they are found again.
+_REFIND_BATCH: Final = 500
+_QUOTABLE: Final = (
+    "SELECT p.article_id, p.idx, p.text FROM paragraphs p JOIN articles a "
+    f"ON a.id = p.article_id WHERE p.kind = 'text' AND p.heading = 0 AND a.genre <> "
+    f"'{UNQUOTED_GENRE}' AND p.article_id {{}} ORDER BY p.article_id, p.idx"
+)
 
 #: The year of an article's text: of a law's latest 修正/修订 when linked versions know it
 #: (a law first passed in 1996 and revised in 2024 speaks the words of 2024), else the
@@ -79,6 +91,62 @@ class SqlJinju(SqlBase):
             "j.paragraph, j.start"
         )
         return self._records(_jinju, f"{_JINJU_SQL}{where} ORDER BY {order}", params)
+
+    def jinju_extractor(self) -> str | None:
+        """The rules the stored 金句 were found with (:data:`EXTRACTOR_KEY`), if recorded."""
+        row = self._one("SELECT value FROM meta WHERE key = ?", (EXTRACTOR_KEY,), primary=True)
+        return None if row is None else str(row[0])
+
+    def forget_jinju_extractor(self) -> None:
+        """Drop the record of the rules the 金句 were found with (a library copied into this
+        one brings its own record, or none, with its 金句)."""
+        self._execute("DELETE FROM meta WHERE key = ?", (EXTRACTOR_KEY,))
+
+    def refind_jinju(self, on_progress: Callable[[int, int], None] | None = None) -> int:
+        """Find the 金句 of every stored paragraph again when they were found by other rules
+        than :data:`sucai.jinju.EXTRACTOR` (or rules without a version), and record the
+        rules; nothing when they are the same. One transaction, one process at a time (a
+        second one waits, then finds the work done).
+
+        Args:
+            on_progress: called with ``(articles done, articles in all)`` after each batch.
+
+        Returns:
+            The articles whose 金句 were found again (0: they were up to date).
+        """
+        if self.jinju_extractor() == str(EXTRACTOR):
+            return 0
+        with self.atomic():
+            self._lock_writes()
+            if self.jinju_extractor() == str(EXTRACTOR):
+                return 0
+            self._execute("DELETE FROM jinju")
+            ids = [
+                int(r[0])
+                for r in self._fetch(
+                    "SELECT id FROM articles WHERE genre <> ? ORDER BY id",
+                    (UNQUOTED_GENRE,),
+                    primary=True,
+                )
+            ]
+            for done in range(0, len(ids), _REFIND_BATCH):
+                batch = ids[done : done + _REFIND_BATCH]
+                paragraphs = self._fetch_in(_QUOTABLE, batch, primary=True)
+                rows = jinju_rows((int(a), int(i), t) for a, i, t in paragraphs)
+                if rows:
+                    self._executemany(
+                        "INSERT INTO jinju (article_id, paragraph, start, stop, kind) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        rows,
+                    )
+                if on_progress is not None:
+                    on_progress(done + len(batch), len(ids))
+            self._execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (EXTRACTOR_KEY, str(EXTRACTOR)),
+            )
+        return len(ids)
 
     def phrase_counts(
         self, rowids: Sequence[int], phrase: str, *, paid: bool = True

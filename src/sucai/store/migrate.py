@@ -162,6 +162,9 @@ def _copy(
                 # library, with its own search index) stand; copy any other settings.
                 rows = [r for b in src.table_rows(table, columns, 1, batch) for r in b]
                 own = ("schema_version", "library_id")
+                # The rules its 金句 were found with come with the rows (or none: found again
+                # when the copy is first opened as a library).
+                dst.forget_jinju_extractor()
                 dst.insert_rows(table, columns, [r for r in rows if r[0] not in own])
                 continue
             for rows in src.table_rows(table, columns, _KEY[table], batch):
