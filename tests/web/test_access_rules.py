@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from sucai import open_library
-from sucai.errors import QueryError
+from sucai.errors import QueryError, UserError
 from sucai.search.query import parse_query
 from sucai.store import User
 from sucai.users import Account
@@ -90,6 +90,53 @@ FILES = {
 
 ##paidend##
 """,
+    # A regulation, and the later one that repeals it in its paid part.
+    "old_law.txt": """某市养犬管理条例
+（2010年3月1日某市人民代表大会常务委员会通过）
+
+第一条 为了加强养犬管理，保障公民健康和人身安全，维护市容环境和社会公共秩序，制定本条例。
+
+第二条 本市行政区域内养犬和与养犬有关的管理活动，适用本条例。
+""",
+    "new_law.txt": """某市文明养犬条例
+（2024年3月1日某市人民代表大会常务委员会通过）
+
+第一条 为了规范养犬行为，倡导文明养犬，制定本条例。
+
+##paidbegin##
+
+第三十条 本条例自2024年6月1日起施行。《某市养犬管理条例》同时废止。
+
+##paidend##
+""",
+    # A speech on the topic in its paid part alone, under free headings.
+    "paid_topic.txt": """在年度工作会议上的讲话
+（2024年8月1日）
+
+一、抓好安全生产
+
+##paidbegin##
+
+推动高质量发展，安全生产是底线，高质量发展离不开安全发展。
+
+##paidend##
+
+二、抓好民生保障
+
+##paidbegin##
+
+推动高质量发展，民生保障是根本，以高质量发展增进民生福祉。
+
+##paidend##
+
+三、抓好队伍建设
+
+##paidbegin##
+
+推动高质量发展，队伍建设是关键，为高质量发展提供人才支撑。
+
+##paidend##
+""",
 }
 
 
@@ -158,7 +205,7 @@ def test_similar_articles_are_found_through_the_text_the_viewer_may_read(
     """The opinion shares 砥砺奋进谱写新篇章 with the speech in paid text alone: it is more like
     the speech to a member than to a visitor or an expired member, who are told the same."""
 
-    def scores(account: Account, limit: int = 5) -> dict[str, float]:
+    def scores(account: Account, limit: int = 10) -> dict[str, float]:
         found = access.similar(library, account, _speech(library), limit)
         return {s.article.title: s.score for s in found}
 
@@ -235,6 +282,8 @@ def test_compose_shows_the_outline_the_viewer_may_read(
     headings = [h.text for s in found.skeletons for h in s.headings]
     assert ("四、推动高质量发展要砥砺奋进" in headings) is paid
     assert "三、推动高质量发展要勇于创新" in headings
+    # The yearly speech holds the topic in its paid part alone.
+    assert ("在年度工作会议上的讲话" in [s.title for s in found.skeletons]) is paid
     narrowed = access.compose(
         library, account, "高质量发展", genre="讲话", role="市长", years=(2020, 2025), picks=()
     )
@@ -263,6 +312,10 @@ def test_subscriptions_count_the_new_articles_the_viewer_may_find(
         assert len(new) == (3 if paid else 0)
         feed = access.feed(library, account, "subscription", "奋进")
         assert feed.title == "订阅：奋进 · 素材库"
+        assert len(feed.entries) == (3 if paid else 0)
+    else:
+        with pytest.raises(UserError, match=r"^no feed of 'subscription'"):
+            access.feed(library, account, "subscription", "奋进")
 
 
 @pytest.mark.parametrize(("account", "paid"), VIEWERS)
@@ -277,8 +330,29 @@ def test_feeds_digests_and_pages_give_the_viewer_the_free_text_alone(
     ]
     _, body = access.digest(library, account, date.today(), "md")
     assert (secret in body.decode()) is paid
+    _, matches = access.digest(library, account, date.today(), "md", SECRET)
+    assert f"共 {3 if paid else 0} 篇" in matches.decode()
     _, only = access.digest(library, account, date.today(), "md", "安全生产")
     assert "关于开展安全生产检查的通知" in only.decode()
     assert "关于体育强国建设的意见" not in only.decode()
     article = access.article(library, account, _opinion(library))
     assert article.paragraphs[0].text == (secret if paid else "")
+
+
+@pytest.mark.parametrize(("account", "paid"), VIEWERS)
+def test_a_repeal_in_paid_text_is_known_to_a_member_alone(
+    library: Library, account: Account, paid: bool
+) -> None:
+    """某市文明养犬条例 repeals 某市养犬管理条例 in its paid last article."""
+    old = _id(library, "某市养犬管理条例")
+    status = access.law_status(library, account, old)
+    assert status is not None
+    assert (status.status, status.by_title) == (
+        ("已废止", "某市文明养犬条例") if paid else ("现行有效", None)
+    )
+    assert access.law_status(library, account, _speech(library)) is None
+    quoted = "为了加强养犬管理，保障公民健康和人身安全，维护市容环境"
+    quotes = access.law_quotes(library, account, ["", "  " + quoted])
+    assert [(q.paragraph, q.start, q.end, q.text) for q in quotes] == (
+        [(1, 2, 2 + len(quoted), quoted)] if paid else []
+    )
