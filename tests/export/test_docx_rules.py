@@ -9,6 +9,7 @@ around them, which may change.
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import docx
@@ -17,6 +18,7 @@ from docx.oxml.ns import qn
 from sucai.export import get_template
 from sucai.export.document import ExportDoc, Mark, Piece
 from sucai.export.docx import render_docx
+from sucai.export.fingerprint import Stamp, encode, strip
 from tests.export.test_docx import STYLES
 
 if TYPE_CHECKING:
@@ -117,3 +119,91 @@ def test_sources_are_set_flush_left_unless_they_are_a_dash_attribution() -> None
     assert (jc("来源"), first_line("来源")) == ("left", None)
     assert (jc("a.txt"), first_line("a.txt")) == ("left", "0")
     assert (jc("——摘自《讲话汇编》"), first_line("——摘自《讲话汇编》")) == (None, None)
+
+
+#: Three rows, the second one cell short; tabs between cells (Piece.rows).
+TABLE = "项目\t金额\t备注\n办公费\t1200\n差旅费\t800\t含住宿"
+STAMP = Stamp(recipient="会员甲", issued_on="2026-03-10", code="7K3M9QX2")
+
+
+def _w(tag: str) -> str:
+    return qn(f"w:{tag}")
+
+
+def _attrs(element: object, *names: str) -> tuple[str | None, ...]:
+    return tuple(element.get(_w(n)) for n in names)  # type: ignore[attr-defined]
+
+
+def test_a_table_is_a_word_table_with_single_borders_in_the_body_font_at_12_points() -> None:
+    """Word's own table, its cells as written (a short row keeps its cells), single black
+    borders on every side and between cells, full width, each cell a body paragraph set
+    flush left without spacing, in the body font at 小四 (12 pt, 24 half-points): the body's
+    三号 is too big for a table. The export code opens the first cell alone."""
+    doc = ExportDoc(title="经费表", subtitle=None, pieces=(Piece("table", TABLE),), name="表")
+    document = docx.Document(io.BytesIO(render_docx(doc, get_template(None), STAMP)))
+    (table,) = document.tables
+    tbl = table._tbl
+    props = tbl.find(_w("tblPr"))
+    assert _attrs(props.find(_w("tblW")), "w", "type") == ("5000", "pct")
+    assert _attrs(props.find(_w("tblLayout")), "type") == ("autofit",)
+    borders = [
+        (b.tag.split("}")[1], *_attrs(b, "val", "sz", "space", "color"))
+        for b in props.find(_w("tblBorders"))
+    ]
+    assert borders == [
+        (side, "single", "4", "0", "000000")
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    ]
+    assert len(tbl.find(_w("tblGrid")).findall(_w("gridCol"))) == 3
+    rows = tbl.findall(_w("tr"))
+    cells = [
+        [strip("".join(t.text for t in tc.iter(_w("t")))) for tc in tr.findall(_w("tc"))]
+        for tr in rows
+    ]
+    assert cells == [["项目", "金额", "备注"], ["办公费", "1200"], ["差旅费", "800", "含住宿"]]
+    frame = encode(STAMP.code)
+    for r, tr in enumerate(rows):
+        for c, tc in enumerate(tr.findall(_w("tc"))):
+            assert _attrs(tc.find(_w("tcPr")).find(_w("tcW")), "w", "type") == ("0", "auto")
+            (p,) = tc.findall(_w("p"))
+            ppr = p.find(_w("pPr"))
+            assert _attrs(ppr.find(_w("pStyle")), "val") == ("GWBody",)
+            assert _attrs(ppr.find(_w("spacing")), "before", "after", "line", "lineRule") == (
+                "0",
+                "0",
+                "240",
+                "auto",
+            )
+            assert _attrs(ppr.find(_w("ind")), "firstLineChars", "firstLine") == ("0", "0")
+            assert _attrs(ppr.find(_w("jc")), "val") == ("left",)
+            runs = p.findall(_w("r"))
+            texts = ["".join(t.text for t in run.iter(_w("t"))) for run in runs]
+            assert texts[0] == frame if (r, c) == (0, 0) else frame not in "".join(texts)
+            for run in runs:
+                rpr = run.find(_w("rPr"))
+                fonts = _attrs(rpr.find(_w("rFonts")), "ascii", "hAnsi", "eastAsia", "cs")
+                assert fonts == (STYLES["GWBody"][0],) * 4
+                assert _attrs(rpr.find(_w("sz")), "val") == ("24",)
+                assert _attrs(rpr.find(_w("szCs")), "val") == ("24",)
+
+
+def test_the_export_code_is_a_run_of_its_own_off_the_grid_and_not_condensed() -> None:
+    document = docx.Document(io.BytesIO(render_docx(DOC, get_template(None), STAMP)))
+    (body,) = [p for p in document.paragraphs if strip(p.text) == BODY]
+    code = body.runs[0]._r
+    assert "".join(t.text for t in code.iter(_w("t"))) == encode(STAMP.code)
+    rpr = code.find(_w("rPr"))
+    assert rpr.find(_w("noProof")) is not None
+    assert _attrs(rpr.find(_w("snapToGrid")), "val") == ("0",)
+    assert rpr.find(_w("spacing")) is None
+    assert _attrs(rpr.find(_w("rFonts")), "eastAsia") == (STYLES["GWBody"][0],)
+    assert _attrs(rpr.find(_w("sz")), "val") == (str(STYLES["GWBody"][1] * 2),)
+    # The text's runs are condensed; the code's is not.
+    assert body.runs[1]._r.find(_w("rPr")).find(_w("spacing")) is not None
+
+
+def test_a_font_name_with_a_quote_is_written_escaped() -> None:
+    template = replace(get_template(None), body_font='Font "Q"')
+    document = docx.Document(io.BytesIO(render_docx(DOC, template)))
+    (body,) = [p for p in document.paragraphs if p.text == BODY]
+    assert _east_asian(body.runs[-1]) == 'Font "Q"'
