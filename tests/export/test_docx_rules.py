@@ -207,3 +207,51 @@ def test_a_font_name_with_a_quote_is_written_escaped() -> None:
     document = docx.Document(io.BytesIO(render_docx(DOC, template)))
     (body,) = [p for p in document.paragraphs if p.text == BODY]
     assert _east_asian(body.runs[-1]) == 'Font "Q"'
+
+
+#: Each style's paragraph settings, from GB/T 9704: (name, keep with next, snap to the grid,
+#: first-line indent (chars, twips), alignment, outline level). Headings and the title keep
+#: with the next line and have outline levels; the body and headings indent two characters
+#: (2 × 16 pt = 640 twips); the title and its caption are centred, sources right-aligned, the
+#: page number right-aligned without indent, the title and page number off the grid.
+STYLE_SETTINGS = {
+    "GWTitle": ("公文标题", True, "0", ("0", "0"), "center", "0"),
+    "GWSubtitle": ("题注", False, "1", ("0", "0"), "center", None),
+    "GWBody": ("公文正文", False, "1", ("200", "640"), "both", None),
+    "GWHeading1": ("一级标题", True, "1", ("200", "640"), "both", "1"),
+    "GWHeading2": ("二级标题", True, "1", ("200", "640"), "both", "2"),
+    "GWHeading3": ("三级标题", True, "1", ("200", "640"), "both", "3"),
+    "GWHeading4": ("四级标题", True, "1", ("200", "640"), "both", "4"),
+    "GWSource": ("出处", False, "1", ("200", "640"), "right", None),
+    "GWPageNumber": ("页码", False, "0", (None, None), "right", None),
+}
+
+
+def test_each_style_has_its_gbt9704_paragraph_settings() -> None:
+    template = get_template(None)
+    document = docx.Document(io.BytesIO(render_docx(DOC, template)))
+    for style_id, expected in STYLE_SETTINGS.items():
+        style = document.styles.element.get_by_id(style_id)
+        assert style is not None, style_id
+        ppr = style.find(_w("pPr"))
+        ind = ppr.find(_w("ind"))
+        outline = ppr.find(_w("outlineLvl"))
+        found = (
+            style.find(_w("name")).get(_w("val")),
+            ppr.find(_w("keepNext")) is not None,
+            ppr.find(_w("snapToGrid")).get(_w("val")),
+            _attrs(ind, "firstLineChars", "firstLine") if ind is not None else (None, None),
+            ppr.find(_w("jc")).get(_w("val")),
+            outline.get(_w("val")) if outline is not None else None,
+        )
+        assert found == expected, style_id
+        spacing = _attrs(ppr.find(_w("spacing")), "before", "after", "line", "lineRule")
+        if style_id == "GWPageNumber":  # single spacing of its own
+            assert spacing == ("0", "0", "240", "auto")
+        else:  # the fixed line of the grid
+            assert spacing == ("0", "0", str(template.line_twips), "exact")
+        assert style.get(_w("type")) == "paragraph"
+        assert style.get(_w("customStyle")) == "1"
+        assert style.find(_w("qFormat")) is not None
+        lang = style.find(_w("rPr")).find(_w("lang"))
+        assert _attrs(lang, "val", "eastAsia", "bidi") == ("en-US", "zh-CN", "ar-SA")
