@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import docx
 from docx.oxml.ns import qn
+from lxml import etree
 
 from sucai.export import get_template
 from sucai.export.document import ExportDoc, Mark, Piece
@@ -255,3 +256,55 @@ def test_each_style_has_its_gbt9704_paragraph_settings() -> None:
         assert style.find(_w("qFormat")) is not None
         lang = style.find(_w("rPr")).find(_w("lang"))
         assert _attrs(lang, "val", "eastAsia", "bidi") == ("en-US", "zh-CN", "ar-SA")
+
+
+def test_a_visible_stamp_is_a_centred_line_under_each_page_number() -> None:
+    """``仅供 会员甲 使用 · 2026-03-10`` in 小五 (9 pt) on an exact 10-pt line (200 twips),
+    centred without indents, its code first, after the page number of both footers."""
+    template = get_template(None)
+    document = docx.Document(io.BytesIO(render_docx(DOC, template, STAMP)))
+    section = document.sections[0]
+    for footer in (section.footer, section.even_page_footer):
+        number, line = footer._element.findall(_w("p"))
+        assert strip("".join(t.text for t in number.iter(_w("t")))) == "— 1 —"
+        texts = ["".join(t.text for t in run.iter(_w("t"))) for run in line.findall(_w("r"))]
+        assert texts == [encode(STAMP.code), "仅供 会员甲 使用 · 2026-03-10"]
+        ppr = line.find(_w("pPr"))
+        assert _attrs(ppr.find(_w("pStyle")), "val") == ("GWPageNumber",)
+        assert _attrs(ppr.find(_w("spacing")), "before", "after", "line", "lineRule") == (
+            "0",
+            "0",
+            "200",
+            "exact",
+        )
+        assert _attrs(ppr.find(_w("ind")), "left", "right") == ("0", "0")
+        assert _attrs(ppr.find(_w("jc")), "val") == ("center",)
+        for run in line.findall(_w("r")):
+            rpr = run.find(_w("rPr"))
+            assert _attrs(rpr.find(_w("rFonts")), "eastAsia") == (template.page_number_font,)
+            assert _attrs(rpr.find(_w("sz")), "val") == ("18",)
+    hidden = replace(STAMP, visible=False)
+    document = docx.Document(io.BytesIO(render_docx(DOC, template, hidden)))
+    assert len(document.sections[0].footer._element.findall(_w("p"))) == 1
+
+
+def test_no_text_stands_outside_the_text_elements() -> None:
+    """Word reads text only in w:t (and a field's w:instrText); text anywhere else in the
+    body, the styles or the footers makes the file one Word refuses or repairs."""
+    template = get_template(None)
+    doc = replace(DOC, pieces=(*DOC.pieces, Piece("table", TABLE)))
+    document = docx.Document(io.BytesIO(render_docx(doc, template, STAMP)))
+    section = document.sections[0]
+    roots = [
+        document.element.body,
+        document.styles.element,
+        section.footer._element,
+        section.even_page_footer._element,
+    ]
+    allowed = {_w("t"), _w("instrText")}
+    for root in roots:
+        # Plain lxml elements: python-docx's own give a paragraph's text as its .text.
+        for element in etree.fromstring(etree.tostring(root)).iter():
+            if element.tag not in allowed:
+                assert not (element.text or "").strip(), (element.tag, element.text)
+            assert not (element.tail or "").strip(), (element.tag, element.tail)
