@@ -308,3 +308,28 @@ def test_no_text_stands_outside_the_text_elements() -> None:
             if element.tag not in allowed:
                 assert not (element.text or "").strip(), (element.tag, element.text)
             assert not (element.tail or "").strip(), (element.tag, element.tail)
+
+
+def test_built_in_styles_name_the_body_font_in_all_four_slots_and_no_theme_font() -> None:
+    """python-docx's own styles name theme fonts (Japanese by default): every w:rFonts of the
+    styles part names the template's fonts in ascii, hAnsi, eastAsia and cs, and no theme
+    slot (asciiTheme, hAnsiTheme, eastAsiaTheme, cstheme); nothing else takes font slots. The
+    document defaults come first, as the schema orders them."""
+    template = get_template(None)
+    document = docx.Document(io.BytesIO(render_docx(DOC, template)))
+    styles = etree.fromstring(etree.tostring(document.styles.element))
+    assert styles[0].tag == _w("docDefaults")
+    ours = set(STYLE_SETTINGS) | {"CommentText", "CommentReference"}
+    slots = ("ascii", "hAnsi", "eastAsia", "cs")
+    themes = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
+    built_in = 0
+    for style in styles.iter(_w("style")):
+        for element in style.iter():
+            if element.tag == _w("rFonts"):
+                assert all(element.get(_w(t)) is None for t in themes)
+                if style.get(_w("styleId")) not in ours:
+                    assert _attrs(element, *slots) == (template.body_font,) * 4
+                    built_in += 1
+            else:
+                assert all(element.get(_w(s)) is None for s in ("ascii", "hAnsi", "cs"))
+    assert built_in > 0
