@@ -333,3 +333,9 @@ def test_built_in_styles_name_the_body_font_in_all_four_slots_and_no_theme_font(
             else:
                 assert all(element.get(_w(s)) is None for s in ("ascii", "hAnsi", "cs"))
     assert built_in > 0
+    # Normal has the body's size of its own: LibreOffice sizes the character grid from it.
+    (normal,) = [s for s in styles.iter(_w("style")) if s.get(_w("styleId")) == "Normal"]
+    (rpr,) = normal.findall(_w("rPr"))
+    assert _attrs(rpr.find(_w("rFonts")), *slots) == (template.body_font,) * 4
+    assert _attrs(rpr.find(_w("sz")), "val") == (str(round(template.body_pt * 2)),)
+    assert _attrs(rpr.find(_w("lang")), "eastAsia") == ("zh-CN",)
