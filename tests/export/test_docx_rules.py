@@ -339,3 +339,30 @@ def test_built_in_styles_name_the_body_font_in_all_four_slots_and_no_theme_font(
     assert _attrs(rpr.find(_w("rFonts")), *slots) == (template.body_font,) * 4
     assert _attrs(rpr.find(_w("sz")), "val") == (str(round(template.body_pt * 2)),)
     assert _attrs(rpr.find(_w("lang")), "eastAsia") == ("zh-CN",)
+
+
+def _twips(mm: float) -> float:
+    return mm / 25.4 * 1440
+
+
+def test_the_footer_sits_7_mm_below_the_type_area_and_moves_down_for_a_stamp_line() -> None:
+    """GB/T 9704 7.5: the page number's 一字线 is 7 mm below the type area, so the footer ends
+    (bottom margin − 7 mm) above the paper's edge, less half the number's size (its dashes sit
+    half a character above that edge); a visible stamp line (10 pt) lowers it by its height.
+    The header is 15 mm from the top."""
+    template = get_template(None)
+    bottom = template.margins_mm[1]
+    expected = _twips(bottom - 7) - template.page_number_pt / 2 * 20
+
+    def margins(stamp: Stamp | None) -> tuple[int, int]:
+        document = docx.Document(io.BytesIO(render_docx(DOC, template, stamp)))
+        pg = document.sections[0]._sectPr.find(_w("pgMar"))
+        return int(pg.get(_w("footer"))), int(pg.get(_w("header")))
+
+    footer, header = margins(None)
+    assert abs(footer - expected) <= 1
+    assert abs(header - _twips(15)) <= 1
+    footer, _ = margins(STAMP)
+    assert abs(footer - (expected - 10 * 20)) <= 1
+    footer, _ = margins(replace(STAMP, visible=False))
+    assert abs(footer - expected) <= 1
