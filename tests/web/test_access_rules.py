@@ -1,4 +1,4 @@
-""":mod:`sucai.web.access` function by function, on a library of five short articles written
+""":mod:`sucai.web.access` function by function, on a library of seven short articles written
 here (issue 23): each function gives a member the paid text and a viewer who may not read it
 (a visitor, an expired member) the free text alone, and passes on each of its arguments.
 
