@@ -9,6 +9,7 @@ around them, which may change.
 from __future__ import annotations
 
 import io
+import zipfile
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -366,3 +367,20 @@ def test_the_footer_sits_7_mm_below_the_type_area_and_moves_down_for_a_stamp_lin
     assert abs(footer - (expected - 10 * 20)) <= 1
     footer, _ = margins(replace(STAMP, visible=False))
     assert abs(footer - expected) <= 1
+
+
+def test_the_theme_names_the_templates_fonts_for_chinese_and_none_for_japanese() -> None:
+    """In theme1.xml the major (title) and minor (body) fonts each have exactly one Hans entry,
+    the template's font, no Jpan entry, and the template's font as their East-Asian face."""
+    template = get_template(None)
+    data = render_docx(DOC, template)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        theme = etree.fromstring(archive.read("word/theme/theme1.xml"))
+    a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    for group_name, font in (("majorFont", template.title_font), ("minorFont", template.body_font)):
+        (group,) = list(theme.iter(f"{a}{group_name}"))
+        scripts = [(e.get("script"), e.get("typeface")) for e in group.findall(f"{a}font")]
+        assert [s for s in scripts if s[0] in ("Hans", "Jpan")] == [("Hans", font)]
+        assert group.find(f"{a}ea").get("typeface") == font
+        # The other scripts' entries stay as they were.
+        assert len(scripts) > 10
