@@ -274,3 +274,70 @@ def test_a_sentence_copied_into_several_paragraphs_is_found_in_each() -> None:
     where = [m.start() for m in re.finditer(sentence, text)]
     assert len(where) == 4
     assert found == [(at, at + len(sentence)) for at in where]
+
+
+@pytest.mark.parametrize(("run", "joined"), [(4, True), (3, False)])
+def test_before_an_edit_a_run_of_four_joins_and_a_run_of_three_does_not(
+    run: int, joined: bool
+) -> None:
+    draft = "乙乙乙" + _S[20 - run : 20] + "甲" + _S[21:41]
+    start = 3 if joined else 3 + run + 1
+    assert _found([draft]) == {
+        (start, 3 + run + 21, 20 - run if joined else 21, 41, 20 + run if joined else 20)
+    }
+
+
+def test_an_edit_one_character_from_the_end_tries_every_gap() -> None:
+    """A character the source has and the draft lacks, one character before the end of the
+    draft's paragraph (and after its start): the last character still joins."""
+    assert _found([_S[10:30] + _S[31]]) == {(0, 21, 10, 32, 21)}
+    assert _found([_S[9] + _S[11:31]]) == {(0, 21, 9, 31, 21)}
+
+
+def test_with_a_span_of_six_every_source_position_is_probed() -> None:
+    """Anchor and gram are both 6: the source is probed at each position, its first and its
+    last included."""
+    draft = "乙乙" + _S[0:6] + "丙丙" + _S[54:60] + "乙"
+    assert _found([draft], min_span=6) == {(2, 8, 0, 6, 6), (10, 16, 54, 60, 6)}
+
+
+def test_a_span_ending_at_a_paragraph_break_does_not_hide_the_next_paragraph() -> None:
+    # The next paragraph continues the source on the same diagonal, probed only where the
+    # first one ends.
+    assert _found([_S[0:10], _S[10:20]], min_span=10) == {
+        (0, 10, 0, 10, 10),
+        (10, 20, 10, 20, 10),
+    }
+
+
+def test_every_draft_place_of_a_probe_is_tried() -> None:
+    """The draft places of one probe are tried in turn: one inside a span found already, or
+    too short to anchor, does not stop the next."""
+    source = _S[0:12]
+    index = DraftIndex([_S[0:12], "甲乙丙丁" + _S[2:12]], GRAM)
+    found = {(c.i, c.i_end, c.j, c.j_end) for c in align(index, source, 10)}
+    assert found == {(0, 12, 0, 12), (16, 26, 2, 12)}
+    index = DraftIndex(["甲乙" + _S[0:7] + "丙丁", _S[0:10]], GRAM)
+    found = {(c.i, c.i_end, c.j, c.j_end) for c in align(index, _S[0:10], 10)}
+    assert found == {(11, 21, 0, 10)}
+
+
+def test_a_short_run_does_not_hide_a_longer_one_after_an_edit() -> None:
+    # 9 characters (no anchor), a changed character, 10 more: one span of 20, whose anchor
+    # is probed 4 characters past the short run's end.
+    draft = "乙乙" + _S[2:11] + "甲" + _S[12:22] + "乙乙"
+    assert _found([draft]) == {(2, 22, 2, 22, 19)}
+
+
+def test_two_edits_before_the_anchor_map_positions_by_their_own_run() -> None:
+    # _S[2] and _S[5] left out: draft 0–1 is source 0–1, 2–3 is 3–4, 4–5 is 6–7.
+    (chain,) = _chains([_S[0:2] + _S[3:5] + _S[6:26]], _S, 13)
+    assert (chain.i, chain.i_end, chain.j, chain.j_end, chain.matched) == (0, 24, 0, 26, 24)
+    assert [chain.source_offset(p) for p in range(6)] == [0, 1, 3, 4, 6, 7]
+
+
+def test_the_clock_is_read_for_a_probe_found_at_more_than_32_places() -> None:
+    # Past the deadline: 32 places of the probe are not yet repetition, 33 are.
+    assert align(DraftIndex(["坚持稳中求进" * 32]), "坚持稳中求进", 13, deadline=0.0) == []
+    with pytest.raises(TimeoutError):
+        align(DraftIndex(["坚持稳中求进" * 33]), "坚持稳中求进", 13, deadline=0.0)

@@ -18,11 +18,12 @@ from sucai.ingest.neardup import (
     fingerprint,
     jaccard,
     law_version,
+    read_article,
     title_key,
 )
 from sucai.models import ArticleDraft, Paragraph
 from sucai.search.fold import fold
-from sucai.store import Merge, open_store
+from sucai.store import ArticleText, Merge, open_store
 from tests.ingest.test_neardup import BODY, OPENING, OTHER
 
 if TYPE_CHECKING:
@@ -103,6 +104,28 @@ def test_hand_worked_similarities() -> None:
     assert jaccard(four, four) == 0.0
     five = _fp("一二三四五")
     assert (five.shingles.size, five.sketch is not None) == (1, True)
+    # One window each: the same, or one of the other's two.
+    assert jaccard(five, _fp("一二三四五")) == 1.0
+    assert jaccard(_fp("一二三四五六"), five) == 1 / 2
+    assert jaccard(five, _fp("一二三四五六")) == 1 / 2
+
+
+def test_a_stored_article_is_read_with_its_genre_and_dates() -> None:
+    law = ArticleText(
+        id=7,
+        title="某省安全生产条例",
+        genre="法规",
+        issued_on="2020-05-01",
+        year=2020,
+        paragraphs=("（2020年5月1日某省人民代表大会常务委员会通过）", "第一条 为了安全生产。"),
+    )
+    found = read_article(law)
+    assert (found.genre, found.issued_on, found.year, found.version) == (
+        "法规",
+        "2020-05-01",
+        2020,
+        "2020-05-01",
+    )
 
 
 def test_the_similarity_needed_is_the_threshold_itself(matcher: Matcher) -> None:

@@ -75,6 +75,8 @@ _HIGHLIGHT: Final = {
     "personal": "yellow",
 }
 _W: Final = nsdecls("w")
+#: What else an XML attribute value in double quotes escapes (a font name may hold one).
+_QUOTE: Final = {'"': "&quot;"}
 #: The footer line of a stamp: 小五号 (9 pt) on an exact 10 pt line.
 _STAMP_PT: Final = 9.0
 _STAMP_LINE_PT: Final = 10.0
@@ -109,7 +111,7 @@ _THEME_FONTS: Final = "http://schemas.openxmlformats.org/drawingml/2006/main"
 
 
 def _fonts(name: str) -> str:
-    n = escape(name, {'"': "&quot;"})
+    n = escape(name, _QUOTE)
     return f'<w:rFonts w:ascii="{n}" w:hAnsi="{n}" w:eastAsia="{n}" w:cs="{n}"/>'
 
 
@@ -282,10 +284,10 @@ def _chinese_package(document: Document, t: DocxTemplate) -> None:
         used = {f for f, _ in _style_fonts(t).values()}
         for font in sorted(used):
             alt = t.alt_fonts.get(font)
-            alt_xml = f'<w:altName w:val="{escape(alt)}"/>' if alt else ""
+            alt_xml = f'<w:altName w:val="{escape(alt, _QUOTE)}"/>' if alt else ""
             root.append(
                 parse_xml(
-                    f'<w:font {_W} w:name="{escape(font)}">{alt_xml}<w:charset w:val="86"/>'
+                    f'<w:font {_W} w:name="{escape(font, _QUOTE)}">{alt_xml}<w:charset w:val="86"/>'
                     '<w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>'
                 )
             )

@@ -135,7 +135,8 @@ class SqliteStore(Store):
                 self.db.backup(copy, pages=1024)
             partial.replace(target)
         except (OSError, sqlite3.Error) as exc:
-            partial.unlink(missing_ok=True)
+            with suppress(OSError):  # missing, or its folder is what could not be made
+                partial.unlink()
             raise StoreError(f"cannot write the backup {target} ({exc}).") from None
 
     def reader(self) -> SqliteStore:
