@@ -397,3 +397,286 @@ def test_without_a_title_line_the_title_is_the_page_title_else_the_file_name() -
     ).articles
     assert (named.title, [p.text for p in named.paragraphs]) == ("文件名", list(lines))
     assert (hinted.title, [p.text for p in hinted.paragraphs]) == ("网页标题", list(lines))
+
+
+_NOTICE = "关于做好安全生产工作的通知"
+_SIGNED = ["某某市人民政府", "2024年1月5日"]
+_OPENING = ["各单位：", "现印发给你们。"]
+
+
+@pytest.mark.parametrize(
+    ("body", "attachments"),
+    [
+        # Listed in the 落款 block: numbered items, or one title …
+        ([*_OPENING, "附件：1．某某方案", "2．某某名单", *_SIGNED], ("某某方案", "某某名单")),
+        ([*_OPENING, "附件：某某市安全生产实施方案", *_SIGNED], ("某某市安全生产实施方案",)),
+        # … wrapped onto a short next line (20 characters at most) that is not the signature
+        # above the date, not a sentence, not another 附件 and not in a table.
+        ([*_OPENING, "附件：某某市安全生产专项整治三年行动", "实施方案", *_SIGNED],
+         ("某某市安全生产专项整治三年行动实施方案",)),
+        ([*_OPENING, "附件：某某市安全生产专项整治三年行动", "甲" * 20, *_SIGNED],
+         ("某某市安全生产专项整治三年行动" + "甲" * 20,)),
+        ([*_OPENING, "附件：某某市安全生产专项整治三年行动", "甲" * 21, *_SIGNED],
+         ("某某市安全生产专项整治三年行动",)),
+        ([*_OPENING, "附件：某某市安全生产专项整治三年行动", ("实施方案", "table"), *_SIGNED],
+         ("某某市安全生产专项整治三年行动",)),
+        ([*_OPENING, "附件：某某市安全生产专项整治三年行动", "实施方案"],
+         ("某某市安全生产专项整治三年行动实施方案",)),
+        ([*_OPENING, "附件：某某市安全生产专项整治三年行动"], ("某某市安全生产专项整治三年行动",)),
+        ([*_OPENING, "附件：某某市安全生产专项整治三年行动", "附件2：名单"],
+         ("某某市安全生产专项整治三年行动",)),
+        ([*_OPENING, "附件：某某市安全生产专项整治三年行动", "实施方案。"],
+         ("某某市安全生产专项整治三年行动",)),
+        # A lone 附件 label heading the attachments: its numbered items, or the title below.
+        ([*_OPENING, *_SIGNED, "附件", "1．甲方案", "2．乙名单"], ("甲方案", "乙名单")),
+        ([*_OPENING, *_SIGNED, "附件", "某某市安全生产实施方案", "一、总体要求"],
+         ("某某市安全生产实施方案",)),
+        ([*_OPENING, *_SIGNED, "附件"], ()),
+        ([*_OPENING, *_SIGNED, "附件", ("某某市安全生产实施方案", "table")], ()),
+        # Not in the first two lines, and not in a table.
+        (["附件：某某方案", "现印发给你们。"], ()),
+        (["各单位：", "附件：某某方案", "现印发给你们。"], ()),
+        ([*_OPENING, ("附件：某某方案", "table")], ()),
+        ([*_OPENING, ("附件：某某方案", "table"), "附件：另一方案"], ("另一方案",)),
+    ],
+)  # fmt: skip
+def test_attachments_worked_out_by_hand(
+    body: list[str | tuple[str, str]], attachments: tuple[str, ...]
+) -> None:
+    (article,) = structure(_parsed(_NOTICE, *body), "x.txt").articles
+    assert article.attachments == attachments
+    assert [p.text for p in article.paragraphs] == [b if isinstance(b, str) else b[0] for b in body]
+
+
+@pytest.mark.parametrize(
+    ("body", "issuer"),
+    [
+        (_SIGNED, "某某市人民政府"),
+        ([*_OPENING, *_SIGNED], "某某市人民政府"),
+        (["某某市人民政府", ("2024年1月5日", "table")], None),
+        (["现通知如下。", "2024年1月5日"], None),
+        (["附件", "2024年1月5日"], None),
+        (["一、总体要求", "2024年1月5日"], None),
+        # Only the first date alone on its line is the 落款's.
+        (["现通知如下。", "2024年1月5日", "某某市人民政府", "2024年1月6日"], None),
+    ],
+)
+def test_the_issuer_signs_above_the_first_date_alone_on_its_line(
+    body: list[str | tuple[str, str]], issuer: str | None
+) -> None:
+    (article,) = structure(_parsed(_NOTICE, *body), "x.txt").articles
+    assert article.issuer == issuer
+
+
+def test_a_document_number_below_the_title_is_read_from_the_first_three_lines() -> None:
+    def number(*body: str) -> str | None:
+        return structure(_parsed(_NOTICE, *body), "x.txt").articles[0].doc_number
+
+    assert number("某政发〔2024〕1号", "各单位：", "现印发。") == "某政发〔2024〕1号"
+    assert number("现印发。", "甲", "某政发〔2024〕1号") == "某政发〔2024〕1号"
+    assert number("现印发。", "甲", "乙", "某政发〔2024〕1号") is None
+    (signed,) = structure(
+        _parsed(_NOTICE, "某政发〔2024〕1号 签发人：张三", "现印发。"), "x.txt"
+    ).articles
+    assert (signed.doc_number, signed.signer) == ("某政发〔2024〕1号", "张三")
+
+
+def test_a_gongwen_header_names_the_signer_and_its_issuer_outranks_the_signature() -> None:
+    found = structure(
+        _parsed(
+            "某某市人民政府文件",
+            "某政发〔2024〕1号",
+            "签发人：张　三",
+            _NOTICE,
+            "现印发。",
+            "某某市人民政府办公室",
+            "2024年1月5日",
+        ),
+        "x.txt",
+    )
+    assert found.header == ("某某市人民政府文件", "某政发〔2024〕1号", "签发人：张　三")
+    (article,) = found.articles
+    assert (article.title, article.doc_number, article.issuer, article.signer) == (
+        _NOTICE,
+        "某政发〔2024〕1号",
+        "某某市人民政府",
+        "张　三",
+    )
+    assert [p.text for p in article.paragraphs] == [
+        "现印发。",
+        "某某市人民政府办公室",
+        "2024年1月5日",
+    ]
+    (beside,) = structure(
+        _parsed("某某市人民政府文件", "某政发〔2024〕1号 签发人：张三", _NOTICE, "现印发。"),
+        "x.txt",
+    ).articles
+    assert (beside.title, beside.signer) == (_NOTICE, "张三")
+    # A header is taken only above a title: not above a sentence, nor at the end of the file.
+    for tail in (["签发人：张三"], ["签发人：张三", "现印发。"], []):
+        found = structure(_parsed("某某市人民政府文件", "某政发〔2024〕1号", *tail), "x.txt")
+        assert found.header == ()
+        assert found.articles[0].title == "某某市人民政府文件"
+
+
+def _split_titles(
+    *blocks: str | tuple[str, str],
+) -> tuple[tuple[str, ...], list[tuple[object, ...]]]:
+    found = structure(_parsed(*blocks), "x.txt")
+    return found.header, [
+        (a.title, [p.text for p in a.paragraphs], a.position) for a in found.articles
+    ]
+
+
+def test_a_compilation_splits_at_short_titles_after_two_blank_lines() -> None:
+    head = "安全生产材料汇编"
+    first, second, third = "第一篇标题在这里", "第二篇标题在这里", "第三篇标题在这里"
+    assert _split_titles(head, "", "", first, "正文一。", "", "", second, "正文二。") == (
+        (head,),
+        [(first, ["正文一。"], 0), (second, ["正文二。"], 1)],
+    )
+    # One blank line is a paragraph break, not an article's.
+    assert _split_titles(head, "", first, "正文一。", "", "", second, "正文二。") == (
+        (),
+        [(head, [first, "正文一。", second, "正文二。"], 0)],
+    )
+    # Outline markers, tables and lines over 40 characters are no titles.
+    rest = ("", "", second, "正文二。", "", "", third, "正文三。")
+    expected = [(second, ["正文二。"], 0), (third, ["正文三。"], 1)]
+    assert _split_titles(head, "", "", "一、第一篇标题", "正文一。", *rest) == (
+        (head, "一、第一篇标题", "正文一。"),
+        expected,
+    )
+    assert _split_titles(head, "", "", (first, "table"), "正文一。", *rest) == (
+        (head, first, "正文一。"),
+        expected,
+    )
+    assert _split_titles(
+        head,
+        "",
+        "",
+        "甲" * 40,
+        "正文一。",
+        "",
+        "",
+        "甲" * 41,
+        "正文二。",
+        "",
+        "",
+        third,
+        "正文三。",
+    ) == (
+        (head,),
+        [("甲" * 40, ["正文一。", "甲" * 41, "正文二。"], 0), (third, ["正文三。"], 1)],
+    )
+    # A stated title (Markdown #) is one document unless it calls itself a compilation.
+    assert _split_titles(
+        (head, "title"), "", "", first, "正文一。", "", "", second, "正文二。"
+    ) == (
+        (head,),
+        [(first, ["正文一。"], 0), (second, ["正文二。"], 1)],
+    )
+    assert _split_titles(
+        ("安全生产材料", "title"), "", "", first, "正文一。", "", "", second, "正文二。"
+    ) == (
+        (),
+        [("安全生产材料", [first, "正文一。", second, "正文二。"], 0)],
+    )
+
+
+def test_a_copy_number_and_a_classified_marking_head_the_header() -> None:
+    notice = "关于做好安全生产工作的通知"
+    found = structure(
+        _parsed(
+            "000051", "秘密★1年", "某某市人民政府文件", "某政发〔2024〕1号", notice, "现印发。"
+        ),
+        "x.txt",
+    )
+    assert found.header == ("000051", "秘密★1年", "某某市人民政府文件", "某政发〔2024〕1号")
+    assert (found.articles[0].title, found.articles[0].doc_number) == (notice, "某政发〔2024〕1号")
+    found = structure(_parsed("秘密★1年", notice), "x.txt")
+    assert (found.header, found.articles[0].title) == (("秘密★1年",), notice)
+    # A marking that is the whole file is its title; nine digits are no copy number.
+    assert structure(_parsed("秘密★1年"), "x.txt").header == ()
+    assert structure(_parsed("123456789", "秘密★1年", notice), "x.txt").header == ()
+
+
+def test_an_attachment_label_above_the_title_goes_to_the_header() -> None:
+    found = structure(_parsed("附件3", "某某市安全生产实施方案", "一、总体要求"), "x.txt")
+    assert (found.header, found.title) == (("附件3",), "某某市安全生产实施方案")
+    assert [p.text for p in found.articles[0].paragraphs] == ["一、总体要求"]
+    # Not from a table, and not when it is all the file holds.
+    for blocks in ([("附件3", "table"), "某某市安全生产实施方案"], ["附件3"]):
+        found = structure(_parsed(*blocks), "x.txt")
+        assert (found.header, found.title) == ((), "x")
+
+
+_META_TITLE = "标题：关于做好安全生产工作的通知"
+
+
+@pytest.mark.parametrize(
+    ("blocks", "issued_on"),
+    [
+        # The page's date when the text states none …
+        (["关于做好安全生产工作的通知", "现印发。"], "2024-03-01"),
+        # … after a 发布日期 field, after a 成文日期 field, after the 落款's date.
+        ([_META_TITLE, "发布日期：2024-02-03", "现印发。"], "2024-02-03"),
+        ([_META_TITLE, "发布日期：2024-02-03", "成文日期：2024-01-05", "现印发。"], "2024-01-05"),
+        ([_META_TITLE, "发布日期：2024-02-03", "现印发。", *_SIGNED], "2024-01-05"),
+        (["关于做好安全生产工作的通知", "现印发。", *_SIGNED], "2024-01-05"),
+    ],
+)  # fmt: skip
+def test_the_date_of_a_document_in_order_of_evidence(blocks: list[str], issued_on: str) -> None:
+    parsed = ParsedText(tuple(Block(b) for b in blocks), date_hint="2024-03-01")
+    (article,) = structure(parsed, "x.txt").articles
+    assert (article.issued_on, article.year) == (issued_on, int(issued_on[:4]))
+
+
+def test_a_metadata_table_outranks_the_gongwen_header_and_its_title_is_dropped_nearby() -> None:
+    found = structure(
+        _parsed(
+            "标题：关于做好安全生产工作的通知",
+            "文号：甲〔2024〕1号",
+            "发布单位：甲单位",
+            "某某市人民政府文件",
+            "乙〔2024〕2号",
+            "关于做好安全生产工作的通知",
+            "现印发。",
+        ),
+        "x.txt",
+    )
+    (article,) = found.articles
+    assert (article.doc_number, article.issuer) == ("甲〔2024〕1号", "甲单位")
+    assert [p.text for p in article.paragraphs] == ["现印发。"]
+
+    def body(*lines: str) -> list[str]:
+        (article,) = structure(
+            _parsed("标题：关于做好安全生产工作的通知", *lines), "x.txt"
+        ).articles
+        return [p.text for p in article.paragraphs]
+
+    title = "关于做好安全生产工作的通知"
+    assert body("第一段。", "第二段。", title, "第三段。") == ["第一段。", "第二段。", "第三段。"]
+    assert body("第一段。", "第二段。", "第三段。", title) == [
+        "第一段。",
+        "第二段。",
+        "第三段。",
+        title,
+    ]
+    assert body() == ["标题：关于做好安全生产工作的通知"]
+
+
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        ("dir/附件1：某某职位表.docx", "某某职位表"),
+        ("a.zip!附件： 某某职位表.docx", "某某职位表"),
+        ("dir\\附件三  某某职位表.docx", "某某职位表"),
+        ("dir\\附件.docx", "附件"),
+        ("某某职位表.docx", "某某职位表"),
+    ],
+)
+def test_an_empty_file_is_named_after_its_file_without_an_attachment_label(
+    path: str, title: str
+) -> None:
+    assert structure(_parsed(), path) == Compilation(title, (), None, ())
