@@ -3,10 +3,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
-from sucai.ingest.normalize import join_wrapped, normalize, removal_reason
+from sucai.ingest import normalize as normalize_module
+from sucai.ingest.limits import MAX_LINE_CHARS
+from sucai.ingest.normalize import (
+    Wrapped,
+    is_structural,
+    join_wrapped,
+    normalize,
+    removal_reason,
+)
 from sucai.models import Block, BlockKind, ParsedText, RemovedLine
+
+
+@pytest.fixture(autouse=True)
+def _fresh_format_table() -> Iterator[None]:
+    """Each test looks up the categories of the characters it meets afresh, rather than find
+    them cached by an earlier test (so ``make mutate`` sees the lookup reached)."""
+    normalize_module._FORMAT.clear()
+    yield
 
 
 def _clean(*lines: str | Block, title_hint: str | None = None) -> ParsedText:
@@ -79,8 +97,9 @@ def test_every_control_character_but_tab_and_line_breaks_is_left_out_and_counted
 
 
 def test_format_characters_are_dropped_without_a_note() -> None:
-    parsed = _clean("营\u200b商\u202e环\u00ad境。", title_hint="标\x00题")
-    assert _texts(parsed) == [("营商环境。", False)]
+    # Zero width space, right-to-left override, soft hyphen, word joiner, byte-order mark.
+    parsed = _clean("营\u200b商\u202e环\u00ad境\u2060。营\ufeff商。", title_hint="标\x00题")
+    assert _texts(parsed) == [("营商环境。营商。", False)]
     assert parsed.notes == ()
     assert parsed.title_hint == "标题"
 
@@ -247,3 +266,65 @@ def test_wrapped_pieces_join_with_a_space_only_between_latin_words(
     left: str, right: str, joined: str
 ) -> None:
     assert join_wrapped(left, right) == joined
+
+
+def test_other_invisible_or_spacing_characters_are_kept() -> None:
+    # An ideographic space, a no-break space and a line separator are no format characters.
+    assert _texts(_clean("营\u3000商\u00a0环\u2028境。")) == [
+        ("营\u3000商\u00a0环\u2028境。", False)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "structural"),
+    [
+        ("一、总体要求", True),
+        ("（三）工作措施", True),
+        ("第十二条 本办法自发布之日起施行。", True),
+        ("各区县人民政府：", True),
+        ("同志们:", True),
+        ("现将有关事项通知如下。", False),
+        ("一是要加强领导", False),
+    ],
+)
+def test_outline_markers_and_salutations_are_structural(text: str, structural: bool) -> None:
+    assert is_structural(text) is structural
+
+
+def test_a_wrapped_paragraph_counts_its_characters_and_the_spaces_it_adds() -> None:
+    paragraph = Wrapped("open")
+    paragraph.add("data")
+    assert (paragraph.size, paragraph.last, paragraph.marker) == (9, "a", False)
+    paragraph.add("中b")
+    paragraph.add("x")
+    paragraph.add(")", wrapped=False)
+    paragraph.add("")
+    assert (paragraph.text(), paragraph.size, paragraph.last) == ("open data中b x)", 14, ")")
+    assert paragraph.text() == "open data中b x)"
+    assert Wrapped("一、总体要求").marker
+
+
+def test_latin_lines_wrapped_at_sixty_characters_join_with_a_space() -> None:
+    first = "This line of an English annex was wrapped by the editor at it"
+    assert len(first) == 61
+    parsed = _clean(first, "word", "and the paragraph goes on.")
+    assert _texts(parsed) == [(first + " word and the paragraph goes on.", False)]
+
+
+def test_a_paragraph_fits_up_to_the_limit_on_one_line() -> None:
+    paragraph = Wrapped("甲" * (MAX_LINE_CHARS - 2))
+    assert paragraph.fits("乙")  # with the space a join may add: exactly the limit
+    assert not paragraph.fits("乙乙")
+
+
+def test_control_characters_of_every_line_are_counted_together() -> None:
+    parsed = _clean("营\x00商环境。", "", "优化\x07营商\x1b环境。")
+    assert _texts(parsed) == [("营商环境。", False), ("", False), ("优化营商环境。", False)]
+    assert parsed.notes == ("3 control character(s), which are not text, were left out.",)
+
+
+def test_every_kind_of_space_at_either_end_of_a_line_is_trimmed() -> None:
+    for space in " \t\u3000\u00a0\u2002\u2003\u2009\u202f\u2028":
+        assert _texts(_clean(f"{space}营商环境。{space}")) == [("营商环境。", False)], hex(
+            ord(space)
+        )
