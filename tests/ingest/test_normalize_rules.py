@@ -328,3 +328,47 @@ def test_every_kind_of_space_at_either_end_of_a_line_is_trimmed() -> None:
         assert _texts(_clean(f"{space}营商环境。{space}")) == [("营商环境。", False)], hex(
             ord(space)
         )
+
+
+def test_a_table_inside_the_paid_part_is_paid() -> None:
+    parsed = _clean("##paidbegin##", Block("甲\t乙", "table"), "正文。")
+    assert [(b.text, b.kind, b.paid) for b in parsed.blocks] == [
+        ("甲\t乙", "table", True),
+        ("正文。", "text", True),
+    ]
+
+
+def test_blank_lines_and_split_paragraphs_keep_their_kind_level_and_line() -> None:
+    parsed = _clean("第一段。", "", "第二段。　　第三段。", Block("", "heading", 2))
+    assert parsed.blocks == (
+        Block("第一段。", "text", 0, False, 1),
+        Block("", "text", 0, False, 2),
+        Block("第二段。", "text", 0, False, 3),
+        Block("第三段。", "text", 0, False, 3),
+        Block("", "heading", 2, False, 4),
+    )
+
+
+def test_a_removed_line_is_reported_as_it_was_with_its_size_switch() -> None:
+    parsed = _clean("下载 打印 【字体：大 中 小】", "正文。")
+    assert parsed.removed == (RemovedLine(1, "下载 打印 【字体：大 中 小】", "web-chrome"),)
+
+
+def test_the_piece_after_a_removed_piece_of_a_line_is_kept() -> None:
+    parsed = _clean("客服微信：abc123##paidbegin##正文。")
+    assert _texts(parsed) == [("正文。", True)]
+    assert parsed.removed == (RemovedLine(1, "客服微信：abc123", "contact"),)
+
+
+def test_the_parser_s_notes_are_kept_beside_the_note_on_controls() -> None:
+    parsed = normalize(ParsedText((Block("营\x00商。", line=1),), notes=("parser note",)))
+    assert parsed.notes == (
+        "parser note",
+        "1 control character(s), which are not text, were left out.",
+    )
+
+
+def test_text_hard_wrapped_at_twenty_characters_is_joined() -> None:
+    lines = [f"第{n:02d}行" + "甲" * 16 for n in range(12)]
+    assert {len(line) for line in lines} == {20}
+    assert _texts(_clean(*lines, "完。")) == [("".join(lines) + "完。", False)]

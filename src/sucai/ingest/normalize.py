@@ -189,7 +189,7 @@ def normalize(parsed: ParsedText) -> ParsedText:
         pieces: list[tuple[str, bool]] = []
         # Paywall markers may sit at the start of a line or alone; the text around them stays.
         start = 0
-        for marker in _PAID_MARKER.finditer(text) if "##paid" in text else ():
+        for marker in _PAID_MARKER.finditer(text):
             pieces.append((text[start : marker.start()], paid))
             paid = marker.group() == PAID_BEGIN
             start = marker.end()
