@@ -228,6 +228,7 @@ def test_a_sentence_end_is_not_wrapped() -> None:
 
 def test_a_line_of_closing_punctuation_joins_the_line_before_it() -> None:
     assert [b.text for b in _clean("甲甲甲", "。”").blocks] == ["甲甲甲。”"]
+    assert [b.text for b in _clean("甲甲甲", "。”", "乙乙乙。").blocks] == ["甲甲甲。”", "乙乙乙。"]
 
 
 @pytest.mark.parametrize(("paragraphs", "joined"), [(5, True), (4, False)])
@@ -372,3 +373,31 @@ def test_text_hard_wrapped_at_twenty_characters_is_joined() -> None:
     lines = [f"第{n:02d}行" + "甲" * 16 for n in range(12)]
     assert {len(line) for line in lines} == {20}
     assert _texts(_clean(*lines, "完。")) == [("".join(lines) + "完。", False)]
+
+
+@pytest.mark.parametrize(("blank", "joined"), [(4, True), (3, False)])
+def test_text_is_blank_separated_when_four_of_five_sentence_ends_go_to_a_blank_line(
+    blank: int, joined: bool
+) -> None:
+    # Five lines end a sentence; ``blank`` of them are followed by a blank line.
+    lines = ["第一段被", "折断了。", ""]
+    for n in range(blank - 1):
+        lines += [f"第{n}段。", ""]
+    lines += [f"第{n}段。" for n in range(5 - blank)] + ["末段。"]
+    texts = [b.text for b in _clean(*lines).blocks]
+    assert texts[:2] == (["第一段被折断了。", ""] if joined else ["第一段被", "折断了。"])
+
+
+@pytest.mark.parametrize(("length", "joined"), [(18, True), (17, False)])
+def test_a_line_two_short_of_the_wrap_width_is_still_wrapped(length: int, joined: bool) -> None:
+    # Twenty characters to a line, each ending a sentence, set the width; then a paragraph
+    # whose first line has ``length`` characters.
+    sentences = [f"第{n:02d}句" + "甲" * 15 + "。" for n in range(12)]
+    first = "乙" * length
+    texts = [b.text for b in _clean(*sentences, first, "完。").blocks]
+    assert texts[-2:] == ([sentences[-1], first + "完。"] if joined else [first, "完。"])
+
+
+def test_a_long_heading_is_not_joined_to_the_text_below_it() -> None:
+    parsed = _clean(Block("甲" * 61, "heading", 1), "正文。")
+    assert [(b.text, b.kind) for b in parsed.blocks] == [("甲" * 61, "heading"), ("正文。", "text")]
