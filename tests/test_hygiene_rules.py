@@ -5,6 +5,12 @@ placeholder and sentence-start rules.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+import pytest
+
+from sucai.errors import DecodeError, UserError
 from sucai.hygiene import (
     ArticleHygiene,
     Finding,
@@ -12,6 +18,7 @@ from sucai.hygiene import (
     apply_originals,
     article_findings,
     find_issues,
+    read_draft,
     restore_compilation,
     restore_text,
 )
@@ -174,3 +181,69 @@ def test_an_articles_findings_are_kept_per_paragraph_with_the_title_first() -> N
     assert [f.text for f in hygiene.of(1)] == ["某某", "×××"]
     assert hygiene.of(0) == ()
     assert hygiene.of(-1)[0].text == "xx县"
+
+
+def test_corrections_of_other_lengths_are_put_back_from_the_end() -> None:
+    # Applied from the start, the first would shift the second out of place.
+    corrections = [
+        Correction("paragraph", 0, 0, "AB", "甲", "x"),
+        Correction("paragraph", 0, 2, "CD", "丙", "x"),
+    ]
+    assert apply_originals("甲乙丙丁", corrections) == "AB乙CD丁"
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # A lone x at either end of the text (nothing before it, nothing after it).
+        ("x个问题共3", [(0, 1, "x")]),
+        ("共有x", [(2, 3, "x")]),
+        # A capital X after 第 is a blank even before a word that counts nothing.
+        ("进入第X阶段", [(3, 4, "X")]),
+        ("进入X阶段", []),
+        # x starting a word (x射线) is no blank.
+        ("请做x射线检查", []),
+        # An x after an opening quote, or before Chinese text, is a blank.
+        ("提出“x 计划”", [(3, 4, "x")]),
+        ("有 x家企业", [(2, 3, "x")]),
+        ("type x here", []),
+    ],
+)
+def test_a_lone_x_worked_by_hand(text: str, found: list[tuple[int, int, str]]) -> None:
+    assert [(f.start, f.end, f.text) for f in find_issues(text)] == found
+
+
+def test_a_draft_is_read_as_lines_of_txt_md_text_or_docx(tmp_path: Path) -> None:
+    for name in ("a.txt", "b.md", "c.text", "D.TXT"):
+        (tmp_path / name).write_text("第一行\n第二行", encoding="utf-8")
+        assert read_draft(tmp_path / name) == ["第一行", "第二行"], name
+    # An encoding the writer names is used, not detected.
+    (tmp_path / "named.txt").write_bytes("中文".encode())
+    assert read_draft(tmp_path / "named.txt", "gb18030") == ["中文".encode().decode("gb18030")]
+
+
+def test_a_draft_that_cannot_be_read_says_why_and_what_to_do(tmp_path: Path) -> None:
+    missing = tmp_path / "无.txt"
+    with pytest.raises(UserError) as error:
+        read_draft(missing)
+    assert (
+        str(error.value) == f"{missing}: no such file. Give the path of a .txt, .md or .docx draft."
+    )
+    broken = tmp_path / "坏.docx"
+    broken.write_bytes(b"not a zip")
+    with pytest.raises(
+        UserError,
+        match=rf"^{re.escape(str(broken))}: not a readable \.docx \(.+\)\. "
+        r"Save it again from Word\.$",
+    ):
+        read_draft(broken)
+    other = tmp_path / "稿.pdf"
+    other.write_bytes(b"%PDF")
+    with pytest.raises(UserError) as error:
+        read_draft(other)
+    assert str(error.value) == f"{other}: check-hygiene reads .txt, .md and .docx drafts, not .pdf."
+    damaged = tmp_path / "乱.txt"
+    damaged.write_bytes(b"\xe4\xb8\xad\xff\xfe")
+    with pytest.raises(DecodeError) as decode_error:
+        read_draft(damaged, "utf-8")
+    assert str(damaged) in str(decode_error.value)
