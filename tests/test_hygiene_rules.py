@@ -247,3 +247,36 @@ def test_a_draft_that_cannot_be_read_says_why_and_what_to_do(tmp_path: Path) -> 
     with pytest.raises(DecodeError) as decode_error:
         read_draft(damaged, "utf-8")
     assert str(damaged) in str(decode_error.value)
+
+
+def test_a_full_width_d_is_restored_like_a_latin_one() -> None:
+    assert find_issues("全体Ｄ员", sanitised=True) == [
+        Finding("sanitised", 2, 3, "Ｄ", "“Ｄ”应为“党”（D员），请改正。")
+    ]
+
+
+def test_a_speech_at_a_meeting_lacks_its_speaker_after_a_verb_not_after_a_name() -> None:
+    assert find_issues("认真学习在全市大会上的重要讲话") == [
+        Finding(
+            "missing-name",
+            4,
+            15,
+            "在全市大会上的重要讲话",
+            "“在…上的重要讲话”前没有讲话人，可能被删去，请核对补全。",
+        )
+    ]
+    assert find_issues("他在全市大会上的重要讲话") == []
+    # After a verb, the gap runs to the first 重要… that follows.
+    assert [(f.start, f.end, f.text) for f in find_issues("学习重要讲话和重要指示")] == [
+        (0, 6, "学习重要讲话")
+    ]
+
+
+def test_the_file_title_apart_from_the_header_is_recorded_beside_the_header() -> None:
+    compilation = Compilation("D建汇编", ("D委办公室编",), None, ())
+    restored, record = restore_compilation(compilation)
+    assert (restored.title, restored.header) == ("党建汇编", ("党委办公室编",))
+    assert record.file == (
+        Correction("header", 0, 0, "D", "党", "D委"),
+        Correction("file-title", 0, 0, "D", "党", "D建"),
+    )

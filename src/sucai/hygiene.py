@@ -556,9 +556,8 @@ def find_issues(text: str, *, sanitised: bool = False) -> list[Finding]:
             found.append(Finding("sanitised", off, off + 1, old, message))
     for m in _PLACEHOLDER.finditer(text):
         token = m.group(0)
-        blank = token[:-1] if m.group("unit") else token
         if (
-            len(blank) == 1
+            len(token) == 1  # a lone x (x县 has a unit: a blank)
             and not m.group("unit")
             and _single_x_is_word(text, m.start(), m.start() + 1)
         ):
