@@ -280,3 +280,14 @@ def test_the_file_title_apart_from_the_header_is_recorded_beside_the_header() ->
         Correction("header", 0, 0, "D", "党", "D委"),
         Correction("file-title", 0, 0, "D", "党", "D建"),
     )
+
+
+def test_a_d_in_a_lettered_list_or_after_a_noun_that_names_letters() -> None:
+    # D、E and D、X: items of a list of letters, not 党.
+    assert find_issues("全D、E两类", sanitised=True) == []
+    assert find_issues("全D、X两类", sanitised=True) == []
+    # 方案D is a letter; 方案的D员 is 党员 (的 links no letter to its noun).
+    assert find_issues("方案D", sanitised=True) == []
+    assert find_issues("方案的D员", sanitised=True) == [
+        Finding("sanitised", 3, 4, "D", "“D”应为“党”（D员），请改正。")
+    ]
