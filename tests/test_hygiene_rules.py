@@ -207,6 +207,9 @@ def test_corrections_of_other_lengths_are_put_back_from_the_end() -> None:
         ("提出“x 计划”", [(3, 4, "x")]),
         ("有 x家企业", [(2, 3, "x")]),
         ("type x here", []),
+        # Nothing before or after it is no quote.
+        ("x-ray", []),
+        ("type x", []),
     ],
 )
 def test_a_lone_x_worked_by_hand(text: str, found: list[tuple[int, int, str]]) -> None:
@@ -291,3 +294,20 @@ def test_a_d_in_a_lettered_list_or_after_a_noun_that_names_letters() -> None:
     assert find_issues("方案的D员", sanitised=True) == [
         Finding("sanitised", 3, 4, "D", "“D”应为“党”（D员），请改正。")
     ]
+
+
+@pytest.mark.parametrize(
+    ("char", "cjk"),
+    [
+        ("\u4e00", True),  # 一, first of the CJK Unified Ideographs
+        ("\u9fff", True),  # their last
+        ("\u3400", True),  # 㐀, first of Extension A
+        ("\u4dbf", True),  # its last
+        ("\u33ff", False),  # a CJK compatibility square, not an ideograph
+        ("\u4dc0", False),  # ䷀, a hexagram between the two blocks
+        ("\ua000", False),  # ꀀ, Yi
+    ],
+)
+def test_a_lone_x_after_an_ideograph_is_a_blank(char: str, cjk: bool) -> None:
+    found = [(f.start, f.text) for f in find_issues(char + "x")]
+    assert found == ([(1, "x")] if cjk else [])
