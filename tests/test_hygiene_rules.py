@@ -311,3 +311,25 @@ def test_a_d_in_a_lettered_list_or_after_a_noun_that_names_letters() -> None:
 def test_a_lone_x_after_an_ideograph_is_a_blank(char: str, cjk: bool) -> None:
     found = [(f.start, f.text) for f in find_issues(char + "x")]
     assert found == ([(1, "x")] if cjk else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # A letter across spaces makes D a letter of a Latin phrase, on either side …
+        ("X D的建设", []),
+        ("A D员", []),
+        ("中A D员", []),
+        ("中文A D员", []),
+        ("全D B", []),
+        ("Plan D的方案", []),
+        # … a Chinese character across the space does not.
+        ("全体 D员", [(3, "“D”应为“党”（D员），请改正。")]),
+        # Nothing before a D at the start, whatever ends the line.
+        ("D员带头，选A", [(0, "“D”可能代指“党”（D员），但同段有其他字母，请核对。")]),
+    ],
+)
+def test_the_nearest_characters_across_spaces_decide_a_d(
+    text: str, found: list[tuple[int, str]]
+) -> None:
+    assert [(f.start, f.message) for f in find_issues(text, sanitised=True)] == found
