@@ -322,6 +322,10 @@ def test_a_lone_x_after_an_ideograph_is_a_blank(char: str, cjk: bool) -> None:
         ("中A D员", []),
         ("中文A D员", []),
         ("全D B", []),
+        ("全D X", []),
+        ("全D BC", []),
+        # D after a letter and a list separator: the next item of a list.
+        ("A、D员", []),
         ("Plan D的方案", []),
         # … a Chinese character across the space does not.
         ("全体 D员", [(3, "“D”应为“党”（D员），请改正。")]),
