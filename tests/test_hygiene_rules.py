@@ -329,6 +329,8 @@ def test_a_lone_x_after_an_ideograph_is_a_blank(char: str, cjk: bool) -> None:
         ("Plan D的方案", []),
         # … a Chinese character across the space does not.
         ("全体 D员", [(3, "“D”应为“党”（D员），请改正。")]),
+        # A letter D (方案D) does not stop the search for the D员 after it.
+        ("方案D，全体D员", [(6, "“D”应为“党”（D员），请改正。")]),
         # Nothing before a D at the start, whatever ends the line.
         ("D员带头，选A", [(0, "“D”可能代指“党”（D员），但同段有其他字母，请核对。")]),
     ],
