@@ -175,6 +175,14 @@ _GOV = "某某市人民政府"
         ([_GOV, "（关于安全生产工作的通知）", "正文。"],
          _GOV, ["（关于安全生产工作的通知）", "正文。"]),
         ([_GOV, "附件", "安全生产工作的通知"], _GOV, ["附件", "安全生产工作的通知"]),
+        ([_GOV, "（某某）关于安全生产工作的通知", "正文。"],
+         _GOV, ["（某某）关于安全生产工作的通知", "正文。"]),
+        ([_GOV, "(某某)关于安全生产工作的通知", "正文。"],
+         _GOV, ["(某某)关于安全生产工作的通知", "正文。"]),
+        ([_GOV, ("关于安全生产工作的通知", "title"), "正文。"],
+         _GOV + "关于安全生产工作的通知", ["正文。"]),
+        # Spaces inside a title are kept unless it is one spaced-out word.
+        (["关于做好 2024 年工作的通知", "正文。"], "关于做好 2024 年工作的通知", ["正文。"]),
         ([_GOV, "安全生产工作的讲话（县长）", "正文。"],
          _GOV, ["安全生产工作的讲话（县长）", "正文。"]),
         ([_GOV, ("安全生产工作的通知", "heading", 2), "正文。"],
@@ -321,7 +329,7 @@ def test_metadata_fields_run_together_keep_the_first_value_of_each() -> None:
             "发布单位：某某市\t安委办",
             "发文机关：乙机关",
             "文　号：",
-            "发布日期：2024-02-03",
+            "发布日期：2024年2月3日",
             "正文。",
         ),
         "x.txt",
@@ -680,3 +688,17 @@ def test_an_empty_file_is_named_after_its_file_without_an_attachment_label(
     path: str, title: str
 ) -> None:
     assert structure(_parsed(), path) == Compilation(title, (), None, ())
+
+
+def test_the_document_number_of_the_gongwen_header_is_not_replaced_by_one_in_the_text() -> None:
+    found = structure(
+        _parsed(
+            "某某市人民政府文件",
+            "某政发〔2024〕1号",
+            "关于转发某部通知的通知",
+            "某部发〔2023〕5号",
+            "现转发给你们。",
+        ),
+        "x.txt",
+    )
+    assert found.articles[0].doc_number == "某政发〔2024〕1号"
