@@ -307,6 +307,10 @@ def test_news_headlines_at_their_edges() -> None:
     assert _day("标题一二。三", "标题五六七八") == ["全屏播放"]
     # Outline markers and headings are no headlines; the lines after them are still read.
     assert _day("一、标题一二三", "标题四五六", "标题七八九") == ["标题四五六", "标题七八九"]
+    assert _day(("标题一二三", "table", 0), "标题四五六", "标题七八九") == [
+        "标题四五六",
+        "标题七八九",
+    ]
     assert _day(("标题一二三", "heading", 2), "标题四五六", "标题七八九") == [
         "标题四五六",
         "标题七八九",
