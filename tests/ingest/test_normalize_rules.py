@@ -401,3 +401,22 @@ def test_a_line_two_short_of_the_wrap_width_is_still_wrapped(length: int, joined
 def test_a_long_heading_is_not_joined_to_the_text_below_it() -> None:
     parsed = _clean(Block("甲" * 61, "heading", 1), "正文。")
     assert [(b.text, b.kind) for b in parsed.blocks] == [("甲" * 61, "heading"), ("正文。", "text")]
+
+
+@pytest.mark.parametrize(
+    ("lengths", "width"),
+    [
+        # The most common length, or up to two more when such lines exist.
+        ([20] * 10 + [22, 23], 22),
+        # Three in ten lines within two characters of the width: a width …
+        ([40, 40, 40, *range(25, 32)], 40),
+        ([40, 40, 38, *range(25, 32)], 40),
+        # … two in ten are not, nor a line three short; nor fewer than ten lines.
+        ([40, 40, *range(25, 33)], None),
+        ([40, 40, 37, *range(25, 32)], None),
+        ([40] * 9, None),
+    ],
+)
+def test_the_wrap_width_of_a_file_worked_by_hand(lengths: list[int], width: int | None) -> None:
+    blocks = [Block("甲" * n) for n in lengths]
+    assert normalize_module._wrap_width(blocks) == width
