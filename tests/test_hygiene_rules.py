@@ -326,6 +326,9 @@ def test_a_lone_x_after_an_ideograph_is_a_blank(char: str, cjk: bool) -> None:
         ("全D BC", []),
         # D after a letter and a list separator: the next item of a list.
         ("A、D员", []),
+        ("全D、E两类工作", []),
+        # A letter two characters back is no neighbour: the other letter only flags the D.
+        ("A全D员", [(2, "“D”可能代指“党”（D员），但同段有其他字母，请核对。")]),
         ("Plan D的方案", []),
         # … a Chinese character across the space does not.
         ("全体 D员", [(3, "“D”应为“党”（D员），请改正。")]),
