@@ -5,6 +5,12 @@ placeholder and sentence-start rules.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+import pytest
+
+from sucai.errors import DecodeError, UserError
 from sucai.hygiene import (
     ArticleHygiene,
     Finding,
@@ -12,6 +18,7 @@ from sucai.hygiene import (
     apply_originals,
     article_findings,
     find_issues,
+    read_draft,
     restore_compilation,
     restore_text,
 )
@@ -174,3 +181,164 @@ def test_an_articles_findings_are_kept_per_paragraph_with_the_title_first() -> N
     assert [f.text for f in hygiene.of(1)] == ["某某", "×××"]
     assert hygiene.of(0) == ()
     assert hygiene.of(-1)[0].text == "xx县"
+
+
+def test_corrections_of_other_lengths_are_put_back_from_the_end() -> None:
+    # Applied from the start, the first would shift the second out of place.
+    corrections = [
+        Correction("paragraph", 0, 0, "AB", "甲", "x"),
+        Correction("paragraph", 0, 2, "CD", "丙", "x"),
+    ]
+    assert apply_originals("甲乙丙丁", corrections) == "AB乙CD丁"
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # A lone x at either end of the text (nothing before it, nothing after it).
+        ("x个问题共3", [(0, 1, "x")]),
+        ("共有x", [(2, 3, "x")]),
+        # A capital X after 第 is a blank even before a word that counts nothing.
+        ("进入第X阶段", [(3, 4, "X")]),
+        ("进入X阶段", []),
+        # x starting a word (x射线) is no blank.
+        ("请做x射线检查", []),
+        # An x after an opening quote, or before Chinese text, is a blank.
+        ("提出“x 计划”", [(3, 4, "x")]),
+        ("有 x家企业", [(2, 3, "x")]),
+        ("type x here", []),
+        # Nothing before or after it is no quote.
+        ("x-ray", []),
+        ("type x", []),
+    ],
+)
+def test_a_lone_x_worked_by_hand(text: str, found: list[tuple[int, int, str]]) -> None:
+    assert [(f.start, f.end, f.text) for f in find_issues(text)] == found
+
+
+def test_a_draft_is_read_as_lines_of_txt_md_text_or_docx(tmp_path: Path) -> None:
+    for name in ("a.txt", "b.md", "c.text", "D.TXT"):
+        (tmp_path / name).write_text("第一行\n第二行", encoding="utf-8")
+        assert read_draft(tmp_path / name) == ["第一行", "第二行"], name
+    # An encoding the writer names is used, not detected.
+    (tmp_path / "named.txt").write_bytes("中文".encode())
+    assert read_draft(tmp_path / "named.txt", "gb18030") == ["中文".encode().decode("gb18030")]
+
+
+def test_a_draft_that_cannot_be_read_says_why_and_what_to_do(tmp_path: Path) -> None:
+    missing = tmp_path / "无.txt"
+    with pytest.raises(UserError) as error:
+        read_draft(missing)
+    assert (
+        str(error.value) == f"{missing}: no such file. Give the path of a .txt, .md or .docx draft."
+    )
+    broken = tmp_path / "坏.docx"
+    broken.write_bytes(b"not a zip")
+    with pytest.raises(
+        UserError,
+        match=rf"^{re.escape(str(broken))}: not a readable \.docx \(.+\)\. "
+        r"Save it again from Word\.$",
+    ):
+        read_draft(broken)
+    other = tmp_path / "稿.pdf"
+    other.write_bytes(b"%PDF")
+    with pytest.raises(UserError) as error:
+        read_draft(other)
+    assert str(error.value) == f"{other}: check-hygiene reads .txt, .md and .docx drafts, not .pdf."
+    damaged = tmp_path / "乱.txt"
+    damaged.write_bytes(b"\xe4\xb8\xad\xff\xfe")
+    with pytest.raises(DecodeError) as decode_error:
+        read_draft(damaged, "utf-8")
+    assert str(damaged) in str(decode_error.value)
+
+
+def test_a_full_width_d_is_restored_like_a_latin_one() -> None:
+    assert find_issues("全体Ｄ员", sanitised=True) == [
+        Finding("sanitised", 2, 3, "Ｄ", "“Ｄ”应为“党”（D员），请改正。")
+    ]
+
+
+def test_a_speech_at_a_meeting_lacks_its_speaker_after_a_verb_not_after_a_name() -> None:
+    assert find_issues("认真学习在全市大会上的重要讲话") == [
+        Finding(
+            "missing-name",
+            4,
+            15,
+            "在全市大会上的重要讲话",
+            "“在…上的重要讲话”前没有讲话人，可能被删去，请核对补全。",
+        )
+    ]
+    assert find_issues("他在全市大会上的重要讲话") == []
+    # After a verb, the gap runs to the first 重要… that follows.
+    assert [(f.start, f.end, f.text) for f in find_issues("学习重要讲话和重要指示")] == [
+        (0, 6, "学习重要讲话")
+    ]
+
+
+def test_the_file_title_apart_from_the_header_is_recorded_beside_the_header() -> None:
+    compilation = Compilation("D建汇编", ("D委办公室编",), None, ())
+    restored, record = restore_compilation(compilation)
+    assert (restored.title, restored.header) == ("党建汇编", ("党委办公室编",))
+    assert record.file == (
+        Correction("header", 0, 0, "D", "党", "D委"),
+        Correction("file-title", 0, 0, "D", "党", "D建"),
+    )
+
+
+def test_a_d_in_a_lettered_list_or_after_a_noun_that_names_letters() -> None:
+    # D、E and D、X: items of a list of letters, not 党.
+    assert find_issues("全D、E两类", sanitised=True) == []
+    assert find_issues("全D、X两类", sanitised=True) == []
+    # 方案D is a letter; 方案的D员 is 党员 (的 links no letter to its noun).
+    assert find_issues("方案D", sanitised=True) == []
+    assert find_issues("方案的D员", sanitised=True) == [
+        Finding("sanitised", 3, 4, "D", "“D”应为“党”（D员），请改正。")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("char", "cjk"),
+    [
+        ("\u4e00", True),  # 一, first of the CJK Unified Ideographs
+        ("\u9fff", True),  # their last
+        ("\u3400", True),  # 㐀, first of Extension A
+        ("\u4dbf", True),  # its last
+        ("\u33ff", False),  # a CJK compatibility square, not an ideograph
+        ("\u4dc0", False),  # ䷀, a hexagram between the two blocks
+        ("\ua000", False),  # ꀀ, Yi
+    ],
+)
+def test_a_lone_x_after_an_ideograph_is_a_blank(char: str, cjk: bool) -> None:
+    found = [(f.start, f.text) for f in find_issues(char + "x")]
+    assert found == ([(1, "x")] if cjk else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # A letter across spaces makes D a letter of a Latin phrase, on either side …
+        ("X D的建设", []),
+        ("A D员", []),
+        ("中A D员", []),
+        ("中文A D员", []),
+        ("全D B", []),
+        ("全D X", []),
+        ("全D BC", []),
+        # D after a letter and a list separator: the next item of a list.
+        ("A、D员", []),
+        ("全D、E两类工作", []),
+        # A letter two characters back is no neighbour: the other letter only flags the D.
+        ("A全D员", [(2, "“D”可能代指“党”（D员），但同段有其他字母，请核对。")]),
+        ("Plan D的方案", []),
+        # … a Chinese character across the space does not.
+        ("全体 D员", [(3, "“D”应为“党”（D员），请改正。")]),
+        # A letter D (方案D) does not stop the search for the D员 after it.
+        ("方案D，全体D员", [(6, "“D”应为“党”（D员），请改正。")]),
+        # Nothing before a D at the start, whatever ends the line.
+        ("D员带头，选A", [(0, "“D”可能代指“党”（D员），但同段有其他字母，请核对。")]),
+    ],
+)
+def test_the_nearest_characters_across_spaces_decide_a_d(
+    text: str, found: list[tuple[int, str]]
+) -> None:
+    assert [(f.start, f.message) for f in find_issues(text, sanitised=True)] == found

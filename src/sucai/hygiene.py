@@ -467,6 +467,10 @@ _SINGLE_X_WORDS: Final = ("光", "射线", "线", "型", "轴", "染色体", "�
 #: Counting words after a blank: ``X个``, ``×项``, ``x家``.
 _COUNTERS: Final = frozenset("个名项家次件条款号位批所座万亿元人")
 _DIGIT: Final = re.compile(r"[0-9０-９]")
+#: What marks a lone x as a blank on its left and on its right: quotes, ``+`` (x+新消费).
+#: Sets, so that nothing (the text's start or end) is not among them.
+_OPENING: Final = frozenset('“‘"+＋')
+_CLOSING: Final = frozenset('”’"+＋')
 _SPEECH: Final = r"重要(?:讲话|指示|批示|论述)"
 _SENTENCE_START: Final = '。！？；!?;“"\n'
 _OPENING_GAP: Final = re.compile(rf"的{_SPEECH}")
@@ -523,7 +527,7 @@ def _single_x_is_word(text: str, start: int, end: int) -> bool:
         return not (after in _COUNTERS or before == "第")
     if text[end : end + 3].startswith(_SINGLE_X_WORDS):
         return True
-    return not (_is_cjk(before) or _is_cjk(after) or before in '“‘"+＋' or after in '”’"+＋')
+    return not (_is_cjk(before) or _is_cjk(after) or before in _OPENING or after in _CLOSING)
 
 
 def find_issues(text: str, *, sanitised: bool = False) -> list[Finding]:
@@ -556,9 +560,8 @@ def find_issues(text: str, *, sanitised: bool = False) -> list[Finding]:
             found.append(Finding("sanitised", off, off + 1, old, message))
     for m in _PLACEHOLDER.finditer(text):
         token = m.group(0)
-        blank = token[:-1] if m.group("unit") else token
         if (
-            len(blank) == 1
+            len(token) == 1  # a lone x (x县 has a unit: a blank)
             and not m.group("unit")
             and _single_x_is_word(text, m.start(), m.start() + 1)
         ):

@@ -3,10 +3,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
-from sucai.ingest.normalize import join_wrapped, normalize, removal_reason
+from sucai.ingest import normalize as normalize_module
+from sucai.ingest.limits import MAX_LINE_CHARS
+from sucai.ingest.normalize import (
+    Wrapped,
+    is_structural,
+    join_wrapped,
+    normalize,
+    removal_reason,
+)
 from sucai.models import Block, BlockKind, ParsedText, RemovedLine
+
+
+@pytest.fixture(autouse=True)
+def _fresh_format_table() -> Iterator[None]:
+    """Each test looks up the categories of the characters it meets afresh, rather than find
+    them cached by an earlier test (so ``make mutate`` sees the lookup reached)."""
+    normalize_module._FORMAT.clear()
+    yield
 
 
 def _clean(*lines: str | Block, title_hint: str | None = None) -> ParsedText:
@@ -79,8 +97,9 @@ def test_every_control_character_but_tab_and_line_breaks_is_left_out_and_counted
 
 
 def test_format_characters_are_dropped_without_a_note() -> None:
-    parsed = _clean("营\u200b商\u202e环\u00ad境。", title_hint="标\x00题")
-    assert _texts(parsed) == [("营商环境。", False)]
+    # Zero width space, right-to-left override, soft hyphen, word joiner, byte-order mark.
+    parsed = _clean("营\u200b商\u202e环\u00ad境\u2060。营\ufeff商。", title_hint="标\x00题")
+    assert _texts(parsed) == [("营商环境。营商。", False)]
     assert parsed.notes == ()
     assert parsed.title_hint == "标题"
 
@@ -209,6 +228,7 @@ def test_a_sentence_end_is_not_wrapped() -> None:
 
 def test_a_line_of_closing_punctuation_joins_the_line_before_it() -> None:
     assert [b.text for b in _clean("甲甲甲", "。”").blocks] == ["甲甲甲。”"]
+    assert [b.text for b in _clean("甲甲甲", "。”", "乙乙乙。").blocks] == ["甲甲甲。”", "乙乙乙。"]
 
 
 @pytest.mark.parametrize(("paragraphs", "joined"), [(5, True), (4, False)])
@@ -247,3 +267,156 @@ def test_wrapped_pieces_join_with_a_space_only_between_latin_words(
     left: str, right: str, joined: str
 ) -> None:
     assert join_wrapped(left, right) == joined
+
+
+def test_other_invisible_or_spacing_characters_are_kept() -> None:
+    # An ideographic space, a no-break space and a line separator are no format characters.
+    assert _texts(_clean("营\u3000商\u00a0环\u2028境。")) == [
+        ("营\u3000商\u00a0环\u2028境。", False)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "structural"),
+    [
+        ("一、总体要求", True),
+        ("（三）工作措施", True),
+        ("第十二条 本办法自发布之日起施行。", True),
+        ("各区县人民政府：", True),
+        ("同志们:", True),
+        ("现将有关事项通知如下。", False),
+        ("一是要加强领导", False),
+    ],
+)
+def test_outline_markers_and_salutations_are_structural(text: str, structural: bool) -> None:
+    assert is_structural(text) is structural
+
+
+def test_a_wrapped_paragraph_counts_its_characters_and_the_spaces_it_adds() -> None:
+    paragraph = Wrapped("open")
+    paragraph.add("data")
+    assert (paragraph.size, paragraph.last, paragraph.marker) == (9, "a", False)
+    paragraph.add("中b")
+    paragraph.add("x")
+    paragraph.add(")", wrapped=False)
+    paragraph.add("")
+    assert (paragraph.text(), paragraph.size, paragraph.last) == ("open data中b x)", 14, ")")
+    assert paragraph.text() == "open data中b x)"
+    assert Wrapped("一、总体要求").marker
+
+
+def test_latin_lines_wrapped_at_sixty_characters_join_with_a_space() -> None:
+    first = "This line of an English annex was wrapped by the editor at it"
+    assert len(first) == 61
+    parsed = _clean(first, "word", "and the paragraph goes on.")
+    assert _texts(parsed) == [(first + " word and the paragraph goes on.", False)]
+
+
+def test_a_paragraph_fits_up_to_the_limit_on_one_line() -> None:
+    paragraph = Wrapped("甲" * (MAX_LINE_CHARS - 2))
+    assert paragraph.fits("乙")  # with the space a join may add: exactly the limit
+    assert not paragraph.fits("乙乙")
+
+
+def test_control_characters_of_every_line_are_counted_together() -> None:
+    parsed = _clean("营\x00商环境。", "", "优化\x07营商\x1b环境。")
+    assert _texts(parsed) == [("营商环境。", False), ("", False), ("优化营商环境。", False)]
+    assert parsed.notes == ("3 control character(s), which are not text, were left out.",)
+
+
+def test_every_kind_of_space_at_either_end_of_a_line_is_trimmed() -> None:
+    for space in " \t\u3000\u00a0\u2002\u2003\u2009\u202f\u2028":
+        assert _texts(_clean(f"{space}营商环境。{space}")) == [("营商环境。", False)], hex(
+            ord(space)
+        )
+
+
+def test_a_table_inside_the_paid_part_is_paid() -> None:
+    parsed = _clean("##paidbegin##", Block("甲\t乙", "table"), "正文。")
+    assert [(b.text, b.kind, b.paid) for b in parsed.blocks] == [
+        ("甲\t乙", "table", True),
+        ("正文。", "text", True),
+    ]
+
+
+def test_blank_lines_and_split_paragraphs_keep_their_kind_level_and_line() -> None:
+    parsed = _clean("第一段。", "", "第二段。　　第三段。", Block("", "heading", 2))
+    assert parsed.blocks == (
+        Block("第一段。", "text", 0, False, 1),
+        Block("", "text", 0, False, 2),
+        Block("第二段。", "text", 0, False, 3),
+        Block("第三段。", "text", 0, False, 3),
+        Block("", "heading", 2, False, 4),
+    )
+
+
+def test_a_removed_line_is_reported_as_it_was_with_its_size_switch() -> None:
+    parsed = _clean("下载 打印 【字体：大 中 小】", "正文。")
+    assert parsed.removed == (RemovedLine(1, "下载 打印 【字体：大 中 小】", "web-chrome"),)
+
+
+def test_the_piece_after_a_removed_piece_of_a_line_is_kept() -> None:
+    parsed = _clean("客服微信：abc123##paidbegin##正文。")
+    assert _texts(parsed) == [("正文。", True)]
+    assert parsed.removed == (RemovedLine(1, "客服微信：abc123", "contact"),)
+
+
+def test_the_parser_s_notes_are_kept_beside_the_note_on_controls() -> None:
+    parsed = normalize(ParsedText((Block("营\x00商。", line=1),), notes=("parser note",)))
+    assert parsed.notes == (
+        "parser note",
+        "1 control character(s), which are not text, were left out.",
+    )
+
+
+def test_text_hard_wrapped_at_twenty_characters_is_joined() -> None:
+    lines = [f"第{n:02d}行" + "甲" * 16 for n in range(12)]
+    assert {len(line) for line in lines} == {20}
+    assert _texts(_clean(*lines, "完。")) == [("".join(lines) + "完。", False)]
+
+
+@pytest.mark.parametrize(("blank", "joined"), [(4, True), (3, False)])
+def test_text_is_blank_separated_when_four_of_five_sentence_ends_go_to_a_blank_line(
+    blank: int, joined: bool
+) -> None:
+    # Five lines end a sentence; ``blank`` of them are followed by a blank line.
+    lines = ["第一段被", "折断了。", ""]
+    for n in range(blank - 1):
+        lines += [f"第{n}段。", ""]
+    lines += [f"第{n}段。" for n in range(5 - blank)] + ["末段。"]
+    texts = [b.text for b in _clean(*lines).blocks]
+    assert texts[:2] == (["第一段被折断了。", ""] if joined else ["第一段被", "折断了。"])
+
+
+@pytest.mark.parametrize(("length", "joined"), [(18, True), (17, False)])
+def test_a_line_two_short_of_the_wrap_width_is_still_wrapped(length: int, joined: bool) -> None:
+    # Twenty characters to a line, each ending a sentence, set the width; then a paragraph
+    # whose first line has ``length`` characters.
+    sentences = [f"第{n:02d}句" + "甲" * 15 + "。" for n in range(12)]
+    first = "乙" * length
+    texts = [b.text for b in _clean(*sentences, first, "完。").blocks]
+    assert texts[-2:] == ([sentences[-1], first + "完。"] if joined else [first, "完。"])
+
+
+def test_a_long_heading_is_not_joined_to_the_text_below_it() -> None:
+    parsed = _clean(Block("甲" * 61, "heading", 1), "正文。")
+    assert [(b.text, b.kind) for b in parsed.blocks] == [("甲" * 61, "heading"), ("正文。", "text")]
+
+
+@pytest.mark.parametrize(
+    ("lengths", "width"),
+    [
+        # The most common length, or up to two more when such lines exist.
+        ([20] * 10 + [22, 23], 22),
+        # Three in ten lines within two characters of the width: a width …
+        ([40, 40, 40, *range(25, 32)], 40),
+        ([40, 40, 38, *range(25, 32)], 40),
+        # … two in ten are not, nor a line three short; nor fewer than ten lines.
+        ([40, 40, *range(25, 33)], None),
+        ([40, 40, 37, *range(25, 32)], None),
+        ([40] * 9, None),
+    ],
+)
+def test_the_wrap_width_of_a_file_worked_by_hand(lengths: list[int], width: int | None) -> None:
+    blocks = [Block("甲" * n) for n in lengths]
+    assert normalize_module._wrap_width(blocks) == width

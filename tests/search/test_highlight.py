@@ -117,6 +117,12 @@ def test_mark_wraps_every_span_in_order() -> None:
         # The sentence ends half a width after the start: the snippet ends with it.
         ("甲甲招商乙乙乙乙乙。" + "丙" * 30 + "。", ("招商",), 20,
          ("甲甲招商乙乙乙乙乙。…", [(2, 4)])),
+        # With an odd width, half a width is rounded down: 10 of 21 characters is enough.
+        ("甲甲招商乙乙乙乙乙。" + "丙" * 30 + "。", ("招商",), 21,
+         ("甲甲招商乙乙乙乙乙。…", [(2, 4)])),
+        # The snippet reaches the end of the text: no ellipsis after it.
+        ("背景。" + "甲" * 10 + "招商" + "乙" * 8, ("招商",), 20,
+         ("…" + "甲" * 10 + "招商" + "乙" * 8, [(11, 13)])),
         # It ends sooner: the snippet keeps its width rather than stop after six characters.
         ("背景。招商乙乙乙。" + "丙" * 40, ("招商",), 20,
          ("…招商乙乙乙。" + "丙" * 14 + "…", [(1, 3)])),

@@ -48,8 +48,6 @@ PAID_END: Final = "##paidend##"
 _PAID_MARKER: Final = re.compile(f"{PAID_BEGIN}|{PAID_END}")
 _CONTROLS: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-_SPACE: Final = " \t\u3000\u00a0\u2002\u2003\u200b\ufeff"
-
 
 class _FormatCharacters(dict[int, int | None]):
     """A ``str.translate`` table that drops format characters (category Cf) and keeps the
@@ -158,13 +156,15 @@ def is_structural(text: str) -> bool:
 
 
 def _strip(text: str) -> str:
-    return text.strip(_SPACE + "\r\n")
+    # Every kind of space (全角空格, no-break, thin …); format characters such as U+200B are
+    # gone already.
+    return text.strip()
 
 
 def drop_controls(text: str) -> str:
     """``text`` without control characters other than tab and line breaks (NUL, ESC, form
     feed …): they are not text, and XML — a .docx export, lxml — refuses them (issue 22)."""
-    return _CONTROLS.sub("", text) if _CONTROLS.search(text) else text
+    return _CONTROLS.sub("", text)
 
 
 def normalize(parsed: ParsedText) -> ParsedText:
@@ -189,7 +189,7 @@ def normalize(parsed: ParsedText) -> ParsedText:
         pieces: list[tuple[str, bool]] = []
         # Paywall markers may sit at the start of a line or alone; the text around them stays.
         start = 0
-        for marker in _PAID_MARKER.finditer(text) if "##paid" in text else ():
+        for marker in _PAID_MARKER.finditer(text):
             pieces.append((text[start : marker.start()], paid))
             paid = marker.group() == PAID_BEGIN
             start = marker.end()

@@ -177,17 +177,19 @@ def _lines(parsed: ParsedText) -> list[_Line]:
 
 
 def _cn_number(text: str) -> int | None:
+    """A count of articles: digits, or a numeral below 100 (二, 十二, 二十三); else ``None``
+    (一百二十 is not read, rather than read wrong)."""
     if text.isdigit():
         return int(text)
     digits = {c: i for i, c in enumerate("零一二三四五六七八九")}
-    if text == "十":
-        return 10
     if text.startswith("十"):
         text = "一" + text
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return digits.get(tens, 0) * 10 + (digits.get(ones, 0) if ones else 0)
-    return digits.get(text)
+    tens, ten, ones = text.partition("十")
+    if not ten:
+        return digits.get(text)
+    if tens not in digits or (ones and ones not in digits):
+        return None
+    return digits[tens] * 10 + digits.get(ones, 0)
 
 
 def structure(parsed: ParsedText, path: str) -> Compilation:
@@ -524,7 +526,6 @@ def _split(
     parts: Callable[[str], tuple[str, str | None, str]] = split_role,
 ) -> Compilation:
     header = tuple(line.text for line in lines[: starts[0]])
-    compilation_title = header[0] if header else head_title
     articles = []
     bounds = [*starts, len(lines)]
     for position, (start, end) in enumerate(pairwise(bounds)):
@@ -536,12 +537,12 @@ def _split(
                 rest,
                 lines[start + 1 : end],
                 position,
-                compilation_title,
+                head_title,
                 lines[start].paid,
             )
         )
     return Compilation(
-        compilation_title, header, declared, tuple(articles), _count_note(declared, len(articles))
+        head_title, header, declared, tuple(articles), _count_note(declared, len(articles))
     )
 
 
@@ -614,14 +615,12 @@ def _news_day(lines: list[_Line], day: str) -> Compilation:
     starts = [i for i, line in enumerate(lines) if line.kind == "heading" and line.level >= 3]
     date = f"{day[:4]}-{day[4:6]}-{day[6:]}"
     if not starts:
-        article = _article(lines[0].text, None, "", lines[1:], 0, "", genre="新闻", date=date)
+        article = _article(lines[0].text, None, "", lines[1:], 0, genre="新闻", date=date)
         return Compilation(lines[0].text, (), None, (article,))
     header = tuple(line.text for line in lines[: starts[0]])
     bounds = [*starts, len(lines)]
     articles = tuple(
-        _article(
-            lines[s].text, None, "", lines[s + 1 : e], n, lines[0].text, genre="新闻", date=date
-        )
+        _article(lines[s].text, None, "", lines[s + 1 : e], n, genre="新闻", date=date)
         for n, (s, e) in enumerate(pairwise(bounds))
     )
     return Compilation(lines[0].text, header, None, articles)
@@ -671,7 +670,7 @@ def _article(
     rest: str,
     body: list[_Line],
     position: int,
-    context: str,
+    context: str = "",
     title_paid: bool = False,
     *,
     genre: str | None = None,

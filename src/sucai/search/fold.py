@@ -19,13 +19,22 @@ _FULLWIDTH_END = 0xFF5E
 @cache
 def fold_table() -> dict[int, int]:
     """The folding as a ``str.translate`` table (code point → code point)."""
-    table: dict[int, int] = {}
     # OpenCC's traditional → simplified characters, shipped in the package (Apache-2.0: see
     # opencc/NOTICE beside the file).
     data = (files("sucai.search") / "opencc" / "TSCharacters.txt").read_text(encoding="utf-8")
-    for line in data.splitlines():
+    return _fold_table(data)
+
+
+def _fold_table(opencc: str) -> dict[int, int]:
+    """The table built from the lines of an OpenCC table (``source<TAB>target alternatives…``).
+
+    Kept apart from :func:`fold_table`'s cache so that its rules can be tested (and mutated)
+    with a table written for the test.
+    """
+    table: dict[int, int] = {}
+    for line in opencc.splitlines():
         source, _, targets = line.partition("\t")
-        target = targets.split(" ")[0] if targets else ""
+        target = targets.split(" ")[0]  # the first of the alternatives; "" when there is none
         if len(source) == 1 and len(target) == 1 and source != target:
             table[ord(source)] = ord(target)
     for code in range(_FULLWIDTH_START, _FULLWIDTH_END + 1):

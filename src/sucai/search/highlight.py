@@ -55,7 +55,7 @@ def snippet(
     for match in _SENTENCE_END.finditer(text, 0, first):
         start = match.end()
     if first - start > width // 2:
-        start = max(0, first - width // 3)
+        start = first - width // 3  # > 0: first is past half a width
     end = min(len(text), start + width)
     cut = None
     for match in _SENTENCE_END.finditer(text, start, end):
