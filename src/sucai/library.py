@@ -10,7 +10,7 @@ import multiprocessing.synchronize
 import os
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sucai.basket import item_label
@@ -86,6 +86,7 @@ from sucai.library_check import CheckMethods
 from sucai.library_compose import DEFAULT_ARTICLES, DEFAULT_PIECES, ComposeMethods
 from sucai.library_desk import DeskMethods, LibraryFacts
 from sucai.library_jinju import JINJU_EXTRACTOR, JINJU_KINDS, MAX_PHRASES, TIFA_GROUPS, JinjuMethods
+from sucai.library_location import LocationMethods
 from sucai.library_updates import (
     DIGEST_MOST,
     FEED_ENTRIES,
@@ -137,7 +138,6 @@ if TYPE_CHECKING:
         Store,
         StoredFile,
     )
-    from sucai.store.records import ConnectionUse
 
 # The front ends import what they need of the layers below from here alone, besides plain
 # data modules (tests/test_shape.py says which).
@@ -238,7 +238,13 @@ log = logging.getLogger("sucai.index")
 
 
 class Library(
-    BasketMethods, CheckMethods, ComposeMethods, DeskMethods, JinjuMethods, UpdateMethods
+    BasketMethods,
+    CheckMethods,
+    ComposeMethods,
+    DeskMethods,
+    JinjuMethods,
+    LocationMethods,
+    UpdateMethods,
 ):
     """A library of articles.
 
@@ -446,50 +452,6 @@ class Library(
         return count_inputs([Path(p) for p in paths])
 
     # --- where the library is, its accounts, imports and backups: for the front ends -------
-
-    @property
-    def db(self) -> Path | str:
-        """Where the library is: a SQLite file's path, or its ``postgresql://`` URL."""
-        url: str | None = getattr(self.store, "url", None)
-        return url or Path(str(getattr(self.store, "path", "")))
-
-    @property
-    def read_url(self) -> str | None:
-        """The streaming replica that serves a PostgreSQL library's reads, if any."""
-        url: str | None = getattr(self.store, "read_url", None)
-        return url
-
-    def connection_budget(self, servers: int) -> int | None:
-        """PostgreSQL: the connections each of ``servers`` servers may hold by default (its
-        ``max_connections`` less reserved slots, shared); ``None`` for SQLite (issue 22).
-
-        Raises:
-            ConfigError: nothing is left for a server.
-        """
-        budget = getattr(self.store, "connection_budget", None)
-        return None if budget is None else int(budget(servers))
-
-    def limit_connections(self, connections: int) -> None:
-        """PostgreSQL: hold at most ``connections`` connections in this process (a server
-        process's share of its budget); nothing for SQLite.
-
-        Raises:
-            ConfigError: too few for the connection pools.
-        """
-        limit = getattr(self.store, "limit_connections", None)
-        if limit is not None:
-            limit(connections)
-
-    def connection_use(self) -> ConnectionUse | None:
-        """PostgreSQL: this process's connection budget and its use per pool; ``None`` for
-        SQLite."""
-        use = getattr(self.store, "connection_use", None)
-        return None if use is None else cast("ConnectionUse", use())
-
-    @property
-    def index_dir(self) -> Path:
-        """This server's search index folder."""
-        return self.index.path
 
     @functools.cached_property
     def accounts(self) -> Accounts:
