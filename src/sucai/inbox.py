@@ -113,7 +113,7 @@ RECLAIM: Final = 10.0
 #: Seconds within which a change event follows a change (watchfiles debounces them).
 EVENT_DELAY: Final = 1.0
 #: How much nicer than the server its inbox process is (``nice``: 0 to 19, lower priority).
-INBOX_NICE: Final = 10
+INBOX_NICE: Final = 19
 #: Seconds before trying again when the library cannot be reached.
 RETRY: Final = 5.0
 #: Names writers give a file until it is complete.
