@@ -61,7 +61,7 @@ from sucai.i18n import N_
 from sucai.inbox_files import on_network_share, open_for_writing
 from sucai.ingest.neardup import Matcher
 from sucai.ingest.sources import display_name
-from sucai.serving import import_lock
+from sucai.serving import import_lock, process_alive
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -544,7 +544,7 @@ class Inbox:
             if claims.name == self._claimant:
                 abandoned = starting
             elif name == host and pid.isdigit():
-                abandoned = not _running(int(pid))
+                abandoned = not process_alive(int(pid))
             else:
                 abandoned = _untouched(claims) >= STALE_CLAIM
             if abandoned:
@@ -608,16 +608,6 @@ def _claims(folder: Path, owner: str) -> Path:
 
 def _host() -> str:
     return socket.gethostname().replace("/", "_") or "localhost"
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _untouched(claims: Path) -> float:

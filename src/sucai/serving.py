@@ -46,6 +46,7 @@ __all__ = [
     "import_lock",
     "import_under_way",
     "index_while_importing",
+    "process_alive",
 ]
 
 log = logging.getLogger("sucai.index")
@@ -188,7 +189,11 @@ class ImportJobs:
         store = self.library.store
         host = socket.gethostname()
         for job in store.import_jobs(_RECENT):
-            if job.state in ("queued", "running") and job.host == host and not _alive(job.pid):
+            if (
+                job.state in ("queued", "running")
+                and job.host == host
+                and not process_alive(job.pid)
+            ):
                 store.update_import_job(job.id, _now(), state="failed", error=_INTERRUPTED)
 
     def start(
@@ -283,7 +288,8 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether a process of this machine with ``pid`` runs (one of another user counts)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

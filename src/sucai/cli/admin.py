@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from sucai.cli.common import ProgressBar, cli, db_option, dumps, fail, tr
-from sucai.cli.watch import poll_option
+from sucai.cli.watch import make_inboxes, poll_option
 from sucai.config import load_settings
 from sucai.errors import SucaiError
-from sucai.library import N_, UNCHANGED, Library, copy_library, make_folders, open_library
+from sucai.library import N_, UNCHANGED, Library, copy_library, open_library
 
 if TYPE_CHECKING:
     from sucai.store.records import User
@@ -163,14 +163,7 @@ def serve(
 
     resolved = load_settings(trusted_proxies=trusted_proxies, rate_limits=rate_limits)
     parse_rate_limits(resolved.rate_limits)  # a bad value fails now, naming the setting
-    try:
-        for made in make_folders(watch):
-            click.echo(
-                tr(N_("Created the inbox folder {folder} (it did not exist)."), folder=made),
-                err=True,
-            )
-    except SucaiError as exc:
-        raise fail(exc) from None
+    make_inboxes(watch)
     workers = workers or min(os.cpu_count() or 1, 4)
     # PostgreSQL: the server's connection budget, shared by its worker processes (issue 22).
     budget = db_connections or library.connection_budget(servers)

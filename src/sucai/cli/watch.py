@@ -15,7 +15,7 @@ from sucai.library import DEFAULT_POLL, DEFAULT_SETTLE, N_, Inbox, describe, mak
 from sucai.serialize import file_report_to_dict
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from sucai.cli.common import F
     from sucai.library import InboxFile, Library
@@ -107,14 +107,7 @@ def watch(
         else:
             click.echo(describe(item))  # click.echo flushes: a line per file, at once
 
-    try:
-        for made in make_folders(folders):
-            click.echo(
-                tr(N_("Created the inbox folder {folder} (it did not exist)."), folder=made),
-                err=True,
-            )
-    except UserError as exc:
-        raise fail(exc) from None
+    make_inboxes(folders)
     # What the inbox says besides the files (waiting for another's lock, polling) goes to
     # standard error.
     said = logging.getLogger("sucai.watch")
@@ -140,3 +133,16 @@ def watch(
 
     inbox.run(on_ready=ready)
     click.echo(tr(N_("Stopped.")), err=True)
+
+
+def make_inboxes(folders: Sequence[Path]) -> None:
+    """Make the inbox folders that are missing (and say so), or fail with a clear message
+    (``sucai watch`` and ``sucai serve --watch``)."""
+    try:
+        for made in make_folders(folders):
+            click.echo(
+                tr(N_("Created the inbox folder {folder} (it did not exist)."), folder=made),
+                err=True,
+            )
+    except UserError as exc:
+        raise fail(exc) from None
