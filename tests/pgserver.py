@@ -23,9 +23,12 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-__all__ = ["PgCluster", "cluster_folder", "find_bindir", "free_port"]
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+__all__ = ["PgCluster", "cluster_folder", "find_bindir", "free_port", "replicated_pair"]
 
 #: Where Debian puts the server binaries (highest version first).
 _DEBIAN: Final = Path("/usr/lib/postgresql")
@@ -228,3 +231,27 @@ class PgCluster:
                 return
             time.sleep(0.1)
         raise TimeoutError(f"PostgreSQL on port {self.port} did not start; see {self.log}")
+
+
+@contextlib.contextmanager
+def replicated_pair(name: str) -> Iterator[tuple[PgCluster, PgCluster]]:
+    """A primary with a database ``lib`` and a streaming replica of it (``pg_basebackup
+    -R``), in folders named after ``name``; both removed at the end. Skips the test when the
+    PostgreSQL server binaries are missing."""
+    import pytest
+
+    bindir = find_bindir()
+    if bindir is None:
+        pytest.skip("PostgreSQL server binaries not found: apt-get install postgresql")
+    primary = PgCluster(bindir, cluster_folder(f"{name}-primary"))
+    replica = PgCluster(bindir, cluster_folder(f"{name}-replica"))
+    try:
+        primary.init()
+        primary.start()
+        primary.psql("CREATE DATABASE lib")
+        replica.follow(primary)
+        replica.start()
+        yield primary, replica
+    finally:
+        replica.remove()
+        primary.remove()

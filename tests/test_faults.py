@@ -35,7 +35,7 @@ import pytest
 
 from sucai.library import open_library
 from tests.conftest import SEED, SHARED
-from tests.pgserver import PgCluster, cluster_folder, find_bindir, free_port
+from tests.pgserver import PgCluster, cluster_folder, find_bindir, free_port, replicated_pair
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -314,21 +314,8 @@ OUTAGE: Final = 7.0
 @pytest.fixture(scope="module")
 def replicated() -> Iterator[tuple[PgCluster, PgCluster]]:
     """A primary and a streaming replica of it (``pg_basebackup -R``), database ``lib``."""
-    bindir = find_bindir()
-    if bindir is None:
-        pytest.skip("PostgreSQL server binaries not found: apt-get install postgresql")
-    primary = PgCluster(bindir, cluster_folder("faults-primary"))
-    replica = PgCluster(bindir, cluster_folder("faults-replica"))
-    try:
-        primary.init()
-        primary.start()
-        primary.psql("CREATE DATABASE lib")
-        replica.follow(primary)
-        replica.start()
-        yield primary, replica
-    finally:
-        replica.remove()
-        primary.remove()
+    with replicated_pair("faults") as pair:
+        yield pair
 
 
 def _health(port: int) -> tuple[int, str, str | None]:

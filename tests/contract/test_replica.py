@@ -15,7 +15,7 @@ from sucai.search.index import SearchIndex
 from sucai.search.query import parse_query
 from sucai.store.postgres import PostgresStore
 from tests.conftest import SEED
-from tests.pgserver import PgCluster, cluster_folder, find_bindir
+from tests.pgserver import PgCluster, replicated_pair
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -26,21 +26,8 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def clusters() -> Iterator[tuple[PgCluster, PgCluster]]:
-    bindir = find_bindir()
-    if bindir is None:
-        pytest.skip("PostgreSQL server binaries not found: apt-get install postgresql")
-    primary = PgCluster(bindir, cluster_folder("primary"))
-    replica = PgCluster(bindir, cluster_folder("replica"))
-    try:
-        primary.init()
-        primary.start()
-        primary.psql("CREATE DATABASE lib")
-        replica.follow(primary)
-        replica.start()
-        yield primary, replica
-    finally:
-        replica.remove()
-        primary.remove()
+    with replicated_pair("replica") as pair:
+        yield pair
 
 
 def _caught_up(primary: PgCluster, replica: PgCluster, seconds: float = 30) -> None:
