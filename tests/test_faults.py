@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from pathlib import Path
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(seconds=100)
 log = logging.getLogger("tests.faults")
 
 #: Seconds within which every request ends (docs/deploy.md: "answered within 5 seconds").

@@ -78,14 +78,15 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 def _waiting(inbox: Path) -> list[Path]:
-    """Files still in the inbox (not under .done/.failed, not the lock nor ``~$`` files)."""
-    return [
-        p
-        for p in inbox.rglob("*")
-        if p.is_file()
-        and not p.relative_to(inbox).parts[0].startswith(".")
-        and not p.name.startswith("~$")
-    ]
+    """Files still in the inbox (not under .done/.failed/.importing, not the lock nor ``~$``
+    files). Folders the watcher removes meanwhile are passed over, not an error."""
+    found = []
+    for folder, subfolders, names in os.walk(inbox):
+        top = Path(folder) == inbox
+        if top:
+            subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+        found += [Path(folder, n) for n in names if not (top and n.startswith("."))]
+    return [p for p in found if not p.name.startswith("~$")]
 
 
 def _wait_until(test: object, seconds: float, what: str) -> None:

@@ -90,6 +90,7 @@ def _found(lib: Library, query: str) -> tuple[int, set[tuple[int, int]]]:
     return page.total, hits  # type: ignore[return-value]
 
 
+@pytest.mark.slow(seconds=25)
 def test_every_query_class_matches_brute_force_exactly(sliced: Library) -> None:
     rows = _paragraphs(sliced)
     rng = random.Random(20261127)

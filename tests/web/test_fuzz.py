@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from sucai import Library
     from sucai.web import WebSettings
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(seconds=30)
 
 #: Examples per operation and role (valid and not): 306 requests, 5-8 s a role on the shared
 #: 2-core machine.

@@ -147,6 +147,7 @@ def leaks(bodies: list[tuple[str, str]], sentences: list[str]) -> list[tuple[str
     return found
 
 
+@pytest.mark.slow(seconds=25)
 @pytest.mark.parametrize("role", ["visitor", "expired"])
 def test_paid_text_never_reaches_visitors_or_expired_members(
     app_client: TestClient, library: Library, role: str
@@ -166,6 +167,7 @@ def test_paid_text_never_reaches_visitors_or_expired_members(
     assert any(what.startswith("zip ") for what, _ in bodies) == (role == "expired")
 
 
+@pytest.mark.slow(seconds=25)
 def test_members_receive_the_paid_text_the_walk_looks_for(
     app_client: TestClient, library: Library
 ) -> None:

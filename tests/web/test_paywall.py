@@ -221,7 +221,7 @@ def _requests(client: TestClient, real: Path, queries: list[str]) -> Iterator[tu
     yield "bad query", client.get("/search", params={"q": '"未闭合'})
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=25)
 @pytest.mark.parametrize("role", ["visitor", "expired"])
 def test_what_a_viewer_without_paid_access_receives_depends_on_the_free_text_alone(
     clients: tuple[TestClient, TestClient], twins: tuple[Path, Path], role: str
@@ -282,6 +282,7 @@ def test_what_a_viewer_without_paid_access_receives_depends_on_the_free_text_alo
     assert differences == [], f"{len(differences)} routes differ, first: {differences[:5]}"
 
 
+@pytest.mark.slow(seconds=25)
 def test_a_member_sees_the_paid_text_the_walk_compares(
     clients: tuple[TestClient, TestClient], twins: tuple[Path, Path]
 ) -> None:
