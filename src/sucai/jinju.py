@@ -170,12 +170,12 @@ _MEASURE = re.compile(
     r"化解|保持|确保|实现|坚决|认真|努力|强调|要求|提出|举办|召开|组织|加速|扎实|"
     r"壮大|做强|做大|做优|释放|激发|发挥"
 )
-#: Figures in a quotation (一日, 九万里 are words of a saying; 2023, ５% are not).
 #: An opening of measures only: a verb of measures, after an adverb of them (大力推进, 积极促进,
 #: 进一步): the frame of a list of measures.
 _MEASURES = re.compile(rf"(?:(?:{_MEASURE.pattern})|进一步|更好地?|更加|要|再)+")
 #: A list label opening a sentence: b) 角膜斑翳…；外伤性白内障；外伤性低眼压 is a list.
 _LIST_LABEL = re.compile(r"^[（(]?[0-9０-９a-zA-Z一二三四五六七八九十]{1,2}[)）.．、]")
+#: Figures in a quotation (一日, 九万里 are words of a saying; 2023, ５% are not).
 _FIGURES = re.compile(r"[0-9０-９%％]")
 _CLAUSE = re.compile(r"[^，；：,;:]+")
 _SPLIT_CLAUSES = re.compile(r"[，；]")
@@ -429,7 +429,7 @@ def _rhetorical(run: list[str]) -> bool:
     frame = min(_frame(a, b) for a, b in itertools.pairwise(parts))
     prefix = _common_start(parts)
     if _MEASURES.fullmatch(prefix) and frame <= len(prefix) + (len(prefix) > 2):
-        # 加强X，加强Y; 大力推进X，大力推进Y; 进一步放大…的X，进一步激发…的Y: measures
+        # 加强X，加强Y; 大力推进X，大力推进Y; 积极促进X与Y，积极促进Z与W: measures
         return False
     return frame >= 4 or sum(map(len, parts)) <= 9 * len(parts)
 
