@@ -2,14 +2,14 @@
 quotations, the speed of 金句 searches and 提法 charts, and what extraction adds to an import.
 
     .venv/bin/python -m bench.jinju_eval --db LIBRARY             # precision, recall, speed
-    .venv/bin/python -m bench.jinju_eval --db LIBRARY --sample    # held-out sample, to label
+    .venv/bin/python -m bench.jinju_eval --db LIBRARY --sample --seed 22  # a sample, to label
     .venv/bin/python -m bench.jinju_eval --db LIBRARY --extraction  # extraction alone, CPU s
     .venv/bin/python -m bench.jinju_eval --import-corpus          # import with and without
 
 LIBRARY is a library of the whole shared corpus built with this code (or a copy of an older
 one, which finds its 金句 when first opened: ``cp -r /work/bench-lib/corpus.db* /tmp/x/``).
 
-Precision, on two samples judged by the criteria of docs/jinju.md (kind, 1/0, text; a
+Precision, on three samples judged by the criteria of docs/jinju.md (kind, 1/0, text; a
 sentence not labelled yet is listed, and counted apart):
 
 - the tuning sample, ``bench/jinju_labels.tsv``: 160 金句 drawn with seed 20 from those the
@@ -17,14 +17,19 @@ sentence not labelled yet is listed, and counted apart):
   stores;
 - the held-out sample, ``bench/jinju_labels_heldout.tsv``: :data:`HELD_OUT` 金句 drawn at
   random (seed :data:`SEED`) from all those the library stores, labelled before the rules
-  were scored on them.
+  were scored on them; the rules of ``EXTRACTOR`` 3 were then tuned against its errors;
+- the fresh sample, ``bench/jinju_labels_fresh.tsv``: :data:`HELD_OUT` drawn the same way
+  with seed :data:`FRESH_SEED` from what the rules of ``EXTRACTOR`` 3 store (``--sample
+  --seed 22``), labelled before those rules were scored on it.
 
 Recall: the quotations of ``bench/jinju_quotes.txt`` (found by hand in the corpus; the rules
-were tuned on it) and of ``bench/jinju_quotes_heldout.txt`` (found without the rules, not
-tuned on), apart: of every paragraph that holds one (laws aside), the share where a stored 金句
-holds it too. The import runs in child processes, once as shipped and once with extraction
-turned off (the store's 金句 rows made empty); ``--extraction`` times the rules alone over the
-stored text of the library.
+were tuned on it), of ``bench/jinju_quotes_heldout.txt`` (found without the rules; looked at
+for ``EXTRACTOR`` 3) and of ``bench/jinju_quotes_fresh.txt`` (found without the rules, written
+down before ``EXTRACTOR`` 3 and not tuned on), apart: of every paragraph that holds one
+(laws aside), the share where a stored 金句 holds it too (the held-out sample is counted,
+like the tuning one, over those of its sentences still stored). The import runs in child
+processes, once as shipped and once with extraction turned off (the store's 金句 rows made
+empty); ``--extraction`` times the rules alone over the stored text of the library.
 """
 
 from __future__ import annotations
@@ -50,7 +55,10 @@ LABELS = HERE / "jinju_labels.tsv"
 HELD_OUT_LABELS = HERE / "jinju_labels_heldout.tsv"
 QUOTES = HERE / "jinju_quotes.txt"
 HELD_OUT_QUOTES = HERE / "jinju_quotes_heldout.txt"
+FRESH_LABELS = HERE / "jinju_labels_fresh.tsv"
+FRESH_QUOTES = HERE / "jinju_quotes_fresh.txt"
 SEED = 21
+FRESH_SEED = 22
 HELD_OUT = 120
 PHRASES = (["新质生产力"], ["新质生产力", "高质量发展", "供给侧结构性改革"], ["营商环境"])
 
@@ -85,15 +93,14 @@ def _quotes(path: Path) -> list[str]:
     return [q.strip() for q in lines if q.strip() and not q.startswith("#")]
 
 
-def precision(db: str, *, show_sample: bool) -> None:
-    """Print the precision of the tuning and held-out samples (and the sentences of the
-    held-out sample not labelled)."""
+def precision(db: str, *, show_sample: int | None) -> None:
+    """Print the precision of the tuning, held-out and fresh samples (and the sentences of
+    the held-out and fresh samples not labelled), or the sample of seed ``show_sample``."""
     with open_library(db) as lib:
         _, every = lib.jinju(limit=None)
     every.sort(key=lambda j: (j.article.id, j.paragraph, j.start))
-    sample = random.Random(SEED).sample(every, min(HELD_OUT, len(every)))
-    if show_sample:
-        for j in sample:
+    if show_sample is not None:
+        for j in random.Random(show_sample).sample(every, min(HELD_OUT, len(every))):
             print(f"{j.kind}\t?\t{j.text}")
         return
     print(f"金句 stored: {len(every)}")
@@ -105,9 +112,18 @@ def precision(db: str, *, show_sample: bool) -> None:
         f"{len(kept)} still stored, {len(tuning) - len(kept)} no longer"
     )
     _table(kept)
-    labels = _labels(HELD_OUT_LABELS)
+    held_out = _labels(HELD_OUT_LABELS)
+    kept = [(stored[text], label) for text, label in held_out.items() if text in stored]
+    print(
+        f"\nheld-out sample (seed {SEED}, drawn from the rules of EXTRACTOR 2, "
+        f"{len(held_out)} sentences labelled): {len(kept)} still stored, "
+        f"{len(held_out) - len(kept)} no longer"
+    )
+    _table(kept)
+    sample = random.Random(FRESH_SEED).sample(every, min(HELD_OUT, len(every)))
+    labels = _labels(FRESH_LABELS)
     judged = [(j, labels[j.text]) for j in sample if j.text in labels]
-    print(f"\nheld-out sample: {len(sample)} (seed {SEED}), {len(judged)} labelled")
+    print(f"\nfresh sample: {len(sample)} (seed {FRESH_SEED}), {len(judged)} labelled")
     _table(judged)
     for j in sample:
         if j.text not in labels:
@@ -221,7 +237,8 @@ def import_corpus() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", help="a library of the whole shared corpus")
-    parser.add_argument("--sample", action="store_true", help="print the held-out sample")
+    parser.add_argument("--sample", action="store_true", help="print a sample, to label")
+    parser.add_argument("--seed", type=int, default=FRESH_SEED, help="the sample's seed")
     parser.add_argument("--extraction", action="store_true", help="time the rules alone")
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--import-corpus", action="store_true", help="time the import")
@@ -235,10 +252,11 @@ def main() -> None:
     if args.db and args.extraction:
         extraction(args.db)
     elif args.db:
-        precision(args.db, show_sample=args.sample)
+        precision(args.db, show_sample=args.seed if args.sample else None)
         if not args.sample:
             recall(args.db, QUOTES)
             recall(args.db, HELD_OUT_QUOTES)
+            recall(args.db, FRESH_QUOTES)
             speed(args.db, args.rounds)
 
 

@@ -46,6 +46,14 @@ QUOTABLE = [
     # A run whose frame is more than its opening verb.
     ("以文明交流超越文明隔阂，以文明互鉴超越文明冲突，以文明共存超越文明优越。", "排比"),
     ("不负韶华，不负时代，不负人民。", "排比"),
+    # EXTRACTOR 3: a quoted couplet of verse (五言, 七言) in running text, with no cue; a line
+    # named by the 楹联 or 诗 it comes from; a saying after 常说/曾说, or unquoted after 正如…所说.
+    ("风雨过后，山乡又是“野旷天低树，江清月近人”。", "引用"),
+    ("站在江边，让人想起“孤帆远影碧空尽，唯见长江天际流”。", "引用"),
+    ("游人驻足，细读祠堂门前的楹联“一门忠义传千古，满院清风照后人”。", "引用"),
+    ("游人驻足，细读祠堂门前的楹联“事业无穷年华有限，清白做人勤俭持家”。", "引用"),
+    ("村里老人常说，“一个人走得快，一群人才走得远”。", "引用"),
+    ("正如一位老农所说，庄稼不会辜负流汗的人，土地总会回报勤劳的手。", "引用"),
 ]
 #: Sentences that are not (a slogan, a plain list of measures, numbered items, a news line,
 #: figures).
@@ -70,6 +78,18 @@ PLAIN = [
     "“共建创新之路，同促合作发展”",
     "这一成绩来之不易，要继续巩固拓展。",
     "中国不搞军备竞赛，不参加军事集团，不谋求势力范围。",
+    # EXTRACTOR 3: a quoted couplet of verse lengths that is a theme or a headline of prose;
+    # measures behind an adverb (大力推进×3, 积极促进…与…×3); a list under a label; two measures
+    # or facts sharing their object; a modern 之 noun.
+    "活动以“山水共长天，文旅谱华章”为主题。",
+    "这几年，“家乡的变化，人人看得见”已是共识。",
+    "要大力推进科技创新，大力推进产业升级，大力推进城乡融合。",
+    "积极促进区域协调与城乡融合，积极促进科技创新与产业升级，积极促进对外开放与交流合作。",
+    "b)视力下降；外伤性白内障；外伤性低眼压；外伤性青光眼。",
+    "深化价格改革，理顺价格关系。",
+    "普及科学知识，弘扬科学精神。",
+    "小麦进入灌浆期，玉米进入拔节期。",
+    "艺术体操摘得金牌，中国之美惊艳世界。",
 ]
 
 
@@ -144,6 +164,32 @@ def test_two_clauses_of_a_list_in_a_long_sentence_are_not_a_duizhang() -> None:
         "中央军委委托，中央军委委员出席会议并在会上讲话，部署下一阶段有关工作任务。",
     ):
         assert find_jinju(sentence) == [], sentence
+
+
+def test_a_shared_link_or_ending_keeps_a_duizhang() -> None:
+    """Two clauses sharing a link (就是, 已经) or their whole ending are a 对仗, though they
+    differ in their first two characters like two measures sharing an object."""
+    for sentence in (
+        "江山就是人民，人民就是江山。",
+        "蓝图已经绘就，号角已经吹响。",
+        "光荣属于劳动者，幸福属于劳动者。",
+        "青山见证新时代，绿水见证新时代。",
+    ):
+        assert [(s.kind, s.start, s.stop) for s in find_jinju(sentence)] == [
+            ("对仗", 0, len(sentence))
+        ], sentence
+
+
+def test_a_quoted_verse_in_a_long_sentence_is_stored_alone() -> None:
+    sentence = (
+        "在这片曾经荒凉的土地上，当地干部群众接续奋斗了几十年，如今的景象正如古诗所写"
+        "“春风又绿江南岸，明月何时照我还”，成为远近闻名的生态示范区。"
+    )
+    (found,) = find_jinju(sentence)
+    assert (found.kind, sentence[found.start : found.stop]) == (
+        "引用",
+        "“春风又绿江南岸，明月何时照我还”",
+    )
 
 
 def test_a_couplet_quoted_inside_a_long_sentence_is_the_quoted_pair() -> None:
@@ -234,7 +280,7 @@ def test_a_library_older_than_jinju_finds_them_when_first_opened(
         assert reopened.jinju(limit=None) == before
 
 
-@pytest.mark.parametrize("recorded", ["1", None])
+@pytest.mark.parametrize("recorded", ["1", "2", None])
 def test_jinju_found_by_older_rules_are_found_again_on_open(
     library: Library, recorded: str | None
 ) -> None:

@@ -61,7 +61,7 @@ class JinjuSpan:
 #: The version of the rules below: raise it whenever they change what they find. A library
 #: whose 金句 were found by other rules finds them again when it is opened
 #: (:meth:`sucai.store.jinju.SqlJinju.refind_jinju`).
-EXTRACTOR: Final = 2
+EXTRACTOR: Final = 3
 
 #: The 文种 whose text is cited as a 依据, never searched for 金句 (laws and regulations).
 UNQUOTED_GENRE: Final = "法规"
@@ -114,14 +114,30 @@ _ATTRIBUTE = re.compile(
 )
 #: A saying without quotation marks after a cue that names it one: 中国人常讲：读万卷书，行万里路。
 _SAYING = re.compile(
-    r"^.{0,12}?(?:(古人云|古人说|古语说|古语云|古语有云|常讲|常说|俗话说|常言道|有言)|"
+    r"^.{0,12}?(?:(古人云|古人说|古语说|古语云|古语有云|常讲|常说|俗话说|常言道|有言|"
+    r"正如.{1,12}?(?:所说|所言|说的|讲的))|"
     r"指出|强调|说)[：:，]([^“”：]+)$"
 )
 _CUE = re.compile(
     r"(古人云|古人说|古语说|古语云|古语有云|古人讲|先贤|语出|诗云|诗曰|有言|常言道|俗话说|"
+    r"(?:楹联|对联|诗一首|诗中|词中|诗作)[：:，]?$|"
     r"(?:古语|古话|老话|俗话|俗语|谚语|农谚|民谚|古训|名言|名句|诗句)(?:道|讲|说|云|有云|曰)?[：:，]?$|"
     r"正如.{1,24}(?:所说|所言|指出|讲的|说的|所讲)|"
     r"(?:指出|说过|曾说|讲过|强调|所说|所言|引用|化用|名言|箴言|告诫|写道|说)(?:过?的)?[：:，]?$)"
+)
+#: Words of modern prose, never in a couplet of verse.
+_PROSE = re.compile(
+    r"[的了们着吗呢吧您你他她它这那新要称促]|是在|进行|实现|推进|发展|建设|加快|共建|携手|未来|"
+    # … and of headlines of news, festivals and campaigns (龙腾虎跃闹新春，红红火火过大年;
+    # 赵乐际认真倾听，同代表深入交流; 人勤春来早，春耕正当时; 老区要振兴，产业是关键).
+    r"出席|主持|倾听|交流|报道|表示|[庆迎贺]|欢乐|团圆|正当时|好时节|再出发|是关键|是基础|"
+    r"助力|赋能|打造|培育|壮大|激发|创新|改革|开放|振兴|产业|市场|消费|融资|政府|企业|研发|"
+    r"运行|覆盖|监测|出游|分类|施策|击落|被"
+)
+#: Words naming a quotation a theme, slogan or campaign.
+_THEME_BEFORE = re.compile(r"主题|口号|标语|题为|理念|倡议|宣传|以$|围绕$|开展$")
+_THEME_AFTER = re.compile(
+    r"^[^，。；]{0,6}?(?:主题|口号|标语|活动|宣传|理念|系列|字样|横幅|为题|倡议|晚会|展览|大赛)"
 )
 #: Characters of classical Chinese (counted once the modern words holding them are taken out).
 _CLASSICAL: Final = frozenset("之乎者也矣焉哉兮亦乃其而则不无勿于吾汝曰弗毋孰惟邦苟")
@@ -132,7 +148,7 @@ _MODERN = re.compile(
     r"然而|从而|进而|因而|而是|无法|无论|于是|对于|关于|由于|属于|位于|等于|用于|基于|终于|"
     r"乃至|也是|也要|也将|也在|也有|也会|也不|邻邦|联邦|友邦|城邦|原则|规则|否则|准则|细则|"
     r"法则|则是|实则|之畔|之滨|之都|之城|之乡|之约|之旅|之夜|之窗|之声|之星|之春|之路|之心|不够|"
-    r"来之不易|不正之风|之私|礼仪之邦|关乎"
+    r"来之不易|不正之风|之私|礼仪之邦|关乎|之美|之处|之光|之花|之魂|之韵|之年|之力|之举"
 )
 #: What only classical Chinese writes: two classical characters with one of these (or, for a
 #: short couplet standing alone, one of these) mark a classical text.
@@ -154,6 +170,11 @@ _MEASURE = re.compile(
     r"化解|保持|确保|实现|坚决|认真|努力|强调|要求|提出|举办|召开|组织|加速|扎实|"
     r"壮大|做强|做大|做优|释放|激发|发挥"
 )
+#: An opening of measures only: a verb of measures, after an adverb of them (大力推进, 积极促进,
+#: 进一步): the frame of a list of measures.
+_MEASURES = re.compile(rf"(?:(?:{_MEASURE.pattern})|进一步|更好地?|更加|要|再)+")
+#: A list label opening a sentence: b) 角膜斑翳…；外伤性白内障；外伤性低眼压 is a list.
+_LIST_LABEL = re.compile(r"^[（(]?[0-9０-９a-zA-Z一二三四五六七八九十]{1,2}[)）.．、]")
 #: Figures in a quotation (一日, 九万里 are words of a saying; 2023, ５% are not).
 _FIGURES = re.compile(r"[0-9０-９%％]")
 _CLAUSE = re.compile(r"[^，；：,;:]+")
@@ -272,7 +293,7 @@ def _quotations(sentence: str) -> list[tuple[int, int]]:
             clauses = _SPLIT_CLAUSES.split(saying)
             if (
                 2 <= len(clauses) <= 3
-                and all(len(c) <= 8 for c in clauses)
+                and all(len(c) <= (10 if plain.group(1) else 8) for c in clauses)
                 and (plain.group(1) or _classical(saying, loose=True))
             ):
                 return [(0, len(sentence))]
@@ -297,9 +318,12 @@ def _quotations(sentence: str) -> list[tuple[int, int]]:
         )
         # A quoted couplet of short clauses with an archaic word: “大道之行，天下为公”.
         archaic = short and len(clauses[0]) <= 7 and _classical(quoted, loose=True)
+        # A quoted couplet of verse, not a theme's: 就可以“任凭风浪起，稳坐钓鱼船”。
+        verse = _verse(quoted) and not _theme(before, after)
         if (
             cited
             or archaic
+            or verse
             or (_classical(quoted) and len(quoted) <= 40)
             or _attribute(clauses, after)
         ):
@@ -307,6 +331,26 @@ def _quotations(sentence: str) -> list[tuple[int, int]]:
                 return [(0, len(sentence))]
             found.append((match.start(), match.end()))
     return found
+
+
+def _verse(text: str) -> bool:
+    """A couplet of verse: two clauses of five or seven characters (五言, 七言) that are not
+    parallel by the rules of 对仗 (:func:`_paired`) and hold no word of modern prose (的, 了,
+    们, 我们 …) nor a figure."""
+    clauses = _SPLIT_CLAUSES.split(text)
+    return (
+        len(clauses) == 2
+        and len(clauses[0]) == len(clauses[1]) in (5, 7)
+        and _PROSE.search(text) is None
+        and _DIGITS.search(text) is None
+        and not _paired(*clauses)
+    )
+
+
+def _theme(before: str, after: str) -> bool:
+    """A quotation named a theme, slogan or campaign by the words around it (以“…”为主题;
+    主题为“…”; “…”主题活动)."""
+    return _THEME_BEFORE.search(before[-12:]) is not None or _THEME_AFTER.match(after) is not None
 
 
 def _attribute(quoted: list[str], after: str) -> bool:
@@ -333,7 +377,11 @@ def _before_quotes(before: str) -> str:
 def _cited(before: str) -> bool:
     """A cue that names the quotation's source (正如…所说, 语出, 古人云 …), not a mere 说."""
     return (
-        re.search(r"正如|语出|古人|古语|诗云|诗曰|常言|俗话|名言|箴言|有言|先贤|引用|化用", before)
+        re.search(
+            r"正如|语出|古人|古语|诗云|诗曰|常言|常说|常讲|曾说|说过|俗话|名言|箴言|有言|先贤|"
+            r"引用|化用",
+            before,
+        )
         is not None
     )
 
@@ -356,7 +404,7 @@ def _parallel(sentence: str) -> JinjuKind | None:
     (:func:`_rhetorical`); not a list of names or documents."""
     if sentence.count("，") + sentence.count("；") < 2 or len(sentence) > MAX_PARALLEL:
         return None
-    if _LISTING.search(sentence):
+    if _LISTING.search(sentence) or _LIST_LABEL.match(sentence):
         return None
     clauses = _CLAUSE.findall(sentence.rstrip("。！？”"))
     run: list[str] = clauses[:1]
@@ -380,7 +428,8 @@ def _rhetorical(run: list[str]) -> bool:
     parts = [c.strip("“”") for c in run]
     frame = min(_frame(a, b) for a, b in itertools.pairwise(parts))
     prefix = _common_start(parts)
-    if frame == len(prefix) == 2 and _MEASURE.fullmatch(prefix):
+    if _MEASURES.fullmatch(prefix) and frame <= len(prefix) + (len(prefix) > 2):
+        # 加强X，加强Y; 大力推进X，大力推进Y; 积极促进X与Y，积极促进Z与W: measures
         return False
     return frame >= 4 or sum(map(len, parts)) <= 9 * len(parts)
 
@@ -460,9 +509,31 @@ def _paired(a: str, b: str) -> bool:
     if _MEASURE.fullmatch(a[:2]) and _MEASURE.fullmatch(b[:2]):
         return False  # 加强社区建设，扩大社区服务: two measures
     same = sum(1 for x, y in zip(a, b, strict=True) if x == y)
+    if _shared_object(a, b):
+        return False
     return (
         2 <= same <= len(a) - 2 and 3 * same >= len(a) and a[0] not in "一二三四五六七八九十第（(“"
     )
+
+
+def _shared_object(a: str, b: str) -> bool:
+    """Two measures or facts around a shared object (深化价格改革，理顺价格关系; 守护好自然生态，
+    保育好自然资源; 玉米进入拔节期，大豆进入始花期): clauses of six characters or more that
+    differ in their first two and share only a block of content words from the third (or
+    fourth) on — not a shared link (江山就是人民，人民就是江山; 蓝图已经绘就，号角已经吹响;
+    老师要用心教，学生要用心悟)."""
+    if len(a) < 6 or a[:2] == b[:2] or a[0] == b[0] or a[1] == b[1]:
+        return False
+    same = [i for i, (x, y) in enumerate(zip(a[:-1], b[:-1], strict=True)) if x == y]
+    if len(same) < 2 or same[0] not in (2, 3) or same != list(range(same[0], same[-1] + 1)):
+        return False
+    if same[-1] == len(a) - 2 and a[-1] == b[-1]:
+        return False  # a shared ending: 光荣属于劳动者，幸福属于劳动者
+    return not any(ch in _LINKS for ch in a[same[0] : same[-1] + 1])
+
+
+#: Characters of links and structure words: a pair sharing them shares a frame, not an object.
+_LINKS: Final = frozenset("是已不有在要之而则的就也又再所为以于得与同")
 
 
 def _summary(sentence: str) -> JinjuKind | None:
