@@ -99,6 +99,16 @@ def test_only_one_character_to_one_other_character_is_read_from_the_opencc_table
     assert {key: table[key] for key in fixed} == fixed  # the table adds, never replaces
 
 
+def test_a_chain_of_the_table_folds_to_its_end_and_a_cycle_stops() -> None:
+    """OpenCC maps 薴 to 苧 and 苧 to 苎: text folded once must not fold again (issue 23)."""
+    table = _fold_table("薴\t苧\n苧\t苎\n甲\t乙\n乙\t甲\n")
+    assert table[ord("薴")] == table[ord("苧")] == ord("苎")
+    end = table[ord("乙")]  # a cycle ends (no endless loop) on one of its characters
+    assert end in (ord("甲"), ord("乙")) and table[ord("甲")] == end and table.get(end) == end
+    assert fold("薴苧苎") == "苎苎苎"  # the shipped table has this chain
+    assert all(fold(fold(chr(code))) == fold(chr(code)) for code in fold_table())
+
+
 @given(st.text())
 def test_folding_keeps_every_offset(text: str) -> None:
     assert len(fold(text)) == len(text)

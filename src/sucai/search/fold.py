@@ -48,6 +48,13 @@ def _fold_table(opencc: str) -> dict[int, int]:
     # Full-width capitals fold to lower-case ASCII in one step.
     for code in range(0xFF21, 0xFF3B):
         table[code] = code - 0xFEE0 + 32
+    # A chain of the table (薴 → 苧, 苧 → 苎) is followed to its end, so that folding folded
+    # text changes nothing: 薴, 苧 and 苎 all fold to 苎. A cycle stops where it closes.
+    for code in table:
+        seen = {code}
+        while table[code] in table and table[code] not in seen:
+            seen.add(table[code])
+            table[code] = table[table[code]]
     return table
 
 
