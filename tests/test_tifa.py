@@ -240,3 +240,8 @@ def test_sucai_tifa_names_the_years_before_the_first_use(
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[1] == line
     assert str(years[-1]) in result.output.splitlines()[-1]
+    if "年" in line:  # the headline and the headings follow the locale too
+        last = years[-1]
+        assert result.output.splitlines()[0] == f"营商环境：共 1 次，最早 {last} 年，最近 {last} 年"
+        heads = ["年份", "字数", "营商环境", "次数", "营商环境", "/百万字"]
+        assert result.output.splitlines()[3].split() == heads

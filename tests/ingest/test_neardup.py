@@ -96,8 +96,8 @@ def _speech_variants(tmp_path: Path) -> list[Path]:
 
 
 def _ingest_each(library: Library, paths: list[Path], **options: bool) -> IngestReport:
-    """Import files one by one (three files of one import would share their edge lines,
-    which import removes as a batch's boilerplate) and return one report for all."""
+    """Import files one by one, as they arrive over days, and return one report for all
+    (imported together: tests/ingest/test_repeated_lines.py)."""
     return IngestReport(tuple(f for path in paths for f in library.ingest([path], **options).files))
 
 

@@ -3,7 +3,7 @@ often the library uses phrases year by year."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import click
 
@@ -87,9 +87,21 @@ def tifa(phrases: tuple[str, ...], by: str, as_json: bool, library: Library) -> 
         click.echo(dumps(tifa_to_dict(found)))
         return
     for t in found:
-        span = f"first {t.first}, last {t.last}" if t.first is not None else "never used"
-        click.echo(f"{t.phrase}: {t.uses} uses, {span}")
-    heads = [by, "chars"] + [f"{t.phrase} {col}" for t in found for col in ("uses", "/百万字")]
+        if t.first is None:
+            click.echo(tr(N_("{phrase}: never used"), phrase=t.phrase))
+        else:
+            click.echo(
+                tr(
+                    N_("{phrase}: {uses} uses, first {first}, last {last}"),
+                    phrase=t.phrase,
+                    uses=t.uses,
+                    first=t.first,
+                    last=t.last,
+                )
+            )
+    heads = [tr(_HEADINGS[by]), tr(N_("chars"))] + [
+        f"{t.phrase} {col}" for t in found for col in (tr(N_("uses")), "/百万字")
+    ]
     cells = [{row.key: row for row in t.rows} for t in found]
     keys = [row.key for row in found[0].rows]
     firsts = [t.first for t in found if t.first is not None]
@@ -113,6 +125,10 @@ def tifa(phrases: tuple[str, ...], by: str, as_json: bool, library: Library) -> 
                 for c, (cell, w) in enumerate(zip(line, widths, strict=True))
             ).rstrip()
         )
+
+
+#: The first column's heading for each grouping of ``--by``.
+_HEADINGS: Final = {"year": N_("year"), "source": N_("source"), "genre": N_("genre")}
 
 
 def _no_uses(first: int, last: int) -> str:

@@ -56,6 +56,8 @@ CHUNK_CHARS: Final = 20_000_000
 _REPEAT_SHARE: Final = 0.1
 #: …and of at least this many files.
 _REPEAT_MIN_FILES: Final = 3
+#: … unless they would take more than this share of a file's characters.
+_REPEAT_MOST: Final = 0.5
 #: How many non-empty lines at the top and bottom of a file count as its edges.
 _EDGE_LINES: Final = 8
 _SALUTATION_MAX: Final = 12
@@ -115,12 +117,17 @@ def _drop_boilerplate(items: list[_Parsed]) -> None:
     )
     need = max(_REPEAT_MIN_FILES, int(_REPEAT_SHARE * len(items) + 0.999))
     boiler = {line for line, n in counts.items() if n >= need}
+    if boiler:
+        boiler = _across_documents(items, boiler, need)
     if not boiler:
         return
     for item, indices in zip(items, edges, strict=True):
         blocks = item.parsed.blocks
         drop = {i for i in indices if blocks[i].text in boiler}
-        if not drop:
+        # Page chrome is a small part of a page. Lines making up most of a file are its text,
+        # shared because the files are versions of one document (three drafts of a speech
+        # imported together): they stay, for the near-duplicate merge to see.
+        if not drop or sum(len(blocks[i].text) for i in drop) > _REPEAT_MOST * item.chars:
             continue
         removed = [RemovedLine(blocks[i].line, blocks[i].text, "repeated") for i in sorted(drop)]
         item.parsed = replace(
@@ -128,6 +135,30 @@ def _drop_boilerplate(items: list[_Parsed]) -> None:
             blocks=tuple(b for i, b in enumerate(blocks) if i not in drop),
             removed=item.parsed.removed + tuple(removed),
         )
+
+
+def _across_documents(items: list[_Parsed], lines: set[str], need: int) -> set[str]:
+    """The lines of ``lines`` repeated across ``need`` different documents, not across versions
+    of one: files holding a line count once when they share most of their text (half of it or
+    more, weighted by length) — three drafts of a speech share their opening, pages of a site
+    share only their chrome."""
+    texts = [{b.text for b in item.parsed.blocks if b.text} for item in items]
+    sizes = [sum(map(len, t)) for t in texts]
+
+    def versions(a: int, b: int) -> bool:
+        shared = sum(map(len, texts[a] & texts[b]))
+        return 2 * shared >= sizes[a] + sizes[b] - shared
+
+    repeated = set()
+    for line in lines:
+        documents: list[int] = []  # one file of each document holding the line
+        for n, held in enumerate(texts):
+            if line in held and not any(versions(n, d) for d in documents):
+                documents.append(n)
+                if len(documents) >= need:
+                    repeated.add(line)
+                    break
+    return repeated
 
 
 def ingest(
