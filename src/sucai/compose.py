@@ -43,6 +43,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Final, Literal
 
+from sucai.groups import connected_groups
 from sucai.ingest.neardup import fingerprint, jaccard
 from sucai.search.tokenize import index_text, word_tokens
 
@@ -401,27 +402,17 @@ def group_headings(skeletons: Sequence[tuple[Heading, ...]]) -> list[HeadingGrou
             else:
                 themed.setdefault(theme, []).append(heading)
 
-    # Single link over shared words, within a position (union-find over heading indexes).
-    parent = list(range(len(rest)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    # Single link over shared words, within a position.
     first_with: dict[tuple[Position, str], int] = {}
+    links: list[tuple[int, int]] = []
     for i, heading in enumerate(rest):
         # The same bare heading (总则, 附则) links as a word would.
         for word in (*heading.words, _bare(heading.text)):
-            key = (heading.position, word)
-            if key in first_with:
-                parent[root(i)] = root(first_with[key])
-            else:
-                first_with[key] = i
-    clusters: dict[int, list[Heading]] = {}
-    for i, heading in enumerate(rest):
-        clusters.setdefault(root(i), []).append(heading)
+            links.append((i, first_with.setdefault((heading.position, word), i)))
+    clusters = {
+        n: [rest[i] for i in members]
+        for n, members in enumerate(connected_groups(range(len(rest)), links))
+    }
     for cluster, members in list(clusters.items()):
         theme = _theme(members[0])
         if len(members) == 1 and theme is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Final
 
 from sucai.errors import NotFoundError
+from sucai.groups import connected_groups
 from sucai.i18n import N_
 from sucai.models import ArticleDraft
 from sucai.store.base import DRAFT_COLUMNS, _unpack, content_hash, draft_values, utc_now
@@ -246,23 +247,12 @@ class SqlCopies(SqlArticles):
                 (article_id,),
                 primary=True,
             )
-        parent: dict[int, int] = {}
-
-        def root(node: int) -> int:
-            while parent.setdefault(node, node) != node:
-                node = parent[node]
-            return node
-
-        for low, high in links:
-            parent[root(int(high))] = root(int(low))
-        groups: dict[int, list[int]] = {}
-        for node in parent:
-            groups.setdefault(root(node), []).append(node)
+        groups = connected_groups((), ((int(low), int(high)) for low, high in links))
         found = self._fetch_in(
             "SELECT a.id, a.title, k.version, a.issued_on FROM articles a "
             "LEFT JOIN article_sketches k ON k.article_id = a.id "
             "WHERE a.id {}",
-            list(parent),
+            [node for group in groups for node in group],
             primary=True,
         )
         rows = {r[0]: LawVersion(*r) for r in found}
@@ -271,6 +261,6 @@ class SqlCopies(SqlArticles):
                 (rows[i] for i in members if i in rows),
                 key=lambda v: (v.version is None, v.version or "", v.article_id),
             )
-            for members in groups.values()
+            for members in groups
         ]
         return sorted((g for g in out if len(g) > 1), key=lambda g: min(v.article_id for v in g))

@@ -21,6 +21,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
+from sucai.groups import connected_groups
 from sucai.ingest.normalize import join_wrapped
 from sucai.models import table_text
 
@@ -310,15 +311,8 @@ def _snap(values: Iterable[float]) -> list[float]:
 
 def _clusters(rules: list[Rule]) -> list[list[Rule]]:
     """Rules that touch one another, grouped (each group may be one table's frame)."""
-    parent = list(range(len(rules)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     order = sorted(range(len(rules)), key=lambda i: rules[i].x0)
+    touching: list[tuple[int, int]] = []
     for position, i in enumerate(order):
         a = rules[i]
         for j in order[position + 1 :]:
@@ -326,11 +320,8 @@ def _clusters(rules: list[Rule]) -> list[list[Rule]]:
             if b.x0 > a.x1 + _SNAP:
                 break
             if b.y0 <= a.y1 + _SNAP and a.y0 <= b.y1 + _SNAP:
-                parent[find(i)] = find(j)
-    groups: dict[int, list[Rule]] = {}
-    for i in range(len(rules)):
-        groups.setdefault(find(i), []).append(rules[i])
-    return list(groups.values())
+                touching.append((i, j))
+    return [[rules[i] for i in group] for group in connected_groups(range(len(rules)), touching)]
 
 
 def _covered(rules: Sequence[Rule], *, at: float, low: float, high: float, vertical: bool) -> bool:
