@@ -32,6 +32,7 @@ __all__ = [
     "Duplicates",
     "FileReport",
     "IngestReport",
+    "MayHoldTable",
     "NearDuplicate",
     "OutlineEntry",
     "Paragraph",
@@ -78,6 +79,20 @@ def table_text(rows: Iterable[Iterable[str]]) -> str:
 def table_rows(text: str) -> TableRows:
     """The rows of cells of a table's text (the inverse of :func:`table_text`)."""
     return tuple(tuple(line.split("\t")) for line in text.split("\n")) if text else ()
+
+
+class MayHoldTable:
+    """A record whose ``text`` is a table's (see :func:`table_text`) when its ``kind`` is
+    ``"table"``: an article's :class:`Paragraph` and an export's ``Piece``."""
+
+    __slots__ = ()
+    kind: str
+    text: str
+
+    @property
+    def rows(self) -> TableRows:
+        """A table's rows of cells; ``()`` for any other kind."""
+        return table_rows(self.text) if self.kind == "table" else ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +179,7 @@ class ParsedText:
 
 
 @dataclass(frozen=True, slots=True)
-class Paragraph:
+class Paragraph(MayHoldTable):
     """One paragraph of an article.
 
     Attributes:
@@ -184,11 +199,6 @@ class Paragraph:
     heading: int = 0
     section: int | None = None
     kind: ParagraphKind = "text"
-
-    @property
-    def rows(self) -> TableRows:
-        """A table's rows of cells; ``()`` for a paragraph of text."""
-        return table_rows(self.text) if self.kind == "table" else ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
 
 from sucai.hygiene import find_issues
-from sucai.models import table_rows, table_text
+from sucai.models import MayHoldTable, table_text
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from datetime import date
 
-    from sucai.models import Article, Paragraph, TableRows
+    from sucai.models import Article, Paragraph
 
 __all__ = [
     "BASIS_COLUMNS",
@@ -73,7 +73,7 @@ class Mark:
 
 
 @dataclass(frozen=True, slots=True)
-class Piece:
+class Piece(MayHoldTable):
     """One paragraph of an exported document.
 
     Attributes:
@@ -94,11 +94,6 @@ class Piece:
     level: int = 0
     lead: int = 0
     marks: tuple[Mark, ...] = ()
-
-    @property
-    def rows(self) -> TableRows:
-        """A table's rows of cells; ``()`` for any other piece."""
-        return table_rows(self.text) if self.kind == "table" else ()
 
 
 @dataclass(frozen=True, slots=True)
