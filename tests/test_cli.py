@@ -351,3 +351,30 @@ def test_backup_of_a_postgresql_library_says_to_use_pg_dump(tmp_path: Path, pg_u
         "(see docs/deploy.md).\n"
     )
     assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    ("command", "flag", "least", "default"),
+    [
+        ("compose", "--articles", 1, "6"),
+        ("compose", "--pieces", 1, "5"),
+        ("check", "--min-span", 5, "13"),
+        ("serve", "--max-upload-mb", 1, "200"),
+        ("serve", "--servers", 1, "1"),
+        ("serve", "--workers", 1, None),
+    ],
+)
+def test_count_options_refuse_too_small_a_number_and_show_their_default(
+    command: str, flag: str, least: int, default: str | None
+) -> None:
+    result = CliRunner().invoke(cli, [command, flag, str(least - 1), "x"])
+    assert result.exit_code == 2
+    assert f"Invalid value for '{flag}': {least - 1} is not in the range x>={least}." in (
+        result.output
+    )
+    shown = CliRunner().invoke(cli, [command, "--help"], terminal_width=500).output
+    (line,) = [line for line in shown.splitlines() if line.strip().startswith(flag)]
+    assert line.strip().startswith(f"{flag} INTEGER RANGE")
+    assert line.endswith(
+        f"[x>={least}]" if default is None else f"[default: {default}; x>={least}]"
+    )

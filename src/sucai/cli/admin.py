@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from sucai.cli.common import ProgressBar, cli, db_option, dumps, fail, tr
+from sucai.cli.common import ProgressBar, cli, count_option, db_option, dumps, fail, tr
 from sucai.cli.watch import make_inboxes, poll_option
 from sucai.config import load_settings
 from sucai.errors import SucaiError
@@ -73,34 +73,24 @@ def info(library: Library) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@click.option(
-    "--max-upload-mb",
-    type=click.IntRange(min=1),
-    default=200,
-    show_default=True,
-    help="Largest upload the import page accepts.",
-)
-@click.option(
+@count_option("--max-upload-mb", 200, "Largest upload the import page accepts.")
+@count_option(
     "--workers",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Server processes, each searching on its own CPU core [default: one per core, at most 4].",
+    None,
+    "Server processes, each searching on its own CPU core [default: one per core, at most 4].",
 )
-@click.option(
+@count_option(
     "--db-connections",
-    type=click.IntRange(min=1),
+    None,
     envvar="SUCAI_DB_CONNECTIONS",
-    default=None,
     help="PostgreSQL connections this server holds at most, all --workers together "
     "[default: $SUCAI_DB_CONNECTIONS, else the database's max_connections less its reserved "
     "slots and 5 for imports and tools, divided by --servers].",
 )
-@click.option(
+@count_option(
     "--servers",
-    type=click.IntRange(min=1),
+    1,
     envvar="SUCAI_SERVERS",
-    default=1,
-    show_default=True,
     help="How many sucai servers share the PostgreSQL library (divides the default "
     "--db-connections).",
 )

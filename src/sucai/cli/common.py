@@ -135,6 +135,21 @@ class ProgressBar:
             self.bar.__exit__(None, None, None)
 
 
+def count_option(
+    flag: str, default: int | None, help: str, *, least: int = 1, **more: Any
+) -> Callable[[F], F]:
+    """An option that takes a whole number of at least ``least``, its default (if any) shown;
+    ``more`` goes to :func:`click.option` (``envvar`` …)."""
+    return click.option(
+        flag,
+        type=click.IntRange(min=least),
+        default=default,
+        show_default=default is not None,
+        help=help,
+        **more,
+    )
+
+
 def filter_options(fn: F) -> F:
     """Add ``--genre``, ``--role``, ``--year`` and ``--source``; hand over an ``ArticleFilter``."""
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sucai.cli.common import cli, db_option, dumps, filter_options, tr
+from sucai.cli.common import cli, count_option, db_option, dumps, filter_options, tr
 from sucai.cli.drafts import user_option
 from sucai.library import DEFAULT_ARTICLES, DEFAULT_PIECES, N_, Account
 from sucai.serialize import composition_to_dict
@@ -31,20 +31,8 @@ _POSITIONS = {"opening": "开头", "body": "主体", "closing": "结尾"}
     metavar="N",
     help="Show candidate paragraphs for heading group N (repeat for more).",
 )
-@click.option(
-    "--articles",
-    type=click.IntRange(min=1),
-    default=DEFAULT_ARTICLES,
-    show_default=True,
-    help="Skeletons to show.",
-)
-@click.option(
-    "--pieces",
-    type=click.IntRange(min=1),
-    default=DEFAULT_PIECES,
-    show_default=True,
-    help="Candidate paragraphs per picked group.",
-)
+@count_option("--articles", DEFAULT_ARTICLES, "Skeletons to show.")
+@count_option("--pieces", DEFAULT_PIECES, "Candidate paragraphs per picked group.")
 @click.option(
     "--basket",
     metavar="NAME",

@@ -10,7 +10,17 @@ from typing import TYPE_CHECKING, Any, Final
 
 import click
 
-from sucai.cli.common import F, ProgressBar, cli, db_option, dumps, fail, filter_options, tr
+from sucai.cli.common import (
+    F,
+    ProgressBar,
+    cli,
+    count_option,
+    db_option,
+    dumps,
+    fail,
+    filter_options,
+    tr,
+)
 from sucai.config import load_settings
 from sucai.errors import SucaiError
 from sucai.library import (
@@ -49,12 +59,11 @@ _FILE: Final = click.Path(path_type=Path, dir_okay=False)
     is_flag=True,
     help="横向查重: also compare the drafts with each other (a matrix of shares).",
 )
-@click.option(
+@count_option(
     "--min-span",
-    type=click.IntRange(min=5),
-    default=13,
-    show_default=True,
-    help="Shortest copied stretch that counts, in characters (CJK, letters, digits).",
+    13,
+    "Shortest copied stretch that counts, in characters (CJK, letters, digits).",
+    least=5,
 )
 @click.option(
     "--exclude",
