@@ -378,3 +378,45 @@ def test_count_options_refuse_too_small_a_number_and_show_their_default(
     assert line.endswith(
         f"[x>={least}]" if default is None else f"[default: {default}; x>={least}]"
     )
+
+
+def test_source_keeps_list_search_and_compose_to_one_folder(tmp_path: Path) -> None:
+    """--source (来源: the folder a file was imported from) filters every command that has it:
+    search and compose used to accept it and ignore it."""
+    db = tmp_path / "lib.db"
+    meetings = ("优化营商环境工作会议", "优化营商环境推进大会", "安全生产工作会议")
+    for folder, place in (("县里", "县"), ("市里", "市")):
+        (tmp_path / folder).mkdir()
+        for n, meeting in enumerate(meetings):
+            topic = meeting[:6] if meeting.startswith("优化") else meeting[:4]
+            (tmp_path / folder / f"{n}.txt").write_text(
+                f"在全{place}{meeting}上的讲话\n\n"
+                f"一、提高站位，深刻认识{topic}的重要意义\n\n"
+                f"同志们，{topic}是全{place}今年的重点工作，第{n + 1}次会议要抓紧抓实。\n\n"
+                f"二、突出重点，扎实推进{topic}各项任务\n\n"
+                f"要把{topic}摆在突出位置，全{place}各部门要各司其职、密切配合，第{n + 1}项。\n\n"
+                f"三、强化保障，确保{topic}工作落到实处\n\n"
+                f"全{place}上下要加强督查考核，以钉钉子精神抓好{topic}各项工作落实。\n",
+                encoding="utf-8",
+            )
+    assert _run("import", str(tmp_path / "县里"), str(tmp_path / "市里"), db=db)[0] == 0
+    code, out = _run("search", "营商环境", "--source", "县里", "--json", db=db)
+    assert code == 0, out
+    titles = {h["title"] for h in json.loads(out)["hits"]}
+    assert titles == {"在全县优化营商环境工作会议上的讲话", "在全县优化营商环境推进大会上的讲话"}
+    code, out = _run("compose", "优化营商环境", "--source", "市里", "--pick", "1", "--json", db=db)
+    assert code == 0, out
+    found = json.loads(out)
+    assert {s["title"] for s in found["skeletons"]} == {
+        "在全市优化营商环境工作会议上的讲话",
+        "在全市优化营商环境推进大会上的讲话",
+    }
+    pieces = [p for g in found["groups"] for p in g["pieces"]]
+    assert pieces and all("全市" in p["text"] for p in pieces), pieces
+    code, out = _run("list", "--source", "县里", "--json", db=db)
+    assert sorted(a["title"] for a in json.loads(out)) == sorted(
+        f"在全县{m}上的讲话" for m in meetings
+    )
+    code, out = _run("compose", "优化营商环境", "--source", "省里", "--pick", "1", db=db)
+    assert code == 1
+    assert "Error: there is no group 1: the 写作台 for 优化营商环境 has no groups" in out

@@ -102,6 +102,7 @@ class ComposeMethods:
         genre: str | None = None,
         role: str | None = None,
         years: tuple[int | None, int | None] = (None, None),
+        source: str | None = None,
         picks: Sequence[int] = (),
         articles: int = DEFAULT_ARTICLES,
         pieces: int = DEFAULT_PIECES,
@@ -112,7 +113,8 @@ class ComposeMethods:
 
         Args:
             topic: what the draft is about (a query: 优化营商环境, ``安全生产 -煤矿``).
-            genre, role, years: which articles to take skeletons from.
+            genre, role, years, source: which articles to take skeletons and paragraphs
+                from (source: the folder they were imported from).
             picks: the numbers of the groups whose candidate paragraphs are wanted (``[]``:
                 none; the groups are numbered in the result).
             articles: how many skeletons to show.
@@ -129,7 +131,7 @@ class ComposeMethods:
         if articles < 1 or pieces < 1:
             raise QueryError.of(N_("the number of articles and of pieces must be at least 1."))
         notes: list[str] = []
-        base = parse_query(topic, role=role, years=years, limit=None)
+        base = parse_query(topic, role=role, years=years, source=source, limit=None)
         chosen = self._skeletons(base, genre, topic, articles, paid, view)
         if genre is not None and len(chosen) < 2:
             kindred = KINDRED.get(genre, (genre,))
@@ -161,6 +163,15 @@ class ComposeMethods:
         articles_by_id = {a.id: a for _s, _h, a in chosen}
         wanted = set(picks)
         unknown = sorted(wanted - {g.number for g in groups})
+        if unknown and not groups:
+            raise QueryError.of(
+                N_(
+                    "there is no group {group}: the 写作台 for {topic} has no groups of headings "
+                    "(too few of the articles found have an outline)."
+                ),
+                group=unknown[0],
+                topic=topic,
+            )
         if unknown:
             raise QueryError.of(
                 N_("there is no group {group}: the 写作台 for {topic} has groups 1–{count}."),
@@ -294,6 +305,7 @@ class ComposeMethods:
             role=base.role,
             year_from=base.year_from,
             year_to=base.year_to,
+            source=base.source,
         )
         hits = self._free_hits(query, paid)
         heads = self.store.article_heads(sorted({h.article_id for h in hits}))

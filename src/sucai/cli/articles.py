@@ -426,6 +426,7 @@ def search_(
         genre=where.genre,
         role=where.role,
         years=(where.year_from, where.year_to),
+        source=where.source,
         doc_number=doc_number,
         issuer=issuer,
         scope=scope,

@@ -66,6 +66,7 @@ def compose(
         genre=where.genre,
         role=where.role,
         years=(where.year_from, where.year_to),
+        source=where.source,
         picks=picks,
         articles=articles,
         pieces=pieces,
