@@ -2,7 +2,8 @@
 
 Run with ``.venv/bin/python -m bench.known_items --db LIBRARY`` on a library of the shared
 corpus (``sucai import --db corpus.db ../shared/corpus``). The set is made from the library
-itself, the same way on every run (a fixed seed):
+itself, the same way on every run (a fixed seed; ``--seed`` draws a fresh set of the same
+years, for a check on paragraphs never looked at while tuning):
 
 * **items** — paragraphs of 60–600 characters from the State Council's work reports
   (``state_council``) and the 新闻联播 transcripts (``xinwenlianbo``), which hold the speeches
@@ -183,8 +184,11 @@ def _phrase(rng: random.Random, text: str) -> str | None:
     return text[start : start + PHRASE_CHARS]
 
 
-def make_items(paragraphs: list[_Paragraph], con: sqlite3.Connection, split: str) -> list[Item]:
-    """The known items of ``split`` (``held-out``: even years; ``tune``: odd years)."""
+def make_items(
+    paragraphs: list[_Paragraph], con: sqlite3.Connection, split: str, seed: int = SEED
+) -> list[Item]:
+    """The known items of ``split`` (``held-out``: even years; ``tune``: odd years), drawn
+    with ``seed`` (another seed: another set of the same years, for a fresh check)."""
     documents = len(paragraphs)
     frequency: dict[str, int] = {}
 
@@ -205,7 +209,7 @@ def make_items(paragraphs: list[_Paragraph], con: sqlite3.Connection, split: str
             and p.year % 2 == parity
             and MIN_CHARS <= len(p.text) <= MAX_CHARS
         ]
-        rng = random.Random(f"{SEED}-{split}-{source}")
+        rng = random.Random(f"{seed}-{split}-{source}")
         rng.shuffle(pool)
         made = 0
         for p in pool:
@@ -237,6 +241,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
     parser.add_argument("--db", type=Path, required=True, help="a library of the shared corpus")
     parser.add_argument("--split", choices=("held-out", "tune"), default="held-out")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=SEED,
+        help=f"draw the items with another seed: a fresh set of the split (default {SEED})",
+    )
     parser.add_argument("--rounds", type=int, default=3, help="timed runs of the query set")
     parser.add_argument("--show", type=int, default=0, help="print this many misses per kind")
     parser.add_argument(
@@ -257,7 +267,7 @@ def main() -> None:
         paragraphs, args.baseline or Path(tempfile.mkdtemp(prefix="sucai-known-")) / "bm25.db"
     )
     built = time.perf_counter() - started
-    items = make_items(paragraphs, con, args.split)
+    items = make_items(paragraphs, con, args.split, args.seed)
     if not items:
         sys.exit(
             f"error: {args.db} holds no paragraph of {MIN_CHARS}–{MAX_CHARS} characters from "
@@ -268,7 +278,7 @@ def main() -> None:
     print(
         f"machine: {platform.node()} · Python {platform.python_version()} · "
         f"{time.strftime('%Y-%m-%d')} · {len(paragraphs)} paragraphs · baseline built in "
-        f"{built:.0f} s · split {args.split}: {len(items)} queries"
+        f"{built:.0f} s · split {args.split}, seed {args.seed}: {len(items)} queries"
     )
     texts = {p.rowid: p.text for p in paragraphs}
     engines: dict[str, Callable[[str], list[str]]] = {

@@ -191,10 +191,22 @@ class IndexView:
         #: Whether this view holds the paid part (``full``).
         self.paid = paid
         self._index = index
+        self._mean_length: tuple[tuple[int, int], float] | None = None
 
     def searcher(self) -> tantivy.Searcher:
         """A searcher over the latest commit this process has loaded."""
         return self._index.searcher()
+
+    def mean_paragraph_length(self, searcher: tantivy.Searcher) -> float:
+        """The mean length in characters of the paragraphs ``searcher`` sees (1 when none),
+        counted again when a commit changed the number of documents or segments."""
+        key = (searcher.num_docs, searcher.num_segments)
+        cached = self._mean_length
+        if cached is None or cached[0] != key:
+            paragraphs = tantivy.Query.term_query(self.schema, "kind", KIND_PARAGRAPH)
+            mean = searcher.aggregate(paragraphs, {"m": {"avg": {"field": "len"}}})["m"]["value"]
+            cached = self._mean_length = (key, max(1.0, float(mean or 0)))
+        return cached[1]
 
     # --- 查重 (see sucai.check.engine.CandidateIndex) -------------------------------------------
 
