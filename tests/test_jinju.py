@@ -239,6 +239,25 @@ def test_a_known_line_in_a_long_sentence_is_stored_alone_without_its_cue() -> No
     assert (found.kind, sentence[found.start : found.stop]) == ("引用", "观今宜鉴古，无古不成今")
 
 
+@pytest.mark.parametrize(
+    ("sentence", "stored"),
+    [
+        ("会议指出，一年之计在于春，春播粮食产量占全年六成左右。", "一年之计在于春"),
+        ("水汽氤氲的荷塘里，鱼儿嬉戏，勾勒出“接天莲叶无穷碧”的盛夏画卷。", "“接天莲叶无穷碧”"),
+        ("李强强调，一年之计在于春。", "李强强调，一年之计在于春。"),
+        (
+            "而在南方，江河山川依然澄澈、清新，“一年好景君须记，最是橙黄橘绿时”。",
+            "“一年好景君须记，最是橙黄橘绿时”",
+        ),
+    ],
+)
+def test_a_known_line_within_prose_is_stored_alone_after_a_cue_with_it(
+    sentence: str, stored: str
+) -> None:
+    (found,) = find_jinju(sentence)
+    assert (found.kind, sentence[found.start : found.stop]) == ("引用", stored)
+
+
 def test_a_known_line_after_a_dateline_is_stored_without_it() -> None:
     paragraph = "央视网消息（新闻联播）：一年之计在于春。各地抢抓农时，做好春耕备耕。"
     (found,) = find_jinju(paragraph)

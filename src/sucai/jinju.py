@@ -257,12 +257,7 @@ def find_jinju(text: str) -> list[JinjuSpan]:
             continue
         hit = next((h for h in known if start <= h[0] and h[1] <= stop), None)
         if hit is not None:
-            # A known line, with or without marks or a cue: the sentence from after its
-            # last colon before the line (not 央视网消息（新闻联播）：), or the line alone in a
-            # long one.
-            if stop - start <= SHORT_QUOTE:
-                hit = max(start, text.rfind("：", start, hit[0]) + 1), stop
-            found.append(JinjuSpan(*hit, "引用"))
+            found.append(JinjuSpan(*_known_span(text, start, stop, hit), "引用"))
             continue
         if stop - start > MAX_SENTENCE:
             continue
@@ -341,6 +336,24 @@ def _known_hits(text: str) -> list[tuple[int, int]]:
         hits.append(runs[-1][:2])
     # A title of a work (《登高壮观天地间》, an episode 《为有源头活水来》) is not a quotation.
     return [(h0, h1) for h0, h1 in hits if text.rfind("《", 0, h0) <= text.rfind("》", 0, h0)]
+
+
+#: The longest lead before a known line kept with it: a cue (他强调，; 古人云：), not prose.
+KNOWN_LEAD: Final = 12
+
+
+def _known_span(text: str, start: int, stop: int, hit: tuple[int, int]) -> tuple[int, int]:
+    """What is stored of the sentence ``text[start:stop]`` holding the known line ``hit``:
+    the sentence when it is the line and a short cue before it (李强强调，一年之计在于春。),
+    from after its last colon (not 央视网消息（新闻联播）：); else the line alone, in its marks
+    (会议指出，一年之计在于春，春播粮食产量占… is a news sentence that opens with a saying)."""
+    h0, h1 = hit
+    if h0 > start and h1 < stop and text[h0 - 1] in _OPEN and text[h1] in _CLOSE:
+        h0, h1 = h0 - 1, h1 + 1
+    lead = max(start, text.rfind("：", start, h0) + 1)
+    if h0 - lead <= KNOWN_LEAD and not text[h1:stop].strip("。！？；，…" + _CLOSE):
+        return lead, stop
+    return h0, h1
 
 
 def _quotations(sentence: str) -> list[tuple[int, int]]:
