@@ -20,7 +20,9 @@ sentence not labelled yet is listed, and counted apart):
   were scored on them; the rules of ``EXTRACTOR`` 3 were then tuned against its errors;
 - the fresh sample, ``bench/jinju_labels_fresh.tsv``: :data:`HELD_OUT` drawn the same way
   with seed :data:`FRESH_SEED` from what the rules of ``EXTRACTOR`` 3 store (``--sample
-  --seed 22``), labelled before those rules were scored on it.
+  --seed 22``), labelled before those rules were scored on them; counted: those still stored;
+- the known lines, ``bench/jinju_labels_lines.tsv``: every 金句 the classical lines of
+  ``EXTRACTOR`` 4 added to what ``EXTRACTOR`` 3 stored, labelled by the same criteria.
 
 Recall: the quotations of ``bench/jinju_quotes.txt`` (found by hand in the corpus; the rules
 were tuned on it), of ``bench/jinju_quotes_heldout.txt`` (found without the rules; looked at
@@ -57,6 +59,7 @@ QUOTES = HERE / "jinju_quotes.txt"
 HELD_OUT_QUOTES = HERE / "jinju_quotes_heldout.txt"
 FRESH_LABELS = HERE / "jinju_labels_fresh.tsv"
 FRESH_QUOTES = HERE / "jinju_quotes_fresh.txt"
+LINES_LABELS = HERE / "jinju_labels_lines.tsv"
 SEED = 21
 FRESH_SEED = 22
 HELD_OUT = 120
@@ -120,14 +123,22 @@ def precision(db: str, *, show_sample: int | None) -> None:
         f"{len(held_out) - len(kept)} no longer"
     )
     _table(kept)
-    sample = random.Random(FRESH_SEED).sample(every, min(HELD_OUT, len(every)))
-    labels = _labels(FRESH_LABELS)
-    judged = [(j, labels[j.text]) for j in sample if j.text in labels]
-    print(f"\nfresh sample: {len(sample)} (seed {FRESH_SEED}), {len(judged)} labelled")
-    _table(judged)
-    for j in sample:
-        if j.text not in labels:
-            print(f"not labelled: {j.kind}\t{j.text}")
+    # Drawn from what EXTRACTOR 3 stored: counted, like the others, over those still stored.
+    fresh = _labels(FRESH_LABELS)
+    kept = [(stored[text], label) for text, label in fresh.items() if text in stored]
+    print(
+        f"\nfresh sample (seed {FRESH_SEED}, drawn from the rules of EXTRACTOR 3, "
+        f"{len(fresh)} sentences labelled): {len(kept)} still stored, "
+        f"{len(fresh) - len(kept)} no longer"
+    )
+    _table(kept)
+    lines = _labels(LINES_LABELS)
+    kept = [(stored[text], label) for text, label in lines.items() if text in stored]
+    print(
+        f"\nadded by the known lines of EXTRACTOR 4 ({len(lines)} sentences labelled): "
+        f"{len(kept)} still stored"
+    )
+    _table(kept)
 
 
 def _table(judged: list[tuple[Any, tuple[str, int]]]) -> None:

@@ -198,6 +198,72 @@ def test_a_couplet_quoted_inside_a_long_sentence_is_the_quoted_pair() -> None:
     assert (found.kind, sentence[found.start : found.stop]) == ("对仗", "“人民有所呼，改革有所应”")
 
 
+#: EXTRACTOR 4: lines of the anthologies of src/sucai/classics/lines.txt, in plain prose,
+#: without marks or a cue (增广贤文; 幼学琼林; 朱熹, 观书有感), traditional characters too.
+KNOWN_LINES = [
+    "观今宜鉴古，无古不成今。",
+    "觀今宜鑑古，無古不成今。",
+    "桃李不言，下自成蹊。",
+    "一年之计在于春。",
+    "问渠那得清如许，为有源头活水来。",
+]
+#: The same shapes that no anthology holds (headline couplets), and 成语 alone.
+NOT_KNOWN_LINES = [
+    "龙腾虎跃闹新春，红红火火过大年。",
+    "春来农事忙，田间耕种勤。",
+    "观今看发展，无处不繁荣。",
+    "对待竞争，知己知彼，方能从容应对。",
+    "各地风调雨顺，五谷丰登。",
+    # A line as the title of a work.
+    "新华社今天播发长篇通讯《登高壮观天地间》。",
+]
+
+
+@pytest.mark.parametrize("sentence", KNOWN_LINES)
+def test_a_known_classical_line_in_plain_prose_is_a_quotation(sentence: str) -> None:
+    found = find_jinju(sentence)
+    assert [(s.kind, sentence[s.start : s.stop]) for s in found][:1] == [("引用", sentence)]
+
+
+@pytest.mark.parametrize("sentence", NOT_KNOWN_LINES)
+def test_a_couplet_of_the_same_shape_or_a_lone_chengyu_is_not(sentence: str) -> None:
+    assert find_jinju(sentence) == []
+
+
+def test_a_known_line_in_a_long_sentence_is_stored_alone_without_its_cue() -> None:
+    sentence = (
+        "回望来路，正所谓观今宜鉴古，无古不成今，我们要从历史中汲取智慧，不断开拓进取，"
+        "推动各项工作取得新成效。"
+    )
+    (found,) = find_jinju(sentence)
+    assert (found.kind, sentence[found.start : found.stop]) == ("引用", "观今宜鉴古，无古不成今")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "stored"),
+    [
+        ("会议指出，一年之计在于春，春播粮食产量占全年六成左右。", "一年之计在于春"),
+        ("水汽氤氲的荷塘里，鱼儿嬉戏，勾勒出“接天莲叶无穷碧”的盛夏画卷。", "“接天莲叶无穷碧”"),
+        ("李强强调，一年之计在于春。", "李强强调，一年之计在于春。"),
+        (
+            "而在南方，江河山川依然澄澈、清新，“一年好景君须记，最是橙黄橘绿时”。",
+            "“一年好景君须记，最是橙黄橘绿时”",
+        ),
+    ],
+)
+def test_a_known_line_within_prose_is_stored_alone_after_a_cue_with_it(
+    sentence: str, stored: str
+) -> None:
+    (found,) = find_jinju(sentence)
+    assert (found.kind, sentence[found.start : found.stop]) == ("引用", stored)
+
+
+def test_a_known_line_after_a_dateline_is_stored_without_it() -> None:
+    paragraph = "央视网消息（新闻联播）：一年之计在于春。各地抢抓农时，做好春耕备耕。"
+    (found,) = find_jinju(paragraph)
+    assert (found.kind, paragraph[found.start : found.stop]) == ("引用", "一年之计在于春。")
+
+
 JINJU_OLD = "我们要牢记“民为邦本，本固邦宁”，把群众冷暖放在心上。"
 JINJU_NEW = "要做到深学笃信，要做到精思细悟，要做到知行合一。"
 

@@ -6,7 +6,9 @@ before the rules and the labels of ``bench/jinju_labels.tsv``, are in docs/jinju
 
 - ``引用``: a quotation in “…” of two clauses or more, introduced by a citation cue
   (古人云, 古语道, 语出, 正如…所说, …指出/说/强调：), used as an attribute (“…”的壮丽景象),
-  a couplet of verse, or itself classical (之/乎/者/也/而 …); a short classical sentence;
+  a couplet of verse, or itself classical (之/乎/者/也/而 …); a short classical sentence; a
+  sentence holding a well-known classical line of ``sucai/classics/lines.txt`` (marks and
+  cue or not: 观今宜鉴古，无古不成今。);
 - ``排比``: three clauses or more in a row (between ，and ；) that open alike, are of like
   length and share a frame carrying content (not 加强X，加强Y，加强Z);
 - ``对仗``: two clauses of the same length (4–12 characters) that share characters in the
@@ -25,7 +27,11 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
 from typing import TYPE_CHECKING, Final, Literal
+
+from sucai.search.fold import fold, fold_table
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -40,6 +46,7 @@ __all__ = [
     "JinjuSpan",
     "find_jinju",
     "jinju_rows",
+    "known_lines",
     "paragraph_rows",
     "sentences",
 ]
@@ -61,7 +68,7 @@ class JinjuSpan:
 #: The version of the rules below: raise it whenever they change what they find. A library
 #: whose 金句 were found by other rules finds them again when it is opened
 #: (:meth:`sucai.store.jinju.SqlJinju.refind_jinju`).
-EXTRACTOR: Final = 3
+EXTRACTOR: Final = 4
 
 #: The 文种 whose text is cited as a 依据, never searched for 金句 (laws and regulations).
 UNQUOTED_GENRE: Final = "法规"
@@ -239,6 +246,7 @@ def find_jinju(text: str) -> list[JinjuSpan]:
     """The 金句 of one paragraph, in text order (at most one per sentence: the sentence, or
     the quotation of a long one, or a quoted clause pair of one for 对仗)."""
     found: list[JinjuSpan] = []
+    known = _known_hits(text)
     for start, stop in sentences(text):
         if stop - start < 8:
             continue
@@ -246,6 +254,10 @@ def find_jinju(text: str) -> list[JinjuSpan]:
         quotes = _quotations(sentence)
         if quotes:
             found.extend(JinjuSpan(start + a, start + b, "引用") for a, b in quotes)
+            continue
+        hit = next((h for h in known if start <= h[0] and h[1] <= stop), None)
+        if hit is not None:
+            found.append(JinjuSpan(*_known_span(text, start, stop, hit), "引用"))
             continue
         if stop - start > MAX_SENTENCE:
             continue
@@ -257,6 +269,91 @@ def find_jinju(text: str) -> list[JinjuSpan]:
         if pair is not None:
             found.append(JinjuSpan(start + pair[0], start + pair[1], "对仗"))
     return found
+
+
+#: The shortest known line a sentence must hold, in characters: a pair of clauses of four
+#: (桃李不言，下自成蹊), a single clause of seven (a line of 七言 verse). One 成语 of four, or
+#: two in a row, never makes a sentence a quotation: the pair must be one the anthologies
+#: hold, in their order.
+MIN_PAIR: Final = 8
+MIN_SINGLE: Final = 7
+_HAN = re.compile(r"[\u3400-\u9fff]+")
+
+
+@cache
+def known_lines() -> frozenset[str]:
+    """The well-known classical lines of ``sucai/classics/lines.txt`` (curated anthologies of
+    the chinese-poetry project, folded, Chinese characters only), as the strings a sentence's
+    clauses are matched against: each clause of :data:`MIN_SINGLE` characters or more and
+    each pair of adjacent clauses of :data:`MIN_PAIR` or more, joined. Built once a process."""
+    data = (files("sucai") / "classics" / "lines.txt").read_text(encoding="utf-8")
+    units: set[str] = set()
+    for line in data.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        clauses = line.split("，")
+        units.update(c for c in clauses if len(c) >= MIN_SINGLE)
+        units.update(a + b for a, b in itertools.pairwise(clauses) if len(a) + len(b) >= MIN_PAIR)
+    return frozenset(units)
+
+
+@cache
+def _unfolded() -> re.Pattern[str]:
+    """The Chinese characters folding changes (traditional ones): text without them is
+    matched as it is, unfolded (most of a library: folding all of it would cost more than
+    the matching)."""
+    chars = "".join(chr(c) for c in fold_table() if 0x3400 <= c <= 0x9FFF)
+    return re.compile(f"[{re.escape(chars)}]")
+
+
+def _known_hits(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` holds a known line (:func:`known_lines`), as ``(start, stop)``, matched
+    on folded text whatever the punctuation, marks or cue around it: 观今宜鉴古，无古不成今
+    in plain prose. A run of Chinese characters may carry words before the line
+    (正所谓观今宜鉴古，无古不成今) or after it, when the line's two clauses are of one
+    length."""
+    if _unfolded().search(text) is not None:
+        text = fold(text)
+    lines = known_lines()
+    hits: list[tuple[int, int]] = []
+    runs = [(m.start(), m.end(), m.group()) for m in _HAN.finditer(text)]
+    for (a0, a1, a), (b0, b1, b) in itertools.pairwise(runs):
+        # The pair first: 事非经过不知难，成如容易却艰辛 is one line, not its first clause.
+        if len(a) + len(b) < MIN_PAIR:
+            pass
+        elif a + b in lines:
+            hits.append((a0, b1))
+            continue
+        elif len(a) > len(b) and a[-len(b) :] + b in lines:
+            hits.append((a1 - len(b), b1))
+            continue
+        elif len(b) > len(a) and a + b[: len(a)] in lines:
+            hits.append((a0, b0 + len(a)))
+            continue
+        if len(a) >= MIN_SINGLE and a in lines:
+            hits.append((a0, a1))
+    if runs and len(runs[-1][2]) >= MIN_SINGLE and runs[-1][2] in lines:
+        hits.append(runs[-1][:2])
+    # A title of a work (《登高壮观天地间》, an episode 《为有源头活水来》) is not a quotation.
+    return [(h0, h1) for h0, h1 in hits if text.rfind("《", 0, h0) <= text.rfind("》", 0, h0)]
+
+
+#: The longest lead before a known line kept with it: a cue (他强调，; 古人云：), not prose.
+KNOWN_LEAD: Final = 12
+
+
+def _known_span(text: str, start: int, stop: int, hit: tuple[int, int]) -> tuple[int, int]:
+    """What is stored of the sentence ``text[start:stop]`` holding the known line ``hit``:
+    the sentence when it is the line and a short cue before it (李强强调，一年之计在于春。),
+    from after its last colon (not 央视网消息（新闻联播）：); else the line alone, in its marks
+    (会议指出，一年之计在于春，春播粮食产量占… is a news sentence that opens with a saying)."""
+    h0, h1 = hit
+    if h0 > start and h1 < stop and text[h0 - 1] in _OPEN and text[h1] in _CLOSE:
+        h0, h1 = h0 - 1, h1 + 1
+    lead = max(start, text.rfind("：", start, h0) + 1)
+    if h0 - lead <= KNOWN_LEAD and not text[h1:stop].strip("。！？；，…" + _CLOSE):
+        return lead, stop
+    return h0, h1
 
 
 def _quotations(sentence: str) -> list[tuple[int, int]]:
