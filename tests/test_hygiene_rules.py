@@ -332,6 +332,9 @@ def test_a_lone_x_after_an_ideograph_is_a_blank(char: str, cjk: bool) -> None:
         ("Plan D的方案", []),
         # … a Chinese character across the space does not.
         ("全体 D员", [(3, "“D”应为“党”（D员），请改正。")]),
+        # … nor does a letter across a full-width space (Chinese layout, not a Latin phrase).
+        ("全面从严治D\u3000AI赋能", [(5, "“D”应为“党”（治D），请改正。")]),
+        ("AI\u3000D员带头", [(3, "“D”应为“党”（D员），请改正。")]),
         # A letter D (方案D) does not stop the search for the D员 after it.
         ("方案D，全体D员", [(6, "“D”应为“党”（D员），请改正。")]),
         # Nothing before a D at the start, whatever ends the line.

@@ -302,6 +302,7 @@ def test_news_headlines_at_their_edges() -> None:
     assert _day("甲" * 120, "标题五六七八") == ["甲" * 120, "标题五六七八"]
     assert _day("甲" * 121, "标题五六七八") == ["全屏播放"]
     assert _day("甲，乙丙丁，戊", "标题五六七八") == ["甲，乙丙丁，戊", "标题五六七八"]
+    assert _day("马斯克的SpaceX", "标题五六七八") == ["马斯克的SpaceX", "标题五六七八"]
     for pause in "，、；：":
         assert _day("标题一二三" + pause, "标题五六七八") == ["全屏播放"], pause
     assert _day("标题一二。三", "标题五六七八") == ["全屏播放"]
