@@ -45,8 +45,10 @@ _NOT_CORPUS = (
     " and not test_news_days_of_the_corpus_copied_as_run_together_text"
 )
 
-#: The modules the score is kept for, each with the tests that guard it. PostgreSQL's half of
-#: the contract tests is left out: the rules mutated here are the same for both backends.
+#: The modules the score is kept for, each with the tests that guard it, fastest first: a
+#: mutant's tests run in this order (tests/conftest.py), and the first to fail ends its run.
+#: PostgreSQL's half of the contract tests is left out: the rules mutated here are the same
+#: for both backends.
 MODULES: dict[str, tuple[str, list[str]]] = {
     "query": (
         "search/query.py",
@@ -64,10 +66,10 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "structure": (
         "ingest/structure.py",
         [
-            "tests/ingest/test_compilations.py",
             "tests/ingest/test_structure_rules.py",
-            "tests/ingest/test_cleaning.py",
             "tests/ingest/test_fields.py",
+            "tests/ingest/test_compilations.py",
+            "tests/ingest/test_cleaning.py",
             "tests/ingest/test_seed.py",
             "-k",
             _NOT_CORPUS,
@@ -76,8 +78,8 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "normalize": (
         "ingest/normalize.py",
         [
-            "tests/ingest/test_cleaning.py",
             "tests/ingest/test_normalize_rules.py",
+            "tests/ingest/test_cleaning.py",
             "tests/ingest/test_seed.py",
             "-k",
             _NOT_CORPUS,
@@ -85,7 +87,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     ),
     "hygiene": (
         "hygiene.py",
-        ["tests/test_hygiene.py", "tests/test_hygiene_d.py", "tests/test_hygiene_rules.py"],
+        ["tests/test_hygiene_rules.py", "tests/test_hygiene_d.py", "tests/test_hygiene.py"],
     ),
     # test_paywall.py and test_leaks.py walk every route of the seed: a minute a mutant.
     "access": ("web/access.py", ["tests/web/test_redaction.py", "tests/web/test_access_rules.py"]),
@@ -213,6 +215,7 @@ def run(name: str, work: Path, children: int, deadline: float) -> Score | str:
         **os.environ,
         "SUCAI_SHARED": str(ROOT.parent / "shared"),
         "SUCAI_HYPOTHESIS_PROFILE": "mutate",
+        "SUCAI_TEST_ORDER": ",".join(Path(t).name for t in tests if t.endswith(".py")),
     }
     mutmut = Path(sys.executable).with_name("mutmut")
     started = time.monotonic()
