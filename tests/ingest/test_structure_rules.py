@@ -415,6 +415,7 @@ def test_without_a_title_line_the_title_is_the_page_title_else_the_file_name() -
 _NOTICE = "关于做好安全生产工作的通知"
 _SIGNED = ["某某市人民政府", "2024年1月5日"]
 _OPENING = ["各单位：", "现印发给你们。"]
+_ITEMS = [f"{n}．方案{n}" for n in range(1, 14)]
 
 
 @pytest.mark.parametrize(
@@ -440,6 +441,9 @@ _OPENING = ["各单位：", "现印发给你们。"]
          ("某某市安全生产专项整治三年行动",)),
         ([*_OPENING, "附件：某某市安全生产专项整治三年行动", "实施方案。"],
          ("某某市安全生产专项整治三年行动",)),
+        # Items are read from the eleven lines after the label's.
+        ([*_OPENING, "附件：1．方案1", *_ITEMS[1:13]], tuple(f"方案{n}" for n in range(1, 13))),
+        ([*_OPENING, *_SIGNED, "附件", *_ITEMS[:12]], tuple(f"方案{n}" for n in range(1, 12))),
         # A lone 附件 label heading the attachments: its numbered items, or the title below.
         ([*_OPENING, *_SIGNED, "附件", "1．甲方案", "2．乙名单"], ("甲方案", "乙名单")),
         ([*_OPENING, *_SIGNED, "附件", "某某市安全生产实施方案", "一、总体要求"],
@@ -459,6 +463,15 @@ def test_attachments_worked_out_by_hand(
     (article,) = structure(_parsed(_NOTICE, *body), "x.txt").articles
     assert article.attachments == attachments
     assert [p.text for p in article.paragraphs] == [b if isinstance(b, str) else b[0] for b in body]
+
+
+@pytest.mark.parametrize(("before", "found"), [(39, "各区县安委会"), (40, None)])
+def test_the_addressee_is_looked_for_in_the_first_forty_lines(
+    before: int, found: str | None
+) -> None:
+    body = [f"第{n}段。" for n in range(before)]
+    (article,) = structure(_parsed(_NOTICE, *body, "各区县安委会：", "正文。"), "x.txt").articles
+    assert article.addressee == found
 
 
 @pytest.mark.parametrize(
