@@ -720,3 +720,32 @@ def test_the_document_number_of_the_gongwen_header_is_not_replaced_by_one_in_the
         "x.txt",
     )
     assert found.articles[0].doc_number == "某政发〔2024〕1号"
+
+
+_TWO_SPEECHES = (
+    "在全县经济工作会议上的讲话（县长）",
+    "同志们：今天我们召开会议。",
+    "在全市安全生产会议上的讲话（市长）",
+    "同志们：今天召开安全会议。",
+)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        ("全县工作会议材料（县长）", "heading", 2),
+        ("全县工作会议材料（县长）", "table", 0),
+        # A run-in title must run into a sentence or an opening.
+        "在全县工作会议上的讲话（县长）摘要",
+    ],
+)
+def test_a_titled_role_opens_no_article_in_a_heading_a_table_or_before_a_fragment(
+    line: str | tuple[str, str, int],
+) -> None:
+    found = structure(_parsed("领导讲话汇编（2篇）", line, *_TWO_SPEECHES), "x.txt")
+    text = line if isinstance(line, str) else line[0]
+    assert found.header == ("领导讲话汇编（2篇）", text)
+    assert [(a.title, a.role, [p.text for p in a.paragraphs]) for a in found.articles] == [
+        ("在全县经济工作会议上的讲话", "县长", ["同志们：今天我们召开会议。"]),
+        ("在全市安全生产会议上的讲话", "市长", ["同志们：今天召开安全会议。"]),
+    ]
