@@ -749,3 +749,22 @@ def test_a_titled_role_opens_no_article_in_a_heading_a_table_or_before_a_fragmen
         ("在全县经济工作会议上的讲话", "县长", ["同志们：今天我们召开会议。"]),
         ("在全市安全生产会议上的讲话", "市长", ["同志们：今天召开安全会议。"]),
     ]
+
+
+@pytest.mark.parametrize(
+    ("first", "title"),
+    [
+        # Four characters to 80, with no comma in the first four.
+        ("甲乙丙丁", True),
+        ("甲乙丙", False),
+        ("甲" * 80, True),
+        ("甲" * 81, False),
+        ("甲乙丙丁，戊己", True),
+        ("甲乙丙，丁戊己", False),
+    ],
+)
+def test_a_first_line_is_a_title_when_it_looks_like_one(first: str, title: bool) -> None:
+    (article,) = structure(_parsed(first, "正文。"), "文件名.txt").articles
+    assert (article.title, [p.text for p in article.paragraphs]) == (
+        (first, ["正文。"]) if title else ("文件名", [first, "正文。"])
+    )
