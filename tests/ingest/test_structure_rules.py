@@ -10,7 +10,7 @@ import pytest
 
 from sucai.ingest.normalize import normalize
 from sucai.ingest.parsers.text import text_blocks
-from sucai.ingest.structure import split_role, structure
+from sucai.ingest.structure import _dates, split_role, structure
 from sucai.models import Block, Compilation, ParsedText
 
 ARTICLES = [
@@ -768,3 +768,34 @@ def test_a_first_line_is_a_title_when_it_looks_like_one(first: str, title: bool)
     assert (article.title, [p.text for p in article.paragraphs]) == (
         (first, ["正文。"]) if title else ("文件名", [first, "正文。"])
     )
+
+
+_NOTE = "（2024年1月5日某某市第十六届人民代表大会第三次会议通过）"
+_TABLE_AT_2 = ["text", "text", "table", "text"]
+_JAN5, _FEB3 = ("2024-01-05", 2024), ("2024-02-03", 2024)
+
+
+@pytest.mark.parametrize(
+    ("title", "paragraphs", "kinds", "found"),
+    [
+        # A 成文日期 field in the first six paragraphs outranks the 落款; the seventh is not read.
+        ("通知", ["现印发。", "成文日期：2024年1月5日", "某某", "2024年2月3日"], None, _JAN5),
+        ("通知", [*"一二三四五六", "成文日期：2024年1月5日"], None, (None, None)),
+        # The 落款: the first date alone from the third paragraph on, not in a table …
+        ("通知", ["甲。", "乙。", "2024年1月5日", "丙。", "2024年2月3日"], None, _JAN5),
+        ("通知", ["甲。", "乙。", "2024年1月5日", "2024年2月3日"], _TABLE_AT_2, _FEB3),
+        # … else a 题注 in the first three paragraphs, else the title's date …
+        ("通知", [_NOTE, "甲。"], None, _JAN5),
+        ("通知", ["甲。", "乙。", "丙。", _NOTE], None, (None, None)),
+        ("2024年1月5日", ["甲。"], None, _JAN5),
+        # … else a page's date field in the first six paragraphs; else the title's year alone.
+        ("通知", ["发布日期：2024年2月3日", "正文。"], None, _FEB3),
+        ("通知", [*"一二三四五六", "发布日期：2024年2月3日"], None, (None, None)),
+        ("2024年工作要点", ["甲。"], None, (None, 2024)),
+    ],
+)  # fmt: skip
+def test_the_date_and_year_of_a_text_worked_out_by_hand(
+    title: str, paragraphs: list[str], kinds: list[str] | None, found: tuple[str | None, int | None]
+) -> None:
+    kinds_of = [(k, 0) for k in kinds or ["text"] * len(paragraphs)]
+    assert _dates(title, paragraphs, kinds_of) == found
