@@ -699,6 +699,9 @@ def test_a_metadata_table_outranks_the_gongwen_header_and_its_title_is_dropped_n
         ("a.zip!附件： 某某职位表.docx", "某某职位表"),
         ("dir\\附件三  某某职位表.docx", "某某职位表"),
         ("dir\\附件.docx", "附件"),
+        # The member's name of an archive, and a name holding spaces.
+        ("a.zip!某某职位表.docx", "某某职位表"),
+        ("dir/某某 职位表.docx", "某某 职位表"),
         ("某某职位表.docx", "某某职位表"),
     ],
 )
@@ -799,3 +802,28 @@ def test_the_date_and_year_of_a_text_worked_out_by_hand(
 ) -> None:
     kinds_of = [(k, 0) for k in kinds or ["text"] * len(paragraphs)]
     assert _dates(title, paragraphs, kinds_of) == found
+
+
+def test_a_file_that_states_its_own_title_is_one_document_unless_a_compilation() -> None:
+    (single,) = structure(_parsed(("某某县会议材料", "title"), *_TWO_SPEECHES), "x.md").articles
+    assert (single.title, [p.text for p in single.paragraphs]) == (
+        "某某县会议材料",
+        list(_TWO_SPEECHES),
+    )
+    found = structure(_parsed(("领导讲话汇编", "title"), *_TWO_SPEECHES), "x.md")
+    assert [a.title for a in found.articles] == [
+        "在全县经济工作会议上的讲话",
+        "在全市安全生产会议上的讲话",
+    ]
+
+
+def test_a_compilation_splits_at_titles_run_into_any_sentence() -> None:
+    run_in = (
+        "在全县经济工作会议上的讲话（县长）今天我们召开会议。",
+        "在全市安全生产会议上的讲话（市长）今天召开安全会议。",
+    )
+    found = structure(_parsed("领导讲话汇编", *run_in), "x.txt")
+    assert [(a.title, a.role, [p.text for p in a.paragraphs]) for a in found.articles] == [
+        ("在全县经济工作会议上的讲话", "县长", ["今天我们召开会议。"]),
+        ("在全市安全生产会议上的讲话", "市长", ["今天召开安全会议。"]),
+    ]
