@@ -827,3 +827,60 @@ def test_a_compilation_splits_at_titles_run_into_any_sentence() -> None:
         ("在全县经济工作会议上的讲话", "县长", ["今天我们召开会议。"]),
         ("在全市安全生产会议上的讲话", "市长", ["今天召开安全会议。"]),
     ]
+
+
+def _titled(found: Compilation) -> list[tuple[str, str | None, list[str]]]:
+    return [(a.title, a.role, [p.text for p in a.paragraphs]) for a in found.articles]
+
+
+_SPEECH_ONE = ("在全县经济工作会议上的讲话", "县长", ["同志们：今天我们召开会议。"])
+_SPEECH_TWO = ("在全市安全生产会议上的讲话", "市长", ["同志们：今天召开安全会议。"])
+
+
+def test_two_titled_roles_split_any_file_and_one_splits_a_compilation_below_its_header() -> None:
+    found = structure(_parsed("某某会议材料", *_TWO_SPEECHES), "x.txt")
+    assert (found.header, _titled(found)) == (("某某会议材料",), [_SPEECH_ONE, _SPEECH_TWO])
+    found = structure(_parsed("领导讲话汇编", *_TWO_SPEECHES[:2]), "x.txt")
+    assert (found.header, _titled(found)) == (("领导讲话汇编",), [_SPEECH_ONE])
+
+
+def test_a_file_stating_its_own_title_is_not_split_at_news_headlines() -> None:
+    news = ("标题一二三四", "央视网消息：正文一。", "标题五六七八", "央视网消息：正文二。")
+    found = structure(_parsed(("某某新闻", "title"), *news), "x.txt")
+    assert (found.header, _titled(found)) == ((), [("某某新闻", None, list(news))])
+
+
+def test_news_split_at_headlines_keep_the_count_the_header_declares() -> None:
+    news = ("标题一二三四", "央视网消息：正文一。", "标题五六七八", "央视网消息：正文二。")
+    found = structure(_parsed("全屏播放（3篇）", *news), "x.txt")
+    assert (found.declared_count, found.notes) == (
+        3,
+        ("the header declares 3 articles but 2 were found",),
+    )
+
+
+def test_a_compilation_splits_at_titles_after_two_blank_lines_never_at_its_own() -> None:
+    blocks = (
+        "",
+        "",
+        "领导讲话汇编",
+        "",
+        "",
+        "在全县经济工作会议上的讲话",
+        "同志们：今天我们召开会议。",
+    )
+    found = structure(
+        _parsed(*blocks, "", "", "在全市安全生产会议上的讲话", "同志们：今天召开安全会议。"),
+        "x.txt",
+    )
+    assert (found.header, _titled(found)) == (
+        ("领导讲话汇编",),
+        [(t, None, p) for t, _, p in (_SPEECH_ONE, _SPEECH_TWO)],
+    )
+
+
+@pytest.mark.parametrize(("number", "marked"), [("00000001", True), ("000000001", False)])
+def test_a_copy_number_has_up_to_eight_digits(number: str, marked: bool) -> None:
+    found = structure(_parsed(number, "秘密★1年", _NOTICE, "正文。"), "x.txt")
+    assert (found.header[:2] == (number, "秘密★1年")) is marked
+    assert (found.articles[0].title == _NOTICE) is marked
