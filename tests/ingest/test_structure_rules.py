@@ -884,3 +884,51 @@ def test_a_copy_number_has_up_to_eight_digits(number: str, marked: bool) -> None
     found = structure(_parsed(number, "秘密★1年", _NOTICE, "正文。"), "x.txt")
     assert (found.header[:2] == (number, "秘密★1年")) is marked
     assert (found.articles[0].title == _NOTICE) is marked
+
+
+def test_the_genre_of_a_split_article_comes_from_its_role_or_the_compilation_s_title() -> None:
+    found = structure(
+        _parsed(
+            "全县经济工作的几点思考（县长）",
+            "今天谈几点看法。",
+            "全市安全工作的几点思考（市长）",
+            "再谈。",
+        ),
+        "x.txt",
+    )
+    assert [(a.role, a.genre) for a in found.articles] == [("县长", "讲话"), ("市长", "讲话")]
+    blocks = ("", "", "第一篇学习收获", "今天学习了。", "", "", "第二篇学习收获", "明天再学习。")
+    found = structure(_parsed("学习心得汇编", *blocks), "x.txt")
+    assert [(a.title, a.genre) for a in found.articles] == [
+        ("第一篇学习收获", "心得体会"),
+        ("第二篇学习收获", "心得体会"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("head", "declared", "notes"),
+    [
+        ("领导讲话汇编（3篇）", 3, ("the header declares 3 articles but 1 were found",)),
+        ("领导讲话汇编（1篇）", 1, ()),
+    ],
+)
+def test_a_compilation_found_to_hold_one_article_keeps_its_declared_count(
+    head: str, declared: int, notes: tuple[str, ...]
+) -> None:
+    found = structure(_parsed(head, "正文。"), "x.txt")
+    assert (found.declared_count, found.notes, len(found.articles)) == (declared, notes, 1)
+
+
+def test_a_label_above_the_title_goes_to_the_header_in_a_file_of_two_lines() -> None:
+    found = structure(_parsed("附件3", "某某市安全生产实施方案"), "x.txt")
+    assert (found.header, found.title) == (("附件3",), "某某市安全生产实施方案")
+
+
+def test_a_table_stays_a_table_paragraph_and_text_a_text_paragraph() -> None:
+    blocks = ("现将有关事项通知如下。", ("项目 | 负责人", "table"), "特此通知。")
+    (article,) = structure(_parsed(_NOTICE, *blocks), "x.txt").articles
+    assert [(p.text, p.kind) for p in article.paragraphs] == [
+        ("现将有关事项通知如下。", "text"),
+        ("项目 | 负责人", "table"),
+        ("特此通知。", "text"),
+    ]
