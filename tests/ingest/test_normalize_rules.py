@@ -138,6 +138,11 @@ def test_a_title_repeated_below_itself_is_removed_even_across_blank_lines() -> N
     assert parsed.removed == (RemovedLine(3, "关于X的通知", "duplicate-line"),)
 
 
+@pytest.mark.parametrize("first", ["XXXX", "甲"])
+def test_the_first_line_repeats_nothing(first: str) -> None:
+    assert _texts(_clean(first, "正文。")) == [(first, False), ("正文。", False)]
+
+
 @pytest.mark.parametrize(("line", "removed"), [(10, True), (11, False)])
 def test_a_repeat_counts_only_in_the_first_ten_lines(line: int, removed: bool) -> None:
     lines = [f"第{n}段。" for n in range(1, line - 1)] + ["重复", "重复"]
