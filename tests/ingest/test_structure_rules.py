@@ -932,3 +932,13 @@ def test_a_table_stays_a_table_paragraph_and_text_a_text_paragraph() -> None:
         ("项目 | 负责人", "table"),
         ("特此通知。", "text"),
     ]
+
+
+def test_the_sentence_a_stated_title_runs_into_is_a_free_first_paragraph() -> None:
+    title = ("在全县经济工作会议上的讲话（县长）同志们：今天我们召开会议。", "title")
+    (article,) = structure(_parsed(title, "正文。"), "x.txt").articles
+    assert (article.title, article.role) == ("在全县经济工作会议上的讲话", "县长")
+    assert [(p.text, p.paid) for p in article.paragraphs] == [
+        ("同志们：今天我们召开会议。", False),
+        ("正文。", False),
+    ]
