@@ -942,3 +942,9 @@ def test_the_sentence_a_stated_title_runs_into_is_a_free_first_paragraph() -> No
         ("同志们：今天我们召开会议。", False),
         ("正文。", False),
     ]
+
+
+def test_a_compilation_whose_only_titled_role_is_its_own_title_is_one_speech() -> None:
+    found = structure(_parsed("领导讲话汇编（县长）", "同志们：今天我们召开会议。"), "x.txt")
+    assert (found.title, found.header) == ("领导讲话汇编", ())
+    assert _titled(found) == [("领导讲话汇编", "县长", ["同志们：今天我们召开会议。"])]
