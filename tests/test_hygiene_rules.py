@@ -345,3 +345,8 @@ def test_the_nearest_characters_across_spaces_decide_a_d(
     text: str, found: list[tuple[int, str]]
 ) -> None:
     assert [(f.start, f.message) for f in find_issues(text, sanitised=True)] == found
+
+
+def test_personal_information_is_reported_with_the_text_it_covers() -> None:
+    found = find_issues("联系电话13812345678。")
+    assert [(f.kind, f.start, f.end, f.text) for f in found] == [("personal", 4, 15, "13812345678")]
