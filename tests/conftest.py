@@ -37,16 +37,6 @@ if os.environ.get("SUCAI_HYPOTHESIS_PROFILE"):
     settings.load_profile(os.environ["SUCAI_HYPOTHESIS_PROFILE"])
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under ``python -m bench.mutate``, a mutant's tests run file by file in the order of the
-    module's list there, fastest first (SUCAI_TEST_ORDER): a mutant is killed at its first
-    failing test, and mutmut hands the tests over in no particular order."""
-    order = os.environ.get("SUCAI_TEST_ORDER")
-    if order:
-        rank = {name: n for n, name in enumerate(order.split(","))}
-        items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
-
-
 def pytest_configure(config: pytest.Config) -> None:
     """Search indexes of PostgreSQL libraries go to a folder of this run, not ~/.cache; the
     command line's messages are English."""
@@ -69,6 +59,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         slow = item.get_closest_marker("slow")
         return 0.0 if slow is None else float(slow.kwargs.get("seconds", 10))
 
+    # Under ``python -m bench.mutate`` (no slow tests there), a mutant's tests run file by
+    # file in the order of the module's list, fastest first (SUCAI_TEST_ORDER): a mutant is
+    # killed at its first failing test, and mutmut hands the tests over in no particular order.
+    order = os.environ.get("SUCAI_TEST_ORDER")
+    if order:
+        rank = {name: n for n, name in enumerate(order.split(","))}
+        items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+        return
     items.sort(key=seconds, reverse=True)
 
 
