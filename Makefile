@@ -126,7 +126,8 @@ bench: $(STAMP) bench-tools
 	$(BIN)/python -m bench.search_bench
 	$(BIN)/python -m bench.export_bench
 
-# The mutation score of the core modules (issue 23): about an hour, not part of make test.
+# The mutation score of the core modules (issue 23), not part of make test: two modules at a
+# time, stopped after an hour (bench/mutate.py; docs/benchmarks.md says how long each takes).
 mutate: $(STAMP)
 	$(BIN)/python -m pip install --quiet --group mutate
 	$(BIN)/python -m bench.mutate

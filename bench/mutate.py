@@ -6,21 +6,30 @@ that reach the mutated function; a mutant no test notices *survived*. Each modul
 its own copy of the tree under ``--work`` (default a folder in /tmp), with the tests that are
 meant to guard it, so the runs are independent and the working tree stays untouched.
 
-Prints a table — mutants, killed (a test failed or timed out), survived, with no test, score —
-and writes each module's survivors to ``<work>/<module>.survivors`` (``mutmut show NAME`` in
-that module's folder shows the diff). Not part of ``make test``: it takes about an hour.
+Modules run side by side, one per core (``--jobs``), each with one test process at a time
+(``--children``); the largest modules start first. The whole run is stopped after ``--limit``
+seconds (an hour by default): a module still running then is reported as stopped.
+
+Prints a table — mutants, killed (a test failed or timed out), survived, with no test, score,
+wall time and CPU time — and writes each module's survivors to ``<work>/<module>.survivors``
+(``mutmut show NAME`` in that module's folder shows the diff) and mutmut's output to
+``<work>/<module>.log``. Not part of ``make test``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,8 +45,10 @@ _NOT_CORPUS = (
     " and not test_news_days_of_the_corpus_copied_as_run_together_text"
 )
 
-#: The modules the score is kept for, each with the tests that guard it. PostgreSQL's half of
-#: the contract tests is left out: the rules mutated here are the same for both backends.
+#: The modules the score is kept for, each with the tests that guard it, fastest first: a
+#: mutant's tests run in this order (tests/conftest.py), and the first to fail ends its run.
+#: PostgreSQL's half of the contract tests is left out: the rules mutated here are the same
+#: for both backends.
 MODULES: dict[str, tuple[str, list[str]]] = {
     "query": (
         "search/query.py",
@@ -55,10 +66,10 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "structure": (
         "ingest/structure.py",
         [
-            "tests/ingest/test_compilations.py",
             "tests/ingest/test_structure_rules.py",
-            "tests/ingest/test_cleaning.py",
             "tests/ingest/test_fields.py",
+            "tests/ingest/test_compilations.py",
+            "tests/ingest/test_cleaning.py",
             "tests/ingest/test_seed.py",
             "-k",
             _NOT_CORPUS,
@@ -67,8 +78,8 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "normalize": (
         "ingest/normalize.py",
         [
-            "tests/ingest/test_cleaning.py",
             "tests/ingest/test_normalize_rules.py",
+            "tests/ingest/test_cleaning.py",
             "tests/ingest/test_seed.py",
             "-k",
             _NOT_CORPUS,
@@ -76,7 +87,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     ),
     "hygiene": (
         "hygiene.py",
-        ["tests/test_hygiene.py", "tests/test_hygiene_d.py", "tests/test_hygiene_rules.py"],
+        ["tests/test_hygiene_rules.py", "tests/test_hygiene_d.py", "tests/test_hygiene.py"],
     ),
     # test_paywall.py and test_leaks.py walk every route of the seed: a minute a mutant.
     "access": ("web/access.py", ["tests/web/test_redaction.py", "tests/web/test_access_rules.py"]),
@@ -126,6 +137,9 @@ SURVIVED = {0}
 
 #: What the copy holds; the README too, which the CLI tests read, and the samples, which the
 #: paywall tests import (without them their fixture fails before any mutant runs).
+#: See ``_prepare``.
+TIMEOUT_MULTIPLIER = 3.0
+
 COPY = ["src", "tests", "bench", "samples", "pyproject.toml", "README.md"]
 
 
@@ -137,6 +151,7 @@ class Score:
     survived: int
     untested: int
     seconds: float
+    cpu_seconds: float
 
     @property
     def percent(self) -> float:
@@ -159,8 +174,12 @@ def _prepare(work: Path, name: str, module: str, tests: list[str]) -> Path:
         "source_paths": ["src/sucai"],
         "only_mutate": [f"src/sucai/{module}"],
         "also_copy": ["README.md", "samples"],
-        "pytest_add_cli_args_test_selection": tests,
+        "pytest_add_cli_args_test_selection": [*tests, "-m", "not slow"],
         "pytest_add_cli_args": ["-p", "no:cacheprovider", "-q"],
+        # A mutant's tests may use (their time in the clean run + 1 s) × 2 × this many CPU
+        # seconds before it counts as killed by a time-out; mutmut's default, 15, let each
+        # mutant that loops forever run for minutes.
+        "timeout_multiplier": TIMEOUT_MULTIPLIER,
     }
     with (folder / "pyproject.toml").open("a", encoding="utf-8") as out:
         out.write("\n[tool.mutmut]\n")
@@ -169,7 +188,7 @@ def _prepare(work: Path, name: str, module: str, tests: list[str]) -> Path:
     return folder
 
 
-def _score(folder: Path, name: str, module: str, seconds: float) -> Score:
+def _score(folder: Path, name: str, module: str, seconds: float, cpu: float) -> Score:
     meta = folder / "mutants" / "src" / "sucai" / f"{module}.meta"
     codes: dict[str, int | None] = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
     survivors = sorted(key for key, code in codes.items() if code in SURVIVED | NO_TESTS)
@@ -181,10 +200,13 @@ def _score(folder: Path, name: str, module: str, seconds: float) -> Score:
         survived=sum(code in SURVIVED for code in codes.values()),
         untested=sum(code in NO_TESTS for code in codes.values()),
         seconds=seconds,
+        cpu_seconds=cpu,
     )
 
 
-def run(name: str, work: Path, children: int, limit: float) -> Score | str:
+def run(name: str, work: Path, children: int, deadline: float) -> Score | str:
+    """Mutate one module; stopped (with what it did so far lost) at ``deadline``
+    (``time.monotonic()``)."""
     module, tests = MODULES[name]
     folder = _prepare(work, name, module, tests)
     # Fewer Hypothesis examples per mutant (tests/conftest.py): the normal budget made a run
@@ -193,33 +215,71 @@ def run(name: str, work: Path, children: int, limit: float) -> Score | str:
         **os.environ,
         "SUCAI_SHARED": str(ROOT.parent / "shared"),
         "SUCAI_HYPOTHESIS_PROFILE": "mutate",
+        "SUCAI_TEST_ORDER": ",".join(Path(t).name for t in tests if t.endswith(".py")),
     }
     mutmut = Path(sys.executable).with_name("mutmut")
-    started = time.perf_counter()
-    try:
-        done = subprocess.run(
+    started = time.monotonic()
+    with (work / f"{name}.log").open("w", encoding="utf-8") as log:
+        process = subprocess.Popen(
             [str(mutmut), "run", "--max-children", str(children)],
             cwd=folder,
             env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            timeout=limit,
-            check=False,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
-    except subprocess.TimeoutExpired:
-        return f"stopped after {limit:.0f} s (raise --limit)"
-    if done.returncode != 0:
-        return f"mutmut failed ({done.returncode}): {done.stderr.strip().splitlines()[-1:]}"
-    return _score(folder, name, module, time.perf_counter() - started)
+        stop = threading.Timer(max(0.0, deadline - started), _stop, (process.pid,))
+        stop.start()
+        try:
+            # wait4 gives the CPU time of mutmut and of the test processes it waited for.
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            stopped = not stop.is_alive()
+            stop.cancel()
+        process.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.monotonic() - started
+    if stopped:
+        return f"stopped after {seconds:.0f} s (the run's --limit)"
+    if process.returncode != 0:
+        last = (work / f"{name}.log").read_text(encoding="utf-8").strip().splitlines()[-1:]
+        return f"mutmut failed ({process.returncode}): {last}; see {work / name}.log"
+    return _score(folder, name, module, seconds, usage.ru_utime + usage.ru_stime)
+
+
+def _stop(pid: int) -> None:
+    """Stop a module's mutmut and the test processes it started."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)
+
+
+def _largest_first(names: list[str]) -> list[str]:
+    """Modules in order of size (a module's mutants grow with its source), so the short ones
+    fill in at the end."""
+    size = {name: (ROOT / "src" / "sucai" / MODULES[name][0]).stat().st_size for name in names}
+    return sorted(names, key=lambda name: -size[name])
+
+
+def _row(name: str, result: Score | str) -> str:
+    if isinstance(result, str):
+        return f"{MODULES[name][0]:<24}{result}"
+    return (
+        f"{result.module:<24}{result.mutants:>9}{result.killed:>9}{result.survived:>9}"
+        f"{result.untested:>9}{result.percent:>8.1f}%{result.seconds:>8.0f}s"
+        f"{result.cpu_seconds:>8.0f}s"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help=f"default: all of {', '.join(MODULES)}")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "sucai-mutate")
-    parser.add_argument("--children", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--limit", type=float, default=900.0, help="seconds per module")
+    parser.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 2, help="modules run side by side"
+    )
+    parser.add_argument(
+        "--children", type=int, default=1, help="test processes of each module at a time"
+    )
+    parser.add_argument("--limit", type=float, default=3600.0, help="seconds for the whole run")
     args = parser.parse_args(argv)
     if shutil.which("mutmut", path=str(Path(sys.executable).parent)) is None:
         print("mutmut is not installed in this environment: run `make mutate`, which installs it.")
@@ -228,22 +288,23 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(names) - set(MODULES))
     if unknown:
         parser.error(f"unknown module {', '.join(unknown)}: choose from {', '.join(MODULES)}")
-    head = ("module", "mutants", "killed", "survived", "no test", "score", "time")
-    print(f"{head[0]:<24}" + "".join(f"{h:>9}" for h in head[1:]))
+    args.work.mkdir(parents=True, exist_ok=True)
+    head = ("module", "mutants", "killed", "survived", "no test", "score", "time", "CPU")
+    print(f"{head[0]:<24}" + "".join(f"{h:>9}" for h in head[1:]), flush=True)
+    deadline = time.monotonic() + args.limit
     low = 0
-    for name in names:
-        result = run(name, args.work, args.children, args.limit)
-        if isinstance(result, str):
-            print(f"{MODULES[name][0]:<24}{result}")
-            low += 1
-            continue
-        low += result.percent < 85
-        print(
-            f"{result.module:<24}{result.mutants:>9}{result.killed:>9}{result.survived:>9}"
-            f"{result.untested:>9}{result.percent:>8.1f}%{result.seconds:>8.0f}s",
-            flush=True,
-        )
-    print(f"survivors: {args.work}/<module>.survivors; below 85 %: {low} of {len(names)}")
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        runs = {
+            pool.submit(run, name, args.work, args.children, deadline): name
+            for name in _largest_first(names)
+        }
+        for done in as_completed(runs):
+            result = done.result()
+            low += isinstance(result, str) or result.percent < 85
+            print(_row(runs[done], result), flush=True)
+    print(
+        f"survivors: {args.work}/<module>.survivors; below 85 % or not run: {low} of {len(names)}"
+    )
     return 1 if low else 0
 
 

@@ -332,6 +332,9 @@ def test_a_lone_x_after_an_ideograph_is_a_blank(char: str, cjk: bool) -> None:
         ("Plan D的方案", []),
         # … a Chinese character across the space does not.
         ("全体 D员", [(3, "“D”应为“党”（D员），请改正。")]),
+        # … nor does a letter across a full-width space (Chinese layout, not a Latin phrase).
+        ("全面从严治D\u3000AI赋能", [(5, "“D”应为“党”（治D），请改正。")]),
+        ("AI\u3000D员带头", [(3, "“D”应为“党”（D员），请改正。")]),
         # A letter D (方案D) does not stop the search for the D员 after it.
         ("方案D，全体D员", [(6, "“D”应为“党”（D员），请改正。")]),
         # Nothing before a D at the start, whatever ends the line.
@@ -342,3 +345,8 @@ def test_the_nearest_characters_across_spaces_decide_a_d(
     text: str, found: list[tuple[int, str]]
 ) -> None:
     assert [(f.start, f.message) for f in find_issues(text, sanitised=True)] == found
+
+
+def test_personal_information_is_reported_with_the_text_it_covers() -> None:
+    found = find_issues("联系电话13812345678。")
+    assert [(f.kind, f.start, f.end, f.text) for f in found] == [("personal", 4, 15, "13812345678")]

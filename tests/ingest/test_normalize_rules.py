@@ -138,6 +138,11 @@ def test_a_title_repeated_below_itself_is_removed_even_across_blank_lines() -> N
     assert parsed.removed == (RemovedLine(3, "关于X的通知", "duplicate-line"),)
 
 
+@pytest.mark.parametrize("first", ["XXXX", "甲"])
+def test_the_first_line_repeats_nothing(first: str) -> None:
+    assert _texts(_clean(first, "正文。")) == [(first, False), ("正文。", False)]
+
+
 @pytest.mark.parametrize(("line", "removed"), [(10, True), (11, False)])
 def test_a_repeat_counts_only_in_the_first_ten_lines(line: int, removed: bool) -> None:
     lines = [f"第{n}段。" for n in range(1, line - 1)] + ["重复", "重复"]
@@ -229,6 +234,8 @@ def test_a_sentence_end_is_not_wrapped() -> None:
 def test_a_line_of_closing_punctuation_joins_the_line_before_it() -> None:
     assert [b.text for b in _clean("甲甲甲", "。”").blocks] == ["甲甲甲。”"]
     assert [b.text for b in _clean("甲甲甲", "。”", "乙乙乙。").blocks] == ["甲甲甲。”", "乙乙乙。"]
+    # A paragraph of one character too.
+    assert [b.text for b in _clean("好", "！”").blocks] == ["好！”"]
 
 
 @pytest.mark.parametrize(("paragraphs", "joined"), [(5, True), (4, False)])
@@ -239,6 +246,16 @@ def test_in_blank_separated_text_a_single_break_is_a_wrap(paragraphs: int, joine
     lines += ["这一段被", "折断了。"]
     texts = [b.text for b in _clean(*lines).blocks]
     assert texts[-2:] == (["", "这一段被折断了。"] if joined else ["这一段被", "折断了。"])
+
+
+def test_only_a_full_stop_or_a_mark_of_exclamation_or_question_ends_a_sentence() -> None:
+    """Four sentence ends to a blank line: one short of the evidence for blank-separated text,
+    which a fifth line ending in a letter does not make up."""
+    lines: list[str] = []
+    for n in range(4):
+        lines += [f"第{n}句。", ""]
+    lines += ["型号为X", "", "这一段被", "折断了。"]
+    assert [b.text for b in _clean(*lines).blocks][-2:] == ["这一段被", "折断了。"]
 
 
 def test_in_blank_separated_text_an_outline_heading_is_not_joined_to_the_next_line() -> None:

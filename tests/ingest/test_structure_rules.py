@@ -10,7 +10,7 @@ import pytest
 
 from sucai.ingest.normalize import normalize
 from sucai.ingest.parsers.text import text_blocks
-from sucai.ingest.structure import split_role, structure
+from sucai.ingest.structure import _dates, split_role, structure
 from sucai.models import Block, Compilation, ParsedText
 
 ARTICLES = [
@@ -302,6 +302,7 @@ def test_news_headlines_at_their_edges() -> None:
     assert _day("甲" * 120, "标题五六七八") == ["甲" * 120, "标题五六七八"]
     assert _day("甲" * 121, "标题五六七八") == ["全屏播放"]
     assert _day("甲，乙丙丁，戊", "标题五六七八") == ["甲，乙丙丁，戊", "标题五六七八"]
+    assert _day("马斯克的SpaceX", "标题五六七八") == ["马斯克的SpaceX", "标题五六七八"]
     for pause in "，、；：":
         assert _day("标题一二三" + pause, "标题五六七八") == ["全屏播放"], pause
     assert _day("标题一二。三", "标题五六七八") == ["全屏播放"]
@@ -414,6 +415,7 @@ def test_without_a_title_line_the_title_is_the_page_title_else_the_file_name() -
 _NOTICE = "关于做好安全生产工作的通知"
 _SIGNED = ["某某市人民政府", "2024年1月5日"]
 _OPENING = ["各单位：", "现印发给你们。"]
+_ITEMS = [f"{n}．方案{n}" for n in range(1, 14)]
 
 
 @pytest.mark.parametrize(
@@ -439,6 +441,9 @@ _OPENING = ["各单位：", "现印发给你们。"]
          ("某某市安全生产专项整治三年行动",)),
         ([*_OPENING, "附件：某某市安全生产专项整治三年行动", "实施方案。"],
          ("某某市安全生产专项整治三年行动",)),
+        # Items are read from the eleven lines after the label's.
+        ([*_OPENING, "附件：1．方案1", *_ITEMS[1:13]], tuple(f"方案{n}" for n in range(1, 13))),
+        ([*_OPENING, *_SIGNED, "附件", *_ITEMS[:12]], tuple(f"方案{n}" for n in range(1, 12))),
         # A lone 附件 label heading the attachments: its numbered items, or the title below.
         ([*_OPENING, *_SIGNED, "附件", "1．甲方案", "2．乙名单"], ("甲方案", "乙名单")),
         ([*_OPENING, *_SIGNED, "附件", "某某市安全生产实施方案", "一、总体要求"],
@@ -458,6 +463,15 @@ def test_attachments_worked_out_by_hand(
     (article,) = structure(_parsed(_NOTICE, *body), "x.txt").articles
     assert article.attachments == attachments
     assert [p.text for p in article.paragraphs] == [b if isinstance(b, str) else b[0] for b in body]
+
+
+@pytest.mark.parametrize(("before", "found"), [(39, "各区县安委会"), (40, None)])
+def test_the_addressee_is_looked_for_in_the_first_forty_lines(
+    before: int, found: str | None
+) -> None:
+    body = [f"第{n}段。" for n in range(before)]
+    (article,) = structure(_parsed(_NOTICE, *body, "各区县安委会：", "正文。"), "x.txt").articles
+    assert article.addressee == found
 
 
 @pytest.mark.parametrize(
@@ -685,6 +699,9 @@ def test_a_metadata_table_outranks_the_gongwen_header_and_its_title_is_dropped_n
         ("a.zip!附件： 某某职位表.docx", "某某职位表"),
         ("dir\\附件三  某某职位表.docx", "某某职位表"),
         ("dir\\附件.docx", "附件"),
+        # The member's name of an archive, and a name holding spaces.
+        ("a.zip!某某职位表.docx", "某某职位表"),
+        ("dir/某某 职位表.docx", "某某 职位表"),
         ("某某职位表.docx", "某某职位表"),
     ],
 )
@@ -706,3 +723,228 @@ def test_the_document_number_of_the_gongwen_header_is_not_replaced_by_one_in_the
         "x.txt",
     )
     assert found.articles[0].doc_number == "某政发〔2024〕1号"
+
+
+_TWO_SPEECHES = (
+    "在全县经济工作会议上的讲话（县长）",
+    "同志们：今天我们召开会议。",
+    "在全市安全生产会议上的讲话（市长）",
+    "同志们：今天召开安全会议。",
+)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        ("全县工作会议材料（县长）", "heading", 2),
+        ("全县工作会议材料（县长）", "table", 0),
+        # A run-in title must run into a sentence or an opening.
+        "在全县工作会议上的讲话（县长）摘要",
+    ],
+)
+def test_a_titled_role_opens_no_article_in_a_heading_a_table_or_before_a_fragment(
+    line: str | tuple[str, str, int],
+) -> None:
+    found = structure(_parsed("领导讲话汇编（2篇）", line, *_TWO_SPEECHES), "x.txt")
+    text = line if isinstance(line, str) else line[0]
+    assert found.header == ("领导讲话汇编（2篇）", text)
+    assert [(a.title, a.role, [p.text for p in a.paragraphs]) for a in found.articles] == [
+        ("在全县经济工作会议上的讲话", "县长", ["同志们：今天我们召开会议。"]),
+        ("在全市安全生产会议上的讲话", "市长", ["同志们：今天召开安全会议。"]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first", "title"),
+    [
+        # Four characters to 80, with no comma in the first four.
+        ("甲乙丙丁", True),
+        ("甲乙丙", False),
+        ("甲" * 80, True),
+        ("甲" * 81, False),
+        ("甲乙丙丁，戊己", True),
+        ("甲乙丙，丁戊己", False),
+    ],
+)
+def test_a_first_line_is_a_title_when_it_looks_like_one(first: str, title: bool) -> None:
+    (article,) = structure(_parsed(first, "正文。"), "文件名.txt").articles
+    assert (article.title, [p.text for p in article.paragraphs]) == (
+        (first, ["正文。"]) if title else ("文件名", [first, "正文。"])
+    )
+
+
+_NOTE = "（2024年1月5日某某市第十六届人民代表大会第三次会议通过）"
+_TABLE_AT_2 = ["text", "text", "table", "text"]
+_JAN5, _FEB3 = ("2024-01-05", 2024), ("2024-02-03", 2024)
+
+
+@pytest.mark.parametrize(
+    ("title", "paragraphs", "kinds", "found"),
+    [
+        # A 成文日期 field in the first six paragraphs outranks the 落款; the seventh is not read.
+        ("通知", ["现印发。", "成文日期：2024年1月5日", "某某", "2024年2月3日"], None, _JAN5),
+        ("通知", [*"一二三四五六", "成文日期：2024年1月5日"], None, (None, None)),
+        # The 落款: the first date alone from the third paragraph on, not in a table …
+        ("通知", ["甲。", "乙。", "2024年1月5日", "丙。", "2024年2月3日"], None, _JAN5),
+        ("通知", ["甲。", "乙。", "2024年1月5日", "2024年2月3日"], _TABLE_AT_2, _FEB3),
+        # … else a 题注 in the first three paragraphs, else the title's date …
+        ("通知", [_NOTE, "甲。"], None, _JAN5),
+        ("通知", ["甲。", "乙。", "丙。", _NOTE], None, (None, None)),
+        ("2024年1月5日", ["甲。"], None, _JAN5),
+        # … else a page's date field in the first six paragraphs; else the title's year alone.
+        ("通知", ["发布日期：2024年2月3日", "正文。"], None, _FEB3),
+        ("通知", [*"一二三四五六", "发布日期：2024年2月3日"], None, (None, None)),
+        ("2024年工作要点", ["甲。"], None, (None, 2024)),
+    ],
+)  # fmt: skip
+def test_the_date_and_year_of_a_text_worked_out_by_hand(
+    title: str, paragraphs: list[str], kinds: list[str] | None, found: tuple[str | None, int | None]
+) -> None:
+    kinds_of = [(k, 0) for k in kinds or ["text"] * len(paragraphs)]
+    assert _dates(title, paragraphs, kinds_of) == found
+
+
+def test_a_file_that_states_its_own_title_is_one_document_unless_a_compilation() -> None:
+    (single,) = structure(_parsed(("某某县会议材料", "title"), *_TWO_SPEECHES), "x.md").articles
+    assert (single.title, [p.text for p in single.paragraphs]) == (
+        "某某县会议材料",
+        list(_TWO_SPEECHES),
+    )
+    found = structure(_parsed(("领导讲话汇编", "title"), *_TWO_SPEECHES), "x.md")
+    assert [a.title for a in found.articles] == [
+        "在全县经济工作会议上的讲话",
+        "在全市安全生产会议上的讲话",
+    ]
+
+
+def test_a_compilation_splits_at_titles_run_into_any_sentence() -> None:
+    run_in = (
+        "在全县经济工作会议上的讲话（县长）今天我们召开会议。",
+        "在全市安全生产会议上的讲话（市长）今天召开安全会议。",
+    )
+    found = structure(_parsed("领导讲话汇编", *run_in), "x.txt")
+    assert [(a.title, a.role, [p.text for p in a.paragraphs]) for a in found.articles] == [
+        ("在全县经济工作会议上的讲话", "县长", ["今天我们召开会议。"]),
+        ("在全市安全生产会议上的讲话", "市长", ["今天召开安全会议。"]),
+    ]
+
+
+def _titled(found: Compilation) -> list[tuple[str, str | None, list[str]]]:
+    return [(a.title, a.role, [p.text for p in a.paragraphs]) for a in found.articles]
+
+
+_SPEECH_ONE = ("在全县经济工作会议上的讲话", "县长", ["同志们：今天我们召开会议。"])
+_SPEECH_TWO = ("在全市安全生产会议上的讲话", "市长", ["同志们：今天召开安全会议。"])
+
+
+def test_two_titled_roles_split_any_file_and_one_splits_a_compilation_below_its_header() -> None:
+    found = structure(_parsed("某某会议材料", *_TWO_SPEECHES), "x.txt")
+    assert (found.header, _titled(found)) == (("某某会议材料",), [_SPEECH_ONE, _SPEECH_TWO])
+    found = structure(_parsed("领导讲话汇编", *_TWO_SPEECHES[:2]), "x.txt")
+    assert (found.header, _titled(found)) == (("领导讲话汇编",), [_SPEECH_ONE])
+
+
+def test_a_file_stating_its_own_title_is_not_split_at_news_headlines() -> None:
+    news = ("标题一二三四", "央视网消息：正文一。", "标题五六七八", "央视网消息：正文二。")
+    found = structure(_parsed(("某某新闻", "title"), *news), "x.txt")
+    assert (found.header, _titled(found)) == ((), [("某某新闻", None, list(news))])
+
+
+def test_news_split_at_headlines_keep_the_count_the_header_declares() -> None:
+    news = ("标题一二三四", "央视网消息：正文一。", "标题五六七八", "央视网消息：正文二。")
+    found = structure(_parsed("全屏播放（3篇）", *news), "x.txt")
+    assert (found.declared_count, found.notes) == (
+        3,
+        ("the header declares 3 articles but 2 were found",),
+    )
+
+
+def test_a_compilation_splits_at_titles_after_two_blank_lines_never_at_its_own() -> None:
+    blocks = (
+        "",
+        "",
+        "领导讲话汇编",
+        "",
+        "",
+        "在全县经济工作会议上的讲话",
+        "同志们：今天我们召开会议。",
+    )
+    found = structure(
+        _parsed(*blocks, "", "", "在全市安全生产会议上的讲话", "同志们：今天召开安全会议。"),
+        "x.txt",
+    )
+    assert (found.header, _titled(found)) == (
+        ("领导讲话汇编",),
+        [(t, None, p) for t, _, p in (_SPEECH_ONE, _SPEECH_TWO)],
+    )
+
+
+@pytest.mark.parametrize(("number", "marked"), [("00000001", True), ("000000001", False)])
+def test_a_copy_number_has_up_to_eight_digits(number: str, marked: bool) -> None:
+    found = structure(_parsed(number, "秘密★1年", _NOTICE, "正文。"), "x.txt")
+    assert (found.header[:2] == (number, "秘密★1年")) is marked
+    assert (found.articles[0].title == _NOTICE) is marked
+
+
+def test_the_genre_of_a_split_article_comes_from_its_role_or_the_compilation_s_title() -> None:
+    found = structure(
+        _parsed(
+            "全县经济工作的几点思考（县长）",
+            "今天谈几点看法。",
+            "全市安全工作的几点思考（市长）",
+            "再谈。",
+        ),
+        "x.txt",
+    )
+    assert [(a.role, a.genre) for a in found.articles] == [("县长", "讲话"), ("市长", "讲话")]
+    blocks = ("", "", "第一篇学习收获", "今天学习了。", "", "", "第二篇学习收获", "明天再学习。")
+    found = structure(_parsed("学习心得汇编", *blocks), "x.txt")
+    assert [(a.title, a.genre) for a in found.articles] == [
+        ("第一篇学习收获", "心得体会"),
+        ("第二篇学习收获", "心得体会"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("head", "declared", "notes"),
+    [
+        ("领导讲话汇编（3篇）", 3, ("the header declares 3 articles but 1 were found",)),
+        ("领导讲话汇编（1篇）", 1, ()),
+    ],
+)
+def test_a_compilation_found_to_hold_one_article_keeps_its_declared_count(
+    head: str, declared: int, notes: tuple[str, ...]
+) -> None:
+    found = structure(_parsed(head, "正文。"), "x.txt")
+    assert (found.declared_count, found.notes, len(found.articles)) == (declared, notes, 1)
+
+
+def test_a_label_above_the_title_goes_to_the_header_in_a_file_of_two_lines() -> None:
+    found = structure(_parsed("附件3", "某某市安全生产实施方案"), "x.txt")
+    assert (found.header, found.title) == (("附件3",), "某某市安全生产实施方案")
+
+
+def test_a_table_stays_a_table_paragraph_and_text_a_text_paragraph() -> None:
+    blocks = ("现将有关事项通知如下。", ("项目 | 负责人", "table"), "特此通知。")
+    (article,) = structure(_parsed(_NOTICE, *blocks), "x.txt").articles
+    assert [(p.text, p.kind) for p in article.paragraphs] == [
+        ("现将有关事项通知如下。", "text"),
+        ("项目 | 负责人", "table"),
+        ("特此通知。", "text"),
+    ]
+
+
+def test_the_sentence_a_stated_title_runs_into_is_a_free_first_paragraph() -> None:
+    title = ("在全县经济工作会议上的讲话（县长）同志们：今天我们召开会议。", "title")
+    (article,) = structure(_parsed(title, "正文。"), "x.txt").articles
+    assert (article.title, article.role) == ("在全县经济工作会议上的讲话", "县长")
+    assert [(p.text, p.paid) for p in article.paragraphs] == [
+        ("同志们：今天我们召开会议。", False),
+        ("正文。", False),
+    ]
+
+
+def test_a_compilation_whose_only_titled_role_is_its_own_title_is_one_speech() -> None:
+    found = structure(_parsed("领导讲话汇编（县长）", "同志们：今天我们召开会议。"), "x.txt")
+    assert (found.title, found.header) == ("领导讲话汇编", ())
+    assert _titled(found) == [("领导讲话汇编", "县长", ["同志们：今天我们召开会议。"])]

@@ -220,10 +220,10 @@ def structure(parsed: ParsedText, path: str) -> Compilation:
     single = first.kind == "title" and not is_compilation
     starts = [] if single else _role_title_starts(lines, is_compilation)
     if len(starts) >= 2 or (starts and is_compilation and starts[0] > 0):
-        return _split(lines, starts, head_title, declared, parsed)
+        return _split(lines, starts, head_title, declared)
     news = [] if single else _news_starts(lines)
     if len(news) >= 2:
-        return _split(lines, news, head_title, declared, parsed, _headline_parts)
+        return _split(lines, news, head_title, declared, _headline_parts)
     if is_compilation:
         starts = [
             i
@@ -236,7 +236,7 @@ def structure(parsed: ParsedText, path: str) -> Compilation:
             and marker(line.text) is None
         ]
         if len(starts) >= 2:
-            return _split(lines, starts, head_title, declared, parsed)
+            return _split(lines, starts, head_title, declared)
 
     meta, taken = _metadata(lines)
     meta_lines, lines = tuple(ln.text for ln in lines[:taken]), lines[taken:] or lines
@@ -522,7 +522,6 @@ def _split(
     starts: list[int],
     head_title: str,
     declared: int | None,
-    parsed: ParsedText,
     parts: Callable[[str], tuple[str, str | None, str]] = split_role,
 ) -> Compilation:
     header = tuple(line.text for line in lines[: starts[0]])

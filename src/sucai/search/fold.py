@@ -45,9 +45,6 @@ def _fold_table(opencc: str) -> dict[int, int]:
         table[ord(space)] = 0x20  # every kind of space is one space
     for code in range(ord("A"), ord("Z") + 1):
         table[code] = code + 32
-    # Full-width capitals fold to lower-case ASCII in one step.
-    for code in range(0xFF21, 0xFF3B):
-        table[code] = code - 0xFEE0 + 32
     # A chain of the table (薴 → 苧, 苧 → 苎) is followed to its end, so that folding folded
     # text changes nothing: 薴, 苧 and 苎 all fold to 苎. A cycle stops where it closes.
     for code in table:
