@@ -11,13 +11,14 @@ import os
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from importlib.metadata import distribution
 from pathlib import Path
 
 import pytest
 
 from sucai.search.fold import fold
-from sucai.search.tokenize import TOKENIZER_ID
+from sucai.search.tokenize import SPACE, TOKENIZER_ID, index_text, word_counts, word_tokens
 from tests.conftest import ROOT
 
 _PRINT_ID = "from sucai.search.tokenize import TOKENIZER_ID; print(TOKENIZER_ID)"
@@ -99,3 +100,18 @@ def test_folding_reads_the_table_shipped_in_the_package() -> None:
     assert "Apache License" in notice
     licence = (ROOT / "src" / "sucai" / "search" / "opencc" / "LICENSE").read_text(encoding="utf-8")
     assert licence.startswith("Apache License\nVersion 2.0")
+
+
+def test_word_counts_equal_the_counts_over_the_whole_texts_words(shared: Path) -> None:
+    """The ranking's second scorer cuts only the stretches holding a query word: its counts must
+    be those of cutting the whole text (words across punctuation, marks, the space marker)."""
+    report = (
+        shared / "corpus/reports/state_council/000_2025_2025年中华人民共和国国务院政府工作报告.txt"
+    )
+    texts = [line for line in report.read_text(encoding="utf-8").splitlines() if line][:200]
+    texts.append("第五章  法律责任、附则：“营商环境”，优化营商环境。")
+    for text in texts:
+        prepared = index_text(text)
+        whole = Counter(word_tokens(prepared).split(" "))
+        words = frozenset([*list(whole)[::3], "营商环境", "发展", "、", SPACE, "的"])
+        assert word_counts(prepared, words) == +Counter({w: whole[w] for w in words}), text

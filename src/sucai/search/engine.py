@@ -34,7 +34,7 @@ from sucai.search.highlight import find_spans
 from sucai.search.index import KIND_OUTLINE, KIND_PARAGRAPH, KIND_TITLE
 from sucai.search.query import doc_number_key, issuer_keys
 from sucai.search.suggest import Suggestion, suggest
-from sucai.search.tokenize import SPACE, index_text, prepare_batch, word_tokens
+from sucai.search.tokenize import SPACE, index_text, word_counts, word_tokens
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -381,20 +381,15 @@ def _words_bm25(
     together = "".join(terms) if len(terms) > 1 else ""
     mean = view.mean_paragraph_length(searcher)
     rows = store.paragraphs_by_rowid(rids)
-    found_rids = [rid for rid in rids if rid in rows and rows[rid].text.strip()]
-    # One pass of the segmenter over all of them, as the index is built.
-    prepared, _, cut = prepare_batch([rows[rid].text.replace("\n", " ") for rid in found_rids])
-    texts = {
-        rid: (text, tokens.split(" "))
-        for rid, text, tokens in zip(found_rids, prepared, cut, strict=True)
-    }
+    wanted = frozenset(words)
     scores = []
     for rid, length in zip(rids, lengths, strict=True):
-        if rid not in texts:
+        if rid not in rows:
             scores.append(0.0)
             continue
-        text, tokens = texts[rid]
-        weighed = [(idf[w], tokens.count(w)) for w in words]
+        text = index_text(rows[rid].text.replace("\n", " "))
+        counts = word_counts(text, wanted)
+        weighed = [(idf[w], counts[w]) for w in words]
         if together:
             weighed.append((sum(idf.values()), text.count(together)))
         norm = _RESCORE_K1 * (1 - _RESCORE_B + _RESCORE_B * length / mean)

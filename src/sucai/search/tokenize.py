@@ -15,8 +15,10 @@ text is written as :data:`SPACE` (a private-use character that never occurs in r
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from array import array
+from collections import Counter
 from functools import cache
 from importlib.metadata import version
 from importlib.resources import files
@@ -38,6 +40,7 @@ __all__ = [
     "tagged_words",
     "tifa_terms",
     "tokenizer_id",
+    "word_counts",
     "word_tokens",
 ]
 
@@ -112,6 +115,29 @@ def word_tokens(prepared: str) -> str:
     """Segmenter words of a prepared text, space-separated."""
     _segmenter()
     return " ".join(w for w in rjieba.cut(prepared, False) if w != " ")
+
+
+#: Characters the segmenter never puts inside a word (it cuts text into runs of Han
+#: characters, letters and digits first): a stretch between them is cut alone as it would be
+#: within the whole text.
+_BREAKS: Final = re.compile(
+    rf"[\s{SPACE}，。、；：？！“”‘’（）《》〈〉【】「」…—,;:?!()\[\]<>\"']+"
+)
+
+
+def word_counts(prepared: str, words: frozenset[str]) -> Counter[str]:
+    """How often each of ``words`` is a segmenter word of a prepared text: the same counts as
+    over :func:`word_tokens`, for a fraction of its time, since only the stretches between
+    punctuation that hold one of the words are cut."""
+    _segmenter()
+    # A punctuation mark is a word of its own wherever it stands.
+    marks = {w for w in words if _BREAKS.fullmatch(w)}
+    counts = Counter({w: prepared.count(w) for w in marks})
+    cut = words - marks
+    for stretch in _BREAKS.split(prepared):
+        if any(w in stretch for w in cut):
+            counts.update(w for w in rjieba.cut(stretch, False) if w in cut)
+    return +counts
 
 
 def tagged_words(text: str) -> list[tuple[str, str]]:
