@@ -263,6 +263,9 @@ class Library(
         #: interrupted import). A server turns it off: imports update the index themselves,
         #: and a search request should not do an import's indexing.
         self.auto_sync = True
+        #: Called with ``(done, total)`` while that catching up builds or feeds the index (the
+        #: command line's progress bar: a first search after an upgrade rebuilds it).
+        self.on_index: Callable[[int, int], None] | None = None
         #: A reader shares its library's index, which the library closes (see reader()).
         self._owns_index = True
         #: Where the library is (a file path or a ``postgresql://`` URL), when it was opened

@@ -21,7 +21,7 @@ from sucai.i18n import N_
 from sucai.library_stock import StockPhraseMethods
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from sucai.search.index import SearchIndex
 
@@ -34,12 +34,13 @@ class CheckMethods(StockPhraseMethods):
     index: SearchIndex
     #: See :class:`~sucai.library.Library`: bring the index up to date before a search.
     auto_sync: bool
+    on_index: Callable[[int, int], None] | None
 
     def _catch_up(self) -> None:
         """Apply the library's latest changes before a search (command line and scripts);
         skipped when another process is writing the index (it is doing just that)."""
         if self.auto_sync:
-            self.index.sync(self.store, wait=False)
+            self.index.sync(self.store, on_progress=self.on_index, wait=False)
 
     def check(
         self,

@@ -290,7 +290,10 @@ def test_the_index_is_rebuilt_when_missing_or_stale(tmp_path: Path) -> None:
     (current,) = index_dir.glob("g*/meta.json")
     current.write_text(current.read_text().replace('"tokenizer": "', '"tokenizer": "old-'))
     with open_library(db) as lib:
+        progress: list[tuple[int, int]] = []
+        lib.on_index = lambda done, total: progress.append((done, total))
         assert lib.search("营商").total == 1
+        assert progress and progress[-1] == (1, 1)  # the command line shows this as a bar
         (rebuilt,) = index_dir.glob("g*/meta.json")
         assert rebuilt != current and '"tokenizer": "old-' not in rebuilt.read_text()
     # Another library's file in its place: rebuilt from it.

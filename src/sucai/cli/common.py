@@ -88,8 +88,14 @@ def db_option(fn: F) -> F:
                 )
             finally:
                 refinding.close()
-            with library:
-                return fn(*args, library=library, **kwargs)
+            # A search after an upgrade (another tokenizer) or an interrupted import brings
+            # the index up to date first: shown, since it can take minutes.
+            library.on_index = indexing = ProgressBar(sys.stderr.isatty())
+            try:
+                with library:
+                    return fn(*args, library=library, **kwargs)
+            finally:
+                indexing.close()
         except SucaiError as exc:
             raise fail(exc) from None
 
@@ -129,10 +135,14 @@ class ProgressBar:
             self.bar.__enter__()
         self.bar.update(done - self.done)
         self.done = done
+        if done >= total:  # ended here, before the command prints on standard output
+            self.close()
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
+            self.bar = None
+            self.done = 0
 
 
 def count_option(
