@@ -369,7 +369,8 @@ def _words_bm25(
     * the terms written together, in query order, as an exact phrase (营商 环境 in
       优化营商环境), of the words' idf summed, as tantivy weighs a phrase.
 
-    0 for a paragraph gone from the library since the index was read."""
+    0 for a paragraph gone from the library since the index was read, or paid since then when
+    the viewer may not read the paid part."""
     words = _query_words(terms)
     if not words:
         return [0.0] * len(rids)
@@ -384,7 +385,9 @@ def _words_bm25(
     wanted = frozenset(words)
     scores = []
     for rid, length in zip(rids, lengths, strict=True):
-        if rid not in rows:
+        if rid not in rows or (rows[rid].paid and not view.paid):
+            # Gone, or paid since the index was read: no score from text the viewer may not
+            # read (build_hits leaves the hit out).
             scores.append(0.0)
             continue
         text = index_text(rows[rid].text.replace("\n", " "))
