@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pytest
 from opencc import OpenCC
 
 from sucai.ingest.neardup import (
     Matcher,
+    _Bands,
     fingerprint,
     jaccard,
     law_version,
@@ -249,3 +251,29 @@ def test_a_files_articles_merge_with_the_closest_earlier_original(matcher: Match
         _, merges = matcher.decide(originals, ((), (), ()))
         winner = 0 if first is near else 1
         assert merges == {2: Merge(_brute_jaccard(near, body), draft=winner)}
+
+
+def test_bands_find_every_sketch_sharing_a_bin_before_and_after_recent_keys_are_merged() -> None:
+    """At a threshold of 0.1 a band is one bin (two bins find a pair with probability
+    1 − (1 − 0.1²)⁶⁴ ≈ 0.47 < 0.999), so a sketch's candidates are exactly the sketches holding
+    the same value in some bin: a brute force over the sketches. Sketches added one by one wait
+    in a dict until it holds over 50,000 keys; 400 sketches of 128 bins drawn from 20,000 values
+    hold about 50,700 distinct (bin, value) keys, so the dict is merged into the sorted arrays
+    once on the way."""
+    bands = _Bands(0.1)
+    assert (bands.rows, bands.bands) == (1, 128)
+    rng = np.random.default_rng(23)
+    sketches = rng.integers(0, 20_000, size=(500, 128), dtype=np.uint32)
+    probes = rng.integers(0, 20_000, size=(40, 128), dtype=np.uint32)
+
+    def expected(sketch: np.ndarray[Any, Any], upto: int) -> set[int]:
+        return {j for j in range(upto) if (sketches[j] == sketch).any()}
+
+    bands.add_many(np.arange(100, dtype=np.int64), sketches[:100])
+    for j in range(100, 500):
+        bands.add(j, sketches[j])
+        if j in (100, 300, 499):
+            for probe in (*probes, sketches[j], sketches[0]):
+                assert bands.query(probe) == expected(probe, j + 1), j
+    assert bands._keys.size > 100 * 128  # the recent keys were merged on the way
+    assert sum(len(found) for found in map(bands.query, probes)) > 40  # not all singletons
