@@ -411,3 +411,19 @@ def test_a_stored_article_becomes_a_draft_with_every_field() -> None:
     }
     stored = Article(id=7, sources=(), added_at="2026-01-01T08:00:00+00:00", chars=9, **written)
     assert draft_of(stored) == ArticleDraft(**written)
+
+
+def test_a_copy_in_a_later_file_of_the_same_import_merges_with_an_article_stored_by_it(
+    tmp_path: Path, library: Library
+) -> None:
+    """The matcher of one import learns each article it stores: the third variant (a file
+    after the first, in one import) merges with the first; a text too short to sketch (four
+    counted characters) is stored beside them."""
+    first, _, third = _speech_variants(tmp_path)
+    tiny = _write(tmp_path / "d.txt", "通知", ["停课。"])
+    report = library.ingest([first, third, tiny])
+    assert library.count() == 2
+    assert [len(f.merged) for f in report.files] == [0, 1, 0]
+    (match,) = report.files[1].merged
+    assert match.article_id == report.files[0].article_ids[0]
+    assert DEFAULT_SIMILARITY <= match.similarity < 1.0
