@@ -14,6 +14,7 @@ from sucai.cli import cli
 from sucai.ingest.copies import draft_of
 from sucai.ingest.neardup import (
     DEFAULT_SIMILARITY,
+    Matcher,
     _rows_per_band,
     fingerprint,
     jaccard,
@@ -427,3 +428,24 @@ def test_a_copy_in_a_later_file_of_the_same_import_merges_with_an_article_stored
     (match,) = report.files[1].merged
     assert match.article_id == report.files[0].article_ids[0]
     assert DEFAULT_SIMILARITY <= match.similarity < 1.0
+
+
+def test_the_best_match_passes_over_a_far_candidate_and_keeps_the_first_of_equals(
+    tmp_path: Path, library: Library
+) -> None:
+    """The speech's first five paragraphs share an LSH band with the whole speech but agree in
+    only about half of its sketch's bins (under the 0.65 checked exactly); the whole speech
+    stored twice (the second with other punctuation, which does not count) is an exact copy
+    of both: the one stored first wins."""
+    part = _write(tmp_path / "part.txt", "经济工作摘要", BODY[:5])
+    whole = _write(tmp_path / "whole.txt", "在全县经济工作会议上的讲话", [OPENING, *BODY])
+    repunctuated = [*BODY[:9], BODY[9].replace("！", "。")]
+    again = _write(tmp_path / "again.txt", "在全县经济工作会议上的讲话", [OPENING, *repunctuated])
+    report = _ingest_each(library, [part, whole, again], merge=False)
+    ids = [f.article_ids[0] for f in report.files]
+    assert ids == sorted(set(ids))
+    matcher = Matcher(library.store)
+    copy = fingerprint("讲话", "讲话", [OPENING, *BODY])
+    assert copy.sketch is not None
+    assert set(ids) <= matcher._bands.query(copy.sketch)
+    assert matcher.best_match(copy) == (ids[1], 1.0)
