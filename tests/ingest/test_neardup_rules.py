@@ -227,9 +227,9 @@ def test_law_titles_compare_without_version_prefix_punctuation_or_script() -> No
     assert title_key("广告法（2018年版）") == "广告法2018年版"
 
 
-def _draft(text: str, issued_on: str | None = None) -> ArticleDraft:
+def _draft(text: str, issued_on: str | None = None, year: int | None = None) -> ArticleDraft:
     paragraphs = tuple(Paragraph(i, p, False, 0, None) for i, p in enumerate(text.split("\n")))
-    return ArticleDraft("讲话", None, "讲话", issued_on, None, paragraphs, ())
+    return ArticleDraft("讲话", None, "讲话", issued_on, year, paragraphs, ())
 
 
 def test_a_files_articles_merge_with_the_closest_earlier_original(matcher: Matcher) -> None:
@@ -277,3 +277,17 @@ def test_bands_find_every_sketch_sharing_a_bin_before_and_after_recent_keys_are_
                 assert bands.query(probe) == expected(probe, j + 1), j
     assert bands._keys.size > 100 * 128  # the recent keys were merged on the way
     assert sum(len(found) for found in map(bands.query, probes)) > 40  # not all singletons
+
+
+def test_a_files_articles_of_other_years_stay_apart_and_a_short_one_stops_nothing(
+    matcher: Matcher,
+) -> None:
+    exact = _brute_jaccard(SPEECH, EDITED)
+    drafts = [_draft(SPEECH, year=2024), _draft(EDITED, year=2023), _draft(EDITED, year=2024)]
+    fps, merges = matcher.decide(drafts, ((), (), ()))
+    assert [fp.year for fp in fps] == [2024, 2023, 2024]
+    assert merges == {2: Merge(exact, draft=0)}
+    # A text under five counted characters has no sketch: the articles after it still merge.
+    fps, merges = matcher.decide([_draft(SPEECH), _draft("一二三"), _draft(EDITED)], ((), (), ()))
+    assert fps[1].sketch is None
+    assert merges == {2: Merge(exact, draft=0)}
