@@ -279,7 +279,7 @@ def test_bands_find_every_sketch_sharing_a_bin_before_and_after_recent_keys_are_
     assert sum(len(found) for found in map(bands.query, probes)) > 40  # not all singletons
 
 
-def test_a_files_articles_of_other_years_stay_apart_and_a_short_one_stops_nothing(
+def test_a_files_articles_of_other_years_stay_apart_and_a_short_or_other_one_stops_nothing(
     matcher: Matcher,
 ) -> None:
     exact = _brute_jaccard(SPEECH, EDITED)
@@ -291,3 +291,7 @@ def test_a_files_articles_of_other_years_stay_apart_and_a_short_one_stops_nothin
     fps, merges = matcher.decide([_draft(SPEECH), _draft("一二三"), _draft(EDITED)], ((), (), ()))
     assert fps[1].sketch is None
     assert merges == {2: Merge(exact, draft=0)}
+    # Nor does an unrelated text before them.
+    other = "\n".join(OTHER)
+    _, merges = matcher.decide([_draft(other), _draft(SPEECH), _draft(EDITED)], ((), (), ()))
+    assert merges == {2: Merge(exact, draft=1)}
