@@ -25,7 +25,7 @@ from sucai.ingest.neardup import (
 )
 from sucai.models import ArticleDraft, Paragraph
 from sucai.search.fold import fold
-from sucai.store import ArticleText, Merge, open_store
+from sucai.store import ArticleText, Correction, Merge, open_store
 from tests.ingest.test_neardup import BODY, OPENING, OTHER
 
 if TYPE_CHECKING:
@@ -295,3 +295,16 @@ def test_a_files_articles_of_other_years_stay_apart_and_a_short_or_other_one_sto
     other = "\n".join(OTHER)
     _, merges = matcher.decide([_draft(other), _draft(SPEECH), _draft(EDITED)], ((), (), ()))
     assert merges == {2: Merge(exact, draft=1)}
+
+
+def test_a_copy_equally_close_to_two_originals_joins_the_first_and_keeps_its_corrections(
+    matcher: Matcher,
+) -> None:
+    """The speech twice, stated on two dates (two events, never merged together), and an
+    undated edited copy exactly as close to both: it joins the first, and the corrections
+    hygiene made in it go with the merge."""
+    exact = _brute_jaccard(SPEECH, EDITED)
+    fixed = (Correction("paragraph", 1, 4, "D", "党", "D员"),)
+    drafts = [_draft(SPEECH, "2024-12-18"), _draft(SPEECH, "2023-12-20"), _draft(EDITED)]
+    _, merges = matcher.decide(drafts, ((), (), fixed))
+    assert merges == {2: Merge(exact, draft=0, corrections=fixed)}
