@@ -19,6 +19,8 @@ from sucai.ingest.neardup import (
     fingerprint,
     jaccard,
     law_version,
+    read_article,
+    register,
     title_key,
 )
 from sucai.models import Article, ArticleDraft, IngestReport, OutlineEntry, Paragraph
@@ -344,6 +346,13 @@ def test_sketches_estimate_similarity_and_bands_find_pairs_at_the_threshold() ->
     assert abs(float((a.sketch == b.sketch).mean()) - exact) < 0.1
     assert _rows_per_band(0.8) == 5
     assert _rows_per_band(0.5) == 2
+    # 0.75: 4 rows (32 bands) find a pair with 1 − (1 − 0.75⁴)³² ≈ 0.999995; 5 rows make 25
+    # whole bands (not 25.6): 1 − (1 − 0.75⁵)²⁵ ≈ 0.99885, short of 0.999.
+    assert _rows_per_band(0.75) == 4
+    # At 1.0 one band of all 128 bins finds every pair; at 0.05 not even one bin a band does
+    # (1 − 0.95¹²⁸ ≈ 0.9986): the fewest rows, 1, is kept.
+    assert _rows_per_band(1.0) == 128
+    assert _rows_per_band(0.05) == 1
 
 
 def _counted(text: str) -> int:
@@ -449,3 +458,21 @@ def test_the_best_match_passes_over_a_far_candidate_and_keeps_the_first_of_equal
     assert copy.sketch is not None
     assert set(ids) <= matcher._bands.query(copy.sketch)
     assert matcher.best_match(copy) == (ids[1], 1.0)
+
+
+def test_articles_stored_without_a_sketch_are_sketched_once_and_then_found(
+    tmp_path: Path, library: Library
+) -> None:
+    """Two articles imported with merging off, after a matcher was opened, the second then
+    sketched on its own: the matcher sketches the first (and says so), nothing a second time,
+    and a matcher opened afterwards finds the speech under its own id."""
+    matcher = Matcher(library.store)
+    first, _, _ = _speech_variants(tmp_path)
+    other = _write(tmp_path / "other.txt", "关于加强安全生产工作的通知", OTHER)
+    report = _ingest_each(library, [first, other], merge=False)
+    speech, notice = (f.article_ids[0] for f in report.files)
+    register(library.store, notice, read_article(library.store.article_text(notice)))
+    assert matcher.register_missing() == 1
+    assert matcher.register_missing() == 0
+    copy = fingerprint("讲话", "讲话", [OPENING, *BODY])
+    assert Matcher(library.store).best_match(copy) == (speech, 1.0)
