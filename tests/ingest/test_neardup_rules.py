@@ -17,6 +17,7 @@ from opencc import OpenCC
 from sucai.ingest.neardup import (
     Matcher,
     _Bands,
+    _mix,
     fingerprint,
     jaccard,
     law_version,
@@ -308,3 +309,20 @@ def test_a_copy_equally_close_to_two_originals_joins_the_first_and_keeps_its_cor
     drafts = [_draft(SPEECH, "2024-12-18"), _draft(SPEECH, "2023-12-20"), _draft(EDITED)]
     _, merges = matcher.decide(drafts, ((), (), fixed))
     assert merges == {2: Merge(exact, draft=0, corrections=fixed)}
+
+
+def test_the_shingle_hash_is_splitmix64s_finaliser() -> None:
+    """Stored sketches stay comparable only while the hash is the same: the first three
+    outputs of splitmix64 seeded with 0, as its reference implementation (Vigna) prints them,
+    are its finaliser applied to 1, 2 and 3 times the golden gamma 0x9E3779B97F4A7C15."""
+    gamma = 0x9E3779B97F4A7C15
+    states = np.array([gamma * k % 2**64 for k in (1, 2, 3)], dtype=np.uint64)
+    assert _mix(states).tolist() == [0xE220A8397B1DCDAF, 0x6E789E6AA1B965F4, 0x06C45D188009454F]
+
+
+def test_characters_beyond_the_bmp_count_from_the_first() -> None:
+    """U+10000, the first code point past the BMP, is counted as it is (not looked up in the
+    BMP's fold table, where it would alias U+0000, which does not count)."""
+    beyond = _fp("一二三四\U00010000")
+    assert (beyond.chars, beyond.shingles.size) == (5, 1)
+    assert _fp("一二三四\uffff五").chars == 5  # U+FFFF is a noncharacter: not counted
