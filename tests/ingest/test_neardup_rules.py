@@ -326,3 +326,55 @@ def test_characters_beyond_the_bmp_count_from_the_first() -> None:
     beyond = _fp("一二三四\U00010000")
     assert (beyond.chars, beyond.shingles.size) == (5, 1)
     assert _fp("一二三四\uffff五").chars == 5  # U+FFFF is a noncharacter: not counted
+
+
+def _splitmix(h: int) -> int:
+    mask = 2**64 - 1
+    h ^= h >> 30
+    h = h * 0xBF58476D1CE4E5B9 & mask
+    h ^= h >> 27
+    h = h * 0x94D049BB133111EB & mask
+    return h ^ (h >> 31)
+
+
+def _brute_sketch(text: str) -> list[int]:
+    """The sketch as the module's docstring describes it, in plain Python integers: each
+    5-character window hashed (code points as a base-0x100000001B3 number modulo 2⁶⁴, then
+    splitmix64's finaliser); the top 7 bits of a hash pick one of 128 bins, which keeps the
+    next 32 bits of its smallest hash; an empty bin takes the next filled bin's value (round
+    the end) plus 0x9E3779B9 per bin of distance, modulo 2³²."""
+    codes = [ord(ch) for ch in _counted(text)]
+    hashes = set()
+    for i in range(len(codes) - 4):
+        h = 0
+        for code in codes[i : i + 5]:
+            h = (h * 0x100000001B3 + code) % 2**64
+        hashes.add(_splitmix(h))
+    kept: dict[int, int] = {}
+    for h in hashes:
+        kept[h >> 57] = min(kept.get(h >> 57, h), h)
+    sketch = []
+    for b in range(128):
+        distance = next(d for d in range(128) if (b + d) % 128 in kept)
+        value = (kept[(b + distance) % 128] >> 25) & 0xFFFFFFFF
+        sketch.append((value + distance * 0x9E3779B9) % 2**32)
+    return sketch
+
+
+@pytest.mark.parametrize("text", [SPEECH, "一二三四五六七", "一二三四五", "\n".join(OTHER)])
+def test_shingles_and_sketches_agree_with_a_plain_python_computation(text: str) -> None:
+    found = _fp(text)
+    assert found.sketch is not None
+    assert found.sketch.tolist() == _brute_sketch(text)
+    codes = [ord(ch) for ch in _counted(text)]
+    assert len(set(found.shingles.tolist())) == found.shingles.size == len(_windows(text))
+    assert found.shingles.tolist() == sorted(found.shingles.tolist())
+    assert found.shingles[0] == min(
+        _splitmix(sum(c * 0x100000001B3 ** (4 - k) for k, c in enumerate(codes[i : i + 5])) % 2**64)
+        for i in range(len(codes) - 4)
+    )
+
+
+def test_only_laws_have_a_version() -> None:
+    assert _fp("2020年1月1日通过\n" + SPEECH).version is None
+    assert _fp("2020年1月1日通过\n" + SPEECH, genre="法规").version == "2020-01-01"
