@@ -463,16 +463,24 @@ def test_the_best_match_passes_over_a_far_candidate_and_keeps_the_first_of_equal
 def test_articles_stored_without_a_sketch_are_sketched_once_and_then_found(
     tmp_path: Path, library: Library
 ) -> None:
-    """Two articles imported with merging off, after a matcher was opened, the second then
-    sketched on its own: the matcher sketches the first (and says so), nothing a second time,
-    and a matcher opened afterwards finds the speech under its own id."""
+    """Three articles imported with merging off, after a matcher was opened, the second then
+    sketched on its own: the matcher sketches the other two (and says so), nothing a second
+    time, and a matcher opened afterwards finds the speech under its own id."""
     matcher = Matcher(library.store)
     first, _, _ = _speech_variants(tmp_path)
     other = _write(tmp_path / "other.txt", "关于加强安全生产工作的通知", OTHER)
-    report = _ingest_each(library, [first, other], merge=False)
-    speech, notice = (f.article_ids[0] for f in report.files)
+    flood = _write(
+        tmp_path / "flood.txt",
+        "关于做好防汛工作的通知",
+        [
+            "为切实做好今年防汛工作，确保人民群众生命财产安全，现将有关事项通知如下。",
+            "各地要加强监测预警，落实防汛责任，做好抢险队伍和物资准备。",
+        ],
+    )
+    report = _ingest_each(library, [first, other, flood], merge=False)
+    speech, notice, _ = (f.article_ids[0] for f in report.files)
     register(library.store, notice, read_article(library.store.article_text(notice)))
-    assert matcher.register_missing() == 1
+    assert matcher.register_missing() == 2
     assert matcher.register_missing() == 0
     copy = fingerprint("讲话", "讲话", [OPENING, *BODY])
     assert Matcher(library.store).best_match(copy) == (speech, 1.0)
