@@ -352,3 +352,37 @@ def test_a_visitors_action_is_audited_without_an_account(store: Store) -> None:
         "search",
         "高质量发展",
     )
+
+
+def test_a_feed_token_opens_its_members_account_until_renewed_revoked_or_disabled(
+    store: Store,
+) -> None:
+    accounts, _ = _accounts(store)
+    user = accounts.add("甲", PASSWORD)
+    accounts.add("乙", PASSWORD)
+    accounts.update(user.id, tier="会员", expires_on="2026-03-10")
+    account = accounts.from_session(accounts.sign_in("甲", PASSWORD, "10.0.0.1")[1])
+    assert accounts.feed_token(account) is None
+    token = accounts.feed_token(account, renew=True)
+    # "sf_" and 24 random bytes in URL-safe base64 without padding: 32 characters.
+    assert token is not None and token.startswith("sf_") and len(token) == 35
+    assert accounts.feed_token(account) == token
+    owner = accounts.from_feed_token(token)
+    # The member's tier is judged on the clock's day: the expiry date itself is still valid.
+    assert owner is not None and (owner.name, owner.reads_paid) == ("甲", True)
+    assert accounts.from_feed_token("") is None
+    assert accounts.from_feed_token("sf_" + "x" * 32) is None
+    renewed = accounts.feed_token(account, renew=True)
+    assert renewed is not None and renewed != token
+    assert accounts.from_feed_token(token) is None
+    accounts.update(user.id, disabled=True)
+    assert accounts.from_feed_token(renewed) is None
+    accounts.update(user.id, disabled=False)
+    found = accounts.from_feed_token(renewed)
+    assert found is not None and found.name == "甲"
+    accounts.revoke_feed_token(account)
+    assert accounts.from_feed_token(renewed) is None
+    assert accounts.feed_token(account) is None
+    for act in (accounts.feed_token, accounts.revoke_feed_token):
+        with pytest.raises(AuthError, match=r"^请先登录。$"):
+            act(accounts.visitor())
