@@ -207,7 +207,7 @@ def test_api_tokens_carry_a_label_of_at_most_80_characters(store: Store) -> None
     accounts.revoke_token(account, first.id)
     assert accounts.from_api_token(blank) is None
     assert accounts.from_api_token(long) is not None
-    with pytest.raises(UserError, match=f"no live API token {first.id} of this account"):
+    with pytest.raises(UserError, match=rf"^no live API token {first.id} of this account\.$"):
         accounts.revoke_token(account, first.id)
 
 
