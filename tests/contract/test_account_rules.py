@@ -139,7 +139,7 @@ def test_names_passwords_quotas_tiers_and_dates_are_checked_at_their_limits(
         )
         with pytest.raises(UserError, match=message):
             accounts.add(bad, PASSWORD)
-    with pytest.raises(UserError, match="user '甲' already exists"):
+    with pytest.raises(UserError, match=r"^user '甲' already exists; choose another name\.$"):
         accounts.add("甲", PASSWORD)
     assert accounts.add("乙", PASSWORD, daily_quota=0).daily_quota == 0
     assert accounts.add("丙", PASSWORD, daily_quota=1_000_000).daily_quota == 1_000_000
@@ -151,7 +151,8 @@ def test_names_passwords_quotas_tiers_and_dates_are_checked_at_their_limits(
         with pytest.raises(UserError, match=message):
             accounts.add("丁", PASSWORD, daily_quota=quota)
     assert accounts.add("戊", PASSWORD, tier="级" * 40).tier == "级" * 40
-    with pytest.raises(UserError, match="a tier name has at most 40 characters"):
+    tier_message = r"^a tier name has at most 40 characters, e\.g\. 会员 or SVIP\.$"
+    with pytest.raises(UserError, match=tier_message):
         accounts.add("己", PASSWORD, tier="级" * 41)
     assert accounts.add("庚", PASSWORD, expires_on=" 2027-01-31 ").expires_on == "2027-01-31"
     for bad in ("2027-1-31", "2027-02-30", "31.01.2027", "2027-01-31x"):
@@ -163,6 +164,8 @@ def test_names_passwords_quotas_tiers_and_dates_are_checked_at_their_limits(
         with pytest.raises(UserError):
             accounts.update(user.id, **change)
     assert accounts.user("乙") == user
+    with pytest.raises(UserError, match=r"^role 'owner' is unknown; choose member or admin\.$"):
+        accounts.update(user.id, role="owner")
     with pytest.raises(UserError, match="no user '壬'"):
         accounts.user("壬")
     with pytest.raises(UserError, match=r"^no user with id 99\.$"):
@@ -207,7 +210,7 @@ def test_api_tokens_carry_a_label_of_at_most_80_characters(store: Store) -> None
     accounts.revoke_token(account, first.id)
     assert accounts.from_api_token(blank) is None
     assert accounts.from_api_token(long) is not None
-    with pytest.raises(UserError, match=f"no live API token {first.id} of this account"):
+    with pytest.raises(UserError, match=rf"^no live API token {first.id} of this account\.$"):
         accounts.revoke_token(account, first.id)
 
 
@@ -352,3 +355,37 @@ def test_a_visitors_action_is_audited_without_an_account(store: Store) -> None:
         "search",
         "高质量发展",
     )
+
+
+def test_a_feed_token_opens_its_members_account_until_renewed_revoked_or_disabled(
+    store: Store,
+) -> None:
+    accounts, _ = _accounts(store)
+    user = accounts.add("甲", PASSWORD)
+    accounts.add("乙", PASSWORD)
+    accounts.update(user.id, tier="会员", expires_on="2026-03-10")
+    account = accounts.from_session(accounts.sign_in("甲", PASSWORD, "10.0.0.1")[1])
+    assert accounts.feed_token(account) is None
+    token = accounts.feed_token(account, renew=True)
+    # "sf_" and 24 random bytes in URL-safe base64 without padding: 32 characters.
+    assert token is not None and token.startswith("sf_") and len(token) == 35
+    assert accounts.feed_token(account) == token
+    owner = accounts.from_feed_token(token)
+    # The member's tier is judged on the clock's day: the expiry date itself is still valid.
+    assert owner is not None and (owner.name, owner.reads_paid) == ("甲", True)
+    assert accounts.from_feed_token("") is None
+    assert accounts.from_feed_token("sf_" + "x" * 32) is None
+    renewed = accounts.feed_token(account, renew=True)
+    assert renewed is not None and renewed != token
+    assert accounts.from_feed_token(token) is None
+    accounts.update(user.id, disabled=True)
+    assert accounts.from_feed_token(renewed) is None
+    accounts.update(user.id, disabled=False)
+    found = accounts.from_feed_token(renewed)
+    assert found is not None and found.name == "甲"
+    accounts.revoke_feed_token(account)
+    assert accounts.from_feed_token(renewed) is None
+    assert accounts.feed_token(account) is None
+    for act in (accounts.feed_token, accounts.revoke_feed_token):
+        with pytest.raises(AuthError, match=r"^请先登录。$"):
+            act(accounts.visitor())

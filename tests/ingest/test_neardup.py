@@ -14,10 +14,13 @@ from sucai.cli import cli
 from sucai.ingest.copies import draft_of
 from sucai.ingest.neardup import (
     DEFAULT_SIMILARITY,
+    Matcher,
     _rows_per_band,
     fingerprint,
     jaccard,
     law_version,
+    read_article,
+    register,
     title_key,
 )
 from sucai.models import Article, ArticleDraft, IngestReport, OutlineEntry, Paragraph
@@ -343,6 +346,13 @@ def test_sketches_estimate_similarity_and_bands_find_pairs_at_the_threshold() ->
     assert abs(float((a.sketch == b.sketch).mean()) - exact) < 0.1
     assert _rows_per_band(0.8) == 5
     assert _rows_per_band(0.5) == 2
+    # 0.75: 4 rows (32 bands) find a pair with 1 − (1 − 0.75⁴)³² ≈ 0.999995; 5 rows make 25
+    # whole bands (not 25.6): 1 − (1 − 0.75⁵)²⁵ ≈ 0.99885, short of 0.999.
+    assert _rows_per_band(0.75) == 4
+    # At 1.0 one band of all 128 bins finds every pair; at 0.05 not even one bin a band does
+    # (1 − 0.95¹²⁸ ≈ 0.9986): the fewest rows, 1, is kept.
+    assert _rows_per_band(1.0) == 128
+    assert _rows_per_band(0.05) == 1
 
 
 def _counted(text: str) -> int:
@@ -411,3 +421,66 @@ def test_a_stored_article_becomes_a_draft_with_every_field() -> None:
     }
     stored = Article(id=7, sources=(), added_at="2026-01-01T08:00:00+00:00", chars=9, **written)
     assert draft_of(stored) == ArticleDraft(**written)
+
+
+def test_a_copy_in_a_later_file_of_the_same_import_merges_with_an_article_stored_by_it(
+    tmp_path: Path, library: Library
+) -> None:
+    """The matcher of one import learns each article it stores: the third variant (a file
+    after the first, in one import) merges with the first; a text too short to sketch (four
+    counted characters) is stored beside them."""
+    first, _, third = _speech_variants(tmp_path)
+    tiny = _write(tmp_path / "d.txt", "通知", ["停课。"])
+    report = library.ingest([first, third, tiny])
+    assert library.count() == 2
+    assert [len(f.merged) for f in report.files] == [0, 1, 0]
+    (match,) = report.files[1].merged
+    assert match.article_id == report.files[0].article_ids[0]
+    assert DEFAULT_SIMILARITY <= match.similarity < 1.0
+
+
+def test_the_best_match_passes_over_a_far_candidate_and_keeps_the_first_of_equals(
+    tmp_path: Path, library: Library
+) -> None:
+    """The speech's first five paragraphs share an LSH band with the whole speech but agree in
+    only about half of its sketch's bins (under the 0.65 checked exactly); the whole speech
+    stored twice (the second with other punctuation, which does not count) is an exact copy
+    of both: the one stored first wins."""
+    part = _write(tmp_path / "part.txt", "经济工作摘要", BODY[:5])
+    whole = _write(tmp_path / "whole.txt", "在全县经济工作会议上的讲话", [OPENING, *BODY])
+    repunctuated = [*BODY[:9], BODY[9].replace("！", "。")]
+    again = _write(tmp_path / "again.txt", "在全县经济工作会议上的讲话", [OPENING, *repunctuated])
+    report = _ingest_each(library, [part, whole, again], merge=False)
+    ids = [f.article_ids[0] for f in report.files]
+    assert ids == sorted(set(ids))
+    matcher = Matcher(library.store)
+    copy = fingerprint("讲话", "讲话", [OPENING, *BODY])
+    assert copy.sketch is not None
+    assert set(ids) <= matcher._bands.query(copy.sketch)
+    assert matcher.best_match(copy) == (ids[1], 1.0)
+
+
+def test_articles_stored_without_a_sketch_are_sketched_once_and_then_found(
+    tmp_path: Path, library: Library
+) -> None:
+    """Three articles imported with merging off, after a matcher was opened, the second then
+    sketched on its own: the matcher sketches the other two (and says so), nothing a second
+    time, and a matcher opened afterwards finds the speech under its own id."""
+    matcher = Matcher(library.store)
+    first, _, _ = _speech_variants(tmp_path)
+    other = _write(tmp_path / "other.txt", "关于加强安全生产工作的通知", OTHER)
+    flood = _write(
+        tmp_path / "flood.txt",
+        "关于做好防汛工作的通知",
+        [
+            "为切实做好今年防汛工作，确保人民群众生命财产安全，现将有关事项通知如下。",
+            "各地要加强监测预警，落实防汛责任，做好抢险队伍和物资准备。",
+        ],
+    )
+    report = _ingest_each(library, [first, other, flood], merge=False)
+    speech, notice, _ = (f.article_ids[0] for f in report.files)
+    register(library.store, notice, read_article(library.store.article_text(notice)))
+    assert matcher.register_missing() == 2
+    assert matcher.register_missing() == 0
+    copy = fingerprint("讲话", "讲话", [OPENING, *BODY])
+    assert Matcher(library.store).best_match(copy) == (speech, 1.0)

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pytest
 from opencc import OpenCC
 
 from sucai.ingest.neardup import (
     Matcher,
+    _Bands,
+    _mix,
     fingerprint,
     jaccard,
     law_version,
@@ -23,7 +26,7 @@ from sucai.ingest.neardup import (
 )
 from sucai.models import ArticleDraft, Paragraph
 from sucai.search.fold import fold
-from sucai.store import ArticleText, Merge, open_store
+from sucai.store import ArticleText, Correction, Merge, open_store
 from tests.ingest.test_neardup import BODY, OPENING, OTHER
 
 if TYPE_CHECKING:
@@ -225,9 +228,9 @@ def test_law_titles_compare_without_version_prefix_punctuation_or_script() -> No
     assert title_key("广告法（2018年版）") == "广告法2018年版"
 
 
-def _draft(text: str, issued_on: str | None = None) -> ArticleDraft:
+def _draft(text: str, issued_on: str | None = None, year: int | None = None) -> ArticleDraft:
     paragraphs = tuple(Paragraph(i, p, False, 0, None) for i, p in enumerate(text.split("\n")))
-    return ArticleDraft("讲话", None, "讲话", issued_on, None, paragraphs, ())
+    return ArticleDraft("讲话", None, "讲话", issued_on, year, paragraphs, ())
 
 
 def test_a_files_articles_merge_with_the_closest_earlier_original(matcher: Matcher) -> None:
@@ -249,3 +252,129 @@ def test_a_files_articles_merge_with_the_closest_earlier_original(matcher: Match
         _, merges = matcher.decide(originals, ((), (), ()))
         winner = 0 if first is near else 1
         assert merges == {2: Merge(_brute_jaccard(near, body), draft=winner)}
+
+
+def test_bands_find_every_sketch_sharing_a_bin_before_and_after_recent_keys_are_merged() -> None:
+    """At a threshold of 0.1 a band is one bin (two bins find a pair with probability
+    1 − (1 − 0.1²)⁶⁴ ≈ 0.47 < 0.999), so a sketch's candidates are exactly the sketches holding
+    the same value in some bin: a brute force over the sketches. Sketches added one by one wait
+    in a dict until it holds over 50,000 keys; 400 sketches of 128 bins drawn from 20,000 values
+    hold about 50,700 distinct (bin, value) keys, so the dict is merged into the sorted arrays
+    once on the way."""
+    bands = _Bands(0.1)
+    assert (bands.rows, bands.bands) == (1, 128)
+    rng = np.random.default_rng(23)
+    sketches = rng.integers(0, 20_000, size=(500, 128), dtype=np.uint32)
+    probes = rng.integers(0, 20_000, size=(40, 128), dtype=np.uint32)
+
+    def expected(sketch: np.ndarray[Any, Any], upto: int) -> set[int]:
+        return {j for j in range(upto) if (sketches[j] == sketch).any()}
+
+    bands.add_many(np.arange(100, dtype=np.int64), sketches[:100])
+    for j in range(100, 500):
+        bands.add(j, sketches[j])
+        if j in (100, 300, 499):
+            for probe in (*probes, sketches[j], sketches[0]):
+                assert bands.query(probe) == expected(probe, j + 1), j
+    assert bands._keys.size > 100 * 128  # the recent keys were merged on the way
+    assert sum(len(found) for found in map(bands.query, probes)) > 40  # not all singletons
+
+
+def test_a_files_articles_of_other_years_stay_apart_and_a_short_or_other_one_stops_nothing(
+    matcher: Matcher,
+) -> None:
+    exact = _brute_jaccard(SPEECH, EDITED)
+    drafts = [_draft(SPEECH, year=2024), _draft(EDITED, year=2023), _draft(EDITED, year=2024)]
+    fps, merges = matcher.decide(drafts, ((), (), ()))
+    assert [fp.year for fp in fps] == [2024, 2023, 2024]
+    assert merges == {2: Merge(exact, draft=0)}
+    # A text under five counted characters has no sketch: the articles after it still merge.
+    fps, merges = matcher.decide([_draft(SPEECH), _draft("一二三"), _draft(EDITED)], ((), (), ()))
+    assert fps[1].sketch is None
+    assert merges == {2: Merge(exact, draft=0)}
+    # Nor does an unrelated text before them.
+    other = "\n".join(OTHER)
+    _, merges = matcher.decide([_draft(other), _draft(SPEECH), _draft(EDITED)], ((), (), ()))
+    assert merges == {2: Merge(exact, draft=1)}
+
+
+def test_a_copy_equally_close_to_two_originals_joins_the_first_and_keeps_its_corrections(
+    matcher: Matcher,
+) -> None:
+    """The speech twice, stated on two dates (two events, never merged together), and an
+    undated edited copy exactly as close to both: it joins the first, and the corrections
+    hygiene made in it go with the merge."""
+    exact = _brute_jaccard(SPEECH, EDITED)
+    fixed = (Correction("paragraph", 1, 4, "D", "党", "D员"),)
+    drafts = [_draft(SPEECH, "2024-12-18"), _draft(SPEECH, "2023-12-20"), _draft(EDITED)]
+    _, merges = matcher.decide(drafts, ((), (), fixed))
+    assert merges == {2: Merge(exact, draft=0, corrections=fixed)}
+
+
+def test_the_shingle_hash_is_splitmix64s_finaliser() -> None:
+    """Stored sketches stay comparable only while the hash is the same: the first three
+    outputs of splitmix64 seeded with 0, as its reference implementation (Vigna) prints them,
+    are its finaliser applied to 1, 2 and 3 times the golden gamma 0x9E3779B97F4A7C15."""
+    gamma = 0x9E3779B97F4A7C15
+    states = np.array([gamma * k % 2**64 for k in (1, 2, 3)], dtype=np.uint64)
+    assert _mix(states).tolist() == [0xE220A8397B1DCDAF, 0x6E789E6AA1B965F4, 0x06C45D188009454F]
+
+
+def test_characters_beyond_the_bmp_count_from_the_first() -> None:
+    """U+10000, the first code point past the BMP, is counted as it is (not looked up in the
+    BMP's fold table, where it would alias U+0000, which does not count)."""
+    beyond = _fp("一二三四\U00010000")
+    assert (beyond.chars, beyond.shingles.size) == (5, 1)
+    assert _fp("一二三四\uffff五").chars == 5  # U+FFFF is a noncharacter: not counted
+
+
+def _splitmix(h: int) -> int:
+    mask = 2**64 - 1
+    h ^= h >> 30
+    h = h * 0xBF58476D1CE4E5B9 & mask
+    h ^= h >> 27
+    h = h * 0x94D049BB133111EB & mask
+    return h ^ (h >> 31)
+
+
+def _brute_sketch(text: str) -> list[int]:
+    """The sketch as the module's docstring describes it, in plain Python integers: each
+    5-character window hashed (code points as a base-0x100000001B3 number modulo 2⁶⁴, then
+    splitmix64's finaliser); the top 7 bits of a hash pick one of 128 bins, which keeps the
+    next 32 bits of its smallest hash; an empty bin takes the next filled bin's value (round
+    the end) plus 0x9E3779B9 per bin of distance, modulo 2³²."""
+    codes = [ord(ch) for ch in _counted(text)]
+    hashes = set()
+    for i in range(len(codes) - 4):
+        h = 0
+        for code in codes[i : i + 5]:
+            h = (h * 0x100000001B3 + code) % 2**64
+        hashes.add(_splitmix(h))
+    kept: dict[int, int] = {}
+    for h in hashes:
+        kept[h >> 57] = min(kept.get(h >> 57, h), h)
+    sketch = []
+    for b in range(128):
+        distance = next(d for d in range(128) if (b + d) % 128 in kept)
+        value = (kept[(b + distance) % 128] >> 25) & 0xFFFFFFFF
+        sketch.append((value + distance * 0x9E3779B9) % 2**32)
+    return sketch
+
+
+@pytest.mark.parametrize("text", [SPEECH, "一二三四五六七", "一二三四五", "\n".join(OTHER)])
+def test_shingles_and_sketches_agree_with_a_plain_python_computation(text: str) -> None:
+    found = _fp(text)
+    assert found.sketch is not None
+    assert found.sketch.tolist() == _brute_sketch(text)
+    codes = [ord(ch) for ch in _counted(text)]
+    assert len(set(found.shingles.tolist())) == found.shingles.size == len(_windows(text))
+    assert found.shingles.tolist() == sorted(found.shingles.tolist())
+    assert found.shingles[0] == min(
+        _splitmix(sum(c * 0x100000001B3 ** (4 - k) for k, c in enumerate(codes[i : i + 5])) % 2**64)
+        for i in range(len(codes) - 4)
+    )
+
+
+def test_only_laws_have_a_version() -> None:
+    assert _fp("2020年1月1日通过\n" + SPEECH).version is None
+    assert _fp("2020年1月1日通过\n" + SPEECH, genre="法规").version == "2020-01-01"

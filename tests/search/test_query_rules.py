@@ -52,6 +52,8 @@ from tests.search.test_query import _error, q, shown_on_web
         ('“a"b”', q(('a"b',), (True,))),
         ("发展 「 」", q(("发展",))),
         ("\t发展\n", q(("发展",))),
+        # Only - and － exclude: a word or a lone letter is no marker.
+        ("XI 发展 X 光", q(("XI", "发展", "X", "光"))),
     ],
 )
 def test_each_filter_name_and_token_rule(text: str, expected: Query) -> None:
