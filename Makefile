@@ -35,7 +35,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 pytest: $(STAMP) browser office postgres deploy-tools
-	$(BIN)/python -m pytest $(PYTEST_PROCESSES)
+	$(BIN)/python -m pytest $(PYTEST_PROCESSES) --durations=25
 
 # The browser test drives Debian's Chromium (with CJK fonts): install them when we can.
 browser:
