@@ -108,37 +108,29 @@ def precision(db: str, *, show_sample: int | None) -> None:
         return
     print(f"金句 stored: {len(every)}")
     stored = {j.text: j for j in every}
-    tuning = _labels(LABELS)
-    kept = [(stored[text], label) for text, label in tuning.items() if text in stored]
-    print(
-        f"\ntuning sample (seed 20, {len(tuning)} sentences labelled): "
-        f"{len(kept)} still stored, {len(tuning) - len(kept)} no longer"
+    samples = (
+        (LABELS, "tuning sample (seed 20, {n} sentences labelled)"),
+        (
+            HELD_OUT_LABELS,
+            f"held-out sample (seed {SEED}, drawn from the rules of EXTRACTOR 2, "
+            "{n} sentences labelled)",
+        ),
+        # Drawn from what EXTRACTOR 3 stored: counted, like the others, over those still stored.
+        (
+            FRESH_LABELS,
+            f"fresh sample (seed {FRESH_SEED}, drawn from the rules of EXTRACTOR 3, "
+            "{n} sentences labelled)",
+        ),
+        (LINES_LABELS, "added by the known lines of EXTRACTOR 4 ({n} sentences labelled)"),
     )
-    _table(kept)
-    held_out = _labels(HELD_OUT_LABELS)
-    kept = [(stored[text], label) for text, label in held_out.items() if text in stored]
-    print(
-        f"\nheld-out sample (seed {SEED}, drawn from the rules of EXTRACTOR 2, "
-        f"{len(held_out)} sentences labelled): {len(kept)} still stored, "
-        f"{len(held_out) - len(kept)} no longer"
-    )
-    _table(kept)
-    # Drawn from what EXTRACTOR 3 stored: counted, like the others, over those still stored.
-    fresh = _labels(FRESH_LABELS)
-    kept = [(stored[text], label) for text, label in fresh.items() if text in stored]
-    print(
-        f"\nfresh sample (seed {FRESH_SEED}, drawn from the rules of EXTRACTOR 3, "
-        f"{len(fresh)} sentences labelled): {len(kept)} still stored, "
-        f"{len(fresh) - len(kept)} no longer"
-    )
-    _table(kept)
-    lines = _labels(LINES_LABELS)
-    kept = [(stored[text], label) for text, label in lines.items() if text in stored]
-    print(
-        f"\nadded by the known lines of EXTRACTOR 4 ({len(lines)} sentences labelled): "
-        f"{len(kept)} still stored"
-    )
-    _table(kept)
+    for path, heading in samples:
+        labelled = _labels(path)
+        kept = [(stored[text], label) for text, label in labelled.items() if text in stored]
+        print(
+            f"\n{heading.format(n=len(labelled))}: {len(kept)} still stored, "
+            f"{len(labelled) - len(kept)} no longer"
+        )
+        _table(kept)
 
 
 def _table(judged: list[tuple[Any, tuple[str, int]]]) -> None:
