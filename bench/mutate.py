@@ -112,7 +112,11 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     ),
     "docx": (
         "export/docx.py",
-        ["tests/export/test_docx.py", "tests/export/test_docx_rules.py"],
+        [
+            "tests/export/test_docx_rules.py",
+            "tests/export/test_fingerprint.py",
+            "tests/export/test_docx.py",
+        ],
     ),
     # The SQLite store's own code: atomic(), snapshot(), backup, the file's settings, reads.
     "atomicity": (
