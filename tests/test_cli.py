@@ -94,6 +94,7 @@ def test_reimporting_the_same_file_is_a_no_op(tmp_path: Path, shared: Path) -> N
 
 
 def test_show_of_a_missing_article_says_how_to_find_ids(tmp_path: Path) -> None:
+    open_library(tmp_path / "lib.db").close()
     code, out = _run("show", "99", db=tmp_path / "lib.db")
     assert code == 1
     assert out == f"Error: no article 99 in {tmp_path / 'lib.db'}. `sucai list` shows the ids.\n"
@@ -199,8 +200,42 @@ def test_unsupported_file_named_directly_exits_non_zero(tmp_path: Path) -> None:
 def test_default_library_location_is_announced(tmp_path: Path) -> None:
     runner = CliRunner(env={"XDG_DATA_HOME": str(tmp_path), "SUCAI_DB": None})
     result = runner.invoke(cli, ["list"])
+    default = tmp_path / "sucai" / "library.db"
+    assert f"Library: {default} (the default" in result.output
+    assert result.exit_code == 1  # none there yet: list makes none
+    assert runner.invoke(cli, ["import", str(SEED)]).exit_code == 0
+    result = runner.invoke(cli, ["list", "--limit", "1"])
     assert result.exit_code == 0
-    assert f"Library: {tmp_path / 'sucai' / 'library.db'} (the default" in result.output
+    assert f"Library: {default} (the default" in result.output
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["list"],
+        ["search", "发展"],
+        ["show", "1"],
+        ["info"],
+        ["compose", "营商环境"],
+        ["tifa", "发展"],
+        ["export", "1"],
+        ["backup", "--to", "copy.db"],
+        ["user", "list"],
+    ],
+)
+def test_a_command_that_reads_refuses_a_missing_library_and_makes_none(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """A mistyped --db is not taken for a new, empty library ("No matches" would mislead)."""
+    db = tmp_path / "typo" / "lib.db"
+    (tmp_path / "typo").mkdir()
+    result = CliRunner().invoke(cli, [*command, "--db", str(db)])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: There is no library at {db}. Check the path (--db or SUCAI_DB), or import "
+        f"material into it first: sucai import --db {db} PATH …\n"
+    )
+    assert list((tmp_path / "typo").iterdir()) == []
 
 
 @pytest.mark.slow(seconds=150)

@@ -14,6 +14,7 @@ from babel.messages.pofile import read_po as babel_read_po
 from babel.messages.pofile import write_po
 from click.testing import CliRunner
 
+from sucai import open_library
 from sucai.cli import cli
 from sucai.i18n import FAILURES, catalogue, read_po
 
@@ -110,6 +111,15 @@ def _sucai(tmp_path: Path, language: str, *args: str) -> tuple[int, str]:
 
 
 def test_the_command_lines_errors_and_lines_follow_the_locale(tmp_path: Path) -> None:
+    db = tmp_path / "lib.db"
+    assert _sucai(tmp_path, "zh_CN.UTF-8", "list") == (
+        1,
+        f"Error: 没有找到素材库 {db}。请检查路径（--db 或 SUCAI_DB），或先导入素材：sucai import "
+        f"--db {db} 路径 …\n",
+    )
+    assert _sucai(tmp_path, "C.UTF-8", "list")[1].startswith(f"Error: There is no library at {db}.")
+    assert not db.exists()
+    open_library(db).close()
     assert _sucai(tmp_path, "zh_CN.UTF-8", "list") == (
         0,
         "库中还没有文章。导入素材：sucai import 路径 …\n",

@@ -729,6 +729,7 @@ def open_library(
     index_dir: str | Path | None = None,
     time_zone: str = "",
     on_jinju: Callable[[int, int], None] | None = None,
+    create: bool = True,
 ) -> Library:
     """Open (creating if needed) the library at ``db``.
 
@@ -746,11 +747,15 @@ def open_library(
         on_jinju: called with ``(articles done, articles in all)`` while the 金句 of a
             library written before the rules of :mod:`sucai.jinju` changed are found again
             (once, on the first open by this sucai: :meth:`Library.refind_jinju`).
+        create: make a new, empty SQLite library when no file is at ``db``; with
+            ``False``, a missing file is a :class:`StoreError` (a mistyped path is then
+            not taken for an empty library).
 
     Raises:
         ConfigError: a bad URL, or a read URL for a SQLite library.
+        StoreError: ``create=False`` and no file at ``db``.
     """
-    store = open_store(db, read_url=read_url)
+    store = open_store(db, read_url=read_url, create=create)
     try:
         if store.jinju_extractor() != str(JINJU_EXTRACTOR):
             logging.getLogger("sucai.store").info(

@@ -238,7 +238,7 @@ def test_trace_says_when_there_is_no_code_and_refuses_what_it_cannot_read(
     tmp_path: Path, seed_library: Library
 ) -> None:
     runner = CliRunner()
-    db = ["--db", str(tmp_path / "library.db")]
+    db = ["--db", str(seed_library.location)]
     text = tmp_path / "retyped.txt"
     text.write_text(_longest_paragraph(seed_library, 1), encoding="utf-8")
     result = runner.invoke(cli, ["trace", str(text), *db])

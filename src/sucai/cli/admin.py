@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 @cli.command()
-@db_option
+@db_option(create=False)
 def reindex(library: Library) -> None:
     """Rebuild the search index from the library (it is rebuilt automatically when stale)."""
     progress = ProgressBar(sys.stderr.isatty())
@@ -32,7 +32,7 @@ def reindex(library: Library) -> None:
 
 
 @cli.command()
-@db_option
+@db_option(create=False)
 def info(library: Library) -> None:
     """Say where the library is, what it holds, and what to do next."""
     files = library.files()
@@ -277,7 +277,7 @@ def user_add(
 
 @user.command(name="list")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
-@db_option
+@db_option(create=False)
 def user_list(as_json: bool, library: Library) -> None:
     """List the accounts."""
     from dataclasses import asdict
@@ -432,7 +432,7 @@ def migrate(source: str, target: str) -> None:
 @click.option(
     "--to", "target", required=True, type=click.Path(path_type=Path), help="The new backup file."
 )
-@db_option
+@db_option(create=False)
 def backup(target: Path, library: Library) -> None:
     """Copy a SQLite library into a new file while it is in use (imports may go on).
 
@@ -462,7 +462,7 @@ def source() -> None:
 
 
 @source.command("list")
-@db_option
+@db_option(create=False)
 @click.option("--json", "as_json", is_flag=True, help="Output JSON.")
 def source_list(library: Library, as_json: bool) -> None:
     """Each source with its number of articles and its label."""

@@ -219,7 +219,7 @@ def import_(
 @click.option("--limit", type=click.IntRange(min=0), default=0, help="At most N (0 = all).")
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip the first N.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
-@db_option
+@db_option(create=False)
 def list_(where: ArticleFilter, limit: int, offset: int, as_json: bool, library: Library) -> None:
     """List the articles in the library, in the order they were added."""
     rows = library.list(where, limit=limit or None, offset=offset)
@@ -244,7 +244,7 @@ def list_(where: ArticleFilter, limit: int, offset: int, as_json: bool, library:
     help="Newest by 成文日期 (undated last), or latest imported first.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print {total, articles, facets} as JSON.")
-@db_option
+@db_option(create=False)
 def browse(
     where: ArticleFilter, limit: int, offset: int, sort: str, as_json: bool, library: Library
 ) -> None:
@@ -337,7 +337,7 @@ def _print_hygiene(hygiene: ArticleHygiene) -> None:
 @click.option(
     "--original", is_flag=True, help="The text as imported, before 党 was restored for D."
 )
-@db_option
+@db_option(create=False)
 def show(article_id: int, as_json: bool, original: bool, library: Library) -> None:
     """Show one article: title, role, outline, paragraphs and 校对 (placeholders, gaps)."""
     article = library.original(article_id) if original else library.get(article_id)
@@ -390,7 +390,7 @@ def _hit_lines(hit: SearchHit, color: bool) -> list[str]:
 @click.option("--limit", type=click.IntRange(min=0), default=20, help="At most N hits (0 = all).")
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip the first N hits.")
 @click.option("--json", "as_json", is_flag=True, help="Print {ok, total, hits:[…]} as JSON.")
-@db_option
+@db_option(create=False)
 def search_(
     words: tuple[str, ...],
     where: ArticleFilter,
@@ -486,7 +486,7 @@ def search_(
 @click.argument("article_id", type=int)
 @click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
-@db_option
+@db_option(create=False)
 def similar(article_id: int, limit: int, as_json: bool, library: Library) -> None:
     """Articles most like ARTICLE_ID (by their most distinctive shared words)."""
     found = library.similar(article_id, limit=limit)
@@ -502,7 +502,7 @@ def similar(article_id: int, limit: int, as_json: bool, library: Library) -> Non
 
 
 @cli.command()
-@db_option
+@db_option(create=False)
 def dump(library: Library) -> None:
     """Print every article as one JSON object per line (as `show --json` prints it)."""
     for article in library.articles():
@@ -525,7 +525,7 @@ def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]], numeric: in
 @click.option("--keep", type=int, metavar="COPY", help="Make this copy the canonical text.")
 @click.option("--split", type=int, metavar="COPY", help="Turn this copy into its own article.")
 @click.option("--json", "as_json", is_flag=True, help="Print {ok, clusters, versions} as JSON.")
-@db_option
+@db_option(create=False)
 def duplicates(keep: int | None, split: int | None, as_json: bool, library: Library) -> None:
     """List near-duplicate material merged at import, and law versions; resolve by hand.
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from functools import wraps
-from typing import TYPE_CHECKING, Any, TypeVar
+from functools import partial, wraps
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import click
 
@@ -45,8 +45,17 @@ def fail(exc: SucaiError) -> click.ClickException:
     return click.ClickException(message)
 
 
-def db_option(fn: F) -> F:
-    """Add ``--db`` and hand the command an open :class:`Library` as ``library``."""
+@overload
+def db_option(fn: F) -> F: ...
+@overload
+def db_option(*, create: bool) -> Callable[[F], F]: ...
+def db_option(fn: F | None = None, *, create: bool = True) -> F | Callable[[F], F]:
+    """Add ``--db`` and hand the command an open :class:`Library` as ``library``.
+
+    ``@db_option(create=False)`` for commands that only read: a missing library file is then
+    an error that says so, not a new empty library in which nothing is found."""
+    if fn is None:
+        return partial(db_option, create=create)
 
     @click.option(
         "--db",
@@ -85,6 +94,7 @@ def db_option(fn: F) -> F:
                     index_dir=settings.index_dir,
                     time_zone=settings.time_zone,
                     on_jinju=refinding,
+                    create=create,
                 )
             finally:
                 refinding.close()

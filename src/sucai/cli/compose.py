@@ -41,7 +41,7 @@ _POSITIONS = {"opening": "开头", "body": "主体", "closing": "结尾"}
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the 写作台 as JSON.")
 @user_option
-@db_option
+@db_option(create=False)
 def compose(
     topic: str,
     where: ArticleFilter,
@@ -141,7 +141,7 @@ def _print_piece(p: Piece) -> None:
     is_flag=True,
     help="Also offer basket_add (the account's 素材篮). Without it no tool changes the library.",
 )
-@db_option
+@db_option(create=False)
 def mcp(user: str | None, token: str | None, allow_writes: bool, library: Library) -> None:
     """Serve the library as Model Context Protocol tools over stdio, for a local assistant:
     search, show, compose and check, each answer with its sources.

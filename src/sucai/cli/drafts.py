@@ -82,7 +82,7 @@ _FILE: Final = click.Path(path_type=Path, dir_okay=False)
     type=_FILE,
     help="Write a PDF report, copied text in red (needs LibreOffice).",
 )
-@db_option
+@db_option(create=False)
 def check(
     drafts: tuple[Path, ...],
     cross: bool,
@@ -214,7 +214,7 @@ def stock_phrases() -> None:
 
 @stock_phrases.command(name="list")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
-@db_option
+@db_option(create=False)
 def stock_phrases_list(as_json: bool, library: Library) -> None:
     """Print the library's 套话 list, one phrase a line."""
     phrases = library.stock_phrases()
@@ -297,7 +297,7 @@ def template_options(fn: F) -> F:
 @click.option("--user", metavar="NAME", help="Whose basket (default: $USER).")
 @for_option
 @filter_options
-@db_option
+@db_option(create=False)
 def export_(
     article_ids: tuple[int, ...],
     fmt: str,
@@ -454,7 +454,7 @@ def basket_add(name: str, refs: tuple[str, ...], owner: str, library: Library) -
 @click.argument("name", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @user_option
-@db_option
+@db_option(create=False)
 def basket_list(name: str | None, as_json: bool, owner: str, library: Library) -> None:
     """List your baskets, or the items of basket NAME in order."""
     from dataclasses import asdict
@@ -501,7 +501,7 @@ def basket_remove(name: str, position: int, owner: str, library: Library) -> Non
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write.")
 @for_option
 @user_option
-@db_option
+@db_option(create=False)
 def basket_export(
     name: str,
     fmt: str,
@@ -524,7 +524,7 @@ def basket_export(
 @cli.command()
 @click.argument("source", metavar="FILE", default="-")
 @click.option("--json", "as_json", is_flag=True, help="Print {ok, codes:[…]} as JSON.")
-@db_option
+@db_option(create=False)
 def trace(source: str, as_json: bool, library: Library) -> None:
     """Name the download a found file comes from: its export code and the audit log's line.
 

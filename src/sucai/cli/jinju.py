@@ -71,7 +71,7 @@ def print_jinju(
     is_flag=True,
     help="Print {ok, phrases:[{phrase, first, last, uses, rows:[…]}]} with the splits.",
 )
-@db_option
+@db_option(create=False)
 def tifa(phrases: tuple[str, ...], by: str, as_json: bool, library: Library) -> None:
     """How often the library uses each phrase (提法): exact uses and uses per million
     characters, per year of the text, with the first and last year.

@@ -61,7 +61,7 @@ def _day(text: str | None, library: Library) -> date:
 )
 @click.option("--template", metavar="NAME", help="Word layout (sucai export --list-templates).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write.")
-@db_option
+@db_option(create=False)
 def digest(
     day: str | None,
     subscription: str | None,
@@ -166,7 +166,7 @@ def subscription_add(
 @subscription.command(name="list")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @owner_option
-@db_option
+@db_option(create=False)
 def subscription_list(as_json: bool, owner: str, library: Library) -> None:
     """The subscriptions of --user, each with its number of new articles."""
     found = library.subscriptions(owner)
@@ -189,7 +189,7 @@ def subscription_list(as_json: bool, owner: str, library: Library) -> None:
 @subscription.command(name="open")
 @owner_option
 @click.argument("name")
-@db_option
+@db_option(create=False)
 def subscription_open(name: str, owner: str, library: Library) -> None:
     """List the new articles of subscription NAME; afterwards they are no longer new."""
     try:
