@@ -269,6 +269,7 @@ def test_a_running_server_shows_the_kept_title_without_a_restart(tmp_path: Path)
 
 def test_unknown_copy_ids_are_one_line_errors(tmp_path: Path) -> None:
     db = tmp_path / "lib.db"
+    open_library(db).close()
     for flag in ("--keep", "--split"):
         result = CliRunner().invoke(cli, ["duplicates", flag, "7", "--db", str(db)])
         assert result.exit_code == 1

@@ -245,6 +245,7 @@ def test_seed_search_finds_zhaoshang_in_the_second_speech_with_its_outline_path(
 def test_query_errors_are_explained_without_a_traceback(
     tmp_path: Path, query: str, message: str
 ) -> None:
+    open_library(tmp_path / "x.db").close()
     result = CliRunner().invoke(cli, ["search", query, "--db", str(tmp_path / "x.db")])
     assert result.exit_code == 1
     assert result.output.startswith("Error: " + message)
