@@ -209,6 +209,25 @@ def test_default_library_location_is_announced(tmp_path: Path) -> None:
     assert f"Library: {default} (the default" in result.output
 
 
+def test_a_search_that_finds_nothing_offers_the_wider_searches_that_do(tmp_path: Path) -> None:
+    db = tmp_path / "lib.db"
+    assert _run("import", str(ROOT / "samples" / "reports"), db=db)[0] == 0
+    with sqlite3.connect(db) as con:  # counted apart from the index: paragraphs holding it
+        (holding,) = con.execute(
+            "SELECT count(*) FROM paragraphs WHERE instr(text, '营商环境') > 0"
+        ).fetchone()
+    assert holding > 0
+    code, out = _run("search", "营商环境", "--source", "没有这个来源", db=db)
+    assert code == 0
+    assert out.splitlines()[1:] == [f"Without the filters: 营商环境  ({holding} matching)"]
+    code, out = _run("search", "营商环境", "--in", "title", "--year", "2023..2025", db=db)
+    assert out.splitlines()[1:] == [
+        f"In the whole text (--in all): 营商环境 年份:2023..2025  ({holding} matching)"
+    ]
+    code, out = _run("search", "营商环境", "--in", "title", "--genre", "讲话", db=db)
+    assert out.splitlines()[1:] == []  # neither wider search alone finds it: none offered
+
+
 @pytest.mark.parametrize(
     "command",
     [

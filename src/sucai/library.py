@@ -87,6 +87,7 @@ from sucai.library_compose import DEFAULT_ARTICLES, DEFAULT_PIECES, ComposeMetho
 from sucai.library_desk import DeskMethods, LibraryFacts
 from sucai.library_jinju import JINJU_EXTRACTOR, JINJU_KINDS, MAX_PHRASES, TIFA_GROUPS, JinjuMethods
 from sucai.library_location import LocationMethods
+from sucai.library_search import SearchMethods
 from sucai.library_updates import (
     DIGEST_MOST,
     FEED_ENTRIES,
@@ -97,7 +98,7 @@ from sucai.library_updates import (
     UpdateMethods,
 )
 from sucai.models import Browse, DuplicateCluster, Duplicates, TracedCode
-from sucai.search.engine import SearchHit, SearchPage, Similar, search, similar
+from sucai.search.engine import SearchHit, SearchPage, Similar
 from sucai.search.highlight import mark, snippet
 from sucai.search.index import IndexState, SearchIndex, default_index_dir
 from sucai.search.query import (
@@ -244,6 +245,7 @@ class Library(
     DeskMethods,
     JinjuMethods,
     LocationMethods,
+    SearchMethods,
     UpdateMethods,
 ):
     """A library of articles.
@@ -402,35 +404,6 @@ class Library(
         )
         process.start()
         return InboxProcess(process)
-
-    def search(
-        self, query: Query | str, *, facets: bool = False, paid: bool = True, suggest: bool = True
-    ) -> SearchPage:
-        """Search paragraphs (or titles, or outlines): exact matches, best first.
-
-        Args:
-            query: a :class:`~sucai.search.query.Query`, or a query string with the default
-                options (see :func:`~sucai.search.query.parse_query`).
-            facets: also count all matches per genre, role and year.
-            paid: search the paid part too; ``False`` searches the free text alone.
-            suggest: when nothing matches, suggest queries that find something.
-
-        Raises:
-            QueryError: the query string cannot be understood.
-            IndexBuildingError: this server's index is not built yet.
-        """
-        if isinstance(query, str):
-            query = parse_query(query)
-        self._catch_up()
-        return search(self.store, self.index.view(paid=paid), query, facets=facets, suggest=suggest)
-
-    def similar(
-        self, article_id: int, *, limit: int = 10, paid: bool = True
-    ) -> builtins.list[Similar]:
-        """Articles most like ``article_id``, most similar first (``paid``: as in
-        :meth:`search`)."""
-        self._catch_up()
-        return similar(self.store, self.index.view(paid=paid), article_id, limit=limit)
 
     def reindex(self, on_progress: Callable[[int, int], None] | None = None) -> int:
         """Rebuild the search index from the library; return the number of articles.
@@ -705,17 +678,6 @@ class Library(
             )
             for found in read_codes(source)
         ]
-
-    def search_article_ids(self, query: Query | str, *, paid: bool = True) -> builtins.list[int]:
-        """Ids of the articles with hits for ``query`` (all pages), best first."""
-        if isinstance(query, str):
-            query = parse_query(query, limit=None)
-        else:
-            query = replace(query, limit=None, offset=0)
-        seen: dict[int, None] = {}
-        for hit in self.search(query, paid=paid).hits:
-            seen.setdefault(hit.article_id, None)
-        return builtins.list(seen)
 
 
 #: From this many input files on, an import indexes in a second process as it goes.

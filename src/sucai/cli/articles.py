@@ -448,6 +448,12 @@ def search_(
         )
         for s in page.suggestions:
             click.echo(tr(N_("Try: {query}  ({total} matching)"), query=s.query, total=s.total))
+        for kind, wider, total in library.wider(query):
+            if kind == "unfiltered":
+                said = N_("Without the filters: {query}  ({total} matching)")
+            else:
+                said = N_("In the whole text (--in all): {query}  ({total} matching)")
+            click.echo(tr(said, query=format_query(wider), total=total))
         return
     shown = f"{offset + 1}–{offset + len(page.hits)}" if page.hits else Term(N_("none"))
     click.echo(

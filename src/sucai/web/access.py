@@ -73,6 +73,7 @@ __all__ = [
     "similar",
     "subscriptions",
     "tifa",
+    "wider",
 ]
 
 
@@ -83,6 +84,12 @@ def search(library: Library, account: Account, query: Query, *, facets: bool) ->
         return page
     # The free index holds no paid paragraph; one made paid since it was read is left out.
     return replace(page, hits=tuple(h for h in page.hits if not h.paid))
+
+
+def wider(library: Library, account: Account, query: Query) -> list[tuple[str, Query, int]]:
+    """The wider searches of a search that found nothing, counted in what ``account`` may
+    read."""
+    return library.wider(query, paid=account.reads_paid)
 
 
 def similar(library: Library, account: Account, article_id: int, limit: int) -> list[Similar]:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from starlette.responses import RedirectResponse, Response
 
-from sucai.library import LAW_GENRE, clean_query_text, parse_query, parse_years, snippet
+from sucai.library import LAW_GENRE, clean_query_text, format_query, parse_query, snippet
 from sucai.serialize import page_to_dict, summary_to_dict
 from sucai.web import access
 from sucai.web.limits import check_rate
@@ -27,7 +27,7 @@ from sucai.web.views.jinju import tab_url
 if TYPE_CHECKING:
     from starlette.requests import Request
 
-    from sucai.library import Account, Library, SearchHit
+    from sucai.library import Account, Library, Query, SearchHit
 
 #: Hits of one article shown before the rest fold under "本文还有 N 处匹配" (issue 21).
 FOLD_AFTER: Final = 2
@@ -59,31 +59,17 @@ def _groups(hits: tuple[SearchHit, ...]) -> list[dict[str, Any]]:
 
 
 def _wider(
-    library: Library, account: Account, q: str, scope: str, kept: dict[str, str]
+    library: Library, account: Account, query: Query, q: str, kept: dict[str, str]
 ) -> list[Any]:
     """For a search that found nothing: the same words without the filters, or in the whole
     text, each ``(label, url, total)`` when it finds something (issue 21)."""
-    tries: list[tuple[str, dict[str, str], str]] = []
-    if kept:
-        tries.append(("去掉筛选条件", {}, scope))
-    if scope != "all":
-        tries.append(("在全文中检索", kept, "all"))
     found = []
-    for label, filters, where in tries:
-        year = filters.get("year")
-        query = parse_query(
-            q,
-            genre=filters.get("genre"),
-            role=filters.get("role"),
-            source=filters.get("source"),
-            years=parse_years(year) if year else (None, None),
-            scope=where,
-            limit=0,
-        )
-        total = access.search(library, account, query, facets=False).total
-        if total:
-            url = page_url("/search", {"q": q, "in": where if where != "all" else "", **filters})
-            found.append((label, url, total))
+    for kind, wider, total in access.wider(library, account, query):
+        if kind == "unfiltered":
+            link = {"q": format_query(wider), "in": "" if wider.scope == "all" else wider.scope}
+            found.append(("去掉筛选条件", page_url("/search", link), total))
+        else:
+            found.append(("在全文中检索", page_url("/search", {"q": q, **kept}), total))
     return found
 
 
@@ -124,7 +110,7 @@ async def search(request: Request) -> Response:
         facets = not wants_json(request) or params.get("facets", "") in ("1", "true")
         result = access.search(library, account, query, facets=facets)
         wider = (
-            [] if result.total or wants_json(request) else _wider(library, account, q, scope, kept)
+            [] if result.total or wants_json(request) else _wider(library, account, query, q, kept)
         )
         # A law's status beside its hits on the page (issue 20).
         laws = sorted({h.article_id for h in result.hits if h.genre == LAW_GENRE})
