@@ -153,3 +153,16 @@ def test_the_command_lines_summaries_follow_the_locale(tmp_path: Path) -> None:
     assert code == 0 and out.startswith("1 matching titles (1–1 shown)\n")
     assert "\n共 1 篇文章，显示第 1–1 篇：\n" in _sucai(tmp_path, "zh_CN.UTF-8", "browse")[1]
     assert "\n1 articles, 1–1 shown:\n" in _sucai(tmp_path, "C.UTF-8", "browse")[1]
+    db = tmp_path / "lib.db"
+    assert _sucai(tmp_path, "zh_CN.UTF-8", "info")[1].splitlines()[:4] == [
+        f"素材库：{db}",
+        "共 1 篇文章，来自 1 个文件。",
+        "按文种：通知 1",
+        f"检索索引：{db}-search，已是最新。",
+    ]
+    assert _sucai(tmp_path, "C.UTF-8", "info")[1].splitlines()[:4] == [
+        f"Library: {db}",
+        "1 articles from 1 files.",
+        "By genre: 通知 1",
+        f"Search index: {db}-search, up to date.",
+    ]

@@ -37,21 +37,35 @@ def info(library: Library) -> None:
     """Say where the library is, what it holds, and what to do next."""
     files = library.files()
     store_path = library.db
-    click.echo(f"Library: {store_path}")
-    click.echo(f"{library.count()} articles from {len(files)} files.")
+    click.echo(tr(N_("Library: {db}"), db=store_path))
+    click.echo(
+        tr(
+            N_("{articles} articles from {files} files."),
+            articles=library.count(),
+            files=len(files),
+        )
+    )
     genres = library.browse(limit=0).facets["genre"]
     if genres:
-        click.echo("By genre: " + ", ".join(f"{g} {n}" for g, n in genres))
+        counts = tr(N_(", ")).join(f"{g} {n}" for g, n in genres)  # 、 in Chinese
+        click.echo(tr(N_("By genre: {counts}"), counts=counts))
     state = library.index_state()
     if state.building:
-        health = f"being built ({state.building[0]} of {state.building[1]} articles)"
+        health = tr(
+            N_("being built ({done} of {total} articles)"),
+            done=state.building[0],
+            total=state.building[1],
+        )
     elif not state.ready:
-        health = "not built yet (the next search or `sucai reindex` builds it)"
+        health = tr(N_("not built yet (the next search or `sucai reindex` builds it)"))
     elif state.behind:
-        health = f"{state.behind} changes behind the library (the next search applies them)"
+        health = tr(
+            N_("{behind} changes behind the library (the next search applies them)"),
+            behind=state.behind,
+        )
     else:
-        health = "up to date"
-    click.echo(f"Search index: {state.path}, {health}.")
+        health = tr(N_("up to date"))
+    click.echo(tr(N_("Search index: {path}, {health}."), path=state.path, health=health))
     use = library.connection_use()
     if use is not None:
         pools = ", ".join(
@@ -61,10 +75,10 @@ def info(library: Library) -> None:
         click.echo(
             f"PostgreSQL connections of this process: {pools} (budget {use.budget}){replica}."
         )
-    click.echo(
-        f"\nTry:\n  sucai list --db {store_path}\n  sucai show 1 --db {store_path}\n"
-        f"  sucai import --db {store_path} ~/素材/"
-    )
+    click.echo("\n" + tr(N_("Try:")))
+    for command in ("list", "show 1", "import"):
+        line = f"sucai {command} --db {store_path}"
+        click.echo(f"  {line} ~/素材/" if command == "import" else f"  {line}")
 
 
 # --- the web app and its accounts (issue 4) ------------------------------------------------
