@@ -68,7 +68,7 @@ class JinjuSpan:
 #: The version of the rules below: raise it whenever they change what they find. A library
 #: whose 金句 were found by other rules finds them again when it is opened
 #: (:meth:`sucai.store.jinju.SqlJinju.refind_jinju`).
-EXTRACTOR: Final = 4
+EXTRACTOR: Final = 5
 
 #: The 文种 whose text is cited as a 依据, never searched for 金句 (laws and regulations).
 UNQUOTED_GENRE: Final = "法规"
@@ -141,6 +141,8 @@ _PROSE = re.compile(
     r"助力|赋能|打造|培育|壮大|激发|创新|改革|开放|振兴|产业|市场|消费|融资|政府|企业|研发|"
     r"运行|覆盖|监测|出游|分类|施策|击落|被"
 )
+#: Words of modern speech, never in a saying of verse lengths quoted alone.
+_SPOKEN = re.compile(r"[的们着]")
 #: Words naming a quotation a theme, slogan or campaign.
 _THEME_BEFORE = re.compile(r"主题|口号|标语|题为|理念|倡议|宣传|以$|围绕$|开展$")
 _THEME_AFTER = re.compile(
@@ -155,7 +157,9 @@ _MODERN = re.compile(
     r"然而|从而|进而|因而|而是|无法|无论|于是|对于|关于|由于|属于|位于|等于|用于|基于|终于|"
     r"乃至|也是|也要|也将|也在|也有|也会|也不|邻邦|联邦|友邦|城邦|原则|规则|否则|准则|细则|"
     r"法则|则是|实则|之畔|之滨|之都|之城|之乡|之约|之旅|之夜|之窗|之声|之星|之春|之路|之心|不够|"
-    r"来之不易|不正之风|之私|礼仪之邦|关乎|之美|之处|之光|之花|之魂|之韵|之年|之力|之举"
+    r"来之不易|不正之风|之私|礼仪之邦|关乎|之美|之处|之光|之花|之魂|之韵|之年|之力|之举|"
+    # … and times named with 之 (仲夏之月, 国庆之日: a date, like 之年)
+    r"之月|之日"
 )
 #: What only classical Chinese writes: two classical characters with one of these (or, for a
 #: short couplet standing alone, one of these) mark a classical text.
@@ -377,10 +381,13 @@ def _quotations(sentence: str) -> list[tuple[int, int]]:
             return [(0, len(sentence))]
         # A quoted couplet standing alone, of the lengths of verse (a clause of six is prose:
         # “共建创新之路，同促合作发展” is a theme).
-        verse = couplet and len(clauses[0]) in (3, 4, 5, 7)
+        # … and holding no word of modern prose (“春节是新的开始，预示着新的希望”).
+        verse = couplet and len(clauses[0]) in (3, 4, 5, 7) and _SPOKEN.search(bare) is None
         if alone and (verse or _classical(bare, loose=True)):
             return [(0, len(sentence))]
-        if couplet and not paired and _classical(bare, loose=True):
+        # An unquoted couplet with an archaic word, of the lengths of verse (治国之道，富民为始;
+        # not prose: 人员出行持续旺盛，货运量则平稳增长; 奋斗者，正青春 is a motto).
+        if couplet and not paired and len(clauses[0]) in (4, 5, 7) and _classical(bare, loose=True):
             return [(0, len(sentence))]
     if "“" not in sentence:
         plain = _SAYING.match(sentence)
@@ -525,7 +532,9 @@ def _rhetorical(run: list[str]) -> bool:
     parts = [c.strip("“”") for c in run]
     frame = min(_frame(a, b) for a, b in itertools.pairwise(parts))
     prefix = _common_start(parts)
-    if _MEASURES.fullmatch(prefix) and frame <= len(prefix) + (len(prefix) > 2):
+    # The frame beyond a structure word (的, 与 …): 进一步放大X的Y，进一步激发Z的W shares 的.
+    content = min(_frame(a, b, content=True) for a, b in itertools.pairwise(parts))
+    if _MEASURES.fullmatch(prefix) and content <= len(prefix) + (len(prefix) > 2):
         # 加强X，加强Y; 大力推进X，大力推进Y; 积极促进X与Y，积极促进Z与W: measures
         return False
     return frame >= 4 or sum(map(len, parts)) <= 9 * len(parts)
@@ -540,11 +549,19 @@ def _common_start(texts: list[str]) -> str:
     return first[:n]
 
 
-def _frame(a: str, b: str) -> int:
+def _frame(a: str, b: str, *, content: bool = False) -> int:
     """Characters ``a`` and ``b`` share in the same places from the start, plus their
-    common ending."""
-    same = sum(1 for x, y in zip(a, b, strict=False) if x == y)
+    common ending (``content``: the places after their common opening counted only for
+    characters that are neither links nor structure words of :data:`_LINKS` nor of that
+    ending)."""
+    opening = len(_common_start([a, b]))
     end = len(_common_start([a[::-1], b[::-1]]))
+    same = sum(
+        1
+        for i, (x, y) in enumerate(zip(a, b, strict=False))
+        if x == y
+        and (i < opening or not content or (x not in _LINKS and i < min(len(a), len(b)) - end))
+    )
     return same + end
 
 
@@ -582,22 +599,39 @@ def _couplet(sentence: str) -> tuple[int, int] | None:
 
 
 def _echo(a: str, b: str) -> bool:
-    """Two clauses of 4–7 characters that echo each other: each repeats a character (各美其美，
-    美美与共), or one holds the other's characters in another order (江山就是人民，人民就是
-    江山; 人不负青山，青山定不负人), or they match in three places or more and not at the end
+    """Two clauses of 4–7 characters that echo each other: each repeats a character,
+    alike (:func:`_repeat_alike`: 各美其美，美美与共; 人人有活干，家家有收入), or one
+    holds the other's characters in another order (江山就是人民，人民就是江山;
+    人不负青山，青山定不负人), or they match in three places or more and not at the end
     (从群众中来，到群众中去; not 无党派代表人士，宗教界代表人士), and are not two measures
     (:func:`_paired`)."""
     if not (4 <= len(a) <= 7 and 4 <= len(b) <= 7) or _DIGITS.search(a + b):
         return False
     if a[:2] == b[:2]:
         return False
-    repeated = len(set(a)) < len(a) and len(set(b)) < len(b) and bool(set(a) & set(b))
+    repeated = bool(set(a) & set(b)) and _repeat_alike(a, b)
     small, large = sorted((set(a), set(b)), key=len)
     turned = len(small) >= 4 and small <= large
     # Matching in three places, not at the end: 无党派代表人士，宗教界代表人士 is a list.
     same = sum(1 for x, y in zip(a, b, strict=False) if x == y)
     matched = same >= 3 and a[-2:] != b[-2:] and len(a) == len(b) and _paired(a, b)
     return repeated or turned or matched
+
+
+def _repeat_alike(a: str, b: str) -> bool:
+    """Each clause repeats a character, and the same one (各美其美，美美与共; 该改的坚决改，
+    不该改的不改) or in the same places, from the start or from the end (人人有活干，家家有收入;
+    增绿就是增优势，植树就是植未来; 做到人人有专责，事事有人管) — not characters that merely
+    happen to come twice (工人们分工明确，分拣分级; 中国代表表示，中方呼吁各方)."""
+    twice_a = {ch for ch in a if a.count(ch) > 1}
+    twice_b = {ch for ch in b if b.count(ch) > 1}
+    if not twice_a or not twice_b:
+        return False
+    if twice_a & twice_b:
+        return True
+    at_a = [i for i, ch in enumerate(a) if ch in twice_a]
+    at_b = [i for i, ch in enumerate(b) if ch in twice_b]
+    return at_a == at_b or [i - len(a) for i in at_a] == [i - len(b) for i in at_b]
 
 
 def _paired(a: str, b: str) -> bool:
