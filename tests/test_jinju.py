@@ -264,6 +264,41 @@ def test_a_known_line_after_a_dateline_is_stored_without_it() -> None:
     assert (found.kind, paragraph[found.start : found.stop]) == ("引用", "一年之计在于春。")
 
 
+#: EXTRACTOR 5: a short saying of balanced clauses that a person is quoted saying (a title,
+#: a pronoun or a name before 指出/强调/说/讲/告诫…, or a verb of counsel and whom it
+#: counsels), in its marks or, a couplet, after a comma.
+SAID = [
+    "习近平指出，手中有粮，心中不慌。",
+    "他说，民以食为天，农时不能误。",
+    "李强强调，行而不辍，未来可期。",
+    "习近平总书记指出：“没有全民健康，就没有全面小康。”",
+    "老支书常讲：“村子要富，先修好路；日子要甜，先种好田。”",
+    "他寄语青年“心有所信，方能行远”。",
+]
+#: Not a person's saying: a meeting, a text, an office or a spokesman; a requirement or a
+#: measure; three clauses of a position; reported speech of ordinary content.
+NOT_SAID = [
+    "会议强调，心往一处想，劲往一处使。",
+    "文章指出，手中有粮，心中不慌。",
+    "外交部发言人说，原则立场一贯，态度十分坚定。",
+    "习近平强调，要稳住农业基本盘，要守好粮食生产线。",
+    "习近平指出，早日停火止战，寻求政治解决，符合各方利益。",
+    "他说，“我们很高兴来到这里，感受到了中国人民的热情。”",
+]
+
+
+@pytest.mark.parametrize("sentence", SAID)
+def test_a_saying_a_person_is_quoted_saying_is_a_quotation(sentence: str) -> None:
+    assert [(s.kind, sentence[s.start : s.stop]) for s in find_jinju(sentence)] == [
+        ("引用", sentence)
+    ]
+
+
+@pytest.mark.parametrize("sentence", NOT_SAID)
+def test_what_is_not_a_persons_saying_is_not_a_quotation(sentence: str) -> None:
+    assert [s.kind for s in find_jinju(sentence)] != ["引用"]
+
+
 #: EXTRACTOR 5, tighter: an unquoted couplet with an archaic word only of the lengths of verse
 #: (则 in prose; 者 in a motto of three); a time named with 之; a saying quoted alone in words
 #: of speech (的, 们, 着); measures behind 进一步 sharing only 的; two clauses that merely

@@ -8,7 +8,8 @@ before the rules and the labels of ``bench/jinju_labels.tsv``, are in docs/jinju
   (古人云, 古语道, 语出, 正如…所说, …指出/说/强调：), used as an attribute (“…”的壮丽景象),
   a couplet of verse, or itself classical (之/乎/者/也/而 …); a short classical sentence; a
   sentence holding a well-known classical line of ``sucai/classics/lines.txt`` (marks and
-  cue or not: 观今宜鉴古，无古不成今。);
+  cue or not: 观今宜鉴古，无古不成今。); a short saying of balanced clauses a person is quoted
+  saying (习近平指出，手中有粮，心中不慌。);
 - ``排比``: three clauses or more in a row (between ，and ；) that open alike, are of like
   length and share a frame carrying content (not 加强X，加强Y，加强Z);
 - ``对仗``: two clauses of the same length (4–12 characters) that share characters in the
@@ -401,6 +402,14 @@ def _quotations(sentence: str) -> list[tuple[int, int]]:
                 and (plain.group(1) or _classical(saying, loose=True))
             ):
                 return [(0, len(sentence))]
+            # … or a couplet a person says (习近平指出，手中有粮，心中不慌。; not three
+            # clauses: 习近平强调，早日停火止战，寻求政治解决，符合各方利益。).
+            if (
+                len(clauses) == 2
+                and _said(sentence[: plain.start(2)])
+                and _balanced(clauses, equal=True)
+            ):
+                return [(0, len(sentence))]
         return []
     found: list[tuple[int, int]] = []
     for match in _QUOTE.finditer(sentence):
@@ -420,12 +429,16 @@ def _quotations(sentence: str) -> list[tuple[int, int]]:
             all(len(c) <= 8 for c in clauses)
             and (_BOOK.search(before) is not None or _NAMED_AFTER.match(after) is not None)
         )
+        # A balanced saying a person is quoted saying: 习近平总书记指出：“没有全民健康，
+        # 就没有全面小康。”
+        said = _said(before) and _balanced(clauses) and not _theme(before, after)
         # A quoted couplet of short clauses with an archaic word: “大道之行，天下为公”.
         archaic = short and len(clauses[0]) <= 7 and _classical(quoted, loose=True)
         # A quoted couplet of verse, not a theme's: 就可以“任凭风浪起，稳坐钓鱼船”。
         verse = _verse(quoted) and not _theme(before, after)
         if (
             cited
+            or said
             or archaic
             or verse
             or (_classical(quoted) and len(quoted) <= 40)
@@ -435,6 +448,73 @@ def _quotations(sentence: str) -> list[tuple[int, int]]:
                 return [(0, len(sentence))]
             found.append((match.start(), match.end()))
     return found
+
+
+#: Who says a saying: a person by a title or pronoun, the ancients, an old saying.
+_PERSON = re.compile(
+    r"总书记|主席|总理|委员长|书记|同志|先生|女士|老人|古人|前人|先贤|先哲|老话|俗话|^[他她]"
+)
+#: Who says what is not a person's saying: a meeting, a text, an office, a spokesman, people
+#: at large (会议指出, 文章强调, 外交部发言人说, 专家说, 大家说).
+_NOT_PERSON = re.compile(
+    r"会议|会上|[大全]会|常委会|座谈会|文章|报告|公报|声明|意见|通知|评论|社论|决定|讲话|"
+    r"文件|论坛|宣言|方案|规划|纲要|条例|研究|调查|数据|专家|记者|发言人|人们|大家|群众|网友|代表|负责人|部门|政府|"
+    r"委员会|中心|协会|公司|企业|学校|医院|方面|[中美俄日英法德双各多]方|人士|官员|媒体|节目|"
+    r"报道|通报|信中|贺信|书中|[^他她]们"
+)
+#: A verb of saying, right before the saying (its marks, or a comma), after who says it.
+_SAYS = re.compile(
+    r"([^，。：；！？“”（）\s]{1,12}?)(?:曾经|也|还|多次|反复|一再|深刻|明确|特别|再次|常|曾)?"
+    r"(?:(?:指出|强调|说过|说|所说|讲过|讲)(?:过|的|道)?|"
+    # … or a verb of counsel, with whom it counsels: 他寄语青年“…”.
+    r"(?:告诫|叮嘱|嘱咐|寄语|勉励)[^，。：；！？“”]{0,4})[：:，]?$"
+)
+
+
+def _said(before: str) -> bool:
+    """``before`` ends with a person saying (习近平指出，; 总书记曾说：; 他常讲; 古人说), not a
+    meeting, a text, an office or people at large (:data:`_NOT_PERSON`): a person by a title
+    or a pronoun, or by a name alone (two to four characters)."""
+    says = _SAYS.search(before)
+    if says is None:
+        return False
+    who = says.group(1)
+    if _PERSON.search(who):
+        return True
+    return (
+        2 <= len(who) <= 4 and _NOT_PERSON.search(who) is None and _HAN.fullmatch(who) is not None
+    )
+
+
+#: Words of speech, not of a saying: 了, 吗, 呢, 吧, 啊, 呀.
+_SPEECH = re.compile(r"[了吗呢吧啊呀]")
+
+
+def _balanced(clauses: list[str], *, equal: bool = False) -> bool:
+    """A short saying of two to four balanced clauses: all of one length (4–8 characters), or
+    (not ``equal``) of 3–10 within two of each other, each sharing two characters or more
+    with the first (not links: :data:`_LINKS`); no figures, no words of speech, none opening
+    with a measure or a requirement (要…, 加强…, 坚持…: a policy wording)."""
+    lengths = [len(c) for c in clauses]
+    if equal or len(set(lengths)) == 1:
+        fits = len(set(lengths)) == 1 and 4 <= lengths[0] <= 8
+    else:
+        # Unequal clauses echo the first: 没有全民健康，就没有全面小康 (not 我们很高兴来到这里，
+        # 感受中国人民的热情: reported speech).
+        first = set(clauses[0]) - _LINKS
+        fits = (
+            all(3 <= n <= 10 for n in lengths)
+            and max(lengths) - min(lengths) <= 2
+            and all(len(first & set(c)) >= 2 for c in clauses[1:])
+        )
+    text = "".join(clauses)
+    return (
+        2 <= len(clauses) <= 4
+        and fits
+        and _DIGITS.search(text) is None
+        and _SPEECH.search(text) is None
+        and not any(_MEASURES.match(c) for c in clauses)
+    )
 
 
 def _verse(text: str) -> bool:
