@@ -22,7 +22,12 @@ sentence not labelled yet is listed, and counted apart):
   with seed :data:`FRESH_SEED` from what the rules of ``EXTRACTOR`` 3 store (``--sample
   --seed 22``), labelled before those rules were scored on them; counted: those still stored;
 - the known lines, ``bench/jinju_labels_lines.tsv``: every 金句 the classical lines of
-  ``EXTRACTOR`` 4 added to what ``EXTRACTOR`` 3 stored, labelled by the same criteria.
+  ``EXTRACTOR`` 4 added to what ``EXTRACTOR`` 3 stored, labelled by the same criteria;
+- the fresh-2 sample, ``bench/jinju_labels_fresh2.tsv``: :data:`HELD_OUT` drawn with seed
+  :data:`FRESH2_SEED` from what the rules of ``EXTRACTOR`` 5 store, labelled from the text
+  alone before those rules were scored on them;
+- the sayings, ``bench/jinju_labels_said.tsv``: every 金句 ``EXTRACTOR`` 5 added to what
+  ``EXTRACTOR`` 4 stored (mostly couplets a person is quoted saying), labelled knowing the rule.
 
 Recall: the quotations of ``bench/jinju_quotes.txt`` (found by hand in the corpus; the rules
 were tuned on it), of ``bench/jinju_quotes_heldout.txt`` (found without the rules; looked at
@@ -60,8 +65,11 @@ HELD_OUT_QUOTES = HERE / "jinju_quotes_heldout.txt"
 FRESH_LABELS = HERE / "jinju_labels_fresh.tsv"
 FRESH_QUOTES = HERE / "jinju_quotes_fresh.txt"
 LINES_LABELS = HERE / "jinju_labels_lines.tsv"
+FRESH2_LABELS = HERE / "jinju_labels_fresh2.tsv"
+SAID_LABELS = HERE / "jinju_labels_said.tsv"
 SEED = 21
 FRESH_SEED = 22
+FRESH2_SEED = 23
 HELD_OUT = 120
 PHRASES = (["新质生产力"], ["新质生产力", "高质量发展", "供给侧结构性改革"], ["营商环境"])
 
@@ -97,8 +105,8 @@ def _quotes(path: Path) -> list[str]:
 
 
 def precision(db: str, *, show_sample: int | None) -> None:
-    """Print the precision of the tuning, held-out and fresh samples (and the sentences of
-    the held-out and fresh samples not labelled), or the sample of seed ``show_sample``."""
+    """Print the precision of the tuning, held-out, fresh and fresh-2 samples and of what the
+    known lines and the sayings added, or the sample of seed ``show_sample``."""
     with open_library(db) as lib:
         _, every = lib.jinju(limit=None)
     every.sort(key=lambda j: (j.article.id, j.paragraph, j.start))
@@ -122,6 +130,12 @@ def precision(db: str, *, show_sample: int | None) -> None:
             "{n} sentences labelled)",
         ),
         (LINES_LABELS, "added by the known lines of EXTRACTOR 4 ({n} sentences labelled)"),
+        (SAID_LABELS, "added by EXTRACTOR 5, sayings of persons ({n} sentences labelled)"),
+        (
+            FRESH2_LABELS,
+            f"fresh-2 sample (seed {FRESH2_SEED}, drawn from the rules of EXTRACTOR 5, "
+            "{n} sentences labelled)",
+        ),
     )
     for path, heading in samples:
         labelled = _labels(path)

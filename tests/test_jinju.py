@@ -264,6 +264,105 @@ def test_a_known_line_after_a_dateline_is_stored_without_it() -> None:
     assert (found.kind, paragraph[found.start : found.stop]) == ("引用", "一年之计在于春。")
 
 
+#: EXTRACTOR 5: a short saying of balanced clauses that a person is quoted saying (a title,
+#: a pronoun or a name before 指出/强调/说/讲/告诫…, or a verb of counsel and whom it
+#: counsels), in its marks or, a couplet, after a comma.
+SAID = [
+    "习近平指出，手中有粮，心中不慌。",
+    "他说，民以食为天，农时不能误。",
+    "李强强调，行而不辍，未来可期。",
+    "习近平总书记指出：“没有全民健康，就没有全面小康。”",
+    "老支书常讲：“村子要富，先修好路；日子要甜，先种好田。”",
+    "他寄语青年“心有所信，方能行远”。",
+]
+#: Not a person's saying: a meeting, a text, an office or a spokesman; a requirement or a
+#: measure; three clauses of a position; reported speech of ordinary content.
+NOT_SAID = [
+    "会议强调，心往一处想，劲往一处使。",
+    "文章指出，手中有粮，心中不慌。",
+    "外交部发言人说，原则立场一贯，态度十分坚定。",
+    "习近平强调，要稳住农业基本盘，要守好粮食生产线。",
+    "习近平指出，早日停火止战，寻求政治解决，符合各方利益。",
+    "他说，“我们很高兴来到这里，感受到了中国人民的热情。”",
+]
+
+
+@pytest.mark.parametrize("sentence", SAID)
+def test_a_saying_a_person_is_quoted_saying_is_a_quotation(sentence: str) -> None:
+    assert [(s.kind, sentence[s.start : s.stop]) for s in find_jinju(sentence)] == [
+        ("引用", sentence)
+    ]
+
+
+@pytest.mark.parametrize("sentence", NOT_SAID)
+def test_what_is_not_a_persons_saying_is_not_a_quotation(sentence: str) -> None:
+    assert [s.kind for s in find_jinju(sentence)] != ["引用"]
+
+
+#: EXTRACTOR 5, tighter: an unquoted couplet with an archaic word only of the lengths of verse
+#: (则 in prose; 者 in a motto of three); a time named with 之; a saying quoted alone in words
+#: of speech (的, 们, 着); measures behind 进一步 sharing only 的; two clauses that merely
+#: happen to hold a character twice.
+NOT_ANY_MORE = [
+    "人员出行持续旺盛，货运量则平稳增长。",
+    "奋斗者，正青春。",
+    "仲夏之月，万物正盛。",
+    "“春节是新的开始，预示着新的希望。”",
+    "“群众有需要，我们随时到”。",
+    "发挥港口优势，进一步放大港口航运的辐射能力，进一步激发产业升级的巨大潜力，"
+    "进一步彰显生态城市的宜居魅力。",
+    "走进车间，工人们分工明确，分拣分级，一派繁忙景象。",
+    "会上，中国代表表示，中方呼吁各方保持克制，尽快恢复对话。",
+]
+#: … while what the same rules are for stays (the gold of the criteria).
+STILL = [
+    ("治国之道，富民为始。", "引用"),
+    ("“春分麦起身，一刻值千金”。", "引用"),
+    ("“吃了春分饭，一天长一线”。", "引用"),
+    ("以文明交流超越文明隔阂，以文明互鉴超越文明冲突，以文明共存超越文明优越。", "排比"),
+]
+
+
+@pytest.mark.parametrize("sentence", NOT_ANY_MORE)
+def test_prose_mottos_and_chance_repeats_are_not_jinju(sentence: str) -> None:
+    assert find_jinju(sentence) == []
+
+
+@pytest.mark.parametrize(("sentence", "kind"), STILL)
+def test_the_tightened_rules_keep_what_they_are_for(sentence: str, kind: str) -> None:
+    assert [(s.kind, sentence[s.start : s.stop]) for s in find_jinju(sentence)] == [
+        (kind, sentence)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "pair"),
+    [
+        (
+            "村里发展特色产业以后，人人有活干，家家有收入，日子越过越红火。",
+            "人人有活干，家家有收入",
+        ),
+        (
+            "大家都说，增绿就是增优势，植树就是植未来，这笔账算得清。",
+            "增绿就是增优势，植树就是植未来",
+        ),
+        (
+            "制度落实以后，做到人人有专责，事事有人管，形成齐抓共管的格局。",
+            "做到人人有专责，事事有人管",
+        ),
+    ],
+)
+def test_two_clauses_echo_when_they_repeat_alike_in_a_long_sentence(
+    sentence: str, pair: str
+) -> None:
+    """Each clause repeats a character in the same places, from the start (人人/家家; 增…增/
+    植…植) or from the end (人人有专责, 事事有人管), not characters that merely come twice."""
+    start = sentence.index(pair)
+    assert [(s.kind, s.start, s.stop) for s in find_jinju(sentence)] == [
+        ("对仗", start, start + len(pair))
+    ]
+
+
 JINJU_OLD = "我们要牢记“民为邦本，本固邦宁”，把群众冷暖放在心上。"
 JINJU_NEW = "要做到深学笃信，要做到精思细悟，要做到知行合一。"
 

@@ -8,7 +8,8 @@ before the rules and the labels of ``bench/jinju_labels.tsv``, are in docs/jinju
   (古人云, 古语道, 语出, 正如…所说, …指出/说/强调：), used as an attribute (“…”的壮丽景象),
   a couplet of verse, or itself classical (之/乎/者/也/而 …); a short classical sentence; a
   sentence holding a well-known classical line of ``sucai/classics/lines.txt`` (marks and
-  cue or not: 观今宜鉴古，无古不成今。);
+  cue or not: 观今宜鉴古，无古不成今。); a short saying of balanced clauses a person is quoted
+  saying (习近平指出，手中有粮，心中不慌。);
 - ``排比``: three clauses or more in a row (between ，and ；) that open alike, are of like
   length and share a frame carrying content (not 加强X，加强Y，加强Z);
 - ``对仗``: two clauses of the same length (4–12 characters) that share characters in the
@@ -68,7 +69,7 @@ class JinjuSpan:
 #: The version of the rules below: raise it whenever they change what they find. A library
 #: whose 金句 were found by other rules finds them again when it is opened
 #: (:meth:`sucai.store.jinju.SqlJinju.refind_jinju`).
-EXTRACTOR: Final = 4
+EXTRACTOR: Final = 5
 
 #: The 文种 whose text is cited as a 依据, never searched for 金句 (laws and regulations).
 UNQUOTED_GENRE: Final = "法规"
@@ -141,6 +142,8 @@ _PROSE = re.compile(
     r"助力|赋能|打造|培育|壮大|激发|创新|改革|开放|振兴|产业|市场|消费|融资|政府|企业|研发|"
     r"运行|覆盖|监测|出游|分类|施策|击落|被"
 )
+#: Words of modern speech, never in a saying of verse lengths quoted alone.
+_SPOKEN = re.compile(r"[的们着]")
 #: Words naming a quotation a theme, slogan or campaign.
 _THEME_BEFORE = re.compile(r"主题|口号|标语|题为|理念|倡议|宣传|以$|围绕$|开展$")
 _THEME_AFTER = re.compile(
@@ -155,7 +158,9 @@ _MODERN = re.compile(
     r"然而|从而|进而|因而|而是|无法|无论|于是|对于|关于|由于|属于|位于|等于|用于|基于|终于|"
     r"乃至|也是|也要|也将|也在|也有|也会|也不|邻邦|联邦|友邦|城邦|原则|规则|否则|准则|细则|"
     r"法则|则是|实则|之畔|之滨|之都|之城|之乡|之约|之旅|之夜|之窗|之声|之星|之春|之路|之心|不够|"
-    r"来之不易|不正之风|之私|礼仪之邦|关乎|之美|之处|之光|之花|之魂|之韵|之年|之力|之举"
+    r"来之不易|不正之风|之私|礼仪之邦|关乎|之美|之处|之光|之花|之魂|之韵|之年|之力|之举|"
+    # … and times named with 之 (仲夏之月, 国庆之日: a date, like 之年)
+    r"之月|之日"
 )
 #: What only classical Chinese writes: two classical characters with one of these (or, for a
 #: short couplet standing alone, one of these) mark a classical text.
@@ -377,10 +382,13 @@ def _quotations(sentence: str) -> list[tuple[int, int]]:
             return [(0, len(sentence))]
         # A quoted couplet standing alone, of the lengths of verse (a clause of six is prose:
         # “共建创新之路，同促合作发展” is a theme).
-        verse = couplet and len(clauses[0]) in (3, 4, 5, 7)
+        # … and holding no word of modern prose (“春节是新的开始，预示着新的希望”).
+        verse = couplet and len(clauses[0]) in (3, 4, 5, 7) and _SPOKEN.search(bare) is None
         if alone and (verse or _classical(bare, loose=True)):
             return [(0, len(sentence))]
-        if couplet and not paired and _classical(bare, loose=True):
+        # An unquoted couplet with an archaic word, of the lengths of verse (治国之道，富民为始;
+        # not prose: 人员出行持续旺盛，货运量则平稳增长; 奋斗者，正青春 is a motto).
+        if couplet and not paired and len(clauses[0]) in (4, 5, 7) and _classical(bare, loose=True):
             return [(0, len(sentence))]
     if "“" not in sentence:
         plain = _SAYING.match(sentence)
@@ -392,6 +400,14 @@ def _quotations(sentence: str) -> list[tuple[int, int]]:
                 2 <= len(clauses) <= 3
                 and all(len(c) <= (10 if plain.group(1) else 8) for c in clauses)
                 and (plain.group(1) or _classical(saying, loose=True))
+            ):
+                return [(0, len(sentence))]
+            # … or a couplet a person says (习近平指出，手中有粮，心中不慌。; not three
+            # clauses: 习近平强调，早日停火止战，寻求政治解决，符合各方利益。).
+            if (
+                len(clauses) == 2
+                and _said(sentence[: plain.start(2)])
+                and _balanced(clauses, equal=True)
             ):
                 return [(0, len(sentence))]
         return []
@@ -413,12 +429,16 @@ def _quotations(sentence: str) -> list[tuple[int, int]]:
             all(len(c) <= 8 for c in clauses)
             and (_BOOK.search(before) is not None or _NAMED_AFTER.match(after) is not None)
         )
+        # A balanced saying a person is quoted saying: 习近平总书记指出：“没有全民健康，
+        # 就没有全面小康。”
+        said = _said(before) and _balanced(clauses) and not _theme(before, after)
         # A quoted couplet of short clauses with an archaic word: “大道之行，天下为公”.
         archaic = short and len(clauses[0]) <= 7 and _classical(quoted, loose=True)
         # A quoted couplet of verse, not a theme's: 就可以“任凭风浪起，稳坐钓鱼船”。
         verse = _verse(quoted) and not _theme(before, after)
         if (
             cited
+            or said
             or archaic
             or verse
             or (_classical(quoted) and len(quoted) <= 40)
@@ -428,6 +448,73 @@ def _quotations(sentence: str) -> list[tuple[int, int]]:
                 return [(0, len(sentence))]
             found.append((match.start(), match.end()))
     return found
+
+
+#: Who says a saying: a person by a title or pronoun, the ancients, an old saying.
+_PERSON = re.compile(
+    r"总书记|主席|总理|委员长|书记|同志|先生|女士|老人|古人|前人|先贤|先哲|老话|俗话|^[他她]"
+)
+#: Who says what is not a person's saying: a meeting, a text, an office, a spokesman, people
+#: at large (会议指出, 文章强调, 外交部发言人说, 专家说, 大家说).
+_NOT_PERSON = re.compile(
+    r"会议|会上|[大全]会|常委会|座谈会|文章|报告|公报|声明|意见|通知|评论|社论|决定|讲话|"
+    r"文件|论坛|宣言|方案|规划|纲要|条例|研究|调查|数据|专家|记者|发言人|人们|大家|群众|网友|代表|负责人|部门|政府|"
+    r"委员会|中心|协会|公司|企业|学校|医院|方面|[中美俄日英法德双各多]方|人士|官员|媒体|节目|"
+    r"报道|通报|信中|贺信|书中|[^他她]们"
+)
+#: A verb of saying, right before the saying (its marks, or a comma), after who says it.
+_SAYS = re.compile(
+    r"([^，。：；！？“”（）\s]{1,12}?)(?:曾经|也|还|多次|反复|一再|深刻|明确|特别|再次|常|曾)?"
+    r"(?:(?:指出|强调|说过|说|所说|讲过|讲)(?:过|的|道)?|"
+    # … or a verb of counsel, with whom it counsels: 他寄语青年“…”.
+    r"(?:告诫|叮嘱|嘱咐|寄语|勉励)[^，。：；！？“”]{0,4})[：:，]?$"
+)
+
+
+def _said(before: str) -> bool:
+    """``before`` ends with a person saying (习近平指出，; 总书记曾说：; 他常讲; 古人说), not a
+    meeting, a text, an office or people at large (:data:`_NOT_PERSON`): a person by a title
+    or a pronoun, or by a name alone (two to four characters)."""
+    says = _SAYS.search(before)
+    if says is None:
+        return False
+    who = says.group(1)
+    if _PERSON.search(who):
+        return True
+    return (
+        2 <= len(who) <= 4 and _NOT_PERSON.search(who) is None and _HAN.fullmatch(who) is not None
+    )
+
+
+#: Words of speech, not of a saying: 了, 吗, 呢, 吧, 啊, 呀.
+_SPEECH = re.compile(r"[了吗呢吧啊呀]")
+
+
+def _balanced(clauses: list[str], *, equal: bool = False) -> bool:
+    """A short saying of two to four balanced clauses: all of one length (4–8 characters), or
+    (not ``equal``) of 3–10 within two of each other, each sharing two characters or more
+    with the first (not links: :data:`_LINKS`); no figures, no words of speech, none opening
+    with a measure or a requirement (要…, 加强…, 坚持…: a policy wording)."""
+    lengths = [len(c) for c in clauses]
+    if equal or len(set(lengths)) == 1:
+        fits = len(set(lengths)) == 1 and 4 <= lengths[0] <= 8
+    else:
+        # Unequal clauses echo the first: 没有全民健康，就没有全面小康 (not 我们很高兴来到这里，
+        # 感受中国人民的热情: reported speech).
+        first = set(clauses[0]) - _LINKS
+        fits = (
+            all(3 <= n <= 10 for n in lengths)
+            and max(lengths) - min(lengths) <= 2
+            and all(len(first & set(c)) >= 2 for c in clauses[1:])
+        )
+    text = "".join(clauses)
+    return (
+        2 <= len(clauses) <= 4
+        and fits
+        and _DIGITS.search(text) is None
+        and _SPEECH.search(text) is None
+        and not any(_MEASURES.match(c) for c in clauses)
+    )
 
 
 def _verse(text: str) -> bool:
@@ -525,7 +612,9 @@ def _rhetorical(run: list[str]) -> bool:
     parts = [c.strip("“”") for c in run]
     frame = min(_frame(a, b) for a, b in itertools.pairwise(parts))
     prefix = _common_start(parts)
-    if _MEASURES.fullmatch(prefix) and frame <= len(prefix) + (len(prefix) > 2):
+    # The frame beyond a structure word (的, 与 …): 进一步放大X的Y，进一步激发Z的W shares 的.
+    content = min(_frame(a, b, content=True) for a, b in itertools.pairwise(parts))
+    if _MEASURES.fullmatch(prefix) and content <= len(prefix) + (len(prefix) > 2):
         # 加强X，加强Y; 大力推进X，大力推进Y; 积极促进X与Y，积极促进Z与W: measures
         return False
     return frame >= 4 or sum(map(len, parts)) <= 9 * len(parts)
@@ -540,11 +629,19 @@ def _common_start(texts: list[str]) -> str:
     return first[:n]
 
 
-def _frame(a: str, b: str) -> int:
+def _frame(a: str, b: str, *, content: bool = False) -> int:
     """Characters ``a`` and ``b`` share in the same places from the start, plus their
-    common ending."""
-    same = sum(1 for x, y in zip(a, b, strict=False) if x == y)
+    common ending (``content``: the places after their common opening counted only for
+    characters that are neither links nor structure words of :data:`_LINKS` nor of that
+    ending)."""
+    opening = len(_common_start([a, b]))
     end = len(_common_start([a[::-1], b[::-1]]))
+    same = sum(
+        1
+        for i, (x, y) in enumerate(zip(a, b, strict=False))
+        if x == y
+        and (i < opening or not content or (x not in _LINKS and i < min(len(a), len(b)) - end))
+    )
     return same + end
 
 
@@ -582,22 +679,39 @@ def _couplet(sentence: str) -> tuple[int, int] | None:
 
 
 def _echo(a: str, b: str) -> bool:
-    """Two clauses of 4–7 characters that echo each other: each repeats a character (各美其美，
-    美美与共), or one holds the other's characters in another order (江山就是人民，人民就是
-    江山; 人不负青山，青山定不负人), or they match in three places or more and not at the end
+    """Two clauses of 4–7 characters that echo each other: each repeats a character,
+    alike (:func:`_repeat_alike`: 各美其美，美美与共; 人人有活干，家家有收入), or one
+    holds the other's characters in another order (江山就是人民，人民就是江山;
+    人不负青山，青山定不负人), or they match in three places or more and not at the end
     (从群众中来，到群众中去; not 无党派代表人士，宗教界代表人士), and are not two measures
     (:func:`_paired`)."""
     if not (4 <= len(a) <= 7 and 4 <= len(b) <= 7) or _DIGITS.search(a + b):
         return False
     if a[:2] == b[:2]:
         return False
-    repeated = len(set(a)) < len(a) and len(set(b)) < len(b) and bool(set(a) & set(b))
+    repeated = bool(set(a) & set(b)) and _repeat_alike(a, b)
     small, large = sorted((set(a), set(b)), key=len)
     turned = len(small) >= 4 and small <= large
     # Matching in three places, not at the end: 无党派代表人士，宗教界代表人士 is a list.
     same = sum(1 for x, y in zip(a, b, strict=False) if x == y)
     matched = same >= 3 and a[-2:] != b[-2:] and len(a) == len(b) and _paired(a, b)
     return repeated or turned or matched
+
+
+def _repeat_alike(a: str, b: str) -> bool:
+    """Each clause repeats a character, and the same one (各美其美，美美与共; 该改的坚决改，
+    不该改的不改) or in the same places, from the start or from the end (人人有活干，家家有收入;
+    增绿就是增优势，植树就是植未来; 做到人人有专责，事事有人管) — not characters that merely
+    happen to come twice (工人们分工明确，分拣分级; 中国代表表示，中方呼吁各方)."""
+    twice_a = {ch for ch in a if a.count(ch) > 1}
+    twice_b = {ch for ch in b if b.count(ch) > 1}
+    if not twice_a or not twice_b:
+        return False
+    if twice_a & twice_b:
+        return True
+    at_a = [i for i, ch in enumerate(a) if ch in twice_a]
+    at_b = [i for i, ch in enumerate(b) if ch in twice_b]
+    return at_a == at_b or [i - len(a) for i in at_a] == [i - len(b) for i in at_b]
 
 
 def _paired(a: str, b: str) -> bool:
