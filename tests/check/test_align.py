@@ -380,3 +380,14 @@ def test_a_phrase_twice_in_a_later_paragraph_is_found_at_both_places() -> None:
         (3, 16, 0, 13, 13),
         (17, 30, 0, 13, 13),
     }
+
+
+def test_an_exact_copy_in_a_repetitive_text_is_found_whole() -> None:
+    """Draft 5–22 is source 14–31 exactly (17 characters, worked out by hand: 新发新发新发新发
+    展展展展展发发展展). A run past an edit of another alignment lies on that diagonal further
+    on; the probe at source 14 comes before that run's start and is not skipped for it."""
+    draft = "甲展甲展展" + "新发新发新发新发展展展展展发发展展"
+    source = "展展新展展新发发展新发发展发" + "新发新发新发新发展展展展展发发展展"
+    assert draft[5:22] == source[14:31]
+    found = {(c.i, c.i_end, c.j, c.j_end, c.matched) for c in _chains([draft], source, 6)}
+    assert (5, 22, 14, 31, 17) in found
