@@ -341,3 +341,53 @@ def test_the_clock_is_read_for_a_probe_found_at_more_than_32_places() -> None:
     assert align(DraftIndex(["坚持稳中求进" * 32]), "坚持稳中求进", 13, deadline=0.0) == []
     with pytest.raises(TimeoutError):
         align(DraftIndex(["坚持稳中求进" * 33]), "坚持稳中求进", 13, deadline=0.0)
+
+
+def test_a_short_run_on_another_diagonal_does_not_hide_a_probe() -> None:
+    """The source is probed every 5 characters (span 10, gram 6). At 5 the draft's second
+    copy of _S[5:11] is 6 characters, too short to anchor; at 10 the first paragraph's run
+    _S[6:16] is found. The short run's diagonal (draft 19 − source 5 = 14) is the sum of the
+    second probe's draft and source places (4 + 10), not its difference: it hides nothing."""
+    draft = _S[6:16] + "甲乙丙甲乙丙甲乙丙" + _S[5:11]
+    assert _found([draft], min_span=10) == {(0, 10, 6, 16, 10)}
+
+
+def test_a_span_on_another_diagonal_does_not_hide_a_probe() -> None:
+    """_S[5:15] at draft 0 is found by the probe at 5 (diagonal −5); _S[6:16] after a
+    character of the draft's own is found only by the probe at 10, at draft 15 (diagonal 5,
+    which is 0 + 5, the first span's draft and source starts added)."""
+    draft = _S[5:15] + "甲" + _S[6:16]
+    assert _found([draft], min_span=10) == {(0, 10, 5, 15, 10), (11, 21, 6, 16, 10)}
+
+
+def test_a_span_reaching_past_the_next_on_another_diagonal_does_not_hide_it() -> None:
+    """_S[10:40] at draft 30 (diagonal 20) is found first, by the probe at 10; then _S[20:30]
+    at draft 0 (diagonal −20, 0 + 20 = 20 the other's), which three characters of the draft's
+    own end; after them _S[33:43] at draft 13, on the same diagonal −20, is found by the
+    probe at 35 — before the end of the first span's source (40), not of its own run's (30)."""
+    draft = _S[20:30] + "甲乙丙" + _S[33:43] + "甲乙丙甲乙丙甲" + _S[10:40]
+    assert _found([draft], min_span=10) == {
+        (30, 60, 10, 40, 30),
+        (0, 10, 20, 30, 10),
+        (13, 23, 33, 43, 10),
+    }
+
+
+def test_a_phrase_twice_in_a_later_paragraph_is_found_at_both_places() -> None:
+    # The second paragraph repeats its grams, so they are listed one by one: at their
+    # places in the whole draft (from 3 on), not in the paragraph.
+    assert _found(["乙乙乙", _S[0:13] + "甲" + _S[0:13]]) == {
+        (3, 16, 0, 13, 13),
+        (17, 30, 0, 13, 13),
+    }
+
+
+def test_an_exact_copy_in_a_repetitive_text_is_found_whole() -> None:
+    """Draft 5–22 is source 14–31 exactly (17 characters, worked out by hand: 新发新发新发新发
+    展展展展展发发展展). A run past an edit of another alignment lies on that diagonal further
+    on; the probe at source 14 comes before that run's start and is not skipped for it."""
+    draft = "甲展甲展展" + "新发新发新发新发展展展展展发发展展"
+    source = "展展新展展新发发展新发发展发" + "新发新发新发新发展展展展展发发展展"
+    assert draft[5:22] == source[14:31]
+    found = {(c.i, c.i_end, c.j, c.j_end, c.matched) for c in _chains([draft], source, 6)}
+    assert (5, 22, 14, 31, 17) in found

@@ -8,6 +8,7 @@ sides of its boundary. Each test runs on SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,8 @@ from sucai.store import User
 from sucai.users import Account, Accounts, Passwords
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from sucai.store import Store
 
 FAST = Passwords(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
@@ -389,3 +392,42 @@ def test_a_feed_token_opens_its_members_account_until_renewed_revoked_or_disable
     for act in (accounts.feed_token, accounts.revoke_feed_token):
         with pytest.raises(AuthError, match=r"^请先登录。$"):
             act(accounts.visitor())
+
+
+@pytest.fixture
+def beijing_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The process's local time zone UTC+8 (POSIX ``CST-8``: no zone database needed), as on
+    a server in China; the machine's zone again afterwards."""
+    monkeypatch.setenv("TZ", "CST-8")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_times_are_stored_in_utc_and_the_day_is_local_on_a_server_in_china(
+    store: Store, beijing_time: None
+) -> None:
+    """15:30 UTC is 23:30 in Beijing, 16:30 UTC is 00:30 the next day: the day's downloads
+    start again at local midnight (16:00 UTC), and every stored time is written in UTC."""
+    accounts, clock = _accounts(store)
+    admin = accounts.add("管理员", PASSWORD, admin=True)
+    accounts.add("甲", PASSWORD, daily_quota=5)
+    clock.now = datetime(2026, 3, 10, 15, 30, tzinfo=UTC)
+    _, session = accounts.sign_in("甲", PASSWORD, "10.0.0.1")
+    account = accounts.from_session(session)
+    assert account.today == date(2026, 3, 10)
+    accounts.record_downloads(account, ["article:1"], "zip", "10.0.0.1")
+    assert accounts.downloads_today(account) == 1
+    clock.now = datetime(2026, 3, 10, 16, 30, tzinfo=UTC)
+    account = accounts.from_session(session)
+    assert account.today == date(2026, 3, 11)
+    assert accounts.downloads_today(account) == 0
+    accounts.record_downloads(account, ["article:2"], "zip", "10.0.0.1")
+    assert accounts.downloads_today(account) == 1
+    log = accounts.audit_log(Account(admin, date(2026, 3, 11)))
+    assert [(e.action, e.target, e.at) for e in log] == [
+        ("download", "article:2", "2026-03-10T16:30:00+00:00"),
+        ("download", "article:1", "2026-03-10T15:30:00+00:00"),
+        ("login", "", "2026-03-10T15:30:00+00:00"),
+    ]

@@ -485,3 +485,32 @@ def test_articles_stored_without_a_sketch_are_sketched_once_and_then_found(
     assert matcher.register_missing() == 0
     copy = fingerprint("讲话", "讲话", [OPENING, *BODY])
     assert Matcher(library.store).best_match(copy) == (speech, 1.0)
+
+
+def test_an_import_of_more_articles_than_the_matcher_keeps_in_memory_still_finds_the_first(
+    tmp_path: Path, library: Library
+) -> None:
+    """The matcher keeps the fingerprints of the 256 articles it stored last: a compilation
+    of 300 short notices (each its own text) fills that and more, and a copy of the first
+    notice in a later file of the same import (other punctuation, which does not count)
+    still merges with it, its fingerprint read back from the library."""
+    digits = "零一二三四五六七八九"
+
+    def numeral(n: int) -> str:
+        return "".join(digits[int(d)] for d in str(n))
+
+    notices = [
+        (f"第{numeral(n)}号通知", f"请第{numeral(n)}组于本周内报送材料。") for n in range(1, 301)
+    ]
+    compilation = tmp_path / "a.txt"
+    compilation.write_text(
+        "通知汇编\n" + "".join(f"\n\n\n{title}\n\n{text}\n" for title, text in notices),
+        encoding="utf-8",
+    )
+    copy = _write(tmp_path / "b.txt", "关于报送材料的通知", ["请第一组于本周内报送材料！"])
+    report = library.ingest([compilation, copy])
+    assert [f.articles for f in report.files] == [300, 1]
+    assert library.count() == 300
+    (match,) = report.files[1].merged
+    assert (match.canonical_title, match.similarity) == ("第一号通知", 1.0)
+    assert match.article_id == report.files[0].article_ids[0]

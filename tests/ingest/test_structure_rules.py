@@ -948,3 +948,21 @@ def test_a_compilation_whose_only_titled_role_is_its_own_title_is_one_speech() -
     found = structure(_parsed("领导讲话汇编（县长）", "同志们：今天我们召开会议。"), "x.txt")
     assert (found.title, found.header) == ("领导讲话汇编", ())
     assert _titled(found) == [("领导讲话汇编", "县长", ["同志们：今天我们召开会议。"])]
+
+
+def test_a_compilations_title_in_a_heading_gives_the_genre_of_its_one_document() -> None:
+    """A file opening with a heading, not a title: its title is the page's, else the file's
+    name. A compilation's title in that heading is the context of the one document's genre
+    (心得体会 from 学习心得体会汇编); a heading that names no compilation is only its first
+    paragraph, and 心得 in it names no genre."""
+    body = ("今年以来，我认真学习了党的创新理论。", "收获很大。")
+    for head, hint, genre in (
+        ("党员学习心得体会汇编", None, "心得体会"),
+        ("党员学习心得体会汇编", "第3期", "心得体会"),
+        ("我的学习心得体会", None, "文章"),
+    ):
+        parsed = ParsedText((Block(head, "heading", 1), *map(Block, body)), title_hint=hint)
+        found = structure(parsed, "2023年第3期.md")
+        assert [(a.title, a.genre, [p.text for p in a.paragraphs]) for a in found.articles] == [
+            (hint or "2023年第3期", genre, [head, *body])
+        ]

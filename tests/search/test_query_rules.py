@@ -311,3 +311,33 @@ def test_issuer_keys_are_the_whole_name_then_each_issuer(text: str, keys: list[s
 )
 def test_the_canonical_form_of_a_query_built_by_hand(query: Query, text: str) -> None:
     assert format_query(query) == text
+
+
+def test_an_unknown_scope_or_order_is_named_by_its_first_twenty_characters() -> None:
+    given = "abcdefghijklmnopqrstuvwxyz"  # 26 characters: the message shows a to t
+    scope, order = _error("发展", scope=given), _error("发展", sort=given)
+    assert str(scope) == "--in abcdefghijklmnopqrst: choose one of all, title, outline."
+    assert shown_on_web(scope) == "检索范围“abcdefghijklmnopqrst”无效：可选 all、title、outline。"
+    assert str(order) == "--sort abcdefghijklmnopqrst: choose one of relevance, date."
+    assert shown_on_web(order) == (
+        "排序“abcdefghijklmnopqrst”无效：可选 relevance（相关度）、date（日期）。"
+    )
+    assert str(_error("发展", sort="Date")) == "--sort Date: choose one of relevance, date."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A “ closed by a straight quote looks for it after itself, not before …
+        ('"营商环境" “放管服"', q(("营商环境", "放管服"), (True, True))),
+        ('"营商环境"“放管服"', q(("营商环境", "放管服"), (True, True))),
+        # … the first one after it, not the last …
+        ('“营商环境" “放管服"', q(("营商环境", "放管服"), (True, True))),
+        # … and the one right after it: an empty pair is no phrase.
+        ('发展 “"', q(("发展",))),
+    ],
+)
+def test_a_curly_quote_closed_by_a_straight_one_ends_at_the_next_straight_quote(
+    text: str, expected: Query
+) -> None:
+    assert parse_query(text) == expected
