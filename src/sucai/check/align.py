@@ -212,12 +212,6 @@ def align(
     text = draft.text
     grams = draft.grams
     repeats = draft.repeats
-    # Per diagonal (draft offset − source offset), where the last run found on it starts and
-    # ends in the source: a probe inside it is the same run again. One before its start may
-    # be another run on that diagonal (a run past an edit is recorded from its own start):
-    # skipping it lost the exact alignment of a repetitive text to a worse one.
-    run_start: dict[int, int] = {}
-    run_end: dict[int, int] = {}
     # Draft positions inside a span found already: another alignment of them with this
     # source adds nothing (a source and a draft repeating a phrase would give one for
     # every pair of repeats).
@@ -234,18 +228,15 @@ def align(
             if deadline is not None and len(hits) > _MANY and time.monotonic() > deadline:
                 raise TimeoutError  # a draft and a source repeating one phrase: quadratic
         for i in hits:
-            if run_end.get(i - j, -1) > j >= run_start[i - j] or (spanned and spanned[i]):
+            if spanned and spanned[i]:
                 continue
             para = draft.paragraph_of(i)
             lo, hi = draft.starts[para], draft.ends[para]
             back = _backward(text, i, lo, source, j)
             length = back + _forward(text, i, hi, source, j)
-            run_start[i - j], run_end[i - j] = j - back, j + length - back
             if length < anchor:
                 continue
             chain = _grow(text, lo, hi, source, Run(i - back, j - back, length))
-            for run in chain.runs:
-                run_start[run.i - run.j], run_end[run.i - run.j] = run.j, run.j + run.length
             if chain.i_end - chain.i >= min_span:
                 chains.append(chain)
                 if not spanned:
