@@ -336,6 +336,14 @@ def test_two_edits_before_the_anchor_map_positions_by_their_own_run() -> None:
     assert [chain.source_offset(p) for p in range(6)] == [0, 1, 3, 4, 6, 7]
 
 
+def test_two_edits_after_the_anchor_map_positions_by_their_own_run() -> None:
+    # _S[20] and _S[23] left out: draft 20–21 is source 21–22 (a run of two between the
+    # edits), draft 22– is source 24–.
+    (chain,) = _chains([_S[0:20] + _S[21:23] + _S[24:44]], _S, 13)
+    assert (chain.i, chain.i_end, chain.j, chain.j_end, chain.matched) == (0, 42, 0, 44, 42)
+    assert [chain.source_offset(p) for p in range(18, 25)] == [18, 19, 21, 22, 24, 25, 26]
+
+
 def test_the_clock_is_read_for_a_probe_found_at_more_than_32_places() -> None:
     # Past the deadline: 32 places of the probe are not yet repetition, 33 are.
     assert align(DraftIndex(["坚持稳中求进" * 32]), "坚持稳中求进", 13, deadline=0.0) == []

@@ -199,6 +199,21 @@ def test_search_finds_paid_words_for_a_member_alone(
     assert free.facets == {}
 
 
+@pytest.mark.parametrize(("account", "paid"), VIEWERS)
+def test_the_wider_searches_count_the_text_the_viewer_may_read(
+    library: Library, account: Account, paid: bool
+) -> None:
+    """No 通知 holds 砥砺奋进; without the filter the member is offered its 5 paid places, a
+    viewer who may not read them nothing (an offer of 0 would tell them the words are paid)."""
+    offered = access.wider(library, account, parse_query(SECRET, genre="通知"))
+    assert [(kind, total) for kind, _, total in offered] == ([("unfiltered", 5)] if paid else [])
+    # 金山银山 is in the free notice alone: no 讲话 holds it, and no title.
+    offered = access.wider(library, account, parse_query("金山银山", genre="讲话"))
+    assert [(kind, q.genre, total) for kind, q, total in offered] == [("unfiltered", None, 1)]
+    offered = access.wider(library, account, parse_query("金山银山", scope="title"))
+    assert [(kind, q.scope, total) for kind, q, total in offered] == [("everywhere", "all", 1)]
+
+
 def test_similar_articles_are_found_through_the_text_the_viewer_may_read(
     library: Library,
 ) -> None:
