@@ -70,9 +70,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
         return
     items.sort(key=seconds, reverse=True)
-    workers = getattr(config, "workerinput", {}).get("workercount", 1)
-    if workers > 1 and config.getoption("dist", None) == "worksteal":
-        items[:] = deal(items, seconds, workers)
+    # A worker sees its own options (``--dist no``), not those of the run: they are in mainargv.
+    worker = getattr(config, "workerinput", {})
+    argv = " ".join(worker.get("mainargv", ())).replace("--dist=", "--dist ")
+    if worker.get("workercount", 1) > 1 and "--dist worksteal" in argv:
+        items[:] = deal(items, seconds, worker["workercount"])
 
 
 def deal(items: list[T], seconds: Callable[[T], float], workers: int) -> list[T]:
