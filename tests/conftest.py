@@ -7,7 +7,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import settings
@@ -17,7 +17,7 @@ from sucai.store import open_store
 from tests.pgserver import PgCluster, cluster_folder, find_bindir
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Iterator
 
     from sucai import Library
 
@@ -28,7 +28,6 @@ SHARED = Path(os.environ.get("SUCAI_SHARED") or ROOT.parent / "shared")
 SEED = SHARED / "seed" / "000_f3e70d4696a96c53.txt"
 CORPUS = SHARED / "corpus"
 DATA = Path(__file__).resolve().parent / "data"
-T = TypeVar("T")
 
 #: `python -m bench.mutate` runs a module's tests once for every mutant: it sets
 #: SUCAI_HYPOTHESIS_PROFILE=mutate, and property tests whose budget is a multiple of the
@@ -49,13 +48,12 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ.pop(name, None)
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The slow tests first, the longest first: the workers of ``pytest -n`` start the longest
     work at once and share out the short tests at the end, instead of one worker running a
     minutes-long test while the other has finished. ``@pytest.mark.slow(seconds=N)`` says about
     how long a test takes on a quiet machine (10 s unless said); the order is stable among
-    equals. Under ``--dist worksteal`` (``make test``), which hands each worker one run of the
-    list in order, the slow tests are dealt out over the runs (:func:`deal`)."""
+    equals."""
 
     def seconds(item: pytest.Item) -> float:
         slow = item.get_closest_marker("slow")
@@ -70,34 +68,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
         return
     items.sort(key=seconds, reverse=True)
-    # A worker sees its own options (``--dist no``), not those of the run: they are in mainargv.
-    worker = getattr(config, "workerinput", {})
-    argv = " ".join(worker.get("mainargv", ())).replace("--dist=", "--dist ")
-    if worker.get("workercount", 1) > 1 and "--dist worksteal" in argv:
-        items[:] = deal(items, seconds, worker["workercount"])
-
-
-def deal(items: list[T], seconds: Callable[[T], float], workers: int) -> list[T]:
-    """``items``, slow first, as ``workers`` runs one after the other, each the length that
-    ``--dist worksteal`` gives a worker (of what is left, an equal share): the slow ones dealt
-    longest first to the run with the least slow time so far, at its start, the others after
-    them in their order. Workers that finish early take the end of another's run."""
-    runs: list[list[T]] = [[] for _ in range(workers)]
-    load = [0.0] * workers
-    rest = []
-    for item in items:
-        if seconds(item):
-            k = load.index(min(load))
-            runs[k].append(item)
-            load[k] += seconds(item)
-        else:
-            rest.append(item)
-    dealt: list[T] = []
-    for k, run in enumerate(runs):
-        take = max(0, (len(items) - len(dealt)) // (workers - k) - len(run))
-        dealt += run + rest[:take]
-        rest = rest[take:]
-    return dealt + rest
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
