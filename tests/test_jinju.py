@@ -284,6 +284,11 @@ NOT_SAID = [
     "习近平强调，要稳住农业基本盘，要守好粮食生产线。",
     "习近平指出，早日停火止战，寻求政治解决，符合各方利益。",
     "他说，“我们很高兴来到这里，感受到了中国人民的热情。”",
+    # People in the news plainly saying what they report: a name or a role needs a verb of
+    # citing (指出, 强调, 常讲 …), not 说.
+    "游客说，景色很美，服务很好。",
+    "市民张先生说，环境变好，出行方便。",
+    "村民王大伯说，收入增加，日子红火。",
 ]
 
 

@@ -69,7 +69,7 @@ class JinjuSpan:
 #: The version of the rules below: raise it whenever they change what they find. A library
 #: whose 金句 were found by other rules finds them again when it is opened
 #: (:meth:`sucai.store.jinju.SqlJinju.refind_jinju`).
-EXTRACTOR: Final = 5
+EXTRACTOR: Final = 6
 
 #: The 文种 whose text is cited as a 依据, never searched for 金句 (laws and regulations).
 UNQUOTED_GENRE: Final = "法规"
@@ -464,21 +464,31 @@ _NOT_PERSON = re.compile(
 )
 #: A verb of saying, right before the saying (its marks, or a comma), after who says it.
 _SAYS = re.compile(
-    r"([^，。：；！？“”（）\s]{1,12}?)(?:曾经|也|还|多次|反复|一再|深刻|明确|特别|再次|常|曾)?"
-    r"(?:(?:指出|强调|说过|说|所说|讲过|讲)(?:过|的|道)?|"
+    r"([^，。：；！？“”（）\s]{1,12}?)(曾经|也|还|多次|反复|一再|深刻|明确|特别|再次|常|曾)?"
+    r"((?:指出|强调|说过|说|所说|讲过|讲)(?:过|的|道)?|"
     # … or a verb of counsel, with whom it counsels: 他寄语青年“…”.
     r"(?:告诫|叮嘱|嘱咐|寄语|勉励)[^，。：；！？“”]{0,4})[：:，]?$"
+)
+#: Who may just "say" a saying (说, 讲 with no 常/曾 …): a leader by a title, the ancients, an
+#: old saying, or 他/她 for one named before. Anyone else plainly says what they report — a
+#: visitor's, a villager's or 市民张先生's words in the news (游客说，景色很美，服务很好) are no
+#: saying; a name needs a verb of citing (指出, 强调, 曾说, 常讲, 说过 …).
+_SAYS_PLAINLY = re.compile(
+    r"总书记|主席|总理|委员长|书记|同志|古人|前人|先贤|先哲|老话|俗话|^[他她]"
 )
 
 
 def _said(before: str) -> bool:
     """``before`` ends with a person saying (习近平指出，; 总书记曾说：; 他常讲; 古人说), not a
     meeting, a text, an office or people at large (:data:`_NOT_PERSON`): a person by a title
-    or a pronoun, or by a name alone (two to four characters)."""
+    or a pronoun, or by a name alone (two to four characters) with a verb of citing; one
+    plainly saying it (说, 讲) only as :data:`_SAYS_PLAINLY` allows."""
     says = _SAYS.search(before)
     if says is None:
         return False
-    who = says.group(1)
+    who, often, verb = says.groups()
+    if not often and verb in ("说", "讲", "说道", "讲道"):
+        return _SAYS_PLAINLY.search(who) is not None
     if _PERSON.search(who):
         return True
     return (
