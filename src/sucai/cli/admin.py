@@ -77,8 +77,9 @@ def info(library: Library) -> None:
         )
     click.echo("\n" + tr(N_("Try:")))
     for command in ("list", "show 1", "import"):
-        line = f"sucai {command} --db {store_path}"
-        click.echo(f"  {line} ~/素材/" if command == "import" else f"  {line}")
+        click.echo(
+            f"  sucai {command} --db {store_path}" + (" ~/素材/" if command == "import" else "")
+        )
 
 
 # --- the web app and its accounts (issue 4) ------------------------------------------------
