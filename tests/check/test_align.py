@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from sucai.check.align import ANCHOR, GRAM, Chain, DraftIndex, align
+from sucai.check.align import ANCHOR, GRAM, Chain, DraftIndex, _backward, _forward, align
 from sucai.check.text import compact
 
 
@@ -399,3 +399,74 @@ def test_an_exact_copy_in_a_repetitive_text_is_found_whole() -> None:
     assert draft[5:22] == source[14:31]
     found = {(c.i, c.i_end, c.j, c.j_end, c.matched) for c in _chains([draft], source, 6)}
     assert (5, 22, 14, 31, 17) in found
+
+
+def test_a_phrase_the_source_says_twice_is_followed_past_its_first_place() -> None:
+    """The source says P (12 characters) at 0 and again at 30, followed there by Q (7); the
+    draft copies P Q. P at 0 is found first (source start 0); P Q at 30 starts inside it,
+    and its probes (every 5 characters of the source: 30, 35, 40) all fall in P's span —
+    Q's own characters hold no probe. It is still followed, for Q."""
+    p, q = _S[0:12], _S[12:19]
+    source = p + _S[30:48] + p + q + _S[50:56]
+    assert source[30:49] == p + q
+    assert {(c.i, c.i_end, c.j, c.j_end, c.matched) for c in _chains([p + q], source, 10)} == {
+        (0, 12, 0, 12, 12),
+        (0, 19, 30, 49, 19),
+    }
+
+
+def _common_stretches(draft: str, source: str, length: int) -> set[int]:
+    """Brute force: the draft positions inside an exact common stretch of ``length`` or more
+    characters (the longest common suffix of every pair of prefixes)."""
+    inside: set[int] = set()
+    previous = [0] * (len(source) + 1)
+    for i in range(1, len(draft) + 1):
+        current = [0] * (len(source) + 1)
+        for j in range(1, len(source) + 1):
+            if draft[i - 1] == source[j - 1]:
+                current[j] = previous[j - 1] + 1
+                if current[j] >= length:
+                    inside.update(range(i - current[j], i))
+        previous = current
+    return inside
+
+
+def test_every_exact_common_stretch_of_the_shortest_span_is_covered() -> None:
+    """Against brute force, in repetitive texts of 2–4 characters (where spans on other
+    alignments overlap most): whatever the source repeats and wherever a probe falls, every
+    draft character inside an exact common stretch of ``min_span`` characters is in a span."""
+    rng = random.Random(18)
+    for _ in range(400):
+        letters = "发展改革稳"[: rng.randint(2, 4)]
+        source = "".join(rng.choice(letters) for _ in range(rng.randint(20, 60)))
+        draft = ""
+        while len(draft) < 40:
+            start = rng.randrange(len(source))
+            draft += source[start : start + rng.randint(3, 25)] + rng.choice(letters)
+        min_span = rng.randint(10, 16)
+        covered = {p for c in _chains([draft], source, min_span) for p in range(c.i, c.i_end)}
+        missed = _common_stretches(draft, source, min_span) - covered
+        assert not missed, (draft, source, min_span, sorted(missed))
+
+
+def test_shared_lengths_are_those_counted_a_character_at_a_time() -> None:
+    """_forward and _backward compare slices (8, 16, 32 … then halving): checked against a
+    count one character at a time, on copies of 0–300 characters with a changed one."""
+    rng = random.Random(9704)
+    for _ in range(3000):
+        b = "".join(rng.choice("发展改革") for _ in range(rng.randint(1, 320)))
+        a = list(b)
+        if rng.random() < 0.8:
+            a[rng.randrange(len(a))] = "稳"
+        text = "".join(a)
+        i = rng.randrange(len(text) + 1)
+        j = i if rng.random() < 0.7 else rng.randrange(len(b) + 1)  # mostly a long copy
+        lo, hi = rng.randint(0, i), rng.randint(i, len(text))
+        ahead = 0
+        while i + ahead < hi and j + ahead < len(b) and text[i + ahead] == b[j + ahead]:
+            ahead += 1
+        behind = 0
+        while i - behind > lo and j - behind > 0 and text[i - behind - 1] == b[j - behind - 1]:
+            behind += 1
+        assert _forward(text, i, hi, b, j) == ahead, (text, i, hi, b, j)
+        assert _backward(text, i, lo, b, j) == behind, (text, i, lo, b, j)

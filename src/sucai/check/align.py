@@ -125,20 +125,51 @@ class DraftIndex:
 
 
 def _forward(a: str, i: int, i_end: int, b: str, j: int) -> int:
-    """How many characters ``a[i:]`` (up to ``i_end``) and ``b[j:]`` share from the start."""
-    n = 0
+    """How many characters ``a[i:]`` (up to ``i_end``) and ``b[j:]`` share from the start.
+
+    Compared a slice at a time (8, 16, 32 … characters while they agree, then halving the
+    one that differs), so a long copy costs a few comparisons at C speed, not one a
+    character."""
     limit = min(i_end - i, len(b) - j)
-    while n < limit and a[i + n] == b[j + n]:
-        n += 1
+    n, size = 0, 8
+    while n < limit:
+        size = min(size, limit - n)
+        if a[i + n : i + n + size] != b[j + n : j + n + size]:
+            break
+        n += size
+        size *= 2
+    else:
+        return limit
+    while size > 1:  # the first difference lies in [n, n + size)
+        half = size // 2
+        if a[i + n : i + n + half] == b[j + n : j + n + half]:
+            n += half
+            size -= half
+        else:
+            size = half
     return n
 
 
 def _backward(a: str, i: int, i_start: int, b: str, j: int) -> int:
-    """How many characters ``a[:i]`` (down to ``i_start``) and ``b[:j]`` share at the end."""
-    n = 0
+    """How many characters ``a[:i]`` (down to ``i_start``) and ``b[:j]`` share at the end
+    (compared as :func:`_forward` does, from the end)."""
     limit = min(i - i_start, j)
-    while n < limit and a[i - 1 - n] == b[j - 1 - n]:
-        n += 1
+    n, size = 0, 8
+    while n < limit:
+        size = min(size, limit - n)
+        if a[i - n - size : i - n] != b[j - n - size : j - n]:
+            break
+        n += size
+        size *= 2
+    else:
+        return limit
+    while size > 1:  # the last difference lies in [n, n + size) characters back
+        half = size // 2
+        if a[i - n - half : i - n] == b[j - n - half : j - n]:
+            n += half
+            size -= half
+        else:
+            size = half
     return n
 
 
@@ -212,11 +243,11 @@ def align(
     text = draft.text
     grams = draft.grams
     repeats = draft.repeats
-    # Draft positions inside a span found already: another alignment of them with this
-    # source adds nothing (a source and a draft repeating a phrase would give one for
-    # every pair of repeats).
-    spanned = bytearray()
-    chains: list[Chain] = []
+    # Every exact run of ``anchor`` characters or more holds a probe (a gram of the source
+    # every ``step`` characters): each run is measured once, at its first probe, and known
+    # afterwards by its diagonal (``j - i``) and end.
+    ends: dict[int, int] = {}
+    runs: list[tuple[int, int, int, int, int]] = []
     for j in range(0, len(source) - gram + 1, step):
         hit = grams.get(source[j : j + gram])
         if hit is None:
@@ -228,18 +259,49 @@ def align(
             if deadline is not None and len(hits) > _MANY and time.monotonic() > deadline:
                 raise TimeoutError  # a draft and a source repeating one phrase: quadratic
         for i in hits:
-            if spanned and spanned[i]:
-                continue
+            if ends.get(j - i, -1) > i:
+                continue  # inside a run measured already
             para = draft.paragraph_of(i)
             lo, hi = draft.starts[para], draft.ends[para]
             back = _backward(text, i, lo, source, j)
-            length = back + _forward(text, i, hi, source, j)
-            if length < anchor:
-                continue
-            chain = _grow(text, lo, hi, source, Run(i - back, j - back, length))
-            if chain.i_end - chain.i >= min_span:
-                chains.append(chain)
-                if not spanned:
-                    spanned = bytearray(len(text))
-                spanned[chain.i : chain.i_end] = b"\x01" * (chain.i_end - chain.i)
+            forward = _forward(text, i, hi, source, j)
+            ends[j - i] = i + forward
+            if back + forward >= anchor:
+                runs.append((j - back, i - back, back + forward, lo, hi))
+    if not runs:
+        return []
+    # Spans grow from the runs in the order they start in the source (whichever probe found
+    # them, so the spans do not depend on the step). Another alignment of draft characters
+    # inside a span adds nothing (a source and a draft repeating a phrase would give a span
+    # for every pair of repeats): first the runs that start outside every span found so
+    # far, then those that still hold a character no span holds.
+    runs.sort()
+    spanned = bytearray(len(text))
+    chains: list[Chain] = []
+    later = []
+    for run in runs:
+        if spanned[run[1]]:
+            later.append(run)
+        else:
+            _keep(chains, spanned, text, source, run, min_span)
+    for run in later:
+        if spanned.find(0, run[1], run[1] + run[2]) >= 0:
+            _keep(chains, spanned, text, source, run, min_span)
     return chains
+
+
+def _keep(
+    chains: list[Chain],
+    spanned: bytearray,
+    text: str,
+    source: str,
+    run: tuple[int, int, int, int, int],
+    min_span: int,
+) -> None:
+    """Grow a span from ``run`` (source start, draft start, length, paragraph bounds) and
+    keep it, marking its draft characters, when it is ``min_span`` long or more."""
+    j, i, length, lo, hi = run
+    chain = _grow(text, lo, hi, source, Run(i, j, length))
+    if chain.i_end - chain.i >= min_span:
+        chains.append(chain)
+        spanned[chain.i : chain.i_end] = b"\x01" * (chain.i_end - chain.i)
