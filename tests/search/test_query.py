@@ -197,6 +197,18 @@ def test_a_filter_given_as_an_option_loses_its_format_controls_too() -> None:
     )
 
 
+def test_a_query_without_filters_keeps_its_words_scope_and_page() -> None:
+    filtered = parse_query(
+        "发展 -脱贫 文种:讲话 角色:县长 年份:2020..2023 来源:a 文号:国发〔2019〕4号 机关:国务院",
+        scope="title",
+        limit=5,
+        offset=10,
+    )
+    assert filtered.without_filters() == parse_query(
+        "发展 -脱贫", scope="title", limit=5, offset=10
+    )
+
+
 def test_an_unknown_scope_is_refused() -> None:
     assert shown_on_web(_error("发展", scope="body")).startswith("检索范围“body”无效")
 

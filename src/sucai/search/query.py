@@ -157,6 +157,11 @@ class Query:
     ids: frozenset[int] | None = None
     text: str = field(default="", compare=False)
 
+    def without_filters(self) -> Query:
+        """The same search with none of the filters (文种, 角色, 年份, 来源, 文号, 机关)."""
+        unset: dict[str, Any] = {name: None for name, _ in _FILTER_NAMES if name != "year"}
+        return replace(self, year_from=None, year_to=None, **unset)
+
 
 @dataclass(frozen=True, slots=True)
 class _Token:
