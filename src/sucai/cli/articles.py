@@ -422,10 +422,7 @@ def search_(
         return
     query = parse_query(
         " ".join(words),
-        genre=where.genre,
-        role=where.role,
-        years=(where.year_from, where.year_to),
-        source=where.source,
+        where=where,
         doc_number=doc_number,
         issuer=issuer,
         scope=scope,
