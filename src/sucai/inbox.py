@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import logging
 import os
 import signal
@@ -62,6 +61,7 @@ from sucai.inbox_files import on_network_share, open_for_writing
 from sucai.ingest.neardup import Matcher
 from sucai.ingest.pipeline import DEFAULT_IMPORT
 from sucai.ingest.sources import display_name
+from sucai.locks import file_lock
 from sucai.serving import import_lock, process_alive
 
 if TYPE_CHECKING:
@@ -271,23 +271,18 @@ class Inbox:
     def _folder_lock(self, folder: Path) -> Iterator[bool]:
         """Hold ``folder``'s lock, waiting while another inbox holds it (``False``: stopped
         while waiting)."""
-        with (folder / LOCK_NAME).open("a") as handle:
-            told = False
-            while True:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if not told:
-                        log.info("%s: another inbox imports this folder; waiting for it", folder)
-                        told = True
-                    if self._stop.wait(1.0):
-                        yield False
-                        return
-            try:
-                yield True
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        told = False
+        while True:
+            with file_lock(folder / LOCK_NAME, wait=False) as taken:
+                if taken:
+                    yield True
+                    return
+            if not told:
+                log.info("%s: another inbox imports this folder; waiting for it", folder)
+                told = True
+            if self._stop.wait(1.0):
+                yield False
+                return
 
     def _start_events(self) -> threading.Thread:
         """A thread that sets ``_changed`` on each change event, or turns polling on when

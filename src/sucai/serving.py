@@ -11,7 +11,6 @@ from any server process.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import logging
 import multiprocessing.synchronize
 import os
@@ -29,6 +28,7 @@ from typing import TYPE_CHECKING, Final
 from sucai.errors import StoreUnavailableError, SucaiError
 from sucai.i18n import WEB_LANGUAGE, user_message
 from sucai.ingest.pipeline import DEFAULT_IMPORT
+from sucai.locks import file_lock
 from sucai.models import UPLOAD_FOLDER_PREFIX, UPLOAD_SOURCE
 from sucai.serialize import file_report_to_dict, report_to_dict
 from sucai.store import is_postgres_url
@@ -303,12 +303,8 @@ def import_under_way(db: Path | str) -> bool:
     if is_postgres_url(db):
         return False
     try:
-        with Path(f"{db}-import.lock").open("a") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
-            except BlockingIOError:
-                return True
-            fcntl.flock(handle, fcntl.LOCK_UN)
+        with file_lock(Path(f"{db}-import.lock"), wait=False, shared=True) as taken:
+            return not taken
     except OSError:
         pass  # a folder the server may not write: no import of this machine either
     return False
@@ -325,9 +321,5 @@ def import_lock(db: Path | str) -> Iterator[None]:
     if is_postgres_url(db):
         yield
         return
-    with Path(f"{db}-import.lock").open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with file_lock(Path(f"{db}-import.lock")):
+        yield
