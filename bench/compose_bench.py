@@ -22,6 +22,7 @@ import time
 from typing import TYPE_CHECKING
 
 from sucai import open_library
+from sucai.store.records import ArticleFilter
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -65,11 +66,16 @@ def main() -> None:
         )
         print("|---|---|---:|---:|---:|---:|")
         for topic, genre in TOPICS:
-            groups = len(library.compose(topic, genre=genre).groups)
-            plain = _time(lambda t=topic, g=genre: library.compose(t, genre=g), args.rounds)
+            groups = len(library.compose(topic, where=ArticleFilter(genre=genre)).groups)
+            plain = _time(
+                lambda t=topic, g=genre: library.compose(t, where=ArticleFilter(genre=g)),
+                args.rounds,
+            )
             picks = [n for n in (1, 2) if n <= groups]
             picked = _time(
-                lambda t=topic, g=genre, p=picks: library.compose(t, genre=g, picks=p),
+                lambda t=topic, g=genre, p=picks: library.compose(
+                    t, where=ArticleFilter(genre=g), picks=p
+                ),
                 args.rounds,
             )
             search = _time(lambda t=topic: library.search(t), args.rounds)

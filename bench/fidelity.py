@@ -43,7 +43,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sucai import open_library
+from sucai import ImportOptions, open_library
 from sucai.search.query import parse_query
 
 if TYPE_CHECKING:
@@ -247,7 +247,9 @@ def score_set(
     with open_library(db) as library:
         for batch in batches:
             if batch:
-                report = library.ingest([located[row["file"]] for row in batch], merge=False)
+                report = library.ingest(
+                    [located[row["file"]] for row in batch], ImportOptions(merge=False)
+                )
                 by_name.update((Path(f.path).name, f) for f in report.files)
         results = [score_file(library, row, by_name.get(row["file"])) for row in present]
     return results, absent

@@ -38,9 +38,9 @@ from pathlib import Path
 mode, db, *paths = sys.argv[1:]
 t0 = time.perf_counter()
 if mode in ("sucai", "no-merge"):
-    from sucai import open_library
+    from sucai import ImportOptions, open_library
     with open_library(db) as lib:
-        report = lib.ingest([Path(p) for p in paths], merge=mode == "sucai")
+        report = lib.ingest([Path(p) for p in paths], ImportOptions(merge=mode == "sucai"))
         out = {"files": report.imported, "failed": len(report.failed), "articles": report.articles,
                "new": report.new_articles, "merged": report.merged}
 else:

@@ -20,6 +20,7 @@ from sucai import open_library
 from sucai.cli import cli
 from sucai.compose import Heading, Piece, fold_pieces, group_headings, heading_words
 from sucai.errors import UserError
+from sucai.store.records import ArticleFilter
 from sucai.users import Accounts
 from sucai.web import access
 
@@ -59,7 +60,7 @@ def _groups(found: Composition) -> list[tuple[str, str, set[str]]]:
 
 
 def test_headings_that_say_the_same_thing_are_grouped(lib: Library) -> None:
-    found = lib.compose("优化营商环境", genre="讲话")
+    found = lib.compose("优化营商环境", where=ArticleFilter(genre="讲话"))
     assert [s.title for s in found.skeletons] == [
         "在全市优化营商环境推进会上的讲话",
         "在全县优化营商环境大会上的讲话",
@@ -100,7 +101,7 @@ def test_headings_that_say_the_same_thing_are_grouped(lib: Library) -> None:
 
 
 def test_a_genre_the_library_lacks_is_widened_and_said(lib: Library) -> None:
-    found = lib.compose("安全生产", genre="讲话")
+    found = lib.compose("安全生产", where=ArticleFilter(genre="讲话"))
     assert found.notes and "已补入相近文种（发言、报告、文章）" in found.notes[0]
     assert found.skeletons[0].genre == "讲话"
     assert {s.genre for s in found.skeletons[1:]} <= {"报告", "法规", "文章"}
@@ -108,7 +109,7 @@ def test_a_genre_the_library_lacks_is_widened_and_said(lib: Library) -> None:
 
 def test_articles_about_the_topic_fill_in_before_kindred_genres(lib: Library) -> None:
     # No 讲话 on 乡村振兴: the law named for it comes before the reports that mention it.
-    found = lib.compose("乡村振兴", genre="讲话")
+    found = lib.compose("乡村振兴", where=ArticleFilter(genre="讲话"))
     assert [(s.genre, s.title) for s in found.skeletons][:2] == [
         ("法规", "中华人民共和国乡村振兴促进法"),
         ("报告", "2024年中华人民共和国国务院政府工作报告"),
@@ -144,7 +145,7 @@ def test_a_theme_cue_counts_where_the_theme_belongs_and_words_link_within_a_posi
 
 
 def test_picked_groups_get_ranked_paragraphs_with_their_source(lib: Library) -> None:
-    found = lib.compose("优化营商环境", genre="讲话", picks=[2], pieces=3)
+    found = lib.compose("优化营商环境", where=ArticleFilter(genre="讲话"), picks=[2], pieces=3)
     picked = found.groups[1]
     assert [g.pieces for g in found.groups if g.number != 2] == [(), (), (), ()]
     titles = {a.id: a for a in lib.list()}
@@ -166,10 +167,10 @@ def test_picked_groups_get_ranked_paragraphs_with_their_source(lib: Library) -> 
     ]
     # The opening's headings hold 优化营商环境 and a cue (思想, 认识): heading lines are no
     # pieces, the paragraphs written under them are.
-    opening = lib.compose("优化营商环境", genre="讲话", picks=[1]).groups[0]
+    opening = lib.compose("优化营商环境", where=ArticleFilter(genre="讲话"), picks=[1]).groups[0]
     assert [p.text[:9] for p in opening.pieces] == ["优化营商环境是一场", "营商环境是企业生存"]
     with pytest.raises(UserError, match="there is no group 9"):
-        lib.compose("优化营商环境", genre="讲话", picks=[9])
+        lib.compose("优化营商环境", where=ArticleFilter(genre="讲话"), picks=[9])
 
 
 def test_near_duplicate_paragraphs_are_folded_into_the_better_ranked() -> None:
@@ -190,9 +191,7 @@ def _visitor_compose(library: Library) -> Composition:
         library,
         visitor,
         "优化营商环境",
-        genre="讲话",
-        role=None,
-        years=(None, None),
+        where=ArticleFilter(genre="讲话"),
         picks=[1, 2, 3, 4],
     )
 
@@ -200,7 +199,7 @@ def _visitor_compose(library: Library) -> Composition:
 def test_a_visitor_never_sees_or_is_ranked_by_paid_paragraphs(folder: Path, tmp_path: Path) -> None:
     with open_library(folder / "lib.db") as library:
         seen = _visitor_compose(library)
-        member = library.compose("优化营商环境", genre="讲话")
+        member = library.compose("优化营商环境", where=ArticleFilter(genre="讲话"))
     text = json.dumps([seen.skeletons, [g.headings for g in seen.groups]], default=str)
     text += "".join(p.text for g in seen.groups for p in g.pieces)
     assert not [w for w in PAID_WORDS if w in text]

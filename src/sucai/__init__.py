@@ -20,7 +20,7 @@ from sucai.errors import (
     UnsupportedFormatError,
     UserError,
 )
-from sucai.library import Library, open_library
+from sucai.library import ImportOptions, Library, open_library
 from sucai.models import (
     Article,
     ArticleSource,
@@ -36,6 +36,7 @@ __all__ = [
     "ConfigError",
     "DecodeError",
     "FileReport",
+    "ImportOptions",
     "IngestError",
     "IngestReport",
     "Library",

@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import logging
 import os
 import signal
@@ -60,13 +59,16 @@ from sucai.errors import StoreUnavailableError, UserError
 from sucai.i18n import N_
 from sucai.inbox_files import on_network_share, open_for_writing
 from sucai.ingest.neardup import Matcher
+from sucai.ingest.pipeline import DEFAULT_IMPORT
 from sucai.ingest.sources import display_name
+from sucai.locks import file_lock
 from sucai.serving import import_lock, process_alive
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
     from multiprocessing.process import BaseProcess
 
+    from sucai.ingest.pipeline import ImportOptions
     from sucai.library import Library
     from sucai.models import FileReport
 
@@ -178,29 +180,26 @@ class Inbox:
         poll: seconds between looks at the folders; ``None`` uses change events, and polls
             every :data:`DEFAULT_POLL` seconds where they do not arrive.
         on_file: called with what became of each file, as soon as it is moved.
-        encoding, allow_classified, redact_personal: as for :meth:`Library.ingest`.
+        options: how to read the files and what to store of them, as for
+            :meth:`Library.ingest`.
     """
 
     def __init__(
         self,
         library: Library,
         folders: list[Path],
+        options: ImportOptions = DEFAULT_IMPORT,
         *,
         settle: float = DEFAULT_SETTLE,
         poll: float | None = None,
         on_file: Callable[[InboxFile], None] | None = None,
-        encoding: str | None = None,
-        allow_classified: bool = False,
-        redact_personal: bool = False,
     ) -> None:
         self.library = library
         self.folders = [Path(f).resolve() for f in folders]
         self.settle = settle
         self.poll = poll
         self.on_file = on_file
-        self.encoding = encoding
-        self.allow_classified = allow_classified
-        self.redact_personal = redact_personal
+        self.options = options
         self._stop = threading.Event()
         self._changed = threading.Event()
         self._seen: dict[Path, _Seen] = {}
@@ -272,23 +271,18 @@ class Inbox:
     def _folder_lock(self, folder: Path) -> Iterator[bool]:
         """Hold ``folder``'s lock, waiting while another inbox holds it (``False``: stopped
         while waiting)."""
-        with (folder / LOCK_NAME).open("a") as handle:
-            told = False
-            while True:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if not told:
-                        log.info("%s: another inbox imports this folder; waiting for it", folder)
-                        told = True
-                    if self._stop.wait(1.0):
-                        yield False
-                        return
-            try:
-                yield True
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        told = False
+        while True:
+            with file_lock(folder / LOCK_NAME, wait=False) as taken:
+                if taken:
+                    yield True
+                    return
+            if not told:
+                log.info("%s: another inbox imports this folder; waiting for it", folder)
+                told = True
+            if self._stop.wait(1.0):
+                yield False
+                return
 
     def _start_events(self) -> threading.Thread:
         """A thread that sets ``_changed`` on each change event, or turns polling on when
@@ -479,14 +473,13 @@ class Inbox:
             with import_lock(self.library.db):
                 before = store.last_change()
                 if self._matcher is None or before != self._mark:
-                    self._matcher = Matcher(store)  # the library changed since: read it again
+                    # The library changed since: read it again.
+                    self._matcher = Matcher(store, self.options.similarity)
                 for folder, files in claimed.items():
                     self.library.ingest(
                         files,
+                        self.options,
                         on_file=on_file,
-                        encoding=self.encoding,
-                        allow_classified=self.allow_classified,
-                        redact_personal=self.redact_personal,
                         matcher=self._matcher,
                         # Stored and reported under its inbox path, not the claim folder.
                         shown_as=(_claims(folder, self._claimant), str(folder)),

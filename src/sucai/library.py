@@ -79,7 +79,7 @@ from sucai.inbox import (
 )
 from sucai.ingest import copies
 from sucai.ingest.neardup import DEFAULT_SIMILARITY, LAW_GENRE, jaccard, read_article, register
-from sucai.ingest.pipeline import ingest
+from sucai.ingest.pipeline import DEFAULT_IMPORT, ImportOptions, ingest
 from sucai.ingest.sources import count_inputs
 from sucai.library_baskets import BasketMethods, export_layout
 from sucai.library_check import CheckMethods
@@ -179,6 +179,7 @@ __all__ = [
     "FinishedJob",
     "HeadingGroup",
     "ImportJobs",
+    "ImportOptions",
     "Inbox",
     "InboxFile",
     "InboxProcess",
@@ -303,14 +304,10 @@ class Library(
     def ingest(
         self,
         paths: list[Path] | list[str],
+        options: ImportOptions = DEFAULT_IMPORT,
         *,
-        encoding: str | None = None,
         on_file: Callable[[FileReport], None] | None = None,
         on_index: Callable[[int, int], None] | None = None,
-        merge: bool = True,
-        similarity: float = DEFAULT_SIMILARITY,
-        allow_classified: bool = False,
-        redact_personal: bool = False,
         matcher: Matcher | None = None,
         shown_as: tuple[Path, str] | None = None,
     ) -> IngestReport:
@@ -320,23 +317,21 @@ class Library(
 
         Args:
             paths: files, folders and archives.
-            encoding: force this encoding for text files.
+            options: how to read the files and what to store of them (encoding, merging of
+                near-duplicates (issue 6), 密级 screening and masking of personal numbers
+                (issue 16)).
             on_file: called with each file's report (progress).
             on_index: called with ``(done, total)`` while indexing.
-            merge: store near-duplicates of stored material as its copies (issue 6).
-            similarity: the Jaccard similarity of 5-character shingles from which two texts
-                are the same material (0 < similarity ≤ 1).
-            allow_classified: import files marked 秘密/机密/绝密 in their 版头 (refused
-                otherwise, issue 16).
-            redact_personal: mask 身份证号, 手机号 and bank card numbers at import.
             matcher: a near-duplicate matcher kept from an earlier import (the inbox's).
             shown_as: ``(folder, name)``: report and store the paths inside ``folder`` as
                 inside a folder called ``name`` (the web import: ``上传/报告.docx``, not the
                 temporary folder the upload was saved in).
 
         Raises:
-            UserError: ``similarity`` is out of range.
+            UserError: ``options.similarity`` is out of range, or ``options.encoding`` is no
+                text encoding.
         """
+        similarity = options.similarity
         if not 0 < similarity <= 1:
             raise UserError.of(
                 N_("the similarity must be above 0 and at most 1 (e.g. 0.8), not {similarity}."),
@@ -347,12 +342,8 @@ class Library(
             report = ingest(
                 self.store,
                 [Path(p) for p in paths],
-                encoding=encoding,
+                options,
                 on_file=on_file,
-                merge=merge,
-                similarity=similarity,
-                allow_classified=allow_classified,
-                redact_personal=redact_personal,
                 matcher=matcher,
                 shown_as=shown_as,
             )

@@ -45,6 +45,7 @@ from sucai.ingest.neardup import LAW_GENRE, title_key
 from sucai.search.fold import fold
 from sucai.search.highlight import find_spans
 from sucai.search.query import parse_query
+from sucai.store.records import ArticleFilter
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -99,10 +100,7 @@ class ComposeMethods:
         self,
         topic: str,
         *,
-        genre: str | None = None,
-        role: str | None = None,
-        years: tuple[int | None, int | None] = (None, None),
-        source: str | None = None,
+        where: ArticleFilter | None = None,
         picks: Sequence[int] = (),
         articles: int = DEFAULT_ARTICLES,
         pieces: int = DEFAULT_PIECES,
@@ -113,8 +111,9 @@ class ComposeMethods:
 
         Args:
             topic: what the draft is about (a query: 优化营商环境, ``安全生产 -煤矿``).
-            genre, role, years, source: which articles to take skeletons and paragraphs
-                from (source: the folder they were imported from).
+            where: which articles to take skeletons and paragraphs from (文种, 角色, 年份,
+                来源: the folder they were imported from); a 文种 with too few of them is
+                widened to kindred ones, and said.
             picks: the numbers of the groups whose candidate paragraphs are wanted (``[]``:
                 none; the groups are numbered in the result).
             articles: how many skeletons to show.
@@ -131,7 +130,11 @@ class ComposeMethods:
         if articles < 1 or pieces < 1:
             raise QueryError.of(N_("the number of articles and of pieces must be at least 1."))
         notes: list[str] = []
-        base = parse_query(topic, role=role, years=years, source=source, limit=None)
+        where = where or ArticleFilter()
+        genre = where.genre
+        # The genre is chosen per search (it may be widened); the other filters always hold.
+        held = replace(where, genre=None)
+        base = parse_query(topic, where=held, limit=None)
         chosen = self._skeletons(base, genre, topic, articles, paid, view)
         if genre is not None and len(chosen) < 2:
             kindred = KINDRED.get(genre, (genre,))
@@ -181,7 +184,7 @@ class ComposeMethods:
             )
         widened = genre if not notes else None
         filled = tuple(
-            replace(g, pieces=self._pieces(g, topic, base, widened, pieces, paid, articles_by_id))
+            replace(g, pieces=self._pieces(g, topic, held, widened, pieces, paid, articles_by_id))
             if g.number in wanted
             else g
             for g in groups
@@ -193,9 +196,9 @@ class ComposeMethods:
         return Composition(
             topic=topic,
             genre=genre,
-            role=role,
-            year_from=years[0],
-            year_to=years[1],
+            role=where.role,
+            year_from=where.year_from,
+            year_to=where.year_to,
             skeletons=tuple(replace(s, status=statuses.get(s.article_id)) for s, _h, _a in chosen),
             groups=tuple(
                 replace(
@@ -290,7 +293,7 @@ class ComposeMethods:
         self,
         group: HeadingGroup,
         topic: str,
-        base: Query,
+        held: ArticleFilter,
         genre: str | None,
         limit: int,
         paid: bool,
@@ -298,15 +301,8 @@ class ComposeMethods:
     ) -> tuple[Piece, ...]:
         """Candidate paragraphs for one group (see the module docstring)."""
         word = _group_word(group)
-        query = parse_query(f"{topic} {word}" if word else topic, limit=_PIECE_HITS)
-        query = replace(
-            query,
-            genre=genre,
-            role=base.role,
-            year_from=base.year_from,
-            year_to=base.year_to,
-            source=base.source,
-        )
+        text = f"{topic} {word}" if word else topic
+        query = replace(parse_query(text, where=held, limit=_PIECE_HITS), genre=genre)
         hits = self._free_hits(query, paid)
         heads = self.store.article_heads(sorted({h.article_id for h in hits}))
         found = [

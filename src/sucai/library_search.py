@@ -55,16 +55,7 @@ class SearchMethods:
         角色, 年份, 来源, 文号, 机关), and ``"everywhere"``, a title or outline search run over
         the whole text (``paid``: as in :meth:`search`)."""
         tries = []
-        unfiltered = replace(
-            query,
-            genre=None,
-            role=None,
-            year_from=None,
-            year_to=None,
-            source=None,
-            doc_number=None,
-            issuer=None,
-        )
+        unfiltered = query.without_filters()
         if unfiltered != query:
             tries.append(("unfiltered", unfiltered))
         if query.scope != "all":

@@ -11,7 +11,6 @@ from any server process.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import logging
 import multiprocessing.synchronize
 import os
@@ -28,6 +27,8 @@ from typing import TYPE_CHECKING, Final
 
 from sucai.errors import StoreUnavailableError, SucaiError
 from sucai.i18n import WEB_LANGUAGE, user_message
+from sucai.ingest.pipeline import DEFAULT_IMPORT
+from sucai.locks import file_lock
 from sucai.models import UPLOAD_FOLDER_PREFIX, UPLOAD_SOURCE
 from sucai.serialize import file_report_to_dict, report_to_dict
 from sucai.store import is_postgres_url
@@ -35,6 +36,7 @@ from sucai.store import is_postgres_url
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
+    from sucai.ingest.pipeline import ImportOptions
     from sucai.library import Library
     from sucai.models import IngestReport
     from sucai.users import Account
@@ -201,14 +203,12 @@ class ImportJobs:
         folder: Path,
         names: list[str],
         account: Account,
-        *,
-        allow_classified: bool = False,
-        redact_personal: bool = False,
+        options: ImportOptions = DEFAULT_IMPORT,
     ) -> str:
         """Record a job in the library and import ``folder``'s files in the background (call
         it under the app's lock: it writes through the app's connection).
 
-        ``allow_classified`` and ``redact_personal`` are :meth:`Library.ingest`'s options.
+        ``options`` are :meth:`Library.ingest`'s.
         """
         job_id = uuid.uuid4().hex[:12]
         self.library.store.add_import_job(
@@ -216,7 +216,7 @@ class ImportJobs:
         )
         thread = threading.Thread(
             target=self._run,
-            args=(job_id, folder, names, account, allow_classified, redact_personal),
+            args=(job_id, folder, names, account, options),
             name=f"import-{job_id}",
         )
         thread.daemon = True  # an interrupted import is completed by importing again
@@ -235,8 +235,7 @@ class ImportJobs:
         folder: Path,
         names: list[str],
         account: Account,
-        allow_classified: bool,
-        redact_personal: bool,
+        options: ImportOptions,
     ) -> None:
         paths = [folder / name for name in names]
         report: IngestReport | None = None
@@ -249,11 +248,10 @@ class ImportJobs:
                 store.update_import_job(job_id, _now(), state="running", total=total)
                 report = library.ingest(
                     paths,
+                    options,
                     on_file=lambda f: store.add_import_job_file(
                         job_id, file_report_to_dict(f), _now()
                     ),
-                    allow_classified=allow_classified,
-                    redact_personal=redact_personal,
                     # What the operator uploaded, not where this server kept it (issue 22).
                     shown_as=(folder, UPLOAD_SOURCE),
                 )
@@ -305,12 +303,8 @@ def import_under_way(db: Path | str) -> bool:
     if is_postgres_url(db):
         return False
     try:
-        with Path(f"{db}-import.lock").open("a") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
-            except BlockingIOError:
-                return True
-            fcntl.flock(handle, fcntl.LOCK_UN)
+        with file_lock(Path(f"{db}-import.lock"), wait=False, shared=True) as taken:
+            return not taken
     except OSError:
         pass  # a folder the server may not write: no import of this machine either
     return False
@@ -327,9 +321,5 @@ def import_lock(db: Path | str) -> Iterator[None]:
     if is_postgres_url(db):
         yield
         return
-    with Path(f"{db}-import.lock").open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with file_lock(Path(f"{db}-import.lock")):
+        yield

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, TypeVar
 import pytest
 from click.testing import CliRunner
 
+from sucai import ImportOptions
 from sucai.check import draft_error_message, draft_from_bytes
 from sucai.cli import cli
 from sucai.errors import IngestError, LimitExceededError, UserError
@@ -124,7 +125,7 @@ def test_forced_encoding_that_is_no_text_encoding_is_refused_before_any_file(
 ) -> None:
     (tmp_path / "a.txt").write_text(NOTICE, encoding="utf-8")
     with pytest.raises(UserError, match="unknown encoding 'rot13'"):
-        library.ingest([tmp_path / "a.txt"], encoding="rot13")
+        library.ingest([tmp_path / "a.txt"], ImportOptions(encoding="rot13"))
     assert library.count() == 0
 
 

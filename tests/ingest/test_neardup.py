@@ -23,6 +23,7 @@ from sucai.ingest.neardup import (
     register,
     title_key,
 )
+from sucai.ingest.pipeline import DEFAULT_IMPORT, ImportOptions
 from sucai.models import Article, ArticleDraft, IngestReport, OutlineEntry, Paragraph
 from sucai.web import WebSettings, create_app
 
@@ -98,10 +99,12 @@ def _speech_variants(tmp_path: Path) -> list[Path]:
     return [first, second, third]
 
 
-def _ingest_each(library: Library, paths: list[Path], **options: bool) -> IngestReport:
+def _ingest_each(
+    library: Library, paths: list[Path], options: ImportOptions = DEFAULT_IMPORT
+) -> IngestReport:
     """Import files one by one, as they arrive over days, and return one report for all
     (imported together: tests/ingest/test_repeated_lines.py)."""
-    return IngestReport(tuple(f for path in paths for f in library.ingest([path], **options).files))
+    return IngestReport(tuple(f for path in paths for f in library.ingest([path], options).files))
 
 
 def test_the_same_speech_three_times_is_one_article_with_three_sources(
@@ -201,7 +204,7 @@ def test_merging_off_keeps_separate_articles_and_a_later_import_catches_up(
     tmp_path: Path, library: Library
 ) -> None:
     first, second, third = _speech_variants(tmp_path)
-    report = _ingest_each(library, [first, second], merge=False)
+    report = _ingest_each(library, [first, second], ImportOptions(merge=False))
     assert library.count() == 2
     assert report.merged == 0
     # Merging on: the library's articles are sketched first, the new copy joins the closest.
@@ -388,11 +391,11 @@ def test_the_similarity_threshold_is_the_one_given(tmp_path: Path) -> None:
     strict = min(0.99, round(measured + 0.02, 2))
     with open_library(tmp_path / "strict.db") as lib:
         _ingest_each(lib, [first])
-        assert lib.ingest([second], similarity=strict).merged == 0
+        assert lib.ingest([second], ImportOptions(similarity=strict)).merged == 0
         assert lib.count() == 2
     with open_library(tmp_path / "loose.db") as lib:
         _ingest_each(lib, [first])
-        assert lib.ingest([second], similarity=round(measured - 0.02, 2)).merged == 1
+        assert lib.ingest([second], ImportOptions(similarity=round(measured - 0.02, 2))).merged == 1
         assert lib.count() == 1
     runner = CliRunner()
     db = str(tmp_path / "cli.db")
@@ -451,7 +454,7 @@ def test_the_best_match_passes_over_a_far_candidate_and_keeps_the_first_of_equal
     whole = _write(tmp_path / "whole.txt", "在全县经济工作会议上的讲话", [OPENING, *BODY])
     repunctuated = [*BODY[:9], BODY[9].replace("！", "。")]
     again = _write(tmp_path / "again.txt", "在全县经济工作会议上的讲话", [OPENING, *repunctuated])
-    report = _ingest_each(library, [part, whole, again], merge=False)
+    report = _ingest_each(library, [part, whole, again], ImportOptions(merge=False))
     ids = [f.article_ids[0] for f in report.files]
     assert ids == sorted(set(ids))
     matcher = Matcher(library.store)
@@ -478,7 +481,7 @@ def test_articles_stored_without_a_sketch_are_sketched_once_and_then_found(
             "各地要加强监测预警，落实防汛责任，做好抢险队伍和物资准备。",
         ],
     )
-    report = _ingest_each(library, [first, other, flood], merge=False)
+    report = _ingest_each(library, [first, other, flood], ImportOptions(merge=False))
     speech, notice, _ = (f.article_ids[0] for f in report.files)
     register(library.store, notice, read_article(library.store.article_text(notice)))
     assert matcher.register_missing() == 2

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sucai import ImportOptions
 from tests.conftest import REPORTS
 from tests.ingest.test_neardup import _speech_variants
 
@@ -84,7 +85,7 @@ def test_a_sentence_that_is_most_of_short_files_stays(tmp_path: Path, library: L
         (tmp_path / f"{n}.txt").write_text(f"{title}\n\n{closing}\n", encoding="utf-8")
     # Not merged: each notice is its own article here (the same text under other titles would
     # otherwise be one article with three sources).
-    report = library.ingest(sorted(tmp_path.glob("*.txt")), merge=False)
+    report = library.ingest(sorted(tmp_path.glob("*.txt")), ImportOptions(merge=False))
     assert [r.text for f in report.files for r in f.removed] == []
     assert sorted((a.title, [p.text for p in a.paragraphs]) for a in library.articles()) == sorted(
         (title, [closing]) for title in titles

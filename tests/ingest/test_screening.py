@@ -16,6 +16,7 @@ import docx
 import pytest
 from click.testing import CliRunner
 
+from sucai import ImportOptions
 from sucai.cli import cli
 from sucai.hygiene import find_issues
 from sucai.ingest.screening import classified_marking, find_personal, redact_personal
@@ -128,7 +129,7 @@ def test_a_docx_with_a_marking_is_refused(library: Library, tmp_path: Path) -> N
     report = library.ingest([path])
     assert [(f.status, f.code) for f in report.files] == [("refused", "classified")]
     assert report.refused == 1 and library.count() == 0
-    assert library.ingest([path], allow_classified=True).imported == 1
+    assert library.ingest([path], ImportOptions(allow_classified=True)).imported == 1
 
 
 def test_a_marking_only_in_the_docx_page_header_is_refused(
@@ -145,7 +146,7 @@ def test_a_marking_only_in_the_docx_page_header_is_refused(
     (report,) = library.ingest([path]).files
     assert (report.status, report.code) == ("refused", "classified")
     assert "“机密★1年”" in report.message and library.count() == 0
-    (report,) = library.ingest([path], allow_classified=True).files
+    (report,) = library.ingest([path], ImportOptions(allow_classified=True)).files
     article = library.get(report.article_ids[0])
     assert article.title == "XX市人民政府关于申请专项资金的请示"
     assert not any("机密" in p.text for p in article.paragraphs)
@@ -259,11 +260,11 @@ def test_an_allowed_classified_file_keeps_its_marking_out_of_the_title(
         document.add_paragraph(text)
     document.add_paragraph("现将有关情况请示如下。")
     document.save(str(path))
-    (report,) = library.ingest([path], allow_classified=True).files
+    (report,) = library.ingest([path], ImportOptions(allow_classified=True)).files
     assert library.get(report.article_ids[0]).title == "XX市人民政府关于申请专项资金的请示"
     plain = tmp_path / "通知.txt"
     plain.write_text(
         "秘密★1年\n\n关于加强保密工作的通知\n\n各单位：\n现将有关事项通知如下。\n", "utf-8"
     )
-    (report,) = library.ingest([plain], allow_classified=True).files
+    (report,) = library.ingest([plain], ImportOptions(allow_classified=True)).files
     assert library.get(report.article_ids[0]).title == "关于加强保密工作的通知"

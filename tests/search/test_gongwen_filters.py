@@ -6,7 +6,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from sucai import open_library
+from sucai import ImportOptions, open_library
 from sucai.cli import cli
 from sucai.search.query import doc_number_key, format_query, issuer_keys, parse_query
 
@@ -39,7 +39,7 @@ def test_filters_parse_and_format_back() -> None:
 
 def test_search_by_doc_number_and_issuer(tmp_path: Path) -> None:
     with open_library(tmp_path / "lib.db") as library:
-        report = library.ingest([NOTICE, LETTER], merge=False)
+        report = library.ingest([NOTICE, LETTER], ImportOptions(merge=False))
         assert report.failed == ()
         notice = library.search(parse_query("保护 文号:沪房规范[2025]7号", limit=None))
         letter = library.search(parse_query("城市 文号:沪建综规〔2025〕449号", limit=None))

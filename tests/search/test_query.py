@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -22,6 +23,7 @@ from sucai.search.query import (
     format_query,
     parse_query,
 )
+from sucai.store.records import ArticleFilter
 
 
 def q(terms: tuple[str, ...], phrases: tuple[bool, ...] | None = None, **rest: object) -> Query:
@@ -75,7 +77,7 @@ def test_each_syntax_form_parses_to_what_the_syntax_says(text: str, expected: Qu
 
 def test_keyword_options_add_to_and_override_inline_filters() -> None:
     found = parse_query(
-        "发展 文种:讲话 年份:2020", genre="通知", role="县长", years=(2021, 2022), source="s"
+        "发展 文种:讲话 年份:2020", where=ArticleFilter("通知", "县长", 2021, 2022, "s")
     )
     assert found == q(
         ("发展",), genre="通知", role="县长", year_from=2021, year_to=2022, source="s"
@@ -87,6 +89,13 @@ def test_keyword_options_add_to_and_override_inline_filters() -> None:
 def shown_on_web(error: QueryError) -> str:
     """What a web page shows for ``error``."""
     return user_message(error, WEB_LANGUAGE)
+
+
+def filter_option(name: str, value: str) -> dict[str, Any]:
+    """``parse_query``'s keyword options for one filter (文种, 角色, 来源 go in ``where``)."""
+    if name in ("genre", "role", "source"):
+        return {"where": ArticleFilter(**{name: value})}
+    return {name: value}
 
 
 def _error(text: str, **options: object) -> QueryError:
@@ -180,11 +189,14 @@ def test_a_query_has_a_maximum_length_in_characters() -> None:
 
 
 def test_a_filter_value_has_a_maximum_length() -> None:
-    assert parse_query("发展", genre="x" * MAX_FILTER_CHARS).genre == "x" * MAX_FILTER_CHARS
-    assert "101 characters" in str(_error("发展", genre="x" * 101))
+    assert (
+        parse_query("发展", where=ArticleFilter(genre="x" * MAX_FILTER_CHARS)).genre
+        == "x" * MAX_FILTER_CHARS
+    )
+    assert "101 characters" in str(_error("发展", where=ArticleFilter(genre="x" * 101)))
     assert "101 characters" in str(_error("发展 来源:" + "y" * 101))
     assert (
-        shown_on_web(_error("发展", role="z" * 101))
+        shown_on_web(_error("发展", where=ArticleFilter(role="z" * 101)))
         == "筛选条件“角色”过长（101 字，上限 100 字）。"
     )
 
@@ -192,8 +204,20 @@ def test_a_filter_value_has_a_maximum_length() -> None:
 def test_a_filter_given_as_an_option_loses_its_format_controls_too() -> None:
     # The web's genre/role/source fields reach the parser as options (found by the property
     # test below: 文种:讲\u202e话 and genre="讲\u202e话" were different filters).
-    assert parse_query("发展", genre="讲\u202e话", role="县\u200b长", source="\ufeffa") == q(
-        ("发展",), genre="讲话", role="县长", source="a"
+    assert parse_query(
+        "发展", where=ArticleFilter(genre="讲\u202e话", role="县\u200b长", source="\ufeffa")
+    ) == q(("发展",), genre="讲话", role="县长", source="a")
+
+
+def test_a_query_without_filters_keeps_its_words_scope_and_page() -> None:
+    filtered = parse_query(
+        "发展 -脱贫 文种:讲话 角色:县长 年份:2020..2023 来源:a 文号:国发〔2019〕4号 机关:国务院",
+        scope="title",
+        limit=5,
+        offset=10,
+    )
+    assert filtered.without_filters() == parse_query(
+        "发展 -脱贫", scope="title", limit=5, offset=10
     )
 
 
@@ -391,7 +415,7 @@ def test_a_filter_parses_the_same_as_its_spelled_out_option(
     if not shown.strip() or (not quoted and any(ch.isspace() for ch in shown)):
         return
     inline = f'发展 {written}{colon}"{value}"' if quoted else f"发展 {written}{colon}{value}"
-    assert parse_query(inline) == parse_query("发展", **{option: value})
+    assert parse_query(inline) == parse_query("发展", **filter_option(option, value))
 
 
 @PROPERTY
@@ -406,4 +430,6 @@ def test_a_year_filter_parses_the_same_as_its_spelled_out_range(
     if (start is None and end is None) or (start and end and start > end):
         return
     text = f"{start or ''}..{end or ''}"
-    assert parse_query(f"发展 {name}:{text}") == parse_query("发展", years=(start, end))
+    assert parse_query(f"发展 {name}:{text}") == parse_query(
+        "发展", where=ArticleFilter(year_from=start, year_to=end)
+    )

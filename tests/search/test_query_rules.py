@@ -20,7 +20,8 @@ from sucai.search.query import (
     parse_query,
     parse_years,
 )
-from tests.search.test_query import _error, q, shown_on_web
+from sucai.store.records import ArticleFilter
+from tests.search.test_query import _error, filter_option, q, shown_on_web
 
 
 @pytest.mark.parametrize(
@@ -142,15 +143,15 @@ def test_the_query_length_counts_format_controls_before_they_are_removed() -> No
 def test_every_filter_value_holds_at_most_its_limit(written: str, name: str, label: str) -> None:
     assert MAX_FILTER_CHARS == 100
     assert getattr(parse_query(f"发展 {written}:" + "x" * 100), name) == "x" * 100
-    assert getattr(parse_query("发展", **{name: "x" * 100}), name) == "x" * 100
+    assert getattr(parse_query("发展", **filter_option(name, "x" * 100)), name) == "x" * 100
     error = _error(f"发展 {written}:" + "x" * 101)
     assert str(error) == (f"the {name} filter is 101 characters long; at most 100 are allowed.")
     assert shown_on_web(error) == f"筛选条件“{label}”过长（101 字，上限 100 字）。"
-    assert shown_on_web(_error("发展", **{name: "y" * 101})) == shown_on_web(error)
+    assert shown_on_web(_error("发展", **filter_option(name, "y" * 101))) == shown_on_web(error)
 
 
 def test_a_filter_value_is_measured_without_its_format_controls() -> None:
-    assert parse_query("发展", genre="\u200b" + "x" * 100).genre == "x" * 100
+    assert parse_query("发展", where=ArticleFilter(genre="\u200b" + "x" * 100)).genre == "x" * 100
     assert parse_query("发展 文种:\u202e" + "x" * 100).genre == "x" * 100
 
 
@@ -218,11 +219,15 @@ def test_a_long_bad_year_is_shown_by_its_first_twenty_characters() -> None:
 
 
 def test_the_years_option_overrides_the_inline_year_only_when_given() -> None:
-    assert parse_query("发展 年份:2020", years=(None, None)) == q(
+    assert parse_query("发展 年份:2020", where=ArticleFilter()) == q(
         ("发展",), year_from=2020, year_to=2020
     )
-    assert parse_query("发展 年份:2020", years=(2021, None)) == q(("发展",), year_from=2021)
-    assert parse_query("发展 年份:2020", years=(None, 2019)) == q(("发展",), year_to=2019)
+    assert parse_query("发展 年份:2020", where=ArticleFilter(year_from=2021)) == q(
+        ("发展",), year_from=2021
+    )
+    assert parse_query("发展 年份:2020", where=ArticleFilter(year_to=2019)) == q(
+        ("发展",), year_to=2019
+    )
 
 
 # --- cleaning and keys -----------------------------------------------------------------------

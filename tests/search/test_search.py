@@ -189,11 +189,13 @@ def test_pages_tile_one_order_across_the_reordered_hits(sliced: Library) -> None
 
 
 def test_filters_restrict_hits_to_matching_articles(sliced: Library) -> None:
-    page = sliced.search(parse_query("发展", genre="新闻", years=(2024, 2024), limit=None))
+    page = sliced.search(
+        parse_query("发展", where=ArticleFilter("新闻", None, 2024, 2024), limit=None)
+    )
     assert page.total > 0
     assert {h.genre for h in page.hits} == {"新闻"}
     assert {h.year for h in page.hits} == {2024}
-    by_role = sliced.search(parse_query("发展", role="县长", limit=None))
+    by_role = sliced.search(parse_query("发展", where=ArticleFilter(role="县长"), limit=None))
     assert {h.role for h in by_role.hits} == {"县长"}
 
 
@@ -350,10 +352,17 @@ def test_facets_count_every_match_and_choosing_one_gives_that_many(sliced: Libra
         # Every match has one genre: the genre counts add up to all matches, not to a page.
         assert sum(n for _, n in genres) == page.total > len(page.hits)
         for value, n in genres:
-            assert sliced.search(parse_query(q, genre=value, limit=1)).total == n
+            assert (
+                sliced.search(parse_query(q, where=ArticleFilter(genre=value), limit=1)).total == n
+            )
         for value, n in page.facets["year"][:3]:
             year = int(value)
-            assert sliced.search(parse_query(q, years=(year, year), limit=1)).total == n
+            assert (
+                sliced.search(
+                    parse_query(q, where=ArticleFilter(year_from=year, year_to=year), limit=1)
+                ).total
+                == n
+            )
 
 
 def test_the_source_facet_counts_and_filters_by_the_folder_material_came_from(

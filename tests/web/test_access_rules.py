@@ -19,6 +19,7 @@ from sucai import open_library
 from sucai.errors import QueryError, UserError
 from sucai.search.query import parse_query
 from sucai.store import User
+from sucai.store.records import ArticleFilter
 from sucai.users import Account
 from sucai.web import access
 
@@ -205,10 +206,12 @@ def test_the_wider_searches_count_the_text_the_viewer_may_read(
 ) -> None:
     """No 通知 holds 砥砺奋进; without the filter the member is offered its 5 paid places, a
     viewer who may not read them nothing (an offer of 0 would tell them the words are paid)."""
-    offered = access.wider(library, account, parse_query(SECRET, genre="通知"))
+    offered = access.wider(library, account, parse_query(SECRET, where=ArticleFilter(genre="通知")))
     assert [(kind, total) for kind, _, total in offered] == ([("unfiltered", 5)] if paid else [])
     # 金山银山 is in the free notice alone: no 讲话 holds it, and no title.
-    offered = access.wider(library, account, parse_query("金山银山", genre="讲话"))
+    offered = access.wider(
+        library, account, parse_query("金山银山", where=ArticleFilter(genre="讲话"))
+    )
     assert [(kind, q.genre, total) for kind, q, total in offered] == [("unfiltered", None, 1)]
     offered = access.wider(library, account, parse_query("金山银山", scope="title"))
     assert [(kind, q.scope, total) for kind, q, total in offered] == [("everywhere", "all", 1)]
@@ -290,9 +293,7 @@ def test_check_compares_a_draft_with_the_text_the_viewer_may_read(
 def test_compose_shows_the_outline_the_viewer_may_read(
     library: Library, account: Account, paid: bool
 ) -> None:
-    found = access.compose(
-        library, account, "高质量发展", genre=None, role=None, years=(None, None), picks=()
-    )
+    found = access.compose(library, account, "高质量发展", where=ArticleFilter(), picks=())
     assert found.topic == "高质量发展"
     headings = [h.text for s in found.skeletons for h in s.headings]
     assert ("四、推动高质量发展要砥砺奋进" in headings) is paid
@@ -300,7 +301,7 @@ def test_compose_shows_the_outline_the_viewer_may_read(
     # The yearly speech holds the topic in its paid part alone.
     assert ("在年度工作会议上的讲话" in [s.title for s in found.skeletons]) is paid
     narrowed = access.compose(
-        library, account, "高质量发展", genre="讲话", role="市长", years=(2020, 2025), picks=()
+        library, account, "高质量发展", where=ArticleFilter("讲话", "市长", 2020, 2025), picks=()
     )
     assert (narrowed.genre, narrowed.role, narrowed.year_from, narrowed.year_to) == (
         "讲话",
@@ -309,9 +310,7 @@ def test_compose_shows_the_outline_the_viewer_may_read(
         2025,
     )
     with pytest.raises(QueryError, match=r"^there is no group 99:"):
-        access.compose(
-            library, account, "高质量发展", genre=None, role=None, years=(None, None), picks=[99]
-        )
+        access.compose(library, account, "高质量发展", where=ArticleFilter(), picks=[99])
 
 
 @pytest.mark.parametrize(("account", "paid"), VIEWERS)

@@ -68,6 +68,25 @@ def test_a_visitors_compose_page_holds_no_paid_text(
         assert bad.json()["error"] == "没有第 99 组：“优化营商环境”的写作台共有 5 组标题。"
 
 
+def test_the_compose_page_takes_the_source_filter_its_api_describes(
+    library: Library, settings: WebSettings
+) -> None:
+    # /compose.json lists 来源 among its filters (/openapi.json), as `sucai compose --source`
+    # has it: the outlines come from that folder alone (the law is in samples/laws).
+    with TestClient(create_app(library, settings)) as client:
+
+        def titles(**params: str) -> set[str]:
+            found = client.get("/compose.json", params={"topic": "优化营商环境", **params})
+            return {s["title"] for s in found.json()["skeletons"]}
+
+        assert titles() == {
+            "优化营商环境条例",
+            "在全县优化营商环境大会上的讲话",
+            "在全市优化营商环境推进会上的讲话",
+        }
+        assert titles(source="laws") == {"优化营商环境条例"}
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
 def test_a_member_composes_opens_a_passage_and_exports_the_basis_table(

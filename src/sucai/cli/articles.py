@@ -15,6 +15,7 @@ from sucai.library import (
     DEFAULT_SIMILARITY,
     JINJU_KINDS,
     N_,
+    ImportOptions,
     Library,
     Term,
     cli_language,
@@ -193,16 +194,14 @@ def import_(
     each = verbose or total <= 20 or not sys.stdout.isatty()
     on_file = progress if as_json else _Log(progress, each, verbose)
     try:
-        report = library.ingest(
-            list(paths),
+        options = ImportOptions(
             encoding=encoding,
-            on_file=on_file,
-            on_index=indexing,
             merge=not no_merge,
             similarity=similarity,
             allow_classified=allow_classified,
             redact_personal=redact_personal,
         )
+        report = library.ingest(list(paths), options, on_file=on_file, on_index=indexing)
     finally:
         progress.close()
         indexing.close()
@@ -423,10 +422,7 @@ def search_(
         return
     query = parse_query(
         " ".join(words),
-        genre=where.genre,
-        role=where.role,
-        years=(where.year_from, where.year_to),
-        source=where.source,
+        where=where,
         doc_number=doc_number,
         issuer=issuer,
         scope=scope,

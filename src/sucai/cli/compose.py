@@ -63,10 +63,7 @@ def compose(
     """
     found = library.compose(
         topic,
-        genre=where.genre,
-        role=where.role,
-        years=(where.year_from, where.year_to),
-        source=where.source,
+        where=where,
         picks=picks,
         articles=articles,
         pieces=pieces,

@@ -11,7 +11,15 @@ import click
 
 from sucai.cli.common import cli, db_option, dumps, fail, tr
 from sucai.errors import UserError
-from sucai.library import DEFAULT_POLL, DEFAULT_SETTLE, N_, Inbox, describe, make_folders
+from sucai.library import (
+    DEFAULT_POLL,
+    DEFAULT_SETTLE,
+    N_,
+    ImportOptions,
+    Inbox,
+    describe,
+    make_folders,
+)
 from sucai.serialize import file_report_to_dict
 
 if TYPE_CHECKING:
@@ -113,16 +121,10 @@ def watch(
     said = logging.getLogger("sucai.watch")
     said.addHandler(logging.StreamHandler())
     said.setLevel(logging.INFO)
-    inbox = Inbox(
-        library,
-        list(folders),
-        settle=settle,
-        poll=poll,
-        on_file=on_file,
-        encoding=encoding,
-        allow_classified=allow_classified,
-        redact_personal=redact_personal,
+    options = ImportOptions(
+        encoding=encoding, allow_classified=allow_classified, redact_personal=redact_personal
     )
+    inbox = Inbox(library, list(folders), options, settle=settle, poll=poll, on_file=on_file)
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: inbox.stop())
 

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from sucai.models import ArticleDraft, SourceFile
     from sucai.store import AddedArticles, Store
 
-__all__ = ["CHUNK_CHARS", "CHUNK_FILES", "ingest"]
+__all__ = ["CHUNK_CHARS", "CHUNK_FILES", "ImportOptions", "ingest"]
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,35 @@ _REPEAT_MOST: Final = 0.5
 _EDGE_LINES: Final = 8
 _SALUTATION_MAX: Final = 12
 _DATE: Final = re.compile(r"\d{4}年\d{1,2}月")
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOptions:
+    """How an import reads files and what it stores of them: the choices of ``sucai import``,
+    ``sucai watch`` and the web import, passed on unchanged to :func:`ingest`.
+
+    Attributes:
+        encoding: force this encoding for text files instead of detecting it.
+        merge: store near-duplicates of stored material as its copies and link law
+            versions (off: every new text is an article of its own; the next import with
+            merging on sketches them).
+        similarity: the Jaccard similarity of 5-character shingles (0 < similarity ≤ 1) from
+            which two texts are the same material and merged.
+        allow_classified: import files whose 版头 carries a 密级 marking (秘密, 机密, 绝密);
+            without it each is refused (status ``"refused"``) and the batch goes on.
+        redact_personal: mask 身份证号, 手机号 and bank card numbers with ``＊`` (same
+            length) before anything is stored; the original digits are not kept.
+    """
+
+    encoding: str | None = None
+    merge: bool = True
+    similarity: float = DEFAULT_SIMILARITY
+    allow_classified: bool = False
+    redact_personal: bool = False
+
+
+#: The options of an import that chooses none.
+DEFAULT_IMPORT: Final = ImportOptions()
 
 
 @dataclass(slots=True)
@@ -164,13 +193,9 @@ def _across_documents(items: list[_Parsed], lines: set[str], need: int) -> set[s
 def ingest(
     store: Store,
     paths: list[Path],
+    options: ImportOptions = DEFAULT_IMPORT,
     *,
-    encoding: str | None = None,
     on_file: Callable[[FileReport], None] | None = None,
-    merge: bool = True,
-    similarity: float = DEFAULT_SIMILARITY,
-    allow_classified: bool = False,
-    redact_personal: bool = False,
     matcher: Matcher | None = None,
     shown_as: tuple[Path, str] | None = None,
 ) -> IngestReport:
@@ -179,16 +204,8 @@ def ingest(
     Args:
         store: the library.
         paths: what the user named.
-        encoding: force this encoding for text files instead of detecting it.
+        options: how to read the files and what to store of them.
         on_file: called with each file's report as soon as it is known (progress).
-        merge: store near-duplicates of stored material as its copies and link law
-            versions (off: every new text is an article of its own; the next import with
-            merging on sketches them).
-        similarity: the Jaccard similarity (0–1) from which texts are merged.
-        allow_classified: import files whose 版头 carries a 密级 marking (秘密, 机密, 绝密);
-            without it each is refused (status ``"refused"``) and the batch goes on.
-        redact_personal: mask 身份证号, 手机号 and bank card numbers with ``＊`` (same
-            length) before anything is stored; the original digits are not kept.
         matcher: with merging on, the near-duplicate matcher of an earlier import into this
             library that nothing else has changed since (the inbox keeps one: opening a
             matcher loads every article's sketch); ``None``: open one.
@@ -199,9 +216,10 @@ def ingest(
         One report per file found, in the order they were found.
 
     Raises:
-        UserError: ``encoding`` is not a text encoding.
+        UserError: ``options.encoding`` is not a text encoding.
         StoreError: the library cannot be written (the files stored so far stay stored).
     """
+    encoding = options.encoding
     if encoding is not None and text_codec(encoding) is None:
         raise UserError.of(
             N_(
@@ -210,7 +228,7 @@ def ingest(
             ),
             encoding=encoding,
         )
-    matcher = (matcher or Matcher(store, similarity)) if merge else None
+    matcher = (matcher or Matcher(store, options.similarity)) if options.merge else None
     # Stored files are reported when their chunk is stored; the report keeps discovery order.
     slots: list[FileReport | None] = []
 
@@ -248,12 +266,12 @@ def ingest(
                 continue
             parsed = parse(source, encoding)
             # The 版头 as laid out, before cleaning joins its short lines (issue 16).
-            refusal = None if allow_classified else _refusal(source.path, parsed)
+            refusal = None if options.allow_classified else _refusal(source.path, parsed)
             if refusal is not None:
                 done(refusal)
                 continue
             parsed = normalize(parsed)
-            if redact_personal:
+            if options.redact_personal:
                 parsed = _redacted(parsed)
         except IngestError as exc:
             done(_failed(candidate.path, exc))

@@ -42,7 +42,6 @@ done; articles, browse pages and accounts need no index.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
@@ -52,11 +51,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final
 
 import tantivy
 
 from sucai.errors import IndexBuildingError, StoreError
+from sucai.locks import file_lock
 from sucai.search.query import doc_number_key, issuer_keys
 from sucai.search.tokenize import TOKENIZER_ID, prepare_batch
 
@@ -331,17 +331,8 @@ class SearchIndex:
         """Hold the folder's write lock (across processes): yields whether it was taken."""
         # Private, as the library it indexes (issue 15): its files hold the paid text.
         self.path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with contextlib.ExitStack() as stack:
-            handle: IO[bytes] = stack.enter_context((self.path / "lock").open("ab"))
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-            except BlockingIOError:
-                yield False
-                return
-            try:
-                yield True
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        with file_lock(self.path / "lock", wait=wait) as taken:
+            yield taken
 
     def sync(
         self,

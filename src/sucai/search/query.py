@@ -34,6 +34,7 @@ from typing import Any, Final, Literal
 from sucai.errors import QueryError
 from sucai.i18n import N_, Term
 from sucai.search.fold import fold
+from sucai.store.records import ArticleFilter
 
 __all__ = [
     "MAX_FILTER_CHARS",
@@ -156,6 +157,11 @@ class Query:
     sort: Sort = "relevance"
     ids: frozenset[int] | None = None
     text: str = field(default="", compare=False)
+
+    def without_filters(self) -> Query:
+        """The same search with none of the filters (文种, 角色, 年份, 来源, 文号, 机关)."""
+        unset: dict[str, Any] = {name: None for name, _ in _FILTER_NAMES if name != "year"}
+        return replace(self, year_from=None, year_to=None, **unset)
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,10 +326,7 @@ def _check_value(name: str, value: str) -> str:
 def parse_query(
     text: str,
     *,
-    genre: str | None = None,
-    role: str | None = None,
-    years: tuple[int | None, int | None] = (None, None),
-    source: str | None = None,
+    where: ArticleFilter | None = None,
     doc_number: str | None = None,
     issuer: str | None = None,
     scope: str = "all",
@@ -332,6 +335,10 @@ def parse_query(
     sort: str = "relevance",
 ) -> Query:
     """Parse a query string; the keyword options add to (and override) inline filters.
+
+    ``where`` holds the article filters given as options (文种, 角色, 年份, 来源, as
+    ``sucai browse`` takes them): each one set overrides the inline filter, a year range
+    as a whole.
 
     Raises:
         QueryError: a query over :data:`MAX_QUERY_CHARS` characters, a quote without its
@@ -384,7 +391,8 @@ def parse_query(
             phrases.append(token.quoted)
     # A filter given as an option is cleaned as the query text is: ``文种:讲\u202e话`` and
     # ``genre="讲\u202e话"`` (the web form's field) are the same filter.
-    given = {"genre": genre, "role": role, "source": source}
+    where = where or ArticleFilter()
+    given = {"genre": where.genre, "role": where.role, "source": where.source}
     given |= {"doc_number": doc_number, "issuer": issuer}
     filters.update(
         {name: clean_query_text(value) for name, value in given.items() if value is not None}
@@ -405,8 +413,8 @@ def parse_query(
     if "year" in filters:
         year_from, year_to = parse_years(_check_value("year", filters["year"]))
         query = replace(query, year_from=year_from, year_to=year_to)
-    if years != (None, None):
-        query = replace(query, year_from=years[0], year_to=years[1])
+    if (where.year_from, where.year_to) != (None, None):
+        query = replace(query, year_from=where.year_from, year_to=where.year_to)
     if scope not in SCOPES:
         raise QueryError.of(
             N_("--in {scope}: choose one of {choices}."), scope=scope[:20], choices=SCOPES

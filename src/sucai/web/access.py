@@ -55,7 +55,7 @@ if TYPE_CHECKING:
         SubscriptionNews,
     )
     from sucai.models import Article, Jinju, Tifa
-    from sucai.store.records import ArticleSummary, Subscription
+    from sucai.store.records import ArticleFilter, ArticleSummary, Subscription
 
 __all__ = [
     "article",
@@ -142,18 +142,14 @@ def compose(
     account: Account,
     topic: str,
     *,
-    genre: str | None,
-    role: str | None,
-    years: tuple[int | None, int | None],
+    where: ArticleFilter,
     picks: Sequence[int],
 ) -> Composition:
     """The 写作台 (issue 20) from what ``account`` may read: articles ranked and paragraphs
     found on the free index, outlines and paragraphs of redacted articles."""
     return library.compose(
         topic,
-        genre=genre,
-        role=role,
-        years=years,
+        where=where,
         picks=picks,
         paid=account.reads_paid,
         view=lambda a: redact_article(a, account),

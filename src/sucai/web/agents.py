@@ -42,6 +42,7 @@ from sucai.serialize import (
     page_to_dict,
     tifa_to_dict,
 )
+from sucai.store.records import ArticleFilter
 from sucai.web import access
 
 if TYPE_CHECKING:
@@ -71,8 +72,10 @@ def _answers(
     return tool
 
 
-def _years(year: str) -> tuple[int | None, int | None]:
-    return parse_years(year) if year else (None, None)
+def _where(genre: str, role: str, year: str) -> ArticleFilter:
+    """The article filters of a tool's arguments (an empty one filters nothing)."""
+    start, end = parse_years(year) if year else (None, None)
+    return ArticleFilter(genre or None, role or None, start, end)
 
 
 def build_server(library: Library, account: Account, *, allow_writes: bool = False) -> MCPServer:
@@ -111,9 +114,7 @@ def build_server(library: Library, account: Account, *, allow_writes: bool = Fal
         """
         parsed = parse_query(
             query,
-            genre=genre or None,
-            role=role or None,
-            years=_years(year),
+            where=_where(genre, role, year),
             scope=scope,
             limit=max(1, min(limit, MAX_HITS)),
         )
@@ -151,13 +152,7 @@ def build_server(library: Library, account: Account, *, allow_writes: bool = Fal
         grouped (opening, body, closing), and for the groups numbered in picks, ranked
         candidate paragraphs with their article, role, date and link."""
         found = access.compose(
-            library,
-            account,
-            topic,
-            genre=genre or None,
-            role=role or None,
-            years=_years(year),
-            picks=picks or [],
+            library, account, topic, where=_where(genre, role, year), picks=picks or []
         )
         return composition_to_dict(found)
 

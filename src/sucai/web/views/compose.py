@@ -56,15 +56,7 @@ async def compose(request: Request) -> Response:
         base: dict[str, Any] = {"topic": topic, "filters": kept, "picks": picks}
         if not topic:
             return {**base, "result": None}
-        result = access.compose(
-            library,
-            account,
-            topic,
-            genre=where.genre,
-            role=where.role,
-            years=(where.year_from, where.year_to),
-            picks=picks,
-        )
+        result = access.compose(library, account, topic, where=where, picks=picks)
         return {**base, "result": result}
 
     context = await reading(request, work)

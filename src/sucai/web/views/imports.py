@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Final
 from starlette.responses import Response
 
 from sucai.errors import NotFoundError, UploadError
+from sucai.library import ImportOptions
 from sucai.web.render import blocking, check_csrf, page, reading
 from sucai.web.uploads import job_to_dict, save_upload, too_large
 from sucai.web.views.base import after_post, require
@@ -49,8 +50,10 @@ async def upload(request: Request) -> Response:
             if not getattr(request.state, "via_token", False):
                 check_csrf(request, form.get("csrf"))
             # Screening options (issue 16): checkboxes, off unless ticked.
-            allow_classified = form.get("allow_classified") == "1"
-            redact_personal = form.get("redact_personal") == "1"
+            options = ImportOptions(
+                allow_classified=form.get("allow_classified") == "1",
+                redact_personal=form.get("redact_personal") == "1",
+            )
             names: list[str] = []
             used = 0
             for item in form.getlist("files"):
@@ -67,13 +70,7 @@ async def upload(request: Request) -> Response:
         raise
     job_id = await blocking(
         request,
-        lambda: jobs.start(
-            folder,
-            names,
-            account,
-            allow_classified=allow_classified,
-            redact_personal=redact_personal,
-        ),
+        lambda: jobs.start(folder, names, account, options),
     )
     job = await reading(request, lambda reader: reader.import_job(job_id))
     return after_post(request, f"/import/{job_id}", {"job": job_to_dict(job)})

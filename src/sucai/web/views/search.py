@@ -97,10 +97,7 @@ async def search(request: Request) -> Response:
             return {**base, "page": None, "today": added_today(library, 10)}
         query = parse_query(
             q,
-            genre=where.genre,
-            role=where.role,
-            years=(where.year_from, where.year_to),
-            source=where.source,
+            where=where,
             scope=scope,
             limit=size,
             offset=(number - 1) * size,
