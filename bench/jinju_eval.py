@@ -28,13 +28,19 @@ sentence not labelled yet is listed, and counted apart):
   alone before those rules were scored on them;
 - the sayings, ``bench/jinju_labels_said.tsv``: every 金句 ``EXTRACTOR`` 5 added to what
   ``EXTRACTOR`` 4 stored (mostly couplets a person is quoted saying), labelled knowing the rule.
+- the fresh-3 sample, ``bench/jinju_labels_fresh3.tsv``: :data:`HELD_OUT` drawn with seed
+  :data:`FRESH3_SEED` from what the rules of ``EXTRACTOR`` 6 store, labelled from the text
+  alone (kind and rule hidden) before the repeats of the sixth round were measured
+  (``bench/jinju_repeats.py``).
 
 Recall: the quotations of ``bench/jinju_quotes.txt`` (found by hand in the corpus; the rules
 were tuned on it), of ``bench/jinju_quotes_heldout.txt`` (found without the rules; looked at
 for ``EXTRACTOR`` 3) and of ``bench/jinju_quotes_fresh.txt`` (found without the rules, written
-down before ``EXTRACTOR`` 3 and not tuned on), apart: of every paragraph that holds one
-(laws aside), the share where a stored 金句 holds it too (the held-out sample is counted,
-like the tuning one, over those of its sentences still stored). The import runs in child
+down before ``EXTRACTOR`` 3 and not tuned on) and of ``bench/jinju_quotes_fresh2.txt`` (found
+without the rules, written down before the repeats of the sixth round were measured), apart:
+of every paragraph that holds one (laws aside), the share where a stored 金句 holds it too
+(the held-out sample is counted, like the tuning one, over those of its sentences still
+stored). The import runs in child
 processes, once as shipped and once with extraction turned off (the store's 金句 rows made
 empty); ``--extraction`` times the rules alone over the stored text of the library.
 """
@@ -67,9 +73,12 @@ FRESH_QUOTES = HERE / "jinju_quotes_fresh.txt"
 LINES_LABELS = HERE / "jinju_labels_lines.tsv"
 FRESH2_LABELS = HERE / "jinju_labels_fresh2.tsv"
 SAID_LABELS = HERE / "jinju_labels_said.tsv"
+FRESH3_LABELS = HERE / "jinju_labels_fresh3.tsv"
+FRESH2_QUOTES = HERE / "jinju_quotes_fresh2.txt"
 SEED = 21
 FRESH_SEED = 22
 FRESH2_SEED = 23
+FRESH3_SEED = 24
 HELD_OUT = 120
 PHRASES = (["新质生产力"], ["新质生产力", "高质量发展", "供给侧结构性改革"], ["营商环境"])
 
@@ -134,6 +143,11 @@ def precision(db: str, *, show_sample: int | None) -> None:
         (
             FRESH2_LABELS,
             f"fresh-2 sample (seed {FRESH2_SEED}, drawn from the rules of EXTRACTOR 5, "
+            "{n} sentences labelled)",
+        ),
+        (
+            FRESH3_LABELS,
+            f"fresh-3 sample (seed {FRESH3_SEED}, drawn from the rules of EXTRACTOR 6, "
             "{n} sentences labelled)",
         ),
     )
@@ -274,6 +288,7 @@ def main() -> None:
             recall(args.db, QUOTES)
             recall(args.db, HELD_OUT_QUOTES)
             recall(args.db, FRESH_QUOTES)
+            recall(args.db, FRESH2_QUOTES)
             speed(args.db, args.rounds)
 
 
