@@ -470,3 +470,11 @@ def test_shared_lengths_are_those_counted_a_character_at_a_time() -> None:
             behind += 1
         assert _forward(text, i, hi, b, j) == ahead, (text, i, hi, b, j)
         assert _backward(text, i, lo, b, j) == behind, (text, i, lo, b, j)
+
+
+def test_grams_no_longer_than_the_probe_step_are_refused() -> None:
+    # A probe's hit continues the previous probe's run only where their grams overlap: with
+    # 5-character grams and a span of 10 the probes are 6 apart, with 6-character ones 5.
+    with pytest.raises(ValueError, match="longer than the step"):
+        align(DraftIndex([_S[0:20]], 5), _S, 10)
+    assert len(align(DraftIndex([_S[0:20]], 6), _S, 10)) == 1

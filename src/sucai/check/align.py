@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from collections.abc import Collection
 
 __all__ = ["ANCHOR", "GAP", "SEED", "Chain", "DraftIndex", "Run", "align"]
 
@@ -124,14 +127,22 @@ class DraftIndex:
         return self._para_of[position]
 
 
-def _forward(a: str, i: int, i_end: int, b: str, j: int) -> int:
-    """How many characters ``a[i:]`` (up to ``i_end``) and ``b[j:]`` share from the start.
+#: Characters compared one at a time before :func:`_forward` and :func:`_backward` compare
+#: slices: most runs are shorter (a sentence copied), and a long one (a text repeating one
+#: phrase against a source repeating it) then costs a few comparisons at C speed.
+_SHORT: Final = 32
 
-    Compared a slice at a time (8, 16, 32 … characters while they agree, then halving the
-    one that differs), so a long copy costs a few comparisons at C speed, not one a
-    character."""
+
+def _forward(a: str, i: int, i_end: int, b: str, j: int) -> int:
+    """How many characters ``a[i:]`` (up to ``i_end``) and ``b[j:]`` share from the start."""
     limit = min(i_end - i, len(b) - j)
-    n, size = 0, 8
+    n = 0
+    short = min(limit, _SHORT)
+    while n < short and a[i + n] == b[j + n]:
+        n += 1
+    if n < short or n == limit:
+        return n
+    size = _SHORT  # slices of 32, 64, 128 … while they agree, then halving the one that differs
     while n < limit:
         size = min(size, limit - n)
         if a[i + n : i + n + size] != b[j + n : j + n + size]:
@@ -154,7 +165,13 @@ def _backward(a: str, i: int, i_start: int, b: str, j: int) -> int:
     """How many characters ``a[:i]`` (down to ``i_start``) and ``b[:j]`` share at the end
     (compared as :func:`_forward` does, from the end)."""
     limit = min(i - i_start, j)
-    n, size = 0, 8
+    n = 0
+    short = min(limit, _SHORT)
+    while n < short and a[i - 1 - n] == b[j - 1 - n]:
+        n += 1
+    if n < short or n == limit:
+        return n
+    size = _SHORT
     while n < limit:
         size = min(size, limit - n)
         if a[i - n - size : i - n] != b[j - n - size : j - n]:
@@ -244,30 +261,40 @@ def align(
     grams = draft.grams
     repeats = draft.repeats
     # Every exact run of ``anchor`` characters or more holds a probe (a gram of the source
-    # every ``step`` characters): each run is measured once, at its first probe, and known
-    # afterwards by its diagonal (``j - i``) and end.
-    ends: dict[int, int] = {}
+    # every ``step`` characters), and each is measured once, at its first probe. A hit one
+    # step along the draft from a hit of the previous probe continues that hit's run (the two
+    # grams overlap, as ``step < gram``), measured already: only the other hits are new.
+    if step >= gram:
+        raise ValueError(f"the draft's grams ({gram}) must be longer than the step ({step})")
+    places: dict[int, frozenset[int]] = {}
+    ahead: dict[int, frozenset[int]] = {}
+    held: Collection[int] = ()  # the previous probe's hits, one step along
     runs: list[tuple[int, int, int, int, int]] = []
-    for j in range(0, len(source) - gram + 1, step):
+    probes = range(0, len(source) - gram + 1, step)
+    for j in probes:
         hit = grams.get(source[j : j + gram])
         if hit is None:
+            held = ()
             continue
         if hit >= 0:
-            hits: tuple[int] | list[int] = (hit,)
+            fresh: Collection[int] = () if hit in held else (hit,)
+            held = (hit + probes.step,)
         else:
-            hits = repeats[~hit]
-            if deadline is not None and len(hits) > _MANY and time.monotonic() > deadline:
+            r = ~hit
+            if r not in places:
+                places[r] = frozenset(repeats[r])
+                ahead[r] = frozenset(h + probes.step for h in repeats[r])
+            if deadline is not None and len(places[r]) > _MANY and time.monotonic() > deadline:
                 raise TimeoutError  # a draft and a source repeating one phrase: quadratic
-        for i in hits:
-            if ends.get(j - i, -1) > i:
-                continue  # inside a run measured already
+            fresh = places[r].difference(held)
+            held = ahead[r]
+        for i in fresh:
             para = draft.paragraph_of(i)
             lo, hi = draft.starts[para], draft.ends[para]
             back = _backward(text, i, lo, source, j)
-            forward = _forward(text, i, hi, source, j)
-            ends[j - i] = i + forward
-            if back + forward >= anchor:
-                runs.append((j - back, i - back, back + forward, lo, hi))
+            length = back + _forward(text, i, hi, source, j)
+            if length >= anchor:
+                runs.append((j - back, i - back, length, lo, hi))
     if not runs:
         return []
     # Spans grow from the runs in the order they start in the source (whichever probe found
