@@ -474,3 +474,9 @@ def test_source_keeps_list_search_and_compose_to_one_folder(tmp_path: Path) -> N
     code, out = _run("compose", "优化营商环境", "--source", "省里", "--pick", "1", db=db)
     assert code == 1
     assert "Error: there is no group 1: the 写作台 for 优化营商环境 has no groups" in out
+    # Nothing found: the note alone, not the headings of empty sections under it.
+    code, out = _run("compose", "优化营商环境", "--source", "省里", db=db)
+    assert (code, out.strip()) == (
+        0,
+        "注：没有找到带提纲的相关材料：换一个说法，或放宽文种、职务、年份、来源。",
+    )

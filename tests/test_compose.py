@@ -107,6 +107,16 @@ def test_a_genre_the_library_lacks_is_widened_and_said(lib: Library) -> None:
     assert {s.genre for s in found.skeletons[1:]} <= {"报告", "法规", "文章"}
 
 
+def test_a_widening_that_finds_nothing_is_not_said_to_have_filled_in(lib: Library) -> None:
+    # Nothing on the topic in any genre: one note, that nothing was found, not also that
+    # other genres' material was added.
+    found = lib.compose("载人航天", where=ArticleFilter(genre="讲话"))
+    assert (found.notes, found.skeletons) == (
+        ("没有找到带提纲的相关材料：换一个说法，或放宽文种、职务、年份、来源。",),
+        (),
+    )
+
+
 def test_articles_about_the_topic_fill_in_before_kindred_genres(lib: Library) -> None:
     # No 讲话 on 乡村振兴: the law named for it comes before the reports that mention it.
     found = lib.compose("乡村振兴", where=ArticleFilter(genre="讲话"))

@@ -29,9 +29,11 @@ from sucai.models import (
     OutlineEntry,
     Paragraph,
 )
+from sucai.store.records import ArticleFilter
 
 __all__ = [
     "Article",
+    "ArticleFilter",
     "ArticleSource",
     "ConfigError",
     "DecodeError",

@@ -153,15 +153,16 @@ class ComposeMethods:
                 near = kindred.index(found[0].genre) if found[0].genre in kindred else 99
                 return (0 if near == 0 else 1 if about else 2, near)
 
-            chosen = sorted(wider_chosen, key=order)[:articles]
-            wider = "、".join(g for g in kindred if g != genre)
-            notes.append(
-                f"库中「{genre}」有提纲的相关材料不足两篇，已补入"
-                + (f"相近文种（{wider}）及其他文种" if wider else "其他文种")
-                + "的材料。"
-            )
+            if len(wider_chosen) > len(chosen):
+                chosen = sorted(wider_chosen, key=order)[:articles]
+                wider = "、".join(g for g in kindred if g != genre)
+                notes.append(
+                    f"库中「{genre}」有提纲的相关材料不足两篇，已补入"
+                    + (f"相近文种（{wider}）及其他文种" if wider else "其他文种")
+                    + "的材料。"
+                )
         if not chosen:
-            notes.append("没有找到带提纲的相关材料：换一个说法，或放宽文种、职务、年份。")
+            notes.append("没有找到带提纲的相关材料：换一个说法，或放宽文种、职务、年份、来源。")
         groups = group_headings([headings for _s, headings, _a in chosen])
         articles_by_id = {a.id: a for _s, _h, a in chosen}
         wanted = set(picks)

@@ -85,6 +85,11 @@ def test_the_compose_page_takes_the_source_filter_its_api_describes(
             "在全市优化营商环境推进会上的讲话",
         }
         assert titles(source="laws") == {"优化营商环境条例"}
+        # Nothing in that folder: the note says so, and no empty 提纲/标题分组 sections follow.
+        page = client.get("/compose", params={"topic": "优化营商环境", "source": "没有这个来源"})
+        assert "没有找到带提纲的相关材料" in page.text
+        assert "提纲对照" not in page.text and "标题分组" not in page.text
+        assert "提纲对照" in client.get("/compose", params={"topic": "优化营商环境"}).text
 
 
 @pytest.mark.slow

@@ -86,7 +86,8 @@ def compose(
 def _print(found: Composition) -> None:
     for note in found.notes:
         click.echo(f"注：{note}")
-    click.echo("提纲")
+    if found.skeletons:
+        click.echo("提纲")
     for s in found.skeletons:
         role = f"（{s.role}）" if s.role else ""
         date = s.issued_on or (str(s.year) if s.year else "")
@@ -94,7 +95,8 @@ def _print(found: Composition) -> None:
         click.echo(f"{s.article_id:>6}  {s.genre:<4}  {date:<10}  {s.title}{role}{status}")
         for h in s.headings:
             click.echo(f"        {_POSITIONS[h.position]}  {h.text}")
-    click.echo("\n标题分组（--pick N 看候选段落）")
+    if found.groups:
+        click.echo("\n标题分组（--pick N 看候选段落）")
     for g in found.groups:
         articles = len({h.article_id for h in g.headings})
         click.echo(f"{g.number:>4}  {_POSITIONS[g.position]}  {g.label}  [{articles}篇]")
