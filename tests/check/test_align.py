@@ -477,4 +477,6 @@ def test_grams_no_longer_than_the_probe_step_are_refused() -> None:
     # 5-character grams and a span of 10 the probes are 6 apart, with 6-character ones 5.
     with pytest.raises(ValueError, match="longer than the step"):
         align(DraftIndex([_S[0:20]], 5), _S, 10)
+    with pytest.raises(ValueError, match="longer than the step"):  # 5 apart: just touching
+        align(DraftIndex([_S[0:20]], 5), _S, 9)
     assert len(align(DraftIndex([_S[0:20]], 6), _S, 10)) == 1
