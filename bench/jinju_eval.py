@@ -32,6 +32,10 @@ sentence not labelled yet is listed, and counted apart):
   :data:`FRESH3_SEED` from what the rules of ``EXTRACTOR`` 6 store, labelled from the text
   alone (kind and rule hidden) before the repeats of the sixth round were measured
   (``bench/jinju_repeats.py``).
+- the fresh-4 sample, ``bench/jinju_labels_fresh4.tsv``: :data:`HELD_OUT` drawn with seed
+  :data:`FRESH4_SEED` from what the rules of ``EXTRACTOR`` 7 (round 7, measured and not
+  adopted: docs/benchmarks.md) stored, labelled from the text alone (the kind hidden) before
+  those rules were scored on it; counted over those the library stores.
 
 Recall: the quotations of ``bench/jinju_quotes.txt`` (found by hand in the corpus; the rules
 were tuned on it), of ``bench/jinju_quotes_heldout.txt`` (found without the rules; looked at
@@ -74,11 +78,13 @@ LINES_LABELS = HERE / "jinju_labels_lines.tsv"
 FRESH2_LABELS = HERE / "jinju_labels_fresh2.tsv"
 SAID_LABELS = HERE / "jinju_labels_said.tsv"
 FRESH3_LABELS = HERE / "jinju_labels_fresh3.tsv"
+FRESH4_LABELS = HERE / "jinju_labels_fresh4.tsv"
 FRESH2_QUOTES = HERE / "jinju_quotes_fresh2.txt"
 SEED = 21
 FRESH_SEED = 22
 FRESH2_SEED = 23
 FRESH3_SEED = 24
+FRESH4_SEED = 25
 HELD_OUT = 120
 PHRASES = (["新质生产力"], ["新质生产力", "高质量发展", "供给侧结构性改革"], ["营商环境"])
 
@@ -148,6 +154,11 @@ def precision(db: str, *, show_sample: int | None) -> None:
         (
             FRESH3_LABELS,
             f"fresh-3 sample (seed {FRESH3_SEED}, drawn from the rules of EXTRACTOR 6, "
+            "{n} sentences labelled)",
+        ),
+        (
+            FRESH4_LABELS,
+            f"fresh-4 sample (seed {FRESH4_SEED}, drawn from the rules of round 7, "
             "{n} sentences labelled)",
         ),
     )
