@@ -529,3 +529,41 @@ def test_laws_and_regulations_have_no_jinju(library: Library) -> None:
     report = library.ingest(sorted((ROOT / "samples" / "laws").glob("*.md")))
     assert report.new_articles > 0
     assert library.jinju(limit=None) == (0, [])
+
+
+#: EXTRACTOR 7: a couplet that reads as a headline, a theme or a policy pair is no 对仗 —
+#: clauses sharing their opening and nothing else of a saying, a quoted character or 向…而…,
+#: a place named in both, 既…又/也…; a run sharing an opening that ends in a verb of measures
+#: (有利于推动X ×3) is a list.
+SLOGANS = [
+    "精细管理，精细服务。",
+    "抓存量项目开工，抓增量项目储备。",
+    "向山而行，因山而兴。",
+    "产业因“绿”而兴，乡村因“绿”而美。",
+    "多彩云南游，好客云南情。",
+    "既要抓发展，又要抓安全。",
+    "改革开放以来，有利于推动产业升级，有利于推动城乡融合，有利于推动区域协调。",
+]
+#: … while a shared opening with a function word, words turned about or opposites in the
+#: same place stays a 对仗, and a run of 共同…了 stays a 排比.
+SAYINGS_KEPT = [
+    ("实干才能兴业，实干方能致远。", "对仗"),
+    ("在学习中实践，在实践中学习。", "对仗"),
+    ("让群众少跑路，让干部多跑腿。", "对仗"),
+    (
+        "我们共同开拓了辽阔疆域，共同书写了悠久历史，共同创造了灿烂文化，共同培育了民族精神。",
+        "排比",
+    ),
+]
+
+
+@pytest.mark.parametrize("sentence", SLOGANS)
+def test_headline_theme_and_policy_couplets_and_runs_of_measures_are_not_jinju(
+    sentence: str,
+) -> None:
+    assert find_jinju(sentence) == []
+
+
+@pytest.mark.parametrize(("sentence", "kind"), SAYINGS_KEPT)
+def test_a_couplet_with_the_marks_of_a_saying_stays(sentence: str, kind: str) -> None:
+    assert [(s.kind, s.start, s.stop) for s in find_jinju(sentence)] == [(kind, 0, len(sentence))]

@@ -11,10 +11,11 @@ before the rules and the labels of ``bench/jinju_labels.tsv``, are in docs/jinju
   cue or not: 观今宜鉴古，无古不成今。); a short saying of balanced clauses a person is quoted
   saying (习近平指出，手中有粮，心中不慌。);
 - ``排比``: three clauses or more in a row (between ，and ；) that open alike, are of like
-  length and share a frame carrying content (not 加强X，加强Y，加强Z);
+  length and share a frame carrying content (not 加强X，加强Y，加强Z, nor 有利于推动X ×3);
 - ``对仗``: two clauses of the same length (4–12 characters) that share characters in the
   same places (文明因交流而多彩，文明因互鉴而丰富), or two short ones in a longer sentence that
-  echo each other (各美其美，美美与共);
+  echo each other (各美其美，美美与共) — not a headline, a theme or a policy pair (精准扶贫，
+  精准施策; 向海而生，因海而兴; 既要…又要…: :func:`_slogan`);
 - ``警句``: a short sentence that sums up: …是…的“金钥匙”, …就是…, …是…的生命线/压舱石 ….
 
 :data:`EXTRACTOR` is the version of these rules: a library whose 金句 older rules found finds
@@ -69,7 +70,7 @@ class JinjuSpan:
 #: The version of the rules below: raise it whenever they change what they find. A library
 #: whose 金句 were found by other rules finds them again when it is opened
 #: (:meth:`sucai.store.jinju.SqlJinju.refind_jinju`).
-EXTRACTOR: Final = 6
+EXTRACTOR: Final = 7
 
 #: The 文种 whose text is cited as a 依据, never searched for 金句 (laws and regulations).
 UNQUOTED_GENRE: Final = "法规"
@@ -627,6 +628,9 @@ def _rhetorical(run: list[str]) -> bool:
     if _MEASURES.fullmatch(prefix) and content <= len(prefix) + (len(prefix) > 2):
         # 加强X，加强Y; 大力推进X，大力推进Y; 积极促进X与Y，积极促进Z与W: measures
         return False
+    if _MEASURE_END.search(prefix) and content <= len(prefix) + (len(prefix) > 2):
+        # … and after words before the verb: 有利于推动X，有利于推动Y; 坚定支持X; 始终坚持X
+        return False
     return frame >= 4 or sum(map(len, parts)) <= 9 * len(parts)
 
 
@@ -677,13 +681,14 @@ def _couplet(sentence: str) -> tuple[int, int] | None:
     candidates += [(m.start(), m.end(), m.group(1)) for m in _QUOTE.finditer(sentence)]
     for start, stop, part in candidates:
         clauses = _SPLIT_CLAUSES.split(part.strip("“”").rstrip("。！？"))
-        if len(clauses) == 2 and _paired(clauses[0], clauses[1]):
+        if len(clauses) == 2 and _paired(clauses[0], clauses[1]) and not _slogan(*clauses):
             return start, stop
     # Two short clauses within a longer sentence that echo each other: 各美其美，美美与共;
     # 江山就是人民，人民就是江山; 从群众中来，到群众中去.
     spans = [(m.start(), m.end()) for m in _PLAIN_CLAUSE.finditer(sentence)]
     for (a0, a1), (b0, b1) in itertools.pairwise(spans):
-        if sentence[a1:b0] == "，" and _echo(sentence[a0:a1], sentence[b0:b1]):
+        a, b = sentence[a0:a1], sentence[b0:b1]
+        if sentence[a1:b0] == "，" and _echo(a, b) and not _slogan(a, b):
             return a0, b1
     return None
 
@@ -776,3 +781,65 @@ def _mirrored(left: str, right: str) -> bool:
     if len(left) == len(right) <= 6:
         return True
     return len(_common_start([left[::-1], right[::-1]])) >= 2
+
+
+#: Words that make a couplet read as a saying, not a headline or a policy pair: function
+#: words, classical and rhetorical (之, 而, 则, 必, 方, 才, 就, 是, 不, 无 …).
+_SAYING_WORDS: Final = frozenset(
+    "之而则以因于乃必方才就是不无莫勿亦其所为也又且唯惟非若如已皆在有者"
+)
+#: Opposites, two characters a pair: a couplet setting them against each other in the same place
+#: is an antithesis (让百姓少跑腿，让数据多跑路).
+_OPPOSITE_PAIRS: Final = (
+    "大小先后有无多少上下前后古今新旧新老长短高低进退得失来去出入始终内外远近快慢左右"
+    "难易轻重深浅虚实兴衰兴亡强弱盛衰安危治乱本末公私是非真假善恶美丑生死存亡攻守收放"
+    "取舍破立利弊不必宽严明暗动静彼此你我主次黑白冷热增减升降成败荣辱甘苦今昔早晚老少"
+    "天地阴阳水火疏密粗细张弛"
+)
+_OPPOSITES: Final = frozenset(
+    frozenset(_OPPOSITE_PAIRS[i : i + 2]) for i in range(0, len(_OPPOSITE_PAIRS), 2)
+)
+#: Places a headline or a campaign names in both its clauses (多彩中国年，地道中国味).
+_PLACES = re.compile(
+    r"中国|长江|黄河|北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|"
+    r"河南|湖北|湖南|广东|海南|四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门"
+)
+#: A verb of measures closing the shared opening of a run: 有利于推动X，有利于推动Y; 坚定支持X.
+_MEASURE_END = re.compile(rf"(?:{_MEASURE.pattern})$")
+#: A headline's marks: a quoted single character (向“新”而行), 向…而… (向海而生，因海而兴).
+_HEADLINE = re.compile(r"“.”|(?:^|，)向“?.”?而")
+
+
+def _slogan(a: str, b: str) -> bool:
+    """Two paired clauses that read as a headline, a theme or a policy pair, not a saying:
+    clauses sharing their opening with nothing else of a saying (精准扶贫，精准施策;
+    抓存量政策落实，抓增量政策出台; :func:`_saying_marks`), a headline (a quoted character:
+    向“新”而行，以“新”提质; 向…而…: 向海而生，因海而兴; a place named in both: 多彩中国年，
+    地道中国味) or a pair of policy in 既…又/也… (既要算经济账，又要算综合账)."""
+    if a[0] == b[0] and not _saying_marks(a, b, len(_common_start([a, b]))):
+        return True
+    if _HEADLINE.search(a + "，" + b):
+        return True
+    places = set(_PLACES.findall(a)) & set(_PLACES.findall(b))
+    if places and not _saying_marks(a, b, 0):
+        return True
+    return a[0] == "既" and b[0] in "又也还更"
+
+
+def _saying_marks(a: str, b: str, opening: int) -> bool:
+    """What makes two clauses a saying beyond their shared ``opening``: a function word
+    (:data:`_SAYING_WORDS`), each repeating a character alike (:func:`_repeat_alike`: 大鸣大放，
+    大整大改), one turning the other's words (在发展中保护，在保护中发展; 以改革驱动创新，以创新
+    驱动发展), opposites in the same place (让百姓少跑腿，让数据多跑路), or four characters or
+    more shared in the same places (新的画卷需要我们共同描绘，新的历史需要我们共同开创)."""
+    rest = a[opening:] + b[opening:]
+    if any(ch in _SAYING_WORDS for ch in rest):
+        return True
+    if _repeat_alike(a, b):
+        return True
+    words = {a[i : i + 2]: i for i in range(opening, len(a) - 1)}
+    if any(b[j : j + 2] in words and words[b[j : j + 2]] != j for j in range(opening, len(b) - 1)):
+        return True
+    if any(frozenset((x, y)) in _OPPOSITES for x, y in zip(a, b, strict=False) if x != y):
+        return True
+    return sum(1 for x, y in zip(a[opening:], b[opening:], strict=False) if x == y) >= 4
