@@ -7,7 +7,7 @@ before the rules and the labels of ``bench/jinju_labels.tsv``, are in docs/jinju
 - ``引用``: a quotation in “…” of two clauses or more, introduced by a citation cue
   (古人云, 古语道, 语出, 正如…所说, …指出/说/强调：), used as an attribute (“…”的壮丽景象),
   a couplet of verse, or itself classical (之/乎/者/也/而 …); a short classical sentence; a
-  sentence holding a well-known classical line of ``sucai/classics/lines.txt`` (marks and
+  sentence holding a well-known classical line (:mod:`sucai.classics`; marks and
   cue or not: 观今宜鉴古，无古不成今。); a short saying of balanced clauses a person is quoted
   saying (习近平指出，手中有粮，心中不慌。);
 - ``排比``: three clauses or more in a row (between ，and ；) that open alike, are of like
@@ -29,11 +29,9 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
-from functools import cache
-from importlib.resources import files
 from typing import TYPE_CHECKING, Final, Literal
 
-from sucai.search.fold import fold, fold_table
+from sucai.classics import HAN, known_hits
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -48,7 +46,6 @@ __all__ = [
     "JinjuSpan",
     "find_jinju",
     "jinju_rows",
-    "known_lines",
     "paragraph_rows",
     "sentences",
 ]
@@ -252,7 +249,7 @@ def find_jinju(text: str) -> list[JinjuSpan]:
     """The 金句 of one paragraph, in text order (at most one per sentence: the sentence, or
     the quotation of a long one, or a quoted clause pair of one for 对仗)."""
     found: list[JinjuSpan] = []
-    known = _known_hits(text)
+    known = known_hits(text)
     for start, stop in sentences(text):
         if stop - start < 8:
             continue
@@ -275,73 +272,6 @@ def find_jinju(text: str) -> list[JinjuSpan]:
         if pair is not None:
             found.append(JinjuSpan(start + pair[0], start + pair[1], "对仗"))
     return found
-
-
-#: The shortest known line a sentence must hold, in characters: a pair of clauses of four
-#: (桃李不言，下自成蹊), a single clause of seven (a line of 七言 verse). One 成语 of four, or
-#: two in a row, never makes a sentence a quotation: the pair must be one the anthologies
-#: hold, in their order.
-MIN_PAIR: Final = 8
-MIN_SINGLE: Final = 7
-_HAN = re.compile(r"[\u3400-\u9fff]+")
-
-
-@cache
-def known_lines() -> frozenset[str]:
-    """The well-known classical lines of ``sucai/classics/lines.txt`` (curated anthologies of
-    the chinese-poetry project, folded, Chinese characters only), as the strings a sentence's
-    clauses are matched against: each clause of :data:`MIN_SINGLE` characters or more and
-    each pair of adjacent clauses of :data:`MIN_PAIR` or more, joined. Built once a process."""
-    data = (files("sucai") / "classics" / "lines.txt").read_text(encoding="utf-8")
-    units: set[str] = set()
-    for line in data.splitlines():
-        if not line or line.startswith("#"):
-            continue
-        clauses = line.split("，")
-        units.update(c for c in clauses if len(c) >= MIN_SINGLE)
-        units.update(a + b for a, b in itertools.pairwise(clauses) if len(a) + len(b) >= MIN_PAIR)
-    return frozenset(units)
-
-
-@cache
-def _unfolded() -> re.Pattern[str]:
-    """The Chinese characters folding changes (traditional ones): text without them is
-    matched as it is, unfolded (most of a library: folding all of it would cost more than
-    the matching)."""
-    chars = "".join(chr(c) for c in fold_table() if 0x3400 <= c <= 0x9FFF)
-    return re.compile(f"[{re.escape(chars)}]")
-
-
-def _known_hits(text: str) -> list[tuple[int, int]]:
-    """Where ``text`` holds a known line (:func:`known_lines`), as ``(start, stop)``, matched
-    on folded text whatever the punctuation, marks or cue around it: 观今宜鉴古，无古不成今
-    in plain prose. A run of Chinese characters may carry words before the line
-    (正所谓观今宜鉴古，无古不成今) or after it, when the line's two clauses are of one
-    length."""
-    if _unfolded().search(text) is not None:
-        text = fold(text)
-    lines = known_lines()
-    hits: list[tuple[int, int]] = []
-    runs = [(m.start(), m.end(), m.group()) for m in _HAN.finditer(text)]
-    for (a0, a1, a), (b0, b1, b) in itertools.pairwise(runs):
-        # The pair first: 事非经过不知难，成如容易却艰辛 is one line, not its first clause.
-        if len(a) + len(b) < MIN_PAIR:
-            pass
-        elif a + b in lines:
-            hits.append((a0, b1))
-            continue
-        elif len(a) > len(b) and a[-len(b) :] + b in lines:
-            hits.append((a1 - len(b), b1))
-            continue
-        elif len(b) > len(a) and a + b[: len(a)] in lines:
-            hits.append((a0, b0 + len(a)))
-            continue
-        if len(a) >= MIN_SINGLE and a in lines:
-            hits.append((a0, a1))
-    if runs and len(runs[-1][2]) >= MIN_SINGLE and runs[-1][2] in lines:
-        hits.append(runs[-1][:2])
-    # A title of a work (《登高壮观天地间》, an episode 《为有源头活水来》) is not a quotation.
-    return [(h0, h1) for h0, h1 in hits if text.rfind("《", 0, h0) <= text.rfind("》", 0, h0)]
 
 
 #: The longest lead before a known line kept with it: a cue (他强调，; 古人云：), not prose.
@@ -492,9 +422,7 @@ def _said(before: str) -> bool:
         return _SAYS_PLAINLY.search(who) is not None
     if _PERSON.search(who):
         return True
-    return (
-        2 <= len(who) <= 4 and _NOT_PERSON.search(who) is None and _HAN.fullmatch(who) is not None
-    )
+    return 2 <= len(who) <= 4 and _NOT_PERSON.search(who) is None and HAN.fullmatch(who) is not None
 
 
 #: Words of speech, not of a saying: 了, 吗, 呢, 吧, 啊, 呀.
