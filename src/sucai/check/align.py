@@ -93,6 +93,7 @@ class DraftIndex:
         self.grams: dict[str, int] = {}
         self.repeats: list[list[int]] = []
         self._para_of: list[int] = []
+        self._places: dict[tuple[int, int], tuple[frozenset[int], frozenset[int]]] = {}
         grams = self.grams
         at = 0
         for n, para in enumerate(paragraphs):
@@ -126,6 +127,16 @@ class DraftIndex:
         """The draft paragraph holding the global compact ``position``."""
         return self._para_of[position]
 
+    def places(self, r: int, step: int) -> tuple[frozenset[int], frozenset[int]]:
+        """The places of the repeated gram ``~r`` (``repeats[r]``), and the same ``step``
+        further on; made once for the whole check, which aligns the draft with many sources."""
+        found = self._places.get((r, step))
+        if found is None:
+            positions = self.repeats[r]
+            found = frozenset(positions), frozenset(h + step for h in positions)
+            self._places[(r, step)] = found
+        return found
+
 
 #: Characters compared one at a time before :func:`_forward` and :func:`_backward` compare
 #: slices: most runs are shorter (a sentence copied), and a long one (a text repeating one
@@ -137,10 +148,9 @@ def _forward(a: str, i: int, i_end: int, b: str, j: int) -> int:
     """How many characters ``a[i:]`` (up to ``i_end``) and ``b[j:]`` share from the start."""
     limit = min(i_end - i, len(b) - j)
     n = 0
-    short = min(limit, _SHORT)
-    while n < short and a[i + n] == b[j + n]:
+    while n < limit and n < _SHORT and a[i + n] == b[j + n]:
         n += 1
-    if n < short or n == limit:
+    if n < _SHORT or n == limit:
         return n
     size = _SHORT  # slices of 32, 64, 128 … while they agree, then halving the one that differs
     while n < limit:
@@ -166,10 +176,9 @@ def _backward(a: str, i: int, i_start: int, b: str, j: int) -> int:
     (compared as :func:`_forward` does, from the end)."""
     limit = min(i - i_start, j)
     n = 0
-    short = min(limit, _SHORT)
-    while n < short and a[i - 1 - n] == b[j - 1 - n]:
+    while n < limit and n < _SHORT and a[i - 1 - n] == b[j - 1 - n]:
         n += 1
-    if n < short or n == limit:
+    if n < _SHORT or n == limit:
         return n
     size = _SHORT
     while n < limit:
@@ -259,15 +268,12 @@ def align(
     step = anchor - gram + 1
     text = draft.text
     grams = draft.grams
-    repeats = draft.repeats
     # Every exact run of ``anchor`` characters or more holds a probe (a gram of the source
     # every ``step`` characters), and each is measured once, at its first probe. A hit one
     # step along the draft from a hit of the previous probe continues that hit's run (the two
     # grams overlap, as ``step < gram``), measured already: only the other hits are new.
     if step >= gram:
         raise ValueError(f"the draft's grams ({gram}) must be longer than the step ({step})")
-    places: dict[int, frozenset[int]] = {}
-    ahead: dict[int, frozenset[int]] = {}
     held: Collection[int] = ()  # the previous probe's hits, one step along
     runs: list[tuple[int, int, int, int, int]] = []
     probes = range(0, len(source) - gram + 1, step)
@@ -280,14 +286,11 @@ def align(
             fresh: Collection[int] = () if hit in held else (hit,)
             held = (hit + probes.step,)
         else:
-            r = ~hit
-            if r not in places:
-                places[r] = frozenset(repeats[r])
-                ahead[r] = frozenset(h + probes.step for h in repeats[r])
-            if deadline is not None and len(places[r]) > _MANY and time.monotonic() > deadline:
+            places, ahead = draft.places(~hit, probes.step)
+            if deadline is not None and len(places) > _MANY and time.monotonic() > deadline:
                 raise TimeoutError  # a draft and a source repeating one phrase: quadratic
-            fresh = places[r].difference(held)
-            held = ahead[r]
+            fresh = places.difference(held)
+            held = ahead
         for i in fresh:
             para = draft.paragraph_of(i)
             lo, hi = draft.starts[para], draft.ends[para]
