@@ -481,17 +481,17 @@ def test_jinju_found_by_older_rules_are_found_again_on_open(
 
 def test_sucai_search_in_jinju_prints_each_with_its_kind_and_source(library: Library) -> None:
     library.ingest([SEED])
-    _, found = library.jinju("发展", kinds=["排比"], limit=1)
+    _, found = library.jinju("发展", kinds=["警句"], limit=1)
     j = found[0]
     runner = CliRunner()
     db = str(library.db)
     result = runner.invoke(
-        cli, ["search", "--db", db, "--in", "jinju", "发展", "--kind", "排比", "--limit", "1"]
+        cli, ["search", "--db", db, "--in", "jinju", "发展", "--kind", "警句", "--limit", "1"]
     )
     assert result.exit_code == 0, result.output
-    total = library.jinju("发展", kinds=["排比"])[0]
+    total = library.jinju("发展", kinds=["警句"])[0]
     assert result.output == (
-        f"{total} matching 金句 (1–1 shown)\n\n[排比] {j.text}  [会员]\n"
+        f"{total} matching 金句 (1–1 shown)\n\n[警句] {j.text}  [会员]\n"
         f"     [{j.article.id}:{j.paragraph + 1}] {j.article.title}（{j.article.role}）\n"
     )
     data = json.loads(

@@ -18,8 +18,11 @@ before the rules and the labels of ``bench/jinju_labels.tsv``, are in docs/jinju
   精准施策; 向海而生，因海而兴; 既要…又要…: :func:`_slogan`);
 - ``警句``: a short sentence that sums up: …是…的“金钥匙”, …就是…, …是…的生命线/压舱石 ….
 
-:data:`EXTRACTOR` is the version of these rules: a library whose 金句 older rules found finds
-them again when opened.
+What the rules find is stored when a learned filter keeps it (:mod:`sucai.jinju_score`):
+lists of measures, news statements and policy pairs share the form of a 排比 or 对仗.
+
+:data:`EXTRACTOR` is the version of these rules and of the filter's weights: a library whose
+金句 older ones found finds them again when opened.
 
 Offsets are in characters of the paragraph, ``start`` inclusive and ``stop`` exclusive.
 """
@@ -32,6 +35,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
 
 from sucai.classics import HAN, known_hits
+from sucai.jinju_score import worth_quoting
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -64,10 +68,10 @@ class JinjuSpan:
     kind: JinjuKind
 
 
-#: The version of the rules below: raise it whenever they change what they find. A library
-#: whose 金句 were found by other rules finds them again when it is opened
-#: (:meth:`sucai.store.jinju.SqlJinju.refind_jinju`).
-EXTRACTOR: Final = 7
+#: The version of the rules below and of the filter's weights (``jinju_weights.json``): raise
+#: it whenever they change what is stored. A library whose 金句 were found by other rules
+#: finds them again when it is opened (:meth:`sucai.store.jinju.SqlJinju.refind_jinju`).
+EXTRACTOR: Final = 8
 
 #: The 文种 whose text is cited as a 依据, never searched for 金句 (laws and regulations).
 UNQUOTED_GENRE: Final = "法规"
@@ -77,11 +81,13 @@ JinjuRow = tuple[int, int, int, int, str]
 
 
 def jinju_rows(paragraphs: Iterable[tuple[int, int, str]]) -> list[JinjuRow]:
-    """The 金句 rows of ``(article_id, paragraph index, text)`` of quotable paragraphs."""
+    """The 金句 rows of ``(article_id, paragraph index, text)`` of quotable paragraphs: what
+    the rules find and the learned filter keeps (:func:`sucai.jinju_score.worth_quoting`)."""
     return [
         (article_id, index, span.start, span.stop, span.kind)
         for article_id, index, text in paragraphs
         for span in find_jinju(text)
+        if worth_quoting(span.kind, text[span.start : span.stop])
     ]
 
 
