@@ -20,6 +20,7 @@ from sucai import open_library
 from sucai.cli import cli
 from sucai.compose import Heading, Piece, fold_pieces, group_headings, heading_words
 from sucai.errors import UserError
+from sucai.library_compose import saying
 from sucai.store.records import ArticleFilter
 from sucai.users import Accounts
 from sucai.web import access
@@ -193,6 +194,36 @@ def test_near_duplicate_paragraphs_are_folded_into_the_better_ranked() -> None:
     kept = fold_pieces([piece(1, base), piece(2, other), piece(3, edited)], 5)
     assert [(p.article_id, p.folded) for p in kept] == [(1, 1), (2, 0)]
     assert [p.article_id for p in fold_pieces([piece(1, base), piece(2, other)], 1)] == [1]
+
+
+def test_a_saying_is_one_however_it_is_cited() -> None:
+    # Written out by hand: marks, punctuation and a citing clause go; 道 before a comma stays.
+    assert (
+        saying("习近平总书记指出：“民之所忧，我必念之；民之所盼，我必行之。”")
+        == saying("“民之所忧，我必念之；民之所盼，我必行之。”")
+        == "民之所忧我必念之民之所盼我必行之"
+    )
+    assert saying("他强调，人民城市人民建，人民城市为人民。") == "人民城市人民建人民城市为人民"
+    assert saying("古人云：“道虽迩，不行不至。”") == "道虽迩不行不至"
+    assert saying("天下有道，则庶人不议。") == "天下有道则庶人不议"
+
+
+def test_the_desk_lists_a_saying_quoted_in_two_speeches_once(tmp_path: Path) -> None:
+    speeches = [
+        ("甲", "2024年3月1日", "习近平总书记指出：“民之所忧，我必念之；民之所盼，我必行之。”"),
+        ("乙", "2023年5月1日", "“民之所忧，我必念之；民之所盼，我必行之。”各地要办好民生实事。"),
+    ]
+    for name, day, text in speeches:
+        (tmp_path / f"{name}.txt").write_text(
+            f"在{name}县民生工作会议上的讲话\n（{day}）\n一、提高站位\n{text}\n", encoding="utf-8"
+        )
+    with open_library(tmp_path / "lib.db") as library:
+        library.ingest(sorted(tmp_path.glob("*.txt")))
+        assert library.jinju("民之所忧")[0] == 2
+        found = library.compose("民之所忧")
+    assert [(p.title, p.text) for p in found.jinju] == [
+        ("在甲县民生工作会议上的讲话", speeches[0][2]),
+    ]
 
 
 def _visitor_compose(library: Library) -> Composition:

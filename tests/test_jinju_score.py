@@ -51,32 +51,24 @@ def test_a_score_is_the_logistic_of_the_weighted_sum() -> None:
 
 
 @pytest.mark.parametrize(
-    ("sentence", "kind"),
+    ("sentence", "kind", "kept"),
     [
         # Policy pairs and a list of commitments in the form of a couplet or a run.
-        ("完善就业政策，改善就业环境。", "对仗"),
-        ("提出重要要求，作出重要部署。", "对仗"),
-        ("自觉接受群众监督，自觉接受舆论监督，自觉接受社会监督。", "排比"),
+        ("完善就业政策，改善就业环境。", "对仗", False),
+        ("提出重要要求，作出重要部署。", "对仗", False),
+        ("自觉接受群众监督，自觉接受舆论监督，自觉接受社会监督。", "排比", False),
+        # Quotations.
+        ("古人说：“不积跬步，无以至千里；不积小流，无以成江海。”", "引用", True),
+        ("正如古人所说，“天下之事，不难于立法，而难于法之必行”。", "引用", True),
+        ("他强调，民心是最大的政治，正义是最强的力量。", "引用", True),
     ],
 )
-def test_lists_and_policy_pairs_the_rules_find_are_not_kept(sentence: str, kind: str) -> None:
+def test_the_filter_drops_lists_and_policy_pairs_and_keeps_quotations(
+    sentence: str, kind: str, kept: bool
+) -> None:
     (found,) = find_jinju(sentence)
     assert found.kind == kind
-    assert not worth_quoting(kind, sentence[found.start : found.stop])
-
-
-@pytest.mark.parametrize(
-    ("sentence", "kind"),
-    [
-        ("古人说：“不积跬步，无以至千里；不积小流，无以成江海。”", "引用"),
-        ("正如古人所说，“天下之事，不难于立法，而难于法之必行”。", "引用"),
-        ("他强调，民心是最大的政治，正义是最强的力量。", "引用"),
-    ],
-)
-def test_quotations_are_kept(sentence: str, kind: str) -> None:
-    (found,) = find_jinju(sentence)
-    assert found.kind == kind
-    assert worth_quoting(kind, sentence[found.start : found.stop])
+    assert worth_quoting(kind, sentence[found.start : found.stop]) is kept
 
 
 def test_only_what_the_filter_keeps_is_stored() -> None:

@@ -26,6 +26,7 @@ from collections import Counter
 from dataclasses import replace
 from typing import TYPE_CHECKING, Final
 
+from sucai.classics import HAN
 from sucai.compose import (
     THEMES,
     Composition,
@@ -61,6 +62,7 @@ __all__ = [
     "DEFAULT_PIECES",
     "KINDRED",
     "ComposeMethods",
+    "saying",
 ]
 
 #: Articles whose skeletons are shown, and candidate paragraphs per picked group.
@@ -84,6 +86,20 @@ _REPEAL: Final = "废止"
 _TITLE: Final = re.compile(r"《([^《》]{2,60})》")
 #: How a paragraph of sentences ends.
 SENTENCE_CLOSE: Final = frozenset("。！？；…”）")
+
+
+#: A clause citing the saying after it, at the start of a 金句: 习近平总书记指出：, 他强调，,
+#: 古人云： (云, 道 and 曰 only before a colon: 天下有道，… is the saying itself).
+_CITING: Final = re.compile(
+    r"^[^，。：；“”]{0,16}?(?:(?:指出|强调|说过?|讲过?|所说)[：:，]|[云道曰][：:])"
+)
+
+
+def saying(text: str) -> str:
+    """What two places quoting one saying share: its Chinese characters, folded, without its
+    marks, its punctuation or a citing clause before it (习近平总书记指出：“民之所忧，我必念之。”
+    and “民之所忧，我必念之。” are one)."""
+    return "".join(HAN.findall(fold(_CITING.sub("", text, count=1)))) or text
 
 
 class ComposeMethods:
@@ -218,15 +234,16 @@ class ComposeMethods:
     ) -> tuple[Piece, ...]:
         """金句 for the 写作台 (issue 20), each with its source passage: those whose sentence
         holds every word of ``topic`` first (newest first), then those of the articles whose
-        skeletons are shown, in their order."""
+        skeletons are shown, in their order; a saying quoted in several places once (the
+        first), however it is cited (:func:`saying`)."""
         words = [w for w in topic.split() if not w.startswith(("-", "－"))]
         _total, found = self.jinju(" ".join(words), paid=paid, limit=limit)
         for article_id in article_ids:
             found += self.article_jinju(article_id, paid=paid)
-        seen: set[tuple[int, int, int]] = set()
+        seen: set[str] = set()
         pieces: list[Piece] = []
         for j in found:
-            key = (j.article.id, j.paragraph, j.start)
+            key = saying(j.text)
             if key in seen or len(pieces) == limit:
                 continue
             seen.add(key)
