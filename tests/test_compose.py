@@ -20,7 +20,7 @@ from sucai import open_library
 from sucai.cli import cli
 from sucai.compose import Heading, Piece, fold_pieces, group_headings, heading_words
 from sucai.errors import UserError
-from sucai.library_compose import saying
+from sucai.jinju import saying
 from sucai.store.records import ArticleFilter
 from sucai.users import Accounts
 from sucai.web import access
@@ -219,7 +219,7 @@ def test_the_desk_lists_a_saying_quoted_in_two_speeches_once(tmp_path: Path) -> 
         )
     with open_library(tmp_path / "lib.db") as library:
         library.ingest(sorted(tmp_path.glob("*.txt")))
-        assert library.jinju("民之所忧")[0] == 2
+        assert library.jinju("民之所忧", repeats=True)[0] == 2
         found = library.compose("民之所忧")
     assert [(p.title, p.text) for p in found.jinju] == [
         ("在甲县民生工作会议上的讲话", speeches[0][2]),

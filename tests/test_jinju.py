@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pytest
@@ -433,6 +434,44 @@ def test_a_jinju_of_a_paid_paragraph_is_not_listed_or_counted_for_a_visitor(
     article_id = paid[0].article.id
     assert all(not j.paid for j in library.article_jinju(article_id, paid=False))
     assert any(j.paid for j in library.article_jinju(article_id))
+
+
+def test_a_saying_quoted_in_several_places_is_listed_once_at_its_newest(
+    library: Library, tmp_path: Path
+) -> None:
+    saying = "“民之所忧，我必念之；民之所盼，我必行之。”"
+    speeches = {  # the newest quotes it in its paid part
+        "甲": ("2023年5月1日", f"{saying}各地要办好民生实事。", ""),
+        "乙": ("2024年3月1日", f"习近平总书记指出：{saying}", ""),
+        "丙": (
+            "2025年1月2日",
+            "要把群众的事办好。",
+            f"##paidbegin##\n他说：{saying}\n##paidend##\n",
+        ),
+    }
+    for name, (day, text, paid) in speeches.items():
+        (tmp_path / f"{name}.txt").write_text(
+            f"在{name}县民生工作会议上的讲话\n（{day}）\n一、提高站位\n{text}\n{paid}",
+            encoding="utf-8",
+        )
+    library.ingest(sorted(tmp_path.glob("*.txt")))
+    every = library.jinju("民之所忧", repeats=True)[1]
+    assert [(j.article.title[1], j.paid, j.elsewhere) for j in every] == [
+        ("丙", True, 0),
+        ("乙", False, 0),
+        ("甲", False, 0),
+    ]
+    assert [(j.text, j.elsewhere) for j in library.jinju("民之所忧")[1]] == [(f"他说：{saying}", 2)]
+    # A visitor: the paid place is neither shown nor counted.
+    assert library.jinju("民之所忧", paid=False) == (1, [replace(every[1], elsewhere=1)])
+    runner = CliRunner()
+    db = str(library.db)
+    result = runner.invoke(cli, ["search", "--db", db, "--in", "jinju", "民之所忧"])
+    assert f"[引用] 他说：{saying}  (and 2 more places)  [会员]" in result.output
+    data = json.loads(
+        runner.invoke(cli, ["search", "--db", db, "--in", "jinju", "民之所忧", "--json"]).output
+    )
+    assert (data["total"], data["jinju"][0]["elsewhere"]) == (1, 2)
 
 
 def test_a_library_older_than_jinju_finds_them_when_first_opened(

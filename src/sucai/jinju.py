@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Final, Literal
 
 from sucai.classics import HAN, known_hits
 from sucai.jinju_score import worth_quoting
+from sucai.search.fold import fold
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -51,6 +52,7 @@ __all__ = [
     "find_jinju",
     "jinju_rows",
     "paragraph_rows",
+    "saying",
     "sentences",
 ]
 
@@ -99,6 +101,20 @@ def paragraph_rows(article_id: int, genre: str, paragraphs: Iterable[Paragraph])
     return jinju_rows(
         (article_id, p.index, p.text) for p in paragraphs if p.kind == "text" and not p.heading
     )
+
+
+#: A clause citing the saying after it, at the start of a 金句: 习近平总书记指出：, 他强调，,
+#: 古人云： (云, 道 and 曰 only before a colon: 天下有道，… is the saying itself).
+_CITING: Final = re.compile(
+    r"^[^，。：；“”]{0,16}?(?:(?:指出|强调|说过?|讲过?|所说)[：:，]|[云道曰][：:])"
+)
+
+
+def saying(text: str) -> str:
+    """What two 金句 quoting one saying share: its Chinese characters, folded, without its
+    marks, its punctuation or a citing clause before it (习近平总书记指出：“民之所忧，我必念之。”
+    and “民之所忧，我必念之。” are one)."""
+    return "".join(HAN.findall(fold(_CITING.sub("", text, count=1)))) or text
 
 
 #: Sentence ends outside quotation marks; a closing quote after one stays with its sentence.

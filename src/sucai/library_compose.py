@@ -26,7 +26,6 @@ from collections import Counter
 from dataclasses import replace
 from typing import TYPE_CHECKING, Final
 
-from sucai.classics import HAN
 from sucai.compose import (
     THEMES,
     Composition,
@@ -43,6 +42,7 @@ from sucai.compose import (
 from sucai.errors import QueryError
 from sucai.i18n import N_
 from sucai.ingest.neardup import LAW_GENRE, title_key
+from sucai.jinju import saying
 from sucai.search.fold import fold
 from sucai.search.highlight import find_spans
 from sucai.search.query import parse_query
@@ -62,7 +62,6 @@ __all__ = [
     "DEFAULT_PIECES",
     "KINDRED",
     "ComposeMethods",
-    "saying",
 ]
 
 #: Articles whose skeletons are shown, and candidate paragraphs per picked group.
@@ -86,20 +85,6 @@ _REPEAL: Final = "废止"
 _TITLE: Final = re.compile(r"《([^《》]{2,60})》")
 #: How a paragraph of sentences ends.
 SENTENCE_CLOSE: Final = frozenset("。！？；…”）")
-
-
-#: A clause citing the saying after it, at the start of a 金句: 习近平总书记指出：, 他强调，,
-#: 古人云： (云, 道 and 曰 only before a colon: 天下有道，… is the saying itself).
-_CITING: Final = re.compile(
-    r"^[^，。：；“”]{0,16}?(?:(?:指出|强调|说过?|讲过?|所说)[：:，]|[云道曰][：:])"
-)
-
-
-def saying(text: str) -> str:
-    """What two places quoting one saying share: its Chinese characters, folded, without its
-    marks, its punctuation or a citing clause before it (习近平总书记指出：“民之所忧，我必念之。”
-    and “民之所忧，我必念之。” are one)."""
-    return "".join(HAN.findall(fold(_CITING.sub("", text, count=1)))) or text
 
 
 class ComposeMethods:

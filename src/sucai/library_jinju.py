@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Final
 
 from sucai.errors import UserError
 from sucai.hygiene import Finding, LineFinding
 from sucai.i18n import N_
-from sucai.jinju import EXTRACTOR, KINDS
+from sucai.jinju import EXTRACTOR, KINDS, saying
 from sucai.models import Jinju, Tifa, TifaRow
 from sucai.search.fold import fold
 from sucai.search.phrases import phrase_rowids
@@ -66,16 +67,21 @@ class JinjuMethods:
         limit: int | None = 20,
         offset: int = 0,
         paid: bool = True,
+        repeats: bool = False,
     ) -> tuple[int, list[Jinju]]:
         """金句 whose sentence holds every word of ``query`` (width, case and traditional
-        characters folded as in search), newest first; all of them for a blank query.
+        characters folded as in search), newest first; all of them for a blank query. A
+        saying quoted in several places is listed once, at its newest, with how many others
+        quote it (``elsewhere``; :func:`sucai.jinju.saying` says when two are one).
 
         Args:
             query: words separated by spaces.
             kinds: only these kinds (``引用``, ``排比``, ``对仗``, ``警句``; ``None``: all).
             limit: at most this many (``None``: all); ``offset``: skip as many first.
             paid: include those of paid paragraphs (``False`` for a visitor who may not read
-                the paid part: they are neither listed nor counted).
+                the paid part: they are neither listed nor counted, nor counted in
+                ``elsewhere``).
+            repeats: list every place, a repeated saying as often as it stands.
 
         Returns:
             ``(total, the page)``.
@@ -93,6 +99,11 @@ class JinjuMethods:
             for row in self.store.jinju(kinds=check_kinds(kinds), paid=paid)
             if all(w in fold(row.text) for w in words)
         ]
+        if not repeats:
+            places: dict[str, list[Jinju]] = {}
+            for row in rows:
+                places.setdefault(saying(row.text), []).append(row)
+            rows = [replace(same[0], elsewhere=len(same) - 1) for same in places.values()]
         end = None if limit is None else offset + limit
         return len(rows), rows[offset:end]
 

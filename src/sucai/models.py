@@ -523,6 +523,9 @@ class Jinju:
         paragraph: its paragraph's 0-based index; ``start``/``stop`` its place there in
             characters (``stop`` exclusive).
         paid: its paragraph is in the paid part.
+        elsewhere: in a list that folds repeats (:meth:`sucai.library.Library.jinju`), how
+            many other 金句 of the list quote the same saying (:func:`sucai.jinju.saying`);
+            this one is the newest of them.
     """
 
     kind: str
@@ -532,6 +535,7 @@ class Jinju:
     start: int
     stop: int
     paid: bool
+    elsewhere: int = 0
 
 
 @dataclass(frozen=True, slots=True)

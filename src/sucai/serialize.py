@@ -275,6 +275,7 @@ def jinju_to_dict(
                 "start": j.start,
                 "stop": j.stop,
                 "paid": j.paid,
+                "elsewhere": j.elsewhere,
             }
             for j in found
         ],

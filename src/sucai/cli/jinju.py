@@ -27,7 +27,8 @@ def print_jinju(
     offset: int,
     as_json: bool,
 ) -> None:
-    """``sucai search WORDS --in jinju``: the 金句 holding every word, newest first."""
+    """``sucai search WORDS --in jinju``: the 金句 holding every word, newest first, a
+    saying quoted in several places once."""
     total, found = library.jinju(
         " ".join(words), kinds=list(kinds) or None, limit=limit or None, offset=offset
     )
@@ -50,6 +51,7 @@ def print_jinju(
         click.echo(
             click.style(f"\n[{j.kind}] ", bold=True)
             + j.text
+            + ("  " + tr(N_("(and {n} more places)"), n=j.elsewhere) if j.elsewhere else "")
             + ("  [会员]" if j.paid else "")
             + f"\n     [{j.article.id}:{j.paragraph + 1}] {j.article.title}{role}"
             + (f" · {date}" if date else "")

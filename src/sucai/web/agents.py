@@ -184,7 +184,8 @@ def build_server(library: Library, account: Account, *, allow_writes: bool = Fal
     @_answers
     async def jinju(query: str = "", kind: str = "", limit: int = 10) -> dict[str, Any]:
         """金句: sentences worth quoting (kind 引用, 排比, 对仗 or 警句; empty: all) whose
-        sentence holds every word of query, newest first, each with its article and place."""
+        sentence holds every word of query, newest first, each with its article and place (a
+        saying quoted in several places once; elsewhere: how many others quote it)."""
         size = max(1, min(limit, MAX_HITS))
         total, found = access.jinju(
             library, account, query, kinds=[kind] if kind else None, limit=size, offset=0

@@ -51,6 +51,12 @@ JINJU: Final[Schema] = closed_object(
         "start": {"type": "integer", "description": "character offset in the paragraph"},
         "stop": {"type": "integer", "description": "character offset (exclusive)"},
         "paid": BOOL,
+        "elsewhere": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "other 金句 of the list that quote the same saying (this one is "
+            "the newest); 0 in an article's list",
+        },
     }
 )
 
