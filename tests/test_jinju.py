@@ -544,6 +544,27 @@ def test_sucai_search_in_jinju_prints_each_with_its_kind_and_source(library: Lib
     assert result.output == "No 金句 hold “没有这个词”. Try fewer words, or another --kind.\n"
 
 
+def test_sucai_search_in_jinju_without_words_lists_them_all(library: Library) -> None:
+    runner = CliRunner()
+    db = str(library.db)
+    empty = runner.invoke(cli, ["search", "--db", db, "--in", "jinju"])
+    assert (empty.exit_code, empty.output) == (0, "No 金句 in this library yet.\n")
+    library.ingest([SEED])
+    total, every = library.jinju(kinds=["对仗"], limit=None)
+    result = runner.invoke(cli, ["search", "--db", db, "--in", "jinju", "--kind", "对仗"])
+    assert result.output.startswith(f"{total} matching 金句 (1–{total} shown)\n")
+    assert [line for line in result.output.splitlines() if line.startswith("[对仗]")] == [
+        f"[对仗] {j.text}" + ("  [会员]" if j.paid else "") for j in every
+    ]
+    # The seed's runs are lists of measures, which the filter drops: it has no 排比.
+    none = runner.invoke(cli, ["search", "--db", db, "--in", "jinju", "--kind", "排比"])
+    assert none.output == "No 金句 of the kind 排比 in this library.\n"
+    # Words are needed to search anything else.
+    refused = runner.invoke(cli, ["search", "--db", db])
+    assert refused.exit_code == 2
+    assert "give the words to search for (none: --in jinju only)." in refused.output
+
+
 def test_tifa_of_a_library_without_dated_articles_prints_an_empty_table(tmp_path: Path) -> None:
     # No article has a year: there is no row to print (it was a TypeError traceback).
     notice = tmp_path / "通知.txt"

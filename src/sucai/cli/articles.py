@@ -357,7 +357,7 @@ def _hit_lines(hit: SearchHit, color: bool) -> list[str]:
 
 
 @cli.command(name="search", context_settings={"ignore_unknown_options": True})
-@click.argument("words", nargs=-1, required=True, type=click.UNPROCESSED)
+@click.argument("words", nargs=-1, type=click.UNPROCESSED)
 @filter_options
 @click.option(
     "--in",
@@ -366,7 +366,7 @@ def _hit_lines(hit: SearchHit, color: bool) -> list[str]:
     default="all",
     show_default=True,
     help="Search paragraphs, article titles only, outline headings only (提纲检索), or 金句 "
-    "(sentences worth quoting: every word must occur in the sentence).",
+    "(sentences worth quoting: every word must occur in the sentence; no words: all of them).",
 )
 @click.option(
     "--kind",
@@ -411,6 +411,7 @@ def search_(
       sucai search 乡村振兴 -脱贫 --genre 讲话 --year 2020..2025
       sucai search 招商 --in title
       sucai search 人民 --in jinju --kind 对仗
+      sucai search --in jinju --kind 引用
       sucai search 优秀历史建筑 文号:沪房规范〔2025〕7号
       sucai search 优秀历史建筑 --issuer 上海市房屋管理局
       sucai search 营商环境 --sort date
@@ -420,6 +421,8 @@ def search_(
     if scope == "jinju":
         print_jinju(library, words, kinds, limit, offset, as_json)
         return
+    if not words:
+        raise click.UsageError(tr(N_("give the words to search for (none: --in jinju only).")))
     query = parse_query(
         " ".join(words),
         where=where,

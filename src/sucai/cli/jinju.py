@@ -27,13 +27,19 @@ def print_jinju(
     offset: int,
     as_json: bool,
 ) -> None:
-    """``sucai search WORDS --in jinju``: the 金句 holding every word, newest first, a
-    saying quoted in several places once."""
+    """``sucai search [WORDS] --in jinju``: the 金句 holding every word (all of them without
+    words), newest first, a saying quoted in several places once."""
     total, found = library.jinju(
         " ".join(words), kinds=list(kinds) or None, limit=limit or None, offset=offset
     )
     if as_json:
         click.echo(dumps(jinju_to_dict(total, found, offset, limit or None)))
+        return
+    if not total and not words:
+        if kinds:
+            click.echo(tr(N_("No 金句 of the kind {kind} in this library."), kind="、".join(kinds)))
+        else:
+            click.echo(tr(N_("No 金句 in this library yet.")))
         return
     if not total:
         click.echo(
