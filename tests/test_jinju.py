@@ -467,7 +467,7 @@ def test_a_saying_quoted_in_several_places_is_listed_once_at_its_newest(
     runner = CliRunner()
     db = str(library.db)
     result = runner.invoke(cli, ["search", "--db", db, "--in", "jinju", "民之所忧"])
-    assert f"[引用] 他说：{saying}  (and 2 more places)  [会员]" in result.output
+    assert f"[引用] 他说：{saying}  (+2 elsewhere)  [会员]" in result.output
     data = json.loads(
         runner.invoke(cli, ["search", "--db", db, "--in", "jinju", "民之所忧", "--json"]).output
     )

@@ -57,7 +57,7 @@ def print_jinju(
         click.echo(
             click.style(f"\n[{j.kind}] ", bold=True)
             + j.text
-            + ("  " + tr(N_("(and {n} more places)"), n=j.elsewhere) if j.elsewhere else "")
+            + ("  " + tr(N_("(+{n} elsewhere)"), n=j.elsewhere) if j.elsewhere else "")
             + ("  [会员]" if j.paid else "")
             + f"\n     [{j.article.id}:{j.paragraph + 1}] {j.article.title}{role}"
             + (f" · {date}" if date else "")
