@@ -20,7 +20,7 @@ from sucai import open_library
 from sucai.cli import cli
 from sucai.compose import Heading, Piece, fold_pieces, group_headings, heading_words
 from sucai.errors import UserError
-from sucai.jinju import saying
+from sucai.library_jinju import saying
 from sucai.store.records import ArticleFilter
 from sucai.users import Accounts
 from sucai.web import access

@@ -265,6 +265,26 @@ def test_a_known_line_after_a_dateline_is_stored_without_it() -> None:
     assert (found.kind, paragraph[found.start : found.stop]) == ("引用", "一年之计在于春。")
 
 
+@pytest.mark.parametrize(
+    "dateline", ["央视网消息（新闻联播）：", "新华社北京1月15日电（记者 张三）", "本台消息，"]
+)
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("习近平总书记指出，人民城市人民建，人民城市为人民。", "引用"),
+        ("生态兴则文明兴，生态衰则文明衰。", "对仗"),
+    ],
+)
+def test_a_saying_opening_a_news_item_is_found_after_its_dateline(
+    dateline: str, sentence: str, kind: str
+) -> None:
+    # The dateline is no part of the first sentence: with it, a cue came too far from the
+    # start and the clauses were three (EXTRACTOR 9).
+    paragraph = dateline + sentence + "各地认真贯彻落实，取得积极成效。"
+    (found,) = find_jinju(paragraph)
+    assert (found.kind, paragraph[found.start : found.stop]) == (kind, sentence)
+
+
 #: EXTRACTOR 5: a short saying of balanced clauses that a person is quoted saying (a title,
 #: a pronoun or a name before 指出/强调/说/讲/告诫…, or a verb of counsel and whom it
 #: counsels), in its marks or, a couplet, after a comma.

@@ -35,8 +35,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
 
 from sucai.classics import HAN, known_hits
+from sucai.ingest.normalize import DATELINE
 from sucai.jinju_score import worth_quoting
-from sucai.search.fold import fold
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -52,7 +52,6 @@ __all__ = [
     "find_jinju",
     "jinju_rows",
     "paragraph_rows",
-    "saying",
     "sentences",
 ]
 
@@ -73,7 +72,7 @@ class JinjuSpan:
 #: The version of the rules below and of the filter's weights (``jinju_weights.json``): raise
 #: it whenever they change what is stored. A library whose 金句 were found by other rules
 #: finds them again when it is opened (:meth:`sucai.store.jinju.SqlJinju.refind_jinju`).
-EXTRACTOR: Final = 8
+EXTRACTOR: Final = 9
 
 #: The 文种 whose text is cited as a 依据, never searched for 金句 (laws and regulations).
 UNQUOTED_GENRE: Final = "法规"
@@ -101,20 +100,6 @@ def paragraph_rows(article_id: int, genre: str, paragraphs: Iterable[Paragraph])
     return jinju_rows(
         (article_id, p.index, p.text) for p in paragraphs if p.kind == "text" and not p.heading
     )
-
-
-#: A clause citing the saying after it, at the start of a 金句: 习近平总书记指出：, 他强调，,
-#: 古人云： (云, 道 and 曰 only before a colon: 天下有道，… is the saying itself).
-_CITING: Final = re.compile(
-    r"^[^，。：；“”]{0,16}?(?:(?:指出|强调|说过?|讲过?|所说)[：:，]|[云道曰][：:])"
-)
-
-
-def saying(text: str) -> str:
-    """What two 金句 quoting one saying share: its Chinese characters, folded, without its
-    marks, its punctuation or a citing clause before it (习近平总书记指出：“民之所忧，我必念之。”
-    and “民之所忧，我必念之。” are one)."""
-    return "".join(HAN.findall(fold(_CITING.sub("", text, count=1)))) or text
 
 
 #: Sentence ends outside quotation marks; a closing quote after one stays with its sentence.
@@ -267,9 +252,23 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+#: A news item's dateline, with the programme or reporter after it and its colon
+#: (央视网消息（新闻联播）：; 新华社北京1月15日电（记者 …）): not part of the first sentence.
+_OPENING: Final = re.compile(rf"^{DATELINE}(?:（[^（）]{{0,20}}）)?[：:，\s]*")
+
+
 def find_jinju(text: str) -> list[JinjuSpan]:
     """The 金句 of one paragraph, in text order (at most one per sentence: the sentence, or
-    the quotation of a long one, or a quoted clause pair of one for 对仗)."""
+    the quotation of a long one, or a quoted clause pair of one for 对仗); a news dateline
+    opening the paragraph is no part of its first sentence."""
+    opening = _OPENING.match(text)
+    skip = opening.end() if opening else 0
+    return [
+        JinjuSpan(span.start + skip, span.stop + skip, span.kind) for span in _find(text[skip:])
+    ]
+
+
+def _find(text: str) -> list[JinjuSpan]:
     found: list[JinjuSpan] = []
     known = known_hits(text)
     for start, stop in sentences(text):

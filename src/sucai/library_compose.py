@@ -42,7 +42,7 @@ from sucai.compose import (
 from sucai.errors import QueryError
 from sucai.i18n import N_
 from sucai.ingest.neardup import LAW_GENRE, title_key
-from sucai.jinju import saying
+from sucai.library_jinju import saying
 from sucai.search.fold import fold
 from sucai.search.highlight import find_spans
 from sucai.search.query import parse_query

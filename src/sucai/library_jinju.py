@@ -9,10 +9,11 @@ from collections import Counter
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Final
 
+from sucai.classics import HAN
 from sucai.errors import UserError
 from sucai.hygiene import Finding, LineFinding
 from sucai.i18n import N_
-from sucai.jinju import EXTRACTOR, KINDS, saying
+from sucai.jinju import EXTRACTOR, KINDS
 from sucai.models import Jinju, Tifa, TifaRow
 from sucai.search.fold import fold
 from sucai.search.phrases import phrase_rowids
@@ -25,6 +26,20 @@ if TYPE_CHECKING:
     from sucai.search.index import SearchIndex
     from sucai.store import Store, YearText
 
+#: A clause citing the saying after it, at the start of a 金句: 习近平总书记指出：, 他强调，,
+#: 古人云： (云, 道 and 曰 only before a colon: 天下有道，… is the saying itself).
+_CITING: Final = re.compile(
+    r"^[^，。：；“”]{0,16}?(?:(?:指出|强调|说过?|讲过?|所说)[：:，]|[云道曰][：:])"
+)
+
+
+def saying(text: str) -> str:
+    """What two 金句 quoting one saying share: its Chinese characters, folded, without its
+    marks, its punctuation or a citing clause before it (习近平总书记指出：“民之所忧，我必念之。”
+    and “民之所忧，我必念之。” are one)."""
+    return "".join(HAN.findall(fold(_CITING.sub("", text, count=1)))) or text
+
+
 __all__ = [
     "JINJU_EXTRACTOR",
     "JINJU_KINDS",
@@ -32,6 +47,7 @@ __all__ = [
     "STALE_MIN_USES",
     "TIFA_GROUPS",
     "JinjuMethods",
+    "saying",
 ]
 
 #: The kinds of 金句, in the order pages list them.
@@ -72,7 +88,7 @@ class JinjuMethods:
         """金句 whose sentence holds every word of ``query`` (width, case and traditional
         characters folded as in search), newest first; all of them for a blank query. A
         saying quoted in several places is listed once, at its newest, with how many others
-        quote it (``elsewhere``; :func:`sucai.jinju.saying` says when two are one).
+        quote it (``elsewhere``; :func:`saying` says when two are one).
 
         Args:
             query: words separated by spaces.

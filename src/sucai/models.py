@@ -524,7 +524,7 @@ class Jinju:
             characters (``stop`` exclusive).
         paid: its paragraph is in the paid part.
         elsewhere: in a list that folds repeats (:meth:`sucai.library.Library.jinju`), how
-            many other 金句 of the list quote the same saying (:func:`sucai.jinju.saying`);
+            many other 金句 of the list quote the same saying (:func:`sucai.library_jinju.saying`);
             this one is the newest of them.
     """
 
