@@ -42,7 +42,12 @@ sentence not labelled yet is listed, and counted apart):
   was scored on them; it was trained on them since, like on every sample above;
 - the fresh-7 and fresh-8 samples, ``bench/jinju_labels_fresh7.tsv`` and ``_fresh8``: drawn
   with seeds :data:`FRESH7_SEED` and :data:`FRESH8_SEED` from what ``EXTRACTOR`` 8 stores,
-  labelled blind by another helper: the test of the filter, never trained on.
+  labelled blind by another helper; trained on by ``EXTRACTOR`` 10;
+- the fresh-9 sample and what the dateline of round 9 adds, ``bench/jinju_labels_fresh9.tsv``
+  and ``_dateline``: drawn with seed :data:`FRESH9_SEED` from the rules of round 9 with the
+  weights of ``EXTRACTOR`` 8, labelled blind; trained on by ``EXTRACTOR`` 10;
+- fresh-10, ``bench/jinju_labels_fresh10.tsv``: the texts of two samples (seeds 31, 32) of
+  what ``EXTRACTOR`` 10 stores that no set above holds, labelled blind: never trained on.
 
 Recall: the quotations of ``bench/jinju_quotes.txt`` (found by hand in the corpus; the rules
 were tuned on it), of ``bench/jinju_quotes_heldout.txt`` (found without the rules; looked at
@@ -90,6 +95,9 @@ FRESH5_LABELS = HERE / "jinju_labels_fresh5.tsv"
 FRESH6_LABELS = HERE / "jinju_labels_fresh6.tsv"
 FRESH7_LABELS = HERE / "jinju_labels_fresh7.tsv"
 FRESH8_LABELS = HERE / "jinju_labels_fresh8.tsv"
+FRESH9_LABELS = HERE / "jinju_labels_fresh9.tsv"
+DATELINE_LABELS = HERE / "jinju_labels_dateline.tsv"
+FRESH10_LABELS = HERE / "jinju_labels_fresh10.tsv"
 FRESH2_QUOTES = HERE / "jinju_quotes_fresh2.txt"
 SEED = 21
 FRESH_SEED = 22
@@ -100,6 +108,7 @@ FRESH5_SEED = 26
 FRESH6_SEED = 27
 FRESH7_SEED = 28
 FRESH8_SEED = 29
+FRESH9_SEED = 30
 HELD_OUT = 120
 PHRASES = (["新质生产力"], ["新质生产力", "高质量发展", "供给侧结构性改革"], ["营商环境"])
 
@@ -138,13 +147,16 @@ def precision(db: str, *, show_sample: int | None) -> None:
     """Print the precision of the tuning, held-out, fresh and fresh-2 samples and of what the
     known lines and the sayings added, or the sample of seed ``show_sample``."""
     with open_library(db) as lib:
+        # As the lists show them: a saying quoted in several places once, at its newest (the
+        # samples from fresh-9 on are drawn from these; earlier ones from every place).
         _, every = lib.jinju(limit=None)
+        places = len(lib.jinju(limit=None, repeats=True)[1])
     every.sort(key=lambda j: (j.article.id, j.paragraph, j.start))
     if show_sample is not None:
         for j in random.Random(show_sample).sample(every, min(HELD_OUT, len(every))):
             print(f"{j.kind}\t?\t{j.text}")
         return
-    print(f"金句 stored: {len(every)}")
+    print(f"金句 listed: {len(every)} ({places} places)")
     stored = {j.text: j for j in every}
     samples = (
         (LABELS, "tuning sample (seed 20, {n} sentences labelled)"),
@@ -193,14 +205,26 @@ def precision(db: str, *, show_sample: int | None) -> None:
         ),
         (
             FRESH8_LABELS,
-            f"fresh-8 sample (seed {FRESH8_SEED}, drawn from EXTRACTOR 8, the filter's test, "
+            f"fresh-8 sample (seed {FRESH8_SEED}, drawn from EXTRACTOR 8, "
             "{n} sentences labelled)",
+        ),
+        (DATELINE_LABELS, "added by the dateline of round 9 ({n} sentences labelled)"),
+        (
+            FRESH9_LABELS,
+            f"fresh-9 sample (seed {FRESH9_SEED}, drawn from round 9 with the weights of "
+            "EXTRACTOR 8, {n} sentences labelled)",
+        ),
+        (
+            FRESH10_LABELS,
+            "fresh-10: of samples of seeds 31 and 32 drawn from EXTRACTOR 10, the texts no "
+            "earlier sample holds ({n} sentences labelled)",
         ),
     )
     print(
-        "The filter of EXTRACTOR 8 was trained on every sample but fresh-7 and fresh-8: their "
-        "figures estimate its precision, the others' are its fit (python -m bench.jinju_train "
-        "--evaluate scores each fresh sample by a model trained without it)."
+        "The filter of EXTRACTOR 10 was trained on every sample but fresh-10: its figures "
+        "estimate the precision on sentences the weights never saw, the others' are their fit "
+        "(python -m bench.jinju_train --evaluate scores each fresh sample by a model trained "
+        "without it, and the shipped weights on material nobody tuned on)."
     )
     for path, heading in samples:
         labelled = _labels(path)

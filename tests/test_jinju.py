@@ -390,7 +390,7 @@ def test_two_clauses_echo_when_they_repeat_alike_in_a_long_sentence(
 
 
 JINJU_OLD = "我们要牢记“民为邦本，本固邦宁”，把群众冷暖放在心上。"
-JINJU_NEW = "要做到深学笃信，要做到精思细悟，要做到知行合一。"
+JINJU_NEW = "以文明交流超越文明隔阂，以文明互鉴超越文明冲突，以文明共存超越文明优越。"
 
 
 def _speech(tmp_path: Path, name: str, extra: str) -> Path:
