@@ -26,6 +26,16 @@ if TYPE_CHECKING:
     from sucai.search.index import SearchIndex
     from sucai.store import Store, YearText
 
+__all__ = [
+    "JINJU_EXTRACTOR",
+    "JINJU_KINDS",
+    "MAX_PHRASES",
+    "STALE_MIN_USES",
+    "TIFA_GROUPS",
+    "JinjuMethods",
+    "saying",
+]
+
 #: A clause citing the saying after it, at the start of a 金句: 习近平总书记指出：, 他强调，,
 #: 古人云： (云, 道 and 曰 only before a colon: 天下有道，… is the saying itself).
 _CITING: Final = re.compile(
@@ -39,16 +49,6 @@ def saying(text: str) -> str:
     and “民之所忧，我必念之。” are one)."""
     return "".join(HAN.findall(fold(_CITING.sub("", text, count=1)))) or text
 
-
-__all__ = [
-    "JINJU_EXTRACTOR",
-    "JINJU_KINDS",
-    "MAX_PHRASES",
-    "STALE_MIN_USES",
-    "TIFA_GROUPS",
-    "JinjuMethods",
-    "saying",
-]
 
 #: The kinds of 金句, in the order pages list them.
 JINJU_KINDS: Final = KINDS
