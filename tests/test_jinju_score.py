@@ -1,4 +1,4 @@
-"""The 金句 filter (issue 20, ``EXTRACTOR`` 10): its scores are scikit-learn's, its features
+"""The 金句 filter (issue 20, ``EXTRACTOR`` 11): its scores are scikit-learn's, its features
 are those written in its docstring, and what the rules find it refuses is not stored. The
 sentences are written for these tests (none is in a labelled sample of ``bench/``)."""
 
@@ -32,13 +32,10 @@ def test_the_weights_were_trained_on_the_labelled_samples_as_they_are() -> None:
     for name, digest in SHIPPED["sets"].items():
         text = (ROOT / "bench" / name).read_bytes()
         assert hashlib.sha256(text).hexdigest()[:12] == digest, f"{name} changed since training"
-    trained = {path.name for path in (ROOT / "bench").glob("jinju_labels*.tsv")}
-    # The shipped weights' blind test, never trained on (bench/jinju_train.py, UNSEEN).
-    assert trained - set(SHIPPED["sets"]) == {
-        "jinju_labels_speeches.tsv",
-        "jinju_labels_provincial.tsv",
-        "jinju_labels_fresh10.tsv",
-    }
+    labelled = {path.name for path in (ROOT / "bench").glob("jinju_labels*.tsv")}
+    # Every labelled set is trained on: the weights' precision is measured by holding each
+    # out in turn (python -m bench.jinju_train --evaluate).
+    assert labelled == set(SHIPPED["sets"])
 
 
 def test_features_are_characters_pairs_kind_and_shape() -> None:

@@ -72,7 +72,7 @@ class JinjuSpan:
 #: The version of the rules below and of the filter's weights (``jinju_weights.json``): raise
 #: it whenever they change what is stored. A library whose 金句 were found by other rules
 #: finds them again when it is opened (:meth:`sucai.store.jinju.SqlJinju.refind_jinju`).
-EXTRACTOR: Final = 10
+EXTRACTOR: Final = 11
 
 #: The 文种 whose text is cited as a 依据, never searched for 金句 (laws and regulations).
 UNQUOTED_GENRE: Final = "法规"

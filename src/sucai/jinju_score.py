@@ -1,4 +1,4 @@
-"""How likely a 金句 the rules found is worth quoting (issue 20, `EXTRACTOR` 10).
+"""How likely a 金句 the rules found is worth quoting (issue 20, `EXTRACTOR` 11).
 
 The rules of :mod:`sucai.jinju` find sentences by their form; many lists of measures, news
 statements and policy pairs share the form of a true 排比 or 对仗. A logistic regression
