@@ -252,9 +252,10 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-#: A news item's dateline, with the programme or reporter after it and its colon
-#: (央视网消息（新闻联播）：; 新华社北京1月15日电（记者 …）): not part of the first sentence.
-_OPENING: Final = re.compile(rf"^{DATELINE}(?:（[^（）]{{0,20}}）)?[：:，\s]*")
+#: A news item's dateline, with the programme or reporter in brackets after it or a colon,
+#: comma or space (央视网消息（新闻联播）：; 新华社北京1月15日电（记者 …）): not part of the first
+#: sentence. Words run on are no dateline (今年7月1日电价调整; 人民网发布消息称).
+_OPENING: Final = re.compile(rf"^{DATELINE}(?:[（(][^（）()]{{0,30}}[）)][：:，\s]*|[：:，\s]+)")
 
 
 def find_jinju(text: str) -> list[JinjuSpan]:
