@@ -201,7 +201,7 @@ def precision(db: str, *, show_sample: int | None) -> None:
         ),
         (
             FRESH7_LABELS,
-            f"fresh-7 sample (seed {FRESH7_SEED}, drawn from EXTRACTOR 8, the filter's test, "
+            f"fresh-7 sample (seed {FRESH7_SEED}, drawn from EXTRACTOR 8, "
             "{n} sentences labelled)",
         ),
         (
