@@ -266,7 +266,13 @@ def test_a_known_line_after_a_dateline_is_stored_without_it() -> None:
 
 
 @pytest.mark.parametrize(
-    "dateline", ["央视网消息（新闻联播）：", "新华社北京1月15日电（记者 张三）", "本台消息，"]
+    "dateline",
+    [
+        "央视网消息（新闻联播）：",
+        "新华社北京1月15日电（记者 张三）",
+        "本台消息，",
+        "新华社北京5月20日电",  # run on, as older papers print it
+    ],
 )
 @pytest.mark.parametrize(
     ("sentence", "kind"),

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
 
 from sucai.classics import HAN, known_hits
-from sucai.ingest.normalize import DATELINE
+from sucai.ingest.normalize import dateline_end
 from sucai.jinju_score import worth_quoting
 
 if TYPE_CHECKING:
@@ -252,18 +252,11 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-#: A news item's dateline, with the programme or reporter in brackets after it or a colon,
-#: comma or space (央视网消息（新闻联播）：; 新华社北京1月15日电（记者 …）): not part of the first
-#: sentence. Words run on are no dateline (今年7月1日电价调整; 人民网发布消息称).
-_OPENING: Final = re.compile(rf"^{DATELINE}(?:[（(][^（）()]{{0,30}}[）)][：:，\s]*|[：:，\s]+)")
-
-
 def find_jinju(text: str) -> list[JinjuSpan]:
     """The 金句 of one paragraph, in text order (at most one per sentence: the sentence, or
     the quotation of a long one, or a quoted clause pair of one for 对仗); a news dateline
     opening the paragraph is no part of its first sentence."""
-    opening = _OPENING.match(text)
-    skip = opening.end() if opening else 0
+    skip = dateline_end(text)
     return [
         JinjuSpan(span.start + skip, span.stop + skip, span.kind) for span in _find(text[skip:])
     ]
@@ -303,7 +296,7 @@ KNOWN_LEAD: Final = 12
 def _known_span(text: str, start: int, stop: int, hit: tuple[int, int]) -> tuple[int, int]:
     """What is stored of the sentence ``text[start:stop]`` holding the known line ``hit``:
     the sentence when it is the line and a short cue before it (李强强调，一年之计在于春。),
-    from after its last colon (not 央视网消息（新闻联播）：); else the line alone, in its marks
+    from after its last colon (not 记者了解到：); else the line alone, in its marks
     (会议指出，一年之计在于春，春播粮食产量占… is a news sentence that opens with a saying)."""
     h0, h1 = hit
     if h0 > start and h1 < stop and text[h0 - 1] in _OPEN and text[h1] in _CLOSE:

@@ -36,6 +36,7 @@ __all__ = [
     "PAID_BEGIN",
     "PAID_END",
     "Wrapped",
+    "dateline_end",
     "drop_controls",
     "is_structural",
     "join_wrapped",
@@ -120,6 +121,10 @@ DATELINE: Final = (
     r"|[^。，！？]{0,24}?\d{1,2}月\d{1,2}日(?:电|讯))"
 )
 _DATELINE_OPENING: Final = re.compile(rf"^{DATELINE}")
+#: After a dateline, the programme or reporter in brackets, or a colon, comma or space …
+_AFTER_DATELINE: Final = re.compile(r"[（(][^（）()]{0,30}[）)][：:，\s]*|[：:，\s]+")
+#: … or, in older papers, nothing after an agency's dated dateline (新华社北京5月20日电国务院…).
+_DATED: Final = re.compile(r"[社网报台][^。，！？]{0,12}\d{1,2}月\d{1,2}日[电讯]$")
 _PKULAW: Final = re.compile(r"^【法宝引证码】|^原文链接[：:]\s*https?://")
 
 _TITLE_ZONE: Final = 10  # a title repeated below itself happens at the top of a file
@@ -159,6 +164,21 @@ def _strip(text: str) -> str:
     # Every kind of space (全角空格, no-break, thin …); format characters such as U+200B are
     # gone already.
     return text.strip()
+
+
+def dateline_end(text: str) -> int:
+    """Where the text after a news dateline opening ``text`` starts, 0 without one: the
+    dateline (its shortest match) with its programme or reporter in brackets and a colon,
+    comma or space (央视网消息（新闻联播）：; 新华社北京1月15日电（记者 …）), or an agency's dated
+    dateline run on (新华社北京5月20日电国务院…) — not words run on after another (今年7月1日
+    电价调整; 人民网发布消息称)."""
+    dateline = _DATELINE_OPENING.match(text)
+    if dateline is None:
+        return 0
+    after = _AFTER_DATELINE.match(text, dateline.end())
+    if after is not None:
+        return after.end()
+    return dateline.end() if _DATED.search(dateline.group()) else 0
 
 
 def drop_controls(text: str) -> str:
