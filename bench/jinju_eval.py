@@ -151,7 +151,7 @@ def precision(db: str, *, show_sample: int | None) -> None:
         # As the lists show them: a saying quoted in several places once, at its newest (the
         # samples from fresh-9 on are drawn from these; earlier ones from every place).
         _, every = lib.jinju(limit=None)
-        places = len(lib.jinju(limit=None, repeats=True)[1])
+    places = sum(1 + j.elsewhere for j in every)
     every.sort(key=lambda j: (j.article.id, j.paragraph, j.start))
     if show_sample is not None:
         for j in random.Random(show_sample).sample(every, min(HELD_OUT, len(every))):

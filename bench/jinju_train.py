@@ -21,7 +21,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from sucai.jinju_score import Weights, features, score, worth_quoting
+from sucai.jinju_score import Weights, features, score, weights
 
 try:
     import sklearn
@@ -124,6 +124,19 @@ def train(rows: list[Row]) -> tuple[Weights, LogisticRegression, DictVectorizer]
     return Weights(round(float(fit.intercept_[0]), 8), table, KEEP), fit, vectorizer
 
 
+def _judged(name: str, test: list[Row], model: Weights) -> tuple[int, int, int, int]:
+    """Print the row of one set: the precision of what the rules found and of what ``model``
+    keeps, and the true ones it loses; return (true, found, true kept, kept)."""
+    kept = [label for _, kind, label, text in test if score(kind, text, model) >= model.keep[kind]]
+    true = sum(label for *_, label, _ in test)
+    print(
+        f"| {name} | {true / len(test):.3f} ({true}/{len(test)}) | "
+        f"{sum(kept) / max(1, len(kept)):.3f} ({sum(kept)}/{len(kept)}) | "
+        f"{true - sum(kept)} |"
+    )
+    return true, len(test), sum(kept), len(kept)
+
+
 def evaluate(rows: list[Row]) -> None:
     """Print, for each set of :data:`HELD_OUT`, the precision of what the rules stored and of
     what the filter keeps, by a model trained on the other sets (their texts removed)."""
@@ -134,14 +147,7 @@ def evaluate(rows: list[Row]) -> None:
         test = [r for r in rows if r[0] == name]
         texts = {r[3] for r in test}
         model, _, _ = train([r for r in rows if r[0] != name and r[3] not in texts])
-        kept = [label for _, kind, label, text in test if score(kind, text, model) >= KEEP[kind]]
-        true = sum(label for *_, label, _ in test)
-        print(
-            f"| {name} | {true / len(test):.3f} ({true}/{len(test)}) | "
-            f"{sum(kept) / max(1, len(kept)):.3f} ({sum(kept)}/{len(kept)}) | "
-            f"{true - sum(kept)} |"
-        )
-        for i, n in enumerate((true, len(test), sum(kept), len(kept))):
+        for i, n in enumerate(_judged(name, test, model)):
             total[i] += n
     print(
         f"| all | {total[0] / total[1]:.3f} | {total[2] / total[3]:.3f} | {total[0] - total[2]} |"
@@ -154,14 +160,7 @@ def unseen() -> None:
     print("| never trained on | rules | kept | true ones lost |")
     print("|---|---:|---:|---:|")
     for name in UNSEEN:
-        test = labelled((name,))
-        kept = [label for _, kind, label, text in test if worth_quoting(kind, text)]
-        true = sum(label for *_, label, _ in test)
-        print(
-            f"| {name} | {true / len(test):.3f} ({true}/{len(test)}) | "
-            f"{sum(kept) / max(1, len(kept)):.3f} ({sum(kept)}/{len(kept)}) | "
-            f"{true - sum(kept)} |"
-        )
+        _judged(name, labelled((name,)), weights())
 
 
 def write(rows: list[Row]) -> None:
